@@ -1,0 +1,271 @@
+"""The tidy frame: the one contract between loaders, statistics, charts and templates.
+
+One row per indicator x area x period x sex x age x category. Loaders produce
+it, :func:`validate_frame` checks it, and every later stage consumes it.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from assessment.frame import new_frame, validate_frame
+>>> frame = new_frame([{
+...     "indicator_id": "demo-1", "indicator_name": "Demo proportion",
+...     "source": "demo", "area_code": "E92000001", "area_name": "England",
+...     "area_type": "england", "period": "2023", "value": 50.0,
+...     "count": 50, "denominator": 100, "value_type": "proportion",
+...     "multiplier": 100, "unit": "%", "polarity": "high_is_good",
+...     "comparator_method": "ci_overlap_95_998", "ci_method": "wilson",
+... }])
+>>> validate_frame(frame).shape[0]
+1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from .errors import SchemaError
+
+AREA_TYPES = ("england", "region", "utla", "lad", "csp", "pfa")
+VALUE_TYPES = (
+    "proportion",
+    "crude rate",
+    "directly standardised rate",
+    "indirectly standardised ratio",
+    "count",
+    "score",
+    "mean",
+    "life expectancy",
+    "rank",
+)
+POLARITIES = ("low_is_good", "high_is_good", "no_judgement", "not_applicable")
+CI_METHODS = ("wilson", "byars", "dobson", "exact_poisson", "none", "published")
+
+#: The key that identifies one row of the frame.
+KEY_COLUMNS = [
+    "indicator_id",
+    "area_code",
+    "period",
+    "sex",
+    "age",
+    "category_type",
+    "category",
+]
+
+STRING_COLUMNS = [
+    "indicator_id",
+    "indicator_name",
+    "source",
+    "area_code",
+    "area_name",
+    "area_type",
+    "period",
+    "sex",
+    "age",
+    "category_type",
+    "category",
+    "value_type",
+    "unit",
+    "polarity",
+    "comparator_method",
+    "ci_method",
+    "value_note",
+    "source_url",
+    "vintage",
+]
+FLOAT_COLUMNS = [
+    "value",
+    "lower_ci_95",
+    "upper_ci_95",
+    "lower_ci_998",
+    "upper_ci_998",
+    "count",
+    "denominator",
+    "multiplier",
+]
+DATE_COLUMNS = ["period_start", "period_end", "retrieved_at"]
+BOOL_COLUMNS = ["suppressed"]
+
+#: Every column of the tidy frame, in order.
+COLUMNS = (
+    KEY_COLUMNS[:1]
+    + ["indicator_name", "source", "area_code", "area_name", "area_type", "period",
+       "period_start", "period_end", "sex", "age", "category_type", "category"]
+    + ["value", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998",
+       "count", "denominator", "value_type", "multiplier", "unit", "polarity",
+       "comparator_method", "ci_method", "value_note", "suppressed",
+       "source_url", "retrieved_at", "vintage"]
+)
+
+#: Defaults used by :func:`new_frame` for columns a loader leaves out.
+DEFAULTS: dict[str, Any] = {
+    "sex": "Persons",
+    "age": "All ages",
+    "category_type": "",
+    "category": "",
+    "value_note": "",
+    "suppressed": False,
+    "ci_method": "none",
+    "comparator_method": "none",
+    "polarity": "not_applicable",
+    "unit": "",
+    "multiplier": 1.0,
+    "source_url": "",
+    "vintage": "",
+}
+
+AREA_CODE_PATTERN = r"^[EWSNK]\d{8}$"
+
+
+def _ordered_ci(lower: str, upper: str):
+    def check(df: pd.DataFrame) -> pd.Series:
+        lo, up, val = df[lower], df[upper], df["value"]
+        ok = (lo.isna() | up.isna() | (lo <= up + 1e-9))
+        ok &= lo.isna() | val.isna() | (lo <= val + 1e-9 * val.abs().clip(lower=1))
+        ok &= up.isna() | val.isna() | (val <= up + 1e-9 * val.abs().clip(lower=1))
+        return ok
+
+    return pa.Check(check, element_wise=False, error=f"{lower} <= value <= {upper}")
+
+
+def _suppressed_rows_hide_numbers(df: pd.DataFrame) -> pd.Series:
+    hidden = df[["value", "count", "lower_ci_95", "upper_ci_95"]].isna().all(axis=1)
+    return ~df["suppressed"] | hidden
+
+
+def _schema() -> pa.DataFrameSchema:
+    non_negative = pa.Check.ge(0)
+    columns: dict[str, pa.Column] = {}
+    for name in STRING_COLUMNS:
+        columns[name] = pa.Column(str, nullable=False)
+    columns["indicator_id"] = pa.Column(str, pa.Check.str_length(min_value=1))
+    columns["area_code"] = pa.Column(str, pa.Check.str_matches(AREA_CODE_PATTERN))
+    columns["area_name"] = pa.Column(str, pa.Check.str_length(min_value=1))
+    columns["area_type"] = pa.Column(str, pa.Check.isin(AREA_TYPES))
+    columns["period"] = pa.Column(str, pa.Check.str_length(min_value=1))
+    columns["value_type"] = pa.Column(str, pa.Check.isin(VALUE_TYPES))
+    columns["polarity"] = pa.Column(str, pa.Check.isin(POLARITIES))
+    columns["ci_method"] = pa.Column(str, pa.Check.isin(CI_METHODS))
+    for name in FLOAT_COLUMNS:
+        columns[name] = pa.Column(float, nullable=True)
+    columns["count"] = pa.Column(float, non_negative, nullable=True)
+    columns["denominator"] = pa.Column(float, non_negative, nullable=True)
+    columns["multiplier"] = pa.Column(float, pa.Check.gt(0), nullable=False)
+    for name in DATE_COLUMNS:
+        columns[name] = pa.Column("datetime64[ns]", nullable=True)
+    columns["suppressed"] = pa.Column(bool, nullable=False)
+    return pa.DataFrameSchema(
+        columns,
+        checks=[
+            _ordered_ci("lower_ci_95", "upper_ci_95"),
+            _ordered_ci("lower_ci_998", "upper_ci_998"),
+            pa.Check(_suppressed_rows_hide_numbers, element_wise=False,
+                     error="suppressed rows must not carry value, count or CIs"),
+        ],
+        unique=KEY_COLUMNS,
+        strict=True,
+        ordered=False,
+        coerce=False,
+    )
+
+
+SCHEMA = _schema()
+
+
+def coerce_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add missing optional columns with their defaults and cast every column to its type.
+
+    Key columns and values are never invented: a missing ``indicator_id`` or
+    ``area_code`` is left missing so :func:`validate_frame` reports it.
+    """
+    out = frame.copy()
+    for name, default in DEFAULTS.items():
+        if name not in out.columns:
+            out[name] = default
+        else:
+            out[name] = out[name].where(out[name].notna(), default)
+    for name in FLOAT_COLUMNS:
+        if name not in out.columns:
+            out[name] = np.nan
+        out[name] = pd.to_numeric(out[name], errors="coerce").astype("float64")
+    for name in DATE_COLUMNS:
+        if name not in out.columns:
+            out[name] = pd.NaT
+        out[name] = pd.to_datetime(out[name], errors="coerce", utc=True).dt.tz_localize(None)
+        out[name] = out[name].astype("datetime64[ns]")
+    for name in STRING_COLUMNS:
+        if name in out.columns:
+            out[name] = out[name].astype(object).where(out[name].notna(), None)
+            out[name] = out[name].map(lambda v: v if v is None else str(v)).astype(object)
+    out["suppressed"] = out["suppressed"].astype(bool)
+    ordered = [c for c in COLUMNS if c in out.columns]
+    extra = [c for c in out.columns if c not in COLUMNS]
+    return out[ordered + extra].reset_index(drop=True)
+
+
+def new_frame(records: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """Build a tidy frame from records or a frame, filling defaults (not validated)."""
+    frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
+    if frame.empty and not len(frame.columns):
+        frame = pd.DataFrame(columns=COLUMNS)
+    return coerce_frame(frame)
+
+
+def empty_frame() -> pd.DataFrame:
+    """A tidy frame with every column and no rows."""
+    return coerce_frame(pd.DataFrame(columns=COLUMNS))
+
+
+def _describe_failures(failures: pd.DataFrame, frame: pd.DataFrame) -> str:
+    parts = []
+    failures = failures.copy()
+    # A frame-wide check is reported once per column by pandera; its message already
+    # names the columns it compares, so report it once.
+    frame_wide = failures["schema_context"].eq("DataFrameSchema")
+    failures.loc[frame_wide, "column"] = "<rows>"
+    for (column, check), group in failures.groupby(["column", "check"], dropna=False, sort=False):
+        rows = sorted({int(i) for i in group["index"].dropna()})
+        column = column if isinstance(column, str) else "<frame>"
+        if column == "<rows>":
+            parts.append(f"rows {_row_list(rows)} fail {check}")
+            continue
+        where = f"rows {_row_list(rows)}" if rows else "whole column"
+        example = ""
+        if rows and column in frame.columns:
+            example = f" (e.g. {frame.loc[rows[0], column]!r})"
+        parts.append(f"column '{column}' fails {check} at {where}{example}")
+    return "; ".join(parts)
+
+
+def _row_list(rows: list[int], limit: int = 8) -> str:
+    shown = ", ".join(str(r) for r in rows[:limit])
+    return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+
+
+def validate_frame(frame: pd.DataFrame, *, where: str = "tidy frame") -> pd.DataFrame:
+    """Validate ``frame`` against the tidy-frame schema and return it.
+
+    Raises :class:`~assessment.errors.SchemaError` with a one-line message naming
+    every failing column and its offending rows (0-based positions).
+    """
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise SchemaError(f"{where}: missing column(s) {', '.join(missing)}")
+    frame = frame.reset_index(drop=True)
+    try:
+        return SCHEMA.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        raise SchemaError(f"{where}: {_describe_failures(cases, frame)}") from None
+
+
+def concat_frames(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate tidy frames, keeping the column order and types."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty_frame()
+    return coerce_frame(pd.concat(frames, ignore_index=True))

@@ -1,0 +1,35 @@
+"""Where the project's registries, templates and shared reference data live.
+
+>>> from assessment.paths import PROJECT_ROOT
+>>> (PROJECT_ROOT / "data_sources").name
+'data_sources'
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The repository root (registries and templates sit beside the package).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_SOURCES_DIR = PROJECT_ROOT / "data_sources"
+BOUNDARIES_DIR = PROJECT_ROOT / "boundaries"
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+
+
+def shared_data_dir() -> Path | None:
+    """The real public data beside the repository (``../shared/data``), if present.
+
+    ``JSNA_SHARED_DATA`` overrides the location.
+    """
+    override = os.environ.get("JSNA_SHARED_DATA")
+    candidate = Path(override) if override else PROJECT_ROOT.parent / "shared" / "data"
+    return candidate if candidate.is_dir() else None
+
+
+def cache_dir() -> Path:
+    """The per-user cache (HTTP responses, simplified boundaries); ``JSNA_CACHE_DIR`` overrides."""
+    override = os.environ.get("JSNA_CACHE_DIR")
+    base = Path(override) if override else Path.home() / ".cache" / "jsna-justice"
+    base.mkdir(parents=True, exist_ok=True)
+    return base
