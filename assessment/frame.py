@@ -137,19 +137,34 @@ def _suppressed_rows_hide_numbers(df: pd.DataFrame) -> pd.Series:
     return ~df["suppressed"] | hidden
 
 
+def _all_text(series: pd.Series) -> bool | pd.Series:
+    # infer_dtype runs in C; only a failing column pays for the per-row check
+    # that names the offending rows.
+    if pd.api.types.infer_dtype(series, skipna=False) in ("string", "empty"):
+        return True
+    return series.map(lambda v: isinstance(v, str))
+
+
 def _schema() -> pa.DataFrameSchema:
     non_negative = pa.Check.ge(0)
     columns: dict[str, pa.Column] = {}
+    # Text columns are checked by content, not dtype: pandas 3 reads text as "str",
+    # older pandas as object, and both are fine here.
+    is_text = pa.Check(_all_text, error="is text")
+
+    def text(*checks: pa.Check) -> pa.Column:
+        return pa.Column(None, [is_text, *checks], nullable=False)
+
     for name in STRING_COLUMNS:
-        columns[name] = pa.Column(str, nullable=False)
-    columns["indicator_id"] = pa.Column(str, pa.Check.str_length(min_value=1))
-    columns["area_code"] = pa.Column(str, pa.Check.str_matches(AREA_CODE_PATTERN))
-    columns["area_name"] = pa.Column(str, pa.Check.str_length(min_value=1))
-    columns["area_type"] = pa.Column(str, pa.Check.isin(AREA_TYPES))
-    columns["period"] = pa.Column(str, pa.Check.str_length(min_value=1))
-    columns["value_type"] = pa.Column(str, pa.Check.isin(VALUE_TYPES))
-    columns["polarity"] = pa.Column(str, pa.Check.isin(POLARITIES))
-    columns["ci_method"] = pa.Column(str, pa.Check.isin(CI_METHODS))
+        columns[name] = text()
+    columns["indicator_id"] = text(pa.Check.str_length(min_value=1))
+    columns["area_code"] = text(pa.Check.str_matches(AREA_CODE_PATTERN))
+    columns["area_name"] = text(pa.Check.str_length(min_value=1))
+    columns["area_type"] = text(pa.Check.isin(AREA_TYPES))
+    columns["period"] = text(pa.Check.str_length(min_value=1))
+    columns["value_type"] = text(pa.Check.isin(VALUE_TYPES))
+    columns["polarity"] = text(pa.Check.isin(POLARITIES))
+    columns["ci_method"] = text(pa.Check.isin(CI_METHODS))
     for name in FLOAT_COLUMNS:
         columns[name] = pa.Column(float, nullable=True)
     columns["count"] = pa.Column(float, non_negative, nullable=True)
@@ -226,6 +241,12 @@ def _describe_failures(failures: pd.DataFrame, frame: pd.DataFrame) -> str:
     # A frame-wide check is reported once per column by pandera; its message already
     # names the columns it compares, so report it once.
     frame_wide = failures["schema_context"].eq("DataFrameSchema")
+    unexpected = failures["check"].eq("column_in_schema")
+    if unexpected.any():
+        names = ", ".join(map(str, failures.loc[unexpected, "failure_case"]))
+        parts.append(f"unexpected column(s) {names}")
+        failures = failures[~unexpected]
+        frame_wide = frame_wide[~unexpected]
     failures.loc[frame_wide, "column"] = "<rows>"
     for (column, check), group in failures.groupby(["column", "check"], dropna=False, sort=False):
         rows = sorted({int(i) for i in group["index"].dropna()})
