@@ -1,0 +1,74 @@
+"""Plain-English sentences generated from the numbers.
+
+Each sentence states the indicator, the area, the figure with its unit, the
+period, and how it compares, using wording that is correct for every case:
+significantly better or worse, similar, higher or lower with no judgement,
+not compared (with the reason), suppressed, and no data.
+
+>>> row = {"indicator_name": "Deaths from drug misuse", "area_name": "Leeds",
+...        "value": 8.1, "value_type": "directly standardised rate", "multiplier": 100000,
+...        "period": "2021 - 23", "comparison": "Worse", "comparator_value": 5.5,
+...        "comparator_name": "England", "suppressed": False, "value_note": "",
+...        "comparison_reason": ""}
+>>> sentence(row, escape=False)
+'Deaths from drug misuse in Leeds (8.1 per 100,000, 2021 - 23) is significantly higher than England (5.5 per 100,000), which is worse.'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from .text import format_value, md
+
+_SIGNIFICANT = {
+    "Better": "better",
+    "Worse": "worse",
+    "Better (99.8%)": "better (at the 99.8% level)",
+    "Worse (99.8%)": "worse (at the 99.8% level)",
+}
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def sentence(row: Mapping[str, Any], *, escape: bool = True) -> str:
+    """One sentence describing ``row`` (a tidy-frame row with comparison columns).
+
+    ``comparator_name`` names what the area was compared with (default "England").
+    With ``escape`` (the default) names are escaped for markdown.
+    """
+    esc = md if escape else str
+    name = esc(row["indicator_name"])
+    area = esc(row["area_name"])
+    period = esc(row.get("period", ""))
+    comparator = esc(row.get("comparator_name") or "England")
+    unit_args = (row.get("value_type", ""), row.get("multiplier"))
+    if bool(row.get("suppressed")):
+        note = row.get("value_note") or "small numbers"
+        return (f"{name} for {area} ({period}) is not shown: the figure is suppressed "
+                f"to protect confidentiality ({esc(note)}).")
+    value = row.get("value")
+    if _missing(value):
+        why = row.get("value_note") or "no figure is published for this area and period"
+        return f"There is insufficient data to report {name} for {area} ({period}): {esc(why)}."
+    figure = format_value(value, *unit_args)  # our own digits and units: nothing to escape
+    lead = f"{name} in {area} ({figure}, {period})"
+    label = row.get("comparison") or "Not compared"
+    cv = row.get("comparator_value")
+    cv_text = "" if _missing(cv) else f" ({format_value(cv, *unit_args)})"
+    if label in _SIGNIFICANT:
+        direction = "higher" if (not _missing(cv) and value > cv) else "lower"
+        return (f"{lead} is significantly {direction} than {comparator}{cv_text}, "
+                f"which is {_SIGNIFICANT[label]}.")
+    if label in ("Higher", "Lower"):
+        return f"{lead} is significantly {label.lower()} than {comparator}{cv_text}."
+    if label == "Similar":
+        return (f"{lead} is similar to {comparator}{cv_text}: "
+                "the difference is not statistically significant.")
+    if "quintile" in label.lower() or "quartile" in label.lower():
+        return f"{lead} is in the {esc(label.lower())} of areas of the same type."
+    reason = row.get("comparison_reason") or "no comparison method applies to this indicator"
+    return f"{lead} was not compared with {comparator} because {esc(reason)}."

@@ -1,0 +1,58 @@
+"""Safe text for reports: markdown escaping and number formatting.
+
+Every area name, indicator name and uploaded text placed into a report goes
+through :func:`md` first, so a name such as ``Leeds <script>`` or
+``St. Helens [x](y)`` renders as the literal text in HTML, Word and PDF.
+
+>>> md("Brighton & Hove *City* <b>")
+'Brighton \\\\& Hove \\\\*City\\\\* \\\\<b\\\\>'
+>>> format_value(8.1234, "directly standardised rate", 100000)
+'8.1 per 100,000'
+>>> format_value(31.96, "proportion", 100)
+'32.0%'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+
+_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+
+
+def md(text: object) -> str:
+    """Escape ``text`` for pandoc markdown: every ASCII punctuation mark is backslash-escaped.
+
+    Pandoc treats a backslash before any ASCII punctuation as that literal
+    character, so this is safe for any input and loses nothing. Newlines become
+    spaces so text cannot start a new block (a heading, a list, a raw HTML block).
+    """
+    flat = " ".join(str(text).split())
+    return _PUNCTUATION.sub(r"\\\1", flat)
+
+
+def md_cell(text: object) -> str:
+    """Escape text for a pipe-table cell (as :func:`md`; ``|`` is punctuation too)."""
+    return md(text)
+
+
+def thousands(number: float, decimals: int = 0) -> str:
+    """Format with thousands separators: ``thousands(12345.6) == '12,346'``."""
+    return f"{number:,.{decimals}f}"
+
+
+def format_value(value: float | None, value_type: str, multiplier: float | None = None,
+                 decimals: int = 1) -> str:
+    """A figure as a reader sees it, with its unit ("32.0%", "8.1 per 100,000", "1,234")."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "no data"
+    if value_type == "proportion" and (multiplier in (None, 100, 100.0)):
+        return f"{value:.{decimals}f}%"
+    if value_type in ("crude rate", "directly standardised rate", "proportion") and multiplier:
+        return f"{value:,.{decimals}f} per {thousands(multiplier)}"
+    if value_type == "count":
+        return thousands(value)
+    if value_type == "rank":
+        return thousands(value)
+    return f"{value:,.{decimals}f}"
