@@ -1,0 +1,93 @@
+"""Analyse a tidy frame once for every area: roll-ups, comparisons and trends.
+
+This is the statistics stage of the one-way flow (sources -> tidy frame ->
+statistics -> charts/narrative -> templates). It runs once per build, not once
+per report, so a national batch pays for it once.
+
+Columns added to the tidy frame:
+
+- ``england_comparison``, ``england_value``, ``england_reason``: the row's
+  comparison with England using the indicator's own comparator method;
+- ``region_code``, ``region_comparison``, ``region_value``, ``region_reason``:
+  the same against the area's region (districts and upper-tier authorities);
+- ``trend``: the recent-trend label of the row's series (on its latest period).
+
+>>> ANALYSIS_COLUMNS[:3]
+['england_comparison', 'england_value', 'england_reason']
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich.progress import Progress
+
+from .frame import KEY_COLUMNS, concat_frames, validate_frame
+from .stats import aggregate, compare_to, recent_trend
+
+ENGLAND_CODE = "E92000001"
+ANALYSIS_COLUMNS = [
+    "england_comparison", "england_value", "england_reason",
+    "region_code", "region_comparison", "region_value", "region_reason",
+    "trend",
+]
+SERIES_COLUMNS = ["indicator_id", "area_code", "sex", "age", "category_type", "category"]
+
+
+def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
+                parent_types: tuple[str, ...] = ("pfa", "utla", "region", "england")) -> pd.DataFrame:
+    """Add parent-area rows built from district counts where the source did not publish them.
+
+    Published rows always win: a roll-up only fills a key the frame lacks. Police
+    force areas are never published by Fingertips, so they always come from here.
+    """
+    districts = frame[frame["area_type"] == "lad"]
+    built = []
+    for parent_type in parent_types:
+        rolled = aggregate(districts, geography.rollup_lookup(parent_type), parent_type, partial=partial)
+        built.append(rolled)
+    rolled = concat_frames(built)
+    if rolled.empty:
+        return frame
+    present = pd.MultiIndex.from_frame(frame[KEY_COLUMNS])
+    new = rolled[~pd.MultiIndex.from_frame(rolled[KEY_COLUMNS]).isin(present)]
+    return concat_frames([frame, new])
+
+
+def _comparison(frame: pd.DataFrame, comparator, prefix: str) -> pd.DataFrame:
+    compared = compare_to(frame, comparator)
+    return compared[["comparison", "comparator_value", "comparison_reason"]].rename(columns={
+        "comparison": f"{prefix}_comparison",
+        "comparator_value": f"{prefix}_value",
+        "comparison_reason": f"{prefix}_reason",
+    })
+
+
+def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.DataFrame:
+    """Validate, roll up, compare with England and region, and add recent trends."""
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Analysing indicators", total=4)
+        frame = validate_frame(frame)
+        frame = add_rollups(frame, geography, partial=partial)
+        frame = validate_frame(frame, where="tidy frame after roll-ups")
+        progress.advance(task)
+
+        england = _comparison(frame, ENGLAND_CODE, "england")
+        progress.advance(task)
+
+        region_of = geography.lads.set_index("lad_code")["region_code"].to_dict()
+        region_of.update(geography.lads.drop_duplicates("utla_code")
+                         .set_index("utla_code")["region_code"].to_dict())
+        region_codes = frame["area_code"].map(region_of)
+        region = _comparison(frame, region_codes.where(region_codes.notna(), None), "region")
+        no_region = region_codes.isna()
+        region.loc[no_region, "region_comparison"] = "Not compared"
+        region.loc[no_region, "region_reason"] = "not part of a single region"
+        progress.advance(task)
+
+        analysed = pd.concat([frame, england, region], axis=1)
+        analysed.insert(len(analysed.columns) - 3, "region_code", region_codes.fillna(""))
+        trends = recent_trend(frame)
+        analysed = analysed.merge(trends, on=[c for c in trends.columns if c != "trend"], how="left")
+        analysed["trend"] = analysed["trend"].fillna("Cannot be calculated")
+        progress.advance(task)
+    return analysed

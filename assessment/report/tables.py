@@ -1,0 +1,39 @@
+"""Markdown pipe tables whose every cell is escaped.
+
+Pipe tables work in pandoc's HTML, DOCX and typst writers and in Quarto, and
+their first row becomes a real table header (``<th>``) in HTML and a header
+row in Word.
+
+>>> print(pipe_table(["Area", "Value"], [["Leeds | West", "8.1"]], align="lr"))
+| Area | Value |
+|:---|---:|
+| Leeds \\| West | 8\\.1 |
+<BLANKLINE>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ..text import md_cell
+
+_ALIGN = {"l": ":---", "r": "---:", "c": ":---:"}
+
+
+def pipe_table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, align: str | None = None,
+               caption: str | None = None, escape: bool = True) -> str:
+    """A pandoc pipe table; ``align`` is one letter per column (l, r, c).
+
+    Cells are escaped with :func:`assessment.text.md_cell` unless ``escape`` is
+    false (use that only for cells the package itself formatted as markdown).
+    """
+    cell = md_cell if escape else (lambda v: " ".join(str(v).split()))
+    align = align or "l" * len(headers)
+    lines = ["| " + " | ".join(md_cell(h) for h in headers) + " |",
+             "|" + "|".join(_ALIGN[a] for a in align) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join(cell(v) for v in row) + " |")
+    text = "\n".join(lines) + "\n"
+    if caption:
+        text += f"\n: {md_cell(caption)}\n"
+    return text
