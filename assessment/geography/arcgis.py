@@ -1,0 +1,60 @@
+"""Read features from the ONS Open Geography Portal's ArcGIS REST service.
+
+A query is paged with ``resultOffset`` until the service stops saying
+``exceededTransferLimit``; an HTML page or an ``{"error": ...}`` body is a
+one-line :class:`~assessment.errors.SourceError` naming the URL.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from ..errors import SourceError
+
+PAGE_SIZE = 2000
+
+
+def _session():
+    # One place to get the HTTP session, so the cached, retrying session of
+    # assessment.sources.http is used when present.
+    try:
+        from ..sources.http import session
+    except ImportError:  # pragma: no cover - the sources package is part of the install
+        import requests
+
+        return requests.Session()
+    return session()
+
+
+def query_attributes(url: str, *, timeout: float = 60.0, page_size: int = PAGE_SIZE) -> pd.DataFrame:
+    """All features' attributes of a FeatureServer layer query URL, as a frame."""
+    http = _session()
+    rows: list[dict] = []
+    offset = 0
+    while True:
+        params = {"where": "1=1", "outFields": "*", "f": "json", "returnGeometry": "false",
+                  "resultOffset": offset, "resultRecordCount": page_size}
+        response = http.get(url, params=params, timeout=timeout)
+        full = response.url
+        if response.status_code >= 400:
+            raise SourceError(f"{full}: HTTP {response.status_code} from the ONS geography service")
+        text = response.text.lstrip()
+        if not text or text.startswith("<"):
+            raise SourceError(f"{full}: expected JSON but got {'an empty body' if not text else 'an HTML page'}")
+        try:
+            body = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SourceError(f"{full}: invalid JSON ({exc.msg} at character {exc.pos})") from None
+        if "error" in body:
+            error = body["error"]
+            raise SourceError(f"{full}: service error {error.get('code', '')} {error.get('message', '')}".strip())
+        features = body.get("features")
+        if features is None:
+            raise SourceError(f"{full}: JSON has no 'features' list")
+        rows.extend(f.get("attributes", {}) for f in features)
+        if not body.get("exceededTransferLimit") or not features:
+            break
+        offset += len(features)
+    return pd.DataFrame(rows)

@@ -1,0 +1,107 @@
+"""Boundaries for maps: loaded once, reprojected, simplified and cached on disk.
+
+The first load of a boundary file reads it, keeps English areas, reprojects to
+British National Grid (EPSG:27700) and simplifies it (topology-preserving);
+the result is cached under :func:`assessment.paths.cache_dir` keyed by the
+file's SHA-256 and the tolerance, so later loads (every map of every report)
+read the small cached copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from ..errors import InputError
+from ..paths import cache_dir, shared_data_dir
+from .registry import dataset, load_registry
+
+BNG = "EPSG:27700"
+DEFAULT_TOLERANCE_M = 200.0
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _pick_column(columns: list[str], kind: str, where: Path) -> str:
+    for pattern in load_registry()["boundary_columns"][kind]:
+        regex = re.compile(f"^(?:{pattern})$", re.IGNORECASE)
+        for column in columns:
+            if regex.match(column):
+                return column
+    raise InputError(f"{where}: no area {kind} column (found {', '.join(columns)})")
+
+
+def _read(path: Path) -> gpd.GeoDataFrame:
+    try:
+        import pyogrio
+
+        layers = [name for name, _ in pyogrio.list_layers(path)]
+    except Exception as exc:  # pyogrio raises its own error types for unreadable files
+        raise InputError(f"{path}: not a readable boundary file ({' '.join(str(exc).split())})") from None
+    # GeoPackages such as the Commons Library hex maps hold several layers: take the areas.
+    layer = next((n for n in layers if re.search(r"(LTLA|UTLA|LAD|PFA|Region)", n, re.I)
+                  and "label" not in n.lower() and "group" not in n.lower()), layers[0])
+    frame = gpd.read_file(path, layer=layer)
+    columns = [c for c in frame.columns if c != "geometry"]
+    code, name = _pick_column(columns, "code", path), _pick_column(columns, "name", path)
+    frame = frame.rename(columns={code: "code", name: "name"})[["code", "name", "geometry"]]
+    if frame.crs is None:
+        frame = frame.set_crs("EPSG:4326")
+    return frame
+
+
+def load_boundaries(level: str, vintage: str = "2024", path: Path | None = None, *,
+                    england_only: bool = True, tolerance_m: float = DEFAULT_TOLERANCE_M) -> gpd.GeoDataFrame:
+    """Boundaries ``[code, name, geometry]`` in EPSG:27700, simplified and cached.
+
+    ``path`` is a local boundary file (GeoJSON, GeoPackage); without it the
+    registry's local copy under ``../shared/data`` is used.
+    """
+    if path is None:
+        base = shared_data_dir()
+        if base is None:
+            raise InputError(f"no boundary file given for {level} and ../shared/data is absent")
+        path = base / dataset("boundaries", level, vintage)["local_file"]
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: boundary file not found")
+    cached = cache_dir() / "boundaries" / f"{_sha256(path)[:20]}-{int(tolerance_m)}-{int(england_only)}.parquet"
+    if cached.is_file():
+        return gpd.read_parquet(cached)
+    frame = _read(path)
+    if england_only:
+        frame = frame[frame["code"].astype(str).str.startswith("E")]
+    frame = frame.to_crs(BNG)
+    frame["geometry"] = frame.geometry.make_valid().simplify(tolerance_m, preserve_topology=True)
+    frame = frame.reset_index(drop=True)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    temp = cached.with_suffix(".tmp")
+    frame.to_parquet(temp)
+    temp.replace(cached)
+    return frame
+
+
+def dissolve_boundaries(districts: gpd.GeoDataFrame, rollup: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Parent boundaries (e.g. police force areas) dissolved from district boundaries.
+
+    ``rollup`` is :meth:`Geography.rollup_lookup` output (child_code, parent_code, parent_name).
+    A district without a boundary is an InputError naming it.
+    """
+    joined = districts.merge(rollup, left_on="code", right_on="child_code", how="inner")
+    missing = sorted(set(rollup["child_code"]) - set(districts["code"]))
+    if missing:
+        raise InputError(f"district boundaries missing for {', '.join(missing[:10])}"
+                         + (f" and {len(missing) - 10} more" if len(missing) > 10 else ""))
+    parents = joined.dissolve(by=["parent_code", "parent_name"], as_index=False)
+    parents = parents.rename(columns={"parent_code": "code", "parent_name": "name"})
+    return parents[["code", "name", "geometry"]].set_crs(districts.crs, allow_override=True)

@@ -1,0 +1,108 @@
+"""Map data keyed to older districts onto the chosen geography vintage.
+
+The 2019, 2020, 2021 and 2023 reorganisations merged districts into new
+authorities (``boundaries/code_changes.csv``). Rows keyed to a former district
+are added into their successor: counts and denominators are summed, and the
+value is left for :func:`assessment.stats.add_intervals` to recompute from them
+(or marked not rebuilt when the value cannot come from counts). A code with no
+successor in the vintage, or a successor with only some of its predecessors
+present, is an error naming the codes.
+
+>>> changes = load_code_changes("2024")
+>>> changes["E07000026"], changes["E07000190"]
+('E06000063', 'E06000066')
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import InputError
+from ..frame import KEY_COLUMNS, area_type_for_code, coerce_frame
+from ..paths import BOUNDARIES_DIR
+
+CHANGES_PATH = BOUNDARIES_DIR / "code_changes.csv"
+_REBUILDABLE = {"wilson", "byars", "exact_poisson"}
+
+
+def load_code_changes(vintage: str) -> dict[str, str]:
+    """Former code -> its code in ``vintage``, following chains (district -> merged -> merged again)."""
+    table = pd.read_csv(CHANGES_PATH, dtype=str)
+    table = table[(table["year"].astype(int) <= int(vintage)) & table["new_code"].notna()]
+    step = dict(zip(table["old_code"], table["new_code"]))
+    resolved = {}
+    for old in step:
+        new, seen = step[old], {old}
+        while new in step and new not in seen:
+            seen.add(new)
+            new = step[new]
+        resolved[old] = new
+    return resolved
+
+
+def _predecessors(changes: dict[str, str]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for old, new in changes.items():
+        out.setdefault(new, set()).add(old)
+    return out
+
+
+def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False,
+                    where: str = "data") -> pd.DataFrame:
+    """Re-key district and upper-tier rows of ``frame`` to ``geography``'s vintage.
+
+    Rows outside England (W, S, N, K codes) are left out: the geography covers
+    England. Regions and England pass through unchanged.
+    """
+    known = set(geography.areas["code"])
+    changes = load_code_changes(geography.vintage)
+    english = frame[frame["area_code"].str.startswith("E")]
+    local = english["area_code"].map(area_type_for_code).isin(["lad", "utla"])
+    stays = english[~local | english["area_code"].isin(known)]
+    moving = english[local & ~english["area_code"].isin(known)].copy()
+    if moving.empty:
+        return coerce_frame(stays)
+    moving["new_code"] = moving["area_code"].map(changes)
+    unknown = sorted(set(moving.loc[moving["new_code"].isna() | ~moving["new_code"].isin(known), "area_code"]))
+    if unknown:
+        raise InputError(f"{where}: cannot map area code(s) {', '.join(unknown)} onto the "
+                         f"{geography.vintage} geography (not in its lookups or in boundaries/code_changes.csv)")
+    group_keys = [c for c in KEY_COLUMNS if c != "area_code"] + ["new_code"]
+    predecessors = _predecessors(changes)
+    names = geography.areas.set_index("code")["name"]
+    rebuilt = []
+    for keys, group in moving.groupby(group_keys, sort=False, dropna=False):
+        new_code = keys[-1]
+        needed = {c for c in predecessors.get(new_code, set()) if area_type_for_code(c) == "lad"}
+        have = set(group["area_code"])
+        if have & needed and not needed <= have and not partial:
+            raise InputError(f"{where}: {new_code} ({names.get(new_code, '')}) needs former districts "
+                             f"{', '.join(sorted(needed - have))} for {keys[0]} {keys[1]}; "
+                             "pass partial=True to build it from the districts present")
+        first = group.iloc[0].copy()
+        first["area_code"], first["area_name"] = new_code, names.get(new_code, new_code)
+        first["area_type"] = area_type_for_code(new_code)
+        first["count"] = group["count"].sum(min_count=len(group))
+        first["denominator"] = group["denominator"].sum(min_count=len(group))
+        first["suppressed"] = bool(group["suppressed"].any())
+        if first["suppressed"]:
+            first[["value", "count", "denominator"]] = float("nan")
+        for column in ("lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998"):
+            first[column] = float("nan")
+        if len(group) > 1 or area_type_for_code(group["area_code"].iloc[0]) != first["area_type"]:
+            note = f"Rebuilt from former areas {', '.join(sorted(have))}"
+            if first["value_type"] == "count":
+                first["value"] = first["count"]
+            elif first["ci_method"] in _REBUILDABLE or first["ci_method"] == "published" and pd.notna(first["denominator"]):
+                first["value"] = float("nan")  # recomputed from count/denominator by add_intervals
+                if first["ci_method"] == "published":
+                    first["ci_method"] = "byars" if first["value_type"] == "crude rate" else "wilson"
+            else:
+                first["value"] = float("nan")
+                note = f"Not rebuilt: {first['value_type']} cannot be combined across former areas {', '.join(sorted(have))}"
+            first["value_note"] = "; ".join(n for n in (first["value_note"], note) if n)
+        rebuilt.append(first.drop(labels=["new_code"]))
+    mapped = pd.DataFrame(rebuilt)
+    present = pd.MultiIndex.from_frame(stays[KEY_COLUMNS])
+    mapped = mapped[~pd.MultiIndex.from_frame(mapped[KEY_COLUMNS]).isin(present)]
+    return coerce_frame(pd.concat([stays, mapped], ignore_index=True))
