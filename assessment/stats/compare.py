@@ -1,0 +1,183 @@
+"""Benchmark comparisons (Fingertips' comparator methods), with polarity applied in one place.
+
+Each method in ``data_sources/comparators.yaml`` maps to a function that returns,
+for every row, a *direction* (``-1`` lower, ``0`` similar, ``+1`` higher, NaN when
+it cannot compare) and a *level* (1 at 95%, 2 when the 99.8% interval also
+excludes the comparator), or a bin number for quintiles and quartiles. Only
+:func:`_label` turns directions into words, using the row's polarity.
+
+>>> import pandas as pd
+>>> from assessment.frame import new_frame
+>>> rows = [dict(indicator_id="i", indicator_name="I", source="s", area_code=c, area_name=c,
+...              area_type=t, period="2023", value=v, lower_ci_95=v - 1, upper_ci_95=v + 1,
+...              value_type="proportion", multiplier=100, polarity="low_is_good",
+...              comparator_method="ci_overlap_95", ci_method="published")
+...         for c, t, v in [("E92000001", "england", 10.0), ("E08000035", "lad", 14.0)]]
+>>> compare_to(new_frame(rows), "E92000001")["comparison"].tolist()
+['Not compared', 'Worse']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ..paths import DATA_SOURCES_DIR
+
+MATCH_COLUMNS = ["indicator_id", "period", "sex", "age", "category_type", "category"]
+NOT_COMPARED = "Not compared"
+QUINTILE_WORDS = {
+    "no_judgement": ["Lowest", "Low", "Middle", "High", "Highest"],
+    "judged": ["Worst", "Worse", "Middle", "Better", "Best"],
+}
+QUARTILE_WORDS = {
+    "no_judgement": ["Lowest", "Low", "High", "Highest"],
+    "judged": ["Worst", "Worse", "Better", "Best"],
+}
+
+
+@lru_cache(maxsize=1)
+def comparator_registry() -> dict:
+    """The comparison methods registry (``data_sources/comparators.yaml``)."""
+    with open(DATA_SOURCES_DIR / "comparators.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)["methods"]
+
+
+def _overlap(lower: np.ndarray, upper: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    direction = np.where(lower > reference, 1.0, np.where(upper < reference, -1.0, 0.0))
+    missing = np.isnan(lower) | np.isnan(upper) | np.isnan(reference)
+    return np.where(missing, np.nan, direction)
+
+
+def _ci_overlap_95(frame: pd.DataFrame, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    direction = _overlap(frame["lower_ci_95"].to_numpy(float), frame["upper_ci_95"].to_numpy(float), reference)
+    return direction, np.ones(len(frame))
+
+
+def _ci_overlap_95_998(frame: pd.DataFrame, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    direction, _ = _ci_overlap_95(frame, reference)
+    outer = _overlap(frame["lower_ci_998"].to_numpy(float), frame["upper_ci_998"].to_numpy(float), reference)
+    level = np.where(np.abs(outer) == 1, 2.0, 1.0)
+    return direction, level
+
+
+def _percentile_bins(frame: pd.DataFrame, bins: int) -> np.ndarray:
+    """Bin (1 = lowest value) of each row among rows of the same type, indicator and period."""
+    out = np.full(len(frame), np.nan)
+    groups = frame.groupby(MATCH_COLUMNS + ["area_type"], sort=False, dropna=False).indices
+    values = frame["value"].to_numpy(float)
+    for index in groups.values():
+        group_values = values[index]
+        valid = group_values[~np.isnan(group_values)]
+        if len(valid) < 4:
+            continue
+        bounds = np.percentile(valid, np.linspace(0, 100, bins + 1), method="linear")
+        # first bin whose upper bound is >= the value (Fingertips QuintilesComparer)
+        placed = np.searchsorted(bounds[1:], group_values, side="left") + 1.0
+        out[index] = np.where(np.isnan(group_values), np.nan, np.minimum(placed, bins))
+    return out
+
+
+METHODS: dict[str, Callable] = {
+    "ci_overlap_95": _ci_overlap_95,
+    "ci_overlap_95_998": _ci_overlap_95_998,
+}
+BINNED = {"quintiles": 5, "quartiles": 4}
+
+
+def _label(direction: float, level: float, polarity: str) -> str:
+    """The one place polarity turns a direction into words."""
+    if direction == 0:
+        return "Similar"
+    higher = direction > 0
+    if polarity == "no_judgement":
+        return "Higher" if higher else "Lower"
+    good = higher == (polarity == "high_is_good")
+    word = "Better" if good else "Worse"
+    return f"{word} (99.8%)" if level == 2 else word
+
+
+def _bin_label(bin_no: float, bins: int, polarity: str) -> str:
+    words = (QUINTILE_WORDS if bins == 5 else QUARTILE_WORDS)
+    kind = "quintile" if bins == 5 else "quartile"
+    if polarity in ("high_is_good", "low_is_good"):
+        position = int(bin_no) - 1 if polarity == "high_is_good" else bins - int(bin_no)
+        return f"{words['judged'][position]} {kind}"
+    return f"{words['no_judgement'][int(bin_no) - 1]} {kind}"
+
+
+def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series) -> pd.DataFrame:
+    """Compare each row with its comparator area's value for the same indicator and period.
+
+    ``comparator_codes`` is one code for every row (e.g. England, "E92000001") or
+    a per-row Series / a mapping area_code -> comparator code (e.g. regions).
+    Adds ``comparator_code``, ``comparator_value``, ``comparison`` and
+    ``comparison_reason`` (always filled when the result is "Not compared").
+    """
+    out = frame.copy()
+    if isinstance(comparator_codes, str):
+        codes = pd.Series(comparator_codes, index=out.index)
+    elif isinstance(comparator_codes, pd.Series):
+        codes = comparator_codes.reindex(out.index)
+    else:
+        codes = out["area_code"].map(comparator_codes)
+    out["comparator_code"] = codes.astype(object).where(codes.notna(), None)
+    lookup = frame[MATCH_COLUMNS + ["area_code", "value"]].rename(
+        columns={"area_code": "comparator_code", "value": "comparator_value"})
+    lookup = lookup.drop_duplicates(MATCH_COLUMNS + ["comparator_code"])
+    merged = out[MATCH_COLUMNS + ["comparator_code"]].merge(
+        lookup, on=MATCH_COLUMNS + ["comparator_code"], how="left")
+    out["comparator_value"] = merged["comparator_value"].to_numpy(float)
+
+    reference = out["comparator_value"].to_numpy(float)
+    comparison = np.full(len(out), NOT_COMPARED, dtype=object)
+    reason = np.full(len(out), "", dtype=object)
+    methods = out["comparator_method"].to_numpy(object)
+    polarity = out["polarity"].to_numpy(object)
+    for method, index in pd.Series(range(len(out))).groupby(methods).groups.items():
+        index = np.asarray(index)
+        rows = out.iloc[index]
+        if method in BINNED:
+            bins = _percentile_bins(out[out["comparator_method"] == method], BINNED[method])
+            for k, b in zip(index, bins):
+                if not np.isnan(b):
+                    comparison[k] = _bin_label(b, BINNED[method], polarity[k])
+                else:
+                    reason[k] = "fewer than 4 areas of this type have a value"
+            continue
+        if method not in METHODS:
+            reason[index] = ("the indicator is not compared (method none)" if method == "none"
+                             else f"unknown comparison method '{method}'")
+            continue
+        direction, level = METHODS[method](rows, reference[index])
+        for pos, k in enumerate(index):
+            if not np.isnan(direction[pos]):
+                comparison[k] = _label(direction[pos], level[pos], polarity[k])
+    # Reasons in order of precedence, so the reader is told the first thing that stopped it.
+    suppressed = out["suppressed"].to_numpy(bool)
+    no_value = out["value"].isna().to_numpy()
+    no_reference = np.isnan(reference)
+    no_ci = out["lower_ci_95"].isna().to_numpy() | out["upper_ci_95"].isna().to_numpy()
+    not_applicable = polarity == "not_applicable"
+    is_self = (out["comparator_code"] == out["area_code"]).to_numpy()
+    checks = [
+        (suppressed, "the value is suppressed (small numbers)"),
+        (no_value, "no value is published for this area and period"),
+        (is_self, "this is the comparator area itself"),
+        (not_applicable & ~np.isin(methods, list(BINNED)), "the indicator has no polarity for comparison"),
+        (no_reference & ~np.isin(methods, list(BINNED)), "no comparator value for the same period"),
+        (no_ci & np.isin(methods, list(METHODS)), "the value has no confidence interval"),
+    ]
+    for mask, text in checks:
+        mask = mask & (reason == "")
+        comparison[mask] = NOT_COMPARED
+        reason[mask] = text
+    reason[(comparison == NOT_COMPARED) & (reason == "")] = "the comparison could not be made"
+    reason[comparison != NOT_COMPARED] = ""
+    out["comparison"] = comparison
+    out["comparison_reason"] = reason
+    return out

@@ -1,0 +1,141 @@
+"""Confidence intervals, vectorised over whole columns (Fingertips / PHEindicatormethods methods).
+
+- Wilson score intervals for proportions;
+- Byar's method for counts and crude rates, with exact Poisson limits below 10 events;
+- Dobson's method for directly standardised rates (no value below 10 events);
+- indirectly standardised ratios (observed / expected, limits on the observed count).
+
+All functions take NumPy arrays (or anything array-like) and return arrays.
+
+>>> lower, upper = wilson_limits([50], [100])
+>>> round(float(lower[0]) * 100, 3), round(float(upper[0]) * 100, 3)
+(40.383, 59.617)
+>>> byars_limits([12])[0].round(4), byars_limits([5])[0].round(4)
+(array([6.1935]), array([1.6235]))
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import chi2, norm
+
+#: Two-sided z values used by Fingertips for its two confidence levels.
+Z = {0.95: float(norm.ppf(0.975)), 0.998: float(norm.ppf(0.999))}
+EXACT_BELOW = 10
+
+
+def _z(confidence: float) -> float:
+    return Z.get(confidence, float(norm.ppf(1 - (1 - confidence) / 2)))
+
+
+def wilson_limits(count, denominator, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score limits of the proportion count/denominator (0-1 scale); NaN where n <= 0."""
+    x = np.asarray(count, dtype=float)
+    n = np.asarray(denominator, dtype=float)
+    z = _z(confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        root = z * np.sqrt(z**2 + 4 * x * (1 - x / n))
+        lower = (2 * x + z**2 - root) / (2 * (n + z**2))
+        upper = (2 * x + z**2 + root) / (2 * (n + z**2))
+    bad = ~(n > 0) | (x < 0) | (x > n)
+    lower, upper = np.where(bad, np.nan, lower), np.where(bad, np.nan, upper)
+    return np.clip(lower, 0, 1), np.clip(upper, 0, 1)
+
+
+def byars_limits(count, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Limits of a Poisson count: Byar's approximation, exact (chi-squared) below 10."""
+    x = np.asarray(count, dtype=float)
+    z = _z(confidence)
+    alpha = 1 - confidence
+    with np.errstate(divide="ignore", invalid="ignore"):
+        byars_lower = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3
+        byars_upper = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3
+        exact_lower = np.where(x > 0, chi2.ppf(alpha / 2, 2 * x) / 2, 0.0)
+        exact_upper = chi2.ppf(1 - alpha / 2, 2 * x + 2) / 2
+    exact = x < EXACT_BELOW
+    lower = np.where(exact, exact_lower, byars_lower)
+    upper = np.where(exact, exact_upper, byars_upper)
+    bad = ~(x >= 0)
+    return np.where(bad, np.nan, lower), np.where(bad, np.nan, upper)
+
+
+def rate_limits(count, denominator, multiplier=100_000, confidence: float = 0.95):
+    """Limits of a crude rate count/denominator x multiplier (Byar's / exact)."""
+    n = np.asarray(denominator, dtype=float)
+    lower, upper = byars_limits(count, confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(n > 0, np.asarray(multiplier, dtype=float) / n, np.nan)
+    return lower * scale, upper * scale
+
+
+def dsr_with_limits(observed, population, standard, multiplier=100_000,
+                    confidence: float = 0.95) -> tuple[float, float, float]:
+    """Directly standardised rate and Dobson limits from age-specific counts and populations.
+
+    Returns ``(nan, nan, nan)`` when the total count is below 10 (Fingertips does
+    not publish a DSR from so few events).
+
+    >>> import numpy as np
+    >>> value, lo, hi = dsr_with_limits(np.full(19, 10), np.full(19, 10_000), np.full(19, 100_000 / 19))
+    >>> round(value, 1), round(lo, 2), round(hi, 2)
+    (100.0, 86.29, 115.28)
+    """
+    o = np.asarray(observed, dtype=float)
+    n = np.asarray(population, dtype=float)
+    w = np.asarray(standard, dtype=float)
+    total = o.sum()
+    if total < EXACT_BELOW or np.any(n <= 0):
+        return float("nan"), float("nan"), float("nan")
+    weight_sum = w.sum()
+    value = float((w * o / n).sum() / weight_sum)
+    variance = float((w**2 * o / n**2).sum() / weight_sum**2)
+    lower_o, upper_o = byars_limits([total], confidence)
+    spread = np.sqrt(variance / total)
+    lower = value + spread * (lower_o[0] - total)
+    upper = value + spread * (upper_o[0] - total)
+    return value * multiplier, float(lower) * multiplier, float(upper) * multiplier
+
+
+def ratio_limits(observed, expected, multiplier=100, confidence: float = 0.95):
+    """Indirectly standardised ratio limits: Byar's/exact limits of observed over expected."""
+    e = np.asarray(expected, dtype=float)
+    lower, upper = byars_limits(observed, confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(e > 0, np.asarray(multiplier, dtype=float) / e, np.nan)
+    return lower * scale, upper * scale
+
+
+def add_intervals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill value and 95%/99.8% limits from count and denominator, by each row's ``ci_method``.
+
+    Rows whose method is "wilson" (proportions), "byars" or "exact_poisson"
+    (counts and crude rates) are computed; "published", "dobson" (needs
+    age-specific data: see :func:`dsr_with_limits`) and "none" rows, and
+    suppressed rows, are left as they are. A zero or missing denominator gives
+    no value.
+    """
+    out = frame.copy()
+    live = ~out["suppressed"].astype(bool) & out["count"].notna()
+    count, denominator = out["count"].to_numpy(float), out["denominator"].to_numpy(float)
+    multiplier = out["multiplier"].to_numpy(float)
+    wilson = live & out["ci_method"].eq("wilson")
+    poisson = live & out["ci_method"].isin(["byars", "exact_poisson"])
+    is_count = poisson & out["value_type"].eq("count")
+    is_rate = poisson & ~is_count
+    with np.errstate(divide="ignore", invalid="ignore"):
+        proportion = np.where(denominator > 0, count / denominator * multiplier, np.nan)
+        rate = np.where(denominator > 0, count / denominator * multiplier, np.nan)
+    out.loc[wilson, "value"] = proportion[wilson.to_numpy()]
+    out.loc[is_rate, "value"] = rate[is_rate.to_numpy()]
+    out.loc[is_count, "value"] = count[is_count.to_numpy()]
+    for level, suffix in ((0.95, "95"), (0.998, "998")):
+        lo_w, hi_w = wilson_limits(count, denominator, level)
+        lo_r, hi_r = rate_limits(count, denominator, multiplier, level)
+        lo_c, hi_c = byars_limits(count, level)
+        lower = np.select([wilson, is_rate, is_count], [lo_w * multiplier, lo_r, lo_c], np.nan)
+        upper = np.select([wilson, is_rate, is_count], [hi_w * multiplier, hi_r, hi_c], np.nan)
+        computed = (wilson | poisson).to_numpy()
+        out.loc[computed, f"lower_ci_{suffix}"] = lower[computed]
+        out.loc[computed, f"upper_ci_{suffix}"] = upper[computed]
+    return out
