@@ -1,0 +1,1 @@
+"""Loaders: public publishers and the Fingertips API into the tidy frame."""
