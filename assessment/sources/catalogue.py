@@ -1,0 +1,115 @@
+"""The indicator catalogue (``data_sources/indicators.yaml``), loaded and checked.
+
+>>> catalogue = load_catalogue()
+>>> entry = catalogue.by_key["continuity_of_care"]
+>>> entry.phof_new, entry.section, entry.additive
+('C20', 'substance_misuse', True)
+>>> catalogue.fingertips_meta()["90976"].value_type
+'proportion'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..errors import InputError
+from ..frame import POLARITIES, VALUE_TYPES
+from ..paths import DATA_SOURCES_DIR
+from .fingertips import IndicatorMeta
+
+CATALOGUE_PATH = DATA_SOURCES_DIR / "indicators.yaml"
+REQUIRED = ("key", "title", "source", "section", "polarity", "value_type", "multiplier",
+            "ci_method", "comparator", "additive", "definition", "verified")
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One indicator of the catalogue (see the YAML file's header for the fields)."""
+
+    key: str
+    title: str
+    source: str
+    section: str
+    polarity: str
+    value_type: str
+    multiplier: float
+    ci_method: str
+    comparator: str
+    additive: bool
+    definition: str
+    verified: bool
+    unit: str = ""
+    fingertips_id: str | None = None
+    indicator_id: str | None = None
+    phof_old: str | None = None
+    phof_new: str | None = None
+    area_type: str = "district"
+    headline: bool = False
+    checked_in: str | None = None
+
+    @property
+    def frame_id(self) -> str:
+        """The indicator_id its rows carry in the tidy frame."""
+        return str(self.fingertips_id or self.indicator_id or self.key)
+
+
+@dataclass
+class Catalogue:
+    entries: list[CatalogueEntry]
+    path: Path = CATALOGUE_PATH
+    by_key: dict[str, CatalogueEntry] = field(init=False)
+
+    def __post_init__(self):
+        self.by_key = {e.key: e for e in self.entries}
+
+    def fingertips(self) -> list[CatalogueEntry]:
+        return [e for e in self.entries if e.source == "fingertips"]
+
+    def fingertips_meta(self) -> dict[str, IndicatorMeta]:
+        """What the Fingertips CSV parser needs, by Fingertips id."""
+        return {e.frame_id: IndicatorMeta(e.frame_id, e.value_type, float(e.multiplier), e.unit,
+                                          e.polarity, e.comparator, e.title) for e in self.fingertips()}
+
+    def report_info(self) -> dict[str, dict]:
+        """Per tidy-frame indicator id: section, definition, codes (stored in report bundles)."""
+        return {e.frame_id: {"key": e.key, "title": e.title, "section": e.section,
+                             "definition": e.definition, "phof_old": e.phof_old, "phof_new": e.phof_new,
+                             "headline": e.headline, "additive": e.additive, "verified": e.verified}
+                for e in self.entries}
+
+
+def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
+    """Read and check the catalogue; a bad entry is an InputError naming the entry and field."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle)["indicators"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: unreadable catalogue ({' '.join(str(exc).split())})") from None
+    entries, seen = [], set()
+    for position, item in enumerate(raw, start=1):
+        where = f"{path} entry {position} ({item.get('key', '?')})"
+        missing = [f for f in REQUIRED if f not in item]
+        if missing:
+            raise InputError(f"{where}: missing field(s) {', '.join(missing)}")
+        if item["polarity"] not in POLARITIES:
+            raise InputError(f"{where}: polarity '{item['polarity']}' is not one of {', '.join(POLARITIES)}")
+        if item["value_type"] not in VALUE_TYPES:
+            raise InputError(f"{where}: value_type '{item['value_type']}' is not one of {', '.join(VALUE_TYPES)}")
+        if item["source"] == "fingertips" and not item.get("fingertips_id"):
+            raise InputError(f"{where}: a fingertips indicator needs fingertips_id")
+        if item["key"] in seen:
+            raise InputError(f"{where}: duplicate key")
+        seen.add(item["key"])
+        known = {f for f in CatalogueEntry.__dataclass_fields__}
+        unknown = sorted(set(item) - known)
+        if unknown:
+            raise InputError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        item = {**item}
+        for key in ("fingertips_id", "indicator_id", "phof_old", "phof_new"):
+            if item.get(key) is not None:
+                item[key] = str(item[key])
+        entries.append(CatalogueEntry(**item))
+    return Catalogue(entries, path)
