@@ -1,0 +1,97 @@
+"""Turn assembled markdown into self-contained HTML, editable DOCX, and PDF (pandoc + typst).
+
+Pandoc comes from ``pypandoc-binary``; the PDF is typeset by ``typst`` (PyPI)
+from pandoc's typst output, so no LaTeX and no Quarto are needed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pypandoc
+import yaml
+
+from ..errors import RenderError
+
+ASSETS = Path(__file__).parent / "assets"
+_IMAGE = re.compile(r"!\[(?P<caption>[^\]]*)\]\((?P<path>[^)\s]+)\)")
+
+
+def pandoc_path() -> str:
+    return pypandoc.get_pandoc_path()
+
+
+def localise_images(markdown: str, build_dir: Path) -> str:
+    """Copy every local image into ``build_dir/media`` and point the markdown at the copy.
+
+    Typst only reads files under its root, and a self-contained HTML needs
+    readable paths, so images produced anywhere are gathered beside the source.
+    """
+    media = build_dir / "media"
+    media.mkdir(parents=True, exist_ok=True)
+
+    def relocate(match: re.Match) -> str:
+        source = Path(match["path"])
+        if match["path"].startswith(("http:", "https:", "data:")) or not source.is_file():
+            return match.group(0)
+        target = media / f"{len(list(media.iterdir())):03d}-{source.name}"
+        shutil.copy2(source, target)
+        return f"![{match['caption']}]({target.relative_to(build_dir).as_posix()})"
+
+    return _IMAGE.sub(relocate, markdown)
+
+
+def _run_pandoc(args: list[str], cwd: Path, what: str) -> None:
+    completed = subprocess.run([pandoc_path(), *args], cwd=cwd, capture_output=True, text=True)
+    if completed.returncode != 0:
+        message = " ".join(completed.stderr.split())[:400]
+        raise RenderError(f"pandoc could not write the {what}: {message}")
+
+
+def write_source(markdown: str, metadata: dict, path: Path) -> Path:
+    """The pandoc markdown file: YAML metadata block + body."""
+    keep = {k: v for k, v in metadata.items() if k not in ("format", "execute", "jupyter", "engine")}
+    path.write_text("---\n" + yaml.safe_dump(keep, allow_unicode=True, sort_keys=False) + "---\n\n" + markdown,
+                    encoding="utf-8")
+    return path
+
+
+def _common(metadata: dict) -> list[str]:
+    args = ["--from", "markdown", "--standalone", "--lua-filter", str(ASSETS / "figure-alt.lua")]
+    if metadata.get("toc"):
+        args += ["--toc", f"--toc-depth={int(metadata.get('toc-depth', 2))}"]
+    return args
+
+
+def to_html(source: Path, out: Path, metadata: dict) -> Path:
+    args = _common(metadata) + ["--to", "html5", "--embed-resources", "--css", str(ASSETS / "report.css"),
+                                "--metadata", f"lang={metadata.get('lang', 'en-GB')}", "-o", str(out), source.name]
+    _run_pandoc(args, source.parent, "HTML")
+    return out
+
+
+def to_docx(source: Path, out: Path, metadata: dict, reference_doc: Path | None = None) -> Path:
+    args = _common(metadata) + ["--to", "docx", "-o", str(out), source.name]
+    docx_options = (metadata.get("format") or {}).get("docx")
+    reference = reference_doc or (docx_options.get("reference-doc") if isinstance(docx_options, dict) else None)
+    if reference:
+        args += ["--reference-doc", str(reference)]
+    _run_pandoc(args, source.parent, "Word document")
+    return out
+
+
+def to_pdf(source: Path, out: Path, metadata: dict) -> Path:
+    """PDF through typst: pandoc writes typst markup, the typst compiler typesets it."""
+    import typst
+
+    typ = source.with_suffix(".typ")
+    args = _common(metadata) + ["--to", "typst", "-o", str(typ), source.name]
+    _run_pandoc(args, source.parent, "typst source")
+    try:
+        typst.compile(str(typ), output=str(out), root=str(source.parent))
+    except Exception as exc:  # typst raises its own error type with a multi-line message
+        raise RenderError(f"typst could not typeset the PDF: {' '.join(str(exc).split())[:400]}") from None
+    return out
