@@ -10,7 +10,8 @@ Columns added to the tidy frame:
   comparison with England using the indicator's own comparator method;
 - ``region_code``, ``region_comparison``, ``region_value``, ``region_reason``:
   the same against the area's region (districts and upper-tier authorities);
-- ``trend``: the recent-trend label of the row's series (on its latest period).
+- ``trend``: the recent-trend label of the row's series, on its latest period
+  (empty on earlier periods).
 
 >>> ANALYSIS_COLUMNS[:3]
 ['england_comparison', 'england_value', 'england_reason']
@@ -40,11 +41,18 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
     Published rows always win: a roll-up only fills a key the frame lacks. Police
     force areas are never published by Fingertips, so they always come from here.
     """
-    districts = frame[frame["area_type"] == "lad"]
+    # Indicators published for districts roll up from districts; those published
+    # only for counties and unitaries roll up from upper-tier authorities.
+    county_level = set(frame.loc[frame["area_code"].str.startswith("E10"), "indicator_id"])
+    by_level = {"lad": frame[~frame["indicator_id"].isin(county_level)],
+                "utla": frame[frame["indicator_id"].isin(county_level)]}
     built = []
-    for parent_type in parent_types:
-        rolled = aggregate(districts, geography.rollup_lookup(parent_type), parent_type, partial=partial)
-        built.append(rolled)
+    for child_type, rows in by_level.items():
+        for parent_type in parent_types:
+            if child_type == "utla" and parent_type == "utla":
+                continue
+            built.append(aggregate(rows, geography.rollup_lookup(parent_type, child_type), parent_type,
+                                   partial=partial))
     rolled = concat_frames(built)
     if rolled.empty:
         return frame
@@ -88,6 +96,6 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
         analysed.insert(len(analysed.columns) - 3, "region_code", region_codes.fillna(""))
         trends = recent_trend(frame)
         analysed = analysed.merge(trends, on=[c for c in trends.columns if c != "trend"], how="left")
-        analysed["trend"] = analysed["trend"].fillna("Cannot be calculated")
+        analysed["trend"] = analysed["trend"].fillna("")  # a trend belongs to a series' latest period
         progress.advance(task)
     return analysed

@@ -168,9 +168,20 @@ class Geography:
             return sorted(in_region["lad_code"].unique())
         return sorted(in_region["utla_code"].unique())
 
-    def rollup_lookup(self, parent_type: str) -> pd.DataFrame:
-        """District -> parent lookup for building parent values from district counts."""
+    def rollup_lookup(self, parent_type: str, child_type: str = "lad") -> pd.DataFrame:
+        """Child -> parent lookup for building parent values from child counts.
+
+        Children are districts (``child_type="lad"``) or upper-tier authorities
+        (``"utla"``, for indicators published only for them); an upper-tier
+        authority split between parents appears once per parent, so the
+        roll-up can tell it cannot be apportioned.
+        """
         lads = self.lads
+        if child_type == "utla":
+            pairs = lads[["utla_code", f"{parent_type}_code", f"{parent_type}_name"]] if parent_type != "england" \
+                else lads[["utla_code"]].assign(parent_code=ENGLAND[0], parent_name=ENGLAND[1])
+            pairs = pairs.set_axis(["child_code", "parent_code", "parent_name"], axis=1)
+            return pairs.drop_duplicates(["child_code", "parent_code"]).reset_index(drop=True)
         if parent_type == "england":
             return pd.DataFrame({"child_code": lads["lad_code"], "parent_code": ENGLAND[0],
                                  "parent_name": ENGLAND[1]})

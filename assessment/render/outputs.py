@@ -51,30 +51,53 @@ def _run_pandoc(args: list[str], cwd: Path, what: str) -> None:
         raise RenderError(f"pandoc could not write the {what}: {message}")
 
 
+class _BlockDumper(yaml.SafeDumper):
+    """Multi-line strings as YAML literal blocks, so pandoc reads them as markdown blocks
+    (a raw ``{=typst}`` block in ``header-includes``, for example)."""
+
+
+_BlockDumper.add_representer(
+    str, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text,
+                                                      style="|" if "\n" in text else None))
+
+
 def write_source(markdown: str, metadata: dict, path: Path) -> Path:
     """The pandoc markdown file: YAML metadata block + body."""
     keep = {k: v for k, v in metadata.items() if k not in ("format", "execute", "jupyter", "engine")}
-    path.write_text("---\n" + yaml.safe_dump(keep, allow_unicode=True, sort_keys=False) + "---\n\n" + markdown,
-                    encoding="utf-8")
+    front = yaml.dump(keep, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False)
+    path.write_text("---\n" + front + "---\n\n" + markdown, encoding="utf-8")
     return path
 
 
-def _common(metadata: dict) -> list[str]:
+#: Quarto format options that are not pandoc metadata (handled here or not applicable).
+_NOT_METADATA = {"embed-resources", "reference-doc", "toc", "toc-depth", "number-sections", "self-contained"}
+
+
+def _common(metadata: dict, quarto_format: str) -> list[str]:
+    """Arguments shared by every output, plus the scalar options of ``format: <quarto_format>:``."""
+    options = (metadata.get("format") or {}).get(quarto_format)
+    options = options if isinstance(options, dict) else {}
+    merged = {**metadata, **options}
     args = ["--from", "markdown", "--standalone", "--lua-filter", str(ASSETS / "figure-alt.lua")]
-    if metadata.get("toc"):
-        args += ["--toc", f"--toc-depth={int(metadata.get('toc-depth', 2))}"]
+    if merged.get("toc"):
+        args += ["--toc", f"--toc-depth={int(merged.get('toc-depth', 2))}"]
+    if merged.get("number-sections"):
+        args += ["--number-sections"]
+    for key, value in options.items():
+        if key not in _NOT_METADATA and isinstance(value, (str, int, float, bool)):
+            args += ["--metadata", f"{key}={str(value).lower() if isinstance(value, bool) else value}"]
     return args
 
 
 def to_html(source: Path, out: Path, metadata: dict) -> Path:
-    args = _common(metadata) + ["--to", "html5", "--embed-resources", "--css", str(ASSETS / "report.css"),
+    args = _common(metadata, "html") + ["--to", "html5", "--embed-resources", "--css", str(ASSETS / "report.css"),
                                 "--metadata", f"lang={metadata.get('lang', 'en-GB')}", "-o", str(out), source.name]
     _run_pandoc(args, source.parent, "HTML")
     return out
 
 
 def to_docx(source: Path, out: Path, metadata: dict, reference_doc: Path | None = None) -> Path:
-    args = _common(metadata) + ["--to", "docx", "-o", str(out), source.name]
+    args = _common(metadata, "docx") + ["--to", "docx", "-o", str(out), source.name]
     docx_options = (metadata.get("format") or {}).get("docx")
     reference = reference_doc or (docx_options.get("reference-doc") if isinstance(docx_options, dict) else None)
     if reference:
@@ -88,7 +111,7 @@ def to_pdf(source: Path, out: Path, metadata: dict) -> Path:
     import typst
 
     typ = source.with_suffix(".typ")
-    args = _common(metadata) + ["--to", "typst", "-o", str(typ), source.name]
+    args = _common(metadata, "typst") + ["--to", "typst", "-o", str(typ), source.name]
     _run_pandoc(args, source.parent, "typst source")
     try:
         typst.compile(str(typ), output=str(out), root=str(source.parent))

@@ -1,9 +1,9 @@
 """Render with the Quarto CLI when it is installed (``quarto render`` with ``-P`` parameters).
 
 >>> cmd = quarto_command(Path("templates/report.qmd"), {"area": "E08000035"}, ("html", "pdf"),
-...                      Path("/tmp/out"), "leeds", {"subtitle": "x"})
+...                      Path("/tmp/out"), "leeds", Path("/tmp/meta.yml"))
 >>> cmd[:5], cmd[-4:]
-(['quarto', 'render', 'templates/report.qmd', '--to', 'html,typst'], ['--output', 'leeds', '-M', 'subtitle:x'])
+(['quarto', 'render', 'templates/report.qmd', '--to', 'html,typst'], ['--output', 'leeds', '--metadata-file', '/tmp/meta.yml'])
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+import yaml
 
 from ..errors import RenderError
 
@@ -25,15 +27,15 @@ def quarto_available() -> bool:
 
 
 def quarto_command(template: Path, params: dict, formats, output_dir: Path, stem: str,
-                   metadata: dict | None = None) -> list[str]:
+                   metadata_file: Path | None = None) -> list[str]:
     """The ``quarto render`` command line for one document."""
     cmd = ["quarto", "render", str(template), "--to", ",".join(QUARTO_FORMAT[f] for f in formats)]
     for name, value in params.items():
         # -P takes YAML: JSON encoding keeps strings with spaces or colons intact.
         cmd += ["-P", f"{name}:{json.dumps(value)}"]
     cmd += ["--output-dir", str(output_dir), "--output", stem]
-    for key, value in (metadata or {}).items():
-        cmd += ["-M", f"{key}:{value}"]
+    if metadata_file is not None:
+        cmd += ["--metadata-file", str(metadata_file)]
     return cmd
 
 
@@ -50,7 +52,9 @@ def render_with_quarto(template: Path, params: dict, out_dir: Path, formats, *, 
         extra = dict(metadata or {})
         if reference_doc:
             extra["reference-doc"] = str(reference_doc)
-        cmd = quarto_command(template, params, formats, staging, stem, extra)
+        metadata_file = staging / "metadata.yml"
+        metadata_file.write_text(yaml.safe_dump(extra, allow_unicode=True))
+        cmd = quarto_command(template, params, formats, staging, stem, metadata_file)
         completed = subprocess.run(cmd, capture_output=True, text=True, cwd=template.parent)
         if completed.returncode != 0:
             tail = " ".join(completed.stderr.split())[-400:]

@@ -141,6 +141,8 @@ class AreaReport:
         order = {"Worse (99.8%)": 0, "Worse": 1, "Better (99.8%)": 3, "Better": 4}
         latest = latest.assign(_rank=latest["england_comparison"].map(order).fillna(2),
                                _section=latest["indicator_id"].map(self._section_of))
+        topics = {s["key"] for s in self.sections()}
+        latest = latest[latest["_section"].isin(topics)]
         picked = latest.sort_values("_rank").groupby("_section", sort=False).head(1)
         lines = []
         for _, row in picked.sort_values("_rank").iterrows():
@@ -151,31 +153,30 @@ class AreaReport:
         return intro + "\n".join(lines) + "\n"
 
     def benchmark_table(self, rows: pd.DataFrame, section_title: str) -> str:
-        """A table of indicators with value, 95% CI, England, region, comparison and trend as text."""
+        """A table of indicators: value with 95% CI, England, region, comparison and trend as text."""
         body = []
         for _, row in rows.iterrows():
             self._record(row, section_title)
             unit = (row["value_type"], row["multiplier"])
             if row["suppressed"]:
-                value, ci = "suppressed", ""
+                value = "suppressed"
             else:
                 value = format_value(row["value"], *unit)
-                ci = ("" if pd.isna(row["lower_ci_95"]) else
-                      f"{format_value(row['lower_ci_95'], row['value_type'], None)} to "
-                      f"{format_value(row['upper_ci_95'], row['value_type'], None)}")
+                if not pd.isna(row["lower_ci_95"]):
+                    value += (f" ({format_value(row['lower_ci_95'], row['value_type'], None)} to "
+                              f"{format_value(row['upper_ci_95'], row['value_type'], None)})")
             region = ("" if not row.get("region_code") or pd.isna(row.get("region_value"))
                       else format_value(row["region_value"], *unit))
             body.append([
-                row["indicator_name"], row["period"], value, ci,
-                format_value(row.get("england_value"), *unit),
-                region,
+                row["indicator_name"], row["period"], value,
+                format_value(row.get("england_value"), *unit), region,
                 row.get("england_comparison") or "Not compared",
                 row.get("trend") or "Cannot be calculated",
             ])
         return pipe_table(
-            ["Indicator", "Period", md(self.area.name), "95% CI", "England", "Region",
+            ["Indicator", "Period", f"{self.area.name} (95% CI)", "England", "Region",
              "Compared with England", "Recent trend"],
-            body, align="llrrrrll")
+            body, align="llrrrll")
 
     def sections(self) -> list[dict]:
         """Topic sections (from data_sources/report_sections.yaml) in report order."""
@@ -378,3 +379,101 @@ class AreaReport:
                  "Statistics licensed under the Open Government Licence v3.0; OHID Fingertips "
                  "(https://fingertips.phe.org.uk).\n")
         return text
+
+    # -------------------------------------------------------------- figures
+    def _figure_markdown(self, figure, stem: str) -> str:
+        path = figure.save(self.figure_dir / f"{stem}.png")
+        alt = figure.alt_text.replace('"', "'").replace("\\", "/")
+        return f'![{md(figure.caption)}]({path.as_posix()}){{fig-alt="{alt}"}}\n'
+
+    def _peer_rows(self, row: pd.Series) -> pd.DataFrame:
+        """The same indicator and period for the area's peers (with the area itself)."""
+        peers = set(self.geography.peers(self.area.code)) | {self.area.code}
+        frame = self.headline
+        same = frame[(frame["indicator_id"] == row["indicator_id"]) & (frame["period"] == row["period"])
+                     & (frame["sex"] == row["sex"]) & (frame["age"] == row["age"])]
+        return same[same["area_code"].isin(peers)]
+
+    def compare_chart(self, row: pd.Series) -> str:
+        """The area among its peers for one indicator, as a figure in markdown."""
+        from ..charts import compare_areas
+
+        peers = self._peer_rows(row).rename(columns={"england_comparison": "comparison"})
+        if len(peers) < 2:
+            return ""
+        names = self.geography.areas.set_index("code")["name"]
+        peers = peers.assign(area_name=peers["area_code"].map(names).fillna(peers["area_name"]))
+        figure = compare_areas(peers, highlight=self.area.code, reference_value=row.get("england_value"),
+                               reference_label="England", indicator=row["indicator_name"],
+                               period=row["period"], unit=row.get("unit") or "")
+        for _, peer in peers.iterrows():
+            self._record(peer.rename({"comparison": "england_comparison"}), "Figure: compare areas")
+        return self._figure_markdown(figure, f"compare-{row['indicator_id']}")
+
+    def trend_chart(self, row: pd.Series) -> str:
+        """The area's series for one indicator with England, as a figure in markdown."""
+        from ..charts import trend_chart
+
+        frame = self.headline
+        series = frame[(frame["indicator_id"] == row["indicator_id"]) & (frame["sex"] == row["sex"])
+                       & (frame["age"] == row["age"])].sort_values(["period_end", "period"])
+        mine = series[series["area_code"] == self.area.code]
+        if mine["value"].notna().sum() < 2:
+            return ""
+        england = series[series["area_code"] == "E92000001"]
+        figure = trend_chart(mine, england, area_name=self.area.name, indicator=row["indicator_name"],
+                             trend=row.get("trend") or "Cannot be calculated", unit=row.get("unit") or "")
+        for _, point in mine.iterrows():
+            self._record(point, "Figure: trend")
+        return self._figure_markdown(figure, f"trend-{row['indicator_id']}")
+
+    def area_map(self) -> str:
+        """The area within its region (or a force's districts), shaded by a headline indicator."""
+        from ..charts import choropleth
+
+        if self.area.area_type == "pfa":
+            level, codes, highlight = "lad", self.geography.constituent_lads(self.area.code), None
+            where = f"districts of {self.area.name}"
+        else:
+            region = self.geography.parents(self.area.code).get("region")
+            level = "lad" if (self.area.area_type == "lad" and not self.area.is_upper_tier) else "utla"
+            column = "lad_code" if level == "lad" else "utla_code"
+            lads = self.geography.lads
+            codes = sorted(lads.loc[lads["region_code"] == region, column].unique())
+            highlight = self.area.code
+            where = f"{self.geography.resolve(region).name} region" if region else "England"
+        shapes = self.bundle.boundaries(level)
+        shapes = shapes[shapes["code"].isin(codes)]
+        row, values = self._map_indicator(codes)
+        if shapes.empty or row is None:
+            return ""
+        figure = choropleth(shapes, values, highlight=highlight,
+                            title=f"{row['indicator_name']}, {row['period']}: {where}", unit=row.get("unit") or "")
+        return self._figure_markdown(figure, f"map-{row['indicator_id']}")
+
+    def _map_indicator(self, codes: list[str]):
+        """The first headline indicator with values for most of the mapped areas, and those values."""
+        frame = self.headline
+        for _, row in self.latest().iterrows():
+            if not self.indicator_info(row["indicator_id"]).get("headline") or pd.isna(row["value"]):
+                continue
+            values = frame[(frame["indicator_id"] == row["indicator_id"]) & (frame["period"] == row["period"])
+                           & frame["area_code"].isin(codes)]
+            if values["value"].notna().sum() * 2 >= len(codes):
+                return row, values
+        return None, None
+
+    # ------------------------------------------------------------- appendix
+    def write_appendix(self, path: str | Path) -> Path:
+        """Write the Excel data appendix of every figure this report showed."""
+        from .appendix import write_appendix
+
+        notes = [f"Data appendix for {self.area.name} ({self.area.code}).",
+                 f"Data snapshot: {self.bundle.snapshot_date}. Geography vintage: {self.bundle.meta.get('vintage', '')}.",
+                 "Every figure shown in the report is listed on the Data sheet with its confidence "
+                 "intervals, comparisons, source and the date it was retrieved.",
+                 "Suppressed values are blank: small numbers are never published."]
+        if self.bundle.is_demo:
+            notes.insert(0, "Demonstration data: every figure is invented for a fictional area.")
+        return write_appendix(self.appendix_frame(), Path(path),
+                              title=f"Health and justice needs assessment: {self.area.name}", notes=notes)

@@ -46,14 +46,16 @@ def _aggregable(first: pd.Series) -> str | None:
 
 def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
               partial: bool = False) -> pd.DataFrame:
-    """Parent-area rows built from the district rows of ``frame`` through ``lookup``.
+    """Parent-area rows built from the child rows of ``frame`` through ``lookup``.
 
     ``lookup`` has child_code, parent_code, parent_name (see
-    :meth:`assessment.geography.Geography.rollup_lookup`). A district mapped to
-    several parents of this type (a district split between community safety
-    partnerships) cannot be apportioned: those parents are not aggregable.
+    :meth:`assessment.geography.Geography.rollup_lookup`); children are usually
+    districts, or upper-tier authorities for indicators published only for
+    them. A child mapped to several parents of this type (a district split
+    between community safety partnerships) cannot be apportioned: those
+    parents are not aggregable.
     """
-    districts = frame[frame["area_type"] == "lad"]
+    districts = frame[frame["area_code"].isin(set(lookup["child_code"]))]
     if districts.empty or lookup.empty:
         return empty_frame()
     split = lookup.groupby("child_code")["parent_code"].transform("nunique") > 1
@@ -81,7 +83,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
         reason = _aggregable(first)
         notes = []
         if parent in split_parents:
-            reason = "Not aggregable: districts are split between community safety partnerships"
+            reason = "Not aggregable: constituent areas are split between parent areas"
         if reason:
             notes.append(reason)
         elif left_out and not partial:
@@ -104,5 +106,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
         records.append(row)
     if not records:
         return empty_frame()
-    built = coerce_frame(pd.DataFrame(records))
-    return add_intervals(built)
+    built = add_intervals(coerce_frame(pd.DataFrame(records)))
+    counts = built["value_type"].eq("count") & built["value"].isna() & built["count"].notna()
+    built.loc[counts, "value"] = built.loc[counts, "count"]
+    return built

@@ -1,0 +1,13 @@
+"""Charts: each is a function of a tidy frame slice plus column names, returning a Figure.
+
+Charts never call loaders; every figure carries a caption and data-generated alt
+text, and comparison results are always written as text as well as coloured.
+"""
+
+from .compare_areas import compare_areas
+from .figure import Figure
+from .maps import choropleth
+from .palette import COMPARISON_COLOURS, colour_for
+from .trend import trend_chart
+
+__all__ = ["COMPARISON_COLOURS", "Figure", "choropleth", "colour_for", "compare_areas", "trend_chart"]

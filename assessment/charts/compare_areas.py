@@ -1,0 +1,89 @@
+"""Compare-areas bar chart: an area among its peers, with 95% intervals and results as text.
+
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"area_code": ["A", "B"], "area_name": ["Alpha", "Beta"], "value": [5.0, 7.0],
+...                       "lower_ci_95": [4.0, 6.0], "upper_ci_95": [6.0, 8.0],
+...                       "comparison": ["Better", "Worse"]})
+>>> fig = compare_areas(frame, highlight="B", reference_value=6.0, reference_label="England",
+...                     indicator="Deaths", period="2023", unit="per 100,000")
+>>> "Beta" in fig.alt_text and "highest" in fig.alt_text
+True
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+from plotnine import (aes, coord_flip, element_blank, element_text, expand_limits, geom_col, geom_errorbar,
+                      geom_hline, geom_text, ggplot, labs, scale_color_identity, scale_fill_manual,
+                      scale_x_discrete, theme, theme_minimal)
+
+from .figure import Figure
+from .palette import colour_for
+
+
+def compare_areas(frame: pd.DataFrame, *, highlight: str, reference_value: float | None,
+                  reference_label: str, indicator: str, period: str, unit: str = "",
+                  value: str = "value", lower: str = "lower_ci_95", upper: str = "upper_ci_95",
+                  name: str = "area_name", code: str = "area_code", comparison: str = "comparison") -> Figure:
+    """Bars for each area (sorted), error bars, a reference line, and each result written beside its bar."""
+    data = frame[[code, name, value, lower, upper, comparison]].copy()
+    data.columns = ["code", "name", "value", "lower", "upper", "comparison"]
+    data["comparison"] = data["comparison"].fillna("Not compared")
+    shown = data.dropna(subset=["value"]).sort_values("value")
+    hidden = data[data["value"].isna()]
+    shown["label"] = [(f"{n}  ▶" if c == highlight else n) for n, c in zip(shown["name"], shown["code"])]
+    order = list(shown["label"])
+    shown["label"] = pd.Categorical(shown["label"], categories=order, ordered=True)
+    shown["fill"] = shown["comparison"]
+    top = np.nanmax(shown[["value", "upper"]].to_numpy()) if len(shown) else 1.0
+    shown["text_y"] = top * 1.04
+    shown["outline"] = np.where(shown["code"] == highlight, "#000000", "#FFFFFF")
+    colours = {label: colour_for(label) for label in shown["fill"].unique()}
+    plot = (
+        ggplot(shown, aes("label", "value", fill="fill"))
+        + geom_col(aes(color="outline"), width=0.75, size=0.6, show_legend=True)
+        + geom_errorbar(aes(ymin="lower", ymax="upper"), width=0.3, color="#333333", na_rm=True)
+        + geom_text(aes(y="text_y", label="comparison"), ha="left", size=7, color="#0b0c0c")
+        + scale_fill_manual(values=colours, name="Compared with " + reference_label)
+        + coord_flip()
+        + scale_x_discrete()
+        + labs(x="", y=unit, title=textwrap.fill(f"{indicator}, {period}", 70))
+        + theme_minimal(base_size=9)
+        + theme(legend_position="bottom", panel_grid_major_y=element_blank(),
+                plot_title=element_text(size=10, weight="bold"))
+    )
+    plot = plot + scale_color_identity()
+    if reference_value is not None and not np.isnan(reference_value):
+        plot = plot + geom_hline(yintercept=reference_value, linetype="dashed", color="#0b0c0c")
+    plot = plot + expand_limits(y=top * 1.35)
+    height = min(9.0, 1.6 + 0.28 * max(len(shown), 3))
+    selected = data[data["code"] == highlight]
+    caption = f"{indicator} ({period}) for {len(shown)} areas, with 95% confidence intervals."
+    if reference_value is not None and not np.isnan(reference_value):
+        caption += f" The dashed line is {reference_label} ({reference_value:,.1f})."
+    alt = _alt_text(shown, hidden, selected, indicator, period, unit, reference_label, reference_value)
+    return Figure(plot, caption, alt, width=7.0, height=height)
+
+
+def _alt_text(shown, hidden, selected, indicator, period, unit, reference_label, reference_value) -> str:
+    if shown.empty:
+        return f"Bar chart of {indicator} ({period}): no area has a value to show."
+    parts = [f"Bar chart of {indicator} ({period}{', ' + unit if unit else ''}) for {len(shown)} areas, "
+             f"from {shown['name'].iloc[0]} ({shown['value'].iloc[0]:,.1f}, lowest) to "
+             f"{shown['name'].iloc[-1]} ({shown['value'].iloc[-1]:,.1f}, highest)."]
+    if not selected.empty:
+        row = selected.iloc[0]
+        if np.isnan(row["value"]):
+            parts.append(f"{row['name']} has no value shown (suppressed or no data).")
+        else:
+            rank = int((shown["value"] > row["value"]).sum()) + 1
+            parts.append(f"{row['name']} is {row['value']:,.1f}, ranked {rank} of {len(shown)} from the highest, "
+                         f"and its result compared with {reference_label} is: {row['comparison']}.")
+    if reference_value is not None and not np.isnan(reference_value):
+        parts.append(f"{reference_label}: {reference_value:,.1f}.")
+    if len(hidden):
+        parts.append(f"{len(hidden)} area(s) without a value are not shown: {', '.join(hidden['name'])}.")
+    return " ".join(parts)

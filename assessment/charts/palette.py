@@ -1,0 +1,38 @@
+"""Colours for comparison results: colour-blind safe, and never the only carrier of meaning.
+
+Fingertips' red/amber/green cannot be told apart by many readers with
+red-green colour blindness, so better results are blue and worse are orange
+(the pair that stays distinct under deuteranopia and protanopia); the 99.8%
+levels are darker shades. Every chart also writes the result as text.
+
+>>> colour_for("Worse"), colour_for("Something new")
+('#E66100', '#BDBDBD')
+"""
+
+from __future__ import annotations
+
+COMPARISON_COLOURS = {
+    "Better (99.8%)": "#084594",
+    "Better": "#4292C6",
+    "Similar": "#F0E442",
+    "Worse": "#E66100",
+    "Worse (99.8%)": "#8C2D04",
+    "Higher": "#B8A7D9",
+    "Lower": "#5E3C99",
+    "Not compared": "#BDBDBD",
+}
+QUINTILE_COLOURS = ["#FEEDDE", "#FDBE85", "#FD8D3C", "#E6550D", "#A63603"]  # light = low
+NEUTRAL = "#BDBDBD"
+HIGHLIGHT = "#000000"
+
+
+def colour_for(label: str) -> str:
+    """The fill colour of a comparison label (grey for anything unknown)."""
+    if label in COMPARISON_COLOURS:
+        return COMPARISON_COLOURS[label]
+    lower = str(label).lower()
+    for words, colour in (("best", "#084594"), ("better", "#4292C6"), ("middle", "#F0E442"),
+                          ("worse", "#E66100"), ("worst", "#8C2D04")):
+        if lower.startswith(words):
+            return colour
+    return NEUTRAL

@@ -1,0 +1,81 @@
+"""The built-in demo: a fictional county and its police force area, rendered offline.
+
+The demo writes its data in the real publishers' formats (a Fingertips CSV
+export, ONS lookup CSVs, ONS GeoJSON boundaries, an ONS population CSV) and
+then runs the same loading, analysis and rendering code as a real report.
+
+>>> from assessment.demo import DEMO_AREAS
+>>> DEMO_AREAS
+('E10999001', 'E23999001')
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rich.console import Console
+
+from ..sources.catalogue import load_catalogue
+from ..sources.fingertips import parse_csv
+from ..sources.ons_population import read as read_population
+from .geography_files import write_geography_files
+from .indicators import write_fingertips_csv
+from .places import DEMO_LAD_CODE, DEMO_PFA_CODE, DEMO_UTLA_CODE
+
+DEMO_AREAS = (DEMO_UTLA_CODE, DEMO_PFA_CODE)
+DEMO_SNAPSHOT_DATE = "2026-11-01"
+console = Console(stderr=True)
+
+
+def write_demo_sources(folder: Path) -> dict[str, Path]:
+    """Write every demo input file in its publisher's format; return paths by role."""
+    paths = write_geography_files(folder)
+    paths["fingertips"] = write_fingertips_csv(folder / "fingertips" / "all_data_demo.csv")
+    return paths
+
+
+def build_demo_bundle(folder: Path) -> Path:
+    """Write the demo sources under ``folder/sources`` and build ``folder/bundle`` from them."""
+    from ..report.build import build_bundle, combine
+
+    sources = write_demo_sources(folder / "sources")
+    retrieved = datetime.fromisoformat(DEMO_SNAPSHOT_DATE).replace(tzinfo=timezone.utc)
+    catalogue = load_catalogue()
+    fingertips = parse_csv(sources["fingertips"].read_text(encoding="utf-8"),
+                           url=f"demo:{sources['fingertips'].name}", metadata=catalogue.fingertips_meta(),
+                           retrieved_at=retrieved, vintage="Demonstration data")
+    population = read_population(sources["population"], source_url=f"demo:{sources['population'].name}",
+                                 retrieved_at=retrieved, vintage="mid-2023 (demonstration)")
+    meta = {
+        "demo": True,
+        "snapshot_date": DEMO_SNAPSHOT_DATE,
+        "vintage": "2024",
+        "sources": [
+            {"name": "Demonstration indicators in the OHID Fingertips export format",
+             "url": f"generated: {sources['fingertips'].name}", "licence": "MIT (generated)",
+             "retrieved_at": DEMO_SNAPSHOT_DATE},
+            {"name": "Demonstration geography in ONS lookup and boundary formats",
+             "url": "generated: lookups/*.csv, boundaries/*.geojson", "licence": "MIT (generated)",
+             "retrieved_at": DEMO_SNAPSHOT_DATE},
+        ],
+        "uploads": [],
+    }
+    lookups = {role: sources[role] for role in ("lookup_lad_csp_pfa", "lookup_lad_utla", "lookup_lad_region")}
+    boundaries = {level: sources[f"boundaries_{level}"] for level in ("lad", "utla", "region", "pfa")}
+    return build_bundle(combine([fingertips, population]), folder / "bundle", lookup_files=lookups,
+                        boundary_files=boundaries, meta=meta)
+
+
+def run_demo(out: Path, formats=("html", "docx", "pdf"), engine: str = "auto") -> list[Path]:
+    """Build the demo bundle and render the county and police force area reports."""
+    from ..report.runner import render_areas
+
+    out = Path(out)
+    with console.status("Building the demonstration data"):
+        bundle = build_demo_bundle(out)
+    return render_areas(bundle, list(DEMO_AREAS), out / "reports", formats=formats, engine=engine)
+
+
+__all__ = ["DEMO_AREAS", "DEMO_LAD_CODE", "DEMO_PFA_CODE", "DEMO_UTLA_CODE", "build_demo_bundle",
+           "run_demo", "write_demo_sources"]

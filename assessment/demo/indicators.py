@@ -1,0 +1,179 @@
+"""Invent indicator values for the demo and write them as a Fingertips CSV export.
+
+Values are generated per district from a deterministic random generator, then
+added up into counties, regions and England exactly as real counts add up, so
+the demo exercises the real parser, roll-ups, comparisons and trends. Districts
+with fewer than 5 events are suppressed, as Fingertips does.
+
+>>> import tempfile, pathlib
+>>> path = write_fingertips_csv(pathlib.Path(tempfile.mkdtemp()) / "ft.csv")
+>>> import pandas as pd
+>>> data = pd.read_csv(path, dtype=str)
+>>> "Time period range" in data.columns and bool(data["Area Code"].str.startswith("E10999").any())
+True
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ..sources.catalogue import CatalogueEntry, load_catalogue
+from ..stats.intervals import byars_limits, wilson_limits
+from .geography_files import district_populations
+from .places import demo_places
+
+PROFILE_PATH = Path(__file__).with_name("profile.yaml")
+N_PERIODS = 6
+FIRST_YEAR = 2018
+SUPPRESS_BELOW = 5
+SUPPRESSED_NOTE = "Value suppressed for disclosure control due to small count"
+HEADER = [
+    "Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name", "Area Type",
+    "Sex", "Age", "Category Type", "Category", "Time period", "Value", "Lower CI 95.0 limit",
+    "Upper CI 95.0 limit", "Lower CI 99.8 limit", "Upper CI 99.8 limit", "Count", "Denominator",
+    "Value note", "Recent Trend", "Compared to England value or percentiles",
+    "Compared to Region value or percentiles", "Time period Sortable", "New data", "Compared to goal",
+    "Time period range",
+]
+AREA_TYPE_LABEL = {"district": "Districts & UAs (from Apr 2023)", "county": "Counties & UAs (from Apr 2023)",
+                   "region": "Region", "england": "England"}
+
+
+def _periods(kind: str) -> list[tuple[str, int, str]]:
+    """(label, sortable year, range) for the demo's periods."""
+    out = []
+    for i in range(N_PERIODS):
+        year = FIRST_YEAR + i
+        if kind == "financial":
+            out.append((f"{year}/{(year + 1) % 100:02d}", year, "1y"))
+        elif kind == "rolling3":
+            out.append((f"{year - 2} - {year % 100:02d}", year, "3y"))
+        else:
+            out.append((str(year), year, "1y"))
+    return out
+
+
+def _deprivation(places) -> dict[str, float]:
+    rng = np.random.default_rng(20261122)
+    return {p.lad_code: float(z) for p, z in zip(places, rng.normal(0, 1, len(places)))}
+
+
+def _units(entry: CatalogueEntry, setting: dict, populations: np.ndarray) -> np.ndarray:
+    return np.maximum(np.round(populations * setting.get("per_capita", 1.0)), 1)
+
+
+def _district_series(entry, setting, places, pops, deprivation, rng):
+    """Per district and period: (count, denominator) or a value for non-additive measures."""
+    z = np.array([deprivation[p.lad_code] for p in places])
+    level = setting["england"]
+    rows = []
+    for t in range(N_PERIODS):
+        trend = (1 + setting.get("drift", 0.0)) ** t
+        noise = rng.normal(0, 0.08, len(places))
+        if entry.value_type in ("score", "life expectancy"):
+            value = level * trend + setting["spread"] * (setting["deprivation"] * z + 0.3 * noise)
+            rows.append({"value": value, "count": None, "denominator": None})
+            continue
+        expected = level * trend * np.exp(setting["deprivation"] * z + noise)
+        denominator = _units(entry, setting, pops)
+        if entry.value_type == "proportion":
+            share = np.clip(expected / 100, 0.001, 0.98)
+            count = rng.binomial(denominator.astype(int), share).astype(float)
+        else:
+            count = rng.poisson(expected * denominator / entry.multiplier).astype(float)
+        rows.append({"value": None, "count": count, "denominator": denominator})
+    return rows
+
+
+def _limits(entry: CatalogueEntry, count, denominator, value) -> dict[str, float]:
+    if entry.value_type == "proportion":
+        out = {}
+        for level, tag in ((0.95, "95.0"), (0.998, "99.8")):
+            lo, hi = wilson_limits([count], [denominator], level)
+            out[f"Lower CI {tag} limit"], out[f"Upper CI {tag} limit"] = lo[0] * 100, hi[0] * 100
+        return out
+    out = {}
+    for level, tag in ((0.95, "95.0"), (0.998, "99.8")):
+        lo, hi = byars_limits([count], level)
+        # Published DSR intervals are approximated here by scaling the count's limits.
+        out[f"Lower CI {tag} limit"] = value * lo[0] / count if count else 0.0
+        out[f"Upper CI {tag} limit"] = value * hi[0] / count if count else np.nan
+    return out
+
+
+def _record(entry, area, parent, area_type, period, count, denominator, value, spread=None) -> dict:
+    label, sortable, span = period
+    row = {c: "" for c in HEADER}
+    row.update({
+        "Indicator ID": entry.frame_id, "Indicator Name": entry.title, "Parent Code": parent[0],
+        "Parent Name": parent[1], "Area Code": area[0], "Area Name": area[1],
+        "Area Type": AREA_TYPE_LABEL[area_type], "Sex": "Persons", "Age": "All ages",
+        "Time period": label, "Time period Sortable": f"{sortable}0000", "Time period range": span,
+    })
+    if count is not None and count < SUPPRESS_BELOW and entry.value_type != "proportion":
+        row["Value note"] = SUPPRESSED_NOTE
+        return row
+    if value is None:
+        value = count / denominator * entry.multiplier if denominator else np.nan
+    row["Value"] = f"{value:.6f}"
+    if count is not None:
+        row["Count"], row["Denominator"] = f"{count:.0f}", f"{denominator:.0f}"
+        row.update({k: f"{v:.6f}" for k, v in _limits(entry, count, denominator, value).items()})
+    elif spread:
+        for tag, z in (("95.0", 1.96), ("99.8", 3.09)):
+            row[f"Lower CI {tag} limit"] = f"{value - z * spread:.6f}"
+            row[f"Upper CI {tag} limit"] = f"{value + z * spread:.6f}"
+    return row
+
+
+def demo_rows() -> list[dict]:
+    """Every row of the demo's Fingertips export."""
+    places = demo_places()
+    populations = district_populations(places)
+    pops = np.array([populations[p.lad_code] for p in places], dtype=float)
+    deprivation = _deprivation(places)
+    profile = yaml.safe_load(PROFILE_PATH.read_text())
+    rng = np.random.default_rng(7)
+    rows: list[dict] = []
+    for entry in load_catalogue().fingertips():
+        setting = profile[entry.key]
+        series = _district_series(entry, setting, places, pops, deprivation, rng)
+        for t, period in enumerate(_periods(setting["periods"])):
+            data = series[t]
+            groups: dict[tuple, list[int]] = {}
+            for i, p in enumerate(places):
+                own = (p.lad_code, p.lad_name) if entry.area_type == "district" else (p.utla_code, p.utla_name)
+                kind = "district" if entry.area_type == "district" else "county"
+                groups.setdefault((own, (p.region_code, p.region_name.upper()), kind), []).append(i)
+                groups.setdefault(((p.region_code, p.region_name), ("E92000001", "England"), "region"), []).append(i)
+                groups.setdefault((("E92000001", "England"), ("", ""), "england"), []).append(i)
+            for (area, parent, kind), members in groups.items():
+                members = sorted(set(members))
+                if data["count"] is not None:
+                    count = float(data["count"][members].sum())
+                    denominator = float(data["denominator"][members].sum())
+                    value = None
+                    if entry.value_type == "directly standardised rate":
+                        value = count / denominator * entry.multiplier  # a demo DSR: crude rate stands in
+                    rows.append(_record(entry, area, parent, kind, period, count, denominator, value))
+                else:
+                    weights = pops[members] / pops[members].sum()
+                    value = float((data["value"][members] * weights).sum())
+                    spread = 0.6 if entry.value_type == "life expectancy" else None
+                    rows.append(_record(entry, area, parent, kind, period, None, None, value, spread))
+    return rows
+
+
+def write_fingertips_csv(path: Path) -> Path:
+    """Write the demo's indicators as a Fingertips ``all_data/csv`` export."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=HEADER)
+        writer.writeheader()
+        writer.writerows(demo_rows())
+    return path
