@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from pyproj import Transformer
+import shapely
 from shapely.geometry import mapping
-from shapely.ops import transform, unary_union
+from shapely.ops import unary_union
 
 from .places import DemoPlace, demo_places
 from .shapes import _unit_noise, district_polygons
@@ -37,12 +38,16 @@ def _csv(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def _geojson(features: list[tuple[dict, object]], path: Path) -> Path:
-    to_wgs84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True).transform
+    transformer = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+
+    def to_wgs84(coords: np.ndarray) -> np.ndarray:
+        return np.column_stack(transformer.transform(coords[:, 0], coords[:, 1]))
+
     doc = {
         "type": "FeatureCollection",
         "crs": {"type": "name", "properties": {"name": "EPSG:4326"}},
         "features": [
-            {"type": "Feature", "properties": props, "geometry": mapping(transform(to_wgs84, shape))}
+            {"type": "Feature", "properties": props, "geometry": mapping(shapely.transform(shape, to_wgs84))}
             for props, shape in features
         ],
     }

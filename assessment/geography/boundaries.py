@@ -102,6 +102,6 @@ def dissolve_boundaries(districts: gpd.GeoDataFrame, rollup: pd.DataFrame) -> gp
     if missing:
         raise InputError(f"district boundaries missing for {', '.join(missing[:10])}"
                          + (f" and {len(missing) - 10} more" if len(missing) > 10 else ""))
-    parents = joined.dissolve(by=["parent_code", "parent_name"], as_index=False)
+    parents = joined.drop(columns=["code", "name"]).dissolve(by=["parent_code", "parent_name"], as_index=False)
     parents = parents.rename(columns={"parent_code": "code", "parent_name": "name"})
     return parents[["code", "name", "geometry"]].set_crs(districts.crs, allow_override=True)

@@ -15,6 +15,8 @@ present, is an error naming the codes.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from ..errors import InputError
@@ -25,10 +27,15 @@ CHANGES_PATH = BOUNDARIES_DIR / "code_changes.csv"
 _REBUILDABLE = {"wilson", "byars", "exact_poisson"}
 
 
+@lru_cache(maxsize=8)
+def _changes_table(vintage: str) -> pd.DataFrame:
+    table = pd.read_csv(CHANGES_PATH, dtype=str)
+    return table[(table["year"].astype(int) <= int(vintage)) & table["new_code"].notna()]
+
+
 def load_code_changes(vintage: str) -> dict[str, str]:
     """Former code -> its code in ``vintage``, following chains (district -> merged -> merged again)."""
-    table = pd.read_csv(CHANGES_PATH, dtype=str)
-    table = table[(table["year"].astype(int) <= int(vintage)) & table["new_code"].notna()]
+    table = _changes_table(vintage)
     step = dict(zip(table["old_code"], table["new_code"]))
     resolved = {}
     for old in step:
@@ -40,11 +47,31 @@ def load_code_changes(vintage: str) -> dict[str, str]:
     return resolved
 
 
-def _predecessors(changes: dict[str, str]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for old, new in changes.items():
-        out.setdefault(new, set()).add(old)
-    return out
+def _leaves(code: str, direct: dict[str, set[str]]) -> set[str]:
+    """The earliest districts an area was made from (itself if it was never a merger)."""
+    parts = direct.get(code)
+    if not parts:
+        return {code}
+    return set().union(*(_leaves(p, direct) for p in parts))
+
+
+def _is_complete(new_code: str, present: set[str], vintage: str) -> tuple[bool, set[str]]:
+    """Whether the former areas present make up all of ``new_code``; and which are missing.
+
+    A recode (same area, new code, e.g. a county that became a unitary) is
+    complete on its own; merged districts must cover every earliest district,
+    whichever reorganisation the data were published after.
+    """
+    table = _changes_table(vintage)
+    if present & set(table.loc[(table["kind"] == "recode") & (table["new_code"] == new_code), "old_code"]):
+        return True, set()
+    merges = table[table["kind"] == "merge"]
+    direct: dict[str, set[str]] = {}
+    for old, new in zip(merges["old_code"], merges["new_code"]):
+        direct.setdefault(new, set()).add(old)
+    needed = _leaves(new_code, direct)
+    covered = set().union(*(_leaves(code, direct) for code in present)) if present else set()
+    return needed <= covered, needed - covered
 
 
 def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False,
@@ -68,16 +95,15 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False,
         raise InputError(f"{where}: cannot map area code(s) {', '.join(unknown)} onto the "
                          f"{geography.vintage} geography (not in its lookups or in boundaries/code_changes.csv)")
     group_keys = [c for c in KEY_COLUMNS if c != "area_code"] + ["new_code"]
-    predecessors = _predecessors(changes)
     names = geography.areas.set_index("code")["name"]
     rebuilt = []
     for keys, group in moving.groupby(group_keys, sort=False, dropna=False):
         new_code = keys[-1]
-        needed = {c for c in predecessors.get(new_code, set()) if area_type_for_code(c) == "lad"}
         have = set(group["area_code"])
-        if have & needed and not needed <= have and not partial:
+        complete, missing = _is_complete(new_code, have, geography.vintage)
+        if not complete and not partial:
             raise InputError(f"{where}: {new_code} ({names.get(new_code, '')}) needs former districts "
-                             f"{', '.join(sorted(needed - have))} for {keys[0]} {keys[1]}; "
+                             f"{', '.join(sorted(missing))} for {keys[0]} {keys[1]}; "
                              "pass partial=True to build it from the districts present")
         first = group.iloc[0].copy()
         first["area_code"], first["area_name"] = new_code, names.get(new_code, new_code)

@@ -33,10 +33,10 @@ def read_lookup_csv(path: Path, role: str) -> pd.DataFrame:
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a readable CSV lookup ({' '.join(str(exc).split())})") from None
     frame = canonical_columns(raw, wanted, where=str(path))
-    blank = frame[frame.isin(["", "nan"]).any(axis=1)]
+    blank = frame[frame.eq("").any(axis=1)]
     if not blank.empty:
         first = int(blank.index[0]) + 2  # header is row 1
-        column = blank.columns[blank.iloc[0].isin(["", "nan"])][0]
+        column = blank.columns[blank.iloc[0].eq("")][0]
         raise InputError(f"{path} row {first} column {column}: empty value")
     return frame
 

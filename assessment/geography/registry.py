@@ -64,7 +64,7 @@ def canonical_columns(frame: pd.DataFrame, wanted: list[str], *, where: str,
         renamed[match] = name
     out = frame.rename(columns=renamed)[wanted].copy()
     for name in wanted:
-        out[name] = out[name].astype(str).str.strip()
+        out[name] = out[name].fillna("").astype(str).str.strip()
     return out
 
 
