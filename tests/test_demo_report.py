@@ -1,0 +1,122 @@
+"""`jsna demo` end to end: real loading code on generated files, every format opens and says it is a demo."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import docx
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from assessment.cli import main
+
+SECTIONS = ["Summary and key messages", "Population and geography", "Wider determinants and inequalities",
+            "Children and young people", "Violence and domestic abuse", "Substance misuse and treatment",
+            "Mental health, self-harm and suicide", "Homelessness and accommodation", "Reoffending",
+            "Local data", "Data gaps and methods", "Sources and licences"]
+
+
+class _Html(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images, self.headings, self.th, self.text = [], [], 0, []
+        self._in_heading = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+        if tag in ("h1", "h2", "h3"):
+            self._in_heading = tag
+            self.headings.append([tag, ""])
+        if tag == "th":
+            self.th += 1
+
+    def handle_endtag(self, tag):
+        if tag == self._in_heading:
+            self._in_heading = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._in_heading:
+            self.headings[-1][1] += data
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--out", str(out)]) == 0
+    folders = sorted((out / "reports").iterdir())
+    return {f.name.split("-")[0]: f for f in folders}
+
+
+def _files(folder):
+    return {p.suffix: p for p in folder.iterdir()}
+
+
+@pytest.mark.slow
+def test_demo_writes_every_format_for_county_and_force(demo):
+    assert set(demo) == {"E10999001", "E23999001"}
+    for folder in demo.values():
+        files = _files(folder)
+        assert {".html", ".docx", ".pdf", ".xlsx"} <= set(files)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", ["E10999001", "E23999001"])
+def test_html_is_accessible_and_complete(demo, code):
+    parser = _Html()
+    parser.feed(_files(demo[code])[".html"].read_text())
+    headings = [" ".join(text.split()) for tag, text in parser.headings]
+    for section in SECTIONS:
+        assert section in headings
+    assert parser.images and all(img.get("alt") and len(img["alt"]) > 40 for img in parser.images)
+    assert parser.th > 10
+    text = " ".join(parser.text)
+    assert "Demonstration data" in text
+    labels = re.findall(r"(Better \(99\.8%\)|Worse \(99\.8%\)|Better|Worse|Similar|Not compared|Higher|Lower)", text)
+    assert len(labels) > 10  # every benchmark is also written as text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", ["E10999001", "E23999001"])
+def test_pdf_has_text_and_demo_notice_on_every_page(demo, code):
+    reader = PdfReader(_files(demo[code])[".pdf"])
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) > 5
+    assert all("Demonstration data" in page for page in pages)
+    assert "Substance misuse and treatment" in " ".join(pages)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", ["E10999001", "E23999001"])
+def test_docx_opens_with_real_headings_tables_and_demo_header(demo, code):
+    document = docx.Document(_files(demo[code])[".docx"])
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Substance misuse and treatment" in headings
+    assert len(document.tables) > 5
+    assert "Demonstration data" in document.sections[0].header.paragraphs[0].text
+    described = [s._inline.docPr.get("descr") for s in document.inline_shapes]
+    assert described and all(d and len(d) > 40 for d in described)
+
+
+@pytest.mark.slow
+def test_force_report_is_built_from_district_counts(demo):
+    html = _files(demo["E23999001"])[".html"].read_text()
+    assert "Northmere and Port Alder Police" in html
+    assert "never by averaging rates" in html
+    assert "Not aggregable" in html  # directly standardised rates without age-specific data
+
+
+@pytest.mark.slow
+def test_appendix_lists_the_figures_with_sources(demo):
+    book = openpyxl.load_workbook(_files(demo["E10999001"])[".xlsx"])
+    sheet = book["Data"]
+    header = [c.value for c in sheet[1]]
+    for column in ("Indicator", "Area", "Value", "Lower 95% CI", "Upper 95% CI", "Compared with England",
+                   "Source", "Snapshot date"):
+        assert column in header
+    assert sheet.max_row > 50
+    about = " ".join(str(c.value) for c in book["About"]["A"] if c.value)
+    assert "Demonstration data" in about

@@ -1,0 +1,145 @@
+"""The built-in engine: parameters reach the cells, options are honoured, outputs open, failures keep old output."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from assessment.errors import RenderError
+from assessment.render import KernelSession, parse_qmd, quarto_command, render_builtin, render_document
+from assessment.render.execute import execute_document
+
+FIXTURE = Path(__file__).parent / "fixtures" / "render" / "mini.qmd"
+
+
+def _embedded_images(html: str) -> list[bytes]:
+    return [base64.b64decode(m) for m in re.findall(r'src="data:image/png;base64,([^"]+)"', html)]
+
+
+@pytest.fixture(scope="module")
+def two_areas(tmp_path_factory):
+    out = tmp_path_factory.mktemp("renders")
+    first = render_builtin(FIXTURE, {"area": "Leeds North", "bars": [5, 1, 1]}, out / "leeds", stem="mini")
+    second = render_builtin(FIXTURE, {"area": "Wakefield", "bars": [1, 1, 5]}, out / "wakefield", stem="mini")
+    return first, second
+
+
+@pytest.mark.slow
+def test_parameters_reach_the_cells_in_every_format(two_areas):
+    first, _ = two_areas
+    html = first["html"].read_text()
+    assert "Report for Leeds North" in html
+    assert "Report for Leeds" in PdfReader(first["pdf"]).pages[0].extract_text() + "".join(
+        p.extract_text() for p in PdfReader(first["pdf"]).pages)
+    assert any("Report for Leeds" in p.text for p in docx.Document(first["docx"]).paragraphs)
+
+
+@pytest.mark.slow
+def test_cell_options_are_honoured(two_areas):
+    html = two_areas[0]["html"].read_text()
+    assert "print(secret)" not in html and "not shown" not in html  # include: false, echo: false
+    assert "<th" in html and "Column" in html                          # asis markdown table
+    assert 'alt="A bar chart of three values"' in html                 # fig-alt
+    assert "Bars for the area" in html                                 # fig-cap
+    assert 'id="TOC"' in html or "toc" in html.lower()                 # toc: true
+    document = docx.Document(two_areas[0]["docx"])
+    assert len(document.inline_shapes) == 1
+    described = document.inline_shapes[0]._inline.docPr.get("descr")
+    assert described == "A bar chart of three values"
+
+
+@pytest.mark.slow
+def test_two_areas_rendered_one_after_another_keep_their_own_figures(two_areas):
+    first, second = two_areas
+    assert first["html"].parent != second["html"].parent
+    leeds, wakefield = _embedded_images(first["html"].read_text()), _embedded_images(second["html"].read_text())
+    assert len(leeds) == len(wakefield) == 1
+    assert leeds[0] != wakefield[0]
+    assert "Wakefield" in second["html"].read_text() and "Wakefield" not in first["html"].read_text()
+
+
+@pytest.mark.slow
+def test_failed_render_keeps_earlier_output(tmp_path):
+    out = tmp_path / "area"
+    good = render_builtin(FIXTURE, {"area": "Good", "bars": [1, 2, 3]}, out, formats=("html",), stem="mini")
+    before = good["html"].read_bytes()
+    broken = tmp_path / "broken.qmd"
+    broken.write_text(FIXTURE.read_text().replace('print(f"## Report for {area}\\n")', "raise ValueError('bad area')"))
+    with pytest.raises(RenderError, match=r"cell 'heading' failed: ValueError: bad area"):
+        render_builtin(broken, {"area": "Bad"}, out, formats=("html",), stem="mini")
+    assert good["html"].read_bytes() == before
+    assert [p.name for p in out.iterdir()] == ["mini.html"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # staging cleaned up
+
+
+def test_parameters_cell_is_required_when_parameters_are_given(tmp_path):
+    doc = parse_qmd("---\ntitle: x\n---\n\n```{python}\n#| label: a\nprint(1)\n```\n")
+    with KernelSession(cwd=tmp_path) as kernel, pytest.raises(RenderError, match="tags: \\[parameters\\]"):
+        execute_document(doc, {"area": "x"}, kernel, tmp_path / "figs")
+
+
+def test_kernel_session_is_reusable_and_reset(tmp_path):
+    doc = parse_qmd(FIXTURE.read_text(), FIXTURE)
+    with KernelSession(cwd=tmp_path) as kernel:
+        one = execute_document(doc, {"area": "One"}, kernel, tmp_path / "one")
+        kernel.reset()
+        assert kernel.run("print('area' in dir())").outputs[0]["text"].strip() == "False"
+        two = execute_document(doc, {"area": "Two"}, kernel, tmp_path / "two")
+    assert "Report for One" in one and "Report for Two" in two and "One" not in two
+
+
+def test_unknown_engine_and_missing_quarto_are_clear_errors(tmp_path, monkeypatch):
+    with pytest.raises(RenderError, match="unknown engine 'latex'"):
+        render_document(FIXTURE, {}, tmp_path, engine="latex")
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(RenderError, match="quarto command is not on PATH"):
+        render_document(FIXTURE, {}, tmp_path, engine="quarto")
+
+
+def test_quarto_command_passes_parameters_as_yaml(tmp_path):
+    cmd = quarto_command(FIXTURE, {"area": "Brighton & Hove: East"}, ("html", "docx", "pdf"), tmp_path, "x")
+    assert cmd[:5] == ["quarto", "render", str(FIXTURE), "--to", "html,docx,typst"]
+    assert ["-P", 'area:"Brighton & Hove: East"'] == cmd[5:7]
+
+
+def test_quarto_path_is_used_when_quarto_is_on_path(tmp_path, monkeypatch):
+    """A stand-in `quarto` on PATH receives the command and its outputs are published."""
+    fake = tmp_path / "bin" / "quarto"
+    fake.parent.mkdir()
+    fake.write_text("#!/usr/bin/env python3\nimport sys, pathlib\nargs = sys.argv[1:]\n"
+                    "out = pathlib.Path(args[args.index('--output-dir') + 1])\n"
+                    "stem = args[args.index('--output') + 1]\n"
+                    "(out / (stem + '.html')).write_text(' '.join(args))\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:{__import__('os').environ['PATH']}")
+    written = render_document(FIXTURE, {"area": "Leeds"}, tmp_path / "out", formats=("html",), stem="doc")
+    assert 'area:"Leeds"' in written["html"].read_text()
+
+
+def test_front_matter_errors_name_the_template(tmp_path):
+    bad = tmp_path / "bad.qmd"
+    bad.write_text("---\ntitle: [unclosed\n---\n")
+    with pytest.raises(RenderError, match=r"bad\.qmd: front matter is not valid YAML"):
+        render_builtin(bad, {}, tmp_path / "out")
+
+
+def test_templates_pass_quartos_option_schema():
+    """panache lints the templates against Quarto's schema (unknown keys included, see panache.toml)."""
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(["panache", "lint", "templates/"], cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_panache_catches_a_misspelt_option(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    shutil.copy(root / "panache.toml", tmp_path / "panache.toml")
+    (tmp_path / "t.qmd").write_text("---\ntitle: x\ntocc: true\n---\n\n```{python}\n#| label: a\n#| fig-capp: y\n1\n```\n")
+    result = subprocess.run(["panache", "lint", "t.qmd"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode != 0 and "tocc" in result.stdout + result.stderr
