@@ -101,7 +101,7 @@ def build(
     upload: Annotated[list[Path] | None, typer.Option("--upload", "-u", help="Validated local upload to include (repeatable; KIND=FILE or FILE).")] = None,
 ) -> None:
     """Build the tidy frame from a snapshot alone (offline) and analyse it into a report bundle."""
-    from .report.bundle import build_bundle_from_snapshot
+    from .report.build import build_bundle_from_snapshot
 
     path = build_bundle_from_snapshot(snapshot, out, lookups_dir=geography_dir, uploads=upload or [])
     console.print(f"bundle written to {path}")

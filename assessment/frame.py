@@ -300,7 +300,6 @@ AREA_TYPE_BY_PREFIX = {
     "E92": "england",
     "E12": "region",
     "E10": "utla",
-    "E11": "utla",  # metropolitan counties appear in some ONS tables
     "E06": "lad",
     "E07": "lad",
     "E08": "lad",

@@ -30,11 +30,22 @@ def _session():
 
 def query_attributes(url: str, *, timeout: float = 60.0, page_size: int = PAGE_SIZE) -> pd.DataFrame:
     """All features' attributes of a FeatureServer layer query URL, as a frame."""
+    features = _query(url, {"f": "json", "returnGeometry": "false"}, timeout, page_size)
+    return pd.DataFrame([f.get("attributes", {}) for f in features])
+
+
+def query_geojson(url: str, *, timeout: float = 120.0, page_size: int = 500) -> dict:
+    """All features of a FeatureServer layer as one GeoJSON FeatureCollection (WGS84)."""
+    features = _query(url, {"f": "geojson", "outSR": 4326}, timeout, page_size)
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _query(url: str, extra: dict, timeout: float, page_size: int) -> list[dict]:
     http = _session()
     rows: list[dict] = []
     offset = 0
     while True:
-        params = {"where": "1=1", "outFields": "*", "f": "json", "returnGeometry": "false",
+        params = {"where": "1=1", "outFields": "*", **extra,
                   "resultOffset": offset, "resultRecordCount": page_size}
         response = http.get(url, params=params, timeout=timeout)
         full = response.url
@@ -53,8 +64,9 @@ def query_attributes(url: str, *, timeout: float = 60.0, page_size: int = PAGE_S
         features = body.get("features")
         if features is None:
             raise SourceError(f"{full}: JSON has no 'features' list")
-        rows.extend(f.get("attributes", {}) for f in features)
-        if not body.get("exceededTransferLimit") or not features:
+        rows.extend(features)
+        more = body.get("exceededTransferLimit") or body.get("properties", {}).get("exceededTransferLimit")
+        if not more or not features:
             break
         offset += len(features)
-    return pd.DataFrame(rows)
+    return rows

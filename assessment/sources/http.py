@@ -52,8 +52,9 @@ def session(*, retries: int = 3, backoff: float = 1.0, cache_name: str | None = 
         cache_name or str(cache_dir() / "http_cache"),
         backend="sqlite",
         cache_control=True,
-        expire_after=requests_cache.EXPIRE_IMMEDIATELY,  # stored, but revalidated on every use
-        stale_if_error=False,  # fallback is explicit in get_text, so it can warn
+        # Kept until replaced; get_text decides per request whether to revalidate or refetch.
+        expire_after=requests_cache.NEVER_EXPIRE,
+        stale_if_error=False,  # the fallback is explicit in get_text, so it can warn
         allowable_codes=(200,),
     )
     retry = Retry(total=retries, connect=retries, read=retries, status=retries,
@@ -71,10 +72,14 @@ class Fetched:
     """A fetched body with what we know of where it came from."""
 
     url: str
-    text: str
+    content: bytes
     from_cache: bool
     status: int
     content_type: str
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8-sig", errors="replace")
 
 
 def _looks_like_html(text: str, content_type: str) -> bool:
@@ -82,10 +87,12 @@ def _looks_like_html(text: str, content_type: str) -> bool:
     return "text/html" in content_type or head.startswith(("<!doctype", "<html", "<head", "<body"))
 
 
-def _validate(url: str, text: str, content_type: str, expect: str) -> None:
-    if not text.strip():
+def _validate(url: str, content: bytes, content_type: str, expect: str) -> None:
+    text = content[:2000].decode("utf-8", errors="replace") if expect == "file" else \
+        content.decode("utf-8-sig", errors="replace")
+    if not content.strip():
         raise SourceError(f"{url}: empty body where {expect.upper()} was expected")
-    if _looks_like_html(text, content_type):
+    if _looks_like_html(text, content_type if expect != "file" else ""):
         raise SourceError(f"{url}: got an HTML page where {expect.upper()} was expected")
     if expect == "json":
         try:
@@ -98,13 +105,14 @@ def _cached_copy(http: requests.Session, url: str, params: dict | None):
     cache = getattr(http, "cache", None)
     if cache is None:
         return None
-    request = requests.Request("GET", url, params=params).prepare()
+    # The key must be made from the request exactly as the session sent it (its headers too).
+    request = http.prepare_request(requests.Request("GET", url, params=params))
     return cache.get_response(cache.create_key(request))
 
 
 def get_text(url: str, *, params: dict | None = None, expect: str = "csv",
              http: requests.Session | None = None, timeout=TIMEOUT) -> Fetched:
-    """GET ``url`` and return its text, checked to be the kind expected.
+    """GET ``url`` and return its body, checked to be the kind expected (csv, json, or any file).
 
     On a server error, a timeout, a connection error or an unusable body, a
     cached copy of the same URL is used with a :class:`StaleDataWarning`; with
@@ -113,27 +121,32 @@ def get_text(url: str, *, params: dict | None = None, expect: str = "csv",
     check_url(url)
     http = http or session()
     full_url = requests.Request("GET", url, params=params).prepare().url
+    cached = _cached_copy(http, url, params)
+    # Revalidate (a conditional request) when the cached copy has validators; otherwise
+    # fetch afresh, overwriting the cache only with a good answer.
+    freshness = {}
+    if hasattr(http, "cache"):
+        has_validators = cached is not None and ("ETag" in cached.headers or "Last-Modified" in cached.headers)
+        freshness = {"refresh": True} if has_validators else {"force_refresh": True}
     try:
-        response = http.get(url, params=params, timeout=timeout)
-        text = response.content.decode(response.encoding or "utf-8-sig", errors="replace").lstrip("\ufeff")
+        response = http.get(url, params=params, timeout=timeout, **freshness)
         if response.status_code >= 400:
             raise SourceError(f"{full_url}: HTTP {response.status_code}")
         content_type = response.headers.get("Content-Type", "")
-        _validate(full_url, text, content_type, expect)
-        return Fetched(full_url, text, bool(getattr(response, "from_cache", False)),
+        _validate(full_url, response.content, content_type, expect)
+        return Fetched(full_url, response.content, bool(getattr(response, "from_cache", False)),
                        response.status_code, content_type)
     except (requests.Timeout, requests.ConnectionError, requests.exceptions.RetryError, SourceError) as exc:
         problem = str(exc) if isinstance(exc, SourceError) else f"{full_url}: {type(exc).__name__}"
-        cached = _cached_copy(http, url, params)
         if cached is not None:
-            text = cached.content.decode("utf-8-sig", errors="replace")
             try:
-                _validate(full_url, text, cached.headers.get("Content-Type", ""), expect)
+                _validate(full_url, cached.content, cached.headers.get("Content-Type", ""), expect)
             except SourceError:
                 raise SourceError(problem) from None
             warnings.warn(f"{problem}; using the cached copy from {cached.created_at:%Y-%m-%d %H:%M}",
                           StaleDataWarning, stacklevel=2)
-            return Fetched(full_url, text, True, cached.status_code, cached.headers.get("Content-Type", ""))
+            return Fetched(full_url, cached.content, True, cached.status_code,
+                           cached.headers.get("Content-Type", ""))
         if isinstance(exc, SourceError):
             raise
         raise SourceError(problem) from None

@@ -3,7 +3,7 @@
 Reads the layout of the ONS mid-year estimates summary table as republished in
 CSV (``Code, Name, Geography, All ages`` or ``Population``), for England and
 Wales or the UK. Rows outside the report geographies (countries other than
-England, metropolitan counties) are left out.
+England, metropolitan counties: codes with no tidy-frame area type) are left out.
 
 >>> import io, tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "mye.csv"
@@ -52,7 +52,7 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
         raise InputError(f"{path} row {row} column '{value_column}': not a number ({raw.loc[bad.idxmax(), value_column]!r})")
     area_type = raw["Code"].map(area_type_for_code)
     area_type = area_type.where(raw["Code"] != "E92000001", "england")
-    keep = area_type.notna() & raw["Code"].str.startswith("E") & ~raw["Code"].str.startswith("E11")
+    keep = area_type.notna() & raw["Code"].str.startswith("E")
     names = raw["Name"].where(raw["Name"] != raw["Name"].str.upper(), raw["Name"].str.title())
     start, end = parse_period(year)
     frame = pd.DataFrame({

@@ -1,0 +1,147 @@
+"""ONS deaths related to drug poisoning: by local authority (wide by year), by region and substance, national.
+
+Data are keyed to the districts of their release (pre-2023 districts for the
+2020 registrations); the geography crosswalk maps them onto the chosen vintage.
+ONS publishes local figures as 3-year registration periods, so
+:func:`three_year_totals` pools single years into ``2018-20``-style periods.
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "la.csv"
+>>> _ = path.write_text("code,name,2020,2019\\nE92000001,ENGLAND,4312,4115\\nE08000035,Leeds ,60,:\\n", encoding="cp1252")
+>>> frame = read(path)
+>>> frame[["area_code", "area_name", "period", "count"]].values.tolist()[:2]
+[['E08000035', 'Leeds', '2020', 60.0], ['E08000035', 'Leeds', '2019', nan]]
+>>> bool(frame.loc[frame["area_code"].eq("E08000035") & frame["period"].eq("2019"), "suppressed"].iloc[0])
+False
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..frame import area_type_for_code, new_frame, validate_frame
+from ._tables import check_not_html, to_number
+from .periods import parse_period
+
+SOURCE = "ONS deaths related to drug poisoning"
+INDICATOR = ("ons-drug-poisoning-deaths", "Deaths related to drug poisoning (registrations)")
+SUBSTANCE_IDS = {"01": ("ons-drug-poisoning-deaths", "Deaths related to drug poisoning (registrations)"),
+                 "02": ("ons-opiate-poisoning-deaths", "Deaths related to drug poisoning involving any opiate")}
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    check_not_html(path)
+    for encoding in ("utf-8-sig", "cp1252"):  # ONS extracts come in both
+        try:
+            return pd.read_csv(path, dtype=str, encoding=encoding)
+        except UnicodeDecodeError:
+            continue
+        except pd.errors.ParserError as exc:
+            raise InputError(f"{path}: not a readable CSV ({' '.join(str(exc).split())})") from None
+    raise InputError(f"{path}: unknown text encoding")
+
+
+def _tidy(codes, names, years, counts, markers, *, indicator, source_url, retrieved_at, vintage, path):
+    name = names.str.strip()
+    name = name.where(name != name.str.upper(), name.str.title())
+    area_type = codes.map(area_type_for_code).where(codes != "E92000001", "england")
+    periods = years.astype(str)
+    frame = pd.DataFrame({
+        "indicator_id": indicator[0], "indicator_name": indicator[1], "source": SOURCE,
+        "area_code": codes, "area_name": name, "area_type": area_type, "period": periods,
+        "period_start": periods.map(lambda y: parse_period(y)[0]),
+        "period_end": periods.map(lambda y: parse_period(y)[1]),
+        "value": counts, "count": counts, "value_type": "count", "multiplier": 1.0, "unit": "deaths",
+        "polarity": "low_is_good", "comparator_method": "none", "ci_method": "byars",
+        "value_note": np.where(markers.ne(""), "Not available: " + markers, ""),
+        "source_url": source_url or path.name, "retrieved_at": retrieved_at or datetime.now(timezone.utc),
+        "vintage": vintage,
+    })
+    return frame[area_type.notna()]
+
+
+def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "") -> pd.DataFrame:
+    """The local authority table (``code, name, 2020, 2019, ...``), one row per area and year."""
+    path = Path(path)
+    raw = _read_csv(path)
+    for needed in ("code", "name"):
+        if needed not in raw.columns:
+            raise InputError(f"{path}: missing column '{needed}' (found {', '.join(raw.columns[:8])})")
+    years = [c for c in raw.columns if re.fullmatch(r"\d{4}", str(c).strip())]
+    if not years:
+        raise InputError(f"{path}: no year columns (expected headers like 2020, 2019)")
+    long = raw.melt(id_vars=["code", "name"], value_vars=years, var_name="year", value_name="deaths")
+    long["row"] = long.index % len(raw) + 2
+    counts, markers = to_number(long["deaths"], where=str(path), column="deaths", rows=pd.Index(long["row"]))
+    codes = long["code"].str.strip()
+    frame = _tidy(codes, long["name"], long["year"].str.strip(), counts, markers, indicator=INDICATOR,
+                  source_url=source_url, retrieved_at=retrieved_at, vintage=vintage, path=path)
+    frame = frame.sort_values(["area_code", "period"], ascending=[True, False], kind="stable")
+    return validate_frame(new_frame(frame.reset_index(drop=True)), where=str(path))
+
+
+def read_by_substance(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "") -> pd.DataFrame:
+    """The long regional table by year and substance (all drug poisonings; any opiate)."""
+    path = Path(path)
+    raw = _read_csv(path)
+    wanted = ["Year of death registration", "Usual residence code", "Usual residence name", "Substance", "Deaths"]
+    missing = [c for c in wanted if c not in raw.columns]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+    counts, markers = to_number(raw["Deaths"], where=str(path), column="Deaths", rows=raw.index + 2)
+    frames = []
+    for prefix, indicator in SUBSTANCE_IDS.items():
+        rows = raw["Substance"].str.startswith(prefix)
+        frames.append(_tidy(raw.loc[rows, "Usual residence code"].str.strip(), raw.loc[rows, "Usual residence name"],
+                            raw.loc[rows, "Year of death registration"].str.strip(), counts[rows], markers[rows],
+                            indicator=indicator, source_url=source_url, retrieved_at=retrieved_at,
+                            vintage=vintage, path=path))
+    unknown = raw.loc[~raw["Substance"].str[:2].isin(SUBSTANCE_IDS), "Substance"].unique()
+    if len(unknown):
+        raise InputError(f"{path}: unknown substance group(s) {', '.join(map(repr, unknown))}")
+    return validate_frame(new_frame(pd.concat(frames, ignore_index=True)), where=str(path))
+
+
+def read_national(path: Path) -> pd.DataFrame:
+    """England and Wales totals by registration year (national context; not an area of the report).
+
+    Returns columns year, drug_poisoning, drug_misuse, any_opiate, heroin_morphine as numbers.
+    """
+    path = Path(path)
+    raw = _read_csv(path)
+    if "year" not in raw.columns:
+        raise InputError(f"{path}: missing column 'year' (found {', '.join(raw.columns)})")
+    out = pd.DataFrame({"year": pd.to_numeric(raw["year"], errors="coerce")})
+    for column in raw.columns.drop("year"):
+        out[column], _ = to_number(raw[column], where=str(path), column=column, rows=raw.index + 2)
+    if out["year"].isna().any():
+        row = int(out["year"].isna().idxmax()) + 2
+        raise InputError(f"{path} row {row} column 'year': not a year")
+    return out
+
+
+def three_year_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Pool single registration years into rolling 3-year periods (``2018 - 20``), as ONS publishes them.
+
+    A period with a missing year is left out rather than under-counted.
+    """
+    keys = ["indicator_id", "area_code", "sex", "age", "category_type", "category"]
+    rows = []
+    for _, series in frame.sort_values("period").groupby(keys, sort=False):
+        series = series.set_index(series["period"].astype(int))
+        for end in series.index:
+            window = [end - 2, end - 1, end]
+            if not all(y in series.index for y in window) or series.loc[window, "count"].isna().any():
+                continue
+            row = series.loc[end].copy()
+            row["count"] = row["value"] = float(series.loc[window, "count"].sum())
+            row["period"] = f"{end - 2} - {end % 100:02d}"
+            row["period_start"], row["period_end"] = parse_period(row["period"])
+            rows.append(row)
+    return validate_frame(new_frame(pd.DataFrame(rows).reset_index(drop=True)))
