@@ -76,9 +76,11 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
     years = [c for c in raw.columns if re.fullmatch(r"\d{4}", str(c).strip())]
     if not years:
         raise InputError(f"{path}: no year columns (expected headers like 2020, 2019)")
+    # Check each year column as published, so an error names the column the user sees.
+    checked = {year: to_number(raw[year], where=str(path), column=year, rows=raw.index + 2) for year in years}
+    counts = pd.concat([checked[y][0] for y in years], ignore_index=True)
+    markers = pd.concat([checked[y][1] for y in years], ignore_index=True)
     long = raw.melt(id_vars=["code", "name"], value_vars=years, var_name="year", value_name="deaths")
-    long["row"] = long.index % len(raw) + 2
-    counts, markers = to_number(long["deaths"], where=str(path), column="deaths", rows=pd.Index(long["row"]))
     codes = long["code"].str.strip()
     frame = _tidy(codes, long["name"], long["year"].str.strip(), counts, markers, indicator=INDICATOR,
                   source_url=source_url, retrieved_at=retrieved_at, vintage=vintage, path=path)

@@ -29,7 +29,7 @@ import yaml
 from rich.progress import Progress
 
 from ..errors import InputError
-from ..frame import concat_frames, validate_frame
+from ..frame import coerce_frame, concat_frames, validate_frame
 from ..paths import DATA_SOURCES_DIR
 from .catalogue import Catalogue, load_catalogue
 from .fingertips import FingertipsClient, parse_csv
@@ -215,7 +215,7 @@ def write_frame(frame: pd.DataFrame, path: Path) -> Path:
 
 def read_frame(path: Path) -> pd.DataFrame:
     """Read a tidy frame saved by :func:`write_frame`, validated."""
-    return validate_frame(pd.read_parquet(path), where=str(path))
+    return validate_frame(coerce_frame(pd.read_parquet(path)), where=str(path))
 
 
 __all__ = ["Snapshot", "build_frame", "fetch_snapshot", "load_publishers", "open_snapshot",
