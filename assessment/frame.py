@@ -214,8 +214,11 @@ def coerce_frame(frame: pd.DataFrame) -> pd.DataFrame:
         out[name] = out[name].astype("datetime64[ns]")
     for name in STRING_COLUMNS:
         if name in out.columns:
-            out[name] = out[name].astype(object).where(out[name].notna(), None)
-            out[name] = out[name].map(lambda v: v if v is None else str(v)).astype(object)
+            column = out[name].astype(object).where(out[name].notna(), None)
+            # Only a column that is not all text already pays for the per-value conversion.
+            if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
+                column = column.map(lambda v: v if v is None else str(v)).astype(object)
+            out[name] = column
     out["suppressed"] = out["suppressed"].astype(bool)
     ordered = [c for c in COLUMNS if c in out.columns]
     extra = [c for c in out.columns if c not in COLUMNS]

@@ -31,7 +31,7 @@ import pandas as pd
 from ..errors import SourceError
 from ..frame import area_type_for_code, new_frame, validate_frame
 from .http import get_text, session
-from .periods import parse_period
+from .periods import period_bounds
 
 BASE_URL = "https://fingertips.phe.org.uk/api/"
 BATCH_SIZE = 100
@@ -134,8 +134,12 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
             raise SourceError(f"{url} line {row} column '{column}': not a number ({raw.loc[bad.idxmax(), column]!r})")
         return values
 
-    meta = raw["Indicator ID"].map(metadata)
-    periods = raw["Time period"].map(parse_period)
+    ids = raw["Indicator ID"]
+
+    def meta(field: str) -> pd.Series:
+        return ids.map({i: getattr(m, field) for i, m in metadata.items()})
+
+    period_start, period_end = period_bounds(raw["Time period"].str.strip())
     value_note = raw["Value note"].fillna("")
     value = number("Value")
     suppressed = value.isna() & value_note.str.contains(SUPPRESSION_NOTE)
@@ -147,8 +151,8 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
         "area_name": raw["Area Name"].str.strip(),
         "area_type": area_type,
         "period": raw["Time period"].str.strip(),
-        "period_start": periods.str[0],
-        "period_end": periods.str[1],
+        "period_start": period_start,
+        "period_end": period_end,
         "sex": raw["Sex"].fillna("Persons"),
         "age": raw["Age"].fillna("All ages"),
         "category_type": raw["Category Type"].fillna(""),
@@ -160,11 +164,11 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
         "upper_ci_998": number("Upper CI 99.8 limit"),
         "count": number("Count"),
         "denominator": number("Denominator"),
-        "value_type": meta.map(lambda m: m.value_type),
-        "multiplier": meta.map(lambda m: m.multiplier),
-        "unit": meta.map(lambda m: m.unit),
-        "polarity": meta.map(lambda m: m.polarity),
-        "comparator_method": meta.map(lambda m: m.comparator_method),
+        "value_type": meta("value_type"),
+        "multiplier": meta("multiplier"),
+        "unit": meta("unit"),
+        "polarity": meta("polarity"),
+        "comparator_method": meta("comparator_method"),
         "ci_method": "published",
         "value_note": value_note,
         "suppressed": suppressed,

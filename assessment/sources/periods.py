@@ -35,6 +35,14 @@ def _financial(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(year, 4, 1), pd.Timestamp(year + 1, 3, 31)
 
 
+def period_bounds(labels: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Start and end dates for a column of labels (each distinct label parsed once)."""
+    parsed = {label: parse_period(label) for label in labels.dropna().unique()}
+    starts = labels.map({k: v[0] for k, v in parsed.items()})
+    ends = labels.map({k: v[1] for k, v in parsed.items()})
+    return pd.to_datetime(starts), pd.to_datetime(ends)
+
+
 def parse_period(label: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Start and end of a period label: calendar and financial years, ranges of them, quarters."""
     text = " ".join(str(label).replace("–", "-").split())
