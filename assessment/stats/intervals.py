@@ -43,27 +43,31 @@ def wilson_limits(count, denominator, confidence: float = 0.95) -> tuple[np.ndar
     return np.clip(lower, 0, 1), np.clip(upper, 0, 1)
 
 
-def byars_limits(count, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Limits of a Poisson count: Byar's approximation, exact (chi-squared) below 10."""
+def byars_limits(count, confidence: float = 0.95, exact_below: int = EXACT_BELOW) -> tuple[np.ndarray, np.ndarray]:
+    """Limits of a Poisson count: Byar's approximation, exact (chi-squared) below ``exact_below`` (10).
+
+    ``exact_below=0`` gives Byar's for every count, as some older Fingertips exports did.
+    """
     x = np.asarray(count, dtype=float)
     z = _z(confidence)
     alpha = 1 - confidence
     with np.errstate(divide="ignore", invalid="ignore"):
-        byars_lower = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3
-        byars_upper = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3
-        exact_lower = np.where(x > 0, chi2.ppf(alpha / 2, 2 * x) / 2, 0.0)
-        exact_upper = chi2.ppf(1 - alpha / 2, 2 * x + 2) / 2
-    exact = x < EXACT_BELOW
-    lower = np.where(exact, exact_lower, byars_lower)
-    upper = np.where(exact, exact_upper, byars_upper)
+        lower = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3
+        upper = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3
+    exact = x < exact_below
+    if exact.any():  # chi-squared quantiles are slow: compute them only where needed
+        small = x[exact]
+        lower[exact] = np.where(small > 0, chi2.ppf(alpha / 2, 2 * small) / 2, 0.0)
+        upper[exact] = chi2.ppf(1 - alpha / 2, 2 * small + 2) / 2
     bad = ~(x >= 0)
     return np.where(bad, np.nan, lower), np.where(bad, np.nan, upper)
 
 
-def rate_limits(count, denominator, multiplier=100_000, confidence: float = 0.95):
+def rate_limits(count, denominator, multiplier=100_000, confidence: float = 0.95,
+                exact_below: int = EXACT_BELOW):
     """Limits of a crude rate count/denominator x multiplier (Byar's / exact)."""
     n = np.asarray(denominator, dtype=float)
-    lower, upper = byars_limits(count, confidence)
+    lower, upper = byars_limits(count, confidence, exact_below)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(n > 0, np.asarray(multiplier, dtype=float) / n, np.nan)
     return lower * scale, upper * scale
