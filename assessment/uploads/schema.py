@@ -1,0 +1,115 @@
+"""Upload kinds: one YAML file per kind under ``data_sources/uploads/`` (adding a kind is adding a file).
+
+>>> kind = load_kind("continuity_of_care_audit")
+>>> [c.name for c in kind.columns][:3], kind.key
+(['area_code', 'period', 'released_with_need'], ['area_code', 'period'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..errors import InputError
+from ..paths import DATA_SOURCES_DIR
+
+UPLOADS_DIR = DATA_SOURCES_DIR / "uploads"
+COLUMN_TYPES = {"area_code", "period", "count", "category"}
+KIND_FIELDS = {"kind", "title", "partner", "section", "description", "period_format", "area_types", "columns",
+               "key", "checks", "indicators", "disclosure", "category"}
+COLUMN_FIELDS = {"name", "title", "type", "required", "help", "allowed"}
+INDICATOR_FIELDS = {"id", "name", "numerator", "denominator", "value_type", "multiplier", "unit", "ci_method",
+                    "polarity", "comparator"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    title: str
+    type: str
+    required: bool = True
+    help: str = ""
+    allowed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UploadKind:
+    kind: str
+    title: str
+    partner: str
+    section: str
+    description: str
+    period_format: str
+    area_types: tuple[str, ...]
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    indicators: tuple[dict, ...]
+    checks: tuple[dict, ...] = ()
+    category: str | None = None
+    disclosure: dict = field(default_factory=lambda: {"suppress_from": 1, "suppress_to": 4})
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _check_fields(item: dict, allowed: set[str], where: str) -> None:
+    unknown = sorted(set(item) - allowed)
+    if unknown:
+        raise InputError(f"{where}: unknown field(s) {', '.join(map(str, unknown))} "
+                         "(free text containing commas must be quoted in YAML)")
+
+
+def _parse(path: Path) -> UploadKind:
+    where = str(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError(f"{where}: not valid YAML ({' '.join(str(exc).split())})") from None
+    _check_fields(raw, KIND_FIELDS, where)
+    columns = []
+    for i, column in enumerate(raw["columns"], start=1):
+        _check_fields(column, COLUMN_FIELDS, f"{where} column {i}")
+        if column["type"] not in COLUMN_TYPES:
+            raise InputError(f"{where} column {column['name']}: unknown type {column['type']!r}")
+        columns.append(Column(column["name"], column["title"], column["type"], column.get("required", True),
+                              column.get("help", ""), tuple(column.get("allowed", ()))))
+    names = {c.name for c in columns}
+    for i, indicator in enumerate(raw["indicators"], start=1):
+        _check_fields(indicator, INDICATOR_FIELDS, f"{where} indicator {i}")
+        for part in ("numerator", "denominator"):
+            if indicator[part] not in names:
+                raise InputError(f"{where} indicator {indicator['id']}: {part} column {indicator[part]!r} is not defined")
+    return UploadKind(
+        kind=raw["kind"], title=raw["title"], partner=raw["partner"], section=raw["section"],
+        description=" ".join(raw["description"].split()), period_format=raw["period_format"],
+        area_types=tuple(raw["area_types"]), columns=tuple(columns), key=tuple(raw["key"]),
+        indicators=tuple(raw["indicators"]), checks=tuple(raw.get("checks", ())), category=raw.get("category"),
+        disclosure=raw.get("disclosure", {"suppress_from": 1, "suppress_to": 4}),
+    )
+
+
+@lru_cache(maxsize=1)
+def all_kinds() -> dict[str, UploadKind]:
+    """Every registered upload kind, by name."""
+    kinds = {}
+    for path in sorted(UPLOADS_DIR.glob("*.yaml")):
+        kind = _parse(path)
+        if kind.kind != path.stem:
+            raise InputError(f"{path}: kind {kind.kind!r} must match the file name {path.stem!r}")
+        kinds[kind.kind] = kind
+    return kinds
+
+
+def load_kind(name: str) -> UploadKind:
+    """One upload kind; an unknown name lists the known ones."""
+    kinds = all_kinds()
+    if name not in kinds:
+        raise InputError(f"unknown upload kind '{name}'; known kinds: {', '.join(kinds)}")
+    return kinds[name]
