@@ -111,11 +111,17 @@ def build(
 def validate(
     file: Annotated[Path, typer.Argument(help="An upload (xlsx or csv).")],
     kind: Annotated[str | None, typer.Option("--kind", "-k", help="Upload kind (default: detected).")] = None,
+    bundle: Annotated[Path | None, typer.Option(help="Check area codes against this bundle's geography.")] = None,
+    lookups: Annotated[Path | None, typer.Option(
+        help="Folder with the ONS lookup files (default ../shared/data).")] = None,
 ) -> None:
-    """Check a local upload and list every problem with its sheet, row and column."""
+    """Check a local upload and list every problem with its sheet, row and column.
+
+    Exit code 0 when the file is valid, 1 when it has problems.
+    """
     from .uploads import validate_file_for_cli
 
-    ok = validate_file_for_cli(file, kind)
+    ok = validate_file_for_cli(file, kind, bundle=bundle, lookups=lookups)
     if not ok:
         raise typer.Exit(1)
 
@@ -135,7 +141,8 @@ def upload_template(
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning our errors into one-line messages and exit codes."""
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode click returns (not raises) a typer.Exit's code.
+        code = app(args=argv, standalone_mode=False)
     except JsnaError as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return exc.exit_code
@@ -151,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             exc.show()
             return exc.exit_code
         raise
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

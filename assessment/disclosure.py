@@ -1,7 +1,9 @@
 """Disclosure control: hide small numbers, and any cell that could be worked out from the others.
 
 Primary suppression hides counts from ``suppress_from`` to ``suppress_to``
-(default 1 to 4; zero is shown) and everything derived from them. Secondary
+(default 1 to 4; zero is shown) and everything derived from them; a small
+denominator, or a small complement (denominator minus count: "2 of 40 did not
+engage"), is hidden the same way. Secondary
 suppression then makes sure no hidden cell can be recovered by subtraction:
 in every group of cells that add up to a total (the categories of a breakdown
 and their total; the districts of an area and its total), a group never has
@@ -58,20 +60,50 @@ def suppress_cells(frame: pd.DataFrame, group_sets: list[list[str]], *, count: s
     return pd.Series(hidden, index=frame.index)
 
 
+CELL_COLUMNS = ["indicator_id", "period", "sex", "age", "category_type", "category"]
+
+
+def hierarchy_columns(frame: pd.DataFrame, geography) -> pd.DataFrame:
+    """Add ``_utla`` and ``_pfa``: the upper-tier and police force area each row adds up into.
+
+    A district's row belongs to its parents' totals; a parent's own row belongs
+    to itself, so each group is one total and the districts that make it up.
+    """
+    lads = geography.lads.drop_duplicates("lad_code").set_index("lad_code")
+    out = frame.copy()
+    for level in ("utla", "pfa"):
+        parent = out["area_code"].map(lads[f"{level}_code"])
+        out[f"_{level}"] = parent.where(out["area_type"] == "lad", out["area_code"])
+    return out
+
+
+def hierarchy_groups() -> list[list[str]]:
+    """Groupings for :func:`suppress` over rows carrying :func:`hierarchy_columns`."""
+    return [["indicator_id", "area_code", "period", "sex", "age", "category_type"],
+            [*CELL_COLUMNS, "_utla"], [*CELL_COLUMNS, "_pfa"]]
+
+
 def suppress(frame: pd.DataFrame, *, group_sets: list[list[str]] | None = None, low: int = 1,
-             high: int = 4) -> pd.DataFrame:
+             high: int = 4, complement: bool = True) -> pd.DataFrame:
     """Apply disclosure control to tidy rows (counts 1-4 and anything that would reveal them).
 
     By default the groupings are the categories of each breakdown (with their
-    total row) and the areas of each indicator, period and category.
+    total row) and the areas of each indicator, period and category; pass
+    :func:`hierarchy_groups` (after :func:`hierarchy_columns`) to group districts
+    with the upper-tier and police force area totals they add up to.
+    ``complement`` also hides a row whose denominator, or denominator minus
+    count, is small (both count people in an upload).
     """
     if frame.empty:
         return frame
     group_sets = group_sets or [
         ["indicator_id", "area_code", "period", "sex", "age", "category_type"],
-        ["indicator_id", "period", "sex", "age", "category_type", "category"],
+        CELL_COLUMNS,
     ]
     primary = primary_mask(frame["count"], low, high) | frame["suppressed"].astype(bool)
+    if complement:
+        primary |= primary_mask(frame["denominator"], low, high)
+        primary |= primary_mask(frame["denominator"] - frame["count"], low, high)
     hidden = suppress_cells(frame, group_sets, low=low, high=high, hidden=primary)
     out = frame.copy()
     secondary = hidden & ~primary

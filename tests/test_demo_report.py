@@ -43,12 +43,34 @@ class _Html(HTMLParser):
             self.headings[-1][1] += data
 
 
+DISTRICT = "E07999004"  # Dunmere: a district of the demo county, with a suppressed local count
+AREAS = ["E07999004", "E10999001", "E23999001"]
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
+    """`jsna demo` (county and force), then `jsna render` for one of its districts from the same bundle."""
     out = tmp_path_factory.mktemp("demo")
     assert main(["demo", "--out", str(out)]) == 0
+    assert main(["render", "--area", "Dunmere", "--bundle", str(out / "bundle"), "--out", str(out / "reports")]) == 0
     folders = sorted((out / "reports").iterdir())
     return {f.name.split("-")[0]: f for f in folders}
+
+
+def _texts(folder) -> dict[str, str]:
+    """Each output's text: HTML parsed, DOCX paragraphs and tables, PDF extracted, XLSX cells."""
+    files = _files(folder)
+    parser = _Html()
+    parser.feed(files[".html"].read_text())
+    document = docx.Document(files[".docx"])
+    docx_text = [p.text for p in document.paragraphs]
+    docx_text += [" | ".join(c.text for c in row.cells) for t in document.tables for row in t.rows]
+    book = openpyxl.load_workbook(files[".xlsx"])
+    cells = [" | ".join("" if c.value is None else str(c.value) for c in row)
+             for ws in book.worksheets for row in ws.iter_rows()]
+    return {"html": " ".join(parser.text), "docx": "\n".join(docx_text),
+            "pdf": "\n".join(page.extract_text() for page in PdfReader(files[".pdf"]).pages),
+            "xlsx": "\n".join(cells)}
 
 
 def _files(folder):
@@ -57,14 +79,14 @@ def _files(folder):
 
 @pytest.mark.slow
 def test_demo_writes_every_format_for_county_and_force(demo):
-    assert set(demo) == {"E10999001", "E23999001"}
+    assert set(demo) == set(AREAS)
     for folder in demo.values():
         files = _files(folder)
         assert {".html", ".docx", ".pdf", ".xlsx"} <= set(files)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("code", ["E10999001", "E23999001"])
+@pytest.mark.parametrize("code", AREAS)
 def test_html_is_accessible_and_complete(demo, code):
     parser = _Html()
     parser.feed(_files(demo[code])[".html"].read_text())
@@ -80,7 +102,7 @@ def test_html_is_accessible_and_complete(demo, code):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("code", ["E10999001", "E23999001"])
+@pytest.mark.parametrize("code", AREAS)
 def test_pdf_has_text_and_demo_notice_on_every_page(demo, code):
     reader = PdfReader(_files(demo[code])[".pdf"])
     pages = [page.extract_text() for page in reader.pages]
@@ -90,7 +112,7 @@ def test_pdf_has_text_and_demo_notice_on_every_page(demo, code):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("code", ["E10999001", "E23999001"])
+@pytest.mark.parametrize("code", AREAS)
 def test_docx_opens_with_real_headings_tables_and_demo_header(demo, code):
     document = docx.Document(_files(demo[code])[".docx"])
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
@@ -120,3 +142,38 @@ def test_appendix_lists_the_figures_with_sources(demo):
     assert sheet.max_row > 50
     about = " ".join(str(c.value) for c in book["About"]["A"] if c.value)
     assert "Demonstration data" in about
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", AREAS)
+def test_a_suppressed_local_value_reaches_no_output(demo, code):
+    """Dunmere's 3 of 29 (10.3%) engaged within 3 weeks, and the cell hidden to protect it, are nowhere."""
+    from assessment.demo.uploads import SMALL_CELL
+    from assessment.stats import wilson_limits
+    from assessment.text import format_value
+
+    _, period, count, released = SMALL_CELL
+    lower, upper = (float(x[0]) for x in wilson_limits([count], [released], 0.95))
+    secrets = [f"{format_value(100 * count / released, 'proportion', 100)} "
+               f"({format_value(100 * lower, 'proportion', None)} to {format_value(100 * upper, 'proportion', None)})",
+               f"{100 * count / released:.4f}"]
+    texts = _texts(demo[code])
+    for name, text in texts.items():
+        flat = " ".join(text.split())
+        for secret in secrets:
+            assert secret not in flat, f"{name} shows the suppressed value {secret}"
+        assert "suppressed" in flat.lower(), name
+    # The Dunmere rows of the local table say suppressed instead of a value, in HTML, DOCX and XLSX alike.
+    local = "engaged within 3 weeks of release (local audit)"
+    docx_rows = [r for r in texts["docx"].splitlines() if local in r and "Dunmere" in r and period in r]
+    assert docx_rows and all("suppressed" in r and f"| {count} |" not in r for r in docx_rows)
+    book = openpyxl.load_workbook(_files(demo[code])[".xlsx"])
+    sheet = book["Data"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
+    hidden = [r for r in rows if r["Area code"] == DISTRICT and r["Period"] == period
+              and r["Indicator ID"] == "local-coc-3wk"]
+    assert hidden and all(r["Value"] is None and r["Count"] is None and r["Lower 95% CI"] is None
+                          and str(r["Suppressed"]).lower() in ("true", "yes") for r in hidden)
+    shown = [r for r in rows if r["Indicator ID"] == "local-coc-3wk" and r["Count"] is not None]
+    assert shown and all(not 1 <= float(r["Count"]) <= 4 for r in shown)

@@ -21,6 +21,8 @@ from ..sources.fingertips import parse_csv
 from ..sources.ons_population import read as read_population
 from .geography_files import write_geography_files
 from .indicators import write_fingertips_csv
+from .uploads import DEMO_UPLOAD_KIND, write_demo_upload
+from ..uploads import load_uploads_for_build
 from .places import DEMO_LAD_CODE, DEMO_PFA_CODE, DEMO_UTLA_CODE
 
 DEMO_AREAS = (DEMO_UTLA_CODE, DEMO_PFA_CODE)
@@ -32,6 +34,7 @@ def write_demo_sources(folder: Path) -> dict[str, Path]:
     """Write every demo input file in its publisher's format; return paths by role."""
     paths = write_geography_files(folder)
     paths["fingertips"] = write_fingertips_csv(folder / "fingertips" / "all_data_demo.csv")
+    paths["upload"] = write_demo_upload(folder / "uploads")
     return paths
 
 
@@ -59,11 +62,11 @@ def build_demo_bundle(folder: Path) -> Path:
              "url": "generated: lookups/*.csv, boundaries/*.geojson", "licence": "MIT (generated)",
              "retrieved_at": DEMO_SNAPSHOT_DATE},
         ],
-        "uploads": [],
     }
     lookups = {role: sources[role] for role in ("lookup_lad_csp_pfa", "lookup_lad_utla", "lookup_lad_region")}
     boundaries = {level: sources[f"boundaries_{level}"] for level in ("lad", "utla", "region", "pfa")}
-    return build_bundle(combine([fingertips, population]), folder / "bundle", lookup_files=lookups,
+    upload_frames, meta["uploads"] = load_uploads_for_build([f"{DEMO_UPLOAD_KIND}={sources['upload']}"], lookups)
+    return build_bundle(combine([fingertips, population, *upload_frames]), folder / "bundle", lookup_files=lookups,
                         boundary_files=boundaries, meta=meta)
 
 

@@ -313,15 +313,43 @@ class AreaReport:
         return "\n".join(out)
 
     def local_data_table(self, spec: dict) -> str:
-        """The area's rows from a local upload, already disclosure-controlled at build time."""
+        """The area's and its districts' rows from a local upload (disclosure-controlled at build time)."""
+        title = spec.get("title", spec["kind"])
+        codes = [self.area.code, *[c for c in self.geography.constituent_lads(self.area.code) if c != self.area.code]]
         frame = self.headline
-        rows = frame[(frame["source"].str.startswith("Local upload")) & (frame["area_code"] == self.area.code)
+        rows = frame[frame["source"].str.startswith("Local upload") & frame["area_code"].isin(codes)
                      & frame["indicator_id"].isin([i.get("id") for i in spec.get("indicators", [])])]
         if rows.empty:
-            return (f"> **{md(spec.get('title', spec['kind']))}:** the local upload has no rows for "
-                    f"{md(self.area.name)}.\n")
-        return f"### Local data: {md(spec.get('title', spec['kind']))}\n\n" + self.benchmark_table(
-            rows.sort_values(["indicator_id", "period"]), f"Local data: {spec.get('title', spec['kind'])}")
+            return f"> **{md(title)}:** the local upload has no rows for {md(self.area.name)} or its districts.\n"
+        order = {code: n for n, code in enumerate(codes)}
+        rows = rows.assign(_order=rows["area_code"].map(order)).sort_values(["indicator_id", "period", "_order"])
+        body = []
+        for _, row in rows.iterrows():
+            self._record(row, f"Local data: {title}")
+            unit = (row["value_type"], row["multiplier"])
+            if row["suppressed"]:
+                value = count = denominator = "suppressed"
+            else:
+                value = format_value(row["value"], *unit) + (
+                    "" if pd.isna(row["lower_ci_95"]) else
+                    f" ({format_value(row['lower_ci_95'], row['value_type'], None)} to "
+                    f"{format_value(row['upper_ci_95'], row['value_type'], None)})")
+                count = format_value(row["count"], "count", None)
+                denominator = format_value(row["denominator"], "count", None)
+            body.append([row["indicator_name"], row["area_name"], row["period"], value, count, denominator,
+                         row["value_note"] or ""])
+        rule = self._disclosure_rule(spec)
+        return (f"### Local data: {md(title)}\n\n"
+                + pipe_table(["Indicator", "Area", "Period", "Value (95% CI)", "Count", "Denominator", "Note"],
+                             body, align="lllrrrl")
+                + f"\nSource: local upload supplied by {md(spec.get('partner', 'local partners'))}. {rule}\n")
+
+    @staticmethod
+    def _disclosure_rule(spec: dict) -> str:
+        rule = spec.get("disclosure", {}) or {}
+        low, high = rule.get("suppress_from", 1), rule.get("suppress_to", 4)
+        return (f"Counts of {low} to {high}, and any figure from which one could be worked out, "
+                "are suppressed; zero is shown.")
 
     def local_data_section(self) -> str:
         """Which local datasets are in this report and which partners hold the missing ones."""

@@ -18,12 +18,17 @@ from .template import write_upload_template
 from .validate import ValidationReport, validate_upload
 
 
-def validate_file_for_cli(path: Path, kind: str | None, bundle: Path | None = None) -> bool:
-    """`jsna validate`: print one line per problem (or a success line); True when valid."""
+def validate_file_for_cli(path: Path, kind: str | None, bundle: Path | None = None,
+                          lookups: Path | None = None) -> bool:
+    """`jsna validate`: print one line per problem (or a success line); True when valid.
+
+    Area codes are checked against ``bundle``'s geography, else the ONS lookups
+    in ``lookups`` (default ``../shared/data``).
+    """
     from ..geography import load_geography
     from ..report.bundle import open_bundle
 
-    geography = open_bundle(bundle).geography if bundle else load_geography()
+    geography = open_bundle(bundle).geography if bundle else load_geography(lookups_dir=lookups)
     report = validate_upload(path, kind, geography)
     console = Console(stderr=True, soft_wrap=True, highlight=False)
     if report.ok:

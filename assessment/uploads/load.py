@@ -6,14 +6,13 @@ import hashlib
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from ..disclosure import suppress
+from ..disclosure import hierarchy_columns, hierarchy_groups, suppress
 from ..errors import InputError
-from ..frame import new_frame, validate_frame
+from ..frame import KEY_COLUMNS, concat_frames, new_frame, validate_frame
 from ..sources.periods import parse_period
-from ..stats import add_intervals
+from ..stats import add_intervals, aggregate
 from .schema import load_kind
 from .validate import validate_upload
 
@@ -71,10 +70,32 @@ def _frame_from_report(report, geography, uploaded_at: datetime | None) -> pd.Da
             "source_url": f"{path.name} (sheet {sheet.name})", "retrieved_at": stamp,
             "vintage": f"sha256:{digest}",
         })[present])
-    frame = new_frame(pd.concat(frames, ignore_index=True))
+    frame = with_parent_totals(new_frame(pd.concat(frames, ignore_index=True)), geography)
     rule = spec.disclosure
-    frame = suppress(frame, low=int(rule.get("suppress_from", 1)), high=int(rule.get("suppress_to", 4)))
+    grouped = hierarchy_columns(frame, geography)
+    frame = suppress(grouped, group_sets=hierarchy_groups(), low=int(rule.get("suppress_from", 1)),
+                     high=int(rule.get("suppress_to", 4)),
+                     complement=bool(rule.get("suppress_complement", True)))[frame.columns]
     return validate_frame(add_intervals(frame), where=str(path))
+
+
+def with_parent_totals(frame: pd.DataFrame, geography) -> pd.DataFrame:
+    """Add upper-tier and police force area totals of uploaded districts (true counts).
+
+    Totals are built before disclosure control so that suppression sees every
+    figure that will be published and can hide whatever a subtraction would
+    reveal; a total the upload gives itself is kept as given.
+    """
+    districts = frame[frame["area_type"] == "lad"]
+    if districts.empty:
+        return frame
+    totals = [aggregate(districts, geography.rollup_lookup(level), level) for level in ("utla", "pfa")]
+    totals = concat_frames(totals)
+    if totals.empty:
+        return frame
+    present = pd.MultiIndex.from_frame(frame[KEY_COLUMNS])
+    totals = totals[~pd.MultiIndex.from_frame(totals[KEY_COLUMNS]).isin(present)]
+    return concat_frames([frame, totals[totals["value"].notna()]])
 
 
 def load_uploads_for_build(uploads: list, lookup_files: dict) -> tuple[list[pd.DataFrame], list[dict]]:
