@@ -43,7 +43,8 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
     """
     # Indicators published for districts roll up from districts; those published
     # only for counties and unitaries roll up from upper-tier authorities.
-    county_level = set(frame.loc[frame["area_code"].str.startswith("E10"), "indicator_id"])
+    county_level = (set(frame.loc[frame["area_code"].str.startswith("E10"), "indicator_id"])
+                    - set(frame.loc[frame["area_code"].str.startswith("E07"), "indicator_id"]))
     by_level = {"lad": frame[~frame["indicator_id"].isin(county_level)],
                 "utla": frame[frame["indicator_id"].isin(county_level)]}
     built = []

@@ -1,7 +1,7 @@
 """Plain-English sentences generated from the numbers.
 
 Each sentence states the indicator, the area, the figure with its unit, the
-period, and how it compares, using wording that is correct for every case:
+period, how it compares, and (when the row names one) its source, using wording that is correct for every case:
 significantly better or worse, similar, higher or lower with no judgement,
 not compared (with the reason), suppressed, and no data.
 
@@ -35,12 +35,17 @@ def _missing(value: Any) -> bool:
 
 
 def sentence(row: Mapping[str, Any], *, escape: bool = True) -> str:
-    """One sentence describing ``row`` (a tidy-frame row with comparison columns).
+    """One sentence describing ``row`` (a tidy-frame row with comparison columns), then its source.
 
     ``comparator_name`` names what the area was compared with (default "England").
     With ``escape`` (the default) names are escaped for markdown.
     """
-    esc = md if escape else str
+    text = _statement(row, md if escape else str)
+    source = row.get("source")
+    return f"{text} Source: {(md if escape else str)(source)}." if source else text
+
+
+def _statement(row: Mapping[str, Any], esc) -> str:
     name = esc(row["indicator_name"])
     area = esc(row["area_name"])
     period = esc(row.get("period", ""))

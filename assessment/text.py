@@ -49,7 +49,8 @@ def format_value(value: float | None, value_type: str, multiplier: float | None 
         return "no data"
     if value_type == "proportion" and (multiplier in (None, 100, 100.0)):
         return f"{value:.{decimals}f}%"
-    if value_type in ("crude rate", "directly standardised rate", "proportion") and multiplier:
+    if value_type in ("crude rate", "directly standardised rate", "proportion") and multiplier \
+            and multiplier != 1:  # a ratio per one (reoffences per reoffender) is just the number
         return f"{value:,.{decimals}f} per {thousands(multiplier)}"
     if value_type == "count":
         return thousands(value)

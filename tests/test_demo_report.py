@@ -91,6 +91,8 @@ def test_html_is_accessible_and_complete(demo, code):
     parser = _Html()
     parser.feed(_files(demo[code])[".html"].read_text())
     headings = [" ".join(text.split()) for tag, text in parser.headings]
+    levels = [int(tag[1]) for tag, _ in parser.headings]
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), f"heading levels skip: {levels}"
     for section in SECTIONS:
         assert section in headings
     assert parser.images and all(img.get("alt") and len(img["alt"]) > 40 for img in parser.images)
@@ -177,3 +179,60 @@ def test_a_suppressed_local_value_reaches_no_output(demo, code):
                           and str(r["Suppressed"]).lower() in ("true", "yes") for r in hidden)
     shown = [r for r in rows if r["Indicator ID"] == "local-coc-3wk" and r["Count"] is not None]
     assert shown and all(not 1 <= float(r["Count"]) <= 4 for r in shown)
+
+
+def _appendix_rows(folder) -> list[dict]:
+    sheet = openpyxl.load_workbook(_files(folder)[".xlsx"])["Data"]
+    header = [c.value for c in sheet[1]]
+    return [dict(zip(header, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", AREAS)
+def test_numbers_in_the_narrative_equal_the_appendix(demo, code):
+    parser = _Html()
+    parser.feed(_files(demo[code])[".html"].read_text())
+    text = " ".join(" ".join(parser.text).split())
+    messages = [r for r in _appendix_rows(demo[code]) if r["Report section"] == "Summary and key messages"]
+    assert len(messages) >= 5
+    checked = 0
+    for row in messages:
+        if row["Value"] is None:
+            assert f"report {row['Indicator']} for {row['Area']} ({row['Period']})" in text \
+                or f"{row['Indicator']} for {row['Area']} ({row['Period']}) is not shown" in text
+            continue
+        lead = re.escape(f"{row['Indicator']} in {row['Area']} (")
+        found = re.search(lead + r"([\d,.]+)(?:%| per [\d,]+)?, " + re.escape(str(row["Period"])) + r"\)(.*?England \(([\d,.]+))?",
+                          text)
+        assert found, f"no sentence for {row['Indicator']}"
+        assert float(found.group(1).replace(",", "")) == pytest.approx(round(float(row["Value"]), 1), abs=1e-9)
+        if found.group(3) and row["England value"] is not None:
+            assert float(found.group(3).replace(",", "")) == pytest.approx(round(float(row["England value"]), 1))
+        checked += 1
+    assert checked >= 3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", AREAS)
+def test_every_benchmark_in_the_tables_has_a_text_label(demo, code):
+    document = docx.Document(_files(demo[code])[".docx"])
+    labels = ("Better", "Worse", "Similar", "Higher", "Lower", "Not compared", "quintile", "quartile")
+    benchmark_tables = [t for t in document.tables if "Compared with England" in [c.text for c in t.rows[0].cells]]
+    assert len(benchmark_tables) >= 7
+    for table in benchmark_tables:
+        column = [c.text for c in table.rows[0].cells].index("Compared with England")
+        for row in table.rows[1:]:
+            assert any(label in row.cells[column].text for label in labels), row.cells[column].text
+    styles = {t.style.name for t in document.tables if t.style is not None}
+    assert styles and styles != {"Normal Table"}
+
+
+@pytest.mark.slow
+def test_the_same_template_fits_district_county_and_force(demo):
+    texts = {code: _texts(demo[code])["html"] for code in AREAS}
+    assert "Dunmere (local authority district, E07999004)" in " ".join(texts["E07999004"].split())
+    force = " ".join(texts["E23999001"].split())
+    assert "covers 5 districts in 2 upper-tier authorities" in force
+    assert "Spine chart" in force and "Spine chart" in texts["E10999001"]
+    for code in AREAS:
+        assert "Source: OHID Fingertips" in texts[code]

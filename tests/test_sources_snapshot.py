@@ -36,15 +36,20 @@ def _arcgis(csv_path):
 def snapshot(demo_sources, tmp_path_factory):
     catalogue = load_catalogue()
     export = pd.read_csv(demo_sources["fingertips"], dtype=str)
-    kinds = {e.frame_id: (502 if e.area_type == "county" else 501) for e in catalogue.fingertips()}
+    # As on Fingertips, district indicators are also published for counties (502); county ones only there.
+    kinds = {e.frame_id: ([502] if e.area_type == "county" else [501, 502]) for e in catalogue.fingertips()}
+    labels = {"501": "Districts", "502": "Counties"}
     with ReplayServer() as server:
         server.routes["/api/available_data"] = lambda q: (200, "application/json", json.dumps(
-            [{"IndicatorId": int(q["indicator_id"]), "AreaTypeId": kinds[q["indicator_id"]]}]).encode())
+            [{"IndicatorId": int(q["indicator_id"]), "AreaTypeId": t} for t in kinds[q["indicator_id"]]]).encode())
         server.routes["/api/indicator_metadata/by_indicator_id"] = lambda q: (200, "application/json", json.dumps(
             {i: {"Descriptive": {"Name": catalogue.fingertips_meta()[i].name}} for i in q["indicator_ids"].split(",")}).encode())
 
         def data(q):
             rows = export[export["Indicator ID"].isin(q["indicator_ids"].split(","))]
+            # Each area type's export repeats the unitaries, regions and England.
+            rows = rows[rows["Area Type"].str.startswith(labels[q["child_area_type_id"]])
+                        | rows["Area Code"].str.match(r"E06|E12|E92")]
             return 200, "text/csv", rows.to_csv(index=False).encode()
 
         server.routes["/api/all_data/csv/by_indicator_id"] = data
@@ -80,6 +85,9 @@ def test_frame_builds_from_the_snapshot_alone(snapshot):
     frame, meta = build_frame(root, publishers=publishers)
     assert meta["snapshot_date"] == "2026-11-22"
     assert set(frame["indicator_id"]) >= {"90976", "ons-population"}
+    # a district indicator comes with OHID's own county values; unitaries fetched twice are kept once
+    drugs = frame[frame["indicator_id"] == "92432"]
+    assert drugs["area_code"].str.startswith("E10").any() and drugs["area_code"].str.startswith("E07").any()
     assert frame["source_url"].str.startswith("http://127.0.0.1").all()
 
 

@@ -8,6 +8,8 @@ from .compare_areas import compare_areas
 from .figure import Figure
 from .maps import choropleth
 from .palette import COMPARISON_COLOURS, colour_for
+from .spine import spine_chart, spine_positions
 from .trend import trend_chart
 
-__all__ = ["COMPARISON_COLOURS", "Figure", "choropleth", "colour_for", "compare_areas", "trend_chart"]
+__all__ = ["COMPARISON_COLOURS", "Figure", "choropleth", "colour_for", "compare_areas", "spine_chart", "spine_positions",
+           "trend_chart"]

@@ -150,6 +150,10 @@ def demo_rows() -> list[dict]:
                 own = (p.lad_code, p.lad_name) if entry.area_type == "district" else (p.utla_code, p.utla_name)
                 kind = "district" if entry.area_type == "district" else "county"
                 groups.setdefault((own, (p.region_code, p.region_name.upper()), kind), []).append(i)
+                if kind == "district" and p.utla_code != p.lad_code:
+                    # Fingertips publishes district indicators for counties too (area type 502).
+                    groups.setdefault(((p.utla_code, p.utla_name), (p.region_code, p.region_name.upper()),
+                                       "county"), []).append(i)
                 groups.setdefault(((p.region_code, p.region_name), ("E92000001", "England"), "region"), []).append(i)
                 groups.setdefault((("E92000001", "England"), ("", ""), "england"), []).append(i)
             for (area, parent, kind), members in groups.items():

@@ -139,7 +139,9 @@ class AreaReport:
         if latest.empty:
             return "No indicator data are available for this area in the data snapshot.\n"
         order = {"Worse (99.8%)": 0, "Worse": 1, "Better (99.8%)": 3, "Better": 4}
-        latest = latest.assign(_rank=latest["england_comparison"].map(order).fillna(2),
+        # Worst results first; figures that could not be given (not aggregable, no data) last.
+        latest = latest.assign(_rank=latest["england_comparison"].map(order).fillna(2).where(
+                                   latest["value"].notna() | latest["suppressed"], 5),
                                _section=latest["indicator_id"].map(self._section_of))
         topics = {s["key"] for s in self.sections()}
         latest = latest[latest["_section"].isin(topics)]
@@ -152,19 +154,28 @@ class AreaReport:
                  "applies, its region. Significance uses the method Fingertips uses for each indicator.\n\n")
         return intro + "\n".join(lines) + "\n"
 
+    @staticmethod
+    def display_value(row: pd.Series, *, with_ci: bool = False) -> str:
+        """A row's figure as tables and charts print it ("8.1 per 100,000 (6.2 to 9.9)", "suppressed")."""
+        if row["suppressed"]:
+            return "suppressed"
+        if pd.isna(row["value"]):
+            return "not aggregable" if str(row["value_note"]).startswith("Not aggregable") else "no data"
+        text = format_value(row["value"], row["value_type"], row["multiplier"])
+        if with_ci and not pd.isna(row["lower_ci_95"]):
+            text += (f" ({format_value(row['lower_ci_95'], row['value_type'], None)} to "
+                     f"{format_value(row['upper_ci_95'], row['value_type'], None)})")
+        return text
+
     def benchmark_table(self, rows: pd.DataFrame, section_title: str) -> str:
         """A table of indicators: value with 95% CI, England, region, comparison and trend as text."""
         body = []
         for _, row in rows.iterrows():
             self._record(row, section_title)
             unit = (row["value_type"], row["multiplier"])
-            if row["suppressed"]:
-                value = "suppressed"
-            else:
-                value = format_value(row["value"], *unit)
-                if not pd.isna(row["lower_ci_95"]):
-                    value += (f" ({format_value(row['lower_ci_95'], row['value_type'], None)} to "
-                              f"{format_value(row['upper_ci_95'], row['value_type'], None)})")
+            value = self.display_value(row, with_ci=True)
+            if row["area_code"] != self.area.code:  # a district shown its upper-tier authority's figure
+                value += f" ({row['area_name']}: not published for districts)"
             region = ("" if not row.get("region_code") or pd.isna(row.get("region_value"))
                       else format_value(row["region_value"], *unit))
             body.append([
@@ -254,8 +265,18 @@ class AreaReport:
         return ""
 
     # -------------------------------------------------------------- topics
-    def section_rows(self, section_key: str) -> pd.DataFrame:
+    def latest_with_upper_tier(self) -> pd.DataFrame:
+        """The area's latest rows; for a district, its upper-tier authority's where only that is published."""
         latest = self.latest()
+        if self.area.area_type != "lad" or self.area.is_upper_tier:
+            return latest
+        upper = self.geography.parents(self.area.code).get("utla")
+        extra = self.latest(upper) if upper else latest.iloc[0:0]
+        extra = extra[~extra["indicator_id"].isin(set(latest["indicator_id"]))]
+        return pd.concat([latest, extra], ignore_index=True) if not extra.empty else latest
+
+    def section_rows(self, section_key: str) -> pd.DataFrame:
+        latest = self.latest_with_upper_tier()
         if latest.empty:
             return latest
         return latest[latest["indicator_id"].map(self._section_of) == section_key]
@@ -326,14 +347,10 @@ class AreaReport:
         body = []
         for _, row in rows.iterrows():
             self._record(row, f"Local data: {title}")
-            unit = (row["value_type"], row["multiplier"])
+            value = self.display_value(row, with_ci=True)
             if row["suppressed"]:
-                value = count = denominator = "suppressed"
+                count = denominator = "suppressed"
             else:
-                value = format_value(row["value"], *unit) + (
-                    "" if pd.isna(row["lower_ci_95"]) else
-                    f" ({format_value(row['lower_ci_95'], row['value_type'], None)} to "
-                    f"{format_value(row['upper_ci_95'], row['value_type'], None)})")
                 count = format_value(row["count"], "count", None)
                 denominator = format_value(row["denominator"], "count", None)
             body.append([row["indicator_name"], row["area_name"], row["period"], value, count, denominator,
@@ -437,6 +454,36 @@ class AreaReport:
         for _, peer in peers.iterrows():
             self._record(peer.rename({"comparison": "england_comparison"}), "Figure: compare areas")
         return self._figure_markdown(figure, f"compare-{row['indicator_id']}")
+
+    def _same_type_codes(self) -> set[str]:
+        """Areas of this area's type (unitaries count as upper tier), for spine-chart ranges."""
+        if self.area.area_type == "pfa":
+            return set(self.geography.codes_of_type("pfa"))
+        if self.area.area_type == "utla" or self.area.is_upper_tier:
+            return set(self.geography.codes_of_type("utla"))
+        return set(self.geography.codes_of_type(self.area.area_type))
+
+    def spine_chart(self) -> str:
+        """Every compared indicator's latest value on a Fingertips-style spine chart."""
+        from ..charts import spine_chart
+
+        latest = self.latest()
+        latest = latest[latest["indicator_id"].map(self._section_of).isin({s["key"] for s in self.sections()})]
+        latest = latest[latest["england_value"].notna()]
+        if latest.empty:
+            return ""
+        frame = self.headline
+        keys = latest[["indicator_id", "period", "sex", "age"]]
+        rows = frame[frame["area_code"].isin(self._same_type_codes() | {self.area.code})].merge(keys)
+        order = {i: n for n, i in enumerate(latest.sort_values(["indicator_id"])["indicator_id"])}
+        sections = [s["key"] for s in self.sections()]
+        rows = rows.assign(_section=rows["indicator_id"].map(self._section_of).map(sections.index),
+                           _order=rows["indicator_id"].map(order)).sort_values(["_section", "_order"])
+        rows["value_text"] = [self.display_value(row) for _, row in rows.iterrows()]
+        for _, row in latest.iterrows():
+            self._record(row, "Figure: spine chart")
+        figure = spine_chart(rows, highlight=self.area.code, area_label=self.area.name, value_text="value_text")
+        return self._figure_markdown(figure, "spine")
 
     def trend_chart(self, row: pd.Series) -> str:
         """The area's series for one indicator with England, as a figure in markdown."""

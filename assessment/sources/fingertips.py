@@ -227,11 +227,19 @@ class FingertipsClient:
 
     def choose_area_type(self, indicator_id, preferred: str = "district") -> int:
         """The preferred current local authority area type if available, else the other one."""
+        return self.local_area_types(indicator_id, preferred)[0]
+
+    def local_area_types(self, indicator_id, preferred: str = "district") -> list[int]:
+        """The current local authority area types (501, 502) an indicator has, preferred first.
+
+        Fetching both means an upper-tier report uses OHID's own county values
+        (directly standardised rates included) instead of a roll-up.
+        """
         available = self.available_area_types(indicator_id)
         order = [AREA_TYPES[preferred]] + [t for t in (501, 502) if t != AREA_TYPES[preferred]]
-        for area_type in order:
-            if area_type in available:
-                return area_type
+        found = [t for t in order if t in available]
+        if found:
+            return found
         raise SourceError(f"{self.base_url}available_data?indicator_id={indicator_id}: no district or "
                           f"county data (area types available: {sorted(available) or 'none'})")
 

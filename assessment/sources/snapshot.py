@@ -29,7 +29,7 @@ import yaml
 from rich.progress import Progress
 
 from ..errors import InputError
-from ..frame import coerce_frame, concat_frames, validate_frame
+from ..frame import KEY_COLUMNS, coerce_frame, concat_frames, validate_frame
 from ..paths import DATA_SOURCES_DIR
 from .catalogue import Catalogue, load_catalogue
 from .fingertips import FingertipsClient, parse_csv
@@ -144,9 +144,9 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
         by_type: dict[int, list[str]] = {}
         for entry in fingertips:
             progress.update(task, description=f"Fingertips {entry.frame_id}")
-            area_type = client.choose_area_type(entry.frame_id, entry.area_type)
+            for area_type in client.local_area_types(entry.frame_id, entry.area_type):
+                by_type.setdefault(area_type, []).append(entry.frame_id)
             client.check_name(entry.frame_id, entry.title if entry.verified else "")
-            by_type.setdefault(area_type, []).append(entry.frame_id)
             progress.advance(task)
         for area_type, ids in by_type.items():
             for number, (url, text) in enumerate(client.data_csv(ids, area_type, PARENT_AREA_TYPE), start=1):
@@ -188,6 +188,10 @@ def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None,
                                 retrieved_at=retrieved, vintage=f"Fingertips, retrieved {retrieved:%Y-%m-%d}"))
         sources.append({"name": "OHID Fingertips", "url": entry["url"], "licence": "Open Government Licence v3.0",
                         "retrieved_at": entry["retrieved_at"]})
+    if frames:
+        # District and county exports both carry the unitaries, regions and England: keep one copy.
+        fingertips = concat_frames(frames)
+        frames = [fingertips.drop_duplicates(subset=KEY_COLUMNS, keep="first")]
     for entry in snapshot.files("publisher"):
         spec = publishers.get(entry["key"])
         if spec is None:

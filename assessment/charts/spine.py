@@ -1,0 +1,132 @@
+"""Spine chart in the Fingertips layout: one bar per indicator, England at the centre.
+
+Each bar spans the range of the areas of the same type: worst to 25th
+percentile, 25th to 75th, 75th to best. Bars are oriented by polarity so
+that worse is always on the left and better on the right (lowest on the left
+when there is no judgement). The area's value is a marker coloured by its
+comparison with England, and the value and result are also written as text
+beside each bar, so colour never carries the meaning alone.
+
+>>> import pandas as pd
+>>> rows = [dict(indicator_name="Deaths", period="2023", area_code=c, area_name=c, value=v,
+...              england_value=5.0, polarity="low_is_good", england_comparison=cmp)
+...         for c, v, cmp in [("A", 3.0, "Better"), ("B", 5.0, "Similar"), ("C", 9.0, "Worse")]]
+>>> fig = spine_chart(pd.DataFrame(rows), highlight="C", area_label="C")
+>>> "1 worse" in fig.alt_text
+True
+>>> spine_positions(pd.Series([3.0, 5.0, 9.0]), 5.0, "low_is_good").round(3).tolist()
+[0.75, 0.5, 0.0]
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+from plotnine import (aes, annotate, element_blank, element_text, geom_point, geom_rect, geom_text, geom_vline,
+                      ggplot, labs, scale_fill_manual, scale_x_continuous, scale_y_continuous, theme,
+                      theme_minimal)
+
+from .figure import Figure
+from .palette import colour_for
+
+BAND_COLOURS = {"Worst to 25th percentile": "#C9C9C9", "25th to 75th percentile": "#8B8B8B",
+                "75th percentile to best": "#C9C9C9"}
+BAND_NO_JUDGEMENT = ("Lowest to 25th percentile", "25th to 75th percentile", "75th percentile to highest")
+
+
+def spine_positions(values: pd.Series, england: float, polarity: str, spread: float | None = None) -> pd.Series:
+    """Where values sit on a spine scaled 0-1 with England at 0.5 and worse to the left.
+
+    ``spread`` is the largest distance of any area from England (defaults to
+    the one in ``values``), so the furthest area touches an end of the bar.
+    """
+    values = pd.Series(values, dtype=float)
+    sign = -1.0 if polarity == "low_is_good" else 1.0
+    if spread is None:
+        spread = float(np.nanmax(np.abs(values - england))) if values.notna().any() else 0.0
+    if not spread or np.isnan(spread):
+        return pd.Series(0.5, index=values.index)
+    return 0.5 + sign * (values - england) / (2 * spread)
+
+
+def _bands(peers: pd.Series, england: float, polarity: str) -> list[tuple[str, float, float]]:
+    positions = spine_positions(peers, england, polarity).dropna()
+    low, q25, q75, high = np.percentile(positions, [0, 25, 75, 100])
+    names = BAND_NO_JUDGEMENT if polarity not in ("low_is_good", "high_is_good") else tuple(BAND_COLOURS)
+    return [(names[0], low, q25), (names[1], q25, q75), (names[2], q75, high)]
+
+
+def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicator: str = "indicator_name",
+                period: str = "period", value: str = "value", england: str = "england_value",
+                polarity: str = "polarity", comparison: str = "england_comparison", code: str = "area_code",
+                value_text: str | None = None) -> Figure:
+    """A spine chart of ``highlight`` against every area in ``frame`` (one period per indicator).
+
+    ``frame`` holds, for each indicator, the rows of all areas of the same
+    type; ``value_text`` names a column with the value as it should be printed
+    (default: the value to one decimal place).
+    """
+    rects, points, labels = [], [], []
+    indicators = list(dict.fromkeys(frame[indicator]))
+    for position, name in enumerate(reversed(indicators)):
+        rows = frame[frame[indicator] == name]
+        own = rows[rows[code] == highlight]
+        if own.empty:
+            continue
+        row = own.iloc[0]
+        eng = row[england]
+        peers = rows[value].astype(float)
+        label = "Not compared" if pd.isna(row[comparison]) or not row[comparison] else str(row[comparison])
+        shown = value_text and row.get(value_text) or ("" if pd.isna(row[value]) else f"{row[value]:,.1f}")
+        labels.append({"y": position, "text": f"{shown or 'no value'}  {label}" if shown else f"no value  {label}",
+                       "name": textwrap.fill(f"{name} ({row[period]})", 48)})
+        if pd.isna(eng) or peers.notna().sum() < 2:
+            continue
+        for band, start, end in _bands(peers, eng, row[polarity]):
+            rects.append({"y": position, "band": band, "xmin": start, "xmax": end})
+        if not pd.isna(row[value]):
+            spot = spine_positions(pd.Series([row[value]]), eng, row[polarity],
+                                   spread=float(np.nanmax(np.abs(peers - eng)))).iloc[0]
+            points.append({"y": position, "x": spot, "result": label})
+    rect_frame = pd.DataFrame(rects, columns=["y", "band", "xmin", "xmax"])
+    point_frame = pd.DataFrame(points, columns=["y", "x", "result"])
+    label_frame = pd.DataFrame(labels, columns=["y", "text", "name"])
+    rect_frame["ymin"], rect_frame["ymax"] = rect_frame["y"] - 0.32, rect_frame["y"] + 0.32
+    fills = {**BAND_COLOURS, **{b: "#C9C9C9" if i != 1 else "#8B8B8B" for i, b in enumerate(BAND_NO_JUDGEMENT)},
+             **{r: colour_for(r) for r in point_frame["result"].unique()}}
+    plot = (
+        ggplot()
+        + geom_rect(rect_frame, aes(xmin="xmin", xmax="xmax", ymin="ymin", ymax="ymax", fill="band"),
+                    show_legend=False)
+        + geom_vline(xintercept=0.5, color="#c00000", size=0.8)
+        + geom_point(point_frame, aes("x", "y", fill="result"), shape="o", size=3.2, color="#000000", stroke=0.6)
+        + geom_text(label_frame, aes(x=1.04, y="y", label="text"), ha="left", size=7)
+        + annotate("text", x=0.0, y=len(indicators) - 0.3, label="worse / lower", ha="left", size=7)
+        + annotate("text", x=1.0, y=len(indicators) - 0.3, label="better / higher", ha="right", size=7)
+        + scale_fill_manual(values=fills, name="Compared with England", breaks=sorted(point_frame["result"].unique()))
+        + scale_x_continuous(limits=(0, 1.55), breaks=[0.5], labels=["England"])
+        + scale_y_continuous(breaks=list(label_frame["y"]), labels=list(label_frame["name"]))
+        + labs(x="", y="", title=f"{area_label} compared with England")
+        + theme_minimal(base_size=8)
+        + theme(panel_grid_major_y=element_blank(), panel_grid_minor=element_blank(),
+                legend_position="bottom", plot_title=element_text(size=10, weight="bold"))
+    )
+    caption = (f"Spine chart: {area_label} (circles) against England (red line) and the range of areas of the "
+               "same type (grey bars: worst to 25th percentile, 25th to 75th, 75th to best). Worse is on the "
+               "left; for indicators with no judgement, lower is on the left.")
+    figure_height = min(10.0, 1.4 + 0.36 * max(len(indicators), 3))
+    return Figure(plot, caption, _alt_text(point_frame, label_frame, area_label), width=7.5, height=figure_height)
+
+
+def _alt_text(points: pd.DataFrame, labels: pd.DataFrame, area_label: str) -> str:
+    results = labels["text"].str.split("  ").str[-1]
+    counts = results.str.lower().str.replace(r" \(99\.8%\)", "", regex=True).value_counts()
+    summary = ", ".join(f"{n} {word}" for word, n in counts.items())
+    worse = [name.replace("\n", " ") for name, r in zip(labels["name"], results) if r.startswith("Worse")]
+    text = (f"Spine chart of {len(labels)} indicators for {area_label} compared with England: {summary}. "
+            f"{len(points)} indicators have a value plotted against the range of similar areas.")
+    if worse:
+        text += " Significantly worse than England: " + "; ".join(worse) + "."
+    return text
