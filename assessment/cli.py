@@ -67,7 +67,8 @@ def render(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; each area gets its own sub-folder.")] = Path("reports"),
     formats: FormatsOption = "html,docx,pdf",
     engine: EngineOption = "auto",
-    all_areas: Annotated[bool, typer.Option("--all", help="Render every area of --geography.")] = False,
+    all_areas: Annotated[bool, typer.Option(
+        "--all", help="Render every area of --geography (unchanged areas are skipped) and an index page.")] = False,
     geography: Annotated[str, typer.Option("--geography", help="With --all: utla, lad or pfa.")] = "utla",
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for --all.")] = 2,
 ) -> None:
@@ -78,7 +79,7 @@ def render(
         raise typer.BadParameter("give --area AREA or --all", param_hint="--area")
     written = render_areas(bundle, area or [], out, formats=_formats(formats), engine=engine,
                            all_geography=geography if all_areas else None, jobs=jobs)
-    for path in written:
+    for path in written[-1:] if all_areas else written:
         console.print(f"wrote {path}")
 
 

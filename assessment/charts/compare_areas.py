@@ -17,10 +17,10 @@ import textwrap
 import numpy as np
 import pandas as pd
 from plotnine import (aes, coord_flip, element_blank, element_text, expand_limits, geom_col, geom_errorbar,
-                      geom_hline, geom_text, ggplot, labs, scale_color_identity, scale_fill_manual,
+                      geom_hline, geom_text, ggplot, labs, scale_fill_manual,
                       scale_x_discrete, theme, theme_minimal)
 
-from .figure import Figure
+from .figure import Figure, frame_key
 from .palette import colour_for
 
 
@@ -34,17 +34,18 @@ def compare_areas(frame: pd.DataFrame, *, highlight: str, reference_value: float
     data["comparison"] = data["comparison"].fillna("Not compared")
     shown = data.dropna(subset=["value"]).sort_values("value")
     hidden = data[data["value"].isna()]
-    shown["label"] = [(f"{n}  ▶" if c == highlight else n) for n, c in zip(shown["name"], shown["code"])]
+    # Labels are made unique (two areas may share a name) without marking the selected area:
+    # the plot is the same for every area of the group, and the mark is an overlay.
+    shown["label"] = _unique(list(shown["name"]))
     order = list(shown["label"])
     shown["label"] = pd.Categorical(shown["label"], categories=order, ordered=True)
     shown["fill"] = shown["comparison"]
     top = np.nanmax(shown[["value", "upper"]].to_numpy()) if len(shown) else 1.0
     shown["text_y"] = top * 1.04
-    shown["outline"] = np.where(shown["code"] == highlight, "#000000", "#FFFFFF")
     colours = {label: colour_for(label) for label in shown["fill"].unique()}
     plot = (
         ggplot(shown, aes("label", "value", fill="fill"))
-        + geom_col(aes(color="outline"), width=0.75, size=0.6, show_legend=True)
+        + geom_col(color="#FFFFFF", width=0.75, size=0.6, show_legend=True)
         + geom_errorbar(aes(ymin="lower", ymax="upper"), width=0.3, color="#333333", na_rm=True)
         + geom_text(aes(y="text_y", label="comparison"), ha="left", size=7, color="#0b0c0c")
         + scale_fill_manual(values=colours, name="Compared with " + reference_label)
@@ -55,7 +56,6 @@ def compare_areas(frame: pd.DataFrame, *, highlight: str, reference_value: float
         + theme(legend_position="bottom", panel_grid_major_y=element_blank(),
                 plot_title=element_text(size=10, weight="bold"))
     )
-    plot = plot + scale_color_identity()
     if reference_value is not None and not np.isnan(reference_value):
         plot = plot + geom_hline(yintercept=reference_value, linetype="dashed", color="#0b0c0c")
     plot = plot + expand_limits(y=top * 1.35)
@@ -65,7 +65,44 @@ def compare_areas(frame: pd.DataFrame, *, highlight: str, reference_value: float
     if reference_value is not None and not np.isnan(reference_value):
         caption += f" The dashed line is {reference_label} ({reference_value:,.1f})."
     alt = _alt_text(shown, hidden, selected, indicator, period, unit, reference_label, reference_value)
-    return Figure(plot, caption, alt, width=7.0, height=height)
+    position = order.index(shown.loc[shown["code"] == highlight, "label"].iloc[0]) + 1 \
+        if (shown["code"] == highlight).any() else None
+    value_of = float(shown.loc[shown["code"] == highlight, "value"].iloc[0]) if position else 0.0
+    key = frame_key(shown[["code", "label", "value", "lower", "upper", "comparison"]], reference_value,
+                    reference_label, indicator, period, unit)
+    return Figure(plot, caption, alt, width=7.0, height=height, base_key=key,
+                  overlay=lambda figure: _mark(figure, position, value_of))
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def _mark(figure, position: int | None, value: float):
+    """Outline the selected area's bar and put a ▶ after its name; returns the undo."""
+    from matplotlib.patches import Rectangle
+
+    if position is None:
+        return lambda: None
+    axes = figure.axes[0]
+    box = Rectangle((0, position - 0.375), value, 0.75, fill=False, edgecolor="#000000", linewidth=1.4, zorder=5)
+    axes.add_patch(box)
+    formatter = axes.yaxis.get_major_formatter()
+    labels = getattr(formatter, "seq", None)
+    original = list(labels) if labels is not None else None
+    if labels is not None and 0 < position <= len(labels):
+        labels[position - 1] = f"{labels[position - 1]}  ▶"
+
+    def undo():
+        box.remove()
+        if original is not None:
+            labels[:] = original
+    return undo
 
 
 def _alt_text(shown, hidden, selected, indicator, period, unit, reference_label, reference_value) -> str:

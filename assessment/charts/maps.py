@@ -23,7 +23,7 @@ import pandas as pd
 from plotnine import (aes, coord_fixed, element_blank, element_text, geom_map, ggplot, labs,
                       scale_fill_manual, theme, theme_void)
 
-from .figure import Figure
+from .figure import Figure, frame_key
 from .palette import NEUTRAL, QUINTILE_COLOURS
 
 
@@ -58,8 +58,6 @@ def choropleth(shapes, values: pd.DataFrame, *, highlight: str | None, title: st
         + theme(legend_position="right", plot_title=element_text(size=10, weight="bold", ha="left"),
                 panel_background=element_blank())
     )
-    if highlight is not None and (data["code"] == highlight).any():
-        plot = plot + geom_map(data=data[data["code"] == highlight], fill="none", color="#000000", size=1.4)
     selected = data[data["code"] == highlight]
     shown = data.dropna(subset=["value"]).sort_values("value")
     alt = f"Map of {title}: {len(data)} areas shaded in five bands from lowest (lightest) to highest (darkest)."
@@ -76,4 +74,23 @@ def choropleth(shapes, values: pd.DataFrame, *, highlight: str | None, title: st
     if len(missing):
         alt += f" No data for {', '.join(missing['name'])}."
     caption = f"{title}. Contains OS data © Crown copyright and database right."
-    return Figure(plot, caption, alt, width=6.5, height=5.0)
+    key = frame_key(data[["code", "band"]], title, unit)
+    return Figure(plot, caption, alt, width=6.5, height=5.0, base_key=key,
+                  overlay=lambda figure: _outline(figure, selected.geometry))
+
+
+def _outline(figure, geometries):
+    """Outline the selected area on the drawn map; returns the undo."""
+    axes = figure.axes[0]
+    lines = []
+    for geometry in geometries:
+        for polygon in getattr(geometry, "geoms", [geometry]):
+            if polygon.is_empty or not hasattr(polygon, "exterior"):
+                continue
+            x, y = polygon.exterior.xy
+            lines += axes.plot(x, y, color="#000000", linewidth=1.4, zorder=5)
+
+    def undo():
+        for line in lines:
+            line.remove()
+    return undo

@@ -24,11 +24,10 @@ import textwrap
 
 import numpy as np
 import pandas as pd
-from plotnine import (aes, annotate, element_blank, element_text, geom_point, geom_rect, geom_text, geom_vline,
-                      ggplot, labs, scale_fill_manual, scale_x_continuous, scale_y_continuous, theme,
-                      theme_minimal)
+from plotnine import (aes, annotate, element_blank, geom_rect, geom_vline, ggplot, labs, scale_fill_manual,
+                      scale_x_continuous, scale_y_continuous, theme, theme_minimal)
 
-from .figure import Figure
+from .figure import Figure, frame_key
 from .palette import colour_for
 
 BAND_COLOURS = {"Worst to 25th percentile": "#C9C9C9", "25th to 75th percentile": "#8B8B8B",
@@ -66,58 +65,78 @@ def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicat
 
     ``frame`` holds, for each indicator, the rows of all areas of the same
     type; ``value_text`` names a column with the value as it should be printed
-    (default: the value to one decimal place).
+    (default: the value to one decimal place). The bars are the same for
+    every area of the type (drawn once); the area's markers and figures are
+    an overlay.
     """
-    rects, points, labels = [], [], []
     indicators = list(dict.fromkeys(frame[indicator]))
+    rects, points, labels = [], [], []
     for position, name in enumerate(reversed(indicators)):
         rows = frame[frame[indicator] == name]
+        first = rows.iloc[0]
+        labels.append({"y": position, "name": textwrap.fill(f"{name} ({first[period]})", 48), "text": ""})
+        eng, peers = first[england], rows[value].astype(float)
+        spread = float(np.nanmax(np.abs(peers - eng))) if peers.notna().any() and not pd.isna(eng) else np.nan
+        if not pd.isna(eng) and peers.notna().sum() >= 2:
+            for band, start, end in _bands(peers, eng, first[polarity]):
+                rects.append({"y": position, "band": band, "xmin": start, "xmax": end})
         own = rows[rows[code] == highlight]
         if own.empty:
+            labels[-1]["text"] = "no data  Not compared"
             continue
         row = own.iloc[0]
-        eng = row[england]
-        peers = rows[value].astype(float)
-        label = "Not compared" if pd.isna(row[comparison]) or not row[comparison] else str(row[comparison])
-        shown = value_text and row.get(value_text) or ("" if pd.isna(row[value]) else f"{row[value]:,.1f}")
-        labels.append({"y": position, "text": f"{shown or 'no value'}  {label}" if shown else f"no value  {label}",
-                       "name": textwrap.fill(f"{name} ({row[period]})", 48)})
-        if pd.isna(eng) or peers.notna().sum() < 2:
-            continue
-        for band, start, end in _bands(peers, eng, row[polarity]):
-            rects.append({"y": position, "band": band, "xmin": start, "xmax": end})
-        if not pd.isna(row[value]):
-            spot = spine_positions(pd.Series([row[value]]), eng, row[polarity],
-                                   spread=float(np.nanmax(np.abs(peers - eng)))).iloc[0]
-            points.append({"y": position, "x": spot, "result": label})
+        result = "Not compared" if pd.isna(row[comparison]) or not row[comparison] else str(row[comparison])
+        shown = (row.get(value_text) if value_text else None) or (
+            "no data" if pd.isna(row[value]) else f"{row[value]:,.1f}")
+        labels[-1]["text"] = f"{shown}  {result}"
+        if not pd.isna(row[value]) and not np.isnan(spread):
+            spot = spine_positions(pd.Series([row[value]]), eng, row[polarity], spread=spread).iloc[0]
+            points.append({"y": position, "x": spot, "result": result})
     rect_frame = pd.DataFrame(rects, columns=["y", "band", "xmin", "xmax"])
-    point_frame = pd.DataFrame(points, columns=["y", "x", "result"])
-    label_frame = pd.DataFrame(labels, columns=["y", "text", "name"])
     rect_frame["ymin"], rect_frame["ymax"] = rect_frame["y"] - 0.32, rect_frame["y"] + 0.32
-    fills = {**BAND_COLOURS, **{b: "#C9C9C9" if i != 1 else "#8B8B8B" for i, b in enumerate(BAND_NO_JUDGEMENT)},
-             **{r: colour_for(r) for r in point_frame["result"].unique()}}
+    label_frame = pd.DataFrame(labels, columns=["y", "name", "text"])
+    point_frame = pd.DataFrame(points, columns=["y", "x", "result"])
+    fills = {**BAND_COLOURS, **{b: "#C9C9C9" if i != 1 else "#8B8B8B" for i, b in enumerate(BAND_NO_JUDGEMENT)}}
     plot = (
         ggplot()
         + geom_rect(rect_frame, aes(xmin="xmin", xmax="xmax", ymin="ymin", ymax="ymax", fill="band"),
                     show_legend=False)
         + geom_vline(xintercept=0.5, color="#c00000", size=0.8)
-        + geom_point(point_frame, aes("x", "y", fill="result"), shape="o", size=3.2, color="#000000", stroke=0.6)
-        + geom_text(label_frame, aes(x=1.04, y="y", label="text"), ha="left", size=7)
         + annotate("text", x=0.0, y=len(indicators) - 0.3, label="worse / lower", ha="left", size=7)
         + annotate("text", x=1.0, y=len(indicators) - 0.3, label="better / higher", ha="right", size=7)
-        + scale_fill_manual(values=fills, name="Compared with England", breaks=sorted(point_frame["result"].unique()))
+        + scale_fill_manual(values=fills, name="")
         + scale_x_continuous(limits=(0, 1.55), breaks=[0.5], labels=["England"])
-        + scale_y_continuous(breaks=list(label_frame["y"]), labels=list(label_frame["name"]))
-        + labs(x="", y="", title=f"{area_label} compared with England")
+        + scale_y_continuous(breaks=list(label_frame["y"]), labels=list(label_frame["name"]),
+                             limits=(-0.6, len(indicators) - 0.1))
+        + labs(x="", y="")
         + theme_minimal(base_size=8)
-        + theme(panel_grid_major_y=element_blank(), panel_grid_minor=element_blank(),
-                legend_position="bottom", plot_title=element_text(size=10, weight="bold"))
+        + theme(panel_grid_major_y=element_blank(), panel_grid_minor=element_blank())
     )
-    caption = (f"Spine chart: {area_label} (circles) against England (red line) and the range of areas of the "
-               "same type (grey bars: worst to 25th percentile, 25th to 75th, 75th to best). Worse is on the "
-               "left; for indicators with no judgement, lower is on the left.")
-    figure_height = min(10.0, 1.4 + 0.36 * max(len(indicators), 3))
-    return Figure(plot, caption, _alt_text(point_frame, label_frame, area_label), width=7.5, height=figure_height)
+    caption = (f"Spine chart: {area_label} (circles, coloured by the result written beside each bar) against "
+               "England (red line) and the range of areas of the same type (grey bars: worst to 25th "
+               "percentile, 25th to 75th, 75th to best). Worse is on the left; for indicators with no "
+               "judgement, lower is on the left.")
+    figure_height = min(10.0, 1.2 + 0.36 * max(len(indicators), 3))
+    key = frame_key(rect_frame, label_frame[["y", "name"]], len(indicators))
+    return Figure(plot, caption, _alt_text(point_frame, label_frame, area_label), width=7.5,
+                  height=figure_height, base_key=key,
+                  overlay=lambda figure: _mark(figure, point_frame, label_frame))
+
+
+def _mark(figure, points: pd.DataFrame, labels: pd.DataFrame):
+    """Draw the area's circles and its figures beside the bars; returns the undo."""
+    axes = figure.axes[0]
+    artists = []
+    if len(points):
+        artists.append(axes.scatter(points["x"], points["y"], s=38, c=[colour_for(r) for r in points["result"]],
+                                    edgecolors="#000000", linewidths=0.6, zorder=5, clip_on=False))
+    for y, text in zip(labels["y"], labels["text"]):
+        artists.append(axes.text(1.04, y, text, ha="left", va="center", fontsize=7, color="#0b0c0c"))
+
+    def undo():
+        for artist in artists:
+            artist.remove()
+    return undo
 
 
 def _alt_text(points: pd.DataFrame, labels: pd.DataFrame, area_label: str) -> str:

@@ -131,9 +131,9 @@ def _record(entry, area, parent, area_type, period, count, denominator, value, s
     return row
 
 
-def demo_rows() -> list[dict]:
-    """Every row of the demo's Fingertips export."""
-    places = demo_places()
+def demo_rows(places: list | None = None) -> list[dict]:
+    """Every row of the demo's Fingertips export (for the demo places, or any given districts)."""
+    places = places or demo_places()
     populations = district_populations(places)
     pops = np.array([populations[p.lad_code] for p in places], dtype=float)
     deprivation = _deprivation(places)
@@ -173,11 +173,11 @@ def demo_rows() -> list[dict]:
     return rows
 
 
-def write_fingertips_csv(path: Path) -> Path:
-    """Write the demo's indicators as a Fingertips ``all_data/csv`` export."""
+def write_fingertips_csv(path: Path, places: list | None = None) -> Path:
+    """Write the demo's indicators as a Fingertips ``all_data/csv`` export (``places``: see demo_rows)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=HEADER)
         writer.writeheader()
-        writer.writerows(demo_rows())
+        writer.writerows(demo_rows(places))
     return path

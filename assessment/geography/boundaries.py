@@ -10,6 +10,7 @@ read the small cached copy.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -85,7 +86,7 @@ def load_boundaries(level: str, vintage: str = "2024", path: Path | None = None,
     frame["geometry"] = frame.geometry.make_valid().simplify(tolerance_m, preserve_topology=True)
     frame = frame.reset_index(drop=True)
     cached.parent.mkdir(parents=True, exist_ok=True)
-    temp = cached.with_suffix(".tmp")
+    temp = cached.with_suffix(f".{os.getpid()}.tmp")  # workers may cache the same file at once
     frame.to_parquet(temp)
     temp.replace(cached)
     return frame

@@ -117,5 +117,18 @@ class KernelSession:
         return result
 
     def reset(self) -> None:
-        """Forget every variable (imports stay cached in sys.modules, so they stay fast)."""
-        self.run("get_ipython().run_line_magic('reset', '-f')")
+        """Forget every variable the last document defined (imports stay cached in sys.modules).
+
+        Cheaper than ``%reset -f``, which also empties IPython's caches and runs a
+        full garbage collection over everything the kernel holds (a national
+        bundle included): about half a second per report in a batch.
+        Names starting with an underscore are the session's own and are kept.
+        """
+        result = self.run(
+            "_ns, _name = get_ipython().user_ns, None\n"
+            "for _name in [n for n in list(_ns) if not n.startswith('_')"
+            " and n not in get_ipython().user_ns_hidden]:\n"
+            "    del _ns[_name]\n"
+            "del _ns, _name\n")
+        if result.error:
+            raise RenderError(f"could not reset the kernel: {result.error[0]}: {result.error[1]}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -35,9 +35,22 @@ AREA_KIND = {
 }
 
 
+@lru_cache(maxsize=1)
 def _load_sections() -> list[dict]:
     with open(DATA_SOURCES_DIR / "report_sections.yaml", encoding="utf-8") as handle:
         return yaml.safe_load(handle)["sections"]
+
+
+@lru_cache(maxsize=1)
+def _load_upload_kinds() -> tuple[dict, ...]:
+    folder = DATA_SOURCES_DIR / "uploads"
+    kinds = []
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        with open(path, encoding="utf-8") as handle:
+            spec = yaml.safe_load(handle) or {}
+        spec.setdefault("kind", path.stem)
+        kinds.append(spec)
+    return tuple(kinds)
 
 
 @dataclass
@@ -74,24 +87,32 @@ class AreaReport:
     def indicator_info(self, indicator_id: str) -> dict:
         return self.bundle.meta.get("indicators", {}).get(str(indicator_id), {})
 
-    @cached_property
+    @property
     def headline(self) -> pd.DataFrame:
-        """Every area's headline rows: main series, persons (or the only sex), all its periods."""
-        frame = self.bundle.frame
-        main = frame[frame["category_type"] == ""]
-        persons = main[main["sex"] == self.HEADLINE_SEX]
-        others = main[~main["indicator_id"].isin(persons["indicator_id"])]
-        # Indicators published for one sex only (e.g. a male-only measure) keep that sex.
-        first_sex = others.groupby("indicator_id")["sex"].transform("first")
-        return pd.concat([persons, others[others["sex"] == first_sex]], ignore_index=True)
+        """Every area's headline rows: main series, persons (or the only sex), all its periods.
+
+        Worked out once per bundle (not per report), so a batch pays for it once.
+        """
+        cache = self.bundle.__dict__
+        if "_headline" not in cache:
+            frame = self.bundle.frame
+            main = frame[frame["category_type"] == ""]
+            persons = main[main["sex"] == self.HEADLINE_SEX]
+            others = main[~main["indicator_id"].isin(persons["indicator_id"])]
+            # Indicators published for one sex only (e.g. a male-only measure) keep that sex.
+            first_sex = others.groupby("indicator_id")["sex"].transform("first")
+            cache["_headline"] = pd.concat([persons, others[others["sex"] == first_sex]], ignore_index=True)
+        return cache["_headline"]
 
     def latest(self, area_code: str | None = None) -> pd.DataFrame:
         """The latest period of each indicator for an area (this area by default)."""
-        rows = self.headline[self.headline["area_code"] == (area_code or self.area.code)]
-        if rows.empty:
-            return rows
-        rows = rows.sort_values(["indicator_id", "period_end", "period"])
-        return rows.groupby("indicator_id", as_index=False).tail(1).reset_index(drop=True)
+        cache = self.bundle.__dict__
+        if "_latest" not in cache:
+            rows = self.headline.sort_values(["area_code", "indicator_id", "period_end", "period"])
+            rows = rows.groupby(["area_code", "indicator_id"], as_index=False).tail(1)
+            cache["_latest"] = {code: group.reset_index(drop=True) for code, group in rows.groupby("area_code")}
+        found = cache["_latest"].get(area_code or self.area.code)
+        return found.copy() if found is not None else self.headline.iloc[0:0]
 
     def _section_of(self, indicator_id: str) -> str:
         return self.indicator_info(indicator_id).get("section", "other")
@@ -295,24 +316,21 @@ class AreaReport:
             notes = [f"- **{md(name)}:** {md(d)}" for name, d in zip(rows["indicator_name"], definitions) if d]
             if notes:
                 out.append("Definitions:\n\n" + "\n".join(notes) + "\n")
-            chart_row = rows[rows["value"].notna()].head(1)
+            # Chart the section's headline indicator (e.g. C20 continuity of care) when it has a value.
+            charted = rows[rows["value"].notna() & (rows["area_code"] == self.area.code)]
+            headline = charted["indicator_id"].map(lambda i: not self.indicator_info(i).get("headline"))
+            chart_row = charted.assign(_h=headline).sort_values("_h", kind="stable").head(1)
             if not chart_row.empty:
                 out.append(self.compare_chart(chart_row.iloc[0]))
-                out.append(self.trend_chart(chart_row.iloc[0]))
+                if section.get("trend_chart"):  # every trend is also a text label in the table
+                    out.append(self.trend_chart(chart_row.iloc[0]))
         out.append(self.local_data_boxes(section["key"]))
         return "\n".join(part for part in out if part)
 
     # ----------------------------------------------------------- local data
     def upload_kinds(self) -> list[dict]:
         """Registered upload kinds (data_sources/uploads/*.yaml)."""
-        folder = DATA_SOURCES_DIR / "uploads"
-        kinds = []
-        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-            with open(path, encoding="utf-8") as handle:
-                spec = yaml.safe_load(handle) or {}
-            spec.setdefault("kind", path.stem)
-            kinds.append(spec)
-        return kinds
+        return list(_load_upload_kinds())
 
     def _uploaded_kinds(self) -> set[str]:
         return {u.get("kind") for u in self.bundle.meta.get("uploads", [])}
@@ -464,23 +482,28 @@ class AreaReport:
         return set(self.geography.codes_of_type(self.area.area_type))
 
     def spine_chart(self) -> str:
-        """Every compared indicator's latest value on a Fingertips-style spine chart."""
+        """Every topic indicator's latest value on a Fingertips-style spine chart.
+
+        Indicators and periods are chosen for the area type, not the area, so
+        every area of the type shares one drawing of the bars.
+        """
         from ..charts import spine_chart
 
-        latest = self.latest()
-        latest = latest[latest["indicator_id"].map(self._section_of).isin({s["key"] for s in self.sections()})]
-        latest = latest[latest["england_value"].notna()]
-        if latest.empty:
-            return ""
+        topics = {s["key"] for s in self.sections()}
         frame = self.headline
-        keys = latest[["indicator_id", "period", "sex", "age"]]
-        rows = frame[frame["area_code"].isin(self._same_type_codes() | {self.area.code})].merge(keys)
-        order = {i: n for n, i in enumerate(latest.sort_values(["indicator_id"])["indicator_id"])}
+        rows = frame[frame["area_code"].isin(self._same_type_codes())
+                     & frame["indicator_id"].map(self._section_of).isin(topics) & frame["england_value"].notna()]
+        if rows.empty:
+            return ""
+        latest = rows.groupby("indicator_id")["period_end"].transform("max")
+        rows = rows[rows["period_end"] == latest]
         sections = [s["key"] for s in self.sections()]
-        rows = rows.assign(_section=rows["indicator_id"].map(self._section_of).map(sections.index),
-                           _order=rows["indicator_id"].map(order)).sort_values(["_section", "_order"])
-        rows["value_text"] = [self.display_value(row) for _, row in rows.iterrows()]
-        for _, row in latest.iterrows():
+        rows = rows.assign(_section=rows["indicator_id"].map(self._section_of).map(sections.index))
+        rows = rows.sort_values(["_section", "indicator_id", "area_code"])
+        own = rows["area_code"] == self.area.code
+        rows["value_text"] = ""
+        rows.loc[own, "value_text"] = [self.display_value(row) for _, row in rows[own].iterrows()]
+        for _, row in rows[own].iterrows():
             self._record(row, "Figure: spine chart")
         figure = spine_chart(rows, highlight=self.area.code, area_label=self.area.name, value_text="value_text")
         return self._figure_markdown(figure, "spine")

@@ -59,7 +59,13 @@ class Bundle:
                                     files["lookup_lad_region"])
 
     def boundaries(self, level: str):
-        """Simplified boundaries for ``level`` (lad, utla, region, pfa) in EPSG:27700."""
+        """Simplified boundaries for ``level`` (lad, utla, region, pfa) in EPSG:27700 (kept once loaded)."""
+        cache = self.__dict__.setdefault("_boundaries", {})
+        if level not in cache:
+            cache[level] = self._load_boundaries(level)
+        return cache[level]
+
+    def _load_boundaries(self, level: str):
         from ..geography import dissolve_boundaries, load_boundaries
 
         rel = self.meta.get("boundaries", {}).get(level)
@@ -67,7 +73,12 @@ class Bundle:
             return load_boundaries(level, path=self.root / rel)
         if level == "lad":
             raise InputError(f"{self.root}: bundle has no district boundaries")
-        return dissolve_boundaries(self.boundaries("lad"), self.geography.rollup_lookup(level))
+        lads = self.geography.lads
+        # Every district under its parent (a unitary is its own upper tier, so no roll-up lookup here).
+        lookup = lads[["lad_code", f"{level}_code", f"{level}_name"]].drop_duplicates("lad_code") \
+            if level != "england" else self.geography.rollup_lookup(level)
+        lookup = lookup.set_axis(["child_code", "parent_code", "parent_name"], axis=1)
+        return dissolve_boundaries(self.boundaries("lad"), lookup)
 
 
 def write_bundle(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[str, Path],

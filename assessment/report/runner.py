@@ -90,10 +90,17 @@ def _reference_doc(bundle, folder: Path) -> Path | None:
 
 def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats=("html", "docx", "pdf"),
                  engine: str = "auto", all_geography: str | None = None, jobs: int = 1) -> list[Path]:
-    """Render several areas one after another (a failure in one is reported, others continue)."""
-    bundle = open_bundle(Path(bundle_path).resolve())
+    """Render several areas one after another (a failure in one is reported, others continue).
+
+    With ``all_geography`` (utla, lad or pfa) every area of that type is
+    rendered by :func:`assessment.report.batch.render_batch` instead.
+    """
     if all_geography:
-        areas = bundle.geography.codes_of_type(all_geography)
+        from .batch import render_batch
+
+        results = render_batch(bundle_path, all_geography, out_root, formats=formats, jobs=jobs, engine=engine)
+        return [Path(f) for r in results for f in r.files] + [Path(out_root) / "index.html"]
+    bundle = open_bundle(Path(bundle_path).resolve())
     written: list[Path] = []
     failures: list[tuple[str, str]] = []
     with Progress(console=console, transient=True) as progress:

@@ -1,0 +1,255 @@
+"""Render every area of a geography at once: warm workers, resumable, one summary and an index page.
+
+The bundle was analysed once at build time (roll-ups, comparisons, trends), so
+a batch only draws each area's figures and tables and assembles its
+documents. Each worker process keeps one Jupyter kernel running for the whole
+batch with the package imported and the bundle, geography and boundaries
+already loaded, so no area pays for a kernel start, imports or data loading.
+
+An area is skipped when its outputs exist and a fingerprint of its inputs
+(the bundle's files, the template, the package version and the formats) is
+unchanged since it was rendered. One area's failure is listed in the summary
+and does not stop the others.
+
+>>> inputs_fingerprint.__name__
+'inputs_fingerprint'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import multiprocessing
+import os
+import queue
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..errors import JsnaError, RenderError
+from .bundle import open_bundle
+from .runner import TEMPLATE, area_folder_name, render_area
+
+FINGERPRINT_FILE = ".inputs.sha256"
+console = Console(stderr=True)
+
+
+@dataclass
+class AreaResult:
+    """What happened to one area in a batch."""
+
+    code: str
+    name: str
+    status: str            # rendered, skipped, failed
+    files: list[str]
+    seconds: float = 0.0
+    message: str = ""
+
+
+def _hash_files(paths) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(Path(p) for p in paths):
+        digest.update(path.name.encode())
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def inputs_fingerprint(bundle_root: Path, formats) -> str:
+    """A digest of everything a report depends on except the area: bundle, template, package, formats."""
+    from .. import __version__
+    from ..paths import DATA_SOURCES_DIR
+
+    bundle_files = [p for p in Path(bundle_root).rglob("*") if p.is_file()]
+    code_files = [p for p in Path(__file__).resolve().parents[1].rglob("*.py")]
+    registry_files = [p for p in DATA_SOURCES_DIR.rglob("*.yaml")]
+    digest = hashlib.sha256()
+    for part in (_hash_files(bundle_files), _hash_files([TEMPLATE]), _hash_files(code_files),
+                 _hash_files(registry_files), __version__, ",".join(sorted(formats))):
+        digest.update(part.encode())
+    return digest.hexdigest()
+
+
+def _area_fingerprint(common: str, code: str) -> str:
+    return hashlib.sha256(f"{common}:{code}".encode()).hexdigest()
+
+
+def _up_to_date(folder: Path, fingerprint: str, formats) -> bool:
+    marker = folder / FINGERPRINT_FILE
+    if not marker.is_file() or marker.read_text().strip() != fingerprint:
+        return False
+    suffixes = {p.suffix for p in folder.iterdir()}
+    return all(f".{f}" in suffixes for f in formats) and ".xlsx" in suffixes
+
+
+# ----------------------------------------------------------------- workers
+def _worker_main(bundle_root: str, out_root: str, formats: tuple[str, ...], engine: str, tasks, results) -> None:
+    """A worker process: one warm kernel for the whole batch, then areas from ``tasks`` until ``None``."""
+    from ..render import KernelSession
+
+    try:
+        with KernelSession(cwd=TEMPLATE.parent) as kernel:
+            warm = kernel.run(
+                "from assessment.report import AreaReport\n"
+                "from assessment.report.bundle import open_bundle\n"
+                f"_b = open_bundle({bundle_root!r})\n"
+                "_b.frame; _b.geography\n"
+                "for _level in ('lad', 'utla', 'region', 'pfa'):\n"
+                "    _b.boundaries(_level)\n"
+                "import plotnine, matplotlib.pyplot\n")
+            if warm.error:
+                raise RenderError(f"warming the kernel failed: {warm.error[0]}: {warm.error[1]}")
+            while (task := tasks.get()) is not None:
+                results.put(_render_one(bundle_root, task[0], out_root, formats, engine, task[1], kernel))
+    except BaseException as exc:  # report, never hang the parent waiting for results
+        results.put(AreaResult("", "", "worker-failed", [], 0.0, f"{type(exc).__name__}: {exc}"))
+
+
+def _render_one(bundle_root: str, code: str, out_root: str, formats: tuple[str, ...], engine: str,
+                fingerprint: str, kernel) -> AreaResult:
+    bundle = open_bundle(bundle_root)
+    area = bundle.geography.resolve(code)
+    started = time.perf_counter()
+    try:
+        files = render_area(Path(bundle_root), code, Path(out_root), formats=formats, engine=engine, kernel=kernel)
+    except JsnaError as exc:
+        return AreaResult(code, area.name, "failed", [], time.perf_counter() - started, str(exc))
+    except Exception as exc:  # one area's bug must not stop a national batch
+        return AreaResult(code, area.name, "failed", [], time.perf_counter() - started,
+                          f"{type(exc).__name__}: {exc}")
+    folder = Path(out_root) / area_folder_name(area.code, area.name)
+    (folder / FINGERPRINT_FILE).write_text(fingerprint)
+    return AreaResult(code, area.name, "rendered", [str(f) for f in files], time.perf_counter() - started)
+
+
+def _run_workers(bundle_root: str, todo: list[tuple[str, str]], out_root: str, formats, engine: str, jobs: int,
+                 on_result) -> None:
+    context = multiprocessing.get_context("spawn")
+    tasks, results = context.Queue(), context.Queue()
+    workers = [context.Process(target=_worker_main, args=(bundle_root, out_root, tuple(formats), engine,
+                                                          tasks, results), daemon=True)
+               for _ in range(max(1, min(jobs, len(todo))))]
+    for item in todo:
+        tasks.put(item)
+    for _ in workers:
+        tasks.put(None)
+    for worker in workers:
+        worker.start()
+    remaining, alive = len(todo), len(workers)
+    try:
+        while remaining and alive:
+            try:
+                result = results.get(timeout=5)
+            except queue.Empty:
+                # A worker killed outright (out of memory, a crash in a C library) reports nothing.
+                alive = sum(worker.is_alive() for worker in workers)
+                continue
+            if result.status == "worker-failed":
+                alive -= 1
+                console.print(f"[red]a worker stopped:[/] {result.message}", highlight=False)
+                continue
+            remaining -= 1
+            on_result(result)
+    finally:
+        for worker in workers:
+            worker.join(timeout=60)
+            if worker.is_alive():
+                worker.terminate()
+    if remaining:
+        raise RenderError(f"every worker stopped with {remaining} area(s) left to render")
+
+
+# ------------------------------------------------------------------- batch
+def render_batch(bundle_path: Path, geography: str, out_root: Path, *, formats=("html",), jobs: int = 2,
+                 engine: str = "builtin", areas: list[str] | None = None, force: bool = False) -> list[AreaResult]:
+    """Render every area of ``geography`` (utla, lad or pfa) into ``out_root``; write ``index.html``.
+
+    Returns one :class:`AreaResult` per area. Raises RenderError after the
+    whole batch when any area failed (the summary and index are written first).
+    """
+    if geography not in ("utla", "lad", "pfa"):
+        raise JsnaError(f"--geography must be utla, lad or pfa, not {geography!r}")
+    bundle = open_bundle(Path(bundle_path).resolve())
+    codes = areas or bundle.geography.codes_of_type(geography)
+    codes = [c for c in codes if c.startswith("E")]  # the chapter covers England
+    out_root = Path(out_root).resolve()
+    out_root.mkdir(parents=True, exist_ok=True)
+    common = inputs_fingerprint(bundle.root, formats)
+    results: list[AreaResult] = []
+    todo = []
+    for code in codes:
+        area = bundle.geography.resolve(code)
+        fingerprint = _area_fingerprint(common, code)
+        folder = out_root / area_folder_name(area.code, area.name)
+        if not force and folder.is_dir() and _up_to_date(folder, fingerprint, formats):
+            results.append(AreaResult(code, area.name, "skipped", sorted(str(p) for p in folder.iterdir()
+                                                                          if not p.name.startswith("."))))
+        else:
+            todo.append((code, fingerprint))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(f"Rendering {len(todo)} report(s), {len(codes) - len(todo)} unchanged",
+                                 total=len(todo))
+        if todo:
+            def collect(result: AreaResult) -> None:
+                results.append(result)
+                progress.advance(task)
+
+            _run_workers(str(bundle.root), todo, str(out_root), formats, engine, jobs, collect)
+    order = {code: n for n, code in enumerate(codes)}
+    results.sort(key=lambda r: order[r.code])
+    write_index(results, out_root, bundle)
+    _print_summary(results)
+    failed = [r for r in results if r.status == "failed"]
+    if failed:
+        raise RenderError(f"{len(failed)} of {len(results)} area(s) failed; see the summary above and "
+                          f"{out_root / 'index.html'}")
+    return results
+
+
+def _print_summary(results: list[AreaResult]) -> None:
+    counts = {s: sum(r.status == s for r in results) for s in ("rendered", "skipped", "failed")}
+    line = f"{counts['rendered']} rendered, {counts['skipped']} unchanged, {counts['failed']} failed"
+    failed = [r for r in results if r.status == "failed"]
+    if not failed:
+        console.print(line)
+        return
+    table = Table(title=line)
+    for column in ("Area", "Code", "Seconds", "Why it failed"):
+        table.add_column(column)
+    for r in failed:
+        table.add_row(r.name, r.code, f"{r.seconds:.1f}", r.message, style="red")
+    console.print(table)
+
+
+def write_index(results: list[AreaResult], out_root: Path, bundle) -> Path:
+    """An HTML page linking every area's report (names escaped), written atomically."""
+    rows = []
+    for r in results:
+        links = " ".join(f'<a href="{html.escape(os.path.relpath(f, out_root), quote=True)}">'
+                         f'{html.escape(Path(f).suffix.lstrip(".").upper())}</a>'
+                         for f in r.files if not Path(f).name.startswith("."))
+        rows.append(f"<tr><td>{html.escape(r.name)}</td><td>{html.escape(r.code)}</td>"
+                    f"<td>{html.escape(r.status)}</td><td>{links or html.escape(r.message)}</td></tr>")
+    title = "Health and justice JSNA chapters"
+    page = (f'<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8"><title>{title}</title>'
+            '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>'
+            f"<h1>{title}</h1><p>Data snapshot {html.escape(bundle.snapshot_date)}."
+            f"{' Demonstration data: not real areas.' if bundle.is_demo else ''}</p>"
+            "<table><thead><tr><th scope=\"col\">Area</th><th scope=\"col\">Code</th>"
+            "<th scope=\"col\">Status</th><th scope=\"col\">Reports</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table></body></html>\n")
+    handle, temp = tempfile.mkstemp(dir=out_root, prefix=".index-", suffix=".html")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(page)
+    target = out_root / "index.html"
+    os.replace(temp, target)
+    (out_root / "batch-summary.json").write_text(json.dumps([r.__dict__ for r in results], indent=1))
+    return target

@@ -1,0 +1,156 @@
+"""Benchmark: national batch rendering against one fresh render per area (as `quarto render` in CI).
+
+Data: the real ONS geography from ``../shared/data`` (2024 lookups, May 2024
+district boundaries) with indicator values generated for every English
+district in the Fingertips export format by the demo's generator, built into
+one bundle. Then, in the same run:
+
+(a) the naive path: for a sample of areas, a fresh `jsna render --area X
+    --format html` process each (fresh Python, fresh Jupyter kernel, data
+    loaded again), timed per report;
+(b) the batch path: `jsna render --all` for all upper-tier authorities and all
+    police force areas (192 HTML reports) with warm workers.
+
+Prints seconds per report for each, the ratio, total batch time and the peak
+resident memory of the batch's whole process tree (workers and kernels).
+Targets: ratio >= 10, 192 reports <= 180 s, peak <= 2 GB.
+
+Run: ``python benchmarks/batch.py [--sample 6] [--jobs 2]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from assessment.demo.places import DemoPlace  # noqa: E402
+from assessment.geography import geography_from_files  # noqa: E402
+from assessment.geography.registry import local_path  # noqa: E402
+from assessment.paths import shared_data_dir  # noqa: E402
+
+ROLES = {"lookup_lad_csp_pfa": "lad_csp_pfa", "lookup_lad_utla": "lad_utla", "lookup_lad_region": "lad_region"}
+
+
+def build_national_bundle(shared: Path, folder: Path) -> Path:
+    """Real 2024 geography, generated indicator values for every English district."""
+    from datetime import datetime, timezone
+
+    from assessment.demo.indicators import write_fingertips_csv
+    from assessment.report.build import build_bundle, combine
+    from assessment.sources.catalogue import load_catalogue
+    from assessment.sources.fingertips import parse_csv
+
+    lookups = {role: local_path("lookups", key, "2024", shared) for role, key in ROLES.items()}
+    geography = geography_from_files(lookups["lookup_lad_csp_pfa"], lookups["lookup_lad_utla"],
+                                     lookups["lookup_lad_region"])
+    lads = geography.lads[geography.lads["lad_code"].str.startswith("E")].drop_duplicates("lad_code")
+    places = [DemoPlace(r.lad_code, r.lad_name, r.utla_code, r.utla_name, r.region_code, r.region_name,
+                        r.pfa_code, r.pfa_name, (), (), 0, 0) for r in lads.itertuples()]
+    csv_path = write_fingertips_csv(folder / "fingertips.csv", places)
+    when = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    frame = parse_csv(csv_path.read_text(encoding="utf-8"), url="generated national test data",
+                      metadata=load_catalogue().fingertips_meta(), retrieved_at=when, vintage="generated")
+    meta = {"demo": True, "snapshot_date": "2026-11-01", "vintage": "2024", "uploads": [],
+            "sources": [{"name": "Generated values on the real ONS geography", "url": "benchmarks/batch.py",
+                         "licence": "MIT", "retrieved_at": "2026-11-01"}]}
+    return build_bundle(combine([frame]), folder / "bundle", lookup_files=lookups,
+                        boundary_files={"lad": local_path("boundaries", "lad", "2024", shared)}, meta=meta)
+
+
+class PeakMemory:
+    """Sample the resident memory of this process and all its descendants."""
+
+    def __init__(self, interval: float = 0.1):
+        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+
+    def _total(self) -> int:
+        me = psutil.Process()
+        total = 0
+        for process in [me, *me.children(recursive=True)]:
+            try:
+                total += process.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+
+    def __enter__(self):
+        def loop():
+            while not self._stop.is_set():
+                self.peak = max(self.peak, self._total())
+                time.sleep(self.interval)
+        self._thread = threading.Thread(target=loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def jsna(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "assessment.cli", *args], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, default=6, help="areas rendered the naive way (default 6)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--keep", type=Path, help="keep the outputs in this folder")
+    options = parser.parse_args()
+    shared = shared_data_dir()
+    if shared is None:
+        print("SKIP: ../shared/data is not present")
+        return 0
+    work = options.keep or Path(tempfile.mkdtemp(prefix="jsna-batch-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print("building the national bundle (real geography, generated values)...", flush=True)
+    bundle = build_national_bundle(shared, work)
+    from assessment.report.bundle import open_bundle
+
+    geography = open_bundle(bundle).geography
+    utlas = [c for c in geography.codes_of_type("utla") if c.startswith("E")]
+    pfas = [c for c in geography.codes_of_type("pfa") if c.startswith("E")]
+    print(f"areas: {len(utlas)} upper-tier authorities + {len(pfas)} police force areas = {len(utlas) + len(pfas)}")
+    # warm the boundary cache once, as a user's machine would have it after the first render
+    jsna("render", "--area", utlas[0], "--bundle", str(bundle), "--out", str(work / "warmup"), "--format", "html",
+         "--engine", "builtin")
+
+    step = max(1, (len(utlas) + len(pfas)) // options.sample)
+    sample = (utlas + pfas)[::step][: options.sample]
+    started = time.perf_counter()
+    for code in sample:
+        jsna("render", "--area", code, "--bundle", str(bundle), "--out", str(work / "naive"), "--format", "html",
+             "--engine", "builtin")
+    naive = (time.perf_counter() - started) / len(sample)
+    print(f"(a) naive, fresh process and kernel per report: {naive:.2f} s per report ({len(sample)} sampled)")
+
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        for geography_type in ("utla", "pfa"):
+            jsna("render", "--all", "--geography", geography_type, "--bundle", str(bundle), "--out",
+                 str(work / "batch"), "--format", "html", "--jobs", str(options.jobs), "--engine", "builtin")
+        total = time.perf_counter() - started
+    count = len(utlas) + len(pfas)
+    reports = len(list((work / "batch").glob("*/*.html")))
+    batch = total / count
+    ratio = naive / batch
+    print(f"(b) batch, warm workers: {batch:.2f} s per report; {reports} HTML reports in {total:.0f} s")
+    print(f"ratio naive / batch: {ratio:.1f}x (target >= 10x)  {'PASS' if ratio >= 10 else 'FAIL'}")
+    print(f"all {count} reports: {total:.0f} s (target <= 180 s)  {'PASS' if total <= 180 else 'FAIL'}")
+    print(f"peak memory of the batch process tree: {memory.peak / 2**20:.0f} MB (target <= 2048 MB)  "
+          f"{'PASS' if memory.peak <= 2 * 2**30 else 'FAIL'}")
+    return 0 if reports == count else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

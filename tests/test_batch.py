@@ -1,0 +1,71 @@
+"""`jsna render --all`: warm workers, an index page, resumable, one failure does not stop the batch."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+
+import pytest
+
+from assessment.cli import main
+from assessment.demo import build_demo_bundle
+from assessment.report.bundle import open_bundle
+from assessment.report.runner import area_folder_name
+
+FORCES = ["E23999001", "E23999002", "E23999003", "E23999004", "E23999005", "E23999006"]
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.links.append(dict(attrs)["href"])
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    return build_demo_bundle(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.mark.slow
+def test_batch_renders_every_force_with_an_index_then_skips_unchanged(bundle, tmp_path, capsys):
+    out = tmp_path / "reports"
+    args = ["render", "--all", "--geography", "pfa", "--bundle", str(bundle), "--out", str(out),
+            "--format", "html", "--jobs", "2"]
+    assert main(args) == 0
+    folders = sorted(p for p in out.iterdir() if p.is_dir())
+    assert [f.name.split("-")[0] for f in folders] == FORCES
+    parser = _Links()
+    parser.feed((out / "index.html").read_text())
+    assert len([link for link in parser.links if link.endswith(".html")]) == len(FORCES)
+    for link in parser.links:
+        assert (out / link).is_file()
+    first = {p: p.stat().st_mtime_ns for p in out.glob("*/*.html")}
+    assert "6 rendered, 0 unchanged, 0 failed" in capsys.readouterr().err
+
+    assert main(args) == 0  # nothing changed: every area is skipped
+    assert "0 rendered, 6 unchanged, 0 failed" in capsys.readouterr().err
+    assert {p: p.stat().st_mtime_ns for p in out.glob("*/*.html")} == first
+
+
+@pytest.mark.slow
+def test_one_failing_area_is_reported_and_the_rest_render(bundle, tmp_path, capsys):
+    out = tmp_path / "reports"
+    out.mkdir()
+    area = open_bundle(bundle).geography.resolve("E23999003")
+    (out / area_folder_name(area.code, area.name)).write_text("a file where the area's folder should be")
+    code = main(["render", "--all", "--geography", "pfa", "--bundle", str(bundle), "--out", str(out),
+                 "--format", "html", "--jobs", "2"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code != 0
+    assert "5 rendered, 0 unchanged, 1 failed" in err and "E23999003" in err
+    summary = json.loads((out / "batch-summary.json").read_text())
+    assert [r["status"] for r in summary].count("rendered") == 5
+    assert len(list(out.glob("*/*.html"))) == 5
+
+
+def test_unknown_geography_is_a_clear_error(bundle, tmp_path):
+    assert main(["render", "--all", "--geography", "ward", "--bundle", str(bundle), "--out", str(tmp_path)]) != 0
