@@ -69,8 +69,9 @@ def render(
     engine: EngineOption = "auto",
     all_areas: Annotated[bool, typer.Option(
         "--all", help="Render every area of --geography (unchanged areas are skipped) and an index page.")] = False,
-    geography: Annotated[str, typer.Option("--geography", help="With --all: utla, lad or pfa.")] = "utla",
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for --all.")] = 2,
+    geography: Annotated[str, typer.Option(
+        "--geography", help="With --all: utla, lad or pfa, or several comma-separated (utla,pfa).")] = "utla",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Warm Jupyter kernels working in parallel for --all.")] = 2,
 ) -> None:
     """Render the report for one or more areas (a district, upper-tier authority or police force area)."""
     from .report.runner import render_areas

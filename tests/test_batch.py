@@ -1,4 +1,4 @@
-"""`jsna render --all`: warm workers, an index page, resumable, one failure does not stop the batch."""
+"""`jsna render --all`: warm kernels, an index page, resumable, one failure does not stop the batch."""
 
 from __future__ import annotations
 
@@ -49,6 +49,17 @@ def test_batch_renders_every_force_with_an_index_then_skips_unchanged(bundle, tm
     assert main(args) == 0  # nothing changed: every area is skipped
     assert "0 rendered, 6 unchanged, 0 failed" in capsys.readouterr().err
     assert {p: p.stat().st_mtime_ns for p in out.glob("*/*.html")} == first
+
+    # Upper-tier authorities and forces together: only the authorities are new.
+    both = [*args[:3], "utla,pfa", *args[4:]]
+    assert main(both) == 0
+    utlas = [c for c in open_bundle(bundle).geography.codes_of_type("utla") if c.startswith("E")]
+    assert f"{len(utlas)} rendered, 6 unchanged, 0 failed" in capsys.readouterr().err
+    # A later forces-only batch keeps the authorities on the index page.
+    assert main(args) == 0
+    parser = _Links()
+    parser.feed((out / "index.html").read_text())
+    assert len([link for link in parser.links if link.endswith(".html")]) == len(FORCES) + len(utlas)
 
 
 @pytest.mark.slow

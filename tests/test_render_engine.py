@@ -6,6 +6,7 @@ import base64
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import docx
@@ -93,6 +94,14 @@ def test_kernel_session_is_reusable_and_reset(tmp_path):
         assert kernel.run("print('area' in dir())").outputs[0]["text"].strip() == "False"
         two = execute_document(doc, {"area": "Two"}, kernel, tmp_path / "two")
     assert "Report for One" in one and "Report for Two" in two and "One" not in two
+
+
+def test_a_kernel_that_dies_mid_cell_is_an_error_not_a_hang(tmp_path):
+    with KernelSession(cwd=tmp_path, timeout=600) as kernel:
+        started = time.monotonic()
+        with pytest.raises(RenderError, match="kernel stopped while running a cell"):
+            kernel.run("import os\nos._exit(1)")
+        assert time.monotonic() - started < 60 and not kernel.alive
 
 
 def test_unknown_engine_and_missing_quarto_are_clear_errors(tmp_path, monkeypatch):

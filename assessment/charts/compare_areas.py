@@ -42,9 +42,32 @@ def compare_areas(frame: pd.DataFrame, *, highlight: str, reference_value: float
     shown["fill"] = shown["comparison"]
     top = np.nanmax(shown[["value", "upper"]].to_numpy()) if len(shown) else 1.0
     shown["text_y"] = top * 1.04
+    height = min(9.0, 1.6 + 0.28 * max(len(shown), 3))
+    selected = data[data["code"] == highlight]
+    caption = f"{indicator} ({period}) for {len(shown)} areas, with 95% confidence intervals."
+    if reference_value is not None and not np.isnan(reference_value):
+        caption += f" The dashed line is {reference_label} ({reference_value:,.1f})."
+    alt = _alt_text(shown, hidden, selected, indicator, period, unit, reference_label, reference_value)
+    position = order.index(shown.loc[shown["code"] == highlight, "label"].iloc[0]) + 1 \
+        if (shown["code"] == highlight).any() else None
+    value_of = float(shown.loc[shown["code"] == highlight, "value"].iloc[0]) if position else 0.0
+    key = frame_key(shown[["code", "label", "value", "lower", "upper", "comparison"]], reference_value,
+                    reference_label, indicator, period, unit)
+    build = lambda: _plot(shown, reference_value, reference_label, indicator, period, unit, top)  # noqa: E731
+    return Figure(build, caption, alt, width=7.0, height=height, base_key=key,
+                  overlay=lambda figure: _mark(figure, position, value_of))
+
+
+def _plot(shown: pd.DataFrame, reference_value, reference_label: str, indicator: str, period: str, unit: str,
+          top: float):
+    """The plot shared by every area of the group (the selected area is marked by the overlay)."""
     colours = {label: colour_for(label) for label in shown["fill"].unique()}
+    # Plain object columns and one group: plotnine then draws each layer in one pass rather than
+    # once per bar, which is most of the time a national batch spends drawing these charts.
+    shown = shown[["label", "value", "lower", "upper", "comparison", "fill", "text_y"]].astype(
+        {"comparison": object, "fill": object})
     plot = (
-        ggplot(shown, aes("label", "value", fill="fill"))
+        ggplot(shown, aes("label", "value", fill="fill", group=1))
         + geom_col(color="#FFFFFF", width=0.75, size=0.6, show_legend=True)
         + geom_errorbar(aes(ymin="lower", ymax="upper"), width=0.3, color="#333333", na_rm=True)
         + geom_text(aes(y="text_y", label="comparison"), ha="left", size=7, color="#0b0c0c")
@@ -59,19 +82,7 @@ def compare_areas(frame: pd.DataFrame, *, highlight: str, reference_value: float
     if reference_value is not None and not np.isnan(reference_value):
         plot = plot + geom_hline(yintercept=reference_value, linetype="dashed", color="#0b0c0c")
     plot = plot + expand_limits(y=top * 1.35)
-    height = min(9.0, 1.6 + 0.28 * max(len(shown), 3))
-    selected = data[data["code"] == highlight]
-    caption = f"{indicator} ({period}) for {len(shown)} areas, with 95% confidence intervals."
-    if reference_value is not None and not np.isnan(reference_value):
-        caption += f" The dashed line is {reference_label} ({reference_value:,.1f})."
-    alt = _alt_text(shown, hidden, selected, indicator, period, unit, reference_label, reference_value)
-    position = order.index(shown.loc[shown["code"] == highlight, "label"].iloc[0]) + 1 \
-        if (shown["code"] == highlight).any() else None
-    value_of = float(shown.loc[shown["code"] == highlight, "value"].iloc[0]) if position else 0.0
-    key = frame_key(shown[["code", "label", "value", "lower", "upper", "comparison"]], reference_value,
-                    reference_label, indicator, period, unit)
-    return Figure(plot, caption, alt, width=7.0, height=height, base_key=key,
-                  overlay=lambda figure: _mark(figure, position, value_of))
+    return plot
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -83,26 +94,26 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def _mark(figure, position: int | None, value: float):
-    """Outline the selected area's bar and put a ▶ after its name; returns the undo."""
+def _mark(figure, position: int | None, value: float) -> list:
+    """Artists that outline the selected area's bar and rewrite its name in bold with a ▶."""
     from matplotlib.patches import Rectangle
+    from matplotlib.text import Text
 
     if position is None:
-        return lambda: None
+        return []
     axes = figure.axes[0]
-    box = Rectangle((0, position - 0.375), value, 0.75, fill=False, edgecolor="#000000", linewidth=1.4, zorder=5)
-    axes.add_patch(box)
-    formatter = axes.yaxis.get_major_formatter()
-    labels = getattr(formatter, "seq", None)
-    original = list(labels) if labels is not None else None
-    if labels is not None and 0 < position <= len(labels):
-        labels[position - 1] = f"{labels[position - 1]}  ▶"
-
-    def undo():
-        box.remove()
-        if original is not None:
-            labels[:] = original
-    return undo
+    artists = [Rectangle((0, position - 0.375), value, 0.75, fill=False, edgecolor="#000000", linewidth=1.4,
+                         transform=axes.transData, clip_on=False)]
+    labels = [t for t in axes.yaxis.get_majorticklabels() if t.get_text()]
+    if 0 < position <= len(labels):
+        label = labels[position - 1]
+        # Right-aligned at the same point and wider, so its white box covers the plain label beneath.
+        artists.append(Text(*label.get_position(), text=f"{label.get_text()}  \u25b6",
+                            transform=label.get_transform(), ha=label.get_horizontalalignment(),
+                            va=label.get_verticalalignment(),
+                            fontproperties=label.get_fontproperties(), fontweight="bold", color="#000000",
+                            bbox={"facecolor": "#FFFFFF", "edgecolor": "none", "pad": 0.5}))
+    return artists
 
 
 def _alt_text(shown, hidden, selected, indicator, period, unit, reference_label, reference_value) -> str:

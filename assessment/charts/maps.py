@@ -48,16 +48,19 @@ def choropleth(shapes, values: pd.DataFrame, *, highlight: str | None, title: st
     colours["No data"] = NEUTRAL
     order = labels + (["No data"] if (data["band"] == "No data").any() else [])
     data["band"] = pd.Categorical(data["band"], categories=order, ordered=True)
-    plot = (
-        ggplot(data)
-        + geom_map(aes(fill="band"), color="#ffffff", size=0.3)
-        + scale_fill_manual(values=colours, name=unit or "Value", drop=False)
-        + coord_fixed()
-        + labs(title=textwrap.fill(title, 60))
-        + theme_void(base_size=9)
-        + theme(legend_position="right", plot_title=element_text(size=10, weight="bold", ha="left"),
-                panel_background=element_blank())
-    )
+
+    def build():  # called only when this base has not been drawn before
+        return (
+            ggplot(data)
+            + geom_map(aes(fill="band"), color="#ffffff", size=0.3)
+            + scale_fill_manual(values=colours, name=unit or "Value", drop=False)
+            + coord_fixed()
+            + labs(title=textwrap.fill(title, 60))
+            + theme_void(base_size=9)
+            + theme(legend_position="right", plot_title=element_text(size=10, weight="bold", ha="left"),
+                    panel_background=element_blank())
+        )
+
     selected = data[data["code"] == highlight]
     shown = data.dropna(subset=["value"]).sort_values("value")
     alt = f"Map of {title}: {len(data)} areas shaded in five bands from lowest (lightest) to highest (darkest)."
@@ -75,12 +78,14 @@ def choropleth(shapes, values: pd.DataFrame, *, highlight: str | None, title: st
         alt += f" No data for {', '.join(missing['name'])}."
     caption = f"{title}. Contains OS data © Crown copyright and database right."
     key = frame_key(data[["code", "band"]], title, unit)
-    return Figure(plot, caption, alt, width=6.5, height=5.0, base_key=key,
+    return Figure(build, caption, alt, width=6.5, height=5.0, base_key=key,
                   overlay=lambda figure: _outline(figure, selected.geometry))
 
 
-def _outline(figure, geometries):
-    """Outline the selected area on the drawn map; returns the undo."""
+def _outline(figure, geometries) -> list:
+    """Artists outlining the selected area on the drawn map."""
+    from matplotlib.lines import Line2D
+
     axes = figure.axes[0]
     lines = []
     for geometry in geometries:
@@ -88,9 +93,5 @@ def _outline(figure, geometries):
             if polygon.is_empty or not hasattr(polygon, "exterior"):
                 continue
             x, y = polygon.exterior.xy
-            lines += axes.plot(x, y, color="#000000", linewidth=1.4, zorder=5)
-
-    def undo():
-        for line in lines:
-            line.remove()
-    return undo
+            lines.append(Line2D(x, y, color="#000000", linewidth=1.4, transform=axes.transData))
+    return lines

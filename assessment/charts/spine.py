@@ -70,9 +70,10 @@ def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicat
     an overlay.
     """
     indicators = list(dict.fromkeys(frame[indicator]))
+    by_indicator = dict(tuple(frame.groupby(indicator, sort=False)))
     rects, points, labels = [], [], []
     for position, name in enumerate(reversed(indicators)):
-        rows = frame[frame[indicator] == name]
+        rows = by_indicator[name]
         first = rows.iloc[0]
         labels.append({"y": position, "name": textwrap.fill(f"{name} ({first[period]})", 48), "text": ""})
         eng, peers = first[england], rows[value].astype(float)
@@ -97,46 +98,47 @@ def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicat
     label_frame = pd.DataFrame(labels, columns=["y", "name", "text"])
     point_frame = pd.DataFrame(points, columns=["y", "x", "result"])
     fills = {**BAND_COLOURS, **{b: "#C9C9C9" if i != 1 else "#8B8B8B" for i, b in enumerate(BAND_NO_JUDGEMENT)}}
-    plot = (
-        ggplot()
-        + geom_rect(rect_frame, aes(xmin="xmin", xmax="xmax", ymin="ymin", ymax="ymax", fill="band"),
-                    show_legend=False)
-        + geom_vline(xintercept=0.5, color="#c00000", size=0.8)
-        + annotate("text", x=0.0, y=len(indicators) - 0.3, label="worse / lower", ha="left", size=7)
-        + annotate("text", x=1.0, y=len(indicators) - 0.3, label="better / higher", ha="right", size=7)
-        + scale_fill_manual(values=fills, name="")
-        + scale_x_continuous(limits=(0, 1.55), breaks=[0.5], labels=["England"])
-        + scale_y_continuous(breaks=list(label_frame["y"]), labels=list(label_frame["name"]),
-                             limits=(-0.6, len(indicators) - 0.1))
-        + labs(x="", y="")
-        + theme_minimal(base_size=8)
-        + theme(panel_grid_major_y=element_blank(), panel_grid_minor=element_blank())
-    )
+
+    def build():  # called only when this base has not been drawn before
+        return (
+            ggplot()
+            + geom_rect(rect_frame, aes(xmin="xmin", xmax="xmax", ymin="ymin", ymax="ymax", fill="band"),
+                        show_legend=False)
+            + geom_vline(xintercept=0.5, color="#c00000", size=0.8)
+            + annotate("text", x=0.0, y=len(indicators) - 0.3, label="worse / lower", ha="left", size=7)
+            + annotate("text", x=1.0, y=len(indicators) - 0.3, label="better / higher", ha="right", size=7)
+            + scale_fill_manual(values=fills, name="")
+            + scale_x_continuous(limits=(0, 1.55), breaks=[0.5], labels=["England"])
+            + scale_y_continuous(breaks=list(label_frame["y"]), labels=list(label_frame["name"]),
+                                 limits=(-0.6, len(indicators) - 0.1))
+            + labs(x="", y="")
+            + theme_minimal(base_size=8)
+            + theme(panel_grid_major_y=element_blank(), panel_grid_minor=element_blank())
+        )
+
     caption = (f"Spine chart: {area_label} (circles, coloured by the result written beside each bar) against "
                "England (red line) and the range of areas of the same type (grey bars: worst to 25th "
                "percentile, 25th to 75th, 75th to best). Worse is on the left; for indicators with no "
                "judgement, lower is on the left.")
     figure_height = min(10.0, 1.2 + 0.36 * max(len(indicators), 3))
     key = frame_key(rect_frame, label_frame[["y", "name"]], len(indicators))
-    return Figure(plot, caption, _alt_text(point_frame, label_frame, area_label), width=7.5,
+    return Figure(build, caption, _alt_text(point_frame, label_frame, area_label), width=7.5,
                   height=figure_height, base_key=key,
                   overlay=lambda figure: _mark(figure, point_frame, label_frame))
 
 
-def _mark(figure, points: pd.DataFrame, labels: pd.DataFrame):
-    """Draw the area's circles and its figures beside the bars; returns the undo."""
-    axes = figure.axes[0]
-    artists = []
-    if len(points):
-        artists.append(axes.scatter(points["x"], points["y"], s=38, c=[colour_for(r) for r in points["result"]],
-                                    edgecolors="#000000", linewidths=0.6, zorder=5, clip_on=False))
-    for y, text in zip(labels["y"], labels["text"]):
-        artists.append(axes.text(1.04, y, text, ha="left", va="center", fontsize=7, color="#0b0c0c"))
+def _mark(figure, points: pd.DataFrame, labels: pd.DataFrame) -> list:
+    """Artists for the area's circles and its figures beside the bars."""
+    from matplotlib.lines import Line2D
+    from matplotlib.text import Text
 
-    def undo():
-        for artist in artists:
-            artist.remove()
-    return undo
+    axes = figure.axes[0]
+    artists = [Line2D([x], [y], marker="o", markersize=7, linestyle="none", markerfacecolor=colour_for(result),
+                      markeredgecolor="#000000", markeredgewidth=0.6, transform=axes.transData)
+               for x, y, result in zip(points["x"], points["y"], points["result"])]
+    artists += [Text(1.04, y, text, ha="left", va="center", fontsize=7, color="#0b0c0c", transform=axes.transData)
+                for y, text in zip(labels["y"], labels["text"])]
+    return artists
 
 
 def _alt_text(points: pd.DataFrame, labels: pd.DataFrame, area_label: str) -> str:

@@ -12,17 +12,25 @@ from __future__ import annotations
 
 import textwrap
 
+import numpy as np
 import pandas as pd
-from plotnine import (aes, element_text, geom_errorbar, geom_line, geom_point, ggplot, labs,
-                      scale_color_manual, scale_linetype_manual, theme, theme_minimal)
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure as MplFigure
 
 from .figure import Figure
+
+AREA_COLOUR, ENGLAND_COLOUR = "#08519C", "#0b0c0c"
 
 
 def trend_chart(area: pd.DataFrame, england: pd.DataFrame | None, *, area_name: str, indicator: str,
                 trend: str, unit: str = "", period: str = "period", value: str = "value",
                 lower: str = "lower_ci_95", upper: str = "upper_ci_95") -> Figure:
-    """Points and intervals for the area, a dashed England line, periods in their published order."""
+    """Points and intervals for the area, a dashed England line, periods in their published order.
+
+    Drawn with matplotlib directly: each area has its own series, so nothing
+    is shared between areas and a plotnine build would be pure overhead in a
+    national batch. The look follows the plotnine charts (minimal theme).
+    """
     series = [area.assign(series=area_name)]
     if england is not None and not england.empty:
         series.append(england.assign(series="England"))
@@ -30,22 +38,7 @@ def trend_chart(area: pd.DataFrame, england: pd.DataFrame | None, *, area_name: 
     data.columns = ["period", "value", "lower", "upper", "series"]
     order = list(dict.fromkeys(area[period]))
     data = data[data["period"].isin(order)]
-    data["period"] = pd.Categorical(data["period"], categories=order, ordered=True)
-    colours = {area_name: "#08519C", "England": "#0b0c0c"}
-    lines = {area_name: "solid", "England": "dashed"}
-    plot = (
-        ggplot(data.dropna(subset=["value"]), aes("period", "value", group="series", color="series"))
-        + geom_line(aes(linetype="series"))
-        + geom_point(size=2)
-        + geom_errorbar(aes(ymin="lower", ymax="upper"), width=0.15, na_rm=True)
-        + scale_color_manual(values=colours, name="")
-        + scale_linetype_manual(values=lines, name="")
-        + labs(x="", y=unit, title=textwrap.fill(f"{indicator}: {area_name}", 70),
-               subtitle=f"Recent trend: {trend}")
-        + theme_minimal(base_size=9)
-        + theme(legend_position="bottom", plot_title=element_text(size=10, weight="bold"),
-                axis_text_x=element_text(rotation=30, ha="right"))
-    )
+    figure = _draw(data, order, area_name, indicator, trend, unit)
     shown = data[(data["series"] == area_name) & data["value"].notna()]
     first, last = order[0], order[-1]
     if shown.empty:
@@ -60,4 +53,38 @@ def trend_chart(area: pd.DataFrame, england: pd.DataFrame | None, *, area_name: 
         if england is not None and not england.empty:
             alt += " The dashed line shows England."
     caption = f"{indicator} in {area_name}, {first} to {last}, with 95% confidence intervals."
-    return Figure(plot, caption, alt, width=7.0, height=3.6)
+    return Figure(figure, caption, alt, width=7.0, height=3.6)
+
+
+def _draw(data: pd.DataFrame, order: list[str], area_name: str, indicator: str, trend: str, unit: str):
+    figure = MplFigure(figsize=(7.0, 3.6))
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    position = {label: i for i, label in enumerate(order)}
+    for name, colour, style in ((area_name, AREA_COLOUR, "-"), ("England", ENGLAND_COLOUR, "--")):
+        rows = data[(data["series"] == name) & data["value"].notna()]
+        if rows.empty:
+            continue
+        x = rows["period"].map(position).to_numpy()
+        y = rows["value"].to_numpy(dtype=float)
+        low = np.clip(y - rows["lower"].to_numpy(dtype=float), 0, None)
+        high = np.clip(rows["upper"].to_numpy(dtype=float) - y, 0, None)
+        has_ci = ~(np.isnan(low) | np.isnan(high))
+        axes.plot(x, y, style, color=colour, marker="o", markersize=4, linewidth=1.2, label=name)
+        if has_ci.any():
+            axes.errorbar(x[has_ci], y[has_ci], yerr=[low[has_ci], high[has_ci]], fmt="none", ecolor=colour,
+                          elinewidth=0.9, capsize=3)
+    axes.set_xticks(range(len(order)), order, rotation=30, ha="right", fontsize=8)
+    axes.tick_params(axis="y", labelsize=8, length=0)
+    axes.tick_params(axis="x", length=0)
+    axes.set_ylabel(unit, fontsize=9)
+    axes.grid(color="#EBEBEB", linewidth=0.8)
+    axes.set_axisbelow(True)
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+    axes.set_title(f"Recent trend: {trend}", loc="left", fontsize=9)
+    figure.suptitle(textwrap.fill(f"{indicator}: {area_name}", 80), x=0.11, y=0.98, ha="left", va="top",
+                    fontsize=10, fontweight="bold")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.24), ncol=2, frameon=False, fontsize=8)
+    figure.subplots_adjust(left=0.11, right=0.97, top=0.84, bottom=0.25)
+    return figure

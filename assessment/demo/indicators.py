@@ -19,7 +19,6 @@ import csv
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import yaml
 
 from ..sources.catalogue import CatalogueEntry, load_catalogue

@@ -15,6 +15,7 @@ import queue
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,17 +88,29 @@ class KernelSession:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
 
+    @property
+    def alive(self) -> bool:
+        """Whether the kernel process is still running."""
+        return self._manager is not None and self._manager.is_alive()
+
     def run(self, code: str) -> CellResult:
         """Execute ``code`` and collect its outputs until the kernel is idle again."""
         if self._client is None:
             raise RenderError("kernel session is not started")
         msg_id = self._client.execute(code, store_history=False, allow_stdin=False)
         result = CellResult()
+        deadline = time.monotonic() + self.timeout
         while True:
             try:
-                message = self._client.get_iopub_msg(timeout=self.timeout)
+                message = self._client.get_iopub_msg(timeout=2)
             except queue.Empty:
-                raise RenderError(f"a cell ran for more than {self.timeout:.0f} s") from None
+                # A kernel killed outright (out of memory, a crash in a C library) never answers.
+                if not self.alive:
+                    raise RenderError("the Jupyter kernel stopped while running a cell "
+                                      "(out of memory, or a crash in a compiled library)") from None
+                if time.monotonic() > deadline:
+                    raise RenderError(f"a cell ran for more than {self.timeout:.0f} s") from None
+                continue
             if message["parent_header"].get("msg_id") != msg_id:
                 continue
             kind, content = message["msg_type"], message["content"]
@@ -129,6 +142,13 @@ class KernelSession:
             "for _name in [n for n in list(_ns) if not n.startswith('_')"
             " and n not in get_ipython().user_ns_hidden]:\n"
             "    del _ns[_name]\n"
-            "del _ns, _name\n")
+            "del _ns, _name\n"
+            # Give freed memory back to the system between reports (glibc only; harmless elsewhere),
+            # so a long batch's kernels stay near their size after the first report.
+            "try:\n"
+            "    import ctypes as _ctypes\n"
+            "    _ctypes.CDLL('libc.so.6').malloc_trim(0)\n"
+            "except (OSError, AttributeError):\n"
+            "    pass\n")
         if result.error:
             raise RenderError(f"could not reset the kernel: {result.error[0]}: {result.error[1]}")

@@ -19,8 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from ..files import publish_file
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
@@ -66,45 +69,57 @@ def neutralise(text: str) -> str:
     return text
 
 
+def _cell_value(value):
+    """A frame value as Excel should hold it: blanks for missing, text neutralised, numpy as Python."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, str):
+        return neutralise(value)
+    return value.item() if hasattr(value, "item") else value
+
+
 def write_appendix(frame: pd.DataFrame, path: Path, *, title: str, notes: list[str]) -> Path:
-    """Write the appendix workbook atomically (a failed write keeps any earlier file)."""
-    workbook = Workbook()
-    about = workbook.active
-    about.title = "About"
-    about["A1"] = neutralise(title)
-    about["A1"].font = Font(bold=True, size=14)
-    for i, note in enumerate(notes, start=3):
-        about.cell(row=i, column=1, value=neutralise(note))
+    """Write the appendix workbook atomically (a failed write keeps any earlier file).
+
+    Streams rows (openpyxl's write-only mode): a national batch writes one
+    appendix per area, and building every cell as an object first costs
+    several times as much.
+    """
+    workbook = Workbook(write_only=True)
+    about = workbook.create_sheet("About")
     about.column_dimensions["A"].width = 120
+    heading = WriteOnlyCell(about, value=neutralise(title))
+    heading.font = Font(bold=True, size=14)
+    about.append([heading])
+    about.append([])
+    for note in notes:
+        about.append([neutralise(note)])
 
     sheet = workbook.create_sheet("Data")
     columns = [c for c in APPENDIX_COLUMNS if c in frame.columns]
     for col, name in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=col, value=APPENDIX_COLUMNS[name])
-        cell.font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(col)].width = 14 if name not in (
             "indicator_name", "source_url", "value_note") else 40
-    for row_no, record in enumerate(frame[columns].itertuples(index=False), start=2):
-        for col, value in enumerate(record, start=1):
-            cell = sheet.cell(row=row_no, column=col)
-            if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-                continue
-            if isinstance(value, pd.Timestamp):
-                cell.value = value.to_pydatetime()
-            elif isinstance(value, str):
-                cell.value = neutralise(value)
-                cell.data_type = "s"
-            else:
-                cell.value = value.item() if hasattr(value, "item") else value
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    if columns:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
+    header = []
+    for name in columns:
+        cell = WriteOnlyCell(sheet, value=APPENDIX_COLUMNS[name])
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for record in frame[columns].itertuples(index=False):
+        sheet.append([_cell_value(value) for value in record])
 
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
     os.close(handle)
     try:
         workbook.save(temp)
-        os.replace(temp, path)
+        publish_file(temp, path)
     finally:
         if os.path.exists(temp):
             os.unlink(temp)

@@ -74,6 +74,27 @@ class AreaReport:
         return cls(bundle=bundle, area=area, figure_dir=folder)
 
     # ----------------------------------------------------------------- data
+    @classmethod
+    def prepare(cls, bundle: Bundle) -> None:
+        """Work out the per-bundle tables every report uses, then let the full frame go.
+
+        For a process that renders many reports (a batch kernel): reports read
+        only the headline rows, so the full frame (every breakdown) is dropped
+        from memory; anything that asks for it again reads it back from the
+        bundle's parquet file.
+        """
+        report = cls(bundle=bundle, area=None, figure_dir=Path("."))
+        report.headline
+        report.indicator_rows("")
+        report.latest("E92000001")
+        bundle.__dict__.pop("frame", None)
+        import gc
+
+        import pyarrow
+
+        gc.collect()
+        pyarrow.default_memory_pool().release_unused()  # hand the frame's Arrow buffers back to the system
+
     @property
     def geography(self):
         return self.bundle.geography
@@ -92,6 +113,10 @@ class AreaReport:
         """Every area's headline rows: main series, persons (or the only sex), all its periods.
 
         Worked out once per bundle (not per report), so a batch pays for it once.
+        Text columns are plain Python strings rather than Arrow-backed ones:
+        a report filters this frame a few hundred times, and selecting rows
+        from object columns costs a fraction of an Arrow ``take`` (categorical
+        columns save memory but were slower again in a national batch).
         """
         cache = self.bundle.__dict__
         if "_headline" not in cache:
@@ -101,8 +126,17 @@ class AreaReport:
             others = main[~main["indicator_id"].isin(persons["indicator_id"])]
             # Indicators published for one sex only (e.g. a male-only measure) keep that sex.
             first_sex = others.groupby("indicator_id")["sex"].transform("first")
-            cache["_headline"] = pd.concat([persons, others[others["sex"] == first_sex]], ignore_index=True)
+            headline = pd.concat([persons, others[others["sex"] == first_sex]], ignore_index=True)
+            text = [c for c in headline.columns if pd.api.types.is_string_dtype(headline[c])]
+            cache["_headline"] = headline.astype(dict.fromkeys(text, object))
         return cache["_headline"]
+
+    def indicator_rows(self, indicator_id: str) -> pd.DataFrame:
+        """Every area's headline rows of one indicator (from a per-bundle index)."""
+        cache = self.bundle.__dict__
+        if "_by_indicator" not in cache:
+            cache["_by_indicator"] = dict(tuple(self.headline.groupby("indicator_id", sort=False)))
+        return cache["_by_indicator"].get(indicator_id, self.headline.iloc[0:0])
 
     def latest(self, area_code: str | None = None) -> pd.DataFrame:
         """The latest period of each indicator for an area (this area by default)."""
@@ -121,6 +155,11 @@ class AreaReport:
         """Remember a figure the report shows, for the Excel appendix."""
         self.appendix_rows.append({**row.to_dict(), "report_section": used_in,
                                    "snapshot_date": self.bundle.snapshot_date})
+
+    def _record_rows(self, rows: pd.DataFrame, used_in: str) -> None:
+        """Remember every row of ``rows`` as shown in ``used_in`` (one call for a whole figure)."""
+        extra = {"report_section": used_in, "snapshot_date": self.bundle.snapshot_date}
+        self.appendix_rows.extend({**record, **extra} for record in rows.to_dict("records"))
 
     def appendix_frame(self) -> pd.DataFrame:
         """Every figure shown in the report, with CIs, comparisons, source and snapshot date."""
@@ -452,8 +491,8 @@ class AreaReport:
     def _peer_rows(self, row: pd.Series) -> pd.DataFrame:
         """The same indicator and period for the area's peers (with the area itself)."""
         peers = set(self.geography.peers(self.area.code)) | {self.area.code}
-        frame = self.headline
-        same = frame[(frame["indicator_id"] == row["indicator_id"]) & (frame["period"] == row["period"])
+        frame = self.indicator_rows(row["indicator_id"])
+        same = frame[(frame["period"] == row["period"])
                      & (frame["sex"] == row["sex"]) & (frame["age"] == row["age"])]
         return same[same["area_code"].isin(peers)]
 
@@ -469,8 +508,7 @@ class AreaReport:
         figure = compare_areas(peers, highlight=self.area.code, reference_value=row.get("england_value"),
                                reference_label="England", indicator=row["indicator_name"],
                                period=row["period"], unit=row.get("unit") or "")
-        for _, peer in peers.iterrows():
-            self._record(peer.rename({"comparison": "england_comparison"}), "Figure: compare areas")
+        self._record_rows(peers.rename(columns={"comparison": "england_comparison"}), "Figure: compare areas")
         return self._figure_markdown(figure, f"compare-{row['indicator_id']}")
 
     def _same_type_codes(self) -> set[str]:
@@ -481,6 +519,22 @@ class AreaReport:
             return set(self.geography.codes_of_type("utla"))
         return set(self.geography.codes_of_type(self.area.area_type))
 
+    def _spine_rows(self) -> pd.DataFrame:
+        """Latest rows of every topic indicator for all areas of this area's type (cached per type)."""
+        codes = self._same_type_codes()
+        cache = self.bundle.__dict__.setdefault("_spine_rows", {})
+        key = tuple(sorted(codes))
+        if key not in cache:
+            sections = [s["key"] for s in self.sections()]
+            frame = self.headline
+            section_of = frame["indicator_id"].map({i: self._section_of(i) for i in frame["indicator_id"].unique()})
+            rows = frame[frame["area_code"].isin(codes) & section_of.isin(sections) & frame["england_value"].notna()]
+            latest = rows.groupby("indicator_id")["period_end"].transform("max")
+            rows = rows[rows["period_end"] == latest]
+            rows = rows.assign(_section=section_of[rows.index].map(sections.index))
+            cache[key] = rows.sort_values(["_section", "indicator_id", "area_code"])
+        return cache[key]
+
     def spine_chart(self) -> str:
         """Every topic indicator's latest value on a Fingertips-style spine chart.
 
@@ -489,22 +543,14 @@ class AreaReport:
         """
         from ..charts import spine_chart
 
-        topics = {s["key"] for s in self.sections()}
-        frame = self.headline
-        rows = frame[frame["area_code"].isin(self._same_type_codes())
-                     & frame["indicator_id"].map(self._section_of).isin(topics) & frame["england_value"].notna()]
+        rows = self._spine_rows()
         if rows.empty:
             return ""
-        latest = rows.groupby("indicator_id")["period_end"].transform("max")
-        rows = rows[rows["period_end"] == latest]
-        sections = [s["key"] for s in self.sections()]
-        rows = rows.assign(_section=rows["indicator_id"].map(self._section_of).map(sections.index))
-        rows = rows.sort_values(["_section", "indicator_id", "area_code"])
+        rows = rows.copy()
         own = rows["area_code"] == self.area.code
         rows["value_text"] = ""
         rows.loc[own, "value_text"] = [self.display_value(row) for _, row in rows[own].iterrows()]
-        for _, row in rows[own].iterrows():
-            self._record(row, "Figure: spine chart")
+        self._record_rows(rows[own], "Figure: spine chart")
         figure = spine_chart(rows, highlight=self.area.code, area_label=self.area.name, value_text="value_text")
         return self._figure_markdown(figure, "spine")
 
@@ -512,17 +558,16 @@ class AreaReport:
         """The area's series for one indicator with England, as a figure in markdown."""
         from ..charts import trend_chart
 
-        frame = self.headline
-        series = frame[(frame["indicator_id"] == row["indicator_id"]) & (frame["sex"] == row["sex"])
-                       & (frame["age"] == row["age"])].sort_values(["period_end", "period"])
+        frame = self.indicator_rows(row["indicator_id"])
+        series = frame[(frame["sex"] == row["sex"]) & (frame["age"] == row["age"])
+                       & frame["area_code"].isin([self.area.code, "E92000001"])].sort_values(["period_end", "period"])
         mine = series[series["area_code"] == self.area.code]
         if mine["value"].notna().sum() < 2:
             return ""
         england = series[series["area_code"] == "E92000001"]
         figure = trend_chart(mine, england, area_name=self.area.name, indicator=row["indicator_name"],
                              trend=row.get("trend") or "Cannot be calculated", unit=row.get("unit") or "")
-        for _, point in mine.iterrows():
-            self._record(point, "Figure: trend")
+        self._record_rows(mine, "Figure: trend")
         return self._figure_markdown(figure, f"trend-{row['indicator_id']}")
 
     def area_map(self) -> str:

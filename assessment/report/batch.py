@@ -1,18 +1,19 @@
-"""Render every area of a geography at once: warm workers, resumable, one summary and an index page.
+"""Render every area of a geography at once: warm kernels, resumable, one summary and an index page.
 
 The bundle was analysed once at build time (roll-ups, comparisons, trends), so
 a batch only draws each area's figures and tables and assembles its
-documents. Each worker process keeps one Jupyter kernel running for the whole
-batch with the package imported and the bundle, geography and boundaries
-already loaded, so no area pays for a kernel start, imports or data loading.
+documents. ``--jobs`` Jupyter kernels run for the whole batch with the package
+imported and the bundle, geography and boundaries already loaded, so no area
+pays for a kernel start, imports or data loading; each works through whole
+peer groups, so the parts of a chart shared by a group are drawn once (see
+:mod:`assessment.charts.figure`).
 
 An area is skipped when its outputs exist and a fingerprint of its inputs
 (the bundle's files, the template, the package version and the formats) is
 unchanged since it was rendered. One area's failure is listed in the summary
 and does not stop the others.
 
->>> inputs_fingerprint.__name__
-'inputs_fingerprint'
+Run it with ``jsna render --all --geography utla|lad|pfa [--jobs N]``.
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import multiprocessing
 import os
 import queue
-import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +33,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..errors import JsnaError, RenderError
+from ..files import write_atomic
 from .bundle import open_bundle
 from .runner import TEMPLATE, area_folder_name, render_area
 
@@ -89,27 +90,47 @@ def _up_to_date(folder: Path, fingerprint: str, formats) -> bool:
     return all(f".{f}" in suffixes for f in formats) and ".xlsx" in suffixes
 
 
-# ----------------------------------------------------------------- workers
-def _worker_main(bundle_root: str, out_root: str, formats: tuple[str, ...], engine: str, tasks, results) -> None:
-    """A worker process: one warm kernel for the whole batch, then areas from ``tasks`` until ``None``."""
+# ----------------------------------------------------------------- kernels
+_WARM_UP = (
+    "from assessment.report import AreaReport\n"
+    "from assessment.report.bundle import open_bundle\n"
+    "_b = open_bundle({root!r})\n"
+    "_b.geography\n"
+    "AreaReport.prepare(_b)\n"
+    "for _level in ('lad', 'utla', 'region', 'pfa'):\n"
+    "    _b.boundaries(_level)\n"
+    "import plotnine, matplotlib.pyplot\n"
+)
+
+
+def _kernel_thread(bundle_root: str, out_root: str, formats: tuple[str, ...], engine: str, chunks: queue.Queue,
+                   results: queue.Queue) -> None:
+    """Drive one warm kernel: take chunks of areas until none are left, put one result per area.
+
+    A thread, not a process: it spends its time waiting on the kernel and on
+    pandoc, and sharing this process's bundle saves a process's worth of
+    memory per job.
+    """
     from ..render import KernelSession
 
     try:
         with KernelSession(cwd=TEMPLATE.parent) as kernel:
-            warm = kernel.run(
-                "from assessment.report import AreaReport\n"
-                "from assessment.report.bundle import open_bundle\n"
-                f"_b = open_bundle({bundle_root!r})\n"
-                "_b.frame; _b.geography\n"
-                "for _level in ('lad', 'utla', 'region', 'pfa'):\n"
-                "    _b.boundaries(_level)\n"
-                "import plotnine, matplotlib.pyplot\n")
+            warm = kernel.run(_WARM_UP.format(root=bundle_root))
             if warm.error:
                 raise RenderError(f"warming the kernel failed: {warm.error[0]}: {warm.error[1]}")
-            while (task := tasks.get()) is not None:
-                results.put(_render_one(bundle_root, task[0], out_root, formats, engine, task[1], kernel))
-    except BaseException as exc:  # report, never hang the parent waiting for results
-        results.put(AreaResult("", "", "worker-failed", [], 0.0, f"{type(exc).__name__}: {exc}"))
+            while True:
+                try:
+                    chunk = chunks.get_nowait()
+                except queue.Empty:
+                    return
+                for done, (code, fingerprint) in enumerate(chunk, start=1):
+                    results.put(_render_one(bundle_root, code, out_root, formats, engine, fingerprint, kernel))
+                    if not kernel.alive:  # hand the rest of the chunk to the other kernels
+                        if chunk[done:]:
+                            chunks.put(chunk[done:])
+                        raise RenderError(f"the kernel stopped while rendering {code}")
+    except BaseException as exc:  # report, never leave the main thread waiting for results
+        results.put(AreaResult("", "", "kernel-failed", [], 0.0, f"{type(exc).__name__}: {exc}"))
 
 
 def _render_one(bundle_root: str, code: str, out_root: str, formats: tuple[str, ...], engine: str,
@@ -129,56 +150,77 @@ def _render_one(bundle_root: str, code: str, out_root: str, formats: tuple[str, 
     return AreaResult(code, area.name, "rendered", [str(f) for f in files], time.perf_counter() - started)
 
 
-def _run_workers(bundle_root: str, todo: list[tuple[str, str]], out_root: str, formats, engine: str, jobs: int,
-                 on_result) -> None:
-    context = multiprocessing.get_context("spawn")
-    tasks, results = context.Queue(), context.Queue()
-    workers = [context.Process(target=_worker_main, args=(bundle_root, out_root, tuple(formats), engine,
-                                                          tasks, results), daemon=True)
-               for _ in range(max(1, min(jobs, len(todo))))]
+def peer_group_chunks(todo: list[tuple[str, str]], geography, jobs: int) -> list[list[tuple[str, str]]]:
+    """Split the areas into chunks of one peer group each, largest first.
+
+    Areas of a peer group share the drawn bases of their charts, so a kernel
+    that renders a whole group draws each base once. Groups larger than a
+    fair share are split so that every kernel has work until the end.
+
+    >>> class Letters:  # peers are the areas whose codes start with the same letter
+    ...     def peers(self, code):
+    ...         return sorted(c for c in ("a1", "a2", "a3", "b1") if c[0] == code[0])
+    >>> todo = [(code, "fingerprint") for code in ("a1", "b1", "a2", "a3")]
+    >>> [[code for code, _ in chunk] for chunk in peer_group_chunks(todo, Letters(), jobs=1)]
+    [['a1', 'a2'], ['a3'], ['b1']]
+    """
+    groups: dict[tuple, list] = {}
     for item in todo:
-        tasks.put(item)
-    for _ in workers:
-        tasks.put(None)
-    for worker in workers:
-        worker.start()
-    remaining, alive = len(todo), len(workers)
-    try:
-        while remaining and alive:
-            try:
-                result = results.get(timeout=5)
-            except queue.Empty:
-                # A worker killed outright (out of memory, a crash in a C library) reports nothing.
-                alive = sum(worker.is_alive() for worker in workers)
-                continue
-            if result.status == "worker-failed":
-                alive -= 1
-                console.print(f"[red]a worker stopped:[/] {result.message}", highlight=False)
-                continue
-            remaining -= 1
-            on_result(result)
-    finally:
-        for worker in workers:
-            worker.join(timeout=60)
-            if worker.is_alive():
-                worker.terminate()
+        groups.setdefault(tuple(geography.peers(item[0])), []).append(item)
+    most = max(1, -(-len(todo) // (2 * max(1, jobs))))
+    chunks = [members[start:start + most] for members in groups.values() for start in range(0, len(members), most)]
+    return sorted(chunks, key=len, reverse=True)
+
+
+def _run_kernels(bundle_root: str, chunks: list[list[tuple[str, str]]], out_root: str, formats, engine: str,
+                 jobs: int, on_result) -> None:
+    """Render ``chunks`` on ``jobs`` warm kernels; call ``on_result`` (in this thread) for every area."""
+    work: queue.Queue = queue.Queue()
+    for chunk in chunks:
+        work.put(chunk)
+    results: queue.Queue = queue.Queue()
+    threads = [threading.Thread(target=_kernel_thread, name=f"jsna-kernel-{n}", daemon=True,
+                                args=(bundle_root, out_root, tuple(formats), engine, work, results))
+               for n in range(max(1, min(jobs, len(chunks))))]
+    for thread in threads:
+        thread.start()
+    remaining = sum(map(len, chunks))
+    while remaining:
+        try:
+            result = results.get(timeout=5)
+        except queue.Empty:
+            if not any(thread.is_alive() for thread in threads) and results.empty():
+                break
+            continue
+        if result.status == "kernel-failed":
+            console.print(f"[red]a kernel stopped:[/] {result.message}", highlight=False)
+            continue
+        remaining -= 1
+        on_result(result)
+    for thread in threads:
+        thread.join(timeout=60)
     if remaining:
-        raise RenderError(f"every worker stopped with {remaining} area(s) left to render")
+        raise RenderError(f"every kernel stopped with {remaining} area(s) left to render")
 
 
 # ------------------------------------------------------------------- batch
 def render_batch(bundle_path: Path, geography: str, out_root: Path, *, formats=("html",), jobs: int = 2,
                  engine: str = "builtin", areas: list[str] | None = None, force: bool = False) -> list[AreaResult]:
-    """Render every area of ``geography`` (utla, lad or pfa) into ``out_root``; write ``index.html``.
+    """Render every area of ``geography`` into ``out_root``; write ``index.html``.
 
-    Returns one :class:`AreaResult` per area. Raises RenderError after the
-    whole batch when any area failed (the summary and index are written first).
+    ``geography`` is utla, lad or pfa, or several separated by commas
+    ("utla,pfa": every upper-tier authority and police force area, on the
+    same warm kernels). Returns one :class:`AreaResult` per area. Raises
+    RenderError after the whole batch when any area failed (the summary and
+    index are written first).
     """
-    if geography not in ("utla", "lad", "pfa"):
-        raise JsnaError(f"--geography must be utla, lad or pfa, not {geography!r}")
+    types = [g.strip() for g in geography.split(",") if g.strip()]
+    unknown = [g for g in types if g not in ("utla", "lad", "pfa")]
+    if unknown or not types:
+        raise JsnaError(f"--geography must be utla, lad or pfa (or several, comma-separated), not {geography!r}")
     bundle = open_bundle(Path(bundle_path).resolve())
-    codes = areas or bundle.geography.codes_of_type(geography)
-    codes = [c for c in codes if c.startswith("E")]  # the chapter covers England
+    codes = areas or [code for kind in dict.fromkeys(types) for code in bundle.geography.codes_of_type(kind)]
+    codes = list(dict.fromkeys(c for c in codes if c.startswith("E")))  # the chapter covers England
     out_root = Path(out_root).resolve()
     out_root.mkdir(parents=True, exist_ok=True)
     common = inputs_fingerprint(bundle.root, formats)
@@ -202,7 +244,8 @@ def render_batch(bundle_path: Path, geography: str, out_root: Path, *, formats=(
                 results.append(result)
                 progress.advance(task)
 
-            _run_workers(str(bundle.root), todo, str(out_root), formats, engine, jobs, collect)
+            chunks = peer_group_chunks(todo, bundle.geography, jobs)
+            _run_kernels(str(bundle.root), chunks, str(out_root), formats, engine, jobs, collect)
     order = {code: n for n, code in enumerate(codes)}
     results.sort(key=lambda r: order[r.code])
     write_index(results, out_root, bundle)
@@ -229,8 +272,25 @@ def _print_summary(results: list[AreaResult]) -> None:
     console.print(table)
 
 
+def _earlier_results(out_root: Path, results: list[AreaResult]) -> list[AreaResult]:
+    """Areas an earlier batch put in ``out_root`` (another geography, say) whose files are still there."""
+    summary = out_root / "batch-summary.json"
+    try:
+        earlier = [AreaResult(**entry) for entry in json.loads(summary.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        return []
+    now = {r.code for r in results}
+    return [r for r in earlier if r.code not in now and r.status != "failed" and r.files
+            and all(Path(f).is_file() for f in r.files)]
+
+
 def write_index(results: list[AreaResult], out_root: Path, bundle) -> Path:
-    """An HTML page linking every area's report (names escaped), written atomically."""
+    """An HTML page linking every report in ``out_root`` (names escaped), written atomically.
+
+    Reports left by earlier batches into the same folder (another geography)
+    stay listed while their files exist.
+    """
+    results = _earlier_results(out_root, results) + list(results)
     rows = []
     for r in results:
         links = " ".join(f'<a href="{html.escape(os.path.relpath(f, out_root), quote=True)}">'
@@ -246,10 +306,6 @@ def write_index(results: list[AreaResult], out_root: Path, bundle) -> Path:
             "<table><thead><tr><th scope=\"col\">Area</th><th scope=\"col\">Code</th>"
             "<th scope=\"col\">Status</th><th scope=\"col\">Reports</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table></body></html>\n")
-    handle, temp = tempfile.mkstemp(dir=out_root, prefix=".index-", suffix=".html")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(page)
-    target = out_root / "index.html"
-    os.replace(temp, target)
-    (out_root / "batch-summary.json").write_text(json.dumps([r.__dict__ for r in results], indent=1))
+    target = write_atomic(out_root / "index.html", page.encode("utf-8"))
+    write_atomic(out_root / "batch-summary.json", json.dumps([r.__dict__ for r in results], indent=1).encode())
     return target

@@ -60,7 +60,7 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=(
         figures = staging / "figures"
         params = {"area": area.code, "bundle": str(bundle.root), "appendix": str(appendix),
                   "figures": str(figures)}
-        reference = _reference_doc(bundle, staging)
+        reference = _reference_doc(bundle, staging) if "docx" in formats else None
         stem = f"health-and-justice-{area_folder_name(area.code, area.name)}"
         written = render_document(TEMPLATE, params, staging / "out", formats, engine, stem=stem,
                                   metadata=_document_metadata(bundle, area), reference_doc=reference,

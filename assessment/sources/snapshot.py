@@ -19,7 +19,6 @@ import hashlib
 import importlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -29,6 +28,7 @@ import yaml
 from rich.progress import Progress
 
 from ..errors import InputError
+from ..files import write_atomic
 from ..frame import KEY_COLUMNS, coerce_frame, concat_frames, validate_frame
 from ..paths import DATA_SOURCES_DIR
 from .catalogue import Catalogue, load_catalogue
@@ -52,14 +52,6 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temp, path)
 
 
 @dataclass
@@ -108,7 +100,7 @@ class SnapshotWriter:
     def add(self, relative: str, data: bytes, *, kind: str, key: str, url: str, vintage: str = "",
             rows: int | None = None, from_cache: bool = False) -> Path:
         path = self.root / relative
-        _write_atomic(path, data)
+        write_atomic(path, data)
         self.entries.append({"path": relative, "kind": kind, "key": key, "url": url,
                              "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                              "sha256": sha256_of(path), "rows": rows, "vintage": vintage,
@@ -118,7 +110,7 @@ class SnapshotWriter:
     def close(self) -> Path:
         manifest = {"snapshot_date": self.snapshot_date, "files": self.entries,
                     "created_by": "jsna-justice"}
-        _write_atomic(self.root / MANIFEST, json.dumps(manifest, indent=2).encode())
+        write_atomic(self.root / MANIFEST, json.dumps(manifest, indent=2).encode())
         return self.root
 
 
