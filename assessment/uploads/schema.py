@@ -2,7 +2,7 @@
 
 >>> kind = load_kind("continuity_of_care_audit")
 >>> [c.name for c in kind.columns][:3], kind.key
-(['area_code', 'period', 'released_with_need'], ['area_code', 'period'])
+(['area_code', 'period', 'released_with_need'], ('area_code', 'period'))
 """
 
 from __future__ import annotations
