@@ -9,7 +9,6 @@ read the small cached copy.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -18,19 +17,12 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import InputError
+from ..files import sha256_of
 from ..paths import cache_dir, shared_data_dir
 from .registry import dataset, load_registry
 
 BNG = "EPSG:27700"
 DEFAULT_TOLERANCE_M = 200.0
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _pick_column(columns: list[str], kind: str, where: Path) -> str:
@@ -76,7 +68,7 @@ def load_boundaries(level: str, vintage: str = "2024", path: Path | None = None,
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: boundary file not found")
-    cached = cache_dir() / "boundaries" / f"{_sha256(path)[:20]}-{int(tolerance_m)}-{int(england_only)}.parquet"
+    cached = cache_dir() / "boundaries" / f"{sha256_of(path)[:20]}-{int(tolerance_m)}-{int(england_only)}.parquet"
     if cached.is_file():
         return gpd.read_parquet(cached)
     frame = _read(path)

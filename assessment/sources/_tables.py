@@ -23,6 +23,15 @@ def check_not_html(path: Path) -> None:
         raise InputError(f"{path}: this is a web page, not a data file (the download probably failed)")
 
 
+def read_csv_text(path: Path) -> pd.DataFrame:
+    """A publisher's CSV with every cell as text (BOM tolerated); a web page or unreadable file is an InputError."""
+    check_not_html(path)
+    try:
+        return pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(f"{path}: not a readable CSV ({' '.join(str(exc).split())})") from None
+
+
 def to_number(values: pd.Series, *, where: str, column: str, rows: pd.Index | None = None) -> tuple[pd.Series, pd.Series]:
     """Numbers from a column, with publisher markers as missing; (numbers, marker text)."""
     text = values.astype(object).where(values.notna(), "").map(lambda v: str(v).strip())

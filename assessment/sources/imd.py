@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..frame import area_type_for_code, new_frame, validate_frame
-from ._tables import check_not_html, find_column, to_number
+from ._tables import check_not_html, find_column, read_csv_text, to_number
 from .periods import parse_period
 
 SOURCE = "MHCLG English Indices of Deprivation"
@@ -54,11 +54,7 @@ def _frame(codes, names, year: str, values: dict, *, source_url, retrieved_at, v
 def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "") -> pd.DataFrame:
     """A tidy IoD LAD summary CSV (IoD2019 ``lad19cd`` layout or IoD2025 ``area_code`` layout)."""
     path = Path(path)
-    check_not_html(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError(f"{path}: not a readable CSV ({' '.join(str(exc).split())})") from None
+    raw = read_csv_text(path)
     code_col = next((c for c in ("area_code", "lad19cd", "lad24cd") if c in raw.columns), None)
     name_col = next((c for c in ("area_name", "lad19nm", "lad24nm") if c in raw.columns), None)
     year_col = next((c for c in ("deprivation_data_year", "year") if c in raw.columns), None)

@@ -23,7 +23,7 @@ import pandas as pd
 from ..errors import InputError
 from ..frame import area_type_for_code, new_frame, validate_frame
 from ..stats import add_intervals
-from ._tables import check_not_html, find_column, header_band, to_number
+from ._tables import check_not_html, find_column, header_band, read_csv_text, to_number
 from .periods import parse_period
 
 SOURCE = "MHCLG statutory homelessness (H-CLIC)"
@@ -152,11 +152,7 @@ def read_rough_sleeping(path: Path, *, source_url: str = "", retrieved_at=None, 
 def read_rough_sleeping_by_sex(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "") -> pd.DataFrame:
     """The long (tidy) table of rough sleeping by sex and year (``female-2017``, ``total-2022``...)."""
     path = Path(path)
-    check_not_html(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError(f"{path}: not a readable CSV ({' '.join(str(exc).split())})") from None
+    raw = read_csv_text(path)
     for needed in ("Local authority ONS code", "Local authority", "Period", "Numerical"):
         if needed not in raw.columns:
             raise InputError(f"{path}: missing column '{needed}' (found {', '.join(raw.columns)})")

@@ -15,7 +15,6 @@ parsing, so a report can be rebuilt exactly, offline, from the snapshot alone.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
@@ -28,7 +27,7 @@ import yaml
 from rich.progress import Progress
 
 from ..errors import InputError
-from ..files import write_atomic
+from ..files import sha256_of, write_atomic
 from ..frame import KEY_COLUMNS, coerce_frame, concat_frames, validate_frame
 from ..paths import DATA_SOURCES_DIR
 from .catalogue import Catalogue, load_catalogue
@@ -44,14 +43,6 @@ def load_publishers(path: Path = PUBLISHERS_PATH) -> dict:
     """The publishers registry (``data_sources/publishers.yaml``)."""
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)["publishers"]
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass

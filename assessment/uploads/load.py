@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -10,15 +9,12 @@ import pandas as pd
 
 from ..disclosure import hierarchy_columns, hierarchy_groups, suppress
 from ..errors import InputError
+from ..files import sha256_of
 from ..frame import KEY_COLUMNS, concat_frames, new_frame, validate_frame
 from ..sources.periods import parse_period
 from ..stats import add_intervals, aggregate
 from .schema import load_kind
 from .validate import validate_upload
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def load_upload(path: Path, kind: str | None, geography, *, uploaded_at: datetime | None = None) -> pd.DataFrame:
@@ -49,7 +45,7 @@ def _frame_from_report(report, geography, uploaded_at: datetime | None) -> pd.Da
     names = geography.areas.set_index("code")
     codes = table["area_code"].str.upper()
     start_end = table["period"].map(parse_period)
-    digest = _sha256(path)
+    digest = sha256_of(path)
     stamp = uploaded_at or datetime.now(timezone.utc)
     frames = []
     for indicator in spec.indicators:
@@ -112,7 +108,7 @@ def load_uploads_for_build(uploads: list, lookup_files: dict) -> tuple[list[pd.D
         uploaded_at = datetime.now(timezone.utc)
         frame = _frame_from_report(report, geography, uploaded_at)
         frames.append(frame)
-        meta.append({"kind": report.kind.kind, "file": report.path.name, "sha256": _sha256(report.path),
+        meta.append({"kind": report.kind.kind, "file": report.path.name, "sha256": sha256_of(report.path),
                      "sheet": report.sheet.name, "rows": int(len(frame)),
                      "uploaded_at": uploaded_at.isoformat(timespec="seconds")})
     return frames, meta
