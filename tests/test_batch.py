@@ -80,3 +80,17 @@ def test_one_failing_area_is_reported_and_the_rest_render(bundle, tmp_path, caps
 
 def test_unknown_geography_is_a_clear_error(bundle, tmp_path):
     assert main(["render", "--all", "--geography", "ward", "--bundle", str(bundle), "--out", str(tmp_path)]) != 0
+
+
+@pytest.mark.slow
+def test_a_relative_output_folder_works(bundle, tmp_path, monkeypatch):
+    # The kernel runs in the template's folder and pandoc in a build folder: neither may see
+    # figure paths relative to where the command was started.
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", "--area", "E23999001", "--bundle", str(bundle), "--out", "reports",
+                 "--format", "docx", "--engine", "builtin"]) == 0
+    written = list((tmp_path / "reports").glob("*/*.docx"))
+    assert len(written) == 1
+    import docx
+
+    assert len(docx.Document(str(written[0])).inline_shapes) >= 3

@@ -76,7 +76,7 @@ def render_builtin(template: Path, params: dict, out_dir: Path, formats=FORMATS,
     meta = {**{k: v for k, v in project.items() if k not in ("project", "execute")},
             **doc.metadata, **(metadata or {})}
     stem = stem or template.stem
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()  # the kernel and pandoc run in other folders
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{stem}-build-", dir=out_dir.parent))
     try:

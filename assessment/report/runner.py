@@ -52,7 +52,9 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=(
     """Render one area's documents and appendix into ``out_root/<code-name>/``."""
     bundle = open_bundle(Path(bundle_path).resolve())
     area = bundle.geography.resolve(area_query)
-    final = Path(out_root) / area_folder_name(area.code, area.name)
+    # Absolute: the kernel runs in the template's folder and pandoc in a build folder, so a
+    # relative path (``--out demo-output``) would point somewhere else for each of them.
+    final = Path(out_root).resolve() / area_folder_name(area.code, area.name)
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
     try:
