@@ -33,7 +33,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..errors import JsnaError, RenderError
-from ..files import write_atomic
+from ..files import sha256_of, write_atomic
 from .bundle import open_bundle
 from .runner import TEMPLATE, area_folder_name, render_area
 
@@ -54,12 +54,10 @@ class AreaResult:
 
 
 def _hash_files(paths) -> str:
+    """One digest over the names and contents of ``paths`` (in a stable order)."""
     digest = hashlib.sha256()
     for path in sorted(Path(p) for p in paths):
-        digest.update(path.name.encode())
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        digest.update(f"{path.name}:{sha256_of(path)}".encode())
     return digest.hexdigest()
 
 
@@ -145,8 +143,7 @@ def _render_one(bundle_root: str, code: str, out_root: str, formats: tuple[str, 
     except Exception as exc:  # one area's bug must not stop a national batch
         return AreaResult(code, area.name, "failed", [], time.perf_counter() - started,
                           f"{type(exc).__name__}: {exc}")
-    folder = Path(out_root) / area_folder_name(area.code, area.name)
-    (folder / FINGERPRINT_FILE).write_text(fingerprint)
+    (files[0].parent / FINGERPRINT_FILE).write_text(fingerprint)  # the area's folder, as render_area chose it
     return AreaResult(code, area.name, "rendered", [str(f) for f in files], time.perf_counter() - started)
 
 
