@@ -22,9 +22,9 @@ import pandas as pd
 from ..errors import InputError
 from ..frame import KEY_COLUMNS, area_type_for_code, coerce_frame
 from ..paths import BOUNDARIES_DIR
+from ..stats.rebuild import rebuild_method
 
 CHANGES_PATH = BOUNDARIES_DIR / "code_changes.csv"
-_REBUILDABLE = {"wilson", "byars", "exact_poisson"}
 
 
 @lru_cache(maxsize=8)
@@ -117,15 +117,14 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False,
             first[column] = float("nan")
         if len(group) > 1 or area_type_for_code(group["area_code"].iloc[0]) != first["area_type"]:
             note = f"Rebuilt from former areas {', '.join(sorted(have))}"
-            if first["value_type"] == "count":
-                first["value"] = first["count"]
-            elif first["ci_method"] in _REBUILDABLE or first["ci_method"] == "published" and pd.notna(first["denominator"]):
-                first["value"] = float("nan")  # recomputed from count/denominator by add_intervals
-                if first["ci_method"] == "published":
-                    first["ci_method"] = "byars" if first["value_type"] == "crude rate" else "wilson"
-            else:
-                first["value"] = float("nan")
-                note = f"Not rebuilt: {first['value_type']} cannot be combined across former areas {', '.join(sorted(have))}"
+            method = rebuild_method(first["value_type"], first["ci_method"],
+                                    has_denominator=pd.notna(first["denominator"]))
+            first["value"] = first["count"] if method == "count" else float("nan")
+            if method not in (None, "count"):
+                first["ci_method"] = method  # value recomputed from count/denominator by add_intervals
+            elif method is None:
+                note = (f"Not rebuilt: {first['value_type']} cannot be combined across former areas "
+                        f"{', '.join(sorted(have))}")
             first["value_note"] = "; ".join(n for n in (first["value_note"], note) if n)
         rebuilt.append(first.drop(labels=["new_code"]))
     mapped = pd.DataFrame(rebuilt)

@@ -28,20 +28,17 @@ import pandas as pd
 
 from ..frame import KEY_COLUMNS, coerce_frame, empty_frame
 from .intervals import add_intervals
+from .rebuild import STANDARD_METHOD, not_rebuildable_reason
 
-ADDITIVE_METHODS = {"wilson", "byars", "exact_poisson"}
 GROUP_COLUMNS = [c for c in KEY_COLUMNS if c != "area_code"]
 
 
 def _aggregable(first: pd.Series) -> str | None:
-    """Why a row's indicator cannot be rebuilt from district counts (None if it can)."""
-    if first["value_type"] == "count" or first["ci_method"] in ADDITIVE_METHODS:
-        return None
-    if first["value_type"] == "directly standardised rate":
-        return "Not aggregable: directly standardised rate without age-specific data"
-    if first["ci_method"] == "published" and first["value_type"] in ("proportion", "crude rate"):
-        return None  # counts and denominators are published: recompute with the standard method
-    return f"Not aggregable: a {first['value_type']} cannot be added up across districts"
+    """Why a row's indicator cannot be rebuilt from district counts (None if it can).
+
+    Whether each district has its counts is checked per parent, below.
+    """
+    return not_rebuildable_reason(first["value_type"], first["ci_method"], has_denominator=True)
 
 
 def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
@@ -99,7 +96,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
             row["count"] = usable["count"].sum()
             row["denominator"] = usable["denominator"].sum() if usable["denominator"].notna().any() else np.nan
             if first["ci_method"] == "published":
-                row["ci_method"] = "wilson" if first["value_type"] == "proportion" else "byars"
+                row["ci_method"] = STANDARD_METHOD[first["value_type"]]
             if left_out:
                 notes.append(f"Partial: excludes districts {', '.join(left_out)}")
         row["value_note"] = "; ".join(notes)

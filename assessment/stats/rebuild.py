@@ -1,0 +1,51 @@
+"""Which figures can be rebuilt from the counts and denominators of the areas they are made of.
+
+One rule, used by every stage that combines areas: the police force area and
+regional roll-ups (:mod:`assessment.stats.aggregate`) and the re-keying of
+former districts onto the current geography (:mod:`assessment.geography.crosswalk`).
+A figure is rebuilt by adding up counts and denominators and recomputing the
+value and intervals with the standard method for its value type; anything
+else (a directly standardised rate without age-specific data, a ratio, a
+score, a rank, a life expectancy) cannot be, and the reason is written into
+the row's value note.
+
+>>> rebuild_method("proportion", "wilson", has_denominator=True)
+'wilson'
+>>> rebuild_method("crude rate", "published", has_denominator=True)
+'byars'
+>>> rebuild_method("count", "none", has_denominator=False)
+'count'
+>>> print(not_rebuildable_reason("directly standardised rate", "dobson", has_denominator=True))
+Not aggregable: directly standardised rate without age-specific data
+"""
+
+from __future__ import annotations
+
+#: Interval methods whose figures are a plain count over a denominator.
+COUNT_BASED_METHODS = ("wilson", "byars", "exact_poisson")
+#: The standard interval method for a value type rebuilt from published counts.
+STANDARD_METHOD = {"proportion": "wilson", "crude rate": "byars"}
+
+
+def rebuild_method(value_type: str, ci_method: str, *, has_denominator: bool) -> str | None:
+    """The interval method a rebuilt figure gets (``"count"`` for a plain count), or None if it cannot be rebuilt."""
+    if value_type == "count":
+        return "count"
+    if not has_denominator:
+        return None
+    if ci_method in COUNT_BASED_METHODS and value_type in STANDARD_METHOD:
+        return ci_method
+    if ci_method == "published" and value_type in STANDARD_METHOD:
+        return STANDARD_METHOD[value_type]  # counts and denominators are published: recompute
+    return None
+
+
+def not_rebuildable_reason(value_type: str, ci_method: str, *, has_denominator: bool) -> str | None:
+    """Why a figure cannot be rebuilt from its parts (None when it can), as a value note."""
+    if rebuild_method(value_type, ci_method, has_denominator=has_denominator) is not None:
+        return None
+    if value_type == "directly standardised rate":
+        return "Not aggregable: directly standardised rate without age-specific data"
+    if value_type in STANDARD_METHOD:
+        return f"Not aggregable: a {value_type} without counts and denominators cannot be rebuilt"
+    return f"Not aggregable: a {value_type} cannot be added up across areas"
