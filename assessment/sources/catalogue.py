@@ -49,6 +49,8 @@ class CatalogueEntry:
     area_type: str = "district"
     headline: bool = False
     checked_in: str | None = None
+    headline_sex: str | None = None
+    headline_age: str | None = None
 
     @property
     def frame_id(self) -> str:
@@ -77,7 +79,8 @@ class Catalogue:
         """Per tidy-frame indicator id: section, definition, codes (stored in report bundles)."""
         return {e.frame_id: {"key": e.key, "title": e.title, "section": e.section,
                              "definition": e.definition, "phof_old": e.phof_old, "phof_new": e.phof_new,
-                             "headline": e.headline, "additive": e.additive, "verified": e.verified}
+                             "headline": e.headline, "additive": e.additive, "verified": e.verified,
+                             "headline_sex": e.headline_sex, "headline_age": e.headline_age}
                 for e in self.entries}
 
 
