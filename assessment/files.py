@@ -28,6 +28,13 @@ def default_mode() -> int:
     return 0o666 & ~mask
 
 
+def default_dir_mode() -> int:
+    """The mode of a newly created folder under the current umask (``tempfile.mkdtemp`` makes 0700 ones)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o777 & ~mask
+
+
 def publish_file(temp: str | Path, target: str | Path) -> Path:
     """Give ``temp`` ordinary permissions and rename it over ``target`` (same folder, so atomic)."""
     os.chmod(temp, default_mode())

@@ -11,6 +11,7 @@ from ..errors import InputError
 from ..frame import concat_frames, validate_frame
 from ..geography import crosswalk_frame, geography_from_files
 from ..sources.catalogue import load_catalogue
+from ..sources.derived import derive_rates
 from ..stats import add_intervals
 from .bundle import write_bundle
 
@@ -21,13 +22,21 @@ def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, 
 
     ``lookup_files`` has the roles lookup_lad_csp_pfa, lookup_lad_utla and
     lookup_lad_region; ``boundary_files`` has lad (and optionally utla, region, pfa).
+    Every geography decision of the crosswalk is written to
+    ``meta["geography_notes"]``, and how derived rates were made to
+    ``meta["source_notes"]``.
     """
     geography = geography_from_files(lookup_files["lookup_lad_csp_pfa"], lookup_files["lookup_lad_utla"],
                                      lookup_files["lookup_lad_region"], vintage=str(meta.get("vintage", "2024")))
     frame = validate_frame(frame)
-    frame = add_intervals(crosswalk_frame(frame, geography, partial=partial, where="tidy frame"))
+    catalogue = load_catalogue()
+    geography_notes = list(meta.get("geography_notes", []))
+    frame = crosswalk_frame(frame, geography, partial=partial, where="tidy frame", notes=geography_notes)
+    rates, rate_notes = derive_rates(frame, catalogue)
+    frame = add_intervals(combine([frame, rates]))
     analysed = analyse(frame, geography, partial=partial)
-    meta = {**meta, "indicators": {**load_catalogue().report_info(), **meta.get("indicators", {})}}
+    meta = {**meta, "indicators": {**catalogue.report_info(), **meta.get("indicators", {})},
+            "geography_notes": geography_notes, "source_notes": [*meta.get("source_notes", []), *rate_notes]}
     return write_bundle(analysed, out_dir, geography_files=lookup_files, boundary_files=boundary_files, meta=meta)
 
 
@@ -37,38 +46,75 @@ def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 ROLE_FILES = {"lookup_lad_csp_pfa": "lad_csp_pfa", "lookup_lad_utla": "lad_utla", "lookup_lad_region": "lad_region"}
+#: Boundary levels a bundle takes from files; police force areas are dissolved from the districts,
+#: so they always match the lookup (the PFA boundary products are older than it).
+BOUNDARY_LEVELS = ("lad", "utla", "region")
+
+
+def geography_from_folder(folder: Path) -> tuple[dict[str, Path], dict[str, Path], str]:
+    """ONS lookups and boundaries found in ``folder`` by their content (any file names, any depth).
+
+    Returns (lookup files by role, boundary files by level, vintage); where a
+    role has several files, the newest vintage is used.
+    """
+    from ..geography.recognise import recognise_boundary, recognise_lookup
+
+    lookups, boundaries = {}, {}
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        if path.suffix.lower() in (".csv", ".txt"):
+            found = recognise_lookup(path)
+            target = lookups
+        elif path.suffix.lower() in (".json", ".geojson"):
+            found = recognise_boundary(path)
+            target = boundaries
+        else:
+            continue
+        if found and (found.key not in target or found.period > target[found.key][1]):
+            target[found.key] = (path, found.period)
+    return ({role: lookups[key][0] for role, key in ROLE_FILES.items() if key in lookups},
+            {level: boundaries[level][0] for level in BOUNDARY_LEVELS if level in boundaries},
+            _vintage([period for _, period in lookups.values()]))
+
+
+def _vintage(periods: list[str]) -> str:
+    """The geography vintage of a set of lookups: their newest year (default 2024)."""
+    years = [p for p in periods if p]
+    return max(years) if years else "2024"
 
 
 def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir: Path | None = None,
                                uploads: list[Path] | None = None, partial: bool = False) -> Path:
     """`jsna build`: the tidy frame from a snapshot alone, analysed into a report bundle.
 
-    Geography comes from the snapshot's ONS lookups and boundaries, or from
-    ``lookups_dir`` laid out as the registry's local files (e.g. ``../shared/data``).
+    Geography comes from the snapshot's ONS lookups and boundaries, or from the
+    lookup and boundary files found in ``lookups_dir`` (recognised by content).
     """
-    from ..geography.registry import local_path
     from ..sources.snapshot import build_frame, open_snapshot
 
-    frame, meta = build_frame(snapshot_dir)
     snapshot = open_snapshot(snapshot_dir)
     if lookups_dir is not None:
-        lookup_files = {role: local_path("lookups", key, "2024", Path(lookups_dir)) for role, key in ROLE_FILES.items()}
-        boundary_files = {"lad": local_path("boundaries", "lad", "2024", Path(lookups_dir))}
+        lookup_files, boundary_files, vintage = geography_from_folder(Path(lookups_dir))
+        where = f"{lookups_dir}"
     else:
-        by_key = {e["key"]: snapshot.path(e) for e in snapshot.files("lookup")}
-        missing = [key for key in ROLE_FILES.values() if key not in by_key]
-        boundaries = {e["key"]: snapshot.path(e) for e in snapshot.files("boundary")}
-        if missing or "lad" not in boundaries:
-            raise InputError(f"{snapshot_dir}: snapshot has no ONS lookups/boundaries ({', '.join(missing) or 'lad'}); "
-                             "pass --lookups DIR")
-        lookup_files = {role: by_key[key] for role, key in ROLE_FILES.items()}
-        boundary_files = {"lad": boundaries["lad"]}
+        entries = {e["key"]: e for e in snapshot.files("lookup")}
+        lookup_files = {role: snapshot.path(entries[key]) for role, key in ROLE_FILES.items() if key in entries}
+        boundary_files = {e["key"]: snapshot.path(e) for e in snapshot.files("boundary") if e["key"] in BOUNDARY_LEVELS}
+        vintage = _vintage([str(e.get("period") or e.get("vintage") or "") for e in entries.values()
+                            if str(e.get("period") or e.get("vintage") or "").isdigit()])
+        where = f"snapshot {snapshot_dir}"
+    missing = [key for role, key in ROLE_FILES.items() if role not in lookup_files]
+    if "lad" not in boundary_files:
+        missing.append("district (lad) boundaries")
+    if missing:
+        raise InputError(f"{where}: no ONS {', '.join(missing)}; `jsna import` them into the snapshot or "
+                         "pass --lookups DIR (a folder holding them)")
+    frame, meta = build_frame(snapshot_dir)
     upload_meta = []
     if uploads:
         from ..uploads import load_uploads_for_build
 
         upload_frames, upload_meta = load_uploads_for_build(uploads, lookup_files)
         frame = combine([frame, *upload_frames])
-    meta = {**meta, "demo": False, "vintage": "2024", "uploads": upload_meta}
+    meta = {**meta, "demo": False, "vintage": vintage, "uploads": upload_meta}
     return build_bundle(frame, out_dir, lookup_files=lookup_files, boundary_files=boundary_files,
                         meta=meta, partial=partial)

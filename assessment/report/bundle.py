@@ -13,6 +13,7 @@ report can be reproduced exactly from it.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
+from ..files import default_dir_mode
 
 GEOGRAPHY_ROLES = ("lookup_lad_csp_pfa", "lookup_lad_utla", "lookup_lad_region")
 BOUNDARY_LEVELS = ("lad", "utla", "region", "pfa")
@@ -87,6 +89,7 @@ def write_bundle(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[st
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    os.chmod(staging, default_dir_mode())  # the bundle is this folder once renamed: readable by colleagues
     try:
         frame.to_parquet(staging / Bundle.FRAME_FILE, index=False)
         meta = dict(meta)

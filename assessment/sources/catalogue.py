@@ -51,6 +51,7 @@ class CatalogueEntry:
     checked_in: str | None = None
     headline_sex: str | None = None
     headline_age: str | None = None
+    derived_from: dict | None = None
 
     @property
     def frame_id(self) -> str:

@@ -5,6 +5,12 @@ Data are keyed to the districts of their release (pre-2023 districts for the
 ONS publishes local figures as 3-year registration periods, so
 :func:`three_year_totals` pools single years into ``2018-20``-style periods.
 
+Two layouts are read: the CSV extract by local authority and single
+registration year (``code, name, 2020, 2019, ...``; the layout of the copy in
+../shared/data) and ONS's own workbook (:mod:`.ons_drug_deaths_workbook`,
+whose layout no real copy has confirmed: it is marked unverified in
+``data_sources/publishers.yaml``). :func:`recognise` tells them apart by content.
+
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "la.csv"
 >>> _ = path.write_text("code,name,2020,2019\\nE92000001,ENGLAND,4312,4115\\nE08000035,Leeds ,60,:\\n", encoding="cp1252")
@@ -26,8 +32,10 @@ import pandas as pd
 
 from ..errors import InputError
 from ..frame import area_type_for_code, new_frame, validate_frame
-from ._tables import check_not_html, to_number
+from ._tables import check_not_html, csv_header, to_number
 from .periods import parse_period
+from .recognition import Recognised
+from .workbook import workbook_format
 
 SOURCE = "ONS deaths related to drug poisoning"
 INDICATOR = ("ons-drug-poisoning-deaths", "Deaths related to drug poisoning (registrations)")
@@ -66,9 +74,54 @@ def _tidy(codes, names, years, counts, markers, *, indicator, source_url, retrie
     return frame[area_type.notna()]
 
 
+_YEAR = re.compile(r"\d{4}")
+SUBSTANCE_COLUMNS = ["Year of death registration", "Usual residence code", "Usual residence name", "Substance",
+                     "Deaths"]
+
+
+def recognise(path: Path) -> Recognised | None:
+    """The local authority table: the CSV extract (``code, name`` and year columns) or ONS's workbook."""
+    from . import ons_drug_deaths_workbook
+
+    header = csv_header(path)
+    if header is None:
+        return ons_drug_deaths_workbook.recognise(path)
+    columns = header[0]
+    years = sorted(c for c in columns if _YEAR.fullmatch(c))
+    if columns[:2] != ["code", "name"] or not years:
+        return None
+    raw = _read_csv(Path(path))
+    if not raw["code"].astype(str).str.strip().str.match(r"^[EWK]\d{8}$").any():
+        return None
+    return Recognised("publisher", "ons_drug_deaths_la", release=f"{years[-1]} registrations", period=years[-1],
+                      rows=len(raw))
+
+
+def recognise_by_substance(path: Path) -> Recognised | None:
+    """The regional table by registration year and substance group."""
+    header = csv_header(path)
+    if header is None or not set(SUBSTANCE_COLUMNS) <= set(header[0]):
+        return None
+    raw = _read_csv(Path(path))
+    years = sorted(raw["Year of death registration"].dropna().str.strip().unique())
+    if not years:
+        return None
+    return Recognised("publisher", "ons_drug_deaths_substance", release=f"{years[-1]} registrations",
+                      period=years[-1], rows=len(raw))
+
+
 def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "") -> pd.DataFrame:
-    """The local authority table (``code, name, 2020, 2019, ...``), one row per area and year."""
+    """The local authority table (``code, name, 2020, 2019, ...``), one row per area and year.
+
+    ONS's workbook (a spreadsheet rather than the CSV extract) is read by
+    :func:`assessment.sources.ons_drug_deaths_workbook.read`.
+    """
     path = Path(path)
+    if workbook_format(path):
+        from . import ons_drug_deaths_workbook
+
+        return ons_drug_deaths_workbook.read(path, source_url=source_url, retrieved_at=retrieved_at,
+                                             vintage=vintage)
     raw = _read_csv(path)
     for needed in ("code", "name"):
         if needed not in raw.columns:
@@ -92,8 +145,7 @@ def read_by_substance(path: Path, *, source_url: str = "", retrieved_at=None, vi
     """The long regional table by year and substance (all drug poisonings; any opiate)."""
     path = Path(path)
     raw = _read_csv(path)
-    wanted = ["Year of death registration", "Usual residence code", "Usual residence name", "Substance", "Deaths"]
-    missing = [c for c in wanted if c not in raw.columns]
+    missing = [c for c in SUBSTANCE_COLUMNS if c not in raw.columns]
     if missing:
         raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
     counts, markers = to_number(raw["Deaths"], where=str(path), column="Deaths", rows=raw.index + 2)

@@ -28,7 +28,7 @@ from rich.progress import Progress
 
 from ..errors import InputError
 from ..files import sha256_of, write_atomic
-from ..frame import KEY_COLUMNS, coerce_frame, concat_frames, validate_frame
+from ..frame import coerce_frame, validate_frame
 from ..paths import DATA_SOURCES_DIR
 from .catalogue import Catalogue, load_catalogue
 from .fingertips import FingertipsClient, parse_csv
@@ -74,7 +74,8 @@ def open_snapshot(root: Path) -> Snapshot:
     try:
         manifest = json.loads((root / MANIFEST).read_text())
     except FileNotFoundError:
-        raise InputError(f"{root}: not a snapshot (no {MANIFEST}); run `jsna fetch` first") from None
+        raise InputError(f"{root}: not a snapshot (no {MANIFEST}); make one with `jsna fetch` (online) or "
+                         "`jsna import FILES...` (files you downloaded)") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{root / MANIFEST}: unreadable manifest ({exc.msg}, line {exc.lineno})") from None
     return Snapshot(root, manifest)
@@ -89,13 +90,13 @@ class SnapshotWriter:
         self.snapshot_date = snapshot_date
 
     def add(self, relative: str, data: bytes, *, kind: str, key: str, url: str, vintage: str = "",
-            rows: int | None = None, from_cache: bool = False) -> Path:
+            rows: int | None = None, from_cache: bool = False, period: str = "", published: str = "") -> Path:
         path = self.root / relative
         write_atomic(path, data)
         self.entries.append({"path": relative, "kind": kind, "key": key, "url": url,
                              "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                              "sha256": sha256_of(path), "rows": rows, "vintage": vintage,
-                             "from_cache": from_cache})
+                             "period": period, "published": published, "from_cache": from_cache})
         return path
 
     def close(self) -> Path:
@@ -137,6 +138,9 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
                            kind="fingertips", key=f"{area_type}-{number}", url=url,
                            rows=text.count("\n") - 1, vintage="OHID Fingertips")
         for key, spec in publishers.items():
+            if spec.get("import_only") or not spec.get("url"):  # brought in with `jsna import`
+                progress.advance(task)
+                continue
             progress.update(task, description=f"Publisher {key}")
             fetched = get_text(spec["url"], expect="file", http=http, timeout=(10, 300))
             writer.add(f"publishers/{spec['filename']}", fetched.content, kind="publisher", key=key,
@@ -156,39 +160,76 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
     return writer.close()
 
 
+def load_precedence(path: Path = PUBLISHERS_PATH) -> list[str]:
+    """The registry's ``precedence:`` list: which entry's figure is kept when two files give the same one."""
+    with open(path, encoding="utf-8") as handle:
+        return list(yaml.safe_load(handle).get("precedence") or [])
+
+
+def _source_address(url: str, page: str) -> str:
+    """The address a reader can follow: the download URL, or the publication page for an imported file."""
+    return url if url.startswith(("http://", "https://")) else (page or url)
+
+
 def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None,
                 publishers: dict | None = None) -> tuple[pd.DataFrame, dict]:
-    """The tidy frame from a snapshot alone (offline), and the sources it came from."""
+    """The tidy frame from a snapshot alone (offline), and the sources it came from.
+
+    Overlapping files are resolved by :func:`assessment.sources.overlaps.resolve_overlaps`;
+    the metadata lists the sources actually used (with the release read from
+    each file), the overlap notes and any Fingertips indicators skipped because
+    the catalogue does not list them.
+    """
+    from .overlaps import Part, resolve_overlaps
+
     snapshot = open_snapshot(snapshot_dir)
     catalogue = catalogue or load_catalogue()
     publishers = load_publishers() if publishers is None else publishers
     meta = catalogue.fingertips_meta()
-    frames, sources = [], []
-    for entry in snapshot.files("fingertips"):
+    parts, described, skipped = [], {}, []
+    for order, entry in enumerate(snapshot.manifest.get("files", [])):
+        if entry["kind"] not in ("fingertips", "publisher"):
+            continue
         path = snapshot.path(entry)
         retrieved = datetime.fromisoformat(entry["retrieved_at"])
-        frames.append(parse_csv(path.read_text(encoding="utf-8"), url=entry["url"], metadata=meta,
-                                retrieved_at=retrieved, vintage=f"Fingertips, retrieved {retrieved:%Y-%m-%d}"))
-        sources.append({"name": "OHID Fingertips", "url": entry["url"], "licence": "Open Government Licence v3.0",
-                        "retrieved_at": entry["retrieved_at"]})
-    if frames:
-        # District and county exports both carry the unitaries, regions and England: keep one copy.
-        fingertips = concat_frames(frames)
-        frames = [fingertips.drop_duplicates(subset=KEY_COLUMNS, keep="first")]
-    for entry in snapshot.files("publisher"):
-        spec = publishers.get(entry["key"])
-        if spec is None:
-            raise InputError(f"{snapshot.root / MANIFEST}: publisher '{entry['key']}' is not in {PUBLISHERS_PATH}")
-        reader = getattr(importlib.import_module(spec["module"]), spec.get("reader", "read"))
-        frame = reader(snapshot.path(entry), source_url=entry["url"],
-                       retrieved_at=datetime.fromisoformat(entry["retrieved_at"]), vintage=entry.get("vintage", ""))
-        if spec.get("only_area_types"):
-            frame = frame[frame["area_type"].isin(spec["only_area_types"])]
-        frames.append(frame)
-        sources.append({"name": spec.get("vintage", entry["key"]), "url": spec.get("publisher_page", entry["url"]),
-                        "licence": spec.get("licence", ""), "retrieved_at": entry["retrieved_at"]})
-    frame = validate_frame(concat_frames(frames), where=f"snapshot {snapshot.root}")
-    return frame, {"snapshot_date": snapshot.date, "sources": sources}
+        release = entry.get("vintage", "")
+        if entry["kind"] == "fingertips":
+            found: list[str] = []
+            frame = parse_csv(path.read_text(encoding="utf-8-sig"), url=entry["url"], metadata=meta,
+                              retrieved_at=retrieved, vintage=release or f"Fingertips, retrieved {retrieved:%Y-%m-%d}",
+                              skipped=found)
+            skipped += [f"{i} ({path.name})" for i in found]
+            key, spec = "fingertips", {"licence": "Open Government Licence v3.0",
+                                       "publisher_page": "https://fingertips.phe.org.uk"}
+            name = "OHID Fingertips" + (f", {release}" if release and release != "OHID Fingertips" else "")
+        else:
+            key, spec = entry["key"], publishers.get(entry["key"])
+            if spec is None:
+                raise InputError(f"{snapshot.root / MANIFEST}: publisher '{entry['key']}' is not in {PUBLISHERS_PATH}")
+            reader = getattr(importlib.import_module(spec["module"]), spec.get("reader", "read"))
+            frame = reader(path, source_url=_source_address(entry["url"], spec.get("publisher_page", "")),
+                           retrieved_at=retrieved, vintage=release)
+            if spec.get("only_area_types"):
+                frame = frame[frame["area_type"].isin(spec["only_area_types"])]
+            source = str(frame["source"].iloc[0]) if len(frame) else key
+            name = (f"{source}, {release}" if release else source) + f" ({path.name})"
+        parts.append(Part(frame, path.name, key, entry.get("published", ""), order))
+        described[id(parts[-1])] = {
+            "name": name, "release": release, "file": entry["path"], "key": key,
+            "url": _source_address(entry["url"], spec.get("publisher_page", "")),
+            "licence": spec.get("licence", ""), "retrieved_at": entry["retrieved_at"],
+            "period": _latest_period(frame)}
+    frame, notes, used = resolve_overlaps(parts, load_precedence())
+    frame = validate_frame(frame, where=f"snapshot {snapshot.root}")
+    sources = [described[id(part)] for part in used]
+    return frame, {"snapshot_date": snapshot.date, "sources": sources, "source_notes": notes,
+                   "skipped_indicators": skipped}
+
+
+def _latest_period(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return ""
+    return str(frame.sort_values(["period_end", "period"])["period"].iloc[-1])
 
 
 def write_frame(frame: pd.DataFrame, path: Path) -> Path:
