@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from assessment.errors import InputError
-from assessment.sources import imd, mhclg_homelessness, ons_drug_deaths, ons_population
+from assessment.sources import imd, mhclg_homelessness, mhclg_rough_sleeping, ons_drug_deaths, ons_population
 
 
 @pytest.mark.shared
@@ -45,10 +45,11 @@ def test_mhclg_detailed_tables_any_quarter(shared_data, name, period, owed, asse
 
 @pytest.mark.shared
 def test_rough_sleeping_snapshot_and_by_sex(shared_data):
-    total = mhclg_homelessness.read_rough_sleeping(shared_data / "homelessness/Rough_sleeping.xlsx")
-    england = total[total["area_code"] == "E92000001"].set_index("period")["count"]
+    total = mhclg_rough_sleeping.read(shared_data / "homelessness/Rough_sleeping.xlsx")
+    england = total[(total["area_code"] == "E92000001") & (total["indicator_id"] == "mhclg-rough-sleeping")]
+    england = england.set_index("period")["count"]
     assert (england["2010"], england["2017"], england["2022"]) == (1768, 4751, 3069)
-    by_sex = mhclg_homelessness.read_rough_sleeping_by_sex(
+    by_sex = mhclg_rough_sleeping.read_by_sex(
         shared_data / "homelessness/gender-of-people-sleeping-rough-by-local-authority-district-and-region.csv")
     assert set(by_sex["sex"]) == {"Female", "Male", "Persons", "Not known"}
 

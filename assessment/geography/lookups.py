@@ -68,8 +68,11 @@ def combine_lookups(lad_pfa: pd.DataFrame, lad_utla: pd.DataFrame, lad_region: p
         if missing:
             raise InputError(f"{lookup} lookup has no entry for district(s) {', '.join(missing)} "
                              f"of the {vintage} LAD->region lookup; use lookups of the same vintage")
+    from .resolution import outside_table
+
     lad_csp = lad_pfa[["lad_code", "csp_code", "csp_name", "pfa_code"]].drop_duplicates()
-    return Geography(lads, lad_csp[lad_csp["lad_code"].str.startswith("E")], vintage=vintage)
+    return Geography(lads, lad_csp[lad_csp["lad_code"].str.startswith("E")], vintage=vintage,
+                     outside_england=outside_table(lad_pfa))
 
 
 def load_geography(vintage: str | None = None, lookups_dir: Path | None = None,

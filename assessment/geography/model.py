@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import pandas as pd
@@ -35,12 +35,18 @@ _PREFIX_ALIASES = {"district": "lad", "county": "utla", "police": "pfa"}
 
 @dataclass(frozen=True)
 class Area:
-    """A resolved area: ONS code, name, tidy-frame area type and whether it is upper tier."""
+    """A resolved area: ONS code, name, tidy-frame area type and whether it is upper tier.
+
+    ``note`` says how the query was read when that was not obvious (a former
+    code resolved to its successor, a name shared by a county and a force);
+    the command line prints it.
+    """
 
     code: str
     name: str
     area_type: str
     is_upper_tier: bool = False
+    note: str = ""
 
 
 def _normalise(text: str) -> str:
@@ -56,11 +62,14 @@ class Geography:
     published many-to-many district -> community safety partnership lookup.
     """
 
-    def __init__(self, lads: pd.DataFrame, lad_csp: pd.DataFrame | None = None, *, vintage: str = "2024"):
+    def __init__(self, lads: pd.DataFrame, lad_csp: pd.DataFrame | None = None, *, vintage: str = "2024",
+                 outside_england: pd.DataFrame | None = None):
         self.lads = lads[LAD_COLUMNS].drop_duplicates("lad_code").sort_values("lad_code").reset_index(drop=True)
         self.lad_csp = lad_csp if lad_csp is not None else pd.DataFrame(
             columns=["lad_code", "csp_code", "csp_name", "pfa_code"])
         self.vintage = vintage
+        #: code, name of the areas outside England the lookups list (so "Dyfed-Powys" is told it is Welsh)
+        self.outside_england = outside_england
 
     # ------------------------------------------------------------ areas
     @cached_property
@@ -99,10 +108,16 @@ class Geography:
     def resolve(self, query: str) -> Area:
         """An area from its code or name (case and punctuation ignored).
 
-        A name shared by several areas resolves to the local authority first; pick
-        another with its code or a type prefix such as ``pfa:Durham``. An unknown
-        area raises :class:`AreaNotFoundError` listing the closest matches.
+        A name shared by several areas resolves to the local authority first, and
+        the returned area's ``note`` says so and how to ask for the other (a type
+        prefix such as ``pfa:Lancashire``, or the code). A former code or name
+        resolves to its successor with a note (see
+        :mod:`assessment.geography.resolution`). An area outside England, or one
+        matching nothing, raises :class:`AreaNotFoundError` saying what is
+        covered, with the closest English names when there are any.
         """
+        from . import resolution
+
         text = str(query).strip()
         wanted_type = None
         if ":" in text and text.split(":", 1)[0].strip().lower() in TYPE_PREFIXES:
@@ -111,19 +126,48 @@ class Geography:
         code = text.upper()
         if code in self._by_code:
             return self._by_code[code]
+        if resolution._CODE.match(code):
+            if code[0] != "E":
+                raise AreaNotFoundError(resolution.outside_england_message(
+                    query, code, resolution.outside_name_of(self, code)))
+            found = resolution.former_area(self, code)
+            if found is not None:
+                return replace(found[0], note=found[1])
+            raise resolution.not_found(self, query, text)
         candidates = self._by_name.get(_normalise(text), [])
         if wanted_type:
             candidates = [a for a in candidates if a.area_type == wanted_type
                           or (wanted_type == "utla" and a.is_upper_tier)]
+        former = resolution.former_names(self).get(_normalise(text), [])
         if candidates:
-            return candidates[0]
-        raise AreaNotFoundError(f"unknown area '{query}'; closest matches: {self.suggest(text)}")
+            chosen = candidates[0]
+            others = [a for a in candidates[1:] if a.area_type != chosen.area_type] if not wanted_type else []
+            note = resolution.chosen_among(query, chosen, others)
+            for old in former:  # e.g. "Cumbria": the county is gone, the force of the same name remains
+                note = " ".join(filter(None, [note, resolution.former_note(self, old, chosen)]))
+            return replace(chosen, note=note) if note else chosen
+        for old in former:
+            found = resolution.former_area(self, old)
+            if found is not None:
+                return replace(found[0], note=found[1])
+        outside = resolution.outside_names(self).get(_normalise(text))
+        if outside:
+            raise AreaNotFoundError(resolution.outside_england_message(query, *outside))
+        raise resolution.not_found(self, query, text)
 
     def suggest(self, text: str, limit: int = 5) -> str:
-        """The closest area names and codes to ``text``, as one line."""
-        choices = {f"{a.name} ({a.code})": _normalise(a.name) for a in self._by_code.values()}
-        found = process.extract(_normalise(text), choices, scorer=fuzz.WRatio, limit=limit)
-        return ", ".join(label for _, _, label in found) or "none"
+        """The closest English area names and codes to ``text``, as one line ("none" if nothing is close)."""
+        from .resolution import SUGGESTION_CUTOFF
+
+        named = {_normalise(a.name) for a in self._by_code.values() if a.area_type != "csp"}
+        # A partnership named like its district would only repeat the district.
+        choices = {f"{a.name} ({a.code})": _normalise(a.name) for a in self._by_code.values()
+                   if a.area_type != "csp" or _normalise(a.name) not in named}
+        wanted = _normalise(text)
+        found = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=SUGGESTION_CUTOFF)
+        # WRatio also rewards one shared word ("Glasgow City" ~ "Hull, City of"): the words must match closely too.
+        close = [label for name, _, label in found if fuzz.partial_ratio(wanted, name) >= SUGGESTION_CUTOFF]
+        return ", ".join(close) or "none"
 
     # -------------------------------------------------------- relations
     def constituent_lads(self, code: str) -> list[str]:

@@ -85,13 +85,17 @@ FINGERTIPS_HEADER_EXAMPLE = (
 
 
 def column_key(name: str) -> str:
-    """A header's spelling-free form: "Lower CI 95.0 limit", "LowerCI95.0limit" and "lower_ci_95_limit" agree.
+    """A header without spacing and case: "Lower CI 95.0 limit", "LowerCI95.0limit" and "lower_ci_95_limit" agree.
 
-    >>> column_key("Lower CI 95.0 limit") == column_key("LowerCI95.0limit") == column_key("lower ci 95 limit")
+    Other characters count, so a renamed column ("Lower CI 95% limit") stays different.
+
+    >>> column_key("Lower CI 95.0 limit") == column_key("LowerCI95.0limit") == column_key("lower_ci_95_limit")
     True
+    >>> column_key("Lower CI 95% limit") == column_key("Lower CI 95.0 limit")
+    False
     """
     text = re.sub(r"(\d+)\.0(?!\d)", r"\1", str(name).lstrip("\ufeff").lower())
-    return re.sub(r"[^a-z0-9]+", "", text)
+    return re.sub(r"[\s_.]+", "", text)
 
 
 _REQUIRED_BY_KEY = {column_key(c): c for c in REQUIRED_COLUMNS}

@@ -13,7 +13,7 @@ The rough sleeping snapshot is read by :mod:`.mhclg_rough_sleeping`.
 
 >>> quarter_label("England, October to December 2025"), quarter_label("England, January to March 2025")
 ('2025/26 Q3', '2024/25 Q4')
->>> release_label("Table A1 - households\nEngland, January to March 2025")
+>>> release_label("Table A1 - households, England, January to March 2025")
 'H-CLIC January to March 2025'
 """
 
