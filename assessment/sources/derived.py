@@ -84,7 +84,10 @@ def derive_rates(frame: pd.DataFrame, catalogue) -> tuple[pd.DataFrame, list[str
             notes.append(f"{entry.title}: not made, because no {years}-year period has both counts and ONS "
                          "population estimates for every year.")
             continue
-        made.append(_rows(long, numerator, denominator, entry, years))
+        first_year = int(long["end"].min()) - years + 1
+        used = denominator[denominator["period"].str.match(_SINGLE_YEAR)]
+        used = used[used["period"].astype(int).between(first_year, int(long["end"].max()))]
+        made.append(_rows(long, numerator, used, entry, years))
         shown = sorted(long["period"].unique(), key=lambda p: int(p[:4]))
         notes.append(f"{entry.title}: the counts of {years} consecutive years over the sum of the ONS mid-year "
                      f"population estimates for the same {years} years (person-years), per "

@@ -125,7 +125,8 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
             "indicator_id": key, "indicator_name": title_text, "source": SOURCE,
             "area_code": codes, "area_name": names, "area_type": codes.map(area_type_for_code),
             "period": period, "period_start": start_date, "period_end": end_date,
-            "count": counts, "denominator": households * 1000, "value_type": "crude rate",
+            # Households are published in thousands to three decimals: a whole number of households.
+            "count": counts, "denominator": (households * 1000).round(), "value_type": "crude rate",
             "multiplier": 1000.0, "unit": "per 1,000 households", "polarity": "low_is_good",
             "comparator_method": "ci_overlap_95_998", "ci_method": "byars",
             "value_note": np.where(suppressed, "Suppressed by the publisher: " + markers, ""),

@@ -67,9 +67,11 @@ def recognise(path: Path) -> Recognised | None:
     if columns[:2] != ["Code", "Name"] or value is None:
         return None
     year, found_in = _summary_year(columns, "", path)
-    release = (f"mid-{year}" + (" (year from the file name)" if found_in == "file name" else "")) if year \
-        else "year not stated"
-    return Recognised("publisher", "ons_population", release=release, period=year or "",
+    if year is None:
+        raise InputError(f"{path}: ONS population estimates that state no year (no 'Mid-YYYY' column, no year in "
+                         "the file name); rename the file to include the year, e.g. mye-2023.csv, and import it again")
+    release = f"mid-{year}" + (" (year from the file name)" if found_in == "file name" else "")
+    return Recognised("publisher", "ons_population", release=release, period=year,
                       rows=len(read_csv_text(Path(path))))
 
 

@@ -128,7 +128,8 @@ def sheet_rows(path: Path, sheet: str, *, limit: int | None = None) -> list[tupl
     rows = _ods_rows(path, sheet, limit)
     if rows is None:
         raise InputError(f"{path}: no sheet '{sheet}' (sheets: {', '.join(sheet_names(path)[:15])})")
-    return rows
+    width = max((len(r) for r in rows), default=0)
+    return [r + (None,) * (width - len(r)) for r in rows]  # rectangular, as openpyxl gives
 
 
 def _open_xlsx(path: Path):
@@ -178,7 +179,7 @@ def _cell_value(cell):
         return cell.get(f"{{{_OFFICE}}}date-value")
     if kind is None:
         return None
-    return _cell_text(cell)
+    return _cell_text(cell) or None  # an empty text cell is a blank, as pandas and openpyxl read it
 
 
 def _ods_rows(path: Path, sheet: str | None, limit: int | None):
