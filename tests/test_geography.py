@@ -80,6 +80,49 @@ def test_unknown_area_lists_closest_matches(real_geography):
 
 
 @pytest.mark.shared
+@pytest.mark.parametrize(("query", "code", "note"), [
+    ("E10000023", "E06000065", "North Yorkshire (E10000023) became North Yorkshire (E06000065) in 2023, the same "
+                               "area under a new code"),
+    ("E07000165", "E06000065", "Harrogate (E07000165) was merged into North Yorkshire (E06000065) in 2023"),
+    ("Harrogate", "E06000065", "was merged into North Yorkshire"),
+    ("E10000006", "E23000002", "Cumbria (E10000006) county council was abolished in 2023 and split into Cumberland "
+                               "(E06000063) and Westmorland and Furness (E06000064); showing the police force area "
+                               "Cumbria (E23000002), which covers the same area"),
+    ("Cumbria", "E23000002", "Cumbria county council (E10000006) was abolished and split into Cumberland"),
+    ("E08000038", "E08000016", "E08000038 is the code Barnsley was given after 2024"),
+    ("Lancashire", "E10000017", "showing the county council Lancashire (E10000017). For the police force area use "
+                                "pfa:Lancashire or E23000003."),
+])
+def test_former_codes_and_shared_names_resolve_with_a_note(real_geography, query, code, note):
+    area = real_geography.resolve(query)
+    assert area.code == code and note in area.note
+
+
+@pytest.mark.shared
+def test_unambiguous_names_and_prefixed_queries_carry_no_note(real_geography):
+    assert real_geography.resolve("Blackpool").note == ""  # its same-named partnership is not worth a note
+    assert real_geography.resolve("pfa:Lancashire").note == ""
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(("query", "said"), [
+    ("W06000015", "'W06000015' is Cardiff (W06000015), a local authority in Wales."),
+    ("Dyfed-Powys", "'Dyfed-Powys' is Dyfed-Powys (W15000004), a police force area in Wales."),
+    ("W15000001", "a police force area in Wales"),
+    ("S12000036", "'S12000036' is S12000036, a council area in Scotland."),
+    ("Glasgow City", "unknown area 'Glasgow City': no area of England has that name."),
+    ("E10000009", "Dorset (E10000009) was abolished in 2019 and has no successor covering the same area"),
+])
+def test_areas_outside_england_say_what_is_covered(real_geography, query, said):
+    with pytest.raises(AreaNotFoundError) as err:
+        real_geography.resolve(query)
+    message = str(err.value)
+    assert said in message and "closest matches" not in message and "Derby" not in message
+    if query != "E10000009":
+        assert "jsna-justice covers areas of England" in message
+
+
+@pytest.mark.shared
 def test_force_constituents_and_parents(real_geography):
     west_yorkshire = real_geography.constituent_lads("West Yorkshire")
     assert west_yorkshire == ["E08000032", "E08000033", "E08000034", "E08000035", "E08000036"]

@@ -33,7 +33,11 @@ def _bands(values: pd.Series) -> tuple[pd.Series, list[str]]:
         labels = [f"{valid.iloc[0]:,.1f}"] if len(valid) else []
         return values.map(lambda v: labels[0] if pd.notna(v) and labels else "No data"), labels
     edges = np.unique(np.percentile(valid, np.linspace(0, 100, 6)))
-    labels = [f"{lo:,.1f} to {hi:,.1f}" for lo, hi in zip(edges[:-1], edges[1:])]
+    # Close values (a force of two districts) need more decimals for each band's label to differ.
+    for decimals in range(1, 7):
+        labels = [f"{lo:,.{decimals}f} to {hi:,.{decimals}f}" for lo, hi in zip(edges[:-1], edges[1:])]
+        if len(set(labels)) == len(labels):
+            break
     banded = pd.cut(values, bins=edges, labels=labels, include_lowest=True)
     return banded.astype(object).where(banded.notna(), "No data"), labels
 
