@@ -27,7 +27,7 @@ from ..frame import area_type_for_code, new_frame, validate_frame
 from ._tables import csv_header, find_column, read_csv_text, to_number
 from .periods import parse_period
 from .recognition import Recognised
-from .workbook import sheet_heads, sheet_rows, workbook_format
+from .workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
 
 SOURCE = "MHCLG English Indices of Deprivation"
 IMD_DOMAIN = "Index of Multiple Deprivation"
@@ -71,7 +71,7 @@ def recognise(path: Path) -> Recognised | None:
 
 def recognise_workbook(path: Path) -> Recognised | None:
     """MHCLG's summary workbook: sheet IMD headed '(Upper Tier) Local Authority District code (YYYY)'."""
-    if workbook_format(Path(path)) is None:
+    if workbook_format(Path(path)) is None or "IMD" not in sheet_names(path):
         return None
     heads = sheet_heads(path)
     header = [str(c) for c in (heads.get("IMD") or [()])[0] if c is not None]

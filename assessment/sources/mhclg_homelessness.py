@@ -32,7 +32,7 @@ from ..stats import add_intervals
 from ._tables import find_column, header_band, to_number
 from .periods import parse_period
 from .recognition import Recognised
-from .workbook import sheet_heads, sheet_rows, workbook_format
+from .workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
 
 SOURCE = "MHCLG statutory homelessness"
 DATA_SHEET = "A1"
@@ -86,7 +86,7 @@ def _published(contents: list[tuple]) -> str:
 
 def recognise(path: Path) -> Recognised | None:
     """The detailed local authority tables: a Contents sheet naming them and sheet A1 with its quarter."""
-    if workbook_format(Path(path)) is None:
+    if workbook_format(Path(path)) is None or not {"Contents", DATA_SHEET} <= set(sheet_names(path)):
         return None
     heads = sheet_heads(path)
     contents = " ".join(str(c) for row in heads.get("Contents", []) for c in row if isinstance(c, str))

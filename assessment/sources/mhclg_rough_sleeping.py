@@ -30,7 +30,7 @@ from ..stats import add_intervals
 from ._tables import find_column, read_csv_text, to_number
 from .periods import parse_period
 from .recognition import Recognised
-from .workbook import sheet_heads, sheet_rows, workbook_format
+from .workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
 
 SOURCE = "MHCLG rough sleeping snapshot"
 COUNT = ("mhclg-rough-sleeping", "People sleeping rough (autumn snapshot)")
@@ -49,7 +49,7 @@ def _sheet(names, prefix: str) -> str | None:
 
 def recognise(path: Path) -> Recognised | None:
     """The snapshot tables: a 'Table 1' sheet of people sleeping rough by local authority."""
-    if workbook_format(Path(path)) is None:
+    if workbook_format(Path(path)) is None or _sheet(sheet_names(path), "table1") is None:
         return None
     heads = sheet_heads(path)
     table1 = _sheet(heads, "table1")

@@ -61,8 +61,8 @@ def _data_sheets(path: Path) -> list[str]:
 
 def recognise(path: Path) -> Recognised | None:
     """ONS's workbook, told by a sheet titled as drug poisoning deaths by local authority."""
-    if workbook_format(Path(path)) is None:
-        return None
+    if workbook_format(Path(path)) is None or not any(n.lower().startswith("table") for n in sheet_names(path)):
+        return None  # ONS names its sheets "Table 1", "Table 6": others are not looked into
     sheets = _data_sheets(Path(path))
     if not sheets:
         return None

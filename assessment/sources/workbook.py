@@ -62,10 +62,22 @@ def _format_or_error(path: Path) -> str:
 
 
 def sheet_names(path: Path) -> list[str]:
-    """The workbook's sheet names, in order."""
+    """The workbook's sheet names, in order (read from the archive's index, without opening the sheets).
+
+    Kept per file like :func:`sheet_heads`: recognisers ask for them in turn.
+    """
+    path = Path(path)
+    stat = path.stat()
+    return list(_sheet_names(str(path), stat.st_size, stat.st_mtime_ns))
+
+
+@lru_cache(maxsize=16)
+def _sheet_names(path: str, _size: int, _mtime: int) -> tuple[str, ...]:
     path = Path(path)
     if _format_or_error(path) == "xlsx":
-        return list(_open_xlsx(path).sheetnames)
+        with zipfile.ZipFile(path) as archive:
+            index = archive.read("xl/workbook.xml")
+        return tuple(_unescape(m.decode("utf-8")) for m in re.findall(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"', index))
     names, tail = [], b""
     with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
@@ -73,7 +85,7 @@ def sheet_names(path: Path) -> list[str]:
             # A tag cut by the block boundary is found whole next time; one seen whole already is not counted twice.
             names += [m[1].decode("utf-8") for m in _SHEET_NAME.finditer(chunk) if m.end() > len(tail)]
             tail = chunk[-512:]
-    return [_unescape(n) for n in names]
+    return tuple(_unescape(n) for n in names)
 
 
 #: Rows of each sheet a recogniser may look at (titles, header bands).
@@ -105,7 +117,7 @@ def _sheet_heads(path: str, _size: int, _mtime: int, limit: int) -> dict[str, li
                     break
             heads[name] = rows
         return heads
-    return _ods_rows(path, None, limit)
+    return _ods_heads(path, limit)
 
 
 def sheet_rows(path: Path, sheet: str, *, limit: int | None = None) -> list[tuple]:
@@ -225,6 +237,38 @@ def _ods_rows(path: Path, sheet: str | None, limit: int | None):
     except (etree.XMLSyntaxError, zipfile.BadZipFile, KeyError) as exc:
         raise InputError(f"{path}: not a readable OpenDocument spreadsheet ({type(exc).__name__})") from None
     return heads if sheet is None else None
+
+
+_ROW_END = b"</table:table-row>"
+
+
+def _ods_heads(path: Path, limit: int) -> dict[str, list[tuple]]:
+    """The first rows of every sheet, parsing only those rows (the rest of each sheet is skipped unread)."""
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            data = archive.read("content.xml")
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise InputError(f"{path}: not a readable OpenDocument spreadsheet ({type(exc).__name__})") from None
+    namespaces = (f'<r xmlns:table="{_TABLE}" xmlns:office="{_OFFICE}" xmlns:text="{_TEXT}">').encode()
+    parser = etree.XMLParser(recover=True, huge_tree=True)
+    repeat_cols = f"{{{_TABLE}}}number-columns-repeated"
+    starts = list(_SHEET_NAME.finditer(data))
+    heads = {}
+    for number, match in enumerate(starts):
+        stop = starts[number + 1].start() if number + 1 < len(starts) else len(data)
+        end = match.start()
+        for _ in range(limit):
+            found = data.find(_ROW_END, end, stop)
+            if found < 0:
+                break
+            end = found + len(_ROW_END)
+        # The sheet's first rows as a fragment; recover=True closes what the cut left open.
+        root = etree.fromstring(namespaces + data[match.start():end] + b"</r>", parser)
+        rows = [_ods_row(row, repeat_cols) for row in root.iter(f"{{{_TABLE}}}table-row")] if root is not None else []
+        heads[_unescape(match[1].decode("utf-8"))] = rows[:limit]
+    return heads
 
 
 def _ods_row(element, repeat_cols: str) -> tuple:
