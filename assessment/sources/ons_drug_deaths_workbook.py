@@ -87,7 +87,7 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
                  None)
     if start is None:
         raise InputError(f"{where}: unknown layout: no row starts with an ONS area code; expected {EXPECTED}")
-    labels = _labels(rows[:start])
+    labels = _labels(rows[1:start])  # row 1 is the title
     counts = {i: label_period(text) for i, text in enumerate(labels)
               if label_period(text) and re.search(r"number|deaths", text, re.IGNORECASE)
               and not _NOT_A_COUNT.search(text)}
