@@ -17,21 +17,18 @@ and the columns it expected, rather than read wrongly.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..frame import area_type_for_code, new_frame, validate_frame
+from ..frame import new_frame, validate_frame
 from ._tables import to_number
-from .periods import parse_period
+from .ons_drug_deaths import _tidy
 from .recognition import Recognised
 from .workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
 
 INDICATOR = ("ons-drug-poisoning-deaths-3y", "Deaths related to drug poisoning (3-year registration periods)")
-SOURCE = "ONS deaths related to drug poisoning"
 _PERIOD = re.compile(r"(\d{4})\s*(?:-|–|to)\s*(\d{2,4})")
 _CODE = re.compile(r"^[EWK]\d{8}$")
 _TITLE = re.compile(r"drug poisoning", re.IGNORECASE)
@@ -102,20 +99,9 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
     parts = []
     for column, period in counts.items():
         values, markers = to_number(body[column], where=where, column=labels[column])
-        start_date, end_date = parse_period(period)
-        parts.append(pd.DataFrame({
-            "indicator_id": INDICATOR[0], "indicator_name": INDICATOR[1], "source": SOURCE,
-            "area_code": codes, "area_name": names, "area_type": codes.map(area_type_for_code),
-            "period": period, "period_start": start_date, "period_end": end_date,
-            "value": values, "count": values, "value_type": "count", "multiplier": 1.0, "unit": "deaths",
-            "polarity": "low_is_good", "comparator_method": "none", "ci_method": "byars",
-            "value_note": np.where(markers.ne(""), "Not available: " + markers, ""),
-            "source_url": source_url or path.name, "retrieved_at": retrieved_at or datetime.now(timezone.utc),
-            "vintage": vintage,
-        }))
-    frame = pd.concat(parts, ignore_index=True)
-    frame.loc[frame["area_code"] == "E92000001", "area_type"] = "england"
-    return validate_frame(new_frame(frame[frame["area_type"].notna()].reset_index(drop=True)), where=where)
+        parts.append(_tidy(codes, names, pd.Series(period, index=codes.index), values, markers, indicator=INDICATOR,
+                           source_url=source_url, retrieved_at=retrieved_at, vintage=vintage, path=path))
+    return validate_frame(new_frame(pd.concat(parts, ignore_index=True)), where=where)
 
 
 def _labels(header_rows: list[tuple]) -> list[str]:
