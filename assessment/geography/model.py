@@ -116,16 +116,16 @@ class Geography:
         matching nothing, raises :class:`AreaNotFoundError` saying what is
         covered, with the closest English names when there are any.
         """
-        from . import resolution
-
         text = str(query).strip()
         wanted_type = None
         if ":" in text and text.split(":", 1)[0].strip().lower() in TYPE_PREFIXES:
             prefix, text = (part.strip() for part in text.split(":", 1))
             wanted_type = _PREFIX_ALIASES.get(prefix.lower(), prefix.lower())
         code = text.upper()
-        if code in self._by_code:
+        if code in self._by_code:  # the common case, many times per report: nothing more to look at
             return self._by_code[code]
+        from . import resolution
+
         if resolution._CODE.match(code):
             if code[0] != "E":
                 raise AreaNotFoundError(resolution.outside_england_message(

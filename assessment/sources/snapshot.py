@@ -195,9 +195,10 @@ def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None,
         release = entry.get("vintage", "")
         if entry["kind"] == "fingertips":
             found: list[str] = []
+            generic = release in ("", "OHID Fingertips")  # a fetched export: its retrieval date is its release
             frame = parse_csv(path.read_text(encoding="utf-8-sig"), url=entry["url"], metadata=meta,
-                              retrieved_at=retrieved, vintage=release or f"Fingertips, retrieved {retrieved:%Y-%m-%d}",
-                              skipped=found)
+                              retrieved_at=retrieved, skipped=found,
+                              vintage=f"Fingertips, retrieved {retrieved:%Y-%m-%d}" if generic else release)
             skipped += [f"{i} ({path.name})" for i in found]
             key, spec = "fingertips", {"licence": "Open Government Licence v3.0",
                                        "publisher_page": "https://fingertips.phe.org.uk"}
