@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -190,7 +191,7 @@ def _run_kernels(bundle_root: str, chunks: list[list[tuple[str, str]]], out_root
                 break
             continue
         if result.status == "kernel-failed":
-            console.print(f"[red]a kernel stopped:[/] {result.message}", highlight=False)
+            console.print(f"[red]a kernel stopped:[/] {escape(result.message)}", highlight=False)
             continue
         remaining -= 1
         on_result(result)
@@ -265,7 +266,7 @@ def _print_summary(results: list[AreaResult]) -> None:
     for column in ("Area", "Code", "Seconds", "Why it failed"):
         table.add_column(column)
     for r in failed:
-        table.add_row(r.name, r.code, f"{r.seconds:.1f}", r.message, style="red")
+        table.add_row(escape(r.name), r.code, f"{r.seconds:.1f}", escape(r.message), style="red")
     console.print(table)
 
 

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 
 from ..errors import JsnaError, RenderError
@@ -117,7 +118,7 @@ def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats
                 failures.append((area, str(exc)))
             progress.advance(task)
     for area, message in failures:
-        console.print(f"[red]failed[/] {area}: {message}", highlight=False)
+        console.print(f"[red]failed[/] {escape(area)}: {escape(message)}", highlight=False)
     if failures:
         raise RenderError(f"{len(failures)} of {len(areas)} area(s) failed: "
                           + "; ".join(f"{a}: {m}" for a, m in failures))
