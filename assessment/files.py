@@ -174,6 +174,8 @@ class FolderLock:
     def acquire(self) -> FolderLock:
         import time
 
+        if self._handle is not None:  # already held (entering a lock acquired earlier)
+            return self
         self.folder.mkdir(parents=True, exist_ok=True)
         handle = open(self.folder / LOCK_FILE, "a+")
         give_up = time.monotonic() + self.wait

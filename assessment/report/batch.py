@@ -36,7 +36,7 @@ from rich.table import Table
 from ..errors import JsnaError, RenderError
 from ..files import sha256_of, write_atomic
 from .bundle import open_bundle
-from .runner import TEMPLATE, area_folder_name, render_area
+from .runner import TEMPLATE, area_folder_name, output_folder_lock, render_area
 
 FINGERPRINT_FILE = ".inputs.sha256"
 console = Console(stderr=True)
@@ -114,7 +114,8 @@ def _kernel_thread(bundle_root: str, out_root: str, formats: tuple[str, ...], en
 
     try:
         with KernelSession(cwd=TEMPLATE.parent) as kernel:
-            warm = kernel.run(_WARM_UP.format(root=bundle_root))
+            kernel.startup_code = _WARM_UP.format(root=bundle_root)  # run again if a stuck cell forces a restart
+            warm = kernel.run(kernel.startup_code)
             if warm.error:
                 raise RenderError(f"warming the kernel failed: {warm.error[0]}: {warm.error[1]}")
             while True:
@@ -217,10 +218,17 @@ def render_batch(bundle_path: Path, geography: str, out_root: Path, *, formats=(
     if unknown or not types:
         raise JsnaError(f"--geography must be utla, lad or pfa (or several, comma-separated), not {geography!r}")
     bundle = open_bundle(Path(bundle_path).resolve())
+    bundle.verify()
+    out_root = Path(out_root).resolve()
+    with output_folder_lock(out_root):
+        return _render_batch(bundle, types, out_root, formats=formats, jobs=jobs, engine=engine, areas=areas,
+                             force=force)
+
+
+def _render_batch(bundle, types: list[str], out_root: Path, *, formats, jobs: int, engine: str,
+                  areas: list[str] | None, force: bool) -> list[AreaResult]:
     codes = areas or [code for kind in dict.fromkeys(types) for code in bundle.geography.codes_of_type(kind)]
     codes = list(dict.fromkeys(c for c in codes if c.startswith("E")))  # the chapter covers England
-    out_root = Path(out_root).resolve()
-    out_root.mkdir(parents=True, exist_ok=True)
     common = inputs_fingerprint(bundle.root, formats)
     results: list[AreaResult] = []
     todo = []
