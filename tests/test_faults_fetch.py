@@ -103,7 +103,8 @@ CASES = {
     "trickle": ("/pub/mye.csv", lambda r: lambda q: trickle(b"x" * 5000, every=0.5), "bytes/s floor: cut off"),
     "short body": (FINGERTIPS, lambda r: lambda q: short_body(b"Indicator ID,", declared=5000),
                    "the connection closed before the whole body arrived"),
-    "gzip bomb": ("/lad/query", lambda r: lambda q: gzip_bomb(inflated_megabytes=100), "compression bomb"),
+    "gzip bomb": ("/lad/query", lambda r: (lambda bomb: lambda q: bomb)(gzip_bomb(inflated_megabytes=100)),
+                  "compression bomb"),
     "html page": (FINGERTIPS, lambda r: lambda q: (200, "text/html", b"<!DOCTYPE html><p>Maintenance</p>"),
                   "got an HTML page where CSV was expected"),
     "csv cut at a line": (FINGERTIPS, _cut_at_a_line(0.5), "incomplete download: indicator"),
@@ -144,17 +145,27 @@ def test_a_good_fetch_replaces_the_same_day_snapshot_and_clears_dead_runs_partia
     assert sorted(p.name for p in out.iterdir()) == [DAY.isoformat()]
 
 
-def test_build_counts_rows_again_and_refuses_a_table_cut_at_a_line(good_snapshots, tmp_path, capsys):
+def _copy_with_a_cut_export(good_snapshots, tmp_path, lines_cut: int, *, recount: bool):
+    """A copy of the good snapshot whose first Fingertips export lost its last lines, re-hashed in the manifest
+    (as another tool might); ``recount`` updates the manifest's row count too. Returns (root, entry)."""
     root = tmp_path / DAY.isoformat()
     shutil.copytree(good_snapshots[0] / DAY.isoformat(), root)
     manifest = json.loads((root / "manifest.json").read_text())
     entry = next(e for e in manifest["files"] if e["kind"] == "fingertips")
     target = root / entry["path"]
     lines = target.read_bytes().splitlines(keepends=True)
-    target.write_bytes(b"".join(lines[: len(lines) - 3]))
-    entry["sha256"] = hashlib.sha256(target.read_bytes()).hexdigest()  # as if re-hashed by another tool
+    target.write_bytes(b"".join(lines[: len(lines) - lines_cut]))
+    entry["sha256"] = hashlib.sha256(target.read_bytes()).hexdigest()
+    recorded = entry["rows"]
+    if recount:
+        entry["rows"] -= lines_cut
     (root / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(InputError, match=rf"{entry['rows'] - 3} rows where .*manifest.json records {entry['rows']}"):
+    return root, recorded
+
+
+def test_build_counts_rows_again_and_refuses_a_table_cut_at_a_line(good_snapshots, tmp_path, capsys):
+    root, rows = _copy_with_a_cut_export(good_snapshots, tmp_path, 3, recount=False)
+    with pytest.raises(InputError, match=rf"{rows - 3} rows where .*manifest.json records {rows}"):
         build_frame(root, publishers=good_snapshots[1])
     assert main(["build", "--snapshot", str(root), "--out", str(tmp_path / "bundle")]) == 1
     err = capsys.readouterr().err
@@ -163,16 +174,8 @@ def test_build_counts_rows_again_and_refuses_a_table_cut_at_a_line(good_snapshot
 
 
 def test_build_refuses_an_export_missing_areas_even_with_a_matching_row_count(good_snapshots, tmp_path):
-    root = tmp_path / DAY.isoformat()
-    shutil.copytree(good_snapshots[0] / DAY.isoformat(), root)
-    manifest = json.loads((root / "manifest.json").read_text())
-    entry = next(e for e in manifest["files"] if e["kind"] == "fingertips")
-    target = root / entry["path"]
-    lines = target.read_bytes().splitlines(keepends=True)
-    target.write_bytes(b"".join(lines[:-1]))  # the last district of the last indicator's latest period
-    entry["sha256"] = hashlib.sha256(target.read_bytes()).hexdigest()
-    entry["rows"] -= 1
-    (root / "manifest.json").write_text(json.dumps(manifest))
+    # The last line is the last district of the last indicator's latest period.
+    root, _ = _copy_with_a_cut_export(good_snapshots, tmp_path, 1, recount=True)
     with pytest.raises(SourceError, match=r"incomplete download: indicator \S+ has (\d+) of (\d+) "):
         build_frame(root, publishers=good_snapshots[1])
 

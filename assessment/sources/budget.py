@@ -46,9 +46,9 @@ class NetworkBudget:
     """How long and how much one download may take (tests pass small values)."""
 
     connect_timeout: float = 15.0          # seconds to open a connection
-    read_timeout: float = 60.0             # longest silence from the server
-    request_deadline: float = 900.0        # one request: every attempt, wait and byte
-    fetch_deadline: float = 3 * 3600.0     # every request of one session (one `jsna fetch`)
+    read_timeout: float = 120.0            # longest silence (Fingertips can take a minute to start an export)
+    request_deadline: float = 600.0        # one request: every attempt, wait and byte
+    fetch_deadline: float = 2 * 3600.0     # every request of one session (one `jsna fetch`)
     retries: int = 3                       # further attempts after the first
     backoff: float = 2.0                   # first wait between attempts; doubles each time
     retry_after_cap: float = 60.0          # longest Retry-After honoured
