@@ -53,6 +53,7 @@ class Snapshot:
 
     root: Path
     manifest: dict = field(default_factory=dict)
+    checked: set = field(default_factory=set, repr=False)  # files whose SHA-256 matched already
 
     @property
     def date(self) -> str:
@@ -64,10 +65,13 @@ class Snapshot:
     def path(self, entry: dict) -> Path:
         """A manifest entry's file, checked against its SHA-256."""
         path = self.root / entry["path"]
+        if path in self.checked:
+            return path
         if not path.is_file():
             raise InputError(f"{path}: listed in {self.root / MANIFEST} but missing")
         if sha256_of(path) != entry["sha256"]:
             raise InputError(f"{path}: contents changed since the snapshot was taken (SHA-256 mismatch)")
+        self.checked.add(path)
         return path
 
     def check(self) -> dict[int, set[str]] | None:
