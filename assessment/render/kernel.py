@@ -165,7 +165,11 @@ class KernelSession:
         except RuntimeError as exc:
             raise RenderError(f"the Jupyter kernel did not restart after a stuck cell ({exc})") from None
         if self.startup_code:
-            warm = self.run(self.startup_code)
+            code, self.startup_code = self.startup_code, ""  # a warm-up that hangs too is not retried for ever
+            try:
+                warm = self.run(code)
+            finally:
+                self.startup_code = code
             if warm.error:
                 raise RenderError(f"the restarted kernel failed to warm up: {warm.error[0]}: {warm.error[1]}")
         return "the kernel restarted (the interrupt did not stop it)"
