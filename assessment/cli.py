@@ -1,11 +1,13 @@
 """The ``jsna`` command line.
 
-Every command has ``--help``. Bad input ends with a one-line ``error:`` message
-naming the file, row and column or URL, and a non-zero exit; no traceback.
+Every command has ``--help``. Every failure (a usage error, bad input, a
+source that failed, or a bug) ends in :func:`main`'s one error boundary: one
+``error:`` line on stderr naming the file, row and column or URL, and a
+non-zero exit; no traceback unless ``--debug`` (or ``JSNA_DEBUG=1``) asks for it.
+Commands added later get the same boundary without doing anything.
 
->>> from typer.testing import CliRunner
->>> CliRunner().invoke(app, ["--help"]).exit_code
-0
+>>> main(["render", "--format", "xyz", "--area", "[/x]"])  # stderr: error: Invalid value for --format: ...
+2
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .errors import JsnaError
+from .failures import run_guarded
 
 app = typer.Typer(
     name="jsna",
@@ -27,7 +29,16 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
+# Paths, area names and messages are printed as they are: never read as rich markup.
+console = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
+
+
+def _out_folder(path: Path) -> Path:
+    """An output folder option: refuse a path that is (or is under) an existing file before any work."""
+    for part in (path, *path.parents):
+        if part.exists() and not part.is_dir():
+            raise typer.BadParameter(f"{part} is a file, not a folder", param_hint="--out")
+    return path
 
 FormatsOption = Annotated[
     str, typer.Option("--format", "-f", help="Comma-separated output formats: html, docx, pdf.")
@@ -48,7 +59,8 @@ def _formats(text: str) -> tuple[str, ...]:
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo reports.")] = Path("demo-output"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo reports.",
+                                      callback=_out_folder)] = Path("demo-output"),
     formats: FormatsOption = "html,docx,pdf",
     engine: EngineOption = "auto",
 ) -> None:
@@ -64,7 +76,8 @@ def demo(
 def render(
     area: Annotated[list[str] | None, typer.Option("--area", "-a", help="Area code or name (repeatable).")] = None,
     bundle: Annotated[Path, typer.Option("--bundle", "-b", help="Built data bundle (from `jsna build`).")] = Path("bundle"),
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; each area gets its own sub-folder.")] = Path("reports"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; each area gets its own sub-folder.",
+                                      callback=_out_folder)] = Path("reports"),
     formats: FormatsOption = "html,docx,pdf",
     engine: EngineOption = "auto",
     all_areas: Annotated[bool, typer.Option(
@@ -86,7 +99,8 @@ def render(
 
 @app.command()
 def fetch(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for dated snapshots.")] = Path("snapshots"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for dated snapshots.",
+                                      callback=_out_folder)] = Path("snapshots"),
 ) -> None:
     """Download everything the indicator catalogue needs into a dated snapshot folder."""
     from .sources.snapshot import fetch_snapshot
@@ -98,7 +112,8 @@ def fetch(
 @app.command()
 def build(
     snapshot: Annotated[Path, typer.Option("--snapshot", "-s", help="Snapshot folder from `jsna fetch`.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the built data bundle.")] = Path("bundle"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the built data bundle.",
+                                      callback=_out_folder)] = Path("bundle"),
     geography_dir: Annotated[Path | None, typer.Option("--lookups", help="Folder of ONS lookup files (default: the snapshot's).")] = None,
     upload: Annotated[list[Path] | None, typer.Option("--upload", "-u", help="Validated local upload to include (repeatable; KIND=FILE or FILE).")] = None,
 ) -> None:
@@ -131,7 +146,8 @@ def validate(
 @app.command("upload-template")
 def upload_template(
     kind: Annotated[str, typer.Argument(help="Upload kind, e.g. continuity_of_care_audit.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the template files.")] = Path("."),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the template files.",
+                                      callback=_out_folder)] = Path("."),
 ) -> None:
     """Write the Excel workbook and CSV template for an upload kind."""
     from .uploads import write_upload_template
@@ -140,27 +156,18 @@ def upload_template(
         console.print(f"wrote {path}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI, turning our errors into one-line messages and exit codes."""
-    try:
-        # Without standalone mode click returns (not raises) a typer.Exit's code.
-        code = app(args=argv, standalone_mode=False)
-    except JsnaError as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        return exc.exit_code
-    except typer.Exit as exc:
-        return exc.exit_code
-    except typer.Abort:
-        console.print("aborted")
-        return 130
-    except Exception as exc:  # click usage errors carry their own exit code
-        from click.exceptions import ClickException
+@app.callback()
+def _options(
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show the full traceback when a command fails (also JSNA_DEBUG=1).")] = False,
+) -> None:
+    """Generate the health and justice section of a JSNA for an area of England or a police force area."""
+    # --debug is taken out of the arguments by main() wherever it is given; declared here for --help.
 
-        if isinstance(exc, ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
-    return code if isinstance(code, int) else 0
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI inside the error boundary (:func:`assessment.failures.run_guarded`)."""
+    return run_guarded(app, sys.argv[1:] if argv is None else argv, prog_name="jsna")
 
 
 if __name__ == "__main__":

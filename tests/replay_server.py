@@ -2,15 +2,96 @@
 
 Routes map a path (without query) to a callable returning (status, content_type, body),
 optionally with a fourth item of extra headers, or the string "sleep:<seconds>" to
-simulate a timeout. Every request is recorded with its query and headers.
+simulate a timeout, or a :class:`Raw` writer that talks to the socket itself (the
+network faults below: trickles, short bodies, compression bombs, endless bodies).
+Every request is recorded with its query and headers.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+
+class Raw:
+    """A response written by ``write(handler)`` directly: headers, bytes and timing as a fault needs."""
+
+    def __init__(self, write):
+        self.write = write
+
+
+def _headers(handler, status=200, ctype="text/csv", **headers):
+    handler.send_response(status)
+    handler.send_header("Content-Type", ctype)
+    for name, value in headers.items():
+        handler.send_header(name.replace("_", "-"), str(value))
+    handler.end_headers()
+
+
+def trickle(body: bytes, every: float) -> Raw:
+    """Send a correct Content-Length, then one byte every ``every`` seconds (each resets a read timeout)."""
+    def write(handler):
+        _headers(handler, Content_Length=len(body))
+        for byte in body:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            time.sleep(every)
+    return Raw(write)
+
+
+def short_body(body: bytes, declared: int) -> Raw:
+    """Promise ``declared`` bytes, send ``body`` (fewer), close: what a dropped connection looks like."""
+    def write(handler):
+        _headers(handler, Content_Length=declared)
+        handler.wfile.write(body)
+        handler.close_connection = True
+    return Raw(write)
+
+
+def unframed(body: bytes, ctype="text/csv") -> Raw:
+    """No Content-Length and no chunking: the body ends when the connection closes (any cut goes unnoticed)."""
+    def write(handler):
+        _headers(handler, ctype=ctype, Connection="close")
+        handler.wfile.write(body)
+        handler.close_connection = True
+    return Raw(write)
+
+
+def gzip_bomb(inflated_megabytes: int) -> Raw:
+    """A small gzip body that inflates to ``inflated_megabytes`` MB of zeros."""
+    packed = gzip.compress(b"\0" * (inflated_megabytes * 1024 * 1024), compresslevel=9)
+
+    def write(handler):
+        _headers(handler, Content_Length=len(packed), Content_Encoding="gzip")
+        handler.wfile.write(packed)
+    return Raw(write)
+
+
+def endless(piece: bytes, every: float, declared: int | None = None) -> Raw:
+    """Send ``piece`` every ``every`` seconds for ever (fast enough for any rate floor, never finished)."""
+    def write(handler):
+        if declared is None:
+            _headers(handler, Connection="close")
+        else:
+            _headers(handler, Content_Length=declared)
+        while True:
+            handler.wfile.write(piece)
+            handler.wfile.flush()
+            time.sleep(every)
+    return Raw(write)
+
+
+def silent_after_headers(seconds: float) -> Raw:
+    """Headers, then nothing for ``seconds``."""
+    def write(handler):
+        _headers(handler, Content_Length=100)
+        handler.wfile.flush()
+        time.sleep(seconds)
+    return Raw(write)
 
 
 class ReplayServer:
@@ -32,6 +113,12 @@ class ReplayServer:
                     status, ctype, body = 404, "text/plain", b"not found"
                 else:
                     result = route(query, dict(self.headers)) if getattr(route, "wants_headers", False) else route(query)
+                    if isinstance(result, Raw):
+                        try:
+                            result.write(self)
+                        except (BrokenPipeError, ConnectionResetError):
+                            pass
+                        return
                     if isinstance(result, str) and result.startswith("sleep:"):
                         time.sleep(float(result.split(":")[1]))
                         status, ctype, body = 200, "text/csv", b"late"
@@ -67,3 +154,44 @@ class ReplayServer:
 
     def count(self, path: str) -> int:
         return sum(1 for p, _ in self.requests if p == path)
+
+
+def serve_demo_sources(server: ReplayServer, demo_sources: dict, catalogue) -> dict:
+    """Routes serving the demo data as Fingertips, a publisher and the ONS services do; fetch_snapshot's kwargs.
+
+    As on Fingertips, district indicators are also published for counties (502); county ones only there.
+    """
+    import pandas as pd
+
+    export = pd.read_csv(demo_sources["fingertips"], dtype=str)
+    kinds = {e.frame_id: ([502] if e.area_type == "county" else [501, 502]) for e in catalogue.fingertips()}
+    labels = {"501": "Districts", "502": "Counties"}
+    server.routes["/api/available_data"] = lambda q: (200, "application/json", json.dumps(
+        [{"IndicatorId": int(q["indicator_id"]), "AreaTypeId": t} for t in kinds[q["indicator_id"]]]).encode())
+    server.routes["/api/indicator_metadata/by_indicator_id"] = lambda q: (200, "application/json", json.dumps(
+        {i: {"Descriptive": {"Name": catalogue.fingertips_meta()[i].name}}
+         for i in q["indicator_ids"].split(",")}).encode())
+
+    def data(q):
+        rows = export[export["Indicator ID"].isin(q["indicator_ids"].split(","))]
+        # Each area type's export repeats the unitaries, regions and England.
+        rows = rows[rows["Area Type"].str.startswith(labels[q["child_area_type_id"]])
+                    | rows["Area Code"].str.match(r"E06|E12|E92")]
+        return 200, "text/csv", rows.to_csv(index=False).encode()
+
+    def arcgis(csv_path):
+        table = pd.read_csv(csv_path, dtype=str, encoding="utf-8-sig")
+        features = [{"attributes": row} for row in table.to_dict("records")]
+        return lambda q: (200, "application/json", json.dumps({"features": features}).encode())
+
+    server.routes["/api/all_data/csv/by_indicator_id"] = data
+    server.routes["/pub/mye.csv"] = lambda q: (200, "text/csv", demo_sources["population"].read_bytes())
+    for role in ("lad_csp_pfa", "lad_utla", "lad_region"):
+        server.routes[f"/{role}/query"] = arcgis(demo_sources[f"lookup_{role}"])
+    server.routes["/lad/query"] = lambda q: (200, "application/geo+json", demo_sources["boundaries_lad"].read_bytes())
+    publishers = {"ons_population": {"module": "assessment.sources.ons_population", "reader": "read",
+                                     "url": f"{server.url}/pub/mye.csv", "filename": "mye_2023.csv",
+                                     "vintage": "mid-2023", "licence": "Open Government Licence v3.0"}}
+    return {"catalogue": catalogue, "publishers": publishers,
+            "geography_urls": {r: f"{server.url}/{r}/query" for r in ("lad_csp_pfa", "lad_utla", "lad_region")},
+            "boundary_url": f"{server.url}/lad/query"}

@@ -53,7 +53,7 @@ def demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
     assert main(["demo", "--out", str(out)]) == 0
     assert main(["render", "--area", "Dunmere", "--bundle", str(out / "bundle"), "--out", str(out / "reports")]) == 0
-    folders = sorted((out / "reports").iterdir())
+    folders = sorted(p for p in (out / "reports").iterdir() if not p.name.startswith("."))  # not the run lock
     return {f.name.split("-")[0]: f for f in folders}
 
 

@@ -29,13 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..errors import JsnaError, RenderError
 from ..files import sha256_of, write_atomic
 from .bundle import open_bundle
-from .runner import TEMPLATE, area_folder_name, render_area
+from .runner import TEMPLATE, area_folder_name, output_folder_lock, render_area
 
 FINGERPRINT_FILE = ".inputs.sha256"
 console = Console(stderr=True)
@@ -113,7 +114,8 @@ def _kernel_thread(bundle_root: str, out_root: str, formats: tuple[str, ...], en
 
     try:
         with KernelSession(cwd=TEMPLATE.parent) as kernel:
-            warm = kernel.run(_WARM_UP.format(root=bundle_root))
+            kernel.startup_code = _WARM_UP.format(root=bundle_root)  # run again if a stuck cell forces a restart
+            warm = kernel.run(kernel.startup_code)
             if warm.error:
                 raise RenderError(f"warming the kernel failed: {warm.error[0]}: {warm.error[1]}")
             while True:
@@ -190,7 +192,7 @@ def _run_kernels(bundle_root: str, chunks: list[list[tuple[str, str]]], out_root
                 break
             continue
         if result.status == "kernel-failed":
-            console.print(f"[red]a kernel stopped:[/] {result.message}", highlight=False)
+            console.print(f"[red]a kernel stopped:[/] {escape(result.message)}", highlight=False)
             continue
         remaining -= 1
         on_result(result)
@@ -216,10 +218,17 @@ def render_batch(bundle_path: Path, geography: str, out_root: Path, *, formats=(
     if unknown or not types:
         raise JsnaError(f"--geography must be utla, lad or pfa (or several, comma-separated), not {geography!r}")
     bundle = open_bundle(Path(bundle_path).resolve())
+    bundle.verify()
+    out_root = Path(out_root).resolve()
+    with output_folder_lock(out_root):
+        return _render_batch(bundle, types, out_root, formats=formats, jobs=jobs, engine=engine, areas=areas,
+                             force=force)
+
+
+def _render_batch(bundle, types: list[str], out_root: Path, *, formats, jobs: int, engine: str,
+                  areas: list[str] | None, force: bool) -> list[AreaResult]:
     codes = areas or [code for kind in dict.fromkeys(types) for code in bundle.geography.codes_of_type(kind)]
     codes = list(dict.fromkeys(c for c in codes if c.startswith("E")))  # the chapter covers England
-    out_root = Path(out_root).resolve()
-    out_root.mkdir(parents=True, exist_ok=True)
     common = inputs_fingerprint(bundle.root, formats)
     results: list[AreaResult] = []
     todo = []
@@ -265,7 +274,7 @@ def _print_summary(results: list[AreaResult]) -> None:
     for column in ("Area", "Code", "Seconds", "Why it failed"):
         table.add_column(column)
     for r in failed:
-        table.add_row(r.name, r.code, f"{r.seconds:.1f}", r.message, style="red")
+        table.add_row(escape(r.name), r.code, f"{r.seconds:.1f}", escape(r.message), style="red")
     console.print(table)
 
 

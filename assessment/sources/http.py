@@ -2,8 +2,10 @@
 
 - https only (plain http is allowed for loopback hosts, so tests can replay
   responses from a local server); TLS verification is never turned off;
-- explicit (connect, read) timeouts;
-- retries with exponential backoff on 5xx answers and connection errors;
+- network budgets (:mod:`assessment.sources.budget`): connect and read
+  timeouts, a deadline per request and per fetch, retries of 429/5xx and
+  dropped connections with a capped ``Retry-After``, a byte-rate floor, and
+  caps on the body's size as sent and decompressed;
 - a requests-cache SQLite cache under :func:`assessment.paths.cache_dir` that
   revalidates with ETag / Last-Modified and, when the source fails, serves the
   cached copy with a visible warning.
@@ -23,11 +25,10 @@ from urllib.parse import urlparse
 
 import requests
 import requests_cache
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from ..errors import SourceError
 from ..paths import cache_dir
+from .budget import BudgetAdapter, NetworkBudget, retry_after_seconds
 
 TIMEOUT = (10.0, 120.0)
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -46,8 +47,13 @@ def check_url(url: str) -> str:
     raise SourceError(f"{url}: only https URLs are allowed for remote sources")
 
 
-def session(*, retries: int = 3, backoff: float = 1.0, cache_name: str | None = None) -> requests.Session:
-    """A cached, retrying session (see the module docstring)."""
+def session(*, retries: int | None = None, backoff: float | None = None, cache_name: str | None = None,
+            budget: NetworkBudget | None = None) -> requests.Session:
+    """A cached session whose every request keeps to ``budget`` (see the module docstring).
+
+    ``retries`` and ``backoff`` override the budget's. The whole-fetch deadline
+    counts from here: make one session per fetch.
+    """
     http = requests_cache.CachedSession(
         cache_name or str(cache_dir() / "http_cache"),
         backend="sqlite",
@@ -57,10 +63,9 @@ def session(*, retries: int = 3, backoff: float = 1.0, cache_name: str | None = 
         stale_if_error=False,  # the fallback is explicit in get_text, so it can warn
         allowable_codes=(200,),
     )
-    retry = Retry(total=retries, connect=retries, read=retries, status=retries,
-                  backoff_factor=backoff, status_forcelist=(500, 502, 503, 504),
-                  allowed_methods=("GET",), raise_on_status=False)
-    adapter = HTTPAdapter(max_retries=retry)
+    budget = budget or NetworkBudget()
+    changes = {k: v for k, v in (("retries", retries), ("backoff", backoff)) if v is not None}
+    adapter = BudgetAdapter(budget.with_(**changes) if changes else budget)
     http.mount("https://", adapter)
     http.mount("http://", adapter)
     http.headers["User-Agent"] = USER_AGENT
@@ -101,6 +106,21 @@ def _validate(url: str, content: bytes, content_type: str, expect: str) -> None:
             raise SourceError(f"{url}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
 
 
+def _status_problem(http, response) -> str:
+    """``HTTP 503`` and, for a refusal, how often we asked and what the server said about waiting."""
+    text = f"HTTP {response.status_code}"
+    attempts = getattr(response, "attempts", 1)
+    if attempts > 1:
+        text += f" after {attempts} attempts"
+    asked = retry_after_seconds(response.headers)
+    adapter = http.get_adapter(response.url or "https://")
+    cap = getattr(getattr(adapter, "budget", None), "retry_after_cap", None)
+    if asked is not None and cap is not None and asked > cap:
+        text += (f"; the server asked to wait {asked:.0f} s before retrying, longer than jsna waits "
+                 f"({cap:g} s): try again later")
+    return text
+
+
 def _cached_copy(http: requests.Session, url: str, params: dict | None):
     cache = getattr(http, "cache", None)
     if cache is None:
@@ -131,13 +151,15 @@ def get_text(url: str, *, params: dict | None = None, expect: str = "csv",
     try:
         response = http.get(url, params=params, timeout=timeout, **freshness)
         if response.status_code >= 400:
-            raise SourceError(f"{full_url}: HTTP {response.status_code}")
+            raise SourceError(f"{full_url}: {_status_problem(http, response)}")
         content_type = response.headers.get("Content-Type", "")
         _validate(full_url, response.content, content_type, expect)
         return Fetched(full_url, response.content, bool(getattr(response, "from_cache", False)),
                        response.status_code, content_type)
-    except (requests.Timeout, requests.ConnectionError, requests.exceptions.RetryError, SourceError) as exc:
-        problem = str(exc) if isinstance(exc, SourceError) else f"{full_url}: {type(exc).__name__}"
+    except (requests.exceptions.RequestException, SourceError) as exc:
+        # Our budget's faults already name the URL; anything else from requests gets it added.
+        problem = str(exc) if isinstance(exc, SourceError) or hasattr(exc, "transient") \
+            else f"{full_url}: {type(exc).__name__}"
         if cached is not None:
             try:
                 _validate(full_url, cached.content, cached.headers.get("Content-Type", ""), expect)

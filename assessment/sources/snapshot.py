@@ -26,11 +26,13 @@ import pandas as pd
 import yaml
 from rich.progress import Progress
 
-from ..errors import InputError
-from ..files import sha256_of, write_atomic
+from ..errors import InputError, JsnaError, SourceError
+from ..failures import describe
+from ..files import make_staging_folder, remove_stale_staging, sha256_of, switch_into_place, write_atomic
 from ..frame import KEY_COLUMNS, coerce_frame, concat_frames, validate_frame
 from ..paths import DATA_SOURCES_DIR
 from .catalogue import Catalogue, load_catalogue
+from .completeness import check_fingertips_areas, check_snapshot_files, csv_records
 from .fingertips import FingertipsClient, parse_csv
 from .http import get_text, session
 
@@ -51,6 +53,7 @@ class Snapshot:
 
     root: Path
     manifest: dict = field(default_factory=dict)
+    checked: set = field(default_factory=set, repr=False)  # files whose SHA-256 matched already
 
     @property
     def date(self) -> str:
@@ -62,11 +65,20 @@ class Snapshot:
     def path(self, entry: dict) -> Path:
         """A manifest entry's file, checked against its SHA-256."""
         path = self.root / entry["path"]
+        if path in self.checked:
+            return path
         if not path.is_file():
             raise InputError(f"{path}: listed in {self.root / MANIFEST} but missing")
         if sha256_of(path) != entry["sha256"]:
             raise InputError(f"{path}: contents changed since the snapshot was taken (SHA-256 mismatch)")
+        self.checked.add(path)
         return path
+
+    def check(self) -> dict[int, set[str]] | None:
+        """Every file present, unchanged and whole (row counts, boundaries); the areas each export must cover."""
+        for entry in self.manifest.get("files", []):
+            self.path(entry)
+        return check_snapshot_files(self.root, self.manifest.get("files", []), self.root / MANIFEST)
 
 
 def open_snapshot(root: Path) -> Snapshot:
@@ -81,16 +93,37 @@ def open_snapshot(root: Path) -> Snapshot:
 
 
 class SnapshotWriter:
-    """Collects files into a dated folder and writes the manifest last."""
+    """Collects files into a new staging folder beside ``root``; :meth:`close` switches it into place.
+
+    The manifest is written last, then the complete folder replaces ``root``
+    (an earlier snapshot of the same day included) in one step, so a failed
+    fetch never touches the previous snapshot. Used as a context manager, a
+    failure inside the block keeps the partial files and says where they are:
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> with SnapshotWriter(out / "2026-01-01", "2026-01-01") as writer:
+    ...     _ = writer.add("a.csv", b"x,y", kind="lookup", key="a", url="https://example.org/a", rows=0)
+    >>> writer.close().name, sorted(p.name for p in (out / "2026-01-01").iterdir())
+    ('2026-01-01', ['a.csv', 'manifest.json'])
+    >>> with SnapshotWriter(out / "2026-01-01", "2026-01-01") as writer:  # doctest: +ELLIPSIS
+    ...     raise SourceError("https://example.org/b: HTTP 503")
+    Traceback (most recent call last):
+    ...
+    assessment.errors.SourceError: https://example.org/b: HTTP 503; the previous snapshot .../2026-01-01 is untouched; partial files kept in .../.2026-01-01.partial-...
+    """
 
     def __init__(self, root: Path, snapshot_date: str):
-        self.root = root
+        self.root = Path(root)
         self.entries: list[dict] = []
         self.snapshot_date = snapshot_date
+        self.staging = make_staging_folder(self.root)
+        self.closed = False
 
     def add(self, relative: str, data: bytes, *, kind: str, key: str, url: str, vintage: str = "",
             rows: int | None = None, from_cache: bool = False) -> Path:
-        path = self.root / relative
+        """Write one file into the staging folder and list it for the manifest; returns where it is now."""
+        path = self.staging / relative
         write_atomic(path, data)
         self.entries.append({"path": relative, "kind": kind, "key": key, "url": url,
                              "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -99,10 +132,31 @@ class SnapshotWriter:
         return path
 
     def close(self) -> Path:
+        """Write the manifest, switch the complete snapshot into place and return its folder."""
+        if self.closed:
+            return self.root
         manifest = {"snapshot_date": self.snapshot_date, "files": self.entries,
                     "created_by": "jsna-justice"}
-        write_atomic(self.root / MANIFEST, json.dumps(manifest, indent=2).encode())
+        write_atomic(self.staging / MANIFEST, json.dumps(manifest, indent=2).encode())
+        switch_into_place(self.staging, self.root)
+        self.closed = True
+        remove_stale_staging(self.root.parent)  # partial folders of fetches that died
         return self.root
+
+    def failed(self, exc: BaseException) -> JsnaError:
+        """The error to raise for a failed fetch: its message, the previous snapshot's state, the partial files."""
+        before = f"the previous snapshot {self.root} is untouched" if (self.root / MANIFEST).is_file() \
+            else f"no snapshot was written to {self.root}"
+        message = str(exc) if isinstance(exc, JsnaError) else describe(exc)[0]
+        error_type = type(exc) if isinstance(exc, JsnaError) else SourceError
+        return error_type(f"{message}; {before}; partial files kept in {self.staging}")
+
+    def __enter__(self) -> SnapshotWriter:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if exc is not None and not self.closed and isinstance(exc, Exception):
+            raise self.failed(exc) from exc
 
 
 def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publishers: dict | None = None,
@@ -122,7 +176,7 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
     geography_urls = geography_urls or {role: dataset_url("lookups", role, "2024")
                                         for role in ("lad_csp_pfa", "lad_utla", "lad_region")}
     boundary_url = boundary_url or dataset_url("boundaries", "lad", "2024")
-    with Progress() as progress:
+    with writer, Progress() as progress:  # a failure keeps the previous snapshot and names the partial files
         task = progress.add_task("Fetching", total=len(fingertips) + len(publishers) + len(geography_urls) + 1)
         by_type: dict[int, list[str]] = {}
         for entry in fingertips:
@@ -135,7 +189,7 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
             for number, (url, text) in enumerate(client.data_csv(ids, area_type, PARENT_AREA_TYPE), start=1):
                 writer.add(f"fingertips/area-type-{area_type}-{number}.csv", text.encode("utf-8"),
                            kind="fingertips", key=f"{area_type}-{number}", url=url,
-                           rows=text.count("\n") - 1, vintage="OHID Fingertips")
+                           rows=csv_records(text), vintage="OHID Fingertips")
         for key, spec in publishers.items():
             progress.update(task, description=f"Publisher {key}")
             fetched = get_text(spec["url"], expect="file", http=http, timeout=(10, 300))
@@ -144,15 +198,16 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
             progress.advance(task)
         for role, url in geography_urls.items():
             progress.update(task, description=f"ONS lookup {role}")
-            table = query_attributes(url)
+            table = query_attributes(url, http=http)
             writer.add(f"geography/{role}.csv", table.to_csv(index=False).encode("utf-8"), kind="lookup",
                        key=role, url=url, rows=len(table), vintage="2024")
             progress.advance(task)
         progress.update(task, description="ONS district boundaries")
-        shapes = query_geojson(boundary_url)
+        shapes = query_geojson(boundary_url, http=http)
         writer.add("geography/lad.geojson", json.dumps(shapes).encode("utf-8"), kind="boundary", key="lad",
                    url=boundary_url, rows=len(shapes["features"]), vintage="2024")
         progress.advance(task)
+        check_snapshot_files(writer.staging, writer.entries)  # every table whole, before it replaces anything
     return writer.close()
 
 
@@ -163,12 +218,15 @@ def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None,
     catalogue = catalogue or load_catalogue()
     publishers = load_publishers() if publishers is None else publishers
     meta = catalogue.fingertips_meta()
+    expected = snapshot.check()
     frames, sources = [], []
     for entry in snapshot.files("fingertips"):
         path = snapshot.path(entry)
         retrieved = datetime.fromisoformat(entry["retrieved_at"])
         frames.append(parse_csv(path.read_text(encoding="utf-8"), url=entry["url"], metadata=meta,
                                 retrieved_at=retrieved, vintage=f"Fingertips, retrieved {retrieved:%Y-%m-%d}"))
+        if expected:
+            check_fingertips_areas(frames[-1], entry["url"], expected)
         sources.append({"name": "OHID Fingertips", "url": entry["url"], "licence": "Open Government Licence v3.0",
                         "retrieved_at": entry["retrieved_at"]})
     if frames:
