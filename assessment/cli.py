@@ -19,7 +19,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from .errors import InputError
 from .failures import run_guarded
+from .render.formats import ALL_FORMATS, parse_formats
 
 app = typer.Typer(
     name="jsna",
@@ -41,27 +43,26 @@ def _out_folder(path: Path) -> Path:
     return path
 
 FormatsOption = Annotated[
-    str, typer.Option("--format", "-f", help="Comma-separated output formats: html, docx, pdf.")
+    str, typer.Option("--format", "-f", help=f"Comma-separated output formats: {', '.join(ALL_FORMATS)}.")
 ]
 EngineOption = Annotated[
-    str, typer.Option("--engine", help="auto (Quarto if on PATH, else built-in), quarto or builtin.")
+    str, typer.Option("--engine", help="auto (Quarto if on PATH and able, else built-in), quarto or builtin.")
 ]
+DEFAULT_FORMATS = ",".join(ALL_FORMATS)
 
 
 def _formats(text: str) -> tuple[str, ...]:
-    formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    unknown = [f for f in formats if f not in ("html", "docx", "pdf")]
-    if unknown or not formats:
-        raise typer.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; "
-                                 "choose from html, docx, pdf", param_hint="--format")
-    return formats
+    try:
+        return parse_formats(text)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--format") from None
 
 
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo reports.",
                                       callback=_out_folder)] = Path("demo-output"),
-    formats: FormatsOption = "html,docx,pdf",
+    formats: FormatsOption = DEFAULT_FORMATS,
     engine: EngineOption = "auto",
 ) -> None:
     """Render the built-in demonstration report offline (a fictional county and its police force area)."""
@@ -78,7 +79,7 @@ def render(
     bundle: Annotated[Path, typer.Option("--bundle", "-b", help="Built data bundle (from `jsna build`).")] = Path("bundle"),
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; each area gets its own sub-folder.",
                                       callback=_out_folder)] = Path("reports"),
-    formats: FormatsOption = "html,docx,pdf",
+    formats: FormatsOption = DEFAULT_FORMATS,
     engine: EngineOption = "auto",
     all_areas: Annotated[bool, typer.Option(
         "--all", help="Render every area of --geography (unchanged areas are skipped) and an index page.")] = False,

@@ -41,15 +41,23 @@ class CellResult:
     error: tuple[str, str] | None = None
 
 
-def _private_kernelspec(base: Path) -> KernelSpecManager:
-    folder = base / KERNEL_NAME
-    folder.mkdir(parents=True)
+def write_kernelspec(kernels_dir: Path) -> Path:
+    """A kernelspec named ``jsna-python`` for this interpreter, in ``kernels_dir/jsna-python/``.
+
+    Quarto finds it too when ``kernels_dir`` is ``<JUPYTER_PATH entry>/kernels``.
+    """
+    folder = kernels_dir / KERNEL_NAME
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "jsna-justice (this Python)",
         "language": "python",
     }))
-    return KernelSpecManager(kernel_dirs=[str(folder.parent)])
+    return folder
+
+
+def _private_kernelspec(base: Path) -> KernelSpecManager:
+    return KernelSpecManager(kernel_dirs=[str(write_kernelspec(base).parent)])
 
 
 class KernelSession:

@@ -24,17 +24,19 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def localise_images(markdown: str, build_dir: Path) -> str:
+def localise_images(markdown: str, build_dir: Path, document_dir: Path) -> str:
     """Copy every local image into ``build_dir/media`` and point the markdown at the copy.
 
     Typst only reads files under its root, and a self-contained HTML needs
     readable paths, so images produced anywhere are gathered beside the source.
+    Relative paths are read from ``document_dir``, the folder the cells ran in
+    (cells print paths relative to it, as Quarto needs).
     """
     media = build_dir / "media"
     media.mkdir(parents=True, exist_ok=True)
 
     def relocate(match: re.Match) -> str:
-        source = Path(match["path"])
+        source = Path(document_dir) / match["path"]  # an absolute path stays as it is
         if match["path"].startswith(("http:", "https:", "data:")) or not source.is_file():
             return match.group(0)
         target = media / f"{len(list(media.iterdir())):03d}-{source.name}"

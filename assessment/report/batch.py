@@ -35,6 +35,7 @@ from rich.table import Table
 
 from ..errors import JsnaError, RenderError
 from ..files import sha256_of, write_atomic
+from ..render.formats import FORMATS, format_of_file
 from .bundle import open_bundle
 from .runner import TEMPLATE, area_folder_name, output_folder_lock, render_area
 
@@ -86,7 +87,7 @@ def _up_to_date(folder: Path, fingerprint: str, formats) -> bool:
     if not marker.is_file() or marker.read_text().strip() != fingerprint:
         return False
     suffixes = {p.suffix for p in folder.iterdir()}
-    return all(f".{f}" in suffixes for f in formats) and ".xlsx" in suffixes
+    return all(FORMATS[f].suffix in suffixes for f in formats) and ".xlsx" in suffixes
 
 
 # ----------------------------------------------------------------- kernels
@@ -290,6 +291,12 @@ def _earlier_results(out_root: Path, results: list[AreaResult]) -> list[AreaResu
             and all(Path(f).is_file() for f in r.files)]
 
 
+def _link_label(path: str) -> str:
+    """``HTML``, ``Word``, ``PDF`` (from the formats table); other files (the appendix) by suffix."""
+    fmt = format_of_file(path)
+    return fmt.label if fmt else Path(path).suffix.lstrip(".").upper()
+
+
 def write_index(results: list[AreaResult], out_root: Path, bundle) -> Path:
     """An HTML page linking every report in ``out_root`` (names escaped), written atomically.
 
@@ -300,7 +307,7 @@ def write_index(results: list[AreaResult], out_root: Path, bundle) -> Path:
     rows = []
     for r in results:
         links = " ".join(f'<a href="{html.escape(os.path.relpath(f, out_root), quote=True)}">'
-                         f'{html.escape(Path(f).suffix.lstrip(".").upper())}</a>'
+                         f'{html.escape(_link_label(f))}</a>'
                          for f in r.files if not Path(f).name.startswith("."))
         rows.append(f"<tr><td>{html.escape(r.name)}</td><td>{html.escape(r.code)}</td>"
                     f"<td>{html.escape(r.status)}</td><td>{links or html.escape(r.message)}</td></tr>")

@@ -21,7 +21,7 @@ from rich.progress import Progress
 from ..errors import JsnaError, RenderError
 from ..files import FolderLock, make_staging_folder, remove_stale_staging
 from ..paths import TEMPLATES_DIR
-from ..render import render_document
+from ..render import ALL_FORMATS, FORMATS, render_document
 from .bundle import open_bundle
 
 TEMPLATE = TEMPLATES_DIR / "report.qmd"
@@ -51,7 +51,7 @@ def _document_metadata(bundle, area) -> dict:
     return meta
 
 
-def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=("html", "docx", "pdf"),
+def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=ALL_FORMATS,
                 engine: str = "auto", kernel=None) -> list[Path]:
     """Render one area's documents and appendix into ``out_root/<code-name>/``."""
     bundle = open_bundle(Path(bundle_path).resolve())
@@ -67,11 +67,12 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=(
         figures = staging / "figures"
         params = {"area": area.code, "bundle": str(bundle.root), "appendix": str(appendix),
                   "figures": str(figures)}
-        reference = _reference_doc(bundle, staging) if "docx" in formats else None
+        reference = _reference_doc(bundle, staging) if any(FORMATS[f].reference_doc for f in formats) else None
         stem = f"health-and-justice-{area_folder_name(area.code, area.name)}"
+        # The staging folder is also where Quarto renders (figures must be inside its project for typst).
         written = render_document(TEMPLATE, params, staging / "out", formats, engine, stem=stem,
                                   metadata=_document_metadata(bundle, area), reference_doc=reference,
-                                  kernel=kernel)
+                                  kernel=kernel, workdir=staging)
         if not appendix.is_file():
             raise RenderError(f"{TEMPLATE.name}: the template did not write the Excel appendix")
         files = [*written.values(), appendix]
@@ -118,7 +119,7 @@ def output_folder_lock(out_root: Path, *, wait: float | None = None) -> FolderLo
     return lock
 
 
-def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats=("html", "docx", "pdf"),
+def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats=ALL_FORMATS,
                  engine: str = "auto", all_geography: str | None = None, jobs: int = 1) -> list[Path]:
     """Render several areas one after another (a failure in one is reported, others continue).
 
