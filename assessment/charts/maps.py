@@ -119,6 +119,8 @@ def _draw(data, legend, heading: str, comparator: str, width: float, height: flo
     nodata = data[data["result"] == NO_DATA]
     if len(nodata):
         nodata.plot(ax=axes, facecolor="#FFFFFF", edgecolor=EDGE, linewidth=0.5, hatch="////")
+    axes.set_xlabel("")  # geopandas names the grid's axes, which the map does not show
+    axes.set_ylabel("")
     axes.set_aspect("equal", adjustable="datalim")
     axes.set_xlim(*xlim)
     axes.set_ylim(*ylim)

@@ -73,11 +73,11 @@ def write_source(markdown: str, metadata: dict, path: Path) -> Path:
 _NOT_METADATA = {"embed-resources", "reference-doc", "toc", "toc-depth", "number-sections", "self-contained"}
 
 
-#: Lua filters (in ``assets/``) per output, run in this order after figure-alt.lua.
+#: Lua filters (in ``assets/``) per output, run in this order after figure-alt.lua and periods.lua.
 FILTERS = {
     "html": ["table-layout.lua", "html-landmarks.lua"],
     "docx": ["heading-levels.lua", "table-layout.lua", "docx-toc.lua"],
-    "typst": ["heading-levels.lua", "table-layout.lua", "typst-figures.lua"],
+    "typst": ["heading-levels.lua", "table-layout.lua", "typst-figures.lua", "typst-layout.lua"],
 }
 
 
@@ -91,7 +91,7 @@ def _common(metadata: dict, quarto_format: str) -> list[str]:
     options = options if isinstance(options, dict) else {}
     merged = {**metadata, **options}
     args = ["--from", "markdown", "--standalone"]
-    for name in ["figure-alt.lua", *FILTERS[quarto_format]]:
+    for name in ["figure-alt.lua", "periods.lua", *FILTERS[quarto_format]]:
         args += ["--lua-filter", str(ASSETS / name)]
     if merged.get("toc") and quarto_format != "docx":
         args += ["--toc", f"--toc-depth={int(merged.get('toc-depth', 2))}"]
@@ -127,10 +127,9 @@ def to_pdf(source: Path, out: Path, metadata: dict) -> Path:
     import typst
 
     typ = source.with_suffix(".typ")
-    # Layout rules after pandoc's template, A4 margins for a 170 mm text block, and every
-    # figure copied into media/ under the typst root (typst-figures.lua puts it in the media bag).
-    args = _common(metadata, "typst") + ["--to", "typst", "--include-in-header", str(ASSETS / "report.typ"),
-                                         "--metadata-file", str(ASSETS / "typst-metadata.yaml"),
+    # A4 margins for a 170 mm text block, and every figure copied into media/ under the
+    # typst root (typst-figures.lua puts it in the media bag).
+    args = _common(metadata, "typst") + ["--to", "typst", "--metadata-file", str(ASSETS / "typst-metadata.yaml"),
                                          "--extract-media", "media", "-o", str(typ), source.name]
     _run_pandoc(args, source.parent, "typst source")
     try:

@@ -13,6 +13,13 @@ local function xml(text)
   return (text:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"):gsub('"', "&quot;"))
 end
 
+-- The bookmark pandoc writes for a heading: its identifier, or for one over
+-- Word's 40-character limit "X" and the rest of the identifier's SHA-1.
+local function bookmark(identifier)
+  if #identifier > 40 then return "X" .. pandoc.sha1(identifier):sub(2) end
+  return identifier
+end
+
 local function run(text)
   return '<w:r><w:t xml:space="preserve">' .. xml(text) .. "</w:t></w:r>"
 end
@@ -45,7 +52,7 @@ function Pandoc(doc)
     end
     if i == #entries then field_end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' end
     table.insert(parts, '<w:p><w:pPr><w:pStyle w:val="TOC' .. h.level .. '"/></w:pPr>' .. field_start
-      .. '<w:hyperlink w:anchor="' .. xml(h.identifier) .. '" w:history="1">' .. run(stringify(h.content))
+      .. '<w:hyperlink w:anchor="' .. xml(bookmark(h.identifier)) .. '" w:history="1">' .. run(stringify(h.content))
       .. "</w:hyperlink>" .. field_end .. "</w:p>")
   end
   table.insert(parts, "</w:sdtContent></w:sdt>")

@@ -20,7 +20,7 @@ local stringify = pandoc.utils.stringify
 -- font's average as measured from word boxes in the rendered files, so that
 -- estimates err towards wide), cell padding. Header cells are bold: 10% wider.
 local LAYOUT = {
-  typst = { width = 481, char = 5.3, pad = 12 },  -- 8pt Libertinus Serif, 5pt inset each side
+  typst = { width = 481, char = 4.4, pad = 12 },  -- 8pt Libertinus Serif, 5pt inset each side
   docx = { width = 481, char = 5.6, pad = 14 },   -- 9pt Arial, Word's 0.08in cell margins
 }
 
@@ -32,6 +32,22 @@ local function words(text)
     total = total + n + 1
   end
   return longest, math.max(total - 1, 0)
+end
+
+-- A cell's text as it is laid out: a period label kept whole by periods.lua
+-- (a typst box, an HTML span) counts as one word.
+local NBSP = utf8.char(160)
+local function cell_text(blocks)
+  local whole = blocks:walk({
+    RawInline = function(raw)
+      local core = raw.text:match("^#box%[(.*)%]$")
+      if core then return pandoc.Str((core:gsub(" ", NBSP))) end
+    end,
+    Span = function(span)
+      if span.classes:includes("period") then return pandoc.Str((stringify(span):gsub(" ", NBSP))) end
+    end,
+  })
+  return stringify(whole)
 end
 
 local function each_row(tbl, fn)
@@ -51,7 +67,7 @@ local function measure(tbl)
   each_row(tbl, function(row, is_header)
     local j = 1
     for _, cell in ipairs(row.cells) do
-      local text = stringify(cell.contents)
+      local text = cell_text(cell.contents)
       local longest, total = words(text)
       local bold = is_header and 1.1 or 1
       if cell.col_span == 1 and j <= ncols then
