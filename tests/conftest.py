@@ -22,3 +22,22 @@ def shared_data() -> Path:
 def _isolated_cache(tmp_path_factory, monkeypatch):
     """Keep every test's HTTP and boundary caches out of the user's home."""
     monkeypatch.setenv("JSNA_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+DEMO_DISTRICT = "Dunmere"  # a district of the demo county, rendered beside the county and force reports
+
+
+@pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory) -> dict[str, Path]:
+    """`jsna demo` (county and force) and `jsna render` of one of its districts, once per test session.
+
+    Rendering is the slow part of the suite (three areas, three formats each), so every test that
+    looks at the rendered documents shares these: ``{area code: folder with .html/.docx/.pdf/.xlsx}``.
+    """
+    from assessment.cli import main
+
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--out", str(out)]) == 0
+    assert main(["render", "--area", DEMO_DISTRICT, "--bundle", str(out / "bundle"),
+                 "--out", str(out / "reports")]) == 0
+    return {folder.name.split("-")[0]: folder for folder in sorted((out / "reports").iterdir())}
