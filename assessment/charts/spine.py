@@ -155,7 +155,8 @@ def _alt_text(points: pd.DataFrame, labels: pd.DataFrame, area_label: str) -> st
     results = labels["text"].str.split("\n").str[-1]
     counts = results.str.lower().str.replace(r" \(99\.8%\)", "", regex=True).value_counts()
     summary = ", ".join(f"{n} {word}" for word, n in counts.items())
-    worse = [name.replace("\n", " ") for name, r in zip(labels["name"], results) if r.startswith("Worse")]
+    worse = [name.replace("\n", " ").replace("\u00a0", " ") for name, r in zip(labels["name"], results)
+             if r.startswith("Worse")]
     text = (f"Spine chart of {len(labels)} indicators for {area_label} compared with England: {summary}. "
             f"{len(points)} indicators have a value plotted against the range of similar areas.")
     if worse:
