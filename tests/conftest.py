@@ -73,3 +73,23 @@ def pytest_configure(config):
     if os.environ.get("JSNA_TEST_QUARTO") == "standin":
         folder = write_standin_launcher(Path(tempfile.mkdtemp(prefix="jsna-standin-quarto-")))
         os.environ["PATH"] = os.pathsep.join([str(folder), os.environ.get("PATH", "")])
+
+
+DEMO_DISTRICT = "Dunmere"  # a district of the demo county, rendered beside the county and force reports
+
+
+@pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory) -> dict[str, Path]:
+    """`jsna demo` (county and force) and `jsna render` of one of its districts, once per test session.
+
+    Rendering is the slow part of the suite (three areas, three formats each), so every test that
+    looks at the rendered documents shares these: ``{area code: folder with .html/.docx/.pdf/.xlsx}``.
+    """
+    from assessment.cli import main
+
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--out", str(out)]) == 0
+    assert main(["render", "--area", DEMO_DISTRICT, "--bundle", str(out / "bundle"),
+                 "--out", str(out / "reports")]) == 0
+    folders = sorted(p for p in (out / "reports").iterdir() if not p.name.startswith("."))  # not the run lock
+    return {folder.name.split("-")[0]: folder for folder in folders}

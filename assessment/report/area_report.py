@@ -592,6 +592,7 @@ class AreaReport:
             return ""
         figure = choropleth(shapes, values, highlight=highlight,
                             title=f"{row['indicator_name']}, {row['period']}: {where}", unit=row.get("unit") or "")
+        self._record_rows(values[values["area_code"].isin(shapes["code"])], "Figure: map")
         return self._figure_markdown(figure, f"map-{row['indicator_id']}")
 
     def _map_indicator(self, codes: list[str]):

@@ -36,6 +36,7 @@ from rich.table import Table
 from ..errors import JsnaError, RenderError
 from ..files import sha256_of, write_atomic
 from ..render.formats import FORMATS, format_of_file
+from ..render.outputs import ASSETS
 from .bundle import open_bundle
 from .runner import TEMPLATE, area_folder_name, output_folder_lock, render_area
 
@@ -297,6 +298,10 @@ def _link_label(path: str) -> str:
     return fmt.label if fmt else Path(path).suffix.lstrip(".").upper()
 
 
+#: The index page uses the reports' stylesheet, plus text that only screen readers hear.
+INDEX_CSS = ".visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }"
+
+
 def write_index(results: list[AreaResult], out_root: Path, bundle) -> Path:
     """An HTML page linking every report in ``out_root`` (names escaped), written atomically.
 
@@ -306,19 +311,23 @@ def write_index(results: list[AreaResult], out_root: Path, bundle) -> Path:
     results = _earlier_results(out_root, results) + list(results)
     rows = []
     for r in results:
+        # Each link names its area for screen readers ("PDF" alone is the same link text on every row).
         links = " ".join(f'<a href="{html.escape(os.path.relpath(f, out_root), quote=True)}">'
-                         f'{html.escape(_link_label(f))}</a>'
+                         f'{html.escape(_link_label(f))}'
+                         f'<span class="visually-hidden"> for {html.escape(r.name)}</span></a>'
                          for f in r.files if not Path(f).name.startswith("."))
         rows.append(f"<tr><td>{html.escape(r.name)}</td><td>{html.escape(r.code)}</td>"
                     f"<td>{html.escape(r.status)}</td><td>{links or html.escape(r.message)}</td></tr>")
     title = "Health and justice JSNA chapters"
+    style = (ASSETS / "report.css").read_text(encoding="utf-8") + INDEX_CSS
     page = (f'<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8"><title>{title}</title>'
-            '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>'
-            f"<h1>{title}</h1><p>Data snapshot {html.escape(bundle.snapshot_date)}."
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{style}</style></head><body>'
+            f"<main><h1>{title}</h1><p>Data snapshot {html.escape(bundle.snapshot_date)}."
             f"{' Demonstration data: not real areas.' if bundle.is_demo else ''}</p>"
-            "<table><thead><tr><th scope=\"col\">Area</th><th scope=\"col\">Code</th>"
+            '<div class="table-scroll" role="region" tabindex="0" aria-label="Reports by area">'
+            "<table><caption>Reports by area</caption><thead><tr><th scope=\"col\">Area</th><th scope=\"col\">Code</th>"
             "<th scope=\"col\">Status</th><th scope=\"col\">Reports</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table></body></html>\n")
+            + "".join(rows) + "</tbody></table></div></main></body></html>\n")
     target = write_atomic(out_root / "index.html", page.encode("utf-8"))
     write_atomic(out_root / "batch-summary.json", json.dumps([r.__dict__ for r in results], indent=1).encode())
     return target
