@@ -11,7 +11,9 @@ Columns added to the tidy frame:
 - ``region_code``, ``region_comparison``, ``region_value``, ``region_reason``:
   the same against the area's region (districts and upper-tier authorities);
 - ``trend``: the recent-trend label of the row's series, on its latest period
-  (empty on earlier periods).
+  (empty on earlier periods);
+- ``trend_reason``: why that trend cannot be calculated (the value type, pooled
+  years, too few consecutive valid years...), empty when it could be.
 
 >>> ANALYSIS_COLUMNS[:3]
 ['england_comparison', 'england_value', 'england_reason']
@@ -29,7 +31,7 @@ ENGLAND_CODE = "E92000001"
 ANALYSIS_COLUMNS = [
     "england_comparison", "england_value", "england_reason",
     "region_code", "region_comparison", "region_value", "region_reason",
-    "trend",
+    "trend", "trend_reason",
 ]
 SERIES_COLUMNS = ["indicator_id", "area_code", "sex", "age", "category_type", "category"]
 
@@ -96,7 +98,9 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
         analysed = pd.concat([frame, england, region], axis=1)
         analysed.insert(len(analysed.columns) - 3, "region_code", region_codes.fillna(""))
         trends = recent_trend(frame)
-        analysed = analysed.merge(trends, on=[c for c in trends.columns if c != "trend"], how="left")
-        analysed["trend"] = analysed["trend"].fillna("")  # a trend belongs to a series' latest period
+        analysed = analysed.merge(trends, on=[c for c in trends.columns if c not in ("trend", "trend_reason")],
+                                  how="left")
+        for column in ("trend", "trend_reason"):  # a trend belongs to a series' latest period
+            analysed[column] = analysed[column].fillna("")
         progress.advance(task)
     return analysed
