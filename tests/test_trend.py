@@ -170,7 +170,8 @@ def test_pooled_three_year_dsr_cannot_be_calculated():
 def test_life_expectancy_and_scores_have_no_trend():
     for value_type in ("life expectancy", "score", "indirectly standardised ratio", "count"):
         label, reason = _label(_rows(_years(RISING), value_type=value_type))
-        assert label == CANNOT and f"not calculated for a {value_type}" in reason
+        article = "an" if value_type == "indirectly standardised ratio" else "a"
+        assert label == CANNOT and f"not calculated for {article} {value_type}" in reason
     assert trend_value_types() == ("proportion", "crude rate", "directly standardised rate")
 
 

@@ -141,7 +141,8 @@ def series_trend(points: list[Point], value_type: str, polarity: str) -> tuple[s
     allowed = trend_value_types()
     if value_type not in allowed:
         kinds = [f"{kind}s" for kind in allowed]
-        return CANNOT, (f"not calculated for a {value_type}: Fingertips calculates recent trends only for "
+        article = "an" if value_type[:1] in "aeiou" else "a"
+        return CANNOT, (f"not calculated for {article} {value_type}: Fingertips calculates recent trends only for "
                         f"{', '.join(kinds[:-1])} and {kinds[-1]}")
     latest = points[-1]
     if np.isnan(latest.days):
