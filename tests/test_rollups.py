@@ -47,6 +47,18 @@ def test_registry_names_both_pairs_with_fingertips_wording():
     assert pairs["source"].str.contains("indicators-CountyUA.data.csv").all()
 
 
+def test_a_member_published_separately_or_another_kind_of_combined_note_is_left_alone():
+    def row(code, name, value, note):
+        return dict(indicator_id="i", indicator_name="I", source="s", area_code=code, area_name=name, area_type="lad",
+                    period="2023", value=value, count=value, denominator=1000.0, value_note=note)
+    other_note = new_frame([row("E06000052", "Cornwall", 50.0, "Financial years 2019/20 and 2020/21 combined"),
+                            row("E06000053", "Isles of Scilly", None, "")])
+    assert carry_combined(other_note).equals(other_note)
+    separate = new_frame([row("E06000052", "Cornwall", 50.0, "Value for Cornwall & Isles of Scilly combined"),
+                          row("E06000053", "Isles of Scilly", 2.0, "")])
+    assert carry_combined(separate).set_index("area_code").loc["E06000053", "value"] == 2.0
+
+
 @pytest.mark.shared
 def test_combined_figure_is_carried_to_both_members_with_the_note(campylobacter):
     carried = carry_combined(campylobacter).set_index(["area_code", "period"])

@@ -34,9 +34,9 @@ import numpy as np
 import pandas as pd
 
 from ..frame import KEY_COLUMNS, coerce_frame, empty_frame
-from .combined import carry_combined, combined_pairs_in, is_combined
+from .combined import carry_combined, combined_codes, combined_pairs
 from .intervals import add_intervals
-from .rebuild import STANDARD_METHOD, not_rebuildable_reason
+from .rebuild import not_rebuildable_reason, rebuild_method
 
 GROUP_COLUMNS = [c for c in KEY_COLUMNS if c != "area_code"]
 FIGURES = ("value", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998", "count", "denominator")
@@ -51,28 +51,31 @@ def _aggregable(first: pd.Series) -> str | None:
     return not_rebuildable_reason(first["value_type"], first["ci_method"], has_denominator=True)
 
 
-def _parent_row(first: pd.Series, parent: str, name: str, parent_type: str) -> pd.Series:
+def _codes(codes: list[str], shown: int = 10) -> str:
+    """Area codes for a note, the first ``shown`` of them and how many more."""
+    more = len(codes) - shown
+    return ", ".join(codes[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
+def _parent_row(first: dict, parent: str, name: str, parent_type: str) -> dict:
     """A parent's row for the indicator, period and breakdown of ``first``, without figures yet."""
-    row = first.drop(labels=["child_code", "parent_code", "parent_name"], errors="ignore").copy()
-    row["area_code"], row["area_name"], row["area_type"] = parent, name, parent_type
-    row["source"] = f"{first['source']} (aggregated from districts)"
-    for column in FIGURES:
-        row[column] = np.nan
-    row["suppressed"] = False
-    row["value_note"] = ""
+    row = {k: v for k, v in first.items() if k not in ("child_code", "parent_code", "parent_name")}
+    row.update(area_code=parent, area_name=name, area_type=parent_type, suppressed=False, value_note="",
+               source=f"{first['source']} (aggregated from districts)", **dict.fromkeys(FIGURES, np.nan))
     return row
 
 
-def _combined_usable(usable: pd.DataFrame, expected: frozenset) -> tuple[pd.DataFrame, set[str], list[str]]:
-    """Count each combined figure once: (usable rows, members covered by their host, notes)."""
+def _combined_usable(codes: list[str], notes_of_rows: list[str],
+                     expected: frozenset) -> tuple[set[str], set[str], list[str]]:
+    """Count each combined figure once: (codes whose figures to add, members covered by their host, notes)."""
     covered, notes = set(), []
-    present = set(usable["area_code"])
-    combined_codes = set(usable.loc[is_combined(usable["value_note"]), "area_code"])
-    for pair in combined_pairs_in(combined_codes):
+    present = set(codes)
+    usable = set(codes)
+    for pair in combined_pairs(codes, notes_of_rows):
         host_in, member_in = pair.host_code in expected, pair.member_code in expected
         together = f"{pair.host_name} and {pair.member_name}"
         if host_in and member_in and pair.host_code in present:
-            usable = usable[usable["area_code"] != pair.member_code]
+            usable.discard(pair.member_code)
             covered.add(pair.member_code)
             notes.append(f"{together} are published as one combined figure, counted once")
         elif host_in and pair.host_code in present:
@@ -103,19 +106,34 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     expected = members.groupby("parent_code")["child_code"].apply(frozenset).to_dict()
     names = members.drop_duplicates("parent_code").set_index("parent_code")["parent_name"].to_dict()
     joined = districts.merge(members, left_on="area_code", right_on="child_code", how="inner")
+    # Plain arrays and dicts: a national roll-up has tens of thousands of (key, parent) groups.
+    groups = joined.groupby(GROUP_COLUMNS + ["parent_code"], sort=False, dropna=False).indices
+    firsts = sorted({int(p[0]) for p in groups.values()})
+    templates = dict(zip(firsts, joined.iloc[firsts].to_dict("records")))
+    codes = joined["area_code"].to_numpy(object)
+    row_notes = joined["value_note"].to_numpy(object)
+    usable_mask = (~joined["suppressed"].to_numpy(bool) & joined["count"].notna().to_numpy()
+                   & (joined["denominator"].notna() | joined["value_type"].eq("count")).to_numpy())
+    counts, denominators = joined["count"].to_numpy(float), joined["denominator"].to_numpy(float)
+    combined = combined_codes()
 
-    records, seen = [], set()
-    for keys, group in joined.groupby(GROUP_COLUMNS + ["parent_code"], sort=False, dropna=False):
+    def no_value_reason(first: dict, parent: str) -> str | None:
+        return SPLIT_NOTE if parent in split_parents else _aggregable(first)
+
+    records, seen, done = [], set(), set()
+    for keys, positions in groups.items():
         parent = keys[-1]
         seen.add(keys)
-        first = group.iloc[0]
+        first = templates[int(positions[0])]
         row = _parent_row(first, parent, names[parent], parent_type)
-        present = set(group["area_code"])
-        usable = group[~group["suppressed"] & group["count"].notna()
-                       & (group["denominator"].notna() | group["value_type"].eq("count"))]
-        usable, covered, notes = _combined_usable(usable, expected[parent])
-        left_out = sorted(expected[parent] - set(usable["area_code"]) - covered)
-        reason = SPLIT_NOTE if parent in split_parents else _aggregable(first)
+        present = set(codes[positions])
+        usable = positions[usable_mask[positions]]
+        covered, notes = set(), []
+        if not combined.isdisjoint(present):
+            kept, covered, notes = _combined_usable(list(codes[usable]), list(row_notes[usable]), expected[parent])
+            usable = usable[np.isin(codes[usable], list(kept))]
+        left_out = sorted(expected[parent] - set(codes[usable]) - covered)
+        reason = no_value_reason(first, parent)
         if reason:
             notes = [reason]
         elif left_out and not partial:
@@ -123,32 +141,36 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
             hidden = sorted(set(left_out) - set(missing))
             why = []
             if missing:
-                why.append(f"no data for {', '.join(missing)}")
+                why.append(f"no data for {_codes(missing)}")
             if hidden:
                 why.append(f"suppressed or without counts: {', '.join(hidden)}")
             notes = ["No value: constituent districts incomplete (" + "; ".join(why) + ")"]
         else:
-            row["count"] = usable["count"].sum()
-            row["denominator"] = usable["denominator"].sum() if usable["denominator"].notna().any() else np.nan
-            if first["ci_method"] == "published":
-                row["ci_method"] = STANDARD_METHOD[first["value_type"]]
+            row["count"] = counts[usable].sum()
+            row["denominator"] = np.nansum(denominators[usable]) if np.isfinite(denominators[usable]).any() else np.nan
+            method = rebuild_method(first["value_type"], first["ci_method"], has_denominator=True)
+            if method not in (None, "count"):
+                row["ci_method"] = method  # a published figure is recomputed from its counts
             if left_out:
                 notes.append(f"Partial: excludes districts {', '.join(left_out)}")
         row["value_note"] = "; ".join(notes)
         records.append(row)
     # A parent none of whose districts has data still gets its row, saying so.
-    for keys, first in joined.drop_duplicates(GROUP_COLUMNS).set_index(GROUP_COLUMNS, drop=False).iterrows():
-        keys = keys if isinstance(keys, tuple) else (keys,)
+    for keys, positions in groups.items():
+        first = templates[int(positions[0])]
+        keys = keys[:-1]
+        if keys in done:
+            continue
+        done.add(keys)
         for parent in expected:
-            if (*keys, parent) in seen:
-                continue
-            row = _parent_row(first, parent, names[parent], parent_type)
-            row["value_note"] = (SPLIT_NOTE if parent in split_parents else _aggregable(first)) or \
-                f"No value: no data for {', '.join(sorted(expected[parent]))}"
-            records.append(row)
+            if (*keys, parent) not in seen:
+                row = _parent_row(first, parent, names[parent], parent_type)
+                row["value_note"] = no_value_reason(first, parent) or \
+                    f"No value: no data for {_codes(sorted(expected[parent]))}"
+                records.append(row)
     built = add_intervals(coerce_frame(pd.DataFrame(records)))
-    counts = built["value_type"].eq("count") & built["value"].isna() & built["count"].notna()
-    built.loc[counts, "value"] = built.loc[counts, "count"]
+    plain_counts = built["value_type"].eq("count") & built["value"].isna() & built["count"].notna()
+    built.loc[plain_counts, "value"] = built.loc[plain_counts, "count"]
     unexplained = built["value"].isna() & built["value_note"].eq("")
     built.loc[unexplained, "value_note"] = "No value: the districts' counts give no value (a zero denominator)"
     return built

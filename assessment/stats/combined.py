@@ -26,8 +26,8 @@ from ..paths import BOUNDARIES_DIR
 
 COMBINED_PATH = BOUNDARIES_DIR / "combined_areas.csv"
 REGISTRY_COLUMNS = ["member_code", "member_name", "host_code", "host_name", "fingertips_note", "source"]
-#: How a published note says a figure belongs to two areas.
-COMBINED_NOTE = re.compile(r"\bcombined\b", re.IGNORECASE)
+#: How a published note says a figure belongs to two areas ("Value for Cornwall & Isles of Scilly combined").
+COMBINED_WORD = re.compile(r"\bcombined\b", re.IGNORECASE)
 OTHER_KEYS = [c for c in KEY_COLUMNS if c != "area_code"]
 
 
@@ -44,9 +44,18 @@ def load_combined_areas() -> pd.DataFrame:
     return table[REGISTRY_COLUMNS]
 
 
-def is_combined(notes: pd.Series) -> pd.Series:
-    """Whether each value note says the figure is a combined one."""
-    return notes.fillna("").str.contains(COMBINED_NOTE)
+def is_combined(notes: pd.Series, member_name: str) -> pd.Series:
+    """Whether each value note says the figure is combined with ``member_name``'s.
+
+    Both words must be there, so a note such as "two years combined" is not taken
+    for a combined area.
+
+    >>> is_combined(pd.Series(["Value for Cornwall & Isles of Scilly combined", "2019 and 2020 combined", ""]),
+    ...             "Isles of Scilly").tolist()
+    [True, False, False]
+    """
+    text = notes.fillna("").str.lower()
+    return text.str.contains(COMBINED_WORD) & text.str.contains(member_name.lower(), regex=False)
 
 
 def carry_combined(frame: pd.DataFrame) -> pd.DataFrame:
@@ -75,7 +84,8 @@ def carry_combined(frame: pd.DataFrame) -> pd.DataFrame:
         joined = hosts.reset_index().merge(
             members.reset_index()[OTHER_KEYS + ["index", "value", "value_note", "suppressed", "area_type"]],
             on=OTHER_KEYS, how="left", suffixes=("", "_member"))
-        combined = is_combined(joined["value_note"]) | is_combined(joined["value_note_member"])
+        combined = (is_combined(joined["value_note"], pair.member_name)
+                    | is_combined(joined["value_note_member"], pair.member_name))
         member_empty = joined["index_member"].isna() | (joined["value_member"].isna()
                                                         & ~joined["suppressed_member"].fillna(False).astype(bool))
         take = joined[combined & member_empty & joined["value"].notna()]
@@ -84,7 +94,7 @@ def carry_combined(frame: pd.DataFrame) -> pd.DataFrame:
         copies = frame.loc[take["index"]].copy()
         copies["area_code"], copies["area_name"] = pair.member_code, pair.member_name
         copies["area_type"] = take["area_type_member"].fillna(area_type_for_code(pair.member_code)).to_numpy()
-        notes = copies["value_note"].where(is_combined(copies["value_note"]), pair.fingertips_note)
+        notes = copies["value_note"].where(is_combined(copies["value_note"], pair.member_name), pair.fingertips_note)
         copies["value_note"] = notes.to_numpy()
         carried.append(copies)
         replaced += [int(i) for i in take["index_member"].dropna()]
@@ -94,6 +104,24 @@ def carry_combined(frame: pd.DataFrame) -> pd.DataFrame:
     return coerce_frame(pd.concat([kept, *carried], ignore_index=True))
 
 
-def combined_pairs_in(codes: set[str]) -> list:
-    """Registry pairs with the host or the member among ``codes``."""
-    return [p for p in load_combined_areas().itertuples(index=False) if p.host_code in codes or p.member_code in codes]
+@lru_cache(maxsize=1)
+def combined_codes() -> frozenset[str]:
+    """Every host and member code in the registry."""
+    table = load_combined_areas()
+    return frozenset(table["host_code"]) | frozenset(table["member_code"])
+
+
+def combined_pairs(codes, notes) -> list:
+    """Registry pairs whose host's or member's row (``codes`` with their value ``notes``) says combined.
+
+    Plain Python on purpose: it runs once per parent area, indicator and period.
+    """
+    if combined_codes().isdisjoint(codes):  # most parents: nothing to check
+        return []
+    found = []
+    for pair in load_combined_areas().itertuples(index=False):
+        member = pair.member_name.lower()
+        if any(code in (pair.host_code, pair.member_code) and COMBINED_WORD.search(note or "")
+               and member in (note or "").lower() for code, note in zip(codes, notes)):
+            found.append(pair)
+    return found
