@@ -11,7 +11,9 @@ Columns added to the tidy frame:
 - ``region_code``, ``region_comparison``, ``region_value``, ``region_reason``:
   the same against the area's region (districts and upper-tier authorities);
 - ``trend``: the recent-trend label of the row's series, on its latest period
-  (empty on earlier periods).
+  (empty on earlier periods);
+- ``trend_reason``: why that trend cannot be calculated (the value type, pooled
+  years, too few consecutive valid years...), empty when it could be.
 
 >>> ANALYSIS_COLUMNS[:3]
 ['england_comparison', 'england_value', 'england_reason']
@@ -24,12 +26,13 @@ from rich.progress import Progress
 
 from .frame import KEY_COLUMNS, concat_frames, validate_frame
 from .stats import aggregate, compare_to, recent_trend
+from .stats.combined import carry_combined
 
 ENGLAND_CODE = "E92000001"
 ANALYSIS_COLUMNS = [
     "england_comparison", "england_value", "england_reason",
     "region_code", "region_comparison", "region_value", "region_reason",
-    "trend",
+    "trend", "trend_reason",
 ]
 SERIES_COLUMNS = ["indicator_id", "area_code", "sex", "age", "category_type", "category"]
 
@@ -72,10 +75,14 @@ def _comparison(frame: pd.DataFrame, comparator, prefix: str) -> pd.DataFrame:
 
 
 def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.DataFrame:
-    """Validate, roll up, compare with England and region, and add recent trends."""
+    """Validate, carry combined areas' figures, roll up, compare with England and region, add recent trends.
+
+    Isles of Scilly and City of London get the combined figure Fingertips publishes
+    on Cornwall's and Hackney's rows (with its note); roll-ups count it once.
+    """
     with Progress(transient=True) as progress:
         task = progress.add_task("Analysing indicators", total=4)
-        frame = validate_frame(frame)
+        frame = carry_combined(validate_frame(frame))
         frame = add_rollups(frame, geography, partial=partial)
         frame = validate_frame(frame, where="tidy frame after roll-ups")
         progress.advance(task)
@@ -96,7 +103,9 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
         analysed = pd.concat([frame, england, region], axis=1)
         analysed.insert(len(analysed.columns) - 3, "region_code", region_codes.fillna(""))
         trends = recent_trend(frame)
-        analysed = analysed.merge(trends, on=[c for c in trends.columns if c != "trend"], how="left")
-        analysed["trend"] = analysed["trend"].fillna("")  # a trend belongs to a series' latest period
+        analysed = analysed.merge(trends, on=[c for c in trends.columns if c not in ("trend", "trend_reason")],
+                                  how="left")
+        for column in ("trend", "trend_reason"):  # a trend belongs to a series' latest period
+            analysed[column] = analysed[column].fillna("")
         progress.advance(task)
     return analysed

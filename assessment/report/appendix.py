@@ -62,6 +62,7 @@ APPENDIX_COLUMNS = {
     "region_value": "Region value",
     "region_comparison": "Compared with region",
     "trend": "Recent trend",
+    "trend_reason": "Why no recent trend",
     "source": "Source",
     "source_url": "Source address",
     "vintage": "Publisher release",

@@ -21,6 +21,9 @@ from ..paths import DATA_SOURCES_DIR
 from .fingertips import IndicatorMeta
 
 CATALOGUE_PATH = DATA_SOURCES_DIR / "indicators.yaml"
+DATA_GAPS_PATH = DATA_SOURCES_DIR / "data_gaps.yaml"
+GAP_FIELDS = ("key", "name", "seed_reference", "status", "why", "local_data")
+GAP_STATUSES = ("not_published_locally", "id_not_found")
 REQUIRED = ("key", "title", "source", "section", "polarity", "value_type", "multiplier",
             "ci_method", "comparator", "additive", "definition", "verified")
 
@@ -116,3 +119,50 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
                 item[key] = str(item[key])
         entries.append(CatalogueEntry(**item))
     return Catalogue(entries, path)
+
+
+@dataclass(frozen=True)
+class DataGap:
+    """A measure the seed asks for that the report cannot give (``data_sources/data_gaps.yaml``)."""
+
+    key: str
+    name: str
+    seed_reference: str
+    status: str
+    why: str
+    local_data: str
+    fingertips_name: str | None = None
+
+
+def load_data_gaps(path: Path = DATA_GAPS_PATH, catalogue: Catalogue | None = None) -> list[DataGap]:
+    """The data-gaps registry, checked: known fields and statuses, unique keys, none also catalogued.
+
+    >>> gaps = load_data_gaps()
+    >>> [g.name for g in gaps if g.key == "older_people_feeling_safe"]
+    ["Older people's perception of community safety (PHOF 1.19)"]
+    >>> sorted({g.status for g in gaps})
+    ['id_not_found', 'not_published_locally']
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle)["gaps"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: unreadable data-gaps registry ({' '.join(str(exc).split())})") from None
+    catalogued = {e.key for e in (catalogue or load_catalogue()).entries}
+    gaps, seen = [], set()
+    for position, item in enumerate(raw, start=1):
+        where = f"{path} entry {position} ({item.get('key', '?')})"
+        missing = [f for f in GAP_FIELDS if not item.get(f)]
+        unknown = sorted(set(item) - set(DataGap.__dataclass_fields__))
+        if missing or unknown:
+            problem = f"missing field(s) {', '.join(missing)}" if missing else f"unknown field(s) {', '.join(unknown)}"
+            raise InputError(f"{where}: {problem}")
+        if item["status"] not in GAP_STATUSES:
+            raise InputError(f"{where}: status '{item['status']}' is not one of {', '.join(GAP_STATUSES)}")
+        if item["status"] == "id_not_found" and not item.get("fingertips_name"):
+            raise InputError(f"{where}: an id_not_found gap needs the fingertips_name to find it by")
+        if item["key"] in seen or item["key"] in catalogued:
+            raise InputError(f"{where}: key '{item['key']}' is already used ({'catalogued' if item['key'] in catalogued else 'duplicate'})")
+        seen.add(item["key"])
+        gaps.append(DataGap(**{k: " ".join(str(v).split()) for k, v in item.items()}))
+    return gaps
