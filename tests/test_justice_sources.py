@@ -39,7 +39,8 @@ def arrests(shared_data, forces):
 @pytest.mark.shared
 def test_arrests_totals_and_west_midlands(arrests):
     counts = arrests[(arrests["indicator_id"] == "ho-arrests") & (arrests["category_type"] == "")
-                     & (arrests["sex"] == "Persons") & (arrests["age"] == "All ages") & (arrests["period"] == "2018/19")]
+                     & (arrests["sex"] == "Persons") & (arrests["age"] == "All ages")
+                     & (arrests["period"] == "2018/19")]
     by_code = counts.set_index("area_code")["count"]
     assert by_code["K04000001"] == 671126 and by_code["E92000001"] == 626061
     assert by_code["E23000001"] == 112779 and by_code["E23000014"] == 36627

@@ -45,22 +45,24 @@ def rank_forces(frame: pd.DataFrame, groups: Mapping[str, tuple[str, str]]) -> p
     Welsh forces (W15) are grouped as Wales whatever it says.
     """
     out = frame.copy()
-    forces = out["area_type"].eq("pfa").to_numpy()
-    codes = out["area_code"]
-    welsh = codes.str.startswith("W15")
-    group = codes.map(lambda c: WALES if str(c).startswith("W15") else groups.get(c, ("", "")))
-    out["group_code"] = np.where(forces, group.str[0], "")
-    out["group_name"] = np.where(forces, group.str[1], "")
-    out["is_welsh"] = forces & welsh.to_numpy()
-    values = out["value"].where(forces)
-    by_all = [out[c] for c in MATCH]
-    out["force_rank"] = values.groupby(by_all, dropna=False).rank(ascending=False, method="min")
-    out["force_count"] = values.groupby(by_all, dropna=False).transform("count")
-    by_group = by_all + [out["group_code"]]
-    out["group_rank"] = values.groupby(by_group, dropna=False).rank(ascending=False, method="min")
-    out["group_count"] = values.groupby(by_group, dropna=False).transform("count")
-    for column in ("force_count", "group_count"):
-        out[column] = out[column].where(forces, 0).astype(int)
+    out["group_code"], out["group_name"], out["is_welsh"] = "", "", False
+    out["force_rank"], out["group_rank"] = np.nan, np.nan
+    out["force_count"], out["group_count"] = 0, 0
+    forces = out[out["area_type"].eq("pfa")]  # only force rows are ranked: the rest of a bundle is left alone
+    if forces.empty:
+        return out
+    welsh = forces["area_code"].str.startswith("W15")
+    group = [WALES if is_welsh else groups.get(code, ("", "")) for code, is_welsh in zip(forces["area_code"], welsh)]
+    out.loc[forces.index, "group_code"] = [g[0] for g in group]
+    out.loc[forces.index, "group_name"] = [g[1] for g in group]
+    out.loc[forces.index, "is_welsh"] = welsh.to_numpy()
+    values = forces["value"]
+    by_all = [forces[c] for c in MATCH]
+    by_group = by_all + [out.loc[forces.index, "group_code"]]
+    out.loc[forces.index, "force_rank"] = values.groupby(by_all, dropna=False).rank(ascending=False, method="min")
+    out.loc[forces.index, "force_count"] = values.groupby(by_all, dropna=False).transform("count")
+    out.loc[forces.index, "group_rank"] = values.groupby(by_group, dropna=False).rank(ascending=False, method="min")
+    out.loc[forces.index, "group_count"] = values.groupby(by_group, dropna=False).transform("count")
     return out
 
 

@@ -52,6 +52,14 @@ def _area_rows(table: Table, kinds: list[RowName], forces: ForceNames, *, comple
     return rows
 
 
+def named_data_row(forces: ForceNames):
+    """For :func:`read_table`: a row whose first cell names an area (or a known non-force row), with figures."""
+    def check(row: tuple) -> bool:
+        kind = forces.classify([row[0]])[0].kind
+        return kind in ("force", "total", "region", "skipped") and any(v is not None for v in row[1:])
+    return check
+
+
 def named_rows(table: Table, forces: ForceNames, *, label_column: int = 0, complete: bool = True) -> list[AreaRow]:
     """Rows of a table that names areas only (no codes)."""
     kinds = forces.classify([row[label_column] if len(row) > label_column else None for row in table.body])

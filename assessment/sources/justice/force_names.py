@@ -128,8 +128,8 @@ class ForceNames:
 
         base = shared_data_dir()
         if base is None:
-            raise InputError("force names need the ONS LAD->CSP->PFA lookup: pass forces=ForceNames.from_lookup_file(...) "
-                             "(../shared/data is absent)")
+            raise InputError("force names need the ONS LAD->CSP->PFA lookup: pass "
+                             "forces=ForceNames.from_lookup_file(...) (../shared/data is absent)")
         return cls.from_lookup_file(local_path("lookups", "lad_csp_pfa", "2024", base))
 
     @property

@@ -28,7 +28,7 @@ import pandas as pd
 
 from ...errors import InputError
 from ..recognition import Recognised
-from .areas import AreaRow, named_rows, total_note
+from .areas import AreaRow, named_data_row, named_rows, total_note
 from .force_names import ForceNames, split_footnotes
 from .records import build_frame, not_available, vintage_of
 from .tables import Table, Workbook, open_workbook, read_table, sheet_names, text, title_footnotes
@@ -57,18 +57,11 @@ def age_band(label: str) -> str | None:
     return None
 
 
-def _is_data_row(forces: ForceNames):
-    def check(row: tuple) -> bool:
-        kind = forces.classify([row[0]])[0].kind
-        return kind in ("force", "total", "region", "skipped") and any(v is not None for v in row[1:])
-    return check
-
-
 class _Sheet:
     """One force table with its rows and the helpers every measure uses."""
 
     def __init__(self, book: Workbook, sheet: str, forces: ForceNames):
-        self.table: Table = read_table(book, sheet, SHEETS[sheet], is_data_row=_is_data_row(forces))
+        self.table: Table = read_table(book, sheet, SHEETS[sheet], is_data_row=named_data_row(forces))
         self.rows: list[AreaRow] = named_rows(self.table, forces)
         self.periods = _YEAR.findall(self.table.title)
         if not self.periods:
@@ -98,13 +91,16 @@ class _Sheet:
                 "value_note": self.notes[row.code], **breakdown}
 
 
+def _counted(record: dict, count: float | None, why: str) -> dict:
+    return not_available(record, why) if count is None else {**record, "value": count, "count": count}
+
+
 def _count_and_share(sheet: _Sheet, row: AreaRow, part: int, total: int, period: str, **breakdown) -> list[dict]:
     """The count of one group and its share of the total it belongs to."""
     count, why = sheet.figure(row, part)
     whole, why_total = sheet.figure(row, total)
-    counted = sheet.base(row, "ho-arrests", period, **breakdown)
     share = sheet.base(row, "ho-arrests-share", period, **breakdown)
-    out = [not_available(counted, why) if count is None else {**counted, "value": count, "count": count}]
+    out = [_counted(sheet.base(row, "ho-arrests", period, **breakdown), count, why)]
     if count is None or whole is None:
         out.append(not_available(share, why or why_total))
     else:
@@ -124,9 +120,7 @@ def _by_sex(sheet: _Sheet) -> list[dict]:
             total = columns[("Persons", period)]
             for sex in ("Male", "Female"):
                 records += _count_and_share(sheet, row, columns[(sex, period)], total, period, sex=sex)
-            count, why = sheet.figure(row, total)
-            counted = sheet.base(row, "ho-arrests", period)
-            records.append(not_available(counted, why) if count is None else {**counted, "value": count, "count": count})
+            records.append(_counted(sheet.base(row, "ho-arrests", period), *sheet.figure(row, total)))
         count, _ = sheet.figure(row, columns[("Persons", rate_period)])
         rate, why = sheet.figure(row, rate_column)
         record = sheet.base(row, "ho-arrests-rate", rate_period)

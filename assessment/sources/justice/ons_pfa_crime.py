@@ -32,7 +32,7 @@ import pandas as pd
 
 from ...errors import InputError
 from ..recognition import Recognised
-from .areas import AreaRow, coded_rows, named_rows, total_note
+from .areas import coded_rows, named_data_row, named_rows, total_note
 from .force_names import ForceNames
 from .records import build_frame, not_available, vintage_of
 from .tables import Table, Workbook, open_workbook, read_table, sheet_names, text, title_footnotes
@@ -79,7 +79,12 @@ def release_name(title: str) -> str:
     return f"year ending {match[1].capitalize()} {match[2]}"
 
 
-def _period_dates(label: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+def period_dates(label: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """Start and end of a "year ending <month>" period (None for 2018/19 and 2019, which parse_period reads).
+
+    >>> period_dates("year ending June 2019")
+    (Timestamp('2018-07-01 00:00:00'), Timestamp('2019-06-30 00:00:00'))
+    """
     match = _YEAR_ENDING.search(label)
     if not match or match[1].lower() in ("march", "december"):
         return None, None  # parse_period reads 2018/19 and 2019
@@ -87,18 +92,17 @@ def _period_dates(label: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]
     return end - pd.DateOffset(years=1) + pd.Timedelta(days=1), end
 
 
-def _coded(forces: ForceNames):
-    def check(row: tuple) -> bool:
-        code = text(row[0]) if row else ""
-        return bool(re.fullmatch(r"[EWK]\d{8}", code)) and any(v is not None for v in row[2:])
-    return check
+def _coded_data_row(row: tuple) -> bool:
+    """A row of an ONS table that starts with an area code and has figures."""
+    code = text(row[0]) if row else ""
+    return bool(re.fullmatch(r"[EWK]\d{8}", code)) and any(v is not None for v in row[2:])
 
 
 class _Coded:
     """An ONS table keyed by area code, with its force and total rows by code."""
 
     def __init__(self, book: Workbook, sheet: str, what: str, forces: ForceNames, title_words: str):
-        self.table: Table = read_table(book, sheet, what, is_data_row=_coded(forces))
+        self.table: Table = read_table(book, sheet, what, is_data_row=_coded_data_row)
         if not re.search(title_words, self.table.title, re.IGNORECASE):
             raise InputError(f"{self.table.where}: expected {what}, but its title is {self.table.title!r}")
         self.rows = {row.code: row for row in coded_rows(self.table, forces)}
@@ -167,15 +171,16 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
         if indicator == "ons-crime-total-rate":
             _check_rate(counts, rates, count_column, rate_column, population)
         records += _rates(counts, rates, indicator, count_column, rate_column, population)
-    knife_column = knives.table.column(r"total of selected.*number of", "the total of selected offences involving a knife")
+    knife_column = knives.table.column(r"total of selected.*number of", "offences involving a knife")
     total_rate = rates.table.column(OFFENCES["ons-crime-total-rate"], "total recorded crime rate")
     records += _rates(knives, rates, "ons-knife-offences-rate", knife_column, total_rate, population)
-    return _frame(records, path, source_url, retrieved_at, vintage_of(vintage, SOURCE, release_name(counts.table.title)))
+    release = release_name(counts.table.title)
+    return _frame(records, path, source_url, retrieved_at, vintage_of(vintage, SOURCE, release))
 
 
 def _frame(records: list[dict], path: Path, source_url: str, retrieved_at, vintage: str) -> pd.DataFrame:
     for record in records:
-        record["period_start"], record["period_end"] = _period_dates(record["period"])
+        record["period_start"], record["period_end"] = period_dates(record["period"])
     return build_frame(records, source=SOURCE, path=path, source_url=source_url, retrieved_at=retrieved_at,
                        vintage=vintage, where=str(path))
 
@@ -204,10 +209,7 @@ def _csew(book: Workbook, forces: ForceNames) -> list[dict]:
 
 
 def _incidents(book: Workbook, forces: ForceNames) -> list[dict]:
-    def named(row: tuple) -> bool:
-        return forces.classify([row[0]])[0].kind in ("force", "total", "region", "skipped") and any(v is not None for v in row[1:])
-
-    table = read_table(book, "Table P7", "anti-social behaviour incidents", is_data_row=named)
+    table = read_table(book, "Table P7", "anti-social behaviour incidents", is_data_row=named_data_row(forces))
     if not re.search(r"anti-social behaviour incidents", table.title, re.IGNORECASE):
         raise InputError(f"{table.where}: expected anti-social behaviour incidents, but its title is {table.title!r}")
     rows = named_rows(table, forces)

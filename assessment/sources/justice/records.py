@@ -82,6 +82,9 @@ def build_frame(records: list[dict], *, source: str, path: Path, source_url: str
     frame["source_url"] = source_url or Path(path).name
     frame["retrieved_at"] = retrieved_at or datetime.now(timezone.utc)
     frame["vintage"] = vintage
-    frame["period_start"], frame["period_end"] = period_bounds(frame["period"])
+    starts, ends = period_bounds(frame["period"])
+    for column, parsed in (("period_start", starts), ("period_end", ends)):  # a reader's own dates win
+        given = pd.to_datetime(frame[column]) if column in frame else pd.Series(pd.NaT, index=frame.index)
+        frame[column] = given.where(given.notna(), parsed)
     frame = new_frame(frame)  # missing sex, age and breakdown read as Persons, All ages, none
     return validate_frame(add_intervals(frame), where=where)

@@ -30,7 +30,9 @@ from .._tables import check_not_html
 MARKERS = {"..", "*", "na", "n/a", "+", "-", ":", "x", "[x]", "[c]", "[z]", "[u]", "[low]", "~"}
 _NUMBER = re.compile(r"^-?\d[\d,]*(\.\d+)?$|^-?\.\d+$")
 _NOTE_LINE = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s+(\S.*)$")
-_LEGEND = re.compile(r"""^\s*['‘’"]\s*([^'‘’"]{1,4}?)\s*['‘’"]\s*(=|indicates|denotes|not available)""", re.IGNORECASE)
+_QUOTE = "'\u2018\u2019\""
+_LEGEND = re.compile(rf"^\s*[{_QUOTE}]\s*([^{_QUOTE}]{{1,4}}?)\s*[{_QUOTE}]\s*(=|indicates|denotes|not available)",
+                     re.IGNORECASE)
 _TITLE_NOTES = re.compile(r"(?:\d{4}/\d{2}|\d{4})\s*((?:\d{1,2}\s*,\s*)*\d{1,2})\s*$")
 _ENDS = ("source", "notes", "note:")
 #: A marker legend longer than this explains the marker for the table, not just "not available".
