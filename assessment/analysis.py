@@ -13,7 +13,13 @@ Columns added to the tidy frame:
 - ``trend``: the recent-trend label of the row's series, on its latest period
   (empty on earlier periods);
 - ``trend_reason``: why that trend cannot be calculated (the value type, pooled
-  years, too few consecutive valid years...), empty when it could be.
+  years, too few consecutive valid years...), empty when it could be;
+- ``england_wales_comparison``, ``england_wales_value``, ``england_wales_reason``:
+  the comparison with England and Wales (K04000001), for indicators published
+  for England and Wales (justice tables); a Welsh force is compared with
+  England and Wales only;
+- the force ranks of :mod:`assessment.stats.force_ranks` (among all forces in
+  the table, English and Welsh, and within the force's region or Wales).
 
 >>> ANALYSIS_COLUMNS[:3]
 ['england_comparison', 'england_value', 'england_reason']
@@ -27,12 +33,15 @@ from rich.progress import Progress
 from .frame import KEY_COLUMNS, concat_frames, validate_frame
 from .stats import aggregate, compare_to, recent_trend
 from .stats.combined import carry_combined
+from .stats.force_ranks import ENGLAND_AND_WALES, RANK_COLUMNS, force_groups, rank_forces
 
 ENGLAND_CODE = "E92000001"
 ANALYSIS_COLUMNS = [
     "england_comparison", "england_value", "england_reason",
     "region_code", "region_comparison", "region_value", "region_reason",
     "trend", "trend_reason",
+    "england_wales_comparison", "england_wales_value", "england_wales_reason",
+    *RANK_COLUMNS,
 ]
 SERIES_COLUMNS = ["indicator_id", "area_code", "sex", "age", "category_type", "category"]
 
@@ -100,6 +109,9 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
         region.loc[no_region, "region_reason"] = "not part of a single region"
         progress.advance(task)
 
+        welsh = frame["area_code"].str.startswith("W15")
+        england.loc[welsh, "england_comparison"] = "Not compared"
+        england.loc[welsh, "england_reason"] = "a Welsh force: compared with England and Wales"
         analysed = pd.concat([frame, england, region], axis=1)
         analysed.insert(len(analysed.columns) - 3, "region_code", region_codes.fillna(""))
         trends = recent_trend(frame)
@@ -107,5 +119,7 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
                                   how="left")
         for column in ("trend", "trend_reason"):  # a trend belongs to a series' latest period
             analysed[column] = analysed[column].fillna("")
+        analysed = pd.concat([analysed, _comparison(frame, ENGLAND_AND_WALES, "england_wales")], axis=1)
+        analysed = rank_forces(analysed, force_groups(geography))
         progress.advance(task)
     return analysed

@@ -30,7 +30,9 @@ import pandera.pandas as pa
 
 from .errors import SchemaError
 
-AREA_TYPES = ("england", "region", "utla", "lad", "csp", "pfa")
+#: ``england_wales`` is the England and Wales total (K04000001) that justice tables
+#: publish beside their forces (English E23 and Welsh W15 codes are both ``pfa``).
+AREA_TYPES = ("england", "region", "utla", "lad", "csp", "pfa", "england_wales")
 VALUE_TYPES = (
     "proportion",
     "crude rate",
@@ -331,6 +333,7 @@ def concat_frames(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
 #: frame records them once, as "lad", and the geography says which codes are
 #: upper tier (see ``assessment.geography``).
 AREA_TYPE_BY_PREFIX = {
+    "K04": "england_wales",
     "E92": "england",
     "E12": "region",
     "E10": "utla",
@@ -349,7 +352,9 @@ AREA_TYPE_BY_PREFIX = {
 def area_type_for_code(code: str) -> str | None:
     """The tidy-frame area type of an ONS code, or ``None`` if it is not one we use.
 
-    >>> area_type_for_code("E08000035"), area_type_for_code("E23000010"), area_type_for_code("X")
+    >>> area_type_for_code("E08000035"), area_type_for_code("W15000002"), area_type_for_code("X")
     ('lad', 'pfa', None)
+    >>> area_type_for_code("K04000001")
+    'england_wales'
     """
     return AREA_TYPE_BY_PREFIX.get(str(code)[:3])

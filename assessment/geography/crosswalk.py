@@ -15,6 +15,7 @@ present, is an error naming the codes.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import lru_cache
 
 import pandas as pd
@@ -75,15 +76,18 @@ def _is_complete(new_code: str, present: set[str], vintage: str) -> tuple[bool, 
 
 
 def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False,
-                    where: str = "data") -> pd.DataFrame:
+                    where: str = "data", england_and_wales: Collection[str] = ()) -> pd.DataFrame:
     """Re-key district and upper-tier rows of ``frame`` to ``geography``'s vintage.
 
     Rows outside England (W, S, N, K codes) are left out: the geography covers
-    England. Regions and England pass through unchanged.
+    England. Regions and England pass through unchanged, and so do the Welsh
+    police force area (W15) and England and Wales (K04) rows of the indicators
+    in ``england_and_wales`` (published for England and Wales, e.g. justice tables).
     """
     known = set(geography.areas["code"])
     changes = load_code_changes(geography.vintage)
-    english = frame[frame["area_code"].str.startswith("E")]
+    outside = frame["indicator_id"].isin(set(england_and_wales)) & frame["area_code"].str[:3].isin(["W15", "K04"])
+    english = frame[frame["area_code"].str.startswith("E") | outside]
     local = english["area_code"].map(area_type_for_code).isin(["lad", "utla"])
     stays = english[~local | english["area_code"].isin(known)]
     moving = english[local & ~english["area_code"].isin(known)].copy()

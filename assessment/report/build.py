@@ -25,9 +25,11 @@ def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, 
     geography = geography_from_files(lookup_files["lookup_lad_csp_pfa"], lookup_files["lookup_lad_utla"],
                                      lookup_files["lookup_lad_region"], vintage=str(meta.get("vintage", "2024")))
     frame = validate_frame(frame)
-    frame = add_intervals(crosswalk_frame(frame, geography, partial=partial, where="tidy frame"))
+    catalogue = load_catalogue()
+    frame = add_intervals(crosswalk_frame(frame, geography, partial=partial, where="tidy frame",
+                                          england_and_wales=catalogue.england_and_wales_ids()))
     analysed = analyse(frame, geography, partial=partial)
-    meta = {**meta, "indicators": {**load_catalogue().report_info(), **meta.get("indicators", {})}}
+    meta = {**meta, "indicators": {**catalogue.report_info(), **meta.get("indicators", {})}}
     return write_bundle(analysed, out_dir, geography_files=lookup_files, boundary_files=boundary_files, meta=meta)
 
 
@@ -49,7 +51,6 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
     from ..geography.registry import local_path
     from ..sources.snapshot import build_frame, open_snapshot
 
-    frame, meta = build_frame(snapshot_dir)
     snapshot = open_snapshot(snapshot_dir)
     if lookups_dir is not None:
         lookup_files = {role: local_path("lookups", key, "2024", Path(lookups_dir)) for role, key in ROLE_FILES.items()}
@@ -63,6 +64,7 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
                              "pass --lookups DIR")
         lookup_files = {role: by_key[key] for role, key in ROLE_FILES.items()}
         boundary_files = {"lad": boundaries["lad"]}
+    frame, meta = build_frame(snapshot_dir, force_lookup=lookup_files["lookup_lad_csp_pfa"])
     upload_meta = []
     if uploads:
         from ..uploads import load_uploads_for_build

@@ -6,6 +6,8 @@
 ('C20', 'substance_misuse', True)
 >>> catalogue.fingertips_meta()["90976"].value_type
 'proportion'
+>>> "ons-crime-total-rate" in catalogue.england_and_wales_ids()
+True
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ GAP_FIELDS = ("key", "name", "seed_reference", "status", "why", "local_data")
 GAP_STATUSES = ("not_published_locally", "id_not_found")
 REQUIRED = ("key", "title", "source", "section", "polarity", "value_type", "multiplier",
             "ci_method", "comparator", "additive", "definition", "verified")
+#: Where an indicator's figures are published: England only (the default), or England
+#: and Wales (justice tables: Welsh forces and the England and Wales total are kept).
+COVERAGES = ("england", "england_and_wales")
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class CatalogueEntry:
     checked_in: str | None = None
     headline_sex: str | None = None
     headline_age: str | None = None
+    coverage: str = "england"
+    caveat: str | None = None
 
     @property
     def frame_id(self) -> str:
@@ -73,6 +80,10 @@ class Catalogue:
     def fingertips(self) -> list[CatalogueEntry]:
         return [e for e in self.entries if e.source == "fingertips"]
 
+    def england_and_wales_ids(self) -> set[str]:
+        """Frame ids of indicators published for England and Wales (their Welsh rows are kept)."""
+        return {e.frame_id for e in self.entries if e.coverage == "england_and_wales"}
+
     def fingertips_meta(self) -> dict[str, IndicatorMeta]:
         """What the Fingertips CSV parser needs, by Fingertips id."""
         return {e.frame_id: IndicatorMeta(e.frame_id, e.value_type, float(e.multiplier), e.unit,
@@ -83,7 +94,8 @@ class Catalogue:
         return {e.frame_id: {"key": e.key, "title": e.title, "section": e.section,
                              "definition": e.definition, "phof_old": e.phof_old, "phof_new": e.phof_new,
                              "headline": e.headline, "additive": e.additive, "verified": e.verified,
-                             "headline_sex": e.headline_sex, "headline_age": e.headline_age}
+                             "headline_sex": e.headline_sex, "headline_age": e.headline_age,
+                             "coverage": e.coverage, "caveat": e.caveat}
                 for e in self.entries}
 
 
@@ -104,6 +116,8 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             raise InputError(f"{where}: polarity '{item['polarity']}' is not one of {', '.join(POLARITIES)}")
         if item["value_type"] not in VALUE_TYPES:
             raise InputError(f"{where}: value_type '{item['value_type']}' is not one of {', '.join(VALUE_TYPES)}")
+        if item.get("coverage", "england") not in COVERAGES:
+            raise InputError(f"{where}: coverage '{item['coverage']}' is not one of {', '.join(COVERAGES)}")
         if item["source"] == "fingertips" and not item.get("fingertips_id"):
             raise InputError(f"{where}: a fingertips indicator needs fingertips_id")
         if item["key"] in seen:

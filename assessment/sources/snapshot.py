@@ -16,6 +16,7 @@ parsing, so a report can be rebuilt exactly, offline, from the snapshot alone.
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import os
 from dataclasses import dataclass, field
@@ -211,10 +212,25 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
     return writer.close()
 
 
-def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None,
-                publishers: dict | None = None) -> tuple[pd.DataFrame, dict]:
-    """The tidy frame from a snapshot alone (offline), and the sources it came from."""
+def _force_names(snapshot: Snapshot, force_lookup: Path | None):
+    """Force name -> code mapping for readers of tables that name forces (the bundle's ONS lookup)."""
+    from .justice.force_names import ForceNames
+
+    if force_lookup is None:
+        entry = next((e for e in snapshot.files("lookup") if e["key"] == "lad_csp_pfa"), None)
+        force_lookup = snapshot.path(entry) if entry else None
+    return ForceNames.from_lookup_file(force_lookup) if force_lookup else ForceNames.default()
+
+
+def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None, publishers: dict | None = None,
+                force_lookup: Path | None = None) -> tuple[pd.DataFrame, dict]:
+    """The tidy frame from a snapshot alone (offline), and the sources it came from.
+
+    Readers that take ``forces`` (tables naming police forces) get the mapping
+    from ``force_lookup`` (the bundle's LAD -> CSP -> PFA lookup), else the snapshot's.
+    """
     snapshot = open_snapshot(snapshot_dir)
+    forces = None
     catalogue = catalogue or load_catalogue()
     publishers = load_publishers() if publishers is None else publishers
     meta = catalogue.fingertips_meta()
@@ -238,8 +254,13 @@ def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None,
         if spec is None:
             raise InputError(f"{snapshot.root / MANIFEST}: publisher '{entry['key']}' is not in {PUBLISHERS_PATH}")
         reader = getattr(importlib.import_module(spec["module"]), spec.get("reader", "read"))
+        extra = {}
+        if "forces" in inspect.signature(reader).parameters:
+            forces = forces or _force_names(snapshot, force_lookup)
+            extra["forces"] = forces
         frame = reader(snapshot.path(entry), source_url=entry["url"],
-                       retrieved_at=datetime.fromisoformat(entry["retrieved_at"]), vintage=entry.get("vintage", ""))
+                       retrieved_at=datetime.fromisoformat(entry["retrieved_at"]), vintage=entry.get("vintage", ""),
+                       **extra)
         if spec.get("only_area_types"):
             frame = frame[frame["area_type"].isin(spec["only_area_types"])]
         frames.append(frame)

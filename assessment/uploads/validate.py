@@ -36,7 +36,8 @@ class Problem:
         if self.row is not None:
             where += f"!{self.letter or ''}{self.row}"
         column = f" column '{self.column}' ({self.letter})" if self.column else ""
-        return f"{where}:{column}: {self.reason}" if column else f"{where}: {self.reason}"
+        line = f"{where}:{column}: {self.reason}" if column else f"{where}: {self.reason}"
+        return " ".join(line.split())  # a header or cell with a line break still gives one line
 
 
 @dataclass
