@@ -51,6 +51,7 @@ class CatalogueEntry:
     checked_in: str | None = None
     headline_sex: str | None = None
     headline_age: str | None = None
+    fingertips_name: str | list[str] | None = None
 
     @property
     def frame_id(self) -> str:
@@ -73,7 +74,7 @@ class Catalogue:
     def fingertips_meta(self) -> dict[str, IndicatorMeta]:
         """What the Fingertips CSV parser needs, by Fingertips id."""
         return {e.frame_id: IndicatorMeta(e.frame_id, e.value_type, float(e.multiplier), e.unit,
-                                          e.polarity, e.comparator, e.title) for e in self.fingertips()}
+                                          e.polarity, e.comparator, e.title, e.ci_method) for e in self.fingertips()}
 
     def report_info(self) -> dict[str, dict]:
         """Per tidy-frame indicator id: section, definition, codes (stored in report bundles)."""

@@ -73,6 +73,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
                        "count", "denominator"):
             row[column] = np.nan
         row["suppressed"] = False
+        row["published_comparison"] = row["published_trend"] = ""  # the publisher said nothing of this area
         present = set(group["area_code"])
         usable = group[~group["suppressed"] & group["count"].notna()
                        & (group["denominator"].notna() | group["value_type"].eq("count"))]
