@@ -305,7 +305,9 @@ class FingertipsClient:
         """Published name by indicator id; ids the API does not know are left out."""
         names = {}
         for indicator_id, meta in self.indicator_metadata(indicator_ids).items():
-            name = ((meta.get("Descriptive") or {}).get("Name") or meta.get("IndicatorName")) if isinstance(meta, dict) else None
+            if not isinstance(meta, dict):
+                continue
+            name = (meta.get("Descriptive") or {}).get("Name") or meta.get("IndicatorName")
             if name:
                 names[indicator_id] = " ".join(str(name).split())
         return names
