@@ -102,11 +102,39 @@ def render(
 def fetch(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for dated snapshots.",
                                       callback=_out_folder)] = Path("snapshots"),
+    fingertips: Annotated[str, typer.Option(
+        "--fingertips", help="Fingertips API: auto (FingertipsNext if it answers, else the legacy API), "
+                             "legacy or next.")] = "auto",
+    fingertips_url: Annotated[str | None, typer.Option(
+        "--fingertips-url", help="Legacy Fingertips API base URL (default $JSNA_FINGERTIPS_URL, else "
+                                 "https://fingertips.phe.org.uk/api/).")] = None,
+    fingertips_next_url: Annotated[str | None, typer.Option(
+        "--fingertips-next-url", help="FingertipsNext API base URL (default $JSNA_FINGERTIPS_NEXT_URL; "
+                                      "FingertipsNext is only tried when one is given).")] = None,
+    only: Annotated[str | None, typer.Option(
+        "--only", help="Fetch only these sources (comma-separated: fingertips, publishers, geography); "
+                       "with --since the others are carried over.")] = None,
+    since: Annotated[Path | None, typer.Option(
+        "--since", help="An earlier snapshot folder: reuse its unchanged files (ETag / Last-Modified or SHA-256).")] = None,
 ) -> None:
     """Download everything the indicator catalogue needs into a dated snapshot folder."""
+    import warnings
+
+    from .sources.fetch_steps import parse_only
     from .sources.snapshot import fetch_snapshot
 
-    path = fetch_snapshot(out)
+    if fingertips not in ("auto", "legacy", "next"):
+        raise typer.BadParameter("choose auto, legacy or next", param_hint="--fingertips")
+    try:
+        sources = parse_only(only)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc).removeprefix("--only: "), param_hint="--only") from None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        path = fetch_snapshot(out, fingertips=fingertips, only=sources, since=since,
+                              fingertips_urls={"legacy": fingertips_url, "next": fingertips_next_url})
+    for warning in caught:  # indicators stopped by their name check, stale cached copies
+        console.print(f"warning: {warning.message}", markup=False, highlight=False, soft_wrap=True)
     console.print(f"snapshot written to {path}")
 
 

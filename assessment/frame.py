@@ -76,6 +76,8 @@ STRING_COLUMNS = [
     "comparator_method",
     "ci_method",
     "value_note",
+    "published_comparison",
+    "published_trend",
     "source_url",
     "vintage",
 ]
@@ -100,6 +102,7 @@ COLUMNS = (
     + ["value", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998",
        "count", "denominator", "value_type", "multiplier", "unit", "polarity",
        "comparator_method", "ci_method", "value_note", "suppressed",
+       "published_comparison", "published_trend",
        "source_url", "retrieved_at", "vintage"]
 )
 
@@ -110,6 +113,11 @@ DEFAULTS: dict[str, Any] = {
     "category_type": "",
     "category": "",
     "value_note": "",
+    # What the publisher itself said (Fingertips' comparison with England and recent
+    # trend, in our words); empty when it said nothing. Our own judgements are
+    # computed in assessment.analysis and never read from these.
+    "published_comparison": "",
+    "published_trend": "",
     "suppressed": False,
     "ci_method": "none",
     "comparator_method": "none",

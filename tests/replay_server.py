@@ -5,6 +5,12 @@ optionally with a fourth item of extra headers, or the string "sleep:<seconds>" 
 simulate a timeout, or a :class:`Raw` writer that talks to the socket itself (the
 network faults below: trickles, short bodies, compression bombs, endless bodies).
 Every request is recorded with its query and headers.
+
+A route marked ``wants_lists = True`` gets every value of a repeated query parameter
+(``area_codes=A&area_codes=B`` -> ``{"area_codes": ["A", "B"]}``), as OpenAPI's form
+style sends arrays. ``check``, when set, is called with (path, query lists, status,
+content type, body) for every answer and returns a list of problems, collected in
+``problems`` (a contract test asserts it stays empty).
 """
 
 from __future__ import annotations
@@ -99,20 +105,31 @@ class ReplayServer:
         self.routes: dict = {}
         self.requests: list[tuple[str, dict]] = []
         self.headers: list[dict] = []
+        self.queries: list[tuple[str, dict[str, list[str]]]] = []
+        self.check = None
+        self.problems: list[str] = []
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - http.server API
                 parsed = urlparse(self.path)
-                query = {k: v[0] for k, v in parse_qs(parsed.query).items()}
+                lists = parse_qs(parsed.query)
+                query = {k: v[0] for k, v in lists.items()}
                 owner.requests.append((parsed.path, query))
+                owner.queries.append((parsed.path, lists))
                 owner.headers.append(dict(self.headers))
-                route = owner.routes.get(parsed.path)
+                route = owner.routes.get(parsed.path) or owner._pattern_route(parsed.path)
                 extra = {}
                 if route is None:
                     status, ctype, body = 404, "text/plain", b"not found"
                 else:
-                    result = route(query, dict(self.headers)) if getattr(route, "wants_headers", False) else route(query)
+                    given = lists if getattr(route, "wants_lists", False) else query
+                    if getattr(route, "wants_path", False):
+                        result = route(parsed.path, given)
+                    elif getattr(route, "wants_headers", False):
+                        result = route(given, dict(self.headers))
+                    else:
+                        result = route(given)
                     if isinstance(result, Raw):
                         try:
                             result.write(self)
@@ -125,6 +142,8 @@ class ReplayServer:
                     else:
                         status, ctype, body, *rest = result
                         extra = rest[0] if rest else {}
+                if owner.check is not None:
+                    owner.problems.extend(owner.check(parsed.path, lists, status, ctype, body))
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 for name, value in extra.items():
@@ -154,6 +173,16 @@ class ReplayServer:
 
     def count(self, path: str) -> int:
         return sum(1 for p, _ in self.requests if p == path)
+
+
+    def _pattern_route(self, path: str):
+        """A route registered with a regular expression (a key starting with ``^``)."""
+        import re
+
+        for key, route in self.routes.items():
+            if key.startswith("^") and re.fullmatch(key, path):
+                return route
+        return None
 
 
 def serve_demo_sources(server: ReplayServer, demo_sources: dict, catalogue) -> dict:

@@ -65,7 +65,7 @@ def test_changed_file_is_refused(snapshot, tmp_path):
     root, publishers, _ = snapshot
     copy = tmp_path / "copy"
     shutil.copytree(root, copy)
-    target = next((copy / "publishers").iterdir())
+    target = next(p for p in (copy / "publishers").rglob("*") if p.is_file())
     target.write_bytes(target.read_bytes() + b"\n")
     with pytest.raises(InputError, match="SHA-256 mismatch"):
         build_frame(copy, publishers=publishers)

@@ -130,6 +130,7 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False,
                 note = (f"Not rebuilt: {first['value_type']} cannot be combined across former areas "
                         f"{', '.join(sorted(have))}")
             first["value_note"] = "; ".join(n for n in (first["value_note"], note) if n)
+            first["published_comparison"] = first["published_trend"] = ""  # published for the former areas only
         rebuilt.append(first.drop(labels=["new_code"]))
     mapped = pd.DataFrame(rebuilt)
     present = pd.MultiIndex.from_frame(stays[KEY_COLUMNS])

@@ -61,6 +61,7 @@ class CatalogueEntry:
     headline_age: str | None = None
     coverage: str = "england"
     caveat: str | None = None
+    fingertips_name: str | list[str] | None = None
 
     @property
     def frame_id(self) -> str:
@@ -87,7 +88,7 @@ class Catalogue:
     def fingertips_meta(self) -> dict[str, IndicatorMeta]:
         """What the Fingertips CSV parser needs, by Fingertips id."""
         return {e.frame_id: IndicatorMeta(e.frame_id, e.value_type, float(e.multiplier), e.unit,
-                                          e.polarity, e.comparator, e.title) for e in self.fingertips()}
+                                          e.polarity, e.comparator, e.title, e.ci_method) for e in self.fingertips()}
 
     def report_info(self) -> dict[str, dict]:
         """Per tidy-frame indicator id: section, definition, codes (stored in report bundles)."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import requests
@@ -37,6 +37,24 @@ USER_AGENT = "jsna-justice/0.1 (+https://github.com/jsna-justice)"
 
 class StaleDataWarning(UserWarning):
     """A source failed and a cached copy was used instead."""
+
+
+class HTTPStatusError(SourceError):
+    """The server answered with an error status (kept in ``status``, e.g. 404 for an unknown id)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+def _server_message(response) -> str:
+    """A JSON error body's ``message`` (FingertipsNext's 400s say which limit was passed), shortened."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    message = body.get("message") if isinstance(body, dict) else None
+    return f": {' '.join(str(message).split())[:200]}" if message else ""
 
 
 def check_url(url: str) -> str:
@@ -81,6 +99,7 @@ class Fetched:
     from_cache: bool
     status: int
     content_type: str
+    headers: dict = field(default_factory=dict)  # ETag and Last-Modified, for `jsna fetch --since`
 
     @property
     def text(self) -> str:
@@ -130,13 +149,26 @@ def _cached_copy(http: requests.Session, url: str, params: dict | None):
     return cache.get_response(cache.create_key(request))
 
 
+VALIDATORS = ("ETag", "Last-Modified")
+
+
+def _validators(headers) -> dict:
+    return {name: headers[name] for name in VALIDATORS if headers.get(name)}
+
+
 def get_text(url: str, *, params: dict | None = None, expect: str = "csv",
-             http: requests.Session | None = None, timeout=TIMEOUT) -> Fetched:
+             http: requests.Session | None = None, timeout=TIMEOUT, headers: dict | None = None,
+             fallback: bool = True) -> Fetched:
     """GET ``url`` and return its body, checked to be the kind expected (csv, json, or any file).
 
     On a server error, a timeout, a connection error or an unusable body, a
     cached copy of the same URL is used with a :class:`StaleDataWarning`; with
     no cached copy a one-line :class:`SourceError` names the URL.
+
+    ``headers`` are sent with the request; when they make it conditional
+    (``If-None-Match`` / ``If-Modified-Since``) a 304 answer is returned as it is
+    (status 304, empty content) for the caller to reuse its own copy.
+    ``fallback=False`` never answers from the cache (a health check must see the source itself).
     """
     check_url(url)
     http = http or session()
@@ -149,18 +181,25 @@ def get_text(url: str, *, params: dict | None = None, expect: str = "csv",
         has_validators = cached is not None and ("ETag" in cached.headers or "Last-Modified" in cached.headers)
         freshness = {"refresh": True} if has_validators else {"force_refresh": True}
     try:
-        response = http.get(url, params=params, timeout=timeout, **freshness)
+        conditional = bool(headers) and any(h in headers for h in ("If-None-Match", "If-Modified-Since"))
+        if conditional:
+            freshness = {"force_refresh": True} if hasattr(http, "cache") else {}
+        response = http.get(url, params=params, timeout=timeout, headers=headers, **freshness)
+        if response.status_code == 304 and conditional:
+            return Fetched(full_url, b"", False, 304, response.headers.get("Content-Type", ""),
+                           _validators(response.headers))
         if response.status_code >= 400:
-            raise SourceError(f"{full_url}: {_status_problem(http, response)}")
+            raise HTTPStatusError(f"{full_url}: {_status_problem(http, response)}{_server_message(response)}",
+                                  response.status_code)
         content_type = response.headers.get("Content-Type", "")
         _validate(full_url, response.content, content_type, expect)
         return Fetched(full_url, response.content, bool(getattr(response, "from_cache", False)),
-                       response.status_code, content_type)
+                       response.status_code, content_type, _validators(response.headers))
     except (requests.exceptions.RequestException, SourceError) as exc:
         # Our budget's faults already name the URL; anything else from requests gets it added.
         problem = str(exc) if isinstance(exc, SourceError) or hasattr(exc, "transient") \
             else f"{full_url}: {type(exc).__name__}"
-        if cached is not None:
+        if cached is not None and fallback:
             try:
                 _validate(full_url, cached.content, cached.headers.get("Content-Type", ""), expect)
             except SourceError:
@@ -168,7 +207,7 @@ def get_text(url: str, *, params: dict | None = None, expect: str = "csv",
             warnings.warn(f"{problem}; using the cached copy from {cached.created_at:%Y-%m-%d %H:%M}",
                           StaleDataWarning, stacklevel=2)
             return Fetched(full_url, cached.content, True, cached.status_code,
-                           cached.headers.get("Content-Type", ""))
+                           cached.headers.get("Content-Type", ""), _validators(cached.headers))
         if isinstance(exc, SourceError):
             raise
         raise SourceError(problem) from None

@@ -3,11 +3,14 @@
 A snapshot is a dated folder::
 
     snapshots/2026-11-22/
-        manifest.json                 url, retrieved_at, sha256, rows, vintage of every file
-        fingertips/district-1.csv     Fingertips exports, at most 100 indicators per file
-        publishers/<file>             publisher files as published
-        geography/<role>.csv          ONS lookups (canonical columns)
-        geography/lad.geojson         ONS district boundaries
+        manifest.json                     url, retrieved_at, sha256, rows, vintage of every file
+                                          (and a publisher file's release: title, edition, date)
+        fingertips/area-type-501-1.csv    legacy Fingertips exports, at most 100 indicators per file
+        fingertips/next/<id>/<n>-<type>.json   or FingertipsNext answers, per indicator and batch
+        fingertips/identity.json          every catalogue id's fetch-time name check
+        publishers/<key>/<file>           publisher files as published
+        geography/<role>.csv              ONS lookups (canonical columns)
+        geography/lad.geojson             ONS district boundaries
 
 :func:`build_frame` checks every file against its SHA-256 in the manifest before
 parsing, so a report can be rebuilt exactly, offline, from the snapshot alone.
@@ -19,7 +22,7 @@ import importlib
 import inspect
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -33,13 +36,13 @@ from ..files import make_staging_folder, remove_stale_staging, sha256_of, switch
 from ..frame import KEY_COLUMNS, coerce_frame, concat_frames, validate_frame
 from ..paths import DATA_SOURCES_DIR
 from .catalogue import Catalogue, load_catalogue
-from .completeness import check_fingertips_areas, check_snapshot_files, csv_records
-from .fingertips import FingertipsClient, parse_csv
-from .http import get_text, session
+from .completeness import check_fingertips_areas, check_snapshot_files
+from .fetch_steps import SOURCES, Earlier, carry_over, fetch_fingertips, fetch_geography, fetch_publishers
+from .fingertips_api import choose_backend, make_backend, parse_download
+from .http import session
 
 PUBLISHERS_PATH = DATA_SOURCES_DIR / "publishers.yaml"
 MANIFEST = "manifest.json"
-PARENT_AREA_TYPE = 6  # regions: the export then includes region and England rows
 
 
 def load_publishers(path: Path = PUBLISHERS_PATH) -> dict:
@@ -122,14 +125,18 @@ class SnapshotWriter:
         self.closed = False
 
     def add(self, relative: str, data: bytes, *, kind: str, key: str, url: str, vintage: str = "",
-            rows: int | None = None, from_cache: bool = False) -> Path:
-        """Write one file into the staging folder and list it for the manifest; returns where it is now."""
+            rows: int | None = None, from_cache: bool = False, **details) -> Path:
+        """Write one file into the staging folder and list it for the manifest; returns where it is now.
+
+        ``details`` (a release, validators, a reused file's retrieved_at...) go in its entry.
+        """
         path = self.staging / relative
         write_atomic(path, data)
-        self.entries.append({"path": relative, "kind": kind, "key": key, "url": url,
-                             "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                             "sha256": sha256_of(path), "rows": rows, "vintage": vintage,
-                             "from_cache": from_cache})
+        entry = {"path": relative, "kind": kind, "key": key, "url": url,
+                 "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                 "sha256": sha256_of(path), "rows": rows, "vintage": vintage, "from_cache": from_cache}
+        entry.update(details)
+        self.entries.append(entry)
         return path
 
     def close(self) -> Path:
@@ -161,55 +168,89 @@ class SnapshotWriter:
 
 
 def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publishers: dict | None = None,
-                   client: FingertipsClient | None = None, geography_urls: dict | None = None,
-                   boundary_url: str | None = None, today: date | None = None, http=None) -> Path:
-    """Download everything the catalogue and publishers registry need into ``out_root/<date>/``."""
-    from ..geography.arcgis import query_attributes, query_geojson
+                   client=None, geography_urls: dict | None = None, boundary_url: str | None = None,
+                   today: date | None = None, http=None, only: tuple[str, ...] = SOURCES,
+                   since: Path | None = None, fingertips: str = "auto", fingertips_urls: dict | None = None) -> Path:
+    """Download everything the catalogue and publishers registry need into ``out_root/<date>/``.
+
+    ``client`` is a Fingertips backend (else ``fingertips``: auto, legacy or next,
+    with ``fingertips_urls`` {"legacy": ..., "next": ...}); ``only`` limits the
+    sources fetched, the others being carried over from the ``since`` snapshot
+    (whose unchanged files are reused; see :mod:`.fetch_steps`).
+    """
     from ..geography.registry import dataset_url
 
     catalogue = catalogue or load_catalogue()
     publishers = load_publishers() if publishers is None else publishers
     http = http or session()
-    client = client or FingertipsClient(http=http)
+    urls = fingertips_urls or {}
+    earlier = Earlier(open_snapshot(since)) if since else None
     snapshot_date = (today or date.today()).isoformat()
     writer = SnapshotWriter(Path(out_root) / snapshot_date, snapshot_date)
-    fingertips = catalogue.fingertips()
     geography_urls = geography_urls or {role: dataset_url("lookups", role, "2024")
                                         for role in ("lad_csp_pfa", "lad_utla", "lad_region")}
     boundary_url = boundary_url or dataset_url("boundaries", "lad", "2024")
     with writer, Progress() as progress:  # a failure keeps the previous snapshot and names the partial files
-        task = progress.add_task("Fetching", total=len(fingertips) + len(publishers) + len(geography_urls) + 1)
-        by_type: dict[int, list[str]] = {}
-        for entry in fingertips:
-            progress.update(task, description=f"Fingertips {entry.frame_id}")
-            for area_type in client.local_area_types(entry.frame_id, entry.area_type):
-                by_type.setdefault(area_type, []).append(entry.frame_id)
-            client.check_name(entry.frame_id, entry.title if entry.verified else "")
-            progress.advance(task)
-        for area_type, ids in by_type.items():
-            for number, (url, text) in enumerate(client.data_csv(ids, area_type, PARENT_AREA_TYPE), start=1):
-                writer.add(f"fingertips/area-type-{area_type}-{number}.csv", text.encode("utf-8"),
-                           kind="fingertips", key=f"{area_type}-{number}", url=url,
-                           rows=csv_records(text), vintage="OHID Fingertips")
-        for key, spec in publishers.items():
-            progress.update(task, description=f"Publisher {key}")
-            fetched = get_text(spec["url"], expect="file", http=http, timeout=(10, 300))
-            writer.add(f"publishers/{spec['filename']}", fetched.content, kind="publisher", key=key,
-                       url=spec["url"], vintage=spec.get("vintage", ""), from_cache=fetched.from_cache)
-            progress.advance(task)
-        for role, url in geography_urls.items():
-            progress.update(task, description=f"ONS lookup {role}")
-            table = query_attributes(url, http=http)
-            writer.add(f"geography/{role}.csv", table.to_csv(index=False).encode("utf-8"), kind="lookup",
-                       key=role, url=url, rows=len(table), vintage="2024")
-            progress.advance(task)
-        progress.update(task, description="ONS district boundaries")
-        shapes = query_geojson(boundary_url, http=http)
-        writer.add("geography/lad.geojson", json.dumps(shapes).encode("utf-8"), kind="boundary", key="lad",
-                   url=boundary_url, rows=len(shapes["features"]), vintage="2024")
-        progress.advance(task)
+        for source in SOURCES:
+            if source not in only:
+                if earlier is not None:
+                    carry_over(writer, earlier, source)
+                continue
+            if source == "fingertips":
+                backend = client or choose_backend(fingertips, legacy_url=urls.get("legacy"),
+                                                   next_url=urls.get("next"), http=http)
+                directory = None if backend.name == "legacy" else _legacy_directory(urls, http)
+                fetch_fingertips(writer, progress, catalogue=catalogue, backend=backend, directory=directory,
+                                 earlier=earlier)
+            elif source == "publishers":
+                fetch_publishers(writer, progress, publishers, http=http, earlier=earlier)
+            else:
+                fetch_geography(writer, progress, geography_urls, boundary_url, earlier=earlier, http=http)
         check_snapshot_files(writer.staging, writer.entries)  # every table whole, before it replaces anything
     return writer.close()
+
+
+def _legacy_directory(urls: dict, http):
+    """The legacy API, to list the PHOF profile for FingertipsNext (which lists none), if it answers."""
+    legacy = make_backend("legacy", legacy_url=urls.get("legacy"), http=http)
+    return legacy if legacy.health() is None else None
+
+
+def _fingertips_frames(snapshot: Snapshot, catalogue: Catalogue,
+                       expected: dict[int, set[str]] | None) -> tuple[list[pd.DataFrame], list[dict]]:
+    """The Fingertips rows of a snapshot (either backend), ids resolved at fetch time mapped back.
+
+    Each legacy export is checked to cover the ``expected`` areas of its area type.
+    """
+    meta = catalogue.fingertips_meta()
+    renamed = {}
+    for entry in snapshot.files("fingertips_identity"):
+        record = json.loads(snapshot.path(entry).read_text(encoding="utf-8"))
+        for check in record.get("indicators", []):
+            if check.get("status") == "resolved" and check.get("fetched_id") != check["catalogue_id"]:
+                renamed[check["fetched_id"]] = check["catalogue_id"]
+                meta[check["fetched_id"]] = replace(meta[check["catalogue_id"]], indicator_id=check["fetched_id"])
+    preferred = {e.frame_id: e.area_type for e in catalogue.fingertips()}
+    frames, sources = [], []
+    for entry in snapshot.files("fingertips") + snapshot.files("fingertips_next"):
+        path = snapshot.path(entry)
+        retrieved = datetime.fromisoformat(entry["retrieved_at"])
+        label = "Fingertips" if entry["kind"] == "fingertips" else "FingertipsNext"
+        frame = parse_download(entry["kind"], path.read_text(encoding="utf-8"), url=entry["url"], metadata=meta,
+                               retrieved_at=retrieved, vintage=f"{label}, retrieved {retrieved:%Y-%m-%d}")
+        if expected and entry["kind"] == "fingertips":
+            check_fingertips_areas(frame, entry["url"], expected)
+        frame["indicator_id"] = frame["indicator_id"].replace(renamed)
+        # District and county answers both carry the unitaries (and the legacy ones the regions and
+        # England): the copy from the indicator's preferred area type is the one kept.
+        frame["_rank"] = (frame["indicator_id"].map(preferred) != entry.get("area_type")).astype(int)
+        frames.append(frame)
+        sources.append({"name": "OHID Fingertips", "url": entry["url"], "licence": "Open Government Licence v3.0",
+                        "retrieved_at": entry["retrieved_at"], "via": label})
+    if frames:
+        fingertips = pd.concat(frames, ignore_index=True).sort_values("_rank", kind="stable")
+        frames = [concat_frames([fingertips.drop_duplicates(subset=KEY_COLUMNS, keep="first").drop(columns="_rank")])]
+    return frames, sources
 
 
 def _force_names(snapshot: Snapshot, force_lookup: Path | None):
@@ -233,22 +274,8 @@ def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None, publi
     forces = None
     catalogue = catalogue or load_catalogue()
     publishers = load_publishers() if publishers is None else publishers
-    meta = catalogue.fingertips_meta()
     expected = snapshot.check()
-    frames, sources = [], []
-    for entry in snapshot.files("fingertips"):
-        path = snapshot.path(entry)
-        retrieved = datetime.fromisoformat(entry["retrieved_at"])
-        frames.append(parse_csv(path.read_text(encoding="utf-8"), url=entry["url"], metadata=meta,
-                                retrieved_at=retrieved, vintage=f"Fingertips, retrieved {retrieved:%Y-%m-%d}"))
-        if expected:
-            check_fingertips_areas(frames[-1], entry["url"], expected)
-        sources.append({"name": "OHID Fingertips", "url": entry["url"], "licence": "Open Government Licence v3.0",
-                        "retrieved_at": entry["retrieved_at"]})
-    if frames:
-        # District and county exports both carry the unitaries, regions and England: keep one copy.
-        fingertips = concat_frames(frames)
-        frames = [fingertips.drop_duplicates(subset=KEY_COLUMNS, keep="first")]
+    frames, sources = _fingertips_frames(snapshot, catalogue, expected)
     for entry in snapshot.files("publisher"):
         spec = publishers.get(entry["key"])
         if spec is None:
@@ -264,8 +291,11 @@ def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None, publi
         if spec.get("only_area_types"):
             frame = frame[frame["area_type"].isin(spec["only_area_types"])]
         frames.append(frame)
-        sources.append({"name": spec.get("vintage", entry["key"]), "url": spec.get("publisher_page", entry["url"]),
-                        "licence": spec.get("licence", ""), "retrieved_at": entry["retrieved_at"]})
+        release = entry.get("release") or {}
+        sources.append({"name": entry.get("vintage") or spec.get("vintage", entry["key"]),
+                        "url": release.get("page") or spec.get("publisher_page", entry["url"]),
+                        "licence": spec.get("licence", ""), "retrieved_at": entry["retrieved_at"],
+                        "file": entry["url"], "released": release.get("released", "")})
     frame = validate_frame(concat_frames(frames), where=f"snapshot {snapshot.root}")
     return frame, {"snapshot_date": snapshot.date, "sources": sources}
 

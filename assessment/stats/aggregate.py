@@ -60,7 +60,9 @@ def _codes(codes: list[str], shown: int = 10) -> str:
 def _parent_row(first: dict, parent: str, name: str, parent_type: str) -> dict:
     """A parent's row for the indicator, period and breakdown of ``first``, without figures yet."""
     row = {k: v for k, v in first.items() if k not in ("child_code", "parent_code", "parent_name")}
+    # published_*: the publisher said nothing of this area, so nothing it said is carried over.
     row.update(area_code=parent, area_name=name, area_type=parent_type, suppressed=False, value_note="",
+               published_comparison="", published_trend="",
                source=f"{first['source']} (aggregated from districts)", **dict.fromkeys(FIGURES, np.nan))
     return row
 
