@@ -11,7 +11,15 @@ Columns added to the tidy frame:
 - ``region_code``, ``region_comparison``, ``region_value``, ``region_reason``:
   the same against the area's region (districts and upper-tier authorities);
 - ``trend``: the recent-trend label of the row's series, on its latest period
-  (empty on earlier periods).
+  (empty on earlier periods);
+- ``trend_reason``: why that trend cannot be calculated (the value type, pooled
+  years, too few consecutive valid years...), empty when it could be;
+- ``england_wales_comparison``, ``england_wales_value``, ``england_wales_reason``:
+  the comparison with England and Wales (K04000001), for indicators published
+  for England and Wales (justice tables); a Welsh force is compared with
+  England and Wales only;
+- the force ranks of :mod:`assessment.stats.force_ranks` (among all forces in
+  the table, English and Welsh, and within the force's region or Wales).
 
 >>> ANALYSIS_COLUMNS[:3]
 ['england_comparison', 'england_value', 'england_reason']
@@ -24,12 +32,16 @@ from rich.progress import Progress
 
 from .frame import KEY_COLUMNS, concat_frames, validate_frame
 from .stats import aggregate, compare_to, recent_trend
+from .stats.combined import carry_combined
+from .stats.force_ranks import ENGLAND_AND_WALES, RANK_COLUMNS, force_groups, rank_forces
 
 ENGLAND_CODE = "E92000001"
 ANALYSIS_COLUMNS = [
     "england_comparison", "england_value", "england_reason",
     "region_code", "region_comparison", "region_value", "region_reason",
-    "trend",
+    "trend", "trend_reason",
+    "england_wales_comparison", "england_wales_value", "england_wales_reason",
+    *RANK_COLUMNS,
 ]
 SERIES_COLUMNS = ["indicator_id", "area_code", "sex", "age", "category_type", "category"]
 
@@ -72,10 +84,14 @@ def _comparison(frame: pd.DataFrame, comparator, prefix: str) -> pd.DataFrame:
 
 
 def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.DataFrame:
-    """Validate, roll up, compare with England and region, and add recent trends."""
+    """Validate, carry combined areas' figures, roll up, compare with England and region, add recent trends.
+
+    Isles of Scilly and City of London get the combined figure Fingertips publishes
+    on Cornwall's and Hackney's rows (with its note); roll-ups count it once.
+    """
     with Progress(transient=True) as progress:
         task = progress.add_task("Analysing indicators", total=4)
-        frame = validate_frame(frame)
+        frame = carry_combined(validate_frame(frame))
         frame = add_rollups(frame, geography, partial=partial)
         frame = validate_frame(frame, where="tidy frame after roll-ups")
         progress.advance(task)
@@ -93,10 +109,17 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
         region.loc[no_region, "region_reason"] = "not part of a single region"
         progress.advance(task)
 
+        welsh = frame["area_code"].str.startswith("W15")
+        england.loc[welsh, "england_comparison"] = "Not compared"
+        england.loc[welsh, "england_reason"] = "a Welsh force: compared with England and Wales"
         analysed = pd.concat([frame, england, region], axis=1)
         analysed.insert(len(analysed.columns) - 3, "region_code", region_codes.fillna(""))
         trends = recent_trend(frame)
-        analysed = analysed.merge(trends, on=[c for c in trends.columns if c != "trend"], how="left")
-        analysed["trend"] = analysed["trend"].fillna("")  # a trend belongs to a series' latest period
+        analysed = analysed.merge(trends, on=[c for c in trends.columns if c not in ("trend", "trend_reason")],
+                                  how="left")
+        for column in ("trend", "trend_reason"):  # a trend belongs to a series' latest period
+            analysed[column] = analysed[column].fillna("")
+        analysed = pd.concat([analysed, _comparison(frame, ENGLAND_AND_WALES, "england_wales")], axis=1)
+        analysed = rank_forces(analysed, force_groups(geography))
         progress.advance(task)
     return analysed

@@ -1,11 +1,13 @@
 """The ``jsna`` command line.
 
-Every command has ``--help``. Bad input ends with a one-line ``error:`` message
-naming the file, row and column or URL, and a non-zero exit; no traceback.
+Every command has ``--help``. Every failure (a usage error, bad input, a
+source that failed, or a bug) ends in :func:`main`'s one error boundary: one
+``error:`` line on stderr naming the file, row and column or URL, and a
+non-zero exit; no traceback unless ``--debug`` (or ``JSNA_DEBUG=1``) asks for it.
+Commands added later get the same boundary without doing anything.
 
->>> from typer.testing import CliRunner
->>> CliRunner().invoke(app, ["--help"]).exit_code
-0
+>>> main(["render", "--format", "xyz", "--area", "[/x]"])  # stderr: error: Invalid value for --format: ...
+2
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .errors import JsnaError
+from .errors import InputError
+from .failures import run_guarded
+from .render.formats import ALL_FORMATS, parse_formats
 
 app = typer.Typer(
     name="jsna",
@@ -27,29 +31,38 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
+# Paths, area names and messages are printed as they are: never read as rich markup.
+console = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
+
+
+def _out_folder(path: Path) -> Path:
+    """An output folder option: refuse a path that is (or is under) an existing file before any work."""
+    for part in (path, *path.parents):
+        if part.exists() and not part.is_dir():
+            raise typer.BadParameter(f"{part} is a file, not a folder", param_hint="--out")
+    return path
 
 FormatsOption = Annotated[
-    str, typer.Option("--format", "-f", help="Comma-separated output formats: html, docx, pdf.")
+    str, typer.Option("--format", "-f", help=f"Comma-separated output formats: {', '.join(ALL_FORMATS)}.")
 ]
 EngineOption = Annotated[
-    str, typer.Option("--engine", help="auto (Quarto if on PATH, else built-in), quarto or builtin.")
+    str, typer.Option("--engine", help="auto (Quarto if on PATH and able, else built-in), quarto or builtin.")
 ]
+DEFAULT_FORMATS = ",".join(ALL_FORMATS)
 
 
 def _formats(text: str) -> tuple[str, ...]:
-    formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    unknown = [f for f in formats if f not in ("html", "docx", "pdf")]
-    if unknown or not formats:
-        raise typer.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; "
-                                 "choose from html, docx, pdf", param_hint="--format")
-    return formats
+    try:
+        return parse_formats(text)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--format") from None
 
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo reports.")] = Path("demo-output"),
-    formats: FormatsOption = "html,docx,pdf",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo reports.",
+                                      callback=_out_folder)] = Path("demo-output"),
+    formats: FormatsOption = DEFAULT_FORMATS,
     engine: EngineOption = "auto",
 ) -> None:
     """Render the built-in demonstration report offline (a fictional county and its police force area)."""
@@ -64,8 +77,9 @@ def demo(
 def render(
     area: Annotated[list[str] | None, typer.Option("--area", "-a", help="Area code or name (repeatable).")] = None,
     bundle: Annotated[Path, typer.Option("--bundle", "-b", help="Built data bundle (from `jsna build`).")] = Path("bundle"),
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; each area gets its own sub-folder.")] = Path("reports"),
-    formats: FormatsOption = "html,docx,pdf",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; each area gets its own sub-folder.",
+                                      callback=_out_folder)] = Path("reports"),
+    formats: FormatsOption = DEFAULT_FORMATS,
     engine: EngineOption = "auto",
     all_areas: Annotated[bool, typer.Option(
         "--all", help="Render every area of --geography (unchanged areas are skipped) and an index page.")] = False,
@@ -86,19 +100,49 @@ def render(
 
 @app.command()
 def fetch(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for dated snapshots.")] = Path("snapshots"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for dated snapshots.",
+                                      callback=_out_folder)] = Path("snapshots"),
+    fingertips: Annotated[str, typer.Option(
+        "--fingertips", help="Fingertips API: auto (FingertipsNext if it answers, else the legacy API), "
+                             "legacy or next.")] = "auto",
+    fingertips_url: Annotated[str | None, typer.Option(
+        "--fingertips-url", help="Legacy Fingertips API base URL (default $JSNA_FINGERTIPS_URL, else "
+                                 "https://fingertips.phe.org.uk/api/).")] = None,
+    fingertips_next_url: Annotated[str | None, typer.Option(
+        "--fingertips-next-url", help="FingertipsNext API base URL (default $JSNA_FINGERTIPS_NEXT_URL; "
+                                      "FingertipsNext is only tried when one is given).")] = None,
+    only: Annotated[str | None, typer.Option(
+        "--only", help="Fetch only these sources (comma-separated: fingertips, publishers, geography); "
+                       "with --since the others are carried over.")] = None,
+    since: Annotated[Path | None, typer.Option(
+        "--since", help="An earlier snapshot folder: reuse its unchanged files (ETag / Last-Modified or SHA-256).")] = None,
 ) -> None:
     """Download everything the indicator catalogue needs into a dated snapshot folder."""
+    import warnings
+
+    from .sources.fetch_steps import parse_only
     from .sources.snapshot import fetch_snapshot
 
-    path = fetch_snapshot(out)
+    if fingertips not in ("auto", "legacy", "next"):
+        raise typer.BadParameter("choose auto, legacy or next", param_hint="--fingertips")
+    try:
+        sources = parse_only(only)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc).removeprefix("--only: "), param_hint="--only") from None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        path = fetch_snapshot(out, fingertips=fingertips, only=sources, since=since,
+                              fingertips_urls={"legacy": fingertips_url, "next": fingertips_next_url})
+    for warning in caught:  # indicators stopped by their name check, stale cached copies
+        console.print(f"warning: {warning.message}", markup=False, highlight=False, soft_wrap=True)
     console.print(f"snapshot written to {path}")
 
 
 @app.command("import")
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="Downloaded files, or folders of them.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for dated snapshots.")] = Path("snapshots"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for dated snapshots.",
+                                      callback=_out_folder)] = Path("snapshots"),
 ) -> None:
     """Bring files you downloaded (Fingertips exports, ONS, MHCLG and IoD files, ONS lookups and
     boundaries) into a dated snapshot, each recognised by its content; prints the snapshot folder last."""
@@ -111,7 +155,8 @@ def import_(
 @app.command()
 def build(
     snapshot: Annotated[Path, typer.Option("--snapshot", "-s", help="Snapshot folder from `jsna fetch` or `jsna import`.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the built data bundle.")] = Path("bundle"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the built data bundle.",
+                                      callback=_out_folder)] = Path("bundle"),
     geography_dir: Annotated[Path | None, typer.Option("--lookups", help="Folder holding ONS lookup and boundary files, any names (default: the snapshot's).")] = None,
     upload: Annotated[list[Path] | None, typer.Option("--upload", "-u", help="Validated local upload to include (repeatable; KIND=FILE or FILE).")] = None,
 ) -> None:
@@ -144,7 +189,8 @@ def validate(
 @app.command("upload-template")
 def upload_template(
     kind: Annotated[str, typer.Argument(help="Upload kind, e.g. continuity_of_care_audit.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the template files.")] = Path("."),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the template files.",
+                                      callback=_out_folder)] = Path("."),
 ) -> None:
     """Write the Excel workbook and CSV template for an upload kind."""
     from .uploads import write_upload_template
@@ -153,27 +199,18 @@ def upload_template(
         console.print(f"wrote {path}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI, turning our errors into one-line messages and exit codes."""
-    try:
-        # Without standalone mode click returns (not raises) a typer.Exit's code.
-        code = app(args=argv, standalone_mode=False)
-    except JsnaError as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        return exc.exit_code
-    except typer.Exit as exc:
-        return exc.exit_code
-    except typer.Abort:
-        console.print("aborted")
-        return 130
-    except Exception as exc:  # click usage errors carry their own exit code
-        from click.exceptions import ClickException
+@app.callback()
+def _options(
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show the full traceback when a command fails (also JSNA_DEBUG=1).")] = False,
+) -> None:
+    """Generate the health and justice section of a JSNA for an area of England or a police force area."""
+    # --debug is taken out of the arguments by main() wherever it is given; declared here for --help.
 
-        if isinstance(exc, ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
-    return code if isinstance(code, int) else 0
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI inside the error boundary (:func:`assessment.failures.run_guarded`)."""
+    return run_guarded(app, sys.argv[1:] if argv is None else argv, prog_name="jsna")
 
 
 if __name__ == "__main__":

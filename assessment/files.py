@@ -20,6 +20,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import JsnaError
+
 
 def default_mode() -> int:
     """The mode of a newly created ordinary file under the current umask."""
@@ -63,3 +65,185 @@ def sha256_of(path: str | Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# ------------------------------------------------------------ staging folders
+#: Staging folders are named ``.<target>.partial-<pid>-<random>`` beside their target.
+PARTIAL = ".partial-"
+
+
+def make_staging_folder(target: str | Path) -> Path:
+    """A new, empty folder beside ``target`` to build it in, named after the process writing it."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f".{target.name}{PARTIAL}{os.getpid()}-", dir=target.parent))
+    os.chmod(folder, default_dir_mode())  # it becomes the target: readable by colleagues, as any new folder
+    return folder
+
+
+def switch_into_place(staging: str | Path, target: str | Path) -> Path:
+    """Put a complete ``staging`` folder where ``target`` is; the old ``target`` goes only once the new is in.
+
+    Two renames in one folder: a reader sees the old folder, then the new one
+    (for an instant, neither); a failure between them puts the old one back.
+
+    >>> import tempfile, pathlib
+    >>> parent = pathlib.Path(tempfile.mkdtemp())
+    >>> (parent / "day").mkdir(); _ = (parent / "day" / "old.txt").write_text("old")
+    >>> new = make_staging_folder(parent / "day"); _ = (new / "new.txt").write_text("new")
+    >>> sorted(p.name for p in switch_into_place(new, parent / "day").iterdir()), sorted(parent.iterdir()) == [parent / "day"]
+    (['new.txt'], True)
+    """
+    import shutil
+
+    staging, target = Path(staging), Path(target)
+    if not target.exists():
+        os.replace(staging, target)
+        return target
+    previous = Path(tempfile.mkdtemp(prefix=f".{target.name}.previous-", dir=target.parent))
+    os.replace(target, previous / target.name)
+    try:
+        os.replace(staging, target)
+    except OSError:
+        os.replace(previous / target.name, target)
+        raise
+    finally:
+        shutil.rmtree(previous, ignore_errors=True)
+    return target
+
+
+def _owner_alive(folder: Path) -> bool:
+    """Whether the process named in a staging folder's name is still running."""
+    try:
+        pid = int(folder.name.split(PARTIAL, 1)[1].split("-", 1)[0])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_stale_staging(parent: str | Path, *, keep: tuple[Path, ...] = (), any_owner: bool = False) -> list[Path]:
+    """Remove staging folders in ``parent`` left by runs that died (killed, power cut); returns them.
+
+    A folder whose writer is still running is left alone, unless ``any_owner``
+    (the caller holds the folder's lock, so no one else can be writing).
+    """
+    import shutil
+
+    parent = Path(parent)
+    removed = []
+    if not parent.is_dir():
+        return removed
+    for folder in parent.iterdir():
+        if not (folder.name.startswith(".") and PARTIAL in folder.name and folder.is_dir()) or folder in keep:
+            continue
+        if any_owner or not _owner_alive(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+# ------------------------------------------------------------------- locks
+LOCK_FILE = ".jsna.lock"
+
+
+class FolderBusyError(JsnaError):
+    """Another jsna run holds the folder's lock (exit code 75, "try again later")."""
+
+    exit_code = 75
+
+
+class FolderLock:
+    """An exclusive lock on an output folder, held by the operating system (a killed run releases it).
+
+    A second run waits up to ``wait`` seconds, then refuses with a message
+    naming the folder and the process holding it.
+
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> with FolderLock(folder):
+    ...     try:
+    ...         FolderLock(folder, wait=0).acquire()
+    ...     except FolderBusyError as exc:
+    ...         "is in use by another jsna run" in str(exc)
+    True
+    """
+
+    def __init__(self, folder: str | Path, *, wait: float = 10.0, what: str = "jsna run"):
+        self.folder, self.wait, self.what = Path(folder), wait, what
+        self._handle = None
+
+    def acquire(self) -> FolderLock:
+        import time
+
+        if self._handle is not None:  # already held (entering a lock acquired earlier)
+            return self
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle = open(self.folder / LOCK_FILE, "a+")
+        give_up = time.monotonic() + self.wait
+        while not _try_lock(handle):
+            if time.monotonic() >= give_up:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown process"
+                handle.close()
+                raise FolderBusyError(f"{self.folder} is in use by another jsna run ({holder}); "
+                                      f"waited {self.wait:g} s: let it finish or choose another --out")
+            time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, {self.what}")
+        handle.flush()
+        self._handle = handle
+        return self
+
+    def release(self) -> None:
+        if self._handle is not None:
+            self._handle.seek(0)
+            self._handle.truncate()
+            _unlock(self._handle)
+            self._handle.close()
+            self._handle = None
+
+    def __enter__(self) -> FolderLock:
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def _try_lock(handle) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _unlock(handle) -> None:
+    try:
+        import fcntl
+    except ImportError:
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

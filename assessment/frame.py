@@ -30,7 +30,9 @@ import pandera.pandas as pa
 
 from .errors import SchemaError
 
-AREA_TYPES = ("england", "region", "utla", "lad", "csp", "pfa")
+#: ``england_wales`` is the England and Wales total (K04000001) that justice tables
+#: publish beside their forces (English E23 and Welsh W15 codes are both ``pfa``).
+AREA_TYPES = ("england", "region", "utla", "lad", "csp", "pfa", "england_wales")
 VALUE_TYPES = (
     "proportion",
     "crude rate",
@@ -74,6 +76,8 @@ STRING_COLUMNS = [
     "comparator_method",
     "ci_method",
     "value_note",
+    "published_comparison",
+    "published_trend",
     "source_url",
     "vintage",
 ]
@@ -98,6 +102,7 @@ COLUMNS = (
     + ["value", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998",
        "count", "denominator", "value_type", "multiplier", "unit", "polarity",
        "comparator_method", "ci_method", "value_note", "suppressed",
+       "published_comparison", "published_trend",
        "source_url", "retrieved_at", "vintage"]
 )
 
@@ -108,6 +113,11 @@ DEFAULTS: dict[str, Any] = {
     "category_type": "",
     "category": "",
     "value_note": "",
+    # What the publisher itself said (Fingertips' comparison with England and recent
+    # trend, in our words); empty when it said nothing. Our own judgements are
+    # computed in assessment.analysis and never read from these.
+    "published_comparison": "",
+    "published_trend": "",
     "suppressed": False,
     "ci_method": "none",
     "comparator_method": "none",
@@ -280,21 +290,52 @@ def _row_list(rows: list[int], limit: int = 8) -> str:
     return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
 
 
+def _impossible_proportions(frame: pd.DataFrame) -> str | None:
+    """A proportion above 100% or a count above its denominator, named by indicator, area and period.
+
+    >>> rows = new_frame([{"indicator_id": "90976", "indicator_name": "C", "source": "s",
+    ...                    "area_code": "E08000035", "area_name": "Leeds", "area_type": "lad",
+    ...                    "period": "2022/23", "count": 120, "denominator": 100, "value": 120.0,
+    ...                    "value_type": "proportion", "multiplier": 100}])
+    >>> print(_impossible_proportions(rows))
+    row 0 (indicator 90976, area E08000035, period 2022/23): a proportion's count 120 is above its denominator 100
+    """
+    proportion = frame["value_type"].eq("proportion")
+    # A zero denominator is "no one to count" and gives no value downstream; it is not flagged here.
+    over_count = proportion & (frame["denominator"] > 0) & (frame["count"] > frame["denominator"])
+    over_value = proportion & (frame["value"] > frame["multiplier"] * (1 + 1e-9))
+    bad = over_count | over_value
+    if not bad.any():
+        return None
+    first = int(np.flatnonzero(bad.to_numpy())[0])
+    row = frame.iloc[first]
+    what = (f"count {row['count']:g} is above its denominator {row['denominator']:g}" if over_count.iloc[first]
+            else f"value {row['value']:g} is above {row['multiplier']:g} (100%)")
+    more = int(bad.sum()) - 1
+    return (f"row {first} (indicator {row['indicator_id']}, area {row['area_code']}, period {row['period']}): "
+            f"a proportion's {what}" + (f"; and {more} more row(s)" if more else ""))
+
+
 def validate_frame(frame: pd.DataFrame, *, where: str = "tidy frame") -> pd.DataFrame:
     """Validate ``frame`` against the tidy-frame schema and return it.
 
     Raises :class:`~assessment.errors.SchemaError` with a one-line message naming
-    every failing column and its offending rows (0-based positions).
+    every failing column and its offending rows (0-based positions), or the
+    first impossible proportion by indicator, area and period.
     """
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise SchemaError(f"{where}: missing column(s) {', '.join(missing)}")
     frame = frame.reset_index(drop=True)
     try:
-        return SCHEMA.validate(frame, lazy=True)
+        validated = SCHEMA.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         raise SchemaError(f"{where}: {_describe_failures(cases, frame)}") from None
+    problem = _impossible_proportions(validated)
+    if problem:
+        raise SchemaError(f"{where}: {problem}")
+    return validated
 
 
 def concat_frames(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
@@ -310,6 +351,7 @@ def concat_frames(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
 #: frame records them once, as "lad", and the geography says which codes are
 #: upper tier (see ``assessment.geography``).
 AREA_TYPE_BY_PREFIX = {
+    "K04": "england_wales",
     "E92": "england",
     "E12": "region",
     "E10": "utla",
@@ -328,7 +370,9 @@ AREA_TYPE_BY_PREFIX = {
 def area_type_for_code(code: str) -> str | None:
     """The tidy-frame area type of an ONS code, or ``None`` if it is not one we use.
 
-    >>> area_type_for_code("E08000035"), area_type_for_code("E23000010"), area_type_for_code("X")
+    >>> area_type_for_code("E08000035"), area_type_for_code("W15000002"), area_type_for_code("X")
     ('lad', 'pfa', None)
+    >>> area_type_for_code("K04000001")
+    'england_wales'
     """
     return AREA_TYPE_BY_PREFIX.get(str(code)[:3])

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import sysconfig
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,3 +26,70 @@ def shared_data() -> Path:
 def _isolated_cache(tmp_path_factory, monkeypatch):
     """Keep every test's HTTP and boundary caches out of the user's home."""
     monkeypatch.setenv("JSNA_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+# ------------------------------------------------------------------ tools
+def tool(name: str) -> str:
+    """A command installed with this interpreter (its virtualenv's ``bin``), so tests never rely on PATH.
+
+    ``.venv/bin/python -m pytest`` does not put ``.venv/bin`` on PATH.
+    """
+    path = Path(sysconfig.get_path("scripts")) / name
+    if not path.is_file():
+        pytest.fail(f"{name} is not installed beside {sys.executable}; pip install -e '.[test]'")
+    return str(path)
+
+
+STANDIN = Path(__file__).parent / "quarto_standin" / "standin_quarto.py"
+
+
+def write_standin_launcher(folder: Path) -> Path:
+    """``folder/quarto``: runs the stand-in Quarto (tests/quarto_standin) with this interpreter."""
+    folder.mkdir(parents=True, exist_ok=True)
+    launcher = folder / "quarto"
+    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STANDIN}" "$@"\n')
+    launcher.chmod(0o755)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def standin_bin(tmp_path_factory) -> Path:
+    """A folder holding only the stand-in ``quarto``."""
+    return write_standin_launcher(tmp_path_factory.mktemp("standin-quarto"))
+
+
+@pytest.fixture
+def standin_quarto(standin_bin, monkeypatch) -> Path:
+    """The stand-in ``quarto`` first on PATH, and no virtualenv ``bin`` on it (as when running ``.venv/bin/jsna``)."""
+    venv_bin = str(Path(sysconfig.get_path("scripts")))
+    rest = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and p != venv_bin]
+    monkeypatch.setenv("PATH", os.pathsep.join([str(standin_bin), *rest]))
+    monkeypatch.delenv("QUARTO_PYTHON", raising=False)
+    return standin_bin / "quarto"
+
+
+def pytest_configure(config):
+    """``JSNA_TEST_QUARTO=standin`` runs the whole suite with the stand-in quarto first on PATH."""
+    if os.environ.get("JSNA_TEST_QUARTO") == "standin":
+        folder = write_standin_launcher(Path(tempfile.mkdtemp(prefix="jsna-standin-quarto-")))
+        os.environ["PATH"] = os.pathsep.join([str(folder), os.environ.get("PATH", "")])
+
+
+DEMO_DISTRICT = "Dunmere"  # a district of the demo county, rendered beside the county and force reports
+
+
+@pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory) -> dict[str, Path]:
+    """`jsna demo` (county and force) and `jsna render` of one of its districts, once per test session.
+
+    Rendering is the slow part of the suite (three areas, three formats each), so every test that
+    looks at the rendered documents shares these: ``{area code: folder with .html/.docx/.pdf/.xlsx}``.
+    """
+    from assessment.cli import main
+
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--out", str(out)]) == 0
+    assert main(["render", "--area", DEMO_DISTRICT, "--bundle", str(out / "bundle"),
+                 "--out", str(out / "reports")]) == 0
+    folders = sorted(p for p in (out / "reports").iterdir() if not p.name.startswith("."))  # not the run lock
+    return {folder.name.split("-")[0]: folder for folder in folders}

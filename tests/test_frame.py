@@ -115,3 +115,24 @@ def test_strings_stay_strings():
     assert frame.loc[0, "period"] == "2022"
     assert frame.loc[0, "indicator_id"] == "90244"
     assert isinstance(frame, pd.DataFrame)
+
+
+def test_proportion_with_count_above_denominator_is_rejected_by_indicator_area_and_period():
+    frame = new_frame([_row(), _row(period="2023", count=120, denominator=100, value=120.0, lower_ci_95=np.nan,
+                                    upper_ci_95=np.nan, lower_ci_998=np.nan, upper_ci_998=np.nan)])
+    with pytest.raises(SchemaError) as caught:
+        validate_frame(frame, where="audit.xlsx")
+    message = str(caught.value)
+    assert message == ("audit.xlsx: row 1 (indicator 90244, area E08000035, period 2023): "
+                       "a proportion's count 120 is above its denominator 100")
+    assert "\n" not in message
+
+
+def test_proportion_above_100_percent_is_rejected_but_a_rate_above_its_denominator_is_not():
+    over = new_frame([_row(count=np.nan, denominator=np.nan, value=100.5, upper_ci_95=101.0, upper_ci_998=102.0)])
+    with pytest.raises(SchemaError, match=r"period 2022\): a proportion's value 100.5 is above 100 \(100%\)"):
+        validate_frame(over)
+    # Reoffences per reoffender: more events than people is ordinary for a rate.
+    rate = _row(value_type="crude rate", multiplier=1, count=360, denominator=100, value=3.6, lower_ci_95=3.2,
+                upper_ci_95=4.0, lower_ci_998=3.0, upper_ci_998=4.2, ci_method="byars")
+    assert len(validate_frame(new_frame([rate]))) == 1

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import pandas as pd
 import pytest
 import yaml
@@ -85,30 +83,6 @@ def test_every_indicator_a_publisher_reader_lists_is_in_the_catalogue():
             entry = catalogue[indicator]
             assert entry.section in sections | {"population"}, indicator
         assert key in registry["precedence"], key
-
-
-def test_the_roll_up_fast_path_gives_what_the_loop_gives(monkeypatch):
-    from assessment.demo import build_demo_bundle  # noqa: F401  (imports the stats package the same way)
-    from assessment.stats import aggregate
-
-    module = sys.modules["assessment.stats.aggregate"]
-    rows = []
-    for indicator, value_type, ci in [("c", "count", "none"), ("r", "crude rate", "byars"), ("s", "score", "none"),
-                                      ("p", "proportion", "published")]:
-        for code, n in [("E07999001", 5.0), ("E07999002", 7.0), ("E07999003", 9.0)]:
-            rows.append(dict(indicator_id=indicator, indicator_name=indicator, source="s", area_code=code,
-                             area_name=code, area_type="lad", period="2023", count=n, denominator=100.0,
-                             value=n, value_type=value_type, multiplier=100.0 if value_type != "count" else 1.0,
-                             ci_method=ci, polarity="low_is_good"))
-    rows[2]["suppressed"], rows[2]["value"], rows[2]["count"] = True, float("nan"), float("nan")  # c: incomplete
-    frame = new_frame(rows)
-    lookup = pd.DataFrame({"child_code": ["E07999001", "E07999002", "E07999003"],
-                           "parent_code": ["E23999001", "E23999001", "E23999002"], "parent_name": ["A", "A", "B"]})
-    fast = aggregate(frame, lookup, "pfa").sort_values(["indicator_id", "area_code"]).reset_index(drop=True)
-    monkeypatch.setattr(module, "_simple_groups", lambda joined, *a: pd.Series(False, index=joined.index))
-    slow = aggregate(frame, lookup, "pfa").sort_values(["indicator_id", "area_code"]).reset_index(drop=True)
-    pd.testing.assert_frame_equal(fast, slow, check_like=True)
-    assert fast.set_index(["indicator_id", "area_code"]).loc[("r", "E23999001"), "count"] == 12
 
 
 @pytest.mark.shared

@@ -17,6 +17,8 @@ from assessment.errors import RenderError
 from assessment.render import KernelSession, parse_qmd, quarto_command, render_builtin, render_document
 from assessment.render.execute import execute_document
 
+from .conftest import tool
+
 FIXTURE = Path(__file__).parent / "fixtures" / "render" / "mini.qmd"
 
 
@@ -73,7 +75,8 @@ def test_failed_render_keeps_earlier_output(tmp_path):
     before = good["html"].read_bytes()
     broken = tmp_path / "broken.qmd"
     broken.write_text(FIXTURE.read_text().replace('print(f"## Report for {area}\\n")', "raise ValueError('bad area')"))
-    with pytest.raises(RenderError, match=r"cell 'heading' failed: ValueError: bad area"):
+    with pytest.raises(RenderError, match=r"broken\.qmd: the cell at line 18 \(raise ValueError\('bad area'\)\) "
+                                          r"failed: ValueError: bad area"):
         render_builtin(broken, {"area": "Bad"}, out, formats=("html",), stem="mini")
     assert good["html"].read_bytes() == before
     assert [p.name for p in out.iterdir()] == ["mini.html"]
@@ -112,24 +115,21 @@ def test_unknown_engine_and_missing_quarto_are_clear_errors(tmp_path, monkeypatc
         render_document(FIXTURE, {}, tmp_path, engine="quarto")
 
 
-def test_quarto_command_passes_parameters_as_yaml(tmp_path):
-    cmd = quarto_command(FIXTURE, {"area": "Brighton & Hove: East"}, ("html", "docx", "pdf"), tmp_path, "x")
-    assert cmd[:5] == ["quarto", "render", str(FIXTURE), "--to", "html,docx,typst"]
-    assert ["-P", 'area:"Brighton & Hove: East"'] == cmd[5:7]
+def test_quarto_command_passes_parameters_as_yaml_and_no_output_name(tmp_path):
+    """One call, every format by its Quarto name, and no --output (Quarto would add no extension)."""
+    cmd = quarto_command(tmp_path / "x.qmd", {"area": "Brighton & Hove: East", "bars": [1, 2]}, ("html", "docx", "pdf"))
+    assert cmd == ["quarto", "render", "x.qmd", "--to", "html,docx,typst",
+                   "-P", 'area:"Brighton & Hove: East"', "-P", "bars:[1, 2]"]
 
 
-def test_quarto_path_is_used_when_quarto_is_on_path(tmp_path, monkeypatch):
-    """A stand-in `quarto` on PATH receives the command and its outputs are published."""
-    fake = tmp_path / "bin" / "quarto"
-    fake.parent.mkdir()
-    fake.write_text("#!/usr/bin/env python3\nimport sys, pathlib\nargs = sys.argv[1:]\n"
-                    "out = pathlib.Path(args[args.index('--output-dir') + 1])\n"
-                    "stem = args[args.index('--output') + 1]\n"
-                    "(out / (stem + '.html')).write_text(' '.join(args))\n")
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{fake.parent}:{__import__('os').environ['PATH']}")
-    written = render_document(FIXTURE, {"area": "Leeds"}, tmp_path / "out", formats=("html",), stem="doc")
-    assert 'area:"Leeds"' in written["html"].read_text()
+def test_a_labelled_cell_that_prints_headings_is_refused_with_the_reason(tmp_path):
+    """Quarto would wrap it in a div and drop its headings from the contents list; say so instead."""
+    labelled = tmp_path / "labelled.qmd"
+    labelled.write_text(FIXTURE.read_text().replace("#| output: asis\n", "#| label: heading\n#| output: asis\n"))
+    with pytest.raises(RenderError, match=r"labelled\.qmd: cell 'heading' prints headings \(## Report for X\) but "
+                                          r"has a label; Quarto wraps a labelled cell's output in a div"):
+        render_builtin(labelled, {"area": "X"}, tmp_path / "out", formats=("html",))
+    assert not (tmp_path / "out").exists()
 
 
 def test_front_matter_errors_name_the_template(tmp_path):
@@ -139,10 +139,11 @@ def test_front_matter_errors_name_the_template(tmp_path):
         render_builtin(bad, {}, tmp_path / "out")
 
 
-def test_templates_pass_quartos_option_schema():
-    """panache lints the templates against Quarto's schema (unknown keys included, see panache.toml)."""
+def test_templates_and_project_file_pass_quartos_option_schema():
+    """panache lints the templates and _quarto.yml against Quarto's schema (unknown keys included, see panache.toml)."""
     root = Path(__file__).resolve().parent.parent
-    result = subprocess.run(["panache", "lint", "templates/"], cwd=root, capture_output=True, text=True)
+    result = subprocess.run([tool("panache"), "lint", "templates/", "_quarto.yml"], cwd=root, capture_output=True,
+                            text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -150,5 +151,5 @@ def test_panache_catches_a_misspelt_option(tmp_path):
     root = Path(__file__).resolve().parent.parent
     shutil.copy(root / "panache.toml", tmp_path / "panache.toml")
     (tmp_path / "t.qmd").write_text("---\ntitle: x\ntocc: true\n---\n\n```{python}\n#| label: a\n#| fig-capp: y\n1\n```\n")
-    result = subprocess.run(["panache", "lint", "t.qmd"], cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run([tool("panache"), "lint", "t.qmd"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode != 0 and "tocc" in result.stdout + result.stderr

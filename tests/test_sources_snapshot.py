@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pandas as pd
@@ -16,7 +15,7 @@ from assessment.sources.fingertips import FingertipsClient
 from assessment.sources.http import session
 from assessment.sources.snapshot import build_frame, fetch_snapshot, open_snapshot, read_frame, write_frame
 
-from .replay_server import ReplayServer
+from .replay_server import ReplayServer, serve_demo_sources
 
 
 @pytest.fixture(scope="module")
@@ -26,47 +25,16 @@ def demo_sources(tmp_path_factory):
     return write_demo_sources(tmp_path_factory.mktemp("sources"))
 
 
-def _arcgis(csv_path):
-    table = pd.read_csv(csv_path, dtype=str, encoding="utf-8-sig")
-    features = [{"attributes": row} for row in table.to_dict("records")]
-    return lambda q: (200, "application/json", json.dumps({"features": features}).encode())
-
-
 @pytest.fixture(scope="module")
 def snapshot(demo_sources, tmp_path_factory):
-    catalogue = load_catalogue()
-    export = pd.read_csv(demo_sources["fingertips"], dtype=str)
-    # As on Fingertips, district indicators are also published for counties (502); county ones only there.
-    kinds = {e.frame_id: ([502] if e.area_type == "county" else [501, 502]) for e in catalogue.fingertips()}
-    labels = {"501": "Districts", "502": "Counties"}
     with ReplayServer() as server:
-        server.routes["/api/available_data"] = lambda q: (200, "application/json", json.dumps(
-            [{"IndicatorId": int(q["indicator_id"]), "AreaTypeId": t} for t in kinds[q["indicator_id"]]]).encode())
-        server.routes["/api/indicator_metadata/by_indicator_id"] = lambda q: (200, "application/json", json.dumps(
-            {i: {"Descriptive": {"Name": catalogue.fingertips_meta()[i].name}} for i in q["indicator_ids"].split(",")}).encode())
-
-        def data(q):
-            rows = export[export["Indicator ID"].isin(q["indicator_ids"].split(","))]
-            # Each area type's export repeats the unitaries, regions and England.
-            rows = rows[rows["Area Type"].str.startswith(labels[q["child_area_type_id"]])
-                        | rows["Area Code"].str.match(r"E06|E12|E92")]
-            return 200, "text/csv", rows.to_csv(index=False).encode()
-
-        server.routes["/api/all_data/csv/by_indicator_id"] = data
-        server.routes["/pub/mye.csv"] = lambda q: (200, "text/csv", demo_sources["population"].read_bytes())
-        for role in ("lad_csp_pfa", "lad_utla", "lad_region"):
-            server.routes[f"/{role}/query"] = _arcgis(demo_sources[f"lookup_{role.replace('lad_csp_pfa', 'lad_csp_pfa')}"])
-        server.routes["/lad/query"] = lambda q: (200, "application/geo+json", demo_sources["boundaries_lad"].read_bytes())
+        sources = serve_demo_sources(server, demo_sources, load_catalogue())
         http = session(retries=1, backoff=0.01, cache_name=str(tmp_path_factory.mktemp("cache") / "c"))
-        publishers = {"ons_population": {"module": "assessment.sources.ons_population", "reader": "read",
-                                         "url": f"{server.url}/pub/mye.csv", "filename": "mye_2023.csv",
-                                         "vintage": "mid-2023", "licence": "Open Government Licence v3.0"}}
-        root = fetch_snapshot(tmp_path_factory.mktemp("snapshots"), catalogue=catalogue, publishers=publishers,
+        root = fetch_snapshot(tmp_path_factory.mktemp("snapshots"), **sources,
                               client=FingertipsClient(server.url + "/api/", http=http), http=http,
-                              geography_urls={r: f"{server.url}/{r}/query" for r in ("lad_csp_pfa", "lad_utla", "lad_region")},
-                              boundary_url=f"{server.url}/lad/query", today=date(2026, 11, 22))
+                              today=date(2026, 11, 22))
         requests = list(server.requests)
-    return root, publishers, requests
+    return root, sources["publishers"], requests
 
 
 def test_snapshot_is_dated_with_a_complete_manifest(snapshot):
@@ -97,7 +65,7 @@ def test_changed_file_is_refused(snapshot, tmp_path):
     root, publishers, _ = snapshot
     copy = tmp_path / "copy"
     shutil.copytree(root, copy)
-    target = next((copy / "publishers").iterdir())
+    target = next(p for p in (copy / "publishers").rglob("*") if p.is_file())
     target.write_bytes(target.read_bytes() + b"\n")
     with pytest.raises(InputError, match="SHA-256 mismatch"):
         build_frame(copy, publishers=publishers)

@@ -9,8 +9,7 @@ import pytest
 from assessment.frame import area_type_for_code, new_frame, validate_frame
 from assessment.sources.fingertips import IndicatorMeta, parse_csv
 from assessment.stats import (add_intervals, aggregate, byars_limits, compare_to, dsr_with_limits, rate_limits,
-                              ratio_limits, recent_trend, wilson_limits)
-from assessment.stats.trend import trend_label
+                              ratio_limits, standardised_rates, wilson_limits)
 
 PHStats = pytest.importorskip("PHStatsMethods")
 from PHStatsMethods import confidence_intervals as oracle  # noqa: E402  (GPL: test-only oracle)
@@ -201,53 +200,44 @@ def test_quintiles_use_interpolated_percentiles(polarity, lowest_label):
     assert bounds[1] == pytest.approx(2.8)
     assert out.loc["E08000000", "comparison"] == lowest_label  # value 1
     assert out.loc["E08000002", "comparison"] != out.loc["E08000001", "comparison"]  # 3 > 2.8 moves up a bin
-    few = compare_to(_frame(dict(list(values.items())[:3]), method="quintiles"), "E92000001")
-    assert few["comparison_reason"].str.contains("fewer than 4").all()
+    # Fingertips needs five values for quintiles (QuintilesComparerTest: 1, 2, 3, 4 -> category 0).
+    few = compare_to(_frame(dict(list(values.items())[:4]), method="quintiles"), "E92000001")
+    assert few["comparison"].eq("Not compared").all() and few["comparison_reason"].str.contains("fewer than 5").all()
+    quartiles = compare_to(_frame(dict(list(values.items())[:4]), method="quartiles"), "E92000001")
+    assert quartiles["comparison"].str.endswith("quartile").all()
 
 
-# ---------------------------------------------------------------------- trends
-def _series(values, *, counts=None, polarity="high_is_good", ci_width=1.0):
-    rows = []
-    for i, v in enumerate(values):
-        row = dict(indicator_id="i", indicator_name="I", source="s", area_code="E92000001", area_name="England",
-                   area_type="england", period=str(2015 + i), period_end=f"{2015 + i}-12-31",
-                   value_type="proportion", multiplier=100, polarity=polarity, ci_method="published")
-        if counts is not None:
-            row.update(count=counts[i], denominator=1000, ci_method="wilson")
-        else:
-            row.update(value=v, lower_ci_95=None if v is None else v - ci_width,
-                       upper_ci_95=None if v is None else v + ci_width)
-        rows.append(row)
-    frame = new_frame(rows)
-    return add_intervals(frame) if counts is not None else frame
+@pytest.mark.parametrize(("value", "label"), [(1, "Lowest quintile"), (3, "2nd lowest quintile"),
+                                              (5, "Middle quintile"), (7, "2nd highest quintile"),
+                                              (9, "Highest quintile"), (10, "Highest quintile")])
+def test_no_judgement_quintiles_use_fingertips_words(value, label):
+    # QuintilesComparerTest.Test_GetCategories (values 1 to 10) with SignificanceFormatter's labels.
+    values = {f"E08{i:06d}": float(v) for i, v in enumerate(range(1, 11))}
+    out = compare_to(_frame(values, polarity="no_judgement", method="quintiles"), "E92000001")
+    assert out.set_index("value").loc[float(value), "comparison"] == label
 
 
-@pytest.mark.parametrize(("values", "polarity", "label"), [
-    ([10, 12, 14, 16, 18], "high_is_good", "Increasing and getting better"),
-    ([10, 12, 14, 16, 18], "low_is_good", "Increasing and getting worse"),
-    ([18, 16, 14, 12, 10], "low_is_good", "Decreasing and getting better"),
-    ([18, 16, 14, 12, 10], "no_judgement", "Decreasing"),
-    ([10, 10.2, 9.9, 10.1, 10], "high_is_good", "No significant change"),
-    ([10, 12, 14, 16], "high_is_good", "Cannot be calculated"),
-])
-def test_recent_trend_labels(values, polarity, label):
-    assert recent_trend(_series(values, polarity=polarity))["trend"].item() == label
+@pytest.mark.parametrize(("value", "polarity", "label"), [(1, "high_is_good", "Worst quintile"),
+                                                          (9, "high_is_good", "Best quintile"),
+                                                          (1, "low_is_good", "Best quintile"),
+                                                          (7, "low_is_good", "Worse quintile")])
+def test_judged_quintiles_follow_polarity(value, polarity, label):
+    # QuintilesComparerTest.Test_GetCategoriesRagHighIsGood / RagLowIsGood: category 1 is the best.
+    values = {f"E08{i:06d}": float(v) for i, v in enumerate(range(1, 11))}
+    out = compare_to(_frame(values, polarity=polarity, method="quintiles"), "E92000001")
+    assert out.set_index("value").loc[float(value), "comparison"] == label
 
 
-def test_trend_uses_only_the_five_latest_points_and_needs_them_unbroken():
-    assert recent_trend(_series([30, 20, 10, 12, 14, 16, 18]))["trend"].item() == "Increasing and getting better"
-    assert recent_trend(_series([10, 12, 14, None, 18, 20]))["trend"].item() == "Cannot be calculated"
-
-
-def test_outlier_check_rejects_a_trend_made_by_one_point():
-    # One huge final jump: significant overall, but dropping it reverses the slope.
-    points = _series([20, 19, 18, 17, 60], ci_width=0.5)
-    assert trend_label(points, "high_is_good") == "No significant change"
-
-
-def test_trend_for_proportions_uses_counts():
-    out = recent_trend(_series(None or [0] * 5, counts=[300, 330, 360, 390, 420]))
-    assert out["trend"].item() == "Increasing and getting better"
+def test_method_17_without_998_limits_is_not_compared():
+    ci = {"E08000001": (12.0, 14.0, np.nan, np.nan), "E08000002": (12.0, 14.0, 11.0, 15.0)}
+    frame = _frame({"E92000001": 10.0, "E08000001": 13.0, "E08000002": 13.0}, ci=ci)
+    out = compare_to(frame, "E92000001").set_index("area_code")
+    assert out.loc["E08000001", "comparison"] == "Not compared"
+    assert out.loc["E08000001", "comparison_reason"] == "the value has no 99.8% confidence interval"
+    assert out.loc["E08000002", "comparison"] == "Better (99.8%)"
+    one_level = compare_to(_frame({"E92000001": 10.0, "E08000001": 13.0}, method="ci_overlap_95", ci=ci),
+                           "E92000001").set_index("area_code")
+    assert one_level.loc["E08000001", "comparison"] == "Better"
 
 
 # --------------------------------------------------------------------- roll-ups
@@ -315,3 +305,38 @@ def test_england_rebuilt_from_regions_equals_published_england(campylobacter):
             continue
         assert rebuilt.loc[period, "count"] == published.loc[period, "count"]
         assert rebuilt.loc[period, "value"] == pytest.approx(published.loc[period, "value"], rel=1e-9)
+
+
+# -------------------------------------------------- exact Poisson and standardised rates
+def test_exact_poisson_means_exact_limits_at_every_count():
+    counts = [3, 10, 57, 480, 12_000]
+    rows = [dict(indicator_id=f"e{c}", indicator_name="E", source="s", area_code="E92000001", area_name="England",
+                 area_type="england", period="2023", count=c, denominator=1_000_000, value_type="crude rate",
+                 multiplier=100_000, ci_method=method) for c in counts for method in ("exact_poisson", "byars")]
+    out = add_intervals(new_frame(rows)).assign(method=[m for _ in counts for m in ("exact_poisson", "byars")])
+    exact = out[out["method"] == "exact_poisson"]
+    expected = [oracle.exact_lower(c, 0.95) / 1_000_000 * 100_000 for c in counts]
+    np.testing.assert_allclose(exact["lower_ci_95"], expected, rtol=1e-9)
+    np.testing.assert_allclose(exact["upper_ci_998"],
+                               [oracle.exact_upper(c, 0.998) / 10 for c in counts], rtol=1e-9)
+    byars = out[out["method"] == "byars"]
+    assert byars["lower_ci_95"].iloc[2] == pytest.approx(oracle.byars_lower(57, 0.95) / 10, rel=1e-9)
+    assert byars["lower_ci_95"].iloc[2] != pytest.approx(exact["lower_ci_95"].iloc[2], rel=1e-6)
+
+
+def test_dsr_with_a_missing_age_band_is_refused_with_a_reason_not_nan():
+    with pytest.raises(ValueError, match="age band 2 has no population"):
+        dsr_with_limits([10, 12, 14], [1000, np.nan, 900], [1, 1, 1])
+    # A band with no recorded events counts as none (PHEindicatormethods' rule).
+    assert dsr_with_limits([10, np.nan, 14], [1000, 1000, 900], [1, 1, 1])[0] == pytest.approx(
+        dsr_with_limits([10, 0, 14], [1000, 1000, 900], [1, 1, 1])[0])
+    standard = {"0-34": 40_000.0, "35-64": 38_000.0, "65+": 22_000.0}
+    bands = pd.DataFrame({"area": ["A"] * 3 + ["B"] * 2 + ["C"] * 3,
+                          "age_band": ["0-34", "35-64", "65+", "0-34", "65+", "0-34", "35-64", "65+"],
+                          "count": [20, 30, 40, 20, 40, 1, 2, 3],
+                          "denominator": [30_000, 25_000, 9_000, 30_000, 9_000, 30_000, 25_000, 9_000]})
+    out = standardised_rates(bands, standard, by=["area"]).set_index("area")
+    value, lower, upper = dsr_with_limits([20, 30, 40], [30_000, 25_000, 9_000], list(standard.values()))
+    assert out.loc["A", "value"] == pytest.approx(value) and out.loc["A", "upper_ci_95"] == pytest.approx(upper)
+    assert np.isnan(out.loc["B", "value"]) and out.loc["B", "value_note"].startswith("No value: age band 35-64 missing")
+    assert np.isnan(out.loc["C", "value"]) and out.loc["C", "value_note"] == "No value: fewer than 10 events (6)"

@@ -89,13 +89,18 @@ def test_adding_a_kind_is_adding_a_file(tmp_path):
         "period_format: 2024\narea_types: [lad]\n"
         "columns:\n  - {name: area_code, title: Area, type: area_code, required: true}\n"
         "  - {name: period, title: Period, type: period, required: true}\n"
-        "  - {name: n, title: N, type: count, required: true}\n  - {name: d, title: D, type: count, required: true}\n"
+        "  - {name: n, title: N, type: count, required: true, maximum: 1000}\n"
+        "  - {name: d, title: D, type: count, required: true, maximum: 1000}\n"
         "key: [area_code, period]\n"
         "indicators:\n  - {id: t, name: T, numerator: n, denominator: d, value_type: proportion, multiplier: 100,"
         " ci_method: wilson, polarity: high_is_good}\n")
     assert _parse(spec).column_names == ["area_code", "period", "n", "d"]
-    spec.write_text(spec.read_text().replace("required: true}\n  - {name: d", "requird: true}\n  - {name: d"))
+    good = spec.read_text()
+    spec.write_text(good.replace("required: true, maximum: 1000}\n  - {name: d", "requird: true}\n  - {name: d"))
     with pytest.raises(InputError, match="requird"):
+        _parse(spec)
+    spec.write_text(good.replace("required: true, maximum: 1000}\n  - {name: d", "required: true}\n  - {name: d"))
+    with pytest.raises(InputError, match="column n: a count column needs a whole-number 'maximum'"):
         _parse(spec)
 
 
@@ -114,7 +119,7 @@ def test_template_workbook_has_instructions_validation_and_a_csv(tmp_path):
     rules = data.data_validations.dataValidation
     assert {r.type for r in rules} >= {"whole", "textLength"} or {r.type for r in rules} >= {"whole", "custom"}
     whole = [r for r in rules if r.type == "whole"]
-    assert whole and all(r.operator == "greaterThanOrEqual" and r.formula1 == "0" for r in whole)
+    assert whole and all(r.operator == "between" and r.formula1 == "0" and r.formula2 == "1000000" for r in whole)
     assert csv_path.read_text(encoding="utf-8").splitlines()[0] == ",".join(HEADER)
     assert "3 weeks" in " ".join(str(c.value) for row in book["Instructions"].iter_rows() for c in row if c.value)
 

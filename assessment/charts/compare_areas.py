@@ -12,15 +12,13 @@ True
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pandas as pd
 from plotnine import (aes, coord_flip, element_blank, element_text, expand_limits, geom_col, geom_errorbar,
-                      geom_hline, geom_text, ggplot, labs, scale_fill_manual,
+                      geom_hline, geom_text, ggplot, guide_legend, guides, labs, scale_fill_manual,
                       scale_x_discrete, theme, theme_minimal)
 
-from .figure import Figure, frame_key
+from .figure import MIN_TEXT_PT, TEXT_WIDTH_IN, Figure, frame_key, wrap_to_width
 from .palette import colour_for
 
 
@@ -44,7 +42,9 @@ def compare_areas(frame: pd.DataFrame, *, highlight: str, reference_value: float
     shown["text_y"] = top * 1.04
     height = min(9.0, 1.6 + 0.28 * max(len(shown), 3))
     selected = data[data["code"] == highlight]
-    caption = f"{indicator} ({period}) for {len(shown)} areas, with 95% confidence intervals."
+    # Say "with 95% confidence intervals" only when the chart draws some (a score such as IMD has none).
+    intervals = bool((shown["lower"].notna() & shown["upper"].notna()).any())
+    caption = f"{indicator} ({period}) for {len(shown)} areas" + (", with 95% confidence intervals." if intervals else ".")
     if reference_value is not None and not np.isnan(reference_value):
         caption += f" The dashed line is {reference_label} ({reference_value:,.1f})."
     alt = _alt_text(shown, hidden, selected, indicator, period, unit, reference_label, reference_value)
@@ -54,7 +54,7 @@ def compare_areas(frame: pd.DataFrame, *, highlight: str, reference_value: float
     key = frame_key(shown[["code", "label", "value", "lower", "upper", "comparison"]], reference_value,
                     reference_label, indicator, period, unit)
     build = lambda: _plot(shown, reference_value, reference_label, indicator, period, unit, top)  # noqa: E731
-    return Figure(build, caption, alt, width=7.0, height=height, base_key=key,
+    return Figure(build, caption, alt, width=TEXT_WIDTH_IN, height=height, base_key=key,
                   overlay=lambda figure: _mark(figure, position, value_of))
 
 
@@ -70,14 +70,17 @@ def _plot(shown: pd.DataFrame, reference_value, reference_label: str, indicator:
         ggplot(shown, aes("label", "value", fill="fill", group=1))
         + geom_col(color="#FFFFFF", width=0.75, size=0.6, show_legend=True)
         + geom_errorbar(aes(ymin="lower", ymax="upper"), width=0.3, color="#333333", na_rm=True)
-        + geom_text(aes(y="text_y", label="comparison"), ha="left", size=7, color="#0b0c0c")
+        + geom_text(aes(y="text_y", label="comparison"), ha="left", size=MIN_TEXT_PT, color="#0b0c0c")
         + scale_fill_manual(values=colours, name="Compared with " + reference_label)
         + coord_flip()
         + scale_x_discrete()
-        + labs(x="", y=unit, title=textwrap.fill(f"{indicator}, {period}", 70))
-        + theme_minimal(base_size=9)
-        + theme(legend_position="bottom", panel_grid_major_y=element_blank(),
-                plot_title=element_text(size=10, weight="bold"))
+        + labs(x="", y=unit, title=wrap_to_width(f"{indicator}, {period}", TEXT_WIDTH_IN - 0.3, 11, bold=True))
+        + theme_minimal(base_size=10)  # axis and legend text at 0.8 of this: 8pt
+        + guides(fill=guide_legend(ncol=min(len(colours), 4)))  # rows, not one line wider than the page
+        + theme(legend_position="bottom", legend_title_position="top", panel_grid_major_y=element_blank(),
+                plot_title_position="plot", plot_title=element_text(size=11, weight="bold", ha="left"),
+                # room on the left for the selected area's name, which the overlay writes in bold with a ▶
+                plot_margin_left=0.06)
     )
     if reference_value is not None and not np.isnan(reference_value):
         plot = plot + geom_hline(yintercept=reference_value, linetype="dashed", color="#0b0c0c")

@@ -30,6 +30,14 @@ import matplotlib
 matplotlib.use("Agg", force=False)
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure as MplFigure  # noqa: E402
+
+#: Width of the printed page's text block (A4, 20 mm margins), in inches. Charts are drawn
+#: at this width and placed at 100% of it in the PDF and Word, so a font size in a chart
+#: is its printed size.
+TEXT_WIDTH_IN = 170 / 25.4
+#: Smallest text in any chart, in points at printed size.
+MIN_TEXT_PT = 8.0
 
 #: Drawn bases with their rasters, most recently used last (a few MB each).
 _BASES: OrderedDict = OrderedDict()
@@ -45,7 +53,10 @@ def _draw_base(key, plot, width: float, height: float, dpi: int):
 
     if callable(plot) and not hasattr(plot, "draw"):  # a builder: only called when not drawn before
         plot = plot()
-    figure = (plot + theme(figure_size=(width, height), dpi=dpi)).draw()
+    if isinstance(plot, MplFigure):  # laid out by its chart function (the map)
+        figure = plot
+    else:
+        figure = (plot + theme(figure_size=(width, height), dpi=dpi)).draw()
     figure.set_dpi(dpi)
     if not isinstance(figure.canvas, FigureCanvasAgg):  # plotnine may leave a canvas that cannot blit
         FigureCanvasAgg(figure)
@@ -99,6 +110,19 @@ class Figure:
     overlay: Callable | None = None
     base_key: object = None
 
+    def draw(self, dpi: int = 120):
+        """The drawn matplotlib figure and the overlay's artists (not added to it), for checks."""
+        if self.overlay is not None:
+            key = (self.base_key, self.width, self.height, dpi) if self.base_key is not None else ("draw", id(self))
+            figure = _draw_base(key, self.plot, self.width, self.height, dpi)[0]
+            return figure, self.overlay(figure)
+        if isinstance(self.plot, MplFigure):
+            FigureCanvasAgg(self.plot).draw()
+            return self.plot, []
+        from plotnine import theme
+
+        return (self.plot + theme(figure_size=(self.width, self.height), dpi=dpi)).draw(), []
+
     def save(self, path: Path, dpi: int = 120) -> Path:
         """Save as PNG (sized for an A4 page)."""
         path = Path(path)
@@ -121,6 +145,23 @@ class Figure:
             canvas.draw()
             _write_png(canvas, path, dpi)
         return path
+
+
+def wrap_to_width(text: str, width_in: float, size_pt: float, *, bold: bool = False) -> str:
+    """Break ``text`` into lines that fit ``width_in`` inches at ``size_pt`` (matplotlib's DejaVu Sans).
+
+    Titles wrap instead of running off the figure: the line length comes from
+    the room there is, not a fixed number of characters.
+
+    >>> print(wrap_to_width("Proven reoffending (proportion of offenders who reoffend), 2023/24", 3.0, 11))
+    Proven reoffending (proportion
+    of offenders who reoffend),
+    2023/24
+    """
+    import textwrap
+
+    per_char = size_pt * (0.66 if bold else 0.6) / 72
+    return textwrap.fill(text, max(12, int(width_in / per_char)), break_on_hyphens=False)
 
 
 def frame_key(*parts) -> int:

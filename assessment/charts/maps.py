@@ -1,89 +1,223 @@
-"""Choropleth maps: areas shaded by their value in fifths, the selected area outlined.
+"""Choropleth maps: each area coloured by its comparison with England, as Fingertips colours its maps.
 
-Shading is by quintile of the values shown (lightest = lowest); the legend
-states each band's range, and the alt text names the selected area's value and
-band, so the map never relies on colour alone.
+Areas are named on the map (with their value) wherever the name fits, the
+legend lists every comparison result shown with how many areas have it, and a
+scale bar and north arrow sit beside the legend. The selected area is outlined.
+The alt text lists the areas under each result, so the map never relies on
+colour alone. Boundaries are drawn in dark grey, so neighbours meet without
+white seams.
 
 >>> import geopandas as gpd, pandas as pd
 >>> from shapely.geometry import box
 >>> shapes = gpd.GeoDataFrame({"code": ["A", "B"], "name": ["Alpha", "Beta"]},
-...                           geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:27700")
->>> values = pd.DataFrame({"area_code": ["A", "B"], "value": [1.0, 2.0]})
+...                           geometry=[box(0, 0, 9000, 9000), box(9000, 0, 18000, 9000)], crs="EPSG:27700")
+>>> values = pd.DataFrame({"area_code": ["A", "B"], "value": [1.0, 2.0],
+...                        "england_comparison": ["Better", "Worse"]})
 >>> fig = choropleth(shapes, values, highlight="B", title="Rate", unit="%")
->>> "Beta" in fig.alt_text
-True
+>>> print(fig.alt_text)
+Map of Rate (%): 2 areas coloured by their comparison with England. Better: Alpha (1.0). Worse: Beta (2.0). Beta is outlined.
+>>> map_legend(pd.Series(["Worse", "Similar", "Worse", None]))
+[('Similar', 1), ('Worse', 2), ('No data', 1)]
 """
 
 from __future__ import annotations
 
-import textwrap
+import math
 
-import numpy as np
 import pandas as pd
-from plotnine import (aes, coord_fixed, element_blank, element_text, geom_map, ggplot, labs,
-                      scale_fill_manual, theme, theme_void)
 
-from .figure import Figure, frame_key
-from .palette import NEUTRAL, QUINTILE_COLOURS
+from .figure import MIN_TEXT_PT, TEXT_WIDTH_IN, Figure, frame_key, wrap_to_width
+from .palette import colour_for
+
+NO_DATA = "No data"
+#: Legend order: better results first, as in Fingertips' map keys.
+RESULT_ORDER = ["Better (99.8%)", "Better", "Similar", "Worse", "Worse (99.8%)", "Higher", "Lower",
+                "Best quintile", "Worst quintile", "Not compared", NO_DATA]
+EDGE = "#505a5f"
+LEGEND_WIDTH_IN = 2.1
+MAX_MAP_HEIGHT_IN = 5.0
+TITLE_PT, LEGEND_TITLE_PT = 11.0, 9.0
 
 
-def _bands(values: pd.Series) -> tuple[pd.Series, list[str]]:
-    valid = values.dropna()
-    if valid.nunique() < 2:
-        labels = [f"{valid.iloc[0]:,.1f}"] if len(valid) else []
-        return values.map(lambda v: labels[0] if pd.notna(v) and labels else "No data"), labels
-    edges = np.unique(np.percentile(valid, np.linspace(0, 100, 6)))
-    # Close values (a force of two districts) need more decimals for each band's label to differ.
-    for decimals in range(1, 7):
-        labels = [f"{lo:,.{decimals}f} to {hi:,.{decimals}f}" for lo, hi in zip(edges[:-1], edges[1:])]
-        if len(set(labels)) == len(labels):
-            break
-    banded = pd.cut(values, bins=edges, labels=labels, include_lowest=True)
-    return banded.astype(object).where(banded.notna(), "No data"), labels
+def map_legend(results: pd.Series) -> list[tuple[str, int]]:
+    """The results shown on a map in legend order, each with its number of areas."""
+    counts = results.fillna(NO_DATA).replace("", NO_DATA).value_counts()
+    rank = {label: n for n, label in enumerate(RESULT_ORDER)}
+    labels = sorted(counts.index, key=lambda label: (rank.get(label, len(RESULT_ORDER) - 2), label))
+    return [(label, int(counts[label])) for label in labels]
 
 
 def choropleth(shapes, values: pd.DataFrame, *, highlight: str | None, title: str, unit: str = "",
-               code: str = "area_code", value: str = "value") -> Figure:
-    """Shade ``shapes`` (GeoDataFrame with code, name, geometry) by ``values`` joined on code."""
-    data = shapes.merge(values[[code, value]].rename(columns={code: "code", value: "value"}),
-                        on="code", how="left")
-    data["band"], labels = _bands(data["value"])
-    colours = {label: QUINTILE_COLOURS[min(i, len(QUINTILE_COLOURS) - 1)] for i, label in enumerate(labels)}
-    colours["No data"] = NEUTRAL
-    order = labels + (["No data"] if (data["band"] == "No data").any() else [])
-    data["band"] = pd.Categorical(data["band"], categories=order, ordered=True)
+               code: str = "area_code", value: str = "value", comparison: str = "england_comparison",
+               comparator: str = "England") -> Figure:
+    """Colour ``shapes`` (GeoDataFrame: code, name, geometry in metres) by ``values``' comparison column."""
+    columns = {code: "code", value: "value"}
+    if comparison in values.columns:
+        columns[comparison] = "result"
+    joined = values[list(columns)].rename(columns=columns).drop_duplicates("code")
+    data = shapes.merge(joined, on="code", how="left")
+    if "result" not in data.columns:
+        data["result"] = None
+    # No value: "No data" (suppressed or not published); a value without a result: "Not compared".
+    data["result"] = data["result"].where(data["result"].notna() & (data["result"] != ""), "Not compared")
+    data["result"] = data["result"].where(data["value"].notna(), NO_DATA)
+    legend = map_legend(data["result"])
+    heading = f"{title} ({unit})" if unit else title
+    selected = data[data["code"] == highlight]
+    width, height, layout = _layout(data.total_bounds, heading)
 
     def build():  # called only when this base has not been drawn before
-        return (
-            ggplot(data)
-            + geom_map(aes(fill="band"), color="#ffffff", size=0.3)
-            + scale_fill_manual(values=colours, name=unit or "Value", drop=False)
-            + coord_fixed()
-            + labs(title=textwrap.fill(title, 60))
-            + theme_void(base_size=9)
-            + theme(legend_position="right", plot_title=element_text(size=10, weight="bold", ha="left"),
-                    panel_background=element_blank())
-        )
+        return _draw(data, legend, heading, comparator, width, height, layout)
 
-    selected = data[data["code"] == highlight]
-    shown = data.dropna(subset=["value"]).sort_values("value")
-    alt = f"Map of {title}: {len(data)} areas shaded in five bands from lowest (lightest) to highest (darkest)."
-    if len(shown):
-        alt += (f" Lowest {shown['name'].iloc[0]} ({shown['value'].iloc[0]:,.1f}); "
-                f"highest {shown['name'].iloc[-1]} ({shown['value'].iloc[-1]:,.1f}).")
-    if not selected.empty:
-        row = selected.iloc[0]
-        if pd.isna(row["value"]):
-            alt += f" {row['name']} (outlined) has no value."
-        else:
-            alt += f" {row['name']} is outlined, with {row['value']:,.1f} ({row['band']})."
-    missing = data[data["value"].isna()]
-    if len(missing):
-        alt += f" No data for {', '.join(missing['name'])}."
-    caption = f"{title}. Contains OS data © Crown copyright and database right."
-    key = frame_key(data[["code", "band"]], title, unit)
-    return Figure(build, caption, alt, width=6.5, height=5.0, base_key=key,
-                  overlay=lambda figure: _outline(figure, selected.geometry))
+    caption = (f"{title}. Areas are coloured by their comparison with {comparator}"
+               + ("; the selected area is outlined" if not selected.empty else "")
+               + ". Contains OS data © Crown copyright and database right.")
+    key = frame_key(data[["code", "name", "value", "result"]], heading, comparator, tuple(data.total_bounds))
+    return Figure(build, caption, _alt_text(data, selected, heading, comparator), width=width, height=height,
+                  base_key=key, overlay=lambda figure: _outline(figure, selected.geometry))
+
+
+def _layout(bounds, heading: str) -> tuple[float, float, dict]:
+    """Figure size and the map's box (inches) for the areas' extent: no empty frame around the map."""
+    x0, y0, x1, y1 = bounds
+    span_x, span_y = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+    title = wrap_to_width(heading, TEXT_WIDTH_IN - 0.2, TITLE_PT, bold=True)
+    title_in = 0.25 + 0.21 * (title.count("\n") + 1)
+    map_w = TEXT_WIDTH_IN - LEGEND_WIDTH_IN - 0.25
+    map_h = map_w * span_y / span_x
+    if map_h > MAX_MAP_HEIGHT_IN:  # a tall area: a narrower map
+        map_w, map_h = map_w * MAX_MAP_HEIGHT_IN / map_h, MAX_MAP_HEIGHT_IN
+    map_h = max(map_h, 2.4)
+    height = title_in + map_h + 0.2
+    return TEXT_WIDTH_IN, height, {"title": title, "title_in": title_in, "map_w": map_w, "map_h": map_h}
+
+
+def _limits(bounds, map_w: float, map_h: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis limits around the areas (a little margin) with equal scale on both axes."""
+    x0, y0, x1, y1 = bounds
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    per_inch = max((x1 - x0) / map_w, (y1 - y0) / map_h) * 1.04
+    return (cx - per_inch * map_w / 2, cx + per_inch * map_w / 2), (cy - per_inch * map_h / 2, cy + per_inch * map_h / 2)
+
+
+def _draw(data, legend, heading: str, comparator: str, width: float, height: float, layout: dict):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+    from matplotlib.patches import Patch
+
+    figure = MplFigure(figsize=(width, height))
+    FigureCanvasAgg(figure)
+    map_w, map_h = layout["map_w"], layout["map_h"]
+    bottom = 0.2 / height
+    axes = figure.add_axes([0.1 / width, bottom, map_w / width, map_h / height])
+    axes.set_axis_off()
+    xlim, ylim = _limits(data.total_bounds, map_w, map_h)
+    axes.set_xlim(*xlim)
+    axes.set_ylim(*ylim)
+    fills = [("#FFFFFF" if r == NO_DATA else colour_for(r)) for r in data["result"]]
+    data.plot(ax=axes, color=fills, edgecolor=EDGE, linewidth=0.5)
+    nodata = data[data["result"] == NO_DATA]
+    if len(nodata):
+        nodata.plot(ax=axes, facecolor="#FFFFFF", edgecolor=EDGE, linewidth=0.5, hatch="////")
+    axes.set_xlabel("")  # geopandas names the grid's axes, which the map does not show
+    axes.set_ylabel("")
+    axes.set_aspect("equal", adjustable="datalim")
+    axes.set_xlim(*xlim)
+    axes.set_ylim(*ylim)
+    figure.text(0.1 / width, 1 - 0.15 / height, layout["title"], ha="left", va="top", fontsize=TITLE_PT,
+                fontweight="bold", color="#0b0c0c")
+    _label_areas(figure, axes, data)
+
+    handles = [Patch(facecolor="#FFFFFF" if label == NO_DATA else colour_for(label), edgecolor=EDGE,
+                     hatch="////" if label == NO_DATA else None, label=f"{label}: {count} {'area' if count == 1 else 'areas'}")
+               for label, count in legend]
+    legend_left = (0.1 + map_w + 0.2) / width
+    top = 1 - layout["title_in"] / height
+    figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(legend_left, top), frameon=False,
+                  fontsize=MIN_TEXT_PT, title=wrap_to_width(f"Compared with {comparator}", LEGEND_WIDTH_IN - 0.1,
+                                                            LEGEND_TITLE_PT, bold=True),
+                  title_fontproperties={"size": LEGEND_TITLE_PT, "weight": "bold"}, alignment="left",
+                  handlelength=1.6, handleheight=1.1)
+    _scale_and_north(figure, axes, legend_left, bottom, xlim, map_w)
+    return figure
+
+
+def _label_areas(figure, axes, data) -> None:
+    """Each area's name and value at a point inside it, largest areas first.
+
+    A label that does not fit on one line is tried with the name broken over
+    two; one that would cross the map's edge is moved back inside; one that
+    would still collide with a label already placed is left out (every area is
+    named in the alt text).
+    """
+    import matplotlib.patheffects as effects
+
+    renderer = figure.canvas.get_renderer()
+    inside = axes.get_window_extent(renderer)
+    to_data = axes.transData.inverted()
+    placed = []
+    order = data.assign(_area=data.geometry.area).sort_values("_area", ascending=False)
+    for _, row in order.iterrows():
+        point = row.geometry.representative_point()
+        value = "" if pd.isna(row["value"]) else f"\n{row['value']:,.1f}"
+        name = str(row["name"])
+        for label in dict.fromkeys([name, _two_lines(name)]):
+            text = axes.text(point.x, point.y, label + value, ha="center", va="center", fontsize=MIN_TEXT_PT,
+                             color="#0b0c0c", linespacing=1.1,
+                             path_effects=[effects.withStroke(linewidth=2.5, foreground="#FFFFFF")])
+            box = text.get_window_extent(renderer).expanded(1.04, 1.08)
+            shift = max(inside.x0 - box.x0, 0) - max(box.x1 - inside.x1, 0)
+            if shift and abs(shift) < box.width / 2:
+                box = box.translated(shift, 0)
+                centre = to_data.transform(((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2))
+                text.set_x(centre[0])
+            fits = box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0 and box.y1 <= inside.y1
+            if fits and not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+            text.remove()
+
+
+def _two_lines(name: str) -> str:
+    """A name broken at the space nearest its middle ("Kingsbridge Water" -> two lines)."""
+    spaces = [i for i, c in enumerate(name) if c == " "]
+    if not spaces:
+        return name
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return name[:cut] + "\n" + name[cut + 1:]
+
+
+def _nice_length(metres: float) -> float:
+    """The largest 1, 2 or 5 times a power of ten not above ``metres``."""
+    power = 10 ** math.floor(math.log10(metres))
+    return max(step * power for step in (1, 2, 5) if step * power <= metres)
+
+
+def _scale_and_north(figure, axes, left: float, bottom: float, xlim, map_w: float) -> None:
+    """A scale bar (kilometres) and a north arrow in the legend column, below the key."""
+    from matplotlib.lines import Line2D
+
+    width_in = figure.get_figwidth()
+    metres_per_inch = (xlim[1] - xlim[0]) / map_w
+    length = _nice_length(metres_per_inch * 1.5)
+    bar = length / metres_per_inch / width_in  # figure fraction
+    y = bottom + 0.12 / figure.get_figheight()
+    tick = 0.05 / figure.get_figheight()
+    for xs, ys in (((left, left + bar), (y, y)), ((left, left), (y, y + tick)), ((left + bar, left + bar), (y, y + tick))):
+        figure.add_artist(Line2D(xs, ys, color="#0b0c0c", linewidth=1.5, transform=figure.transFigure))
+    figure.text(left + bar / 2, y + tick * 1.4, f"{length / 1000:g} km", ha="center", va="bottom",
+                fontsize=MIN_TEXT_PT, color="#0b0c0c")
+    arrow_y = y + 0.45 / figure.get_figheight()
+    figure.text(left + 0.08 / width_in, arrow_y + 0.32 / figure.get_figheight(), "N", ha="center", va="bottom",
+                fontsize=9, fontweight="bold", color="#0b0c0c")
+    figure.add_artist(_arrow(figure, left + 0.08 / width_in, arrow_y, 0.3 / figure.get_figheight()))
+
+
+def _arrow(figure, x: float, y: float, length: float):
+    from matplotlib.patches import FancyArrow
+
+    return FancyArrow(x, y, 0, length, width=0.012, head_width=0.035, head_length=length * 0.4,
+                      length_includes_head=True, color="#0b0c0c", transform=figure.transFigure)
 
 
 def _outline(figure, geometries) -> list:
@@ -97,5 +231,17 @@ def _outline(figure, geometries) -> list:
             if polygon.is_empty or not hasattr(polygon, "exterior"):
                 continue
             x, y = polygon.exterior.xy
-            lines.append(Line2D(x, y, color="#000000", linewidth=1.4, transform=axes.transData))
+            lines.append(Line2D(x, y, color="#000000", linewidth=2.0, transform=axes.transData))
     return lines
+
+
+def _alt_text(data, selected, heading: str, comparator: str) -> str:
+    parts = [f"Map of {heading}: {len(data)} areas coloured by their comparison with {comparator}."]
+    for label, _ in map_legend(data["result"]):
+        rows = data[data["result"] == label].sort_values("name")
+        names = ", ".join(f"{n} ({v:,.1f})" if not pd.isna(v) else n for n, v in zip(rows["name"], rows["value"]))
+        parts.append(f"{label}: {names}.")
+    if not selected.empty:
+        parts.append(f"{selected['name'].iloc[0]} is outlined.")
+    return " ".join(parts)
+

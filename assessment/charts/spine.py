@@ -27,12 +27,16 @@ import pandas as pd
 from plotnine import (aes, annotate, element_blank, geom_rect, geom_vline, ggplot, labs, scale_fill_manual,
                       scale_x_continuous, scale_y_continuous, theme, theme_minimal)
 
-from .figure import Figure, frame_key
+from .figure import MIN_TEXT_PT, TEXT_WIDTH_IN, Figure, frame_key
 from .palette import colour_for
 
 BAND_COLOURS = {"Worst to 25th percentile": "#C9C9C9", "25th to 75th percentile": "#8B8B8B",
                 "75th percentile to best": "#C9C9C9"}
 BAND_NO_JUDGEMENT = ("Lowest to 25th percentile", "25th to 75th percentile", "75th percentile to highest")
+LABEL_CHARS = 44  # indicator names wrap at this many characters (8pt, about 2.6 inches)
+#: Right end of the x axis: the spine runs 0 to 1, then the area's value and result (two lines of
+#: up to about 18 characters at 8pt) are written beside it, inside the figure.
+X_LIMIT = 1.5
 
 
 def spine_positions(values: pd.Series, england: float, polarity: str, spread: float | None = None) -> pd.Series:
@@ -48,6 +52,11 @@ def spine_positions(values: pd.Series, england: float, polarity: str, spread: fl
     if not spread or np.isnan(spread):
         return pd.Series(0.5, index=values.index)
     return 0.5 + sign * (values - england) / (2 * spread)
+
+
+def _unbroken(period: object) -> str:
+    """A period label that never breaks across lines ("2021 - 23" keeps its spaces unbreakable)."""
+    return str(period).replace(" ", "\u00a0")
 
 
 def _bands(peers: pd.Series, england: float, polarity: str) -> list[tuple[str, float, float]]:
@@ -75,7 +84,7 @@ def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicat
     for position, name in enumerate(reversed(indicators)):
         rows = by_indicator[name]
         first = rows.iloc[0]
-        labels.append({"y": position, "name": textwrap.fill(f"{name} ({first[period]})", 48), "text": ""})
+        labels.append({"y": position, "name": textwrap.fill(f"{name} ({_unbroken(first[period])})", LABEL_CHARS), "text": ""})
         eng, peers = first[england], rows[value].astype(float)
         spread = float(np.nanmax(np.abs(peers - eng))) if peers.notna().any() and not pd.isna(eng) else np.nan
         if not pd.isna(eng) and peers.notna().sum() >= 2:
@@ -83,13 +92,13 @@ def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicat
                 rects.append({"y": position, "band": band, "xmin": start, "xmax": end})
         own = rows[rows[code] == highlight]
         if own.empty:
-            labels[-1]["text"] = "no data  Not compared"
+            labels[-1]["text"] = "no data\nNot compared"
             continue
         row = own.iloc[0]
         result = "Not compared" if pd.isna(row[comparison]) or not row[comparison] else str(row[comparison])
         shown = (row.get(value_text) if value_text else None) or (
             "no data" if pd.isna(row[value]) else f"{row[value]:,.1f}")
-        labels[-1]["text"] = f"{shown}  {result}"
+        labels[-1]["text"] = f"{shown}\n{result}"
         if not pd.isna(row[value]) and not np.isnan(spread):
             spot = spine_positions(pd.Series([row[value]]), eng, row[polarity], spread=spread).iloc[0]
             points.append({"y": position, "x": spot, "result": result})
@@ -105,14 +114,14 @@ def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicat
             + geom_rect(rect_frame, aes(xmin="xmin", xmax="xmax", ymin="ymin", ymax="ymax", fill="band"),
                         show_legend=False)
             + geom_vline(xintercept=0.5, color="#c00000", size=0.8)
-            + annotate("text", x=0.0, y=len(indicators) - 0.3, label="worse / lower", ha="left", size=7)
-            + annotate("text", x=1.0, y=len(indicators) - 0.3, label="better / higher", ha="right", size=7)
+            + annotate("text", x=0.0, y=len(indicators) - 0.3, label="worse / lower", ha="left", size=MIN_TEXT_PT)
+            + annotate("text", x=1.0, y=len(indicators) - 0.3, label="better / higher", ha="right", size=MIN_TEXT_PT)
             + scale_fill_manual(values=fills, name="")
-            + scale_x_continuous(limits=(0, 1.55), breaks=[0.5], labels=["England"])
+            + scale_x_continuous(limits=(0, X_LIMIT), breaks=[0.5], labels=["England"])
             + scale_y_continuous(breaks=list(label_frame["y"]), labels=list(label_frame["name"]),
                                  limits=(-0.6, len(indicators) - 0.1))
             + labs(x="", y="")
-            + theme_minimal(base_size=8)
+            + theme_minimal(base_size=10)  # axis text at 0.8 of this: 8pt
             + theme(panel_grid_major_y=element_blank(), panel_grid_minor=element_blank())
         )
 
@@ -120,9 +129,9 @@ def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicat
                "England (red line) and the range of areas of the same type (grey bars: worst to 25th "
                "percentile, 25th to 75th, 75th to best). Worse is on the left; for indicators with no "
                "judgement, lower is on the left.")
-    figure_height = min(10.0, 1.2 + 0.36 * max(len(indicators), 3))
+    figure_height = min(8.8, 1.0 + 0.31 * max(len(indicators), 3))
     key = frame_key(rect_frame, label_frame[["y", "name"]], len(indicators))
-    return Figure(build, caption, _alt_text(point_frame, label_frame, area_label), width=7.5,
+    return Figure(build, caption, _alt_text(point_frame, label_frame, area_label), width=TEXT_WIDTH_IN,
                   height=figure_height, base_key=key,
                   overlay=lambda figure: _mark(figure, point_frame, label_frame))
 
@@ -136,16 +145,18 @@ def _mark(figure, points: pd.DataFrame, labels: pd.DataFrame) -> list:
     artists = [Line2D([x], [y], marker="o", markersize=7, linestyle="none", markerfacecolor=colour_for(result),
                       markeredgecolor="#000000", markeredgewidth=0.6, transform=axes.transData)
                for x, y, result in zip(points["x"], points["y"], points["result"])]
-    artists += [Text(1.04, y, text, ha="left", va="center", fontsize=7, color="#0b0c0c", transform=axes.transData)
+    artists += [Text(1.04, y, text, ha="left", va="center", fontsize=MIN_TEXT_PT, color="#0b0c0c", linespacing=1.0,
+                     transform=axes.transData)
                 for y, text in zip(labels["y"], labels["text"])]
     return artists
 
 
 def _alt_text(points: pd.DataFrame, labels: pd.DataFrame, area_label: str) -> str:
-    results = labels["text"].str.split("  ").str[-1]
+    results = labels["text"].str.split("\n").str[-1]
     counts = results.str.lower().str.replace(r" \(99\.8%\)", "", regex=True).value_counts()
     summary = ", ".join(f"{n} {word}" for word, n in counts.items())
-    worse = [name.replace("\n", " ") for name, r in zip(labels["name"], results) if r.startswith("Worse")]
+    worse = [name.replace("\n", " ").replace("\u00a0", " ") for name, r in zip(labels["name"], results)
+             if r.startswith("Worse")]
     text = (f"Spine chart of {len(labels)} indicators for {area_label} compared with England: {summary}. "
             f"{len(points)} indicators have a value plotted against the range of similar areas.")
     if worse:

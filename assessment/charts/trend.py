@@ -10,16 +10,15 @@ True
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 
-from .figure import Figure
+from .figure import TEXT_WIDTH_IN, Figure, wrap_to_width
 
 AREA_COLOUR, ENGLAND_COLOUR = "#08519C", "#0b0c0c"
+HEIGHT_IN = 3.6
 
 
 def trend_chart(area: pd.DataFrame, england: pd.DataFrame | None, *, area_name: str, indicator: str,
@@ -52,12 +51,13 @@ def trend_chart(area: pd.DataFrame, england: pd.DataFrame | None, *, area_name: 
             alt += f" {missing} period(s) have no value (suppressed or not published)."
         if england is not None and not england.empty:
             alt += " The dashed line shows England."
-    caption = f"{indicator} in {area_name}, {first} to {last}, with 95% confidence intervals."
-    return Figure(figure, caption, alt, width=7.0, height=3.6)
+    intervals = bool((shown["lower"].notna() & shown["upper"].notna()).any())
+    caption = f"{indicator} in {area_name}, {first} to {last}" + (", with 95% confidence intervals." if intervals else ".")
+    return Figure(figure, caption, alt, width=TEXT_WIDTH_IN, height=HEIGHT_IN)
 
 
 def _draw(data: pd.DataFrame, order: list[str], area_name: str, indicator: str, trend: str, unit: str):
-    figure = MplFigure(figsize=(7.0, 3.6))
+    figure = MplFigure(figsize=(TEXT_WIDTH_IN, HEIGHT_IN))
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     position = {label: i for i, label in enumerate(order)}
@@ -83,8 +83,8 @@ def _draw(data: pd.DataFrame, order: list[str], area_name: str, indicator: str, 
     for spine in axes.spines.values():
         spine.set_visible(False)
     axes.set_title(f"Recent trend: {trend}", loc="left", fontsize=9)
-    figure.suptitle(textwrap.fill(f"{indicator}: {area_name}", 80), x=0.11, y=0.98, ha="left", va="top",
-                    fontsize=10, fontweight="bold")
+    title = wrap_to_width(f"{indicator}: {area_name}", TEXT_WIDTH_IN * 0.87, 11, bold=True)
+    figure.suptitle(title, x=0.11, y=0.98, ha="left", va="top", fontsize=11, fontweight="bold")
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.24), ncol=2, frameon=False, fontsize=8)
-    figure.subplots_adjust(left=0.11, right=0.97, top=0.84, bottom=0.25)
+    figure.subplots_adjust(left=0.11, right=0.97, top=0.84 - 0.05 * title.count("\n"), bottom=0.25)
     return figure

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ..render.formats import ALL_FORMATS
 from ..sources.catalogue import load_catalogue
 from ..sources.fingertips import parse_csv
 from ..sources.ons_population import read as read_population
@@ -70,7 +71,7 @@ def build_demo_bundle(folder: Path) -> Path:
                         boundary_files=boundaries, meta=meta)
 
 
-def run_demo(out: Path, formats=("html", "docx", "pdf"), engine: str = "auto") -> list[Path]:
+def run_demo(out: Path, formats=ALL_FORMATS, engine: str = "auto") -> list[Path]:
     """Build the demo bundle and render the county and police force area reports."""
     from ..report.runner import render_areas
 

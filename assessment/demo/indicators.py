@@ -22,7 +22,7 @@ import numpy as np
 import yaml
 
 from ..sources.catalogue import CatalogueEntry, load_catalogue
-from ..stats.intervals import byars_limits, wilson_limits
+from ..stats.intervals import Z, byars_limits, wilson_limits
 from .geography_files import district_populations
 from .places import demo_places
 
@@ -126,7 +126,7 @@ def _record(entry, area, parent, area_type, period, count, denominator, value, s
         row["Count"], row["Denominator"] = f"{count:.0f}", f"{denominator:.0f}"
         row.update({k: f"{v:.6f}" for k, v in _limits(entry, count, denominator, value).items()})
     elif spread:
-        for tag, z in (("95.0", 1.96), ("99.8", 3.09)):
+        for tag, z in (("95.0", Z[0.95]), ("99.8", Z[0.998])):  # normal limits, as life expectancy's
             row[f"Lower CI {tag} limit"] = f"{value - z * spread:.6f}"
             row[f"Upper CI {tag} limit"] = f"{value + z * spread:.6f}"
     return row

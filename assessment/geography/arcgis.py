@@ -28,26 +28,39 @@ def _session():
     return session()
 
 
-def query_attributes(url: str, *, timeout: float = 60.0, page_size: int = PAGE_SIZE) -> pd.DataFrame:
+def query_attributes(url: str, *, timeout: float = 60.0, page_size: int = PAGE_SIZE, http=None) -> pd.DataFrame:
     """All features' attributes of a FeatureServer layer query URL, as a frame."""
-    features = _query(url, {"f": "json", "returnGeometry": "false"}, timeout, page_size)
+    features = _query(url, {"f": "json", "returnGeometry": "false"}, timeout, page_size, http)
     return pd.DataFrame([f.get("attributes", {}) for f in features])
 
 
-def query_geojson(url: str, *, timeout: float = 120.0, page_size: int = 500) -> dict:
+def query_geojson(url: str, *, timeout: float = 120.0, page_size: int = 500, http=None) -> dict:
     """All features of a FeatureServer layer as one GeoJSON FeatureCollection (WGS84)."""
-    features = _query(url, {"f": "geojson", "outSR": 4326}, timeout, page_size)
+    features = _query(url, {"f": "geojson", "outSR": 4326}, timeout, page_size, http)
     return {"type": "FeatureCollection", "features": features}
 
 
-def _query(url: str, extra: dict, timeout: float, page_size: int) -> list[dict]:
-    http = _session()
+def _get(http, url: str, params: dict, timeout: float):
+    import requests
+
+    try:
+        return http.get(url, params=params, timeout=timeout)
+    except requests.exceptions.RequestException as exc:
+        # The session's budget faults name the URL already; a plain requests error does not.
+        if hasattr(exc, "transient"):
+            raise SourceError(str(exc)) from None
+        full = requests.Request("GET", url, params=params).prepare().url
+        raise SourceError(f"{full}: {type(exc).__name__} from the ONS geography service") from None
+
+
+def _query(url: str, extra: dict, timeout: float, page_size: int, http=None) -> list[dict]:
+    http = http or _session()
     rows: list[dict] = []
     offset = 0
     while True:
         params = {"where": "1=1", "outFields": "*", **extra,
                   "resultOffset": offset, "resultRecordCount": page_size}
-        response = http.get(url, params=params, timeout=timeout)
+        response = _get(http, url, params, timeout)
         full = response.url
         if response.status_code >= 400:
             raise SourceError(f"{full}: HTTP {response.status_code} from the ONS geography service")

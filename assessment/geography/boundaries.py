@@ -1,8 +1,9 @@
 """Boundaries for maps: loaded once, reprojected, simplified and cached on disk.
 
 The first load of a boundary file reads it, keeps English areas, reprojects to
-British National Grid (EPSG:27700) and simplifies it (topology-preserving);
-the result is cached under :func:`assessment.paths.cache_dir` keyed by the
+British National Grid (EPSG:27700) and simplifies it as a coverage (shared
+edges are simplified once, so neighbours still meet and an outline dissolved
+from districts has no slivers); the result is cached under :func:`assessment.paths.cache_dir` keyed by the
 file's SHA-256 and the tolerance, so later loads (every map of every report)
 read the small cached copy.
 """
@@ -68,20 +69,43 @@ def load_boundaries(level: str, vintage: str = "2024", path: Path | None = None,
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: boundary file not found")
-    cached = cache_dir() / "boundaries" / f"{sha256_of(path)[:20]}-{int(tolerance_m)}-{int(england_only)}.parquet"
+    cached = cache_dir() / "boundaries" / f"{sha256_of(path)[:20]}-{int(tolerance_m)}-{int(england_only)}-cov.parquet"
     if cached.is_file():
         return gpd.read_parquet(cached)
     frame = _read(path)
     if england_only:
         frame = frame[frame["code"].astype(str).str.startswith("E")]
     frame = frame.to_crs(BNG)
-    frame["geometry"] = frame.geometry.make_valid().simplify(tolerance_m, preserve_topology=True)
+    frame["geometry"] = simplify_coverage(frame.geometry.make_valid(), tolerance_m)
     frame = frame.reset_index(drop=True)
     cached.parent.mkdir(parents=True, exist_ok=True)
     temp = cached.with_suffix(f".{os.getpid()}.tmp")  # workers may cache the same file at once
     frame.to_parquet(temp)
     temp.replace(cached)
     return frame
+
+
+def simplify_coverage(geometries: gpd.GeoSeries, tolerance_m: float) -> gpd.GeoSeries:
+    """Simplify areas that tile the ground together, keeping their shared edges shared.
+
+    Simplifying each area on its own moves a shared edge differently on each
+    side, which opens gaps between neighbours (white slivers on a map, holes in
+    a county dissolved from its districts). A valid coverage is simplified as a
+    whole; anything else (overlapping shapes) area by area, as before.
+
+    >>> from shapely.geometry import box
+    >>> pair = gpd.GeoSeries([box(0, 0, 1, 1), box(1, 0, 2, 1)])
+    >>> simplify_coverage(pair, 0.1).union_all().equals(box(0, 0, 2, 1))
+    True
+    """
+    import shapely
+
+    values = geometries.values
+    polygonal = all(g is None or g.geom_type in ("Polygon", "MultiPolygon") for g in values)
+    if polygonal and len(values) and bool(shapely.coverage_is_valid(values)):
+        return gpd.GeoSeries(shapely.coverage_simplify(values, tolerance_m), index=geometries.index,
+                             crs=geometries.crs)
+    return geometries.simplify(tolerance_m, preserve_topology=True)
 
 
 def dissolve_boundaries(districts: gpd.GeoDataFrame, rollup: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -40,6 +40,7 @@ written as a plain-English note (``notes``), for the bundle's metadata.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -195,7 +196,8 @@ class _Notes:
                 text = (f"{label(codes[0])}: where figures were published under both its current code and a "
                         "former one, the current code's figures are used")
             else:  # "outside"
-                text = "Figures for areas outside England (Wales, Scotland, Northern Ireland) are left out"
+                text = ("Figures for areas outside England (Wales, Scotland, Northern Ireland) are left out, "
+                        "apart from Welsh forces and England and Wales in tables published for both")
             out.append(text + where + ".")
         return out
 
@@ -226,20 +228,24 @@ def _kinds(codes: pd.Series, known: set[str], vintage: str) -> pd.DataFrame:
 
 
 def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, where: str = "data",
-                    notes: list[str] | None = None) -> pd.DataFrame:
+                    notes: list[str] | None = None, england_and_wales: Collection[str] = ()) -> pd.DataFrame:
     """Re-key district and upper-tier rows of ``frame`` to ``geography``'s vintage (see the module docstring).
 
     Rows outside England (W, S, N, K codes) are left out: the geography covers
-    England. Regions and England pass through unchanged. ``notes``, when given,
-    receives one plain-English sentence per decision taken.
+    England. Regions and England pass through unchanged, and so do the Welsh
+    police force area (W15) and England and Wales (K04) rows of the indicators
+    in ``england_and_wales`` (published for England and Wales, e.g. justice
+    tables). ``notes``, when given, receives one plain-English sentence per
+    decision taken.
     """
     vintage = str(geography.vintage)
     known = set(geography.areas["code"])
     names = geography.areas.set_index("code")["name"].to_dict()
     decisions = _Notes()
-    english = frame["area_code"].str.startswith("E")
+    kept_outside = frame["indicator_id"].isin(set(england_and_wales)) & frame["area_code"].str[:3].isin(["W15", "K04"])
+    english = frame["area_code"].str.startswith("E") | kept_outside
     if (~english).any():
-        decisions.add(("outside",), [])
+        decisions.add(("outside",), frame.loc[~english, "source"].unique())
     frame = frame[english]
     local = frame["area_code"].map(area_type_for_code).isin(["lad", "utla"])
     stays = frame[~local | frame["area_code"].isin(known)]
@@ -332,6 +338,9 @@ def _add_up(merged: pd.DataFrame, names: dict, vintage: str, *, partial: bool, w
                         zip(out["value_type"], out["ci_method"], out["denominator"].notna())], index=out.index)
     note = np.where(method.isna(), reason + " (former areas " + former + ")", "Rebuilt from former areas " + former)
     out["value_note"] = [f"{old}; {new}" if old else new for old, new in zip(out["value_note"], note)]
+    for column in ("published_comparison", "published_trend"):  # published for the former areas only
+        if column in out.columns:
+            out[column] = ""
     out.loc[out["suppressed"], ["value", "count", "denominator"]] = np.nan
     if partial:
         gaps = incomplete & ~out["suppressed"]

@@ -60,7 +60,9 @@ def recognise_lookup(path: Path) -> Recognised | None:
     if found is None:
         return None
     role, vintage = found
-    rows = sum(1 for _ in open(path, encoding="utf-8-sig", errors="replace")) - 1
+    from ..sources.completeness import csv_records
+
+    rows = csv_records(Path(path).read_text(encoding="utf-8-sig", errors="replace"))
     label = {"lad_csp_pfa": "district to community safety partnership to police force area",
              "lad_utla": "district to upper-tier authority", "lad_region": "district to region"}[role]
     return Recognised("lookup", role, release=f"ONS {label} lookup {vintage}".strip(), period=vintage, rows=rows)

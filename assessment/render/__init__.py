@@ -8,16 +8,22 @@ Quarto features the built-in engine supports (keep templates to these):
   ``output`` (``true``, ``false``, ``asis``), ``warning``, ``fig-cap``, ``fig-alt``,
   and ``tags: [parameters]`` for the parameters cell;
 - pandoc markdown emitted by cells: headings, pipe tables, block quotes, lists,
-  images with ``{fig-alt="..."}`` attributes, raw blocks for one format.
+  images with ``{fig-alt="..."}`` attributes, raw blocks for one format;
+  a cell that prints headings has no ``label`` (Quarto wraps a labelled
+  ``output: asis`` cell in a div, which takes its headings out of the table
+  of contents; the built-in engine refuses such a cell);
+- paths a cell prints are relative to the document's folder, where both
+  engines run the cells (:func:`assessment.paths.for_document`).
 
 Not supported by the built-in engine: callouts, cross-reference numbering,
 shortcodes, tabsets, layout columns, other languages.
 """
 
-from .engine import render_builtin, render_document
+from .engine import choose_engine, render_builtin, render_document
+from .formats import ALL_FORMATS, FORMATS, OutputFormat, parse_formats
 from .kernel import KernelSession
 from .qmd import parse_qmd, read_qmd
 from .quarto import quarto_available, quarto_command
 
-__all__ = ["KernelSession", "parse_qmd", "quarto_available", "quarto_command", "read_qmd",
-           "render_builtin", "render_document"]
+__all__ = ["ALL_FORMATS", "FORMATS", "KernelSession", "OutputFormat", "choose_engine", "parse_formats", "parse_qmd",
+           "quarto_available", "quarto_command", "read_qmd", "render_builtin", "render_document"]

@@ -1,9 +1,9 @@
-"""Render a .qmd template: with Quarto when it is on PATH, otherwise with the built-in engine.
+"""Render a .qmd template: with Quarto when it is on PATH and can do the job, otherwise with the built-in engine.
 
 The built-in engine executes the template's Python cells in a Jupyter kernel
 with the parameters injected after the ``tags: [parameters]`` cell (as Quarto
 and papermill do), assembles pandoc markdown from the outputs, and writes
-self-contained HTML, DOCX and PDF (via typst).
+each format in :data:`assessment.render.formats.FORMATS` with its writer.
 
 Every render happens in a private staging folder; files are moved into
 ``out_dir`` only when every requested format succeeded, so a failed render
@@ -18,37 +18,19 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import yaml
+from rich.console import Console
 
 from ..errors import RenderError
-from ..paths import PROJECT_ROOT
 from .execute import execute_document
+from .formats import ALL_FORMATS, FORMATS, parse_formats
 from .kernel import KernelSession
-from .outputs import localise_images, to_docx, to_html, to_pdf, write_source
+from .outputs import localise_images, write_source
 from .qmd import read_qmd
-from .quarto import quarto_available, render_with_quarto
+from .quarto import project_defaults, render_with_quarto, why_not_quarto
 
-FORMATS = ("html", "docx", "pdf")
-SUFFIX = {"html": ".html", "docx": ".docx", "pdf": ".pdf"}
-
-
-def project_defaults(template: Path) -> dict:
-    """``execute:`` defaults and document metadata from the nearest ``_quarto.yml``."""
-    for folder in [template.parent, *template.parent.parents]:
-        config = folder / "_quarto.yml"
-        if config.is_file():
-            return yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-        if folder == PROJECT_ROOT:
-            break
-    return {}
-
-
-def _check_formats(formats) -> tuple[str, ...]:
-    formats = tuple(formats)
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise RenderError(f"unknown output format(s) {', '.join(unknown) or '(none)'}; use html, docx, pdf")
-    return formats
+ENGINES = ("auto", "quarto", "builtin")
+console = Console(stderr=True)
+_said: set[str] = set()
 
 
 def publish(staged: dict[str, Path], out_dir: Path) -> dict[str, Path]:
@@ -62,7 +44,7 @@ def publish(staged: dict[str, Path], out_dir: Path) -> dict[str, Path]:
     return written
 
 
-def render_builtin(template: Path, params: dict, out_dir: Path, formats=FORMATS, *, stem: str | None = None,
+def render_builtin(template: Path, params: dict, out_dir: Path, formats=ALL_FORMATS, *, stem: str | None = None,
                    metadata: dict | None = None, reference_doc: Path | None = None,
                    kernel: KernelSession | None = None) -> dict[str, Path]:
     """Render with the built-in engine (see the module docstring).
@@ -70,7 +52,7 @@ def render_builtin(template: Path, params: dict, out_dir: Path, formats=FORMATS,
     Pass a started ``kernel`` to reuse it (batch work); it is reset before use.
     """
     template = Path(template).resolve()
-    formats = _check_formats(formats)
+    formats = parse_formats(formats)
     doc = read_qmd(template)
     project = project_defaults(template)
     meta = {**{k: v for k, v in project.items() if k not in ("project", "execute")},
@@ -84,36 +66,58 @@ def render_builtin(template: Path, params: dict, out_dir: Path, formats=FORMATS,
         if kernel is None:
             with KernelSession(cwd=template.parent) as own:
                 body = execute_document(doc, params, own, figures, project.get("execute"))
+                document_dir = own.cwd
         else:
             kernel.reset()
             body = execute_document(doc, params, kernel, figures, project.get("execute"))
-        body = localise_images(body, build)
+            document_dir = kernel.cwd
+        body = localise_images(body, build, document_dir)
         source = write_source(body, meta, build / f"{stem}.md")
         staged: dict[str, Path] = {}
-        for fmt in formats:
-            target = build / f"{stem}{SUFFIX[fmt]}"
-            if fmt == "html":
-                staged[fmt] = to_html(source, target, meta)
-            elif fmt == "docx":
-                staged[fmt] = to_docx(source, target, meta, reference_doc)
-            else:
-                staged[fmt] = to_pdf(source, target, meta)
+        for name in formats:
+            fmt = FORMATS[name]
+            extra = {"reference_doc": reference_doc} if fmt.reference_doc else {}
+            staged[name] = fmt.writer(source, build / f"{stem}{fmt.suffix}", meta, **extra)
         return publish(staged, out_dir)
     finally:
         shutil.rmtree(build, ignore_errors=True)
 
 
-def render_document(template: Path, params: dict, out_dir: Path, formats=FORMATS, engine: str = "auto", *,
-                    stem: str | None = None, metadata: dict | None = None,
-                    reference_doc: Path | None = None, kernel: KernelSession | None = None) -> dict[str, Path]:
+def choose_engine(engine: str, formats, params: dict, kernel: KernelSession | None = None) -> str:
+    """"quarto" or "builtin" for a render asked for with ``engine`` (auto, quarto or builtin).
+
+    ``auto`` takes Quarto when it is on PATH and able to write every format
+    (new enough, with its Python packages), and otherwise says in one line why
+    the built-in engine is used. A batch's warm ``kernel`` means the built-in engine.
+    """
+    if engine not in ENGINES:
+        raise RenderError(f"unknown engine '{engine}'; use {', '.join(ENGINES[:-1])} or {ENGINES[-1]}")
+    if engine == "builtin" or (engine == "auto" and kernel is not None):
+        return "builtin"
+    reason = why_not_quarto(formats, params)
+    if reason is None:
+        return "quarto"
+    if engine == "quarto":
+        raise RenderError(f"engine 'quarto' requested but {reason}; use --engine builtin or fix Quarto")
+    if reason not in _said:  # once per process, not once per area
+        _said.add(reason)
+        console.print(f"Using the built-in engine, not Quarto: {reason}.", markup=False, highlight=False,
+                      soft_wrap=True)
+    return "builtin"
+
+
+def render_document(template: Path, params: dict, out_dir: Path, formats=ALL_FORMATS, engine: str = "auto", *,
+                    stem: str | None = None, metadata: dict | None = None, reference_doc: Path | None = None,
+                    kernel: KernelSession | None = None, workdir: Path | None = None) -> dict[str, Path]:
     """Render ``template`` with ``params`` into ``out_dir``; returns the path of each format written.
 
-    ``engine`` is "auto" (Quarto if on PATH, else built-in), "quarto" or "builtin".
+    ``engine`` is "auto", "quarto" or "builtin" (see :func:`choose_engine`).
+    ``workdir`` is a private folder Quarto may render in (see
+    :func:`assessment.render.quarto.render_with_quarto`).
     """
-    if engine not in ("auto", "quarto", "builtin"):
-        raise RenderError(f"unknown engine '{engine}'; use auto, quarto or builtin")
-    if engine == "quarto" or (engine == "auto" and quarto_available() and kernel is None):
-        return render_with_quarto(Path(template), params, Path(out_dir), _check_formats(formats),
-                                  stem=stem, metadata=metadata, reference_doc=reference_doc)
+    formats = parse_formats(formats)
+    if choose_engine(engine, formats, params, kernel) == "quarto":
+        return render_with_quarto(Path(template), params, Path(out_dir), formats, stem=stem, metadata=metadata,
+                                  reference_doc=reference_doc, workdir=workdir)
     return render_builtin(template, params, out_dir, formats, stem=stem, metadata=metadata,
                           reference_doc=reference_doc, kernel=kernel)

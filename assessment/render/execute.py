@@ -17,6 +17,7 @@ from .kernel import KernelSession
 from .qmd import CodeCell, MarkdownChunk, QmdDocument
 
 _ESCAPE_ATTR = str.maketrans({'"': "'", "\n": " ", "\\": "/"})
+_HEADING = re.compile(r"^#{1,6}[ \t]+\S")
 
 
 def parameters_source(params: dict) -> str:
@@ -50,6 +51,38 @@ def _figure(data: dict, cell: CodeCell, figures: Path, counter: int) -> str:
     alt = str(cell.options.get("fig-alt", caption)).translate(_ESCAPE_ATTR)
     ident = f"#{label} " if label.startswith("fig-") and counter == 1 else ""
     return f'![{caption}]({path.as_posix()}){{{ident}fig-alt="{alt}"}}\n'
+
+
+def markdown_headings(text: str) -> list[str]:
+    """The ATX headings (``## Title``) in markdown ``text``, leaving fenced code alone.
+
+    >>> markdown_headings("## Crime\\n\\ntext\\n```\\n# a comment\\n```\\n### Local data: probation\\n")
+    ['## Crime', '### Local data: probation']
+    """
+    headings, fence = [], None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fence = None if fence and stripped.startswith(fence) else (fence or stripped[:3])
+        elif fence is None and _HEADING.match(line):
+            headings.append(stripped)
+    return headings
+
+
+def _check_no_headings(cell: CodeCell, text: str, where: str) -> None:
+    """Refuse a labelled ``output: asis`` cell that prints headings, under either engine.
+
+    Quarto wraps such a cell's output in a ``::: {#label .cell}`` div
+    (quarto-cli src/core/jupyter/jupyter.ts), and pandoc keeps headings inside
+    a div in the table of contents only when the div is one section (starts
+    with a heading, every other one deeper), so the topic headings a loop
+    prints would vanish from the contents list.
+    """
+    headings = markdown_headings(text)
+    if headings:
+        raise RenderError(f"{where}: {cell.name} prints headings ({headings[0]}) but has a label; Quarto wraps "
+                          "a labelled cell's output in a div, which can take its headings out of the table of "
+                          "contents, so remove the label")
 
 
 def _code_block(text: str) -> str:
@@ -89,7 +122,7 @@ def execute_document(doc: QmdDocument, params: dict, kernel: KernelSession, figu
             injected = True
         if result.error:
             ename, evalue = result.error
-            raise RenderError(f"{where}: cell '{cell.label}' failed: {ename}: {evalue}")
+            raise RenderError(f"{where}: {cell.name} failed: {ename}: {evalue}")
         output = _cell_setting(cell, defaults, "output", True)
         if not _cell_setting(cell, defaults, "include", True) or output is False:
             continue
@@ -99,6 +132,8 @@ def execute_document(doc: QmdDocument, params: dict, kernel: KernelSession, figu
             if item["type"] == "stream":
                 if item["name"] == "stderr":
                     continue  # warnings and logs do not belong in a report
+                if asis and cell.label:
+                    _check_no_headings(cell, item["text"], where)
                 parts.append(item["text"] if asis else _code_block(item["text"]))
                 continue
             data = item["data"]

@@ -5,6 +5,11 @@ private kernelspec, so no installed ``python3`` kernelspec is needed. A
 :class:`KernelSession` can run many documents: :meth:`KernelSession.reset`
 clears the namespace between them while imports stay warm, which is what makes
 batch rendering fast.
+
+A cell that runs past the timeout is interrupted (as Ctrl-C would), so the
+next document's cells do not queue behind it; if the interrupt does not take
+within :data:`INTERRUPT_GRACE` seconds the kernel is restarted and its
+:attr:`KernelSession.startup_code` run again.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from ..errors import RenderError
 
 KERNEL_NAME = "jsna-python"
+INTERRUPT_GRACE = 10.0  # seconds an interrupted cell gets to stop before the kernel is restarted
 
 
 @dataclass
@@ -35,15 +41,23 @@ class CellResult:
     error: tuple[str, str] | None = None
 
 
-def _private_kernelspec(base: Path) -> KernelSpecManager:
-    folder = base / KERNEL_NAME
-    folder.mkdir(parents=True)
+def write_kernelspec(kernels_dir: Path) -> Path:
+    """A kernelspec named ``jsna-python`` for this interpreter, in ``kernels_dir/jsna-python/``.
+
+    Quarto finds it too when ``kernels_dir`` is ``<JUPYTER_PATH entry>/kernels``.
+    """
+    folder = kernels_dir / KERNEL_NAME
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "jsna-justice (this Python)",
         "language": "python",
     }))
-    return KernelSpecManager(kernel_dirs=[str(folder.parent)])
+    return folder
+
+
+def _private_kernelspec(base: Path) -> KernelSpecManager:
+    return KernelSpecManager(kernel_dirs=[str(write_kernelspec(base).parent)])
 
 
 class KernelSession:
@@ -60,6 +74,8 @@ class KernelSession:
         # Figures are returned as PNG outputs (never a window), as in a notebook.
         self.env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
         self.timeout = timeout
+        self.startup_code = ""   # run again after a restart (a batch's warm-up)
+        self.restarts = 0
         self._manager: KernelManager | None = None
         self._client = None
 
@@ -109,7 +125,8 @@ class KernelSession:
                     raise RenderError("the Jupyter kernel stopped while running a cell "
                                       "(out of memory, or a crash in a compiled library)") from None
                 if time.monotonic() > deadline:
-                    raise RenderError(f"a cell ran for more than {self.timeout:.0f} s") from None
+                    raise RenderError(f"a cell ran for more than {self.timeout:g} s and was "
+                                      f"{self._stop_cell(msg_id)}") from None
                 continue
             if message["parent_header"].get("msg_id") != msg_id:
                 continue
@@ -128,6 +145,42 @@ class KernelSession:
             elif kind == "error":
                 result.error = (content["ename"], content["evalue"])
         return result
+
+    def _wait_idle(self, msg_id: str, seconds: float) -> bool:
+        """Read messages until the cell ``msg_id`` reports idle; False if it does not within ``seconds``."""
+        give_up = time.monotonic() + seconds
+        while time.monotonic() < give_up:
+            try:
+                message = self._client.get_iopub_msg(timeout=0.5)
+            except queue.Empty:
+                if not self.alive:
+                    return False
+                continue
+            if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "status" \
+                    and message["content"]["execution_state"] == "idle":
+                return True
+        return False
+
+    def _stop_cell(self, msg_id: str) -> str:
+        """Stop a cell past its time: interrupt it, or restart the kernel if that does not take; say which."""
+        self._manager.interrupt_kernel()
+        if self._wait_idle(msg_id, INTERRUPT_GRACE):
+            return "interrupted"
+        self._manager.restart_kernel(now=True)
+        self.restarts += 1
+        try:
+            self._client.wait_for_ready(timeout=120)
+        except RuntimeError as exc:
+            raise RenderError(f"the Jupyter kernel did not restart after a stuck cell ({exc})") from None
+        if self.startup_code:
+            code, self.startup_code = self.startup_code, ""  # a warm-up that hangs too is not retried for ever
+            try:
+                warm = self.run(code)
+            finally:
+                self.startup_code = code
+            if warm.error:
+                raise RenderError(f"the restarted kernel failed to warm up: {warm.error[0]}: {warm.error[1]}")
+        return "the kernel restarted (the interrupt did not stop it)"
 
     def reset(self) -> None:
         """Forget every variable the last document defined (imports stay cached in sys.modules).

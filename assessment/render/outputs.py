@@ -17,24 +17,26 @@ import yaml
 from ..errors import RenderError
 
 ASSETS = Path(__file__).parent / "assets"
-_IMAGE = re.compile(r"!\[(?P<caption>[^\]]*)\]\((?P<path>[^)\s]+)\)")
+_IMAGE = re.compile(r"!\[(?P<caption>(?:\\.|[^\]\\])*)\]\((?P<path>[^)\s]+)\)")  # captions may hold \]
 
 
 def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def localise_images(markdown: str, build_dir: Path) -> str:
+def localise_images(markdown: str, build_dir: Path, document_dir: Path) -> str:
     """Copy every local image into ``build_dir/media`` and point the markdown at the copy.
 
     Typst only reads files under its root, and a self-contained HTML needs
     readable paths, so images produced anywhere are gathered beside the source.
+    Relative paths are read from ``document_dir``, the folder the cells ran in
+    (cells print paths relative to it, as Quarto needs).
     """
     media = build_dir / "media"
     media.mkdir(parents=True, exist_ok=True)
 
     def relocate(match: re.Match) -> str:
-        source = Path(match["path"])
+        source = Path(document_dir) / match["path"]  # an absolute path stays as it is
         if match["path"].startswith(("http:", "https:", "data:")) or not source.is_file():
             return match.group(0)
         target = media / f"{len(list(media.iterdir())):03d}-{source.name}"
@@ -73,13 +75,27 @@ def write_source(markdown: str, metadata: dict, path: Path) -> Path:
 _NOT_METADATA = {"embed-resources", "reference-doc", "toc", "toc-depth", "number-sections", "self-contained"}
 
 
+#: Lua filters (in ``assets/``) per output, run in this order after figure-alt.lua and periods.lua.
+FILTERS = {
+    "html": ["table-layout.lua", "html-landmarks.lua"],
+    "docx": ["heading-levels.lua", "table-layout.lua", "docx-toc.lua"],
+    "typst": ["heading-levels.lua", "table-layout.lua", "typst-figures.lua", "typst-layout.lua"],
+}
+
+
 def _common(metadata: dict, quarto_format: str) -> list[str]:
-    """Arguments shared by every output, plus the scalar options of ``format: <quarto_format>:``."""
+    """Arguments shared by every output, plus the scalar options of ``format: <quarto_format>:``.
+
+    Word gets its table of contents from ``docx-toc.lua`` (entries written in,
+    not an empty field), so pandoc's ``--toc`` is for HTML and PDF only.
+    """
     options = (metadata.get("format") or {}).get(quarto_format)
     options = options if isinstance(options, dict) else {}
     merged = {**metadata, **options}
-    args = ["--from", "markdown", "--standalone", "--lua-filter", str(ASSETS / "figure-alt.lua")]
-    if merged.get("toc"):
+    args = ["--from", "markdown", "--standalone"]
+    for name in ["figure-alt.lua", "periods.lua", *FILTERS[quarto_format]]:
+        args += ["--lua-filter", str(ASSETS / name)]
+    if merged.get("toc") and quarto_format != "docx":
         args += ["--toc", f"--toc-depth={int(merged.get('toc-depth', 2))}"]
     if merged.get("number-sections"):
         args += ["--number-sections"]
@@ -91,7 +107,9 @@ def _common(metadata: dict, quarto_format: str) -> list[str]:
 
 def to_html(source: Path, out: Path, metadata: dict) -> Path:
     args = _common(metadata, "html") + ["--to", "html5", "--embed-resources", "--css", str(ASSETS / "report.css"),
-                                "--metadata", f"lang={metadata.get('lang', 'en-GB')}", "-o", str(out), source.name]
+                                "--metadata", f"lang={metadata.get('lang', 'en-GB')}",
+                                "--metadata", f"toc-title={metadata.get('toc-title', 'Contents')}",
+                                "-o", str(out), source.name]
     _run_pandoc(args, source.parent, "HTML")
     return out
 
@@ -111,7 +129,10 @@ def to_pdf(source: Path, out: Path, metadata: dict) -> Path:
     import typst
 
     typ = source.with_suffix(".typ")
-    args = _common(metadata, "typst") + ["--to", "typst", "-o", str(typ), source.name]
+    # A4 margins for a 170 mm text block, and every figure copied into media/ under the
+    # typst root (typst-figures.lua puts it in the media bag).
+    args = _common(metadata, "typst") + ["--to", "typst", "--metadata-file", str(ASSETS / "typst-metadata.yaml"),
+                                         "--extract-media", "media", "-o", str(typ), source.name]
     _run_pandoc(args, source.parent, "typst source")
     try:
         typst.compile(str(typ), output=str(out), root=str(source.parent))

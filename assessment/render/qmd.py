@@ -46,8 +46,20 @@ class CodeCell:
     line: int = 0
 
     @property
-    def label(self) -> str:
-        return str(self.options.get("label") or f"cell at line {self.line}")
+    def label(self) -> str | None:
+        return str(self.options["label"]) if self.options.get("label") else None
+
+    @property
+    def name(self) -> str:
+        """How messages name the cell: by its label, else by its line and first line of code.
+
+        >>> CodeCell("# why\\nfor s in report.sections():\\n    print(s)", line=71).name
+        'the cell at line 71 (for s in report.sections():)'
+        """
+        if self.label:
+            return f"cell '{self.label}'"
+        code = [line.strip() for line in self.source.splitlines() if line.strip() and not line.strip().startswith("#")]
+        return f"the cell at line {self.line}" + (f" ({code[0][:60]})" if code else "")
 
 
 @dataclass
@@ -120,6 +132,22 @@ def parse_qmd(text: str, path: Path | None = None) -> QmdDocument:
     if buffer and "\n".join(buffer).strip():
         chunks.append(MarkdownChunk("\n".join(buffer)))
     return QmdDocument(metadata, chunks, path)
+
+
+def with_front_matter(text: str, metadata: dict, where: str = "<qmd>") -> str:
+    """``text`` with its front matter replaced by ``metadata`` (the body is kept as it is).
+
+    >>> print(with_front_matter("---\\ntitle: T\\n---\\n\\n# Body\\n", {"title": "New", "jupyter": "k"}), end="")
+    ---
+    title: New
+    jupyter: k
+    ---
+    <BLANKLINE>
+    # Body
+    """
+    _, body, _ = _split_front_matter(text, where)
+    front = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False)
+    return "---\n" + front + "---\n\n" + body.lstrip("\n")
 
 
 def read_qmd(path: Path) -> QmdDocument:

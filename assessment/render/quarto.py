@@ -1,73 +1,220 @@
-"""Render with the Quarto CLI when it is installed (``quarto render`` with ``-P`` parameters).
+"""Render with the Quarto CLI (``quarto render`` with ``-P`` parameters), as Quarto's own source says it behaves.
 
->>> cmd = quarto_command(Path("templates/report.qmd"), {"area": "E08000035"}, ("html", "pdf"),
-...                      Path("/tmp/out"), "leeds", Path("/tmp/meta.yml"))
->>> cmd[:5], cmd[-4:]
-(['quarto', 'render', 'templates/report.qmd', '--to', 'html,typst'], ['--output', 'leeds', '--metadata-file', '/tmp/meta.yml'])
+What this relies on (quarto-cli 1.11 source):
+
+- Without ``--output`` each format is written as ``<document stem><ext>`` beside
+  the document (``src/command/render/output.ts``); ``--output NAME`` adds no
+  extension, so several formats would overwrite one file. No ``--output`` is passed.
+- The nearest ``_quarto.yml`` above a document makes its folder a project
+  (``src/project/project-context.ts``): Quarto then moves outputs into
+  ``<output-dir>/<document's sub-folder>/`` (``src/command/render/project.ts``),
+  writes ``.quarto/`` and edits the project's ``.gitignore``
+  (``src/project/project-gitignore.ts``), and writes ``<stem>.quarto_ipynb``
+  beside the document (``src/execute/jupyter/jupyter.ts``). So the document is
+  rendered from a private copy in a staging folder that is its own project:
+  outputs land beside the copy, two renders never share intermediates, and
+  the repository's project and ``.gitignore`` are never touched.
+- Cells run in the document's folder (``src/resources/jupyter/notebook.py``) and
+  image paths starting with ``/`` are read as project-relative
+  (``src/resources/filters/quarto-pre/project-paths.lua``), so cells print figure
+  paths relative to the document (:func:`assessment.paths.for_document`), and
+  typst reads files only inside the project folder
+  (``src/command/render/output-typst.ts``): files the cells write belong in the staging folder.
+- The Python that runs the notebook is ``QUARTO_PYTHON``
+  (``src/core/jupyter/capabilities.ts``); it needs ``nbformat`` and ``nbclient``,
+  and ``papermill`` for ``-P`` (``notebook.py``). The kernel is a private
+  kernelspec for this interpreter, found through ``JUPYTER_PATH``.
+
+>>> quarto_command(Path("leeds.qmd"), {"area": "Brighton & Hove: East"}, ("html", "pdf"))
+['quarto', 'render', 'leeds.qmd', '--to', 'html,typst', '-P', 'area:"Brighton & Hove: East"']
+>>> parse_version("1.6.40\\n"), parse_version("99.9.9-dev")
+((1, 6, 40), (99, 9, 9))
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
+import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import yaml
 
 from ..errors import RenderError
+from ..files import publish_file
+from ..paths import PROJECT_ROOT
+from .formats import FORMATS
+from .kernel import KERNEL_NAME, write_kernelspec
+from .qmd import read_qmd, with_front_matter
 
-QUARTO_FORMAT = {"html": "html", "docx": "docx", "pdf": "typst"}
-SUFFIX = {"html": ".html", "docx": ".docx", "pdf": ".pdf"}
+#: What Quarto's Jupyter engine imports in QUARTO_PYTHON (papermill only to inject -P parameters).
+JUPYTER_PACKAGES = ("nbformat", "nbclient")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+PARAMETER_PACKAGES = ("papermill",)
+
+
+def project_defaults(template: Path) -> dict:
+    """The nearest ``_quarto.yml`` above ``template`` (within the checkout): ``execute:`` defaults and metadata."""
+    for folder in [template.parent, *template.parent.parents]:
+        config = folder / "_quarto.yml"
+        if config.is_file():
+            return yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+        if folder == PROJECT_ROOT:
+            break
+    return {}
 
 
 def quarto_available() -> bool:
     return shutil.which("quarto") is not None
 
 
-def quarto_command(template: Path, params: dict, formats, output_dir: Path, stem: str,
-                   metadata_file: Path | None = None) -> list[str]:
-    """The ``quarto render`` command line for one document."""
-    cmd = ["quarto", "render", str(template), "--to", ",".join(QUARTO_FORMAT[f] for f in formats)]
+def parse_version(text: str) -> tuple[int, ...] | None:
+    match = re.match(r"\s*(\d+(?:\.\d+)*)", text)
+    return tuple(int(part) for part in match.group(1).split(".")) if match else None
+
+
+def quarto_version() -> tuple[int, ...]:
+    """``quarto --version`` as numbers; RenderError when it does not answer with one."""
+    try:
+        completed = subprocess.run(["quarto", "--version"], capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RenderError(f"`quarto --version` did not run ({exc})") from None
+    version = parse_version(completed.stdout) if completed.returncode == 0 else None
+    if version is None:
+        said = " ".join((completed.stdout + completed.stderr).split())[:200]
+        raise RenderError(f"`quarto --version` did not print a version (it said: {said or 'nothing'})")
+    return version
+
+
+def why_not_quarto(formats, params: dict) -> str | None:
+    """Why Quarto cannot render ``formats`` here, or None when it can (used to choose an engine)."""
+    if not quarto_available():
+        return "the quarto command is not on PATH"
+    try:
+        version = quarto_version()
+    except RenderError as exc:
+        return str(exc)
+    for name in formats:
+        fmt = FORMATS[name]
+        if version < fmt.min_quarto:
+            return (f"Quarto {'.'.join(map(str, version))} is too old to write {fmt.label} "
+                    f"(Quarto's {fmt.quarto_target} format needs {fmt.min_quarto_text} or later)")
+    needed = JUPYTER_PACKAGES + (PARAMETER_PACKAGES if params else ())
+    missing = [name for name in needed if importlib.util.find_spec(name) is None]
+    if missing:
+        return (f"Quarto's Jupyter engine needs {', '.join(missing)} in {sys.executable} "
+                '(pip install "jsna-justice[quarto]")')
+    return None
+
+
+def quarto_command(document: Path, params: dict, formats) -> list[str]:
+    """The ``quarto render`` command line for a staged document (run in its folder)."""
+    cmd = ["quarto", "render", document.name, "--to", ",".join(FORMATS[f].quarto_target for f in formats)]
     for name, value in params.items():
         # -P takes YAML: JSON encoding keeps strings with spaces or colons intact.
         cmd += ["-P", f"{name}:{json.dumps(value)}"]
-    cmd += ["--output-dir", str(output_dir), "--output", stem]
-    if metadata_file is not None:
-        cmd += ["--metadata-file", str(metadata_file)]
     return cmd
 
 
+def _staged_metadata(template_metadata: dict, metadata: dict | None, formats,
+                     reference_doc: Path | None) -> dict:
+    """The staged copy's front matter: the template's and the caller's metadata, each format's
+    options from the formats table (a self-contained HTML, the Word reference document), the kernel.
+
+    >>> meta = _staged_metadata({"title": "T", "format": {"docx": "default"}}, {"title": "Leeds"},
+    ...                         ("html", "docx"), Path("/r/ref.docx"))
+    >>> meta["title"], meta["format"], meta["jupyter"]
+    ('Leeds', {'docx': {'reference-doc': '/r/ref.docx'}, 'html': {'embed-resources': True}}, 'jsna-python')
+    """
+    merged = {**template_metadata, **(metadata or {}), "jupyter": KERNEL_NAME}
+    options = dict(merged.get("format") or {})
+    for name in formats:
+        fmt = FORMATS[name]
+        extra = dict(fmt.quarto_options)
+        if fmt.reference_doc and reference_doc is not None:
+            extra["reference-doc"] = str(Path(reference_doc).resolve())
+        if extra:
+            existing = options.get(fmt.quarto_target)
+            options[fmt.quarto_target] = {**(existing if isinstance(existing, dict) else {}), **extra}
+    merged["format"] = options
+    return merged
+
+
+def stage_document(template: Path, workdir: Path, stem: str, metadata: dict | None, formats,
+                   reference_doc: Path | None) -> Path:
+    """Write ``workdir/<stem>.qmd`` (the template, with our metadata), its ``_quarto.yml`` and the kernelspec."""
+    text = template.read_text(encoding="utf-8")
+    staged = _staged_metadata(read_qmd(template).metadata, metadata, formats, reference_doc)
+    document = workdir / f"{stem}.qmd"
+    document.write_text(with_front_matter(text, staged, str(template)), encoding="utf-8")
+    project = {key: value for key, value in project_defaults(template).items() if key != "project"}
+    (workdir / "_quarto.yml").write_text(yaml.safe_dump({"project": {"type": "default"}, **project},
+                                                        allow_unicode=True, sort_keys=False), encoding="utf-8")
+    write_kernelspec(workdir / ".jupyter" / "kernels")
+    return document
+
+
+def _quarto_environment(workdir: Path) -> dict:
+    env = dict(os.environ)
+    env["QUARTO_PYTHON"] = sys.executable  # the interpreter that has this package, not the first python3 on PATH
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(workdir / ".jupyter"), env.get("JUPYTER_PATH")]))
+    return env
+
+
+def _clean(workdir: Path, document: Path, existed: set[str]) -> None:
+    """Remove what staging and Quarto wrote into a caller's folder (copy, project file, intermediates)."""
+    for path in workdir.iterdir():
+        ours = path.name in {document.name, "_quarto.yml", ".jupyter", ".quarto", f"{document.stem}_files"} \
+            or path.name.startswith(f"{document.stem}.quarto_ipynb") \
+            or (path.name == ".gitignore" and path.name not in existed)
+        if ours:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
 def render_with_quarto(template: Path, params: dict, out_dir: Path, formats, *, stem: str | None = None,
-                       metadata: dict | None = None, reference_doc: Path | None = None) -> dict[str, Path]:
-    """Run Quarto into a staging folder, then move the outputs into ``out_dir``."""
-    if not quarto_available():
-        raise RenderError("engine 'quarto' requested but the quarto command is not on PATH; "
-                          "use --engine builtin or install Quarto")
+                       metadata: dict | None = None, reference_doc: Path | None = None,
+                       workdir: Path | None = None) -> dict[str, Path]:
+    """Render a private copy of ``template`` with Quarto, then move each format into ``out_dir``.
+
+    ``workdir`` is a private folder to render in (default: a new one beside
+    ``out_dir``, removed afterwards); files the cells write, figures included,
+    must be inside it for Quarto's typst to read them.
+    """
+    reason = why_not_quarto(formats, params)
+    if reason:
+        raise RenderError(f"engine 'quarto' requested but {reason}; use --engine builtin or fix Quarto")
+    template = Path(template).resolve()
     stem = stem or template.stem
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{stem}-quarto-", dir=out_dir.parent))
+    out_dir = Path(out_dir).resolve()
+    own = workdir is None
+    if own:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        workdir = Path(tempfile.mkdtemp(prefix=f".{stem}-quarto-", dir=out_dir.parent))
+    workdir = Path(workdir).resolve()
+    existed = {p.name for p in workdir.iterdir()}
+    document = workdir / f"{stem}.qmd"
     try:
-        extra = dict(metadata or {})
-        if reference_doc:
-            extra["reference-doc"] = str(reference_doc)
-        metadata_file = staging / "metadata.yml"
-        metadata_file.write_text(yaml.safe_dump(extra, allow_unicode=True))
-        cmd = quarto_command(template, params, formats, staging, stem, metadata_file)
-        completed = subprocess.run(cmd, capture_output=True, text=True, cwd=template.parent)
+        document = stage_document(template, workdir, stem, metadata, formats, reference_doc)
+        completed = subprocess.run(quarto_command(document, params, formats), capture_output=True, text=True,
+                                   cwd=workdir, env=_quarto_environment(workdir))
         if completed.returncode != 0:
-            tail = " ".join(completed.stderr.split())[-400:]
-            raise RenderError(f"quarto render {template.name} failed: {tail}")
+            said = _ANSI.sub("", completed.stderr or completed.stdout)  # tracebacks come coloured
+            raise RenderError(f"quarto render {template.name} failed: {' '.join(said.split())[-400:]}")
+        # The staged copy sits at the top of its own project with no output-dir, so each
+        # format is <stem><suffix> beside it (no project sub-folder to account for).
+        produced = {name: workdir / f"{stem}{FORMATS[name].suffix}" for name in formats}
+        for path in produced.values():
+            if not path.is_file():
+                raise RenderError(f"quarto render {template.name} did not write {path.name}")
         out_dir.mkdir(parents=True, exist_ok=True)
-        written = {}
-        for fmt in formats:
-            produced = staging / f"{stem}{SUFFIX[fmt]}"
-            if not produced.is_file():
-                raise RenderError(f"quarto render {template.name} did not write {produced.name}")
-            target = out_dir / produced.name
-            produced.replace(target)
-            written[fmt] = target
-        return written
+        return {name: publish_file(path, out_dir / path.name) for name, path in produced.items()}
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if own:
+            shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            _clean(workdir, document, existed)

@@ -1,13 +1,21 @@
 """The Excel data appendix: every figure in the report with its CIs, comparison and source.
 
-Text that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``,
-``@``, a tab or a carriage return) is neutralised with a leading apostrophe and
-stored as text, so an area name or uploaded label can never execute in Excel.
+Numbers are stored in full precision in number cells whose display format
+rounds them as the report does (one decimal place; counts as whole numbers),
+so a reader sees 43.3 and a formula uses 43.26245073796461.
 
->>> neutralise("=1+2")
-"'=1+2"
->>> neutralise("-12.5"), neutralise("Leeds")
-('-12.5', 'Leeds')
+Text is stored as text, never as a formula: text that a spreadsheet would
+run as one (starting ``=``, ``+``, ``-``, ``@``, a tab or a carriage return)
+is typed as a string cell and carries Excel's quote prefix, so it shows
+exactly as written (no visible apostrophe) and stays text when edited, and an
+area name or uploaded label can never execute.
+
+>>> from openpyxl import Workbook
+>>> cell = text_cell(Workbook(write_only=True).create_sheet(), "=1+2")
+>>> cell.value, cell.data_type, cell.quotePrefix
+('=1+2', 's', True)
+>>> [formula_like(t) for t in ("=1+2", "-12.5", "Leeds")]
+[True, False, False]
 """
 
 from __future__ import annotations
@@ -54,6 +62,7 @@ APPENDIX_COLUMNS = {
     "region_value": "Region value",
     "region_comparison": "Compared with region",
     "trend": "Recent trend",
+    "trend_reason": "Why no recent trend",
     "source": "Source",
     "source_url": "Source address",
     "vintage": "Publisher release",
@@ -62,22 +71,40 @@ APPENDIX_COLUMNS = {
 }
 
 
-def neutralise(text: str) -> str:
-    """Prefix formula-like text with an apostrophe; plain numbers written as text stay as they are."""
-    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
-        return "'" + text
-    return text
+#: Display formats of numeric columns (the cell keeps the full value).
+NUMBER_FORMATS = {**dict.fromkeys(["value", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998",
+                                   "england_value", "region_value"], "#,##0.0"),
+                  "count": "#,##0", "denominator": "#,##0"}
 
 
-def _cell_value(value):
-    """A frame value as Excel should hold it: blanks for missing, text neutralised, numpy as Python."""
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula (a plain signed number is not)."""
+    return text.startswith(_FORMULA_START) and not _NUMBER.match(text)
+
+
+def text_cell(sheet, text: str) -> WriteOnlyCell:
+    """A cell holding ``text`` as text: typed as a string, with the quote prefix when it looks like a formula."""
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    if formula_like(text):
+        cell.quotePrefix = True
+    return cell
+
+
+def _cell_value(sheet, value, number_format: str | None):
+    """A frame value as Excel should hold it: blank when missing, text as text, numbers with their format."""
     if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     if isinstance(value, str):
-        return neutralise(value)
-    return value.item() if hasattr(value, "item") else value
+        return text_cell(sheet, value) if value.startswith(_FORMULA_START) else value
+    value = value.item() if hasattr(value, "item") else value
+    if number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = number_format
+        return cell
+    return value
 
 
 def write_appendix(frame: pd.DataFrame, path: Path, *, title: str, notes: list[str]) -> Path:
@@ -90,12 +117,12 @@ def write_appendix(frame: pd.DataFrame, path: Path, *, title: str, notes: list[s
     workbook = Workbook(write_only=True)
     about = workbook.create_sheet("About")
     about.column_dimensions["A"].width = 120
-    heading = WriteOnlyCell(about, value=neutralise(title))
+    heading = text_cell(about, title)
     heading.font = Font(bold=True, size=14)
     about.append([heading])
     about.append([])
     for note in notes:
-        about.append([neutralise(note)])
+        about.append([text_cell(about, note)])
 
     sheet = workbook.create_sheet("Data")
     columns = [c for c in APPENDIX_COLUMNS if c in frame.columns]
@@ -111,8 +138,9 @@ def write_appendix(frame: pd.DataFrame, path: Path, *, title: str, notes: list[s
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
+    formats = [NUMBER_FORMATS.get(name) for name in columns]
     for record in frame[columns].itertuples(index=False):
-        sheet.append([_cell_value(value) for value in record])
+        sheet.append([_cell_value(sheet, value, fmt) for value, fmt in zip(record, formats)])
 
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)

@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 
 from ..narrative import sentence
-from ..paths import DATA_SOURCES_DIR
+from ..paths import DATA_SOURCES_DIR, for_document
 from ..text import format_value, md, thousands
 from .bundle import Bundle, open_bundle
 from .tables import pipe_table
@@ -486,7 +486,7 @@ class AreaReport:
     def _figure_markdown(self, figure, stem: str) -> str:
         path = figure.save(self.figure_dir / f"{stem}.png")
         alt = figure.alt_text.replace('"', "'").replace("\\", "/")
-        return f'![{md(figure.caption)}]({path.as_posix()}){{fig-alt="{alt}"}}\n'
+        return f'![{md(figure.caption)}]({for_document(path)}){{fig-alt="{alt}"}}\n'
 
     def _peer_rows(self, row: pd.Series) -> pd.DataFrame:
         """The same indicator and period for the area's peers (with the area itself)."""
@@ -592,6 +592,7 @@ class AreaReport:
             return ""
         figure = choropleth(shapes, values, highlight=highlight,
                             title=f"{row['indicator_name']}, {row['period']}: {where}", unit=row.get("unit") or "")
+        self._record_rows(values[values["area_code"].isin(shapes["code"])], "Figure: map")
         return self._figure_markdown(figure, f"map-{row['indicator_id']}")
 
     def _map_indicator(self, codes: list[str]):

@@ -29,13 +29,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..errors import JsnaError, RenderError
 from ..files import sha256_of, write_atomic
+from ..render.formats import FORMATS, format_of_file
+from ..render.outputs import ASSETS
 from .bundle import open_bundle
-from .runner import TEMPLATE, area_folder_name, render_area
+from .runner import TEMPLATE, area_folder_name, output_folder_lock, render_area
 
 FINGERPRINT_FILE = ".inputs.sha256"
 console = Console(stderr=True)
@@ -85,7 +88,7 @@ def _up_to_date(folder: Path, fingerprint: str, formats) -> bool:
     if not marker.is_file() or marker.read_text().strip() != fingerprint:
         return False
     suffixes = {p.suffix for p in folder.iterdir()}
-    return all(f".{f}" in suffixes for f in formats) and ".xlsx" in suffixes
+    return all(FORMATS[f].suffix in suffixes for f in formats) and ".xlsx" in suffixes
 
 
 # ----------------------------------------------------------------- kernels
@@ -113,7 +116,8 @@ def _kernel_thread(bundle_root: str, out_root: str, formats: tuple[str, ...], en
 
     try:
         with KernelSession(cwd=TEMPLATE.parent) as kernel:
-            warm = kernel.run(_WARM_UP.format(root=bundle_root))
+            kernel.startup_code = _WARM_UP.format(root=bundle_root)  # run again if a stuck cell forces a restart
+            warm = kernel.run(kernel.startup_code)
             if warm.error:
                 raise RenderError(f"warming the kernel failed: {warm.error[0]}: {warm.error[1]}")
             while True:
@@ -190,7 +194,7 @@ def _run_kernels(bundle_root: str, chunks: list[list[tuple[str, str]]], out_root
                 break
             continue
         if result.status == "kernel-failed":
-            console.print(f"[red]a kernel stopped:[/] {result.message}", highlight=False)
+            console.print(f"[red]a kernel stopped:[/] {escape(result.message)}", highlight=False)
             continue
         remaining -= 1
         on_result(result)
@@ -216,10 +220,17 @@ def render_batch(bundle_path: Path, geography: str, out_root: Path, *, formats=(
     if unknown or not types:
         raise JsnaError(f"--geography must be utla, lad or pfa (or several, comma-separated), not {geography!r}")
     bundle = open_bundle(Path(bundle_path).resolve())
+    bundle.verify()
+    out_root = Path(out_root).resolve()
+    with output_folder_lock(out_root):
+        return _render_batch(bundle, types, out_root, formats=formats, jobs=jobs, engine=engine, areas=areas,
+                             force=force)
+
+
+def _render_batch(bundle, types: list[str], out_root: Path, *, formats, jobs: int, engine: str,
+                  areas: list[str] | None, force: bool) -> list[AreaResult]:
     codes = areas or [code for kind in dict.fromkeys(types) for code in bundle.geography.codes_of_type(kind)]
     codes = list(dict.fromkeys(c for c in codes if c.startswith("E")))  # the chapter covers England
-    out_root = Path(out_root).resolve()
-    out_root.mkdir(parents=True, exist_ok=True)
     common = inputs_fingerprint(bundle.root, formats)
     results: list[AreaResult] = []
     todo = []
@@ -265,7 +276,7 @@ def _print_summary(results: list[AreaResult]) -> None:
     for column in ("Area", "Code", "Seconds", "Why it failed"):
         table.add_column(column)
     for r in failed:
-        table.add_row(r.name, r.code, f"{r.seconds:.1f}", r.message, style="red")
+        table.add_row(escape(r.name), r.code, f"{r.seconds:.1f}", escape(r.message), style="red")
     console.print(table)
 
 
@@ -281,6 +292,16 @@ def _earlier_results(out_root: Path, results: list[AreaResult]) -> list[AreaResu
             and all(Path(f).is_file() for f in r.files)]
 
 
+def _link_label(path: str) -> str:
+    """``HTML``, ``Word``, ``PDF`` (from the formats table); other files (the appendix) by suffix."""
+    fmt = format_of_file(path)
+    return fmt.label if fmt else Path(path).suffix.lstrip(".").upper()
+
+
+#: The index page uses the reports' stylesheet, plus text that only screen readers hear.
+INDEX_CSS = ".visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }"
+
+
 def write_index(results: list[AreaResult], out_root: Path, bundle) -> Path:
     """An HTML page linking every report in ``out_root`` (names escaped), written atomically.
 
@@ -290,19 +311,23 @@ def write_index(results: list[AreaResult], out_root: Path, bundle) -> Path:
     results = _earlier_results(out_root, results) + list(results)
     rows = []
     for r in results:
+        # Each link names its area for screen readers ("PDF" alone is the same link text on every row).
         links = " ".join(f'<a href="{html.escape(os.path.relpath(f, out_root), quote=True)}">'
-                         f'{html.escape(Path(f).suffix.lstrip(".").upper())}</a>'
+                         f'{html.escape(_link_label(f))}'
+                         f'<span class="visually-hidden"> for {html.escape(r.name)}</span></a>'
                          for f in r.files if not Path(f).name.startswith("."))
         rows.append(f"<tr><td>{html.escape(r.name)}</td><td>{html.escape(r.code)}</td>"
                     f"<td>{html.escape(r.status)}</td><td>{links or html.escape(r.message)}</td></tr>")
     title = "Health and justice JSNA chapters"
+    style = (ASSETS / "report.css").read_text(encoding="utf-8") + INDEX_CSS
     page = (f'<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8"><title>{title}</title>'
-            '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>'
-            f"<h1>{title}</h1><p>Data snapshot {html.escape(bundle.snapshot_date)}."
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{style}</style></head><body>'
+            f"<main><h1>{title}</h1><p>Data snapshot {html.escape(bundle.snapshot_date)}."
             f"{' Demonstration data: not real areas.' if bundle.is_demo else ''}</p>"
-            "<table><thead><tr><th scope=\"col\">Area</th><th scope=\"col\">Code</th>"
+            '<div class="table-scroll" role="region" tabindex="0" aria-label="Reports by area">'
+            "<table><caption>Reports by area</caption><thead><tr><th scope=\"col\">Area</th><th scope=\"col\">Code</th>"
             "<th scope=\"col\">Status</th><th scope=\"col\">Reports</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table></body></html>\n")
+            + "".join(rows) + "</tbody></table></div></main></body></html>\n")
     target = write_atomic(out_root / "index.html", page.encode("utf-8"))
     write_atomic(out_root / "batch-summary.json", json.dumps([r.__dict__ for r in results], indent=1).encode())
     return target

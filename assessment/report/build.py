@@ -31,7 +31,8 @@ def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, 
     frame = validate_frame(frame)
     catalogue = load_catalogue()
     geography_notes = list(meta.get("geography_notes", []))
-    frame = crosswalk_frame(frame, geography, partial=partial, where="tidy frame", notes=geography_notes)
+    frame = crosswalk_frame(frame, geography, partial=partial, where="tidy frame", notes=geography_notes,
+                            england_and_wales=catalogue.england_and_wales_ids())
     rates, rate_notes = derive_rates(frame, catalogue)
     frame = add_intervals(combine([frame, rates]))
     analysed = analyse(frame, geography, partial=partial)
@@ -108,7 +109,7 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
     if missing:
         raise InputError(f"{where}: no ONS {', '.join(missing)}; `jsna import` them into the snapshot or "
                          "pass --lookups DIR (a folder holding them)")
-    frame, meta = build_frame(snapshot_dir)
+    frame, meta = build_frame(snapshot_dir, force_lookup=lookup_files["lookup_lad_csp_pfa"])
     upload_meta = []
     if uploads:
         from ..uploads import load_uploads_for_build

@@ -3,8 +3,10 @@
 A bundle is a folder holding the analysed tidy frame (``frame.parquet``), the
 geography files it was built with, the boundary files for maps, and
 ``bundle.json`` (snapshot date, sources with their URLs and licences, vintage,
-whether the data are demonstration data). Renders read only the bundle, so a
-report can be reproduced exactly from it.
+whether the data are demonstration data, the SHA-256 of every file). Renders
+read only the bundle, so a report can be reproduced exactly from it; a damaged
+or changed bundle file is named as such before any report is drawn
+(:meth:`Bundle.verify`).
 
 >>> Bundle.META_FILE
 'bundle.json'
@@ -24,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
-from ..files import default_dir_mode
+from ..files import default_dir_mode, sha256_of
 
 GEOGRAPHY_ROLES = ("lookup_lad_csp_pfa", "lookup_lad_utla", "lookup_lad_region")
 BOUNDARY_LEVELS = ("lad", "utla", "region", "pfa")
@@ -42,7 +44,33 @@ class Bundle:
 
     @cached_property
     def frame(self) -> pd.DataFrame:
-        return pd.read_parquet(self.root / self.FRAME_FILE)
+        path = self.root / self.FRAME_FILE
+        try:
+            return pd.read_parquet(path)
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise damaged(path, exc) from None
+
+    def verify(self) -> Bundle:
+        """Check every bundle file once: present, unchanged (SHA-256 in bundle.json) and readable."""
+        if self.__dict__.get("_verified"):
+            return self
+        listed = self.meta.get("files") or {}
+        for relative, digest in listed.items():
+            path = self.root / relative
+            if not path.is_file():
+                raise InputError(f"{path}: bad bundle file: missing; rebuild the bundle with `jsna build`")
+            if sha256_of(path) != digest:
+                raise InputError(f"{path}: bad bundle file: changed or damaged since the bundle was built "
+                                 "(SHA-256 mismatch); rebuild the bundle with `jsna build`")
+        path = self.root / self.FRAME_FILE
+        try:
+            import pyarrow.parquet as pq
+
+            pq.read_metadata(path)
+        except (OSError, ValueError) as exc:
+            raise damaged(path, exc) from None
+        self.__dict__["_verified"] = True
+        return self
 
     @property
     def is_demo(self) -> bool:
@@ -83,6 +111,12 @@ class Bundle:
         return dissolve_boundaries(self.boundaries("lad"), lookup)
 
 
+def damaged(path: Path, exc: Exception) -> InputError:
+    """The error for a bundle file that cannot be read (named, with the reader's reason)."""
+    reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+    return InputError(f"{path}: bad bundle file: unreadable ({reason}); rebuild the bundle with `jsna build`")
+
+
 def write_bundle(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[str, Path],
                  boundary_files: dict[str, Path], meta: dict[str, Any]) -> Path:
     """Write a bundle atomically: a failed write leaves any earlier bundle in place."""
@@ -95,6 +129,8 @@ def write_bundle(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[st
         meta = dict(meta)
         meta["geography"] = _copy_into(staging / "geography", geography_files)
         meta["boundaries"] = _copy_into(staging / "boundaries", boundary_files)
+        meta["files"] = {p.relative_to(staging).as_posix(): sha256_of(p)
+                         for p in sorted(staging.rglob("*")) if p.is_file()}
         (staging / Bundle.META_FILE).write_text(json.dumps(meta, indent=2, default=str))
         if out_dir.exists():
             backup = out_dir.with_name(f".{out_dir.name}-old")

@@ -2,7 +2,9 @@
 
 A render writes into a staging folder first; the area's folder is replaced only
 when every format and the appendix were written, so a failed render keeps the
-previous good report.
+previous good report. One run at a time writes into an output folder (a lock:
+a second run waits briefly, then refuses), and staging folders left by a run
+that was killed are removed when the next one starts.
 """
 
 from __future__ import annotations
@@ -10,18 +12,20 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 
 from ..errors import JsnaError, RenderError
+from ..files import FolderLock, make_staging_folder, remove_stale_staging
 from ..paths import TEMPLATES_DIR
-from ..render import render_document
+from ..render import ALL_FORMATS, FORMATS, render_document
 from .bundle import open_bundle
 
 TEMPLATE = TEMPLATES_DIR / "report.qmd"
+LOCK_WAIT = 10.0  # seconds a second run into the same output folder waits before refusing
 console = Console(stderr=True)
 
 
@@ -47,7 +51,7 @@ def _document_metadata(bundle, area) -> dict:
     return meta
 
 
-def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=("html", "docx", "pdf"),
+def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=ALL_FORMATS,
                 engine: str = "auto", kernel=None) -> list[Path]:
     """Render one area's documents and appendix into ``out_root/<code-name>/``."""
     bundle = open_bundle(Path(bundle_path).resolve())
@@ -58,17 +62,19 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=(
     # relative path (``--out demo-output``) would point somewhere else for each of them.
     final = Path(out_root).resolve() / area_folder_name(area.code, area.name)
     final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
+    bundle.verify()  # a damaged bundle file is named here, not as a failing template cell
+    staging = make_staging_folder(final)
     try:
         appendix = staging / "appendix.xlsx"
         figures = staging / "figures"
         params = {"area": area.code, "bundle": str(bundle.root), "appendix": str(appendix),
                   "figures": str(figures)}
-        reference = _reference_doc(bundle, staging) if "docx" in formats else None
+        reference = _reference_doc(bundle, staging) if any(FORMATS[f].reference_doc for f in formats) else None
         stem = f"health-and-justice-{area_folder_name(area.code, area.name)}"
+        # The staging folder is also where Quarto renders (figures must be inside its project for typst).
         written = render_document(TEMPLATE, params, staging / "out", formats, engine, stem=stem,
                                   metadata=_document_metadata(bundle, area), reference_doc=reference,
-                                  kernel=kernel)
+                                  kernel=kernel, workdir=staging)
         if not appendix.is_file():
             raise RenderError(f"{TEMPLATE.name}: the template did not write the Excel appendix")
         files = [*written.values(), appendix]
@@ -92,7 +98,30 @@ def _reference_doc(bundle, folder: Path) -> Path | None:
     return make_reference_docx(folder / "reference.docx", header)
 
 
-def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats=("html", "docx", "pdf"),
+#: Staging folders of earlier versions (``.<code>-<name>-<random>``), before they carried their owner.
+_OLD_STAGING = re.compile(r"^\.[EWSNK]\d{8}-.*-[a-z0-9_]{8}$")
+
+
+def output_folder_lock(out_root: Path, *, wait: float | None = None) -> FolderLock:
+    """Lock ``out_root`` for one run and clear staging folders that runs killed earlier left behind.
+
+    Every writer of report folders holds this lock, so once it is held any
+    staging folder there is stale.
+    """
+    lock = FolderLock(Path(out_root), wait=LOCK_WAIT if wait is None else wait, what="jsna render")
+    lock.acquire()
+    try:
+        remove_stale_staging(out_root, any_owner=True)
+        for folder in Path(out_root).iterdir():
+            if folder.is_dir() and _OLD_STAGING.match(folder.name):
+                shutil.rmtree(folder, ignore_errors=True)
+    except BaseException:
+        lock.release()
+        raise
+    return lock
+
+
+def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats=ALL_FORMATS,
                  engine: str = "auto", all_geography: str | None = None, jobs: int = 1) -> list[Path]:
     """Render several areas one after another (a failure in one is reported, others continue).
 
@@ -107,7 +136,7 @@ def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats
     bundle = open_bundle(Path(bundle_path).resolve())
     written: list[Path] = []
     failures: list[tuple[str, str]] = []
-    with Progress(console=console, transient=True) as progress:
+    with output_folder_lock(out_root), Progress(console=console, transient=True) as progress:
         task = progress.add_task("Rendering reports", total=len(areas))
         for area in areas:
             progress.update(task, description=f"Rendering {area}")
@@ -119,7 +148,7 @@ def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats
                 failures.append((area, str(exc)))
             progress.advance(task)
     for area, message in failures:
-        console.print(f"[red]failed[/] {area}: {message}", highlight=False)
+        console.print(f"[red]failed[/] {escape(area)}: {escape(message)}", highlight=False)
     if failures:
         raise RenderError(f"{len(failures)} of {len(areas)} area(s) failed: "
                           + "; ".join(f"{a}: {m}" for a, m in failures))

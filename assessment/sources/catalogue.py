@@ -6,6 +6,8 @@
 ('C20', 'substance_misuse', True)
 >>> catalogue.fingertips_meta()["90976"].value_type
 'proportion'
+>>> "ons-crime-total-rate" in catalogue.england_and_wales_ids()
+True
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ from ..paths import DATA_SOURCES_DIR
 from .fingertips import IndicatorMeta
 
 CATALOGUE_PATH = DATA_SOURCES_DIR / "indicators.yaml"
+DATA_GAPS_PATH = DATA_SOURCES_DIR / "data_gaps.yaml"
+GAP_FIELDS = ("key", "name", "seed_reference", "status", "why", "local_data")
+GAP_STATUSES = ("not_published_locally", "id_not_found")
 REQUIRED = ("key", "title", "source", "section", "polarity", "value_type", "multiplier",
             "ci_method", "comparator", "additive", "definition", "verified")
+#: Where an indicator's figures are published: England only (the default), or England
+#: and Wales (justice tables: Welsh forces and the England and Wales total are kept).
+COVERAGES = ("england", "england_and_wales")
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,9 @@ class CatalogueEntry:
     checked_in: str | None = None
     headline_sex: str | None = None
     headline_age: str | None = None
+    coverage: str = "england"
+    caveat: str | None = None
+    fingertips_name: str | list[str] | None = None
     derived_from: dict | None = None
 
     @property
@@ -71,17 +82,22 @@ class Catalogue:
     def fingertips(self) -> list[CatalogueEntry]:
         return [e for e in self.entries if e.source == "fingertips"]
 
+    def england_and_wales_ids(self) -> set[str]:
+        """Frame ids of indicators published for England and Wales (their Welsh rows are kept)."""
+        return {e.frame_id for e in self.entries if e.coverage == "england_and_wales"}
+
     def fingertips_meta(self) -> dict[str, IndicatorMeta]:
         """What the Fingertips CSV parser needs, by Fingertips id."""
         return {e.frame_id: IndicatorMeta(e.frame_id, e.value_type, float(e.multiplier), e.unit,
-                                          e.polarity, e.comparator, e.title) for e in self.fingertips()}
+                                          e.polarity, e.comparator, e.title, e.ci_method) for e in self.fingertips()}
 
     def report_info(self) -> dict[str, dict]:
         """Per tidy-frame indicator id: section, definition, codes (stored in report bundles)."""
         return {e.frame_id: {"key": e.key, "title": e.title, "section": e.section,
                              "definition": e.definition, "phof_old": e.phof_old, "phof_new": e.phof_new,
                              "headline": e.headline, "additive": e.additive, "verified": e.verified,
-                             "headline_sex": e.headline_sex, "headline_age": e.headline_age}
+                             "headline_sex": e.headline_sex, "headline_age": e.headline_age,
+                             "coverage": e.coverage, "caveat": e.caveat}
                 for e in self.entries}
 
 
@@ -102,6 +118,8 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             raise InputError(f"{where}: polarity '{item['polarity']}' is not one of {', '.join(POLARITIES)}")
         if item["value_type"] not in VALUE_TYPES:
             raise InputError(f"{where}: value_type '{item['value_type']}' is not one of {', '.join(VALUE_TYPES)}")
+        if item.get("coverage", "england") not in COVERAGES:
+            raise InputError(f"{where}: coverage '{item['coverage']}' is not one of {', '.join(COVERAGES)}")
         if item["source"] == "fingertips" and not item.get("fingertips_id"):
             raise InputError(f"{where}: a fingertips indicator needs fingertips_id")
         if item["key"] in seen:
@@ -117,3 +135,50 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
                 item[key] = str(item[key])
         entries.append(CatalogueEntry(**item))
     return Catalogue(entries, path)
+
+
+@dataclass(frozen=True)
+class DataGap:
+    """A measure the seed asks for that the report cannot give (``data_sources/data_gaps.yaml``)."""
+
+    key: str
+    name: str
+    seed_reference: str
+    status: str
+    why: str
+    local_data: str
+    fingertips_name: str | None = None
+
+
+def load_data_gaps(path: Path = DATA_GAPS_PATH, catalogue: Catalogue | None = None) -> list[DataGap]:
+    """The data-gaps registry, checked: known fields and statuses, unique keys, none also catalogued.
+
+    >>> gaps = load_data_gaps()
+    >>> [g.name for g in gaps if g.key == "older_people_feeling_safe"]
+    ["Older people's perception of community safety (PHOF 1.19)"]
+    >>> sorted({g.status for g in gaps})
+    ['id_not_found', 'not_published_locally']
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle)["gaps"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: unreadable data-gaps registry ({' '.join(str(exc).split())})") from None
+    catalogued = {e.key for e in (catalogue or load_catalogue()).entries}
+    gaps, seen = [], set()
+    for position, item in enumerate(raw, start=1):
+        where = f"{path} entry {position} ({item.get('key', '?')})"
+        missing = [f for f in GAP_FIELDS if not item.get(f)]
+        unknown = sorted(set(item) - set(DataGap.__dataclass_fields__))
+        if missing or unknown:
+            problem = f"missing field(s) {', '.join(missing)}" if missing else f"unknown field(s) {', '.join(unknown)}"
+            raise InputError(f"{where}: {problem}")
+        if item["status"] not in GAP_STATUSES:
+            raise InputError(f"{where}: status '{item['status']}' is not one of {', '.join(GAP_STATUSES)}")
+        if item["status"] == "id_not_found" and not item.get("fingertips_name"):
+            raise InputError(f"{where}: an id_not_found gap needs the fingertips_name to find it by")
+        if item["key"] in seen or item["key"] in catalogued:
+            raise InputError(f"{where}: key '{item['key']}' is already used ({'catalogued' if item['key'] in catalogued else 'duplicate'})")
+        seen.add(item["key"])
+        gaps.append(DataGap(**{k: " ".join(str(v).split()) for k, v in item.items()}))
+    return gaps

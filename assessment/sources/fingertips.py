@@ -25,24 +25,31 @@ import csv
 import io
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
 from ..frame import area_type_for_code, new_frame, validate_frame
+from .completeness import csv_records
+from .fingertips_api import LEGACY_URL, Download, settle_published
+from .fingertips_vocabulary import area_type_id, published_comparison, published_trend
 from .http import get_text, session
 from .periods import period_bounds
 from .recognition import Recognised
 
-BASE_URL = "https://fingertips.phe.org.uk/api/"
+BASE_URL = LEGACY_URL
 BATCH_SIZE = 100
 PHOF_PROFILE_ID = 19
-AREA_TYPES = {"district": 501, "county": 502, "region": 6, "england": 15}
+LOCAL_TYPES = ("district", "county")
+PARENT_AREA_TYPE = area_type_id("legacy", "region")  # regions: the export then has region and England rows
 SOURCE_NAME = "OHID Fingertips"
+KIND = "fingertips"
+ENGLAND_COMPARISON = "Compared to England value or percentiles"
 
 REQUIRED_COLUMNS = [
     "Indicator ID", "Indicator Name", "Area Code", "Area Name", "Area Type", "Sex", "Age",
@@ -53,14 +60,6 @@ REQUIRED_COLUMNS = [
 OPTIONAL_PATTERNS = [r"Parent Code", r"Parent Name", r"Recent Trend", r"Compared to .* value or percentiles",
                      r"Time period Sortable", r"New data", r"Compared to goal", r"Time period range"]
 
-#: Fingertips ComparatorMethodId -> our comparator key (data_sources/comparators.yaml).
-COMPARATOR_BY_ID = {1: "ci_overlap_95", 17: "ci_overlap_95_998", 15: "quintiles", 16: "quartiles", -1: "none"}
-#: Fingertips polarity ids/text -> our polarity vocabulary.
-POLARITY = {0: "low_is_good", 1: "high_is_good", 99: "no_judgement", -1: "not_applicable",
-            "rag - low is good": "low_is_good", "rag - high is good": "high_is_good",
-            "low is good": "low_is_good", "high is good": "high_is_good",
-            "blue orange blue": "no_judgement", "no judgement": "no_judgement",
-            "not applicable": "not_applicable"}
 SUPPRESSION_NOTE = re.compile(r"suppress|disclos|small number", re.IGNORECASE)
 
 
@@ -75,6 +74,7 @@ class IndicatorMeta:
     polarity: str = "not_applicable"
     comparator_method: str = "ci_overlap_95_998"
     name: str | None = None
+    ci_method: str = ""  # the method of the published intervals (catalogue ci_method)
 
 
 FINGERTIPS_HEADER_EXAMPLE = (
@@ -121,7 +121,8 @@ def recognise(path) -> Recognised | None:
     latest = periods["Time period"].iloc[int(ends.fillna(pd.Timestamp.min).argmax())].strip() if len(periods) else ""
     shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
     return Recognised("fingertips", "export", release=f"OHID Fingertips export (indicator{'s' if len(ids) > 1 else ''} "
-                      f"{shown})", period=latest, rows=len(raw))
+                      f"{shown})", period=latest,
+                      rows=csv_records(Path(path).read_text(encoding="utf-8-sig")))  # as the build checks them
 
 
 def _header_problems(columns: list[str], url: str) -> None:
@@ -233,27 +234,63 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
         "retrieved_at": retrieved_at or datetime.now(timezone.utc),
         "vintage": vintage,
     })
+    frame["published_comparison"] = _published(raw, ENGLAND_COMPARISON, ids, metadata, published_comparison)
+    frame["published_trend"] = _published(raw, "Recent Trend", ids, metadata, published_trend)
     frame.loc[suppressed, ["count", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998"]] = np.nan
     # Fingertips sometimes repeats a row (an area listed under two parents): keep one.
     frame = frame.drop_duplicates(subset=["indicator_id", "area_code", "period", "sex", "age",
                                           "category_type", "category"])
-    return validate_frame(new_frame(frame), where=url)
+    return validate_frame(settle_published(new_frame(frame)), where=url)
+
+
+def _published(raw: pd.DataFrame, column: str, ids: pd.Series, metadata: dict, translate) -> pd.Series:
+    """A published-judgement column in our words (empty where the export has no such column)."""
+    if column not in raw.columns:
+        return pd.Series("", index=raw.index)
+    pairs = pd.DataFrame({"word": raw[column].fillna(""), "id": ids})
+    words = {}
+    for word, indicator in pairs.drop_duplicates().itertuples(index=False):
+        if column == "Recent Trend":
+            words[(word, indicator)] = translate("legacy", word)
+        else:
+            words[(word, indicator)] = translate("legacy", word, metadata[indicator].polarity)
+    return pd.Series([words[k] for k in zip(pairs["word"], pairs["id"])], index=raw.index)
 
 
 class FingertipsClient:
-    """The Fingertips endpoints the catalogue needs (https, retried, cached; see ``http``).
+    """The legacy Fingertips API's endpoints the catalogue needs (https, retried, cached; see ``http``).
+
+    One of the two backends of :mod:`.fingertips_api`.
 
     >>> FingertipsClient().data_urls(range(150), 501)[1].count("indicator_ids=")
     1
     """
+
+    name = "legacy"
+    label = "Fingertips"
+    kind = KIND
 
     def __init__(self, base_url: str = BASE_URL, http=None, timeout=None):
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.http = http or session()
         self.timeout = timeout or (10.0, 300.0)
 
-    def _get(self, path: str, params: dict, expect: str):
-        return get_text(self.base_url + path, params=params, expect=expect, http=self.http, timeout=self.timeout)
+    def _get(self, path: str, params: dict | None, expect: str, fallback: bool = True):
+        return get_text(self.base_url + path, params=params, expect=expect, http=self.http, timeout=self.timeout,
+                        fallback=fallback)
+
+    def _json(self, path: str, params: dict | None = None, fallback: bool = True):
+        import json
+
+        return json.loads(self._get(path, params, "json", fallback).text)
+
+    def health(self) -> str | None:
+        """None when the API answers (its list of area types), else why not."""
+        try:
+            body = self._json("area_types", fallback=False)
+        except SourceError as exc:
+            return str(exc)
+        return None if isinstance(body, list) else f"{self.base_url}area_types: not a list of area types"
 
     def data_urls(self, indicator_ids: Iterable, child_area_type_id: int, parent_area_type_id: int = 15) -> list[str]:
         """The CSV URLs for these indicators, in batches of at most 100 ids."""
@@ -262,25 +299,42 @@ class FingertipsClient:
                 f"&child_area_type_id={child_area_type_id}&parent_area_type_id={parent_area_type_id}"
                 for i in range(0, len(ids), BATCH_SIZE)]
 
+    def data_files(self, indicator_ids: Iterable, child_area_type_id: int, parent_area_type_id: int = 15) -> list:
+        """The fetched CSV export of each batch of at most 100 indicator ids."""
+        ids = [str(i) for i in indicator_ids]
+        return [self._get("all_data/csv/by_indicator_id",
+                          {"indicator_ids": ",".join(ids[i:i + BATCH_SIZE]), "child_area_type_id": child_area_type_id,
+                           "parent_area_type_id": parent_area_type_id}, "csv")
+                for i in range(0, len(ids), BATCH_SIZE)]
+
     def data_csv(self, indicator_ids: Iterable, child_area_type_id: int,
                  parent_area_type_id: int = 15) -> list[tuple[str, str]]:
         """(url, csv text) for each batch of at most 100 indicator ids."""
-        out = []
-        ids = [str(i) for i in indicator_ids]
-        for i in range(0, len(ids), BATCH_SIZE):
-            fetched = self._get("all_data/csv/by_indicator_id",
-                                {"indicator_ids": ",".join(ids[i:i + BATCH_SIZE]),
-                                 "child_area_type_id": child_area_type_id,
-                                 "parent_area_type_id": parent_area_type_id}, "csv")
-            out.append((fetched.url, fetched.text))
-        return out
+        return [(f.url, f.text) for f in self.data_files(indicator_ids, child_area_type_id, parent_area_type_id)]
+
+    def downloads(self, requests: list[tuple[str, str]]) -> Iterator[Download]:
+        """The CSV exports for (indicator id, preferred local area type) pairs, as snapshot files.
+
+        Each indicator is exported for every current local-authority area type
+        it has (district 501, county 502), the preferred one first; one export
+        covers up to 100 indicators and carries the regions and England too.
+        """
+        by_type: dict[int, list[str]] = {}
+        for indicator_id, preferred in requests:
+            for type_id in self.local_area_types(indicator_id, preferred):
+                by_type.setdefault(type_id, []).append(str(indicator_id))
+        names = {area_type_id("legacy", t): t for t in LOCAL_TYPES}
+        for type_id, ids in by_type.items():
+            for number, fetched in enumerate(self.data_files(ids, type_id, PARENT_AREA_TYPE), start=1):
+                batch = tuple(ids[(number - 1) * BATCH_SIZE:number * BATCH_SIZE])
+                yield Download(f"fingertips/area-type-{type_id}-{number}.csv", fetched.content, fetched.url, KIND,
+                               f"{type_id}-{number}", csv_records(fetched.text), fetched.from_cache,
+                               names[type_id], batch, getattr(fetched, "headers", {}) or {})
 
     def available_area_types(self, indicator_id) -> set[int]:
         """Area type ids that have data for an indicator (``available_data``)."""
-        import json
-
-        fetched = self._get("available_data", {"indicator_id": indicator_id}, "json")
-        return {int(item["AreaTypeId"]) for item in json.loads(fetched.text) if "AreaTypeId" in item}
+        body = self._json("available_data", {"indicator_id": indicator_id})
+        return {int(item["AreaTypeId"]) for item in body if "AreaTypeId" in item}
 
     def choose_area_type(self, indicator_id, preferred: str = "district") -> int:
         """The preferred current local authority area type if available, else the other one."""
@@ -293,46 +347,43 @@ class FingertipsClient:
         (directly standardised rates included) instead of a roll-up.
         """
         available = self.available_area_types(indicator_id)
-        order = [AREA_TYPES[preferred]] + [t for t in (501, 502) if t != AREA_TYPES[preferred]]
-        found = [t for t in order if t in available]
+        order = [preferred] + [t for t in LOCAL_TYPES if t != preferred]
+        found = [area_type_id("legacy", t) for t in order if area_type_id("legacy", t) in available]
         if found:
             return found
         raise SourceError(f"{self.base_url}available_data?indicator_id={indicator_id}: no district or "
                           f"county data (area types available: {sorted(available) or 'none'})")
 
     def indicator_metadata(self, indicator_ids: Iterable) -> dict[str, dict]:
-        """Metadata by indicator id (name, definition, unit, value type, CI method...)."""
-        import json
+        """Metadata by indicator id (name, definition, unit, value type, CI method...), 100 ids a request."""
+        ids, out = [str(i) for i in indicator_ids], {}
+        for i in range(0, len(ids), BATCH_SIZE):
+            body = self._json("indicator_metadata/by_indicator_id", {"indicator_ids": ",".join(ids[i:i + BATCH_SIZE])})
+            out.update({str(k): v for k, v in body.items()} if isinstance(body, dict) else {})
+        return out
 
-        fetched = self._get("indicator_metadata/by_indicator_id",
-                            {"indicator_ids": ",".join(str(i) for i in indicator_ids)}, "json")
-        body = json.loads(fetched.text)
-        return {str(k): v for k, v in body.items()} if isinstance(body, dict) else {}
+    def published_names(self, indicator_ids: Iterable) -> dict[str, str]:
+        """Published name by indicator id; ids the API does not know are left out."""
+        names = {}
+        for indicator_id, meta in self.indicator_metadata(indicator_ids).items():
+            if not isinstance(meta, dict):
+                continue
+            name = (meta.get("Descriptive") or {}).get("Name") or meta.get("IndicatorName")
+            if name:
+                names[indicator_id] = " ".join(str(name).split())
+        return names
 
     def profile_indicator_names(self, profile_id: int = PHOF_PROFILE_ID) -> dict[str, str]:
         """Indicator id -> name for every indicator in a profile (PHOF is 19)."""
-        import json
+        body = self._json("indicator_names/by_profile_id", {"profile_id": profile_id})
+        return {str(item["IndicatorId"]): " ".join(str(item["IndicatorName"]).split()) for item in body}
 
-        fetched = self._get("indicator_names/by_profile_id", {"profile_id": profile_id}, "json")
-        return {str(item["IndicatorId"]): item["IndicatorName"] for item in json.loads(fetched.text)}
+    def profile_names(self, profile_id: int = PHOF_PROFILE_ID) -> dict[str, str] | None:
+        """The backend interface's name for :meth:`profile_indicator_names`."""
+        return self.profile_indicator_names(profile_id)
 
     def find_indicator(self, code_or_name: str, profile_id: int = PHOF_PROFILE_ID) -> list[tuple[str, str]]:
         """Indicators in a profile whose name starts with a code ("C20") or contains the text."""
-        names = self.profile_indicator_names(profile_id)
-        text = code_or_name.strip().lower()
-        by_code = [(i, n) for i, n in names.items() if re.match(rf"{re.escape(text)}\b", n.strip().lower())]
-        return by_code or [(i, n) for i, n in names.items() if text in n.lower()]
+        from .fingertips_identity import find_in_profile
 
-    def check_name(self, indicator_id: str, expected: str) -> str | None:
-        """The published name, with a warning when it no longer matches the catalogue's."""
-        meta = self.indicator_metadata([indicator_id]).get(str(indicator_id), {})
-        name = (meta.get("Descriptive") or {}).get("Name") or meta.get("IndicatorName")
-        if name and expected and _normalise(expected) not in _normalise(name) and _normalise(name) not in _normalise(expected):
-            warnings.warn(f"Fingertips indicator {indicator_id} is now named '{name}', not '{expected}': "
-                          "check data_sources/indicators.yaml (PHOF ids and codes change between editions)",
-                          stacklevel=2)
-        return name
-
-
-def _normalise(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+        return find_in_profile(self.profile_indicator_names(profile_id), code_or_name)

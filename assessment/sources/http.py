@@ -2,8 +2,10 @@
 
 - https only (plain http is allowed for loopback hosts, so tests can replay
   responses from a local server); TLS verification is never turned off;
-- explicit (connect, read) timeouts;
-- retries with exponential backoff on 5xx answers and connection errors;
+- network budgets (:mod:`assessment.sources.budget`): connect and read
+  timeouts, a deadline per request and per fetch, retries of 429/5xx and
+  dropped connections with a capped ``Retry-After``, a byte-rate floor, and
+  caps on the body's size as sent and decompressed;
 - a requests-cache SQLite cache under :func:`assessment.paths.cache_dir` that
   revalidates with ETag / Last-Modified and, when the source fails, serves the
   cached copy with a visible warning.
@@ -18,16 +20,15 @@ from __future__ import annotations
 
 import json
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import requests
 import requests_cache
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from ..errors import SourceError
 from ..paths import cache_dir
+from .budget import BudgetAdapter, NetworkBudget, retry_after_seconds
 
 TIMEOUT = (10.0, 120.0)
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -38,6 +39,24 @@ class StaleDataWarning(UserWarning):
     """A source failed and a cached copy was used instead."""
 
 
+class HTTPStatusError(SourceError):
+    """The server answered with an error status (kept in ``status``, e.g. 404 for an unknown id)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+def _server_message(response) -> str:
+    """A JSON error body's ``message`` (FingertipsNext's 400s say which limit was passed), shortened."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    message = body.get("message") if isinstance(body, dict) else None
+    return f": {' '.join(str(message).split())[:200]}" if message else ""
+
+
 def check_url(url: str) -> str:
     """Refuse plain http except on loopback (tests)."""
     parsed = urlparse(url)
@@ -46,8 +65,13 @@ def check_url(url: str) -> str:
     raise SourceError(f"{url}: only https URLs are allowed for remote sources")
 
 
-def session(*, retries: int = 3, backoff: float = 1.0, cache_name: str | None = None) -> requests.Session:
-    """A cached, retrying session (see the module docstring)."""
+def session(*, retries: int | None = None, backoff: float | None = None, cache_name: str | None = None,
+            budget: NetworkBudget | None = None) -> requests.Session:
+    """A cached session whose every request keeps to ``budget`` (see the module docstring).
+
+    ``retries`` and ``backoff`` override the budget's. The whole-fetch deadline
+    counts from here: make one session per fetch.
+    """
     http = requests_cache.CachedSession(
         cache_name or str(cache_dir() / "http_cache"),
         backend="sqlite",
@@ -57,10 +81,9 @@ def session(*, retries: int = 3, backoff: float = 1.0, cache_name: str | None = 
         stale_if_error=False,  # the fallback is explicit in get_text, so it can warn
         allowable_codes=(200,),
     )
-    retry = Retry(total=retries, connect=retries, read=retries, status=retries,
-                  backoff_factor=backoff, status_forcelist=(500, 502, 503, 504),
-                  allowed_methods=("GET",), raise_on_status=False)
-    adapter = HTTPAdapter(max_retries=retry)
+    budget = budget or NetworkBudget()
+    changes = {k: v for k, v in (("retries", retries), ("backoff", backoff)) if v is not None}
+    adapter = BudgetAdapter(budget.with_(**changes) if changes else budget)
     http.mount("https://", adapter)
     http.mount("http://", adapter)
     http.headers["User-Agent"] = USER_AGENT
@@ -76,6 +99,7 @@ class Fetched:
     from_cache: bool
     status: int
     content_type: str
+    headers: dict = field(default_factory=dict)  # ETag and Last-Modified, for `jsna fetch --since`
 
     @property
     def text(self) -> str:
@@ -101,6 +125,21 @@ def _validate(url: str, content: bytes, content_type: str, expect: str) -> None:
             raise SourceError(f"{url}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
 
 
+def _status_problem(http, response) -> str:
+    """``HTTP 503`` and, for a refusal, how often we asked and what the server said about waiting."""
+    text = f"HTTP {response.status_code}"
+    attempts = getattr(response, "attempts", 1)
+    if attempts > 1:
+        text += f" after {attempts} attempts"
+    asked = retry_after_seconds(response.headers)
+    adapter = http.get_adapter(response.url or "https://")
+    cap = getattr(getattr(adapter, "budget", None), "retry_after_cap", None)
+    if asked is not None and cap is not None and asked > cap:
+        text += (f"; the server asked to wait {asked:.0f} s before retrying, longer than jsna waits "
+                 f"({cap:g} s): try again later")
+    return text
+
+
 def _cached_copy(http: requests.Session, url: str, params: dict | None):
     cache = getattr(http, "cache", None)
     if cache is None:
@@ -110,13 +149,26 @@ def _cached_copy(http: requests.Session, url: str, params: dict | None):
     return cache.get_response(cache.create_key(request))
 
 
+VALIDATORS = ("ETag", "Last-Modified")
+
+
+def _validators(headers) -> dict:
+    return {name: headers[name] for name in VALIDATORS if headers.get(name)}
+
+
 def get_text(url: str, *, params: dict | None = None, expect: str = "csv",
-             http: requests.Session | None = None, timeout=TIMEOUT) -> Fetched:
+             http: requests.Session | None = None, timeout=TIMEOUT, headers: dict | None = None,
+             fallback: bool = True) -> Fetched:
     """GET ``url`` and return its body, checked to be the kind expected (csv, json, or any file).
 
     On a server error, a timeout, a connection error or an unusable body, a
     cached copy of the same URL is used with a :class:`StaleDataWarning`; with
     no cached copy a one-line :class:`SourceError` names the URL.
+
+    ``headers`` are sent with the request; when they make it conditional
+    (``If-None-Match`` / ``If-Modified-Since``) a 304 answer is returned as it is
+    (status 304, empty content) for the caller to reuse its own copy.
+    ``fallback=False`` never answers from the cache (a health check must see the source itself).
     """
     check_url(url)
     http = http or session()
@@ -129,16 +181,25 @@ def get_text(url: str, *, params: dict | None = None, expect: str = "csv",
         has_validators = cached is not None and ("ETag" in cached.headers or "Last-Modified" in cached.headers)
         freshness = {"refresh": True} if has_validators else {"force_refresh": True}
     try:
-        response = http.get(url, params=params, timeout=timeout, **freshness)
+        conditional = bool(headers) and any(h in headers for h in ("If-None-Match", "If-Modified-Since"))
+        if conditional:
+            freshness = {"force_refresh": True} if hasattr(http, "cache") else {}
+        response = http.get(url, params=params, timeout=timeout, headers=headers, **freshness)
+        if response.status_code == 304 and conditional:
+            return Fetched(full_url, b"", False, 304, response.headers.get("Content-Type", ""),
+                           _validators(response.headers))
         if response.status_code >= 400:
-            raise SourceError(f"{full_url}: HTTP {response.status_code}")
+            raise HTTPStatusError(f"{full_url}: {_status_problem(http, response)}{_server_message(response)}",
+                                  response.status_code)
         content_type = response.headers.get("Content-Type", "")
         _validate(full_url, response.content, content_type, expect)
         return Fetched(full_url, response.content, bool(getattr(response, "from_cache", False)),
-                       response.status_code, content_type)
-    except (requests.Timeout, requests.ConnectionError, requests.exceptions.RetryError, SourceError) as exc:
-        problem = str(exc) if isinstance(exc, SourceError) else f"{full_url}: {type(exc).__name__}"
-        if cached is not None:
+                       response.status_code, content_type, _validators(response.headers))
+    except (requests.exceptions.RequestException, SourceError) as exc:
+        # Our budget's faults already name the URL; anything else from requests gets it added.
+        problem = str(exc) if isinstance(exc, SourceError) or hasattr(exc, "transient") \
+            else f"{full_url}: {type(exc).__name__}"
+        if cached is not None and fallback:
             try:
                 _validate(full_url, cached.content, cached.headers.get("Content-Type", ""), expect)
             except SourceError:
@@ -146,7 +207,7 @@ def get_text(url: str, *, params: dict | None = None, expect: str = "csv",
             warnings.warn(f"{problem}; using the cached copy from {cached.created_at:%Y-%m-%d %H:%M}",
                           StaleDataWarning, stacklevel=2)
             return Fetched(full_url, cached.content, True, cached.status_code,
-                           cached.headers.get("Content-Type", ""))
+                           cached.headers.get("Content-Type", ""), _validators(cached.headers))
         if isinstance(exc, SourceError):
             raise
         raise SourceError(problem) from None

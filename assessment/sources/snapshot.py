@@ -3,11 +3,14 @@
 A snapshot is a dated folder::
 
     snapshots/2026-11-22/
-        manifest.json                 url, retrieved_at, sha256, rows, vintage of every file
-        fingertips/district-1.csv     Fingertips exports, at most 100 indicators per file
-        publishers/<file>             publisher files as published
-        geography/<role>.csv          ONS lookups (canonical columns)
-        geography/lad.geojson         ONS district boundaries
+        manifest.json                     url, retrieved_at, sha256, rows, vintage of every file
+                                          (and a publisher file's release: title, edition, date)
+        fingertips/area-type-501-1.csv    legacy Fingertips exports, at most 100 indicators per file
+        fingertips/next/<id>/<n>-<type>.json   or FingertipsNext answers, per indicator and batch
+        fingertips/identity.json          every catalogue id's fetch-time name check
+        publishers/<key>/<file>           publisher files as published
+        geography/<role>.csv              ONS lookups (canonical columns)
+        geography/lad.geojson             ONS district boundaries
 
 :func:`build_frame` checks every file against its SHA-256 in the manifest before
 parsing, so a report can be rebuilt exactly, offline, from the snapshot alone.
@@ -16,9 +19,10 @@ parsing, so a report can be rebuilt exactly, offline, from the snapshot alone.
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -26,17 +30,20 @@ import pandas as pd
 import yaml
 from rich.progress import Progress
 
-from ..errors import InputError
-from ..files import sha256_of, write_atomic
-from ..frame import coerce_frame, validate_frame
+from ..errors import InputError, JsnaError, SourceError
+from ..failures import describe
+from ..files import make_staging_folder, remove_stale_staging, sha256_of, switch_into_place, write_atomic
+from ..frame import KEY_COLUMNS, coerce_frame, concat_frames, validate_frame
 from ..paths import DATA_SOURCES_DIR
 from .catalogue import Catalogue, load_catalogue
-from .fingertips import FingertipsClient, parse_csv
-from .http import get_text, session
+from .completeness import check_fingertips_areas, check_snapshot_files
+from .fetch_steps import SOURCES, Earlier, carry_over, fetch_fingertips, fetch_geography, fetch_publishers
+from .fingertips_api import choose_backend, make_backend, parse_download
+from .http import session
 
 PUBLISHERS_PATH = DATA_SOURCES_DIR / "publishers.yaml"
+FINGERTIPS_PAGE = "https://fingertips.phe.org.uk"
 MANIFEST = "manifest.json"
-PARENT_AREA_TYPE = 6  # regions: the export then includes region and England rows
 
 
 def load_publishers(path: Path = PUBLISHERS_PATH) -> dict:
@@ -51,6 +58,7 @@ class Snapshot:
 
     root: Path
     manifest: dict = field(default_factory=dict)
+    checked: set = field(default_factory=set, repr=False)  # files whose SHA-256 matched already
 
     @property
     def date(self) -> str:
@@ -62,11 +70,20 @@ class Snapshot:
     def path(self, entry: dict) -> Path:
         """A manifest entry's file, checked against its SHA-256."""
         path = self.root / entry["path"]
+        if path in self.checked:
+            return path
         if not path.is_file():
             raise InputError(f"{path}: listed in {self.root / MANIFEST} but missing")
         if sha256_of(path) != entry["sha256"]:
             raise InputError(f"{path}: contents changed since the snapshot was taken (SHA-256 mismatch)")
+        self.checked.add(path)
         return path
+
+    def check(self) -> dict[int, set[str]] | None:
+        """Every file present, unchanged and whole (row counts, boundaries); the areas each export must cover."""
+        for entry in self.manifest.get("files", []):
+            self.path(entry)
+        return check_snapshot_files(self.root, self.manifest.get("files", []), self.root / MANIFEST)
 
 
 def open_snapshot(root: Path) -> Snapshot:
@@ -82,82 +99,180 @@ def open_snapshot(root: Path) -> Snapshot:
 
 
 class SnapshotWriter:
-    """Collects files into a dated folder and writes the manifest last."""
+    """Collects files into a new staging folder beside ``root``; :meth:`close` switches it into place.
+
+    The manifest is written last, then the complete folder replaces ``root``
+    (an earlier snapshot of the same day included) in one step, so a failed
+    fetch never touches the previous snapshot. Used as a context manager, a
+    failure inside the block keeps the partial files and says where they are:
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> with SnapshotWriter(out / "2026-01-01", "2026-01-01") as writer:
+    ...     _ = writer.add("a.csv", b"x,y", kind="lookup", key="a", url="https://example.org/a", rows=0)
+    >>> writer.close().name, sorted(p.name for p in (out / "2026-01-01").iterdir())
+    ('2026-01-01', ['a.csv', 'manifest.json'])
+    >>> with SnapshotWriter(out / "2026-01-01", "2026-01-01") as writer:  # doctest: +ELLIPSIS
+    ...     raise SourceError("https://example.org/b: HTTP 503")
+    Traceback (most recent call last):
+    ...
+    assessment.errors.SourceError: https://example.org/b: HTTP 503; the previous snapshot .../2026-01-01 is untouched; partial files kept in .../.2026-01-01.partial-...
+    """
 
     def __init__(self, root: Path, snapshot_date: str):
-        self.root = root
+        self.root = Path(root)
         self.entries: list[dict] = []
         self.snapshot_date = snapshot_date
+        self.staging = make_staging_folder(self.root)
+        self.closed = False
 
     def add(self, relative: str, data: bytes, *, kind: str, key: str, url: str, vintage: str = "",
-            rows: int | None = None, from_cache: bool = False, period: str = "", published: str = "") -> Path:
-        path = self.root / relative
+            rows: int | None = None, from_cache: bool = False, **details) -> Path:
+        """Write one file into the staging folder and list it for the manifest; returns where it is now.
+
+        ``details`` (a release, validators, a reused file's retrieved_at...) go in its entry.
+        """
+        path = self.staging / relative
         write_atomic(path, data)
-        self.entries.append({"path": relative, "kind": kind, "key": key, "url": url,
-                             "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                             "sha256": sha256_of(path), "rows": rows, "vintage": vintage,
-                             "period": period, "published": published, "from_cache": from_cache})
+        entry = {"path": relative, "kind": kind, "key": key, "url": url,
+                 "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                 "sha256": sha256_of(path), "rows": rows, "vintage": vintage, "from_cache": from_cache}
+        entry.update(details)
+        self.entries.append(entry)
         return path
 
     def close(self) -> Path:
+        """Write the manifest, switch the complete snapshot into place and return its folder."""
+        if self.closed:
+            return self.root
         manifest = {"snapshot_date": self.snapshot_date, "files": self.entries,
                     "created_by": "jsna-justice"}
-        write_atomic(self.root / MANIFEST, json.dumps(manifest, indent=2).encode())
+        write_atomic(self.staging / MANIFEST, json.dumps(manifest, indent=2).encode())
+        switch_into_place(self.staging, self.root)
+        self.closed = True
+        remove_stale_staging(self.root.parent)  # partial folders of fetches that died
         return self.root
+
+    def failed(self, exc: BaseException) -> JsnaError:
+        """The error to raise for a failed fetch: its message, the previous snapshot's state, the partial files."""
+        before = f"the previous snapshot {self.root} is untouched" if (self.root / MANIFEST).is_file() \
+            else f"no snapshot was written to {self.root}"
+        message = str(exc) if isinstance(exc, JsnaError) else describe(exc)[0]
+        error_type = type(exc) if isinstance(exc, JsnaError) else SourceError
+        return error_type(f"{message}; {before}; partial files kept in {self.staging}")
+
+    def __enter__(self) -> SnapshotWriter:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if exc is not None and not self.closed and isinstance(exc, Exception):
+            raise self.failed(exc) from exc
 
 
 def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publishers: dict | None = None,
-                   client: FingertipsClient | None = None, geography_urls: dict | None = None,
-                   boundary_url: str | None = None, today: date | None = None, http=None) -> Path:
-    """Download everything the catalogue and publishers registry need into ``out_root/<date>/``."""
-    from ..geography.arcgis import query_attributes, query_geojson
+                   client=None, geography_urls: dict | None = None, boundary_url: str | None = None,
+                   today: date | None = None, http=None, only: tuple[str, ...] = SOURCES,
+                   since: Path | None = None, fingertips: str = "auto", fingertips_urls: dict | None = None) -> Path:
+    """Download everything the catalogue and publishers registry need into ``out_root/<date>/``.
+
+    ``client`` is a Fingertips backend (else ``fingertips``: auto, legacy or next,
+    with ``fingertips_urls`` {"legacy": ..., "next": ...}); ``only`` limits the
+    sources fetched, the others being carried over from the ``since`` snapshot
+    (whose unchanged files are reused; see :mod:`.fetch_steps`).
+    """
     from ..geography.registry import dataset_url
 
     catalogue = catalogue or load_catalogue()
     publishers = load_publishers() if publishers is None else publishers
     http = http or session()
-    client = client or FingertipsClient(http=http)
+    urls = fingertips_urls or {}
+    earlier = Earlier(open_snapshot(since)) if since else None
     snapshot_date = (today or date.today()).isoformat()
     writer = SnapshotWriter(Path(out_root) / snapshot_date, snapshot_date)
-    fingertips = catalogue.fingertips()
     geography_urls = geography_urls or {role: dataset_url("lookups", role, "2024")
                                         for role in ("lad_csp_pfa", "lad_utla", "lad_region")}
     boundary_url = boundary_url or dataset_url("boundaries", "lad", "2024")
-    with Progress() as progress:
-        task = progress.add_task("Fetching", total=len(fingertips) + len(publishers) + len(geography_urls) + 1)
-        by_type: dict[int, list[str]] = {}
-        for entry in fingertips:
-            progress.update(task, description=f"Fingertips {entry.frame_id}")
-            for area_type in client.local_area_types(entry.frame_id, entry.area_type):
-                by_type.setdefault(area_type, []).append(entry.frame_id)
-            client.check_name(entry.frame_id, entry.title if entry.verified else "")
-            progress.advance(task)
-        for area_type, ids in by_type.items():
-            for number, (url, text) in enumerate(client.data_csv(ids, area_type, PARENT_AREA_TYPE), start=1):
-                writer.add(f"fingertips/area-type-{area_type}-{number}.csv", text.encode("utf-8"),
-                           kind="fingertips", key=f"{area_type}-{number}", url=url,
-                           rows=text.count("\n") - 1, vintage="OHID Fingertips")
-        for key, spec in publishers.items():
-            if spec.get("import_only") or not spec.get("url"):  # brought in with `jsna import`
-                progress.advance(task)
+    with writer, Progress() as progress:  # a failure keeps the previous snapshot and names the partial files
+        for source in SOURCES:
+            if source not in only:
+                if earlier is not None:
+                    carry_over(writer, earlier, source)
                 continue
-            progress.update(task, description=f"Publisher {key}")
-            fetched = get_text(spec["url"], expect="file", http=http, timeout=(10, 300))
-            writer.add(f"publishers/{spec['filename']}", fetched.content, kind="publisher", key=key,
-                       url=spec["url"], vintage=spec.get("vintage", ""), from_cache=fetched.from_cache)
-            progress.advance(task)
-        for role, url in geography_urls.items():
-            progress.update(task, description=f"ONS lookup {role}")
-            table = query_attributes(url)
-            writer.add(f"geography/{role}.csv", table.to_csv(index=False).encode("utf-8"), kind="lookup",
-                       key=role, url=url, rows=len(table), vintage="2024")
-            progress.advance(task)
-        progress.update(task, description="ONS district boundaries")
-        shapes = query_geojson(boundary_url)
-        writer.add("geography/lad.geojson", json.dumps(shapes).encode("utf-8"), kind="boundary", key="lad",
-                   url=boundary_url, rows=len(shapes["features"]), vintage="2024")
-        progress.advance(task)
+            if source == "fingertips":
+                backend = client or choose_backend(fingertips, legacy_url=urls.get("legacy"),
+                                                   next_url=urls.get("next"), http=http)
+                directory = None if backend.name == "legacy" else _legacy_directory(urls, http)
+                fetch_fingertips(writer, progress, catalogue=catalogue, backend=backend, directory=directory,
+                                 earlier=earlier)
+            elif source == "publishers":
+                fetch_publishers(writer, progress, publishers, http=http, earlier=earlier)
+            else:
+                fetch_geography(writer, progress, geography_urls, boundary_url, earlier=earlier, http=http)
+        check_snapshot_files(writer.staging, writer.entries)  # every table whole, before it replaces anything
     return writer.close()
+
+
+def _legacy_directory(urls: dict, http):
+    """The legacy API, to list the PHOF profile for FingertipsNext (which lists none), if it answers."""
+    legacy = make_backend("legacy", legacy_url=urls.get("legacy"), http=http)
+    return legacy if legacy.health() is None else None
+
+
+def _fingertips_frames(snapshot: Snapshot, catalogue: Catalogue, expected: dict[int, set[str]] | None,
+                       skipped: list[str]) -> tuple[list[pd.DataFrame], list[dict]]:
+    """The Fingertips rows of a snapshot (either backend), ids resolved at fetch time mapped back.
+
+    Each legacy export is checked to cover the ``expected`` areas of its area type. An
+    imported export keeps the release `jsna import` read from it; indicators the
+    catalogue does not list are named in ``skipped`` (with the file) and left out.
+    """
+    meta = catalogue.fingertips_meta()
+    renamed = {}
+    for entry in snapshot.files("fingertips_identity"):
+        record = json.loads(snapshot.path(entry).read_text(encoding="utf-8"))
+        for check in record.get("indicators", []):
+            if check.get("status") == "resolved" and check.get("fetched_id") != check["catalogue_id"]:
+                renamed[check["fetched_id"]] = check["catalogue_id"]
+                meta[check["fetched_id"]] = replace(meta[check["catalogue_id"]], indicator_id=check["fetched_id"])
+    preferred = {e.frame_id: e.area_type for e in catalogue.fingertips()}
+    frames, sources = [], []
+    for entry in snapshot.files("fingertips") + snapshot.files("fingertips_next"):
+        path = snapshot.path(entry)
+        retrieved = datetime.fromisoformat(entry["retrieved_at"])
+        label = "Fingertips" if entry["kind"] == "fingertips" else "FingertipsNext"
+        release = entry.get("vintage", "")
+        imported = not entry["url"].startswith(("http://", "https://"))
+        found: list[str] = []
+        options = {"skipped": found} if entry["kind"] == "fingertips" else {}
+        frame = parse_download(entry["kind"], path.read_text(encoding="utf-8-sig"), url=entry["url"], metadata=meta,
+                               retrieved_at=retrieved, **options,
+                               vintage=release if imported and release else f"{label}, retrieved {retrieved:%Y-%m-%d}")
+        skipped += [f"{i} ({path.name})" for i in found]
+        if expected and entry["kind"] == "fingertips":
+            check_fingertips_areas(frame, entry["url"], expected)
+        frame["indicator_id"] = frame["indicator_id"].replace(renamed)
+        # District and county answers both carry the unitaries (and the legacy ones the regions and
+        # England): the copy from the indicator's preferred area type is the one kept.
+        frame["_rank"] = (frame["indicator_id"].map(preferred) != entry.get("area_type")).astype(int)
+        frames.append(frame)
+        sources.append({"name": f"OHID Fingertips, {release}" if imported and release else "OHID Fingertips",
+                        "url": FINGERTIPS_PAGE if imported else entry["url"], "release": release,
+                        "licence": "Open Government Licence v3.0", "retrieved_at": entry["retrieved_at"],
+                        "via": label, "file": entry["path"], "period": _latest_period(frame)})
+    if frames:
+        fingertips = pd.concat(frames, ignore_index=True).sort_values("_rank", kind="stable")
+        frames = [concat_frames([fingertips.drop_duplicates(subset=KEY_COLUMNS, keep="first").drop(columns="_rank")])]
+    return frames, sources
+
+
+def _force_names(snapshot: Snapshot, force_lookup: Path | None):
+    """Force name -> code mapping for readers of tables that name forces (the bundle's ONS lookup)."""
+    from .justice.force_names import ForceNames
+
+    if force_lookup is None:
+        entry = next((e for e in snapshot.files("lookup") if e["key"] == "lad_csp_pfa"), None)
+        force_lookup = snapshot.path(entry) if entry else None
+    return ForceNames.from_lookup_file(force_lookup) if force_lookup else ForceNames.default()
 
 
 def load_precedence(path: Path = PUBLISHERS_PATH) -> list[str]:
@@ -171,66 +286,64 @@ def _source_address(url: str, page: str) -> str:
     return url if url.startswith(("http://", "https://")) else (page or url)
 
 
-def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None,
-                publishers: dict | None = None) -> tuple[pd.DataFrame, dict]:
-    """The tidy frame from a snapshot alone (offline), and the sources it came from.
-
-    Overlapping files are resolved by :func:`assessment.sources.overlaps.resolve_overlaps`;
-    the metadata lists the sources actually used (with the release read from
-    each file), the overlap notes and any Fingertips indicators skipped because
-    the catalogue does not list them.
-    """
-    from .overlaps import Part, resolve_overlaps
-
-    snapshot = open_snapshot(snapshot_dir)
-    catalogue = catalogue or load_catalogue()
-    publishers = load_publishers() if publishers is None else publishers
-    meta = catalogue.fingertips_meta()
-    parts, described, skipped = [], {}, []
-    for order, entry in enumerate(snapshot.manifest.get("files", [])):
-        if entry["kind"] not in ("fingertips", "publisher"):
-            continue
-        path = snapshot.path(entry)
-        retrieved = datetime.fromisoformat(entry["retrieved_at"])
-        release = entry.get("vintage", "")
-        if entry["kind"] == "fingertips":
-            found: list[str] = []
-            generic = release in ("", "OHID Fingertips")  # a fetched export: its retrieval date is its release
-            frame = parse_csv(path.read_text(encoding="utf-8-sig"), url=entry["url"], metadata=meta,
-                              retrieved_at=retrieved, skipped=found,
-                              vintage=f"Fingertips, retrieved {retrieved:%Y-%m-%d}" if generic else release)
-            skipped += [f"{i} ({path.name})" for i in found]
-            key, spec = "fingertips", {"licence": "Open Government Licence v3.0",
-                                       "publisher_page": "https://fingertips.phe.org.uk"}
-            name = "OHID Fingertips" + (f", {release}" if release and release != "OHID Fingertips" else "")
-        else:
-            key, spec = entry["key"], publishers.get(entry["key"])
-            if spec is None:
-                raise InputError(f"{snapshot.root / MANIFEST}: publisher '{entry['key']}' is not in {PUBLISHERS_PATH}")
-            reader = getattr(importlib.import_module(spec["module"]), spec.get("reader", "read"))
-            frame = reader(path, source_url=_source_address(entry["url"], spec.get("publisher_page", "")),
-                           retrieved_at=retrieved, vintage=release)
-            if spec.get("only_area_types"):
-                frame = frame[frame["area_type"].isin(spec["only_area_types"])]
-            source = str(frame["source"].iloc[0]) if len(frame) else key
-            name = (f"{source}, {release}" if release else source) + f" ({path.name})"
-        parts.append(Part(frame, path.name, key, entry.get("published", ""), order))
-        described[id(parts[-1])] = {
-            "name": name, "release": release, "file": entry["path"], "key": key,
-            "url": _source_address(entry["url"], spec.get("publisher_page", "")),
-            "licence": spec.get("licence", ""), "retrieved_at": entry["retrieved_at"],
-            "period": _latest_period(frame)}
-    frame, notes, used = resolve_overlaps(parts, load_precedence())
-    frame = validate_frame(frame, where=f"snapshot {snapshot.root}")
-    sources = [described[id(part)] for part in used]
-    return frame, {"snapshot_date": snapshot.date, "sources": sources, "source_notes": notes,
-                   "skipped_indicators": skipped}
-
-
 def _latest_period(frame: pd.DataFrame) -> str:
     if frame.empty:
         return ""
     return str(frame.sort_values(["period_end", "period"])["period"].iloc[-1])
+
+
+def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None, publishers: dict | None = None,
+                force_lookup: Path | None = None) -> tuple[pd.DataFrame, dict]:
+    """The tidy frame from a snapshot alone (offline), and the sources it came from.
+
+    Readers that take ``forces`` (tables naming police forces) get the mapping
+    from ``force_lookup`` (the bundle's LAD -> CSP -> PFA lookup), else the snapshot's.
+    Files giving the same figures are resolved by
+    :func:`assessment.sources.overlaps.resolve_overlaps`; the metadata lists the
+    sources actually used (each with the release read from its file), the
+    overlap notes and the Fingertips indicators skipped as not in the catalogue.
+    """
+    from .overlaps import Part, resolve_overlaps
+
+    snapshot = open_snapshot(snapshot_dir)
+    forces = None
+    catalogue = catalogue or load_catalogue()
+    publishers = load_publishers() if publishers is None else publishers
+    expected = snapshot.check()
+    skipped: list[str] = []
+    frames, fingertips_sources = _fingertips_frames(snapshot, catalogue, expected, skipped)
+    parts = [Part(frame, "Fingertips exports", "fingertips") for frame in frames]
+    described = {}
+    for order, entry in enumerate(snapshot.files("publisher")):
+        spec = publishers.get(entry["key"])
+        if spec is None:
+            raise InputError(f"{snapshot.root / MANIFEST}: publisher '{entry['key']}' is not in {PUBLISHERS_PATH}")
+        reader = getattr(importlib.import_module(spec["module"]), spec.get("reader", "read"))
+        extra = {}
+        if "forces" in inspect.signature(reader).parameters:
+            forces = forces or _force_names(snapshot, force_lookup)
+            extra["forces"] = forces
+        release = entry.get("release") or {}
+        address = release.get("page") or _source_address(entry["url"], spec.get("publisher_page", ""))
+        path = snapshot.path(entry)
+        frame = reader(path, source_url=_source_address(entry["url"], spec.get("publisher_page", "")),
+                       retrieved_at=datetime.fromisoformat(entry["retrieved_at"]), vintage=entry.get("vintage", ""),
+                       **extra)
+        if spec.get("only_area_types"):
+            frame = frame[frame["area_type"].isin(spec["only_area_types"])]
+        published = entry.get("published") or release.get("released", "")
+        parts.append(Part(frame, path.name, entry["key"], published, order))
+        label = entry.get("vintage") or spec.get("vintage", entry["key"])
+        source = str(frame["source"].iloc[0]) if len(frame) else entry["key"]
+        described[id(parts[-1])] = {
+            "name": f"{source}, {label} ({path.name})", "release": label, "url": address,
+            "licence": spec.get("licence", ""), "retrieved_at": entry["retrieved_at"], "file": entry["path"],
+            "released": published, "period": _latest_period(frame)}
+    frame, notes, used = resolve_overlaps(parts, load_precedence())
+    frame = validate_frame(frame, where=f"snapshot {snapshot.root}")
+    sources = fingertips_sources + [described[id(p)] for p in used if id(p) in described]
+    return frame, {"snapshot_date": snapshot.date, "sources": sources, "source_notes": notes,
+                   "skipped_indicators": skipped}
 
 
 def write_frame(frame: pd.DataFrame, path: Path) -> Path:

@@ -9,8 +9,10 @@ from .intervals import (
     add_intervals,
     byars_limits,
     dsr_with_limits,
+    dsr_problem,
     rate_limits,
     ratio_limits,
+    standardised_rates,
     wilson_limits,
 )
 from .trend import recent_trend, trend_label
@@ -21,10 +23,12 @@ __all__ = [
     "byars_limits",
     "comparator_registry",
     "compare_to",
+    "dsr_problem",
     "dsr_with_limits",
     "rate_limits",
     "ratio_limits",
     "recent_trend",
+    "standardised_rates",
     "trend_label",
     "wilson_limits",
 ]

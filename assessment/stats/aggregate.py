@@ -8,33 +8,39 @@ districts left out. Indicators whose figures cannot be added up (scores,
 ranks, means, and directly standardised rates without age-specific data) get
 a row with no value and a "Not aggregable" note, so the report can say so.
 
+Every parent in the lookup gets a row for every indicator, period and breakdown
+its children have, even when none of its own districts has data (Cumbria's
+unitaries before they existed, say): the row's value note says why there is no
+value. Areas Fingertips publishes combined with a neighbour
+(:mod:`assessment.stats.combined`) are counted once, with a note.
+
 >>> import pandas as pd
 >>> from assessment.frame import new_frame
 >>> rows = [dict(indicator_id="i", indicator_name="I", source="s", area_code=c, area_name=c,
 ...              area_type="lad", period="2023", count=n, denominator=100, value_type="proportion",
 ...              multiplier=100, ci_method="wilson", polarity="high_is_good") for c, n in
 ...         [("E07999001", 10), ("E07999002", 30)]]
->>> lookup = pd.DataFrame({"child_code": ["E07999001", "E07999002"], "parent_code": "E23999001",
-...                        "parent_name": "Demo Police"})
+>>> lookup = pd.DataFrame({"child_code": ["E07999001", "E07999002", "E07999003"],
+...                        "parent_code": ["E23999001", "E23999001", "E23999002"],
+...                        "parent_name": ["Demo Police", "Demo Police", "Other Police"]})
 >>> out = aggregate(new_frame(rows), lookup, "pfa")
->>> out[["area_code", "count", "denominator", "value"]].values.tolist()
-[['E23999001', 40.0, 200.0, 20.0]]
+>>> out[["area_code", "count", "denominator", "value", "value_note"]].values.tolist()
+[['E23999001', 40.0, 200.0, 20.0, ''], ['E23999002', nan, nan, nan, 'No value: no data for E07999003']]
 """
 
 from __future__ import annotations
-
-import re
 
 import numpy as np
 import pandas as pd
 
 from ..frame import KEY_COLUMNS, coerce_frame, empty_frame
+from .combined import carry_combined, combined_codes, combined_pairs
 from .intervals import add_intervals
-from .rebuild import STANDARD_METHOD, not_rebuildable_reason
+from .rebuild import not_rebuildable_reason, rebuild_method
 
 GROUP_COLUMNS = [c for c in KEY_COLUMNS if c != "area_code"]
-#: A child's note saying its figure is published together with a neighbour's: such groups take the loop.
-COMBINED_NOTE = re.compile(r"combined", re.IGNORECASE)
+FIGURES = ("value", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998", "count", "denominator")
+SPLIT_NOTE = "Not aggregable: constituent areas are split between parent areas"
 
 
 def _aggregable(first: pd.Series) -> str | None:
@@ -45,58 +51,40 @@ def _aggregable(first: pd.Series) -> str | None:
     return not_rebuildable_reason(first["value_type"], first["ci_method"], has_denominator=True)
 
 
-def _usable(rows: pd.DataFrame) -> pd.Series:
-    """Child rows whose figures can be added: not suppressed, a count, and a denominator unless a plain count."""
-    return (~rows["suppressed"] & rows["count"].notna()
-            & (rows["denominator"].notna() | rows["value_type"].eq("count")))
+def _codes(codes: list[str], shown: int = 10) -> str:
+    """Area codes for a note, the first ``shown`` of them and how many more."""
+    more = len(codes) - shown
+    return ", ".join(codes[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
-def _simple_groups(joined: pd.DataFrame, expected: dict, split_parents: set) -> pd.Series:
-    """Rows of the groups whose result needs no per-group decision (most of a national frame).
-
-    A group is simple when its parent is not split, no child row's note
-    says it is published combined with a neighbour, and it either cannot be
-    rebuilt at all (its value type says so) or has every expected child usable. Those are built in one vectorised step
-    by :func:`_add_up_simple`, with the same result the per-group loop gives;
-    the rest (incomplete, split, noted) go through the loop.
-    """
-    if joined.empty:
-        return pd.Series(False, index=joined.index)
-    keys = [joined[c] for c in GROUP_COLUMNS + ["parent_code"]]
-    reasons = {combo: not_rebuildable_reason(combo[0], combo[1], has_denominator=True)
-               for combo in set(zip(joined["value_type"], joined["ci_method"]))}
-    blocked = pd.Series([reasons[c] is not None for c in zip(joined["value_type"], joined["ci_method"])],
-                        index=joined.index)
-    usable = _usable(joined).groupby(keys, sort=False, dropna=False).transform("sum")
-    sizes = joined["parent_code"].map({parent: len(children) for parent, children in expected.items()})
-    quiet = ~joined["value_note"].str.contains(COMBINED_NOTE).groupby(keys, sort=False, dropna=False).transform("any")
-    return ~joined["parent_code"].isin(split_parents) & quiet & (blocked | usable.eq(sizes))
+def _parent_row(first: dict, parent: str, name: str, parent_type: str) -> dict:
+    """A parent's row for the indicator, period and breakdown of ``first``, without figures yet."""
+    row = {k: v for k, v in first.items() if k not in ("child_code", "parent_code", "parent_name")}
+    # published_*: the publisher said nothing of this area, so nothing it said is carried over.
+    row.update(area_code=parent, area_name=name, area_type=parent_type, suppressed=False, value_note="",
+               published_comparison="", published_trend="",
+               source=f"{first['source']} (aggregated from districts)", **dict.fromkeys(FIGURES, np.nan))
+    return row
 
 
-def _add_up_simple(rows: pd.DataFrame, names: dict, parent_type: str) -> pd.DataFrame:
-    """One parent row per simple group (see :func:`_simple_groups`), figures summed, not yet recomputed."""
-    if rows.empty:
-        return pd.DataFrame()
-    keys = GROUP_COLUMNS + ["parent_code"]
-    first = rows.drop_duplicates(keys).set_index(keys)
-    sums = rows[_usable(rows)].groupby(keys, sort=False, dropna=False)[["count", "denominator"]].sum(min_count=1)
-    out = first.drop(columns=["child_code", "parent_name", "area_code"]).reset_index()
-    reason = pd.Series([not_rebuildable_reason(v, c, has_denominator=True) for v, c in
-                        zip(out["value_type"], out["ci_method"])], index=out.index)
-    for column in ("value", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998"):
-        out[column] = np.nan
-    summed = sums.reindex(pd.MultiIndex.from_frame(out[keys]))
-    out["count"] = np.where(reason.isna(), summed["count"].to_numpy(), np.nan)
-    out["denominator"] = np.where(reason.isna(), summed["denominator"].to_numpy(), np.nan)
-    out["area_code"] = out["parent_code"]
-    out["area_name"] = out["parent_code"].map(names)
-    out["area_type"] = parent_type
-    out["source"] = out["source"] + " (aggregated from districts)"
-    out["suppressed"] = False
-    published = reason.isna() & out["ci_method"].eq("published")
-    out.loc[published, "ci_method"] = out.loc[published, "value_type"].map(STANDARD_METHOD)
-    out["value_note"] = reason.fillna("")
-    return out.drop(columns=["parent_code"])
+def _combined_usable(codes: list[str], notes_of_rows: list[str],
+                     expected: frozenset) -> tuple[set[str], set[str], list[str]]:
+    """Count each combined figure once: (codes whose figures to add, members covered by their host, notes)."""
+    covered, notes = set(), []
+    present = set(codes)
+    usable = set(codes)
+    for pair in combined_pairs(codes, notes_of_rows):
+        host_in, member_in = pair.host_code in expected, pair.member_code in expected
+        together = f"{pair.host_name} and {pair.member_name}"
+        if host_in and member_in and pair.host_code in present:
+            usable.discard(pair.member_code)
+            covered.add(pair.member_code)
+            notes.append(f"{together} are published as one combined figure, counted once")
+        elif host_in and pair.host_code in present:
+            notes.append(f"{pair.host_name}'s figure includes {pair.member_name} (published combined)")
+        elif member_in and pair.member_code in present:
+            notes.append(f"{pair.member_name}'s figure is the combined figure for {together} (published combined)")
+    return usable, covered, notes
 
 
 def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
@@ -110,6 +98,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     between community safety partnerships) cannot be apportioned: those
     parents are not aggregable.
     """
+    frame = carry_combined(frame)
     districts = frame[frame["area_code"].isin(set(lookup["child_code"]))]
     if districts.empty or lookup.empty:
         return empty_frame()
@@ -119,52 +108,71 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     expected = members.groupby("parent_code")["child_code"].apply(frozenset).to_dict()
     names = members.drop_duplicates("parent_code").set_index("parent_code")["parent_name"].to_dict()
     joined = districts.merge(members, left_on="area_code", right_on="child_code", how="inner")
-    simple = _simple_groups(joined, expected, split_parents)
-    quick = _add_up_simple(joined[simple], names, parent_type)
-    joined = joined[~simple]
+    # Plain arrays and dicts: a national roll-up has tens of thousands of (key, parent) groups.
+    groups = joined.groupby(GROUP_COLUMNS + ["parent_code"], sort=False, dropna=False).indices
+    firsts = sorted({int(p[0]) for p in groups.values()})
+    templates = dict(zip(firsts, joined.iloc[firsts].to_dict("records")))
+    codes = joined["area_code"].to_numpy(object)
+    row_notes = joined["value_note"].to_numpy(object)
+    usable_mask = (~joined["suppressed"].to_numpy(bool) & joined["count"].notna().to_numpy()
+                   & (joined["denominator"].notna() | joined["value_type"].eq("count")).to_numpy())
+    counts, denominators = joined["count"].to_numpy(float), joined["denominator"].to_numpy(float)
+    combined = combined_codes()
 
-    records = []
-    for keys, group in joined.groupby(GROUP_COLUMNS + ["parent_code"], sort=False, dropna=False):
+    def no_value_reason(first: dict, parent: str) -> str | None:
+        return SPLIT_NOTE if parent in split_parents else _aggregable(first)
+
+    records, seen, done = [], set(), set()
+    for keys, positions in groups.items():
         parent = keys[-1]
-        first = group.iloc[0].copy()
-        row = first.drop(labels=["child_code", "parent_code", "parent_name"])
-        row["area_code"], row["area_name"], row["area_type"] = parent, names[parent], parent_type
-        row["source"] = f"{first['source']} (aggregated from districts)"
-        for column in ("value", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998",
-                       "count", "denominator"):
-            row[column] = np.nan
-        row["suppressed"] = False
-        present = set(group["area_code"])
-        usable = group[~group["suppressed"] & group["count"].notna()
-                       & (group["denominator"].notna() | group["value_type"].eq("count"))]
-        left_out = sorted(expected[parent] - set(usable["area_code"]))
-        reason = _aggregable(first)
-        notes = []
-        if parent in split_parents:
-            reason = "Not aggregable: constituent areas are split between parent areas"
+        seen.add(keys)
+        first = templates[int(positions[0])]
+        row = _parent_row(first, parent, names[parent], parent_type)
+        present = set(codes[positions])
+        usable = positions[usable_mask[positions]]
+        covered, notes = set(), []
+        if not combined.isdisjoint(present):
+            kept, covered, notes = _combined_usable(list(codes[usable]), list(row_notes[usable]), expected[parent])
+            usable = usable[np.isin(codes[usable], list(kept))]
+        left_out = sorted(expected[parent] - set(codes[usable]) - covered)
+        reason = no_value_reason(first, parent)
         if reason:
-            notes.append(reason)
+            notes = [reason]
         elif left_out and not partial:
             missing = sorted(expected[parent] - present)
             hidden = sorted(set(left_out) - set(missing))
             why = []
             if missing:
-                why.append(f"no data for {', '.join(missing)}")
+                why.append(f"no data for {_codes(missing)}")
             if hidden:
                 why.append(f"suppressed or without counts: {', '.join(hidden)}")
-            notes.append("No value: constituent districts incomplete (" + "; ".join(why) + ")")
+            notes = ["No value: constituent districts incomplete (" + "; ".join(why) + ")"]
         else:
-            row["count"] = usable["count"].sum()
-            row["denominator"] = usable["denominator"].sum() if usable["denominator"].notna().any() else np.nan
-            if first["ci_method"] == "published":
-                row["ci_method"] = STANDARD_METHOD[first["value_type"]]
+            row["count"] = counts[usable].sum()
+            row["denominator"] = np.nansum(denominators[usable]) if np.isfinite(denominators[usable]).any() else np.nan
+            method = rebuild_method(first["value_type"], first["ci_method"], has_denominator=True)
+            if method not in (None, "count"):
+                row["ci_method"] = method  # a published figure is recomputed from its counts
             if left_out:
                 notes.append(f"Partial: excludes districts {', '.join(left_out)}")
         row["value_note"] = "; ".join(notes)
         records.append(row)
-    if not records and quick.empty:
-        return empty_frame()
-    built = add_intervals(coerce_frame(pd.concat([quick, pd.DataFrame(records)], ignore_index=True)))
-    counts = built["value_type"].eq("count") & built["value"].isna() & built["count"].notna()
-    built.loc[counts, "value"] = built.loc[counts, "count"]
+    # A parent none of whose districts has data still gets its row, saying so.
+    for keys, positions in groups.items():
+        first = templates[int(positions[0])]
+        keys = keys[:-1]
+        if keys in done:
+            continue
+        done.add(keys)
+        for parent in expected:
+            if (*keys, parent) not in seen:
+                row = _parent_row(first, parent, names[parent], parent_type)
+                row["value_note"] = no_value_reason(first, parent) or \
+                    f"No value: no data for {_codes(sorted(expected[parent]))}"
+                records.append(row)
+    built = add_intervals(coerce_frame(pd.DataFrame(records)))
+    plain_counts = built["value_type"].eq("count") & built["value"].isna() & built["count"].notna()
+    built.loc[plain_counts, "value"] = built.loc[plain_counts, "count"]
+    unexplained = built["value"].isna() & built["value_note"].eq("")
+    built.loc[unexplained, "value_note"] = "No value: the districts' counts give no value (a zero denominator)"
     return built

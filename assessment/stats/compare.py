@@ -30,21 +30,28 @@ from ..paths import DATA_SOURCES_DIR
 
 MATCH_COLUMNS = ["indicator_id", "period", "sex", "age", "category_type", "category"]
 NOT_COMPARED = "Not compared"
+#: Bin words, lowest values first. Without a judgement they are Fingertips' export labels
+#: (fingertips-open Export/SignificanceFormatter.cs: "Lowest quintile", "2nd lowest quintile"...).
 QUINTILE_WORDS = {
-    "no_judgement": ["Lowest", "Low", "Middle", "High", "Highest"],
+    "no_judgement": ["Lowest", "2nd lowest", "Middle", "2nd highest", "Highest"],
     "judged": ["Worst", "Worse", "Middle", "Better", "Best"],
 }
 QUARTILE_WORDS = {
-    "no_judgement": ["Lowest", "Low", "High", "Highest"],
+    "no_judgement": ["Lowest", "2nd lowest", "2nd highest", "Highest"],
     "judged": ["Worst", "Worse", "Better", "Best"],
 }
 
 
 @lru_cache(maxsize=1)
-def comparator_registry() -> dict:
-    """The comparison methods registry (``data_sources/comparators.yaml``)."""
+def comparators_file() -> dict:
+    """``data_sources/comparators.yaml``: comparison methods and the recent-trend rules."""
     with open(DATA_SOURCES_DIR / "comparators.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)["methods"]
+        return yaml.safe_load(handle)
+
+
+def comparator_registry() -> dict:
+    """The comparison methods registry (``methods`` of ``data_sources/comparators.yaml``)."""
+    return comparators_file()["methods"]
 
 
 def _overlap(lower: np.ndarray, upper: np.ndarray, reference: np.ndarray) -> np.ndarray:
@@ -59,23 +66,41 @@ def _ci_overlap_95(frame: pd.DataFrame, reference: np.ndarray) -> tuple[np.ndarr
 
 
 def _ci_overlap_95_998(frame: pd.DataFrame, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Method 17: without both 95% and 99.8% limits there is no comparison
+    (SingleOverlappingCIsForTwoCILevelsComparer: ``Are99_8CIsValid == false`` -> None), never a 95%-only label."""
     direction, _ = _ci_overlap_95(frame, reference)
     outer = _overlap(frame["lower_ci_998"].to_numpy(float), frame["upper_ci_998"].to_numpy(float), reference)
     level = np.where(np.abs(outer) == 1, 2.0, 1.0)
-    return direction, level
+    return np.where(np.isnan(outer), np.nan, direction), level
+
+
+def _percentile_bounds(valid: np.ndarray, bins: int) -> np.ndarray:
+    """Bin bounds as Fingertips computes them (ValueCategoriesCalculator.cs): minimum, interpolated
+    percentiles rounded to 10 decimal places (away from zero), maximum.
+
+    >>> _percentile_bounds(np.arange(1.0, 51.0), 5).tolist()
+    [1.0, 10.8, 20.6, 30.4, 40.2, 50.0]
+    """
+    inner = np.percentile(valid, np.linspace(0, 100, bins + 1)[1:-1], method="linear")
+    inner = np.sign(inner) * np.floor(np.abs(inner) * 1e10 + 0.5) / 1e10
+    return np.concatenate([[valid.min()], inner, [valid.max()]])
 
 
 def _percentile_bins(frame: pd.DataFrame, bins: int) -> np.ndarray:
-    """Bin (1 = lowest value) of each row among rows of the same type, indicator and period."""
+    """Bin (1 = lowest value) of each row among rows of the same type, indicator and period.
+
+    Fingertips needs at least as many values as bins (QuintilesComparer / QuartilesComparer
+    ``SetDataForCategories``: 5 for quintiles, 4 for quartiles).
+    """
     out = np.full(len(frame), np.nan)
     groups = frame.groupby(MATCH_COLUMNS + ["area_type"], sort=False, dropna=False).indices
     values = frame["value"].to_numpy(float)
     for index in groups.values():
         group_values = values[index]
         valid = group_values[~np.isnan(group_values)]
-        if len(valid) < 4:
+        if len(valid) < bins:
             continue
-        bounds = np.percentile(valid, np.linspace(0, 100, bins + 1), method="linear")
+        bounds = _percentile_bounds(valid, bins)
         # first bin whose upper bound is >= the value (Fingertips QuintilesComparer)
         placed = np.searchsorted(bounds[1:], group_values, side="left") + 1.0
         out[index] = np.where(np.isnan(group_values), np.nan, np.minimum(placed, bins))
@@ -147,7 +172,7 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
                 if not np.isnan(b):
                     comparison[k] = _bin_label(b, BINNED[method], polarity[k])
                 else:
-                    reason[k] = "fewer than 4 areas of this type have a value"
+                    reason[k] = f"fewer than {BINNED[method]} areas of this type have a value"
             continue
         if method not in METHODS:
             reason[index] = ("the indicator is not compared (method none)" if method == "none"
@@ -162,6 +187,7 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
     no_value = out["value"].isna().to_numpy()
     no_reference = np.isnan(reference)
     no_ci = out["lower_ci_95"].isna().to_numpy() | out["upper_ci_95"].isna().to_numpy()
+    no_998 = out["lower_ci_998"].isna().to_numpy() | out["upper_ci_998"].isna().to_numpy()
     not_applicable = polarity == "not_applicable"
     is_self = (out["comparator_code"] == out["area_code"]).to_numpy()
     checks = [
@@ -171,6 +197,7 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
         (not_applicable & ~np.isin(methods, list(BINNED)), "the indicator has no polarity for comparison"),
         (no_reference & ~np.isin(methods, list(BINNED)), "no comparator value for the same period"),
         (no_ci & np.isin(methods, list(METHODS)), "the value has no confidence interval"),
+        (no_998 & (methods == "ci_overlap_95_998"), "the value has no 99.8% confidence interval"),
     ]
     for mask, text in checks:
         mask = mask & (reason == "")

@@ -1,105 +1,215 @@
-"""The Fingertips recent-trend test on the five most recent points of each series.
+"""The recent trend of a series, following Fingertips' trend-marker rules; otherwise the reason it cannot be given.
 
-Significance is chi-squared > 9.5495 (1 degree of freedom, 99.8%), and the
-direction must survive dropping each of the five points in turn. Proportions
-with counts use the chi-squared test for trend in proportions; other values a
-weighted least-squares slope with weights 1/SE^2, SE = (UCI95 - LCI95) / 3.92.
+Ported rules (ukhsa-collaboration/fingertips-open ``PholioVisualisationWS/Analysis/TrendMarkers``
+and its port in dhsc-govuk/FingertipsNext ``trend-analysis/TrendAnalysisApp/Calculator/Legacy``):
+
+- only some value types have a trend (``TrendRequest.IsValid``): proportions and crude rates,
+  and directly standardised rates, which the newer Fingertips calculator ported into
+  FingertipsNext accepts and the live site shows (its unit test for indicator 40501 is checked
+  "as per website"); the list is ``recent_trend: value_types`` in
+  ``data_sources/comparators.yaml``. Life expectancy, scores, ratios and counts have none;
+- single-year periods only (``YearRange != 1`` is refused): overlapping 3-year pooled windows
+  share two years each, so the points are not independent and the test is invalid;
+- the most recent points with a valid value, count and denominator > 0, unbroken back from
+  the latest one (``TrendRequest.GetValidDataList``); we also need the 95% interval the test
+  uses and consecutive years (a missing year breaks the run as an invalid point does, because
+  the test spaces the five points one year apart), at least 5 of them, and no point whose count
+  equals its denominator (``IsPossibleDivideByZeroErrors``);
+- the test on the 5 most recent (``TrendMarkerCalculator.IsSignificant``): a weighted
+  least-squares slope on the values with weights 1/SE^2, SE = (UCI95 - LCI95) / 3.92,
+  chi-squared = (slope / beta)^2 > 9.5495 (99.8%), and the slope's sign must survive dropping
+  each point in turn (6 of 6 slopes agree, ``NoOutliersCheck``; a zero slope counts as rising).
+  Fingertips uses its chi-squared test for trend in proportions only for indicators compared by
+  SPC limits (ComparatorMethodId 5), a method this tool does not offer, so proportions compared
+  by overlapping intervals (methods 1 and 17) get the interval-based test, as on Fingertips.
+
+Where Fingertips' code would quietly say "No significant change" for points it cannot weigh
+(no interval, or an interval of zero width), this module says "Cannot be calculated" and why.
 
 >>> import pandas as pd
 >>> from assessment.frame import new_frame
->>> rows = [dict(indicator_id="i", indicator_name="I", source="s", area_code="E92000001",
-...              area_name="England", area_type="england", period=str(y), period_end=f"{y}-12-31",
-...              count=c, denominator=1000, value_type="proportion", multiplier=100,
-...              polarity="high_is_good", ci_method="wilson")
-...         for y, c in zip(range(2018, 2023), [300, 330, 360, 390, 420])]
 >>> from assessment.stats.intervals import add_intervals
->>> recent_trend(add_intervals(new_frame(rows)))["trend"].tolist()
-['Increasing and getting better']
+>>> def series(value_type, periods):
+...     return add_intervals(new_frame([dict(
+...         indicator_id="i", indicator_name="I", source="s", area_code="E92000001", area_name="England",
+...         area_type="england", period=p, count=c, denominator=1000, value_type=value_type, multiplier=100,
+...         polarity="high_is_good", ci_method="wilson") for p, c in zip(periods, [300, 330, 360, 390, 420])]))
+>>> years = ["2018", "2019", "2020", "2021", "2022"]
+>>> recent_trend(series("proportion", years))[["trend", "trend_reason"]].values.tolist()
+[['Increasing and getting better', '']]
+>>> print(recent_trend(series("proportion", ["2014 - 16", "2015 - 17", "2016 - 18", "2017 - 19", "2018 - 20"]))
+...       ["trend_reason"].item())
+the periods are 3-year pooled, not single years: Fingertips calculates recent trends on 1-year periods only
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-CHI_SQUARED_998 = 9.5495
+from ..sources.periods import parse_period
+from .compare import comparators_file
+
+#: Points the test uses, and the chi-squared value for 1 degree of freedom at 99.8% (TrendMarkerCalculator.cs).
 POINTS = 5
+CHI_SQUARED_998 = 9.54953570608324
 SERIES_COLUMNS = ["indicator_id", "area_code", "sex", "age", "category_type", "category"]
 CANNOT = "Cannot be calculated"
 NO_CHANGE = "No significant change"
+#: A period this many days long is one year (365 or 366, with slack for publishers' end dates).
+ONE_YEAR_DAYS = (360, 370)
 
 
-def _wls(x: np.ndarray, y: np.ndarray, se: np.ndarray) -> tuple[float, float]:
-    w = 1 / se**2
-    xm = (w * x).sum() / w.sum()
-    ym = (w * y).sum() / w.sum()
-    sxx = (w * (x - xm) ** 2).sum()
-    slope = (w * (x - xm) * (y - ym)).sum() / sxx
-    return slope, slope**2 * sxx  # chi-squared = slope^2 / var(slope), var = 1/sxx
+def trend_value_types() -> tuple[str, ...]:
+    """Value types that have a recent trend (``recent_trend: value_types`` in comparators.yaml)."""
+    return tuple(comparators_file()["recent_trend"]["value_types"])
 
 
-def _proportion_trend(x: np.ndarray, count: np.ndarray, n: np.ndarray) -> tuple[float, float]:
-    total, events = n.sum(), count.sum()
-    p = events / total
-    sxx = (n * x**2).sum() - (n * x).sum() ** 2 / total
-    numerator = (x * (count - n * p)).sum()
-    if p <= 0 or p >= 1 or sxx <= 0:
-        return np.nan, np.nan
-    return numerator / sxx, numerator**2 / (p * (1 - p) * sxx)
+@dataclass
+class Point:
+    """One period of a series, as the trend rules see it."""
+
+    period: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    value: float
+    lower: float
+    upper: float
+    count: float
+    denominator: float
+    suppressed: bool
+
+    @property
+    def days(self) -> float:
+        """Length of the period in days (NaN when its dates are unknown)."""
+        return (self.end - self.start).days + 1 if pd.notna(self.start) and pd.notna(self.end) else np.nan
+
+    @property
+    def is_one_year(self) -> bool:
+        return bool(ONE_YEAR_DAYS[0] <= self.days <= ONE_YEAR_DAYS[1])
+
+    def problem(self) -> str | None:
+        """Why this point cannot enter the test (None when it can)."""
+        if self.suppressed or np.isnan(self.value):
+            return f"{self.period} has no value"
+        if np.isnan(self.count) or not self.denominator > 0:
+            return f"{self.period} has no count or denominator"
+        if np.isnan(self.lower) or np.isnan(self.upper):
+            return f"{self.period} has no 95% confidence interval"
+        return None
 
 
-def _slope_and_chi2(points: pd.DataFrame, use_counts: bool) -> tuple[float, float]:
-    x = np.arange(len(points), dtype=float)
-    if use_counts:
-        return _proportion_trend(x, points["count"].to_numpy(float), points["denominator"].to_numpy(float))
-    se = (points["upper_ci_95"] - points["lower_ci_95"]).to_numpy(float) / 3.92
-    if np.any(~(se > 0)):
-        return np.nan, np.nan
-    return _wls(x, points["value"].to_numpy(float), se)
+def _weighted_slope(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> tuple[float, float]:
+    """Slope and its chi-squared, (slope / beta)^2, of a weighted least-squares line."""
+    s1, s2, s3, s4, s5 = weight.sum(), (weight * y * x).sum(), (weight * x).sum(), (weight * y).sum(), \
+        (weight * x * x).sum()
+    spread = s1 * s5 - s3 ** 2
+    slope = (s1 * s2 - s3 * s4) / spread
+    return slope, slope ** 2 * spread / s1  # beta^2 = s1 / spread
 
 
-def trend_label(points: pd.DataFrame, polarity: str) -> str:
-    """The recent-trend label for up to five consecutive points (oldest first)."""
-    if len(points) < POINTS or points["value"].isna().any():
-        return CANNOT
-    use_counts = bool(points["ci_method"].eq("wilson").all() and points["count"].notna().all()
-                      and points["denominator"].notna().all())
-    if use_counts and (points["count"] >= points["denominator"]).any():
-        return CANNOT
-    slope, chi2 = _slope_and_chi2(points, use_counts)
-    if np.isnan(chi2):
-        return CANNOT
-    if chi2 <= CHI_SQUARED_998:
+def _significant_direction(points: list[Point]) -> int:
+    """+1 or -1 when the five points trend significantly, 0 when they do not."""
+    x = np.arange(1, POINTS + 1, dtype=float)
+    y = np.array([p.value for p in points])
+    weight = 1 / ((np.array([p.upper for p in points]) - np.array([p.lower for p in points])) / 3.92) ** 2
+    slope, chi_squared = _weighted_slope(x, y, weight)
+    signs = {np.sign(slope) or 1.0}
+    for drop in range(POINTS):
+        keep = np.arange(POINTS) != drop
+        signs.add(np.sign(_weighted_slope(x[keep], y[keep], weight[keep])[0]) or 1.0)
+    if not chi_squared > CHI_SQUARED_998 or len(signs) > 1:
+        return 0
+    return 1 if slope > 0 else -1
+
+
+def trend_label(direction: int, polarity: str) -> str:
+    """Fingertips' words for a trend direction (TrendMarkerLabelProvider.cs)."""
+    if direction == 0:
         return NO_CHANGE
-    # The outlier check: every slope with one point dropped must keep the sign.
-    for drop in range(len(points)):
-        kept = points.drop(points.index[drop])
-        x = np.delete(np.arange(len(points), dtype=float), drop)
-        if use_counts:
-            s, _ = _proportion_trend(x, kept["count"].to_numpy(float), kept["denominator"].to_numpy(float))
-        else:
-            se = (kept["upper_ci_95"] - kept["lower_ci_95"]).to_numpy(float) / 3.92
-            s, _ = _wls(x, kept["value"].to_numpy(float), se)
-        if np.sign(s) != np.sign(slope):
-            return NO_CHANGE
-    direction = "Increasing" if slope > 0 else "Decreasing"
-    if polarity == "high_is_good":
-        return f"{direction} and getting {'better' if slope > 0 else 'worse'}"
-    if polarity == "low_is_good":
-        return f"{direction} and getting {'worse' if slope > 0 else 'better'}"
-    return direction
+    word = "Increasing" if direction > 0 else "Decreasing"
+    if polarity in ("high_is_good", "low_is_good"):
+        better = (direction > 0) == (polarity == "high_is_good")
+        return f"{word} and getting {'better' if better else 'worse'}"
+    return word
+
+
+def series_trend(points: list[Point], value_type: str, polarity: str) -> tuple[str, str]:
+    """(trend label, reason it cannot be calculated or "") for a series' points, oldest first."""
+    allowed = trend_value_types()
+    if value_type not in allowed:
+        kinds = [f"{kind}s" for kind in allowed]
+        article = "an" if value_type[:1] in "aeiou" else "a"
+        return CANNOT, (f"not calculated for {article} {value_type}: Fingertips calculates recent trends only for "
+                        f"{', '.join(kinds[:-1])} and {kinds[-1]}")
+    latest = points[-1]
+    if np.isnan(latest.days):
+        return CANNOT, f"the dates of period {latest.period} are not known"
+    if not latest.is_one_year:
+        span = round(latest.days / 365.25)
+        kind = f"{span}-year pooled, not single years" if span > 1 else "shorter than a year"
+        return CANNOT, f"the periods are {kind}: Fingertips calculates recent trends on 1-year periods only"
+    if len(points) < POINTS:
+        return CANNOT, f"fewer than {POINTS} periods of data ({len(points)})"
+    run: list[Point] = []
+    broken = ""
+    for point in reversed(points):
+        problem = point.problem()
+        if problem is None and run and not _is_year_before(point, run[-1]):
+            problem = f"{run[-1].period} does not follow {point.period} (the years are not consecutive)"
+        if problem is None and not point.is_one_year:
+            problem = f"{point.period} is not a single year"
+        if problem:
+            broken = problem
+            break
+        run.append(point)
+    if len(run) < POINTS:
+        return CANNOT, (f"fewer than {POINTS} consecutive years with a valid value, count and denominator "
+                        f"({len(run)}): {broken}")
+    equal = next((p for p in run if p.count == p.denominator), None)
+    if equal is not None:
+        return CANNOT, f"the count equals the denominator in {equal.period}"
+    recent = run[:POINTS][::-1]
+    flat = next((p for p in recent if not p.upper > p.lower), None)
+    if flat is not None:
+        return CANNOT, f"the 95% confidence interval of {flat.period} has no width, so it cannot be weighted"
+    return trend_label(_significant_direction(recent), polarity), ""
+
+
+def _is_year_before(earlier: Point, later: Point) -> bool:
+    return pd.notna(earlier.end) and pd.notna(later.start) and abs((later.start - earlier.end).days - 1) <= 3
+
+
+def _period_dates(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Start and end of every row's period, parsed from the label where a loader left them out."""
+    start, end = frame["period_start"].copy(), frame["period_end"].copy()
+    unknown = start.isna() | end.isna()
+    if unknown.any():
+        parsed = {label: parse_period(label) for label in frame.loc[unknown, "period"].unique()}
+        start[unknown] = frame.loc[unknown, "period"].map(lambda label: parsed[label][0])
+        end[unknown] = frame.loc[unknown, "period"].map(lambda label: parsed[label][1])
+    return pd.to_datetime(start), pd.to_datetime(end)
 
 
 def recent_trend(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per series (SERIES_COLUMNS + ``period`` of its latest point) with its ``trend``.
+    """One row per series (SERIES_COLUMNS + the ``period`` of its latest point) with ``trend`` and ``trend_reason``.
 
-    The five most recent periods of a series must all have values ("unbroken");
-    otherwise the trend cannot be calculated.
+    ``trend_reason`` says why the trend cannot be calculated (empty when it could be).
     """
-    ordered = frame.sort_values(SERIES_COLUMNS + ["period_end", "period"])
+    start, end = _period_dates(frame)
+    ordered = frame.assign(_start=start, _end=end).sort_values(SERIES_COLUMNS + ["_end", "period"])
+    columns = {name: ordered[name].to_numpy() for name in
+               ("period", "_start", "_end", "value", "lower_ci_95", "upper_ci_95", "count", "denominator",
+                "suppressed", "value_type", "polarity")}
     records = []
-    for key, series in ordered.groupby(SERIES_COLUMNS, sort=False, dropna=False):
-        last = series.tail(POINTS)
-        label = CANNOT if last["suppressed"].any() else trend_label(last, str(series["polarity"].iloc[-1]))
-        records.append((*key, series["period"].iloc[-1], label))
-    return pd.DataFrame(records, columns=SERIES_COLUMNS + ["period", "trend"])
+    for key, index in ordered.groupby(SERIES_COLUMNS, sort=False, dropna=False).indices.items():
+        points = [Point(str(columns["period"][i]), pd.Timestamp(columns["_start"][i]), pd.Timestamp(columns["_end"][i]),
+                        float(columns["value"][i]), float(columns["lower_ci_95"][i]),
+                        float(columns["upper_ci_95"][i]), float(columns["count"][i]),
+                        float(columns["denominator"][i]), bool(columns["suppressed"][i])) for i in index]
+        last = index[-1]
+        label, reason = series_trend(points, str(columns["value_type"][last]), str(columns["polarity"][last]))
+        records.append((*key, points[-1].period, label, reason))
+    return pd.DataFrame(records, columns=SERIES_COLUMNS + ["period", "trend", "trend_reason"])

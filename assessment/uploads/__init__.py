@@ -30,7 +30,7 @@ def validate_file_for_cli(path: Path, kind: str | None, bundle: Path | None = No
 
     geography = open_bundle(bundle).geography if bundle else load_geography(lookups_dir=lookups)
     report = validate_upload(path, kind, geography)
-    console = Console(stderr=True, soft_wrap=True, highlight=False)
+    console = Console(stderr=True, soft_wrap=True, highlight=False, markup=False)
     if report.ok:
         console.print(f"{Path(path).name}: valid '{report.kind.kind}' upload with {len(report.sheet.rows)} row(s)")
         return True

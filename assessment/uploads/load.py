@@ -13,6 +13,7 @@ from ..files import sha256_of
 from ..frame import KEY_COLUMNS, concat_frames, new_frame, validate_frame
 from ..sources.periods import parse_period
 from ..stats import add_intervals, aggregate
+from .numbers import parse_count
 from .schema import load_kind
 from .validate import validate_upload
 
@@ -49,8 +50,10 @@ def _frame_from_report(report, geography, uploaded_at: datetime | None) -> pd.Da
     stamp = uploaded_at or datetime.now(timezone.utc)
     frames = []
     for indicator in spec.indicators:
-        counts = pd.to_numeric(table[indicator["numerator"]].str.replace(",", ""), errors="coerce")
-        denominators = pd.to_numeric(table[indicator["denominator"]].str.replace(",", ""), errors="coerce")
+        if indicator["numerator"] not in table or indicator["denominator"] not in table:
+            continue  # an optional column left out of the file: that indicator has no rows
+        counts = _counts(table[indicator["numerator"]])
+        denominators = _counts(table[indicator["denominator"]])
         present = counts.notna() & denominators.notna()
         category = table[spec.category] if spec.category else pd.Series("", index=table.index)
         frames.append(pd.DataFrame({
@@ -66,6 +69,8 @@ def _frame_from_report(report, geography, uploaded_at: datetime | None) -> pd.Da
             "source_url": f"{path.name} (sheet {sheet.name})", "retrieved_at": stamp,
             "vintage": f"sha256:{digest}",
         })[present])
+    if not frames:
+        raise InputError(f"{path}: no indicator of '{spec.kind}' can be worked out from the columns given")
     frame = with_parent_totals(new_frame(pd.concat(frames, ignore_index=True)), geography)
     rule = spec.disclosure
     grouped = hierarchy_columns(frame, geography)
@@ -73,6 +78,11 @@ def _frame_from_report(report, geography, uploaded_at: datetime | None) -> pd.Da
                      high=int(rule.get("suppress_to", 4)),
                      complement=bool(rule.get("suppress_complement", True)))[frame.columns]
     return validate_frame(add_intervals(frame), where=str(path))
+
+
+def _counts(cells: pd.Series) -> pd.Series:
+    """A validated count column as numbers, read by the same parser validation used (empty cells missing)."""
+    return cells.map(lambda text: float(parse_count(text)) if text else float("nan")).astype(float)
 
 
 def with_parent_totals(frame: pd.DataFrame, geography) -> pd.DataFrame:

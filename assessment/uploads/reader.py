@@ -1,9 +1,20 @@
 """Read an upload (xlsx or csv) into a grid of text cells with their positions, never modifying the file.
 
+Limits are checked before and while reading, so a hostile or broken file is
+refused in seconds, not after filling memory: the file's size; a workbook's
+zip members' unpacked sizes (read from the package directory before anything
+is inflated: zipfile never inflates a member past its stated size); and the
+number of rows and columns, counted as rows stream from the sheet.
+
 Workbooks are read with formulas visible (a formula is a problem, not a value)
-and their merged ranges listed. CSV text is decoded by its byte-order mark,
+and their merged ranges listed. Hidden sheets are never read: the data sheet is
+the visible one named Data (or Upload), else the first visible sheet that is
+not the template's instructions. CSV text is decoded by its byte-order mark,
 then UTF-8, then Windows-1252, and its delimiter (comma, semicolon or tab) is
 detected from the header line.
+
+>>> sorted(LIMITS)
+['columns', 'file_bytes', 'rows', 'unpacked_bytes']
 """
 
 from __future__ import annotations
@@ -14,10 +25,17 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from ..errors import InputError
+from .numbers import is_number
 
 DATA_SHEET_NAMES = ("data", "upload")
-MAX_BYTES = 50 * 1024 * 1024
+NOT_DATA_SHEETS = ("instructions", "areas")
+MB = 1024 * 1024
+#: An upload is one row per area, period and category: far below these in any real use.
+LIMITS = {"file_bytes": 50 * MB, "unpacked_bytes": 200 * MB, "rows": 100_000, "columns": 100}
+MAX_BYTES = LIMITS["file_bytes"]
 
 
 @dataclass
@@ -41,41 +59,109 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _too_many_rows(path: Path, sheet: str) -> InputError:
+    return InputError(f"{path}: sheet {sheet!r} has more than {LIMITS['rows']:,} data rows, more than any upload "
+                      "needs; delete the rows below your data or split the file")
+
+
+def _check_package(path: Path) -> None:
+    """Refuse a workbook whose parts would unpack to more than the limit (a zip bomb), before inflating any."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable Excel workbook ({type(exc).__name__}); "
+                         "save it again as .xlsx or export it as CSV") from None
+    total = sum(m.file_size for m in members)
+    if total > LIMITS["unpacked_bytes"] or len(members) > 10_000:
+        biggest = max(members, key=lambda m: m.file_size)
+        raise InputError(f"{path}: the workbook unpacks to {total / MB:,.0f} MB ({biggest.filename} alone "
+                         f"{biggest.file_size / MB:,.0f} MB), more than the {LIMITS['unpacked_bytes'] // MB} MB "
+                         "an upload can be; it holds far more than one row per area and period")
+
+
+def _data_sheet(book, path: Path):
+    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
+    if not visible:
+        raise InputError(f"{path}: the workbook has no visible sheet (hidden sheets are never read)")
+    named = [ws for ws in visible if ws.title.strip().lower() in DATA_SHEET_NAMES]
+    others = [ws for ws in visible if ws.title.strip().lower() not in NOT_DATA_SHEETS]
+    hidden = [ws.title for ws in book.worksheets if ws.sheet_state != "visible"
+              and ws.title.strip().lower() in DATA_SHEET_NAMES]
+    if not (named or others) and hidden:
+        raise InputError(f"{path}: the sheet {hidden[0]!r} is hidden; unhide it (hidden sheets are never read)")
+    return (named or others or visible)[0]
+
+
+def _stream_cells(book, sheet, path: Path):
+    """(row number, [(column index, value, is formula)]) for each row with a value, within the limits."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    parser = WorkSheetParser(book._archive.open(sheet._worksheet_path), sheet._shared_strings, data_only=False,
+                             epoch=book.epoch, date_formats=book._date_formats,
+                             timedelta_formats=book._timedelta_formats)
+    for number, cells in parser.parse():
+        row = [(c["column"] - 1, c["value"], c.get("data_type") == "f") for c in cells if c["value"] is not None]
+        if not row:
+            continue
+        if number > LIMITS["rows"] + 1:
+            raise _too_many_rows(path, sheet.title)
+        column = max(index for index, _, _ in row)
+        if column >= LIMITS["columns"]:
+            raise InputError(f"{path}: sheet {sheet.title!r} has data in column {get_column_letter(column + 1)} "
+                             f"(row {number}), beyond the {LIMITS['columns']} columns an upload can have")
+        yield number, row
+    merged = parser.merged_cells.mergeCell if parser.merged_cells else []
+    yield None, [str(m.ref) for m in merged]
+
+
 def _read_xlsx(path: Path) -> Sheet:
     import openpyxl
 
+    _check_package(path)
     try:
-        book = openpyxl.load_workbook(path, data_only=False)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError) as exc:
         raise InputError(f"{path}: not a readable Excel workbook ({type(exc).__name__}); "
                          "save it again as .xlsx or export it as CSV") from None
     except Exception as exc:  # openpyxl raises assorted errors on damaged files
         raise InputError(f"{path}: damaged Excel workbook ({type(exc).__name__})") from None
-    candidates = [n for n in book.sheetnames if n.strip().lower() in DATA_SHEET_NAMES]
-    visible = [ws.title for ws in book.worksheets if ws.sheet_state == "visible"
-               and ws.title.strip().lower() not in ("instructions", "areas")]
-    name = (candidates or visible or book.sheetnames)[0]
-    sheet = book[name]
-    grid = [[cell for cell in row] for row in sheet.iter_rows()]
-    formulas = []
-    values: list[list[str]] = []
-    for r, row in enumerate(grid, start=1):
-        texts = []
-        for c, cell in enumerate(row):
-            if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
-                formulas.append((r, c, str(cell.value)))
-            texts.append(_text(cell.value))
-        values.append(texts)
-    while values and not any(values[-1]):
-        values.pop()
+    try:
+        sheet = _data_sheet(book, path)
+        grid: dict[int, list[str]] = {}
+        formulas, merged = [], []
+        try:
+            for number, cells in _stream_cells(book, sheet, path):
+                if number is None:
+                    merged = cells
+                    continue
+                texts = grid.setdefault(number, [])
+                for index, value, is_formula in cells:
+                    texts.extend([""] * (index + 1 - len(texts)))
+                    texts[index] = _text(value)
+                    if is_formula or (isinstance(value, str) and value.startswith("=")):
+                        formulas.append((number, index, str(value)))
+        except InputError:
+            raise
+        except Exception as exc:  # a damaged sheet part: XML, zlib or CRC errors, odd cell types
+            raise InputError(f"{path}: damaged Excel workbook ({type(exc).__name__} in sheet "
+                             f"{sheet.title!r})") from None
+    finally:
+        book.close()
+    return _sheet_from_grid(path, sheet.title, grid, formulas, merged)
+
+
+def _sheet_from_grid(path: Path, name: str, grid: dict[int, list[str]], formulas, merged) -> Sheet:
+    last = max((n for n, texts in grid.items() if any(texts)), default=0)
+    values = [grid.get(n, []) for n in range(1, last + 1)]
     if not values:
-        return Sheet(path, name, [], [], formulas=formulas, merged=[str(m) for m in sheet.merged_cells.ranges])
-    header = values[0]
+        return Sheet(path, name, [], [], formulas=formulas, merged=merged)
+    header = list(values[0])
     while header and not header[-1]:
         header.pop()
     width = len(header)
     rows = [(row + [""] * width)[: max(width, len(row))] for row in values[1:]]
-    return Sheet(path, name, header, rows, formulas=formulas, merged=[str(m) for m in sheet.merged_cells.ranges])
+    return Sheet(path, name, header, rows, formulas=formulas, merged=merged)
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -99,8 +185,15 @@ def _read_csv(path: Path) -> Sheet:
         return Sheet(path, "CSV", [], [])
     first = lines[0]
     delimiter = max([",", ";", "\t"], key=first.count)
+    records = []
     try:
-        records = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
+        for record in csv.reader(io.StringIO(text), delimiter=delimiter, strict=True):
+            records.append(record)
+            if len(records) > LIMITS["rows"] + 1:
+                raise _too_many_rows(path, "CSV")
+            if len(record) > LIMITS["columns"]:
+                raise InputError(f"{path}: line {len(records)} has {len(record)} fields, more than the "
+                                 f"{LIMITS['columns']} columns an upload can have")
     except csv.Error as exc:
         raise InputError(f"{path}: malformed CSV ({exc})") from None
     records = [[cell.strip() for cell in r] for r in records]
@@ -110,30 +203,27 @@ def _read_csv(path: Path) -> Sheet:
         return Sheet(path, "CSV", [], [])
     header = records[0]
     formulas = [(r, c, v) for r, row in enumerate(records[1:], start=2) for c, v in enumerate(row)
-                if v[:1] in ("=", "+", "@") or (v[:1] == "-" and not _is_number(v))]
+                if v[:1] in ("=", "+", "@") or (v[:1] == "-" and not is_number(v))]
     return Sheet(path, "CSV", header, records[1:], formulas=formulas)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def read_upload(path: Path) -> Sheet:
     """The upload's data sheet as text cells (see the module docstring)."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not an upload file")
     if not path.is_file():
-        raise InputError(f"{path}: file not found")
+        raise InputError(f"{path}: file not found" if not path.exists() else f"{path}: not a regular file")
     size = path.stat().st_size
     if size == 0:
         raise InputError(f"{path}: the file is empty")
-    if size > MAX_BYTES:
-        raise InputError(f"{path}: the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
-    with open(path, "rb") as handle:
-        head = handle.read(8)
+    if size > LIMITS["file_bytes"]:
+        raise InputError(f"{path}: the file is larger than {LIMITS['file_bytes'] // MB} MB")
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or type(exc).__name__})") from None
     if head.startswith(b"PK"):
         return _read_xlsx(path)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):

@@ -20,7 +20,7 @@ UPLOADS_DIR = DATA_SOURCES_DIR / "uploads"
 COLUMN_TYPES = {"area_code", "period", "count", "category"}
 KIND_FIELDS = {"kind", "title", "partner", "section", "description", "period_format", "area_types", "columns",
                "key", "checks", "indicators", "disclosure", "category"}
-COLUMN_FIELDS = {"name", "title", "type", "required", "help", "allowed"}
+COLUMN_FIELDS = {"name", "title", "type", "required", "help", "allowed", "maximum"}
 INDICATOR_FIELDS = {"id", "name", "numerator", "denominator", "value_type", "multiplier", "unit", "ci_method",
                     "polarity", "comparator"}
 
@@ -33,6 +33,7 @@ class Column:
     required: bool = True
     help: str = ""
     allowed: tuple[str, ...] = ()
+    maximum: int | None = None     # counts: the largest plausible value
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,18 @@ class UploadKind:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def count_checks(self) -> tuple[dict, ...]:
+        """The stated checks, plus "numerator cannot exceed denominator" for every proportion indicator.
+
+        >>> [(c["numerator"], c["denominator"]) for c in load_kind("liaison_diversion").count_checks]
+        [('referred_on', 'assessed')]
+        """
+        pairs = {(c["numerator"], c["denominator"]) for c in self.checks}
+        implied = tuple({"numerator": i["numerator"], "denominator": i["denominator"]} for i in self.indicators
+                        if i["value_type"] == "proportion" and (i["numerator"], i["denominator"]) not in pairs)
+        return tuple(self.checks) + implied
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -78,8 +91,12 @@ def _parse(path: Path) -> UploadKind:
         _check_fields(column, COLUMN_FIELDS, f"{where} column {i}")
         if column["type"] not in COLUMN_TYPES:
             raise InputError(f"{where} column {column['name']}: unknown type {column['type']!r}")
+        maximum = column.get("maximum")
+        if column["type"] == "count" and not (isinstance(maximum, int) and maximum > 0):
+            raise InputError(f"{where} column {column['name']}: a count column needs a whole-number 'maximum' "
+                             "(the largest plausible count)")
         columns.append(Column(column["name"], column["title"], column["type"], column.get("required", True),
-                              column.get("help", ""), tuple(column.get("allowed", ()))))
+                              column.get("help", ""), tuple(column.get("allowed", ())), maximum))
     names = {c.name for c in columns}
     for i, indicator in enumerate(raw["indicators"], start=1):
         _check_fields(indicator, INDICATOR_FIELDS, f"{where} indicator {i}")

@@ -37,7 +37,8 @@ def write_upload_template(kind: str, out_dir: Path, area_codes: list[str] | None
         ("One row per area and period" + (f" and {spec.category}" if spec.category else "") + ". Do not merge cells, "
          "add formulas, or add or rename columns.", False),
         (f"Periods: {spec.period_format}.", False),
-        ("Counts are whole numbers of people or events, 0 or more.", False),
+        ("Counts are whole numbers of people or events, 0 or more, written with the digits 0-9 "
+         "(commas between thousands are fine: 1,250; no decimals, spaces or other separators).", False),
         ("Small numbers are handled for you: counts of 1 to 4, and any figure that would reveal one, are "
          "never shown in a report or its data appendix. Send the true numbers.", False),
         ("Check the file with: jsna validate FILE", False),
@@ -77,9 +78,10 @@ def write_upload_template(kind: str, out_dir: Path, area_codes: list[str] | None
 
 def _validation(column, area_codes, book, letter) -> DataValidation | None:
     if column.type == "count":
-        return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=not column.required,
-                              showErrorMessage=True, errorTitle="Whole number needed",
-                              error="Enter a whole number, 0 or more.")
+        return DataValidation(type="whole", operator="between", formula1="0", formula2=str(column.maximum),
+                              allow_blank=not column.required, showErrorMessage=True,
+                              errorTitle="Whole number needed",
+                              error=f"Enter a whole number from 0 to {column.maximum:,}.")
     if column.type == "category" and column.allowed:
         return DataValidation(type="list", formula1='"' + ",".join(column.allowed) + '"', allow_blank=False,
                               showErrorMessage=True, error="Choose a value from the list.")

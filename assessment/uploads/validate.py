@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from ..sources.periods import parse_period
+from .numbers import CountError, parse_count
 from .reader import Sheet, read_upload
 from .schema import UploadKind, all_kinds, load_kind
 
@@ -36,7 +36,8 @@ class Problem:
         if self.row is not None:
             where += f"!{self.letter or ''}{self.row}"
         column = f" column '{self.column}' ({self.letter})" if self.column else ""
-        return f"{where}:{column}: {self.reason}" if column else f"{where}: {self.reason}"
+        line = f"{where}:{column}: {self.reason}" if column else f"{where}: {self.reason}"
+        return " ".join(line.split())  # a header or cell with a line break still gives one line
 
 
 @dataclass
@@ -57,14 +58,6 @@ class ValidationReport:
 
     def lines(self) -> list[str]:
         return [p.line() for p in self.problems]
-
-
-def _number(text: str) -> float | None:
-    try:
-        value = float(text.replace(",", ""))
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 def _guess_kind(header: list[str]) -> tuple[UploadKind | None, int]:
@@ -151,13 +144,15 @@ def _check_rows(report, kind: UploadKind, sheet: Sheet, positions: dict, geograp
                     report.add(number, column.name, "empty cell in a required column", index)
                 continue
             if column.type == "count":
-                value = _number(text)
-                if value is None:
-                    report.add(number, column.name, f"not a number: {text!r}", index)
-                elif value < 0:
-                    report.add(number, column.name, f"negative count {text}", index)
-                elif not float(value).is_integer():
-                    report.add(number, column.name, f"fractional count {text}: counts are whole numbers", index)
+                try:
+                    value = parse_count(text)
+                except CountError as exc:
+                    report.add(number, column.name, str(exc), index)
+                    continue
+                if column.maximum is not None and value > column.maximum:
+                    shown = text if len(text) <= 20 else f"{text[:12]}... ({len(text)} digits)"
+                    report.add(number, column.name, f"count {shown} is more than the plausible maximum "
+                               f"{column.maximum:,} for this column", index)
                 else:
                     values[column.name] = value
             elif column.type == "period":
@@ -180,10 +175,10 @@ def _check_rows(report, kind: UploadKind, sheet: Sheet, positions: dict, geograp
                     report.add(number, column.name, f"{text!r} is not one of: {', '.join(column.allowed)}", index)
                 else:
                     values[column.name] = text
-        for check in kind.checks:
+        for check in kind.count_checks:
             top, bottom = values.get(check["numerator"]), values.get(check["denominator"])
             if top is not None and bottom is not None and top > bottom:
-                reason = check.get("message") or f"{check['numerator']} ({top:g}) is more than {check['denominator']} ({bottom:g})"
+                reason = check.get("message") or f"{check['numerator']} ({top}) is more than {check['denominator']} ({bottom})"
                 report.add(number, check["numerator"], reason, positions.get(check["numerator"]))
         key = tuple(values.get(k) for k in kind.key)
         if None not in key:

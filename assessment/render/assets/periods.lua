@@ -1,0 +1,39 @@
+-- Period labels such as "2021 - 23" (Fingertips' pooled years) never break
+-- across lines, in tables and running text. The text stays as written; what
+-- keeps it on one line depends on the format (a line may otherwise break after
+-- the dash even with no-break spaces around it):
+--   HTML  a <span class="period"> (white-space: nowrap in report.css)
+--   typst an unbreakable box
+--   Word  no-break spaces around the dash
+local NBSP = utf8.char(160)
+
+local function whole(core)
+  if FORMAT:match("html") then
+    return pandoc.Span({ pandoc.Str(core) }, { class = "period" })
+  elseif FORMAT == "typst" then
+    return pandoc.RawInline("typst", "#box[" .. core .. "]")
+  end
+  return pandoc.Str((core:gsub(" ", NBSP)))
+end
+
+function Inlines(inlines)
+  local out = pandoc.List()
+  local i = 1
+  while i <= #inlines do
+    local a, s1, dash, s2, b = inlines[i], inlines[i + 1], inlines[i + 2], inlines[i + 3], inlines[i + 4]
+    local before, first = "", nil
+    if a and a.t == "Str" then before, first = a.text:match("^(.-)(%d%d%d%d)$") end
+    local second, after = nil, ""
+    if b and b.t == "Str" then second, after = b.text:match("^(%d%d)(.*)$") end
+    if first and second and s1.t == "Space" and dash.t == "Str" and dash.text == "-" and s2.t == "Space" then
+      if before ~= "" then out:insert(pandoc.Str(before)) end
+      out:insert(whole(first .. " - " .. second))
+      if after ~= "" then out:insert(pandoc.Str(after)) end
+      i = i + 5
+    else
+      out:insert(a)
+      i = i + 1
+    end
+  end
+  return out
+end

@@ -1,0 +1,156 @@
+-- Tables a reader can read in every format.
+--
+-- * Column widths come from the cells' content, not from the dashes of the
+--   markdown source: every column is at least as wide as its longest word
+--   (so no word or period label such as 2023/24 is broken across lines), and
+--   the room left over goes to the columns with the most text, as a browser
+--   lays out a table. HTML keeps no fixed widths: the browser does this itself
+--   and a narrow screen scrolls the table inside its own box.
+-- * Text columns are left-aligned; a column stays right-aligned only when every
+--   body cell is a single figure (counts, populations).
+-- * A table without a caption is captioned by the heading it sits under, so
+--   every table is announced in HTML (<caption>), Word and the PDF.
+-- * Word: cells are in the "Table Text" and "Table Heading" paragraph styles of
+--   the reference document (small type, bold header).
+-- * HTML: the table sits in a focusable, labelled region that scrolls sideways.
+
+local stringify = pandoc.utils.stringify
+
+-- Points: text block width, width of one character of table text (above the
+-- font's average as measured from word boxes in the rendered files, so that
+-- estimates err towards wide), cell padding. Header cells are bold: 10% wider.
+local LAYOUT = {
+  typst = { width = 481, char = 4.4, pad = 12 },  -- 8pt Libertinus Serif, 5pt inset each side
+  docx = { width = 481, char = 5.6, pad = 14 },   -- 9pt Arial, Word's 0.08in cell margins
+}
+
+local function words(text)
+  local longest, total = 0, 0
+  for word in text:gmatch("%S+") do
+    local n = utf8.len(word) or #word
+    if n > longest then longest = n end
+    total = total + n + 1
+  end
+  return longest, math.max(total - 1, 0)
+end
+
+-- A cell's text as it is laid out: a period label kept whole by periods.lua
+-- (a typst box, an HTML span) counts as one word.
+local NBSP = utf8.char(160)
+local function cell_text(blocks)
+  local whole = blocks:walk({
+    RawInline = function(raw)
+      local core = raw.text:match("^#box%[(.*)%]$")
+      if core then return pandoc.Str((core:gsub(" ", NBSP))) end
+    end,
+    Span = function(span)
+      if span.classes:includes("period") then return pandoc.Str((stringify(span):gsub(" ", NBSP))) end
+    end,
+  })
+  return stringify(whole)
+end
+
+local function each_row(tbl, fn)
+  for _, row in ipairs(tbl.head.rows) do fn(row, true) end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.head) do fn(row, true) end
+    for _, row in ipairs(body.body) do fn(row, false) end
+  end
+  for _, row in ipairs(tbl.foot.rows) do fn(row, false) end
+end
+
+-- Each column's narrowest and widest useful width, in characters.
+local function measure(tbl)
+  local ncols = #tbl.colspecs
+  local least, most, single = {}, {}, {}
+  for j = 1, ncols do least[j], most[j], single[j] = 1, 1, true end
+  each_row(tbl, function(row, is_header)
+    local j = 1
+    for _, cell in ipairs(row.cells) do
+      local text = cell_text(cell.contents)
+      local longest, total = words(text)
+      local bold = is_header and 1.1 or 1
+      if cell.col_span == 1 and j <= ncols then
+        least[j] = math.max(least[j], longest * bold)
+        most[j] = math.max(most[j], total * bold)
+        if not is_header and text:find("%S%s+%S") then single[j] = false end
+      end
+      j = j + cell.col_span
+    end
+  end)
+  return least, most, single
+end
+
+-- Widths as fractions of the text block: minimum content width first, the
+-- rest shared in proportion to how much more each column could use.
+local function widths(least, most, layout)
+  local n = #least
+  local low, high, total_low, total_high = {}, {}, 0, 0
+  for j = 1, n do
+    low[j] = least[j] * layout.char + layout.pad
+    high[j] = math.max(most[j] * layout.char + layout.pad, low[j])
+    total_low, total_high = total_low + low[j], total_high + high[j]
+  end
+  local out = {}
+  if total_low >= layout.width then
+    for j = 1, n do out[j] = low[j] / total_low end
+  elseif total_high <= layout.width then
+    for j = 1, n do out[j] = high[j] / total_high end
+  else
+    local spare, wanted = layout.width - total_low, total_high - total_low
+    for j = 1, n do out[j] = (low[j] + spare * (high[j] - low[j]) / wanted) / layout.width end
+  end
+  return out
+end
+
+-- Word: a cell's text as one paragraph in a style of the reference document.
+-- (A plain cell gets pandoc's "Compact" style, shared with tight lists, and
+-- LibreOffice ignores character styles in table cells; a Para inside a Div
+-- with a custom style is written in that paragraph style.)
+local function styled(cell, style)
+  local inlines = pandoc.utils.blocks_to_inlines(cell.contents)
+  cell.contents = { pandoc.Div({ pandoc.Para(inlines) }, { ["custom-style"] = style }) }
+end
+
+local heading = nil
+
+local function lay_out(tbl)
+  local least, most, single = measure(tbl)
+  local layout = LAYOUT[FORMAT]
+  local fractions = layout and widths(least, most, layout) or nil
+  for j, spec in ipairs(tbl.colspecs) do
+    local align = spec[1]
+    if align ~= "AlignCenter" then align = (align == "AlignRight" and single[j]) and "AlignRight" or "AlignLeft" end
+    tbl.colspecs[j] = { align, fractions and fractions[j] or nil }
+  end
+  each_row(tbl, function(row) for _, cell in ipairs(row.cells) do cell.alignment = pandoc.AlignDefault end end)
+
+  if #tbl.caption.long == 0 and heading then
+    local text = heading
+    for _, cell in ipairs(tbl.head.rows[1] and tbl.head.rows[1].cells or {}) do
+      if stringify(cell.contents) == "Compared with England" then
+        text = heading .. ": indicators compared with England"
+      end
+    end
+    tbl.caption.long = { pandoc.Plain(pandoc.Inlines(text)) }
+  end
+
+  if FORMAT == "docx" then
+    each_row(tbl, function(row, is_header)
+      for _, cell in ipairs(row.cells) do styled(cell, is_header and "Table Heading" or "Table Text") end
+    end)
+  elseif FORMAT:match("html") then
+    local label = stringify(tbl.caption.long)
+    return pandoc.Div({ tbl }, { class = "table-scroll", role = "region", tabindex = "0",
+                                 ["aria-label"] = label ~= "" and label or "Table" }), false
+  end
+  return tbl, false
+end
+
+return {
+  {
+    traverse = "topdown",
+    Header = function(h) heading = stringify(h.content) end,
+    Table = lay_out,
+  },
+}

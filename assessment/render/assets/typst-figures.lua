@@ -1,0 +1,57 @@
+-- PDF figures: each chart as a typst figure sized to the text block, with its
+-- alt text (typst's `image(alt:)`, which pandoc's typst writer does not write)
+-- and its caption below.
+--
+-- The image is put in pandoc's media bag as <sha1>.<ext>; run pandoc with
+-- --extract-media=media so the file lands in media/ beside the typst source,
+-- inside the folder typst may read, wherever the chart was drawn and whatever
+-- characters its caption holds.
+
+local stringify = pandoc.utils.stringify
+
+local function typst_string(text)
+  local escaped = text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("\n", " ")
+  return '"' .. escaped .. '"'
+end
+
+local function only_image(blocks)
+  if #blocks ~= 1 or (blocks[1].t ~= "Plain" and blocks[1].t ~= "Para") then return nil end
+  local inlines = blocks[1].content
+  if #inlines ~= 1 or inlines[1].t ~= "Image" then return nil end
+  return inlines[1]
+end
+
+-- Height over width of a PNG (from its IHDR chunk), or nil for other images.
+local function aspect(contents)
+  if not contents or contents:sub(2, 4) ~= "PNG" or #contents < 24 then return nil end
+  local width, height = string.unpack(">I4I4", contents, 17)
+  return width > 0 and height / width or nil
+end
+
+-- The image's path under media/ and its height over width.
+local function local_copy(src)
+  local mime, contents = pandoc.mediabag.fetch(src)
+  if not contents then return src, nil end
+  local name = pandoc.sha1(contents) .. (src:match("%.%w+$") or "")
+  pandoc.mediabag.insert(name, mime, contents)
+  return "media/" .. name, aspect(contents)
+end
+
+-- A chart printed taller than this share of the page's text height floats to
+-- the top of a page (typst's placement: auto), so the text before it fills the
+-- page instead of leaving most of it empty. Text block: 170 mm by 250 mm.
+local FLOAT_ABOVE = 0.45
+local TEXT_HEIGHT_OVER_WIDTH = 250 / 170
+
+function Figure(fig)
+  if FORMAT ~= "typst" then return nil end
+  local img = only_image(fig.content)
+  if not img then return nil end
+  local alt = img.attributes["alt"] or stringify(img.caption)
+  local caption = pandoc.write(pandoc.Pandoc(fig.caption.long), "typst"):gsub("%s+$", "")
+  local path, ratio = local_copy(img.src)
+  local placement = (ratio and ratio > FLOAT_ABOVE * TEXT_HEIGHT_OVER_WIDTH) and ", placement: auto" or ""
+  local code = "#figure(image(" .. typst_string(path) .. ", width: 100%, alt: " .. typst_string(alt) .. ")"
+      .. placement .. ",\n  caption: [" .. caption .. "])"
+  return pandoc.RawBlock("typst", code)
+end

@@ -1,0 +1,157 @@
+"""One Fingertips interface, two backends: the legacy Fingertips API and FingertipsNext.
+
+`jsna fetch` asks a :class:`FingertipsSource` for indicator data and stores its
+answers as they came (:class:`Download`); `jsna build` turns each stored file
+into tidy-frame rows with :func:`parse_download`. Both backends give the same
+rows: same columns, periods, sexes, ages, intervals, and the published
+comparison with England and recent trend where the API gives them.
+
+======  ======================================  =====================  ==========================
+name    class                                   stored as (kind)       base URL
+======  ======================================  =====================  ==========================
+legacy  :class:`.fingertips.FingertipsClient`   CSV, ``fingertips``    ``JSNA_FINGERTIPS_URL``
+next    :class:`.fingertips_next.               JSON,                  ``JSNA_FINGERTIPS_NEXT_URL``
+        FingertipsNextClient`                   ``fingertips_next``
+======  ======================================  =====================  ==========================
+
+``auto`` takes FingertipsNext when its health check answers, else the legacy
+API. FingertipsNext's public address is not published in its repository, so it
+is only tried when one is given.
+
+>>> choose_backend("next", next_url=None)
+Traceback (most recent call last):
+...
+assessment.errors.SourceError: FingertipsNext has no public API address built in: give --fingertips-next-url or set JSNA_FINGERTIPS_NEXT_URL
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pandas as pd
+
+from ..errors import SourceError
+
+LEGACY_URL = "https://fingertips.phe.org.uk/api/"
+LEGACY_URL_ENV = "JSNA_FINGERTIPS_URL"
+NEXT_URL_ENV = "JSNA_FINGERTIPS_NEXT_URL"
+BACKENDS = ("auto", "legacy", "next")
+#: The series a published recent trend belongs to (it is stated on the latest period only).
+SERIES = ["indicator_id", "area_code", "sex", "age", "category_type", "category"]
+
+
+@dataclass(frozen=True)
+class Download:
+    """One API answer as the snapshot stores it."""
+
+    path: str                      # relative path in the snapshot
+    content: bytes
+    url: str
+    kind: str                      # manifest kind; says which parser reads it
+    key: str
+    rows: int
+    from_cache: bool
+    area_type: str                 # our area type the request was for (district, county, region, england)
+    indicator_ids: tuple[str, ...]
+    validators: dict = field(default_factory=dict)  # ETag / Last-Modified, for `jsna fetch --since`
+
+
+class FingertipsSource(Protocol):
+    """What every Fingertips backend offers."""
+
+    name: str     # "legacy" or "next"
+    label: str    # for people: "Fingertips", "FingertipsNext"
+    kind: str     # manifest kind of its downloads
+    base_url: str
+
+    def health(self) -> str | None:
+        """None when the API answers, else why not."""
+
+    def published_names(self, indicator_ids: Iterable) -> dict[str, str]:
+        """Published name by id; ids the API does not know are left out."""
+
+    def profile_names(self, profile_id: int) -> dict[str, str] | None:
+        """Id -> name of a profile's indicators, or None when the API lists no profiles."""
+
+    def downloads(self, requests: list[tuple[str, str]]) -> Iterator[Download]:
+        """Every answer needed for (indicator id, preferred local area type) pairs."""
+
+
+def backend_urls(legacy_url: str | None = None, next_url: str | None = None) -> tuple[str, str | None]:
+    """Base URLs: the given ones, else the environment, else the built-in legacy address."""
+    return (legacy_url or os.environ.get(LEGACY_URL_ENV) or LEGACY_URL,
+            next_url or os.environ.get(NEXT_URL_ENV) or None)
+
+
+def make_backend(name: str, *, legacy_url: str | None = None, next_url: str | None = None,
+                 http=None) -> FingertipsSource:
+    """The backend called ``name`` (legacy or next), without checking it answers."""
+    from .fingertips import FingertipsClient
+    from .fingertips_next import FingertipsNextClient
+
+    legacy_url, next_url = backend_urls(legacy_url, next_url)
+    if name == "legacy":
+        return FingertipsClient(legacy_url, http=http)
+    if name == "next":
+        if not next_url:
+            raise SourceError(f"FingertipsNext has no public API address built in: give --fingertips-next-url "
+                              f"or set {NEXT_URL_ENV}")
+        return FingertipsNextClient(next_url, http=http)
+    raise SourceError(f"unknown Fingertips backend '{name}': choose from {', '.join(BACKENDS)}")
+
+
+def choose_backend(mode: str = "auto", *, legacy_url: str | None = None, next_url: str | None = None,
+                   http=None) -> FingertipsSource:
+    """The backend to fetch from: ``legacy``, ``next``, or ``auto`` (the first that answers, FingertipsNext first)."""
+    if mode != "auto":
+        return make_backend(mode, legacy_url=legacy_url, next_url=next_url, http=http)
+    reasons = []
+    for name in ("next", "legacy"):
+        try:
+            backend = make_backend(name, legacy_url=legacy_url, next_url=next_url, http=http)
+        except SourceError as exc:
+            reasons.append(f"{name}: {exc}")
+            continue
+        problem = backend.health()
+        if problem is None:
+            return backend
+        reasons.append(f"{name}: {problem}")
+    raise SourceError("no Fingertips API answers (" + "; ".join(reasons) + ")")
+
+
+def parse_download(kind: str, text: str, **options) -> pd.DataFrame:
+    """Tidy-frame rows from a stored Fingertips answer of either backend (``options``: see parse_csv)."""
+    from .fingertips import parse_csv
+    from .fingertips_next import parse_json
+
+    parsers = {"fingertips": parse_csv, "fingertips_next": parse_json}
+    if kind not in parsers:
+        raise SourceError(f"{options.get('url', '?')}: unknown Fingertips file kind '{kind}'")
+    return parsers[kind](text, **options)
+
+
+def settle_published(frame: pd.DataFrame) -> pd.DataFrame:
+    """Put what Fingertips published where both APIs agree to put it.
+
+    The recent trend is a statement about a series, so it is kept on the series'
+    latest period only (the legacy export states it there; FingertipsNext may
+    repeat it on every point); England is not compared with itself.
+
+    >>> from assessment.frame import new_frame
+    >>> rows = [dict(indicator_id="i", indicator_name="I", source="s", area_code="E92000001", area_name="England",
+    ...              area_type="england", period=str(y), period_end=f"{y}-12-31", value=1.0,
+    ...              value_type="count", published_trend="Increasing", published_comparison="Similar")
+    ...         for y in (2021, 2022)]
+    >>> settle_published(new_frame(rows))[["period", "published_trend", "published_comparison"]].values.tolist()
+    [['2021', '', ''], ['2022', 'Increasing', '']]
+    """
+    out = frame.copy()
+    if out.empty:
+        return out
+    latest = out.groupby(SERIES, dropna=False, sort=False)["period_end"].transform("max")
+    out.loc[out["period_end"].ne(latest) & latest.notna(), "published_trend"] = ""
+    out.loc[out["area_code"].eq("E92000001"), "published_comparison"] = ""
+    return out

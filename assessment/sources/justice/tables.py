@@ -1,0 +1,304 @@
+"""Publishers' statistical tables (xlsx and ods): named sheets, headers by their words, footnotes.
+
+A table is a block of rows on a named sheet: a title, a header band of one
+or more rows (spanning labels such as "Males" over "2017/18 | 2018/19"), the
+data rows, then a "Source" line and numbered footnotes. Columns are found by
+the words of their header, never by position, and a marker in a cell ("..",
+"*", "NA", "N/A", "+") becomes "not available" with the publisher's own
+footnote as the reason.
+
+>>> column_labels([("Police Force Area", "Males", None, None, "Females", None),
+...                (None, "2017/18", "2018/19", None, "2017/18", "2018/19")])
+['Police Force Area', 'Males 2017/18', 'Males 2018/19', '', 'Females 2017/18', 'Females 2018/19']
+>>> cell_value(" * "), cell_value("1,519"), cell_value(12.5)
+((None, '*'), (1519.0, None), (12.5, None))
+>>> parse_notes(["1. All tables exclude Lancashire.", "' .. ' = Data not available", "3 '..'  Not available."])
+({1: 'All tables exclude Lancashire.', 3: "'..' Not available."}, {'..': "'..' Not available."})
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ...errors import InputError
+from .._tables import check_not_html
+
+#: Cell markers meaning "no figure" in these publishers' tables.
+MARKERS = {"..", "*", "na", "n/a", "+", "-", ":", "x", "[x]", "[c]", "[z]", "[u]", "[low]", "~"}
+_NUMBER = re.compile(r"^-?\d[\d,]*(\.\d+)?$|^-?\.\d+$")
+_NOTE_LINE = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s+(\S.*)$")
+_QUOTE = "'\u2018\u2019\""
+_LEGEND = re.compile(rf"^\s*[{_QUOTE}]\s*([^{_QUOTE}]{{1,4}}?)\s*[{_QUOTE}]\s*(=|indicates|denotes|not available)",
+                     re.IGNORECASE)
+_TITLE_NOTES = re.compile(r"(?:\d{4}/\d{2}|\d{4})\s*((?:\d{1,2}\s*,\s*)*\d{1,2})\s*$")
+_ENDS = ("source", "notes", "note:")
+#: A marker legend longer than this explains the marker for the table, not just "not available".
+SPECIFIC_LEGEND = 60
+
+
+def _sheet_key(name: str) -> str:
+    return re.sub(r"[\s._]+", " ", str(name)).strip().lower()
+
+
+class Workbook:
+    """A workbook's sheets as lists of row tuples (xlsx through openpyxl, ods through odfpy)."""
+
+    def __init__(self, path: Path, sheets: dict[str, list[tuple]]):
+        self.path = Path(path)
+        self.sheets = sheets
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.sheets)
+
+    def find(self, wanted: str, what: str) -> str:
+        """The sheet named ``wanted`` (trailing spaces, case, "." and "_" ignored), else one line naming the file."""
+        key = _sheet_key(wanted)
+        for name in self.sheets:
+            if _sheet_key(name) == key:
+                return name
+        listed = ", ".join(repr(n) for n in self.sheets)
+        raise InputError(f"{self.path}: no sheet '{wanted}' ({what}); the workbook has {listed}")
+
+    def rows(self, name: str) -> list[tuple]:
+        return self.sheets[name]
+
+
+def open_workbook(path: Path) -> Workbook:
+    """Open an xlsx or ods file; a web page or an unreadable file is an InputError naming it."""
+    path = Path(path)
+    check_not_html(path)
+    kind = workbook_kind(path)
+    try:
+        if kind == "ods":
+            import pandas as pd
+
+            frames = pd.read_excel(path, sheet_name=None, header=None, engine="odf", dtype=object,
+                                   keep_default_na=False, na_values=[])
+            sheets = {name: [tuple(None if v == "" else v for v in row) for row in frame.itertuples(index=False)]
+                      for name, frame in frames.items()}
+        elif kind == "xlsx":
+            import openpyxl
+
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            sheets = {name: [tuple(row) for row in book[name].iter_rows(values_only=True)] for name in book.sheetnames}
+            book.close()
+        else:
+            raise InputError(f"{path}: not an Excel (.xlsx) or OpenDocument (.ods) workbook")
+    except InputError:
+        raise
+    except Exception as exc:  # the engines raise many types for a damaged file
+        raise InputError(f"{path}: not a readable {kind} workbook ({type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())[:120]})") from None
+    return Workbook(path, sheets)
+
+
+def workbook_kind(path: Path) -> str:
+    """"xlsx", "ods" or "" from the file's content (a zip with the format's marker), never its name."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
+                return "ods"
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+    except (zipfile.BadZipFile, OSError):
+        return ""
+    return ""
+
+
+def sheet_names(path: Path) -> list[str]:
+    """A workbook's sheet names, read cheaply (for recognisers); [] for anything else."""
+    kind = workbook_kind(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if kind == "xlsx":
+                xml = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+                return [_unescape(n) for n in re.findall(r"<(?:\w+:)?sheet\b[^>]*\bname=\"([^\"]*)\"", xml)]
+            if kind == "ods":
+                xml = archive.read("content.xml").decode("utf-8", "replace")
+                return [_unescape(n) for n in re.findall(r"<table:table\b[^>]*\btable:name=\"([^\"]*)\"", xml)]
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return []
+    return []
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+
+
+def text(value: object) -> str:
+    """A cell as one line of text ("" for an empty cell)."""
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def cell_value(value: object) -> tuple[float | None, str | None]:
+    """(number, None), (None, marker) or (None, None) for an empty cell.
+
+    Raises ValueError for text that is neither a number nor a marker; callers
+    turn it into a one-line error naming the sheet, row and column.
+    """
+    if value is None:
+        return None, None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, (int, float)):
+        return float(value), None
+    cell = text(value)
+    if cell == "":
+        return None, None
+    if _NUMBER.match(cell):
+        return float(cell.replace(",", "")), None
+    if cell.lower() in MARKERS:
+        return None, cell
+    raise ValueError(cell)
+
+
+def leaf_labels(header_rows: list[tuple]) -> list[str]:
+    """Each column's lowest header text: its own name ("Theft offences", "Aged 10-17"), without spanning labels.
+
+    >>> leaf_labels([("Numbers", None, "England and Wales"), (None, "Total", "Robbery")])
+    ['Numbers', 'Total', 'Robbery']
+    """
+    header_rows = [r for r in header_rows if any(text(v) for v in r)]
+    width = max((len(r) for r in header_rows), default=0)
+    leaves = []
+    for column in range(width):
+        cells = [text(r[column]) for r in header_rows if column < len(r) and text(r[column])]
+        leaves.append(cells[-1] if cells else "")
+    return leaves
+
+
+def column_labels(header_rows: list[tuple]) -> list[str]:
+    """One label per column: a spanning label ("Males") is carried right over the columns below it.
+
+    A label spans the empty cells to its right for as long as the row below has
+    a label there (so "Males" covers "2017/18 | 2018/19" and stops at a spacer column).
+    """
+    header_rows = [r for r in header_rows if any(text(v) for v in r)]
+    width = max((len(r) for r in header_rows), default=0)
+    grid = [[text(r[c]) if c < len(r) else "" for c in range(width)] for r in header_rows]
+    for level in range(len(grid) - 2, -1, -1):
+        row, below = grid[level], grid[level + 1]
+        for column in range(1, width):
+            if not row[column] and row[column - 1] and below[column]:
+                row[column] = row[column - 1]
+    return [" ".join(" ".join(grid[level][c] for level in range(len(grid))).split()) for c in range(width)]
+
+
+def parse_notes(lines: list[str]) -> tuple[dict[int, str], dict[str, str]]:
+    """Numbered footnotes ("8. Following ...", "3 '..' Not available.") and marker legends ("' .. ' = ...")."""
+    notes: dict[int, str] = {}
+    legend: dict[str, str] = {}
+    for line in lines:
+        line = text(line)
+        numbered = _NOTE_LINE.match(line)
+        body = numbered[2] if numbered else line
+        if numbered:
+            notes[int(numbered[1])] = body
+        marked = _LEGEND.match(body)
+        if marked:
+            legend[marked[1].strip().lower()] = body
+    return notes, legend
+
+
+def title_footnotes(title: str) -> tuple[int, ...]:
+    """Footnote numbers glued to a table title after its year ("... 2018/191, 2" -> (1, 2))."""
+    match = _TITLE_NOTES.search(text(title))
+    return tuple(int(n) for n in re.findall(r"\d+", match[1])) if match else ()
+
+
+@dataclass
+class Table:
+    """The rows of one table: header labels, data rows with spreadsheet row numbers, footnotes."""
+
+    where: str
+    title: str
+    labels: list[str]
+    body: list[tuple]
+    row_numbers: list[int]
+    leaves: list[str] = field(default_factory=list)
+    notes: dict[int, str] = field(default_factory=dict)
+    legend: dict[str, str] = field(default_factory=dict)
+
+    def column(self, pattern: str, what: str, *, exclude: str | None = None, after: int = 0,
+               leaf: bool = False) -> int:
+        """The first column (from ``after``) whose header matches ``pattern``; one line naming the sheet if none.
+
+        ``leaf=True`` matches the column's own header cell only (see :func:`leaf_labels`).
+        """
+        regex = re.compile(pattern, re.IGNORECASE)
+        for index, label in enumerate(self.leaves if leaf else self.labels):
+            if index >= after and regex.search(label) and not (exclude and re.search(exclude, label, re.IGNORECASE)):
+                return index
+        raise InputError(f"{self.where}: no column for {what} (no header matching '{pattern}'; "
+                         "the layout may have changed)")
+
+    def columns(self, pattern: str) -> list[int]:
+        regex = re.compile(pattern, re.IGNORECASE)
+        return [i for i, label in enumerate(self.labels) if regex.search(label)]
+
+    def value(self, position: int, column: int) -> tuple[float | None, str | None]:
+        row = self.body[position]
+        try:
+            return cell_value(row[column] if column < len(row) else None)
+        except ValueError as exc:
+            raise InputError(f"{self.where} row {self.row_numbers[position]} column '{self.labels[column]}': "
+                             f"not a number or a marker ({exc.args[0]!r})") from None
+
+    def reason(self, marker: str | None, footnotes: tuple[int, ...]) -> str:
+        """Why a figure is missing, in the publisher's words.
+
+        A legend that explains the marker for this table ("'+' indicates that
+        rates for City of London have been suppressed ...") wins; a generic one
+        ("'..' = Data not available") gives way to the row's own footnotes
+        ("Greater Manchester Police have been unable to supply data ...").
+        """
+        legend = self.legend.get(marker.lower(), "") if marker else ""
+        if len(legend) > SPECIFIC_LEGEND:
+            return "Not available: " + legend
+        explained = self.notes_text(footnotes)
+        if explained:
+            return "Not available: " + explained
+        if legend:
+            return "Not available: " + legend
+        if marker:
+            return f"Not available: marked '{marker}' in the publisher's table"
+        return "Not available: the cell is empty in the publisher's table"
+
+    def notes_text(self, numbers: tuple[int, ...]) -> str:
+        return " ".join(self.notes[n] for n in numbers if n in self.notes and not _LEGEND.match(self.notes[n]))
+
+    def is_nil(self, marker: str | None) -> bool:
+        """Whether the sheet's legend says the marker means nil (' - ' = Nil): a zero, not a gap."""
+        return bool(marker) and bool(re.search(r"=\s*nil\b", self.legend.get(marker.lower(), ""), re.IGNORECASE))
+
+
+def read_table(book: Workbook, sheet: str, what: str, *, is_data_row) -> Table:
+    """The table on ``sheet``: header band above the first data row, data down to the "Source" line.
+
+    ``is_data_row(row) -> bool`` tells the first data row (a known area name or
+    code with figures beside it), so header rows are found by their position
+    above the data and labelled by their words.
+    """
+    name = book.find(sheet, what)
+    rows = book.rows(name)
+    where = f"{book.path}: sheet '{name.strip()}'"
+    start = next((i for i, row in enumerate(rows) if i > 0 and row and is_data_row(row)), None)
+    if start is None:
+        raise InputError(f"{where}: no data rows (no row names a police force area, total or area code)")
+    labels = column_labels([tuple(r) for r in rows[1:start]])
+    leaves = leaf_labels([tuple(r) for r in rows[1:start]])
+    end = next((i for i in range(start, len(rows)) if text(rows[i][0] if rows[i] else "").lower().startswith(_ENDS)),
+               len(rows))
+    after = [text(r[0]) for r in rows[end:] if r and r[0] is not None]
+    notes, legend = parse_notes(after)
+    body = [tuple(r) for r in rows[start:end]]
+    width = max(len(labels), max((len(r) for r in body), default=0))
+    labels += [""] * (width - len(labels))
+    leaves += [""] * (width - len(leaves))
+    return Table(where, text(rows[0][0] if rows and rows[0] else ""), labels, body,
+                 list(range(start + 1, end + 1)), leaves, notes, legend)

@@ -1,0 +1,89 @@
+"""Ranks of police force areas for England-and-Wales indicators: among all forces, and within the region.
+
+Justice tables cover the 39 English and 4 Welsh forces. Each force row gets
+its rank among every force with a figure for the same indicator, period and
+breakdown (English and Welsh together, 1 = the highest value, ties sharing
+the better rank), and its rank within its group: its English region, or
+Wales for the Welsh forces. Forces without a figure are not ranked (the
+count of ranked forces says how many had one). Whether a high rank is good
+is the indicator's polarity, not the rank's.
+
+>>> import pandas as pd
+>>> rows = pd.DataFrame({"indicator_id": "i", "period": "2019", "sex": "Persons", "age": "All ages",
+...                      "category_type": "", "category": "", "area_type": "pfa",
+...                      "area_code": ["E23000003", "E23000005", "W15000002"],
+...                      "value": [99.0, None, 60.0]})
+>>> groups = {"E23000003": ("E12000002", "North West"), "E23000005": ("E12000002", "North West")}
+>>> ranked = rank_forces(rows, groups)
+>>> ranked[["area_code", "force_rank", "force_count", "group_name", "group_rank", "group_count"]].values.tolist()
+[['E23000003', 1.0, 2, 'North West', 1.0, 1], ['E23000005', nan, 2, 'North West', nan, 1], ['W15000002', 2.0, 2, 'Wales', 1.0, 1]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+WALES = ("W92000004", "Wales")
+ENGLAND_AND_WALES = "K04000001"
+MATCH = ["indicator_id", "period", "sex", "age", "category_type", "category"]
+RANK_COLUMNS = ["force_rank", "force_count", "group_code", "group_name", "group_rank", "group_count", "is_welsh"]
+
+
+def force_groups(geography) -> dict[str, tuple[str, str]]:
+    """Force code -> (region code, region name) from a geography's districts (every English force is in one region)."""
+    lads = geography.lads.drop_duplicates("pfa_code")
+    return {row.pfa_code: (row.region_code, row.region_name) for row in lads.itertuples(index=False)}
+
+
+def rank_forces(frame: pd.DataFrame, groups: Mapping[str, tuple[str, str]]) -> pd.DataFrame:
+    """``frame`` with :data:`RANK_COLUMNS` filled on its police force area rows (NaN/empty elsewhere).
+
+    ``groups`` maps English force codes to their region (:func:`force_groups`);
+    Welsh forces (W15) are grouped as Wales whatever it says.
+    """
+    out = frame.copy()
+    out["group_code"], out["group_name"], out["is_welsh"] = "", "", False
+    out["force_rank"], out["group_rank"] = np.nan, np.nan
+    out["force_count"], out["group_count"] = 0, 0
+    forces = out[out["area_type"].eq("pfa")]  # only force rows are ranked: the rest of a bundle is left alone
+    if forces.empty:
+        return out
+    welsh = forces["area_code"].str.startswith("W15")
+    group = [WALES if is_welsh else groups.get(code, ("", "")) for code, is_welsh in zip(forces["area_code"], welsh)]
+    out.loc[forces.index, "group_code"] = [g[0] for g in group]
+    out.loc[forces.index, "group_name"] = [g[1] for g in group]
+    out.loc[forces.index, "is_welsh"] = welsh.to_numpy()
+    values = forces["value"]
+    by_all = [forces[c] for c in MATCH]
+    by_group = by_all + [out.loc[forces.index, "group_code"]]
+    out.loc[forces.index, "force_rank"] = values.groupby(by_all, dropna=False).rank(ascending=False, method="min")
+    out.loc[forces.index, "force_count"] = values.groupby(by_all, dropna=False).transform("count")
+    out.loc[forces.index, "group_rank"] = values.groupby(by_group, dropna=False).rank(ascending=False, method="min")
+    out.loc[forces.index, "group_count"] = values.groupby(by_group, dropna=False).transform("count")
+    return out
+
+
+def force_ranking(frame: pd.DataFrame, indicator_id: str, *, period: str | None = None, sex: str = "Persons",
+                  age: str = "All ages", category_type: str = "", category: str = "") -> pd.DataFrame:
+    """Every force's figure for one indicator and breakdown, best-ranked first, Welsh forces labelled.
+
+    ``frame`` is an analysed frame (with :data:`RANK_COLUMNS`); ``period``
+    defaults to the indicator's latest. Forces without a figure come last,
+    with their value note saying why. ``area_label`` is the force's name with
+    "(Wales)" after a Welsh force.
+    """
+    rows = frame[(frame["indicator_id"] == indicator_id) & frame["area_type"].eq("pfa") & (frame["sex"] == sex)
+                 & (frame["age"] == age) & (frame["category_type"] == category_type)
+                 & (frame["category"] == category)]
+    if rows.empty:
+        return rows.assign(area_label=pd.Series(dtype=object))
+    if period is None:
+        latest = rows.sort_values(["period_end", "period"]).iloc[-1]
+        period = latest["period"]
+    rows = rows[rows["period"] == period]
+    labels = rows["area_name"] + np.where(rows["is_welsh"].astype(bool), " (Wales)", "")
+    return rows.assign(area_label=labels).sort_values(["force_rank", "area_name"], na_position="last") \
+        .reset_index(drop=True)

@@ -1,0 +1,437 @@
+"""A stand-in ``quarto`` command for the tests (the Quarto CLI cannot be installed here).
+
+It reproduces, from the quarto-cli 1.11 source, exactly the behaviours jsna's
+Quarto path depends on, and drives real pandoc (pypandoc-binary) and typst
+(PyPI) so the HTML, Word and PDF files are real. Each behaviour names the
+Quarto source file it comes from. Anything else Quarto does is out of scope;
+an option it does not know is an error, so a test cannot silently rely on one.
+
+- ``quarto --version``: prints the version (``JSNA_STANDIN_QUARTO_VERSION``, default 1.11.0).
+- Projects (src/project/project-context.ts): the nearest ``_quarto.yml`` at or
+  above the document's folder makes a project; with ``--output-dir`` and no
+  project, the document's folder becomes one (src/command/render/render-shared.ts).
+  A project render creates ``.quarto/`` and adds ``/.quarto/`` and
+  ``**/*.quarto_ipynb`` to an existing ``.gitignore``, or creates one inside a
+  git work tree (src/project/project-gitignore.ts); sets ``QUARTO_PROJECT_DIR``
+  while rendering (src/command/render/project.ts). ``quarto render`` with no
+  file renders the project's ``render:`` list.
+- Output names (src/command/render/output.ts): without ``--output`` a format is
+  written as ``<stem>.<ext>`` beside the document; ``--output NAME`` is used as
+  given (no extension added), resolved from the current folder, so several
+  formats write the same file one after another. PDF through typst
+  (src/command/render/output-typst.ts): pandoc writes ``<stem>.typ``, typst
+  compiles it with the project folder as its root (the document's folder
+  without a project), the PDF is renamed to ``--output`` if given.
+- Project output-dir (src/command/render/project.ts): each output moves to
+  ``<output-dir>/<its path relative to the project folder>``.
+- Execution (src/execute/jupyter/jupyter.ts, src/core/jupyter/capabilities.ts,
+  src/resources/jupyter/notebook.py): a transient ``<stem>.quarto_ipynb`` (``_1``,
+  ``_2``… when one exists) is written beside the document and removed after;
+  ``#| tags`` go to the cell metadata; it runs under ``QUARTO_PYTHON`` (a
+  ``python3`` on PATH without it), which must have jupyter_core and nbformat
+  ("Jupyter is not available in this Python installation."), in the
+  document's folder, with papermill-style parameter injection (see standin_notebook.py).
+  The kernel is the front matter's ``jupyter:`` kernelspec, else ``python3``.
+- Markdown from the executed notebook (src/core/jupyter/jupyter.ts,
+  src/core/jupyter/labels.ts): ``output: asis`` stdout is written raw; other
+  outputs in ``::: {.cell-output …}`` divs; a cell is wrapped in
+  ``::: {#label .cell execution_count=N}`` when it has a label and no single
+  display output, or is not asis; ``include: false`` and ``output: false``
+  drop outputs; ``echo`` shows code; ``warning: false`` drops stderr; images go
+  to ``<stem>_files/figure-<format>/<label>-output-<n>.png``, removed after the
+  render unless an HTML file that is not self-contained links them
+  (src/command/render/cleanup.ts).
+- Filters: project-paths.lua (leading ``/``) and ``fig-alt`` as alt text.
+- Pandoc options (formats' scalar options, ``toc``, ``toc-depth``,
+  ``number-sections``, ``embed-resources``, ``reference-doc``), run in the
+  document's folder (output.ts).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pypandoc
+import yaml
+
+HERE = Path(__file__).resolve().parent
+EXTENSIONS = {"html": "html", "docx": "docx", "typst": "pdf"}
+PANDOC_WRITER = {"html": "html5", "docx": "docx", "typst": "typst"}
+NOT_PANDOC_METADATA = {"format", "execute", "jupyter", "engine", "project"}
+FORMAT_FLAGS = {"toc", "toc-depth", "number-sections", "embed-resources", "self-contained", "reference-doc"}
+
+
+class QuartoError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- arguments
+def parse_args(argv: list[str]) -> dict:
+    flags = {"input": None, "to": None, "output": None, "output_dir": None, "params": {}, "metadata": {}}
+    args = list(argv)
+    while args:
+        arg = args.pop(0)
+        if arg in ("--to", "-t"):
+            flags["to"] = args.pop(0)
+        elif arg in ("--output", "-o"):
+            flags["output"] = args.pop(0)
+        elif arg == "--output-dir":
+            flags["output_dir"] = args.pop(0)
+        elif arg in ("-P", "--execute-param"):  # flags.ts: name:value, the value read as YAML
+            name, _, value = args.pop(0).partition(":")
+            flags["params"][name] = yaml.safe_load(value)
+        elif arg in ("-M", "--metadata"):
+            name, _, value = args.pop(0).partition(":")
+            flags["metadata"][name] = yaml.safe_load(value)
+        elif arg == "--metadata-file":  # flags.ts: read and merged (shallow) into the metadata
+            flags["metadata"].update(yaml.safe_load(Path(args.pop(0)).read_text(encoding="utf-8")) or {})
+        elif arg.startswith("-"):
+            raise QuartoError(f"the stand-in quarto does not know the option {arg}")
+        elif flags["input"] is None:
+            flags["input"] = arg
+        else:
+            raise QuartoError(f"unexpected argument {arg}")
+    return flags
+
+
+# ----------------------------------------------------------------- projects
+def find_project(folder: Path) -> Path | None:
+    for candidate in [folder, *folder.parents]:
+        if (candidate / "_quarto.yml").is_file():
+            return candidate
+    return None
+
+
+def read_yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {} if path.is_file() else {}
+
+
+def ensure_gitignore(project: Path) -> None:
+    required = ["/.quarto/", "**/*.quarto_ipynb"]
+    gitignore = project / ".gitignore"
+    if gitignore.is_file():
+        lines = [line.strip() for line in gitignore.read_text().splitlines()]
+        missing = [entry for entry in required if entry not in lines]
+        if missing:
+            gitignore.write_text("\n".join(lines + missing) + "\n")
+    elif shutil.which("git") and subprocess.run(["git", "rev-parse"], cwd=project,
+                                                 capture_output=True).returncode == 0:
+        gitignore.write_text("\n".join(required) + "\n")
+
+
+# ---------------------------------------------------------------- documents
+def split_front_matter(text: str) -> tuple[dict, str]:
+    if not text.startswith("---"):
+        return {}, text
+    end = re.search(r"^---\s*$", text[3:], flags=re.MULTILINE)
+    return yaml.safe_load(text[3:3 + end.start()]) or {}, text[3 + end.end():]
+
+
+def qmd_to_notebook(body: str, kernel: str) -> dict:
+    """Markdown and ```{python} cells as a notebook; ``#| tags`` move to the cell metadata."""
+    cells, buffer, lines, i = [], [], body.split("\n"), 0
+    fence = re.compile(r"^(`{3,})\s*\{python[^}]*\}\s*$")
+
+    def flush():
+        if "".join(buffer).strip():
+            cells.append({"cell_type": "markdown", "metadata": {}, "source": "\n".join(buffer).strip("\n")})
+        buffer.clear()
+
+    while i < len(lines):
+        match = fence.match(lines[i])
+        if not match:
+            buffer.append(lines[i])
+            i += 1
+            continue
+        flush()
+        i += 1
+        code = []
+        while lines[i].strip() != match.group(1):
+            code.append(lines[i])
+            i += 1
+        i += 1
+        options = [line for line in code if line.startswith("#|")]
+        parsed = yaml.safe_load("\n".join(line[2:].lstrip() for line in options)) or {}
+        metadata = {"tags": parsed.pop("tags")} if "tags" in parsed else {}
+        kept = ["#| " + line for line in yaml.safe_dump(parsed, sort_keys=False).strip().splitlines()] if parsed else []
+        source = "\n".join(kept + code[len(options):]).strip("\n")
+        cells.append({"cell_type": "code", "metadata": metadata, "source": source, "outputs": [],
+                      "execution_count": None})
+    flush()
+    return {"cells": cells, "metadata": {"kernelspec": {"name": kernel, "language": "python",
+                                                        "display_name": kernel}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+def quarto_python() -> str:
+    """src/core/jupyter/capabilities.ts: QUARTO_PYTHON (a file, a command, or a folder holding python3), else python3."""
+    chosen = os.environ.get("QUARTO_PYTHON")
+    if chosen:
+        if not os.path.isabs(chosen):
+            chosen = shutil.which(chosen) or chosen
+        if os.path.isdir(chosen):
+            chosen = next((os.path.join(chosen, b) for b in ("python3", "python")
+                           if os.path.exists(os.path.join(chosen, b))), chosen)
+        if not os.path.isfile(chosen):
+            raise QuartoError(f"Specified QUARTO_PYTHON '{chosen}' does not exist")
+        return chosen
+    found = shutil.which("python3")
+    if not found:
+        raise QuartoError("Unable to locate an installed version of Python 3.")
+    return found
+
+
+def execute(document: Path, body: str, metadata: dict, params: dict, env: dict) -> dict:
+    """Run the document's cells as Quarto's Jupyter engine does; returns the executed notebook."""
+    python = quarto_python()
+    if subprocess.run([python, "-c", "import jupyter_core, nbformat"], capture_output=True, env=env).returncode:
+        raise QuartoError("Jupyter is not available in this Python installation.")
+    jupyter = metadata.get("jupyter")
+    kernel = jupyter if isinstance(jupyter, str) else "python3"
+    counter, notebook = 0, document.with_name(f"{document.stem}.quarto_ipynb")
+    while notebook.exists():
+        counter += 1
+        notebook = document.with_name(f"{document.stem}.quarto_ipynb_{counter}")
+    notebook.write_text(json.dumps(qmd_to_notebook(body, kernel), indent=1), encoding="utf-8")
+    try:
+        completed = subprocess.run([python, str(HERE / "standin_notebook.py"), str(notebook), json.dumps(params)],
+                                   capture_output=True, text=True, env=env)
+        if completed.returncode != 0:
+            raise QuartoError(completed.stderr.strip() or completed.stdout.strip())
+        return json.loads(notebook.read_text(encoding="utf-8"))
+    finally:
+        notebook.unlink(missing_ok=True)  # transient: removed unless keep-ipynb
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _cell_options(cell: dict) -> dict:
+    lines = [line[2:].lstrip() for line in _text(cell["source"]).splitlines() if line.startswith("#|")]
+    return yaml.safe_load("\n".join(lines)) or {}
+
+
+def notebook_to_markdown(nb: dict, execute_defaults: dict, document: Path, to: str) -> str:
+    figures = document.parent / f"{document.stem}_files" / f"figure-{to}"
+    parts: list[str] = []
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "markdown":
+            parts.append(_text(cell["source"]) + "\n")
+            continue
+        options = _cell_options(cell)
+        if options.get("include", execute_defaults.get("include", True)) is False:
+            continue
+        asis = options.get("output", execute_defaults.get("output")) == "asis"
+        include_output = options.get("output", execute_defaults.get("output", True)) is not False
+        label = str(options.get("label", "")).strip()
+        outputs = cell.get("outputs", []) if include_output else []
+        if options.get("warning", execute_defaults.get("warning", True)) is False:
+            outputs = [o for o in outputs if not (o["output_type"] == "stream" and o["name"] == "stderr")]
+        display = [o for o in outputs if o["output_type"] in ("display_data", "execute_result")]
+        label_container = len(display) != 1  # labels.ts: shouldLabelCellContainer
+        md: list[str] = []
+        if options.get("echo", execute_defaults.get("echo", True)):
+            code = "\n".join(line for line in _text(cell["source"]).splitlines() if not line.startswith("#|"))
+            md.append(f"``` {{.python .cell-code}}\n{code}\n```\n")
+        name = label or f"cell-{index + 1}"
+        image_number = 0
+        for output in outputs:
+            if not asis:
+                kind = f"cell-output-{output['name']}" if output["output_type"] == "stream" else \
+                    "cell-output-display"
+                md.append(f"\n::: {{.cell-output .{kind}}}\n")
+            if output["output_type"] == "stream":
+                text = _text(output["text"])
+                md.append(text if asis and output["name"] == "stdout" else f"```\n{text.rstrip()}\n```\n")
+            elif output["output_type"] == "error":
+                md.append(f"```\n{output['ename']}: {output['evalue']}\n```\n")
+            else:
+                data = output["data"]
+                if "image/png" in data:
+                    image_number += 1
+                    figures.mkdir(parents=True, exist_ok=True)
+                    path = figures / f"{name}-output-{image_number}.png"
+                    path.write_bytes(base64.b64decode(_text(data["image/png"])))
+                    ident = f"#{label} " if label and not label_container else ""
+                    alt = f' fig-alt="{options["fig-alt"]}"' if options.get("fig-alt") else ""
+                    md.append(f"![{options.get('fig-cap', '')}]({path.relative_to(document.parent).as_posix()})"
+                              f"{{{ident}{alt.strip()}}}\n")
+                elif "text/markdown" in data:
+                    md.append(_text(data["text/markdown"]) + "\n")
+                elif "text/plain" in data:
+                    text = _text(data["text/plain"])
+                    md.append(text + "\n" if asis else f"```\n{text}\n```\n")
+            if not asis:
+                md.append(":::\n")
+        need_cell = bool(label and label_container)
+        if md and (need_cell or not asis):
+            count = cell.get("execution_count")
+            head = "::: {" + (f"#{label} " if label and label_container else "") + ".cell" + \
+                (f" execution_count={count}" if isinstance(count, int) else "") + "}\n"
+            md = [head, *md, ":::\n"]
+        parts.append("".join(md) + "\n")
+    return "\n".join(parts)
+
+
+# ------------------------------------------------------------------- render
+def _format_options(metadata: dict, to: str) -> dict:
+    options = (metadata.get("format") or {}).get(to)
+    return options if isinstance(options, dict) else {}
+
+
+def pandoc_args(merged: dict, to: str) -> list[str]:
+    args = ["--from", "markdown", "--to", PANDOC_WRITER[to], "--standalone",
+            "--lua-filter", str(HERE / "project-paths.lua")]
+    if merged.get("toc"):
+        args += ["--toc", f"--toc-depth={int(merged.get('toc-depth', 3))}"]
+    if merged.get("number-sections"):
+        args.append("--number-sections")
+    if to == "html" and (merged.get("embed-resources") or merged.get("self-contained")):
+        args.append("--embed-resources")
+    if merged.get("reference-doc"):
+        args += ["--reference-doc", str(merged["reference-doc"])]
+    return args
+
+
+def render_format(document: Path, to: str, flags: dict, project: Path | None, cwd: Path) -> Path:
+    """Render one format; returns the output file (before any output-dir move)."""
+    text = document.read_text(encoding="utf-8")
+    front, body = split_front_matter(text)
+    project_config = read_yaml(project / "_quarto.yml") if project else {}
+    metadata = {**{k: v for k, v in project_config.items() if k != "project"}, **front, **flags["metadata"]}
+    execute_defaults = {**(project_config.get("execute") or {}), **(front.get("execute") or {})}
+    options = _format_options(metadata, to)
+    merged = {**metadata, **options}
+    env = dict(os.environ)
+    if project:
+        env["QUARTO_PROJECT_DIR"] = str(project)
+    if "```{python" in body:
+        body = notebook_to_markdown(execute(document, body, metadata, flags["params"], env), execute_defaults,
+                                    document, to)
+    pandoc_meta = {k: v for k, v in metadata.items() if k not in NOT_PANDOC_METADATA}
+    pandoc_meta.update({k: v for k, v in options.items() if k not in FORMAT_FLAGS})
+    source = document.with_name(f"{document.stem}.{to}.quarto.md")
+    source.write_text("---\n" + yaml.safe_dump(pandoc_meta, allow_unicode=True) + "---\n\n" + body, encoding="utf-8")
+    if project:
+        env["STANDIN_PROJECT_OFFSET"] = Path(os.path.relpath(project, document.parent)).as_posix()
+    ext = EXTENSIONS[to]
+    final = Path(flags["output"]) if flags["output"] else None
+    if final is not None and not final.is_absolute():
+        final = (cwd / final).resolve()
+    try:
+        if to == "typst":
+            typ = document.with_name(f"{document.stem}.typ")
+            _pandoc(pandoc_args(merged, to) + ["-o", typ.name, source.name], document.parent, env)
+            pdf = document.with_name(f"{document.stem}.pdf")
+            import typst
+            try:
+                typst.compile(str(typ), output=str(pdf), root=str(project or document.parent))
+            except Exception as exc:
+                raise QuartoError(f"Typst compilation failed: {' '.join(str(exc).split())}") from None
+            finally:
+                typ.unlink(missing_ok=True)
+            if final is not None and final != pdf:
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(pdf, final)
+                return final
+            return pdf
+        target = final or document.with_name(f"{document.stem}.{ext}")
+        _pandoc(pandoc_args(merged, to) + ["-o", str(target), source.name], document.parent, env)
+        return target
+    finally:
+        source.unlink(missing_ok=True)
+        self_contained = merged.get("embed-resources") or merged.get("self-contained")
+        if to != "html" or self_contained:  # cleanup.ts: an HTML file that links its figures keeps them
+            files = document.parent / f"{document.stem}_files"
+            shutil.rmtree(files / f"figure-{to}", ignore_errors=True)
+            if files.is_dir() and not any(files.iterdir()):
+                files.rmdir()
+
+
+def _pandoc(args: list[str], cwd: Path, env: dict) -> None:
+    completed = subprocess.run([pypandoc.get_pandoc_path(), *args], cwd=cwd, env=env, capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise QuartoError(f"pandoc failed: {completed.stderr.strip()}")
+
+
+def formats_of(document: Path, flags: dict) -> list[str]:
+    if flags["to"]:
+        targets = [t.strip() for t in flags["to"].split(",") if t.strip()]
+    else:
+        front, _ = split_front_matter(document.read_text(encoding="utf-8"))
+        declared = front.get("format") or {"html": {}}
+        targets = list(declared) if isinstance(declared, dict) else [str(declared)]
+    unknown = [t for t in targets if t not in EXTENSIONS]
+    if unknown:
+        raise QuartoError(f"the stand-in quarto cannot write {', '.join(unknown)}")
+    return targets
+
+
+def render(flags: dict) -> list[Path]:
+    cwd = Path.cwd()
+    if flags["input"] is None:
+        project = find_project(cwd)
+        if project is None:
+            raise QuartoError(f"The specified directory ('{cwd}') is not a Quarto project.")
+        listed = ((read_yaml(project / "_quarto.yml").get("project") or {}).get("render")) or []
+        documents = [project / item for item in listed] or sorted(
+            p for p in project.rglob("*.qmd") if not any(part.startswith((".", "_")) for part in p.parts))
+    else:
+        documents = [(cwd / flags["input"]).resolve()]
+        project = find_project(documents[0].parent)
+    if project is None and flags["output_dir"]:
+        project = documents[0].parent  # render-shared.ts: a synthetic project for --output-dir
+    output_dir = None
+    if project is not None:
+        (project / ".quarto").mkdir(exist_ok=True)
+        ensure_gitignore(project)
+        configured = (read_yaml(project / "_quarto.yml").get("project") or {}).get("output-dir")
+        if flags["output_dir"]:
+            output_dir = (cwd / flags["output_dir"]).resolve()
+        elif configured:
+            output_dir = project / configured
+    written = []
+    for document in documents:
+        for to in formats_of(document, flags):
+            written.append(render_format(document, to, flags, project, cwd))
+    if output_dir is not None:
+        moved = []
+        for path in dict.fromkeys(written):
+            if not path.is_relative_to(project):  # an --output outside the project stays where it was written
+                moved.append(path)
+                continue
+            target = output_dir / path.relative_to(project)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            moved.append(target)
+        written = moved
+    return written
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] in (["--version"], ["-v"]):
+        print(os.environ.get("JSNA_STANDIN_QUARTO_VERSION", "1.11.0"))
+        return 0
+    if argv[:1] != ["render"]:
+        sys.stderr.write(f"ERROR: the stand-in quarto only knows render and --version, not {argv[:1]}\n")
+        return 1
+    try:
+        for path in render(parse_args(argv[1:])):
+            sys.stderr.write(f"Output created: {path}\n")
+    except QuartoError as exc:
+        sys.stderr.write(f"ERROR: {exc}\n")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,66 @@
+"""The package installs from a wheel: templates and registries ship inside it, and the demo runs from anywhere."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ("data_sources", "boundaries", "templates")
+NOT_SOURCE = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
+                                    ".hypothesis", "demo-output", "reports", "snapshots", ".quarto")
+
+
+def _run(cmd: list, **kwargs) -> subprocess.CompletedProcess:
+    completed = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kwargs)
+    assert completed.returncode == 0, f"{' '.join(map(str, cmd))}:\n{completed.stdout[-2000:]}\n{completed.stderr[-3000:]}"
+    return completed
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """A wheel built from a copy of the checkout (so the build leaves nothing in the repository)."""
+    work = tmp_path_factory.mktemp("wheel")
+    source = work / "source"
+    shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", work / "dist", source])
+    (built,) = (work / "dist").glob("jsna_justice-*.whl")
+    return built
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_every_registry_and_template_file(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for folder in SHIPPED:
+        files = [p for p in (ROOT / folder).rglob("*") if p.is_file()]
+        assert files
+        missing = [p for p in files if f"assessment/{folder}/{p.relative_to(ROOT / folder).as_posix()}" not in names]
+        assert not missing, f"not in the wheel: {missing}"
+    assert {"assessment/render/assets/report.css", "assessment/demo/profile.yaml"} <= names
+    assert not [n for n in names if n.startswith(("tests/", "data_sources/", "templates/"))]
+
+
+@pytest.mark.slow
+def test_installed_wheel_renders_the_demo_from_an_unrelated_folder(wheel, tmp_path):
+    """A fresh virtualenv (dependencies from the package registry), no checkout anywhere near."""
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", venv])
+    python = venv / "bin" / "python"
+    _run([python, "-m", "pip", "install", "--quiet", wheel])
+    elsewhere = tmp_path / "somewhere" / "else"
+    elsewhere.mkdir(parents=True)
+    env = {"HOME": os.environ.get("HOME", str(tmp_path)), "PATH": "/usr/bin:/bin",
+           "JSNA_CACHE_DIR": str(tmp_path / "cache")}
+    where = _run([python, "-c", "import assessment.paths as p; print(p.TEMPLATES_DIR)"], cwd=elsewhere, env=env)
+    assert Path(where.stdout.strip()).is_relative_to(venv)
+    result = _run([venv / "bin" / "jsna", "demo", "--out", "demo", "--format", "html"], cwd=elsewhere, env=env)
+    reports = sorted((elsewhere / "demo" / "reports").glob("*/*.html"))
+    assert [p.parent.name for p in reports] == ["E10999001-northmere", "E23999001-northmere-and-port-alder-police"]
+    assert "Demonstration data" in reports[0].read_text()
+    assert "Using the built-in engine, not Quarto: the quarto command is not on PATH." in result.stderr

@@ -1,0 +1,231 @@
+"""jsna's Quarto path, driven through the stand-in quarto (tests/quarto_standin), against the built-in engine.
+
+The stand-in keeps the Quarto behaviours that broke this path (see
+test_quarto_standin.py), so these tests fail on code that passes ``--output``
+with several formats, prints absolute figure paths, leaves ``QUARTO_PYTHON``
+unset, or renders the template in place.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from assessment.cli import main
+from assessment.errors import RenderError
+from assessment.render import engine as engine_module
+from assessment.render import quarto as quarto_module
+from assessment.render import choose_engine, render_document
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "render" / "mini.qmd"
+COUNTY = "E10999001"
+
+
+class _Contents(HTMLParser):
+    """The table of contents' entries and the images (embedded or not) of an HTML report."""
+
+    def __init__(self):
+        super().__init__()
+        self.toc, self.images, self._nav, self._link = [], [], False, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "nav" and attrs.get("id") == "TOC":
+            self._nav = True
+        if self._nav and tag == "a":
+            self._link = ""
+        if tag == "img":
+            self.images.append(attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self._nav = False
+        if tag == "a" and self._link is not None:
+            self.toc.append(" ".join(self._link.split()))
+            self._link = None
+
+    def handle_data(self, data):
+        if self._link is not None:
+            self._link += data
+
+
+def measure(folder: Path) -> dict:
+    """What a reader gets from each format: contents entries, figures, alt text, the demo notices."""
+    files = {p.suffix: p for p in folder.iterdir()}
+    html = _Contents()
+    html.feed(files[".html"].read_text())
+    word = docx.Document(files[".docx"])
+    pdf = PdfReader(files[".pdf"])
+    return {
+        "toc": html.toc,
+        "html figures": sum(img.get("src", "").startswith("data:image/png") for img in html.images),
+        "html images": len(html.images),
+        "html alt texts": sum(len(img.get("alt", "")) > 40 for img in html.images),
+        "word figures": len(word.inline_shapes),
+        "word alt texts": sum(len(s._inline.docPr.get("descr") or "") > 40 for s in word.inline_shapes),
+        "word header": word.sections[0].header.paragraphs[0].text,
+        "pdf figures": sum(len(page.images) for page in pdf.pages),
+        "pdf demo notice on every page": all("Demonstration data" in page.extract_text() for page in pdf.pages),
+        "files": sorted(p.suffix for p in folder.iterdir()),
+    }
+
+
+def _repository_state() -> dict:
+    return {"gitignore": (ROOT / ".gitignore").read_text(), "templates": sorted(p.name for p in (ROOT / "templates").iterdir()),
+            "scratch": [p.name for p in (ROOT / ".quarto", ROOT / "templates" / ".quarto") if p.exists()]}
+
+
+@pytest.fixture(scope="module")
+def both_engines(tmp_path_factory, standin_bin):
+    """The demo county rendered by `jsna render --engine quarto` (stand-in) and `--engine builtin`."""
+    from assessment.demo import build_demo_bundle
+
+    out = tmp_path_factory.mktemp("engines")
+    bundle = build_demo_bundle(out)
+    before = _repository_state()
+    with pytest.MonkeyPatch.context() as patch:
+        venv_bin = str(Path(sys.executable).parent)
+        rest = [p for p in __import__("os").environ["PATH"].split(":") if p and p != venv_bin]
+        patch.setenv("PATH", ":".join([str(standin_bin), *rest]))   # as `.venv/bin/jsna`: no venv on PATH
+        patch.delenv("QUARTO_PYTHON", raising=False)
+        assert main(["render", "--area", COUNTY, "--bundle", str(bundle), "--out", str(out / "quarto"),
+                     "--engine", "quarto"]) == 0
+    assert main(["render", "--area", COUNTY, "--bundle", str(bundle), "--out", str(out / "builtin"),
+                 "--engine", "builtin"]) == 0
+    return {"quarto": out / "quarto", "builtin": out / "builtin", "before": before, "after": _repository_state()}
+
+
+@pytest.mark.slow
+def test_quarto_path_writes_every_format_with_every_figure_and_the_full_contents(both_engines):
+    quarto = measure(next(both_engines["quarto"].iterdir()))
+    builtin = measure(next(both_engines["builtin"].iterdir()))
+    assert quarto["files"] == [".docx", ".html", ".pdf", ".xlsx"]
+    assert len(builtin["toc"]) == 12 and quarto["toc"] == builtin["toc"]  # every topic section, in order
+    assert builtin["html figures"] == 10
+    for key in ("html figures", "html images", "html alt texts", "word figures", "word alt texts", "pdf figures"):
+        assert quarto[key] == builtin[key] == 10, key
+    assert quarto["word header"] == builtin["word header"] == "Demonstration data: not a real area"
+    assert quarto["pdf demo notice on every page"] and builtin["pdf demo notice on every page"]
+
+
+@pytest.mark.slow
+def test_quarto_path_leaves_nothing_behind_and_never_touches_the_repository(both_engines):
+    for engine in ("quarto", "builtin"):
+        assert [p.name for p in both_engines[engine].iterdir()] == [f"{COUNTY}-northmere"]  # no staging left
+    assert both_engines["after"] == both_engines["before"]
+    assert not both_engines["after"]["scratch"]
+
+
+@pytest.mark.slow
+def test_parallel_quarto_renders_of_one_template_share_nothing(standin_quarto, tmp_path):
+    """Two renders at once: each its own staged copy, project and notebook; the template folder stays clean."""
+    template_folder_before = sorted(p.name for p in MINI.parent.iterdir())
+    results, errors = {}, []
+
+    def render(area: str) -> None:
+        try:
+            results[area] = render_document(MINI, {"area": area, "bars": [3, 1, 2]}, tmp_path / area,
+                                            formats=("html",), engine="quarto", stem="mini")
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=render, args=(area,)) for area in ("Leeds", "Wakefield")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for area, other in (("Leeds", "Wakefield"), ("Wakefield", "Leeds")):
+        html = results[area]["html"].read_text()
+        assert f"Report for {area}" in html and other not in html
+        assert len(re.findall(r'src="data:image/png', html)) == 1
+    assert sorted(p.name for p in MINI.parent.iterdir()) == template_folder_before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Leeds", "Wakefield"]
+
+
+@pytest.fixture
+def fresh_notices(monkeypatch):
+    monkeypatch.setattr(engine_module, "_said", set())
+
+
+def test_auto_takes_quarto_when_it_can_write_every_format(standin_quarto, fresh_notices, capsys):
+    assert choose_engine("auto", ("html", "docx", "pdf"), {"area": "x"}) == "quarto"
+    assert choose_engine("auto", ("html",), {}, kernel=object()) == "builtin"  # a batch's warm kernel
+    assert capsys.readouterr().err == ""
+
+
+def test_auto_says_in_one_line_why_an_old_quarto_is_not_used(standin_quarto, fresh_notices, monkeypatch, capsys):
+    monkeypatch.setenv("JSNA_STANDIN_QUARTO_VERSION", "1.3.450")
+    assert choose_engine("auto", ("html",), {}) == "quarto"
+    assert choose_engine("auto", ("html", "pdf"), {}) == "builtin"
+    assert choose_engine("auto", ("pdf",), {}) == "builtin"  # said once per process
+    assert capsys.readouterr().err.splitlines() == [
+        "Using the built-in engine, not Quarto: Quarto 1.3.450 is too old to write PDF (Quarto's typst format "
+        "needs 1.4 or later)."]
+    with pytest.raises(RenderError, match=r"engine 'quarto' requested but Quarto 1\.3\.450 is too old to write PDF"):
+        choose_engine("quarto", ("pdf",), {})
+
+
+def test_auto_names_the_missing_python_packages(standin_quarto, fresh_notices, monkeypatch, capsys):
+    real = quarto_module.importlib.util.find_spec
+    monkeypatch.setattr(quarto_module.importlib.util, "find_spec",
+                        lambda name, *a: None if name == "papermill" else real(name, *a))
+    assert choose_engine("auto", ("html",), {}) == "quarto"  # papermill is only for -P parameters
+    assert choose_engine("auto", ("html",), {"area": "x"}) == "builtin"
+    line = capsys.readouterr().err.strip()
+    assert line == (f"Using the built-in engine, not Quarto: Quarto's Jupyter engine needs papermill in "
+                    f'{sys.executable} (pip install "jsna-justice[quarto]").')
+
+
+def test_without_quarto_auto_says_so_and_quarto_is_an_error(fresh_notices, monkeypatch, capsys):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert choose_engine("auto", ("html",), {}) == "builtin"
+    assert "not Quarto: the quarto command is not on PATH." in capsys.readouterr().err
+    with pytest.raises(RenderError, match="engine 'quarto' requested but the quarto command is not on PATH"):
+        choose_engine("quarto", ("html",), {})
+
+
+def test_a_failing_cell_under_quarto_is_one_line_and_keeps_earlier_output(standin_quarto, tmp_path):
+    good = render_document(MINI, {"area": "Good"}, tmp_path / "out", formats=("html",), engine="quarto", stem="mini")
+    before = good["html"].read_bytes()
+    broken = tmp_path / "broken.qmd"
+    broken.write_text(MINI.read_text().replace('print(f"## Report for {area}\\n")', "raise ValueError('bad area')"))
+    with pytest.raises(RenderError, match=r"quarto render broken\.qmd failed: .*ValueError: bad area"):
+        render_document(broken, {"area": "Bad"}, tmp_path / "out", formats=("html",), engine="quarto", stem="mini")
+    assert good["html"].read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.qmd", "out"]
+
+
+@pytest.mark.slow
+def test_plain_quarto_render_at_the_repository_root(standin_quarto, tmp_path, monkeypatch):
+    """`quarto render -P area:…` at the root: only the report template, into reports/quarto, defaults resolved."""
+    from assessment.demo import build_demo_bundle
+
+    for name in ("_quarto.yml", ".gitignore"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "tests" / "fixtures" / "render").mkdir(parents=True)
+    shutil.copy(MINI, tmp_path / "tests" / "fixtures" / "render" / "mini.qmd")
+    build_demo_bundle(tmp_path / "demo-output")  # the README's `jsna demo --out demo-output` leaves it here
+    monkeypatch.setenv("QUARTO_PYTHON", sys.executable)
+    import subprocess
+
+    result = subprocess.run(["quarto", "render", "-P", "area:E23999001"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "reports" / "quarto"
+    assert sorted(p.name for p in (out / "templates").iterdir()) == ["report.docx", "report.html", "report.pdf"]
+    assert (out / "report-data.xlsx").is_file() and len(list((out / "figures").glob("*.png"))) == 9
+    html = (out / "templates" / "report.html").read_text()
+    assert "Northmere and Port Alder Police" in html and len(re.findall(r'src="data:image/png', html)) == 9
+    assert sorted(p.name for p in (tmp_path / "templates").iterdir()) == ["report.qmd"]
+    assert sorted(p.name for p in (tmp_path / "tests" / "fixtures" / "render").iterdir()) == ["mini.qmd"]
+    assert (tmp_path / ".gitignore").read_text() == (ROOT / ".gitignore").read_text()
