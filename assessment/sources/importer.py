@@ -74,22 +74,30 @@ def describe_known_kinds(publishers: dict | None = None) -> str:
     return "; ".join(label for label, _ in recognisers(publishers))
 
 
-def recognise(path: Path, publishers: dict | None = None) -> Recognised | None:
-    """What ``path`` is, from the first recogniser that knows it; an error if two different ones do."""
+def recognise_all(path: Path, publishers: dict | None = None) -> list[Recognised]:
+    """Every kind ``path`` is, one answer per recogniser that knows it.
+
+    A workbook may hold the tables of two registry entries (ONS's police force
+    area tables: recorded crime and anti-social behaviour); it is then filed
+    under both, and each entry's reader reads its own sheets.
+    """
     publishers = _publishers() if publishers is None else publishers
-    answers = {}
+    answers: dict[tuple[str, str], Recognised] = {}
     for _, function in recognisers(publishers):
         answer = function(path)
         if answer is not None:
-            answers[(answer.kind, answer.key)] = answer
-    if len(answers) > 1:
-        raise InputError(f"{path}: recognised as more than one kind ({', '.join(k for _, k in answers)}); "
-                         "the recognisers in data_sources/publishers.yaml overlap")
-    answer = next(iter(answers.values()), None)
-    if answer is not None and answer.kind == "publisher" and answer.key not in publishers:
-        raise InputError(f"{path}: recognised as '{answer.key}' ({answer.release}), which "
-                         f"{PUBLISHERS_PATH.name} does not list, so `jsna build` could not read it")
-    return answer
+            answers.setdefault((answer.kind, answer.key), answer)
+    for answer in answers.values():
+        if answer.kind == "publisher" and answer.key not in publishers:
+            raise InputError(f"{path}: recognised as '{answer.key}' ({answer.release}), which "
+                             f"{PUBLISHERS_PATH.name} does not list, so `jsna build` could not read it")
+    return list(answers.values())
+
+
+def recognise(path: Path, publishers: dict | None = None) -> Recognised | None:
+    """What ``path`` is (the first kind that knows it), or None."""
+    found = recognise_all(path, publishers)
+    return found[0] if found else None
 
 
 def _candidates(sources: Iterable[Path]) -> list[Candidate]:
@@ -117,11 +125,11 @@ def import_files(sources: Iterable[Path], out_root: Path, *, today: date | None 
 
     echo = echo or (lambda line: console.print(line, soft_wrap=True))
     publishers = _publishers() if publishers is None else publishers
-    accepted: list[tuple[Candidate, Recognised, str]] = []
+    accepted: list[tuple[Candidate, list[Recognised]]] = []
     seen: dict[str, Path] = {}
     for candidate in _candidates(sources):
-        answer = recognise(candidate.path, publishers)
-        if answer is None:
+        answers = recognise_all(candidate.path, publishers)
+        if not answers:
             message = f"{candidate.path}: not a kind of file jsna knows ({describe_known_kinds(publishers)})"
             if candidate.named:
                 raise InputError(message)
@@ -132,20 +140,23 @@ def import_files(sources: Iterable[Path], out_root: Path, *, today: date | None 
             echo(f"skipped {candidate.path}: the same file as {seen[digest]}")
             continue
         seen[digest] = candidate.path
-        accepted.append((candidate, answer, digest))
-        period = f", latest period {answer.period}" if answer.period else ""
-        echo(f"recognised {candidate.path}: {answer.label}{period}")
+        accepted.append((candidate, answers))
+        for answer in answers:
+            period = f", latest period {answer.period}" if answer.period else ""
+            echo(f"recognised {candidate.path}: {answer.label}{period}")
     if not accepted:
         raise InputError("no file was recognised; `jsna import` knows " + describe_known_kinds(publishers))
-    _warn_if_incomplete([answer for _, answer, _ in accepted], echo)
+    _warn_if_incomplete([answer for _, answers in accepted for answer in answers], echo)
     snapshot_date = (today or date.today()).isoformat()
-    writer = SnapshotWriter(Path(out_root) / snapshot_date, snapshot_date)
     used: set[str] = set()
-    for candidate, answer, _ in accepted:
-        relative = _unique(f"{FOLDERS[answer.kind]}/{candidate.path.name}", used)
-        writer.add(relative, candidate.path.read_bytes(), kind=answer.kind, key=answer.key,
-                   url=candidate.path.resolve().as_uri(), vintage=answer.release, rows=answer.rows,
-                   period=answer.period, published=answer.published)
+    with SnapshotWriter(Path(out_root) / snapshot_date, snapshot_date) as writer:
+        for candidate, answers in accepted:
+            relative = _unique(f"{FOLDERS[answers[0].kind]}/{candidate.path.name}", used)
+            data = candidate.path.read_bytes()
+            for answer in answers:  # one manifest entry per kind the file is, one copy of the file
+                writer.add(relative, data, kind=answer.kind, key=answer.key, url=candidate.path.resolve().as_uri(),
+                           vintage=answer.release, rows=answer.rows, period=answer.period,
+                           published=answer.published)
     return writer.close()
 
 
