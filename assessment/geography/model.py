@@ -126,7 +126,7 @@ class Geography:
             return self._by_code[code]
         from . import resolution
 
-        if resolution._CODE.match(code):
+        if resolution.AREA_CODE.match(code):
             if code[0] != "E":
                 raise AreaNotFoundError(resolution.outside_england_message(
                     query, code, resolution.outside_name_of(self, code)))

@@ -30,7 +30,7 @@ from ..errors import AreaNotFoundError
 SUPPORTED = ("jsna-justice covers areas of England: districts and unitary authorities (E06, E07, E08, E09), "
              "county councils (E10), regions (E12), England (E92000001) and the 39 English police force areas "
              "(E23), by ONS code or name (use pfa:, county: or district: before a name shared by several)")
-_CODE = re.compile(r"^[EWSNKJ]\d{8}$")
+AREA_CODE = re.compile(r"^[EWSNKJ]\d{8}$")
 OUTSIDE_ENGLAND = {"W06": "a local authority in Wales", "W15": "a police force area in Wales",
                    "W14": "a community safety partnership in Wales", "W92": "Wales", "S12": "a council area in Scotland",
                    "S92": "Scotland", "N09": "a district in Northern Ireland", "N92": "Northern Ireland",
@@ -169,7 +169,7 @@ def former_note(geography, old_code: str, chosen) -> str:
 
 def not_found(geography, query: str, text: str) -> AreaNotFoundError:
     """The error for a query that matched nothing: close English names if there are any, and what is supported."""
-    if _CODE.match(text.upper()):
+    if AREA_CODE.match(text.upper()):
         return AreaNotFoundError(f"unknown area code '{query}': not in the {geography.vintage} ONS lookups or "
                                  f"boundaries/code_changes.csv. {SUPPORTED}.")
     close = geography.suggest(text)
