@@ -42,9 +42,9 @@ class StaleDataWarning(UserWarning):
 class HTTPStatusError(SourceError):
     """The server answered with an error status (kept in ``status``, e.g. 404 for an unknown id)."""
 
-    def __init__(self, message: str, status: int):
+    def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
-        self.status = status
+        self.status = status  # None when re-raised with more context (e.g. by SnapshotWriter)
 
 
 def _server_message(response) -> str:
