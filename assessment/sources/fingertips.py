@@ -167,7 +167,9 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
         "unit": meta("unit"),
         "polarity": meta("polarity"),
         "comparator_method": meta("comparator_method"),
-        "ci_method": "published",
+        # Intervals of no standard method (survey estimates: catalogue ci_method none) stay "none", so
+        # no stage recomputes them or rebuilds the figure from sample counts.
+        "ci_method": meta("ci_method").map(lambda m: "none" if m == "none" else "published"),
         "value_note": value_note,
         "suppressed": suppressed,
         "source_url": url,
