@@ -16,10 +16,11 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ..levels import boundary_levels, lookup_roles
 from ..sources.catalogue import load_catalogue
 from ..sources.fingertips import parse_csv
 from ..sources.ons_population import read as read_population
-from .geography_files import write_geography_files
+from .geography_files import DEMO_VINTAGE, write_geography_files
 from .indicators import write_fingertips_csv
 from .uploads import DEMO_UPLOAD_KIND, write_demo_upload
 from ..uploads import load_uploads_for_build
@@ -53,7 +54,7 @@ def build_demo_bundle(folder: Path) -> Path:
     meta = {
         "demo": True,
         "snapshot_date": DEMO_SNAPSHOT_DATE,
-        "vintage": "2024",
+        "vintage": DEMO_VINTAGE,
         "sources": [
             {"name": "Demonstration indicators in the OHID Fingertips export format",
              "url": f"generated: {sources['fingertips'].name}", "licence": "MIT (generated)",
@@ -63,8 +64,8 @@ def build_demo_bundle(folder: Path) -> Path:
              "retrieved_at": DEMO_SNAPSHOT_DATE},
         ],
     }
-    lookups = {role: sources[role] for role in ("lookup_lad_csp_pfa", "lookup_lad_utla", "lookup_lad_region")}
-    boundaries = {level: sources[f"boundaries_{level}"] for level in ("lad", "utla", "region", "pfa")}
+    lookups = {f"lookup_{role}": sources[f"lookup_{role}"] for role in lookup_roles()}
+    boundaries = {level: sources[f"boundaries_{level}"] for level in boundary_levels()}
     upload_frames, meta["uploads"] = load_uploads_for_build([f"{DEMO_UPLOAD_KIND}={sources['upload']}"], lookups)
     return build_bundle(combine([fingertips, population, *upload_frames]), folder / "bundle", lookup_files=lookups,
                         boundary_files=boundaries, meta=meta)

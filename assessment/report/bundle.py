@@ -24,9 +24,6 @@ import pandas as pd
 
 from ..errors import InputError
 
-GEOGRAPHY_ROLES = ("lookup_lad_csp_pfa", "lookup_lad_utla", "lookup_lad_region")
-BOUNDARY_LEVELS = ("lad", "utla", "region", "pfa")
-
 
 @dataclass
 class Bundle:
@@ -54,9 +51,8 @@ class Bundle:
     def geography(self):
         from ..geography import Geography
 
-        files = {role: self.root / rel for role, rel in self.meta["geography"].items()}
-        return Geography.from_files(files["lookup_lad_csp_pfa"], files["lookup_lad_utla"],
-                                    files["lookup_lad_region"])
+        files = {role.removeprefix("lookup_"): self.root / rel for role, rel in self.meta["geography"].items()}
+        return Geography.from_files(files, vintage=self.meta.get("vintage"))
 
     def boundaries(self, level: str):
         """Simplified boundaries for ``level`` (lad, utla, region, pfa) in EPSG:27700 (kept once loaded)."""

@@ -29,6 +29,9 @@ from rich.progress import Progress
 from ..errors import InputError
 from ..files import sha256_of, write_atomic
 from ..frame import KEY_COLUMNS, coerce_frame, concat_frames, validate_frame
+from ..geography.arcgis import query_attributes, query_geojson
+from ..geography.registry import dataset_url, default_vintage
+from ..levels import DISTRICT_LEVEL, lookup_roles
 from ..paths import DATA_SOURCES_DIR
 from .catalogue import Catalogue, load_catalogue
 from .fingertips import FingertipsClient, parse_csv
@@ -109,9 +112,6 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
                    client: FingertipsClient | None = None, geography_urls: dict | None = None,
                    boundary_url: str | None = None, today: date | None = None, http=None) -> Path:
     """Download everything the catalogue and publishers registry need into ``out_root/<date>/``."""
-    from ..geography.arcgis import query_attributes, query_geojson
-    from ..geography.registry import dataset_url
-
     catalogue = catalogue or load_catalogue()
     publishers = load_publishers() if publishers is None else publishers
     http = http or session()
@@ -119,9 +119,10 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
     snapshot_date = (today or date.today()).isoformat()
     writer = SnapshotWriter(Path(out_root) / snapshot_date, snapshot_date)
     fingertips = catalogue.fingertips()
-    geography_urls = geography_urls or {role: dataset_url("lookups", role, "2024")
-                                        for role in ("lad_csp_pfa", "lad_utla", "lad_region")}
-    boundary_url = boundary_url or dataset_url("boundaries", "lad", "2024")
+    vintage = default_vintage()
+    districts = DISTRICT_LEVEL.boundary
+    geography_urls = geography_urls or {role: dataset_url("lookups", role, vintage) for role in lookup_roles()}
+    boundary_url = boundary_url or dataset_url("boundaries", districts, vintage)
     with Progress() as progress:
         task = progress.add_task("Fetching", total=len(fingertips) + len(publishers) + len(geography_urls) + 1)
         by_type: dict[int, list[str]] = {}
@@ -146,12 +147,12 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
             progress.update(task, description=f"ONS lookup {role}")
             table = query_attributes(url)
             writer.add(f"geography/{role}.csv", table.to_csv(index=False).encode("utf-8"), kind="lookup",
-                       key=role, url=url, rows=len(table), vintage="2024")
+                       key=role, url=url, rows=len(table), vintage=vintage)
             progress.advance(task)
         progress.update(task, description="ONS district boundaries")
         shapes = query_geojson(boundary_url)
-        writer.add("geography/lad.geojson", json.dumps(shapes).encode("utf-8"), kind="boundary", key="lad",
-                   url=boundary_url, rows=len(shapes["features"]), vintage="2024")
+        writer.add(f"geography/{districts}.geojson", json.dumps(shapes).encode("utf-8"), kind="boundary",
+                   key=districts, url=boundary_url, rows=len(shapes["features"]), vintage=vintage)
         progress.advance(task)
     return writer.close()
 
