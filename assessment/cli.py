@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from .errors import JsnaError
+from .registries import check_registries
 
 app = typer.Typer(
     name="jsna",
@@ -35,6 +36,14 @@ FormatsOption = Annotated[
 EngineOption = Annotated[
     str, typer.Option("--engine", help="auto (Quarto if on PATH, else built-in), quarto or builtin.")
 ]
+
+
+@app.callback()
+def _start() -> None:
+    """Checked before every command: the registries and every reference between them."""
+    # One line naming the file, entry and unknown value (e.g. a renamed section), not a
+    # figure silently missing from a report later; cached, so commands reuse the load.
+    check_registries()
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -74,13 +83,16 @@ def render(
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Warm Jupyter kernels working in parallel for --all.")] = 2,
 ) -> None:
     """Render the report for one or more areas (a district, upper-tier authority or police force area)."""
+    from .report.batch import render_batch
     from .report.runner import render_areas
 
     if not area and not all_areas:
         raise typer.BadParameter("give --area AREA or --all", param_hint="--area")
-    written = render_areas(bundle, area or [], out, formats=_formats(formats), engine=engine,
-                           all_geography=geography if all_areas else None, jobs=jobs)
-    for path in written[-1:] if all_areas else written:
+    if all_areas:
+        render_batch(bundle, geography, out, formats=_formats(formats), jobs=jobs, engine=engine)
+        console.print(f"wrote {out / 'index.html'}")
+        return
+    for path in render_areas(bundle, area, out, formats=_formats(formats), engine=engine):
         console.print(f"wrote {path}")
 
 
@@ -121,11 +133,20 @@ def validate(
 
     Exit code 0 when the file is valid, 1 when it has problems.
     """
-    from .uploads import validate_file_for_cli
+    from .geography import load_geography
+    from .report.bundle import open_bundle
+    from .uploads import validate_upload
 
-    ok = validate_file_for_cli(file, kind, bundle=bundle, lookups=lookups)
-    if not ok:
-        raise typer.Exit(1)
+    geography = open_bundle(bundle).geography if bundle else load_geography(lookups_dir=lookups)
+    report = validate_upload(file, kind, geography)
+    out = Console(stderr=True, soft_wrap=True, highlight=False)
+    if report.ok:
+        out.print(f"{file.name}: valid '{report.kind.kind}' upload with {len(report.sheet.rows)} row(s)")
+        return
+    for line in report.lines():
+        out.print(line, markup=False)
+    out.print(f"{file.name}: {len(report.problems)} problem(s); nothing from this file will be used", markup=False)
+    raise typer.Exit(1)
 
 
 @app.command("upload-template")

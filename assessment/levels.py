@@ -30,7 +30,7 @@ from .paths import BOUNDARIES_DIR
 LEVELS_PATH = BOUNDARIES_DIR / "levels.yaml"
 LEVEL_FIELDS = {"label", "label_upper_tier", "parent_label", "code_prefixes", "area", "lookup",
                 "upper_tier_level", "boundary", "rollup", "peers", "map", "map_level", "resolve_order", "aliases",
-                "report_level"}
+                "report_level", "district_column"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class Level:
     map_level: str | None = None
     rollup: bool = False
     report_level: bool = False
+    district_column: bool = False
     label_upper_tier: str | None = None
     parent_label: str | None = None
     area: tuple[str, str] | None = None
@@ -97,7 +98,8 @@ def parse_levels(raw: dict, where: str) -> dict[str, Level]:
             key=key, label=item["label"], code_prefixes=tuple(item["code_prefixes"]),
             resolve_order=int(item["resolve_order"]), peers=item.get("peers", "none"),
             map=item.get("map", "districts"), map_level=item.get("map_level"), rollup=bool(item.get("rollup", False)),
-            report_level=bool(item.get("report_level", False)), label_upper_tier=item.get("label_upper_tier"),
+            report_level=bool(item.get("report_level", False)),
+            district_column=bool(item.get("district_column", False)), label_upper_tier=item.get("label_upper_tier"),
             parent_label=item.get("parent_label"), area=(str(area["code"]), str(area["name"])) if area else None,
             lookup=LookupColumns(**lookup) if lookup else None, upper_tier_level=item.get("upper_tier_level"),
             boundary=item.get("boundary"), aliases=tuple(item.get("aliases", ())),
@@ -150,6 +152,11 @@ def parent_levels() -> list[Level]:
     """Levels named as an area's parents ("It lies within ..."), most local first."""
     return sorted((lv for lv in LEVELS.values() if lv.parent_label and lv.in_district_table),
                   key=lambda lv: lv.resolve_order)
+
+
+def district_columns() -> list[Level]:
+    """Levels shown as columns of the table of an area's districts, most local first."""
+    return [level for level in parent_levels() if level.district_column]
 
 
 def lookup_roles() -> list[str]:

@@ -11,10 +11,22 @@ import os
 from pathlib import Path
 
 #: The repository root (registries and templates sit beside the package).
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
 DATA_SOURCES_DIR = PROJECT_ROOT / "data_sources"
 BOUNDARIES_DIR = PROJECT_ROOT / "boundaries"
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
+
+
+def data_sources_dir() -> Path:
+    """The registry folder (indicators, publishers, comparators, sections, uploads) in use.
+
+    ``JSNA_DATA_SOURCES`` points every command at another copy (a local
+    catalogue, or a test's edited copy); read on each call, so it can change
+    between commands run in one process.
+    """
+    override = os.environ.get("JSNA_DATA_SOURCES")
+    return Path(override).resolve() if override else DATA_SOURCES_DIR
 
 
 def shared_data_dir() -> Path | None:

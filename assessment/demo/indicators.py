@@ -19,14 +19,13 @@ import csv
 from pathlib import Path
 
 import numpy as np
-import yaml
 
-from ..sources.catalogue import CatalogueEntry, load_catalogue
+from ..registries import registries
+from ..sources.catalogue import CatalogueEntry
 from ..stats.intervals import byars_limits, wilson_limits
 from .geography_files import district_populations
 from .places import demo_places
 
-PROFILE_PATH = Path(__file__).with_name("profile.yaml")
 N_PERIODS = 6
 FIRST_YEAR = 2018
 SUPPRESS_BELOW = 5
@@ -136,10 +135,10 @@ def demo_rows(places: list | None = None) -> list[dict]:
     populations = district_populations(places)
     pops = np.array([populations[p.lad_code] for p in places], dtype=float)
     deprivation = _deprivation(places)
-    profile = yaml.safe_load(PROFILE_PATH.read_text())
+    profile = registries().demo_profile  # checked against the catalogue when loaded
     rng = np.random.default_rng(7)
     rows: list[dict] = []
-    for entry in load_catalogue().fingertips():
+    for entry in registries().catalogue.fingertips():
         setting = profile[entry.key]
         series = _district_series(entry, setting, places, pops, deprivation, rng)
         for t, period in enumerate(_periods(setting["periods"])):

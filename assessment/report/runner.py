@@ -1,15 +1,15 @@
 """Render reports for areas from a bundle: each area in its own folder, with its Excel appendix.
 
-A render writes into a staging folder first; the area's folder is replaced only
+A render writes into a staging folder beside the area's folder
+(:func:`assessment.files.staged_folder`); the area's folder is replaced only
 when every format and the appendix were written, so a failed render keeps the
-previous good report.
+previous good report. Whole geographies go through :mod:`assessment.report.batch`.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -17,8 +17,10 @@ from rich.console import Console
 from rich.progress import Progress
 
 from ..errors import JsnaError, RenderError
+from ..files import staged_folder
 from ..paths import TEMPLATES_DIR
 from ..render import render_document
+from ..render.reference_docx import make_reference_docx
 from .bundle import open_bundle
 
 TEMPLATE = TEMPLATES_DIR / "report.qmd"
@@ -55,53 +57,38 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=(
     # Absolute: the kernel runs in the template's folder and pandoc in a build folder, so a
     # relative path (``--out demo-output``) would point somewhere else for each of them.
     final = Path(out_root).resolve() / area_folder_name(area.code, area.name)
+    stem = f"health-and-justice-{area_folder_name(area.code, area.name)}"
     final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
-    try:
-        appendix = staging / "appendix.xlsx"
-        figures = staging / "figures"
+    with staged_folder(final) as staged, \
+            tempfile.TemporaryDirectory(prefix=f".{final.name}-work-", dir=final.parent) as scratch:
+        work = Path(scratch)  # figures, the Word reference document and pandoc's build files
+        appendix = work / "appendix.xlsx"
         params = {"area": area.code, "bundle": str(bundle.root), "appendix": str(appendix),
-                  "figures": str(figures)}
-        reference = _reference_doc(bundle, staging) if "docx" in formats else None
-        stem = f"health-and-justice-{area_folder_name(area.code, area.name)}"
-        written = render_document(TEMPLATE, params, staging / "out", formats, engine, stem=stem,
+                  "figures": str(work / "figures")}
+        reference = _reference_doc(bundle, work) if "docx" in formats else None
+        written = render_document(TEMPLATE, params, work / "out", formats, engine, stem=stem,
                                   metadata=_document_metadata(bundle, area), reference_doc=reference,
                                   kernel=kernel)
         if not appendix.is_file():
             raise RenderError(f"{TEMPLATE.name}: the template did not write the Excel appendix")
-        files = [*written.values(), appendix]
-        final.mkdir(parents=True, exist_ok=True)
-        placed = []
-        for path in files:
-            target = final / (f"{stem}-data.xlsx" if path == appendix else path.name)
-            os.replace(path, target)
-            placed.append(target)
-        return placed
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        names = []
+        for path in [*written.values(), appendix]:
+            name = f"{stem}-data.xlsx" if path == appendix else path.name
+            os.replace(path, staged / name)
+            names.append(name)
+    return [final / name for name in names]
 
 
 def _reference_doc(bundle, folder: Path) -> Path | None:
     """A Word reference document with a page header (the demo's says it is demonstration data)."""
-    from ..render.reference_docx import make_reference_docx
-
     header = "Demonstration data: not a real area" if bundle.is_demo else \
         f"Health and justice JSNA chapter. Data snapshot {bundle.snapshot_date}"
     return make_reference_docx(folder / "reference.docx", header)
 
 
 def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats=("html", "docx", "pdf"),
-                 engine: str = "auto", all_geography: str | None = None, jobs: int = 1) -> list[Path]:
-    """Render several areas one after another (a failure in one is reported, others continue).
-
-    With ``all_geography`` (utla, lad or pfa) every area of that type is
-    rendered by :func:`assessment.report.batch.render_batch` instead.
-    """
-    if all_geography:
-        from .batch import render_batch
-
-        results = render_batch(bundle_path, all_geography, out_root, formats=formats, jobs=jobs, engine=engine)
-        return [Path(f) for r in results for f in r.files] + [Path(out_root) / "index.html"]
+                 engine: str = "auto") -> list[Path]:
+    """Render several areas one after another (a failure in one is reported, others continue)."""
     bundle = open_bundle(Path(bundle_path).resolve())
     written: list[Path] = []
     failures: list[tuple[str, str]] = []

@@ -23,7 +23,6 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-import yaml
 from rich.progress import Progress
 
 from ..errors import InputError
@@ -32,20 +31,13 @@ from ..frame import KEY_COLUMNS, coerce_frame, concat_frames, validate_frame
 from ..geography.arcgis import query_attributes, query_geojson
 from ..geography.registry import dataset_url, default_vintage
 from ..levels import DISTRICT_LEVEL, lookup_roles
-from ..paths import DATA_SOURCES_DIR
 from .catalogue import Catalogue, load_catalogue
 from .fingertips import FingertipsClient, parse_csv
 from .http import get_text, session
+from .publishers import check_reader_output, load_publishers, publishers_path
 
-PUBLISHERS_PATH = DATA_SOURCES_DIR / "publishers.yaml"
 MANIFEST = "manifest.json"
 PARENT_AREA_TYPE = 6  # regions: the export then includes region and England rows
-
-
-def load_publishers(path: Path = PUBLISHERS_PATH) -> dict:
-    """The publishers registry (``data_sources/publishers.yaml``)."""
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)["publishers"]
 
 
 @dataclass
@@ -179,10 +171,12 @@ def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None,
     for entry in snapshot.files("publisher"):
         spec = publishers.get(entry["key"])
         if spec is None:
-            raise InputError(f"{snapshot.root / MANIFEST}: publisher '{entry['key']}' is not in {PUBLISHERS_PATH}")
+            raise InputError(f"{snapshot.root / MANIFEST}: publisher '{entry['key']}' is not in {publishers_path()}")
         reader = getattr(importlib.import_module(spec["module"]), spec.get("reader", "read"))
-        frame = reader(snapshot.path(entry), source_url=entry["url"],
+        path = snapshot.path(entry)
+        frame = reader(path, source_url=entry["url"],
                        retrieved_at=datetime.fromisoformat(entry["retrieved_at"]), vintage=entry.get("vintage", ""))
+        check_reader_output(entry["key"], spec, frame["indicator_id"].unique(), where=str(path))
         if spec.get("only_area_types"):
             frame = frame[frame["area_type"].isin(spec["only_area_types"])]
         frames.append(frame)

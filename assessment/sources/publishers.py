@@ -1,0 +1,100 @@
+"""The publishers registry (``data_sources/publishers.yaml``): each publisher file, its reader and its indicators.
+
+Every entry names the module and function that read the file into the tidy
+frame and lists the indicator ids that reader produces (``indicators``: each
+has a catalogue entry, so it reaches a report section; ``context_indicators``:
+read for other figures, such as population for denominators). A reader that
+produces an id its entry does not list is an error at build time, so no
+publisher figure can fall silently out of the report.
+
+>>> publishers = load_publishers()
+>>> publishers["ons_population"]["context_indicators"]
+['ons-population']
+>>> check_reader_output("ons_population", publishers["ons_population"], ["ons-population"], where="x.csv")
+>>> check_reader_output("ons_population", publishers["ons_population"], ["ons-births"], where="x.csv")
+Traceback (most recent call last):
+...
+assessment.errors.InputError: x.csv: the ons_population reader produced indicator(s) ons-births that publishers.yaml does not list for it
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..errors import InputError
+from ..paths import data_sources_dir
+
+REQUIRED = ("module", "reader", "url", "filename", "format", "indicators")
+OPTIONAL = ("publisher_page", "vintage", "licence", "attribution", "verified", "only_area_types",
+            "context_indicators")
+
+
+def publishers_path() -> Path:
+    return data_sources_dir() / "publishers.yaml"
+
+
+def load_publishers(path: Path | None = None) -> dict[str, dict]:
+    """Every publisher entry by key, checked field by field (one line naming the file, entry and field)."""
+    return dict(_load(Path(path or publishers_path()).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> tuple[tuple[str, dict], ...]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))["publishers"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: unreadable publishers registry ({' '.join(str(exc).split())})") from None
+    entries = []
+    for key, spec in (raw or {}).items():
+        where = f"{path} publisher {key}"
+        if not isinstance(spec, dict):
+            raise InputError(f"{where}: expected a table of fields")
+        missing = [f for f in REQUIRED if f not in spec]
+        if missing:
+            raise InputError(f"{where}: missing field(s) {', '.join(missing)}")
+        unknown = sorted(set(spec) - set(REQUIRED) - set(OPTIONAL))
+        if unknown:
+            raise InputError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        for field in ("indicators", "context_indicators", "only_area_types"):
+            value = spec.get(field, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise InputError(f"{where}: {field} must be a list of names")
+        if not spec["indicators"] and not spec.get("context_indicators"):
+            raise InputError(f"{where}: lists no indicators (the ids its reader puts in the tidy frame)")
+        if not _defines(spec["module"], spec["reader"]):
+            raise InputError(f"{where}: reader '{spec['reader']}' is not a function of module {spec['module']}")
+        entries.append((key, {**spec, "context_indicators": list(spec.get("context_indicators", []))}))
+    return tuple(entries)
+
+
+def _defines(module: str, name: str) -> bool:
+    """Whether ``module`` defines a top-level function ``name`` (read from its source: nothing is imported)."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return False
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return False
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    return any(isinstance(node, ast.FunctionDef) and node.name == name for node in tree.body)
+
+
+def declared_indicators(spec: dict) -> set[str]:
+    """Every indicator id a publisher entry says its reader produces."""
+    return {*spec.get("indicators", []), *spec.get("context_indicators", [])}
+
+
+def check_reader_output(key: str, spec: dict, produced: Iterable[str], *, where: str) -> None:
+    """Refuse ids a reader produced that its entry does not list (they would vanish from the report)."""
+    if "indicators" not in spec and "context_indicators" not in spec:
+        return  # an ad-hoc entry (a test's, say) that declares nothing
+    extra = sorted(set(produced) - declared_indicators(spec))
+    if extra:
+        raise InputError(f"{where}: the {key} reader produced indicator(s) {', '.join(extra)} that "
+                         "publishers.yaml does not list for it")
