@@ -18,7 +18,6 @@ import typer
 from rich.console import Console
 
 from .errors import JsnaError
-from .registries import check_registries
 
 app = typer.Typer(
     name="jsna",
@@ -43,6 +42,9 @@ def _start() -> None:
     """Checked before every command: the registries and every reference between them."""
     # One line naming the file, entry and unknown value (e.g. a renamed section), not a
     # figure silently missing from a report later; cached, so commands reuse the load.
+    # Imported here, like each command's modules, so that `jsna --help` stays quick.
+    from .registries import check_registries
+
     check_registries()
 
 
@@ -55,6 +57,8 @@ def _formats(text: str) -> tuple[str, ...]:
     return formats
 
 
+# Each command imports the modules it runs only when it runs (they pull in pandas, geopandas,
+# plotnine, Jupyter...), so `jsna --help` and a command's own --help answer quickly.
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo reports.")] = Path("demo-output"),

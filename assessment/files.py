@@ -116,6 +116,19 @@ def _swap(staging: Path, target: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
+_HTML_STARTS = ("<!doctype", "<html", "<head", "<body")
+
+
+def looks_like_html(head: str | bytes) -> bool:
+    """Whether the start of a body or file is a web page (a failed download saved under a data file's name).
+
+    >>> looks_like_html(b"  <!DOCTYPE html><html>..."), looks_like_html("Indicator ID,Area Code\\n")
+    (True, False)
+    """
+    text = head.decode("utf-8", errors="replace") if isinstance(head, bytes) else head
+    return text.lstrip("\ufeff \t\r\n")[:200].lower().startswith(_HTML_STARTS)
+
+
 def sha256_of(path: str | Path) -> str:
     """The SHA-256 of a file's bytes, read in 1 MB blocks (boundary files can be large)."""
     digest = hashlib.sha256()

@@ -17,14 +17,16 @@ from pathlib import Path
 from rich.console import Console
 
 from ..levels import boundary_levels, lookup_roles
+from ..report.build import build_bundle, combine
+from ..report.runner import render_areas
 from ..sources.catalogue import load_catalogue
 from ..sources.fingertips import parse_csv
 from ..sources.ons_population import read as read_population
+from ..uploads import load_uploads_for_build
 from .geography_files import DEMO_VINTAGE, write_geography_files
 from .indicators import write_fingertips_csv
-from .uploads import DEMO_UPLOAD_KIND, write_demo_upload
-from ..uploads import load_uploads_for_build
 from .places import DEMO_LAD_CODE, DEMO_PFA_CODE, DEMO_UTLA_CODE
+from .uploads import DEMO_UPLOAD_KIND, write_demo_upload
 
 DEMO_AREAS = (DEMO_UTLA_CODE, DEMO_PFA_CODE)
 DEMO_SNAPSHOT_DATE = "2026-11-01"
@@ -41,8 +43,6 @@ def write_demo_sources(folder: Path) -> dict[str, Path]:
 
 def build_demo_bundle(folder: Path) -> Path:
     """Write the demo sources under ``folder/sources`` and build ``folder/bundle`` from them."""
-    from ..report.build import build_bundle, combine
-
     sources = write_demo_sources(folder / "sources")
     retrieved = datetime.fromisoformat(DEMO_SNAPSHOT_DATE).replace(tzinfo=timezone.utc)
     catalogue = load_catalogue()
@@ -73,8 +73,6 @@ def build_demo_bundle(folder: Path) -> Path:
 
 def run_demo(out: Path, formats=("html", "docx", "pdf"), engine: str = "auto") -> list[Path]:
     """Build the demo bundle and render the county and police force area reports."""
-    from ..report.runner import render_areas
-
     out = Path(out)
     with console.status("Building the demonstration data"):
         bundle = build_demo_bundle(out)

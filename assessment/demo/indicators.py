@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..levels import ENGLAND_CODE, ENGLAND_NAME
 from ..registries import registries
 from ..sources.catalogue import CatalogueEntry
 from ..stats.intervals import byars_limits, wilson_limits
@@ -29,6 +30,7 @@ from .places import demo_places
 N_PERIODS = 6
 FIRST_YEAR = 2018
 SUPPRESS_BELOW = 5
+ENGLAND = (ENGLAND_CODE, ENGLAND_NAME)
 SUPPRESSED_NOTE = "Value suppressed for disclosure control due to small count"
 HEADER = [
     "Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name", "Area Type",
@@ -152,8 +154,8 @@ def demo_rows(places: list | None = None) -> list[dict]:
                     # Fingertips publishes district indicators for counties too (area type 502).
                     groups.setdefault(((p.utla_code, p.utla_name), (p.region_code, p.region_name.upper()),
                                        "county"), []).append(i)
-                groups.setdefault(((p.region_code, p.region_name), ("E92000001", "England"), "region"), []).append(i)
-                groups.setdefault((("E92000001", "England"), ("", ""), "england"), []).append(i)
+                groups.setdefault(((p.region_code, p.region_name), ENGLAND, "region"), []).append(i)
+                groups.setdefault((ENGLAND, ("", ""), "england"), []).append(i)
             for (area, parent, kind), members in groups.items():
                 members = sorted(set(members))
                 if data["count"] is not None:

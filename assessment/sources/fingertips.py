@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import warnings
 from collections.abc import Iterable
@@ -29,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
+from ..files import looks_like_html
 from ..frame import area_type_for_code, new_frame, validate_frame
 from .http import get_text, session
 from .periods import period_bounds
@@ -106,7 +108,7 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise SourceError(f"{url}: empty body where CSV was expected")
-    if text.lstrip()[:100].lower().startswith(("<!doctype", "<html")):
+    if looks_like_html(text):
         raise SourceError(f"{url}: got an HTML page where CSV was expected")
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
@@ -122,7 +124,6 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
 
     area_type = raw["Area Code"].map(area_type_for_code)
     area_type = area_type.where(raw["Area Type"].str.lower() != "england", "england")
-    area_type = area_type.where(~raw["Area Code"].eq("E92000001"), "england")
     raw = raw[area_type.notna()]  # combined authorities, ICBs...: not report geographies
     area_type = area_type[area_type.notna()]
 
@@ -220,8 +221,6 @@ class FingertipsClient:
 
     def available_area_types(self, indicator_id) -> set[int]:
         """Area type ids that have data for an indicator (``available_data``)."""
-        import json
-
         fetched = self._get("available_data", {"indicator_id": indicator_id}, "json")
         return {int(item["AreaTypeId"]) for item in json.loads(fetched.text) if "AreaTypeId" in item}
 
@@ -245,8 +244,6 @@ class FingertipsClient:
 
     def indicator_metadata(self, indicator_ids: Iterable) -> dict[str, dict]:
         """Metadata by indicator id (name, definition, unit, value type, CI method...)."""
-        import json
-
         fetched = self._get("indicator_metadata/by_indicator_id",
                             {"indicator_ids": ",".join(str(i) for i in indicator_ids)}, "json")
         body = json.loads(fetched.text)
@@ -254,8 +251,6 @@ class FingertipsClient:
 
     def profile_indicator_names(self, profile_id: int = PHOF_PROFILE_ID) -> dict[str, str]:
         """Indicator id -> name for every indicator in a profile (PHOF is 19)."""
-        import json
-
         fetched = self._get("indicator_names/by_profile_id", {"profile_id": profile_id}, "json")
         return {str(item["IndicatorId"]): item["IndicatorName"] for item in json.loads(fetched.text)}
 

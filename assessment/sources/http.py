@@ -27,6 +27,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ..errors import SourceError
+from ..files import looks_like_html
 from ..paths import cache_dir
 
 TIMEOUT = (10.0, 120.0)
@@ -83,8 +84,7 @@ class Fetched:
 
 
 def _looks_like_html(text: str, content_type: str) -> bool:
-    head = text.lstrip()[:200].lower()
-    return "text/html" in content_type or head.startswith(("<!doctype", "<html", "<head", "<body"))
+    return "text/html" in content_type or looks_like_html(text)
 
 
 def _validate(url: str, content: bytes, content_type: str, expect: str) -> None:
