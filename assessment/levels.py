@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .fields import check_entry
 from .paths import BOUNDARIES_DIR
 
 LEVELS_PATH = BOUNDARIES_DIR / "levels.yaml"
@@ -82,14 +83,7 @@ def parse_levels(raw: dict, where: str) -> dict[str, Level]:
     levels: dict[str, Level] = {}
     for key, item in raw["levels"].items():
         at = f"{where} level {key}"
-        if not isinstance(item, dict):
-            raise InputError(f"{at}: expected a table of fields")
-        unknown = sorted(set(item) - LEVEL_FIELDS)
-        if unknown:
-            raise InputError(f"{at}: unknown field(s) {', '.join(unknown)}")
-        for required in ("label", "code_prefixes", "resolve_order"):
-            if required not in item:
-                raise InputError(f"{at}: missing field {required}")
+        check_entry(item, allowed=LEVEL_FIELDS, required=("label", "code_prefixes", "resolve_order"), where=at)
         if ("lookup" in item) == ("area" in item):
             raise InputError(f"{at}: give either a lookup (areas named by a district lookup) or its one area")
         lookup = item.get("lookup")

@@ -30,6 +30,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .fields import check_entry
 from .geography.registry import REGISTRY_PATH, load_registry
 from .levels import LEVELS, LEVELS_PATH, Level
 from .paths import PACKAGE_DIR, data_sources_dir
@@ -76,11 +77,8 @@ class Registries:
 
     def section_of(self, indicator_id: str) -> str | None:
         """The report section of a tidy-frame indicator id (None: not a catalogue indicator)."""
-        entry = self._by_frame_id().get(str(indicator_id))
+        entry = next((e for e in self.catalogue.entries if e.frame_id == str(indicator_id)), None)
         return entry.section if entry else None
-
-    def _by_frame_id(self) -> dict:
-        return {e.frame_id: e for e in self.catalogue.entries}
 
 
 def parse_sections(raw: dict, where: str) -> tuple[Section, ...]:
@@ -91,14 +89,7 @@ def parse_sections(raw: dict, where: str) -> tuple[Section, ...]:
     sections, seen = [], set()
     for position, item in enumerate(items, start=1):
         at = f"{where} section {item.get('key', position) if isinstance(item, dict) else position}"
-        if not isinstance(item, dict):
-            raise InputError(f"{at}: expected a table of fields")
-        unknown = sorted(set(item) - SECTION_FIELDS)
-        if unknown:
-            raise InputError(f"{at}: unknown field(s) {', '.join(unknown)}")
-        missing = [f for f in ("key", "title", "intro") if not item.get(f)]
-        if missing:
-            raise InputError(f"{at}: missing field(s) {', '.join(missing)}")
+        check_entry(item, allowed=SECTION_FIELDS, required=("key", "title", "intro"), where=at)
         if item["key"] in seen:
             raise InputError(f"{at}: duplicate key")
         seen.add(item["key"])
@@ -117,14 +108,10 @@ def _read_yaml(path: Path, what: str):
 def _profile(path: Path) -> dict[str, dict]:
     raw = _read_yaml(path, "demo profile") or {}
     for key, setting in raw.items():
-        if not isinstance(setting, dict):
-            raise InputError(f"{path} indicator {key}: expected a table of settings")
-        unknown = sorted(set(setting) - PROFILE_FIELDS)
-        if unknown:
-            raise InputError(f"{path} indicator {key}: unknown setting(s) {', '.join(unknown)}")
-        if "england" not in setting or setting.get("periods") not in PROFILE_PERIODS:
-            raise InputError(f"{path} indicator {key}: needs england and periods "
-                             f"({', '.join(sorted(PROFILE_PERIODS))})")
+        check_entry(setting, allowed=PROFILE_FIELDS, required=("england", "periods"), where=f"{path} indicator {key}")
+        if setting["periods"] not in PROFILE_PERIODS:
+            raise InputError(f"{path} indicator {key}: periods '{setting['periods']}' is not one of "
+                             f"{', '.join(sorted(PROFILE_PERIODS))}")
     return raw
 
 
@@ -178,12 +165,12 @@ def check_references(loaded: Registries, *, demo_profile: Path = DEMO_PROFILE_PA
     comparators = set(loaded.comparators)
 
     implemented = implemented_methods()
-    for method in sorted(comparators - implemented):
-        raise InputError(f"{comparators_file}: method {method} has no implementation in "
+    if unimplemented := sorted(comparators - implemented):
+        raise InputError(f"{comparators_file}: method {unimplemented[0]} has no implementation in "
                          f"assessment/stats/compare.py (implemented: {_one_of(implemented)})")
-    for method in sorted(implemented - comparators):
-        raise InputError(f"{comparators_file}: method {method} (implemented in assessment/stats/compare.py) "
-                         "is not registered")
+    if unregistered := sorted(implemented - comparators):
+        raise InputError(f"{comparators_file}: method {unregistered[0]} (implemented in "
+                         "assessment/stats/compare.py) is not registered")
 
     for section in loaded.sections:
         if not (SECTION_MODULES / f"{section.kind}.py").is_file():
@@ -237,8 +224,8 @@ def check_references(loaded: Registries, *, demo_profile: Path = DEMO_PROFILE_PA
 
     profile_keys = set(loaded.demo_profile)
     catalogue_keys = {e.key for e in loaded.catalogue.entries}
-    for key in sorted(profile_keys - catalogue_keys):
-        raise InputError(f"{demo_profile}: indicator '{key}' is not a key of {catalogue_file}")
+    if unknown := sorted(profile_keys - catalogue_keys):
+        raise InputError(f"{demo_profile}: indicator '{unknown[0]}' is not a key of {catalogue_file}")
     for entry in loaded.catalogue.fingertips():
         if entry.key not in profile_keys:
             raise InputError(f"{demo_profile}: no demo settings for Fingertips indicator '{entry.key}' of "

@@ -13,6 +13,7 @@ import yaml
 
 from assessment.cli import main
 from assessment.errors import InputError
+from assessment.levels import AREA_TYPES, LEVELS_PATH, lookup_roles, parent_levels, parse_levels
 from assessment.paths import DATA_SOURCES_DIR
 from assessment.registries import DEMO_PROFILE_PATH, load_registries
 from assessment.sources import imd, mhclg_homelessness, ons_drug_deaths, ons_population  # noqa: F401 (readers)
@@ -150,3 +151,28 @@ def test_each_publisher_reader_produces_exactly_its_listed_indicators(shared_dat
         assert produced == declared_indicators(spec), key
         checked += 1
     assert checked >= 6
+
+
+# ----------------------------------------------------------------- the levels table
+def _levels():
+    return yaml.safe_load(LEVELS_PATH.read_text())
+
+
+def test_the_levels_table_drives_area_types_lookups_and_rollups():
+    assert set(AREA_TYPES) == set(_levels()["levels"])
+    assert lookup_roles() == ["lad_region", "lad_utla", "lad_csp_pfa"]
+    assert [level.key for level in parent_levels()] == ["utla", "region", "pfa"]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda t: t["levels"]["pfa"].update(peers="county"), r"level pfa: peers 'county' is not one of all, none"),
+    (lambda t: t["levels"]["pfa"].update(map_level="ward"), r"level pfa: map_level 'ward' is not one of"),
+    (lambda t: t["levels"]["csp"].pop("lookup"), r"level csp: give either a lookup .* or its one area"),
+    (lambda t: t["levels"]["utla"].update(colour="blue"), r"level utla: unknown field\(s\) colour"),
+    (lambda t: t["levels"]["utla"]["lookup"].update(code="lad_code"), r"exactly one level must be the districts"),
+])
+def test_a_bad_levels_table_is_one_line_naming_the_level(change, message):
+    table = _levels()
+    change(table)
+    with pytest.raises(InputError, match=message):
+        parse_levels(table, "levels.yaml")

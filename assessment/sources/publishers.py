@@ -28,6 +28,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError
+from ..fields import check_entry
 from ..paths import data_sources_dir
 
 REQUIRED = ("module", "reader", "url", "filename", "format", "indicators")
@@ -53,14 +54,10 @@ def _load(path: Path) -> tuple[tuple[str, dict], ...]:
     entries = []
     for key, spec in (raw or {}).items():
         where = f"{path} publisher {key}"
-        if not isinstance(spec, dict):
-            raise InputError(f"{where}: expected a table of fields")
-        missing = [f for f in REQUIRED if f not in spec]
-        if missing:
-            raise InputError(f"{where}: missing field(s) {', '.join(missing)}")
-        unknown = sorted(set(spec) - set(REQUIRED) - set(OPTIONAL))
-        if unknown:
-            raise InputError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        check_entry(spec, allowed={*REQUIRED, *OPTIONAL}, required=[f for f in REQUIRED if f != "indicators"],
+                    where=where)
+        if "indicators" not in spec:  # may be empty (a reader of context figures only), never absent
+            raise InputError(f"{where}: missing field(s) indicators")
         for field in ("indicators", "context_indicators", "only_area_types"):
             value = spec.get(field, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
