@@ -110,24 +110,25 @@ def parse_levels(raw: dict, where: str) -> dict[str, Level]:
     districts = [lv for lv in levels.values() if lv.lookup and lv.lookup.code == "lad_code"]
     if len(districts) != 1:
         raise InputError(f"{where}: exactly one level must be the districts (lookup code column lad_code)")
+    national = raw.get("national")
+    if national not in levels or not levels[national].area:
+        raise InputError(f"{where}: national '{national}' must name a level with one area (England)")
     return levels
 
 
-def load_levels(path: Path = LEVELS_PATH) -> dict[str, Level]:
-    """Read and check the levels table."""
+def load_levels(path: Path = LEVELS_PATH) -> tuple[dict[str, Level], str]:
+    """Read and check the levels table: the levels by key, and the national level's key."""
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise InputError(f"{path}: unreadable levels table ({' '.join(str(exc).split())})") from None
-    return parse_levels(raw, str(path))
+    return parse_levels(raw, str(path)), raw["national"]
 
 
 #: The shipped table, read once at import (the tidy frame's schema is built from it).
-LEVELS: dict[str, Level] = load_levels()
+LEVELS, ENGLAND_LEVEL = load_levels()
 DISTRICT_LEVEL: Level = next(lv for lv in LEVELS.values() if lv.lookup and lv.lookup.code == "lad_code")
-_SINGLE = next(lv for lv in LEVELS.values() if lv.area)
-ENGLAND_CODE, ENGLAND_NAME = _SINGLE.area
-ENGLAND_LEVEL = _SINGLE.key
+ENGLAND_CODE, ENGLAND_NAME = LEVELS[ENGLAND_LEVEL].area
 AREA_TYPES: tuple[str, ...] = tuple(LEVELS)
 LEVEL_BY_PREFIX: dict[str, str] = {prefix: lv.key for lv in LEVELS.values() for prefix in lv.code_prefixes}
 

@@ -67,6 +67,8 @@ class Registries:
     publishers: dict[str, dict]
     comparators: dict[str, dict]
     sections: tuple[Section, ...]
+    #: Parts the template writes itself (``template_sections``): indicators may belong to them.
+    template_sections: tuple[Section, ...]
     upload_kinds: dict[str, UploadKind]
     demo_profile: dict[str, dict]
     levels: dict[str, Level]
@@ -81,20 +83,23 @@ class Registries:
         return entry.section if entry else None
 
 
-def parse_sections(raw: dict, where: str) -> tuple[Section, ...]:
-    """The sections of ``report_sections.yaml``, each checked for its fields."""
-    items = (raw or {}).get("sections")
+def parse_sections(raw: dict, where: str, *, part: str = "sections") -> tuple[Section, ...]:
+    """The ``sections`` (or ``template_sections``) of ``report_sections.yaml``, each checked for its fields."""
+    items = (raw or {}).get(part, [] if part != "sections" else None)
     if not isinstance(items, list):
-        raise InputError(f"{where}: no 'sections:' list")
+        raise InputError(f"{where}: no '{part}:' list")
+    required = ("key", "title", "intro") if part == "sections" else ("key", "title")
     sections, seen = [], set()
     for position, item in enumerate(items, start=1):
         at = f"{where} section {item.get('key', position) if isinstance(item, dict) else position}"
-        check_entry(item, allowed=SECTION_FIELDS, required=("key", "title", "intro"), where=at)
+        check_entry(item, allowed=SECTION_FIELDS, required=required, where=at)
         if item["key"] in seen:
             raise InputError(f"{at}: duplicate key")
         seen.add(item["key"])
-        sections.append(Section(key=str(item["key"]), title=str(item["title"]), intro=" ".join(str(item["intro"]).split()),
-                                kind=str(item.get("kind", "topic")), trend_chart=bool(item.get("trend_chart", False))))
+        sections.append(Section(key=str(item["key"]), title=str(item["title"]),
+                                intro=" ".join(str(item.get("intro", "")).split()),
+                                kind=str(item.get("kind", "topic" if part == "sections" else "template")),
+                                trend_chart=bool(item.get("trend_chart", False))))
     return tuple(sections)
 
 
@@ -118,7 +123,8 @@ def _profile(path: Path) -> dict[str, dict]:
 def load_registries(data_sources: Path | None = None, *, demo_profile: Path = DEMO_PROFILE_PATH) -> Registries:
     """Read every registry under ``data_sources`` (default: the one in use) and check their references."""
     folder = Path(data_sources or data_sources_dir()).resolve()
-    comparators_path = folder / "comparators.yaml"
+    comparators_path, sections_file = folder / "comparators.yaml", folder / "report_sections.yaml"
+    raw_sections = _read_yaml(sections_file, "report sections")
     if not comparators_path.is_file():
         raise InputError(f"{comparators_path}: comparison methods registry not found")
     loaded = Registries(
@@ -126,8 +132,8 @@ def load_registries(data_sources: Path | None = None, *, demo_profile: Path = DE
         catalogue=load_catalogue(folder / "indicators.yaml"),
         publishers=load_publishers(folder / "publishers.yaml"),
         comparators=comparator_registry(str(comparators_path)),
-        sections=parse_sections(_read_yaml(folder / "report_sections.yaml", "report sections"),
-                                str(folder / "report_sections.yaml")),
+        sections=parse_sections(raw_sections, str(sections_file)),
+        template_sections=parse_sections(raw_sections, str(sections_file), part="template_sections"),
         upload_kinds=all_kinds(folder / "uploads"),
         demo_profile=_profile(demo_profile),
         levels=LEVELS,
@@ -161,7 +167,10 @@ def check_references(loaded: Registries, *, demo_profile: Path = DEMO_PROFILE_PA
     folder = loaded.data_sources
     catalogue_file, sections_file = folder / "indicators.yaml", folder / "report_sections.yaml"
     publishers_file, comparators_file = folder / "publishers.yaml", folder / "comparators.yaml"
-    sections = {s.key for s in loaded.sections}
+    sections, template_sections = {s.key for s in loaded.sections}, {s.key for s in loaded.template_sections}
+    indicator_sections = sections | template_sections
+    if clash := sorted(sections & template_sections):
+        raise InputError(f"{sections_file}: section {clash[0]} is both a topic and a template section")
     comparators = set(loaded.comparators)
 
     implemented = implemented_methods()
@@ -179,9 +188,9 @@ def check_references(loaded: Registries, *, demo_profile: Path = DEMO_PROFILE_PA
 
     for entry in loaded.catalogue.entries:
         at = f"{catalogue_file}: indicator {entry.key}"
-        if entry.section not in sections:
+        if entry.section not in indicator_sections:
             raise InputError(f"{at}: unknown section '{entry.section}' (sections in {sections_file}: "
-                             f"{_one_of(sections)})")
+                             f"{_one_of(indicator_sections)})")
         if entry.comparator not in comparators:
             raise InputError(f"{at}: unknown comparator '{entry.comparator}' (methods in {comparators_file}: "
                              f"{_one_of(comparators)})")

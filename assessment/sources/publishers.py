@@ -1,14 +1,14 @@
 """The publishers registry (``data_sources/publishers.yaml``): each publisher file, its reader and its indicators.
 
 Every entry names the module and function that read the file into the tidy
-frame and lists the indicator ids that reader produces (``indicators``: each
-has a catalogue entry, so it reaches a report section; ``context_indicators``:
-read for other figures, such as population for denominators). A reader that
-produces an id its entry does not list is an error at build time, so no
-publisher figure can fall silently out of the report.
+frame and lists the indicator ids that reader produces (``indicators``); each
+has a catalogue entry, so it reaches a report section (the start-up check of
+:mod:`assessment.registries` refuses one without). A reader that produces an
+id its entry does not list is an error at build time, so no publisher figure
+can fall silently out of the report.
 
 >>> publishers = load_publishers()
->>> publishers["ons_population"]["context_indicators"]
+>>> publishers["ons_population"]["indicators"]
 ['ons-population']
 >>> check_reader_output("ons_population", publishers["ons_population"], ["ons-population"], where="x.csv")
 >>> check_reader_output("ons_population", publishers["ons_population"], ["ons-births"], where="x.csv")
@@ -31,9 +31,11 @@ from ..errors import InputError
 from ..fields import check_entry
 from ..paths import data_sources_dir
 
-REQUIRED = ("module", "reader", "url", "filename", "format", "indicators")
+REQUIRED = ("module", "reader", "indicators")
+#: What `jsna fetch` needs to download the file (not needed for a file brought in by `jsna import` only).
+DOWNLOAD = ("url", "filename", "format")
 OPTIONAL = ("publisher_page", "vintage", "licence", "attribution", "verified", "only_area_types",
-            "context_indicators")
+            "recogniser", "file_kind", "layouts", "import_only")
 
 
 def publishers_path() -> Path:
@@ -54,19 +56,18 @@ def _load(path: Path) -> tuple[tuple[str, dict], ...]:
     entries = []
     for key, spec in (raw or {}).items():
         where = f"{path} publisher {key}"
-        check_entry(spec, allowed={*REQUIRED, *OPTIONAL}, required=[f for f in REQUIRED if f != "indicators"],
-                    where=where)
-        if "indicators" not in spec:  # may be empty (a reader of context figures only), never absent
-            raise InputError(f"{where}: missing field(s) indicators")
-        for field in ("indicators", "context_indicators", "only_area_types"):
+        download = () if isinstance(spec, dict) and spec.get("import_only") else DOWNLOAD
+        check_entry(spec, allowed={*REQUIRED, *DOWNLOAD, *OPTIONAL}, required=(*REQUIRED, *download), where=where)
+        for field in ("indicators", "only_area_types"):
             value = spec.get(field, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise InputError(f"{where}: {field} must be a list of names")
-        if not spec["indicators"] and not spec.get("context_indicators"):
+        if not spec["indicators"]:
             raise InputError(f"{where}: lists no indicators (the ids its reader puts in the tidy frame)")
-        if not _defines(spec["module"], spec["reader"]):
-            raise InputError(f"{where}: reader '{spec['reader']}' is not a function of module {spec['module']}")
-        entries.append((key, {**spec, "context_indicators": list(spec.get("context_indicators", []))}))
+        for role in ("reader", "recogniser"):
+            if role in spec and not _defines(spec["module"], spec[role]):
+                raise InputError(f"{where}: {role} '{spec[role]}' is not a function of module {spec['module']}")
+        entries.append((key, spec))
     return tuple(entries)
 
 
@@ -82,16 +83,11 @@ def _defines(module: str, name: str) -> bool:
     return any(isinstance(node, ast.FunctionDef) and node.name == name for node in tree.body)
 
 
-def declared_indicators(spec: dict) -> set[str]:
-    """Every indicator id a publisher entry says its reader produces."""
-    return {*spec.get("indicators", []), *spec.get("context_indicators", [])}
-
-
 def check_reader_output(key: str, spec: dict, produced: Iterable[str], *, where: str) -> None:
     """Refuse ids a reader produced that its entry does not list (they would vanish from the report)."""
-    if "indicators" not in spec and "context_indicators" not in spec:
+    if "indicators" not in spec:
         return  # an ad-hoc entry (a test's, say) that declares nothing
-    extra = sorted(set(produced) - declared_indicators(spec))
+    extra = sorted(set(produced) - set(spec["indicators"]))
     if extra:
         raise InputError(f"{where}: the {key} reader produced indicator(s) {', '.join(extra)} that "
                          "publishers.yaml does not list for it")
