@@ -186,6 +186,7 @@ def check_references(loaded: Registries, *, demo_profile: Path = DEMO_PROFILE_PA
             raise InputError(f"{sections_file}: section {section.key}: kind '{section.kind}' has no module "
                              f"assessment/report/sections/{section.kind}.py")
 
+    frame_ids = {e.frame_id for e in loaded.catalogue.entries}
     for entry in loaded.catalogue.entries:
         at = f"{catalogue_file}: indicator {entry.key}"
         if entry.section not in indicator_sections:
@@ -197,11 +198,16 @@ def check_references(loaded: Registries, *, demo_profile: Path = DEMO_PROFILE_PA
         if entry.source != "fingertips" and entry.source not in loaded.publishers:
             raise InputError(f"{at}: unknown source '{entry.source}' (fingertips, or a publisher in "
                              f"{publishers_file}: {_one_of(loaded.publishers)})")
-        if entry.source in loaded.publishers and entry.frame_id not in loaded.publishers[entry.source]["indicators"]:
+        derived = getattr(entry, "derived_from", None)  # made from other indicators, not read from the file
+        for part in ("numerator", "denominator"):
+            if derived and derived.get(part) not in frame_ids:
+                raise InputError(f"{at}: derived_from {part} '{derived.get(part)}' is not an indicator of "
+                                 f"{catalogue_file}")
+        if (entry.source in loaded.publishers and not derived
+                and entry.frame_id not in loaded.publishers[entry.source]["indicators"]):
             raise InputError(f"{at}: its source {entry.source} does not list indicator {entry.frame_id} "
                              f"under indicators in {publishers_file}")
 
-    frame_ids = {e.frame_id for e in loaded.catalogue.entries}
     for key, spec in loaded.publishers.items():
         for indicator in spec["indicators"]:
             if indicator not in frame_ids:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -15,7 +16,8 @@ from assessment.cli import main
 from assessment.errors import InputError
 from assessment.levels import AREA_TYPES, LEVELS_PATH, lookup_roles, parent_levels, parse_levels
 from assessment.paths import DATA_SOURCES_DIR
-from assessment.registries import DEMO_PROFILE_PATH, load_registries
+from assessment.registries import DEMO_PROFILE_PATH, check_references, load_registries
+from assessment.sources.catalogue import Catalogue, CatalogueEntry
 from assessment.sources import imd, mhclg_homelessness, ons_drug_deaths, ons_population  # noqa: F401 (readers)
 
 
@@ -183,3 +185,22 @@ def test_a_bad_levels_table_is_one_line_naming_the_level(change, message):
     change(table)
     with pytest.raises(InputError, match=message):
         parse_levels(table, "levels.yaml")
+
+
+def test_a_derived_indicator_needs_its_inputs_not_a_reader(registry_copy):
+    """An entry made from other indicators (a rate from a count and the population) is not read from a file."""
+    loaded = load_registries(registry_copy)
+
+    @dataclasses.dataclass(frozen=True)
+    class Derived(CatalogueEntry):
+        derived_from: dict | None = None
+
+    base = next(e for e in loaded.catalogue.entries if e.key == "ons_drug_poisoning_deaths")
+    rate = Derived(**{**dataclasses.asdict(base), "key": "drug_rate", "indicator_id": "ons-drug-rate",
+                      "derived_from": {"numerator": "ons-drug-poisoning-deaths", "denominator": "ons-population"}})
+    catalogue = Catalogue([*loaded.catalogue.entries, rate], loaded.catalogue.path)
+    check_references(dataclasses.replace(loaded, catalogue=catalogue))  # not listed by its publisher: fine
+    broken = dataclasses.replace(rate, derived_from={"numerator": "ons-drug-deaths", "denominator": "ons-population"})
+    with pytest.raises(InputError, match="indicator drug_rate: derived_from numerator 'ons-drug-deaths' is not an "
+                                         "indicator of"):
+        check_references(dataclasses.replace(loaded, catalogue=Catalogue([*loaded.catalogue.entries, broken])))
