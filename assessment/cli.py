@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from .errors import JsnaError
+from .levels import report_levels
 
 app = typer.Typer(
     name="jsna",
@@ -83,7 +84,8 @@ def render(
     all_areas: Annotated[bool, typer.Option(
         "--all", help="Render every area of --geography (unchanged areas are skipped) and an index page.")] = False,
     geography: Annotated[str, typer.Option(
-        "--geography", help="With --all: utla, lad or pfa, or several comma-separated (utla,pfa).")] = "utla",
+        "--geography", help=f"With --all: {', '.join(report_levels())}, or several comma-separated "
+                            "(utla,pfa).")] = "utla",
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Warm Jupyter kernels working in parallel for --all.")] = 2,
 ) -> None:
     """Render the report for one or more areas (a district, upper-tier authority or police force area)."""
