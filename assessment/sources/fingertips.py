@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
+from ..files import looks_like_html
 from ..frame import area_type_for_code, new_frame, validate_frame
 from .completeness import csv_records
 from .fingertips_api import LEGACY_URL, Download, settle_published
@@ -104,7 +106,7 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise SourceError(f"{url}: empty body where CSV was expected")
-    if text.lstrip()[:100].lower().startswith(("<!doctype", "<html")):
+    if looks_like_html(text):
         raise SourceError(f"{url}: got an HTML page where CSV was expected")
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
@@ -120,7 +122,6 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
 
     area_type = raw["Area Code"].map(area_type_for_code)
     area_type = area_type.where(raw["Area Type"].str.lower() != "england", "england")
-    area_type = area_type.where(~raw["Area Code"].eq("E92000001"), "england")
     raw = raw[area_type.notna()]  # combined authorities, ICBs...: not report geographies
     area_type = area_type[area_type.notna()]
 
@@ -222,8 +223,6 @@ class FingertipsClient:
                         fallback=fallback)
 
     def _json(self, path: str, params: dict | None = None, fallback: bool = True):
-        import json
-
         return json.loads(self._get(path, params, "json", fallback).text)
 
     def health(self) -> str | None:

@@ -27,6 +27,7 @@ import requests
 import requests_cache
 
 from ..errors import SourceError
+from ..files import looks_like_html
 from ..paths import cache_dir
 from .budget import BudgetAdapter, NetworkBudget, retry_after_seconds
 
@@ -107,8 +108,7 @@ class Fetched:
 
 
 def _looks_like_html(text: str, content_type: str) -> bool:
-    head = text.lstrip()[:200].lower()
-    return "text/html" in content_type or head.startswith(("<!doctype", "<html", "<head", "<body"))
+    return "text/html" in content_type or looks_like_html(text)
 
 
 def _validate(url: str, content: bytes, content_type: str, expect: str) -> None:

@@ -95,7 +95,6 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
             "retrieved_at": retrieved_at or datetime.now(timezone.utc), "vintage": vintage or title,
         }))
     frame = new_frame(pd.concat(frames, ignore_index=True))
-    frame.loc[frame["area_code"] == "E92000001", "area_type"] = "england"
     return validate_frame(add_intervals(frame), where=where)
 
 
@@ -127,7 +126,7 @@ def read_rough_sleeping(path: Path, *, source_url: str = "", retrieved_at=None, 
         code, name = str(row[code_col] or "").strip(), str(row[name_col] or "").strip()
         if code.strip("-") == "":
             code, name = str(row[region_code_col] or "").strip(), str(row[region_name_col] or "").strip()
-        if area_type_for_code(code) is None and code != "E92000001":
+        if area_type_for_code(code) is None:
             continue
         for column, year in years:
             records.append((offset, code, name, year, row[column]))
@@ -137,7 +136,7 @@ def read_rough_sleeping(path: Path, *, source_url: str = "", retrieved_at=None, 
     frame = pd.DataFrame({
         "indicator_id": "mhclg-rough-sleeping", "indicator_name": "People sleeping rough (autumn snapshot)",
         "source": "MHCLG rough sleeping snapshot", "area_code": data["code"], "area_name": data["name"],
-        "area_type": data["code"].map(lambda c: "england" if c == "E92000001" else area_type_for_code(c)),
+        "area_type": data["code"].map(area_type_for_code),
         "period": periods, "period_start": periods.map(lambda y: parse_period(y)[0]),
         "period_end": periods.map(lambda y: parse_period(y)[1]), "value": counts, "count": counts,
         "value_type": "count", "multiplier": 1.0, "unit": "people", "polarity": "low_is_good",

@@ -51,7 +51,6 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
         row = int(bad.idxmax()) + 2
         raise InputError(f"{path} row {row} column '{value_column}': not a number ({raw.loc[bad.idxmax(), value_column]!r})")
     area_type = raw["Code"].map(area_type_for_code)
-    area_type = area_type.where(raw["Code"] != "E92000001", "england")
     keep = area_type.notna() & raw["Code"].str.startswith("E")
     names = raw["Name"].where(raw["Name"] != raw["Name"].str.upper(), raw["Name"].str.title())
     start, end = parse_period(year)
