@@ -31,11 +31,11 @@ import pandas as pd
 from rich.progress import Progress
 
 from .frame import KEY_COLUMNS, concat_frames, validate_frame
+from .levels import DISTRICT_LEVEL, ENGLAND_CODE, rollup_levels
 from .stats import aggregate, compare_to, recent_trend
 from .stats.combined import carry_combined
 from .stats.force_ranks import ENGLAND_AND_WALES, RANK_COLUMNS, force_groups, rank_forces
 
-ENGLAND_CODE = "E92000001"
 ANALYSIS_COLUMNS = [
     "england_comparison", "england_value", "england_reason",
     "region_code", "region_comparison", "region_value", "region_reason",
@@ -47,22 +47,27 @@ SERIES_COLUMNS = ["indicator_id", "area_code", "sex", "age", "category_type", "c
 
 
 def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
-                parent_types: tuple[str, ...] = ("pfa", "utla", "region", "england")) -> pd.DataFrame:
+                parent_types: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Add parent-area rows built from district counts where the source did not publish them.
 
     Published rows always win: a roll-up only fills a key the frame lacks. Police
     force areas are never published by Fingertips, so they always come from here.
+    The parents are the levels with ``rollup: true`` in ``boundaries/levels.yaml``.
     """
+    parent_types = parent_types or tuple(level.key for level in rollup_levels())
     # Indicators published for districts roll up from districts; those published
-    # only for counties and unitaries roll up from upper-tier authorities.
-    county_level = (set(frame.loc[frame["area_code"].str.startswith("E10"), "indicator_id"])
-                    - set(frame.loc[frame["area_code"].str.startswith("E07"), "indicator_id"]))
-    by_level = {"lad": frame[~frame["indicator_id"].isin(county_level)],
-                "utla": frame[frame["indicator_id"].isin(county_level)]}
+    # only for upper-tier authorities (counties and unitaries, none for the shire
+    # districts below a county) roll up from upper-tier authorities.
+    upper_type = DISTRICT_LEVEL.upper_tier_level or DISTRICT_LEVEL.key
+    upper, districts = set(geography.codes_of_type(upper_type)), set(geography.codes_of_type(DISTRICT_LEVEL.key))
+    county_level = (set(frame.loc[frame["area_code"].isin(upper - districts), "indicator_id"])
+                    - set(frame.loc[frame["area_code"].isin(districts - upper), "indicator_id"]))
+    by_level = {DISTRICT_LEVEL.key: frame[~frame["indicator_id"].isin(county_level)],
+                upper_type: frame[frame["indicator_id"].isin(county_level)]}
     built = []
     for child_type, rows in by_level.items():
         for parent_type in parent_types:
-            if child_type == "utla" and parent_type == "utla":
+            if child_type == parent_type:
                 continue
             built.append(aggregate(rows, geography.rollup_lookup(parent_type, child_type), parent_type,
                                    partial=partial))

@@ -21,6 +21,7 @@ from rich.console import Console
 
 from .errors import InputError
 from .failures import run_guarded
+from .levels import report_levels
 from .render.formats import ALL_FORMATS, parse_formats
 
 app = typer.Typer(
@@ -51,6 +52,17 @@ EngineOption = Annotated[
 DEFAULT_FORMATS = ",".join(ALL_FORMATS)
 
 
+@app.callback()
+def _start() -> None:
+    """Checked before every command: the registries and every reference between them."""
+    # One line naming the file, entry and unknown value (e.g. a renamed section), not a
+    # figure silently missing from a report later; cached, so commands reuse the load.
+    # Imported here, like each command's modules, so that `jsna --help` stays quick.
+    from .registries import check_registries
+
+    check_registries()
+
+
 def _formats(text: str) -> tuple[str, ...]:
     try:
         return parse_formats(text)
@@ -58,6 +70,8 @@ def _formats(text: str) -> tuple[str, ...]:
         raise typer.BadParameter(str(exc), param_hint="--format") from None
 
 
+# Each command imports the modules it runs only when it runs (they pull in pandas, geopandas,
+# plotnine, Jupyter...), so `jsna --help` and a command's own --help answer quickly.
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo reports.",
@@ -84,17 +98,21 @@ def render(
     all_areas: Annotated[bool, typer.Option(
         "--all", help="Render every area of --geography (unchanged areas are skipped) and an index page.")] = False,
     geography: Annotated[str, typer.Option(
-        "--geography", help="With --all: utla, lad or pfa, or several comma-separated (utla,pfa).")] = "utla",
+        "--geography", help=f"With --all: {', '.join(report_levels())}, or several comma-separated "
+                            "(utla,pfa).")] = "utla",
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Warm Jupyter kernels working in parallel for --all.")] = 2,
 ) -> None:
     """Render the report for one or more areas (a district, upper-tier authority or police force area)."""
+    from .report.batch import render_batch
     from .report.runner import render_areas
 
     if not area and not all_areas:
         raise typer.BadParameter("give --area AREA or --all", param_hint="--area")
-    written = render_areas(bundle, area or [], out, formats=_formats(formats), engine=engine,
-                           all_geography=geography if all_areas else None, jobs=jobs)
-    for path in written[-1:] if all_areas else written:
+    if all_areas:
+        render_batch(bundle, geography, out, formats=_formats(formats), jobs=jobs, engine=engine)
+        console.print(f"wrote {out / 'index.html'}")
+        return
+    for path in render_areas(bundle, area, out, formats=_formats(formats), engine=engine):
         console.print(f"wrote {path}")
 
 
@@ -179,11 +197,20 @@ def validate(
 
     Exit code 0 when the file is valid, 1 when it has problems.
     """
-    from .uploads import validate_file_for_cli
+    from .geography import load_geography
+    from .report.bundle import open_bundle
+    from .uploads import validate_upload
 
-    ok = validate_file_for_cli(file, kind, bundle=bundle, lookups=lookups)
-    if not ok:
-        raise typer.Exit(1)
+    geography = open_bundle(bundle).geography if bundle else load_geography(lookups_dir=lookups)
+    report = validate_upload(file, kind, geography)
+    out = Console(stderr=True, soft_wrap=True, highlight=False)
+    if report.ok:
+        out.print(f"{file.name}: valid '{report.kind.kind}' upload with {len(report.sheet.rows)} row(s)")
+        return
+    for line in report.lines():
+        out.print(line, markup=False)
+    out.print(f"{file.name}: {len(report.problems)} problem(s); nothing from this file will be used", markup=False)
+    raise typer.Exit(1)
 
 
 @app.command("upload-template")

@@ -22,6 +22,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .levels import DISTRICT_LEVEL, LEVELS, total_levels
+
 PRIMARY_NOTE = "Suppressed: small number ({low} to {high})"
 SECONDARY_NOTE = "Suppressed: secondary suppression (could be worked out from other figures)"
 HIDDEN_COLUMNS = ["value", "count", "denominator", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998"]
@@ -64,23 +66,23 @@ CELL_COLUMNS = ["indicator_id", "period", "sex", "age", "category_type", "catego
 
 
 def hierarchy_columns(frame: pd.DataFrame, geography) -> pd.DataFrame:
-    """Add ``_utla`` and ``_pfa``: the upper-tier and police force area each row adds up into.
+    """Add ``_utla``, ``_pfa``...: the area of each level a report is written for that each row adds up into.
 
     A district's row belongs to its parents' totals; a parent's own row belongs
     to itself, so each group is one total and the districts that make it up.
     """
     lads = geography.lads.drop_duplicates("lad_code").set_index("lad_code")
     out = frame.copy()
-    for level in ("utla", "pfa"):
-        parent = out["area_code"].map(lads[f"{level}_code"])
-        out[f"_{level}"] = parent.where(out["area_type"] == "lad", out["area_code"])
+    for level in total_levels():
+        parent = out["area_code"].map(lads[LEVELS[level].lookup.code])
+        out[f"_{level}"] = parent.where(out["area_type"] == DISTRICT_LEVEL.key, out["area_code"])
     return out
 
 
 def hierarchy_groups() -> list[list[str]]:
     """Groupings for :func:`suppress` over rows carrying :func:`hierarchy_columns`."""
     return [["indicator_id", "area_code", "period", "sex", "age", "category_type"],
-            [*CELL_COLUMNS, "_utla"], [*CELL_COLUMNS, "_pfa"]]
+            *([*CELL_COLUMNS, f"_{level}"] for level in total_levels())]
 
 
 def suppress(frame: pd.DataFrame, *, group_sets: list[list[str]] | None = None, low: int = 1,

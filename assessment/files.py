@@ -1,9 +1,12 @@
-"""Write output files atomically: readers see the old file or the new one, never half of one.
+"""Write outputs atomically: readers see the old file or folder or the new one, never half of one.
 
-A temporary file in the target's folder is renamed over the target. Files
-made by :func:`tempfile.mkstemp` are private (mode 0600), so the new file is
-given the permissions an ordinary file would have (0666 less the umask):
-a report folder on a shared drive stays readable by colleagues.
+A file is written to a temporary file in the target's folder and renamed over
+the target; a folder (a report bundle, an area's reports) is written into a
+staging folder beside the target and swapped into place only when every part
+was written (:func:`staged_folder`). Files and folders made by :mod:`tempfile`
+are private (mode 0600 / 0700), so they are given the permissions an ordinary
+file or folder would have under the umask: a report folder on a shared drive
+stays readable by colleagues.
 
 >>> import tempfile, pathlib
 >>> target = pathlib.Path(tempfile.mkdtemp()) / "index.html"
@@ -17,17 +20,29 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import JsnaError
 
 
-def default_mode() -> int:
-    """The mode of a newly created ordinary file under the current umask."""
+def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
-    return 0o666 & ~mask
+    return mask
+
+
+def default_mode() -> int:
+    """The mode of a newly created ordinary file under the current umask."""
+    return 0o666 & ~_umask()
+
+
+def default_folder_mode() -> int:
+    """The mode of a newly created folder under the current umask."""
+    return 0o777 & ~_umask()
 
 
 def default_dir_mode() -> int:
@@ -56,6 +71,65 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
+
+
+@contextmanager
+def staged_folder(target: str | Path) -> Iterator[Path]:
+    """Write a folder's contents into a staging folder beside ``target``; swap it into place on success.
+
+    The body of the ``with`` block writes into the yielded folder. When it
+    finishes, the staging folder replaces ``target`` (the old folder is moved
+    aside first and deleted only once the new one is in place); when it raises,
+    the staging folder is removed and ``target`` is left exactly as it was. A
+    file (not a folder) at ``target`` is never replaced.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "bundle"
+    >>> with staged_folder(target) as staging:
+    ...     _ = (staging / "frame.txt").write_text("first")
+    >>> try:
+    ...     with staged_folder(target) as staging:
+    ...         _ = (staging / "frame.txt").write_text("half-written")
+    ...         raise OSError("disk full")
+    ... except OSError:
+    ...     pass
+    >>> (target / "frame.txt").read_text(), sorted(p.name for p in target.parent.iterdir())
+    ('first', ['bundle'])
+    """
+    target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise FileExistsError(f"{target}: exists and is not a folder; not replacing it")
+    staging = make_staging_folder(target)  # named after this process, so a killed run's is found later
+    try:
+        yield staging
+        os.chmod(staging, default_folder_mode())
+        switch_into_place(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def scratch_folder(beside: str | Path) -> Iterator[Path]:
+    """A working folder beside ``beside`` for intermediate files, removed afterwards (and, if killed, by
+    :func:`remove_stale_staging` on the next run)."""
+    folder = make_staging_folder(Path(beside).with_name(f"{Path(beside).name}-work"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_HTML_STARTS = ("<!doctype", "<html", "<head", "<body")
+
+
+def looks_like_html(head: str | bytes) -> bool:
+    """Whether the start of a body or file is a web page (a failed download saved under a data file's name).
+
+    >>> looks_like_html(b"  <!DOCTYPE html><html>..."), looks_like_html("Indicator ID,Area Code\\n")
+    (True, False)
+    """
+    text = head.decode("utf-8", errors="replace") if isinstance(head, bytes) else head
+    return text.lstrip("\ufeff \t\r\n")[:200].lower().startswith(_HTML_STARTS)
 
 
 def sha256_of(path: str | Path) -> str:
@@ -94,8 +168,6 @@ def switch_into_place(staging: str | Path, target: str | Path) -> Path:
     >>> sorted(p.name for p in switch_into_place(new, parent / "day").iterdir()), sorted(parent.iterdir()) == [parent / "day"]
     (['new.txt'], True)
     """
-    import shutil
-
     staging, target = Path(staging), Path(target)
     if not target.exists():
         os.replace(staging, target)
@@ -135,8 +207,6 @@ def remove_stale_staging(parent: str | Path, *, keep: tuple[Path, ...] = (), any
     A folder whose writer is still running is left alone, unless ``any_owner``
     (the caller holds the folder's lock, so no one else can be writing).
     """
-    import shutil
-
     parent = Path(parent)
     removed = []
     if not parent.is_dir():

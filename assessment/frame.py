@@ -29,10 +29,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .errors import SchemaError
+from .levels import AREA_TYPES, level_of_code
 
-#: ``england_wales`` is the England and Wales total (K04000001) that justice tables
-#: publish beside their forces (English E23 and Welsh W15 codes are both ``pfa``).
-AREA_TYPES = ("england", "region", "utla", "lad", "csp", "pfa", "england_wales")
 VALUE_TYPES = (
     "proportion",
     "crude rate",
@@ -346,33 +344,8 @@ def concat_frames(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     return coerce_frame(pd.concat(frames, ignore_index=True))
 
 
-#: ONS code prefix -> tidy-frame area type. Unitary, metropolitan and London
-#: authorities (E06/E08/E09) are both districts and upper-tier authorities; the
-#: frame records them once, as "lad", and the geography says which codes are
-#: upper tier (see ``assessment.geography``).
-AREA_TYPE_BY_PREFIX = {
-    "K04": "england_wales",
-    "E92": "england",
-    "E12": "region",
-    "E10": "utla",
-    "E06": "lad",
-    "E07": "lad",
-    "E08": "lad",
-    "E09": "lad",
-    "W06": "lad",
-    "E22": "csp",
-    "W14": "csp",
-    "E23": "pfa",
-    "W15": "pfa",
-}
-
-
-def area_type_for_code(code: str) -> str | None:
-    """The tidy-frame area type of an ONS code, or ``None`` if it is not one we use.
-
-    >>> area_type_for_code("E08000035"), area_type_for_code("W15000002"), area_type_for_code("X")
-    ('lad', 'pfa', None)
-    >>> area_type_for_code("K04000001")
-    'england_wales'
-    """
-    return AREA_TYPE_BY_PREFIX.get(str(code)[:3])
+#: The tidy-frame area type of an ONS code (see :mod:`assessment.levels`). Unitary,
+#: metropolitan and London authorities (E06/E08/E09) are both districts and upper-tier
+#: authorities; the frame records them once, as "lad", and the geography says which
+#: codes are upper tier.
+area_type_for_code = level_of_code

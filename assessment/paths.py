@@ -32,6 +32,17 @@ BOUNDARIES_DIR = RESOURCES_ROOT / "boundaries"
 TEMPLATES_DIR = RESOURCES_ROOT / "templates"
 
 
+def data_sources_dir() -> Path:
+    """The registry folder (indicators, publishers, comparators, sections, uploads) in use.
+
+    ``JSNA_DATA_SOURCES`` points every command at another copy (a local
+    catalogue, or a test's edited copy); read on each call, so it can change
+    between commands run in one process.
+    """
+    override = os.environ.get("JSNA_DATA_SOURCES")
+    return Path(override).resolve() if override else DATA_SOURCES_DIR
+
+
 def shared_data_dir() -> Path | None:
     """The real public data beside the repository (``../shared/data``), if present.
 

@@ -52,8 +52,7 @@ def build_national_bundle(shared: Path, folder: Path) -> Path:
     from assessment.sources.fingertips import parse_csv
 
     lookups = {role: local_path("lookups", key, "2024", shared) for role, key in ROLES.items()}
-    geography = geography_from_files(lookups["lookup_lad_csp_pfa"], lookups["lookup_lad_utla"],
-                                     lookups["lookup_lad_region"])
+    geography = geography_from_files(lookups)
     lads = geography.lads[geography.lads["lad_code"].str.startswith("E")].drop_duplicates("lad_code")
     places = [DemoPlace(r.lad_code, r.lad_name, r.utla_code, r.utla_name, r.region_code, r.region_name,
                         r.pfa_code, r.pfa_name, (), (), 0, 0) for r in lads.itertuples()]

@@ -30,8 +30,7 @@ def demo_files(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def demo_geography(demo_files):
-    return geography_from_files(demo_files["lookup_lad_csp_pfa"], demo_files["lookup_lad_utla"],
-                                demo_files["lookup_lad_region"])
+    return geography_from_files({k: v for k, v in demo_files.items() if k.startswith("lookup_")})
 
 
 # ------------------------------------------------------------------ real lookups
@@ -165,7 +164,8 @@ def test_district_in_two_forces_is_refused(tmp_path, demo_files):
     path = tmp_path / "bad.csv"
     pd.concat([lookup, extra]).to_csv(path, index=False)
     with pytest.raises(InputError, match="more than one police force area: E07999001"):
-        geography_from_files(path, demo_files["lookup_lad_utla"], demo_files["lookup_lad_region"])
+        geography_from_files({"lad_csp_pfa": path, "lad_utla": demo_files["lookup_lad_utla"],
+                              "lad_region": demo_files["lookup_lad_region"]})
 
 
 # -------------------------------------------------------------------- crosswalk

@@ -43,8 +43,7 @@ def geo_files(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def geography(geo_files):
-    return geography_from_files(geo_files["lookup_lad_csp_pfa"], geo_files["lookup_lad_utla"],
-                                geo_files["lookup_lad_region"])
+    return geography_from_files({k: v for k, v in geo_files.items() if k.startswith("lookup_")})
 
 
 def write_csv(path: Path, rows, header=HEADER, delimiter=",", encoding="utf-8") -> Path:

@@ -16,15 +16,18 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ..levels import boundary_levels, lookup_roles
+from ..report.build import build_bundle, combine
+from ..report.runner import render_areas
 from ..render.formats import ALL_FORMATS
 from ..sources.catalogue import load_catalogue
 from ..sources.fingertips import parse_csv
 from ..sources.ons_population import read as read_population
-from .geography_files import write_geography_files
-from .indicators import write_fingertips_csv
-from .uploads import DEMO_UPLOAD_KIND, write_demo_upload
 from ..uploads import load_uploads_for_build
+from .geography_files import DEMO_VINTAGE, write_geography_files
+from .indicators import write_fingertips_csv
 from .places import DEMO_LAD_CODE, DEMO_PFA_CODE, DEMO_UTLA_CODE
+from .uploads import DEMO_UPLOAD_KIND, write_demo_upload
 
 DEMO_AREAS = (DEMO_UTLA_CODE, DEMO_PFA_CODE)
 DEMO_SNAPSHOT_DATE = "2026-11-01"
@@ -41,8 +44,6 @@ def write_demo_sources(folder: Path) -> dict[str, Path]:
 
 def build_demo_bundle(folder: Path) -> Path:
     """Write the demo sources under ``folder/sources`` and build ``folder/bundle`` from them."""
-    from ..report.build import build_bundle, combine
-
     sources = write_demo_sources(folder / "sources")
     retrieved = datetime.fromisoformat(DEMO_SNAPSHOT_DATE).replace(tzinfo=timezone.utc)
     catalogue = load_catalogue()
@@ -54,7 +55,7 @@ def build_demo_bundle(folder: Path) -> Path:
     meta = {
         "demo": True,
         "snapshot_date": DEMO_SNAPSHOT_DATE,
-        "vintage": "2024",
+        "vintage": DEMO_VINTAGE,
         "sources": [
             {"name": "Demonstration indicators in the OHID Fingertips export format",
              "url": f"generated: {sources['fingertips'].name}", "licence": "MIT (generated)",
@@ -64,8 +65,8 @@ def build_demo_bundle(folder: Path) -> Path:
              "retrieved_at": DEMO_SNAPSHOT_DATE},
         ],
     }
-    lookups = {role: sources[role] for role in ("lookup_lad_csp_pfa", "lookup_lad_utla", "lookup_lad_region")}
-    boundaries = {level: sources[f"boundaries_{level}"] for level in ("lad", "utla", "region", "pfa")}
+    lookups = {f"lookup_{role}": sources[f"lookup_{role}"] for role in lookup_roles()}
+    boundaries = {level: sources[f"boundaries_{level}"] for level in boundary_levels()}
     upload_frames, meta["uploads"] = load_uploads_for_build([f"{DEMO_UPLOAD_KIND}={sources['upload']}"], lookups)
     return build_bundle(combine([fingertips, population, *upload_frames]), folder / "bundle", lookup_files=lookups,
                         boundary_files=boundaries, meta=meta)
@@ -73,8 +74,6 @@ def build_demo_bundle(folder: Path) -> Path:
 
 def run_demo(out: Path, formats=ALL_FORMATS, engine: str = "auto") -> list[Path]:
     """Build the demo bundle and render the county and police force area reports."""
-    from ..report.runner import render_areas
-
     out = Path(out)
     with console.status("Building the demonstration data"):
         bundle = build_demo_bundle(out)

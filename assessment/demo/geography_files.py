@@ -23,11 +23,13 @@ import shapely
 from shapely.geometry import mapping
 from shapely.ops import unary_union
 
+from ..geography.registry import default_vintage
+from ..levels import ENGLAND_CODE, ENGLAND_NAME
 from .places import DemoPlace, demo_places
 from .shapes import _unit_noise, district_polygons
 
-ENGLAND = ("E92000001", "ENGLAND")
-DEMO_VINTAGE = "2024"
+ENGLAND = (ENGLAND_CODE, ENGLAND_NAME.upper())  # as the ONS population table writes it
+DEMO_VINTAGE = default_vintage()  # the demo's files stand in for the default vintage's
 
 
 def _csv(frame: pd.DataFrame, path: Path) -> Path:

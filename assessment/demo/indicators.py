@@ -19,17 +19,18 @@ import csv
 from pathlib import Path
 
 import numpy as np
-import yaml
 
-from ..sources.catalogue import CatalogueEntry, load_catalogue
+from ..levels import ENGLAND_CODE, ENGLAND_NAME
+from ..registries import registries
+from ..sources.catalogue import CatalogueEntry
 from ..stats.intervals import Z, byars_limits, wilson_limits
 from .geography_files import district_populations
 from .places import demo_places
 
-PROFILE_PATH = Path(__file__).with_name("profile.yaml")
 N_PERIODS = 6
 FIRST_YEAR = 2018
 SUPPRESS_BELOW = 5
+ENGLAND = (ENGLAND_CODE, ENGLAND_NAME)
 SUPPRESSED_NOTE = "Value suppressed for disclosure control due to small count"
 HEADER = [
     "Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name", "Area Type",
@@ -138,10 +139,10 @@ def demo_rows(places: list | None = None) -> list[dict]:
     populations = district_populations(places)
     pops = np.array([populations[p.lad_code] for p in places], dtype=float)
     deprivation = _deprivation(places)
-    profile = yaml.safe_load(PROFILE_PATH.read_text())
+    profile = registries().demo_profile  # checked against the catalogue when loaded
     rng = np.random.default_rng(7)
     rows: list[dict] = []
-    for entry in load_catalogue().fingertips():
+    for entry in registries().catalogue.fingertips():
         setting = profile[entry.key]
         series = _district_series(entry, setting, places, pops, deprivation, rng)
         for t, period in enumerate(_periods(setting["periods"])):
@@ -155,8 +156,8 @@ def demo_rows(places: list | None = None) -> list[dict]:
                     # Fingertips publishes district indicators for counties too (area type 502).
                     groups.setdefault(((p.utla_code, p.utla_name), (p.region_code, p.region_name.upper()),
                                        "county"), []).append(i)
-                groups.setdefault(((p.region_code, p.region_name), ("E92000001", "England"), "region"), []).append(i)
-                groups.setdefault((("E92000001", "England"), ("", ""), "england"), []).append(i)
+                groups.setdefault(((p.region_code, p.region_name), ENGLAND, "region"), []).append(i)
+                groups.setdefault((ENGLAND, ("", ""), "england"), []).append(i)
             for (area, parent, kind), members in groups.items():
                 members = sorted(set(members))
                 if data["count"] is not None:

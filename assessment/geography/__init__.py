@@ -5,7 +5,7 @@
 
 from .boundaries import dissolve_boundaries, load_boundaries
 from .crosswalk import crosswalk_frame, load_code_changes
-from .lookups import combine_lookups, geography_from_files, load_geography, read_lookup_csv
+from .lookups import geography_from_files, load_geography, lookup_files_in, read_lookup_csv
 from .model import Area, Geography
 
 
@@ -17,13 +17,13 @@ def resolve_area(query: str, geography: Geography | None = None) -> Area:
 __all__ = [
     "Area",
     "Geography",
-    "combine_lookups",
     "crosswalk_frame",
     "dissolve_boundaries",
     "geography_from_files",
     "load_boundaries",
     "load_code_changes",
     "load_geography",
+    "lookup_files_in",
     "read_lookup_csv",
     "resolve_area",
 ]

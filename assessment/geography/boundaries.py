@@ -16,11 +16,12 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 
 from ..errors import InputError
 from ..files import sha256_of
 from ..paths import cache_dir, shared_data_dir
-from .registry import dataset, load_registry
+from .registry import dataset, default_vintage, load_registry
 
 BNG = "EPSG:27700"
 DEFAULT_TOLERANCE_M = 200.0
@@ -37,8 +38,6 @@ def _pick_column(columns: list[str], kind: str, where: Path) -> str:
 
 def _read(path: Path) -> gpd.GeoDataFrame:
     try:
-        import pyogrio
-
         layers = [name for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio raises its own error types for unreadable files
         raise InputError(f"{path}: not a readable boundary file ({' '.join(str(exc).split())})") from None
@@ -54,7 +53,7 @@ def _read(path: Path) -> gpd.GeoDataFrame:
     return frame
 
 
-def load_boundaries(level: str, vintage: str = "2024", path: Path | None = None, *,
+def load_boundaries(level: str, vintage: str | None = None, path: Path | None = None, *,
                     england_only: bool = True, tolerance_m: float = DEFAULT_TOLERANCE_M) -> gpd.GeoDataFrame:
     """Boundaries ``[code, name, geometry]`` in EPSG:27700, simplified and cached.
 
@@ -65,7 +64,7 @@ def load_boundaries(level: str, vintage: str = "2024", path: Path | None = None,
         base = shared_data_dir()
         if base is None:
             raise InputError(f"no boundary file given for {level} and ../shared/data is absent")
-        path = base / dataset("boundaries", level, vintage)["local_file"]
+        path = base / dataset("boundaries", level, vintage or default_vintage())["local_file"]
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: boundary file not found")

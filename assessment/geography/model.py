@@ -15,22 +15,27 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz, process
 
 from ..errors import AreaNotFoundError
 from ..frame import area_type_for_code
+from ..levels import (DISTRICT_LEVEL, ENGLAND_CODE, ENGLAND_LEVEL, ENGLAND_NAME, LEVELS, Level, level_aliases,
+                      parent_levels)
+from .lookup_tables import DISTRICT_COLUMNS, join_lookups, read_lookup_csv
+from .registry import default_vintage
 
-ENGLAND = ("E92000001", "England")
-LAD_COLUMNS = ["lad_code", "lad_name", "utla_code", "utla_name", "region_code", "region_name",
-               "pfa_code", "pfa_name"]
+ENGLAND = (ENGLAND_CODE, ENGLAND_NAME)
+LAD_COLUMNS = DISTRICT_COLUMNS
 #: Order used when one name means several areas ("Durham": county UA and police force).
-TYPE_PREFERENCE = {"lad": 0, "utla": 1, "region": 2, "pfa": 3, "csp": 4, "england": 5}
-TYPE_PREFIXES = {"lad", "utla", "region", "pfa", "csp", "england", "district", "county", "police"}
-_PREFIX_ALIASES = {"district": "lad", "county": "utla", "police": "pfa"}
+TYPE_PREFERENCE = {level.key: level.resolve_order for level in LEVELS.values()}
+TYPE_PREFIXES = set(level_aliases())
+_PREFIX_ALIASES = {alias: key for alias, key in level_aliases().items() if alias != key}
 
 
 @dataclass(frozen=True)
@@ -56,40 +61,64 @@ def _normalise(text: str) -> str:
 
 
 class Geography:
-    """Districts (LADs) with their upper-tier authority, region and police force area.
+    """Districts (LADs) with the areas of every level they lie in, and area resolution.
 
-    ``lads`` has one row per district with :data:`LAD_COLUMNS`; ``lad_csp`` is the
-    published many-to-many district -> community safety partnership lookup.
+    ``lads`` has one row per district with :data:`LAD_COLUMNS` (one code and
+    name per level a district lies in exactly once); ``overlapping`` maps each
+    level whose areas can share a district (community safety partnerships) to
+    its published many-to-many district -> area table. The levels come from
+    ``boundaries/levels.yaml`` (:mod:`assessment.levels`).
     """
 
-    def __init__(self, lads: pd.DataFrame, lad_csp: pd.DataFrame | None = None, *, vintage: str = "2024",
-                 outside_england: pd.DataFrame | None = None):
+    def __init__(self, lads: pd.DataFrame, overlapping: Mapping[str, pd.DataFrame] | None = None, *,
+                 vintage: str | None = None, outside_england: pd.DataFrame | None = None):
         self.lads = lads[LAD_COLUMNS].drop_duplicates("lad_code").sort_values("lad_code").reset_index(drop=True)
-        self.lad_csp = lad_csp if lad_csp is not None else pd.DataFrame(
-            columns=["lad_code", "csp_code", "csp_name", "pfa_code"])
-        self.vintage = vintage
+        self.overlapping = {
+            level.key: (overlapping or {}).get(level.key, pd.DataFrame(
+                columns=["lad_code", level.lookup.code, level.lookup.name]))
+            for level in LEVELS.values() if level.lookup and level.lookup.many_to_many}
+        self.vintage = str(vintage or default_vintage())
         #: code, name of the areas outside England the lookups list (so "Dyfed-Powys" is told it is Welsh)
         self.outside_england = outside_england
+
+    @classmethod
+    def from_lookups(cls, tables: Mapping[str, pd.DataFrame], *, vintage: str | None = None) -> Geography:
+        """A geography from the ONS lookups' canonical-column frames, by lookup role."""
+        vintage = str(vintage or default_vintage())
+        from .resolution import outside_table
+
+        lads, overlapping = join_lookups(tables, vintage=vintage)
+        return cls(lads, overlapping, vintage=vintage, outside_england=outside_table(tables.values()))
+
+    @classmethod
+    def from_files(cls, files: Mapping[str, str | Path], *, vintage: str | None = None) -> Geography:
+        """A geography from lookup CSV files, by lookup role (``{"lad_region": path, ...}``)."""
+        return cls.from_lookups({role: read_lookup_csv(Path(path), role) for role, path in files.items()},
+                                vintage=vintage)
 
     # ------------------------------------------------------------ areas
     @cached_property
     def areas(self) -> pd.DataFrame:
-        """Every area: code, name, area_type, is_upper_tier (England, regions, UTLAs, LADs, CSPs, PFAs)."""
-        lads = self.lads
-        upper = set(lads["utla_code"])
-        parts = [
-            pd.DataFrame([{"code": ENGLAND[0], "name": ENGLAND[1]}]),
-            lads[["region_code", "region_name"]].set_axis(["code", "name"], axis=1),
-            lads[["utla_code", "utla_name"]].set_axis(["code", "name"], axis=1),
-            lads[["lad_code", "lad_name"]].set_axis(["code", "name"], axis=1),
-            lads[["pfa_code", "pfa_name"]].set_axis(["code", "name"], axis=1),
-            self.lad_csp[["csp_code", "csp_name"]].set_axis(["code", "name"], axis=1),
-        ]
+        """Every area of every level: code, name, area_type, is_upper_tier."""
+        parts = [self._level_areas(level).set_axis(["code", "name"], axis=1) for level in LEVELS.values()]
         areas = pd.concat(parts, ignore_index=True).dropna().drop_duplicates("code")
         areas["area_type"] = areas["code"].map(area_type_for_code)
-        areas.loc[areas["code"] == ENGLAND[0], "area_type"] = "england"
-        areas["is_upper_tier"] = areas["code"].isin(upper)
+        areas["is_upper_tier"] = areas["code"].isin(set(self.lads[self._upper_tier_column]))
         return areas.dropna(subset=["area_type"]).reset_index(drop=True)
+
+    def _level_areas(self, level: Level) -> pd.DataFrame:
+        """The code and name of each area of ``level``."""
+        if level.area:
+            return pd.DataFrame([level.area])
+        columns = [level.lookup.code, level.lookup.name]
+        table = self.lads if level.in_district_table else self.overlapping[level.key]
+        return table[columns]
+
+    @cached_property
+    def _upper_tier_column(self) -> str:
+        """The column of the level districts that are also upper tier (unitaries) compare in."""
+        upper = DISTRICT_LEVEL.upper_tier_level
+        return LEVELS[upper].lookup.code if upper else DISTRICT_LEVEL.lookup.code
 
     @cached_property
     def _by_code(self) -> dict[str, Area]:
@@ -170,77 +199,107 @@ class Geography:
         return ", ".join(close) or "none"
 
     # -------------------------------------------------------- relations
+    def peer_level(self, area: Area) -> str:
+        """The level an area is compared in: its own, or for a unitary the upper tier's."""
+        level = LEVELS[area.area_type]
+        return level.upper_tier_level if area.is_upper_tier and level.upper_tier_level else level.key
+
+    def kind_label(self, area: Area) -> str:
+        """What a reader is told the area is ("county council", "unitary authority", "police force area")."""
+        return LEVELS[area.area_type].label_for(area.is_upper_tier)
+
+    def _members(self, level: Level, code: str) -> pd.DataFrame:
+        """The district rows that make up one area of ``level``."""
+        lads = self.lads
+        if level.area:
+            return lads
+        if level.in_district_table:
+            return lads[lads[level.lookup.code] == code]
+        table = self.overlapping[level.key]
+        return lads[lads["lad_code"].isin(table.loc[table[level.lookup.code] == code, "lad_code"])]
+
     def constituent_lads(self, code: str) -> list[str]:
         """The districts that make up an area (a district is its own only constituent)."""
         area = self.resolve(code)
-        lads = self.lads
-        if area.area_type == "england":
-            selected = lads
-        elif area.area_type == "csp":
-            selected = lads[lads["lad_code"].isin(self.lad_csp.loc[self.lad_csp["csp_code"] == area.code, "lad_code"])]
-        else:
-            column = {"lad": "lad_code", "utla": "utla_code", "region": "region_code", "pfa": "pfa_code"}[area.area_type]
-            selected = lads[lads[column] == area.code]
-            if area.area_type == "lad" and area.is_upper_tier:
-                selected = lads[lads["utla_code"] == area.code]
-        return sorted(selected["lad_code"])
+        return sorted(self._members(LEVELS[self.peer_level(area)], area.code)["lad_code"])
 
     def parents(self, code: str) -> dict[str, str]:
-        """The upper-tier authority, region, police force area and England containing an area.
+        """The areas containing an area, by level: England, and each level with a parent label.
 
-        A parent is given only when the whole area lies inside one parent of that type.
+        A parent is given only when the whole area lies inside one parent of that level.
         """
         lads = self.lads[self.lads["lad_code"].isin(self.constituent_lads(code))]
-        out = {"england": ENGLAND[0]}
-        for key in ("utla", "region", "pfa"):
-            values = lads[f"{key}_code"].unique()
+        out = {ENGLAND_LEVEL: ENGLAND_CODE}
+        for level in parent_levels():
+            values = lads[level.lookup.code].unique()
             if len(values) == 1:
-                out[key] = str(values[0])
+                out[level.key] = str(values[0])
         return out
 
+    def _codes_in(self, level: Level, districts: pd.DataFrame) -> list[str]:
+        """The codes of the areas of ``level`` that the given district rows lie in."""
+        if level.area:
+            return [level.area[0]]
+        if level.in_district_table:
+            return sorted(districts[level.lookup.code].unique())
+        table = self.overlapping[level.key]
+        return sorted(table.loc[table["lad_code"].isin(districts["lad_code"]), level.lookup.code].unique())
+
     def peers(self, code: str) -> list[str]:
-        """Areas to compare with: the same type in the same region (all forces for a force)."""
+        """Areas to compare with, by the level's peer rule: the same level in the same region, or every area."""
         area = self.resolve(code)
-        lads = self.lads
-        if area.area_type == "england":
+        level = LEVELS[self.peer_level(area)]
+        if level.peers == "none":
             return []
-        if area.area_type in ("pfa", "region"):
-            return sorted(lads[f"{area.area_type}_code"].unique())
-        region = self.parents(code).get("region")
-        in_region = lads[lads["region_code"] == region] if region else lads
-        if area.area_type == "lad" and not area.is_upper_tier:
-            return sorted(in_region["lad_code"].unique())
-        return sorted(in_region["utla_code"].unique())
+        if level.peers == "all":
+            return self._codes_in(level, self.lads)
+        container = self.parents(code).get(level.peers)
+        column = LEVELS[level.peers].lookup.code
+        return self._codes_in(level, self.lads[self.lads[column] == container] if container else self.lads)
+
+    def map_areas(self, code: str) -> tuple[str, list[str], str | None]:
+        """What the area map shows: (level drawn, codes drawn, containing area's code or None).
+
+        By the level's map rule: the area's own districts (a force), or the
+        areas of its peer level within its region (the area highlighted).
+        """
+        area = self.resolve(code)
+        level = LEVELS[self.peer_level(area)]
+        if level.map == "districts":
+            return DISTRICT_LEVEL.key, self.constituent_lads(code), None
+        drawn = LEVELS[level.map_level] if level.map_level else level
+        container = self.parents(code).get(level.map)
+        column = LEVELS[level.map].lookup.code
+        inside = self.lads[self.lads[column] == container] if container else self.lads.iloc[0:0]
+        return drawn.key, self._codes_in(drawn, inside), container
 
     def rollup_lookup(self, parent_type: str, child_type: str = "lad") -> pd.DataFrame:
         """Child -> parent lookup for building parent values from child counts.
 
         Children are districts (``child_type="lad"``) or upper-tier authorities
-        (``"utla"``, for indicators published only for them); an upper-tier
-        authority split between parents appears once per parent, so the
-        roll-up can tell it cannot be apportioned.
+        (``"utla"``, for indicators published only for them); a child split
+        between parents appears once per parent, so the roll-up can tell it
+        cannot be apportioned. An area that is its own parent (a unitary is its
+        own upper tier) needs no roll-up and is left out.
         """
+        parent, child = LEVELS[parent_type], LEVELS[child_type]
         lads = self.lads
-        if child_type == "utla":
-            pairs = lads[["utla_code", f"{parent_type}_code", f"{parent_type}_name"]] if parent_type != "england" \
-                else lads[["utla_code"]].assign(parent_code=ENGLAND[0], parent_name=ENGLAND[1])
-            pairs = pairs.set_axis(["child_code", "parent_code", "parent_name"], axis=1)
-            return pairs.drop_duplicates(["child_code", "parent_code"]).reset_index(drop=True)
-        if parent_type == "england":
-            return pd.DataFrame({"child_code": lads["lad_code"], "parent_code": ENGLAND[0],
-                                 "parent_name": ENGLAND[1]})
-        if parent_type == "csp":
-            joined = self.lad_csp.merge(lads[["lad_code"]], on="lad_code")
-            return joined.rename(columns={"lad_code": "child_code", "csp_code": "parent_code",
-                                          "csp_name": "parent_name"})[["child_code", "parent_code", "parent_name"]]
-        out = lads[["lad_code", f"{parent_type}_code", f"{parent_type}_name"]]
-        out = out.set_axis(["child_code", "parent_code", "parent_name"], axis=1)
-        if parent_type == "utla":  # a unitary is its own upper tier: no roll-up needed
-            out = out[out["child_code"] != out["parent_code"]]
-        return out.reset_index(drop=True)
+        if parent.area:
+            pairs = lads[[child.lookup.code]].assign(parent_code=parent.area[0], parent_name=parent.area[1])
+        elif parent.in_district_table:
+            pairs = lads[[child.lookup.code, parent.lookup.code, parent.lookup.name]]
+        else:
+            table = self.overlapping[parent.key]
+            children = lads[list(dict.fromkeys(["lad_code", child.lookup.code]))].drop_duplicates()
+            pairs = table.merge(children, on="lad_code")[[child.lookup.code, parent.lookup.code, parent.lookup.name]]
+        pairs = pairs.set_axis(["child_code", "parent_code", "parent_name"], axis=1)
+        if child is not DISTRICT_LEVEL:
+            pairs = pairs.drop_duplicates(["child_code", "parent_code"])
+        return pairs[pairs["child_code"] != pairs["parent_code"]].reset_index(drop=True)
 
     def codes_of_type(self, area_type: str) -> list[str]:
         """Every code of an area type; "utla" includes the unitary, metropolitan and London authorities."""
-        if area_type == "utla":
-            return sorted(self.lads["utla_code"].unique())
+        level = LEVELS[area_type]
+        if level.in_district_table:
+            return sorted(self.lads[level.lookup.code].unique())
         return sorted(self.areas.loc[self.areas["area_type"] == area_type, "code"])

@@ -29,6 +29,11 @@ def load_registry() -> dict:
         return yaml.safe_load(handle)
 
 
+def default_vintage() -> str:
+    """The geography vintage used when none is given (``default_vintage`` in the registry)."""
+    return str(load_registry()["default_vintage"])
+
+
 def dataset(kind: str, role: str, vintage: str) -> dict:
     """One dataset's entry (``kind`` is "lookups" or "boundaries")."""
     reg = load_registry()

@@ -178,9 +178,14 @@ def not_found(geography, query: str, text: str) -> AreaNotFoundError:
     return AreaNotFoundError(f"unknown area '{query}'; closest matches: {close}")
 
 
-def outside_table(lad_pfa: pd.DataFrame) -> pd.DataFrame:
-    """Codes and names of the Welsh districts, community safety partnerships and forces in a LAD->CSP->PFA lookup."""
-    parts = [lad_pfa[[f"{kind}_code", f"{kind}_name"]].set_axis(["code", "name"], axis=1)
-             for kind in ("lad", "csp", "pfa") if f"{kind}_code" in lad_pfa.columns]
-    table = pd.concat(parts, ignore_index=True).drop_duplicates("code") if parts else pd.DataFrame(columns=["code", "name"])
+def outside_table(tables) -> pd.DataFrame:
+    """Codes and names of the areas outside England (Welsh districts, partnerships, forces) in lookup tables."""
+    parts = []
+    for table in tables:
+        for kind in ("lad", "csp", "pfa", "utla"):
+            if f"{kind}_code" in table.columns and f"{kind}_name" in table.columns:
+                parts.append(table[[f"{kind}_code", f"{kind}_name"]].set_axis(["code", "name"], axis=1))
+    if not parts:
+        return pd.DataFrame(columns=["code", "name"])
+    table = pd.concat(parts, ignore_index=True).drop_duplicates("code")
     return table[~table["code"].str.startswith("E")].reset_index(drop=True)

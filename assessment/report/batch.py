@@ -33,8 +33,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .. import __version__
 from ..errors import JsnaError, RenderError
 from ..files import sha256_of, write_atomic
+from ..levels import report_levels
+from ..paths import BOUNDARIES_DIR, PACKAGE_DIR, data_sources_dir
+from ..render import KernelSession
 from ..render.formats import FORMATS, format_of_file
 from ..render.outputs import ASSETS
 from .bundle import open_bundle
@@ -66,12 +70,9 @@ def _hash_files(paths) -> str:
 
 def inputs_fingerprint(bundle_root: Path, formats) -> str:
     """A digest of everything a report depends on except the area: bundle, template, package, formats."""
-    from .. import __version__
-    from ..paths import DATA_SOURCES_DIR
-
     bundle_files = [p for p in Path(bundle_root).rglob("*") if p.is_file()]
-    code_files = [p for p in Path(__file__).resolve().parents[1].rglob("*.py")]
-    registry_files = [p for p in DATA_SOURCES_DIR.rglob("*.yaml")]
+    code_files = [p for p in PACKAGE_DIR.rglob("*.py")]
+    registry_files = [*data_sources_dir().rglob("*.yaml"), *BOUNDARIES_DIR.glob("*.yaml")]
     digest = hashlib.sha256()
     for part in (_hash_files(bundle_files), _hash_files([TEMPLATE]), _hash_files(code_files),
                  _hash_files(registry_files), __version__, ",".join(sorted(formats))):
@@ -95,11 +96,7 @@ def _up_to_date(folder: Path, fingerprint: str, formats) -> bool:
 _WARM_UP = (
     "from assessment.report import AreaReport\n"
     "from assessment.report.bundle import open_bundle\n"
-    "_b = open_bundle({root!r})\n"
-    "_b.geography\n"
-    "AreaReport.prepare(_b)\n"
-    "for _level in ('lad', 'utla', 'region', 'pfa'):\n"
-    "    _b.boundaries(_level)\n"
+    "open_bundle({root!r}).prepare_for_reports()\n"
     "import plotnine, matplotlib.pyplot\n"
 )
 
@@ -112,8 +109,6 @@ def _kernel_thread(bundle_root: str, out_root: str, formats: tuple[str, ...], en
     pandoc, and sharing this process's bundle saves a process's worth of
     memory per job.
     """
-    from ..render import KernelSession
-
     try:
         with KernelSession(cwd=TEMPLATE.parent) as kernel:
             kernel.startup_code = _WARM_UP.format(root=bundle_root)  # run again if a stuck cell forces a restart
@@ -147,7 +142,7 @@ def _render_one(bundle_root: str, code: str, out_root: str, formats: tuple[str, 
     except Exception as exc:  # one area's bug must not stop a national batch
         return AreaResult(code, area.name, "failed", [], time.perf_counter() - started,
                           f"{type(exc).__name__}: {exc}")
-    (files[0].parent / FINGERPRINT_FILE).write_text(fingerprint)  # the area's folder, as render_area chose it
+    write_atomic(files[0].parent / FINGERPRINT_FILE, fingerprint.encode())  # the area's folder, as render_area chose it
     return AreaResult(code, area.name, "rendered", [str(f) for f in files], time.perf_counter() - started)
 
 
@@ -216,9 +211,10 @@ def render_batch(bundle_path: Path, geography: str, out_root: Path, *, formats=(
     index are written first).
     """
     types = [g.strip() for g in geography.split(",") if g.strip()]
-    unknown = [g for g in types if g not in ("utla", "lad", "pfa")]
+    unknown = [g for g in types if g not in report_levels()]
     if unknown or not types:
-        raise JsnaError(f"--geography must be utla, lad or pfa (or several, comma-separated), not {geography!r}")
+        raise JsnaError(f"--geography must be {', '.join(report_levels())} (or several, comma-separated), "
+                        f"not {geography!r}")
     bundle = open_bundle(Path(bundle_path).resolve())
     bundle.verify()
     out_root = Path(out_root).resolve()

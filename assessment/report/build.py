@@ -10,9 +10,13 @@ from ..analysis import analyse
 from ..errors import InputError
 from ..frame import concat_frames, validate_frame
 from ..geography import crosswalk_frame, geography_from_files
+from ..geography.registry import default_vintage
+from ..levels import DISTRICT_LEVEL, lookup_roles
 from ..sources.catalogue import load_catalogue
 from ..sources.derived import derive_rates
+from ..sources.snapshot import build_frame, open_snapshot
 from ..stats import add_intervals
+from ..uploads import load_uploads_for_build
 from .bundle import write_bundle
 
 
@@ -20,14 +24,13 @@ def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, 
                  boundary_files: dict[str, Path], meta: dict, partial: bool = False) -> Path:
     """Analyse ``frame`` for every area of the lookups' geography and write the bundle.
 
-    ``lookup_files`` has the roles lookup_lad_csp_pfa, lookup_lad_utla and
-    lookup_lad_region; ``boundary_files`` has lad (and optionally utla, region, pfa).
-    Every geography decision of the crosswalk is written to
-    ``meta["geography_notes"]``, and how derived rates were made to
-    ``meta["source_notes"]``.
+    ``lookup_files`` has a ``lookup_<role>`` file for every lookup role of the
+    levels table (:func:`assessment.levels.lookup_roles`); ``boundary_files``
+    has the districts' boundaries (and optionally other levels'). Every geography
+    decision of the crosswalk is written to ``meta["geography_notes"]``, and how
+    derived rates were made to ``meta["source_notes"]``.
     """
-    geography = geography_from_files(lookup_files["lookup_lad_csp_pfa"], lookup_files["lookup_lad_utla"],
-                                     lookup_files["lookup_lad_region"], vintage=str(meta.get("vintage", "2024")))
+    geography = geography_from_files(lookup_files, vintage=str(meta.get("vintage") or default_vintage()))
     frame = validate_frame(frame)
     catalogue = load_catalogue()
     geography_notes = list(meta.get("geography_notes", []))
@@ -46,7 +49,6 @@ def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return validate_frame(concat_frames(frames))
 
 
-ROLE_FILES = {"lookup_lad_csp_pfa": "lad_csp_pfa", "lookup_lad_utla": "lad_utla", "lookup_lad_region": "lad_region"}
 #: Boundary levels a bundle takes from files; police force areas are dissolved from the districts,
 #: so they always match the lookup (the PFA boundary products are older than it).
 BOUNDARY_LEVELS = ("lad", "utla", "region")
@@ -55,32 +57,30 @@ BOUNDARY_LEVELS = ("lad", "utla", "region")
 def geography_from_folder(folder: Path) -> tuple[dict[str, Path], dict[str, Path], str]:
     """ONS lookups and boundaries found in ``folder`` by their content (any file names, any depth).
 
-    Returns (lookup files by role, boundary files by level, vintage); where a
-    role has several files, the newest vintage is used.
+    Returns (lookup files by ``lookup_<role>``, boundary files by level, vintage);
+    where a role has several files, the newest vintage is used.
     """
     from ..geography.recognise import recognise_boundary, recognise_lookup
 
     lookups, boundaries = {}, {}
     for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
         if path.suffix.lower() in (".csv", ".txt"):
-            found = recognise_lookup(path)
-            target = lookups
+            found, target = recognise_lookup(path), lookups
         elif path.suffix.lower() in (".json", ".geojson"):
-            found = recognise_boundary(path)
-            target = boundaries
+            found, target = recognise_boundary(path), boundaries
         else:
             continue
         if found and (found.key not in target or found.period > target[found.key][1]):
             target[found.key] = (path, found.period)
-    return ({role: lookups[key][0] for role, key in ROLE_FILES.items() if key in lookups},
+    return ({f"lookup_{role}": lookups[role][0] for role in lookup_roles() if role in lookups},
             {level: boundaries[level][0] for level in BOUNDARY_LEVELS if level in boundaries},
             _vintage([period for _, period in lookups.values()]))
 
 
 def _vintage(periods: list[str]) -> str:
-    """The geography vintage of a set of lookups: their newest year (default 2024)."""
-    years = [p for p in periods if p]
-    return max(years) if years else "2024"
+    """The geography vintage of a set of lookups: their newest year (else the registry's default)."""
+    years = [p for p in periods if p and p.isdigit()]
+    return max(years) if years else default_vintage()
 
 
 def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir: Path | None = None,
@@ -88,32 +88,29 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
     """`jsna build`: the tidy frame from a snapshot alone, analysed into a report bundle.
 
     Geography comes from the snapshot's ONS lookups and boundaries, or from the
-    lookup and boundary files found in ``lookups_dir`` (recognised by content).
+    lookup and boundary files found in ``lookups_dir`` (recognised by content,
+    whatever their names).
     """
-    from ..sources.snapshot import build_frame, open_snapshot
-
     snapshot = open_snapshot(snapshot_dir)
+    districts = DISTRICT_LEVEL.boundary
     if lookups_dir is not None:
         lookup_files, boundary_files, vintage = geography_from_folder(Path(lookups_dir))
         where = f"{lookups_dir}"
     else:
         entries = {e["key"]: e for e in snapshot.files("lookup")}
-        lookup_files = {role: snapshot.path(entries[key]) for role, key in ROLE_FILES.items() if key in entries}
+        lookup_files = {f"lookup_{role}": snapshot.path(entries[role]) for role in lookup_roles() if role in entries}
         boundary_files = {e["key"]: snapshot.path(e) for e in snapshot.files("boundary") if e["key"] in BOUNDARY_LEVELS}
-        vintage = _vintage([str(e.get("period") or e.get("vintage") or "") for e in entries.values()
-                            if str(e.get("period") or e.get("vintage") or "").isdigit()])
+        vintage = _vintage([str(e.get("period") or e.get("vintage") or "") for e in entries.values()])
         where = f"snapshot {snapshot_dir}"
-    missing = [key for role, key in ROLE_FILES.items() if role not in lookup_files]
-    if "lad" not in boundary_files:
-        missing.append("district (lad) boundaries")
+    missing = [role for role in lookup_roles() if f"lookup_{role}" not in lookup_files]
+    if districts not in boundary_files:
+        missing.append(f"district ({districts}) boundaries")
     if missing:
         raise InputError(f"{where}: no ONS {', '.join(missing)}; `jsna import` them into the snapshot or "
                          "pass --lookups DIR (a folder holding them)")
     frame, meta = build_frame(snapshot_dir, force_lookup=lookup_files["lookup_lad_csp_pfa"])
     upload_meta = []
     if uploads:
-        from ..uploads import load_uploads_for_build
-
         upload_frames, upload_meta = load_uploads_for_build(uploads, lookup_files)
         frame = combine([frame, *upload_frames])
     meta = {**meta, "demo": False, "vintage": vintage, "uploads": upload_meta}

@@ -14,48 +14,63 @@ or changed bundle file is named as such before any report is drawn
 
 from __future__ import annotations
 
+import gc
 import json
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
+import pyarrow
+import pyarrow.parquet as pq
 
 from ..errors import InputError
-from ..files import default_dir_mode, sha256_of
+from ..files import sha256_of, staged_folder
+from ..geography import Geography, dissolve_boundaries, load_boundaries
+from ..levels import DISTRICT_LEVEL, ENGLAND_LEVEL, LEVELS, boundary_levels
+from .headline import HeadlineTables
 
-GEOGRAPHY_ROLES = ("lookup_lad_csp_pfa", "lookup_lad_utla", "lookup_lad_region")
-BOUNDARY_LEVELS = ("lad", "utla", "region", "pfa")
 
-
-@dataclass
+@dataclass(eq=False)
 class Bundle:
-    """An opened report bundle (see the module docstring)."""
+    """An opened report bundle (see the module docstring).
+
+    What a report reads is loaded on first use and kept: the full frame, the
+    geography, each level's boundaries and the headline tables. A process that
+    renders many reports calls :meth:`prepare_for_reports` once, which works
+    out everything reports share and then lets the full frame go.
+    """
 
     root: Path
     meta: dict[str, Any] = field(default_factory=dict)
+    _frame: pd.DataFrame | None = field(default=None, init=False, repr=False)
+    _geography: Geography | None = field(default=None, init=False, repr=False)
+    _boundaries: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, init=False, repr=False)
+    _headline: HeadlineTables | None = field(default=None, init=False, repr=False)
+    _verified: bool = field(default=False, init=False, repr=False)
 
     META_FILE = "bundle.json"
     FRAME_FILE = "frame.parquet"
 
-    @cached_property
+    @property
     def frame(self) -> pd.DataFrame:
-        path = self.root / self.FRAME_FILE
-        try:
-            return pd.read_parquet(path)
-        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-            raise damaged(path, exc) from None
+        """The analysed tidy frame (every breakdown); read back from parquet if it was released."""
+        if self._frame is None:
+            path = self.root / self.FRAME_FILE
+            try:
+                self._frame = pd.read_parquet(path)
+            except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+                raise damaged(path, exc) from None
+        return self._frame
 
     def verify(self) -> Bundle:
         """Check every bundle file once: present, unchanged (SHA-256 in bundle.json) and readable."""
-        if self.__dict__.get("_verified"):
+        if self._verified:
             return self
-        listed = self.meta.get("files") or {}
-        for relative, digest in listed.items():
+        for relative, digest in (self.meta.get("files") or {}).items():
             path = self.root / relative
             if not path.is_file():
                 raise InputError(f"{path}: bad bundle file: missing; rebuild the bundle with `jsna build`")
@@ -64,13 +79,17 @@ class Bundle:
                                  "(SHA-256 mismatch); rebuild the bundle with `jsna build`")
         path = self.root / self.FRAME_FILE
         try:
-            import pyarrow.parquet as pq
-
             pq.read_metadata(path)
         except (OSError, ValueError) as exc:
             raise damaged(path, exc) from None
-        self.__dict__["_verified"] = True
+        self._verified = True
         return self
+
+    def release_frame(self) -> None:
+        """Let the full frame go (reports read only the headline tables); a later use reads it again."""
+        self._frame = None
+        gc.collect()
+        pyarrow.default_memory_pool().release_unused()  # hand the frame's Arrow buffers back to the system
 
     @property
     def is_demo(self) -> bool:
@@ -80,35 +99,52 @@ class Bundle:
     def snapshot_date(self) -> str:
         return str(self.meta.get("snapshot_date", "unknown"))
 
-    @cached_property
-    def geography(self):
-        from ..geography import Geography
+    @property
+    def indicators(self) -> dict[str, dict]:
+        """Catalogue information per indicator id, as it was when the bundle was built."""
+        return self.meta.get("indicators", {})
 
-        files = {role: self.root / rel for role, rel in self.meta["geography"].items()}
-        return Geography.from_files(files["lookup_lad_csp_pfa"], files["lookup_lad_utla"],
-                                    files["lookup_lad_region"])
+    @property
+    def geography(self) -> Geography:
+        if self._geography is None:
+            files = {role.removeprefix("lookup_"): self.root / rel for role, rel in self.meta["geography"].items()}
+            self._geography = Geography.from_files(files, vintage=self.meta.get("vintage"))
+        return self._geography
 
-    def boundaries(self, level: str):
-        """Simplified boundaries for ``level`` (lad, utla, region, pfa) in EPSG:27700 (kept once loaded)."""
-        cache = self.__dict__.setdefault("_boundaries", {})
-        if level not in cache:
-            cache[level] = self._load_boundaries(level)
-        return cache[level]
+    def headline(self) -> HeadlineTables:
+        """Every area's headline rows and their indexes, worked out once per bundle."""
+        if self._headline is None:
+            self._headline = HeadlineTables.build(self.frame, self.indicators)
+        return self._headline
 
-    def _load_boundaries(self, level: str):
-        from ..geography import dissolve_boundaries, load_boundaries
+    def prepare_for_reports(self) -> None:
+        """Load everything reports share (geography, headline tables, boundaries), then release the frame."""
+        self.geography
+        self.headline()
+        self.release_frame()
+        for level in boundary_levels():
+            self.boundaries(level)
 
+    def boundaries(self, level: str) -> gpd.GeoDataFrame:
+        """Simplified boundaries of a level (see the levels table) in EPSG:27700 (kept once loaded)."""
+        if level not in self._boundaries:
+            self._boundaries[level] = self._load_boundaries(level)
+        return self._boundaries[level]
+
+    def _load_boundaries(self, level: str) -> gpd.GeoDataFrame:
         rel = self.meta.get("boundaries", {}).get(level)
         if rel:
             return load_boundaries(level, path=self.root / rel)
-        if level == "lad":
+        if level == DISTRICT_LEVEL.key:
             raise InputError(f"{self.root}: bundle has no district boundaries")
-        lads = self.geography.lads
-        # Every district under its parent (a unitary is its own upper tier, so no roll-up lookup here).
-        lookup = lads[["lad_code", f"{level}_code", f"{level}_name"]].drop_duplicates("lad_code") \
-            if level != "england" else self.geography.rollup_lookup(level)
+        geography = self.geography
+        if level == ENGLAND_LEVEL or not LEVELS[level].in_district_table:
+            lookup = geography.rollup_lookup(level)
+        else:  # every district under its parent (a unitary is its own upper tier, so not a roll-up lookup)
+            columns = [DISTRICT_LEVEL.lookup.code, LEVELS[level].lookup.code, LEVELS[level].lookup.name]
+            lookup = geography.lads[columns].drop_duplicates(columns[0])
         lookup = lookup.set_axis(["child_code", "parent_code", "parent_name"], axis=1)
-        return dissolve_boundaries(self.boundaries("lad"), lookup)
+        return dissolve_boundaries(self.boundaries(DISTRICT_LEVEL.key), lookup)
 
 
 def damaged(path: Path, exc: Exception) -> InputError:
@@ -121,10 +157,7 @@ def write_bundle(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[st
                  boundary_files: dict[str, Path], meta: dict[str, Any]) -> Path:
     """Write a bundle atomically: a failed write leaves any earlier bundle in place."""
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    os.chmod(staging, default_dir_mode())  # the bundle is this folder once renamed: readable by colleagues
-    try:
+    with staged_folder(out_dir) as staging:
         frame.to_parquet(staging / Bundle.FRAME_FILE, index=False)
         meta = dict(meta)
         meta["geography"] = _copy_into(staging / "geography", geography_files)
@@ -132,16 +165,6 @@ def write_bundle(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[st
         meta["files"] = {p.relative_to(staging).as_posix(): sha256_of(p)
                          for p in sorted(staging.rglob("*")) if p.is_file()}
         (staging / Bundle.META_FILE).write_text(json.dumps(meta, indent=2, default=str))
-        if out_dir.exists():
-            backup = out_dir.with_name(f".{out_dir.name}-old")
-            shutil.rmtree(backup, ignore_errors=True)
-            out_dir.rename(backup)
-            staging.rename(out_dir)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            staging.rename(out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     open_bundle.cache_clear()
     return out_dir
 

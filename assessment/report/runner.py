@@ -1,10 +1,12 @@
 """Render reports for areas from a bundle: each area in its own folder, with its Excel appendix.
 
-A render writes into a staging folder first; the area's folder is replaced only
+A render writes into a staging folder beside the area's folder
+(:func:`assessment.files.staged_folder`); the area's folder is replaced only
 when every format and the appendix were written, so a failed render keeps the
 previous good report. One run at a time writes into an output folder (a lock:
 a second run waits briefly, then refuses), and staging folders left by a run
-that was killed are removed when the next one starts.
+that was killed are removed when the next one starts. Whole geographies go
+through :mod:`assessment.report.batch`.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from rich.markup import escape
 from rich.progress import Progress
 
 from ..errors import JsnaError, RenderError
-from ..files import FolderLock, make_staging_folder, remove_stale_staging
+from ..files import FolderLock, remove_stale_staging, scratch_folder, staged_folder
 from ..paths import TEMPLATES_DIR
 from ..render import ALL_FORMATS, FORMATS, render_document
+from ..render.reference_docx import make_reference_docx
 from .bundle import open_bundle
 
 TEMPLATE = TEMPLATES_DIR / "report.qmd"
@@ -61,38 +64,31 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=A
     # Absolute: the kernel runs in the template's folder and pandoc in a build folder, so a
     # relative path (``--out demo-output``) would point somewhere else for each of them.
     final = Path(out_root).resolve() / area_folder_name(area.code, area.name)
+    stem = f"health-and-justice-{area_folder_name(area.code, area.name)}"
     final.parent.mkdir(parents=True, exist_ok=True)
     bundle.verify()  # a damaged bundle file is named here, not as a failing template cell
-    staging = make_staging_folder(final)
-    try:
-        appendix = staging / "appendix.xlsx"
-        figures = staging / "figures"
+    with staged_folder(final) as staged, scratch_folder(final) as work:
+        # figures, the Word reference document and pandoc's build files; also where Quarto renders
+        # (figures must be inside its project for typst)
+        appendix = work / "appendix.xlsx"
         params = {"area": area.code, "bundle": str(bundle.root), "appendix": str(appendix),
-                  "figures": str(figures)}
-        reference = _reference_doc(bundle, staging) if any(FORMATS[f].reference_doc for f in formats) else None
-        stem = f"health-and-justice-{area_folder_name(area.code, area.name)}"
-        # The staging folder is also where Quarto renders (figures must be inside its project for typst).
-        written = render_document(TEMPLATE, params, staging / "out", formats, engine, stem=stem,
+                  "figures": str(work / "figures")}
+        reference = _reference_doc(bundle, work) if any(FORMATS[f].reference_doc for f in formats) else None
+        written = render_document(TEMPLATE, params, work / "out", formats, engine, stem=stem,
                                   metadata=_document_metadata(bundle, area), reference_doc=reference,
-                                  kernel=kernel, workdir=staging)
+                                  kernel=kernel, workdir=work)
         if not appendix.is_file():
             raise RenderError(f"{TEMPLATE.name}: the template did not write the Excel appendix")
-        files = [*written.values(), appendix]
-        final.mkdir(parents=True, exist_ok=True)
-        placed = []
-        for path in files:
-            target = final / (f"{stem}-data.xlsx" if path == appendix else path.name)
-            os.replace(path, target)
-            placed.append(target)
-        return placed
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        names = []
+        for path in [*written.values(), appendix]:
+            name = f"{stem}-data.xlsx" if path == appendix else path.name
+            os.replace(path, staged / name)
+            names.append(name)
+    return [final / name for name in names]
 
 
 def _reference_doc(bundle, folder: Path) -> Path | None:
     """A Word reference document with a page header (the demo's says it is demonstration data)."""
-    from ..render.reference_docx import make_reference_docx
-
     header = "Demonstration data: not a real area" if bundle.is_demo else \
         f"Health and justice JSNA chapter. Data snapshot {bundle.snapshot_date}"
     return make_reference_docx(folder / "reference.docx", header)
@@ -122,17 +118,8 @@ def output_folder_lock(out_root: Path, *, wait: float | None = None) -> FolderLo
 
 
 def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats=ALL_FORMATS,
-                 engine: str = "auto", all_geography: str | None = None, jobs: int = 1) -> list[Path]:
-    """Render several areas one after another (a failure in one is reported, others continue).
-
-    With ``all_geography`` (utla, lad or pfa) every area of that type is
-    rendered by :func:`assessment.report.batch.render_batch` instead.
-    """
-    if all_geography:
-        from .batch import render_batch
-
-        results = render_batch(bundle_path, all_geography, out_root, formats=formats, jobs=jobs, engine=engine)
-        return [Path(f) for r in results for f in r.files] + [Path(out_root) / "index.html"]
+                 engine: str = "auto") -> list[Path]:
+    """Render several areas one after another (a failure in one is reported, others continue)."""
     bundle = open_bundle(Path(bundle_path).resolve())
     written: list[Path] = []
     failures: list[tuple[str, str]] = []

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..files import looks_like_html
 
 #: Publisher markers meaning "no figure" (not available, confidential, suppressed).
 MISSING_MARKERS = {"..", "-", "[x]", "[c]", "[z]", "[low]", "x", "c", ":", "*", "~", "[u]"}
@@ -18,8 +19,9 @@ _CODE = re.compile(r"^[EWSNK]\d{8}$")
 
 def check_not_html(path: Path) -> None:
     """A web page saved under a data file's name is a common download failure: say so."""
-    head = Path(path).read_bytes()[:512].lstrip().lower()
-    if head.startswith((b"<!doctype", b"<html")):
+    with open(path, "rb") as handle:
+        head = handle.read(512)
+    if looks_like_html(head):
         raise InputError(f"{path}: this is a web page, not a data file (the download probably failed)")
 
 

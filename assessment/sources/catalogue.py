@@ -19,9 +19,10 @@ import yaml
 
 from ..errors import InputError
 from ..frame import POLARITIES, VALUE_TYPES
-from ..paths import DATA_SOURCES_DIR
+from ..paths import DATA_SOURCES_DIR, data_sources_dir
 from .fingertips import IndicatorMeta
 
+#: The shipped catalogue; :func:`load_catalogue` reads the one in use (``JSNA_DATA_SOURCES``).
 CATALOGUE_PATH = DATA_SOURCES_DIR / "indicators.yaml"
 DATA_GAPS_PATH = DATA_SOURCES_DIR / "data_gaps.yaml"
 GAP_FIELDS = ("key", "name", "seed_reference", "status", "why", "local_data")
@@ -101,14 +102,20 @@ class Catalogue:
                 for e in self.entries}
 
 
-def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
+def catalogue_path() -> Path:
+    """The catalogue in use (under :func:`assessment.paths.data_sources_dir`)."""
+    return data_sources_dir() / "indicators.yaml"
+
+
+def load_catalogue(path: Path | None = None) -> Catalogue:
     """Read and check the catalogue; a bad entry is an InputError naming the entry and field."""
+    path = Path(path or catalogue_path())
     try:
         with open(path, encoding="utf-8") as handle:
             raw = yaml.safe_load(handle)["indicators"]
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise InputError(f"{path}: unreadable catalogue ({' '.join(str(exc).split())})") from None
-    entries, seen = [], set()
+    entries, seen, frame_ids = [], set(), {}
     for position, item in enumerate(raw, start=1):
         where = f"{path} entry {position} ({item.get('key', '?')})"
         missing = [f for f in REQUIRED if f not in item]
@@ -122,6 +129,8 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             raise InputError(f"{where}: coverage '{item['coverage']}' is not one of {', '.join(COVERAGES)}")
         if item["source"] == "fingertips" and not item.get("fingertips_id"):
             raise InputError(f"{where}: a fingertips indicator needs fingertips_id")
+        if item["source"] != "fingertips" and not item.get("indicator_id"):
+            raise InputError(f"{where}: a publisher indicator needs indicator_id (the id its reader writes)")
         if item["key"] in seen:
             raise InputError(f"{where}: duplicate key")
         seen.add(item["key"])
@@ -133,7 +142,12 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
         for key in ("fingertips_id", "indicator_id", "phof_old", "phof_new"):
             if item.get(key) is not None:
                 item[key] = str(item[key])
-        entries.append(CatalogueEntry(**item))
+        entry = CatalogueEntry(**item)
+        if entry.frame_id in frame_ids:
+            raise InputError(f"{where}: indicator id {entry.frame_id} is already used by entry "
+                             f"{frame_ids[entry.frame_id]}")
+        frame_ids[entry.frame_id] = entry.key
+        entries.append(entry)
     return Catalogue(entries, path)
 
 

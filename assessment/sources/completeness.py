@@ -175,7 +175,7 @@ def check_boundaries_cover(geography, shapes: dict, url: str) -> None:
 def _geography(files: dict[str, Path]):
     from ..geography import geography_from_files
 
-    return geography_from_files(files["lad_csp_pfa"], files["lad_utla"], files["lad_region"])
+    return geography_from_files(files)
 
 
 def check_snapshot_files(root: Path, entries: list[dict], manifest: Path | None = None) -> dict[int, set[str]] | None:

@@ -25,6 +25,7 @@ import warnings
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..geography.arcgis import query_attributes, query_geojson
 from .catalogue import Catalogue
 from .fingertips_identity import Identity, check_identities
 from .http import get_text
@@ -165,10 +166,8 @@ def fetch_publishers(writer, progress, publishers: dict, *, http, earlier: Earli
 
 
 def fetch_geography(writer, progress, geography_urls: dict, boundary_url: str, *,
-                    earlier: Earlier | None = None, http=None) -> None:
+                    earlier: Earlier | None = None, http=None, vintage: str, districts: str) -> None:
     """The ONS lookups and district boundaries (an earlier snapshot's copy of the same pinned URL is reused)."""
-    from ..geography.arcgis import query_attributes, query_geojson
-
     task = progress.add_task("ONS geography", total=len(geography_urls) + 1)
     for role, url in geography_urls.items():
         progress.update(task, description=f"ONS lookup {role}")
@@ -179,16 +178,16 @@ def fetch_geography(writer, progress, geography_urls: dict, boundary_url: str, *
         else:
             table = query_attributes(url, http=http)
             writer.add(f"geography/{role}.csv", table.to_csv(index=False).encode("utf-8"), kind="lookup",
-                       key=role, url=url, rows=len(table), vintage="2024")
+                       key=role, url=url, rows=len(table), vintage=vintage)
         progress.advance(task)
     progress.update(task, description="ONS district boundaries")
-    before = earlier.find("boundary", key="lad", url=boundary_url) if earlier else None
+    before = earlier.find("boundary", key=districts, url=boundary_url) if earlier else None
     if before is not None:
-        writer.add(before["path"], earlier.content(before), kind="boundary", key="lad", url=boundary_url,
+        writer.add(before["path"], earlier.content(before), kind="boundary", key=districts, url=boundary_url,
                    rows=before["rows"], vintage=before.get("vintage", ""),
                    **{**_carried(before), "reused_from": earlier.date})
     else:
         shapes = query_geojson(boundary_url, http=http)
-        writer.add("geography/lad.geojson", json.dumps(shapes).encode("utf-8"), kind="boundary", key="lad",
-                   url=boundary_url, rows=len(shapes["features"]), vintage="2024")
+        writer.add(f"geography/{districts}.geojson", json.dumps(shapes).encode("utf-8"), kind="boundary",
+                   key=districts, url=boundary_url, rows=len(shapes["features"]), vintage=vintage)
     progress.advance(task)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import warnings
 from collections.abc import Iterable, Iterator
@@ -34,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
+from ..files import looks_like_html
 from ..frame import area_type_for_code, new_frame, validate_frame
 from .completeness import csv_records
 from .fingertips_api import LEGACY_URL, Download, settle_published
@@ -158,7 +160,7 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise SourceError(f"{url}: empty body where CSV was expected")
-    if text.lstrip()[:100].lower().startswith(("<!doctype", "<html")):
+    if looks_like_html(text):
         raise SourceError(f"{url}: got an HTML page where CSV was expected")
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
@@ -180,7 +182,6 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
 
     area_type = raw["Area Code"].map(area_type_for_code)
     area_type = area_type.where(raw["Area Type"].str.lower() != "england", "england")
-    area_type = area_type.where(~raw["Area Code"].eq("E92000001"), "england")
     raw = raw[area_type.notna()]  # combined authorities, ICBs...: not report geographies
     area_type = area_type[area_type.notna()]
 
@@ -227,7 +228,9 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
         "unit": meta("unit"),
         "polarity": meta("polarity"),
         "comparator_method": meta("comparator_method"),
-        "ci_method": "published",
+        # Intervals of no standard method (survey estimates: catalogue ci_method none) stay "none", so
+        # no stage recomputes them or rebuilds the figure from sample counts.
+        "ci_method": meta("ci_method").map(lambda m: "none" if m == "none" else "published"),
         "value_note": value_note,
         "suppressed": suppressed,
         "source_url": url,
@@ -280,8 +283,6 @@ class FingertipsClient:
                         fallback=fallback)
 
     def _json(self, path: str, params: dict | None = None, fallback: bool = True):
-        import json
-
         return json.loads(self._get(path, params, "json", fallback).text)
 
     def health(self) -> str | None:

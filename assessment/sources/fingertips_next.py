@@ -323,7 +323,8 @@ def _frame(records: list[dict], meta: IndicatorMeta, *, url: str, retrieved_at, 
     raw["period_end"] = end.fillna(pd.to_datetime(raw["period_to"]))
     frame = raw.drop(columns=["period_from", "period_to"]).assign(
         source=SOURCE_NAME, value_type=meta.value_type, multiplier=meta.multiplier, unit=meta.unit,
-        polarity=meta.polarity, comparator_method=meta.comparator_method, ci_method="published",
+        polarity=meta.polarity, comparator_method=meta.comparator_method,
+        ci_method="none" if meta.ci_method == "none" else "published",  # as parse_csv
         value_note="", suppressed=False, source_url=url,
         retrieved_at=retrieved_at or datetime.now(timezone.utc), vintage=vintage,
         denominator=np.nan, lower_ci_998=np.nan, upper_ci_998=np.nan)

@@ -27,6 +27,7 @@ import requests
 import requests_cache
 
 from ..errors import SourceError
+from ..files import looks_like_html
 from ..paths import cache_dir
 from .budget import BudgetAdapter, NetworkBudget, retry_after_seconds
 
@@ -42,9 +43,9 @@ class StaleDataWarning(UserWarning):
 class HTTPStatusError(SourceError):
     """The server answered with an error status (kept in ``status``, e.g. 404 for an unknown id)."""
 
-    def __init__(self, message: str, status: int):
+    def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
-        self.status = status
+        self.status = status  # None when re-raised with more context (e.g. by SnapshotWriter)
 
 
 def _server_message(response) -> str:
@@ -107,8 +108,7 @@ class Fetched:
 
 
 def _looks_like_html(text: str, content_type: str) -> bool:
-    head = text.lstrip()[:200].lower()
-    return "text/html" in content_type or head.startswith(("<!doctype", "<html", "<head", "<body"))
+    return "text/html" in content_type or looks_like_html(text)
 
 
 def _validate(url: str, content: bytes, content_type: str, expect: str) -> None:

@@ -29,10 +29,9 @@ from rich.console import Console
 
 from ..errors import InputError
 from ..files import sha256_of
-from ..paths import DATA_SOURCES_DIR
+from .publishers import load_publishers, publishers_path
 from .recognition import Recognised
 
-PUBLISHERS_PATH = DATA_SOURCES_DIR / "publishers.yaml"
 FOLDERS = {"fingertips": "fingertips", "publisher": "publishers", "lookup": "geography", "boundary": "geography"}
 BUILT_IN = (
     ("Fingertips data export", "assessment.sources.fingertips", "recognise"),
@@ -52,8 +51,6 @@ class Candidate:
 
 @lru_cache(maxsize=1)
 def _publishers() -> dict:
-    from .snapshot import load_publishers
-
     return load_publishers()
 
 
@@ -90,7 +87,7 @@ def recognise_all(path: Path, publishers: dict | None = None) -> list[Recognised
     for answer in answers.values():
         if answer.kind == "publisher" and answer.key not in publishers:
             raise InputError(f"{path}: recognised as '{answer.key}' ({answer.release}), which "
-                             f"{PUBLISHERS_PATH.name} does not list, so `jsna build` could not read it")
+                             f"{publishers_path().name} does not list, so `jsna build` could not read it")
     return list(answers.values())
 
 

@@ -58,7 +58,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def _tidy(codes, names, years, counts, markers, *, indicator, source_url, retrieved_at, vintage, path):
     name = names.str.strip()
     name = name.where(name != name.str.upper(), name.str.title())
-    area_type = codes.map(area_type_for_code).where(codes != "E92000001", "england")
+    area_type = codes.map(area_type_for_code)
     periods = years.astype(str)
     frame = pd.DataFrame({
         "indicator_id": indicator[0], "indicator_name": indicator[1], "source": SOURCE,

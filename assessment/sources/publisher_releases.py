@@ -42,7 +42,8 @@ from ..errors import SourceError
 from .http import LOOPBACK, get_text
 
 #: Hosts official files may come from (plus loopback, for tests).
-OFFICIAL_HOSTS = {"www.gov.uk", "assets.publishing.service.gov.uk", "www.ons.gov.uk"}
+OFFICIAL_HOSTS = {"www.gov.uk", "assets.publishing.service.gov.uk", "www.ons.gov.uk",
+                  "www.ethnicity-facts-figures.service.gov.uk"}
 KINDS = ("govuk_collection", "govuk_publication", "ons_dataset")
 COMPARED = 5      # recently updated publications compared by first publication date
 MAX_EDITIONS = 12  # ONS editions looked at

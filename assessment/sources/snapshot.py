@@ -27,29 +27,23 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-import yaml
 from rich.progress import Progress
 
 from ..errors import InputError, JsnaError, SourceError
 from ..failures import describe
 from ..files import make_staging_folder, remove_stale_staging, sha256_of, switch_into_place, write_atomic
 from ..frame import KEY_COLUMNS, coerce_frame, concat_frames, validate_frame
-from ..paths import DATA_SOURCES_DIR
+from ..geography.registry import dataset_url, default_vintage
+from ..levels import DISTRICT_LEVEL, lookup_roles
 from .catalogue import Catalogue, load_catalogue
 from .completeness import check_fingertips_areas, check_snapshot_files
 from .fetch_steps import SOURCES, Earlier, carry_over, fetch_fingertips, fetch_geography, fetch_publishers
 from .fingertips_api import choose_backend, make_backend, parse_download
 from .http import session
+from .publishers import check_reader_output, load_precedence, load_publishers, publishers_path
 
-PUBLISHERS_PATH = DATA_SOURCES_DIR / "publishers.yaml"
 FINGERTIPS_PAGE = "https://fingertips.phe.org.uk"
 MANIFEST = "manifest.json"
-
-
-def load_publishers(path: Path = PUBLISHERS_PATH) -> dict:
-    """The publishers registry (``data_sources/publishers.yaml``)."""
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)["publishers"]
 
 
 @dataclass
@@ -180,8 +174,6 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
     sources fetched, the others being carried over from the ``since`` snapshot
     (whose unchanged files are reused; see :mod:`.fetch_steps`).
     """
-    from ..geography.registry import dataset_url
-
     catalogue = catalogue or load_catalogue()
     publishers = load_publishers() if publishers is None else publishers
     http = http or session()
@@ -189,9 +181,10 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
     earlier = Earlier(open_snapshot(since)) if since else None
     snapshot_date = (today or date.today()).isoformat()
     writer = SnapshotWriter(Path(out_root) / snapshot_date, snapshot_date)
-    geography_urls = geography_urls or {role: dataset_url("lookups", role, "2024")
-                                        for role in ("lad_csp_pfa", "lad_utla", "lad_region")}
-    boundary_url = boundary_url or dataset_url("boundaries", "lad", "2024")
+    vintage = default_vintage()
+    districts = DISTRICT_LEVEL.boundary
+    geography_urls = geography_urls or {role: dataset_url("lookups", role, vintage) for role in lookup_roles()}
+    boundary_url = boundary_url or dataset_url("boundaries", districts, vintage)
     with writer, Progress() as progress:  # a failure keeps the previous snapshot and names the partial files
         for source in SOURCES:
             if source not in only:
@@ -207,7 +200,8 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
             elif source == "publishers":
                 fetch_publishers(writer, progress, publishers, http=http, earlier=earlier)
             else:
-                fetch_geography(writer, progress, geography_urls, boundary_url, earlier=earlier, http=http)
+                fetch_geography(writer, progress, geography_urls, boundary_url, earlier=earlier, http=http,
+                                vintage=vintage, districts=districts)
         check_snapshot_files(writer.staging, writer.entries)  # every table whole, before it replaces anything
     return writer.close()
 
@@ -275,12 +269,6 @@ def _force_names(snapshot: Snapshot, force_lookup: Path | None):
     return ForceNames.from_lookup_file(force_lookup) if force_lookup else ForceNames.default()
 
 
-def load_precedence(path: Path = PUBLISHERS_PATH) -> list[str]:
-    """The registry's ``precedence:`` list: which entry's figure is kept when two files give the same one."""
-    with open(path, encoding="utf-8") as handle:
-        return list(yaml.safe_load(handle).get("precedence") or [])
-
-
 def _source_address(url: str, page: str) -> str:
     """The address a reader can follow: the download URL, or the publication page for an imported file."""
     return url if url.startswith(("http://", "https://")) else (page or url)
@@ -317,18 +305,19 @@ def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None, publi
     for order, entry in enumerate(snapshot.files("publisher")):
         spec = publishers.get(entry["key"])
         if spec is None:
-            raise InputError(f"{snapshot.root / MANIFEST}: publisher '{entry['key']}' is not in {PUBLISHERS_PATH}")
+            raise InputError(f"{snapshot.root / MANIFEST}: publisher '{entry['key']}' is not in {publishers_path()}")
         reader = getattr(importlib.import_module(spec["module"]), spec.get("reader", "read"))
+        path = snapshot.path(entry)
         extra = {}
         if "forces" in inspect.signature(reader).parameters:
             forces = forces or _force_names(snapshot, force_lookup)
             extra["forces"] = forces
         release = entry.get("release") or {}
         address = release.get("page") or _source_address(entry["url"], spec.get("publisher_page", ""))
-        path = snapshot.path(entry)
         frame = reader(path, source_url=_source_address(entry["url"], spec.get("publisher_page", "")),
                        retrieved_at=datetime.fromisoformat(entry["retrieved_at"]), vintage=entry.get("vintage", ""),
                        **extra)
+        check_reader_output(entry["key"], spec, frame["indicator_id"].unique(), where=str(path))
         if spec.get("only_area_types"):
             frame = frame[frame["area_type"].isin(spec["only_area_types"])]
         published = entry.get("published") or release.get("released", "")

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..paths import DATA_SOURCES_DIR
+from ..paths import data_sources_dir
 
 MATCH_COLUMNS = ["indicator_id", "period", "sex", "age", "category_type", "category"]
 NOT_COMPARED = "Not compared"
@@ -42,16 +42,20 @@ QUARTILE_WORDS = {
 }
 
 
-@lru_cache(maxsize=1)
-def comparators_file() -> dict:
-    """``data_sources/comparators.yaml``: comparison methods and the recent-trend rules."""
-    with open(DATA_SOURCES_DIR / "comparators.yaml", encoding="utf-8") as handle:
+def comparators_file(path: str | None = None) -> dict:
+    """``data_sources/comparators.yaml``: comparison methods (``methods``) and the recent-trend rules."""
+    return _read_registry(str(path or data_sources_dir() / "comparators.yaml"))
+
+
+def comparator_registry(path: str | None = None) -> dict:
+    """The comparison methods registry (``methods`` of ``data_sources/comparators.yaml``), by method key."""
+    return comparators_file(path)["methods"]
+
+
+@lru_cache(maxsize=4)
+def _read_registry(path: str) -> dict:
+    with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
-
-
-def comparator_registry() -> dict:
-    """The comparison methods registry (``methods`` of ``data_sources/comparators.yaml``)."""
-    return comparators_file()["methods"]
 
 
 def _overlap(lower: np.ndarray, upper: np.ndarray, reference: np.ndarray) -> np.ndarray:
@@ -112,6 +116,16 @@ METHODS: dict[str, Callable] = {
     "ci_overlap_95_998": _ci_overlap_95_998,
 }
 BINNED = {"quintiles": 5, "quartiles": 4}
+NO_COMPARISON = "none"
+
+
+def implemented_methods() -> set[str]:
+    """The method keys this module computes; ``comparators.yaml`` must register exactly these.
+
+    >>> sorted(implemented_methods()) == sorted(comparator_registry())
+    True
+    """
+    return {*METHODS, *BINNED, NO_COMPARISON}
 
 
 def _label(direction: float, level: float, polarity: str) -> str:
@@ -175,7 +189,7 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
                     reason[k] = f"fewer than {BINNED[method]} areas of this type have a value"
             continue
         if method not in METHODS:
-            reason[index] = ("the indicator is not compared (method none)" if method == "none"
+            reason[index] = ("the indicator is not compared (method none)" if method == NO_COMPARISON
                              else f"unknown comparison method '{method}'")
             continue
         direction, level = METHODS[method](rows, reference[index])

@@ -80,6 +80,9 @@ class Point:
     count: float
     denominator: float
     suppressed: bool
+    #: A directly standardised rate's denominator (the population) only says the figure exists;
+    #: FingertipsNext does not publish it, so a DSR point without one is still valid.
+    needs_denominator: bool = True
 
     @property
     def days(self) -> float:
@@ -94,7 +97,8 @@ class Point:
         """Why this point cannot enter the test (None when it can)."""
         if self.suppressed or np.isnan(self.value):
             return f"{self.period} has no value"
-        if np.isnan(self.count) or not self.denominator > 0:
+        missing = np.isnan(self.denominator) and not self.needs_denominator
+        if np.isnan(self.count) or not (self.denominator > 0 or missing):
             return f"{self.period} has no count or denominator"
         if np.isnan(self.lower) or np.isnan(self.upper):
             return f"{self.period} has no 95% confidence interval"
@@ -205,11 +209,13 @@ def recent_trend(frame: pd.DataFrame) -> pd.DataFrame:
                 "suppressed", "value_type", "polarity")}
     records = []
     for key, index in ordered.groupby(SERIES_COLUMNS, sort=False, dropna=False).indices.items():
+        last = index[-1]
+        needs_denominator = str(columns["value_type"][last]) != "directly standardised rate"
         points = [Point(str(columns["period"][i]), pd.Timestamp(columns["_start"][i]), pd.Timestamp(columns["_end"][i]),
                         float(columns["value"][i]), float(columns["lower_ci_95"][i]),
                         float(columns["upper_ci_95"][i]), float(columns["count"][i]),
-                        float(columns["denominator"][i]), bool(columns["suppressed"][i])) for i in index]
-        last = index[-1]
+                        float(columns["denominator"][i]), bool(columns["suppressed"][i]), needs_denominator)
+                  for i in index]
         label, reason = series_trend(points, str(columns["value_type"][last]), str(columns["polarity"][last]))
         records.append((*key, points[-1].period, label, reason))
     return pd.DataFrame(records, columns=SERIES_COLUMNS + ["period", "trend", "trend_reason"])

@@ -11,6 +11,8 @@ from ..disclosure import hierarchy_columns, hierarchy_groups, suppress
 from ..errors import InputError
 from ..files import sha256_of
 from ..frame import KEY_COLUMNS, concat_frames, new_frame, validate_frame
+from ..geography import geography_from_files
+from ..levels import DISTRICT_LEVEL, total_levels
 from ..sources.periods import parse_period
 from ..stats import add_intervals, aggregate
 from .numbers import parse_count
@@ -86,16 +88,16 @@ def _counts(cells: pd.Series) -> pd.Series:
 
 
 def with_parent_totals(frame: pd.DataFrame, geography) -> pd.DataFrame:
-    """Add upper-tier and police force area totals of uploaded districts (true counts).
+    """Add the totals of uploaded districts for every level reports are written for (true counts).
 
     Totals are built before disclosure control so that suppression sees every
     figure that will be published and can hide whatever a subtraction would
     reveal; a total the upload gives itself is kept as given.
     """
-    districts = frame[frame["area_type"] == "lad"]
+    districts = frame[frame["area_type"] == DISTRICT_LEVEL.key]
     if districts.empty:
         return frame
-    totals = [aggregate(districts, geography.rollup_lookup(level), level) for level in ("utla", "pfa")]
+    totals = [aggregate(districts, geography.rollup_lookup(level), level) for level in total_levels()]
     totals = concat_frames(totals)
     if totals.empty:
         return frame
@@ -106,10 +108,7 @@ def with_parent_totals(frame: pd.DataFrame, geography) -> pd.DataFrame:
 
 def load_uploads_for_build(uploads: list, lookup_files: dict) -> tuple[list[pd.DataFrame], list[dict]]:
     """Load ``KIND=FILE`` or ``FILE`` uploads for `jsna build`; returns frames and their provenance."""
-    from ..geography import geography_from_files
-
-    geography = geography_from_files(lookup_files["lookup_lad_csp_pfa"], lookup_files["lookup_lad_utla"],
-                                     lookup_files["lookup_lad_region"])
+    geography = geography_from_files(lookup_files)
     frames, meta = [], []
     for item in uploads:
         text = str(item)

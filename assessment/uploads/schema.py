@@ -14,9 +14,8 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError
-from ..paths import DATA_SOURCES_DIR
+from ..paths import data_sources_dir
 
-UPLOADS_DIR = DATA_SOURCES_DIR / "uploads"
 COLUMN_TYPES = {"area_code", "period", "count", "category"}
 KIND_FIELDS = {"kind", "title", "partner", "section", "description", "period_format", "area_types", "columns",
                "key", "checks", "indicators", "disclosure", "category"}
@@ -112,16 +111,25 @@ def _parse(path: Path) -> UploadKind:
     )
 
 
-@lru_cache(maxsize=1)
-def all_kinds() -> dict[str, UploadKind]:
+def uploads_dir() -> Path:
+    """The folder of upload kinds in use (under :func:`assessment.paths.data_sources_dir`)."""
+    return data_sources_dir() / "uploads"
+
+
+def all_kinds(folder: Path | None = None) -> dict[str, UploadKind]:
     """Every registered upload kind, by name."""
+    return dict(_kinds_in(Path(folder or uploads_dir()).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _kinds_in(folder: Path) -> tuple[tuple[str, UploadKind], ...]:
     kinds = {}
-    for path in sorted(UPLOADS_DIR.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         kind = _parse(path)
         if kind.kind != path.stem:
             raise InputError(f"{path}: kind {kind.kind!r} must match the file name {path.stem!r}")
         kinds[kind.kind] = kind
-    return kinds
+    return tuple(kinds.items())
 
 
 def load_kind(name: str) -> UploadKind:

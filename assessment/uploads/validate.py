@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from ..errors import InputError
 from ..sources.periods import parse_period
 from .numbers import CountError, parse_count
 from .reader import Sheet, read_upload
@@ -72,8 +73,6 @@ def _guess_kind(header: list[str]) -> tuple[UploadKind | None, int]:
 
 def validate_upload(path: Path, kind: str | None = None, geography=None) -> ValidationReport:
     """Every problem in ``path`` for upload ``kind`` (detected from the headers when not given)."""
-    from ..errors import InputError
-
     path = Path(path)
     expected = load_kind(kind) if kind else None
     report = ValidationReport(path, expected)

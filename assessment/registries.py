@@ -1,0 +1,272 @@
+"""Every registry file, loaded through one place and checked against the others.
+
+Registries are data files: the indicator catalogue, publishers, comparison
+methods, report sections and upload kinds under ``data_sources/`` (or the
+copy ``JSNA_DATA_SOURCES`` names), the demo profile, and the geography
+registry and levels table under ``boundaries/``. Each file's own loader checks
+its fields; :func:`registries` then checks every reference between them, so a
+mistyped section, comparator or publisher fails every command at start with
+one line naming the file, the entry and the unknown value, instead of a figure
+vanishing from a report.
+
+>>> loaded = registries()
+>>> loaded.section("substance_misuse").title
+'Substance misuse and treatment'
+>>> loaded.section_of("90976"), loaded.section_of("no-such-indicator")
+('substance_misuse', None)
+>>> broken = {"sections": [{"key": "reoffending", "title": "Reoffending", "intro": "Why.", "colour": "red"}]}
+>>> parse_sections(broken, "report_sections.yaml")
+Traceback (most recent call last):
+...
+assessment.errors.InputError: report_sections.yaml section reoffending: unknown field(s) colour
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+from .fields import check_entry
+from .geography.registry import REGISTRY_PATH, load_registry
+from .levels import LEVELS, LEVELS_PATH, Level
+from .paths import PACKAGE_DIR, data_sources_dir
+from .sources.catalogue import Catalogue, load_catalogue
+from .sources.publishers import load_publishers
+from .stats.compare import comparator_registry, implemented_methods
+from .uploads.schema import UploadKind, all_kinds
+
+DEMO_PROFILE_PATH = PACKAGE_DIR / "demo" / "profile.yaml"
+#: One module per kind of report section (``topic`` for the topic sections).
+SECTION_MODULES = PACKAGE_DIR / "report" / "sections"
+SECTION_FIELDS = {"key", "title", "intro", "kind", "trend_chart"}
+PROFILE_FIELDS = {"england", "per_capita", "deprivation", "drift", "periods", "spread"}
+PROFILE_PERIODS = {"financial", "calendar", "rolling3"}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of ``report_sections.yaml``: a topic (or another kind with its own module)."""
+
+    key: str
+    title: str
+    intro: str
+    kind: str = "topic"
+    trend_chart: bool = False
+
+
+@dataclass(frozen=True)
+class Registries:
+    """Every registry, parsed and cross-checked (see the module docstring)."""
+
+    data_sources: Path
+    catalogue: Catalogue
+    publishers: dict[str, dict]
+    comparators: dict[str, dict]
+    sections: tuple[Section, ...]
+    #: Parts the template writes itself (``template_sections``): indicators may belong to them.
+    template_sections: tuple[Section, ...]
+    upload_kinds: dict[str, UploadKind]
+    demo_profile: dict[str, dict]
+    levels: dict[str, Level]
+    geography: dict
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+    def section_of(self, indicator_id: str) -> str | None:
+        """The report section of a tidy-frame indicator id (None: not a catalogue indicator)."""
+        entry = next((e for e in self.catalogue.entries if e.frame_id == str(indicator_id)), None)
+        return entry.section if entry else None
+
+
+def parse_sections(raw: dict, where: str, *, part: str = "sections") -> tuple[Section, ...]:
+    """The ``sections`` (or ``template_sections``) of ``report_sections.yaml``, each checked for its fields."""
+    items = (raw or {}).get(part, [] if part != "sections" else None)
+    if not isinstance(items, list):
+        raise InputError(f"{where}: no '{part}:' list")
+    required = ("key", "title", "intro") if part == "sections" else ("key", "title")
+    sections, seen = [], set()
+    for position, item in enumerate(items, start=1):
+        at = f"{where} section {item.get('key', position) if isinstance(item, dict) else position}"
+        check_entry(item, allowed=SECTION_FIELDS, required=required, where=at)
+        if item["key"] in seen:
+            raise InputError(f"{at}: duplicate key")
+        seen.add(item["key"])
+        sections.append(Section(key=str(item["key"]), title=str(item["title"]),
+                                intro=" ".join(str(item.get("intro", "")).split()),
+                                kind=str(item.get("kind", "topic" if part == "sections" else "template")),
+                                trend_chart=bool(item.get("trend_chart", False))))
+    return tuple(sections)
+
+
+def _read_yaml(path: Path, what: str):
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: unreadable {what} ({' '.join(str(exc).split())})") from None
+
+
+def _profile(path: Path) -> dict[str, dict]:
+    raw = _read_yaml(path, "demo profile") or {}
+    for key, setting in raw.items():
+        check_entry(setting, allowed=PROFILE_FIELDS, required=("england", "periods"), where=f"{path} indicator {key}")
+        if setting["periods"] not in PROFILE_PERIODS:
+            raise InputError(f"{path} indicator {key}: periods '{setting['periods']}' is not one of "
+                             f"{', '.join(sorted(PROFILE_PERIODS))}")
+    return raw
+
+
+def load_registries(data_sources: Path | None = None, *, demo_profile: Path = DEMO_PROFILE_PATH) -> Registries:
+    """Read every registry under ``data_sources`` (default: the one in use) and check their references."""
+    folder = Path(data_sources or data_sources_dir()).resolve()
+    comparators_path, sections_file = folder / "comparators.yaml", folder / "report_sections.yaml"
+    raw_sections = _read_yaml(sections_file, "report sections")
+    if not comparators_path.is_file():
+        raise InputError(f"{comparators_path}: comparison methods registry not found")
+    loaded = Registries(
+        data_sources=folder,
+        catalogue=load_catalogue(folder / "indicators.yaml"),
+        publishers=load_publishers(folder / "publishers.yaml"),
+        comparators=comparator_registry(str(comparators_path)),
+        sections=parse_sections(raw_sections, str(sections_file)),
+        template_sections=parse_sections(raw_sections, str(sections_file), part="template_sections"),
+        upload_kinds=all_kinds(folder / "uploads"),
+        demo_profile=_profile(demo_profile),
+        levels=LEVELS,
+        geography=load_registry(),
+    )
+    check_references(loaded, demo_profile=demo_profile)
+    return loaded
+
+
+@lru_cache(maxsize=4)
+def _cached(folder: Path) -> Registries:
+    return load_registries(folder)
+
+
+def registries() -> Registries:
+    """The registries in use (``JSNA_DATA_SOURCES`` or the shipped ones), loaded and checked once."""
+    return _cached(data_sources_dir().resolve())
+
+
+def check_registries() -> None:
+    """Start-up check of every command: raise the first broken reference as one InputError line."""
+    registries()
+
+
+def _one_of(values) -> str:
+    return ", ".join(sorted(str(v) for v in values)) or "none"
+
+
+def check_references(loaded: Registries, *, demo_profile: Path = DEMO_PROFILE_PATH) -> None:
+    """Every reference between registries; the first broken one is an InputError naming file, key and value."""
+    folder = loaded.data_sources
+    catalogue_file, sections_file = folder / "indicators.yaml", folder / "report_sections.yaml"
+    publishers_file, comparators_file = folder / "publishers.yaml", folder / "comparators.yaml"
+    sections, template_sections = {s.key for s in loaded.sections}, {s.key for s in loaded.template_sections}
+    indicator_sections = sections | template_sections
+    if clash := sorted(sections & template_sections):
+        raise InputError(f"{sections_file}: section {clash[0]} is both a topic and a template section")
+    comparators = set(loaded.comparators)
+
+    implemented = implemented_methods()
+    if unimplemented := sorted(comparators - implemented):
+        raise InputError(f"{comparators_file}: method {unimplemented[0]} has no implementation in "
+                         f"assessment/stats/compare.py (implemented: {_one_of(implemented)})")
+    if unregistered := sorted(implemented - comparators):
+        raise InputError(f"{comparators_file}: method {unregistered[0]} (implemented in "
+                         "assessment/stats/compare.py) is not registered")
+
+    for section in loaded.sections:
+        if not (SECTION_MODULES / f"{section.kind}.py").is_file():
+            raise InputError(f"{sections_file}: section {section.key}: kind '{section.kind}' has no module "
+                             f"assessment/report/sections/{section.kind}.py")
+
+    frame_ids = {e.frame_id for e in loaded.catalogue.entries}
+    for entry in loaded.catalogue.entries:
+        at = f"{catalogue_file}: indicator {entry.key}"
+        if entry.section not in indicator_sections:
+            raise InputError(f"{at}: unknown section '{entry.section}' (sections in {sections_file}: "
+                             f"{_one_of(indicator_sections)})")
+        if entry.comparator not in comparators:
+            raise InputError(f"{at}: unknown comparator '{entry.comparator}' (methods in {comparators_file}: "
+                             f"{_one_of(comparators)})")
+        if entry.source != "fingertips" and entry.source not in loaded.publishers:
+            raise InputError(f"{at}: unknown source '{entry.source}' (fingertips, or a publisher in "
+                             f"{publishers_file}: {_one_of(loaded.publishers)})")
+        derived = getattr(entry, "derived_from", None)  # made from other indicators, not read from the file
+        for part in ("numerator", "denominator"):
+            if derived and derived.get(part) not in frame_ids:
+                raise InputError(f"{at}: derived_from {part} '{derived.get(part)}' is not an indicator of "
+                                 f"{catalogue_file}")
+        if (entry.source in loaded.publishers and not derived
+                and entry.frame_id not in loaded.publishers[entry.source]["indicators"]):
+            raise InputError(f"{at}: its source {entry.source} does not list indicator {entry.frame_id} "
+                             f"under indicators in {publishers_file}")
+
+    for key, spec in loaded.publishers.items():
+        for indicator in spec["indicators"]:
+            if indicator not in frame_ids:
+                raise InputError(f"{publishers_file}: publisher {key}: indicator '{indicator}' has no entry in "
+                                 f"{catalogue_file} (it would fall out of every report section)")
+        for area_type in spec.get("only_area_types", []):
+            if area_type not in loaded.levels:
+                raise InputError(f"{publishers_file}: publisher {key}: unknown area type '{area_type}' in "
+                                 f"only_area_types (levels: {_one_of(loaded.levels)})")
+
+    upload_ids: dict[str, str] = {}
+    for kind in loaded.upload_kinds.values():
+        at = f"{folder / 'uploads' / (kind.kind + '.yaml')}: kind {kind.kind}"
+        if kind.section not in sections:
+            raise InputError(f"{at}: unknown section '{kind.section}' (sections in {sections_file}: "
+                             f"{_one_of(sections)})")
+        for area_type in kind.area_types:
+            if area_type not in loaded.levels:
+                raise InputError(f"{at}: unknown area type '{area_type}' (levels: {_one_of(loaded.levels)})")
+        for indicator in kind.indicators:
+            comparator = indicator.get("comparator", "none")
+            if comparator not in comparators:
+                raise InputError(f"{at}: indicator {indicator['id']}: unknown comparator '{comparator}' "
+                                 f"(methods in {comparators_file}: {_one_of(comparators)})")
+            if indicator["id"] in frame_ids or indicator["id"] in upload_ids:
+                other = upload_ids.get(indicator["id"], f"an indicator of {catalogue_file}")
+                raise InputError(f"{at}: indicator id {indicator['id']} is already used by {other}")
+            upload_ids[indicator["id"]] = f"upload kind {kind.kind}"
+
+    profile_keys = set(loaded.demo_profile)
+    catalogue_keys = {e.key for e in loaded.catalogue.entries}
+    if unknown := sorted(profile_keys - catalogue_keys):
+        raise InputError(f"{demo_profile}: indicator '{unknown[0]}' is not a key of {catalogue_file}")
+    for entry in loaded.catalogue.fingertips():
+        if entry.key not in profile_keys:
+            raise InputError(f"{demo_profile}: no demo settings for Fingertips indicator '{entry.key}' of "
+                             f"{catalogue_file} (the demo generates every Fingertips indicator)")
+
+    _check_levels(loaded.levels, loaded.geography)
+
+
+def _check_levels(levels: dict[str, Level], geography: dict) -> None:
+    """Each level's lookup and boundary datasets exist in the geography registry for the default vintage."""
+    vintage = str(geography.get("default_vintage", ""))
+    lookups, boundaries = geography.get("lookups", {}), geography.get("boundaries", {})
+    for level in levels.values():
+        at = f"{LEVELS_PATH}: level {level.key}"
+        if level.lookup:
+            role = lookups.get(level.lookup.role)
+            if role is None:
+                raise InputError(f"{at}: lookup '{level.lookup.role}' is not a lookup of {REGISTRY_PATH} "
+                                 f"({_one_of(lookups)})")
+            for column in (level.lookup.code, level.lookup.name):
+                if column not in role.get("columns", []):
+                    raise InputError(f"{at}: column '{column}' is not a column of lookup {level.lookup.role} "
+                                     f"in {REGISTRY_PATH}")
+            if vintage not in role.get("vintages", {}):
+                raise InputError(f"{at}: lookup {level.lookup.role} has no default vintage {vintage} in "
+                                 f"{REGISTRY_PATH}")
+        if level.boundary and level.boundary not in boundaries:
+            raise InputError(f"{at}: boundary '{level.boundary}' is not a boundary dataset of {REGISTRY_PATH} "
+                             f"({_one_of(boundaries)})")

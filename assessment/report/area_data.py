@@ -1,0 +1,153 @@
+"""One area's data from a bundle: its headline rows, peers, latest periods and local uploads.
+
+Everything here selects rows; nothing writes markdown or draws. The rows come
+from the bundle's headline tables (:mod:`assessment.report.headline`), which
+are worked out once per bundle, so a batch of reports shares them. The
+section modules (:mod:`assessment.report.sections`) turn this data into text,
+tables and figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from ..geography import Area, Geography
+from ..levels import DISTRICT_LEVEL, ENGLAND_CODE
+from ..registries import Section, registries
+from ..sources.ons_population import INDICATOR_ID as POPULATION_ID
+from ..uploads.schema import UploadKind
+from .bundle import Bundle
+from .headline import HeadlineTables
+
+OTHER_SECTION = "other"  # an indicator with no catalogue entry belongs to no report section
+
+
+@dataclass
+class AreaData:
+    """The rows of one area (and its peers) that a report shows."""
+
+    bundle: Bundle
+    area: Area
+
+    @property
+    def geography(self) -> Geography:
+        return self.bundle.geography
+
+    @property
+    def tables(self) -> HeadlineTables:
+        return self.bundle.headline()
+
+    @cached_property
+    def kind(self) -> str:
+        """What the area is, for a reader ("county council", "unitary authority", "police force area")."""
+        return self.geography.kind_label(self.area)
+
+    # ------------------------------------------------------- registries
+    @staticmethod
+    def sections() -> tuple[Section, ...]:
+        """The report's sections from ``data_sources/report_sections.yaml``, in report order."""
+        return registries().sections
+
+    @staticmethod
+    def upload_kinds() -> list[UploadKind]:
+        """Registered upload kinds (``data_sources/uploads/*.yaml``)."""
+        return list(registries().upload_kinds.values())
+
+    def uploaded_kinds(self) -> set[str]:
+        """The upload kinds whose data are in the bundle."""
+        return {u.get("kind") for u in self.bundle.meta.get("uploads", [])}
+
+    def indicator_info(self, indicator_id: str) -> dict:
+        """The catalogue's information on an indicator, as stored in the bundle."""
+        return self.bundle.indicators.get(str(indicator_id), {}) or {}
+
+    def section_of(self, indicator_id: str) -> str:
+        return self.indicator_info(indicator_id).get("section") or OTHER_SECTION
+
+    # -------------------------------------------------------------- rows
+    def latest(self, area_code: str | None = None) -> pd.DataFrame:
+        """The latest period of each indicator for an area (this area by default)."""
+        return self.tables.latest(area_code or self.area.code)
+
+    def latest_with_upper_tier(self) -> pd.DataFrame:
+        """The area's latest rows; for a district, its upper-tier authority's where only that is published."""
+        latest = self.latest()
+        if self.area.area_type != DISTRICT_LEVEL.key or self.area.is_upper_tier or not DISTRICT_LEVEL.upper_tier_level:
+            return latest
+        upper = self.geography.parents(self.area.code).get(DISTRICT_LEVEL.upper_tier_level)
+        extra = self.latest(upper) if upper else latest.iloc[0:0]
+        extra = extra[~extra["indicator_id"].isin(set(latest["indicator_id"]))]
+        return pd.concat([latest, extra], ignore_index=True) if not extra.empty else latest
+
+    def section_rows(self, section_key: str) -> pd.DataFrame:
+        """The latest rows of one section's indicators for the area."""
+        latest = self.latest_with_upper_tier()
+        if latest.empty:
+            return latest
+        return latest[latest["indicator_id"].map(self.section_of) == section_key]
+
+    def population(self, area_code: str | None = None) -> float | None:
+        """The latest population estimate of an area, if the bundle has one."""
+        rows = self.tables.indicator(POPULATION_ID)
+        rows = rows[rows["area_code"] == (area_code or self.area.code)]
+        if rows.empty or rows["value"].isna().all():
+            return None
+        return float(rows.sort_values("period_end")["value"].dropna().iloc[-1])
+
+    def peer_rows(self, row: pd.Series) -> pd.DataFrame:
+        """The same indicator, period and breakdown for the area's peers (with the area itself)."""
+        peers = set(self.geography.peers(self.area.code)) | {self.area.code}
+        frame = self.tables.indicator(row["indicator_id"])
+        same = frame[(frame["period"] == row["period"]) & (frame["sex"] == row["sex"]) & (frame["age"] == row["age"])]
+        return same[same["area_code"].isin(peers)]
+
+    def series(self, row: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The area's and England's series of one indicator in the row's breakdown, oldest first."""
+        frame = self.tables.indicator(row["indicator_id"])
+        series = frame[(frame["sex"] == row["sex"]) & (frame["age"] == row["age"])
+                       & frame["area_code"].isin([self.area.code, ENGLAND_CODE])].sort_values(["period_end", "period"])
+        return series[series["area_code"] == self.area.code], series[series["area_code"] == ENGLAND_CODE]
+
+    def same_type_codes(self) -> set[str]:
+        """Areas of this area's type (unitaries count as upper tier), for spine-chart ranges."""
+        return set(self.geography.codes_of_type(self.geography.peer_level(self.area)))
+
+    def spine_rows(self) -> pd.DataFrame:
+        """Latest rows of every section indicator for all areas of this area's type (cached per type)."""
+        codes = self.same_type_codes()
+        key = tuple(sorted(codes))
+        cache = self.tables.spine
+        if key not in cache:
+            sections = [s.key for s in self.sections()]
+            frame = self.tables.rows
+            section_of = frame["indicator_id"].map({i: self.section_of(i) for i in frame["indicator_id"].unique()})
+            rows = frame[frame["area_code"].isin(codes) & section_of.isin(sections) & frame["england_value"].notna()]
+            latest = rows.groupby("indicator_id")["period_end"].transform("max")
+            rows = rows[rows["period_end"] == latest]
+            rows = rows.assign(_section=section_of[rows.index].map(sections.index))
+            cache[key] = rows.sort_values(["_section", "indicator_id", "area_code"])
+        return cache[key]
+
+    def map_indicator(self, codes: list[str]) -> tuple[pd.Series | None, pd.DataFrame | None]:
+        """The first headline indicator with values for most of the mapped areas, and those values."""
+        for _, row in self.latest().iterrows():
+            if not self.indicator_info(row["indicator_id"]).get("headline") or pd.isna(row["value"]):
+                continue
+            frame = self.tables.indicator(row["indicator_id"])
+            values = frame[(frame["period"] == row["period"]) & frame["area_code"].isin(codes)]
+            if values["value"].notna().sum() * 2 >= len(codes):
+                return row, values
+        return None, None
+
+    def local_rows(self, kind: UploadKind) -> pd.DataFrame:
+        """An upload kind's rows for the area and its districts, the area first."""
+        codes = [self.area.code, *[c for c in self.geography.constituent_lads(self.area.code) if c != self.area.code]]
+        frame = self.tables.rows
+        ids = [indicator.get("id") for indicator in kind.indicators]
+        rows = frame[frame["source"].str.startswith("Local upload") & frame["area_code"].isin(codes)
+                     & frame["indicator_id"].isin(ids)]
+        order = {code: n for n, code in enumerate(codes)}
+        return rows.assign(_order=rows["area_code"].map(order)).sort_values(["indicator_id", "period", "_order"])

@@ -1,0 +1,90 @@
+"""What every section module works with: the area's data, where figures go, and the appendix being recorded.
+
+A section module turns :class:`ReportContext` into markdown: it reads rows
+from ``context.data`` (:class:`~assessment.report.area_data.AreaData`), saves
+figures through ``context.figures`` and records every figure it shows in
+``context.appendix``, so the Excel appendix lists exactly what the report
+showed.
+
+>>> recorder = AppendixRecorder(snapshot_date="2026-11-01")
+>>> import pandas as pd
+>>> row = pd.Series({"indicator_id": "i", "area_code": "E10999001", "period": "2024", "sex": "Persons",
+...                  "age": "All ages", "category_type": "", "category": "", "value": 8.1})
+>>> recorder.record(row, "Summary and key messages")
+>>> recorder.record(row, "Summary and key messages")  # shown twice, listed once
+>>> recorder.frame()[["indicator_id", "report_section", "snapshot_date"]].values.tolist()
+[['i', 'Summary and key messages', '2026-11-01']]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..charts import Figure
+from ..paths import for_document
+from ..text import md
+from .appendix import write_appendix
+from .area_data import AreaData
+
+APPENDIX_KEY = ["indicator_id", "area_code", "period", "sex", "age", "category_type", "category", "report_section"]
+
+
+@dataclass
+class AppendixRecorder:
+    """Every figure a report shows, with the section that showed it (for the Excel appendix)."""
+
+    snapshot_date: str
+    rows: list[dict] = field(default_factory=list)
+
+    def record(self, row: pd.Series, used_in: str) -> None:
+        """Remember one row as shown in ``used_in``."""
+        self.rows.append({**row.to_dict(), "report_section": used_in, "snapshot_date": self.snapshot_date})
+
+    def record_rows(self, rows: pd.DataFrame, used_in: str) -> None:
+        """Remember every row of ``rows`` as shown in ``used_in`` (one call for a whole figure)."""
+        extra = {"report_section": used_in, "snapshot_date": self.snapshot_date}
+        self.rows.extend({**record, **extra} for record in rows.to_dict("records"))
+
+    def frame(self) -> pd.DataFrame:
+        """Every figure shown in the report, each once per section, with CIs, comparisons and source."""
+        if not self.rows:
+            return pd.DataFrame()
+        return pd.DataFrame(self.rows).drop_duplicates(subset=APPENDIX_KEY)
+
+    def write(self, path: str | Path, data: AreaData) -> Path:
+        """Write the Excel data appendix of every figure recorded so far."""
+        bundle, area = data.bundle, data.area
+        notes = [f"Data appendix for {area.name} ({area.code}).",
+                 f"Data snapshot: {bundle.snapshot_date}. Geography vintage: {bundle.meta.get('vintage', '')}.",
+                 "Every figure shown in the report is listed on the Data sheet with its confidence "
+                 "intervals, comparisons, source and the date it was retrieved.",
+                 "Suppressed values are blank: small numbers are never published."]
+        if bundle.is_demo:
+            notes.insert(0, "Demonstration data: every figure is invented for a fictional area.")
+        return write_appendix(self.frame(), Path(path),
+                              title=f"Health and justice needs assessment: {area.name}", notes=notes)
+
+
+@dataclass
+class FigureWriter:
+    """Saves a report's figures into one folder and returns the markdown that shows them."""
+
+    folder: Path
+
+    def markdown(self, figure: Figure, stem: str) -> str:
+        """Save ``figure`` as ``stem.png``; an image with its caption and alt text, in pandoc markdown."""
+        path = figure.save(self.folder / f"{stem}.png")
+        alt = figure.alt_text.replace('"', "'").replace("\\", "/")
+        return f'![{md(figure.caption)}]({for_document(path)}){{fig-alt="{alt}"}}\n'
+
+
+@dataclass
+class ReportContext:
+    """One report in progress: the area's data, its figure folder and its appendix."""
+
+    data: AreaData
+    figures: FigureWriter
+    appendix: AppendixRecorder

@@ -1,0 +1,148 @@
+"""Headline rows: the one breakdown (sex and age) of each indicator that a report's tables, sentences and charts use.
+
+A source may publish several breakdowns of an indicator (persons, males and
+females; all ages and age bands). A report shows one per indicator, chosen by
+the catalogue's ``headline_sex`` / ``headline_age`` when the data have it, and
+otherwise by a rule that never depends on row order:
+
+- sex: "Persons", else the only sex published, else the sex with the largest
+  denominator in the latest period;
+- age: "All ages", else the only age band, else the widest band (the largest
+  denominator in the latest period, then the widest span of years its label
+  names).
+
+>>> import pandas as pd
+>>> rows = pd.DataFrame({"indicator_id": "i", "sex": "Persons", "period_end": pd.Timestamp("2024-03-31"),
+...                      "age": ["0-9 yrs", "18+ yrs", "10-17 yrs"], "denominator": [900.0, 5000.0, 700.0]})
+>>> choose_breakdowns(rows, {})
+{'i': ('Persons', '18+ yrs')}
+>>> choose_breakdowns(rows, {"i": {"headline_age": "10-17 yrs"}})
+{'i': ('Persons', '10-17 yrs')}
+>>> widest_band({"<1 yr": None, "0-4 yrs": None, "65+ yrs": None})
+'65+ yrs'
+
+Every area's headline rows and the indexes a report reads them through are
+worked out once per bundle (:class:`HeadlineTables`), so a batch pays for
+them once, not once per report.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+DEFAULT_SEX = "Persons"
+DEFAULT_AGE = "All ages"
+_RANGE = re.compile(r"(\d+)\s*-\s*(\d+)")
+_FROM = re.compile(r"(\d+)\s*\+")
+_UNDER = re.compile(r"<\s*(\d+)")
+
+
+def band_span(label: str) -> float:
+    """Years an age band's label covers ("18-64 yrs": 47, "65+ yrs": 56, "<1 yr": 1); 0 when unreadable.
+
+    >>> band_span("18-64 yrs"), band_span("65+ yrs"), band_span("Not known")
+    (47, 56, 0)
+    """
+    text = str(label)
+    if text == DEFAULT_AGE:
+        return math.inf
+    if found := _RANGE.search(text):
+        return int(found[2]) - int(found[1]) + 1
+    if found := _FROM.search(text):
+        return max(0, 121 - int(found[1]))
+    if found := _UNDER.search(text):
+        return int(found[1])
+    return 0
+
+
+def widest_band(denominators: Mapping[str, float | None]) -> str:
+    """The band with the largest denominator; bands without one are ranked by span, then name."""
+    def rank(band: str):
+        value = denominators[band]
+        return (-(value if value is not None and not pd.isna(value) else -math.inf), -band_span(band), band)
+
+    return min(denominators, key=rank)
+
+
+def _choose(available: Mapping[str, float | None], wanted: str | None, default: str) -> str:
+    for choice in (wanted, default):
+        if choice and choice in available:
+            return choice
+    if len(available) == 1:
+        return next(iter(available))
+    return widest_band(available)
+
+
+def choose_breakdowns(main: pd.DataFrame, indicators: Mapping[str, dict]) -> dict[str, tuple[str, str]]:
+    """(sex, age) of each indicator's headline rows, from the breakdowns of its latest period.
+
+    ``main`` holds the indicators' main-series rows (no category breakdown);
+    ``indicators`` is the bundle's catalogue information by indicator id.
+    """
+    last = main.groupby("indicator_id")["period_end"].transform("max")
+    latest = main[(main["period_end"] == last) | last.isna()]  # undated rows: every row counts
+    totals = latest.groupby(["indicator_id", "sex", "age"], sort=False, dropna=False)["denominator"].sum(min_count=1)
+    chosen = {}
+    for indicator_id, breakdowns in totals.groupby(level="indicator_id", sort=False):
+        info = indicators.get(str(indicator_id)) or {}
+        by_sex = breakdowns.groupby(level="sex", sort=False).sum(min_count=1)
+        sex = _choose(by_sex.to_dict(), info.get("headline_sex"), DEFAULT_SEX)
+        ages = breakdowns.xs(sex, level="sex").droplevel("indicator_id")
+        chosen[str(indicator_id)] = (sex, _choose(ages.to_dict(), info.get("headline_age"), DEFAULT_AGE))
+    return chosen
+
+
+def headline_rows(frame: pd.DataFrame, indicators: Mapping[str, dict]) -> pd.DataFrame:
+    """Every area's headline rows: each indicator's main series in its chosen breakdown, all periods.
+
+    Text columns become plain Python strings rather than Arrow-backed ones: a
+    report filters this frame a few hundred times, and selecting rows from
+    object columns costs a fraction of an Arrow ``take`` (categorical columns
+    save memory but were slower again in a national batch).
+    """
+    main = frame[frame["category_type"] == ""]
+    chosen = choose_breakdowns(main, indicators)
+    wanted = pd.MultiIndex.from_tuples([(i, s, a) for i, (s, a) in chosen.items()],
+                                       names=["indicator_id", "sex", "age"])
+    keep = pd.MultiIndex.from_frame(main[["indicator_id", "sex", "age"]]).isin(wanted)
+    rows = main[keep].reset_index(drop=True)
+    text = [c for c in rows.columns if pd.api.types.is_string_dtype(rows[c])]
+    return rows.astype(dict.fromkeys(text, object))
+
+
+@dataclass
+class HeadlineTables:
+    """A bundle's headline rows and the indexes every report of the bundle reads them through."""
+
+    rows: pd.DataFrame
+    by_indicator: dict[str, pd.DataFrame]
+    latest_by_area: dict[str, pd.DataFrame]
+    #: Latest rows of every topic indicator for all areas of one type, by the type's codes
+    #: (filled by the spine chart, the first time a report of that type asks).
+    spine: dict[tuple[str, ...], pd.DataFrame] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, frame: pd.DataFrame, indicators: Mapping[str, dict]) -> HeadlineTables:
+        rows = headline_rows(frame, indicators)
+        latest = rows.sort_values(["area_code", "indicator_id", "period_end", "period"])
+        latest = latest.groupby(["area_code", "indicator_id"], as_index=False).tail(1)
+        return cls(rows=rows,
+                   by_indicator=dict(tuple(rows.groupby("indicator_id", sort=False))),
+                   latest_by_area={code: group.reset_index(drop=True) for code, group in latest.groupby("area_code")})
+
+    def empty(self) -> pd.DataFrame:
+        return self.rows.iloc[0:0]
+
+    def indicator(self, indicator_id: str) -> pd.DataFrame:
+        """Every area's headline rows of one indicator."""
+        return self.by_indicator.get(indicator_id, self.empty())
+
+    def latest(self, area_code: str) -> pd.DataFrame:
+        """The latest period of each indicator for one area (a copy: callers may add columns)."""
+        found = self.latest_by_area.get(area_code)
+        return found.copy() if found is not None else self.empty()

@@ -1,0 +1,98 @@
+"""Population and geography: the area's population, its districts and parents, boundaries that do not line up, the map."""
+
+from __future__ import annotations
+
+from ...charts import choropleth
+from ...levels import DISTRICT_LEVEL, ENGLAND_NAME, LEVELS, district_columns, parent_levels
+from ...text import md, thousands
+from ..context import ReportContext
+from ..tables import pipe_table
+
+
+def geography_section(report: ReportContext) -> str:
+    """Population, constituent districts, parents, and where boundaries are not coterminous."""
+    data = report.data
+    geo, area = data.geography, data.area
+    population = data.population()
+    pop_text = f"an estimated {thousands(population)} residents" if population else "no population estimate in the bundle"
+    parts = [f"{md(area.name)} is a {md(data.kind)} with {pop_text}."]
+    parents = geo.parents(area.code)
+    named = [f"{level.parent_label} {md(geo.resolve(parents[level.key]).name)}" for level in parent_levels()
+             if parents.get(level.key) and parents[level.key] != area.code]
+    if named:
+        parts.append("It lies within the " + ", the ".join(named) + ".")
+    text = " ".join(parts) + "\n\n"
+    lads = geo.constituent_lads(area.code)
+    if len(lads) > 1:
+        text += _districts_table(report, lads) + "\n"
+    text += coterminosity_note(report) + "\n"
+    return text
+
+
+def _districts_table(report: ReportContext, lads: list[str]) -> str:
+    """Each district of the area with the areas it lies in (the levels marked district_column) and population."""
+    data = report.data
+    lookup = data.geography.lads.set_index("lad_code")
+    levels = district_columns()
+    rows = []
+    for code in lads:
+        info = lookup.loc[code]
+        pop = data.population(code)
+        rows.append([info[DISTRICT_LEVEL.lookup.name], code, *[info[level.lookup.name] for level in levels],
+                     thousands(pop) if pop else "no data"])
+    headers = ["District", "Code", *[level.parent_label.capitalize() for level in levels], "Population"]
+    return pipe_table(headers, rows, align="ll" + "l" * len(levels) + "r")
+
+
+def coterminosity_note(report: ReportContext) -> str:
+    """Say plainly where local authority and police boundaries do not line up."""
+    data = report.data
+    lads, area = data.geography.lads, data.area
+    if area.area_type == "pfa":
+        inside = lads[lads["pfa_code"] == area.code]
+        utlas = inside.drop_duplicates("utla_code")
+        split = [u for u in utlas["utla_code"] if lads.loc[lads["utla_code"] == u, "pfa_code"].nunique() > 1]
+        names = ", ".join(md(n) for n in utlas["utla_name"])
+        note = (f"The force area covers {len(inside)} districts in {len(utlas)} upper-tier "
+                f"authorities ({names}). Police force figures here are built by adding up district "
+                "counts and denominators, never by averaging rates.")
+        if split:
+            note += (" These upper-tier authorities are split between forces, so their figures "
+                     "cannot be read across directly: " + ", ".join(
+                         md(lads.loc[lads['utla_code'] == u, 'utla_name'].iloc[0]) for u in split) + ".")
+        return note + "\n"
+    mine = lads[lads["lad_code"].isin(data.geography.constituent_lads(area.code))]
+    forces = mine.drop_duplicates("pfa_code")
+    if len(forces) > 1:
+        return ("Its districts are policed by more than one force (" +
+                ", ".join(md(n) for n in forces["pfa_name"]) + "), so police data for the area "
+                "must be assembled district by district.\n")
+    if len(forces) == 1:
+        force_lads = lads[lads["pfa_code"] == forces["pfa_code"].iloc[0]]
+        if len(force_lads) > len(mine):
+            return (f"{md(forces['pfa_name'].iloc[0])} also polices areas outside "
+                    f"{md(area.name)}, so force-wide figures describe a larger population.\n")
+        return f"The area is coterminous with {md(forces['pfa_name'].iloc[0])}.\n"
+    return ""
+
+
+def area_map(report: ReportContext) -> str:
+    """The area within its region (or a force's districts), shaded by a headline indicator."""
+    data = report.data
+    geo, area = data.geography, data.area
+    level, codes, container = geo.map_areas(area.code)
+    rule = LEVELS[geo.peer_level(area)].map
+    if rule == "districts":
+        where, highlight = f"districts of {area.name}", None
+    else:
+        where = f"{geo.resolve(container).name} {LEVELS[rule].label}" if container else ENGLAND_NAME
+        highlight = area.code
+    shapes = data.bundle.boundaries(level)
+    shapes = shapes[shapes["code"].isin(codes)]
+    row, values = data.map_indicator(codes)
+    if shapes.empty or row is None:
+        return ""
+    figure = choropleth(shapes, values, highlight=highlight,
+                        title=f"{row['indicator_name']}, {row['period']}: {where}", unit=row.get("unit") or "")
+    report.appendix.record_rows(values[values["area_code"].isin(shapes["code"])], "Figure: map")
+    return report.figures.markdown(figure, f"map-{row['indicator_id']}")

@@ -1,0 +1,76 @@
+"""Local data: partners' uploads shown in their topic (or a "local data needed" box), and the list of local datasets."""
+
+from __future__ import annotations
+
+from ...text import format_value, md
+from ...uploads.schema import UploadKind
+from ..blocks import display_value
+from ..context import ReportContext
+from ..tables import pipe_table
+
+
+def local_data_boxes(report: ReportContext, section_key: str) -> str:
+    """For each upload kind of a section: its figures, or a "local data needed" box."""
+    data = report.data
+    out = []
+    present = data.uploaded_kinds()
+    for kind in data.upload_kinds():
+        if kind.section != section_key:
+            continue
+        if kind.kind in present:
+            out.append(local_data_table(report, kind))
+        else:
+            out.append(f"> **Local data needed: {md(kind.title)}.** No national source publishes this. "
+                       f"It is held by {md(kind.partner)}; upload it with "
+                       f"`jsna upload-template {kind.kind}` and `jsna build --upload`.\n")
+    return "\n".join(out)
+
+
+def local_data_table(report: ReportContext, kind: UploadKind) -> str:
+    """The area's and its districts' rows from a local upload (disclosure-controlled at build time)."""
+    data = report.data
+    rows = data.local_rows(kind)
+    if rows.empty:
+        return f"> **{md(kind.title)}:** the local upload has no rows for {md(data.area.name)} or its districts.\n"
+    body = []
+    for _, row in rows.iterrows():
+        report.appendix.record(row, f"Local data: {kind.title}")
+        value = display_value(row, with_ci=True)
+        if row["suppressed"]:
+            count = denominator = "suppressed"
+        else:
+            count = format_value(row["count"], "count", None)
+            denominator = format_value(row["denominator"], "count", None)
+        body.append([row["indicator_name"], row["area_name"], row["period"], value, count, denominator,
+                     row["value_note"] or ""])
+    return (f"### Local data: {md(kind.title)}\n\n"
+            + pipe_table(["Indicator", "Area", "Period", "Value (95% CI)", "Count", "Denominator", "Note"],
+                         body, align="lllrrrl")
+            + f"\nSource: local upload supplied by {md(kind.partner)}. {disclosure_rule(kind)}\n")
+
+
+def disclosure_rule(kind: UploadKind) -> str:
+    """The kind's small-number rule in words.
+
+    >>> from assessment.uploads.schema import load_kind
+    >>> disclosure_rule(load_kind("continuity_of_care_audit"))
+    'Counts of 1 to 4, and any figure from which one could be worked out, are suppressed; zero is shown.'
+    """
+    rule = kind.disclosure or {}
+    low, high = rule.get("suppress_from", 1), rule.get("suppress_to", 4)
+    return (f"Counts of {low} to {high}, and any figure from which one could be worked out, "
+            "are suppressed; zero is shown.")
+
+
+def local_data_section(report: ReportContext) -> str:
+    """Which local datasets are in this report and which partners hold the missing ones."""
+    data = report.data
+    kinds = data.upload_kinds()
+    if not kinds:
+        return "No local upload kinds are registered.\n"
+    present = data.uploaded_kinds()
+    rows = [[kind.title, kind.partner, "included" if kind.kind in present else "not supplied"] for kind in kinds]
+    return ("Some of the most important information about people in contact with the criminal "
+            "justice system is held locally and published nowhere. This report includes the "
+            "following local datasets when partners supply them:\n\n"
+            + pipe_table(["Local dataset", "Held by", "In this report"], rows))

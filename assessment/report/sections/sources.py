@@ -1,0 +1,24 @@
+"""Sources and licences: every source with its publisher, address, licence and retrieval date."""
+
+from __future__ import annotations
+
+from ...text import md
+from ..context import ReportContext
+from ..tables import pipe_table
+
+ATTRIBUTION = ("\nContains public sector information licensed under the Open Government Licence v3.0. "
+               "Contains OS data © Crown copyright and database right. Source: Office for National "
+               "Statistics licensed under the Open Government Licence v3.0; OHID Fingertips "
+               "(https://fingertips.phe.org.uk).\n")
+
+
+def sources_section(report: ReportContext) -> str:
+    """Every source with its publisher, URL, licence and retrieval date."""
+    bundle = report.data.bundle
+    rows = [[s.get("name", ""), s.get("url", ""), s.get("licence", ""), s.get("retrieved_at", "")]
+            for s in bundle.meta.get("sources", [])]
+    text = (f"Figures come from the data snapshot of {md(bundle.snapshot_date)}. "
+            "Each figure's source is listed in the Excel data appendix.\n\n")
+    if rows:
+        text += pipe_table(["Source", "Address", "Licence", "Retrieved"], rows)
+    return text + ATTRIBUTION

@@ -1,0 +1,65 @@
+"""A topic section (``kind: topic`` in report_sections.yaml): why it matters, the benchmark table, sentences, charts, local data."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ...charts import compare_areas, trend_chart as draw_trend_chart
+from ...registries import Section
+from ...text import md
+from ..blocks import benchmark_table, row_sentence
+from ..context import ReportContext
+from .local_data import local_data_boxes
+
+
+def render(report: ReportContext, section: Section) -> str:
+    """A topic: heading, why it matters, benchmark table, sentences, a chart, local data."""
+    data = report.data
+    out = [f"## {md(section.title)}\n", f"{md(section.intro)}\n"]
+    rows = data.section_rows(section.key)
+    definitions = [data.indicator_info(i).get("definition") for i in rows["indicator_id"]]
+    if rows.empty:
+        out.append(f"No published indicators for this topic are in the data snapshot for {md(data.area.name)}.\n")
+    else:
+        out.append(benchmark_table(report, rows, section.title))
+        out.append("\n".join(f"- {row_sentence(row)}" for _, row in rows.iterrows()) + "\n")
+        notes = [f"- **{md(name)}:** {md(d)}" for name, d in zip(rows["indicator_name"], definitions) if d]
+        if notes:
+            out.append("Definitions:\n\n" + "\n".join(notes) + "\n")
+        # Chart the section's headline indicator (e.g. C20 continuity of care) when it has a value.
+        charted = rows[rows["value"].notna() & (rows["area_code"] == data.area.code)]
+        not_headline = charted["indicator_id"].map(lambda i: not data.indicator_info(i).get("headline"))
+        chart_row = charted.assign(_h=not_headline).sort_values("_h", kind="stable").head(1)
+        if not chart_row.empty:
+            out.append(compare_chart(report, chart_row.iloc[0]))
+            if section.trend_chart:  # every trend is also a text label in the table
+                out.append(trend_chart(report, chart_row.iloc[0]))
+    out.append(local_data_boxes(report, section.key))
+    return "\n".join(part for part in out if part)
+
+
+def compare_chart(report: ReportContext, row: pd.Series) -> str:
+    """The area among its peers for one indicator, as a figure in markdown."""
+    data = report.data
+    peers = data.peer_rows(row).rename(columns={"england_comparison": "comparison"})
+    if len(peers) < 2:
+        return ""
+    names = data.geography.areas.set_index("code")["name"]
+    peers = peers.assign(area_name=peers["area_code"].map(names).fillna(peers["area_name"]))
+    figure = compare_areas(peers, highlight=data.area.code, reference_value=row.get("england_value"),
+                           reference_label="England", indicator=row["indicator_name"],
+                           period=row["period"], unit=row.get("unit") or "")
+    report.appendix.record_rows(peers.rename(columns={"comparison": "england_comparison"}), "Figure: compare areas")
+    return report.figures.markdown(figure, f"compare-{row['indicator_id']}")
+
+
+def trend_chart(report: ReportContext, row: pd.Series) -> str:
+    """The area's series for one indicator with England, as a figure in markdown."""
+    data = report.data
+    mine, england = data.series(row)
+    if mine["value"].notna().sum() < 2:
+        return ""
+    figure = draw_trend_chart(mine, england, area_name=data.area.name, indicator=row["indicator_name"],
+                              trend=row.get("trend") or "Cannot be calculated", unit=row.get("unit") or "")
+    report.appendix.record_rows(mine, "Figure: trend")
+    return report.figures.markdown(figure, f"trend-{row['indicator_id']}")

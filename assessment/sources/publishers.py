@@ -1,0 +1,109 @@
+"""The publishers registry (``data_sources/publishers.yaml``): each publisher file, its reader and its indicators.
+
+Every entry names the module and function that read the file into the tidy
+frame and lists the indicator ids that reader produces (``indicators``); each
+has a catalogue entry, so it reaches a report section (the start-up check of
+:mod:`assessment.registries` refuses one without). A reader that produces an
+id its entry does not list is an error at build time, so no publisher figure
+can fall silently out of the report.
+
+>>> publishers = load_publishers()
+>>> publishers["ons_population"]["indicators"]
+['ons-population']
+>>> check_reader_output("ons_population", publishers["ons_population"], ["ons-population"], where="x.csv")
+>>> check_reader_output("ons_population", publishers["ons_population"], ["ons-births"], where="x.csv")
+Traceback (most recent call last):
+...
+assessment.errors.InputError: x.csv: the ons_population reader produced indicator(s) ons-births that publishers.yaml does not list for it
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..errors import InputError
+from ..fields import check_entry
+from ..paths import data_sources_dir
+
+REQUIRED = ("module", "reader", "indicators")
+#: How `jsna fetch` finds the file: a ``release`` rule over the publisher's page data, or one fixed
+#: official ``url`` (neither is needed for a file brought in by `jsna import` only).
+DOWNLOAD = ("release", "url")
+OPTIONAL = ("publisher_page", "vintage", "licence", "attribution", "verified", "only_area_types",
+            "recogniser", "file_kind", "layouts", "import_only", "filename", "format")
+
+
+def publishers_path() -> Path:
+    return data_sources_dir() / "publishers.yaml"
+
+
+def load_publishers(path: Path | None = None) -> dict[str, dict]:
+    """Every publisher entry by key, checked field by field (one line naming the file, entry and field)."""
+    return dict(_load(Path(path or publishers_path()).resolve()))
+
+
+def load_precedence(path: Path | None = None) -> list[str]:
+    """The registry's ``precedence:`` list: whose figure is kept when two files give the same one.
+
+    >>> load_precedence()[:2]
+    ['ons_drug_deaths_la', 'ons_drug_deaths_substance']
+    """
+    try:
+        raw = yaml.safe_load(Path(path or publishers_path()).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path or publishers_path()}: unreadable publishers registry ({exc})") from None
+    return list((raw or {}).get("precedence") or [])
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> tuple[tuple[str, dict], ...]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))["publishers"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: unreadable publishers registry ({' '.join(str(exc).split())})") from None
+    entries = []
+    for key, spec in (raw or {}).items():
+        where = f"{path} publisher {key}"
+        check_entry(spec, allowed={*REQUIRED, *DOWNLOAD, *OPTIONAL}, required=REQUIRED, where=where)
+        if not spec.get("import_only") and not any(spec.get(field) for field in DOWNLOAD):
+            raise InputError(f"{where}: needs `release` (how to find the current file on the publisher's page) "
+                             "or `url` (one official file), or `import_only: true`")
+        for field in ("indicators", "only_area_types"):
+            value = spec.get(field, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise InputError(f"{where}: {field} must be a list of names")
+        if not spec["indicators"]:
+            raise InputError(f"{where}: lists no indicators (the ids its reader puts in the tidy frame)")
+        for role in ("reader", "recogniser"):
+            if role in spec and not _defines(spec["module"], spec[role]):
+                raise InputError(f"{where}: {role} '{spec[role]}' is not a function of module {spec['module']}")
+        entries.append((key, spec))
+    return tuple(entries)
+
+
+def _defines(module: str, name: str) -> bool:
+    """Whether ``module`` defines a top-level function ``name`` (read from its source: nothing is imported)."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return False
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return False
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    return any(isinstance(node, ast.FunctionDef) and node.name == name for node in tree.body)
+
+
+def check_reader_output(key: str, spec: dict, produced: Iterable[str], *, where: str) -> None:
+    """Refuse ids a reader produced that its entry does not list (they would vanish from the report)."""
+    if "indicators" not in spec:
+        return  # an ad-hoc entry (a test's, say) that declares nothing
+    extra = sorted(set(produced) - set(spec["indicators"]))
+    if extra:
+        raise InputError(f"{where}: the {key} reader produced indicator(s) {', '.join(extra)} that "
+                         "publishers.yaml does not list for it")

@@ -1,0 +1,141 @@
+"""The report layer's parts without rendering: headline rows, area data, each section's markdown, the appendix."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from assessment.demo import build_demo_bundle
+from assessment.frame import new_frame
+from assessment.report import AreaReport
+from assessment.report.bundle import open_bundle, write_bundle
+from assessment.report.headline import HeadlineTables, choose_breakdowns, headline_rows
+from assessment.text import md
+
+
+def _rows(ages_and_denominators, *, sex="Persons", period="2023/24", area="E10999001"):
+    end = pd.Timestamp(f"{period[:4]}-03-31") + pd.DateOffset(years=1)
+    return [dict(indicator_id="i", indicator_name="Indicator", source="s", area_code=area, area_name=area,
+                 area_type="utla", period=period, period_start=end - pd.DateOffset(years=1), period_end=end, sex=sex, age=age, count=denominator / 10, denominator=denominator,
+                 value=10.0 * (n + 1), value_type="proportion", multiplier=100, ci_method="wilson",
+                 polarity="high_is_good") for n, (age, denominator) in enumerate(ages_and_denominators)]
+
+
+# ------------------------------------------------------------------ headline rows
+@pytest.mark.parametrize("bands", [[("0-9 yrs", 800.0), ("All ages", 9000.0), ("10-17 yrs", 600.0)],
+                                   [("All ages", 9000.0), ("10-17 yrs", 600.0), ("0-9 yrs", 800.0)]])
+def test_a_sub_band_is_never_the_headline_whatever_the_row_order(bands):
+    frame = new_frame(_rows(bands))
+    latest = HeadlineTables.build(frame, {}).latest("E10999001")
+    assert latest["age"].tolist() == ["All ages"]
+    assert latest["value"].item() == 10.0 * (1 + [age for age, _ in bands].index("All ages"))
+
+
+def test_without_all_ages_the_widest_band_by_denominator_is_the_headline():
+    frame = new_frame(_rows([("0-9 yrs", 800.0), ("10-17 yrs", 600.0), ("18+ yrs", 7000.0)]))
+    assert headline_rows(frame, {})["age"].unique().tolist() == ["18+ yrs"]
+
+
+def test_the_catalogue_names_the_headline_breakdown():
+    frame = new_frame(_rows([("All ages", 9000.0), ("18+ yrs", 7000.0)], sex="Male")
+                      + _rows([("All ages", 9500.0), ("18+ yrs", 7600.0)], sex="Female"))
+    info = {"i": {"headline_sex": "Male", "headline_age": "18+ yrs"}}
+    assert choose_breakdowns(frame, info) == {"i": ("Male", "18+ yrs")}
+    # Without a catalogue choice and without Persons: the larger population, never the first row.
+    assert choose_breakdowns(frame, {}) == {"i": ("Female", "All ages")}
+    # A catalogue choice the data do not have falls back to the rule.
+    assert choose_breakdowns(frame, {"i": {"headline_age": "65+ yrs"}}) == {"i": ("Female", "All ages")}
+
+
+def test_the_headline_breakdown_is_chosen_from_the_latest_period():
+    frame = new_frame(_rows([("All ages", 9000.0)], period="2022/23")
+                      + _rows([("0-9 yrs", 800.0), ("18+ yrs", 7000.0)], period="2023/24"))
+    rows = headline_rows(frame, {})
+    assert rows[["period", "age"]].values.tolist() == [["2023/24", "18+ yrs"]]
+
+
+# ------------------------------------------------------------ a demo bundle's report
+@pytest.fixture(scope="module")
+def demo_bundle(tmp_path_factory):
+    return build_demo_bundle(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="module")
+def banded_bundle(demo_bundle, tmp_path_factory):
+    """The demo bundle with continuity of care also published for "0-9 yrs", listed after all ages."""
+    bundle = open_bundle(demo_bundle)
+    frame = bundle.frame
+    coc = frame[(frame["indicator_id"] == "90976") & (frame["category_type"] == "")]
+    band = coc.assign(age="0-9 yrs", value=coc["value"] / 2, count=coc["count"] / 20, denominator=coc["denominator"] / 10)
+    root = demo_bundle
+    meta = json.loads((root / "bundle.json").read_text())
+    geography = {role: root / rel for role, rel in meta.pop("geography").items()}
+    boundaries = {level: root / rel for level, rel in meta.pop("boundaries").items()}
+    out = tmp_path_factory.mktemp("banded") / "bundle"
+    return write_bundle(pd.concat([frame, band], ignore_index=True), out, geography_files=geography,
+                        boundary_files=boundaries, meta=meta)
+
+
+def _report(bundle, area, tmp_path):
+    return AreaReport.open(bundle, area, figure_dir=tmp_path / "figures")
+
+
+def test_the_banded_indicator_reports_its_all_ages_figure(banded_bundle, demo_bundle, tmp_path):
+    banded = _report(banded_bundle, "E10999001", tmp_path / "a")
+    plain = _report(demo_bundle, "E10999001", tmp_path / "b")
+    row = banded.latest().set_index("indicator_id").loc["90976"]
+    assert row["age"] == "All ages"
+    assert row["value"] == plain.latest().set_index("indicator_id").loc["90976", "value"]
+    section = next(s for s in banded.sections() if s.key == "substance_misuse")
+    unfolder = re.compile(r"\]\([^)]*/figures/")  # the two reports draw into different folders
+    assert unfolder.sub("](", banded.topic_section(section)) == unfolder.sub("](", plain.topic_section(section))
+
+
+def test_sections_come_from_the_registry_in_report_order(demo_bundle, tmp_path):
+    report = _report(demo_bundle, "E10999001", tmp_path)
+    assert [s.title for s in report.sections()][:2] == ["Wider determinants and inequalities", "Children and young people"]
+    text = report.topic_section(report.sections()[3])
+    assert text.startswith("## Substance misuse and treatment\n")
+    assert "| Indicator | Period | Northmere \\(95\\% CI\\) |" in text
+    kinds = {kind.kind: kind for kind in report.data.upload_kinds()}
+    assert f"### Local data: {md(kinds['continuity_of_care_audit'].title)}" in text  # the demo's upload, in its topic
+    assert f"> **Local data needed: {md(kinds['deaths_after_release'].title)}.**" in text  # not uploaded
+
+
+def test_each_kind_of_area_is_described_by_its_level(demo_bundle, tmp_path):
+    county = _report(demo_bundle, "E10999001", tmp_path / "c")
+    district = _report(demo_bundle, "Dunmere", tmp_path / "d")
+    force = _report(demo_bundle, "E23999001", tmp_path / "f")
+    assert "(county council, E10999001)" in county.front_matter()
+    assert "(local authority district, E07999004)" in district.front_matter()
+    assert "It lies within the upper-tier authority Northmere, the region" in district.geography_section()
+    assert "| District | Code | Upper\\-tier authority | Police force area | Population |" in force.geography_section()
+    assert "covers 5 districts in 2 upper-tier authorities" in force.geography_section()
+
+
+def test_every_figure_a_report_shows_is_in_its_appendix(demo_bundle, tmp_path):
+    report = _report(demo_bundle, "E10999001", tmp_path)
+    messages = report.key_messages()
+    assert report.spine_chart().startswith("![")
+    assert report.area_map().startswith("![")
+    shown = report.appendix_frame()
+    assert set(shown["report_section"]) == {"Summary and key messages", "Figure: spine chart"}
+    assert shown["report_section"].eq("Summary and key messages").sum() == messages.count("\n- ")
+    path = report.write_appendix(tmp_path / "appendix.xlsx")
+    sheet = openpyxl.load_workbook(path)["Data"]
+    assert sheet.max_row == len(shown) + 1
+    assert (tmp_path / "figures" / "spine.png").is_file()
+
+
+def test_a_batch_releases_the_frame_and_keeps_the_shared_tables(demo_bundle, tmp_path):
+    bundle = open_bundle(demo_bundle)
+    bundle.prepare_for_reports()
+    assert bundle._frame is None and bundle._headline is not None
+    report = _report(demo_bundle, "E23999001", tmp_path)
+    assert report.bundle is bundle and bundle._frame is None  # reports never need the full frame
+    assert "Northmere and Port Alder Police" in report.front_matter()
+    assert len(bundle.frame) > 0  # asked for again, it is read back from the bundle
