@@ -43,6 +43,7 @@ from .http import session
 from .publishers import check_reader_output, load_precedence, load_publishers, publishers_path
 
 FINGERTIPS_PAGE = "https://fingertips.phe.org.uk"
+PUBLISHERS_PATH = publishers_path()  # where the registry is (tests and older callers import it from here)
 MANIFEST = "manifest.json"
 
 
