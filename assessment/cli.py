@@ -52,17 +52,6 @@ EngineOption = Annotated[
 DEFAULT_FORMATS = ",".join(ALL_FORMATS)
 
 
-@app.callback()
-def _start() -> None:
-    """Checked before every command: the registries and every reference between them."""
-    # One line naming the file, entry and unknown value (e.g. a renamed section), not a
-    # figure silently missing from a report later; cached, so commands reuse the load.
-    # Imported here, like each command's modules, so that `jsna --help` stays quick.
-    from .registries import check_registries
-
-    check_registries()
-
-
 def _formats(text: str) -> tuple[str, ...]:
     try:
         return parse_formats(text)
@@ -136,8 +125,6 @@ def fetch(
         "--since", help="An earlier snapshot folder: reuse its unchanged files (ETag / Last-Modified or SHA-256).")] = None,
 ) -> None:
     """Download everything the indicator catalogue needs into a dated snapshot folder."""
-    import warnings
-
     from .sources.fetch_steps import parse_only
     from .sources.snapshot import fetch_snapshot
 
@@ -147,12 +134,10 @@ def fetch(
         sources = parse_only(only)
     except InputError as exc:
         raise typer.BadParameter(str(exc).removeprefix("--only: "), param_hint="--only") from None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        path = fetch_snapshot(out, fingertips=fingertips, only=sources, since=since,
-                              fingertips_urls={"legacy": fingertips_url, "next": fingertips_next_url})
-    for warning in caught:  # indicators stopped by their name check, stale cached copies
-        console.print(f"warning: {warning.message}", markup=False, highlight=False, soft_wrap=True)
+    # Warnings (an indicator stopped by its name check, a stale cached copy) are printed one line
+    # each by the error boundary (assessment.failures).
+    path = fetch_snapshot(out, fingertips=fingertips, only=sources, since=since,
+                          fingertips_urls={"legacy": fingertips_url, "next": fingertips_next_url})
     console.print(f"snapshot written to {path}")
 
 
@@ -233,6 +218,13 @@ def _options(
 ) -> None:
     """Generate the health and justice section of a JSNA for an area of England or a police force area."""
     # --debug is taken out of the arguments by main() wherever it is given; declared here for --help.
+    # Before every command: the registries and every reference between them are checked, so a
+    # mistake (e.g. a renamed section) is one line naming the file, entry and unknown value, not a
+    # figure silently missing from a report later; cached, so commands reuse the load. Imported
+    # here, like each command's modules, so that `jsna --help` stays quick.
+    from .registries import check_registries
+
+    check_registries()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,7 +32,7 @@ def _one_error_line(stderr: str) -> str:
     (["build"], "error: Missing option '--snapshot' / '-s' (see 'jsna build --help')"),
     (["nosuchcmd"], "error: No such command 'nosuchcmd' (see 'jsna --help')"),
     (["render", "--area", "E10999001", "--format", "xyz"],
-     "error: Invalid value for --format: unknown format(s) xyz; choose from html, docx, pdf (see 'jsna render --help')"),
+     "error: Invalid value for --format: unknown output format(s) xyz; choose from html, docx, pdf (see 'jsna render --help')"),
     (["render"], "error: Invalid value for --area: give --area AREA or --all (see 'jsna render --help')"),
     (["validate"], "error: Missing argument 'file' (see 'jsna validate --help')"),
     (["render", "--area", "x", "--jobs", "many"], "error: Invalid value for '--jobs' / '-j': Input should be a valid integer"),

@@ -12,7 +12,7 @@ import pytest
 from assessment.errors import SourceError
 from assessment.sources.catalogue import load_catalogue
 from assessment.sources.fingertips import parse_csv
-from assessment.sources.fingertips_api import choose_backend
+from assessment.sources.fingertips_backends import choose_backend
 from assessment.sources.fingertips_next import (MAX_AREA_CODES, MAX_YEARS, FingertipsNextClient, parse_json,
                                                 period_label)
 from assessment.sources.http import session

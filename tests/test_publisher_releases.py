@@ -12,7 +12,8 @@ import yaml
 from assessment.errors import SourceError
 from assessment.sources.http import session
 from assessment.sources.publisher_releases import OFFICIAL_HOSTS, find_release
-from assessment.sources.snapshot import PUBLISHERS_PATH, build_frame, fetch_snapshot, open_snapshot
+from assessment.sources.publishers import publishers_path
+from assessment.sources.snapshot import build_frame, fetch_snapshot, open_snapshot
 
 from .replay_server import ReplayServer
 
@@ -165,7 +166,7 @@ def test_a_page_answering_html_or_a_third_party_file_is_refused(server, http):
 
 
 def test_the_registry_names_only_publishers_own_pages():
-    publishers = yaml.safe_load(PUBLISHERS_PATH.read_text())["publishers"]
+    publishers = yaml.safe_load(publishers_path().read_text())["publishers"]
     for key, spec in publishers.items():
         assert urlparse(spec["publisher_page"]).hostname in OFFICIAL_HOSTS, key
         assert "github" not in json.dumps(spec), key

@@ -27,7 +27,7 @@ def lookups(shared_data):
 
 @pytest.fixture(scope="module")
 def geography(lookups):
-    return geography_from_files(*lookups.values())
+    return geography_from_files(lookups)
 
 
 @pytest.fixture(scope="module")

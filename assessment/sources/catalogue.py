@@ -20,7 +20,7 @@ import yaml
 from ..errors import InputError
 from ..frame import POLARITIES, VALUE_TYPES
 from ..paths import DATA_SOURCES_DIR, data_sources_dir
-from .fingertips import IndicatorMeta
+from .fingertips_api import IndicatorMeta
 
 #: The shipped catalogue; :func:`load_catalogue` reads the one in use (``JSNA_DATA_SOURCES``).
 CATALOGUE_PATH = DATA_SOURCES_DIR / "indicators.yaml"

@@ -36,6 +36,9 @@ import pandas as pd
 import yaml
 
 from ..errors import InputError, SourceError
+from ..geography import geography_from_files
+from ..geography.registry import load_registry
+from ..levels import lookup_roles
 from ..paths import DATA_SOURCES_DIR
 from .periods import period_bounds
 
@@ -156,8 +159,6 @@ def check_rows(path: Path, entry: dict, manifest: Path) -> None:
 
 def check_boundaries_cover(geography, shapes: dict, url: str) -> None:
     """Every district of the lookups has a boundary (a short page of features is caught here)."""
-    from ..geography.registry import load_registry
-
     patterns = [re.compile(f"^(?:{p})$", re.IGNORECASE) for p in load_registry()["boundary_columns"]["code"]]
     codes = set()
     for feature in shapes.get("features", []):
@@ -173,8 +174,6 @@ def check_boundaries_cover(geography, shapes: dict, url: str) -> None:
 
 
 def _geography(files: dict[str, Path]):
-    from ..geography import geography_from_files
-
     return geography_from_files(files)
 
 
@@ -191,7 +190,7 @@ def check_snapshot_files(root: Path, entries: list[dict], manifest: Path | None 
     for entry in entries:
         check_rows(root / entry["path"], entry, manifest)
     lookups = {e["key"]: root / e["path"] for e in entries if e["kind"] == "lookup"}
-    if not {"lad_csp_pfa", "lad_utla", "lad_region"} <= set(lookups):
+    if not set(lookup_roles()) <= set(lookups):
         return None
     geography = _geography(lookups)
     expected = expected_areas(geography)

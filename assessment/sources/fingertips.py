@@ -27,7 +27,6 @@ import json
 import re
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -38,7 +37,8 @@ from ..errors import SourceError
 from ..files import looks_like_html
 from ..frame import area_type_for_code, new_frame, validate_frame
 from .completeness import csv_records
-from .fingertips_api import LEGACY_URL, Download, settle_published
+from .fingertips_api import LEGACY_URL, Download, IndicatorMeta, settle_published
+from .fingertips_identity import find_in_profile
 from .fingertips_vocabulary import area_type_id, published_comparison, published_trend
 from .http import get_text, session
 from .periods import period_bounds
@@ -63,20 +63,6 @@ OPTIONAL_PATTERNS = [r"Parent Code", r"Parent Name", r"Recent Trend", r"Compared
                      r"Time period Sortable", r"New data", r"Compared to goal", r"Time period range"]
 
 SUPPRESSION_NOTE = re.compile(r"suppress|disclos|small number", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class IndicatorMeta:
-    """What the parser needs to know about an indicator beyond its CSV rows."""
-
-    indicator_id: str
-    value_type: str = "proportion"
-    multiplier: float = 100.0
-    unit: str = ""
-    polarity: str = "not_applicable"
-    comparator_method: str = "ci_overlap_95_998"
-    name: str | None = None
-    ci_method: str = ""  # the method of the published intervals (catalogue ci_method)
 
 
 FINGERTIPS_HEADER_EXAMPLE = (
@@ -385,6 +371,4 @@ class FingertipsClient:
 
     def find_indicator(self, code_or_name: str, profile_id: int = PHOF_PROFILE_ID) -> list[tuple[str, str]]:
         """Indicators in a profile whose name starts with a code ("C20") or contains the text."""
-        from .fingertips_identity import find_in_profile
-
         return find_in_profile(self.profile_indicator_names(profile_id), code_or_name)

@@ -2,7 +2,7 @@
 
 `jsna fetch` asks a :class:`FingertipsSource` for indicator data and stores its
 answers as they came (:class:`Download`); `jsna build` turns each stored file
-into tidy-frame rows with :func:`parse_download`. Both backends give the same
+into tidy-frame rows with :func:`.fingertips_backends.parse_download`. Both backends give the same
 rows: same columns, periods, sexes, ages, intervals, and the published
 comparison with England and recent trend where the API gives them.
 
@@ -14,14 +14,9 @@ next    :class:`.fingertips_next.               JSON,                  ``JSNA_FI
         FingertipsNextClient`                   ``fingertips_next``
 ======  ======================================  =====================  ==========================
 
-``auto`` takes FingertipsNext when its health check answers, else the legacy
-API. FingertipsNext's public address is not published in its repository, so it
-is only tried when one is given.
-
->>> choose_backend("next", next_url=None)
-Traceback (most recent call last):
-...
-assessment.errors.SourceError: FingertipsNext has no public API address built in: give --fingertips-next-url or set JSNA_FINGERTIPS_NEXT_URL
+Picking and building a backend, and parsing what it stored, are in
+:mod:`.fingertips_backends` (which knows both backends; this module is what
+they share).
 """
 
 from __future__ import annotations
@@ -33,7 +28,6 @@ from typing import Protocol
 
 import pandas as pd
 
-from ..errors import SourceError
 
 LEGACY_URL = "https://fingertips.phe.org.uk/api/"
 LEGACY_URL_ENV = "JSNA_FINGERTIPS_URL"
@@ -41,6 +35,20 @@ NEXT_URL_ENV = "JSNA_FINGERTIPS_NEXT_URL"
 BACKENDS = ("auto", "legacy", "next")
 #: The series a published recent trend belongs to (it is stated on the latest period only).
 SERIES = ["indicator_id", "area_code", "sex", "age", "category_type", "category"]
+
+
+@dataclass(frozen=True)
+class IndicatorMeta:
+    """What the parser needs to know about an indicator beyond its CSV rows."""
+
+    indicator_id: str
+    value_type: str = "proportion"
+    multiplier: float = 100.0
+    unit: str = ""
+    polarity: str = "not_applicable"
+    comparator_method: str = "ci_overlap_95_998"
+    name: str | None = None
+    ci_method: str = ""  # the method of the published intervals (catalogue ci_method)
 
 
 @dataclass(frozen=True)
@@ -84,53 +92,6 @@ def backend_urls(legacy_url: str | None = None, next_url: str | None = None) -> 
     """Base URLs: the given ones, else the environment, else the built-in legacy address."""
     return (legacy_url or os.environ.get(LEGACY_URL_ENV) or LEGACY_URL,
             next_url or os.environ.get(NEXT_URL_ENV) or None)
-
-
-def make_backend(name: str, *, legacy_url: str | None = None, next_url: str | None = None,
-                 http=None) -> FingertipsSource:
-    """The backend called ``name`` (legacy or next), without checking it answers."""
-    from .fingertips import FingertipsClient
-    from .fingertips_next import FingertipsNextClient
-
-    legacy_url, next_url = backend_urls(legacy_url, next_url)
-    if name == "legacy":
-        return FingertipsClient(legacy_url, http=http)
-    if name == "next":
-        if not next_url:
-            raise SourceError(f"FingertipsNext has no public API address built in: give --fingertips-next-url "
-                              f"or set {NEXT_URL_ENV}")
-        return FingertipsNextClient(next_url, http=http)
-    raise SourceError(f"unknown Fingertips backend '{name}': choose from {', '.join(BACKENDS)}")
-
-
-def choose_backend(mode: str = "auto", *, legacy_url: str | None = None, next_url: str | None = None,
-                   http=None) -> FingertipsSource:
-    """The backend to fetch from: ``legacy``, ``next``, or ``auto`` (the first that answers, FingertipsNext first)."""
-    if mode != "auto":
-        return make_backend(mode, legacy_url=legacy_url, next_url=next_url, http=http)
-    reasons = []
-    for name in ("next", "legacy"):
-        try:
-            backend = make_backend(name, legacy_url=legacy_url, next_url=next_url, http=http)
-        except SourceError as exc:
-            reasons.append(f"{name}: {exc}")
-            continue
-        problem = backend.health()
-        if problem is None:
-            return backend
-        reasons.append(f"{name}: {problem}")
-    raise SourceError("no Fingertips API answers (" + "; ".join(reasons) + ")")
-
-
-def parse_download(kind: str, text: str, **options) -> pd.DataFrame:
-    """Tidy-frame rows from a stored Fingertips answer of either backend (``options``: see parse_csv)."""
-    from .fingertips import parse_csv
-    from .fingertips_next import parse_json
-
-    parsers = {"fingertips": parse_csv, "fingertips_next": parse_json}
-    if kind not in parsers:
-        raise SourceError(f"{options.get('url', '?')}: unknown Fingertips file kind '{kind}'")
-    return parsers[kind](text, **options)
 
 
 def settle_published(frame: pd.DataFrame) -> pd.DataFrame:

@@ -4,7 +4,7 @@ Both backends translate through here, so the same published judgement reads
 the same whichever API it came from:
 
 >>> published_comparison("legacy", "2nd lowest quintile", "no_judgement")
-'Low quintile'
+'2nd lowest quintile'
 >>> published_comparison("next", "Best", "low_is_good", method="quintiles")
 'Best quintile'
 >>> published_comparison("next", "NotCompared", "high_is_good")

@@ -38,7 +38,7 @@ from ..levels import DISTRICT_LEVEL, lookup_roles
 from .catalogue import Catalogue, load_catalogue
 from .completeness import check_fingertips_areas, check_snapshot_files
 from .fetch_steps import SOURCES, Earlier, carry_over, fetch_fingertips, fetch_geography, fetch_publishers
-from .fingertips_api import choose_backend, make_backend, parse_download
+from .fingertips_backends import choose_backend, make_backend, parse_download
 from .http import session
 from .publishers import check_reader_output, load_precedence, load_publishers, publishers_path
 
