@@ -112,9 +112,7 @@ def _record(entry, area, parent, area_type, period, count, denominator, value, s
     row.update({
         "Indicator ID": entry.frame_id, "Indicator Name": entry.title, "Parent Code": parent[0],
         "Parent Name": parent[1], "Area Code": area[0], "Area Name": area[1],
-        # The age band Fingertips publishes the indicator for (the catalogue's headline_age), as a real export has.
-        "Area Type": AREA_TYPE_LABEL[area_type], "Sex": entry.headline_sex or "Persons",
-        "Age": entry.headline_age or "All ages",
+        "Area Type": AREA_TYPE_LABEL[area_type], "Sex": "Persons", "Age": "All ages",
         "Time period": label, "Time period Sortable": f"{sortable}0000", "Time period range": span,
     })
     if count is not None and count < SUPPRESS_BELOW and entry.value_type != "proportion":

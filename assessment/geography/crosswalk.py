@@ -58,7 +58,7 @@ _INTERVALS = ["lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998"]
 
 
 @lru_cache(maxsize=1)
-def _table() -> pd.DataFrame:
+def changes_table() -> pd.DataFrame:
     table = pd.read_csv(CHANGES_PATH, dtype=str, keep_default_na=False)
     table["year"] = table["year"].astype(int)
     return table
@@ -66,13 +66,13 @@ def _table() -> pd.DataFrame:
 
 def _step(vintage: str) -> dict[str, tuple[str, str]]:
     """Former code -> (next code, kind) for changes up to ``vintage``."""
-    table = _table()
+    table = changes_table()
     moves = table[(table["year"] <= int(vintage)) & table["kind"].isin(["recode", "merge"])]
     return {old: (new, kind) for old, new, kind in zip(moves["old_code"], moves["new_code"], moves["kind"])}
 
 
 @lru_cache(maxsize=8)
-def _chains(vintage: str) -> tuple[dict[str, str], frozenset[str]]:
+def code_chains(vintage: str) -> tuple[dict[str, str], frozenset[str]]:
     """Former code -> its code in ``vintage``; and the former codes whose every step was a recode."""
     step = _step(vintage)
     resolved, same_area = {}, set()
@@ -90,13 +90,13 @@ def _chains(vintage: str) -> tuple[dict[str, str], frozenset[str]]:
 
 def load_code_changes(vintage: str) -> dict[str, str]:
     """Former code -> its code in ``vintage``, following chains (district -> merged -> merged again)."""
-    return dict(_chains(str(vintage))[0])
+    return dict(code_chains(str(vintage))[0])
 
 
 @lru_cache(maxsize=8)
 def newer_recodes(vintage: str) -> dict[str, str]:
     """A code introduced after ``vintage`` for the same area -> the area's code in ``vintage``."""
-    table = _table()
+    table = changes_table()
     later = table[(table["year"] > int(vintage)) & (table["kind"] == "recode")]
     back = dict(zip(later["new_code"], later["old_code"]))
     out = {}
@@ -111,21 +111,21 @@ def newer_recodes(vintage: str) -> dict[str, str]:
 
 def successors(code: str, vintage: str) -> list[str]:
     """The successors of a split authority (empty for any other code)."""
-    table = _table()
+    table = changes_table()
     rows = table[(table["old_code"] == code) & (table["kind"] == "split") & (table["year"] <= int(vintage))]
     return sorted(rows["new_code"])
 
 
 def former_name(code: str) -> str:
     """The name a code had in code_changes.csv ('' if it is not there)."""
-    table = _table()
+    table = changes_table()
     names = dict(zip(table["new_code"], table["new_name"])) | dict(zip(table["old_code"], table["old_name"]))
     return names.get(code, "")
 
 
 def _merged_into(vintage: str) -> dict[str, set[str]]:
     """Vintage code -> the codes merged into it directly (for the earliest-district check)."""
-    table = _table()
+    table = changes_table()
     merges = table[(table["year"] <= int(vintage)) & (table["kind"] == "merge")]
     direct: dict[str, set[str]] = {}
     for old, new in zip(merges["old_code"], merges["new_code"]):
@@ -204,9 +204,9 @@ class _Notes:
 
 def _kinds(codes: pd.Series, known: set[str], vintage: str) -> pd.DataFrame:
     """For each moving code: its target in ``vintage`` and the kind of change that takes it there."""
-    resolved, same_area = _chains(vintage)
+    resolved, same_area = code_chains(vintage)
     back = newer_recodes(vintage)
-    table = _table()
+    table = changes_table()
     splits = set(table.loc[table["kind"] == "split", "old_code"])
     abolished = set(table.loc[table["kind"] == "abolished", "old_code"])
     newer_merges = set(table.loc[(table["year"] > int(vintage)) & (table["kind"] == "merge"), "new_code"])

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -29,6 +28,9 @@ from ..levels import (DISTRICT_LEVEL, ENGLAND_CODE, ENGLAND_LEVEL, ENGLAND_NAME,
                       parent_levels)
 from .lookup_tables import DISTRICT_COLUMNS, join_lookups, read_lookup_csv
 from .registry import default_vintage
+from .resolution import (AREA_CODE, SUGGESTION_CUTOFF, chosen_among, former_area, former_names, former_note, not_found,
+                         outside_england_message, outside_name_of, outside_names, outside_table)
+from .resolution import normalise_name as _normalise
 
 ENGLAND = (ENGLAND_CODE, ENGLAND_NAME)
 LAD_COLUMNS = DISTRICT_COLUMNS
@@ -54,10 +56,6 @@ class Area:
     note: str = ""
 
 
-def _normalise(text: str) -> str:
-    text = text.lower().replace("&", " and ")
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return " ".join(text.split())
 
 
 class Geography:
@@ -85,8 +83,6 @@ class Geography:
     def from_lookups(cls, tables: Mapping[str, pd.DataFrame], *, vintage: str | None = None) -> Geography:
         """A geography from the ONS lookups' canonical-column frames, by lookup role."""
         vintage = str(vintage or default_vintage())
-        from .resolution import outside_table
-
         lads, overlapping = join_lookups(tables, vintage=vintage)
         return cls(lads, overlapping, vintage=vintage, outside_england=outside_table(tables.values()))
 
@@ -153,41 +149,37 @@ class Geography:
         code = text.upper()
         if code in self._by_code:  # the common case, many times per report: nothing more to look at
             return self._by_code[code]
-        from . import resolution
-
-        if resolution.AREA_CODE.match(code):
+        if AREA_CODE.match(code):
             if code[0] != "E":
-                raise AreaNotFoundError(resolution.outside_england_message(
-                    query, code, resolution.outside_name_of(self, code)))
-            found = resolution.former_area(self, code)
+                raise AreaNotFoundError(outside_england_message(
+                    query, code, outside_name_of(self, code)))
+            found = former_area(self, code)
             if found is not None:
                 return replace(found[0], note=found[1])
-            raise resolution.not_found(self, query, text)
+            raise not_found(self, query, text)
         candidates = self._by_name.get(_normalise(text), [])
         if wanted_type:
             candidates = [a for a in candidates if a.area_type == wanted_type
                           or (wanted_type == "utla" and a.is_upper_tier)]
-        former = resolution.former_names(self).get(_normalise(text), [])
+        former = former_names(self).get(_normalise(text), [])
         if candidates:
             chosen = candidates[0]
             others = [a for a in candidates[1:] if a.area_type != chosen.area_type] if not wanted_type else []
-            note = resolution.chosen_among(query, chosen, others)
+            note = chosen_among(query, chosen, others)
             for old in former:  # e.g. "Cumbria": the county is gone, the force of the same name remains
-                note = " ".join(filter(None, [note, resolution.former_note(self, old, chosen)]))
+                note = " ".join(filter(None, [note, former_note(self, old, chosen)]))
             return replace(chosen, note=note) if note else chosen
         for old in former:
-            found = resolution.former_area(self, old)
+            found = former_area(self, old)
             if found is not None:
                 return replace(found[0], note=found[1])
-        outside = resolution.outside_names(self).get(_normalise(text))
+        outside = outside_names(self).get(_normalise(text))
         if outside:
-            raise AreaNotFoundError(resolution.outside_england_message(query, *outside))
-        raise resolution.not_found(self, query, text)
+            raise AreaNotFoundError(outside_england_message(query, *outside))
+        raise not_found(self, query, text)
 
     def suggest(self, text: str, limit: int = 5) -> str:
         """The closest English area names and codes to ``text``, as one line ("none" if nothing is close)."""
-        from .resolution import SUGGESTION_CUTOFF
-
         named = {_normalise(a.name) for a in self._by_code.values() if a.area_type != "csp"}
         # A partnership named like its district would only repeat the district.
         choices = {f"{a.name} ({a.code})": _normalise(a.name) for a in self._by_code.values()

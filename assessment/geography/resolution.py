@@ -26,6 +26,7 @@ import re
 import pandas as pd
 
 from ..errors import AreaNotFoundError
+from .crosswalk import changes_table, code_chains, former_name, newer_recodes, successors
 
 SUPPORTED = ("jsna-justice covers areas of England: districts and unitary authorities (E06, E07, E08, E09), "
              "county councils (E10), regions (E12), England (E92000001) and the 39 English police force areas "
@@ -40,6 +41,17 @@ KIND = {"lad": "local authority", "utla": "county council", "region": "region", 
 PREFIX_FOR = {"pfa": "pfa", "utla": "county", "lad": "district", "region": "region", "csp": "csp"}
 #: How similar a name must be (rapidfuzz WRatio, 0-100) to be offered as a "closest match".
 SUGGESTION_CUTOFF = 80
+
+
+def normalise_name(text: str) -> str:
+    """A name as names are compared: lower case, "&" as "and", punctuation as spaces.
+
+    >>> normalise_name("Brighton & Hove"), normalise_name("Dyfed-Powys")
+    ('brighton and hove', 'dyfed powys')
+    """
+    text = text.lower().replace("&", " and ")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
 
 
 def outside_england_message(query: str, code: str, name: str = "") -> str:
@@ -66,11 +78,9 @@ def chosen_among(query: str, chosen, others: list) -> str:
 
 def former_area(geography, code: str):
     """(successor Area, note) for a former or newer code, or None if the code was never in code_changes.csv."""
-    from .crosswalk import _chains, _table, former_name, newer_recodes, successors
-
     by_code = geography._by_code
     vintage = str(geography.vintage)
-    table = _table()
+    table = changes_table()
     rows = table[table["old_code"] == code]
     name = former_name(code) or code
     back = newer_recodes(vintage)
@@ -78,7 +88,7 @@ def former_area(geography, code: str):
         area = by_code[back[code]]
         return area, (f"{code} is the code {area.name} was given after {vintage}; the {vintage} geography "
                       f"calls the same area {area.code}, so that is shown.")
-    resolved, same_area = _chains(vintage)
+    resolved, same_area = code_chains(vintage)
     if code in resolved and resolved[code] in by_code:
         area = by_code[resolved[code]]
         year = rows["year"].max() if len(rows) else ""
@@ -116,16 +126,13 @@ def _force_covering(geography, parts: list[str]):
 
 def former_names(geography) -> dict[str, list[str]]:
     """Normalised former name -> former codes (from code_changes.csv), for names no current area has."""
-    from .crosswalk import _table
-    from .model import _normalise
-
-    table = _table()
+    table = changes_table()
     out: dict[str, list[str]] = {}
     for code, name in zip(table["old_code"], table["old_name"]):
         if code not in geography._by_code:
-            out.setdefault(_normalise(name), [])
-            if code not in out[_normalise(name)]:
-                out[_normalise(name)].append(code)
+            out.setdefault(normalise_name(name), [])
+            if code not in out[normalise_name(name)]:
+                out[normalise_name(name)].append(code)
     return out
 
 
@@ -134,14 +141,12 @@ def outside_names(geography) -> dict[str, tuple[str, str]]:
 
     A name both a district and a partnership have gives the district.
     """
-    from .model import _normalise
-
     frame = getattr(geography, "outside_england", None)
     if frame is None or frame.empty:
         return {}
     out: dict[str, tuple[str, str]] = {}
     for code, name in zip(frame["code"], frame["name"]):
-        out.setdefault(_normalise(name), (code, name))
+        out.setdefault(normalise_name(name), (code, name))
     return out
 
 
@@ -156,8 +161,6 @@ def outside_name_of(geography, code: str) -> str:
 
 def former_note(geography, old_code: str, chosen) -> str:
     """When a current area was chosen by a name a split former county also had: say so ("Cumbria")."""
-    from .crosswalk import former_name, successors
-
     parts = successors(old_code, str(geography.vintage))
     if not parts:
         return ""

@@ -24,20 +24,20 @@ False
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..frame import area_type_for_code, new_frame, validate_frame
+from ..frame import new_frame, validate_frame
 from ._tables import check_not_html, csv_header, to_number
+from ._drug_deaths import death_rows
+from .ons_drug_deaths_workbook import read as read_workbook
+from .ons_drug_deaths_workbook import recognise as recognise_workbook
 from .periods import parse_period
 from .recognition import Recognised
 from .workbook import workbook_format
 
-SOURCE = "ONS deaths related to drug poisoning"
 INDICATOR = ("ons-drug-poisoning-deaths", "Deaths related to drug poisoning (registrations)")
 SUBSTANCE_IDS = {"01": ("ons-drug-poisoning-deaths", "Deaths related to drug poisoning (registrations)"),
                  "02": ("ons-opiate-poisoning-deaths", "Deaths related to drug poisoning involving any opiate")}
@@ -55,25 +55,6 @@ def _read_csv(path: Path) -> pd.DataFrame:
     raise InputError(f"{path}: unknown text encoding")
 
 
-def _tidy(codes, names, years, counts, markers, *, indicator, source_url, retrieved_at, vintage, path):
-    name = names.str.strip()
-    name = name.where(name != name.str.upper(), name.str.title())
-    area_type = codes.map(area_type_for_code)
-    periods = years.astype(str)
-    frame = pd.DataFrame({
-        "indicator_id": indicator[0], "indicator_name": indicator[1], "source": SOURCE,
-        "area_code": codes, "area_name": name, "area_type": area_type, "period": periods,
-        "period_start": periods.map(lambda y: parse_period(y)[0]),
-        "period_end": periods.map(lambda y: parse_period(y)[1]),
-        "value": counts, "count": counts, "value_type": "count", "multiplier": 1.0, "unit": "deaths",
-        "polarity": "low_is_good", "comparator_method": "none", "ci_method": "byars",
-        "value_note": np.where(markers.ne(""), "Not available: " + markers, ""),
-        "source_url": source_url or path.name, "retrieved_at": retrieved_at or datetime.now(timezone.utc),
-        "vintage": vintage,
-    })
-    return frame[area_type.notna()]
-
-
 _YEAR = re.compile(r"\d{4}")
 SUBSTANCE_COLUMNS = ["Year of death registration", "Usual residence code", "Usual residence name", "Substance",
                      "Deaths"]
@@ -81,11 +62,9 @@ SUBSTANCE_COLUMNS = ["Year of death registration", "Usual residence code", "Usua
 
 def recognise(path: Path) -> Recognised | None:
     """The local authority table: the CSV extract (``code, name`` and year columns) or ONS's workbook."""
-    from . import ons_drug_deaths_workbook
-
     header = csv_header(path)
     if header is None:
-        return ons_drug_deaths_workbook.recognise(path)
+        return recognise_workbook(path)
     columns = header[0]
     years = sorted(c for c in columns if _YEAR.fullmatch(c))
     if columns[:2] != ["code", "name"] or not years:
@@ -118,10 +97,7 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
     """
     path = Path(path)
     if workbook_format(path):
-        from . import ons_drug_deaths_workbook
-
-        return ons_drug_deaths_workbook.read(path, source_url=source_url, retrieved_at=retrieved_at,
-                                             vintage=vintage)
+        return read_workbook(path, source_url=source_url, retrieved_at=retrieved_at, vintage=vintage)
     raw = _read_csv(path)
     for needed in ("code", "name"):
         if needed not in raw.columns:
@@ -135,15 +111,22 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
     markers = pd.concat([checked[y][1] for y in years], ignore_index=True)
     long = raw.melt(id_vars=["code", "name"], value_vars=years, var_name="year", value_name="deaths")
     codes = long["code"].str.strip()
-    frame = _tidy(codes, long["name"], long["year"].str.strip(), counts, markers, indicator=INDICATOR,
+    frame = death_rows(codes, long["name"], long["year"].str.strip(), counts, markers, indicator=INDICATOR,
                   source_url=source_url, retrieved_at=retrieved_at, vintage=vintage, path=path)
     frame = frame.sort_values(["area_code", "period"], ascending=[True, False], kind="stable")
     return validate_frame(new_frame(frame.reset_index(drop=True)), where=str(path))
 
 
 def read_by_substance(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "") -> pd.DataFrame:
-    """The long regional table by year and substance (all drug poisonings; any opiate)."""
+    """The long regional table by year and substance (all drug poisonings; any opiate).
+
+    ONS's own reference-table workbook is refused, naming what is read: no
+    real copy of it could be checked (``layouts`` in publishers.yaml).
+    """
     path = Path(path)
+    if workbook_format(path):
+        raise InputError(f"{path}: ONS's drug poisoning reference-table workbook is not read (its layout is "
+                         f"unverified); expected the CSV with columns {', '.join(SUBSTANCE_COLUMNS)}")
     raw = _read_csv(path)
     missing = [c for c in SUBSTANCE_COLUMNS if c not in raw.columns]
     if missing:
@@ -152,7 +135,7 @@ def read_by_substance(path: Path, *, source_url: str = "", retrieved_at=None, vi
     frames = []
     for prefix, indicator in SUBSTANCE_IDS.items():
         rows = raw["Substance"].str.startswith(prefix)
-        frames.append(_tidy(raw.loc[rows, "Usual residence code"].str.strip(), raw.loc[rows, "Usual residence name"],
+        frames.append(death_rows(raw.loc[rows, "Usual residence code"].str.strip(), raw.loc[rows, "Usual residence name"],
                             raw.loc[rows, "Year of death registration"].str.strip(), counts[rows], markers[rows],
                             indicator=indicator, source_url=source_url, retrieved_at=retrieved_at,
                             vintage=vintage, path=path))

@@ -24,7 +24,7 @@ import pandas as pd
 from ..errors import InputError
 from ..frame import new_frame, validate_frame
 from ._tables import to_number
-from .ons_drug_deaths import _tidy
+from ._drug_deaths import death_rows
 from .recognition import Recognised
 from .workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
 
@@ -99,7 +99,7 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
     parts = []
     for column, period in counts.items():
         values, markers = to_number(body[column], where=where, column=labels[column])
-        parts.append(_tidy(codes, names, pd.Series(period, index=codes.index), values, markers, indicator=INDICATOR,
+        parts.append(death_rows(codes, names, pd.Series(period, index=codes.index), values, markers, indicator=INDICATOR,
                            source_url=source_url, retrieved_at=retrieved_at, vintage=vintage, path=path))
     return validate_frame(new_frame(pd.concat(parts, ignore_index=True)), where=where)
 
