@@ -141,12 +141,26 @@ def fetch(
     console.print(f"snapshot written to {path}")
 
 
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Downloaded files, or folders of them.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for dated snapshots.",
+                                      callback=_out_folder)] = Path("snapshots"),
+) -> None:
+    """Bring files you downloaded (Fingertips exports, ONS, MHCLG and IoD files, ONS lookups and
+    boundaries) into a dated snapshot, each recognised by its content; prints the snapshot folder last."""
+    from .sources.importer import import_files
+
+    path = import_files(paths, out)
+    typer.echo(str(path))
+
+
 @app.command()
 def build(
-    snapshot: Annotated[Path, typer.Option("--snapshot", "-s", help="Snapshot folder from `jsna fetch`.")],
+    snapshot: Annotated[Path, typer.Option("--snapshot", "-s", help="Snapshot folder from `jsna fetch` or `jsna import`.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the built data bundle.",
                                       callback=_out_folder)] = Path("bundle"),
-    geography_dir: Annotated[Path | None, typer.Option("--lookups", help="Folder of ONS lookup files (default: the snapshot's).")] = None,
+    geography_dir: Annotated[Path | None, typer.Option("--lookups", help="Folder holding ONS lookup and boundary files, any names (default: the snapshot's).")] = None,
     upload: Annotated[list[Path] | None, typer.Option("--upload", "-u", help="Validated local upload to include (repeatable; KIND=FILE or FILE).")] = None,
 ) -> None:
     """Build the tidy frame from a snapshot alone (offline) and analyse it into a report bundle."""

@@ -45,6 +45,13 @@ def default_folder_mode() -> int:
     return 0o777 & ~_umask()
 
 
+def default_dir_mode() -> int:
+    """The mode of a newly created folder under the current umask (``tempfile.mkdtemp`` makes 0700 ones)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o777 & ~mask
+
+
 def publish_file(temp: str | Path, target: str | Path) -> Path:
     """Give ``temp`` ordinary permissions and rename it over ``target`` (same folder, so atomic)."""
     os.chmod(temp, default_mode())
@@ -143,7 +150,9 @@ def make_staging_folder(target: str | Path) -> Path:
     """A new, empty folder beside ``target`` to build it in, named after the process writing it."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}{PARTIAL}{os.getpid()}-", dir=target.parent))
+    folder = Path(tempfile.mkdtemp(prefix=f".{target.name}{PARTIAL}{os.getpid()}-", dir=target.parent))
+    os.chmod(folder, default_dir_mode())  # it becomes the target: readable by colleagues, as any new folder
+    return folder
 
 
 def switch_into_place(staging: str | Path, target: str | Path) -> Path:

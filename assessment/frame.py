@@ -263,7 +263,7 @@ def _describe_failures(failures: pd.DataFrame, frame: pd.DataFrame) -> str:
         rows = sorted({int(i) for i in group["index"].dropna()})
         column = column if isinstance(column, str) else "<frame>"
         if column == "<rows>":
-            parts.append(f"rows {_row_list(rows)} fail {check}")
+            parts.append(f"rows {_row_list(rows)} fail {check}{_example_rows(frame, rows)}")
             continue
         where = f"rows {_row_list(rows)}" if rows else "whole column"
         example = ""
@@ -271,6 +271,16 @@ def _describe_failures(failures: pd.DataFrame, frame: pd.DataFrame) -> str:
             example = f" (e.g. {frame.loc[rows[0], column]!r})"
         parts.append(f"column '{column}' fails {check} at {where}{example}")
     return "; ".join(parts)
+
+
+def _example_rows(frame: pd.DataFrame, rows: list[int]) -> str:
+    """Which figure the first failing rows are (indicator, area, period) and the file they came from."""
+    if not rows or not set(KEY_COLUMNS) <= set(frame.columns):
+        return ""
+    shown = frame.loc[[r for r in rows[:2] if r in frame.index]]
+    described = [f"indicator {r['indicator_id']}, area {r['area_code']}, period {r['period']}"
+                 + (f", from {r['source_url']}" if r.get("source_url") else "") for _, r in shown.iterrows()]
+    return f" (e.g. {'; '.join(described)})" if described else ""
 
 
 def _row_list(rows: list[int], limit: int = 8) -> str:

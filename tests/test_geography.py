@@ -79,6 +79,49 @@ def test_unknown_area_lists_closest_matches(real_geography):
 
 
 @pytest.mark.shared
+@pytest.mark.parametrize(("query", "code", "note"), [
+    ("E10000023", "E06000065", "North Yorkshire (E10000023) became North Yorkshire (E06000065) in 2023, the same "
+                               "area under a new code"),
+    ("E07000165", "E06000065", "Harrogate (E07000165) was merged into North Yorkshire (E06000065) in 2023"),
+    ("Harrogate", "E06000065", "was merged into North Yorkshire"),
+    ("E10000006", "E23000002", "Cumbria (E10000006) county council was abolished in 2023 and split into Cumberland "
+                               "(E06000063) and Westmorland and Furness (E06000064); showing the police force area "
+                               "Cumbria (E23000002), which covers the same area"),
+    ("Cumbria", "E23000002", "Cumbria county council (E10000006) was abolished and split into Cumberland"),
+    ("E08000038", "E08000016", "E08000038 is the code Barnsley was given after 2024"),
+    ("Lancashire", "E10000017", "showing the county council Lancashire (E10000017). For the police force area use "
+                                "pfa:Lancashire or E23000003."),
+])
+def test_former_codes_and_shared_names_resolve_with_a_note(real_geography, query, code, note):
+    area = real_geography.resolve(query)
+    assert area.code == code and note in area.note
+
+
+@pytest.mark.shared
+def test_unambiguous_names_and_prefixed_queries_carry_no_note(real_geography):
+    assert real_geography.resolve("Blackpool").note == ""  # its same-named partnership is not worth a note
+    assert real_geography.resolve("pfa:Lancashire").note == ""
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(("query", "said"), [
+    ("W06000015", "'W06000015' is Cardiff (W06000015), a local authority in Wales."),
+    ("Dyfed-Powys", "'Dyfed-Powys' is Dyfed-Powys (W15000004), a police force area in Wales."),
+    ("W15000001", "a police force area in Wales"),
+    ("S12000036", "'S12000036' is S12000036, a council area in Scotland."),
+    ("Glasgow City", "unknown area 'Glasgow City': no area of England has that name."),
+    ("E10000009", "Dorset (E10000009) was abolished in 2019 and has no successor covering the same area"),
+])
+def test_areas_outside_england_say_what_is_covered(real_geography, query, said):
+    with pytest.raises(AreaNotFoundError) as err:
+        real_geography.resolve(query)
+    message = str(err.value)
+    assert said in message and "closest matches" not in message and "Derby" not in message
+    if query != "E10000009":
+        assert "jsna-justice covers areas of England" in message
+
+
+@pytest.mark.shared
 def test_force_constituents_and_parents(real_geography):
     west_yorkshire = real_geography.constituent_lads("West Yorkshire")
     assert west_yorkshire == ["E08000032", "E08000033", "E08000034", "E08000035", "E08000036"]
@@ -155,8 +198,62 @@ def test_crosswalk_follows_chains_and_refuses_partial_merges(real_geography):
 
 @pytest.mark.shared
 def test_crosswalk_names_codes_it_cannot_map(real_geography):
-    with pytest.raises(InputError, match=r"cannot map area code\(s\) E07000999, E10000006"):
+    with pytest.raises(InputError, match=r"cannot map area code\(s\) E07000999 onto the 2024 geography"):
         crosswalk_frame(_rows([("E07000999", 1.0), ("E10000006", 3.0)]), real_geography)
+
+
+NORTH_YORKSHIRE_DISTRICTS = [f"E0700016{i}" for i in range(3, 10)]
+SOMERSET_DISTRICTS = ["E07000187", "E07000188", "E07000189", "E07000246"]
+
+
+@pytest.mark.shared
+def test_a_recoded_county_is_never_added_to_its_merged_districts(real_geography):
+    # ONS 2020 drug poisoning deaths: the county rows equal the sums of their districts.
+    counts = [("E10000023", 51.0), *[(c, 51.0 / 7) for c in NORTH_YORKSHIRE_DISTRICTS],
+              ("E10000027", 44.0), *[(c, 11.0) for c in SOMERSET_DISTRICTS]]
+    notes: list[str] = []
+    out = crosswalk_frame(_rows(counts, value_type="count", ci_method="byars"), real_geography, notes=notes)
+    by_code = out.set_index("area_code")
+    assert by_code.loc["E06000065", "count"] == 51 and by_code.loc["E06000066", "count"] == 44
+    assert len(out) == 2
+    assert any(n.startswith("North Yorkshire (E06000065): figures published for North Yorkshire (E10000023)")
+               and "Craven (E07000163)" in n and "are not added to them" in n for n in notes)
+
+
+@pytest.mark.shared
+def test_a_recoded_county_keeps_its_published_score(real_geography):
+    out = crosswalk_frame(_rows([("E10000023", 14.0)], value_type="score", ci_method="none"), real_geography)
+    row = out.set_index("area_code").loc["E06000065"]
+    assert row["value"] == pytest.approx(1.4) and row["area_type"] == "lad" and row["area_name"] == "North Yorkshire"
+
+
+@pytest.mark.shared
+def test_a_split_county_is_left_out_and_said_so(real_geography):
+    cumbria = [("E10000006", 96.0), ("E07000026", 10.0), ("E07000028", 20.0), ("E07000029", 5.0)]
+    notes: list[str] = []
+    out = crosswalk_frame(_rows(cumbria), real_geography, notes=notes)
+    assert out["area_code"].tolist() == ["E06000063"] and out["count"].item() == 35
+    split = [n for n in notes if n.startswith("Cumbria (E10000006) was split between")]
+    assert split and "Cumberland (E06000063) and Westmorland and Furness (E06000064)" in split[0]
+    assert "cannot be divided" in split[0]
+
+
+@pytest.mark.shared
+def test_scores_of_merged_districts_are_not_aggregable(real_geography):
+    districts = [("E07000150", 20.0), ("E07000152", 15.0), ("E07000153", 21.0), ("E07000156", 22.0)]
+    out = crosswalk_frame(_rows(districts, value_type="score", ci_method="none"), real_geography)
+    row = out.set_index("area_code").loc["E06000061"]
+    assert pd.isna(row["value"]) and row["value_note"].startswith("Not aggregable: a score cannot be added up")
+
+
+@pytest.mark.shared
+def test_codes_newer_than_the_lookup_go_back_to_its_codes(real_geography):
+    notes: list[str] = []
+    out = crosswalk_frame(_rows([("E08000038", 256.0), ("E08000039", 897.0)]), real_geography, notes=notes)
+    by_code = out.set_index("area_code")
+    assert by_code.loc["E08000016", "count"] == 256 and by_code.loc["E08000019", "area_name"] == "Sheffield"
+    assert by_code.loc["E08000016", "value"] == pytest.approx(25.6)  # same area: the published value stands
+    assert any("figures published under E08000038" in n and "Barnsley (E08000016)" in n for n in notes)
 
 
 @pytest.mark.shared

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import os
 import shutil
 import subprocess
@@ -62,13 +63,14 @@ def test_the_shipped_registries_load_and_agree():
     ("indicators.yaml", "indicator_id: mhclg-relief-duty", "indicator_id: mhclg-relief",
      r"indicators\.yaml: indicator mhclg_relief_duty: its source mhclg_homelessness does not list indicator "
      r"mhclg-relief under indicators"),
-    ("publishers.yaml", "indicators: [mhclg-rough-sleeping]", "indicators: [mhclg-rough-sleeping, mhclg-by-sex]",
+    ("publishers.yaml", "indicators: [mhclg-rough-sleeping, mhclg-rough-sleeping-rate]",
+     "indicators: [mhclg-rough-sleeping, mhclg-rough-sleeping-rate, mhclg-by-sex]",
      r"publishers\.yaml: publisher mhclg_rough_sleeping: indicator 'mhclg-by-sex' has no entry in .*"
      r"indicators\.yaml \(it would fall out of every report section\)"),
-    ("publishers.yaml", "    reader: read_rough_sleeping", "    reader: read_rough_sleep",
+    ("publishers.yaml", "mhclg_rough_sleeping\n    reader: read\n", "mhclg_rough_sleeping\n    reader: read_rough_sleep\n",
      r"publishers\.yaml publisher mhclg_rough_sleeping: reader 'read_rough_sleep' is not a function of module "
-     r"assessment\.sources\.mhclg_homelessness"),
-    ("publishers.yaml", "    indicators: [mhclg-rough-sleeping]\n", "",
+     r"assessment\.sources\.mhclg_rough_sleeping"),
+    ("publishers.yaml", "    indicators: [mhclg-rough-sleeping, mhclg-rough-sleeping-rate]\n", "",
      r"publishers\.yaml publisher mhclg_rough_sleeping: missing field\(s\) indicators"),
     ("publishers.yaml", "only_area_types: [utla]", "only_area_types: [county]",
      r"publisher imd_2019_upper_tier: unknown area type 'county' in only_area_types"),
@@ -148,18 +150,21 @@ def test_the_installed_command_fails_at_start_too(registry_copy, tmp_path):
 
 @pytest.mark.shared
 def test_each_publisher_reader_produces_exactly_its_listed_indicators(shared_data):
+    """Every real file `jsna import` files under an entry is read into only the ids that entry lists."""
+    from assessment.sources.importer import recognise_all
+
     publishers = load_registries().publishers
-    checked = 0
-    for key, spec in publishers.items():
-        found = sorted(shared_data.rglob(spec["filename"]))
-        if not found:
-            continue
-        reader = getattr(sys.modules[spec["module"]], spec["reader"])
-        kwargs = {"vintage": spec.get("vintage", "")} if spec["module"].endswith("ons_population") else {}
-        produced = set(reader(found[0], **kwargs)["indicator_id"])
-        assert produced == set(spec["indicators"]), key
-        checked += 1
-    assert checked >= 6
+    produced: dict[str, set[str]] = {}
+    for path in sorted(p for p in shared_data.rglob("*") if p.is_file() and not p.name.endswith(".md")):
+        for found in recognise_all(path, publishers):
+            if found.kind != "publisher":
+                continue
+            spec = publishers[found.key]
+            reader = getattr(importlib.import_module(spec["module"]), spec["reader"])
+            produced.setdefault(found.key, set()).update(reader(path, vintage=found.release)["indicator_id"])
+    for key, ids in produced.items():
+        assert ids and ids <= set(publishers[key]["indicators"]), key
+    assert len(produced) >= 12  # the ONS, MHCLG, IoD and justice files staged in ../shared/data
 
 
 # ----------------------------------------------------------------- the levels table

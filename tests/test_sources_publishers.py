@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from assessment.errors import InputError
-from assessment.sources import imd, mhclg_homelessness, ons_drug_deaths, ons_population
+from assessment.sources import imd, mhclg_homelessness, mhclg_rough_sleeping, ons_drug_deaths, ons_population
 
 
 @pytest.mark.shared
@@ -45,10 +45,11 @@ def test_mhclg_detailed_tables_any_quarter(shared_data, name, period, owed, asse
 
 @pytest.mark.shared
 def test_rough_sleeping_snapshot_and_by_sex(shared_data):
-    total = mhclg_homelessness.read_rough_sleeping(shared_data / "homelessness/Rough_sleeping.xlsx")
-    england = total[total["area_code"] == "E92000001"].set_index("period")["count"]
+    total = mhclg_rough_sleeping.read(shared_data / "homelessness/Rough_sleeping.xlsx")
+    england = total[(total["area_code"] == "E92000001") & (total["indicator_id"] == "mhclg-rough-sleeping")]
+    england = england.set_index("period")["count"]
     assert (england["2010"], england["2017"], england["2022"]) == (1768, 4751, 3069)
-    by_sex = mhclg_homelessness.read_rough_sleeping_by_sex(
+    by_sex = mhclg_rough_sleeping.read_by_sex(
         shared_data / "homelessness/gender-of-people-sleeping-rough-by-local-authority-district-and-region.csv")
     assert set(by_sex["sex"]) == {"Female", "Male", "Persons", "Not known"}
 
@@ -120,4 +121,35 @@ def test_non_numeric_count_names_row_and_column(tmp_path):
     path = tmp_path / "la.csv"
     path.write_text("code,name,2020\nE92000001,ENGLAND,4312\nE08000035,Leeds,sixty\n")
     with pytest.raises(InputError, match=r"la\.csv row 3 column '2020': not a number \('sixty'\)"):
+        ons_drug_deaths.read(path)
+
+
+def _ons_workbook(path, header):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Table 1"
+    sheet.append(["Table 1: Number of deaths related to drug poisoning by local authority, England and Wales"])
+    sheet.append([None, None, None, None, "2021-2023", None, None, "2020-2022"])
+    sheet.append(["Area code", "Area name", None, None, *header])
+    sheet.append(["E92000001", "ENGLAND", None, None, 14500, 8.1, 7.9, 13900])
+    sheet.append(["E06000009", None, "Blackpool", None, 133, 32.2, 27.0, 121])
+    book.save(path)
+    return path
+
+
+def test_ons_drug_workbook_layout_is_read_into_3_year_periods(tmp_path):
+    path = _ons_workbook(tmp_path / "2023localauthorities.xlsx",
+                         ["Number of deaths", "Age-standardised rate", "Lower 95% confidence limit", "Number of deaths"])
+    found = ons_drug_deaths.recognise(path)
+    assert (found.key, found.period) == ("ons_drug_deaths_la", "2021 - 23")
+    frame = ons_drug_deaths.read(path)
+    blackpool = frame[frame["area_code"] == "E06000009"].set_index("period")
+    assert blackpool["count"].to_dict() == {"2021 - 23": 133, "2020 - 22": 121}
+    assert set(frame["indicator_id"]) == {"ons-drug-poisoning-deaths-3y"} and blackpool["area_name"].iloc[0] == "Blackpool"
+
+
+def test_an_unknown_ons_drug_workbook_layout_is_refused_naming_sheet_and_columns(tmp_path):
+    path = _ons_workbook(tmp_path / "renamed.xlsx", ["Value", "Rate", "Lower", "Value"])
+    with pytest.raises(InputError, match=r"renamed\.xlsx:Table 1: unknown layout: expected an area code column .*"
+                                         r"a 'Number of deaths' column; found columns 'Area code'; 'Area name';"):
         ons_drug_deaths.read(path)

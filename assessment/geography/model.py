@@ -14,9 +14,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -29,6 +28,9 @@ from ..levels import (DISTRICT_LEVEL, ENGLAND_CODE, ENGLAND_LEVEL, ENGLAND_NAME,
                       parent_levels)
 from .lookup_tables import DISTRICT_COLUMNS, join_lookups, read_lookup_csv
 from .registry import default_vintage
+from .resolution import (AREA_CODE, SUGGESTION_CUTOFF, chosen_among, former_area, former_names, former_note, not_found,
+                         outside_england_message, outside_name_of, outside_names, outside_table)
+from .resolution import normalise_name as _normalise
 
 ENGLAND = (ENGLAND_CODE, ENGLAND_NAME)
 LAD_COLUMNS = DISTRICT_COLUMNS
@@ -40,18 +42,20 @@ _PREFIX_ALIASES = {alias: key for alias, key in level_aliases().items() if alias
 
 @dataclass(frozen=True)
 class Area:
-    """A resolved area: ONS code, name, tidy-frame area type and whether it is upper tier."""
+    """A resolved area: ONS code, name, tidy-frame area type and whether it is upper tier.
+
+    ``note`` says how the query was read when that was not obvious (a former
+    code resolved to its successor, a name shared by a county and a force);
+    the command line prints it.
+    """
 
     code: str
     name: str
     area_type: str
     is_upper_tier: bool = False
+    note: str = ""
 
 
-def _normalise(text: str) -> str:
-    text = text.lower().replace("&", " and ")
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return " ".join(text.split())
 
 
 class Geography:
@@ -65,20 +69,22 @@ class Geography:
     """
 
     def __init__(self, lads: pd.DataFrame, overlapping: Mapping[str, pd.DataFrame] | None = None, *,
-                 vintage: str | None = None):
+                 vintage: str | None = None, outside_england: pd.DataFrame | None = None):
         self.lads = lads[LAD_COLUMNS].drop_duplicates("lad_code").sort_values("lad_code").reset_index(drop=True)
         self.overlapping = {
             level.key: (overlapping or {}).get(level.key, pd.DataFrame(
                 columns=["lad_code", level.lookup.code, level.lookup.name]))
             for level in LEVELS.values() if level.lookup and level.lookup.many_to_many}
         self.vintage = str(vintage or default_vintage())
+        #: code, name of the areas outside England the lookups list (so "Dyfed-Powys" is told it is Welsh)
+        self.outside_england = outside_england
 
     @classmethod
     def from_lookups(cls, tables: Mapping[str, pd.DataFrame], *, vintage: str | None = None) -> Geography:
         """A geography from the ONS lookups' canonical-column frames, by lookup role."""
         vintage = str(vintage or default_vintage())
         lads, overlapping = join_lookups(tables, vintage=vintage)
-        return cls(lads, overlapping, vintage=vintage)
+        return cls(lads, overlapping, vintage=vintage, outside_england=outside_table(tables.values()))
 
     @classmethod
     def from_files(cls, files: Mapping[str, str | Path], *, vintage: str | None = None) -> Geography:
@@ -127,9 +133,13 @@ class Geography:
     def resolve(self, query: str) -> Area:
         """An area from its code or name (case and punctuation ignored).
 
-        A name shared by several areas resolves to the local authority first; pick
-        another with its code or a type prefix such as ``pfa:Durham``. An unknown
-        area raises :class:`AreaNotFoundError` listing the closest matches.
+        A name shared by several areas resolves to the local authority first, and
+        the returned area's ``note`` says so and how to ask for the other (a type
+        prefix such as ``pfa:Lancashire``, or the code). A former code or name
+        resolves to its successor with a note (see
+        :mod:`assessment.geography.resolution`). An area outside England, or one
+        matching nothing, raises :class:`AreaNotFoundError` saying what is
+        covered, with the closest English names when there are any.
         """
         text = str(query).strip()
         wanted_type = None
@@ -137,21 +147,48 @@ class Geography:
             prefix, text = (part.strip() for part in text.split(":", 1))
             wanted_type = _PREFIX_ALIASES.get(prefix.lower(), prefix.lower())
         code = text.upper()
-        if code in self._by_code:
+        if code in self._by_code:  # the common case, many times per report: nothing more to look at
             return self._by_code[code]
+        if AREA_CODE.match(code):
+            if code[0] != "E":
+                raise AreaNotFoundError(outside_england_message(
+                    query, code, outside_name_of(self, code)))
+            found = former_area(self, code)
+            if found is not None:
+                return replace(found[0], note=found[1])
+            raise not_found(self, query, text)
         candidates = self._by_name.get(_normalise(text), [])
         if wanted_type:
             candidates = [a for a in candidates if a.area_type == wanted_type
                           or (wanted_type == "utla" and a.is_upper_tier)]
+        former = former_names(self).get(_normalise(text), [])
         if candidates:
-            return candidates[0]
-        raise AreaNotFoundError(f"unknown area '{query}'; closest matches: {self.suggest(text)}")
+            chosen = candidates[0]
+            others = [a for a in candidates[1:] if a.area_type != chosen.area_type] if not wanted_type else []
+            note = chosen_among(query, chosen, others)
+            for old in former:  # e.g. "Cumbria": the county is gone, the force of the same name remains
+                note = " ".join(filter(None, [note, former_note(self, old, chosen)]))
+            return replace(chosen, note=note) if note else chosen
+        for old in former:
+            found = former_area(self, old)
+            if found is not None:
+                return replace(found[0], note=found[1])
+        outside = outside_names(self).get(_normalise(text))
+        if outside:
+            raise AreaNotFoundError(outside_england_message(query, *outside))
+        raise not_found(self, query, text)
 
     def suggest(self, text: str, limit: int = 5) -> str:
-        """The closest area names and codes to ``text``, as one line."""
-        choices = {f"{a.name} ({a.code})": _normalise(a.name) for a in self._by_code.values()}
-        found = process.extract(_normalise(text), choices, scorer=fuzz.WRatio, limit=limit)
-        return ", ".join(label for _, _, label in found) or "none"
+        """The closest English area names and codes to ``text``, as one line ("none" if nothing is close)."""
+        named = {_normalise(a.name) for a in self._by_code.values() if a.area_type != "csp"}
+        # A partnership named like its district would only repeat the district.
+        choices = {f"{a.name} ({a.code})": _normalise(a.name) for a in self._by_code.values()
+                   if a.area_type != "csp" or _normalise(a.name) not in named}
+        wanted = _normalise(text)
+        found = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=SUGGESTION_CUTOFF)
+        # WRatio also rewards one shared word ("Glasgow City" ~ "Hull, City of"): the words must match closely too.
+        close = [label for name, _, label in found if fuzz.partial_ratio(wanted, name) >= SUGGESTION_CUTOFF]
+        return ", ".join(close) or "none"
 
     # -------------------------------------------------------- relations
     def peer_level(self, area: Area) -> str:

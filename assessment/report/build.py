@@ -9,10 +9,11 @@ import pandas as pd
 from ..analysis import analyse
 from ..errors import InputError
 from ..frame import concat_frames, validate_frame
-from ..geography import crosswalk_frame, geography_from_files, lookup_files_in
-from ..geography.registry import default_vintage, local_path
+from ..geography import crosswalk_frame, geography_from_files
+from ..geography.registry import default_vintage
 from ..levels import DISTRICT_LEVEL, lookup_roles
 from ..sources.catalogue import load_catalogue
+from ..sources.derived import derive_rates
 from ..sources.snapshot import build_frame, open_snapshot
 from ..stats import add_intervals
 from ..uploads import load_uploads_for_build
@@ -25,15 +26,21 @@ def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, 
 
     ``lookup_files`` has a ``lookup_<role>`` file for every lookup role of the
     levels table (:func:`assessment.levels.lookup_roles`); ``boundary_files``
-    has the districts' boundaries (and optionally other levels').
+    has the districts' boundaries (and optionally other levels'). Every geography
+    decision of the crosswalk is written to ``meta["geography_notes"]``, and how
+    derived rates were made to ``meta["source_notes"]``.
     """
     geography = geography_from_files(lookup_files, vintage=str(meta.get("vintage") or default_vintage()))
     frame = validate_frame(frame)
     catalogue = load_catalogue()
-    frame = add_intervals(crosswalk_frame(frame, geography, partial=partial, where="tidy frame",
-                                          england_and_wales=catalogue.england_and_wales_ids()))
+    geography_notes = list(meta.get("geography_notes", []))
+    frame = crosswalk_frame(frame, geography, partial=partial, where="tidy frame", notes=geography_notes,
+                            england_and_wales=catalogue.england_and_wales_ids())
+    rates, rate_notes = derive_rates(frame, catalogue)
+    frame = add_intervals(combine([frame, rates]))
     analysed = analyse(frame, geography, partial=partial)
-    meta = {**meta, "indicators": {**catalogue.report_info(), **meta.get("indicators", {})}}
+    meta = {**meta, "indicators": {**catalogue.report_info(), **meta.get("indicators", {})},
+            "geography_notes": geography_notes, "source_notes": [*meta.get("source_notes", []), *rate_notes]}
     return write_bundle(analysed, out_dir, geography_files=lookup_files, boundary_files=boundary_files, meta=meta)
 
 
@@ -42,28 +49,65 @@ def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return validate_frame(concat_frames(frames))
 
 
+#: Boundary levels a bundle takes from files; police force areas are dissolved from the districts,
+#: so they always match the lookup (the PFA boundary products are older than it).
+BOUNDARY_LEVELS = ("lad", "utla", "region")
+
+
+def geography_from_folder(folder: Path) -> tuple[dict[str, Path], dict[str, Path], str]:
+    """ONS lookups and boundaries found in ``folder`` by their content (any file names, any depth).
+
+    Returns (lookup files by ``lookup_<role>``, boundary files by level, vintage);
+    where a role has several files, the newest vintage is used.
+    """
+    from ..geography.recognise import recognise_boundary, recognise_lookup
+
+    lookups, boundaries = {}, {}
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        if path.suffix.lower() in (".csv", ".txt"):
+            found, target = recognise_lookup(path), lookups
+        elif path.suffix.lower() in (".json", ".geojson"):
+            found, target = recognise_boundary(path), boundaries
+        else:
+            continue
+        if found and (found.key not in target or found.period > target[found.key][1]):
+            target[found.key] = (path, found.period)
+    return ({f"lookup_{role}": lookups[role][0] for role in lookup_roles() if role in lookups},
+            {level: boundaries[level][0] for level in BOUNDARY_LEVELS if level in boundaries},
+            _vintage([period for _, period in lookups.values()]))
+
+
+def _vintage(periods: list[str]) -> str:
+    """The geography vintage of a set of lookups: their newest year (else the registry's default)."""
+    years = [p for p in periods if p and p.isdigit()]
+    return max(years) if years else default_vintage()
+
+
 def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir: Path | None = None,
                                uploads: list[Path] | None = None, partial: bool = False) -> Path:
     """`jsna build`: the tidy frame from a snapshot alone, analysed into a report bundle.
 
-    Geography comes from the snapshot's ONS lookups and boundaries, or from
-    ``lookups_dir`` laid out as the registry's local files (e.g. ``../shared/data``).
+    Geography comes from the snapshot's ONS lookups and boundaries, or from the
+    lookup and boundary files found in ``lookups_dir`` (recognised by content,
+    whatever their names).
     """
     snapshot = open_snapshot(snapshot_dir)
-    vintage = default_vintage()
     districts = DISTRICT_LEVEL.boundary
     if lookups_dir is not None:
-        lookup_files = {f"lookup_{role}": path for role, path in lookup_files_in(Path(lookups_dir), vintage).items()}
-        boundary_files = {districts: local_path("boundaries", districts, vintage, Path(lookups_dir))}
+        lookup_files, boundary_files, vintage = geography_from_folder(Path(lookups_dir))
+        where = f"{lookups_dir}"
     else:
-        by_key = {e["key"]: snapshot.path(e) for e in snapshot.files("lookup")}
-        missing = [role for role in lookup_roles() if role not in by_key]
-        boundaries = {e["key"]: snapshot.path(e) for e in snapshot.files("boundary")}
-        if missing or districts not in boundaries:
-            raise InputError(f"{snapshot_dir}: snapshot has no ONS lookups/boundaries "
-                             f"({', '.join(missing) or districts}); pass --lookups DIR")
-        lookup_files = {f"lookup_{role}": by_key[role] for role in lookup_roles()}
-        boundary_files = {districts: boundaries[districts]}
+        entries = {e["key"]: e for e in snapshot.files("lookup")}
+        lookup_files = {f"lookup_{role}": snapshot.path(entries[role]) for role in lookup_roles() if role in entries}
+        boundary_files = {e["key"]: snapshot.path(e) for e in snapshot.files("boundary") if e["key"] in BOUNDARY_LEVELS}
+        vintage = _vintage([str(e.get("period") or e.get("vintage") or "") for e in entries.values()])
+        where = f"snapshot {snapshot_dir}"
+    missing = [role for role in lookup_roles() if f"lookup_{role}" not in lookup_files]
+    if districts not in boundary_files:
+        missing.append(f"district ({districts}) boundaries")
+    if missing:
+        raise InputError(f"{where}: no ONS {', '.join(missing)}; `jsna import` them into the snapshot or "
+                         "pass --lookups DIR (a folder holding them)")
     frame, meta = build_frame(snapshot_dir, force_lookup=lookup_files["lookup_lad_csp_pfa"])
     upload_meta = []
     if uploads:

@@ -25,6 +25,36 @@ def check_not_html(path: Path) -> None:
         raise InputError(f"{path}: this is a web page, not a data file (the download probably failed)")
 
 
+def csv_header(path: Path, *, lines: int = 1) -> list[list[str]] | None:
+    """The first ``lines`` records of a text CSV (BOM and cp1252 tolerated), or None if it is not one.
+
+    For recognisers: reads at most 64 KB and never raises on a file of another kind.
+    """
+    import csv
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 16)
+    except OSError:
+        return None
+    if not head or b"\x00" in head or head.lstrip().lower().startswith((b"<!doctype", b"<html", b"{", b"[")):
+        return None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = head.decode(encoding)
+            break
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8-sig" and exc.start > len(head) - 4:  # a character cut at the 64 KB mark
+                text = head[: exc.start].decode(encoding)
+                break
+    else:
+        return None
+    records = list(csv.reader(text.splitlines()[: lines + 1]))[:lines]
+    if not records or len(records[0]) < 2:
+        return None
+    return [[cell.strip().lstrip("\ufeff") for cell in record] for record in records]
+
+
 def read_csv_text(path: Path) -> pd.DataFrame:
     """A publisher's CSV with every cell as text (BOM tolerated); a web page or unreadable file is an InputError."""
     check_not_html(path)

@@ -63,6 +63,7 @@ class CatalogueEntry:
     coverage: str = "england"
     caveat: str | None = None
     fingertips_name: str | list[str] | None = None
+    derived_from: dict | None = None
 
     @property
     def frame_id(self) -> str:

@@ -151,6 +151,9 @@ def fetch_publishers(writer, progress, publishers: dict, *, http, earlier: Earli
     """Find, download and record each publisher source's current release."""
     task = progress.add_task("Publishers", total=len(publishers))
     for key, spec in publishers.items():
+        if spec.get("import_only"):  # nothing to download: brought in with `jsna import`
+            progress.advance(task)
+            continue
         progress.update(task, description=f"Publisher {key}: finding the current release")
         release = find_release(key, spec, http=http) if spec.get("release") else fixed_release(key, spec)
         progress.update(task, description=f"Publisher {key}: {release.filename}")

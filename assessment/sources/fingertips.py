@@ -1,11 +1,15 @@
 """Our own small client for the OHID Fingertips API, and the parser of its CSV exports.
 
-The CSV export (``all_data/csv/by_indicator_id``) is checked on every fetch:
-the required columns must be there (the parent-comparison column name varies
-with the parent area type, and newer exports add ``Time period range``); an
-HTML page, an empty body or a truncated file is a one-line error naming the
-URL. Category rows (deprivation deciles, ethnic groups) stay typed as
-categories, apart from the main series.
+The CSV export (``all_data/csv/by_indicator_id``, and the same table the
+website's Download tab exports) is checked on every fetch and import: the
+required columns must be there, whatever spelling the export uses (the
+parent-comparison column varies with the parent area type, "Compared to
+Regions (statistical) value or percentiles"; newer exports add ``Time period
+range``; fingertipsR writes ``LowerCI95.0limit``); an HTML page, an empty body
+or a truncated file is a one-line error naming the URL. Indicators the
+catalogue does not list are skipped and named, not fatal. Category rows
+(deprivation deciles, ethnic groups) stay typed as categories, apart from the
+main series.
 
 >>> text = FINGERTIPS_HEADER_EXAMPLE
 >>> frame = parse_csv(text, url="file://example.csv",
@@ -21,8 +25,10 @@ import csv
 import io
 import json
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -36,6 +42,7 @@ from .fingertips_identity import find_in_profile
 from .fingertips_vocabulary import area_type_id, published_comparison, published_trend
 from .http import get_text, session
 from .periods import period_bounds
+from .recognition import Recognised
 
 BASE_URL = LEGACY_URL
 BATCH_SIZE = 100
@@ -65,6 +72,47 @@ FINGERTIPS_HEADER_EXAMPLE = (
 )
 
 
+def column_key(name: str) -> str:
+    """A header without spacing and case: "Lower CI 95.0 limit", "LowerCI95.0limit" and "lower_ci_95_limit" agree.
+
+    Other characters count, so a renamed column ("Lower CI 95% limit") stays different.
+
+    >>> column_key("Lower CI 95.0 limit") == column_key("LowerCI95.0limit") == column_key("lower_ci_95_limit")
+    True
+    >>> column_key("Lower CI 95% limit") == column_key("Lower CI 95.0 limit")
+    False
+    """
+    text = re.sub(r"(\d+)\.0(?!\d)", r"\1", str(name).lstrip("\ufeff").lower())
+    return re.sub(r"[\s_.]+", "", text)
+
+
+_REQUIRED_BY_KEY = {column_key(c): c for c in REQUIRED_COLUMNS}
+
+
+def canonical_header(columns: list[str]) -> list[str]:
+    """Rename the required columns of an export to our spelling; other columns keep theirs (spaces tidied)."""
+    return [_REQUIRED_BY_KEY.get(column_key(c), " ".join(str(c).split())) for c in columns]
+
+
+def recognise(path) -> Recognised | None:
+    """A Fingertips data export: every required column present, in any of the spellings exports use."""
+    from ._tables import csv_header
+
+    header = csv_header(path)
+    if header is None or not set(REQUIRED_COLUMNS) <= set(canonical_header(header[0])):
+        return None
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw.columns = canonical_header(list(raw.columns))
+    ids = sorted(raw["Indicator ID"].str.strip().unique())
+    periods = raw[["Time period"]].drop_duplicates()
+    ends = period_bounds(periods["Time period"].str.strip())[1]
+    latest = periods["Time period"].iloc[int(ends.fillna(pd.Timestamp.min).argmax())].strip() if len(periods) else ""
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return Recognised("fingertips", "export", release=f"OHID Fingertips export (indicator{'s' if len(ids) > 1 else ''} "
+                      f"{shown})", period=latest,
+                      rows=csv_records(Path(path).read_text(encoding="utf-8-sig")))  # as the build checks them
+
+
 def _header_problems(columns: list[str], url: str) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
@@ -87,8 +135,14 @@ def _check_complete(text: str, url: str, n_columns: int) -> None:
 
 
 def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
-              retrieved_at: datetime | None = None, vintage: str = "") -> pd.DataFrame:
-    """Parse a Fingertips CSV export into a validated tidy frame (see the module docstring)."""
+              retrieved_at: datetime | None = None, vintage: str = "",
+              skipped: list[str] | None = None) -> pd.DataFrame:
+    """Parse a Fingertips CSV export into a validated tidy frame (see the module docstring).
+
+    Indicators not in ``metadata`` (the catalogue) are left out; their ids and
+    names are appended to ``skipped`` when it is given, otherwise a warning
+    names them.
+    """
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise SourceError(f"{url}: empty body where CSV was expected")
@@ -98,13 +152,19 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
     except pd.errors.ParserError as exc:
         raise SourceError(f"{url}: malformed CSV ({' '.join(str(exc).split())})") from None
-    raw.columns = [" ".join(str(c).split()) for c in raw.columns]
+    raw.columns = canonical_header(list(raw.columns))
     _header_problems(list(raw.columns), url)
     _check_complete(text, url, len(raw.columns))
     raw["Indicator ID"] = raw["Indicator ID"].str.strip()
     unknown = sorted(set(raw["Indicator ID"]) - set(metadata))
     if unknown:
-        raise SourceError(f"{url}: indicator id(s) {', '.join(unknown)} are not in the catalogue")
+        names = raw.drop_duplicates("Indicator ID").set_index("Indicator ID")["Indicator Name"]
+        listed = [f"{i} ({' '.join(str(names.get(i, '')).split())})" for i in unknown]
+        if skipped is not None:
+            skipped.extend(listed)
+        else:
+            warnings.warn(f"{url}: skipped indicator(s) not in the catalogue: {', '.join(listed)}", stacklevel=2)
+        raw = raw[raw["Indicator ID"].isin(set(metadata))]
 
     area_type = raw["Area Code"].map(area_type_for_code)
     area_type = area_type.where(raw["Area Type"].str.lower() != "england", "england")

@@ -5,6 +5,12 @@ Data are keyed to the districts of their release (pre-2023 districts for the
 ONS publishes local figures as 3-year registration periods, so
 :func:`three_year_totals` pools single years into ``2018-20``-style periods.
 
+Two layouts are read: the CSV extract by local authority and single
+registration year (``code, name, 2020, 2019, ...``; the layout of the copy in
+../shared/data) and ONS's own workbook (:mod:`.ons_drug_deaths_workbook`,
+whose layout no real copy has confirmed: it is marked unverified in
+``data_sources/publishers.yaml``). :func:`recognise` tells them apart by content.
+
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "la.csv"
 >>> _ = path.write_text("code,name,2020,2019\\nE92000001,ENGLAND,4312,4115\\nE08000035,Leeds ,60,:\\n", encoding="cp1252")
@@ -18,18 +24,20 @@ False
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..frame import area_type_for_code, new_frame, validate_frame
-from ._tables import check_not_html, to_number
+from ..frame import new_frame, validate_frame
+from ._tables import check_not_html, csv_header, to_number
+from ._drug_deaths import death_rows
+from .ons_drug_deaths_workbook import read as read_workbook
+from .ons_drug_deaths_workbook import recognise as recognise_workbook
 from .periods import parse_period
+from .recognition import Recognised
+from .workbook import workbook_format
 
-SOURCE = "ONS deaths related to drug poisoning"
 INDICATOR = ("ons-drug-poisoning-deaths", "Deaths related to drug poisoning (registrations)")
 SUBSTANCE_IDS = {"01": ("ons-drug-poisoning-deaths", "Deaths related to drug poisoning (registrations)"),
                  "02": ("ons-opiate-poisoning-deaths", "Deaths related to drug poisoning involving any opiate")}
@@ -47,28 +55,49 @@ def _read_csv(path: Path) -> pd.DataFrame:
     raise InputError(f"{path}: unknown text encoding")
 
 
-def _tidy(codes, names, years, counts, markers, *, indicator, source_url, retrieved_at, vintage, path):
-    name = names.str.strip()
-    name = name.where(name != name.str.upper(), name.str.title())
-    area_type = codes.map(area_type_for_code)
-    periods = years.astype(str)
-    frame = pd.DataFrame({
-        "indicator_id": indicator[0], "indicator_name": indicator[1], "source": SOURCE,
-        "area_code": codes, "area_name": name, "area_type": area_type, "period": periods,
-        "period_start": periods.map(lambda y: parse_period(y)[0]),
-        "period_end": periods.map(lambda y: parse_period(y)[1]),
-        "value": counts, "count": counts, "value_type": "count", "multiplier": 1.0, "unit": "deaths",
-        "polarity": "low_is_good", "comparator_method": "none", "ci_method": "byars",
-        "value_note": np.where(markers.ne(""), "Not available: " + markers, ""),
-        "source_url": source_url or path.name, "retrieved_at": retrieved_at or datetime.now(timezone.utc),
-        "vintage": vintage,
-    })
-    return frame[area_type.notna()]
+_YEAR = re.compile(r"\d{4}")
+SUBSTANCE_COLUMNS = ["Year of death registration", "Usual residence code", "Usual residence name", "Substance",
+                     "Deaths"]
+
+
+def recognise(path: Path) -> Recognised | None:
+    """The local authority table: the CSV extract (``code, name`` and year columns) or ONS's workbook."""
+    header = csv_header(path)
+    if header is None:
+        return recognise_workbook(path)
+    columns = header[0]
+    years = sorted(c for c in columns if _YEAR.fullmatch(c))
+    if columns[:2] != ["code", "name"] or not years:
+        return None
+    raw = _read_csv(Path(path))
+    if not raw["code"].astype(str).str.strip().str.match(r"^[EWK]\d{8}$").any():
+        return None
+    return Recognised("publisher", "ons_drug_deaths_la", release=f"{years[-1]} registrations", period=years[-1],
+                      rows=len(raw))
+
+
+def recognise_by_substance(path: Path) -> Recognised | None:
+    """The regional table by registration year and substance group."""
+    header = csv_header(path)
+    if header is None or not set(SUBSTANCE_COLUMNS) <= set(header[0]):
+        return None
+    raw = _read_csv(Path(path))
+    years = sorted(raw["Year of death registration"].dropna().str.strip().unique())
+    if not years:
+        return None
+    return Recognised("publisher", "ons_drug_deaths_substance", release=f"{years[-1]} registrations",
+                      period=years[-1], rows=len(raw))
 
 
 def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "") -> pd.DataFrame:
-    """The local authority table (``code, name, 2020, 2019, ...``), one row per area and year."""
+    """The local authority table (``code, name, 2020, 2019, ...``), one row per area and year.
+
+    ONS's workbook (a spreadsheet rather than the CSV extract) is read by
+    :func:`assessment.sources.ons_drug_deaths_workbook.read`.
+    """
     path = Path(path)
+    if workbook_format(path):
+        return read_workbook(path, source_url=source_url, retrieved_at=retrieved_at, vintage=vintage)
     raw = _read_csv(path)
     for needed in ("code", "name"):
         if needed not in raw.columns:
@@ -82,25 +111,31 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
     markers = pd.concat([checked[y][1] for y in years], ignore_index=True)
     long = raw.melt(id_vars=["code", "name"], value_vars=years, var_name="year", value_name="deaths")
     codes = long["code"].str.strip()
-    frame = _tidy(codes, long["name"], long["year"].str.strip(), counts, markers, indicator=INDICATOR,
+    frame = death_rows(codes, long["name"], long["year"].str.strip(), counts, markers, indicator=INDICATOR,
                   source_url=source_url, retrieved_at=retrieved_at, vintage=vintage, path=path)
     frame = frame.sort_values(["area_code", "period"], ascending=[True, False], kind="stable")
     return validate_frame(new_frame(frame.reset_index(drop=True)), where=str(path))
 
 
 def read_by_substance(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "") -> pd.DataFrame:
-    """The long regional table by year and substance (all drug poisonings; any opiate)."""
+    """The long regional table by year and substance (all drug poisonings; any opiate).
+
+    ONS's own reference-table workbook is refused, naming what is read: no
+    real copy of it could be checked (``layouts`` in publishers.yaml).
+    """
     path = Path(path)
+    if workbook_format(path):
+        raise InputError(f"{path}: ONS's drug poisoning reference-table workbook is not read (its layout is "
+                         f"unverified); expected the CSV with columns {', '.join(SUBSTANCE_COLUMNS)}")
     raw = _read_csv(path)
-    wanted = ["Year of death registration", "Usual residence code", "Usual residence name", "Substance", "Deaths"]
-    missing = [c for c in wanted if c not in raw.columns]
+    missing = [c for c in SUBSTANCE_COLUMNS if c not in raw.columns]
     if missing:
         raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
     counts, markers = to_number(raw["Deaths"], where=str(path), column="Deaths", rows=raw.index + 2)
     frames = []
     for prefix, indicator in SUBSTANCE_IDS.items():
         rows = raw["Substance"].str.startswith(prefix)
-        frames.append(_tidy(raw.loc[rows, "Usual residence code"].str.strip(), raw.loc[rows, "Usual residence name"],
+        frames.append(death_rows(raw.loc[rows, "Usual residence code"].str.strip(), raw.loc[rows, "Usual residence name"],
                             raw.loc[rows, "Year of death registration"].str.strip(), counts[rows], markers[rows],
                             indicator=indicator, source_url=source_url, retrieved_at=retrieved_at,
                             vintage=vintage, path=path))

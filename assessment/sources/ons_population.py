@@ -1,11 +1,19 @@
-"""ONS mid-year population estimates (all ages) into the tidy frame.
+"""ONS mid-year population estimates into the tidy frame.
 
-Reads the layout of the ONS mid-year estimates summary table as republished in
-CSV (``Code, Name, Geography, All ages`` or ``Population``), for England and
-Wales or the UK. Rows outside the report geographies (countries other than
-England, metropolitan counties: codes with no tidy-frame area type) are left out.
+Two layouts:
 
->>> import io, tempfile, pathlib
+- the summary table (``Code, Name, Geography, All ages`` or ``Population``),
+  one year, for England and Wales or the UK: the year is read from a
+  ``Mid-YYYY`` header where there is one; CSV extracts of the table state none,
+  so the year comes from ``vintage`` ("mid-2023") or, failing that, the file
+  name, and the import says so;
+- estimates by single year of age (``name, code, year, Age 0 ... Aged 90+``),
+  many years: each row's ages are added up to all ages.
+
+Rows outside the report geographies (countries other than England,
+metropolitan counties: codes with no tidy-frame area type) are left out.
+
+>>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "mye.csv"
 >>> _ = path.write_text("Code,Name,Geography,All ages\\nE92000001,ENGLAND,Country,57690323\\nE08000035,Leeds,Metropolitan District,822483\\n")
 >>> read(path, vintage="mid-2023")[["area_code", "area_name", "value", "period"]].values.tolist()
@@ -22,45 +30,109 @@ import pandas as pd
 
 from ..errors import InputError
 from ..frame import area_type_for_code, new_frame, validate_frame
-from .periods import parse_period
+from ._tables import MISSING_MARKERS, csv_header, read_csv_text, to_number
+from .periods import period_bounds
+from .recognition import Recognised
 
 INDICATOR_ID = "ons-population"
 VALUE_COLUMNS = ("All ages", "Population")
+_MID_YEAR = re.compile(r"^mid-? ?(\d{4})$", re.IGNORECASE)
+_AGE = re.compile(r"^Age(?:d)? \d+\+?$")
+
+
+def _summary_year(columns: list[str], vintage: str, path: Path) -> tuple[str | None, str]:
+    """The estimate's year and where it was read from (a ``Mid-YYYY`` header, the vintage, the file name)."""
+    for column in columns:
+        if match := _MID_YEAR.match(column.strip()):
+            return match[1], "header"
+    if match := re.search(r"((?:19|20)\d{2})", vintage or ""):
+        return match[1], "vintage"
+    if match := re.search(r"((?:19|20)\d{2})", Path(path).stem):
+        return match[1], "file name"
+    return None, ""
+
+
+def recognise(path: Path) -> Recognised | None:
+    """The summary table (``Code, Name, Geography`` and all ages) or the single-year-of-age table."""
+    header = csv_header(path)
+    if header is None:
+        return None
+    columns = header[0]
+    if columns[:3] == ["name", "code", "year"] and sum(bool(_AGE.match(c)) for c in columns) >= 80:
+        raw = pd.read_csv(path, dtype=str, usecols=["year"], encoding="utf-8-sig")
+        years = sorted(raw["year"].dropna().unique())
+        return Recognised("publisher", "ons_population_by_age", release=f"mid-{years[0]} to mid-{years[-1]}",
+                          period=years[-1], rows=len(raw))
+    value = next((c for c in columns if c in VALUE_COLUMNS or _MID_YEAR.match(c)), None)
+    if columns[:2] != ["Code", "Name"] or value is None:
+        return None
+    year, found_in = _summary_year(columns, "", path)
+    if year is None:
+        raise InputError(f"{path}: ONS population estimates that state no year (no 'Mid-YYYY' column, no year in "
+                         "the file name); rename the file to include the year, e.g. mye-2023.csv, and import it again")
+    release = f"mid-{year}" + (" (year from the file name)" if found_in == "file name" else "")
+    return Recognised("publisher", "ons_population", release=release, period=year,
+                      rows=len(read_csv_text(Path(path))))
 
 
 def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "") -> pd.DataFrame:
     """Population estimates as tidy rows (value_type count); ``vintage`` names the year (e.g. mid-2023)."""
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError(f"{path}: not a readable population CSV ({' '.join(str(exc).split())})") from None
-    value_column = next((c for c in VALUE_COLUMNS if c in raw.columns), None)
+    raw = read_csv_text(path)
+    if list(raw.columns[:3]) == ["name", "code", "year"]:
+        return read_by_age(path, source_url=source_url, retrieved_at=retrieved_at, vintage=vintage)
+    value_column = next((c for c in raw.columns if c in VALUE_COLUMNS or _MID_YEAR.match(c)), None)
     for needed in ("Code", "Name"):
         if needed not in raw.columns:
             raise InputError(f"{path}: missing column '{needed}' (found {', '.join(raw.columns)})")
     if value_column is None:
         raise InputError(f"{path}: missing column 'All ages' or 'Population' (found {', '.join(raw.columns)})")
-    year_match = re.search(r"(\d{4})", vintage or path.stem)
-    if not year_match:
-        raise InputError(f"{path}: cannot tell the estimate's year; pass vintage='mid-YYYY'")
-    year = year_match.group(1)
-    values = pd.to_numeric(raw[value_column].str.replace(",", ""), errors="coerce")
-    bad = values.isna() & raw[value_column].notna()
-    if bad.any():
-        row = int(bad.idxmax()) + 2
-        raise InputError(f"{path} row {row} column '{value_column}': not a number ({raw.loc[bad.idxmax(), value_column]!r})")
-    area_type = raw["Code"].map(area_type_for_code)
-    keep = area_type.notna() & raw["Code"].str.startswith("E")
-    names = raw["Name"].where(raw["Name"] != raw["Name"].str.upper(), raw["Name"].str.title())
-    start, end = parse_period(year)
+    year, _ = _summary_year(list(raw.columns), vintage, path)
+    if year is None:
+        raise InputError(f"{path}: cannot tell the estimate's year (no 'Mid-YYYY' column, no year in the file "
+                         "name); rename the file to include the year, e.g. mye-2023.csv")
+    values, _ = to_number(raw[value_column], where=str(path), column=value_column, rows=raw.index + 2)
+    return _frame(raw["Code"].str.strip(), raw["Name"], pd.Series(year, index=raw.index), values,
+                  source_url=source_url or path.name, retrieved_at=retrieved_at, vintage=vintage or f"mid-{year}",
+                  path=path)
+
+
+def read_by_age(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "") -> pd.DataFrame:
+    """The single-year-of-age table (``name, code, year, Age 0 ... Aged 90+``), added up to all ages by year."""
+    path = Path(path)
+    raw = read_csv_text(path)
+    ages = [c for c in raw.columns if _AGE.match(c)]
+    if not ages or not {"name", "code", "year"} <= set(raw.columns):
+        raise InputError(f"{path}: expected columns name, code, year and Age 0 ... Aged 90+ "
+                         f"(found {', '.join(raw.columns[:6])} ...)")
+    block = raw[ages]
+    numbers = block.apply(lambda c: pd.to_numeric(c.str.replace(",", "", regex=False), errors="coerce"))
+    bad = numbers.isna() & block.notna() & ~block.apply(lambda c: c.str.strip().str.lower().isin(MISSING_MARKERS))
+    if bad.to_numpy().any():  # let the one number parser name the first bad cell
+        column = bad.any().idxmax()
+        to_number(raw[column], where=str(path), column=column, rows=raw.index + 2)
+    # A row with any age not given ("-") has no all-ages total: it is left without a value, not under-counted.
+    total = numbers.sum(axis=1, min_count=len(ages)).where(numbers.notna().all(axis=1))
+    years = raw["year"].str.strip()
+    frame = _frame(raw["code"].str.strip(), raw["name"], years, total, source_url=source_url or path.name,
+                   retrieved_at=retrieved_at, vintage=vintage or f"mid-{years.min()} to mid-{years.max()}", path=path)
+    frame.loc[frame["value"].isna(), "value_note"] = "Not available: some single years of age not given"
+    return frame
+
+
+def _frame(codes: pd.Series, names: pd.Series, years: pd.Series, values: pd.Series, *, source_url: str,
+           retrieved_at, vintage: str, path: Path) -> pd.DataFrame:
+    area_type = codes.map(area_type_for_code).where(codes != "E92000001", "england")
+    keep = area_type.notna() & codes.str.startswith("E")
+    names = names.str.strip()
+    names = names.where(names != names.str.upper(), names.str.title())
+    start, end = period_bounds(years)
     frame = pd.DataFrame({
         "indicator_id": INDICATOR_ID, "indicator_name": "Resident population (mid-year estimate)",
-        "source": "ONS mid-year population estimates", "area_code": raw["Code"], "area_name": names,
-        "area_type": area_type, "period": year, "period_start": start, "period_end": end,
+        "source": "ONS mid-year population estimates", "area_code": codes, "area_name": names,
+        "area_type": area_type, "period": years, "period_start": start, "period_end": end,
         "value": values, "count": values, "value_type": "count", "multiplier": 1.0, "unit": "people",
         "polarity": "not_applicable", "comparator_method": "none", "ci_method": "none",
-        "source_url": source_url or path.name, "retrieved_at": retrieved_at or datetime.now(timezone.utc),
-        "vintage": vintage,
+        "source_url": source_url, "retrieved_at": retrieved_at or datetime.now(timezone.utc), "vintage": vintage,
     })[keep]
-    return validate_frame(new_frame(frame), where=str(path))
+    return validate_frame(new_frame(frame.reset_index(drop=True)), where=str(path))

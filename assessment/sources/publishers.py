@@ -48,6 +48,19 @@ def load_publishers(path: Path | None = None) -> dict[str, dict]:
     return dict(_load(Path(path or publishers_path()).resolve()))
 
 
+def load_precedence(path: Path | None = None) -> list[str]:
+    """The registry's ``precedence:`` list: whose figure is kept when two files give the same one.
+
+    >>> load_precedence()[:2]
+    ['ons_drug_deaths_la', 'ons_drug_deaths_substance']
+    """
+    try:
+        raw = yaml.safe_load(Path(path or publishers_path()).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path or publishers_path()}: unreadable publishers registry ({exc})") from None
+    return list((raw or {}).get("precedence") or [])
+
+
 @lru_cache(maxsize=4)
 def _load(path: Path) -> tuple[tuple[str, dict], ...]:
     try:

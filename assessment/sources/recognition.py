@@ -29,7 +29,10 @@ class Recognised:
     ``lookup`` or ``boundary``); ``key`` the registry key within it (a
     publishers registry key, a lookup role, a boundary level); ``release`` the
     publisher's release as the file states it ("October to December 2025",
-    "2020 registrations", "IoD2025"); ``period`` the latest data period in it.
+    "2020 registrations", "IoD2025"); ``period`` the latest data period in it;
+    ``rows`` its number of data rows; ``published`` the publication date the
+    file states (ISO, "" when it states none), which decides between two
+    releases of the same figures.
     """
 
     kind: str
@@ -37,6 +40,7 @@ class Recognised:
     release: str
     period: str = ""
     rows: int | None = None
+    published: str = ""
 
     @property
     def label(self) -> str:

@@ -40,8 +40,10 @@ from .completeness import check_fingertips_areas, check_snapshot_files
 from .fetch_steps import SOURCES, Earlier, carry_over, fetch_fingertips, fetch_geography, fetch_publishers
 from .fingertips_backends import choose_backend, make_backend, parse_download
 from .http import session
-from .publishers import check_reader_output, load_publishers, publishers_path
+from .publishers import check_reader_output, load_precedence, load_publishers, publishers_path
 
+FINGERTIPS_PAGE = "https://fingertips.phe.org.uk"
+PUBLISHERS_PATH = publishers_path()  # where the registry is (tests and older callers import it from here)
 MANIFEST = "manifest.json"
 
 
@@ -84,7 +86,8 @@ def open_snapshot(root: Path) -> Snapshot:
     try:
         manifest = json.loads((root / MANIFEST).read_text())
     except FileNotFoundError:
-        raise InputError(f"{root}: not a snapshot (no {MANIFEST}); run `jsna fetch` first") from None
+        raise InputError(f"{root}: not a snapshot (no {MANIFEST}); make one with `jsna fetch` (online) or "
+                         "`jsna import FILES...` (files you downloaded)") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{root / MANIFEST}: unreadable manifest ({exc.msg}, line {exc.lineno})") from None
     return Snapshot(root, manifest)
@@ -210,11 +213,13 @@ def _legacy_directory(urls: dict, http):
     return legacy if legacy.health() is None else None
 
 
-def _fingertips_frames(snapshot: Snapshot, catalogue: Catalogue,
-                       expected: dict[int, set[str]] | None) -> tuple[list[pd.DataFrame], list[dict]]:
+def _fingertips_frames(snapshot: Snapshot, catalogue: Catalogue, expected: dict[int, set[str]] | None,
+                       skipped: list[str]) -> tuple[list[pd.DataFrame], list[dict]]:
     """The Fingertips rows of a snapshot (either backend), ids resolved at fetch time mapped back.
 
-    Each legacy export is checked to cover the ``expected`` areas of its area type.
+    Each legacy export is checked to cover the ``expected`` areas of its area type. An
+    imported export keeps the release `jsna import` read from it; indicators the
+    catalogue does not list are named in ``skipped`` (with the file) and left out.
     """
     meta = catalogue.fingertips_meta()
     renamed = {}
@@ -230,8 +235,14 @@ def _fingertips_frames(snapshot: Snapshot, catalogue: Catalogue,
         path = snapshot.path(entry)
         retrieved = datetime.fromisoformat(entry["retrieved_at"])
         label = "Fingertips" if entry["kind"] == "fingertips" else "FingertipsNext"
-        frame = parse_download(entry["kind"], path.read_text(encoding="utf-8"), url=entry["url"], metadata=meta,
-                               retrieved_at=retrieved, vintage=f"{label}, retrieved {retrieved:%Y-%m-%d}")
+        release = entry.get("vintage", "")
+        imported = not entry["url"].startswith(("http://", "https://"))
+        found: list[str] = []
+        options = {"skipped": found} if entry["kind"] == "fingertips" else {}
+        frame = parse_download(entry["kind"], path.read_text(encoding="utf-8-sig"), url=entry["url"], metadata=meta,
+                               retrieved_at=retrieved, **options,
+                               vintage=release if imported and release else f"{label}, retrieved {retrieved:%Y-%m-%d}")
+        skipped += [f"{i} ({path.name})" for i in found]
         if expected and entry["kind"] == "fingertips":
             check_fingertips_areas(frame, entry["url"], expected)
         frame["indicator_id"] = frame["indicator_id"].replace(renamed)
@@ -239,8 +250,10 @@ def _fingertips_frames(snapshot: Snapshot, catalogue: Catalogue,
         # England): the copy from the indicator's preferred area type is the one kept.
         frame["_rank"] = (frame["indicator_id"].map(preferred) != entry.get("area_type")).astype(int)
         frames.append(frame)
-        sources.append({"name": "OHID Fingertips", "url": entry["url"], "licence": "Open Government Licence v3.0",
-                        "retrieved_at": entry["retrieved_at"], "via": label})
+        sources.append({"name": f"OHID Fingertips, {release}" if imported and release else "OHID Fingertips",
+                        "url": FINGERTIPS_PAGE if imported else entry["url"], "release": release,
+                        "licence": "Open Government Licence v3.0", "retrieved_at": entry["retrieved_at"],
+                        "via": label, "file": entry["path"], "period": _latest_period(frame)})
     if frames:
         fingertips = pd.concat(frames, ignore_index=True).sort_values("_rank", kind="stable")
         frames = [concat_frames([fingertips.drop_duplicates(subset=KEY_COLUMNS, keep="first").drop(columns="_rank")])]
@@ -257,20 +270,40 @@ def _force_names(snapshot: Snapshot, force_lookup: Path | None):
     return ForceNames.from_lookup_file(force_lookup) if force_lookup else ForceNames.default()
 
 
+def _source_address(url: str, page: str) -> str:
+    """The address a reader can follow: the download URL, or the publication page for an imported file."""
+    return url if url.startswith(("http://", "https://")) else (page or url)
+
+
+def _latest_period(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return ""
+    return str(frame.sort_values(["period_end", "period"])["period"].iloc[-1])
+
+
 def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None, publishers: dict | None = None,
                 force_lookup: Path | None = None) -> tuple[pd.DataFrame, dict]:
     """The tidy frame from a snapshot alone (offline), and the sources it came from.
 
     Readers that take ``forces`` (tables naming police forces) get the mapping
     from ``force_lookup`` (the bundle's LAD -> CSP -> PFA lookup), else the snapshot's.
+    Files giving the same figures are resolved by
+    :func:`assessment.sources.overlaps.resolve_overlaps`; the metadata lists the
+    sources actually used (each with the release read from its file), the
+    overlap notes and the Fingertips indicators skipped as not in the catalogue.
     """
+    from .overlaps import Part, resolve_overlaps
+
     snapshot = open_snapshot(snapshot_dir)
     forces = None
     catalogue = catalogue or load_catalogue()
     publishers = load_publishers() if publishers is None else publishers
     expected = snapshot.check()
-    frames, sources = _fingertips_frames(snapshot, catalogue, expected)
-    for entry in snapshot.files("publisher"):
+    skipped: list[str] = []
+    frames, fingertips_sources = _fingertips_frames(snapshot, catalogue, expected, skipped)
+    parts = [Part(frame, "Fingertips exports", "fingertips") for frame in frames]
+    described = {}
+    for order, entry in enumerate(snapshot.files("publisher")):
         spec = publishers.get(entry["key"])
         if spec is None:
             raise InputError(f"{snapshot.root / MANIFEST}: publisher '{entry['key']}' is not in {publishers_path()}")
@@ -280,20 +313,27 @@ def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None, publi
         if "forces" in inspect.signature(reader).parameters:
             forces = forces or _force_names(snapshot, force_lookup)
             extra["forces"] = forces
-        frame = reader(path, source_url=entry["url"],
+        release = entry.get("release") or {}
+        address = release.get("page") or _source_address(entry["url"], spec.get("publisher_page", ""))
+        frame = reader(path, source_url=_source_address(entry["url"], spec.get("publisher_page", "")),
                        retrieved_at=datetime.fromisoformat(entry["retrieved_at"]), vintage=entry.get("vintage", ""),
                        **extra)
         check_reader_output(entry["key"], spec, frame["indicator_id"].unique(), where=str(path))
         if spec.get("only_area_types"):
             frame = frame[frame["area_type"].isin(spec["only_area_types"])]
-        frames.append(frame)
-        release = entry.get("release") or {}
-        sources.append({"name": entry.get("vintage") or spec.get("vintage", entry["key"]),
-                        "url": release.get("page") or spec.get("publisher_page", entry["url"]),
-                        "licence": spec.get("licence", ""), "retrieved_at": entry["retrieved_at"],
-                        "file": entry["url"], "released": release.get("released", "")})
-    frame = validate_frame(concat_frames(frames), where=f"snapshot {snapshot.root}")
-    return frame, {"snapshot_date": snapshot.date, "sources": sources}
+        published = entry.get("published") or release.get("released", "")
+        parts.append(Part(frame, path.name, entry["key"], published, order))
+        label = entry.get("vintage") or spec.get("vintage", entry["key"])
+        source = str(frame["source"].iloc[0]) if len(frame) else entry["key"]
+        described[id(parts[-1])] = {
+            "name": f"{source}, {label} ({path.name})", "release": label, "url": address,
+            "licence": spec.get("licence", ""), "retrieved_at": entry["retrieved_at"], "file": entry["path"],
+            "released": published, "period": _latest_period(frame)}
+    frame, notes, used = resolve_overlaps(parts, load_precedence())
+    frame = validate_frame(frame, where=f"snapshot {snapshot.root}")
+    sources = fingertips_sources + [described[id(p)] for p in used if id(p) in described]
+    return frame, {"snapshot_date": snapshot.date, "sources": sources, "source_notes": notes,
+                   "skipped_indicators": skipped}
 
 
 def write_frame(frame: pd.DataFrame, path: Path) -> Path:

@@ -1,0 +1,194 @@
+"""What a user typed after ``--area``, when it is not simply a current code or a unique name.
+
+:meth:`assessment.geography.Geography.resolve` asks these helpers for:
+
+- a former code or name (``E10000023``, "Harrogate"): its successor in the
+  report's geography, with a note saying what happened (the same area under a
+  new code, or merged into a larger one); a split county (Cumbria) resolves to
+  the police force area covering exactly its area, if there is one, with a
+  note naming the new councils;
+- a code newer than the geography (Barnsley's 2025 ``E08000038``): the code
+  the geography uses for the same area;
+- a name shared by areas of different types ("Lancashire": county council and
+  police force area): which was chosen and how to ask for the other;
+- an area outside England (Welsh ``W06``/``W15`` codes, "Dyfed-Powys",
+  Scottish ``S12`` codes): a message saying what the tool covers, never a
+  "closest match" that only shares some letters.
+
+>>> print(SUPPORTED.split(":")[0])
+jsna-justice covers areas of England
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..errors import AreaNotFoundError
+from .crosswalk import changes_table, code_chains, former_name, newer_recodes, successors
+
+SUPPORTED = ("jsna-justice covers areas of England: districts and unitary authorities (E06, E07, E08, E09), "
+             "county councils (E10), regions (E12), England (E92000001) and the 39 English police force areas "
+             "(E23), by ONS code or name (use pfa:, county: or district: before a name shared by several)")
+AREA_CODE = re.compile(r"^[EWSNKJ]\d{8}$")
+OUTSIDE_ENGLAND = {"W06": "a local authority in Wales", "W15": "a police force area in Wales",
+                   "W14": "a community safety partnership in Wales", "W92": "Wales", "S12": "a council area in Scotland",
+                   "S92": "Scotland", "N09": "a district in Northern Ireland", "N92": "Northern Ireland",
+                   "K04": "England and Wales together", "K02": "the United Kingdom", "K03": "Great Britain"}
+KIND = {"lad": "local authority", "utla": "county council", "region": "region", "pfa": "police force area",
+        "csp": "community safety partnership", "england": "country"}
+PREFIX_FOR = {"pfa": "pfa", "utla": "county", "lad": "district", "region": "region", "csp": "csp"}
+#: How similar a name must be (rapidfuzz WRatio, 0-100) to be offered as a "closest match".
+SUGGESTION_CUTOFF = 80
+
+
+def normalise_name(text: str) -> str:
+    """A name as names are compared: lower case, "&" as "and", punctuation as spaces.
+
+    >>> normalise_name("Brighton & Hove"), normalise_name("Dyfed-Powys")
+    ('brighton and hove', 'dyfed powys')
+    """
+    text = text.lower().replace("&", " and ")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
+
+
+def outside_england_message(query: str, code: str, name: str = "") -> str:
+    """The message for an area the tool does not cover."""
+    what = OUTSIDE_ENGLAND.get(code[:3], "outside England")
+    label = f"{name} ({code})" if name else code
+    return f"'{query}' is {label}, {what}. {SUPPORTED}."
+
+
+def chosen_among(query: str, chosen, others: list) -> str:
+    """The note for a name several areas share: which one was chosen and how to ask for each other.
+
+    Community safety partnerships are left out: most share their district's
+    name (and area), so naming them would only be noise.
+    """
+    others = [a for a in others if a.area_type not in (chosen.area_type, "csp")]
+    if not others:
+        return ""
+    alternatives = "; ".join(f"for the {KIND.get(a.area_type, a.area_type)} use "
+                             f"{PREFIX_FOR.get(a.area_type, a.area_type)}:{a.name} or {a.code}" for a in others)
+    return (f"'{query}' is the name of more than one area; showing the {KIND.get(chosen.area_type, chosen.area_type)} "
+            f"{chosen.name} ({chosen.code}). {alternatives[0].upper()}{alternatives[1:]}.")
+
+
+def former_area(geography, code: str):
+    """(successor Area, note) for a former or newer code, or None if the code was never in code_changes.csv."""
+    by_code = geography._by_code
+    vintage = str(geography.vintage)
+    table = changes_table()
+    rows = table[table["old_code"] == code]
+    name = former_name(code) or code
+    back = newer_recodes(vintage)
+    if code in back and back[code] in by_code:
+        area = by_code[back[code]]
+        return area, (f"{code} is the code {area.name} was given after {vintage}; the {vintage} geography "
+                      f"calls the same area {area.code}, so that is shown.")
+    resolved, same_area = code_chains(vintage)
+    if code in resolved and resolved[code] in by_code:
+        area = by_code[resolved[code]]
+        year = rows["year"].max() if len(rows) else ""
+        if code in same_area:
+            return area, (f"{name} ({code}) became {area.name} ({area.code}) in {year}, the same area under a "
+                          f"new code; showing {area.code}.")
+        return area, (f"{name} ({code}) was merged into {area.name} ({area.code}) in {year}; showing "
+                      f"{area.name}, which covers a larger area.")
+    parts = successors(code, vintage)
+    if parts:
+        year = int(rows["year"].max())
+        listed = " and ".join(f"{by_code[p].name} ({p})" for p in parts if p in by_code)
+        force = _force_covering(geography, parts)
+        if force is not None:
+            return force, (f"{name} ({code}) county council was abolished in {year} and split into {listed}; "
+                           f"showing the police force area {force.name} ({force.code}), which covers the same "
+                           f"area. For one of the new councils use its code.")
+        raise AreaNotFoundError(f"{name} ({code}) was abolished in {year} and split into {listed}; "
+                                "choose one of them (its figures are not divided between them)")
+    if len(rows) and (rows["kind"] == "abolished").any():
+        year = int(rows["year"].max())
+        raise AreaNotFoundError(f"{name} ({code}) was abolished in {year} and has no successor covering the same "
+                                "area; choose one of the current areas that replaced it")
+    return None
+
+
+def _force_covering(geography, parts: list[str]):
+    """The police force area whose districts are exactly ``parts``, if any."""
+    lads = geography.lads
+    forces = lads.loc[lads["lad_code"].isin(parts), "pfa_code"].unique()
+    if len(forces) == 1 and set(lads.loc[lads["pfa_code"] == forces[0], "lad_code"]) == set(parts):
+        return geography._by_code.get(forces[0])
+    return None
+
+
+def former_names(geography) -> dict[str, list[str]]:
+    """Normalised former name -> former codes (from code_changes.csv), for names no current area has."""
+    table = changes_table()
+    out: dict[str, list[str]] = {}
+    for code, name in zip(table["old_code"], table["old_name"]):
+        if code not in geography._by_code:
+            out.setdefault(normalise_name(name), [])
+            if code not in out[normalise_name(name)]:
+                out[normalise_name(name)].append(code)
+    return out
+
+
+def outside_names(geography) -> dict[str, tuple[str, str]]:
+    """Normalised name -> (code, name) of the areas outside England the lookups list (Welsh districts, forces).
+
+    A name both a district and a partnership have gives the district.
+    """
+    frame = getattr(geography, "outside_england", None)
+    if frame is None or frame.empty:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for code, name in zip(frame["code"], frame["name"]):
+        out.setdefault(normalise_name(name), (code, name))
+    return out
+
+
+def outside_name_of(geography, code: str) -> str:
+    """The name the lookups give an area outside England ('' when they do not list it)."""
+    frame = getattr(geography, "outside_england", None)
+    if frame is None or frame.empty:
+        return ""
+    names = frame.loc[frame["code"] == code, "name"]
+    return str(names.iloc[0]) if len(names) else ""
+
+
+def former_note(geography, old_code: str, chosen) -> str:
+    """When a current area was chosen by a name a split former county also had: say so ("Cumbria")."""
+    parts = successors(old_code, str(geography.vintage))
+    if not parts:
+        return ""
+    names = " and ".join(f"{geography._by_code[p].name} ({p})" if p in geography._by_code else p for p in parts)
+    what = KIND.get(chosen.area_type, chosen.area_type)
+    return (f"{former_name(old_code)} county council ({old_code}) was abolished and split into {names}; "
+            f"showing the {what} {chosen.name} ({chosen.code}).")
+
+
+def not_found(geography, query: str, text: str) -> AreaNotFoundError:
+    """The error for a query that matched nothing: close English names if there are any, and what is supported."""
+    if AREA_CODE.match(text.upper()):
+        return AreaNotFoundError(f"unknown area code '{query}': not in the {geography.vintage} ONS lookups or "
+                                 f"boundaries/code_changes.csv. {SUPPORTED}.")
+    close = geography.suggest(text)
+    if close == "none":
+        return AreaNotFoundError(f"unknown area '{query}': no area of England has that name. {SUPPORTED}.")
+    return AreaNotFoundError(f"unknown area '{query}'; closest matches: {close}")
+
+
+def outside_table(tables) -> pd.DataFrame:
+    """Codes and names of the areas outside England (Welsh districts, partnerships, forces) in lookup tables."""
+    parts = []
+    for table in tables:
+        for kind in ("lad", "csp", "pfa", "utla"):
+            if f"{kind}_code" in table.columns and f"{kind}_name" in table.columns:
+                parts.append(table[[f"{kind}_code", f"{kind}_name"]].set_axis(["code", "name"], axis=1))
+    if not parts:
+        return pd.DataFrame(columns=["code", "name"])
+    table = pd.concat(parts, ignore_index=True).drop_duplicates("code")
+    return table[~table["code"].str.startswith("E")].reset_index(drop=True)
