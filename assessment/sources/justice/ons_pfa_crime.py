@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from ...errors import InputError
+from .. import workbook
 from ..recognition import Recognised
 from .areas import coded_rows, named_data_row, named_rows, total_note
 from .force_names import ForceNames
@@ -256,11 +257,10 @@ def _titles(path: Path) -> dict[str, str] | None:
     if not {"table p1", "table p3", "table p4"} <= {" ".join(n.split()).lower() for n in names}:
         return None
     try:
-        book = open_workbook(path)
+        heads = workbook.sheet_heads(path)  # first rows only, read once for all recognisers
     except InputError:
         return None
-    return {" ".join(n.split()).lower(): text(book.rows(n)[0][0]) if book.rows(n) and book.rows(n)[0] else ""
-            for n in book.names}
+    return {" ".join(n.split()).lower(): text(rows[0][0]) if rows and rows[0] else "" for n, rows in heads.items()}
 
 
 def recognise(path: Path) -> Recognised | None:

@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import InputError
+from .. import workbook
 from .._tables import check_not_html
+from ..workbook import workbook_format
 
 #: Cell markers meaning "no figure" in these publishers' tables.
 MARKERS = {"..", "*", "na", "n/a", "+", "-", ":", "x", "[x]", "[c]", "[z]", "[u]", "[low]", "~"}
@@ -98,36 +100,19 @@ def open_workbook(path: Path) -> Workbook:
 
 def workbook_kind(path: Path) -> str:
     """"xlsx", "ods" or "" from the file's content (a zip with the format's marker), never its name."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
-                return "ods"
-            if "xl/workbook.xml" in names:
-                return "xlsx"
-    except (zipfile.BadZipFile, OSError):
-        return ""
-    return ""
+    return workbook_format(path) or ""
 
 
 def sheet_names(path: Path) -> list[str]:
-    """A workbook's sheet names, read cheaply (for recognisers); [] for anything else."""
-    kind = workbook_kind(path)
+    """A workbook's sheet names, read cheaply (for recognisers); [] for anything else.
+
+    The MHCLG readers' streaming, per-file cached reader: recognisers ask about every
+    download in turn, and a large ODS's content.xml must not be scanned once per recogniser.
+    """
     try:
-        with zipfile.ZipFile(path) as archive:
-            if kind == "xlsx":
-                xml = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-                return [_unescape(n) for n in re.findall(r"<(?:\w+:)?sheet\b[^>]*\bname=\"([^\"]*)\"", xml)]
-            if kind == "ods":
-                xml = archive.read("content.xml").decode("utf-8", "replace")
-                return [_unescape(n) for n in re.findall(r"<table:table\b[^>]*\btable:name=\"([^\"]*)\"", xml)]
-    except (zipfile.BadZipFile, OSError, KeyError):
+        return workbook.sheet_names(path)
+    except (InputError, OSError, zipfile.BadZipFile, KeyError):
         return []
-    return []
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
 
 
 def text(value: object) -> str:
