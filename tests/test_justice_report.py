@@ -210,3 +210,16 @@ def test_a_broken_arrests_workbook_stops_the_build_with_one_line(shared_data, tm
     error = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert len(error) == 1 and all(part in error[0] for part in expected), error
     assert not (tmp_path / "bundle").exists()
+
+
+def test_the_demo_force_and_county_reports_have_the_section(demo_reports):
+    # The demo invents Fingertips indicators only: it has no police force area tables, so the section
+    # says so for the force (and labels the county's figures as the force's) and lists the measures no
+    # public table gives.
+    force = _section(next(demo_reports["E23999001"].glob("*.html")).read_text(encoding="utf-8"))
+    text = _text(force)
+    assert "The data snapshot has no police force area tables" in text
+    assert "Northmere and Port Alder Police force area" in text and "Police police" not in text
+    assert "Section 136 Mental Health Act detentions by council" in _part(force, "What no public table measures")
+    county = _text(_section(next(demo_reports["E10999001"].glob("*.html")).read_text(encoding="utf-8")))
+    assert "Northmere County Council covers 4 of the 5 councils in the Northmere and Port Alder Police" in county

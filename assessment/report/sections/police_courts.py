@@ -46,9 +46,9 @@ def render(report: ReportContext, section: Section) -> str:
     force = force_of(data.geography, data.area)
     if force is None:
         names = forces_of(data.geography, data.area)
-        out.append(f"These figures are published for police force areas only, and {md(data.area.name)} lies "
-                   f"across {len(names)} of them ({md(', '.join(names))}): each force area's report gives "
-                   "its figures.\n")
+        listed = f" ({', '.join(names)})" if len(names) <= 6 else ""
+        out.append(md(f"These figures are published for police force areas only, and {data.area.name} lies "
+                      f"across {len(names)} of them{listed}: each force area's report gives its figures.") + "\n")
     else:
         figures = ForceFigures.of(data.bundle.force_rows(), *force)
         blocks = [arrests(report, figures, section), stop_and_search(report, figures, section),
