@@ -34,7 +34,7 @@ from .fields import check_entry
 from .geography.registry import REGISTRY_PATH, load_registry
 from .levels import LEVELS, LEVELS_PATH, Level
 from .paths import PACKAGE_DIR, data_sources_dir
-from .sources.catalogue import Catalogue, load_catalogue
+from .sources.catalogue import Catalogue, DataGap, load_catalogue, load_data_gaps
 from .sources.publishers import load_publishers
 from .stats.compare import comparator_registry, implemented_methods
 from .uploads.schema import UploadKind, all_kinds
@@ -73,6 +73,8 @@ class Registries:
     demo_profile: dict[str, dict]
     levels: dict[str, Level]
     geography: dict
+    #: Measures no public table gives (``data_gaps.yaml``), some carried by an upload kind.
+    data_gaps: tuple[DataGap, ...] = ()
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -138,9 +140,16 @@ def load_registries(data_sources: Path | None = None, *, demo_profile: Path = DE
         demo_profile=_profile(demo_profile),
         levels=LEVELS,
         geography=load_registry(),
+        data_gaps=tuple(_data_gaps(folder)),
     )
     check_references(loaded, demo_profile=demo_profile)
     return loaded
+
+
+def _data_gaps(folder: Path) -> list[DataGap]:
+    """The data-gaps registry of ``folder``; a copy of the registries without one has no gaps."""
+    path = folder / "data_gaps.yaml"
+    return load_data_gaps(path) if path.is_file() else []
 
 
 @lru_cache(maxsize=4)
@@ -236,6 +245,16 @@ def check_references(loaded: Registries, *, demo_profile: Path = DEMO_PROFILE_PA
                 other = upload_ids.get(indicator["id"], f"an indicator of {catalogue_file}")
                 raise InputError(f"{at}: indicator id {indicator['id']} is already used by {other}")
             upload_ids[indicator["id"]] = f"upload kind {kind.kind}"
+
+    gaps_file = folder / "data_gaps.yaml"
+    for gap in loaded.data_gaps:
+        at = f"{gaps_file}: gap {gap.key}"
+        if gap.upload_kind and gap.upload_kind not in loaded.upload_kinds:
+            raise InputError(f"{at}: unknown upload kind '{gap.upload_kind}' (kinds in {folder / 'uploads'}: "
+                             f"{_one_of(loaded.upload_kinds)})")
+        if gap.section and gap.section not in sections:
+            raise InputError(f"{at}: unknown section '{gap.section}' (sections in {sections_file}: "
+                             f"{_one_of(sections)})")
 
     profile_keys = set(loaded.demo_profile)
     catalogue_keys = {e.key for e in loaded.catalogue.entries}

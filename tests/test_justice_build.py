@@ -29,7 +29,8 @@ def bundle(shared_data, tmp_path_factory):
     for key, name in STAGED.items():
         spec = publishers[key]
         writer.add(f"publishers/{spec['filename']}", (shared_data / "justice" / name).read_bytes(),
-                   kind="publisher", key=key, url=spec["url"], vintage=spec["vintage"])
+                   kind="publisher", key=key, url=spec.get("url") or spec["publisher_page"],
+                   vintage=spec["vintage"])
     writer.close()
     out = build_bundle_from_snapshot(root, root.parent / "bundle", lookups_dir=shared_data)
     return open_bundle(out)

@@ -93,6 +93,11 @@ def test_the_shipped_registries_load_and_agree():
     ("uploads/custody_health.yaml", "id: local-custody-need", "id: local-coc-3wk",
      r"custody_health\.yaml: kind custody_health: indicator id local-coc-3wk is already used by upload kind "
      r"continuity_of_care_audit"),
+    ("data_gaps.yaml", "upload_kind: s136_detentions", "upload_kind: s136",
+     r"data_gaps\.yaml: gap s136_detentions_by_council: unknown upload kind 's136' \(kinds in .*uploads: "),
+    ("data_gaps.yaml", "upload_kind: liaison_diversion\n    section: police_courts",
+     "upload_kind: liaison_diversion\n    section: police",
+     r"data_gaps\.yaml: gap liaison_diversion_activity: unknown section 'police'"),
 ])
 def test_each_broken_reference_is_one_line_naming_file_key_and_value(registry_copy, file, old, new, message):
     _edit(registry_copy / file, old, new)

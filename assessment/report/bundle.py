@@ -50,6 +50,7 @@ class Bundle:
     _geography: Geography | None = field(default=None, init=False, repr=False)
     _boundaries: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, init=False, repr=False)
     _headline: HeadlineTables | None = field(default=None, init=False, repr=False)
+    _force_rows: pd.DataFrame | None = field(default=None, init=False, repr=False)
     _verified: bool = field(default=False, init=False, repr=False)
 
     META_FILE = "bundle.json"
@@ -117,10 +118,24 @@ class Bundle:
             self._headline = HeadlineTables.build(self.frame, self.indicators)
         return self._headline
 
+    def force_rows(self) -> pd.DataFrame:
+        """Every breakdown (sex, age, ethnic group...) of the England-and-Wales indicators, kept once read.
+
+        The justice tables are published for police force areas with their
+        breakdowns, which the headline tables leave out; they are a few
+        thousand rows, so they are kept when the full frame is released.
+        """
+        if self._force_rows is None:
+            ids = {i for i, info in self.indicators.items() if (info or {}).get("coverage") == "england_and_wales"}
+            frame = self.frame
+            self._force_rows = frame[frame["indicator_id"].isin(ids)].reset_index(drop=True)
+        return self._force_rows
+
     def prepare_for_reports(self) -> None:
         """Load everything reports share (geography, headline tables, boundaries), then release the frame."""
         self.geography
         self.headline()
+        self.force_rows()
         self.release_frame()
         for level in boundary_levels():
             self.boundaries(level)

@@ -162,6 +162,10 @@ class DataGap:
     why: str
     local_data: str
     fingertips_name: str | None = None
+    #: the upload kind (data_sources/uploads/) that carries the measure, and the report section
+    #: that names the gap beside the published figures (both checked at start-up)
+    upload_kind: str | None = None
+    section: str | None = None
 
 
 def load_data_gaps(path: Path = DATA_GAPS_PATH, catalogue: Catalogue | None = None) -> list[DataGap]:

@@ -208,9 +208,13 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
 
 
 def recognise(path: Path) -> Recognised | None:
-    """The arrests workbook, told by its force sheets and its title; None for any other file."""
+    """The arrests workbook, told by its title and its force sheets; None for any other file.
+
+    One force sheet is enough: a workbook that lost another is still the arrests workbook, and
+    `jsna build` then names the missing sheet instead of `jsna import` skipping the file.
+    """
     names = {re.sub(r"[\s._]+", "_", n).strip("_").upper() for n in sheet_names(path)}
-    if not set(SHEETS) <= names:
+    if not set(SHEETS) & names:
         return None
     try:
         book = open_workbook(path)

@@ -1,0 +1,336 @@
+"""Police contact, custody and the courts (``kind: police_courts``): the force area's justice figures.
+
+Arrests (with their sex and age profile), stop and search and the conviction
+ratio, each ethnic group's rate against the White group's
+(:mod:`assessment.stats.disproportionality`), and the headline recorded-crime
+rates, each with the force's rank among the forces of England and Wales.
+These are published for police force areas only: a force's report shows its
+own figures, a council's the figures of the force area it lies in, labelled as
+the force's, with how many councils share it. A figure the publisher withheld
+is "not available" with the publisher's reason, never a number and never
+ranked. The section ends with the measures no public table gives
+(``data_sources/data_gaps.yaml`` entries of this section) and the local
+dataset that carries each.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ...narrative_disproportionality import disproportionality_sentence
+from ...registries import Section, registries
+from ...stats.disproportionality import disproportionality
+from ...stats.force_ranks import ENGLAND_AND_WALES
+from ...text import format_value, md
+from ..context import ReportContext
+from ..force_figures import (ForceFigures, coterminosity_note, force_area_name, force_of, forces_of, is_withheld,
+                             rank_text, withheld_reason)
+from ..tables import pipe_table
+from .local_data import local_data_table
+
+# The tidy-frame ids of the catalogue entries this section reads (data_sources/indicators.yaml).
+ARRESTS_RATE, ARRESTS, ARRESTS_SHARE = "ho-arrests-rate", "ho-arrests", "ho-arrests-share"
+STOP_SEARCH = "eff-stop-search-rate"
+CONVICTION = "eff-conviction-ratio"
+RECORDED_CRIME = ("ons-crime-total-rate", "ons-knife-offences-rate")
+ETHNICITY = "Ethnicity"
+WHITE = "White"
+AGE_BANDS = ("10-17 yrs", "18-20 yrs", "21+ yrs")
+SEXES = (("Female", "women and girls"), ("Male", "men and boys"))
+
+
+def render(report: ReportContext, section: Section) -> str:
+    """The section: which force, arrests, stop and search, conviction ratio, recorded crime, what is missing."""
+    data = report.data
+    out = [f"## {md(section.title)}\n", f"{md(section.intro)}\n"]
+    force = force_of(data.geography, data.area)
+    if force is None:
+        names = forces_of(data.geography, data.area)
+        listed = f" ({', '.join(names)})" if len(names) <= 6 else ""
+        out.append(md(f"These figures are published for police force areas only, and {data.area.name} lies "
+                      f"across {len(names)} of them{listed}: each force area's report gives its figures.") + "\n")
+    else:
+        figures = ForceFigures.of(data.bundle.force_rows(), *force)
+        blocks = [arrests(report, figures, section), stop_and_search(report, figures, section),
+                  conviction_ratio(report, figures, section), recorded_crime(report, figures, section)]
+        out.append(whose_figures(report, figures, ranked=any(blocks)))
+        if any(blocks):
+            out.extend(block for block in blocks if block)
+        else:
+            out.append(f"The data snapshot has no police force area tables (Home Office arrests, Ethnicity facts "
+                       f"and figures, ONS police force area tables) for {force_label(figures)}.\n")
+    out.append(not_measured(report, section))
+    return "\n".join(part for part in out if part)
+
+
+# ------------------------------------------------------------------ helpers
+def force_label(figures: ForceFigures) -> str:
+    """"the Lancashire police force area" (escaped)."""
+    return f"the {md(force_area_name(figures.name))}"
+
+
+def figure(row: pd.Series | None, *, with_ci: bool = False) -> str:
+    """A row's figure: the number (with its interval), or "not available" / "suppressed" / "no data"."""
+    if row is None:
+        return "no data"
+    if is_withheld(row):
+        return "not available"
+    if bool(row.get("suppressed")):
+        return "suppressed"
+    if pd.isna(row.get("value")):
+        return "no data"
+    text = format_value(row["value"], row["value_type"], row["multiplier"])
+    if with_ci and not pd.isna(row.get("lower_ci_95")) and not pd.isna(row.get("upper_ci_95")):
+        text += (f" ({format_value(row['lower_ci_95'], row['value_type'], None)} to "
+                 f"{format_value(row['upper_ci_95'], row['value_type'], None)})")
+    return text
+
+
+def withheld_notes(figures: ForceFigures, rows: list[pd.Series | None], publisher: str) -> str:
+    """One line per distinct publisher's reason for the force's figures that are not available."""
+    reasons = list(dict.fromkeys(withheld_reason(r) for r in rows if r is not None and is_withheld(r)))
+    if not reasons:
+        return ""
+    return "\n".join(f"Not available for {force_label(figures)}, so not ranked: "
+                     f"{md(reason or 'the publisher gives no reason')} ({md(publisher)})\n" for reason in reasons)
+
+
+def _parts(*parts: str) -> str:
+    """Markdown blocks (each ending in a newline) as separate paragraphs."""
+    return "\n".join(part for part in parts if part)
+
+
+def _record(report: ReportContext, rows: list[pd.Series | None], used_in: str) -> None:
+    for row in rows:
+        if row is not None:
+            report.appendix.record(row, used_in)
+
+
+def _caveat(report: ReportContext, indicator_id: str) -> str:
+    info = report.data.indicator_info(indicator_id)
+    return f"{md(info['caveat'])}\n" if info.get("caveat") else ""
+
+
+def whose_figures(report: ReportContext, figures: ForceFigures, *, ranked: bool = True) -> str:
+    """Whose figures these are: the force's own, or (in a council's report) the force area it lies in."""
+    data = report.data
+    force = force_area_name(figures.name)
+    note = coterminosity_note(data.geography, data.area, figures.code, figures.name)
+    ranks = (" Each figure is ranked among the police forces of England and Wales with a figure for it "
+             "(1st is the highest; whether high is good depends on the measure)." if ranked else "")
+    if data.area.area_type == "pfa":
+        return md(f"The figures are the {force}'s. {note}{ranks}") + "\n"
+    whose = f"These are the {force}'s figures, not {data.area.name}'s alone."
+    return (f"> **{md(whose)}** "
+            + md(f"They are published for police force areas, not councils. {note}{ranks}") + "\n")
+
+
+def _table(figures: ForceFigures, body: list[list[str]], caption: str) -> str:
+    return pipe_table(["Measure", "Period", force_area_name(figures.name), "England and Wales",
+                       "Rank among forces"], body, align="llrrl", caption=f"{caption}, {force_area_name(figures.name)}")
+
+
+# ------------------------------------------------------------------ arrests
+def arrests(report: ReportContext, figures: ForceFigures, section: Section) -> str:
+    """Arrests: number and rate per 1,000, and the share by sex and by age group."""
+    if not figures.has(ARRESTS_RATE) and not figures.has(ARRESTS):
+        return ""
+    period = figures.latest_period(ARRESTS_RATE) or figures.latest_period(ARRESTS)
+    count, rate = figures.row(ARRESTS, period), figures.row(ARRESTS_RATE, period)
+    national_count = figures.row(ARRESTS, period, national=True)
+    national_rate = figures.row(ARRESTS_RATE, period, national=True)
+    body = [["Persons arrested for notifiable offences", period, figure(count), figure(national_count),
+             rank_text(count)],
+            ["Arrests per 1,000 population (95% CI)", period, figure(rate, with_ci=True), figure(national_rate),
+             rank_text(rate)]]
+    shown = [count, rate, national_count, national_rate]
+    profile = []
+    for sex, people in SEXES:
+        profile.append((f"Share of arrests that were of {people}", figures.row(ARRESTS_SHARE, period, sex=sex),
+                        figures.row(ARRESTS_SHARE, period, sex=sex, national=True)))
+    for band in AGE_BANDS:
+        profile.append((f"Share of arrests of people aged {band.replace(' yrs', '')}",
+                        figures.row(ARRESTS_SHARE, period, age=band),
+                        figures.row(ARRESTS_SHARE, period, age=band, national=True)))
+    if is_withheld(count) or is_withheld(rate):
+        profile_note = md("The sex and age profile of the force's arrests is not available either.") + "\n"
+    else:
+        profile_note = ""
+        for name, row, national in profile:
+            if row is not None:
+                body.append([name, period, figure(row, with_ci=True), figure(national), rank_text(row)])
+                shown.extend([row, national])
+    _record(report, shown, section.title)
+    return _parts("### Arrests\n", _table(figures, body, "Arrests"),
+                  withheld_notes(figures, [count, rate], "Home Office"),
+                  profile_note, _caveat(report, ARRESTS_RATE))
+
+
+# ---------------------------------------------------------- ethnic ratios
+def ethnic_ratios(figures: ForceFigures, indicator_id: str, period: str | None = None) -> pd.DataFrame:
+    """Each ethnic group's figure and its ratio to the White group's, the force's beside England and Wales's."""
+    rows = figures.categories(indicator_id, ETHNICITY, period)
+    if rows.empty:
+        return rows
+    ratios = disproportionality(rows, reference=WHITE, national=ENGLAND_AND_WALES)
+    ratios = ratios.drop(columns=["value", "reference_value"])
+    force = rows[rows["area_code"] == figures.code]
+    return force.merge(ratios, on=["area_code", "period", "category"], how="left").reset_index(drop=True)
+
+
+def _ratio_text(row: pd.Series) -> str:
+    if row["category"] == WHITE or pd.isna(row.get("ratio")):
+        return "" if row["category"] != WHITE else "1.0 (reference)"
+    text = f"{row['ratio']:.2f}"
+    if not pd.isna(row.get("ratio_lower")):
+        text += f" ({row['ratio_lower']:.2f} to {row['ratio_upper']:.2f})"
+    return text
+
+
+def _national_ratio(row: pd.Series) -> str:
+    value = row.get("national_ratio")
+    return "" if value is None or pd.isna(value) else f"{value:.2f}"
+
+
+def ratio_sentences(ratios: pd.DataFrame, figures: ForceFigures, activity: str) -> list[str]:
+    """A sentence for each group whose ratio is significantly above 1 (or above 1 when no interval can be given)."""
+    out = []
+    for _, row in ratios.iterrows():
+        above = row.get("significance") == "higher" or (row.get("significance") == "not tested"
+                                                         and not pd.isna(row.get("ratio")) and row["ratio"] > 1)
+        if row["category"] != WHITE and above:
+            out.append(disproportionality_sentence(row.to_dict(), activity=activity,
+                                                   area_name=f"the {force_area_name(figures.name)}"))
+    return out
+
+
+# ---------------------------------------------------------- stop and search
+def stop_and_search(report: ReportContext, figures: ForceFigures, section: Section) -> str:
+    """Stop and search per 1,000, by ethnic group with the ratio to White people and England and Wales's."""
+    if not figures.has(STOP_SEARCH):
+        return ""
+    period = figures.latest_period(STOP_SEARCH)
+    overall, national = figures.row(STOP_SEARCH, period), figures.row(STOP_SEARCH, period, national=True)
+    body = [["Stop and searches per 1,000 people", period, figure(overall), figure(national), rank_text(overall)]]
+    out = ["### Stop and search\n", _table(figures, body, "Stop and search"),
+           withheld_notes(figures, [overall], "Ethnicity facts and figures")]
+    ratios = ethnic_ratios(figures, STOP_SEARCH, period)
+    shown = [overall, national]
+    if not ratios.empty:
+        groups = []
+        for _, row in ratios.iterrows():
+            groups.append([row["category"], figure(row),
+                           format_value(row.get("england_wales_value"), row["value_type"], row["multiplier"]),
+                           _ratio_text(row), _national_ratio(row), rank_text(row)])
+            shown.append(row)
+        out.append(pipe_table(["Ethnic group", f"{figures.name} per 1,000", "England and Wales per 1,000",
+                               "Ratio to White", "England and Wales ratio to White", "Rank among forces"],
+                              groups, align="lrrrrl", caption=f"Stop and search by ethnic group, {period}"))
+        sentences = ratio_sentences(ratios, figures, "stopped and searched")
+        out.append(" ".join(sentences) + "\n" if sentences else
+                   "No ethnic group was stopped and searched at a higher rate than White people.\n")
+        out.append("The published rates have no counts behind them, so the ratios have no confidence "
+                   "intervals and cannot be tested for significance.\n")
+    _record(report, shown, section.title)
+    vintage = str((overall if overall is not None else ratios.iloc[0]).get("vintage") or "")
+    if vintage:
+        out.append(f"Release: {md(vintage)}.\n")
+    return _parts(*out)
+
+
+# ---------------------------------------------------------- conviction ratio
+def conviction_ratio(report: ReportContext, figures: ForceFigures, section: Section) -> str:
+    """The conviction ratio by ethnic group in the latest year, with each group's ratio to White defendants'."""
+    if not figures.has(CONVICTION):
+        return ""
+    period = figures.latest_period(CONVICTION)
+    ratios = ethnic_ratios(figures, CONVICTION, period)
+    if ratios.empty:
+        return ""
+    body = []
+    for _, row in ratios.iterrows():
+        counts = ("" if pd.isna(row.get("count")) or bool(row.get("suppressed")) else
+                  f"{format_value(row['count'], 'count', None)} / {format_value(row['denominator'], 'count', None)}")
+        body.append([row["category"], counts, figure(row, with_ci=True),
+                     format_value(row.get("england_wales_value"), row["value_type"], row["multiplier"]),
+                     _ratio_text(row), _national_ratio(row), rank_text(row)])
+    _record(report, [row for _, row in ratios.iterrows()], section.title)
+    header = ["Ethnic group", "Convictions / prosecutions", "Convictions per 100 prosecutions (95% CI)",
+              "England and Wales", "Ratio to White (95% CI)", "England and Wales ratio to White",
+              "Rank among forces"]
+    significant = []
+    for _, row in ratios.iterrows():
+        if row["category"] != WHITE and row.get("significance") in ("higher", "lower"):
+            significant.append(disproportionality_sentence(row.to_dict(), activity="convicted",
+                                                           area_name=f"the {force_area_name(figures.name)}"))
+    summary = (" ".join(significant) if significant else
+               md(f"In {period}, no ethnic group's conviction ratio in the {force_area_name(figures.name)} was "
+                  "significantly different from White defendants'."))
+    return _parts("### Conviction ratio by ethnic group\n",
+                  pipe_table(header, body, align="llrrrrl", caption=f"Conviction ratio by ethnic group, {period}"),
+                  f"{summary}\n",
+                  withheld_notes(figures, [r for _, r in ratios.iterrows()], "Ministry of Justice"),
+                  _definition(report, CONVICTION))
+
+
+def _definition(report: ReportContext, indicator_id: str) -> str:
+    info = report.data.indicator_info(indicator_id)
+    return f"{md(info['definition'])}\n" if info.get("definition") else ""
+
+
+# ---------------------------------------------------------- recorded crime
+def recorded_crime(report: ReportContext, figures: ForceFigures, section: Section) -> str:
+    """Recorded crime and knife crime rates with ranks, the recording-practice warning and where the rest are."""
+    body, shown = [], []
+    for indicator_id in RECORDED_CRIME:
+        if not figures.has(indicator_id):
+            continue
+        period = figures.latest_period(indicator_id)
+        row, national = figures.row(indicator_id, period), figures.row(indicator_id, period, national=True)
+        name = report.data.indicator_info(indicator_id).get("title") or indicator_id
+        body.append([f"{name} (95% CI)", period, figure(row, with_ci=True), figure(national), rank_text(row)])
+        shown.extend([row, national])
+    if not body:
+        return ""
+    _record(report, shown, section.title)
+    shown = shown[::2]  # the force's rows: only they can be withheld for the force
+    data = report.data
+    home = data.section_of(RECORDED_CRIME[0])
+    titles = {s.key: s.title for s in data.sections()}
+    if data.area.area_type == "pfa" and home in titles and home != section.key:
+        where = md(f"The rates for each offence group are in the {titles[home]} section, beside deprivation.")
+    else:
+        where = md("Recorded crime is published for police force areas, not councils; the rates for each "
+                   f"offence group are in the report for the {force_area_name(figures.name)}.")
+    return _parts("### Recorded crime\n", _table(figures, body, "Recorded crime"),
+                  withheld_notes(figures, shown, "Office for National Statistics"),
+                  _caveat(report, RECORDED_CRIME[0]), where + "\n")
+
+
+# ---------------------------------------------------------- not measured
+def not_measured(report: ReportContext, section: Section) -> str:
+    """A line for each measure of this section no public table gives, and the local dataset that carries it."""
+    data = report.data
+    loaded = registries()
+    present = data.uploaded_kinds()
+    titles = {s.key: s.title for s in data.sections()}
+    lines, tables = [], []
+    for gap in loaded.data_gaps:
+        if gap.section != section.key:
+            continue
+        line = f"- **{md(gap.name)}.** {md(gap.why)} {md(gap.local_data)}"
+        kind = loaded.upload_kinds.get(gap.upload_kind or "")
+        if kind is not None:
+            where = ("in this section" if kind.section == section.key
+                     else f"in the {md(titles.get(kind.section, kind.section))} section")
+            if kind.kind in present:
+                line += f" This report includes it, from the local dataset \u201c{md(kind.title)}\u201d, {where}."
+                if kind.section == section.key:
+                    tables.append(local_data_table(report, kind))
+            else:
+                line += (f" Supplied as the local dataset \u201c{md(kind.title)}\u201d, it would appear {where} "
+                         "of this report.")
+        lines.append(line)
+    if not lines:
+        return ""
+    return ("### What no public table measures\n\n" + "\n".join(lines) + "\n\n" + "\n".join(tables))
