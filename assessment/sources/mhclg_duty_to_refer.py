@@ -69,10 +69,10 @@ INDICATORS = {
         "Households referred by the Probation Service under the Duty to Refer", REFERRALS_SHEET,
         (r"probation service",), optional=(r"community rehabilitation company",)),
     "mhclg-offending-history": Measure(
-        "Households owed a duty with an offending history support need", SUPPORT_NEEDS_SHEET, (r"offending history",),
+        "Households owed a homelessness duty with an offending history support need", SUPPORT_NEEDS_SHEET, (r"offending history",),
         polarity="low_is_good"),
     "mhclg-offending-history-share": Measure(
-        "Households owed a duty who have an offending history support need", SUPPORT_NEEDS_SHEET,
+        "Share of households owed a homelessness duty with an offending history support need", SUPPORT_NEEDS_SHEET,
         (r"offending history",), over="owed"),
 }
 HOUSEHOLDS, OWED_DUTY = r"households\s+in\s+area", r"total owed a prevention or relief duty"
