@@ -32,7 +32,8 @@ COUNCILS = {"E06000009": (0 + 0, 9 + 0, 71, 426, 65.014), "E07000123": (0 + 0, 2
 # A3 column AC rows 57 .. 313 = 17,11,9,7,21,3,17,0,9,13,0,19; A1 rows 59 .. 315 column G = 148,126,69,87,128,66,
 # 221,26,105,181,45,159 and column P = 41.145,52.318,40.311,35.643,62.625,39.097,64.608,28.832,31.159,50.246,
 # 50.523,54.671.
-COUNTY = (2 + 1 + 2, 13 + 3 + 2 + 4 + 3 + 8 + 21 + 0 + 3 + 7 + 0 + 4, 17 + 11 + 9 + 7 + 21 + 3 + 17 + 0 + 9 + 13 + 0 + 19,
+COUNTY = (2 + 1 + 2, 13 + 3 + 2 + 4 + 3 + 8 + 21 + 0 + 3 + 7 + 0 + 4,
+          17 + 11 + 9 + 7 + 21 + 3 + 17 + 0 + 9 + 13 + 0 + 19,
           148 + 126 + 69 + 87 + 128 + 66 + 221 + 26 + 105 + 181 + 45 + 159,
           41.145 + 52.318 + 40.311 + 35.643 + 62.625 + 39.097 + 64.608 + 28.832 + 31.159 + 50.246 + 50.523 + 54.671)
 FORCE = (COUNTY[0] + 1 + 0, COUNTY[1] + 21 + 9, COUNTY[2] + 67 + 71, COUNTY[3] + 296 + 426,
@@ -65,7 +66,8 @@ def test_the_reader_gives_the_hand_read_q3_counts_and_denominators(shared_data):
     for code, values in COUNCILS.items():
         for indicator, (count, denominator) in _expected(values).items():
             row = rows.loc[(indicator, code)]
-            assert (row["count"], row["denominator"], row["period"]) == (count, denominator, "2025/26 Q3"), (code, indicator)
+            assert (row["count"], row["denominator"], row["period"]) == (count, denominator, "2025/26 Q3"), \
+                (code, indicator)
     probation = rows.loc[("mhclg-dtr-probation", "E06000009")]
     assert probation["value"] == pytest.approx(9 / 65014 * 100000) and probation["lower_ci_95"] < probation["value"]
     assert rows.loc[("mhclg-offending-history-share", "E06000009"), "ci_method"] == "wilson"
@@ -146,7 +148,8 @@ def test_jsna_build_refuses_a_file_without_sheet_a7_in_one_line(shared_data, tmp
     no_a7 = _small_copy(shared_data, tmp_path / "in" / "tables.xlsx", drop="A7")
     geography = [shared_data / "lookups_population" / f"{name}.csv" for name in
                  ("lookup_ltla24_csp24_pfa24", "lookup_ltla23_utla23", "lookup_ltla24_region24")]
-    geography.append(shared_data / "boundaries/Local_Authority_Districts_May_2024_Boundaries__UK_BSC_-5684348521832897108.geo.json")
+    geography.append(shared_data / "boundaries"
+                     / "Local_Authority_Districts_May_2024_Boundaries__UK_BSC_-5684348521832897108.geo.json")
     assert main(["import", str(no_a7), *map(str, geography), "--out", str(tmp_path / "snap")]) == 0
     snapshot = next((tmp_path / "snap").iterdir())
     capsys.readouterr()

@@ -69,8 +69,8 @@ INDICATORS = {
         "Households referred by the Probation Service under the Duty to Refer", REFERRALS_SHEET,
         (r"probation service",), optional=(r"community rehabilitation company",)),
     "mhclg-offending-history": Measure(
-        "Households owed a homelessness duty with an offending history support need", SUPPORT_NEEDS_SHEET, (r"offending history",),
-        polarity="low_is_good"),
+        "Households owed a homelessness duty with an offending history support need", SUPPORT_NEEDS_SHEET,
+        (r"offending history",), polarity="low_is_good"),
     "mhclg-offending-history-share": Measure(
         "Share of households owed a homelessness duty with an offending history support need", SUPPORT_NEEDS_SHEET,
         (r"offending history",), over="owed"),
@@ -88,7 +88,7 @@ def marker_note(marker: str, legend: dict[str, str]) -> str:
 
 
 def recognise(path: Path) -> Recognised | None:
-    """The detailed local authority tables (as :func:`.mhclg_homelessness.recognise` tells them), filed under this entry."""
+    """The detailed local authority tables, told as `mhclg_homelessness.recognise` tells them, under this entry."""
     found = recognise_detailed_tables(path)
     if found is None:
         return None

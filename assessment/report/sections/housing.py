@@ -12,6 +12,9 @@ those figures (the fictional demo) gets the topic section alone.
 >>> cell(pd.Series({"suppressed": False, "value": 13.84, "value_type": "crude rate", "multiplier": 100000,
 ...                 "lower_ci_95": 6.3, "upper_ci_95": 26.3, "value_note": "", "count": 9.0}))
 '13.8 per 100,000 (9)'
+>>> cell(pd.Series({"suppressed": False, "value": 4.77, "value_type": "crude rate", "multiplier": 100000,
+...                 "lower_ci_95": 1.0, "upper_ci_95": 13.9, "value_note": "", "count": 3.0}))
+'4.8 per 100,000 (fewer than 5)'
 >>> cell(pd.Series({"suppressed": True, "value": None, "value_type": "crude rate", "multiplier": 100000,
 ...                 "lower_ci_95": None, "upper_ci_95": None, "value_note": "", "count": None}))
 'suppressed'
