@@ -9,7 +9,10 @@ area (thousands), the denominator MHCLG's own rates per 1,000 households use;
 rates are recomputed from it with their intervals. The quarter is read from
 the table title, the release from the Contents sheet.
 
-The rough sleeping snapshot is read by :mod:`.mhclg_rough_sleeping`.
+The sheet reading (:func:`read_table`: area rows, header labels, the key to
+the publisher's markers) and the row building (:func:`indicator_rows`) are
+shared with :mod:`.mhclg_duty_to_refer`, which reads sheets A7 and A3 of the
+same workbook. The rough sleeping snapshot is read by :mod:`.mhclg_rough_sleeping`.
 
 >>> quarter_label("England, October to December 2025"), quarter_label("England, January to March 2025")
 ('2025/26 Q3', '2024/25 Q4')
