@@ -9,7 +9,10 @@ area (thousands), the denominator MHCLG's own rates per 1,000 households use;
 rates are recomputed from it with their intervals. The quarter is read from
 the table title, the release from the Contents sheet.
 
-The rough sleeping snapshot is read by :mod:`.mhclg_rough_sleeping`.
+The sheet reading (:func:`read_table`: area rows, header labels, the key to
+the publisher's markers) and the row building (:func:`indicator_rows`) are
+shared with :mod:`.mhclg_duty_to_refer`, which reads sheets A7 and A3 of the
+same workbook. The rough sleeping snapshot is read by :mod:`.mhclg_rough_sleeping`.
 
 >>> quarter_label("England, October to December 2025"), quarter_label("England, January to March 2025")
 ('2025/26 Q3', '2024/25 Q4')
@@ -20,6 +23,7 @@ The rough sleeping snapshot is read by :mod:`.mhclg_rough_sleeping`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,7 +33,7 @@ import pandas as pd
 from ..errors import InputError
 from ..frame import area_type_for_code, new_frame, validate_frame
 from ..stats import add_intervals
-from ._tables import find_column, header_band, to_number
+from ._tables import MISSING_MARKERS, find_column, header_band, to_number
 from .periods import parse_period
 from .recognition import Recognised
 from .workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
@@ -100,39 +104,96 @@ def recognise(path: Path) -> Recognised | None:
 def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "", sheet: str = DATA_SHEET) -> pd.DataFrame:
     """Households owed homelessness duties, as counts and rates per 1,000 households, by area."""
     path = Path(path)
-    rows = sheet_rows(path, sheet)
+    table = read_table(path, sheet)
+    households = table.numbers(find_column(table.labels, r"households\s+in\s+area", table.where))[0]
+    frames = []
+    for key, (title_text, pattern) in INDICATORS.items():
+        counts, markers = table.numbers(find_column(table.labels, pattern, table.where))
+        notes = pd.Series(np.where(markers.ne("") & counts.isna(), "Suppressed by the publisher: " + markers, ""),
+                          index=counts.index)
+        frames.append(indicator_rows(table, key, title_text, counts, notes, households_denominator(households),
+                                     source_url=source_url or path.name, retrieved_at=retrieved_at,
+                                     vintage=vintage or table.release))
+    return finish(frames, table.where)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet of the detailed tables: its area rows (spreadsheet row numbers as index) and column labels."""
+
+    where: str
+    title: str
+    labels: list[str]
+    body: pd.DataFrame
+    codes: pd.Series
+    names: pd.Series
+    legend: dict[str, str]
+
+    @property
+    def period(self) -> str:
+        return quarter_label(self.title)
+
+    @property
+    def release(self) -> str:
+        return release_label(self.title)
+
+    def numbers(self, column: int) -> tuple[pd.Series, pd.Series]:
+        """A column's numbers and publisher markers ("..", "-", "x") for the area rows."""
+        return to_number(self.body[column], where=self.where, column=self.labels[column])
+
+
+def read_table(path: Path, sheet: str) -> Table:
+    """A sheet's area rows: England, each region once, and the councils (not "Rest of England" or notes).
+
+    A missing sheet is an error naming the file and the sheet. The sheet's
+    key to its markers (a notes row such as ``..`` "Authority with missing
+    data") is kept as ``legend``, so a figure left out says why.
+    """
+    path = Path(path)
     where = f"{path}:{sheet}"
+    if sheet not in sheet_names(path):
+        raise InputError(f"{path}: no sheet {sheet} (the detailed local authority tables name it; the layout may "
+                         "have changed)")
+    rows = sheet_rows(path, sheet)
     title = str(rows[0][0] or "") if rows and rows[0] else ""
-    period = quarter_label(title)
-    vintage = vintage or release_label(title)
     start, labels = header_band(rows, where)
-    households_col = find_column(labels, r"households\s+in\s+area", where)
-    columns = {key: find_column(labels, pattern, where) for key, (_, pattern) in INDICATORS.items()}
     body = pd.DataFrame(rows[start:]).iloc[:, : len(labels)]
     body.index = range(start + 1, start + 1 + len(body))  # spreadsheet row numbers
     codes = body[0].astype(str).str.strip()
     # Regions (London) appear twice: in the summary band and in the region list.
     keep = codes.map(area_type_for_code).notna() & ~codes.duplicated()
-    body, codes = body[keep], codes[keep]
-    names = body[1].astype(str).str.strip()
-    households, _ = to_number(body[households_col], where=where, column=labels[households_col])
-    start_date, end_date = parse_period(period)
-    frames = []
-    for key, (title_text, _) in INDICATORS.items():
-        counts, markers = to_number(body[columns[key]], where=where, column=labels[columns[key]])
-        suppressed = markers.ne("") & counts.isna()
-        frames.append(pd.DataFrame({
-            "indicator_id": key, "indicator_name": title_text, "source": SOURCE,
-            "area_code": codes, "area_name": names, "area_type": codes.map(area_type_for_code),
-            "period": period, "period_start": start_date, "period_end": end_date,
-            # Households are published in thousands to three decimals: a whole number of households.
-            "count": counts, "denominator": (households * 1000).round(), "value_type": "crude rate",
-            "multiplier": 1000.0, "unit": "per 1,000 households", "polarity": "low_is_good",
-            "comparator_method": "ci_overlap_95_998", "ci_method": "byars",
-            "value_note": np.where(suppressed, "Suppressed by the publisher: " + markers, ""),
-            "suppressed": suppressed, "source_url": source_url or path.name,
-            "retrieved_at": retrieved_at or datetime.now(timezone.utc), "vintage": vintage,
-        }))
+    legend = {str(r[0]).strip().lower(): " ".join(str(r[1]).split()) for r in rows[start:]
+              if len(r) > 1 and isinstance(r[0], str) and r[0].strip().lower() in MISSING_MARKERS
+              and isinstance(r[1], str) and r[1].strip()}
+    return Table(where, title, labels, body[keep], codes[keep], body[keep][1].astype(str).str.strip(), legend)
+
+
+def households_denominator(households_thousands: pd.Series) -> pd.Series:
+    """Households are published in thousands to three decimals: a whole number of households."""
+    return (households_thousands * 1000).round()
+
+
+def indicator_rows(table: Table, key: str, name: str, counts: pd.Series, notes: pd.Series, denominator: pd.Series, *,
+                   source_url: str, retrieved_at, vintage: str, value_type: str = "crude rate",
+                   multiplier: float = 1000.0, unit: str = "per 1,000 households", polarity: str = "low_is_good",
+                   ci_method: str = "byars") -> pd.DataFrame:
+    """One indicator's rows of the tidy frame; a row with a note and no count is the publisher's gap."""
+    start_date, end_date = parse_period(table.period)
+    suppressed = notes.ne("") & counts.isna()
+    return pd.DataFrame({
+        "indicator_id": key, "indicator_name": name, "source": SOURCE,
+        "area_code": table.codes, "area_name": table.names, "area_type": table.codes.map(area_type_for_code),
+        "period": table.period, "period_start": start_date, "period_end": end_date,
+        "count": counts, "denominator": denominator.reindex(counts.index), "value_type": value_type,
+        "multiplier": multiplier, "unit": unit, "polarity": polarity,
+        "comparator_method": "ci_overlap_95_998", "ci_method": ci_method,
+        "value_note": notes.where(suppressed, ""), "suppressed": suppressed, "source_url": source_url,
+        "retrieved_at": retrieved_at or datetime.now(timezone.utc), "vintage": vintage,
+    })
+
+
+def finish(frames: list[pd.DataFrame], where: str) -> pd.DataFrame:
+    """The indicators' rows as one validated frame, England typed as such, with intervals."""
     frame = new_frame(pd.concat(frames, ignore_index=True))
     frame.loc[frame["area_code"] == "E92000001", "area_type"] = "england"
     return validate_frame(add_intervals(frame), where=where)

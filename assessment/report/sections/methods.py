@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...text import md
 from ..context import ReportContext
+from ..national_gaps import national_gaps_text
 
 METHODS = [
     "Confidence intervals are 95% and 99.8%: Wilson score intervals for proportions, "
@@ -21,9 +22,6 @@ METHODS = [
 ]
 DEFAULT_SUPPRESSION = ("counts of 1 to 4 are hidden, with secondary suppression so they cannot be "
                        "recovered by subtraction")
-NATIONAL_GAPS = ("Known national data gaps: no published statistic measures deaths in the weeks after "
-                 "release from prison, reoffending among people who need drug treatment, or "
-                 "accommodation on the first night after release by local authority. These need local data.\n")
 
 
 def methods_section(report: ReportContext) -> str:
@@ -38,4 +36,4 @@ def methods_section(report: ReportContext) -> str:
         out += "Indicators without a usable value for this area:\n\n" + "\n".join(
             f"- {md(r['indicator_name'])} ({md(r['period'])}): "
             f"{md(r['value_note'] or 'no value published')}" for _, r in gaps.iterrows()) + "\n"
-    return out + "\n" + NATIONAL_GAPS
+    return out + "\n" + national_gaps_text()  # the gaps and their text: data_sources/data_gaps.yaml

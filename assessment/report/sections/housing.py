@@ -1,0 +1,132 @@
+"""The homelessness section with housing on release (``kind: housing`` in report_sections.yaml).
+
+The topic section (:mod:`.topic`: benchmark table, sentences, chart, local
+data), then a "Housing on release" part for the indicators of the Duty to
+Refer entry of ``data_sources/publishers.yaml`` (MHCLG tables A7 and A3):
+each quarter's figure for the area, a trend chart, and for an area made of
+councils (a county, a police force area) each council's latest quarter with
+the area's total, which is the councils' counts added up (none when a
+council's figure is missing). A report without
+those figures (the fictional demo) gets the topic section alone.
+
+>>> cell(pd.Series({"suppressed": False, "value": 13.84, "value_type": "crude rate", "multiplier": 100000,
+...                 "lower_ci_95": 6.3, "upper_ci_95": 26.3, "value_note": "", "count": 9.0}))
+'13.8 per 100,000 (9)'
+>>> cell(pd.Series({"suppressed": False, "value": 4.77, "value_type": "crude rate", "multiplier": 100000,
+...                 "lower_ci_95": 1.0, "upper_ci_95": 13.9, "value_note": "", "count": 3.0}))
+'4.8 per 100,000 (fewer than 5)'
+>>> cell(pd.Series({"suppressed": True, "value": None, "value_type": "crude rate", "multiplier": 100000,
+...                 "lower_ci_95": None, "upper_ci_95": None, "value_note": "", "count": None}))
+'suppressed'
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ...disclosure import primary_mask
+from ...levels import ENGLAND_CODE
+from ...registries import Section, registries
+from ...text import md, thousands
+from ..blocks import display_value
+from ..context import ReportContext
+from ..tables import pipe_table
+from . import topic
+
+#: The publishers registry entry whose indicators this part shows (its `indicators`, in that order).
+PUBLISHER_KEY = "mhclg_homelessness_referrals"
+TITLE = "Housing on release"
+INTRO = (
+    "The Duty to Refer (Homelessness Reduction Act 2017, in force since October 2018) requires prisons, "
+    "youth custody and the Probation Service, among other public bodies, to refer people they think may be "
+    "homeless or threatened with homelessness to a council of the person's choice, with their consent; the "
+    "police are not among those bodies. MHCLG publishes each quarter how many households each council "
+    "assessed after such a referral, and how many households owed a homelessness duty have an offending "
+    "history support need. These show where prison leavers and people on probation seek housing help; "
+    "they do not show where people slept on the night of release, or people who were never referred."
+)
+
+
+def render(report: ReportContext, section: Section) -> str:
+    """The topic section, then housing on release when the bundle has its figures."""
+    return "\n".join(part for part in (topic.render(report, section), housing_on_release(report, section)) if part)
+
+
+def housing_on_release(report: ReportContext, section: Section) -> str:
+    """Quarter-by-quarter figures, a trend chart and the councils' latest quarter."""
+    data = report.data
+    ids = [i for i in registries().publishers.get(PUBLISHER_KEY, {}).get("indicators", [])
+           if not data.tables.indicator(i).empty]
+    mine = {i: _rows(data.tables.indicator(i), data.area.code) for i in ids}
+    mine = {i: rows for i, rows in mine.items() if not rows.empty}
+    if not mine:
+        return ""
+    used_in = f"{section.title}: {TITLE.lower()}"
+    out = [f"### {TITLE}\n", f"{md(INTRO)}\n", quarterly_table(report, mine, used_in)]
+    # Chart the steadiest series: the indicator with the most households in the area's latest quarter.
+    charted = [rows for rows in mine.values() if rows["value"].notna().sum() >= 2]
+    if charted:
+        out.append(topic.trend_chart(report, max(charted, key=lambda rows: rows["count"].fillna(0).iloc[-1]).iloc[-1]))
+    out.append(councils_table(report, list(mine), used_in))
+    return "\n".join(part for part in out if part)
+
+
+def _rows(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    return frame[frame["area_code"] == code].sort_values(["period_end", "period"])
+
+
+def cell(row: pd.Series) -> str:
+    """A figure with its count of households in brackets ("13.8 per 100,000 (9)"), a count of 1 to 4 not given."""
+    text = display_value(row)
+    if row["suppressed"] or pd.isna(row["value"]) or pd.isna(row.get("count")):
+        return text
+    small = bool(primary_mask(pd.Series([row["count"]])).iloc[0])
+    return f"{text} ({'fewer than 5' if small else thousands(row['count'])})"
+
+
+def quarterly_table(report: ReportContext, mine: dict[str, pd.DataFrame], used_in: str) -> str:
+    """One row per indicator, one column per quarter: the area's figure, with England's latest beside it."""
+    data = report.data
+    periods = sorted({p for rows in mine.values() for p in rows["period"]},
+                     key=lambda p: min(rows.loc[rows["period"] == p, "period_end"].min()
+                                       for rows in mine.values() if (rows["period"] == p).any()))
+    body = []
+    for indicator, rows in mine.items():
+        by_period = {r["period"]: r for _, r in rows.iterrows()}
+        for row in by_period.values():
+            report.appendix.record(row, used_in)
+        england = _rows(data.tables.indicator(indicator), ENGLAND_CODE)
+        latest_england = display_value(england.iloc[-1]) if not england.empty else "no data"
+        body.append([rows["indicator_name"].iloc[-1],
+                     *[cell(by_period[p]) if p in by_period else "no data" for p in periods], latest_england])
+    caption = (f"{data.area.name} by quarter of the financial year, households in brackets; England is its "
+               "latest quarter. Source: MHCLG statutory homelessness, detailed local authority tables A7, A3 and A1.")
+    return pipe_table(["Indicator", *periods, "England (latest)"], body, align="l" + "r" * (len(periods) + 1),
+                      caption=caption)
+
+
+def councils_table(report: ReportContext, indicators: list[str], used_in: str) -> str:
+    """Each council's latest quarter, and the area's total (the councils' counts added up)."""
+    data = report.data
+    councils = [c for c in data.geography.constituent_lads(data.area.code) if c != data.area.code]
+    if len(councils) < 2:
+        return ""
+    latest = {i: _rows(data.tables.indicator(i), data.area.code).iloc[-1]["period"] for i in indicators}
+    names = data.geography.areas.set_index("code")["name"]
+    body = []
+    for code in [*councils, data.area.code]:
+        cells = []
+        for indicator in indicators:
+            frame = data.tables.indicator(indicator)
+            match = frame[(frame["area_code"] == code) & (frame["period"] == latest[indicator])]
+            if match.empty:
+                cells.append("no data")
+                continue
+            report.appendix.record(match.iloc[0], used_in)
+            cells.append(cell(match.iloc[0]))
+        label = names.get(code, code) if code != data.area.code else f"{data.area.name} (all councils)"
+        body.append([label, *cells])
+    headers = ["Council", *[f"{data.tables.indicator(i)['indicator_name'].iloc[0]} ({latest[i]})" for i in indicators]]
+    caption = (f"Councils in {data.area.name}, latest quarter, households in brackets. The total adds up the "
+               "councils' counts; a council whose figure the publisher left out leaves the area without a total.")
+    return pipe_table(headers, body, align="l" + "r" * len(indicators), caption=caption)

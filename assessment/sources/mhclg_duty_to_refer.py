@@ -1,0 +1,144 @@
+"""Housing on release from MHCLG's detailed local authority tables: Duty to Refer referrals and offending history.
+
+The same workbook as :mod:`.mhclg_homelessness` (ODS as published, or the
+xlsx conversion), read from three of its sheets:
+
+- **A7** (households assessed as a result of a referral): households referred
+  under the Duty to Refer by prison (the adult and the youth secure estate
+  columns added up) and by the Probation Service (its column plus the retired
+  "Community Rehabilitation Company" option, which MHCLG says to report as
+  Probation Service and will drop from later releases, so it is read only
+  while the file has it);
+- **A3** (households owed a duty by support needs): households with an
+  "Offending history" support need;
+- **A1**: the number of households in the area (thousands), the denominator of
+  MHCLG's own rates per 1,000 households, and the households owed a prevention
+  or relief duty, the denominator of the offending-history share.
+
+Columns are found by their header words. A cell the publisher marks (``..``,
+``-``, ``x``) is not available, never 0, and its note gives the reason from the
+sheet's own key to its markers where the sheet has one. A missing sheet or
+column is one error line naming the file, the sheet and what is missing.
+
+>>> sorted(INDICATORS)
+['mhclg-dtr-prison', 'mhclg-dtr-probation', 'mhclg-offending-history', 'mhclg-offending-history-share']
+>>> marker_note("..", {"..": "Authority with missing data."})
+"Not available (the publisher's '..'): Authority with missing data."
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from ._tables import find_column
+from .mhclg_homelessness import (DATA_SHEET, Table, finish, households_denominator, indicator_rows, read_table,
+                                 recognise as recognise_detailed_tables)
+from .recognition import Recognised
+
+KEY = "mhclg_homelessness_referrals"
+REFERRALS_SHEET, SUPPORT_NEEDS_SHEET = "A7", "A3"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """An indicator: its sheet, the columns (header patterns) whose counts add up, and what it is over."""
+
+    name: str
+    sheet: str
+    columns: tuple[str, ...]
+    optional: tuple[str, ...] = ()  # columns added when the release still has them
+    over: str = "households"  # "households" (per 1,000) or "owed" (% of households owed a duty)
+    # A referral count is not good or bad in itself: more may mean more people leaving custody
+    # homeless, or better referral practice. A higher rate of households with an offending-history
+    # need is more need.
+    polarity: str = "no_judgement"
+    # Per 100,000 households: per 1,000, England's prison referrals (200 of 24.4 million households a
+    # quarter) would read 0.0 at the one decimal the report shows.
+    multiplier: float = 100000.0
+
+
+INDICATORS = {
+    "mhclg-dtr-prison": Measure(
+        "Households referred by prison under the Duty to Refer", REFERRALS_SHEET,
+        (r"adult secure estate", r"youth secure estate")),
+    "mhclg-dtr-probation": Measure(
+        "Households referred by the Probation Service under the Duty to Refer", REFERRALS_SHEET,
+        (r"probation service",), optional=(r"community rehabilitation company",)),
+    "mhclg-offending-history": Measure(
+        "Households owed a homelessness duty with an offending history support need", SUPPORT_NEEDS_SHEET,
+        (r"offending history",), polarity="low_is_good"),
+    "mhclg-offending-history-share": Measure(
+        "Share of households owed a homelessness duty with an offending history support need", SUPPORT_NEEDS_SHEET,
+        (r"offending history",), over="owed"),
+}
+HOUSEHOLDS, OWED_DUTY = r"households\s+in\s+area", r"total owed a prevention or relief duty"
+
+
+def marker_note(marker: str, legend: dict[str, str]) -> str:
+    """Why a figure is not available, in the sheet's own words where it explains the marker."""
+    if not marker:
+        return "Not available: the cell is blank in the publisher's table"
+    reason = legend.get(marker.lower())
+    return (f"Not available (the publisher's '{marker}'): {reason}" if reason
+            else f"Not available: the publisher's table shows '{marker}' (missing or suppressed)")
+
+
+def recognise(path: Path) -> Recognised | None:
+    """The detailed local authority tables, told as `mhclg_homelessness.recognise` tells them, under this entry."""
+    found = recognise_detailed_tables(path)
+    if found is None:
+        return None
+    return Recognised("publisher", KEY, release=found.release, period=found.period, published=found.published)
+
+
+def _column_sum(table: Table, measure: Measure) -> tuple[pd.Series, pd.Series]:
+    """The measure's count (its columns added up) and, where a part is marked or blank, why it is not available."""
+    columns = [find_column(table.labels, pattern, table.where) for pattern in measure.columns]
+    columns += [c for c in (_optional_column(table, p) for p in measure.optional) if c is not None]
+    total = pd.Series(0.0, index=table.body.index)
+    notes = pd.Series("", index=table.body.index)
+    for column in columns:
+        counts, markers = table.numbers(column)
+        missing = counts.isna() & notes.eq("")
+        notes[missing] = [marker_note(m, table.legend) for m in markers[missing]]
+        total = total + counts
+    return total, notes
+
+
+def _optional_column(table: Table, pattern: str) -> int | None:
+    try:
+        return find_column(table.labels, pattern, table.where)
+    except InputError:
+        return None
+
+
+def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "") -> pd.DataFrame:
+    """Duty to Refer referrals from prison and probation, and the offending-history support need, by area."""
+    path = Path(path)
+    households_table = read_table(path, DATA_SHEET)
+    households = households_denominator(households_table.numbers(
+        find_column(households_table.labels, HOUSEHOLDS, households_table.where))[0])
+    owed = households_table.numbers(find_column(households_table.labels, OWED_DUTY, households_table.where))[0]
+    by_code = {"households": pd.Series(households.to_numpy(), index=households_table.codes.to_numpy()),
+               "owed": pd.Series(owed.to_numpy(), index=households_table.codes.to_numpy())}
+    tables = {sheet: read_table(path, sheet) for sheet in (REFERRALS_SHEET, SUPPORT_NEEDS_SHEET)}
+    for table in tables.values():
+        if table.period != households_table.period:
+            raise InputError(f"{table.where}: the title's quarter ({table.period}) is not sheet {DATA_SHEET}'s "
+                             f"({households_table.period})")
+    frames = []
+    for key, measure in INDICATORS.items():
+        table = tables[measure.sheet]
+        counts, notes = _column_sum(table, measure)
+        denominator = pd.Series(table.codes.map(by_code[measure.over]).to_numpy(), index=table.body.index)
+        shape = ({"value_type": "proportion", "multiplier": 100.0, "unit": "%", "ci_method": "wilson"}
+                 if measure.over == "owed" else {"multiplier": measure.multiplier, "unit": "per 100,000 households"})
+        frames.append(indicator_rows(table, key, measure.name, counts, notes, denominator,
+                                     source_url=source_url or path.name, retrieved_at=retrieved_at,
+                                     vintage=vintage or households_table.release, polarity=measure.polarity,
+                                     **shape))
+    return finish(frames, f"{path}:{REFERRALS_SHEET},{SUPPORT_NEEDS_SHEET}")
