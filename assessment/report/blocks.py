@@ -42,6 +42,8 @@ def summed_count_text(row: pd.Series) -> str:
     """"120 (crude rate 15.0 per 100,000, not age-standardised)" for a summed count, else ""."""
     crude = crude_rate(row)
     if crude is None:
+        if pd.isna(row.get("value")) and shows_summed_count(row.get("value_type", "")) and not pd.isna(row.get("count")):
+            return f"{format_value(row['count'], 'count')} (summed count; no population for a crude rate)"
         return ""
     return (f"{format_value(row['count'], 'count')} (crude rate "
             f"{format_value(crude, 'crude rate', row['multiplier'])}, not age-standardised)")

@@ -133,6 +133,10 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     # A weighted mean needs each child's value and population, not its counts.
     usable_mask = np.where(weighted_rows, ~joined["suppressed"].to_numpy(bool) & np.isfinite(values)
                            & np.isfinite(weights), usable_mask)
+    # A standardised rate's parent keeps the summed count: its districts need counts, not denominators.
+    summed_rows = joined["value_type"].map(shows_summed_count).to_numpy(bool)
+    usable_mask = np.where(summed_rows, ~joined["suppressed"].to_numpy(bool) & joined["count"].notna().to_numpy(),
+                           usable_mask)
     combined = combined_codes()
 
     def no_value_reason(first: dict, parent: str) -> str | None:
@@ -157,7 +161,8 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
             notes = [reason]
         elif summed:  # no rebuilt rate, but the count and population add up
             row["count"] = counts[usable].sum()
-            row["denominator"] = np.nansum(denominators[usable]) if np.isfinite(denominators[usable]).any() else np.nan
+            # A crude rate needs every district's population: part of one would overstate it.
+            row["denominator"] = denominators[usable].sum() if np.isfinite(denominators[usable]).all() else np.nan
             notes = [f"{reason}; {SUMMED_COUNT_NOTE}"]
         elif left_out and not partial:
             missing = sorted(expected[parent] - present)
