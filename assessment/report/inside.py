@@ -69,6 +69,11 @@ def inside_rows(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.DataFr
     return same.sort_values("area_name").reset_index(drop=True)
 
 
+def _listed(items: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _figure(row: pd.Series) -> str:
     return format_value(row["value"], row["value_type"], row["multiplier"])
 
@@ -89,8 +94,8 @@ def contrast_sentence(rows: pd.DataFrame, where: str, *, escape: bool = True, ki
     if not better.empty and not worse.empty:
         england = format_value(shown["england_value"].iloc[0], shown["value_type"].iloc[0],
                                shown["multiplier"].iloc[0])
-        better_text = " and ".join(f"{esc(r['area_name'])} ({_figure(r)})" for _, r in better.iterrows())
-        worse_text = " and ".join(f"{esc(r['area_name'])} ({_figure(r)})" for _, r in worse.iterrows())
+        better_text = _listed([f"{esc(r['area_name'])} ({_figure(r)})" for _, r in better.iterrows()])
+        worse_text = _listed([f"{esc(r['area_name'])} ({_figure(r)})" for _, r in worse.iterrows()])
         verb = "are" if len(better) > 1 else "is"
         return (f"Inside {where}, the {kind} differ on {name}: {better_text} {verb} "
                 f"better than England ({england}) while {worse_text} {'are' if len(worse) > 1 else 'is'} worse.")
