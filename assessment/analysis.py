@@ -35,6 +35,8 @@ from .levels import DISTRICT_LEVEL, ENGLAND_CODE, rollup_levels
 from .stats import aggregate, compare_to, recent_trend
 from .stats.combined import carry_combined
 from .stats.force_ranks import ENGLAND_AND_WALES, RANK_COLUMNS, force_groups, rank_forces
+from .sources.catalogue import load_catalogue
+from .sources.ons_population import INDICATOR_ID as POPULATION_ID
 
 ANALYSIS_COLUMNS = [
     "england_comparison", "england_value", "england_reason",
@@ -44,6 +46,13 @@ ANALYSIS_COLUMNS = [
     *RANK_COLUMNS,
 ]
 SERIES_COLUMNS = ["indicator_id", "area_code", "sex", "age", "category_type", "category"]
+
+
+def latest_populations(frame: pd.DataFrame) -> dict[str, float]:
+    """Each area's latest mid-year population estimate in ``frame`` (the weights of weighted means)."""
+    rows = frame[(frame["indicator_id"] == POPULATION_ID) & frame["value"].notna()]
+    rows = rows.sort_values(["period_end", "period"]).groupby("area_code").tail(1)
+    return dict(zip(rows["area_code"], rows["value"].astype(float)))
 
 
 def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
@@ -65,12 +74,13 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
     by_level = {DISTRICT_LEVEL.key: frame[~frame["indicator_id"].isin(county_level)],
                 upper_type: frame[frame["indicator_id"].isin(county_level)]}
     built = []
+    weighted, populations = load_catalogue().weighted_mean_ids(), latest_populations(frame)
     for child_type, rows in by_level.items():
         for parent_type in parent_types:
             if child_type == parent_type:
                 continue
             built.append(aggregate(rows, geography.rollup_lookup(parent_type, child_type), parent_type,
-                                   partial=partial))
+                                   partial=partial, weighted_ids=weighted, populations=populations))
     rolled = concat_frames(built)
     if rolled.empty:
         return frame

@@ -11,7 +11,14 @@ not compared (with the reason), suppressed, and no data.
 ...        "comparator_name": "England", "suppressed": False, "value_note": "",
 ...        "comparison_reason": ""}
 >>> sentence(row, escape=False)
-'Deaths from drug misuse in Leeds (8.1 per 100,000, 2021 - 23) is significantly higher than England (5.5 per 100,000), which is worse.'
+'Deaths from drug misuse in Leeds (8.1 per 100,000, 2021 - 23): this is significantly higher than England (5.5 per 100,000), which is worse.'
+
+A directly standardised rate that could not be rebuilt for a force or county
+is given as its summed count and crude rate, never as "insufficient data":
+
+>>> sentence({**row, "value": float("nan"), "count": 72, "denominator": 828224, "area_name": "the force"},
+...          escape=False)
+"Deaths from drug misuse in the force (2021 - 23): 72 in total, a crude rate of 8.7 per 100,000. The crude rate is not age-standardised, so it is not compared with England's standardised rate."
 """
 
 from __future__ import annotations
@@ -53,12 +60,14 @@ def _statement(row: Mapping[str, Any], esc) -> str:
     unit_args = (row.get("value_type", ""), row.get("multiplier"))
     if bool(row.get("suppressed")):
         note = row.get("value_note") or "small numbers"
-        return (f"{name} for {area} ({period}) is not shown: the figure is suppressed "
+        return (f"The figure for {name} in {area} ({period}) is suppressed "
                 f"to protect confidentiality ({esc(note)}).")
     value = row.get("value")
     if _missing(value):
+        if summed := _summed_count(row, name, area, period):
+            return summed
         why = row.get("value_note") or "no figure is published for this area and period"
-        return f"There is insufficient data to report {name} for {area} ({period}): {esc(why)}."
+        return f"No figure for {name} is given for {area} ({period}): {esc(why)}."
     figure = format_value(value, *unit_args)  # our own digits and units: nothing to escape
     lead = f"{name} in {area} ({figure}, {period})"
     label = row.get("comparison") or "Not compared"
@@ -66,14 +75,26 @@ def _statement(row: Mapping[str, Any], esc) -> str:
     cv_text = "" if _missing(cv) else f" ({format_value(cv, *unit_args)})"
     if label in _SIGNIFICANT:
         direction = "higher" if (not _missing(cv) and value > cv) else "lower"
-        return (f"{lead} is significantly {direction} than {comparator}{cv_text}, "
+        return (f"{lead}: this is significantly {direction} than {comparator}{cv_text}, "
                 f"which is {_SIGNIFICANT[label]}.")
     if label in ("Higher", "Lower"):
-        return f"{lead} is significantly {label.lower()} than {comparator}{cv_text}."
+        return f"{lead}: this is significantly {label.lower()} than {comparator}{cv_text}."
     if label == "Similar":
-        return (f"{lead} is similar to {comparator}{cv_text}: "
+        return (f"{lead}: this is similar to {comparator}{cv_text}; "
                 "the difference is not statistically significant.")
     if "quintile" in label.lower() or "quartile" in label.lower():
-        return f"{lead} is in the {esc(label.lower())} of areas of the same type."
+        return f"{lead}: this places it in the {esc(label.lower())} of areas of the same type."
     reason = row.get("comparison_reason") or "no comparison method applies to this indicator"
-    return f"{lead} was not compared with {comparator} because {esc(reason)}."
+    return f"{lead}: not compared with {comparator} because {esc(reason)}."
+
+
+def _summed_count(row: Mapping[str, Any], name: str, area: str, period: str) -> str:
+    """A summed count with its crude rate, for a standardised rate that could not be rebuilt ("" otherwise)."""
+    count, denominator = row.get("count"), row.get("denominator")
+    if row.get("value_type") != "directly standardised rate" or _missing(count) or _missing(denominator) \
+            or not denominator:
+        return ""
+    crude = float(count) / float(denominator) * float(row.get("multiplier") or 1)
+    return (f"{name} in {area} ({period}): {format_value(float(count), 'count')} in total, a crude rate of "
+            f"{format_value(crude, 'crude rate', row.get('multiplier'))}. The crude rate is not age-standardised, "
+            "so it is not compared with England's standardised rate.")

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import yaml
 
+from .claims import Claim, CoreMeasure, cited_claims, load_claims, load_core_measures
 from .errors import InputError
 from .fields import check_entry
 from .geography.registry import REGISTRY_PATH, load_registry
@@ -73,6 +74,9 @@ class Registries:
     demo_profile: dict[str, dict]
     levels: dict[str, Level]
     geography: dict
+    #: National claims the intros cite (``national_claims.yaml``) and the key messages' core measures.
+    claims: dict[str, Claim]
+    core_measures: tuple[CoreMeasure, ...]
     #: Measures no public table gives (``data_gaps.yaml``), some carried by an upload kind.
     data_gaps: tuple[DataGap, ...] = ()
 
@@ -140,6 +144,8 @@ def load_registries(data_sources: Path | None = None, *, demo_profile: Path = DE
         demo_profile=_profile(demo_profile),
         levels=LEVELS,
         geography=load_registry(),
+        claims=load_claims(folder / "national_claims.yaml"),
+        core_measures=load_core_measures(folder / "key_messages.yaml"),
         data_gaps=tuple(_data_gaps(folder)),
     )
     check_references(loaded, demo_profile=demo_profile)
@@ -265,7 +271,28 @@ def check_references(loaded: Registries, *, demo_profile: Path = DEMO_PROFILE_PA
             raise InputError(f"{demo_profile}: no demo settings for Fingertips indicator '{entry.key}' of "
                              f"{catalogue_file} (the demo generates every Fingertips indicator)")
 
+    _check_claims(loaded, sections_file)
     _check_levels(loaded.levels, loaded.geography)
+
+
+def _check_claims(loaded: Registries, sections_file: Path) -> None:
+    """Intros cite only registered claims, every claim is cited, and core measures name catalogue keys."""
+    folder = loaded.data_sources
+    cited = set()
+    for section in loaded.sections:
+        for key in cited_claims(section.intro):
+            if key not in loaded.claims:
+                raise InputError(f"{sections_file}: section {section.key}: cites unknown claim '{key}' "
+                                 f"(claims in {folder / 'national_claims.yaml'}: {_one_of(loaded.claims)})")
+            cited.add(key)
+    if uncited := sorted(set(loaded.claims) - cited):
+        raise InputError(f"{folder / 'national_claims.yaml'}: claim {uncited[0]} is cited by no intro in "
+                         f"{sections_file}")
+    keys = {e.key for e in loaded.catalogue.entries}
+    for measure in loaded.core_measures:
+        if unknown := [k for k in measure.indicators if k not in keys]:
+            raise InputError(f"{folder / 'key_messages.yaml'}: measure {measure.key}: '{unknown[0]}' is not a key "
+                             f"of {folder / 'indicators.yaml'}")
 
 
 def _check_levels(levels: dict[str, Level], geography: dict) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from assessment.cli import main
 from assessment.errors import InputError
-from assessment.report.national_gaps import national_gaps_text
+from assessment.report.sections.methods import data_gaps_list
 from assessment.sources import importer, mhclg_duty_to_refer
 from assessment.sources.workbook import sheet_rows
 
@@ -160,7 +160,7 @@ def test_jsna_build_refuses_a_file_without_sheet_a7_in_one_line(shared_data, tmp
 
 
 def test_the_first_night_gap_says_what_the_duty_to_refer_counts_measure():
-    text = national_gaps_text()
+    text = data_gaps_list()
     assert "no published statistic measures" not in text.lower()
     assert "Duty to Refer" in text and "where people slept on their first night" in text
 

@@ -16,20 +16,24 @@ BASE = {"indicator_name": "Deaths from drug misuse", "area_name": "Leeds", "valu
 
 
 @pytest.mark.parametrize("changes,expected", [
-    ({"comparison": "Worse"}, "Deaths from drug misuse in Leeds (8.1 per 100,000, 2021 - 23) is significantly "
+    ({"comparison": "Worse"}, "Deaths from drug misuse in Leeds (8.1 per 100,000, 2021 - 23): this is significantly "
                               "higher than England (5.5 per 100,000), which is worse. Source: OHID Fingertips."),
     ({"comparison": "Better (99.8%)", "value": 3.0}, "is significantly lower than England (5.5 per 100,000), "
                                                       "which is better (at the 99.8% level)."),
-    ({"comparison": "Similar"}, "is similar to England (5.5 per 100,000): the difference is not statistically"),
-    ({"comparison": "Higher"}, "is significantly higher than England (5.5 per 100,000). Source"),
+    ({"comparison": "Similar"}, "this is similar to England (5.5 per 100,000); the difference is not statistically"),
+    ({"comparison": "Higher"}, "this is significantly higher than England (5.5 per 100,000). Source"),
     ({"comparison": "Not compared", "comparison_reason": "the England value is missing"},
-     "was not compared with England because the England value is missing."),
-    ({"comparison": "Worst quintile"}, "is in the worst quintile of areas of the same type."),
+     ": not compared with England because the England value is missing."),
+    ({"comparison": "Worst quintile"}, "this places it in the worst quintile of areas of the same type."),
     ({"suppressed": True, "value": np.nan, "value_note": "Suppressed: small number (1 to 4)"},
-     "Deaths from drug misuse for Leeds (2021 - 23) is not shown: the figure is suppressed to protect "
+     "The figure for Deaths from drug misuse in Leeds (2021 - 23) is suppressed to protect "
      "confidentiality (Suppressed: small number (1 to 4))."),
-    ({"value": np.nan, "value_note": "Not aggregable: directly standardised rate without age-specific data"},
-     "There is insufficient data to report Deaths from drug misuse for Leeds (2021 - 23): Not aggregable"),
+    ({"value": np.nan, "value_note": "Not aggregable: a life expectancy cannot be added up across areas"},
+     "No figure for Deaths from drug misuse is given for Leeds (2021 - 23): Not aggregable"),
+    ({"value": np.nan, "count": 50.0, "denominator": 500000.0,
+      "value_note": "Not aggregable: directly standardised rate without age-specific data"},
+     "Deaths from drug misuse in Leeds (2021 - 23): 50 in total, a crude rate of 10.0 per 100,000. The crude rate "
+     "is not age-standardised"),
 ])
 def test_sentence_wording(changes, expected):
     assert expected in sentence({**BASE, **changes}, escape=False)

@@ -109,8 +109,18 @@ def test_deprivation_scores_and_ranks_equal_the_iod_files(rendered):
     _, appendix = reports["E06000009"]
     assert (_figure(appendix, "imd2025-average-score", "E06000009")["Value"],
             _figure(appendix, "imd2025-rank-average-score", "E06000009")["Value"]) == pytest.approx(IMD_2025_BLACKPOOL)
+    # A county's IMD 2025 score is not published: it is the mean of its 12 districts' scores
+    # (imd/indices_of_deprivation_2025_lad.csv, "Index of Multiple Deprivation" rows, average_score) weighted
+    # by their mid-2023 populations (lookups_population/england+wales_2023.csv, "All ages").
+    scores = {"E07000117": 38.681, "E07000118": 16.381, "E07000119": 15.712, "E07000120": 35.43,
+              "E07000121": 22.408, "E07000122": 35.285, "E07000123": 28.762, "E07000124": 9.997,
+              "E07000125": 25.988, "E07000126": 14.136, "E07000127": 18.265, "E07000128": 20.864}
+    people = {"E07000117": 96435, "E07000118": 119352, "E07000119": 83846, "E07000120": 84261, "E07000121": 145559,
+              "E07000122": 97039, "E07000123": 156411, "E07000124": 64469, "E07000125": 71541, "E07000126": 113552,
+              "E07000127": 120703, "E07000128": 116994}
     county = _figure(reports["E10000017"][1], "imd2025-average-score", "E10000017")
-    assert county["Value"] is None and county["Value note"].startswith("Not aggregable")
+    assert county["Value"] == pytest.approx(sum(scores[c] * people[c] for c in scores) / sum(people.values()))
+    assert round(county["Value"], 2) == 23.56
 
 
 @pytest.mark.shared
@@ -131,8 +141,9 @@ def test_topic_sections_carry_figures_charts_and_sentences(rendered, code):
         assert "<table" in part and "No published indicators" not in part, (code, title)
         assert re.search(r"<li>[^<]*(Deaths|Households|People|IMD)[^<]* (in|for) ", part), (code, title)
         assert "<img" in part, (code, title)
-    if code.startswith("E23"):  # a force has no IoD figure: scores and ranks cannot be added up
-        assert "IMD 2019: Average score for " in _text(page) and "not aggregable" in _text(page)
+    if code.startswith("E23"):  # a force's average score is a population-weighted mean; its rank cannot be added up
+        assert re.search(r"IMD 2019: Average score in [^(]+\(\d+\.\d, 2019\)", _text(page))
+        assert "not aggregable" in _text(page)
 
 
 @pytest.mark.shared

@@ -52,6 +52,8 @@ def build_demo_bundle(folder: Path) -> Path:
                            retrieved_at=retrieved, vintage="Demonstration data")
     population = read_population(sources["population"], source_url=f"demo:{sources['population'].name}",
                                  retrieved_at=retrieved, vintage="mid-2023 (demonstration)")
+    by_age = read_population(sources["population_by_age"], source_url=f"demo:{sources['population_by_age'].name}",
+                             retrieved_at=retrieved, vintage="mid-2022 (demonstration)")
     meta = {
         "demo": True,
         "snapshot_date": DEMO_SNAPSHOT_DATE,
@@ -68,7 +70,7 @@ def build_demo_bundle(folder: Path) -> Path:
     lookups = {f"lookup_{role}": sources[f"lookup_{role}"] for role in lookup_roles()}
     boundaries = {level: sources[f"boundaries_{level}"] for level in boundary_levels()}
     upload_frames, meta["uploads"] = load_uploads_for_build([f"{DEMO_UPLOAD_KIND}={sources['upload']}"], lookups)
-    return build_bundle(combine([fingertips, population, *upload_frames]), folder / "bundle", lookup_files=lookups,
+    return build_bundle(combine([fingertips, population, by_age, *upload_frames]), folder / "bundle", lookup_files=lookups,
                         boundary_files=boundaries, meta=meta)
 
 

@@ -107,7 +107,30 @@ def write_geography_files(out_dir: Path) -> dict[str, Path]:
             boundaries / f"{role.split('_')[1].upper()}_DEC_2024_DEMO_BUC.geojson")
 
     paths["population"] = _population_csv(places, out_dir / "population" / "mye_2023_demo.csv")
+    paths["population_by_age"] = _population_by_age_csv(places, out_dir / "population" / "mye_by_age_2022_demo.csv")
     return paths
+
+
+def _population_by_age_csv(places: list[DemoPlace], path: Path) -> Path:
+    """Mid-2022 districts by single year of age, in the layout of the Nomis extract (for the population profile).
+
+    Each district's age structure is its own (some younger, some older) and its
+    ages add up to a little under its mid-2023 population.
+    """
+    pops = district_populations(places)
+    ages = np.arange(91)
+    rows = []
+    for place in places:
+        decline = 0.006 + 0.012 * (0.5 + 0.5 * _unit_noise("age", place.lad_code))  # older areas decline less
+        weights = np.exp(-decline * ages) * np.where(ages < 90, 1.0, 4.0)
+        total = round(pops[place.lad_code] * 0.996)
+        counts = np.floor(weights / weights.sum() * total).astype(np.int64)
+        counts[30] += total - counts.sum()
+        rows.append([place.lad_name, place.lad_code, "2022", *counts.tolist()])
+    columns = ["name", "code", "year", *[f"Age {a}" for a in range(90)], "Aged 90+"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows, columns=columns).to_csv(path, index=False)
+    return path
 
 
 def _population_csv(places: list[DemoPlace], path: Path) -> Path:

@@ -21,6 +21,7 @@ from ..sources.ons_population import INDICATOR_ID as POPULATION_ID
 from ..uploads.schema import UploadKind
 from .bundle import Bundle
 from .headline import HeadlineTables
+from .titles import area_title
 
 OTHER_SECTION = "other"  # an indicator with no catalogue entry belongs to no report section
 
@@ -44,6 +45,15 @@ class AreaData:
     def kind(self) -> str:
         """What the area is, for a reader ("county council", "unitary authority", "police force area")."""
         return self.geography.kind_label(self.area)
+
+    def display_name(self, code: str | None = None) -> str:
+        """An area's name, saying what it is when another area shares it (Lancashire the county and the force)."""
+        area = self.geography.resolve(code) if code else self.area
+        areas = self.geography.areas
+        areas = areas[areas["area_type"] != "csp"]  # a partnership named after its council is not a clash
+        if areas.loc[areas["name"] == area.name, "code"].nunique() < 2:
+            return area.name
+        return area_title(area.name, self.geography.kind_label(area))
 
     # ------------------------------------------------------- registries
     @staticmethod

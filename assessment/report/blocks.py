@@ -9,6 +9,10 @@
 'not aggregable'
 >>> display_value(pd.Series({**row, "suppressed": True}))
 'suppressed'
+>>> dsr = {**row, "value": float("nan"), "value_type": "directly standardised rate", "count": 120.0,
+...        "denominator": 800000.0, "value_note": "Not aggregable: directly standardised rate"}
+>>> display_value(pd.Series(dsr))
+'120 (crude rate 15.0 per 100,000, not age-standardised)'
 """
 
 from __future__ import annotations
@@ -16,9 +20,33 @@ from __future__ import annotations
 import pandas as pd
 
 from ..narrative import sentence
-from ..text import format_value
+from ..stats.rebuild import shows_summed_count
+from ..text import format_value, md
 from .context import ReportContext
+from .inside import contrast_sentence, inside_areas, inside_kind, inside_rows, population_shares, share_text, where_label
+from .ranks import includes_welsh_forces, rank_text
 from .tables import pipe_table
+
+
+def crude_rate(row: pd.Series) -> float | None:
+    """The crude rate of a summed count (a force's drug deaths, say) whose standardised rate cannot be rebuilt."""
+    if not pd.isna(row.get("value")) or not shows_summed_count(row.get("value_type", "")):
+        return None
+    count, denominator = row.get("count"), row.get("denominator")
+    if pd.isna(count) or pd.isna(denominator) or not denominator:
+        return None
+    return float(count) / float(denominator) * float(row["multiplier"])
+
+
+def summed_count_text(row: pd.Series) -> str:
+    """"120 (crude rate 15.0 per 100,000, not age-standardised)" for a summed count, else ""."""
+    crude = crude_rate(row)
+    if crude is None:
+        if pd.isna(row.get("value")) and shows_summed_count(row.get("value_type", "")) and not pd.isna(row.get("count")):
+            return f"{format_value(row['count'], 'count')} (summed count; no population for a crude rate)"
+        return ""
+    return (f"{format_value(row['count'], 'count')} (crude rate "
+            f"{format_value(crude, 'crude rate', row['multiplier'])}, not age-standardised)")
 
 
 def display_value(row: pd.Series, *, with_ci: bool = False) -> str:
@@ -26,6 +54,8 @@ def display_value(row: pd.Series, *, with_ci: bool = False) -> str:
     if row["suppressed"]:
         return "suppressed"
     if pd.isna(row["value"]):
+        if summed := summed_count_text(row):
+            return summed
         return "not aggregable" if str(row["value_note"]).startswith("Not aggregable") else "no data"
     text = format_value(row["value"], row["value_type"], row["multiplier"])
     if with_ci and not pd.isna(row["lower_ci_95"]):
@@ -34,9 +64,11 @@ def display_value(row: pd.Series, *, with_ci: bool = False) -> str:
     return text
 
 
-def row_sentence(row: pd.Series) -> str:
-    """The plain-English sentence of a row, compared with England."""
+def row_sentence(row: pd.Series, area_name: str | None = None) -> str:
+    """The plain-English sentence of a row, compared with England (``area_name``: the name to call the area)."""
     data = row.to_dict()
+    if area_name:
+        data["area_name"] = area_name
     data["comparison"] = row.get("england_comparison")
     data["comparator_value"] = row.get("england_value")
     data["comparison_reason"] = row.get("england_reason")
@@ -44,9 +76,16 @@ def row_sentence(row: pd.Series) -> str:
     return sentence(data)
 
 
+def force_rank(report: ReportContext, row: pd.Series) -> str:
+    """The force's rank among forces for a row, in words ("" for other areas or without a figure)."""
+    frame = report.data.tables.indicator(row["indicator_id"])
+    return rank_text(row, welsh=includes_welsh_forces(frame, row))
+
+
 def benchmark_table(report: ReportContext, rows: pd.DataFrame, section_title: str) -> str:
-    """A table of indicators: value with 95% CI, England, region, comparison and trend as text."""
+    """A table of indicators: value with 95% CI, England, region (a force: its rank), comparison and trend."""
     area = report.data.area
+    is_force = area.area_type == "pfa"
     body = []
     for _, row in rows.iterrows():
         report.appendix.record(row, section_title)
@@ -54,15 +93,56 @@ def benchmark_table(report: ReportContext, rows: pd.DataFrame, section_title: st
         value = display_value(row, with_ci=True)
         if row["area_code"] != area.code:  # a district shown its upper-tier authority's figure
             value += f" ({row['area_name']}: not published for districts)"
-        region = ("" if not row.get("region_code") or pd.isna(row.get("region_value"))
-                  else format_value(row["region_value"], *unit))
+        if is_force:  # a force has no region comparison: its rank among forces applies
+            region = force_rank(report, row) or "Not ranked"
+        else:
+            region = ("" if not row.get("region_code") or pd.isna(row.get("region_value"))
+                      else format_value(row["region_value"], *unit))
         body.append([
             row["indicator_name"], row["period"], value,
             format_value(row.get("england_value"), *unit), region,
             row.get("england_comparison") or "Not compared",
             row.get("trend") or "Cannot be calculated",
         ])
+    region_header = "Rank among forces (1 = highest)" if is_force else "Region"
     return pipe_table(
-        ["Indicator", "Period", f"{area.name} (95% CI)", "England", "Region",
+        ["Indicator", "Period", f"{report.data.display_name()} (95% CI)", "England", region_header,
          "Compared with England", "Recent trend"],
-        body, align="llrrrll")
+        body, align="llrr" + ("l" if is_force else "r") + "ll")
+
+
+def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) -> tuple[str, list[str]]:
+    """Each council (or district) inside the area, indicator by indicator, and the sentences on their contrasts.
+
+    Returns the table's markdown ("" when no inside area has a figure) and one
+    sentence per indicator whose inside areas differ significantly.
+    """
+    data = report.data
+    inside = inside_areas(data)
+    if not inside:
+        return "", []
+    shares = population_shares(data, inside)
+    body, sentences = [], []
+    for _, row in rows.iterrows():
+        if row["area_code"] != data.area.code:
+            continue
+        found = inside_rows(data, row, inside)
+        if found.empty or (found["value"].isna() & ~found["suppressed"].astype(bool)).all():
+            continue
+        for _, council in found.iterrows():
+            report.appendix.record(council, section_title)
+            unit = (council["value_type"], council["multiplier"])
+            body.append([row["indicator_name"], council["area_name"], display_value(council, with_ci=True),
+                         format_value(council.get("england_value"), *unit),
+                         council.get("england_comparison") or "Not compared", share_text(shares.get(council["area_code"]))])
+        if text := contrast_sentence(found, where_label(data), kind=inside_kind(data)):
+            sentences.append(text)
+    if not body:
+        return "", sentences
+    kind = inside_kind(data)[:-1]  # "council" or "district"
+    # A caption of its own: the topic's table already has the section's, and captions name the tables
+    # for screen readers, so two alike would be two landmarks of one name.
+    table = pipe_table(["Indicator", kind.capitalize(), "Value (95% CI)", "England", "Compared with England",
+                        f"Share of {data.display_name()} population"], body, align="llrrlr",
+                       caption=f"{section_title}: each {kind} inside {data.display_name()}")
+    return table, sentences

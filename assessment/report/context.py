@@ -28,6 +28,7 @@ from ..paths import for_document
 from ..text import md
 from .appendix import write_appendix
 from .area_data import AreaData
+from .titles import area_title
 
 APPENDIX_KEY = ["indicator_id", "area_code", "period", "sex", "age", "category_type", "category", "report_section"]
 
@@ -64,8 +65,9 @@ class AppendixRecorder:
                  "Suppressed values are blank: small numbers are never published."]
         if bundle.is_demo:
             notes.insert(0, "Demonstration data: every figure is invented for a fictional area.")
-        return write_appendix(self.frame(), Path(path),
-                              title=f"Health and justice needs assessment: {area.name}", notes=notes)
+        title = area_title(area.name, data.kind)
+        return write_appendix(self.frame(), Path(path), title=f"Health and justice needs assessment: {title}",
+                              notes=notes)
 
 
 @dataclass

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..sources.ons_population import INDICATOR_ID as POPULATION_ID
+
 DEFAULT_SEX = "Persons"
 DEFAULT_AGE = "All ages"
 _RANGE = re.compile(r"(\d+)\s*-\s*(\d+)")
@@ -125,13 +127,17 @@ class HeadlineTables:
     #: Latest rows of every topic indicator for all areas of one type, by the type's codes
     #: (filled by the spine chart, the first time a report of that type asks).
     spine: dict[tuple[str, ...], pd.DataFrame] = field(default_factory=dict)
+    #: Population estimates by age band (not headline rows: the population profile's), every area.
+    population_ages: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @classmethod
     def build(cls, frame: pd.DataFrame, indicators: Mapping[str, dict]) -> HeadlineTables:
         rows = headline_rows(frame, indicators)
         latest = rows.sort_values(["area_code", "indicator_id", "period_end", "period"])
         latest = latest.groupby(["area_code", "indicator_id"], as_index=False).tail(1)
-        return cls(rows=rows,
+        ages = frame[(frame["indicator_id"] == POPULATION_ID) & (frame["age"] != DEFAULT_AGE)
+                     & (frame["category_type"] == "")]
+        return cls(rows=rows, population_ages=ages[["area_code", "period", "sex", "age", "value"]].reset_index(drop=True),
                    by_indicator=dict(tuple(rows.groupby("indicator_id", sort=False))),
                    latest_by_area={code: group.reset_index(drop=True) for code, group in latest.groupby("area_code")})
 

@@ -26,6 +26,7 @@ from ..paths import TEMPLATES_DIR
 from ..render import ALL_FORMATS, FORMATS, render_document
 from ..render.reference_docx import make_reference_docx
 from .bundle import open_bundle
+from .titles import area_title
 
 TEMPLATE = TEMPLATES_DIR / "report.qmd"
 LOCK_WAIT = 10.0  # seconds a second run into the same output folder waits before refusing
@@ -39,9 +40,11 @@ def area_folder_name(code: str, name: str) -> str:
 
 
 def _document_metadata(bundle, area) -> dict:
-    meta = {"title": f"Health and justice needs assessment: {area.name}",
+    # The title says what the area is: a county and its force can share a name (Lancashire).
+    title = area_title(area.name, bundle.geography.kind_label(area))
+    meta = {"title": f"Health and justice needs assessment: {title}",
             "subtitle": "Joint Strategic Needs Assessment chapter"}
-    header = (f"Health and justice JSNA chapter: {area.name}. Data snapshot {bundle.snapshot_date}"
+    header = (f"Health and justice JSNA chapter: {title}. Data snapshot {bundle.snapshot_date}"
               if not bundle.is_demo else "Demonstration data: not a real area")
     if bundle.is_demo:
         meta["subtitle"] = "Demonstration data: not a real area"

@@ -62,6 +62,8 @@ class CatalogueEntry:
     headline_age: str | None = None
     coverage: str = "england"
     caveat: str | None = None
+    #: how parents are built when counts cannot be added: population_weighted_mean (an average score)
+    aggregation: str | None = None
     fingertips_name: str | list[str] | None = None
     derived_from: dict | None = None
 
@@ -83,6 +85,10 @@ class Catalogue:
     def fingertips(self) -> list[CatalogueEntry]:
         return [e for e in self.entries if e.source == "fingertips"]
 
+    def weighted_mean_ids(self) -> frozenset[str]:
+        """Frame ids of scores whose parents are population-weighted means of their areas' scores."""
+        return frozenset(e.frame_id for e in self.entries if e.aggregation == "population_weighted_mean")
+
     def england_and_wales_ids(self) -> set[str]:
         """Frame ids of indicators published for England and Wales (their Welsh rows are kept)."""
         return {e.frame_id for e in self.entries if e.coverage == "england_and_wales"}
@@ -98,7 +104,8 @@ class Catalogue:
                              "definition": e.definition, "phof_old": e.phof_old, "phof_new": e.phof_new,
                              "headline": e.headline, "additive": e.additive, "verified": e.verified,
                              "headline_sex": e.headline_sex, "headline_age": e.headline_age,
-                             "coverage": e.coverage, "caveat": e.caveat}
+                             "coverage": e.coverage, "caveat": e.caveat,
+                             "aggregation": e.aggregation}
                 for e in self.entries}
 
 
@@ -127,6 +134,10 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
             raise InputError(f"{where}: value_type '{item['value_type']}' is not one of {', '.join(VALUE_TYPES)}")
         if item.get("coverage", "england") not in COVERAGES:
             raise InputError(f"{where}: coverage '{item['coverage']}' is not one of {', '.join(COVERAGES)}")
+        if item.get("aggregation") not in (None, "population_weighted_mean") or \
+                (item.get("aggregation") and item["value_type"] != "score"):
+            raise InputError(f"{where}: aggregation '{item['aggregation']}' is not population_weighted_mean "
+                             "on a score")
         if item["source"] == "fingertips" and not item.get("fingertips_id"):
             raise InputError(f"{where}: a fingertips indicator needs fingertips_id")
         if item["source"] != "fingertips" and not item.get("indicator_id"):

@@ -8,7 +8,9 @@ Two layouts:
   so the year comes from ``vintage`` ("mid-2023") or, failing that, the file
   name, and the import says so;
 - estimates by single year of age (``name, code, year, Age 0 ... Aged 90+``),
-  many years: each row's ages are added up to all ages.
+  many years: each row's ages are added up to all ages, and the latest year's
+  also to the broad age bands of :data:`AGE_BANDS` (the report's population
+  profile: children, young adults, working ages, older people).
 
 Rows outside the report geographies (countries other than England,
 metropolitan counties: codes with no tidy-frame area type) are left out.
@@ -38,6 +40,9 @@ INDICATOR_ID = "ons-population"
 VALUE_COLUMNS = ("All ages", "Population")
 _MID_YEAR = re.compile(r"^mid-? ?(\d{4})$", re.IGNORECASE)
 _AGE = re.compile(r"^Age(?:d)? \d+\+?$")
+#: The population profile's age bands: (label as the tidy frame's ``age``, first year, last year or None).
+AGE_BANDS = (("0-17 yrs", 0, 17), ("18-24 yrs", 18, 24), ("25-49 yrs", 25, 49), ("50-64 yrs", 50, 64),
+             ("65+ yrs", 65, None))
 
 
 def _summary_year(columns: list[str], vintage: str, path: Path) -> tuple[str | None, str]:
@@ -117,7 +122,19 @@ def read_by_age(path: Path, *, source_url: str = "", retrieved_at=None, vintage:
     frame = _frame(raw["code"].str.strip(), raw["name"], years, total, source_url=source_url or path.name,
                    retrieved_at=retrieved_at, vintage=vintage or f"mid-{years.min()} to mid-{years.max()}", path=path)
     frame.loc[frame["value"].isna(), "value_note"] = "Not available: some single years of age not given"
-    return frame
+    latest = (years == years.max()).to_numpy()
+    bands = [frame]
+    first_year = {c: int(re.search(r"\d+", c)[0]) for c in ages}
+    for label, low, high in AGE_BANDS:
+        columns = [c for c in ages if first_year[c] >= low and (high is None or first_year[c] <= high)]
+        band = numbers[columns].sum(axis=1, min_count=len(columns)).where(numbers[columns].notna().all(axis=1))
+        rows = _frame(raw["code"].str.strip()[latest], raw["name"][latest], years[latest], band[latest],
+                      source_url=source_url or path.name, retrieved_at=retrieved_at,
+                      vintage=vintage or f"mid-{years.min()} to mid-{years.max()}", path=path)
+        rows["age"] = label
+        rows.loc[rows["value"].isna(), "value_note"] = "Not available: some single years of age not given"
+        bands.append(rows)
+    return validate_frame(new_frame(pd.concat(bands, ignore_index=True)), where=str(path))
 
 
 def _frame(codes: pd.Series, names: pd.Series, years: pd.Series, values: pd.Series, *, source_url: str,

@@ -6,7 +6,10 @@ never averaged. A parent gets no value when any of its districts is missing
 or suppressed, unless ``partial=True``, in which case the value note names the
 districts left out. Indicators whose figures cannot be added up (scores,
 ranks, means, and directly standardised rates without age-specific data) get
-a row with no value and a "Not aggregable" note, so the report can say so.
+a row with no value and a "Not aggregable" note, so the report can say so;
+a directly standardised rate's parent still gets its districts' summed count
+and population, and a score marked as a population-weighted mean is rebuilt
+as one (:mod:`assessment.stats.rebuild` decides which).
 
 Every parent in the lookup gets a row for every indicator, period and breakdown
 its children have, even when none of its own districts has data (Cumbria's
@@ -36,19 +39,19 @@ import pandas as pd
 from ..frame import KEY_COLUMNS, coerce_frame, empty_frame
 from .combined import carry_combined, combined_codes, combined_pairs
 from .intervals import add_intervals
-from .rebuild import not_rebuildable_reason, rebuild_method
+from .rebuild import SUMMED_COUNT_NOTE, not_rebuildable_reason, rebuild_method, shows_summed_count
 
 GROUP_COLUMNS = [c for c in KEY_COLUMNS if c != "area_code"]
 FIGURES = ("value", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998", "count", "denominator")
 SPLIT_NOTE = "Not aggregable: constituent areas are split between parent areas"
 
 
-def _aggregable(first: pd.Series) -> str | None:
+def _aggregable(first: pd.Series, weighted: bool = False) -> str | None:
     """Why a row's indicator cannot be rebuilt from district counts (None if it can).
 
     Whether each district has its counts is checked per parent, below.
     """
-    return not_rebuildable_reason(first["value_type"], first["ci_method"], has_denominator=True)
+    return not_rebuildable_reason(first["value_type"], first["ci_method"], has_denominator=True, weighted=weighted)
 
 
 def _codes(codes: list[str], shown: int = 10) -> str:
@@ -88,7 +91,8 @@ def _combined_usable(codes: list[str], notes_of_rows: list[str],
 
 
 def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
-              partial: bool = False) -> pd.DataFrame:
+              partial: bool = False, weighted_ids: frozenset[str] = frozenset(),
+              populations: dict[str, float] | None = None) -> pd.DataFrame:
     """Parent-area rows built from the child rows of ``frame`` through ``lookup``.
 
     ``lookup`` has child_code, parent_code, parent_name (see
@@ -97,7 +101,13 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     them. A child mapped to several parents of this type (a district split
     between community safety partnerships) cannot be apportioned: those
     parents are not aggregable.
+
+    ``weighted_ids`` are indicators whose score is a population-weighted mean
+    (the catalogue's ``aggregation``); ``populations`` gives each child's
+    weight (its latest mid-year population). A child without a population
+    leaves its parent without a value, as a missing count does.
     """
+    populations = populations or {}
     frame = carry_combined(frame)
     districts = frame[frame["area_code"].isin(set(lookup["child_code"]))]
     if districts.empty or lookup.empty:
@@ -117,10 +127,20 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     usable_mask = (~joined["suppressed"].to_numpy(bool) & joined["count"].notna().to_numpy()
                    & (joined["denominator"].notna() | joined["value_type"].eq("count")).to_numpy())
     counts, denominators = joined["count"].to_numpy(float), joined["denominator"].to_numpy(float)
+    values = joined["value"].to_numpy(float)
+    weights = joined["area_code"].map(populations).to_numpy(float)
+    weighted_rows = joined["indicator_id"].isin(weighted_ids).to_numpy()
+    # A weighted mean needs each child's value and population, not its counts.
+    usable_mask = np.where(weighted_rows, ~joined["suppressed"].to_numpy(bool) & np.isfinite(values)
+                           & np.isfinite(weights), usable_mask)
+    # A standardised rate's parent keeps the summed count: its districts need counts, not denominators.
+    summed_rows = joined["value_type"].map(shows_summed_count).to_numpy(bool)
+    usable_mask = np.where(summed_rows, ~joined["suppressed"].to_numpy(bool) & joined["count"].notna().to_numpy(),
+                           usable_mask)
     combined = combined_codes()
 
     def no_value_reason(first: dict, parent: str) -> str | None:
-        return SPLIT_NOTE if parent in split_parents else _aggregable(first)
+        return SPLIT_NOTE if parent in split_parents else _aggregable(first, first["indicator_id"] in weighted_ids)
 
     records, seen, done = [], set(), set()
     for keys, positions in groups.items():
@@ -136,8 +156,14 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
             usable = usable[np.isin(codes[usable], list(kept))]
         left_out = sorted(expected[parent] - set(codes[usable]) - covered)
         reason = no_value_reason(first, parent)
-        if reason:
+        summed = bool(reason) and reason != SPLIT_NOTE and shows_summed_count(first["value_type"])
+        if reason and not (summed and not left_out):
             notes = [reason]
+        elif summed:  # no rebuilt rate, but the count and population add up
+            row["count"] = counts[usable].sum()
+            # A crude rate needs every district's population: part of one would overstate it.
+            row["denominator"] = denominators[usable].sum() if np.isfinite(denominators[usable]).all() else np.nan
+            notes = [f"{reason}; {SUMMED_COUNT_NOTE}"]
         elif left_out and not partial:
             missing = sorted(expected[parent] - present)
             hidden = sorted(set(left_out) - set(missing))
@@ -147,6 +173,12 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
             if hidden:
                 why.append(f"suppressed or without counts: {', '.join(hidden)}")
             notes = ["No value: constituent districts incomplete (" + "; ".join(why) + ")"]
+        elif first["indicator_id"] in weighted_ids:
+            row["value"] = float(np.average(values[usable], weights=weights[usable]))
+            row["ci_method"] = "none"
+            notes.append("Population-weighted mean of its areas' scores")
+            if left_out:
+                notes.append(f"Partial: excludes districts {', '.join(left_out)}")
         else:
             row["count"] = counts[usable].sum()
             row["denominator"] = np.nansum(denominators[usable]) if np.isfinite(denominators[usable]).any() else np.nan

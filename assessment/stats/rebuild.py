@@ -17,6 +17,19 @@ the row's value note.
 'count'
 >>> print(not_rebuildable_reason("directly standardised rate", "dobson", has_denominator=True))
 Not aggregable: directly standardised rate without age-specific data
+>>> rebuild_method("score", "none", has_denominator=False, weighted=True)
+'population_weighted_mean'
+>>> shows_summed_count("directly standardised rate")
+True
+
+Two figures that cannot be re-standardised are still not left blank. An
+average score the catalogue marks ``aggregation: population_weighted_mean``
+(the IMD average score is itself a population-weighted mean of its
+neighbourhoods' scores) is rebuilt as the mean of its areas' scores weighted
+by their populations. A directly standardised rate keeps no value, but its
+parent gets the summed count and population, so a report can give the count
+and a crude rate (labelled as crude, never compared with England's
+standardised rate) beside each area's published rate.
 """
 
 from __future__ import annotations
@@ -25,10 +38,20 @@ from __future__ import annotations
 COUNT_BASED_METHODS = ("wilson", "byars", "exact_poisson")
 #: The standard interval method for a value type rebuilt from published counts.
 STANDARD_METHOD = {"proportion": "wilson", "crude rate": "byars"}
+#: The catalogue's ``aggregation`` value for a score that is a population-weighted mean.
+WEIGHTED_MEAN = "population_weighted_mean"
+#: Value types whose parents keep the summed count and denominator when the value cannot be rebuilt.
+SUMMED_COUNT_TYPES = ("directly standardised rate",)
+SUMMED_COUNT_NOTE = "the summed count and a crude rate are given instead"
 
 
-def rebuild_method(value_type: str, ci_method: str, *, has_denominator: bool) -> str | None:
-    """The interval method a rebuilt figure gets (``"count"`` for a plain count), or None if it cannot be rebuilt."""
+def rebuild_method(value_type: str, ci_method: str, *, has_denominator: bool, weighted: bool = False) -> str | None:
+    """The interval method a rebuilt figure gets (``"count"`` for a plain count), or None if it cannot be rebuilt.
+
+    ``weighted``: the catalogue marks the indicator ``aggregation: population_weighted_mean``.
+    """
+    if weighted and value_type == "score":
+        return WEIGHTED_MEAN
     if value_type == "count":
         return "count"
     if not has_denominator:
@@ -40,12 +63,19 @@ def rebuild_method(value_type: str, ci_method: str, *, has_denominator: bool) ->
     return None
 
 
-def not_rebuildable_reason(value_type: str, ci_method: str, *, has_denominator: bool) -> str | None:
+def shows_summed_count(value_type: str) -> bool:
+    """Whether a parent keeps the summed count and denominator of a figure it cannot rebuild."""
+    return value_type in SUMMED_COUNT_TYPES
+
+
+def not_rebuildable_reason(value_type: str, ci_method: str, *, has_denominator: bool,
+                           weighted: bool = False) -> str | None:
     """Why a figure cannot be rebuilt from its parts (None when it can), as a value note."""
-    if rebuild_method(value_type, ci_method, has_denominator=has_denominator) is not None:
+    if rebuild_method(value_type, ci_method, has_denominator=has_denominator, weighted=weighted) is not None:
         return None
     if value_type == "directly standardised rate":
         return "Not aggregable: directly standardised rate without age-specific data"
     if value_type in STANDARD_METHOD:
         return f"Not aggregable: a {value_type} without counts and denominators cannot be rebuilt"
-    return f"Not aggregable: a {value_type} cannot be added up across areas"
+    article = "an" if value_type[:1] in "aeiou" else "a"
+    return f"Not aggregable: {article} {value_type} cannot be added up across areas"

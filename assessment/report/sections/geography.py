@@ -1,4 +1,4 @@
-"""Population and geography: the area's population, its districts and parents, boundaries that do not line up, the map."""
+"""Population and geography: the area's population and age profile, its districts and parents, boundaries that do not line up, the map."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from ...charts import choropleth
 from ...levels import DISTRICT_LEVEL, ENGLAND_NAME, LEVELS, district_columns, parent_levels
 from ...text import md, thousands
 from ..context import ReportContext
+from ..population import population_profile
 from ..tables import pipe_table
 
 
@@ -26,6 +27,8 @@ def geography_section(report: ReportContext) -> str:
     if len(lads) > 1:
         text += _districts_table(report, lads) + "\n"
     text += coterminosity_note(report) + "\n"
+    if profile := population_profile(report):
+        text += "\n" + profile
     return text
 
 

@@ -1,4 +1,8 @@
-"""Local data: partners' uploads shown in their topic (or a "local data needed" box), and the list of local datasets."""
+"""Local data: partners' uploads shown in their topic (or a "local data needed" box), and the list of local datasets.
+
+Readers' text only: the boxes say who holds the data and what it would add,
+never how to load it (the commands are in the README and on the templates).
+"""
 
 from __future__ import annotations
 
@@ -21,8 +25,7 @@ def local_data_boxes(report: ReportContext, section_key: str) -> str:
             out.append(local_data_table(report, kind))
         else:
             out.append(f"> **Local data needed: {md(kind.title)}.** No national source publishes this. "
-                       f"It is held by {md(kind.partner)}; upload it with "
-                       f"`jsna upload-template {kind.kind}` and `jsna build --upload`.\n")
+                       f"It is held by {md(kind.partner)}, who can supply it for this chapter.\n")
     return "\n".join(out)
 
 
@@ -71,6 +74,6 @@ def local_data_section(report: ReportContext) -> str:
     present = data.uploaded_kinds()
     rows = [[kind.title, kind.partner, "included" if kind.kind in present else "not supplied"] for kind in kinds]
     return ("Some of the most important information about people in contact with the criminal "
-            "justice system is held locally and published nowhere. This report includes the "
-            "following local datasets when partners supply them:\n\n"
+            "justice system is held locally and published nowhere. Local data this chapter can include, "
+            "when partners supply it:\n\n"
             + pipe_table(["Local dataset", "Held by", "In this report"], rows))

@@ -1,10 +1,18 @@
-"""Data gaps and methods: how figures were made, which could not be given for the area, and national data gaps."""
+"""Data gaps and methods: how figures were made, how each of this area's figures was built, and the data gaps.
+
+The data gaps come from ``data_sources/data_gaps.yaml`` (measures no public
+source gives by local authority or force), the geography notes from the
+bundle (how former areas were matched to the current geography).
+"""
 
 from __future__ import annotations
 
+import pandas as pd
+
+from ...sources.catalogue import load_data_gaps
 from ...text import md
+from ..blocks import crude_rate
 from ..context import ReportContext
-from ..national_gaps import national_gaps_text
 
 METHODS = [
     "Confidence intervals are 95% and 99.8%: Wilson score intervals for proportions, "
@@ -15,25 +23,89 @@ METHODS = [
     "otherwise it is *similar*. Every comparison is written as text, never shown by colour alone.",
     "Recent trends use the Fingertips test on the five most recent points (chi-squared at the "
     "99.8% level, with a check that no single point drives the result).",
-    "Police force area figures are built by adding up district counts and denominators "
-    "through the ONS district to community safety partnership to police force area lookup. "
-    "Rates are never averaged. Directly standardised rates without age-specific data cannot "
-    "be rebuilt this way and are shown as not aggregable.",
+    "Police force area and county figures that are not published are built from their districts "
+    "through the ONS district to community safety partnership to police force area lookup: counts and "
+    "denominators are added up and the rate recomputed, never averaged. An average deprivation score is "
+    "the mean of the districts' scores weighted by their mid-year populations, which is how the score "
+    "itself is made from neighbourhoods. A directly standardised rate cannot be rebuilt without "
+    "age-specific data, so the area is given the summed count and a crude rate (not age-standardised, "
+    "so not compared with England), beside each council's published rate. Life expectancy, slope "
+    "indices and ranks cannot be added up and are given for each council only.",
+    "A police force area is ranked among the forces with a figure for the same indicator and period "
+    "(1 is the highest value, whatever the polarity), and within its region.",
 ]
 DEFAULT_SUPPRESSION = ("counts of 1 to 4 are hidden, with secondary suppression so they cannot be "
                        "recovered by subtraction")
+AGGREGATED = "(aggregated from districts)"
+GEOGRAPHY_NOTES_SHOWN = 12  # a national bundle can carry hundreds; the appendix keeps every figure
+
+
+def handling(row: pd.Series) -> str:
+    """How one of the area's figures was made, in a few words.
+
+    >>> import pandas as pd
+    >>> handling(pd.Series({"source": "OHID Fingertips (aggregated from districts)", "value": 8.0,
+    ...                     "value_note": "", "value_type": "proportion"}))
+    'rebuilt from district counts'
+    """
+    note = str(row.get("value_note") or "")
+    if "Population-weighted mean" in note:
+        return "population-weighted mean of its areas' scores"
+    if crude_rate(row) is not None:
+        return "summed count and crude rate (not age-standardised)"
+    if pd.isna(row.get("value")):
+        why = note.removeprefix("Not aggregable: ").split(";")[0]
+        return f"no figure ({why or 'none published'})"
+    if str(row.get("source", "")).endswith(AGGREGATED):
+        return "rebuilt from district counts"
+    return "as published"
+
+
+def handling_list(report: ReportContext) -> str:
+    """Which of this area's indicators were handled how (only those not simply as published)."""
+    latest = report.data.latest()
+    if latest.empty:
+        return ""
+    groups: dict[str, list[str]] = {}
+    for _, row in latest.iterrows():
+        if not report.data.indicator_info(row["indicator_id"]):
+            continue  # a local upload: its own table says how it was made and suppressed
+        how = handling(row)
+        if how != "as published":
+            groups.setdefault(how, []).append(f"{row['indicator_name']} ({row['period']})")
+    if not groups:
+        return ""
+    lines = [f"- **{md(how.capitalize())}:** " + "; ".join(md(n) for n in sorted(names))
+             for how, names in sorted(groups.items(), key=lambda item: item[0].startswith("no figure"))]
+    return f"How the figures for {md(report.data.area.name)} were made:\n\n" + "\n".join(lines) + "\n"
+
+
+def data_gaps_list() -> str:
+    """The national data gaps (``data_sources/data_gaps.yaml``) with what local data could fill each."""
+    # Only measures no one publishes locally: an indicator still to be catalogued is a note for maintainers.
+    gaps = [g for g in load_data_gaps() if g.status == "not_published_locally"]
+    if not gaps:
+        return ""
+    return ("Known national data gaps: measures no public source gives by local authority or police force "
+            "area, and what local partners could supply instead.\n\n"
+            + "\n".join(f"- **{md(g.name)}.** {md(g.why)} Local data: {md(g.local_data)}" for g in gaps) + "\n")
+
+
+def geography_notes(report: ReportContext) -> str:
+    """How the bundle matched former areas to the current geography (the first few, and how many more)."""
+    notes = [n for n in report.data.bundle.meta.get("geography_notes", []) if n]
+    if not notes:
+        return ""
+    shown = notes[:GEOGRAPHY_NOTES_SHOWN]
+    more = len(notes) - len(shown)
+    text = "Geography: " + " ".join(md(str(n).rstrip(".") + ".") for n in shown)
+    return text + (f" ({more} further notes of the same kind are not listed.)" if more > 0 else "") + "\n"
 
 
 def methods_section(report: ReportContext) -> str:
-    """How figures were made, what could not be compared, and the data gaps."""
+    """How figures were made, how this area's figures were built, the geography notes and the data gaps."""
     data = report.data
     suppression = data.bundle.meta.get("suppression", DEFAULT_SUPPRESSION)
     text = [*METHODS, f"Small numbers are suppressed before any output: {md(suppression)}."]
-    gaps = data.latest()
-    gaps = gaps[gaps["value"].isna()]
-    out = "\n\n".join(text) + "\n\n"
-    if not gaps.empty:
-        out += "Indicators without a usable value for this area:\n\n" + "\n".join(
-            f"- {md(r['indicator_name'])} ({md(r['period'])}): "
-            f"{md(r['value_note'] or 'no value published')}" for _, r in gaps.iterrows()) + "\n"
-    return out + "\n" + national_gaps_text()  # the gaps and their text: data_sources/data_gaps.yaml
+    parts = ["\n\n".join(text) + "\n", handling_list(report), geography_notes(report), data_gaps_list()]
+    return "\n".join(part for part in parts if part)

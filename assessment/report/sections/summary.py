@@ -1,19 +1,25 @@
-"""Summary and key messages: the area line and demonstration banner, one sentence per topic, the spine chart."""
+"""Summary and key messages: the area line and demonstration banner, the key messages, the spine chart."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ...charts import spine_chart as draw_spine_chart
 from ...geography.registry import default_vintage
-from ...text import md
-from ..blocks import display_value, row_sentence
+from ...registries import registries
+from ...text import format_value, md
+from ..blocks import crude_rate, display_value, force_rank, row_sentence
 from ..context import ReportContext
+from ..inside import contrast_sentence, inside_areas, inside_kind, inside_rows, where_label
 
 SECTION_TITLE = "Summary and key messages"
 DEMO_NOTICE = ("> **Demonstration data.** Every figure in this report is generated for a fictional "
                "area to show how the report works. None of it describes a real place.\n")
-#: Worst results first; figures that could not be given (not aggregable, no data) last.
-RANK = {"Worse (99.8%)": 0, "Worse": 1, "Better (99.8%)": 3, "Better": 4}
-UNRANKED, NO_FIGURE = 2, 5
+#: Worst results first, then better; contrasts inside the area next; then differences without a
+#: judgement, similar results, and summed counts (no standardised rate to compare) last.
+RANK = {"Worse (99.8%)": 0, "Worse": 1, "Better (99.8%)": 2, "Better": 3}
+CONTRAST, UNRANKED, NO_FIGURE = 4, 5, 6
+EXTRA_FINDINGS = 4  # significant findings beyond the core measures
 
 
 def front_matter(report: ReportContext) -> str:
@@ -28,23 +34,122 @@ def front_matter(report: ReportContext) -> str:
 
 
 def key_messages(report: ReportContext) -> str:
-    """Bullets: one sentence per section's headline indicator, worst results first."""
+    """Bullets: the chapter's core measures, other significant findings and contrasts inside the area.
+
+    Most significant first; a core measure (``data_sources/key_messages.yaml``)
+    is always reported when the area has a figure for it, however unremarkable.
+    A figure that could not be given is left out, never reported as missing.
+    """
     data = report.data
-    latest = data.latest()
+    latest = data.latest_with_upper_tier()
     if latest.empty:
         return "No indicator data are available for this area in the data snapshot.\n"
-    latest = latest.assign(_rank=latest["england_comparison"].map(RANK).fillna(UNRANKED).where(
-                               latest["value"].notna() | latest["suppressed"], NO_FIGURE),
-                           _section=latest["indicator_id"].map(data.section_of))
-    latest = latest[latest["_section"].isin({s.key for s in data.sections()})]
-    picked = latest.sort_values("_rank").groupby("_section", sort=False).head(1)
-    lines = []
-    for _, row in picked.sort_values("_rank").iterrows():
+    topics = {s.key for s in data.sections()}
+    latest = latest[latest["indicator_id"].map(data.section_of).isin(topics)]
+    messages = key_message_list(report, latest)
+    if not messages:
+        return "No indicator data are available for this area in the data snapshot.\n"
+    compared = ("England and ranks it among police forces" if data.area.area_type == "pfa"
+                else "England and, where it applies, its region")
+    intro = (f"The table in each topic compares {md(data.display_name())} with {compared}. Significance uses the "
+             "method Fingertips uses for each indicator.\n\n")
+    return intro + "\n".join(f"- {text}" for _, text in sorted(messages, key=lambda m: m[0])) + "\n"
+
+
+def key_message_list(report: ReportContext, latest) -> list[tuple[float, str]]:
+    """(order, sentence) of every key message; lower order is more significant."""
+    data = report.data
+    by_key = {data.indicator_info(i).get("key"): i for i in latest["indicator_id"]}
+    rows = latest.set_index("indicator_id", drop=False)
+    messages, used = [], set()
+    for position, measure in enumerate(registries().core_measures):
+        chosen = next((by_key[k] for k in measure.indicators if k in by_key and has_figure(rows.loc[by_key[k]])), None)
+        if chosen is None:
+            continue
+        row = rows.loc[chosen]
+        used.add(chosen)
         report.appendix.record(row, SECTION_TITLE)
-        lines.append(f"- {row_sentence(row)}")
-    intro = (f"The table below each topic compares {md(data.area.name)} with England and, where it "
-             "applies, its region. Significance uses the method Fingertips uses for each indicator.\n\n")
-    return intro + "\n".join(lines) + "\n"
+        text, rank = message(report, row, variant=position), order(row)
+        if contrast := inside_contrast(report, row):  # a force-wide figure can hide councils that differ
+            text += " " + contrast
+            rank = min(rank, CONTRAST)
+        if measure.meaning and (contrast or row.get("england_comparison") in RANK):
+            text += f" This matters because {md(measure.meaning)}."
+        messages.append((rank + position / 100, text))
+    others = latest[~latest["indicator_id"].isin(used) & latest["england_comparison"].isin(RANK)]
+    others = others.assign(_rank=others["england_comparison"].map(RANK)).sort_values("_rank", kind="stable")
+    for _, row in others.head(EXTRA_FINDINGS).iterrows():
+        report.appendix.record(row, SECTION_TITLE)
+        messages.append((order(row) + 0.5, message(report, row)))  # after core measures of the same result
+    return messages
+
+
+def has_figure(row) -> bool:
+    """A value, or a summed count with a crude rate: something a key message can say."""
+    return not row["suppressed"] and (not pd.isna(row["value"]) or crude_rate(row) is not None)
+
+
+def order(row) -> float:
+    """Worse first, then better, then differences without judgement, then similar, then summed counts."""
+    if pd.isna(row["value"]):
+        return NO_FIGURE
+    return RANK.get(row.get("england_comparison"), UNRANKED)
+
+
+def message(report: ReportContext, row, *, variant: int = 0) -> str:
+    """One key message on a row, worded for its result (and a force's rank among forces)."""
+    name, period = md(row["indicator_name"]), md(row["period"])
+    area = md(report.data.display_name(row["area_code"]))
+    if pd.isna(row["value"]):
+        crude = format_value(crude_rate(row), "crude rate", row["multiplier"])
+        text = (f"For {name} in {area} ({period}), the counts add up to {format_value(row['count'], 'count')}, "
+                f"a crude rate of {crude}; a crude rate is not age-standardised, so it is not compared with England.")
+        councils = council_rates(report, row)
+        return text + (f" The councils' own standardised rates: {councils}." if councils else "")
+    unit = (row["value_type"], row["multiplier"])
+    lead = f"{name} in {area} ({format_value(row['value'], *unit)}, {period})"
+    england = "" if pd.isna(row.get("england_value")) else f" ({format_value(row['england_value'], *unit)})"
+    label = row.get("england_comparison") or ""
+    rank = force_rank(report, row)
+    rank_note = f" Among forces it ranks {rank}." if rank else ""
+    if label in RANK:
+        direction = "higher" if not england or row["value"] > row["england_value"] else "lower"
+        level = " at the 99.8% level" if "99.8" in label else ""
+        verdict = "worse" if label.startswith("Worse") else "better"
+        return (f"The figure for {lead} is significantly {direction} than England{england}, "
+                f"which is {verdict}{level}.{rank_note}")
+    if label in ("Higher", "Lower"):
+        return (f"The figure for {lead} is significantly {label.lower()} than England{england}; "
+                f"a {label.lower()} figure is not judged better or worse.{rank_note}")
+    if label == "Similar":  # two wordings, so a run of similar results does not read as a list
+        if variant % 2:
+            return f"The figure for {lead} does not differ significantly from England{england}.{rank_note}"
+        return f"The figure for {lead} is similar to England{england}: the difference is not significant.{rank_note}"
+    return row_sentence(row, report.data.display_name(row["area_code"])) + rank_note
+
+
+def council_rates(report: ReportContext, row) -> str:
+    """Each inside council's published rate with its comparison ("Northmere 8.5 per 100,000, similar")."""
+    inside = inside_areas(report.data)
+    found = inside_rows(report.data, row, inside) if inside else None
+    if found is None or found.empty:
+        return ""
+    def compared(label) -> str:
+        if label == "Similar":
+            return ", similar to England"
+        return f", {label.split(' ')[0].lower()} than England" if label in RANK else ""
+
+    return "; ".join(f"{md(r['area_name'])} {display_value(r)}{compared(r.get('england_comparison'))}"
+                     for _, r in found.iterrows() if not pd.isna(r["value"]))
+
+
+def inside_contrast(report: ReportContext, row) -> str:
+    """The sentence on councils that differ significantly inside the area, for a key message ("" if none)."""
+    inside = inside_areas(report.data)
+    if not inside or row["area_code"] != report.data.area.code:
+        return ""
+    return contrast_sentence(inside_rows(report.data, row, inside), where_label(report.data),
+                             kind=inside_kind(report.data))
 
 
 def spine_chart(report: ReportContext) -> str:

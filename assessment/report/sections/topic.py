@@ -1,13 +1,20 @@
-"""A topic section (``kind: topic`` in report_sections.yaml): why it matters, the benchmark table, sentences, charts, local data."""
+"""A topic section (``kind: topic`` in report_sections.yaml): why it matters, the benchmark table, inside the area, sentences, charts, local data.
+
+A force's table gives its rank among forces where the Region column would
+be; below it, the councils inside the force (a county: its districts), and a
+sentence when they differ significantly. Every catalogue caveat (recording
+practice, say) is printed beside its indicator's definition.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from ...charts import compare_areas, trend_chart as draw_trend_chart
-from ...registries import Section
+from ...claims import expand_claims
+from ...registries import Section, registries
 from ...text import md
-from ..blocks import benchmark_table, row_sentence
+from ..blocks import benchmark_table, force_rank, inside_table, row_sentence
 from ..context import ReportContext
 from .local_data import local_data_boxes
 
@@ -15,17 +22,28 @@ from .local_data import local_data_boxes
 def render(report: ReportContext, section: Section) -> str:
     """A topic: heading, why it matters, benchmark table, sentences, a chart, local data."""
     data = report.data
-    out = [f"## {md(section.title)}\n", f"{md(section.intro)}\n"]
+    intro = expand_claims(section.intro, registries().claims)  # national claims with their source and year
+    out = [f"## {md(section.title)}\n", f"{md(intro)}\n"]
     rows = data.section_rows(section.key)
     definitions = [data.indicator_info(i).get("definition") for i in rows["indicator_id"]]
     if rows.empty:
         out.append(f"No published indicators for this topic are in the data snapshot for {md(data.area.name)}.\n")
     else:
         out.append(benchmark_table(report, rows, section.title))
-        out.append("\n".join(f"- {row_sentence(row)}" for _, row in rows.iterrows()) + "\n")
+        inside, contrasts = inside_table(report, rows, section.title)
+        out.append("\n".join(f"- {row_sentence(row, data.display_name(row['area_code']))}"
+                             for _, row in rows.iterrows()) + "\n")
+        if inside:
+            out.append(inside)
+        if contrasts:
+            out.append("\n".join(f"- {text}" for text in contrasts) + "\n")
         notes = [f"- **{md(name)}:** {md(d)}" for name, d in zip(rows["indicator_name"], definitions) if d]
         if notes:
             out.append("Definitions:\n\n" + "\n".join(notes) + "\n")
+        caveats = [f"> **Read with care: {md(name)}.** {md(c)}" for name, c in
+                   zip(rows["indicator_name"], (data.indicator_info(i).get("caveat") for i in rows["indicator_id"])) if c]
+        if caveats:
+            out.append("\n>\n".join(caveats) + "\n")
         # Chart the section's headline indicator (e.g. C20 continuity of care) when it has a value.
         charted = rows[rows["value"].notna() & (rows["area_code"] == data.area.code)]
         not_headline = charted["indicator_id"].map(lambda i: not data.indicator_info(i).get("headline"))
@@ -49,6 +67,8 @@ def compare_chart(report: ReportContext, row: pd.Series) -> str:
     figure = compare_areas(peers, highlight=data.area.code, reference_value=row.get("england_value"),
                            reference_label="England", indicator=row["indicator_name"],
                            period=row["period"], unit=row.get("unit") or "")
+    if rank := force_rank(report, row):  # the comparison group named in words, for screen readers too
+        figure.alt_text += f" Rank among forces (1 = highest value): {rank}."
     report.appendix.record_rows(peers.rename(columns={"comparison": "england_comparison"}), "Figure: compare areas")
     return report.figures.markdown(figure, f"compare-{row['indicator_id']}")
 

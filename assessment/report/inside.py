@@ -1,0 +1,133 @@
+"""What happens inside an area: the councils of a police force area (or the districts of a county), indicator by indicator.
+
+A force-wide or county-wide figure can hide councils that differ from
+England in opposite directions. Each topic section therefore shows, for every
+indicator its councils have, each council's value, confidence interval,
+comparison with England and share of the area's population, and says so in a
+sentence when the councils differ significantly.
+
+The areas inside are the upper-tier councils (counties and unitaries) for a
+police force area or a region, and the districts for a county; a district or
+unitary has none.
+
+>>> import pandas as pd
+>>> rows = pd.DataFrame({"area_name": ["Northmere", "Port Alder"], "value": [35.7, 53.1],
+...                      "lower_ci_95": [31.4, 46.1], "upper_ci_95": [40.1, 60.0],
+...                      "england_comparison": ["Worse", "Better (99.8%)"], "england_value": [40.1, 40.1],
+...                      "value_type": "proportion", "multiplier": 100, "indicator_name": "Continuity of care",
+...                      "polarity": "high_is_good"})
+>>> print(contrast_sentence(rows, "the force", escape=False))
+Inside the force, the councils differ on Continuity of care: Port Alder (53.1%) is better than England (40.1%) while Northmere (35.7%) is worse.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..geography import Area
+from ..levels import DISTRICT_LEVEL
+from ..text import format_value, md, thousands
+from .area_data import AreaData
+
+BETTER = ("Better", "Better (99.8%)")
+WORSE = ("Worse", "Worse (99.8%)")
+
+
+def inside_areas(data: AreaData) -> list[Area]:
+    """The councils inside a force or region (upper tier), or the districts of a county; none for a district."""
+    geo, area = data.geography, data.area
+    lads = geo.lads[geo.lads["lad_code"].isin(geo.constituent_lads(area.code))]
+    if len(lads) < 2:
+        return []
+    if area.area_type == DISTRICT_LEVEL.upper_tier_level or area.is_upper_tier:
+        codes = list(lads["lad_code"])  # a county: its districts
+    else:
+        codes = list(dict.fromkeys(lads["utla_code"]))  # a force or region: its upper-tier councils
+        if len(codes) < 2:  # a force of one county: its districts say more
+            codes = list(lads["lad_code"])
+    return sorted((geo.resolve(code) for code in codes if code != area.code), key=lambda a: a.name)
+
+
+def population_shares(data: AreaData, inside: list[Area]) -> dict[str, float]:
+    """Each inside area's share of the area's population, where both populations are known."""
+    total = data.population()
+    shares = {}
+    for area in inside:
+        population = data.population(area.code)
+        if total and population:
+            shares[area.code] = population / total
+    return shares
+
+
+def inside_rows(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.DataFrame:
+    """The inside areas' rows for the same indicator, period and breakdown as ``row``, by name."""
+    frame = data.tables.indicator(row["indicator_id"])
+    names = {a.code: data.display_name(a.code) for a in inside}
+    same = frame[(frame["period"] == row["period"]) & (frame["sex"] == row["sex"]) & (frame["age"] == row["age"])
+                 & frame["area_code"].isin(names)]
+    same = same.assign(area_name=same["area_code"].map(names))
+    return same.sort_values("area_name").reset_index(drop=True)
+
+
+def _listed(items: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _figure(row: pd.Series) -> str:
+    return format_value(row["value"], row["value_type"], row["multiplier"])
+
+
+def contrast_sentence(rows: pd.DataFrame, where: str, *, escape: bool = True, kind: str = "councils") -> str:
+    """A sentence when the inside areas differ significantly ("" when they do not).
+
+    Opposite comparisons with England come first; otherwise, the highest and
+    lowest areas whose 95% confidence intervals do not overlap.
+    """
+    esc = md if escape else str
+    shown = rows[rows["value"].notna()]
+    if len(shown) < 2 or (shown["value_type"] == "count").any():  # counts of areas of any size: no contrast
+        return ""
+    name = esc(shown["indicator_name"].iloc[0])
+    better = shown[shown["england_comparison"].isin(BETTER)]
+    worse = shown[shown["england_comparison"].isin(WORSE)]
+    if not better.empty and not worse.empty:
+        england = format_value(shown["england_value"].iloc[0], shown["value_type"].iloc[0],
+                               shown["multiplier"].iloc[0])
+        better_text = _listed([f"{esc(r['area_name'])} ({_figure(r)})" for _, r in better.iterrows()])
+        worse_text = _listed([f"{esc(r['area_name'])} ({_figure(r)})" for _, r in worse.iterrows()])
+        verb = "are" if len(better) > 1 else "is"
+        return (f"Inside {where}, the {kind} differ on {name}: {better_text} {verb} "
+                f"better than England ({england}) while {worse_text} {'are' if len(worse) > 1 else 'is'} worse.")
+    if shown["lower_ci_95"].isna().any():
+        return ""
+    high, low = shown.loc[shown["value"].idxmax()], shown.loc[shown["value"].idxmin()]
+    if low["upper_ci_95"] < high["lower_ci_95"]:
+        return (f"Inside {where}, the figure for {name} ranges from {_figure(low)} in {esc(low['area_name'])} to "
+                f"{_figure(high)} in {esc(high['area_name'])}, a significant difference "
+                "(their 95% confidence intervals do not overlap).")
+    return ""
+
+
+def share_text(share: float | None) -> str:
+    """A population share as a table prints it ("71%", "no data")."""
+    return "no data" if share is None or pd.isna(share) else f"{share * 100:.0f}%"
+
+
+def inside_kind(data: AreaData) -> str:
+    """What the areas inside are called: councils (of a force or region) or districts (of a county)."""
+    inside = inside_areas(data)
+    return "districts" if inside and all(a.area_type == DISTRICT_LEVEL.key and not a.is_upper_tier
+                                         for a in inside) else "councils"
+
+
+def where_label(data: AreaData) -> str:
+    """How a sentence names the area's inside ("the force area", "the county")."""
+    if data.area.area_type == "pfa":
+        return "the force area"
+    return f"{md(data.area.name)}"
+
+
+def population_text(data: AreaData, code: str) -> str:
+    population = data.population(code)
+    return thousands(population) if population else "no data"
