@@ -57,3 +57,18 @@ def format_value(value: float | None, value_type: str, multiplier: float | None 
     if value_type == "rank":
         return thousands(value)
     return f"{value:,.{decimals}f}"
+
+
+def in_sentence(name: str) -> str:
+    """An indicator name as it reads inside a sentence: first letter lower case unless it starts an acronym.
+
+    >>> in_sentence("Deaths related to drug poisoning"), in_sentence("IMD 2019: average score")
+    ('deaths related to drug poisoning', 'IMD 2019: average score')
+    >>> in_sentence("Households owed a duty"), in_sentence("A&E attendances"), in_sentence("")
+    ('households owed a duty', 'A&E attendances', '')
+    """
+    first = name.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower() and first.isalpha():
+        return name[0].lower() + name[1:]
+    return name
+

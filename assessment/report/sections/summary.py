@@ -7,7 +7,7 @@ import pandas as pd
 from ...charts import spine_chart as draw_spine_chart
 from ...geography.registry import default_vintage
 from ...registries import registries
-from ...text import format_value, md
+from ...text import format_value, in_sentence, md
 from ..blocks import crude_rate, display_value, force_rank, row_sentence
 from ..context import ReportContext
 from ..inside import contrast_sentence, inside_areas, inside_kind, inside_rows, where_label
@@ -102,12 +102,15 @@ def message(report: ReportContext, row, *, variant: int = 0) -> str:
     area = md(report.data.display_name(row["area_code"]))
     if pd.isna(row["value"]):
         crude = format_value(crude_rate(row), "crude rate", row["multiplier"])
-        text = (f"For {name} in {area} ({period}), the counts add up to {format_value(row['count'], 'count')}, "
+        text = (f"For {in_sentence(name)} in {area} ({period}), the counts add up to {format_value(row['count'], 'count')}, "
                 f"a crude rate of {crude}; a crude rate is not age-standardised, so it is not compared with England.")
         councils = council_rates(report, row)
         return text + (f" The councils' own standardised rates: {councils}." if councils else "")
     unit = (row["value_type"], row["multiplier"])
-    lead = f"{name} in {area} ({format_value(row['value'], *unit)}, {period})"
+    figure = format_value(row["value"], *unit)
+    # Two openings, alternated, so that a run of messages does not read as a list of table rows.
+    lead = (f"the figure for {in_sentence(name)} in {area} ({figure}, {period})" if variant % 2 == 0
+            else f"in {area}, {in_sentence(name)} ({figure}, {period})")
     england = "" if pd.isna(row.get("england_value")) else f" ({format_value(row['england_value'], *unit)})"
     label = row.get("england_comparison") or ""
     rank = force_rank(report, row)
@@ -116,16 +119,21 @@ def message(report: ReportContext, row, *, variant: int = 0) -> str:
         direction = "higher" if not england or row["value"] > row["england_value"] else "lower"
         level = " at the 99.8% level" if "99.8" in label else ""
         verdict = "worse" if label.startswith("Worse") else "better"
-        return (f"The figure for {lead} is significantly {direction} than England{england}, "
+        return (f"{capital(lead)} is significantly {direction} than England{england}, "
                 f"which is {verdict}{level}.{rank_note}")
     if label in ("Higher", "Lower"):
-        return (f"The figure for {lead} is significantly {label.lower()} than England{england}; "
+        return (f"{capital(lead)} is significantly {label.lower()} than England{england}; "
                 f"a {label.lower()} figure is not judged better or worse.{rank_note}")
     if label == "Similar":  # two wordings, so a run of similar results does not read as a list
         if variant % 2:
-            return f"The figure for {lead} does not differ significantly from England{england}.{rank_note}"
-        return f"The figure for {lead} is similar to England{england}: the difference is not significant.{rank_note}"
+            return f"{capital(lead)} does not differ significantly from England{england}.{rank_note}"
+        return f"{capital(lead)} is similar to England{england}: the difference is not significant.{rank_note}"
     return row_sentence(row, report.data.display_name(row["area_code"])) + rank_note
+
+
+def capital(text: str) -> str:
+    """``text`` with its first letter upper case (a sentence's start)."""
+    return text[:1].upper() + text[1:]
 
 
 def council_rates(report: ReportContext, row) -> str:

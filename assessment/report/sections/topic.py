@@ -40,10 +40,9 @@ def render(report: ReportContext, section: Section) -> str:
         notes = [f"- **{md(name)}:** {md(d)}" for name, d in zip(rows["indicator_name"], definitions) if d]
         if notes:
             out.append("Definitions:\n\n" + "\n".join(notes) + "\n")
-        caveats = [f"> **Read with care: {md(name)}.** {md(c)}" for name, c in
-                   zip(rows["indicator_name"], (data.indicator_info(i).get("caveat") for i in rows["indicator_id"])) if c]
+        caveats = read_with_care(rows["indicator_name"], (data.indicator_info(i).get("caveat") for i in rows["indicator_id"]))
         if caveats:
-            out.append("\n>\n".join(caveats) + "\n")
+            out.append(caveats)
         # Chart the section's headline indicator (e.g. C20 continuity of care) when it has a value.
         charted = rows[rows["value"].notna() & (rows["area_code"] == data.area.code)]
         not_headline = charted["indicator_id"].map(lambda i: not data.indicator_info(i).get("headline"))
@@ -54,6 +53,24 @@ def render(report: ReportContext, section: Section) -> str:
                 out.append(trend_chart(report, chart_row.iloc[0]))
     out.append(local_data_boxes(report, section.key))
     return "\n".join(part for part in out if part)
+
+
+def read_with_care(names, caveats) -> str:
+    """Each catalogue caveat once, naming every indicator it applies to (a quote block; "" for none).
+
+    One publisher's warning covers many of its tables (police recorded crime), so it is
+    printed once for all of them rather than once per row.
+
+    >>> print(read_with_care(["Theft", "Robbery", "Rough sleeping"], ["Recording varies.", "Recording varies.", None]))
+    > **Read with care: Theft; Robbery.** Recording varies\\.
+    <BLANKLINE>
+    """
+    grouped: dict[str, list[str]] = {}
+    for name, caveat in zip(names, caveats):
+        if caveat:
+            grouped.setdefault(caveat, []).append(name)
+    return "\n>\n".join(f"> **Read with care: {'; '.join(md(n) for n in dict.fromkeys(named))}.** {md(caveat)}"
+                         for caveat, named in grouped.items()) + "\n" if grouped else ""
 
 
 def compare_chart(report: ReportContext, row: pd.Series) -> str:
