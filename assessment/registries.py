@@ -43,7 +43,7 @@ from .uploads.schema import UploadKind, all_kinds
 DEMO_PROFILE_PATH = PACKAGE_DIR / "demo" / "profile.yaml"
 #: One module per kind of report section (``topic`` for the topic sections).
 SECTION_MODULES = PACKAGE_DIR / "report" / "sections"
-SECTION_FIELDS = {"key", "title", "intro", "kind", "trend_chart"}
+SECTION_FIELDS = {"key", "title", "intro", "kind", "trend_chart", "spine"}
 PROFILE_FIELDS = {"england", "per_capita", "deprivation", "drift", "periods", "spread"}
 PROFILE_PERIODS = {"financial", "calendar", "rolling3"}
 
@@ -57,6 +57,9 @@ class Section:
     intro: str
     kind: str = "topic"
     trend_chart: bool = False
+    #: whether the summary's spine chart shows the section's indicators (``spine: false`` for a
+    #: section whose figures have their own tables, such as the force-only justice figures)
+    spine: bool = True
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,8 @@ def parse_sections(raw: dict, where: str, *, part: str = "sections") -> tuple[Se
         sections.append(Section(key=str(item["key"]), title=str(item["title"]),
                                 intro=" ".join(str(item.get("intro", "")).split()),
                                 kind=str(item.get("kind", "topic" if part == "sections" else "template")),
-                                trend_chart=bool(item.get("trend_chart", False))))
+                                trend_chart=bool(item.get("trend_chart", False)),
+                                spine=bool(item.get("spine", True))))
     return tuple(sections)
 
 

@@ -126,15 +126,17 @@ class AreaData:
         return set(self.geography.codes_of_type(self.geography.peer_level(self.area)))
 
     def spine_rows(self) -> pd.DataFrame:
-        """Latest rows of every section indicator for all areas of this area's type (cached per type)."""
+        """Latest rows of the spine sections' indicators (not counts) for all areas of this area's type, cached."""
         codes = self.same_type_codes()
         key = tuple(sorted(codes))
         cache = self.tables.spine
         if key not in cache:
-            sections = [s.key for s in self.sections()]
+            sections = [s.key for s in self.sections() if s.spine]
             frame = self.tables.rows
             section_of = frame["indicator_id"].map({i: self.section_of(i) for i in frame["indicator_id"].unique()})
-            rows = frame[frame["area_code"].isin(codes) & section_of.isin(sections) & frame["england_value"].notna()]
+            # A count has no comparison with England, so its bar would say nothing.
+            rows = frame[frame["area_code"].isin(codes) & section_of.isin(sections) & frame["england_value"].notna()
+                         & frame["value_type"].ne("count")]
             latest = rows.groupby("indicator_id")["period_end"].transform("max")
             rows = rows[rows["period_end"] == latest]
             rows = rows.assign(_section=section_of[rows.index].map(sections.index))
