@@ -93,3 +93,48 @@ def demo_reports(tmp_path_factory) -> dict[str, Path]:
                  "--out", str(out / "reports")]) == 0
     folders = sorted(p for p in (out / "reports").iterdir() if not p.name.startswith("."))  # not the run lock
     return {folder.name.split("-")[0]: folder for folder in folders}
+
+
+# ------------------------------------------------------------------ real public data, as a user runs it
+#: Every area the real-data tests read, as a user names it (-> its code): one `jsna render` for all.
+REAL_AREAS = {"E10000017": "E10000017", "pfa:Lancashire": "E23000003", "Blackpool": "E06000009",
+              "E06000065": "E06000065", "pfa:North Yorkshire": "E23000009", "E06000066": "E06000066",
+              "Preston": "E07000123", "pfa:West Midlands": "E23000014", "pfa:Greater Manchester": "E23000005"}
+
+
+@pytest.fixture(scope="session")
+def real_bundle(shared_data, tmp_path_factory) -> Path:
+    """``jsna import`` of every file in ../shared/data and ``jsna build`` of that snapshot, once per session.
+
+    Importing and building the real files is the slow part of the real-data tests, so they share it.
+    """
+    from assessment.cli import main
+
+    folder = tmp_path_factory.mktemp("real-data")
+    assert main(["import", str(shared_data), "--out", str(folder / "snapshots")]) == 0
+    snapshot = next((folder / "snapshots").iterdir())
+    assert main(["build", "--snapshot", str(snapshot), "--out", str(folder / "bundle")]) == 0
+    return folder / "bundle"
+
+
+@pytest.fixture(scope="session")
+def real_reports(real_bundle) -> dict[str, tuple[str, list[dict]]]:
+    """``{code: (HTML page, appendix rows)}`` for each of :data:`REAL_AREAS`, rendered in one ``jsna render``."""
+    import openpyxl
+
+    from assessment.cli import main
+
+    out = real_bundle.parent / "reports"
+    argv = ["render", "--bundle", str(real_bundle), "--out", str(out), "--format", "html"]
+    for query in REAL_AREAS:
+        argv += ["--area", query]
+    assert main(argv) == 0
+    reports = {}
+    for code in REAL_AREAS.values():
+        area_folder = next(out.glob(f"{code}-*"))
+        page = next(area_folder.glob("*.html")).read_text(encoding="utf-8")
+        book = openpyxl.load_workbook(next(area_folder.glob("*-data.xlsx")), read_only=True)
+        rows = list(book["Data"].iter_rows(values_only=True))
+        book.close()
+        reports[code] = (page, [dict(zip(rows[0], r)) for r in rows[1:]])
+    return reports

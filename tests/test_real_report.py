@@ -10,10 +10,8 @@ import html
 import json
 import re
 
-import openpyxl
 import pytest
 
-from assessment.cli import main
 
 # drug_deaths/drug_poisoning_registrations_by_LA.csv, column "2020" (file lines 20, 43, 68, 67, 349; the Lancashire
 # force is its 14 districts: lines 19 + 20 + the 12 Lancashire districts = 179)
@@ -34,24 +32,10 @@ AREAS = {"E10000017": "E10000017", "pfa:Lancashire": "E23000003", "Blackpool": "
 
 
 @pytest.fixture(scope="module")
-def rendered(shared_data, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("real")
-    assert main(["import", str(shared_data), "--out", str(folder / "snapshots")]) == 0
-    snapshot = next((folder / "snapshots").iterdir())
-    assert main(["build", "--snapshot", str(snapshot), "--out", str(folder / "bundle")]) == 0
-    argv = ["render", "--bundle", str(folder / "bundle"), "--out", str(folder / "reports"), "--format", "html"]
-    for query in AREAS:
-        argv += ["--area", query]
-    assert main(argv) == 0
-    reports = {}
-    for code in AREAS.values():
-        area_folder = next((folder / "reports").glob(f"{code}-*"))
-        page = next(area_folder.glob("*.html")).read_text(encoding="utf-8")
-        book = openpyxl.load_workbook(next(area_folder.glob("*-data.xlsx")), read_only=True)
-        rows = list(book["Data"].iter_rows(values_only=True))
-        appendix = [dict(zip(rows[0], r)) for r in rows[1:]]
-        reports[code] = (page, appendix)
-    return folder, reports
+def rendered(real_bundle, real_reports):
+    missing = set(AREAS.values()) - set(real_reports)
+    assert not missing, f"add {missing} to conftest.REAL_AREAS"
+    return real_bundle.parent, real_reports
 
 
 def _text(page: str) -> str:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..narrative import sentence
 from ..stats.rebuild import shows_summed_count
-from ..text import format_value, md
+from ..text import format_value
 from .context import ReportContext
 from .inside import contrast_sentence, inside_areas, inside_kind, inside_rows, population_shares, share_text, where_label
 from .ranks import includes_welsh_forces, rank_text
