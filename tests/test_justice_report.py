@@ -201,13 +201,53 @@ def test_a_broken_arrests_workbook_stops_the_build_with_one_line(shared_data, tm
 
 
 def test_the_demo_force_and_county_reports_have_the_section(demo_reports):
-    # The demo invents Fingertips indicators only: it has no police force area tables, so the section
-    # says so for the force (and labels the county's figures as the force's) and lists the measures no
-    # public table gives.
+    # The demo writes its police force area tables in the publishers' layouts (assessment/demo/justice.py)
+    # and reads them through the real recognisers and readers. Expected values read by hand in the files
+    # `jsna demo` wrote under sources/justice/ (seeded, so the same every run):
+    # - arrest-police-powers-procedures-demo-tables.ods, sheet A_05 row 7 (Northmere and Port Alder Police):
+    #   Persons 2024/25 (column I) 10,839, Females 2024/25 (column F) 1,414 -> 13.0%, rate (column K)
+    #   13.087; the rates of Oakshire (13.120) and Fellshire (13.039) either side; Riverdale's rate is '*'.
+    # - ethnicity-stop-search-by-area-demo.csv, "Northmere & Port Alder Police": All 4.5, Black 12.3,
+    #   White 3.5 (ratio 3.51); "All - excluding BTP" All 5.0.
+    # - prosecutions-and-convictions-demo.csv, 2024, White: 6,080 convictions of 7,441 prosecutions (81.7).
+    # - pfatables-demo.xlsx, Table P3 row 10 (E23999001): population 828,200, total rate 88.50.
     force = _section(next(demo_reports["E23999001"].glob("*.html")).read_text(encoding="utf-8"))
     text = _text(force)
-    assert "The data snapshot has no police force area tables" in text
+    assert "The data snapshot has no police force area tables" not in text
     assert "Northmere and Port Alder Police force area" in text and "Police police" not in text
+    arrests = _part(force, "Arrests")
+    assert "Persons arrested for notifiable offences 2024/25 10,839 88,664 6th highest of 6 forces" in arrests
+    # one peer force's rate is withheld: it is not ranked, so five forces are
+    assert "Arrests per 1,000 population (95% CI) 2024/25 13.1 per 1,000" in arrests
+    assert "2nd highest of 5 forces" in arrests
+    assert "Share of arrests that were of women and girls 2024/25 13.0%" in arrests
+    assert "Share of arrests of people aged 10-17" in arrests and "Share of arrests of people aged 21+" in arrests
+    searches = _part(force, "Stop and search")
+    assert "Stop and searches per 1,000 people 2024/25 4.5 per 1,000 5.0 per 1,000" in searches
+    assert "Black 12.3 per 1,000 12.5 per 1,000 3.51" in searches
+    assert "Black people were stopped and searched at 3.5 times the rate of White people" in searches
+    assert "year ending March 2025 (demonstration)" in searches
+    convictions = _part(force, "Conviction ratio by ethnic group")
+    assert "White 6,080 / 7,441 81.7 per 100" in convictions
+    crime = _part(force, "Recorded crime")
+    assert "88.5 per 1,000" in crime and "highest of 6 forces" in crime
     assert "Section 136 Mental Health Act detentions by council" in _part(force, "What no public table measures")
-    county = _text(_section(next(demo_reports["E10999001"].glob("*.html")).read_text(encoding="utf-8")))
-    assert "Northmere County Council covers 4 of the 5 councils in the Northmere and Port Alder Police" in county
+    county = _section(next(demo_reports["E10999001"].glob("*.html")).read_text(encoding="utf-8"))
+    county_text = _text(county)
+    assert "These are the Northmere and Port Alder Police force area's figures, not Northmere's alone" in county_text
+    assert "Northmere County Council covers 4 of the 5 councils in the Northmere and Port Alder Police" in county_text
+    assert "13.1 per 1,000" in _part(county, "Arrests")
+    assert "81.7 per 100" in _part(county, "Conviction ratio by ethnic group")
+
+
+def test_the_demo_justice_files_are_told_by_their_content(tmp_path):
+    # `jsna import` would file each demo table under the publisher entry whose reader the demo uses.
+    from assessment.demo import write_demo_sources
+    from assessment.sources.importer import recognise
+
+    sources = write_demo_sources(tmp_path)
+    keys = {role: recognise(path).key for role, path in sources.items() if role.startswith("justice_")}
+    assert keys == {"justice_arrests": "ho_arrests", "justice_pfa_crime": "ons_pfa_crime",
+                    "justice_conviction_ratio": "eff_conviction_ratio",
+                    "justice_stop_search_by_area": "eff_stop_search_by_area",
+                    "justice_stop_search_national": "eff_stop_search_national"}

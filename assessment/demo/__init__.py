@@ -1,7 +1,9 @@
 """The built-in demo: a fictional county and its police force area, rendered offline.
 
 The demo writes its data in the real publishers' formats (a Fingertips CSV
-export, ONS lookup CSVs, ONS GeoJSON boundaries, an ONS population CSV) and
+export, ONS lookup CSVs, ONS GeoJSON boundaries, an ONS population CSV, and
+the justice publishers' police force area tables: Home Office arrests ODS, ONS
+police force area xlsx, Ethnicity facts and figures CSVs) and
 then runs the same loading, analysis and rendering code as a real report.
 
 >>> from assessment.demo import DEMO_AREAS
@@ -26,6 +28,7 @@ from ..sources.ons_population import read as read_population
 from ..uploads import load_uploads_for_build
 from .geography_files import DEMO_VINTAGE, write_geography_files
 from .indicators import write_fingertips_csv
+from .justice import RELEASE as JUSTICE_RELEASE, read_justice_files, write_justice_files
 from .places import DEMO_LAD_CODE, DEMO_PFA_CODE, DEMO_UTLA_CODE
 from .uploads import DEMO_UPLOAD_KIND, write_demo_upload
 
@@ -39,6 +42,7 @@ def write_demo_sources(folder: Path) -> dict[str, Path]:
     paths = write_geography_files(folder)
     paths["fingertips"] = write_fingertips_csv(folder / "fingertips" / "all_data_demo.csv")
     paths["upload"] = write_demo_upload(folder / "uploads")
+    paths.update({f"justice_{role}": path for role, path in write_justice_files(folder / "justice").items()})
     return paths
 
 
@@ -65,13 +69,18 @@ def build_demo_bundle(folder: Path) -> Path:
             {"name": "Demonstration geography in ONS lookup and boundary formats",
              "url": "generated: lookups/*.csv, boundaries/*.geojson", "licence": "MIT (generated)",
              "retrieved_at": DEMO_SNAPSHOT_DATE},
+            {"name": "Demonstration police force area tables in the Home Office arrests, ONS police force area "
+                     f"and Ethnicity facts and figures formats ({JUSTICE_RELEASE})",
+             "url": "generated: justice/*.ods, *.xlsx, *.csv", "licence": "MIT (generated)",
+             "retrieved_at": DEMO_SNAPSHOT_DATE},
         ],
     }
     lookups = {f"lookup_{role}": sources[f"lookup_{role}"] for role in lookup_roles()}
     boundaries = {level: sources[f"boundaries_{level}"] for level in boundary_levels()}
     upload_frames, meta["uploads"] = load_uploads_for_build([f"{DEMO_UPLOAD_KIND}={sources['upload']}"], lookups)
-    return build_bundle(combine([fingertips, population, by_age, *upload_frames]), folder / "bundle", lookup_files=lookups,
-                        boundary_files=boundaries, meta=meta)
+    justice = read_justice_files(sources, retrieved)
+    return build_bundle(combine([fingertips, population, by_age, *justice, *upload_frames]), folder / "bundle",
+                        lookup_files=lookups, boundary_files=boundaries, meta=meta)
 
 
 def run_demo(out: Path, formats=ALL_FORMATS, engine: str = "auto") -> list[Path]:
