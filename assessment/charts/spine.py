@@ -37,6 +37,10 @@ LABEL_CHARS = 44  # indicator names wrap at this many characters (8pt, about 2.6
 #: Right end of the x axis: the spine runs 0 to 1, then the area's value and result (two lines of
 #: up to about 18 characters at 8pt) are written beside it, inside the figure.
 X_LIMIT = 1.5
+#: Height of a bar's row (room for a three-line name or three lines of figures at 8pt) and of the
+#: whole figure (an A4 page's text area less its caption): :data:`MAX_INDICATORS` rows fill it.
+ROW_HEIGHT_IN, MAX_HEIGHT_IN = 0.4, 9.0
+MAX_INDICATORS = int((MAX_HEIGHT_IN - 1.0) / ROW_HEIGHT_IN)
 
 
 def spine_positions(values: pd.Series, england: float, polarity: str, spread: float | None = None) -> pd.Series:
@@ -69,14 +73,14 @@ def _bands(peers: pd.Series, england: float, polarity: str) -> list[tuple[str, f
 def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicator: str = "indicator_name",
                 period: str = "period", value: str = "value", england: str = "england_value",
                 polarity: str = "polarity", comparison: str = "england_comparison", code: str = "area_code",
-                value_text: str | None = None) -> Figure:
+                value_text: str | None = None, part: str = "") -> Figure:
     """A spine chart of ``highlight`` against every area in ``frame`` (one period per indicator).
 
     ``frame`` holds, for each indicator, the rows of all areas of the same
     type; ``value_text`` names a column with the value as it should be printed
     (default: the value to one decimal place). The bars are the same for
     every area of the type (drawn once); the area's markers and figures are
-    an overlay.
+    an overlay. ``part`` ("1 of 2") names the share of a long list this chart holds.
     """
     indicators = list(dict.fromkeys(frame[indicator]))
     by_indicator = dict(tuple(frame.groupby(indicator, sort=False)))
@@ -125,11 +129,11 @@ def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicat
             + theme(panel_grid_major_y=element_blank(), panel_grid_minor=element_blank())
         )
 
-    caption = (f"Spine chart: {area_label} (circles, coloured by the result written beside each bar) against "
+    caption = (f"Spine chart{f' (part {part})' if part else ''}: {area_label} (circles, coloured by the result written beside each bar) against "
                "England (red line) and the range of areas of the same type (grey bars: worst to 25th "
                "percentile, 25th to 75th, 75th to best). Worse is on the left; for indicators with no "
                "judgement, lower is on the left.")
-    figure_height = min(8.8, 1.0 + 0.31 * max(len(indicators), 3))
+    figure_height = min(MAX_HEIGHT_IN, 1.0 + ROW_HEIGHT_IN * max(len(indicators), 3))
     key = frame_key(rect_frame, label_frame[["y", "name"]], len(indicators))
     return Figure(build, caption, _alt_text(point_frame, label_frame, area_label), width=TEXT_WIDTH_IN,
                   height=figure_height, base_key=key,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 
 from ...charts import spine_chart as draw_spine_chart
+from ...charts.spine import MAX_INDICATORS
 from ...geography.registry import default_vintage
 from ...registries import registries
 from ...text import format_value, in_sentence, md
@@ -160,6 +163,10 @@ def inside_contrast(report: ReportContext, row) -> str:
                              kind=inside_kind(report.data))
 
 
+#: Characters a line of the figures written beside a spine chart's bar.
+VALUE_CHARS = 20
+
+
 def spine_chart(report: ReportContext) -> str:
     """Every section indicator's latest value on a Fingertips-style spine chart.
 
@@ -173,7 +180,37 @@ def spine_chart(report: ReportContext) -> str:
     rows = rows.copy()
     own = rows["area_code"] == data.area.code
     rows["value_text"] = ""
-    rows.loc[own, "value_text"] = [display_value(row) for _, row in rows[own].iterrows()]
+    # Figures beside a bar have room for about 20 characters a line ("310 (crude rate 37.4 per 100,000)").
+    rows.loc[own, "value_text"] = [textwrap.fill(spine_value(row), VALUE_CHARS) for _, row in rows[own].iterrows()]
     report.appendix.record_rows(rows[own], "Figure: spine chart")
-    figure = draw_spine_chart(rows, highlight=data.area.code, area_label=data.area.name, value_text="value_text")
-    return report.figures.markdown(figure, "spine")
+    parts = spine_parts(list(dict.fromkeys(rows["indicator_name"])), MAX_INDICATORS)
+    out = []
+    for number, names in enumerate(parts, start=1):
+        part = f"{number} of {len(parts)}" if len(parts) > 1 else ""
+        figure = draw_spine_chart(rows[rows["indicator_name"].isin(names)], highlight=data.area.code,
+                                  area_label=data.area.name, value_text="value_text", part=part)
+        out.append(report.figures.markdown(figure, "spine" if number == 1 else f"spine-{number}"))
+    return "\n".join(out)
+
+
+def spine_value(row: pd.Series) -> str:
+    """The figure written beside a spine bar: as tables print it, a summed count as its crude rate."""
+    crude = crude_rate(row) if pd.isna(row["value"]) and not row["suppressed"] else None
+    if crude is not None:
+        return f"crude rate {format_value(crude, 'crude rate', row['multiplier'])}"
+    return display_value(row)
+
+
+def spine_parts(indicators: list[str], most: int) -> list[list[str]]:
+    """``indicators`` in report order, cut into as few equal runs of at most ``most`` as will do.
+
+    A spine chart of more bars than fit on a page would shrink every name below legibility.
+
+    >>> [len(p) for p in spine_parts([str(n) for n in range(47)], 22)]
+    [16, 16, 15]
+    >>> spine_parts(["a", "b"], 22)
+    [['a', 'b']]
+    """
+    count = -(-len(indicators) // most) or 1
+    size = -(-len(indicators) // count)
+    return [indicators[start:start + size] for start in range(0, len(indicators), size)] or [[]]
