@@ -34,6 +34,7 @@ import pandas as pd
 from ..geography import Area, Geography
 from ..levels import DISTRICT_LEVEL
 from ..stats.force_ranks import ENGLAND_AND_WALES
+from .ranks import ordinal
 
 FORCE_LEVEL = "pfa"
 NOT_AVAILABLE = "Not available"
@@ -93,16 +94,6 @@ def coterminosity_note(geography: Geography, area: Area, force_code: str, force_
     if inside == len(councils):
         return f"{name} covers all {len(councils)} councils in {force}, so the force's figures are its own."
     return f"{name} covers {inside} of the {len(councils)} councils in {force}."
-
-
-def ordinal(number: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 22nd.
-
-    >>> [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 22, 101)]
-    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '22nd', '101st']
-    """
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
 
 
 def is_withheld(row: pd.Series | None) -> bool:

@@ -22,7 +22,11 @@ import pandas as pd
 
 
 def ordinal(number: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st..."""
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st...
+
+    >>> [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 22, 101)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '22nd', '101st']
+    """
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
 
