@@ -194,12 +194,15 @@ def test_numbers_in_the_narrative_equal_the_appendix(demo, code):
     for row in messages:
         if row["Value"] is None:  # a summed count: no standardised rate for the force, never "insufficient data"
             found = re.search(re.escape(f"For {row['Indicator']} in {row['Area']} ({row['Period']}), the counts add "
-                                        "up to ") + r"([\d,]+)", text)
+                                        "up to ") + r"([\d,]+)", text, flags=re.I)
             assert found and float(found.group(1).replace(",", "")) == row["Count"], row["Indicator"]
             continue
-        lead = re.escape(f"{row['Indicator']} in {row['Area']} (")
+        # a message opens "the figure for <indicator> in <area> (" or "In <area>, <indicator> ("; the
+        # indicator's name is lower-cased inside the sentence
+        indicator, area = re.escape(row["Indicator"]), re.escape(row["Area"])
+        lead = rf"(?:{indicator} in {area}|in {area}, {indicator}) \("
         found = re.search(lead + r"([\d,.]+)(?:%| per [\d,]+)?, " + re.escape(str(row["Period"])) + r"\)(.*?England \(([\d,.]+))?",
-                          text)
+                          text, flags=re.I)
         assert found, f"no sentence for {row['Indicator']}"
         assert float(found.group(1).replace(",", "")) == pytest.approx(round(float(row["Value"]), 1), abs=1e-9)
         if found.group(3) and row["England value"] is not None:
