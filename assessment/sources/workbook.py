@@ -123,9 +123,24 @@ def _sheet_heads(path: str, _size: int, _mtime: int, limit: int) -> dict[str, li
 def sheet_rows(path: Path, sheet: str, *, limit: int | None = None) -> list[tuple]:
     """Every row of ``sheet`` as a tuple of values (numbers as numbers, text as text, blanks None).
 
-    ``limit`` stops after that many rows (recognisers read only a title).
+    ``limit`` stops after that many rows (recognisers read only a title). Kept per file like
+    :func:`sheet_heads`: two publisher entries read the households sheet (A1) of one download.
     """
     path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _sheet_rows(path, sheet, limit)  # names the file in its error
+    return list(_cached_sheet_rows(str(path), stat.st_size, stat.st_mtime_ns, sheet, limit))
+
+
+# Room for every sheet both MHCLG entries read of a year's four quarterly files.
+@lru_cache(maxsize=24)
+def _cached_sheet_rows(path: str, _size: int, _mtime: int, sheet: str, limit: int | None) -> tuple[tuple, ...]:
+    return tuple(_sheet_rows(Path(path), sheet, limit))
+
+
+def _sheet_rows(path: Path, sheet: str, limit: int | None) -> list[tuple]:
     kind = _format_or_error(path)
     if kind == "xlsx":
         book = _open_xlsx(path)
@@ -145,6 +160,14 @@ def sheet_rows(path: Path, sheet: str, *, limit: int | None = None) -> list[tupl
 
 
 def _open_xlsx(path: Path):
+    """The workbook, opened read-only once per file (size, time): each sheet read would open it again,
+    and opening a detailed-tables workbook parses its styles and shared strings (a third of a second)."""
+    stat = path.stat()
+    return _opened_xlsx(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _opened_xlsx(path: str, _size: int, _mtime: int):
     import openpyxl
 
     try:

@@ -18,6 +18,7 @@ footnote as the reason.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -70,8 +71,25 @@ class Workbook:
 
 
 def open_workbook(path: Path) -> Workbook:
-    """Open an xlsx or ods file; a web page or an unreadable file is an InputError naming it."""
+    """Open an xlsx or ods file; a web page or an unreadable file is an InputError naming it.
+
+    Kept per file (path, size, modification time): the ONS police force area workbook feeds
+    two publisher entries (recorded crime, anti-social behaviour). Treat it as read-only.
+    """
     path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _open_workbook(path)  # names the file in its error
+    return _cached_workbook(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_workbook(path: str, _size: int, _mtime: int) -> Workbook:
+    return _open_workbook(Path(path))
+
+
+def _open_workbook(path: Path) -> Workbook:
     check_not_html(path)
     kind = workbook_kind(path)
     try:
