@@ -20,7 +20,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .text import md
+from .text import capital, md
 
 PEOPLE = {"Asian": "Asian people", "Black": "Black people", "White": "White people",
           "Mixed": "people of Mixed ethnicity", "Other": "people of Other ethnic groups"}
@@ -69,4 +69,4 @@ def disproportionality_sentence(row: Mapping[str, Any], *, activity: str, area_n
         text += f"; the {esc(national_name)} ratio is {national:.1f}"
         if lower is not None and upper is not None and (lower > national or upper < national):
             text += f", and {esc(area_name)}'s is {'above' if lower > national else 'below'} it"
-    return text[0].upper() + text[1:] + "."
+    return capital(text) + "."

@@ -72,3 +72,12 @@ def in_sentence(name: str) -> str:
         return name[0].lower() + name[1:]
     return name
 
+
+def capital(text: str) -> str:
+    """``text`` with its first letter upper case (a sentence's start).
+
+    >>> capital("the Lancashire police force area"), capital("")
+    ('The Lancashire police force area', '')
+    """
+    return text[:1].upper() + text[1:]
+

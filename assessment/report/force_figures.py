@@ -34,6 +34,7 @@ import pandas as pd
 from ..geography import Area, Geography
 from ..levels import DISTRICT_LEVEL
 from ..stats.force_ranks import ENGLAND_AND_WALES
+from ..text import capital
 from .ranks import ordinal
 
 FORCE_LEVEL = "pfa"
@@ -82,7 +83,7 @@ def coterminosity_note(geography: Geography, area: Area, force_code: str, force_
     councils = councils_in_force(geography, force_code)
     force = f"the {force_area_name(force_name)}"
     if area.area_type == FORCE_LEVEL:
-        return f"{force[0].upper()}{force[1:]} covers {len(councils)} district and unitary council" \
+        return f"{capital(force)} covers {len(councils)} district and unitary council" \
                f"{'' if len(councils) == 1 else 's'}."
     own = set(geography.constituent_lads(area.code))
     if area.area_type == DISTRICT_LEVEL.key or len(own) == 1:

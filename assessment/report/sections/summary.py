@@ -10,10 +10,16 @@ from ...charts import spine_chart as draw_spine_chart
 from ...charts.spine import MAX_INDICATORS
 from ...geography.registry import default_vintage
 from ...registries import registries
-from ...text import format_value, in_sentence, md
+from ...text import capital, format_value, in_sentence, md
 from ..blocks import crude_rate, display_value, force_rank, row_sentence
 from ..context import ReportContext
-from ..inside import contrast_sentence, inside_areas, inside_kind, inside_rows, where_label
+from ..inside import (
+    contrast_sentence,
+    inside_areas,
+    inside_kind,
+    inside_rows,
+    where_label,
+)
 
 SECTION_TITLE = "Summary and key messages"
 DEMO_NOTICE = ("> **Demonstration data.** Every figure in this report is generated for a fictional "
@@ -132,11 +138,6 @@ def message(report: ReportContext, row, *, variant: int = 0) -> str:
             return f"{capital(lead)} does not differ significantly from England{england}.{rank_note}"
         return f"{capital(lead)} is similar to England{england}: the difference is not significant.{rank_note}"
     return row_sentence(row, report.data.display_name(row["area_code"])) + rank_note
-
-
-def capital(text: str) -> str:
-    """``text`` with its first letter upper case (a sentence's start)."""
-    return text[:1].upper() + text[1:]
 
 
 def council_rates(report: ReportContext, row) -> str:
