@@ -7,7 +7,10 @@ import pandas as pd
 import pytest
 
 from assessment.errors import SchemaError
-from assessment.frame import COLUMNS, concat_frames, empty_frame, new_frame, validate_frame
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assessment.frame import COLUMNS, SCHEMA, concat_frames, empty_frame, new_frame, passes_schema, validate_frame
 
 
 def _row(**overrides):
@@ -136,3 +139,102 @@ def test_proportion_above_100_percent_is_rejected_but_a_rate_above_its_denominat
     rate = _row(value_type="crude rate", multiplier=1, count=360, denominator=100, value=3.6, lower_ci_95=3.2,
                 upper_ci_95=4.0, lower_ci_998=3.0, upper_ci_998=4.2, ci_method="byars")
     assert len(validate_frame(new_frame([rate]))) == 1
+
+
+# --- passes_schema: the vectorised verdict must never accept what pandera rejects ----------------
+
+def _pandera_accepts(frame: pd.DataFrame) -> bool:
+    import pandera.pandas as pa
+
+    try:
+        SCHEMA.validate(frame.reset_index(drop=True), lazy=True)
+    except pa.errors.SchemaErrors:
+        return False
+    return True
+
+
+def _good_frame() -> pd.DataFrame:
+    rows = [_row(), _row(area_code="E08000036", area_name="Wakefield", lower_ci_95=None, upper_ci_95=None),
+            _row(area_code="E92000001", area_name="England", area_type="england", value=None, count=None,
+                 lower_ci_95=None, upper_ci_95=None, lower_ci_998=None, upper_ci_998=None, suppressed=True),
+            _row(period="2023", period_start=None, count=0, value=0.0, lower_ci_95=0.0, lower_ci_998=0.0)]
+    return new_frame(rows)
+
+
+def _set(column, value, row=0):
+    def mutate(frame):
+        frame[column] = frame[column].astype(object)
+        frame.at[row, column] = value
+        return frame
+    return mutate
+
+
+#: One breach of each rule of the schema (and a few edits that break none).
+MUTATIONS = {
+    "area code pattern": _set("area_code", "LEEDS"),
+    "area code None": _set("area_code", None),
+    "indicator id empty": _set("indicator_id", ""),
+    "area name empty": _set("area_name", ""),
+    "period empty": _set("period", ""),
+    "text column holds a number": _set("unit", 5),
+    "text column holds NaN": _set("vintage", np.nan),
+    "unknown area type": _set("area_type", "ward"),
+    "unknown value type": _set("value_type", "percentage"),
+    "unknown polarity": _set("polarity", "good"),
+    "unknown ci method": _set("ci_method", "magic"),
+    "negative count": lambda f: f.assign(count=f["count"].where(f.index != 0, -1.0)),
+    "negative denominator": lambda f: f.assign(denominator=f["denominator"].where(f.index != 0, -5.0)),
+    "zero multiplier": lambda f: f.assign(multiplier=f["multiplier"].where(f.index != 0, 0.0)),
+    "missing multiplier": lambda f: f.assign(multiplier=f["multiplier"].where(f.index != 0, np.nan)),
+    "value above its upper limit": lambda f: f.assign(value=f["value"].where(f.index != 0, 99.0)),
+    "998 limits reversed": lambda f: f.assign(lower_ci_998=f["lower_ci_998"].where(f.index != 0, 7.0)),
+    "suppressed row with a value": lambda f: f.assign(suppressed=f.index == 0),
+    "duplicate key": lambda f: f.assign(area_code=f["area_code"].where(f.index != 1, f.loc[0, "area_code"])),
+    "float column as integers": lambda f: f.assign(multiplier=f["multiplier"].astype("int64")),
+    "float column as text": lambda f: f.assign(value=f["value"].astype(str)),
+    "date column as text": lambda f: f.assign(period_end=f["period_end"].astype(str)),
+    "date column with a time zone": lambda f: f.assign(retrieved_at=f["retrieved_at"].dt.tz_localize("UTC")),
+    "suppressed as text": lambda f: f.assign(suppressed=f["suppressed"].astype(str)),
+    "extra column": lambda f: f.assign(note="x"),
+    "text columns as pandas strings": lambda f: f.astype({c: "str" for c in ("indicator_name", "unit")}),
+    "a pandas string column with a gap": lambda f: f.astype({"unit": "str"}).assign(
+        unit=lambda g: g["unit"].where(g.index != 0, None)),
+    "columns reordered": lambda f: f[f.columns[::-1]],
+    "nothing broken, other index": lambda f: f.set_axis([10, 11, 12, 13]),
+}
+
+
+@pytest.mark.parametrize("name", list(MUTATIONS))
+def test_passes_schema_agrees_with_pandera_rule_by_rule(name):
+    frame = MUTATIONS[name](_good_frame().copy())
+    assert passes_schema(frame.reset_index(drop=True)) == _pandera_accepts(frame), name
+
+
+def test_the_fast_verdict_covers_every_column_of_the_schema():
+    assert _pandera_accepts(_good_frame()) and passes_schema(_good_frame())
+    assert set(SCHEMA.columns) == set(COLUMNS)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(column=st.sampled_from(COLUMNS), row=st.integers(0, 3),
+       value=st.one_of(st.none(), st.just(np.nan), st.just(""), st.just("E06000009"), st.just("lad"),
+                       st.just("count"), st.text(max_size=3), st.floats(allow_nan=True), st.integers(-3, 3),
+                       st.booleans()))
+def test_passes_schema_never_accepts_what_pandera_rejects(column, row, value):
+    frame = _good_frame()
+    try:
+        frame[column] = frame[column].astype(object)
+        frame.at[row, column] = value
+        if column in ("value", "count", "denominator", "multiplier", "lower_ci_95", "upper_ci_95",
+                      "lower_ci_998", "upper_ci_998") and isinstance(value, (int, float)) and not isinstance(value, bool):
+            frame[column] = frame[column].astype(float)
+    except (TypeError, ValueError):
+        return
+    if passes_schema(frame):
+        assert _pandera_accepts(frame), (column, row, value)
+
+
+@pytest.mark.shared
+def test_passes_schema_agrees_with_pandera_on_the_real_frames(real_bundle):
+    frame = pd.read_parquet(real_bundle / "frame.parquet")[COLUMNS]
+    assert passes_schema(frame) and _pandera_accepts(frame)

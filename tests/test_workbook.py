@@ -1,6 +1,8 @@
-"""Publishers' workbooks: our streaming ODS reader against pandas' odfpy reader, ODS against xlsx, format by content."""
+"""Publishers' workbooks: our calamine reader against openpyxl and odfpy, ODS against xlsx, format by content."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import pandas as pd
 import pytest
@@ -68,3 +70,56 @@ def test_publishers_ods_and_its_xlsx_conversion_give_the_same_frame(shared_data)
     pd.testing.assert_frame_equal(ods[columns].sort_values(columns[:2]).reset_index(drop=True),
                                   xlsx[columns].sort_values(columns[:2]).reset_index(drop=True))
     assert set(ods["vintage"]) == {"H-CLIC October to December 2025"}
+
+
+def _openpyxl_rows(path, sheet):
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [tuple(row) for row in book[sheet].iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _trimmed(rows):
+    """Rows without trailing blanks (openpyxl's rows end at the sheet's recorded width, ours at the widest row)."""
+    out = [tuple(row[: max((i + 1 for i, v in enumerate(row) if v is not None), default=0)]) for row in rows]
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(("name", "sheets"), [
+    ("homelessness/Detailed_LA_202503.xlsx", ["A1", "A3", "A7", "Contents"]),
+    ("homelessness/Rough_sleeping.xlsx", ["Table 1 Total", "Table 5 Rates"]),
+    ("justice/pfatablesdec19.xlsx", None),
+    ("imd/File_11_-_IoD2019_Local_Authority_District_Summaries__upper-tier__.xlsx", ["IMD"]),
+])
+def test_real_xlsx_cells_equal_what_openpyxl_reads(shared_data, name, sheets):
+    matches = list(shared_data.glob(name)) or list(shared_data.rglob(name.split("/")[-1]))
+    if not matches:
+        pytest.skip(f"{name} is not in ../shared/data")
+    path = matches[0]
+    for sheet in sheets or sheet_names(path):
+        ours, theirs = _trimmed(sheet_rows(path, sheet)), _trimmed(_openpyxl_rows(path, sheet))
+        assert ours == theirs, f"{path.name}:{sheet}"
+        assert [type(v) for row in ours for v in row] == [type(v) for row in theirs for v in row], sheet
+
+
+@pytest.mark.shared
+def test_real_ods_cells_equal_what_pandas_reads_with_odfpy(shared_data):
+    path = shared_data / "justice" / "arrest-police-powers-procedures-mar19-hosb2519-tables.ods"
+    if not path.exists():
+        pytest.skip(f"{path} is not in ../shared/data")
+    theirs = pd.read_excel(path, sheet_name=None, header=None, engine="odf", dtype=object,
+                           keep_default_na=False, na_values=[])
+    assert list(theirs) == sheet_names(path)
+    for sheet, frame in theirs.items():
+        expected = [tuple(None if v == "" else v for v in row) for row in frame.itertuples(index=False)]
+        ours = sheet_rows(path, sheet)
+        assert ours == expected, sheet
+        # pandas gives a date as a Timestamp, a datetime subclass
+        kinds = [datetime if isinstance(v, datetime) else type(v) for row in expected for v in row]
+        assert [type(v) for row in ours for v in row] == kinds, sheet

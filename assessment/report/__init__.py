@@ -1,6 +1,24 @@
-"""Reports: bundles of analysed data, per-area report blocks, the Excel appendix, and rendering."""
+"""Reports: bundles of analysed data, per-area report blocks, the Excel appendix, and rendering.
 
-from .area_report import AreaReport
-from .bundle import Bundle, open_bundle, write_bundle
+The names below are imported when first asked for: ``jsna build`` uses
+:mod:`assessment.report.build` alone and should not pay for the charts
+(matplotlib and plotnine) that :class:`AreaReport` brings.
 
-__all__ = ["AreaReport", "Bundle", "open_bundle", "write_bundle"]
+>>> from assessment.report import open_bundle
+>>> open_bundle.__module__
+'assessment.report.bundle'
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {"AreaReport": ".area_report", "Bundle": ".bundle", "open_bundle": ".bundle", "write_bundle": ".bundle"}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name], __name__), name)

@@ -6,11 +6,9 @@ ask for a sheet's rows and never care which format it came in. The format is
 told from the file's bytes (both are zip archives: an ODS names its
 ``mimetype``), not from its name.
 
-An ODS sheet is streamed out of ``content.xml`` and parsing stops at the end
-of the wanted sheet: a 42 MB ``content.xml`` gives its third sheet in a few
-hundredths of a second, where ``pandas.read_excel(engine="odf")`` parses the
-whole document first (tens of seconds). The tests check both readers give the
-same cells for the real files.
+Cells are read by calamine (a Rust reader of both formats): the four MHCLG
+detailed-tables workbooks take about a second, where openpyxl and odfpy took
+tens. The tests check its cells against openpyxl's and odfpy's for the real files.
 
 >>> import tempfile, pathlib, openpyxl
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "book.xlsx"
@@ -24,18 +22,14 @@ from __future__ import annotations
 
 import re
 import zipfile
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
 from ._tables import check_not_html
 
-_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-#: At most this many copies of a repeated non-blank cell (a guard against a hostile file).
-_MAX_REPEAT = 16384
 _SHEET_NAME = re.compile(rb'<table:table table:name="([^"]*)"')
 
 
@@ -93,7 +87,7 @@ HEAD_ROWS = 15
 
 
 def sheet_heads(path: Path) -> dict[str, list[tuple]]:
-    """The first :data:`HEAD_ROWS` rows of every sheet, in one pass (what recognisers look at).
+    """The first :data:`HEAD_ROWS` rows of every sheet (what recognisers look at).
 
     Kept per file (path, size and modification time), so the recognisers that
     look at one download in turn read it once.
@@ -105,25 +99,17 @@ def sheet_heads(path: Path) -> dict[str, list[tuple]]:
 
 @lru_cache(maxsize=8)
 def _sheet_heads(path: str, _size: int, _mtime: int, limit: int) -> dict[str, list[tuple]]:
-    path = Path(path)
-    if _format_or_error(path) == "xlsx":
-        book = _open_xlsx(path)
-        heads = {}
-        for name in book.sheetnames:
-            rows = []
-            for row in book[name].iter_rows(values_only=True):
-                rows.append(tuple(row))
-                if len(rows) >= limit:
-                    break
-            heads[name] = rows
-        return heads
-    return _ods_heads(path, limit)
+    book = _open_book(Path(path))
+    return {name: _rows(book, name, limit) for name in book.sheet_names}
 
 
 def sheet_rows(path: Path, sheet: str, *, limit: int | None = None) -> list[tuple]:
     """Every row of ``sheet`` as a tuple of values (numbers as numbers, text as text, blanks None).
 
-    ``limit`` stops after that many rows (recognisers read only a title). Kept per file like
+    Rows keep their spreadsheet positions (row 1 is element 0, blank rows included)
+    and a sheet's rows are all as wide as its widest. Whole numbers are ``int``
+    and dates ``datetime``, whichever format the file is in. ``limit`` stops after
+    that many rows (recognisers read only a title). Kept per file like
     :func:`sheet_heads`: two publisher entries read the households sheet (A1) of one download.
     """
     path = Path(path)
@@ -141,169 +127,61 @@ def _cached_sheet_rows(path: str, _size: int, _mtime: int, sheet: str, limit: in
 
 
 def _sheet_rows(path: Path, sheet: str, limit: int | None) -> list[tuple]:
-    kind = _format_or_error(path)
-    if kind == "xlsx":
-        book = _open_xlsx(path)
-        if sheet not in book.sheetnames:
-            raise InputError(f"{path}: no sheet '{sheet}' (sheets: {', '.join(book.sheetnames[:15])})")
-        rows = []
-        for row in book[sheet].iter_rows(values_only=True):
-            rows.append(tuple(row))
-            if limit and len(rows) >= limit:
-                break
-        return rows
-    rows = _ods_rows(path, sheet, limit)
-    if rows is None:
-        raise InputError(f"{path}: no sheet '{sheet}' (sheets: {', '.join(sheet_names(path)[:15])})")
-    width = max((len(r) for r in rows), default=0)
-    return [r + (None,) * (width - len(r)) for r in rows]  # rectangular, as openpyxl gives
+    book = _open_book(path)
+    if sheet not in book.sheet_names:
+        raise InputError(f"{path}: no sheet '{sheet}' (sheets: {', '.join(book.sheet_names[:15])})")
+    return _rows(book, sheet, limit)
 
 
-def _open_xlsx(path: Path):
-    """The workbook, opened read-only once per file (size, time): each sheet read would open it again,
-    and opening a detailed-tables workbook parses its styles and shared strings (a third of a second)."""
+def all_sheets(path: Path) -> dict[str, list[tuple]]:
+    """Every sheet's rows (as :func:`sheet_rows` gives them), by name, in the workbook's order.
+
+    Not kept: callers that read a whole workbook keep what they need themselves.
+    """
+    book = _open_book(Path(path))
+    return {name: _rows(book, name, None) for name in book.sheet_names}
+
+
+def _open_book(path: Path):
+    """The workbook opened once per file (size, time): opening parses its shared strings and styles."""
     stat = path.stat()
-    return _opened_xlsx(str(path), stat.st_size, stat.st_mtime_ns)
+    return _opened_book(str(path), stat.st_size, stat.st_mtime_ns)
 
 
 @lru_cache(maxsize=2)
-def _opened_xlsx(path: str, _size: int, _mtime: int):
-    import openpyxl
+def _opened_book(path: str, _size: int, _mtime: int):
+    # calamine (Rust) reads both formats, and reads them some 20-40 times faster than
+    # openpyxl or odfpy: the MHCLG detailed tables are most of `jsna build`'s reading.
+    from python_calamine import CalamineWorkbook
 
+    kind = _format_or_error(Path(path))
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for non-workbooks
-        raise InputError(f"{path}: not a readable Excel workbook ({type(exc).__name__})") from None
+        return CalamineWorkbook.from_path(path)
+    except Exception as exc:  # calamine raises several types for a damaged file
+        raise InputError(f"{path}: not a readable {'Excel' if kind == 'xlsx' else 'OpenDocument'} workbook "
+                         f"({type(exc).__name__}: {' '.join(str(exc).split())[:120]})") from None
+
+
+def _rows(book, sheet: str, limit: int | None) -> list[tuple]:
+    try:
+        cells = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=limit)
+    except Exception as exc:
+        raise InputError(f"{book.path}: sheet '{sheet}' cannot be read ({type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())[:120]})") from None
+    return [tuple(_value(v) for v in row) for row in cells]
+
+
+def _value(value):
+    """A cell as the readers take it: blanks None, whole numbers int, dates datetime."""
+    if value == "":
+        return None
+    if type(value) is float and value.is_integer():
+        return int(value)
+    if type(value) is date:
+        return datetime(value.year, value.month, value.day)
+    return value
 
 
 def _unescape(text: str) -> str:
     return text.replace("&apos;", "'").replace("&quot;", '"').replace("&lt;", "<").replace(
         "&gt;", ">").replace("&amp;", "&")
-
-
-def _cell_text(cell) -> str:
-    """A cell's text: paragraphs on separate lines, ``text:s`` runs of spaces, line breaks."""
-    paragraphs = []
-    for paragraph in cell.iter(f"{{{_TEXT}}}p"):
-        parts = [paragraph.text or ""]
-        for child in paragraph.iter():
-            if child is paragraph:
-                continue
-            tag = child.tag.rsplit("}", 1)[-1]
-            if tag == "s":
-                parts.append(" " * int(child.get(f"{{{_TEXT}}}c", "1")))
-            elif tag == "line-break":
-                parts.append("\n")
-            elif tag == "tab":
-                parts.append("\t")
-            elif child.text:
-                parts.append(child.text)
-            if child.tail:
-                parts.append(child.tail)
-        paragraphs.append("".join(parts))
-    return "\n".join(paragraphs)
-
-
-def _cell_value(cell):
-    kind = cell.get(f"{{{_OFFICE}}}value-type")
-    if kind in ("float", "percentage", "currency"):
-        return float(cell.get(f"{{{_OFFICE}}}value"))
-    if kind == "boolean":
-        return cell.get(f"{{{_OFFICE}}}boolean-value") == "true"
-    if kind == "date":
-        return cell.get(f"{{{_OFFICE}}}date-value")
-    if kind is None:
-        return None
-    return _cell_text(cell) or None  # an empty text cell is a blank, as pandas and openpyxl read it
-
-
-def _ods_rows(path: Path, sheet: str | None, limit: int | None):
-    """Rows of ``sheet`` (None if absent); with ``sheet=None``, the first ``limit`` rows of every sheet."""
-    from lxml import etree
-
-    table_tag, row_tag = f"{{{_TABLE}}}table", f"{{{_TABLE}}}table-row"
-    repeat_cols, repeat_rows = f"{{{_TABLE}}}number-columns-repeated", f"{{{_TABLE}}}number-rows-repeated"
-    heads: dict[str, list[tuple]] = {}
-    rows: list[tuple] = []
-    inside, blank_rows = False, 0
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
-            for event, element in etree.iterparse(stream, events=("start", "end"), tag=(table_tag, row_tag)):
-                if element.tag == table_tag:
-                    if event == "start":
-                        name = element.get(f"{{{_TABLE}}}name")
-                        inside, rows, blank_rows = sheet is None or name == sheet, [], 0
-                        if sheet is None:
-                            heads[name] = rows
-                    elif inside and sheet is not None:
-                        return rows
-                    if event == "end":
-                        element.clear()
-                    continue
-                full = limit is not None and len(rows) >= limit
-                if event == "end" and inside and not full:
-                    row = _ods_row(element, repeat_cols)
-                    count = int(element.get(repeat_rows, "1"))
-                    if not row:
-                        blank_rows += count  # kept only if a row with data follows (sheets pad to 1M rows)
-                    else:
-                        rows.extend([()] * min(blank_rows, 1 << 20) + [row] * min(count, _MAX_REPEAT))
-                        blank_rows = 0
-                    if limit and len(rows) >= limit:
-                        del rows[limit:]
-                        if sheet is not None:
-                            return rows
-                if event == "end":
-                    element.clear()
-                    while element.getprevious() is not None:
-                        del element.getparent()[0]
-    except (etree.XMLSyntaxError, zipfile.BadZipFile, KeyError) as exc:
-        raise InputError(f"{path}: not a readable OpenDocument spreadsheet ({type(exc).__name__})") from None
-    return heads if sheet is None else None
-
-
-_ROW_END = b"</table:table-row>"
-
-
-def _ods_heads(path: Path, limit: int) -> dict[str, list[tuple]]:
-    """The first rows of every sheet, parsing only those rows (the rest of each sheet is skipped unread)."""
-    from lxml import etree
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            data = archive.read("content.xml")
-    except (zipfile.BadZipFile, KeyError) as exc:
-        raise InputError(f"{path}: not a readable OpenDocument spreadsheet ({type(exc).__name__})") from None
-    namespaces = (f'<r xmlns:table="{_TABLE}" xmlns:office="{_OFFICE}" xmlns:text="{_TEXT}">').encode()
-    parser = etree.XMLParser(recover=True, huge_tree=True)
-    repeat_cols = f"{{{_TABLE}}}number-columns-repeated"
-    starts = list(_SHEET_NAME.finditer(data))
-    heads = {}
-    for number, match in enumerate(starts):
-        stop = starts[number + 1].start() if number + 1 < len(starts) else len(data)
-        end = match.start()
-        for _ in range(limit):
-            found = data.find(_ROW_END, end, stop)
-            if found < 0:
-                break
-            end = found + len(_ROW_END)
-        # The sheet's first rows as a fragment; recover=True closes what the cut left open.
-        root = etree.fromstring(namespaces + data[match.start():end] + b"</r>", parser)
-        rows = [_ods_row(row, repeat_cols) for row in root.iter(f"{{{_TABLE}}}table-row")] if root is not None else []
-        heads[_unescape(match[1].decode("utf-8"))] = rows[:limit]
-    return heads
-
-
-def _ods_row(element, repeat_cols: str) -> tuple:
-    """One ``table:table-row`` as values; runs of blank cells are expanded only before a value."""
-    row: list = []
-    blanks = 0
-    for cell in element:
-        value = _cell_value(cell)
-        count = int(cell.get(repeat_cols, "1"))
-        if value is None:
-            blanks += count
-            continue
-        row.extend([None] * blanks + [value] * min(count, _MAX_REPEAT))
-        blanks = 0
-    return tuple(row)

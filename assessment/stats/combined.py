@@ -111,6 +111,12 @@ def combined_codes() -> frozenset[str]:
     return frozenset(table["host_code"]) | frozenset(table["member_code"])
 
 
+@lru_cache(maxsize=1)
+def _registry_pairs() -> tuple:
+    """The registry's rows as named tuples, made once (a national roll-up asks thousands of times)."""
+    return tuple(load_combined_areas().itertuples(index=False))
+
+
 def combined_pairs(codes, notes) -> list:
     """Registry pairs whose host's or member's row (``codes`` with their value ``notes``) says combined.
 
@@ -119,7 +125,7 @@ def combined_pairs(codes, notes) -> list:
     if combined_codes().isdisjoint(codes):  # most parents: nothing to check
         return []
     found = []
-    for pair in load_combined_areas().itertuples(index=False):
+    for pair in _registry_pairs():
         member = pair.member_name.lower()
         if any(code in (pair.host_code, pair.member_code) and COMBINED_WORD.search(note or "")
                and member in (note or "").lower() for code, note in zip(codes, notes)):

@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2, norm
+# scipy.special, not scipy.stats: the same quantile functions, and a third of the import time
+# (every `jsna` command imports this module).
+from scipy.special import gammaincinv, ndtri
 
 #: Two-sided z values used by Fingertips for its two confidence levels.
-Z = {0.95: float(norm.ppf(0.975)), 0.998: float(norm.ppf(0.999))}
+Z = {0.95: float(ndtri(0.975)), 0.998: float(ndtri(0.999))}
 EXACT_BELOW = 10
 
 
 def _z(confidence: float) -> float:
-    return Z.get(confidence, float(norm.ppf(1 - (1 - confidence) / 2)))
+    return Z.get(confidence, float(ndtri(1 - (1 - confidence) / 2)))
 
 
 def wilson_limits(count, denominator, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -60,8 +62,10 @@ def byars_limits(count, confidence: float = 0.95, exact_below: int = EXACT_BELOW
     exact = x < exact_below
     if exact.any():  # chi-squared quantiles are slow: compute them only where needed
         small = x[exact]
-        lower[exact] = np.where(small > 0, chi2.ppf(alpha / 2, 2 * small) / 2, 0.0)
-        upper[exact] = chi2.ppf(1 - alpha / 2, 2 * small + 2) / 2
+        # The chi-squared quantile with 2k degrees of freedom, halved: chi2.ppf(q, 2k) / 2 == gammaincinv(k, q).
+        with np.errstate(invalid="ignore"):
+            lower[exact] = np.where(small > 0, gammaincinv(np.where(small > 0, small, 1), alpha / 2), 0.0)
+        upper[exact] = gammaincinv(small + 1, 1 - alpha / 2)
     bad = ~(x >= 0)
     return np.where(bad, np.nan, lower), np.where(bad, np.nan, upper)
 

@@ -47,7 +47,7 @@ def _sheet_key(name: str) -> str:
 
 
 class Workbook:
-    """A workbook's sheets as lists of row tuples (xlsx through openpyxl, ods through odfpy)."""
+    """A workbook's sheets as lists of row tuples (see :func:`assessment.sources.workbook.sheet_rows`)."""
 
     def __init__(self, path: Path, sheets: dict[str, list[tuple]]):
         self.path = Path(path)
@@ -91,29 +91,9 @@ def _cached_workbook(path: str, _size: int, _mtime: int) -> Workbook:
 
 def _open_workbook(path: Path) -> Workbook:
     check_not_html(path)
-    kind = workbook_kind(path)
-    try:
-        if kind == "ods":
-            import pandas as pd
-
-            frames = pd.read_excel(path, sheet_name=None, header=None, engine="odf", dtype=object,
-                                   keep_default_na=False, na_values=[])
-            sheets = {name: [tuple(None if v == "" else v for v in row) for row in frame.itertuples(index=False)]
-                      for name, frame in frames.items()}
-        elif kind == "xlsx":
-            import openpyxl
-
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            sheets = {name: [tuple(row) for row in book[name].iter_rows(values_only=True)] for name in book.sheetnames}
-            book.close()
-        else:
-            raise InputError(f"{path}: not an Excel (.xlsx) or OpenDocument (.ods) workbook")
-    except InputError:
-        raise
-    except Exception as exc:  # the engines raise many types for a damaged file
-        raise InputError(f"{path}: not a readable {kind} workbook ({type(exc).__name__}: "
-                         f"{' '.join(str(exc).split())[:120]})") from None
-    return Workbook(path, sheets)
+    if not workbook_kind(path):
+        raise InputError(f"{path}: not an Excel (.xlsx) or OpenDocument (.ods) workbook")
+    return Workbook(path, workbook.all_sheets(path))
 
 
 def workbook_kind(path: Path) -> str:
