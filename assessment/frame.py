@@ -29,6 +29,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .errors import SchemaError
+from .frame_failures import describe_failures
 from .levels import AREA_TYPES, level_of_code
 
 VALUE_TYPES = (
@@ -250,48 +251,6 @@ def empty_frame() -> pd.DataFrame:
     return coerce_frame(pd.DataFrame(columns=COLUMNS))
 
 
-def _describe_failures(failures: pd.DataFrame, frame: pd.DataFrame) -> str:
-    parts = []
-    failures = failures.copy()
-    # A frame-wide check is reported once per column by pandera; its message already
-    # names the columns it compares, so report it once.
-    frame_wide = failures["schema_context"].eq("DataFrameSchema")
-    unexpected = failures["check"].eq("column_in_schema")
-    if unexpected.any():
-        names = ", ".join(map(str, failures.loc[unexpected, "failure_case"]))
-        parts.append(f"unexpected column(s) {names}")
-        failures = failures[~unexpected]
-        frame_wide = frame_wide[~unexpected]
-    failures.loc[frame_wide, "column"] = "<rows>"
-    for (column, check), group in failures.groupby(["column", "check"], dropna=False, sort=False):
-        rows = sorted({int(i) for i in group["index"].dropna()})
-        column = column if isinstance(column, str) else "<frame>"
-        if column == "<rows>":
-            parts.append(f"rows {_row_list(rows)} fail {check}{_example_rows(frame, rows)}")
-            continue
-        where = f"rows {_row_list(rows)}" if rows else "whole column"
-        example = ""
-        if rows and column in frame.columns:
-            example = f" (e.g. {frame.loc[rows[0], column]!r})"
-        parts.append(f"column '{column}' fails {check} at {where}{example}")
-    return "; ".join(parts)
-
-
-def _example_rows(frame: pd.DataFrame, rows: list[int]) -> str:
-    """Which figure the first failing rows are (indicator, area, period) and the file they came from."""
-    if not rows or not set(KEY_COLUMNS) <= set(frame.columns):
-        return ""
-    shown = frame.loc[[r for r in rows[:2] if r in frame.index]]
-    described = [f"indicator {r['indicator_id']}, area {r['area_code']}, period {r['period']}"
-                 + (f", from {r['source_url']}" if r.get("source_url") else "") for _, r in shown.iterrows()]
-    return f" (e.g. {'; '.join(described)})" if described else ""
-
-
-def _row_list(rows: list[int], limit: int = 8) -> str:
-    shown = ", ".join(str(r) for r in rows[:limit])
-    return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
-
-
 def _impossible_proportions(frame: pd.DataFrame) -> str | None:
     """A proportion above 100% or a count above its denominator, named by indicator, area and period.
 
@@ -344,7 +303,7 @@ def _validate_with_pandera(frame: pd.DataFrame, where: str) -> pd.DataFrame:
         return SCHEMA.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-        raise SchemaError(f"{where}: {_describe_failures(cases, frame)}") from None
+        raise SchemaError(f"{where}: {describe_failures(cases, frame, KEY_COLUMNS)}") from None
 
 
 #: The text columns' own checks in :data:`SCHEMA` beyond "is text": minimum length or allowed values.

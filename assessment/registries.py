@@ -43,7 +43,7 @@ from .uploads.schema import UploadKind, all_kinds
 DEMO_PROFILE_PATH = PACKAGE_DIR / "demo" / "profile.yaml"
 #: One module per kind of report section (``topic`` for the topic sections).
 SECTION_MODULES = PACKAGE_DIR / "report" / "sections"
-SECTION_FIELDS = {"key", "title", "intro", "kind", "trend_chart", "spine"}
+SECTION_FIELDS = {"key", "title", "intro", "kind", "trend_chart", "spine", "indicators"}
 PROFILE_FIELDS = {"england", "per_capita", "deprivation", "drift", "periods", "spread"}
 PROFILE_PERIODS = {"financial", "calendar", "rolling3"}
 
@@ -60,6 +60,24 @@ class Section:
     #: whether the summary's spine chart shows the section's indicators (``spine: false`` for a
     #: section whose figures have their own tables, such as the force-only justice figures)
     spine: bool = True
+    #: catalogue ids a section module reads by their part in it (``indicators:``), as (part, ids) pairs
+    indicators: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def indicator_ids(self, part: str) -> tuple[str, ...]:
+        """The catalogue ids given for ``part`` under the section's ``indicators:``; one line naming it if none.
+
+        >>> Section("s", "S", "", indicators=(("crime", ("a", "b")),)).indicator_ids("crime")
+        ('a', 'b')
+        """
+        for name, ids in self.indicators:
+            if name == part:
+                return ids
+        raise InputError(f"report_sections.yaml: section {self.key} gives no indicator for '{part}' under "
+                         f"indicators: (given: {', '.join(n for n, _ in self.indicators) or 'none'})")
+
+    def indicator_id(self, part: str) -> str:
+        """The one catalogue id given for ``part``."""
+        return self.indicator_ids(part)[0]
 
 
 @dataclass(frozen=True)
@@ -109,8 +127,24 @@ def parse_sections(raw: dict, where: str, *, part: str = "sections") -> tuple[Se
                                 intro=" ".join(str(item.get("intro", "")).split()),
                                 kind=str(item.get("kind", "topic" if part == "sections" else "template")),
                                 trend_chart=bool(item.get("trend_chart", False)),
-                                spine=bool(item.get("spine", True))))
+                                spine=bool(item.get("spine", True)),
+                                indicators=_section_indicators(item.get("indicators"), at)))
     return tuple(sections)
+
+
+def _section_indicators(raw, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``indicators:`` of a section: each part to one catalogue id or a list of them."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise InputError(f"{where}: indicators: must map each part to a catalogue id or a list of them")
+    parts = []
+    for part, ids in raw.items():
+        ids = (ids,) if isinstance(ids, str) else ids
+        if not isinstance(ids, list | tuple) or not ids or not all(isinstance(i, str) and i for i in ids):
+            raise InputError(f"{where}: indicators: {part} must be a catalogue id or a list of them, not {ids!r}")
+        parts.append((str(part), tuple(ids)))
+    return tuple(parts)
 
 
 def _read_yaml(path: Path, what: str):
@@ -206,6 +240,11 @@ def check_references(loaded: Registries, *, demo_profile: Path = DEMO_PROFILE_PA
                              f"assessment/report/sections/{section.kind}.py")
 
     frame_ids = {e.frame_id for e in loaded.catalogue.entries}
+    for section in loaded.sections:
+        for part, ids in section.indicators:
+            if unknown := [i for i in ids if i not in frame_ids]:
+                raise InputError(f"{sections_file}: section {section.key}: indicators: {part}: '{unknown[0]}' has "
+                                 f"no entry in {catalogue_file}")
     for entry in loaded.catalogue.entries:
         at = f"{catalogue_file}: indicator {entry.key}"
         if entry.section not in indicator_sections:

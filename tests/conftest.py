@@ -138,3 +138,12 @@ def real_reports(real_bundle) -> dict[str, tuple[str, list[dict]]]:
         book.close()
         reports[code] = (page, [dict(zip(rows[0], r)) for r in rows[1:]])
     return reports
+
+
+@pytest.fixture
+def server():
+    """A loopback HTTP server answering each test's canned routes (tests/replay_server.py)."""
+    from .replay_server import ReplayServer
+
+    with ReplayServer() as replay:
+        yield replay

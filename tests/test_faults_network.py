@@ -16,7 +16,7 @@ from assessment.errors import SourceError
 from assessment.sources.budget import NetworkBudget
 from assessment.sources.http import get_text, session
 
-from .replay_server import (ReplayServer, endless, gzip_bomb, short_body, silent_after_headers, trickle,
+from .replay_server import (endless, gzip_bomb, short_body, silent_after_headers, trickle,
                             unframed)
 
 HANG_BOUND = 60.0
@@ -44,12 +44,6 @@ def within(seconds: float, work):
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
-
-
-@pytest.fixture
-def server():
-    with ReplayServer() as replay:
-        yield replay
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from assessment.sources.http import session
 from assessment.sources.periods import parse_period
 
 from .contracts.openapi import all_problems, parameter_limit
-from .replay_server import ReplayServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fingertipsnext"
 BODIES = ("england", "england-breakdown", "regions", "counties")
@@ -35,12 +34,6 @@ def _body(name: str) -> str:
 def _read(name: str) -> pd.DataFrame:
     url = DATA_URL + ("&inequalities=sex&inequalities=deprivation" if "breakdown" in name else "")
     return parse_json(_body(name), url=url, metadata=META)
-
-
-@pytest.fixture
-def server():
-    with ReplayServer() as replay:
-        yield replay
 
 
 @pytest.fixture

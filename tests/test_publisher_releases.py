@@ -15,7 +15,6 @@ from assessment.sources.publisher_releases import OFFICIAL_HOSTS, find_release
 from assessment.sources.publishers import publishers_path
 from assessment.sources.snapshot import build_frame, fetch_snapshot, open_snapshot
 
-from .replay_server import ReplayServer
 
 COLLECTION = "/government/collections/homelessness-statistics"
 ASSETS = "/media/5f3a/Statutory_Homelessness_Detailed_Local_Authority_Data_202512.ods"
@@ -102,12 +101,6 @@ def _ons_routes(server):
     for uri, body in editions.items():
         server.routes[f"{uri}/data"] = (lambda b: lambda q: (200, "application/json", json.dumps(b).encode()))(body)
     server.routes["/file"] = lambda q: (200, "application/vnd.ms-excel", f"workbook {q['uri']}".encode())
-
-
-@pytest.fixture
-def server():
-    with ReplayServer() as replay:
-        yield replay
 
 
 @pytest.fixture

@@ -93,6 +93,11 @@ def test_the_shipped_registries_load_and_agree():
     ("uploads/custody_health.yaml", "id: local-custody-need", "id: local-coc-3wk",
      r"custody_health\.yaml: kind custody_health: indicator id local-coc-3wk is already used by upload kind "
      r"continuity_of_care_audit"),
+    ("report_sections.yaml", "stop_search: eff-stop-search-rate", "stop_search: eff-stop-and-search-rate",
+     r"report_sections\.yaml: section police_courts: indicators: stop_search: 'eff-stop-and-search-rate' has no "
+     r"entry in .*indicators\.yaml"),
+    ("report_sections.yaml", "recorded_crime: [ons-crime-total-rate", "recorded_crime: [7, ons-crime-total-rate",
+     r"report_sections\.yaml section police_courts: indicators: recorded_crime must be a catalogue id or a list"),
     ("data_gaps.yaml", "upload_kind: s136_detentions", "upload_kind: s136",
      r"data_gaps\.yaml: gap s136_detentions_by_council: unknown upload kind 's136' \(kinds in .*uploads: "),
     ("data_gaps.yaml", "upload_kind: liaison_diversion\n    section: police_courts",

@@ -12,7 +12,6 @@ from assessment.sources.catalogue import load_catalogue
 from assessment.sources.fingertips import REQUIRED_COLUMNS, FingertipsClient, IndicatorMeta, parse_csv
 from assessment.sources.http import StaleDataWarning, check_url, session
 
-from .replay_server import ReplayServer
 
 META = {"90244": IndicatorMeta("90244", "proportion", 100.0, "%", "high_is_good", "ci_overlap_95_998")}
 HEADER = REQUIRED_COLUMNS[:9] + ["Time period"] + REQUIRED_COLUMNS[10:] + [
@@ -49,12 +48,6 @@ GOOD = _csv([
     _row("E92000001", "England", "England", 400, 9000, category_type="LSOA11 deprivation deciles in England (IMD2019)",
          category="Most deprived decile (IMD2019)"),
 ])
-
-
-@pytest.fixture
-def server():
-    with ReplayServer() as replay:
-        yield replay
 
 
 @pytest.fixture

@@ -28,11 +28,6 @@ from ..force_figures import (ForceFigures, coterminosity_note, force_area_name, 
 from ..tables import pipe_table
 from .local_data import local_data_table
 
-# The tidy-frame ids of the catalogue entries this section reads (data_sources/indicators.yaml).
-ARRESTS_RATE, ARRESTS, ARRESTS_SHARE = "ho-arrests-rate", "ho-arrests", "ho-arrests-share"
-STOP_SEARCH = "eff-stop-search-rate"
-CONVICTION = "eff-conviction-ratio"
-RECORDED_CRIME = ("ons-crime-total-rate", "ons-knife-offences-rate")
 ETHNICITY = "Ethnicity"
 WHITE = "White"
 AGE_BANDS = ("10-17 yrs", "18-20 yrs", "21+ yrs")
@@ -133,12 +128,13 @@ def _table(figures: ForceFigures, body: list[list[str]], caption: str) -> str:
 # ------------------------------------------------------------------ arrests
 def arrests(report: ReportContext, figures: ForceFigures, section: Section) -> str:
     """Arrests: number and rate per 1,000, and the share by sex and by age group."""
-    if not figures.has(ARRESTS_RATE) and not figures.has(ARRESTS):
+    rate_id, count_id, share_id = (section.indicator_id(part) for part in ("arrests_rate", "arrests", "arrests_share"))
+    if not figures.has(rate_id) and not figures.has(count_id):
         return ""
-    period = figures.latest_period(ARRESTS_RATE) or figures.latest_period(ARRESTS)
-    count, rate = figures.row(ARRESTS, period), figures.row(ARRESTS_RATE, period)
-    national_count = figures.row(ARRESTS, period, national=True)
-    national_rate = figures.row(ARRESTS_RATE, period, national=True)
+    period = figures.latest_period(rate_id) or figures.latest_period(count_id)
+    count, rate = figures.row(count_id, period), figures.row(rate_id, period)
+    national_count = figures.row(count_id, period, national=True)
+    national_rate = figures.row(rate_id, period, national=True)
     body = [["Persons arrested for notifiable offences", period, figure(count), figure(national_count),
              rank_text(count)],
             ["Arrests per 1,000 population (95% CI)", period, figure(rate, with_ci=True), figure(national_rate),
@@ -146,12 +142,12 @@ def arrests(report: ReportContext, figures: ForceFigures, section: Section) -> s
     shown = [count, rate, national_count, national_rate]
     profile = []
     for sex, people in SEXES:
-        profile.append((f"Share of arrests that were of {people}", figures.row(ARRESTS_SHARE, period, sex=sex),
-                        figures.row(ARRESTS_SHARE, period, sex=sex, national=True)))
+        profile.append((f"Share of arrests that were of {people}", figures.row(share_id, period, sex=sex),
+                        figures.row(share_id, period, sex=sex, national=True)))
     for band in AGE_BANDS:
         profile.append((f"Share of arrests of people aged {band.replace(' yrs', '')}",
-                        figures.row(ARRESTS_SHARE, period, age=band),
-                        figures.row(ARRESTS_SHARE, period, age=band, national=True)))
+                        figures.row(share_id, period, age=band),
+                        figures.row(share_id, period, age=band, national=True)))
     if is_withheld(count) or is_withheld(rate):
         profile_note = md("The sex and age profile of the force's arrests is not available either.") + "\n"
     else:
@@ -163,7 +159,7 @@ def arrests(report: ReportContext, figures: ForceFigures, section: Section) -> s
     _record(report, shown, section.title)
     return _parts("### Arrests\n", _table(figures, body, "Arrests"),
                   withheld_notes(figures, [count, rate], "Home Office"),
-                  profile_note, _caveat(report, ARRESTS_RATE))
+                  profile_note, _caveat(report, rate_id))
 
 
 # ---------------------------------------------------------- ethnic ratios
@@ -207,14 +203,15 @@ def ratio_sentences(ratios: pd.DataFrame, figures: ForceFigures, activity: str) 
 # ---------------------------------------------------------- stop and search
 def stop_and_search(report: ReportContext, figures: ForceFigures, section: Section) -> str:
     """Stop and search per 1,000, by ethnic group with the ratio to White people and England and Wales's."""
-    if not figures.has(STOP_SEARCH):
+    indicator_id = section.indicator_id("stop_search")
+    if not figures.has(indicator_id):
         return ""
-    period = figures.latest_period(STOP_SEARCH)
-    overall, national = figures.row(STOP_SEARCH, period), figures.row(STOP_SEARCH, period, national=True)
+    period = figures.latest_period(indicator_id)
+    overall, national = figures.row(indicator_id, period), figures.row(indicator_id, period, national=True)
     body = [["Stop and searches per 1,000 people", period, figure(overall), figure(national), rank_text(overall)]]
     out = ["### Stop and search\n", _table(figures, body, "Stop and search"),
            withheld_notes(figures, [overall], "Ethnicity facts and figures")]
-    ratios = ethnic_ratios(figures, STOP_SEARCH, period)
+    ratios = ethnic_ratios(figures, indicator_id, period)
     shown = [overall, national]
     if not ratios.empty:
         groups = []
@@ -241,10 +238,11 @@ def stop_and_search(report: ReportContext, figures: ForceFigures, section: Secti
 # ---------------------------------------------------------- conviction ratio
 def conviction_ratio(report: ReportContext, figures: ForceFigures, section: Section) -> str:
     """The conviction ratio by ethnic group in the latest year, with each group's ratio to White defendants'."""
-    if not figures.has(CONVICTION):
+    indicator_id = section.indicator_id("conviction_ratio")
+    if not figures.has(indicator_id):
         return ""
-    period = figures.latest_period(CONVICTION)
-    ratios = ethnic_ratios(figures, CONVICTION, period)
+    period = figures.latest_period(indicator_id)
+    ratios = ethnic_ratios(figures, indicator_id, period)
     if ratios.empty:
         return ""
     body = []
@@ -270,7 +268,7 @@ def conviction_ratio(report: ReportContext, figures: ForceFigures, section: Sect
                   pipe_table(header, body, align="llrrrrl", caption=f"Conviction ratio by ethnic group, {period}"),
                   f"{summary}\n",
                   withheld_notes(figures, [r for _, r in ratios.iterrows()], "Ministry of Justice"),
-                  _definition(report, CONVICTION))
+                  _definition(report, indicator_id))
 
 
 def _definition(report: ReportContext, indicator_id: str) -> str:
@@ -281,8 +279,9 @@ def _definition(report: ReportContext, indicator_id: str) -> str:
 # ---------------------------------------------------------- recorded crime
 def recorded_crime(report: ReportContext, figures: ForceFigures, section: Section) -> str:
     """Recorded crime and knife crime rates with ranks, the recording-practice warning and where the rest are."""
+    crime_ids = section.indicator_ids("recorded_crime")
     body, shown = [], []
-    for indicator_id in RECORDED_CRIME:
+    for indicator_id in crime_ids:
         if not figures.has(indicator_id):
             continue
         period = figures.latest_period(indicator_id)
@@ -295,7 +294,7 @@ def recorded_crime(report: ReportContext, figures: ForceFigures, section: Sectio
     _record(report, shown, section.title)
     shown = shown[::2]  # the force's rows: only they can be withheld for the force
     data = report.data
-    home = data.section_of(RECORDED_CRIME[0])
+    home = data.section_of(crime_ids[0])
     titles = {s.key: s.title for s in data.sections()}
     if data.area.area_type == "pfa" and home in titles and home != section.key:
         where = md(f"The rates for each offence group are in the {titles[home]} section, beside deprivation.")
@@ -304,7 +303,7 @@ def recorded_crime(report: ReportContext, figures: ForceFigures, section: Sectio
                    f"offence group are in the report for the {force_area_name(figures.name)}.")
     return _parts("### Recorded crime\n", _table(figures, body, "Recorded crime"),
                   withheld_notes(figures, shown, "Office for National Statistics"),
-                  _caveat(report, RECORDED_CRIME[0]), where + "\n")
+                  _caveat(report, crime_ids[0]), where + "\n")
 
 
 # ---------------------------------------------------------- not measured
