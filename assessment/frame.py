@@ -159,6 +159,13 @@ def _all_text(series: pd.Series) -> bool | pd.Series:
     return series.map(lambda v: isinstance(v, str))
 
 
+#: The text columns' own checks (the schema's and :func:`passes_schema`'s) beyond "is text": minimum length or allowed values.
+_TEXT_RULES: dict[str, Any] = {
+    "indicator_id": 1, "area_name": 1, "period": 1,
+    "area_type": AREA_TYPES, "value_type": VALUE_TYPES, "polarity": POLARITIES, "ci_method": CI_METHODS,
+}
+
+
 def _schema() -> pa.DataFrameSchema:
     non_negative = pa.Check.ge(0)
     columns: dict[str, pa.Column] = {}
@@ -171,14 +178,9 @@ def _schema() -> pa.DataFrameSchema:
 
     for name in STRING_COLUMNS:
         columns[name] = text()
-    columns["indicator_id"] = text(pa.Check.str_length(min_value=1))
     columns["area_code"] = text(pa.Check.str_matches(AREA_CODE_PATTERN))
-    columns["area_name"] = text(pa.Check.str_length(min_value=1))
-    columns["area_type"] = text(pa.Check.isin(AREA_TYPES))
-    columns["period"] = text(pa.Check.str_length(min_value=1))
-    columns["value_type"] = text(pa.Check.isin(VALUE_TYPES))
-    columns["polarity"] = text(pa.Check.isin(POLARITIES))
-    columns["ci_method"] = text(pa.Check.isin(CI_METHODS))
+    for name, rule in _TEXT_RULES.items():
+        columns[name] = text(pa.Check.str_length(min_value=rule) if isinstance(rule, int) else pa.Check.isin(rule))
     for name in FLOAT_COLUMNS:
         columns[name] = pa.Column(float, nullable=True)
     columns["count"] = pa.Column(float, non_negative, nullable=True)
@@ -304,13 +306,6 @@ def _validate_with_pandera(frame: pd.DataFrame, where: str) -> pd.DataFrame:
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         raise SchemaError(f"{where}: {describe_failures(cases, frame, KEY_COLUMNS)}") from None
-
-
-#: The text columns' own checks in :data:`SCHEMA` beyond "is text": minimum length or allowed values.
-_TEXT_RULES: dict[str, Any] = {
-    "indicator_id": 1, "area_name": 1, "period": 1,
-    "area_type": AREA_TYPES, "value_type": VALUE_TYPES, "polarity": POLARITIES, "ci_method": CI_METHODS,
-}
 
 
 def passes_schema(frame: pd.DataFrame) -> bool:
