@@ -30,7 +30,6 @@ from ..errors import InputError
 from ._tables import check_not_html
 
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-_SHEET_NAME = re.compile(rb'<table:table table:name="([^"]*)"')
 
 
 def workbook_format(path: Path) -> str | None:
@@ -56,9 +55,11 @@ def _format_or_error(path: Path) -> str:
 
 
 def sheet_names(path: Path) -> list[str]:
-    """The workbook's sheet names, in order (read from the archive's index, without opening the sheets).
+    """The workbook's sheet names, in order (an xlsx's from its index, without opening the sheets).
 
-    Kept per file like :func:`sheet_heads`: recognisers ask for them in turn.
+    Kept per file like :func:`sheet_heads`: recognisers ask for them in turn. An ODS
+    has no index apart from its content, so its names come from the opened book that
+    reading its rows uses anyway.
     """
     path = Path(path)
     stat = path.stat()
@@ -68,18 +69,11 @@ def sheet_names(path: Path) -> list[str]:
 @lru_cache(maxsize=16)
 def _sheet_names(path: str, _size: int, _mtime: int) -> tuple[str, ...]:
     path = Path(path)
-    if _format_or_error(path) == "xlsx":
-        with zipfile.ZipFile(path) as archive:
-            index = archive.read("xl/workbook.xml")
-        return tuple(_unescape(m.decode("utf-8")) for m in re.findall(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"', index))
-    names, tail = [], b""
-    with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            chunk = tail + block
-            # A tag cut by the block boundary is found whole next time; one seen whole already is not counted twice.
-            names += [m[1].decode("utf-8") for m in _SHEET_NAME.finditer(chunk) if m.end() > len(tail)]
-            tail = chunk[-512:]
-    return tuple(_unescape(n) for n in names)
+    if _format_or_error(path) == "ods":
+        return tuple(_open_book(path).sheet_names)
+    with zipfile.ZipFile(path) as archive:
+        index = archive.read("xl/workbook.xml")
+    return tuple(_unescape(m.decode("utf-8")) for m in re.findall(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"', index))
 
 
 #: Rows of each sheet a recogniser may look at (titles, header bands).
@@ -159,16 +153,20 @@ def _opened_book(path: str, _size: int, _mtime: int):
         return CalamineWorkbook.from_path(path)
     except Exception as exc:  # calamine raises several types for a damaged file
         raise InputError(f"{path}: not a readable {'Excel' if kind == 'xlsx' else 'OpenDocument'} workbook "
-                         f"({type(exc).__name__}: {' '.join(str(exc).split())[:120]})") from None
+                         f"({_reason(exc)})") from None
 
 
 def _rows(book, sheet: str, limit: int | None) -> list[tuple]:
     try:
         cells = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=limit)
     except Exception as exc:
-        raise InputError(f"{book.path}: sheet '{sheet}' cannot be read ({type(exc).__name__}: "
-                         f"{' '.join(str(exc).split())[:120]})") from None
+        raise InputError(f"{book.path}: sheet '{sheet}' cannot be read ({_reason(exc)})") from None
     return [tuple(_value(v) for v in row) for row in cells]
+
+
+def _reason(exc: Exception) -> str:
+    """calamine's error, on one line and short enough for one."""
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:120]}"
 
 
 def _value(value):

@@ -63,8 +63,7 @@ def byars_limits(count, confidence: float = 0.95, exact_below: int = EXACT_BELOW
     if exact.any():  # chi-squared quantiles are slow: compute them only where needed
         small = x[exact]
         # The chi-squared quantile with 2k degrees of freedom, halved: chi2.ppf(q, 2k) / 2 == gammaincinv(k, q).
-        with np.errstate(invalid="ignore"):
-            lower[exact] = np.where(small > 0, gammaincinv(np.where(small > 0, small, 1), alpha / 2), 0.0)
+        lower[exact] = np.where(small > 0, gammaincinv(small, alpha / 2), 0.0)
         upper[exact] = gammaincinv(small + 1, 1 - alpha / 2)
     bad = ~(x >= 0)
     return np.where(bad, np.nan, lower), np.where(bad, np.nan, upper)

@@ -26,8 +26,6 @@ from pathlib import Path
 
 from ...errors import InputError
 from .. import workbook
-from .._tables import check_not_html
-from ..workbook import workbook_format
 
 #: Cell markers meaning "no figure" in these publishers' tables.
 MARKERS = {"..", "*", "na", "n/a", "+", "-", ":", "x", "[x]", "[c]", "[z]", "[u]", "[low]", "~"}
@@ -90,22 +88,15 @@ def _cached_workbook(path: str, _size: int, _mtime: int) -> Workbook:
 
 
 def _open_workbook(path: Path) -> Workbook:
-    check_not_html(path)
-    if not workbook_kind(path):
-        raise InputError(f"{path}: not an Excel (.xlsx) or OpenDocument (.ods) workbook")
+    # all_sheets names a web page or a file that is no workbook in one line
     return Workbook(path, workbook.all_sheets(path))
-
-
-def workbook_kind(path: Path) -> str:
-    """"xlsx", "ods" or "" from the file's content (a zip with the format's marker), never its name."""
-    return workbook_format(path) or ""
 
 
 def sheet_names(path: Path) -> list[str]:
     """A workbook's sheet names, read cheaply (for recognisers); [] for anything else.
 
-    The MHCLG readers' streaming, per-file cached reader: recognisers ask about every
-    download in turn, and a large ODS's content.xml must not be scanned once per recogniser.
+    The shared per-file cached reader (:func:`assessment.sources.workbook.sheet_names`):
+    recognisers ask about every download in turn, and a workbook must not be read once per recogniser.
     """
     try:
         return workbook.sheet_names(path)
