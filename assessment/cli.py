@@ -21,7 +21,7 @@ from rich.console import Console
 
 from .errors import InputError
 from .failures import run_guarded
-from .levels import report_levels
+from .levels import edition_type_words, report_levels
 from .render.formats import ALL_FORMATS, parse_formats
 
 app = typer.Typer(
@@ -103,6 +103,28 @@ def render(
         return
     for path in render_areas(bundle, area, out, formats=_formats(formats), engine=engine):
         console.print(f"wrote {path}")
+
+
+@app.command()
+def areas(
+    bundle: Annotated[Path, typer.Option("--bundle", "-b", help="Built data bundle (from `jsna build`).")] = Path("bundle"),
+    area_type: Annotated[str | None, typer.Option(
+        "--type", "-t", help="Only areas of this type, a word --area takes before a name: "
+                             f"{', '.join(edition_type_words())}.")] = None,
+    name: Annotated[str | None, typer.Option("--name", "-n", help="Only areas whose name contains this "
+                                                                  "(case ignored).")] = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of aligned columns.")] = False,
+) -> None:
+    """List the areas the bundle can report on: code, name, type and report edition (for --area)."""
+    from .geography.listing import area_list, aligned_text, csv_text, no_areas_message
+    from .report.bundle import open_bundle
+
+    geography = open_bundle(bundle).geography
+    found = area_list(geography, area_type, name)
+    if found.empty:
+        raise InputError(no_areas_message(str(bundle), area_type, name, geography))
+    # Plain print: names are data from lookup files, never rich markup.
+    typer.echo(csv_text(found) if as_csv else aligned_text(found), nl=not as_csv)
 
 
 @app.command()

@@ -37,6 +37,10 @@ class AreaNotFoundError(InputError):
     """An area code or name matched nothing; the message lists the closest matches."""
 
 
+class AmbiguousAreaError(InputError):
+    """An area name several areas share (a region, a county and a force); the message lists each choice."""
+
+
 class SourceError(JsnaError):
     """A remote source (Fingertips, ONS) answered with something we cannot use."""
 

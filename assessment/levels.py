@@ -31,7 +31,7 @@ from .paths import BOUNDARIES_DIR
 LEVELS_PATH = BOUNDARIES_DIR / "levels.yaml"
 LEVEL_FIELDS = {"label", "label_upper_tier", "parent_label", "code_prefixes", "area", "lookup",
                 "upper_tier_level", "boundary", "rollup", "peers", "map", "map_level", "resolve_order", "aliases",
-                "report_level", "district_column"}
+                "report_level", "district_column", "edition"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,12 @@ class Level:
     upper_tier_level: str | None = None
     boundary: str | None = None
     aliases: tuple[str, ...] = ()
+    edition: str | None = None
+
+    @property
+    def prefix(self) -> str:
+        """The prefix messages suggest before a name of this level in --area (``pfa:``, ``county:``)."""
+        return self.aliases[0] if self.aliases else self.key
 
     def label_for(self, is_upper_tier: bool) -> str:
         """The reader-facing kind of an area of this level ("unitary authority" for an upper-tier district)."""
@@ -96,7 +102,7 @@ def parse_levels(raw: dict, where: str) -> dict[str, Level]:
             district_column=bool(item.get("district_column", False)), label_upper_tier=item.get("label_upper_tier"),
             parent_label=item.get("parent_label"), area=(str(area["code"]), str(area["name"])) if area else None,
             lookup=LookupColumns(**lookup) if lookup else None, upper_tier_level=item.get("upper_tier_level"),
-            boundary=item.get("boundary"), aliases=tuple(item.get("aliases", ())),
+            boundary=item.get("boundary"), aliases=tuple(item.get("aliases", ())), edition=item.get("edition"),
         )
     containers = [key for key, lv in levels.items() if lv.in_district_table]
     for level in levels.values():
@@ -168,6 +174,17 @@ def boundary_levels() -> list[str]:
 def report_levels() -> list[str]:
     """Levels reports are written for (`jsna render --all --geography` accepts each)."""
     return [lv.key for lv in LEVELS.values() if lv.report_level]
+
+
+def edition_levels() -> list[Level]:
+    """Levels whose areas get a report edition (`jsna areas` lists them), in table order."""
+    return [lv for lv in LEVELS.values() if lv.edition]
+
+
+def edition_type_words() -> dict[str, str]:
+    """Each word `jsna areas --type` takes (a level's key or alias, as before a name in --area) -> its level."""
+    listed = {level.key for level in edition_levels()}
+    return {word: key for word, key in level_aliases().items() if key in listed}
 
 
 def total_levels() -> list[str]:

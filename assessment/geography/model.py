@@ -28,8 +28,8 @@ from ..levels import (DISTRICT_LEVEL, ENGLAND_CODE, ENGLAND_LEVEL, ENGLAND_NAME,
                       parent_levels)
 from .lookup_tables import DISTRICT_COLUMNS, join_lookups, read_lookup_csv
 from .registry import default_vintage
-from .resolution import (AREA_CODE, SUGGESTION_CUTOFF, chosen_among, former_area, former_names, former_note, not_found,
-                         outside_england_message, outside_name_of, outside_names, outside_table)
+from .resolution import (AREA_CODE, SUGGESTION_CUTOFF, ambiguous_name, former_area, former_names, former_note, in_level,
+                         not_found, outside_england_message, outside_name_of, outside_names, outside_table)
 from .resolution import normalise_name as _normalise
 
 ENGLAND = (ENGLAND_CODE, ENGLAND_NAME)
@@ -133,9 +133,11 @@ class Geography:
     def resolve(self, query: str) -> Area:
         """An area from its code or name (case and punctuation ignored).
 
-        A name shared by several areas resolves to the local authority first, and
-        the returned area's ``note`` says so and how to ask for the other (a type
-        prefix such as ``pfa:Lancashire``, or the code). A former code or name
+        A name several areas share ("West Midlands": the region and the police
+        force area) is refused with :class:`AmbiguousAreaError`, listing each
+        area's code, type and the value that asks for it (a type prefix such as
+        ``pfa:West Midlands``, or the code); a partnership named after its council
+        is not counted as a choice. A former code or name
         resolves to its successor with a note (see
         :mod:`assessment.geography.resolution`). An area outside England, or one
         matching nothing, raises :class:`AreaNotFoundError` saying what is
@@ -159,13 +161,15 @@ class Geography:
             raise not_found(self, query, text)
         candidates = self._by_name.get(_normalise(text), [])
         if wanted_type:
-            candidates = [a for a in candidates if a.area_type == wanted_type
-                          or (wanted_type == "utla" and a.is_upper_tier)]
+            candidates = [a for a in candidates if in_level(a, wanted_type)]
+        elif any(a.area_type != "csp" for a in candidates):
+            # A partnership named after its council ("Blackpool") covers the council's area: not a choice.
+            candidates = [a for a in candidates if a.area_type != "csp"]
+        if len(candidates) > 1:  # "West Midlands": the region or the force? Never guessed.
+            raise ambiguous_name(query, candidates)
         former = former_names(self).get(_normalise(text), [])
         if candidates:
-            chosen = candidates[0]
-            others = [a for a in candidates[1:] if a.area_type != chosen.area_type] if not wanted_type else []
-            note = chosen_among(query, chosen, others)
+            chosen, note = candidates[0], ""
             for old in former:  # e.g. "Cumbria": the county is gone, the force of the same name remains
                 note = " ".join(filter(None, [note, former_note(self, old, chosen)]))
             return replace(chosen, note=note) if note else chosen

@@ -10,7 +10,8 @@
 - a code newer than the geography (Barnsley's 2025 ``E08000038``): the code
   the geography uses for the same area;
 - a name shared by areas of different types ("Lancashire": county council and
-  police force area): which was chosen and how to ask for the other;
+  police force area; "West Midlands": region and police force area): refused,
+  listing each area's code, type and the ``--area`` value that asks for it;
 - an area outside England (Welsh ``W06``/``W15`` codes, "Dyfed-Powys",
   Scottish ``S12`` codes): a message saying what the tool covers, never a
   "closest match" that only shares some letters.
@@ -22,23 +23,24 @@ jsna-justice covers areas of England
 from __future__ import annotations
 
 import re
+import shlex
 
 import pandas as pd
 
-from ..errors import AreaNotFoundError
+from ..errors import AmbiguousAreaError, AreaNotFoundError
+from ..levels import DISTRICT_LEVEL, LEVELS, level_aliases
 from .crosswalk import changes_table, code_chains, former_name, newer_recodes, successors
 
 SUPPORTED = ("jsna-justice covers areas of England: districts and unitary authorities (E06, E07, E08, E09), "
              "county councils (E10), regions (E12), England (E92000001) and the 39 English police force areas "
-             "(E23), by ONS code or name (use pfa:, county: or district: before a name shared by several)")
+             "(E23), by ONS code or name (a name several areas share needs pfa:, county:, district: or region: before it; "
+             "`jsna areas` lists them)")
 AREA_CODE = re.compile(r"^[EWSNKJ]\d{8}$")
 OUTSIDE_ENGLAND = {"W06": "a local authority in Wales", "W15": "a police force area in Wales",
                    "W14": "a community safety partnership in Wales", "W92": "Wales", "S12": "a council area in Scotland",
                    "S92": "Scotland", "N09": "a district in Northern Ireland", "N92": "Northern Ireland",
                    "K04": "England and Wales together", "K02": "the United Kingdom", "K03": "Great Britain"}
-KIND = {"lad": "local authority", "utla": "county council", "region": "region", "pfa": "police force area",
-        "csp": "community safety partnership", "england": "country"}
-PREFIX_FOR = {"pfa": "pfa", "utla": "county", "lad": "district", "region": "region", "csp": "csp"}
+LEVEL_ALIASES = level_aliases()
 #: How similar a name must be (rapidfuzz WRatio, 0-100) to be offered as a "closest match".
 SUGGESTION_CUTOFF = 80
 
@@ -61,19 +63,33 @@ def outside_england_message(query: str, code: str, name: str = "") -> str:
     return f"'{query}' is {label}, {what}. {SUPPORTED}."
 
 
-def chosen_among(query: str, chosen, others: list) -> str:
-    """The note for a name several areas share: which one was chosen and how to ask for each other.
+def shown_type(area) -> str:
+    """What an area is, as boundaries/levels.yaml names its level ("unitary authority", "police force area")."""
+    level = LEVELS.get(area.area_type)
+    return level.label_for(area.is_upper_tier) if level else area.area_type
 
-    Community safety partnerships are left out: most share their district's
-    name (and area), so naming them would only be noise.
-    """
-    others = [a for a in others if a.area_type not in (chosen.area_type, "csp")]
-    if not others:
-        return ""
-    alternatives = "; ".join(f"for the {KIND.get(a.area_type, a.area_type)} use "
-                             f"{PREFIX_FOR.get(a.area_type, a.area_type)}:{a.name} or {a.code}" for a in others)
-    return (f"'{query}' is the name of more than one area; showing the {KIND.get(chosen.area_type, chosen.area_type)} "
-            f"{chosen.name} ({chosen.code}). {alternatives[0].upper()}{alternatives[1:]}.")
+
+def in_level(area, level_key: str) -> bool:
+    """True when ``level_key:`` before a name may mean ``area``: its own level, or for the upper-tier
+    level (``county:``) also a district that is upper tier (a unitary)."""
+    return area.area_type == level_key or (level_key == DISTRICT_LEVEL.upper_tier_level and area.is_upper_tier)
+
+
+def area_value(area, sharing: list) -> str:
+    """What to type after --area for ``area`` alone: its level's prefix and name, or its code when
+    another of the ``sharing`` areas would answer to that too."""
+    prefix = LEVELS[area.area_type].prefix if area.area_type in LEVELS else ""
+    if not prefix or any(in_level(other, LEVEL_ALIASES.get(prefix, prefix)) for other in sharing
+                         if other.code != area.code):
+        return area.code
+    return shlex.quote(f"{prefix}:{area.name}")
+
+
+def ambiguous_name(query: str, sharing: list) -> AmbiguousAreaError:
+    """The refusal for a name several areas share, listing for each its code, type and --area value."""
+    choices = "; ".join(f"--area {area_value(a, sharing)} for the {shown_type(a)} {a.name} ({a.code})"
+                        for a in sharing)
+    return AmbiguousAreaError(f"'{query}' is the name of {len(sharing)} areas; choose one: {choices}")
 
 
 def former_area(geography, code: str):
@@ -165,7 +181,7 @@ def former_note(geography, old_code: str, chosen) -> str:
     if not parts:
         return ""
     names = " and ".join(f"{geography._by_code[p].name} ({p})" if p in geography._by_code else p for p in parts)
-    what = KIND.get(chosen.area_type, chosen.area_type)
+    what = shown_type(chosen)
     return (f"{former_name(old_code)} county council ({old_code}) was abolished and split into {names}; "
             f"showing the {what} {chosen.name} ({chosen.code}).")
 
