@@ -186,6 +186,59 @@ def former_note(geography, old_code: str, chosen) -> str:
             f"showing the {what} {chosen.name} ({chosen.code}).")
 
 
+def unknown_code_hint(geography, code: str) -> str:
+    """What to tell someone who gave a code the geography does not have (an upload's area code).
+
+    A code in boundaries/code_changes.csv gets what happened to it, when, and
+    the successor area(s) with their codes; any other gets the closest names.
+    """
+    code = code.strip().upper()
+    change = code_change_text(code, str(geography.vintage))
+    return f"{change}; use a current code" if change else f"closest: {geography.suggest(code, 3)}"
+
+
+def code_change_text(code: str, vintage: str) -> str:
+    """What code_changes.csv says happened to ``code`` up to ``vintage``, following chains; '' if nothing.
+
+    >>> code_change_text("E07000163", "2024")
+    'Craven (E07000163) was merged into North Yorkshire (E06000065) in 2023'
+    >>> code_change_text("E07000190", "2024")
+    'Taunton Deane (E07000190) was merged into Somerset West and Taunton (E07000246) in 2019, which was merged into Somerset (E06000066) in 2023'
+    >>> code_change_text("E08000038", "2024")
+    'E08000038 is the code Barnsley was given in 2025, after the 2024 geography, which calls it Barnsley (E08000016)'
+    """
+    table = changes_table()
+    former, steps, seen = "", [], {code}
+    while True:
+        rows = table[(table["old_code"] == code) & (table["year"] <= int(vintage))]
+        if rows.empty:
+            break
+        former = former or f"{rows['old_name'].iloc[0]} ({code})"
+        steps.append(_change_step(rows))
+        if len(rows) > 1 or rows["kind"].iloc[0] not in ("recode", "merge") or rows["new_code"].iloc[0] in seen:
+            break
+        code = rows["new_code"].iloc[0]
+        seen.add(code)
+    if steps:
+        return f"{former} {', which '.join(steps)}"
+    later = table[(table["new_code"] == code) & (table["year"] > int(vintage))]
+    if later.empty:
+        return ""
+    before = " and ".join(f"{name} ({old})" for name, old in zip(later["old_name"], later["old_code"]))
+    return (f"{code} is the code {later['new_name'].iloc[0]} was given in {later['year'].iloc[0]}, after the "
+            f"{vintage} geography, which calls it {before}")
+
+
+def _change_step(rows: pd.DataFrame) -> str:
+    """What one change of code_changes.csv did to a former area, in words: its successor(s) and year."""
+    first = rows.iloc[0]
+    into = " and ".join(f"{name} ({new})" for name, new in zip(rows["new_name"], rows["new_code"]))
+    return {"recode": f"became {into} in {first['year']}, the same area under a new code",
+            "merge": f"was merged into {into} in {first['year']}",
+            "split": f"was split into {into} in {first['year']}"}.get(
+        first["kind"], f"was abolished in {first['year']} with no successor covering the same area")
+
+
 def not_found(geography, query: str, text: str) -> AreaNotFoundError:
     """The error for a query that matched nothing: close English names if there are any, and what is supported."""
     if AREA_CODE.match(text.upper()):

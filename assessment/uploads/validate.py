@@ -13,6 +13,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from ..errors import InputError
+from ..geography.resolution import unknown_code_hint
 from ..sources.periods import parse_period
 from .numbers import CountError, parse_count
 from .reader import Sheet, read_upload
@@ -162,7 +163,7 @@ def _check_rows(report, kind: UploadKind, sheet: Sheet, positions: dict, geograp
             elif column.type == "area_code":
                 code = text.upper()
                 if areas is not None and code not in areas:
-                    report.add(number, column.name, f"unknown area code {text!r}; closest: {geography.suggest(text, 3)}",
+                    report.add(number, column.name, f"unknown area code {text!r}; {unknown_code_hint(geography, text)}",
                                index)
                 elif areas is not None and not _allowed(code, areas[code], upper, kind.area_types):
                     report.add(number, column.name, f"area {code} is a {areas[code]}; this upload takes "
