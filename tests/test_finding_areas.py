@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import shlex
 
 import pandas as pd
 import pytest
@@ -194,17 +196,29 @@ def test_real_render_refuses_a_shared_name_and_lists_the_choices(real_bundle, tm
     assert not list(out.glob("E*"))  # nothing rendered for a guess
 
 
+#: Codes and type-prefixed names, for every level's prefix, that name exactly one area.
+EXACT = [("pfa:West Midlands", "E23000014"), ("police:west midlands", "E23000014"),
+         ("region:West Midlands", "E12000005"), ("E12000005", "E12000005"), ("e23000014", "E23000014"),
+         ("county:Lancashire", "E10000017"), ("utla:Lancashire", "E10000017"), ("pfa:Lancashire", "E23000003"),
+         ("district:Dorset", "E06000059"), ("county:Dorset", "E06000059"), ("lad:West Lancashire", "E07000127"),
+         ("england:England", "E92000001"),
+         ("Blackpool", "E06000009")]  # its partnership of the same name covers the same area: not a choice
+
+
 @pytest.mark.shared
-@pytest.mark.parametrize(("query", "code"), [
-    ("pfa:West Midlands", "E23000014"), ("police:west midlands", "E23000014"), ("region:West Midlands", "E12000005"),
-    ("E12000005", "E12000005"), ("e23000014", "E23000014"), ("county:Lancashire", "E10000017"),
-    ("utla:Lancashire", "E10000017"), ("pfa:Lancashire", "E23000003"), ("district:Dorset", "E06000059"),
-    ("county:Dorset", "E06000059"), ("lad:West Lancashire", "E07000127"), ("england:England", "E92000001"),
-    ("Blackpool", "E06000009"),  # its partnership of the same name covers the same area: not a choice
-])
-def test_real_codes_and_prefixed_names_resolve_without_a_note(real_bundle, query, code):
-    area = open_bundle(real_bundle).geography.resolve(query)
-    assert area.code == code and area.note == ""
+def test_real_shared_names_need_a_code_or_prefix_and_those_resolve_without_a_note(real_bundle):
+    geography = open_bundle(real_bundle).geography
+    for shared in ("West Midlands", "Lancashire", "Dorset", "north yorkshire"):
+        with pytest.raises(AmbiguousAreaError) as err:
+            geography.resolve(shared)
+        # every choice listed is typed as shown and gives the area named beside it
+        choices = re.findall(r"--area (.+?) for the .+? \(([EK]\d{8})\)", str(err.value))
+        assert len(choices) == 2, str(err.value)
+        for value, code in choices:
+            assert geography.resolve(shlex.split(value)[0]).code == code
+    for query, code in EXACT:
+        area = geography.resolve(query)
+        assert (area.code, area.note) == (code, ""), query
 
 
 @pytest.mark.shared
