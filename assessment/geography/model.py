@@ -45,8 +45,8 @@ class Area:
     """A resolved area: ONS code, name, tidy-frame area type and whether it is upper tier.
 
     ``note`` says how the query was read when that was not obvious (a former
-    code resolved to its successor, a name shared by a county and a force);
-    the command line prints it.
+    code or name resolved to its successor, "Cumbria" to the force now that the
+    county is gone); the command line prints it.
     """
 
     code: str

@@ -62,7 +62,7 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=A
     """Render one area's documents and appendix into ``out_root/<code-name>/``."""
     bundle = open_bundle(Path(bundle_path).resolve())
     area = bundle.geography.resolve(area_query)
-    if area.note:  # a former code, or a name a county and a force share: say which area this is
+    if area.note:  # a former code or name (Harrogate, Cumbria): say which area this is
         console.print(f"note: {area.note}", highlight=False, soft_wrap=True, markup=False)
     # Absolute: the kernel runs in the template's folder and pandoc in a build folder, so a
     # relative path (``--out demo-output``) would point somewhere else for each of them.
