@@ -33,8 +33,8 @@ from .crosswalk import changes_table, code_chains, former_name, newer_recodes, s
 
 SUPPORTED = ("jsna-justice covers areas of England: districts and unitary authorities (E06, E07, E08, E09), "
              "county councils (E10), regions (E12), England (E92000001) and the 39 English police force areas "
-             "(E23), by ONS code or name (a name several areas share needs pfa:, county:, district: or region: before it; "
-             "`jsna areas` lists them)")
+             "(E23), by ONS code or name (a name several areas share needs pfa:, county:, district: or region: "
+             "before it; `jsna areas` lists them)")
 AREA_CODE = re.compile(r"^[EWSNKJ]\d{8}$")
 OUTSIDE_ENGLAND = {"W06": "a local authority in Wales", "W15": "a police force area in Wales",
                    "W14": "a community safety partnership in Wales", "W92": "Wales", "S12": "a council area in Scotland",
