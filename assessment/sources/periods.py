@@ -14,12 +14,15 @@
 (NaT, NaT)
 
 A label that has a period's shape but is not one is no period either, and
-:func:`period_problem` says why:
+:func:`period_dates` says why:
 
 >>> parse_period("2023/99")
 (NaT, NaT)
 >>> for label in ["0000", "2300", "2023/99", "2023 - 1999", "sometime"]:
-...     print(label, "->", period_problem(label))
+...     try:
+...         period_dates(label)
+...     except PeriodError as exc:
+...         print(label, "->", exc)
 0000 -> year 0 is outside the years 1900 to 2100 that this tool reads
 2300 -> year 2300 is outside the years 1900 to 2100 that this tool reads
 2023/99 -> not a financial year: the year after 2023 is written 2023/24
@@ -95,17 +98,9 @@ def parse_period(label: str) -> tuple[pd.Timestamp, pd.Timestamp]:
         return _NAT
 
 
-def period_problem(label: str) -> str | None:
-    """Why ``label`` is not a period (:data:`NOT_UNDERSTOOD` when it has no period's shape), or None."""
-    try:
-        period_dates(label)
-    except PeriodError as exc:
-        return str(exc)
-    return None
-
-
 def period_dates(label: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Start and end of a period label, or :class:`PeriodError` saying why it is not a period."""
+    """Start and end of a period label, or :class:`PeriodError` saying why it is not a period
+    (:data:`NOT_UNDERSTOOD` when it has no period's shape)."""
     text = " ".join(str(label).replace("–", "-").split())
     if m := re.fullmatch(r"(\d{4})", text):
         y = _year(int(m[1]))

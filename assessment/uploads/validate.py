@@ -12,7 +12,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from ..errors import InputError
-from ..sources.periods import NOT_UNDERSTOOD, period_dates, period_problem
+from ..sources.periods import NOT_UNDERSTOOD, PeriodError, period_dates
 from .numbers import CountError, parse_count
 from .reader import CellError, Sheet, read_upload
 from .schema import UploadKind, all_kinds, load_kind
@@ -162,14 +162,13 @@ def _check_rows(report, kind: UploadKind, sheet: Sheet, positions: dict, geograp
                 else:
                     values[column.name] = value
             elif column.type == "period":
-                problem = period_problem(text)
-                if problem == NOT_UNDERSTOOD:
-                    report.add(number, column.name, f"period {text!r} not understood; use {kind.period_format}", index)
-                elif problem:
-                    report.add(number, column.name, f"period {text!r}: {problem}", index)
+                try:
+                    same[column.name] = period_dates(text)  # 2024-Q2 and 2024 Q2 are one period
+                except PeriodError as exc:
+                    reason = f" not understood; use {kind.period_format}" if str(exc) == NOT_UNDERSTOOD else f": {exc}"
+                    report.add(number, column.name, f"period {text!r}{reason}", index)
                 else:
                     values[column.name] = text
-                    same[column.name] = period_dates(text)  # 2024-Q2 and 2024 Q2 are one period
             elif column.type == "area_code":
                 code = text.upper()
                 if areas is not None and code not in areas:
