@@ -20,14 +20,20 @@ from assessment.cli import main
 from assessment.demo.geography_files import write_geography_files
 from assessment.report.bundle import open_bundle
 
-from .test_faults_uploads import FUZZ, HEADER, KIND, _build, _check_both_commands, _cli, _csv, _fresh, _validate
-from .test_faults_uploads import small_snapshot  # noqa: F401  (a fixture)
+from .test_faults_uploads import (FUZZ, HEADER, _build, _check_both_commands, _cli, _csv, _fresh, _validate,
+                                  build_small_snapshot)
 
 WEB_PAGE = "is a web page (HTML), not a CSV/workbook: was it downloaded from an error page?"
 UTF32 = "is UTF-32 text, an encoding jsna does not read: save it as CSV UTF-8"
 
 
-def _refused_by_both(path, small_snapshot, capsys, tmp_path, expected: str) -> None:  # noqa: F811
+@pytest.fixture(scope="module")
+def small_snapshot(tmp_path_factory):
+    """(snapshot, bundle) with the demo geography alone, as tests/test_faults_uploads.py uses."""
+    return build_small_snapshot(tmp_path_factory.mktemp("tiny"))
+
+
+def _refused_by_both(path, small_snapshot, capsys, tmp_path, expected: str) -> None:
     """`validate` and `build --upload` both refuse ``path`` with ``expected`` in one line, and build writes nothing."""
     code, err = _validate(path, small_snapshot, capsys)
     assert code == 1 and expected in err, err
@@ -50,13 +56,13 @@ def _refused_by_both(path, small_snapshot, capsys, tmp_path, expected: str) -> N
     ("2020/21 - 19/20", "period '2020/21 - 19/20': it ends (2019) before it starts (2020)"),
 ])
 def test_an_impossible_period_is_refused_with_its_file_row_and_column(period, reason, tmp_path, small_snapshot,
-                                                                       capsys):  # noqa: F811
+                                                                       capsys):
     path = _csv(tmp_path / "p.csv", [["E07999001", "2023/24", "100", "40", "50"],
                                      ["E07999002", period, "100", "40", "50"]])
     _refused_by_both(path, small_snapshot, capsys, tmp_path, f"p.csv:CSV!B3: column 'period' (B): {reason}")
 
 
-def test_a_year_typed_as_a_number_in_excel_is_checked_like_text(tmp_path, small_snapshot, capsys):  # noqa: F811
+def test_a_year_typed_as_a_number_in_excel_is_checked_like_text(tmp_path, small_snapshot, capsys):
     book = openpyxl.Workbook()
     book.active.title = "Data"
     book.active.append(HEADER)
@@ -66,7 +72,7 @@ def test_a_year_typed_as_a_number_in_excel_is_checked_like_text(tmp_path, small_
                      "years.xlsx:Data!B2: column 'period' (B): period '2300': year 2300 is outside the years")
 
 
-def test_one_period_written_two_ways_is_a_duplicate(tmp_path, small_snapshot, capsys):  # noqa: F811
+def test_one_period_written_two_ways_is_a_duplicate(tmp_path, small_snapshot, capsys):
     path = _csv(tmp_path / "twice.csv", [["E07999001", "2024-Q2", "100", "40", "50"],
                                          ["E07999001", "2024 Q2", "90", "30", "40"]])
     _refused_by_both(path, small_snapshot, capsys, tmp_path,
@@ -74,7 +80,7 @@ def test_one_period_written_two_ways_is_a_duplicate(tmp_path, small_snapshot, ca
 
 
 @pytest.mark.parametrize("period", ["1900", "2100", "2100/01", "1999/00", "2019 - 21", "2018/19 - 20/21", "2100-Q4"])
-def test_periods_at_the_edges_of_the_range_validate_and_load(period, tmp_path, small_snapshot, capsys):  # noqa: F811
+def test_periods_at_the_edges_of_the_range_validate_and_load(period, tmp_path, small_snapshot, capsys):
     path = _csv(tmp_path / "edge.csv", [["E07999001", period, "100", "40", "50"]])
     assert _check_both_commands(path, small_snapshot, capsys, tmp_path)
 
@@ -85,13 +91,13 @@ PERIOD_SHAPED = st.from_regex(r"\d{4}( ?- ?\d{2,4}|/\d{2}( ?- ?\d{2,4}/\d{2}| ?Q
 
 @FUZZ
 @given(period=st.one_of(PERIOD_SHAPED, st.sampled_from(["0000", "9999", "1677", "2262", "2023/99", "2023 - 1999"])))
-def test_fuzz_every_period_validate_accepts_is_loaded_by_build(tmp_path, small_snapshot, capsys, period):  # noqa: F811
+def test_fuzz_every_period_validate_accepts_is_loaded_by_build(tmp_path, small_snapshot, capsys, period):
     path = _csv(_fresh(tmp_path, ".csv"), [["E07999001", period, "100", "40", "50"]])
     _check_both_commands(path, small_snapshot, capsys, tmp_path)  # no crash; a valid row is in the bundle
 
 
 # ------------------------------------------------------------------ unreadable CSV text (F17)
-def test_an_unclosed_quote_is_located(tmp_path, small_snapshot, capsys):  # noqa: F811
+def test_an_unclosed_quote_is_located(tmp_path, small_snapshot, capsys):
     path = tmp_path / "quote.csv"
     path.write_text(",".join(HEADER) + '\nE07999001,2023/24,100,40,50\nE07999002,"2023/24,100,40,50\n'
                     "E07999003,2023/24,100,40,50\n")
@@ -101,20 +107,20 @@ def test_an_unclosed_quote_is_located(tmp_path, small_snapshot, capsys):  # noqa
 
 
 def test_an_unclosed_quote_after_a_cell_with_a_line_break_names_its_row_and_line(tmp_path, small_snapshot,
-                                                                                 capsys):  # noqa: F811
+                                                                                 capsys):
     path = tmp_path / "quote.csv"
     path.write_text(",".join(HEADER) + '\nE07999001,"2023/24\n",100,40,50\nE07999002,2023/24,100,40,"50\n')
     _refused_by_both(path, small_snapshot, capsys, tmp_path,
                      'quote.csv:CSV!E3: a quote (") opened here (line 4 of the file) is never closed')
 
 
-def test_another_malformed_csv_names_its_row(tmp_path, small_snapshot, capsys):  # noqa: F811
+def test_another_malformed_csv_names_its_row(tmp_path, small_snapshot, capsys):
     path = tmp_path / "stray.csv"
     path.write_text(",".join(HEADER) + '\nE07999001,"2023"/24,100,40,50\n')
     _refused_by_both(path, small_snapshot, capsys, tmp_path, "stray.csv:CSV!2: malformed CSV: ")
 
 
-def test_a_csv_with_cr_line_endings_is_read(tmp_path, small_snapshot, capsys):  # noqa: F811
+def test_a_csv_with_cr_line_endings_is_read(tmp_path, small_snapshot, capsys):
     path = tmp_path / "mac.csv"
     path.write_bytes(("\r".join([",".join(HEADER), "E07999001,2023/24,100,40,50", "E06999001,2023/24,80,30,"])
                       + "\r").encode())
@@ -124,7 +130,7 @@ def test_a_csv_with_cr_line_endings_is_read(tmp_path, small_snapshot, capsys):  
 
 
 @pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
-def test_utf32_text_is_named_as_an_encoding_not_read(encoding, tmp_path, small_snapshot, capsys):  # noqa: F811
+def test_utf32_text_is_named_as_an_encoding_not_read(encoding, tmp_path, small_snapshot, capsys):
     path = tmp_path / "wide.csv"
     path.write_bytes((",".join(HEADER) + "\nE07999001,2023/24,100,40,50\n").encode(encoding))
     code, err = _cli(["validate", path, "--bundle", small_snapshot[1]], capsys)  # kind detected: no --kind
@@ -133,7 +139,7 @@ def test_utf32_text_is_named_as_an_encoding_not_read(encoding, tmp_path, small_s
 
 
 @pytest.mark.parametrize("name", ["export.csv", "audit.xlsx"])
-def test_a_web_page_saved_as_an_upload_is_called_one(name, tmp_path, small_snapshot, capsys):  # noqa: F811
+def test_a_web_page_saved_as_an_upload_is_called_one(name, tmp_path, small_snapshot, capsys):
     path = tmp_path / name
     path.write_text("\n<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body>502</body></html>\n")
     code, err = _cli(["validate", path, "--bundle", small_snapshot[1]], capsys)
@@ -142,7 +148,7 @@ def test_a_web_page_saved_as_an_upload_is_called_one(name, tmp_path, small_snaps
 
 
 # ------------------------------------------------------------------ what is passed over is said
-def test_a_hidden_data_sheet_passed_over_gets_a_note(tmp_path, small_snapshot, capsys):  # noqa: F811
+def test_a_hidden_data_sheet_passed_over_gets_a_note(tmp_path, small_snapshot, capsys):
     book = openpyxl.Workbook()
     book.active.title = "Sheet1"
     book.active.append(HEADER)

@@ -62,7 +62,8 @@ class ValidationReport:
     @property
     def notes(self) -> list[str]:
         """What the user should know about a file even when it is valid (a hidden data sheet left unread)."""
-        return [" ".join(f"{self.path.name}: note: {note}".split()) for note in (self.sheet.notes if self.sheet else [])]
+        notes = self.sheet.notes if self.sheet else []
+        return [" ".join(f"{self.path.name}: note: {note}".split()) for note in notes]
 
 
 def _guess_kind(header: list[str]) -> tuple[UploadKind | None, int]:
