@@ -211,6 +211,8 @@ def validate(
     geography = open_bundle(bundle).geography if bundle else load_geography(lookups_dir=lookups)
     report = validate_upload(file, kind, geography)
     out = Console(stderr=True, soft_wrap=True, highlight=False)
+    for note in report.notes:
+        out.print(note, markup=False)
     if report.ok:
         out.print(f"{file.name}: valid '{report.kind.kind}' upload with {len(report.sheet.rows)} row(s)")
         return

@@ -41,7 +41,11 @@ _counter = itertools.count()
 @pytest.fixture(scope="module")
 def small_snapshot(tmp_path_factory):
     """A snapshot with only the demo geography (no national data): builds in well under a second."""
-    out = tmp_path_factory.mktemp("tiny")
+    return build_small_snapshot(tmp_path_factory.mktemp("tiny"))
+
+
+def build_small_snapshot(out: Path) -> tuple[Path, Path]:
+    """(snapshot, bundle) in ``out``: the demo geography alone, built with `jsna build`."""
     paths = write_geography_files(out / "geo")
     writer = SnapshotWriter(out / "snapshots" / "2026-01-01", "2026-01-01")
     for role in ("lad_csp_pfa", "lad_utla", "lad_region"):

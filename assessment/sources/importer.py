@@ -28,6 +28,7 @@ from pathlib import Path
 from rich.console import Console
 
 from ..errors import InputError
+from ..file_content import content_problem
 from ..files import sha256_of
 from .publishers import load_publishers, publishers_path
 from .recognition import Recognised
@@ -97,18 +98,42 @@ def recognise(path: Path, publishers: dict | None = None) -> Recognised | None:
     return found[0] if found else None
 
 
-def _candidates(sources: Iterable[Path]) -> list[Candidate]:
+def _candidates(sources: Iterable[Path], echo: Callable[[str], None]) -> list[Candidate]:
     found = []
     for source in sources:
         source = Path(source)
         if source.is_dir():
-            found += [Candidate(p, False) for p in sorted(source.rglob("*"))
-                      if p.is_file() and not any(part.startswith(".") for part in p.relative_to(source).parts)]
+            found += [Candidate(p, False) for p in sorted(_visible_files(source, echo))]
         elif source.is_file():
             found.append(Candidate(source, True))
         else:
             raise InputError(f"{source}: no such file or folder")
     return found
+
+
+def _visible_files(folder: Path, echo: Callable[[str], None]) -> list[Path]:
+    """The files in ``folder`` and below, saying which hidden ones (names starting with a dot) are skipped.
+
+    Hidden files are a system's or a tool's own (.DS_Store, .git), never a download;
+    a hidden folder gets one line, not one per file in it.
+    """
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            if path.is_dir():
+                echo(f"skipped {path}/: a hidden folder (its name starts with a dot), not read")
+            elif path.is_file():
+                echo(f"skipped {path}: a hidden file (its name starts with a dot), not read")
+        elif path.is_dir() and not path.is_symlink():  # as rglob: a linked folder could loop
+            files += _visible_files(path, echo)
+        elif path.is_file():
+            files.append(path)
+    return files
+
+
+def _unknown(path: Path, publishers: dict) -> str:
+    """Why no recogniser knows ``path``: a web page or an unread encoding when it is one, else the kinds known."""
+    return f"{path}: {content_problem(path) or f'not a kind of file jsna knows ({describe_known_kinds(publishers)})'}"
 
 
 def import_files(sources: Iterable[Path], out_root: Path, *, today: date | None = None,
@@ -124,10 +149,10 @@ def import_files(sources: Iterable[Path], out_root: Path, *, today: date | None 
     publishers = _publishers() if publishers is None else publishers
     accepted: list[tuple[Candidate, list[Recognised]]] = []
     seen: dict[str, Path] = {}
-    for candidate in _candidates(sources):
+    for candidate in _candidates(sources, echo):
         answers = recognise_all(candidate.path, publishers)
         if not answers:
-            message = f"{candidate.path}: not a kind of file jsna knows ({describe_known_kinds(publishers)})"
+            message = _unknown(candidate.path, publishers)
             if candidate.named:
                 raise InputError(message)
             echo(f"skipped {message}")

@@ -12,6 +12,22 @@
 (Timestamp('2023-04-01 00:00:00'), Timestamp('2023-06-30 00:00:00'))
 >>> parse_period("sometime")
 (NaT, NaT)
+
+A label that has a period's shape but is not one is no period either, and
+:func:`period_dates` says why:
+
+>>> parse_period("2023/99")
+(NaT, NaT)
+>>> for label in ["0000", "2300", "2023/99", "2023 - 1999", "sometime"]:
+...     try:
+...         period_dates(label)
+...     except PeriodError as exc:
+...         print(label, "->", exc)
+0000 -> year 0 is outside the years 1900 to 2100 that this tool reads
+2300 -> year 2300 is outside the years 1900 to 2100 that this tool reads
+2023/99 -> not a financial year: the year after 2023 is written 2023/24
+2023 - 1999 -> it ends (1999) before it starts (2023)
+sometime -> not understood
 """
 
 from __future__ import annotations
@@ -21,14 +37,45 @@ import re
 import pandas as pd
 
 _NAT = (pd.NaT, pd.NaT)
+#: Years a period may fall in: wide for any public health series, narrow enough that every date is
+#: one pandas can hold (its nanosecond timestamps end in 1677 and 2262) and a typo is caught.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+NOT_UNDERSTOOD = "not understood"
+
+
+class PeriodError(ValueError):
+    """Why a label is not a period (one line, for the problem list)."""
+
+
+def _year(year: int) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodError(f"year {year} is outside the years {FIRST_YEAR} to {LAST_YEAR} that this tool reads")
+    return year
 
 
 def _century(short: str, base: int) -> int:
+    """The year a two-digit end year means after ``base``: ``1999 - 01`` ends in 2001, ``2020 - 19`` in 2019."""
     year = int(short)
     if year >= 100:
         return year
-    century = base - base % 100
-    return century + year if century + year >= base else century + 100 + year
+    same = base - base % 100 + year
+    # The next century only across its turn; a 99-year range is a typo, reported as ending before it starts.
+    return same + 100 if same < base and same + 100 - base <= 50 else same
+
+
+def _financial_year(first: str, second: str) -> int:
+    """The first calendar year of a financial (or academic) year written ``2023/24``; the two must follow."""
+    year = _year(int(first))
+    if int(second) != (year + 1) % 100:
+        raise PeriodError(f"not a financial year: the year after {year} is written {year}/{(year + 1) % 100:02d}")
+    return year
+
+
+def _ordered(start: int, end: int) -> int:
+    _year(end)
+    if end < start:
+        raise PeriodError(f"it ends ({end}) before it starts ({start})")
+    return end
 
 
 def _financial(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -44,25 +91,35 @@ def period_bounds(labels: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_period(label: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Start and end of a period label: calendar and financial years, ranges of them, quarters."""
+    """Start and end of a period label: calendar and financial years, ranges of them, quarters (NaT when not one)."""
+    try:
+        return period_dates(label)
+    except PeriodError:
+        return _NAT
+
+
+def period_dates(label: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Start and end of a period label, or :class:`PeriodError` saying why it is not a period
+    (:data:`NOT_UNDERSTOOD` when it has no period's shape)."""
     text = " ".join(str(label).replace("–", "-").split())
     if m := re.fullmatch(r"(\d{4})", text):
-        y = int(m[1])
+        y = _year(int(m[1]))
         return pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31)
     if m := re.fullmatch(r"(\d{4}) ?- ?(\d{2,4})", text):
-        start = int(m[1])
-        return pd.Timestamp(start, 1, 1), pd.Timestamp(_century(m[2], start), 12, 31)
+        start = _year(int(m[1]))
+        return pd.Timestamp(start, 1, 1), pd.Timestamp(_ordered(start, _century(m[2], start)), 12, 31)
     if m := re.fullmatch(r"(\d{4})/(\d{2})", text):
-        return _financial(int(m[1]))
+        return _financial(_financial_year(m[1], m[2]))
     if m := re.fullmatch(r"(\d{4})/(\d{2}) ?- ?(\d{2,4})/(\d{2})", text):
-        start = int(m[1])
-        end_start = _century(m[3], start)
+        start = _financial_year(m[1], m[2])
+        end_start = _ordered(start, _century(m[3], start))
+        _financial_year(str(end_start), m[4])
         return _financial(start)[0], _financial(end_start)[1]
     if m := re.fullmatch(r"(\d{4})/(\d{2}) ?Q([1-4])", text):
         # Financial-year quarters: Q1 is April to June.
-        start = pd.Timestamp(int(m[1]), 4, 1) + pd.DateOffset(months=3 * (int(m[3]) - 1))
+        start = pd.Timestamp(_financial_year(m[1], m[2]), 4, 1) + pd.DateOffset(months=3 * (int(m[3]) - 1))
         return start, start + pd.DateOffset(months=3) - pd.Timedelta(days=1)
     if m := re.fullmatch(r"(\d{4}) ?-? ?Q([1-4])", text):
-        start = pd.Timestamp(int(m[1]), 3 * (int(m[2]) - 1) + 1, 1)
+        start = pd.Timestamp(_year(int(m[1])), 3 * (int(m[2]) - 1) + 1, 1)
         return start, start + pd.DateOffset(months=3) - pd.Timedelta(days=1)
-    return _NAT
+    raise PeriodError(NOT_UNDERSTOOD)

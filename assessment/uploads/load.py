@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+from rich.console import Console
 
 from ..disclosure import hierarchy_columns, hierarchy_groups, suppress
 from ..errors import InputError
@@ -18,6 +19,8 @@ from ..stats import add_intervals, aggregate
 from .numbers import parse_count
 from .schema import load_kind
 from .validate import validate_upload
+
+console = Console(stderr=True, soft_wrap=True, highlight=False)
 
 
 def load_upload(path: Path, kind: str | None, geography, *, uploaded_at: datetime | None = None) -> pd.DataFrame:
@@ -114,6 +117,8 @@ def load_uploads_for_build(uploads: list, lookup_files: dict) -> tuple[list[pd.D
         text = str(item)
         kind, _, file = text.partition("=") if "=" in text and not Path(text).exists() else (None, "", text)
         report = _valid_report(Path(file), kind, geography)
+        for note in report.notes:
+            console.print(note, markup=False)
         uploaded_at = datetime.now(timezone.utc)
         frame = _frame_from_report(report, geography, uploaded_at)
         frames.append(frame)

@@ -28,6 +28,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from ..errors import InputError
+from ..file_content import content_problem
 from .numbers import is_number
 
 DATA_SHEET_NAMES = ("data", "upload")
@@ -49,6 +50,15 @@ class Sheet:
     first_row: int = 2             # spreadsheet row number of rows[0]
     formulas: list[tuple[int, int, str]] = field(default_factory=list)  # (row, column index, formula)
     merged: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was read or left unread, for the user to know
+
+
+class CellError(InputError):
+    """A file that cannot be read past a known row (and column, when known) of its sheet."""
+
+    def __init__(self, path: Path, sheet: str, row: int, letter: str | None, reason: str):
+        self.sheet, self.row, self.letter, self.reason = sheet, row, letter, reason
+        super().__init__(f"{path}: {sheet}!{letter or ''}{row}: {reason}")
 
 
 def _text(value) -> str:
@@ -91,6 +101,14 @@ def _data_sheet(book, path: Path):
     if not (named or others) and hidden:
         raise InputError(f"{path}: the sheet {hidden[0]!r} is hidden; unhide it (hidden sheets are never read)")
     return (named or others or visible)[0]
+
+
+def _hidden_data_sheets(book, chosen) -> list[str]:
+    """A note for each hidden sheet named like a data sheet that was passed over for ``chosen``."""
+    return [f"the hidden sheet {ws.title!r} was not read (hidden sheets never are); the data were read from "
+            f"sheet {chosen.title!r}: unhide {ws.title!r} if it holds your data"
+            for ws in book.worksheets if ws.sheet_state != "visible" and ws is not chosen
+            and ws.title.strip().lower() in DATA_SHEET_NAMES]
 
 
 def _stream_cells(book, sheet, path: Path):
@@ -148,7 +166,9 @@ def _read_xlsx(path: Path) -> Sheet:
                              f"{sheet.title!r})") from None
     finally:
         book.close()
-    return _sheet_from_grid(path, sheet.title, grid, formulas, merged)
+    result = _sheet_from_grid(path, sheet.title, grid, formulas, merged)
+    result.notes = _hidden_data_sheets(book, sheet)
+    return result
 
 
 def _sheet_from_grid(path: Path, name: str, grid: dict[int, list[str]], formulas, merged) -> Sheet:
@@ -185,17 +205,20 @@ def _read_csv(path: Path) -> Sheet:
         return Sheet(path, "CSV", [], [])
     first = lines[0]
     delimiter = max([",", ";", "\t"], key=first.count)
-    records = []
+    records, line = [], 0
+    # newline="": a line may end in CR (classic Mac), LF or CRLF, and a quoted cell may hold a line break.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        for record in csv.reader(io.StringIO(text), delimiter=delimiter, strict=True):
+        for record in reader:
             records.append(record)
+            line = reader.line_num  # the last line of the last whole record
             if len(records) > LIMITS["rows"] + 1:
                 raise _too_many_rows(path, "CSV")
             if len(record) > LIMITS["columns"]:
                 raise InputError(f"{path}: line {len(records)} has {len(record)} fields, more than the "
                                  f"{LIMITS['columns']} columns an upload can have")
     except csv.Error as exc:
-        raise InputError(f"{path}: malformed CSV ({exc})") from None
+        raise _malformed(path, text, (len(records) + 1, line + 1), delimiter, exc) from None
     records = [[cell.strip() for cell in r] for r in records]
     while records and not any(records[-1]):
         records.pop()
@@ -205,6 +228,43 @@ def _read_csv(path: Path) -> Sheet:
     formulas = [(r, c, v) for r, row in enumerate(records[1:], start=2) for c, v in enumerate(row)
                 if v[:1] in ("=", "+", "@") or (v[:1] == "-" and not is_number(v))]
     return Sheet(path, "CSV", header, records[1:], formulas=formulas)
+
+
+def _malformed(path: Path, text: str, where: tuple[int, int], delimiter: str, exc: csv.Error) -> CellError:
+    """Where a CSV stops being readable: the row (and column) of a quote never closed, or of another fault.
+
+    ``where`` is the row the bad record would be and the line of the file it starts on
+    (they differ when an earlier cell holds a line break).
+    """
+    row, line = where
+    on_line = f" (line {line} of the file)" if line != row else ""
+    if str(exc) != "unexpected end of data":
+        return CellError(path, "CSV", row, None, f"malformed CSV{on_line}: {exc}")
+    opened = _unclosed_quote_field(_line(text, line), delimiter)
+    letter = get_column_letter(opened + 1) if opened is not None else None
+    return CellError(path, "CSV", row, letter, f'a quote (") opened here{on_line} is never closed, so the rest of '
+                     "the file would be one cell: close it, or remove the stray quote")
+
+
+def _line(text: str, number: int) -> str:
+    """Line ``number`` (from 1) of ``text``, lines ending in CR, LF or CRLF as the CSV reader takes them."""
+    lines = io.StringIO(text, newline="")
+    for _ in range(number - 1):
+        lines.readline()
+    return lines.readline()
+
+
+def _unclosed_quote_field(line: str, delimiter: str) -> int | None:
+    """The index of the field in which a quote opens and is not closed on ``line``, or None."""
+    field_index, quoted, opened = 0, False, None
+    for char in line:
+        if quoted:
+            quoted = char != '"'  # a doubled quote closes and reopens: still inside
+        elif char == '"':
+            quoted, opened = True, field_index
+        elif char == delimiter:
+            field_index += 1
+    return opened if quoted else None
 
 
 def read_upload(path: Path) -> Sheet:
@@ -224,6 +284,8 @@ def read_upload(path: Path) -> Sheet:
             head = handle.read(8)
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if problem := content_problem(path):
+        raise InputError(f"{path}: {problem}")
     if head.startswith(b"PK"):
         return _read_xlsx(path)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):

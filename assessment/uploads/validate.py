@@ -9,14 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from ..errors import InputError
 from ..geography.resolution import unknown_code_hint
-from ..sources.periods import parse_period
+from ..sources.periods import NOT_UNDERSTOOD, PeriodError, period_dates
 from .numbers import CountError, parse_count
-from .reader import Sheet, read_upload
+from .reader import CellError, Sheet, read_upload
 from .schema import UploadKind, all_kinds, load_kind
 
 MAX_PROBLEMS_SHOWN = 200
@@ -61,6 +60,12 @@ class ValidationReport:
     def lines(self) -> list[str]:
         return [p.line() for p in self.problems]
 
+    @property
+    def notes(self) -> list[str]:
+        """What the user should know about a file even when it is valid (a hidden data sheet left unread)."""
+        notes = self.sheet.notes if self.sheet else []
+        return [" ".join(f"{self.path.name}: note: {note}".split()) for note in notes]
+
 
 def _guess_kind(header: list[str]) -> tuple[UploadKind | None, int]:
     names = {h.strip().lower() for h in header}
@@ -79,6 +84,9 @@ def validate_upload(path: Path, kind: str | None = None, geography=None) -> Vali
     report = ValidationReport(path, expected)
     try:
         sheet = read_upload(path)
+    except CellError as exc:
+        report.problems.append(Problem(path.name, exc.sheet, exc.row, None, exc.letter, exc.reason))
+        return report
     except InputError as exc:
         report.problems.append(Problem(path.name, "-", None, None, None, str(exc).split(": ", 1)[-1]))
         return report
@@ -133,7 +141,7 @@ def _check_rows(report, kind: UploadKind, sheet: Sheet, positions: dict, geograp
         number = sheet.first_row + offset
         if not any(cell for cell in row):
             continue
-        values = {}
+        values, same = {}, {}
         for column in kind.columns:
             index = positions.get(column.name)
             if index is None:
@@ -156,8 +164,11 @@ def _check_rows(report, kind: UploadKind, sheet: Sheet, positions: dict, geograp
                 else:
                     values[column.name] = value
             elif column.type == "period":
-                if pd.isna(parse_period(text)[0]):
-                    report.add(number, column.name, f"period {text!r} not understood; use {kind.period_format}", index)
+                try:
+                    same[column.name] = period_dates(text)  # 2024-Q2 and 2024 Q2 are one period
+                except PeriodError as exc:
+                    reason = f" not understood; use {kind.period_format}" if str(exc) == NOT_UNDERSTOOD else f": {exc}"
+                    report.add(number, column.name, f"period {text!r}{reason}", index)
                 else:
                     values[column.name] = text
             elif column.type == "area_code":
@@ -180,10 +191,10 @@ def _check_rows(report, kind: UploadKind, sheet: Sheet, positions: dict, geograp
             if top is not None and bottom is not None and top > bottom:
                 reason = check.get("message") or f"{check['numerator']} ({top}) is more than {check['denominator']} ({bottom})"
                 report.add(number, check["numerator"], reason, positions.get(check["numerator"]))
-        key = tuple(values.get(k) for k in kind.key)
+        key = tuple(same.get(k, values.get(k)) for k in kind.key)
         if None not in key:
             if key in seen:
-                report.add(number, None, f"duplicate of row {seen[key]} ({', '.join(f'{k}={v}' for k, v in zip(kind.key, key))})")
+                report.add(number, None, f"duplicate of row {seen[key]} ({', '.join(f'{k}={values[k]}' for k in kind.key)})")
             else:
                 seen[key] = number
 
