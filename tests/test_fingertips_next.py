@@ -21,7 +21,7 @@ from assessment.sources.periods import parse_period
 from .contracts.openapi import all_problems, parameter_limit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fingertipsnext"
-BODIES = ("england", "england-breakdown", "regions", "counties")
+BODIES = ("england", "regions", "counties")
 DATA_URL = "https://next.example/api/indicators/90244/data?area_codes=E10000007&area_type=counties"
 PROVENANCE = ["source_url", "retrieved_at", "vintage"]
 META = load_catalogue().fingertips_meta()
@@ -86,11 +86,21 @@ def test_recorded_answers_give_the_legacy_exports_rows():
     assert nxt.set_index("area_code").loc["E10000007"].set_index("period").loc["2022/23", "published_comparison"] == "Better"
 
 
-def test_breakdown_answers_keep_only_the_breakdown_and_no_england_comparison():
-    rows = _read("england-breakdown")
-    assert sorted(zip(rows["sex"], rows["category"])) == [("Female", ""), ("Male", ""),
-                                                          ("Persons", "Most deprived decile (IMD2019)")]
-    assert rows["published_comparison"].eq("").all()  # compared with the area's own total, not England
+def test_englands_one_answer_gives_its_sexes_and_deciles_in_the_legacy_words():
+    rows = _read("england")
+    assert sorted(zip(rows["period"], rows["sex"], rows["category"])) == [
+        ("2021/22", "Persons", ""), ("2022/23", "Female", ""), ("2022/23", "Male", ""), ("2022/23", "Persons", ""),
+        ("2022/23", "Persons", "Most deprived decile (IMD2019)")]
+    assert set(rows["category_type"]) == {"", "District & UA deprivation deciles in England (IMD2019, 4/23 geography)"}
+    assert rows["published_comparison"].eq("").all()  # England is compared with nothing
+
+
+def test_a_category_type_the_registry_does_not_know_stops_naming_the_field():
+    body = json.loads(_body("england"))
+    body["areaHealthData"][0]["indicatorSegments"][2]["healthData"][2]["deprivation"]["type"] = "Wards by colour"
+    with pytest.raises(SourceError, match=r"healthData\[2\]\.deprivation\.type: FingertipsNext category types "
+                                          r"'Wards by colour' is not in .*fingertips_vocabulary\.yaml"):
+        parse_json(json.dumps(body), url=DATA_URL, metadata=META)
 
 
 @pytest.mark.parametrize(("kind", "start", "end", "label"), [
