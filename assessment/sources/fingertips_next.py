@@ -287,7 +287,7 @@ def parse_json(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
                 # With inequalities asked for, the server compares a point with its own area's total
                 # (or gives null, as on every Persons point of DHSC's recorded inequalities=sex answer).
                 comparison = point.get("benchmarkComparison") or {}
-                against_england = comparison.get("benchmarkAreaCode") == ENGLAND and code != ENGLAND
+                against_england = comparison.get("benchmarkAreaCode", ENGLAND) == ENGLAND and code != ENGLAND
                 category_type, category_name = _category(deprivation, url, f"{here}.deprivation")
                 records.append({
                     "indicator_id": indicator_id, "indicator_name": name, "area_code": code,
