@@ -99,6 +99,10 @@ def test_the_deciles_are_in_the_shared_words_and_every_figure_is_the_exports(nat
     export = national["export"]
     valued = export[(export["Value"] != "") & export["Indicator ID"].isin(set(rows["indicator_id"]))]
     assert len(rows) == len(valued)
+    columns = {"Indicator ID": "indicator_id", "Area Code": "area_code", "Time period": "period", "Sex": "sex",
+               "Age": "age", "Category Type": "category_type", "Category": "category", "Value": "published"}
+    both = rows.merge(valued.rename(columns=columns)[list(columns.values())], on=KEY_COLUMNS, validate="1:1")
+    assert len(both) == len(rows) and (both["value"] - both["published"].astype(float)).abs().max() < 1e-9
     # Female and Male rows come from the answers compared with England, as the legacy export's do
     assert set(rows.loc[rows["sex"].eq("Female") & rows["area_code"].ne("E92000001"), "source_url"].str.contains(
         "inequalities")) == {False}
