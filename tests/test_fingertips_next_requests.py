@@ -1,4 +1,5 @@
-"""`jsna fetch --fingertips next` on a national replay with sexes and deprivation deciles: no point twice.
+"""`jsna fetch --fingertips next` on a national replay with sexes and deprivation deciles: no point twice;
+and where two answers of one fetch do give the same figure, they must agree.
 
 The demo's figures are given a Female and a Male series beside every Persons one and
 England deprivation deciles (as Fingertips publishes them), and replayed as the
@@ -8,16 +9,21 @@ server's words.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections import Counter
+from datetime import date
 
 import pandas as pd
 import pytest
 
+from assessment.errors import SourceError
 from assessment.frame import KEY_COLUMNS
-from assessment.sources.catalogue import load_catalogue
-from assessment.sources.snapshot import build_frame, open_snapshot
+from assessment.sources.catalogue import Catalogue, load_catalogue
+from assessment.sources.fingertips import FingertipsClient
+from assessment.sources.http import session
+from assessment.sources.snapshot import build_frame, fetch_snapshot, open_snapshot
 
 from .fingertips_replay import FingertipsReplay
 from .replay_server import ReplayServer
@@ -106,3 +112,35 @@ def test_the_deciles_are_in_the_shared_words_and_every_figure_is_the_exports(nat
     # Female and Male rows come from the answers compared with England, as the legacy export's do
     assert set(rows.loc[rows["sex"].eq("Female") & rows["area_code"].ne("E92000001"), "source_url"].str.contains(
         "inequalities")) == {False}
+
+
+def test_two_answers_of_one_fetch_that_disagree_stop_the_build_naming_both(tmp_path):
+    """The legacy exports of districts and of counties both carry the unitaries: their figures must agree."""
+    from assessment.demo import write_demo_sources
+
+    sources = write_demo_sources(tmp_path / "sources")
+    export = pd.read_csv(sources["fingertips"], dtype=str, keep_default_na=False)
+    catalogue = Catalogue([load_catalogue().by_key["suicide_rate"]])
+    indicator = catalogue.entries[0].frame_id
+    export = export[export["Indicator ID"] == indicator]
+    with ReplayServer() as server:
+        FingertipsReplay(export, catalogue.fingertips_meta(), legacy_types={indicator: [501, 502]}).install(server)
+        exports = server.routes["/api/all_data/csv/by_indicator_id"]
+
+        def counties_differ(q):
+            status, ctype, body = exports(q)
+            if q["child_area_type_id"] == "502":
+                table = pd.read_csv(io.BytesIO(body), dtype=str, keep_default_na=False)
+                at = table.index[table["Area Code"].str.startswith("E06") & table["Value"].ne("")][0]
+                table.loc[at, "Value"] = repr(float(table.loc[at, "Value"]) + 1)
+                body = table.to_csv(index=False).encode()
+            return status, ctype, body
+
+        server.routes["/api/all_data/csv/by_indicator_id"] = counties_differ
+        http = session(retries=0, cache_name=str(tmp_path / "cache"))
+        root = fetch_snapshot(tmp_path / "snapshots", catalogue=catalogue, publishers={}, http=http,
+                              client=FingertipsClient(server.url + "/api/", http=http), only=("fingertips",),
+                              fingertips_urls={"legacy": server.url + "/api/"}, today=date(2026, 11, 22))
+    with pytest.raises(SourceError, match=r"child_area_type_id=501\S* and \S+child_area_type_id=502\S* disagree on "
+                                          rf"{indicator}, E06\d+, [^:]+: value \S+ and \S+$"):
+        build_frame(root, catalogue=catalogue, publishers={})
