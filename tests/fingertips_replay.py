@@ -4,8 +4,12 @@ The legacy API serves the export itself (``available_data``, ``indicator_metadat
 ``all_data/csv/by_indicator_id``); FingertipsNext serves the same figures as its
 JSON (``/healthcheck``, ``/areas/areatypes/{key}/areas``, ``/indicators/{id}/data``),
 behaving as its C# service does at the definition's commit: England only when asked
-for alone, totals compared with England unless inequalities are asked for, at most
-300 area codes. Every FingertipsNext answer is checked against the OpenAPI definition.
+for alone; sex and age segments in every answer, deprivation deciles only when
+``inequalities=deprivation`` is asked for, in the server's own words; points compared
+with England unless inequalities are asked for, then with the area's own total (a
+total's comparison is null, as in DHSC's recorded answers); at most 300 area codes.
+``/indicators`` and ``/indicators/{id}`` answer 404, as no controller serves them.
+Every FingertipsNext answer is checked against the definition, as the server answers it.
 """
 
 from __future__ import annotations
@@ -23,6 +27,20 @@ NEXT_AREA_TYPES = {"districts-and-unitary-authorities": "Districts", "counties-a
                    "regions": "Region", "england": "England"}
 OUTCOMES = {"Better": "Better", "Worse": "Worse", "Similar": "Similar", "Higher": "Higher", "Lower": "Lower"}
 REPORTING = {"1y": "Yearly", "3y": "ThreeYearly", "5y": "FiveYearly"}
+#: How the server words a legacy deprivation type (DataCreator's CleanCategoryTypeName at d1600f4).
+SERVER_CATEGORY_TYPES = {
+    "District & UA deprivation deciles in England (IMD2019, 4/23 geography)":
+        "Districts and Unitary Authorities deprivation deciles: Apr 2023 geography (Index of Multiple Deprivation 2019)",
+    "County & UA deprivation deciles in England (IMD2019, 4/23 geography)":
+        "Counties and Unitary Authorities deprivation deciles: Apr 2023 geography (Index of Multiple Deprivation 2019)",
+}
+
+
+def server_category(category_type: str, category: str) -> dict:
+    """A legacy deprivation decile as the server gives it: type renamed, the IMD edition dropped from the name."""
+    name = category.replace(" (IMD2015)", "").replace(" (IMD2019)", "")
+    return {"sequence": 1, "value": name, "type": SERVER_CATEGORY_TYPES.get(category_type, category_type),
+            "isAggregate": False}
 
 
 def _period(label: str) -> dict:
@@ -73,6 +91,7 @@ class FingertipsReplay:
         server.routes["/next/healthcheck"] = lambda q: (200, "application/json", b'{"status": "Healthy"}')
         server.routes[r"^/next/areas/areatypes/[^/]+/areas$"] = _route(self._next_areas, wants_path=True)
         server.routes[r"^/next/indicators/\d+/data$"] = _route(self._next_data, wants_path=True, wants_lists=True)
+        server.routes[r"^/next/indicators(/\d+)?$"] = lambda q: (404, "application/json", b"")  # no controller
         self.names = names
 
     def _legacy_csv(self, q):
@@ -126,8 +145,6 @@ class FingertipsReplay:
             segments = []
             for (sex, age), group in mine.groupby(["Sex", "Age"], sort=True):
                 sex_total, age_total = sex == "Persons" or single_sex, age == main_age
-                if (not sex_total and "sex" not in inequalities) or (not age_total and "age" not in inequalities):
-                    continue
                 points = []
                 for _, r in group.iterrows():
                     category = r["Category Type"] != ""
@@ -135,8 +152,7 @@ class FingertipsReplay:
                         continue
                     point = {"datePeriod": _period(r["Time period"]), "value": float(r["Value"]),
                              "trend": r["Recent Trend"] or "Not yet calculated", "isAggregate": not category,
-                             "deprivation": ({"sequence": 1, "value": r["Category"], "type": r["Category Type"],
-                                              "isAggregate": False} if category else
+                             "deprivation": (server_category(r["Category Type"], r["Category"]) if category else
                                              {"sequence": 11, "value": "Persons", "type": "Persons", "isAggregate": True})}
                     for field, column in (("count", "Count"), ("lowerCi", "Lower CI 95.0 limit"),
                                           ("upperCi", "Upper CI 95.0 limit")):
@@ -144,8 +160,11 @@ class FingertipsReplay:
                             point[field] = _number(r[column])
                     outcome = OUTCOMES.get(r["Compared to England value or percentiles"])
                     whole = sex_total and age_total and not category
-                    if outcome and not inequalities and whole and code != "E92000001":
-                        national = england[england["Time period"] == r["Time period"]]["Value"]
+                    if inequalities and whole:
+                        point["benchmarkComparison"] = None  # the total compared with itself
+                    elif outcome and not inequalities and not category and code != "E92000001":
+                        national = england[(england["Time period"] == r["Time period"]) & (england["Sex"] == sex)
+                                           & (england["Age"] == age) & (england["Category Type"] == "")]["Value"]
                         point["benchmarkComparison"] = {"outcome": outcome, "benchmarkAreaCode": "E92000001",
                                                         "benchmarkAreaName": "England",
                                                         "benchmarkValue": float(national.iloc[0]) if len(national) else 0.0}

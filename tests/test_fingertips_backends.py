@@ -103,11 +103,12 @@ def test_requests_are_batched_within_the_documented_limits(fetched):
     catalogue = load_catalogue()
     data = [(p, q) for p, q in fetched["next"]["requests"] if p.endswith("/data")]
     assert all(len(q["area_codes"]) <= 300 for _, q in data)
-    # England alone (its totals, then its breakdowns to learn which exist), the regions, the preferred
-    # local area type, and the other type's areas not already asked for: five requests per indicator.
-    assert len(data) == 5 * len(catalogue.fingertips())
+    # England alone (with its deprivation deciles), the regions, the preferred local area type, and the
+    # other type's areas not already asked for: four requests per indicator, each area asked for once.
+    assert len(data) == 4 * len(catalogue.fingertips())
     england = [q for _, q in data if q["area_codes"] == ["E92000001"]]
-    assert len(england) == 2 * len(catalogue.fingertips())
+    assert len(england) == len(catalogue.fingertips())
+    assert all(q.get("inequalities") == (["deprivation"] if q in england else None) for _, q in data)
     legacy = [q for p, q in fetched["legacy"]["requests"] if p.endswith("all_data/csv/by_indicator_id")]
     assert len(legacy) == 2  # one export per area type, up to 100 indicators each
 

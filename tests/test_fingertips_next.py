@@ -17,11 +17,13 @@ from assessment.sources.fingertips_next import (MAX_AREA_CODES, MAX_YEARS, Finge
                                                 period_label)
 from assessment.sources.http import session
 from assessment.sources.periods import parse_period
+from assessment.stats.compare import compare_to
+from assessment.stats.trend import recent_trend
 
 from .contracts.openapi import all_problems, parameter_limit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fingertipsnext"
-BODIES = ("england", "england-breakdown", "regions", "counties")
+BODIES = ("england", "regions", "counties")
 DATA_URL = "https://next.example/api/indicators/90244/data?area_codes=E10000007&area_type=counties"
 PROVENANCE = ["source_url", "retrieved_at", "vintage"]
 META = load_catalogue().fingertips_meta()
@@ -86,11 +88,41 @@ def test_recorded_answers_give_the_legacy_exports_rows():
     assert nxt.set_index("area_code").loc["E10000007"].set_index("period").loc["2022/23", "published_comparison"] == "Better"
 
 
-def test_breakdown_answers_keep_only_the_breakdown_and_no_england_comparison():
-    rows = _read("england-breakdown")
-    assert sorted(zip(rows["sex"], rows["category"])) == [("Female", ""), ("Male", ""),
-                                                          ("Persons", "Most deprived decile (IMD2019)")]
-    assert rows["published_comparison"].eq("").all()  # compared with the area's own total, not England
+def test_englands_one_answer_gives_its_sexes_and_deciles_in_the_legacy_words():
+    rows = _read("england")
+    assert sorted(zip(rows["period"], rows["sex"], rows["category"])) == [
+        ("2021/22", "Persons", ""), ("2022/23", "Female", ""), ("2022/23", "Male", ""), ("2022/23", "Persons", ""),
+        ("2022/23", "Persons", "Most deprived decile (IMD2019)")]
+    assert set(rows["category_type"]) == {"", "District & UA deprivation deciles in England (IMD2019, 4/23 geography)"}
+    assert rows["published_comparison"].eq("").all()  # England is compared with nothing
+
+
+def test_deciles_from_a_legacy_export_and_from_fingertipsnext_join_in_compare_and_trend():
+    legacy = parse_csv((FIXTURES / "90244-legacy.csv").read_text(encoding="utf-8"), url="legacy", metadata=META)
+    legacy = legacy[legacy["category"] != ""]
+    body = json.loads(_body("england"))
+    decile = body["areaHealthData"][0]["indicatorSegments"][2]["healthData"][2]
+    assert decile["deprivation"]["type"].startswith("Districts and Unitary Authorities deprivation deciles: Apr 2023")
+    # the same decile a year later, and for a region in the same year (the rows a compare or trend must join)
+    later = {**decile, "datePeriod": {"type": "Financial", "from": "2023-04-01", "to": "2024-03-31"}}
+    region = {"areaCode": "E12000003", "areaName": "Yorkshire and the Humber",
+              "indicatorSegments": [{**body["areaHealthData"][0]["indicatorSegments"][2], "healthData": [decile]}]}
+    body["areaHealthData"][0]["indicatorSegments"][2]["healthData"] = [later]
+    body["areaHealthData"].append(region)
+    nxt = parse_json(json.dumps(body), url=DATA_URL, metadata=META)
+    frame = pd.concat([legacy, nxt[nxt["category"] != ""]], ignore_index=True)
+    compared = compare_to(frame, "E92000001").set_index(["area_code", "period"])
+    assert compared.loc[("E12000003", "2022/23"), "comparator_value"] == legacy["value"].iloc[0]
+    series = recent_trend(frame[frame["area_code"] == "E92000001"])
+    assert len(series) == 1 and series["period"].iloc[0] == "2023/24"  # one series over both sources
+
+
+def test_a_category_type_the_registry_does_not_know_stops_naming_the_field():
+    body = json.loads(_body("england"))
+    body["areaHealthData"][0]["indicatorSegments"][2]["healthData"][2]["deprivation"]["type"] = "Wards by colour"
+    with pytest.raises(SourceError, match=r"healthData\[2\]\.deprivation\.type: FingertipsNext category types "
+                                          r"'Wards by colour' is not in .*fingertips_vocabulary\.yaml"):
+        parse_json(json.dumps(body), url=DATA_URL, metadata=META)
 
 
 @pytest.mark.parametrize(("kind", "start", "end", "label"), [

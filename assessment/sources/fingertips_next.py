@@ -6,12 +6,16 @@ The API (``api/definition/`` in dhsc-govuk/FingertipsNext; a copy is kept under
 :data:`MAX_AREA_CODES` area codes a request; areas are listed per area type
 (``/areas/areatypes/{key}/areas``), not by numeric area-type ids.
 
-Two behaviours of the API shape the requests (``IndicatorService.cs`` and
-``HealthDataPredicates.cs`` at the definition's commit): England is returned
-only when it is requested on its own, and when inequalities (sex, age,
-deprivation) are requested the API benchmarks against the area's own total
-instead of England. So each batch of areas is asked for its totals (compared
-with England) and, when the indicator has breakdowns, again for them.
+Three behaviours of the server shape the requests (``IndicatorService.cs``,
+``HealthDataRepository.cs`` and ``HealthDataPredicates.cs`` at the definition's
+commit, and DHSC's recorded answers): England is returned only when it is
+requested on its own; every answer carries the sex and age segments, whatever
+``inequalities`` says (only deprivation deciles depend on it); and when any
+inequality is requested, the points are benchmarked against the area's own total
+instead of England. So England, which is compared with nothing, is asked for once
+with ``inequalities=deprivation`` (Fingertips publishes its deprivation deciles
+for England: the deciles are of England's areas), and every other area once
+without: one request per indicator and batch of areas, no point twice.
 
 FingertipsNext publishes 95% limits but neither denominators nor 99.8% limits;
 :mod:`.fingertips_derived` derives both exactly where the indicator's interval
@@ -28,7 +32,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timezone
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
 import numpy as np
 import pandas as pd
@@ -38,7 +42,7 @@ from ..frame import area_type_for_code, new_frame, validate_frame
 from .fingertips import SOURCE_NAME, IndicatorMeta
 from .fingertips_api import Download, settle_published
 from .fingertips_derived import fill_unpublished
-from .fingertips_vocabulary import area_type_id, comparator, published_comparison, published_trend
+from .fingertips_vocabulary import area_type_id, category, comparator, published_comparison, published_trend
 from .http import HTTPStatusError, get_text, session
 from .periods import period_bounds
 
@@ -48,7 +52,8 @@ KIND = "fingertips_next"
 MAX_AREA_CODES = 300
 MAX_YEARS = 20
 ENGLAND = "E92000001"
-INEQUALITIES = ("sex", "age", "deprivation")
+#: The inequality the England request asks for; sex and age segments come with every answer.
+DEPRIVATION = "deprivation"
 LOCAL_TYPES = ("district", "county")
 
 
@@ -116,10 +121,11 @@ class FingertipsNextClient:
         return out
 
     def _probe(self, indicator_id: str):
-        """England's totals: the indicator's name, methods and national series in one request."""
+        """England's answer: the indicator's name, methods and national series, by sex, age and deprivation."""
         if indicator_id not in self._probes:
             try:
-                self._probes[indicator_id] = self.data(indicator_id, [ENGLAND], "england")[0]
+                self._probes[indicator_id] = self.data(indicator_id, [ENGLAND], "england",
+                                                       inequalities=[DEPRIVATION])[0]
             except HTTPStatusError as exc:
                 if exc.status != 404:
                     raise
@@ -167,10 +173,6 @@ class FingertipsNextClient:
                             area_type, (indicator_id,), getattr(fetched, "headers", {}) or {})
 
         yield file(probe, "england")
-        national = self.data(indicator_id, [ENGLAND], "england", inequalities=INEQUALITIES)[0]
-        breakdowns = _breakdown_dimensions(json.loads(national.text))
-        if breakdowns:
-            yield file(national, "england")
         order = [preferred] + [t for t in LOCAL_TYPES if t != preferred]
         plan, asked = [("region", self.areas("region"))], set()
         for area_type in order:
@@ -185,25 +187,8 @@ class FingertipsNextClient:
                 download = file(fetched, area_type)
                 found_local |= area_type in LOCAL_TYPES and download.rows > 0
                 yield download
-            if breakdowns:
-                for fetched in self.data(indicator_id, codes, area_type, inequalities=breakdowns):
-                    yield file(fetched, area_type)
         if not found_local:
             raise SourceError(f"{self.base_url}indicators/{indicator_id}/data: no district or county data")
-
-
-def _breakdown_dimensions(body: dict) -> tuple[str, ...]:
-    """Which inequality dimensions England's breakdown response actually has."""
-    found = set()
-    for area in body.get("areaHealthData") or []:
-        for segment in area.get("indicatorSegments") or []:
-            if not (segment.get("sex") or {}).get("isAggregate", True):
-                found.add("sex")
-            if not (segment.get("age") or {}).get("isAggregate", True):
-                found.add("age")
-            if any(not (p.get("deprivation") or {}).get("isAggregate", True) for p in segment.get("healthData") or []):
-                found.add("deprivation")
-    return tuple(d for d in INEQUALITIES if d in found)
 
 
 def period_label(kind: str, start: str, end: str) -> str:
@@ -248,6 +233,16 @@ def _field(item: dict, name: str, url: str, where: str, kind=dict):
     return value
 
 
+def _category(deprivation: dict, url: str, where: str) -> tuple[str, str]:
+    """A point's deprivation decile in our words; ("", "") for an area's total."""
+    if deprivation.get("isAggregate", True):
+        return "", ""
+    try:
+        return category("next", str(deprivation.get("type", "")), str(deprivation.get("value", "")))
+    except SourceError as exc:
+        raise _problem(url, f"{where}.type", str(exc)) from None
+
+
 def parse_json(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
                retrieved_at: datetime | None = None, vintage: str = "") -> pd.DataFrame:
     """One ``/indicators/{id}/data`` response as a validated tidy frame.
@@ -267,7 +262,6 @@ def parse_json(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
         raise SourceError(f"{url}: indicator id {indicator_id} is not in the catalogue")
     meta = metadata[indicator_id]
     method = comparator("next", body.get("benchmarkMethod") or "Unknown")
-    breakdown = bool(parse_qs(urlparse(url).query).get("inequalities"))
     name = " ".join(str(body.get("name") or meta.name or "").split())
     records = []
     for i, area in enumerate(body.get("areaHealthData") or []):
@@ -282,25 +276,25 @@ def parse_json(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
         for j, segment in enumerate(segments):
             at = f"{where}.indicatorSegments[{j}]"
             sex, age = _field(segment, "sex", url, at), _field(segment, "age", url, at)
-            total = bool(sex.get("isAggregate", True)) and bool(age.get("isAggregate", True))
             for k, point in enumerate(segment.get("healthData") or []):
                 here = f"{at}.healthData[{k}]"
                 deprivation = _field(point, "deprivation", url, here)
-                whole = total and bool(deprivation.get("isAggregate", True))
-                if area_type is None or (breakdown and whole):
-                    continue  # not a report geography; or a total, which the England-compared request gives
+                if area_type is None:
+                    continue  # not a report geography
                 period = _field(point, "datePeriod", url, here)
                 label = period_label(str(period.get("type", "")), _field(period, "from", url, f"{here}.datePeriod", str),
                                      _field(period, "to", url, f"{here}.datePeriod", str))
+                # With inequalities asked for, the server compares a point with its own area's total
+                # (or gives null, as on every Persons point of DHSC's recorded inequalities=sex answer).
                 comparison = point.get("benchmarkComparison") or {}
-                against_england = comparison.get("benchmarkAreaCode", ENGLAND) == ENGLAND and not breakdown
+                against_england = comparison.get("benchmarkAreaCode", ENGLAND) == ENGLAND and code != ENGLAND
+                category_type, category_name = _category(deprivation, url, f"{here}.deprivation")
                 records.append({
                     "indicator_id": indicator_id, "indicator_name": name, "area_code": code,
                     "area_name": " ".join(str(area.get("areaName") or code).split()), "area_type": area_type,
                     "period": label, "period_from": period["from"][:10], "period_to": period["to"][:10],
                     "sex": str(sex.get("value") or "Persons"), "age": str(age.get("value") or "All ages"),
-                    "category_type": "" if deprivation.get("isAggregate", True) else str(deprivation.get("type", "")),
-                    "category": "" if deprivation.get("isAggregate", True) else str(deprivation.get("value", "")),
+                    "category_type": category_type, "category": category_name,
                     "value": _number(point.get("value"), url, f"{here}.value"),
                     "lower_ci_95": _number(point.get("lowerCi"), url, f"{here}.lowerCi"),
                     "upper_ci_95": _number(point.get("upperCi"), url, f"{here}.upperCi"),

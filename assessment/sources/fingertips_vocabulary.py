@@ -108,3 +108,22 @@ def published_trend(api: str, word) -> str:
     if word is None or (isinstance(word, float) and pd.isna(word)) or not str(word).strip():
         return ""
     return _lookup(api, "trend", word)
+
+
+def category(api: str, category_type: str, name: str) -> tuple[str, str]:
+    """An inequality category (its type and its name) in our words: the legacy API's.
+
+    The legacy API's words are ours already; a FingertipsNext type must be in the
+    registry, so a renamed type cannot start a second series that never meets the first.
+
+    >>> category("next", "Districts and Unitary Authorities deprivation deciles: Apr 2023 geography "
+    ...          "(Index of Multiple Deprivation 2019)", "Most deprived decile")
+    ('District & UA deprivation deciles in England (IMD2019, 4/23 geography)', 'Most deprived decile (IMD2019)')
+    >>> category("legacy", "County & UA deprivation deciles in England (IMD2015)", "Least deprived decile (IMD2015)")
+    ('County & UA deprivation deciles in England (IMD2015)', 'Least deprived decile (IMD2015)')
+    """
+    if api == "legacy" or not category_type:
+        return category_type, name
+    ours = _lookup(api, "category_types", category_type)
+    edition = f" ({ours['imd']})" if ours.get("imd") else ""
+    return ours["type"], name if not edition or name.endswith(edition) else name + edition

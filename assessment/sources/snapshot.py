@@ -39,6 +39,7 @@ from .catalogue import Catalogue, load_catalogue
 from .completeness import check_fingertips_areas, check_snapshot_files
 from .fetch_steps import SOURCES, Earlier, carry_over, fetch_fingertips, fetch_geography, fetch_publishers
 from .fingertips_backends import choose_backend, make_backend, parse_download
+from .fingertips_repeats import check_repeats
 from .http import session
 from .publishers import check_reader_output, load_precedence, load_publishers, publishers_path
 
@@ -249,6 +250,7 @@ def _fingertips_frames(snapshot: Snapshot, catalogue: Catalogue, expected: dict[
         # District and county answers both carry the unitaries (and the legacy ones the regions and
         # England): the copy from the indicator's preferred area type is the one kept.
         frame["_rank"] = (frame["indicator_id"].map(preferred) != entry.get("area_type")).astype(int)
+        frame["_answer"] = "" if imported else entry["kind"]  # answers of this fetch, by API
         frames.append(frame)
         sources.append({"name": f"OHID Fingertips, {release}" if imported and release else "OHID Fingertips",
                         "url": FINGERTIPS_PAGE if imported else entry["url"], "release": release,
@@ -256,7 +258,10 @@ def _fingertips_frames(snapshot: Snapshot, catalogue: Catalogue, expected: dict[
                         "via": label, "file": entry["path"], "period": _latest_period(frame)})
     if frames:
         fingertips = pd.concat(frames, ignore_index=True).sort_values("_rank", kind="stable")
-        frames = [concat_frames([fingertips.drop_duplicates(subset=KEY_COLUMNS, keep="first").drop(columns="_rank")])]
+        for _, rows in fingertips[fingertips["_answer"] != ""].groupby("_answer"):
+            check_repeats(rows)  # one API's repeats must agree before one copy is kept
+        frames = [concat_frames([fingertips.drop_duplicates(subset=KEY_COLUMNS, keep="first")
+                                 .drop(columns=["_rank", "_answer"])])]
     return frames, sources
 
 

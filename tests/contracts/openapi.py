@@ -5,6 +5,12 @@ files it references with relative ``$ref``) and the bundled ``fingertipsAPI.yaml
 A body is checked against both, so the copy cannot drift from itself either.
 OpenAPI 3.0 schema objects are JSON Schema draft 4 plus annotations (``example``,
 ``x-enum-varnames``), which the validator ignores.
+
+The definition is a check, not the last word: where DHSC's server answers otherwise
+(its recorded answers in ``../shared/data/fingertipsnext/``, its controllers at the
+definition's commit), :func:`all_problems` holds to the server: what it is recorded
+doing is allowed (:data:`SERVER_BEHAVIOUR`), what it always does is required
+(:data:`SERVER_REQUIRES`), and the paths no controller serves answer 404 (:data:`UNSERVED`).
 """
 
 from __future__ import annotations
@@ -21,6 +27,17 @@ from referencing.jsonschema import DRAFT4
 
 ROOT = Path(__file__).parent / "fingertipsnext"
 DEFINITIONS = ("swagger.yaml", "fingertipsAPI.yaml")
+#: Definition problems the server is recorded producing, each with the answer that shows it.
+SERVER_BEHAVIOUR = {
+    r"\$\.areaHealthData\[\d+\]\.indicatorSegments\[\d+\]\.healthData\[\d+\]\.benchmarkComparison: "
+    r"None is not of type 'object'":
+        "null on every Persons point of GET /indicators/41101/data?area_codes=E12000007&inequalities=sex "
+        "(test-indicators-benchmark-rag-sex_expected-response.json)",
+}
+#: Fields the definition leaves optional that the server always sends (C# ``required`` members).
+SERVER_REQUIRES = {"datePeriod": "HealthDataPoint.DatePeriod is required; every recorded point has one"}
+#: Paths of the definition that no controller serves at its commit: the server answers 404.
+UNSERVED = ("/indicators", "/indicators/{indicator_id}")
 
 
 @lru_cache(maxsize=None)
@@ -83,9 +100,38 @@ def response_problems(actual_path: str, status: int, body: bytes | str, definiti
             for error in sorted(validator.iter_errors(document), key=lambda e: e.json_path)]
 
 
-def all_problems(actual_path: str, status: int, body) -> list[str]:
-    """Problems against both forms of the definition (split and bundled)."""
+def definition_problems(actual_path: str, status: int, body) -> list[str]:
+    """Problems against both forms of the definition (split and bundled), as written."""
     return [p for definition in DEFINITIONS for p in response_problems(actual_path, status, body, definition)]
+
+
+def _missing(document, field: str) -> list[str]:
+    """``$.…healthData[k]: 'field' is missing`` for every health data point without ``field``."""
+    out = []
+    areas = document.get("areaHealthData") if isinstance(document, dict) else None
+    for i, area in enumerate(areas if isinstance(areas, list) else []):
+        for j, segment in enumerate((area or {}).get("indicatorSegments") or []):
+            for k, point in enumerate((segment or {}).get("healthData") or []):
+                if isinstance(point, dict) and field not in point:
+                    out.append(f"$.areaHealthData[{i}].indicatorSegments[{j}].healthData[{k}]")
+    return out
+
+
+def all_problems(actual_path: str, status: int, body) -> list[str]:
+    """Problems against the definition as the server answers it (see the module docstring)."""
+    import json
+
+    template = _template(_load(ROOT / DEFINITIONS[0])["paths"], actual_path)
+    if template in UNSERVED:
+        return [] if status == 404 else [f"server {template} {status}: no controller serves this path (404)"]
+    allowed = [re.compile(pattern) for pattern in SERVER_BEHAVIOUR]
+    problems = [p for p in definition_problems(actual_path, status, body)
+                if not any(rule.search(p.split(": ", 1)[1]) for rule in allowed)]
+    if status == 200 and template.endswith("/data"):
+        document = json.loads(body)
+        problems += [f"server {template} 200: {where}: '{field}' is missing ({why})"
+                     for field, why in SERVER_REQUIRES.items() for where in _missing(document, field)]
+    return problems
 
 
 def parameter_limit(name: str, definition: str = "fingertipsAPI.yaml") -> int:
