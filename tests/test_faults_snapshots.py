@@ -3,10 +3,12 @@
 - a second import on the same day keeps the first snapshot (F3), also when two run at once;
 - a full disk during an import names the file and keeps the earlier snapshot (F17);
 - a manifest naming a file outside its snapshot is refused;
+- malformed Fingertips JSON is one line naming the URL (F10);
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import resource
 import shutil
@@ -17,9 +19,15 @@ import pytest
 
 from assessment.cli import main
 from assessment.errors import InputError
-from assessment.sources.snapshot import build_frame, open_snapshot
+from assessment.sources import snapshot as snapshot_module
+from assessment.sources.catalogue import load_catalogue
+from assessment.sources.fingertips import FingertipsClient
+from assessment.sources.http import session
+from assessment.sources.snapshot import build_frame, fetch_snapshot, open_snapshot
 
 from .conftest import tool
+from .replay_server import ReplayServer, serve_demo_sources
+from .test_faults_network import HANG_BOUND, TEST_BUDGET, within
 
 TODAY = date.today().isoformat()
 
@@ -133,3 +141,86 @@ def test_a_symlink_out_of_the_snapshot_is_refused(downloads, tmp_path):
     (root / lookup["path"]).symlink_to(outside)
     with pytest.raises(InputError, match="leads outside the snapshot"):
         build_frame(root)
+
+
+# ------------------------------------------------------------------ `jsna fetch --only fingertips` under faults
+DAY = date(2026, 11, 22)
+FINGERTIPS = "/api/all_data/csv/by_indicator_id"
+
+
+@pytest.fixture(scope="module")
+def demo_sources(tmp_path_factory):
+    from assessment.demo import write_demo_sources
+
+    return write_demo_sources(tmp_path_factory.mktemp("sources"))
+
+
+@pytest.fixture(scope="module")
+def good_snapshot(demo_sources, tmp_path_factory):
+    """A good fetch of every source (lookups included) on DAY: (snapshots folder, publishers)."""
+    out = tmp_path_factory.mktemp("good")
+    with ReplayServer() as server:
+        sources = serve_demo_sources(server, demo_sources, load_catalogue())
+        http = session(budget=TEST_BUDGET, cache_name=str(tmp_path_factory.mktemp("cache") / "c"))
+        fetch_snapshot(out, **sources, client=FingertipsClient(server.url + "/api/", http=http), http=http, today=DAY)
+    return out, sources["publishers"]
+
+
+@pytest.fixture
+def fingertips_fault(demo_sources, good_snapshot, tmp_path, monkeypatch):
+    """(server, snapshots folder holding the day's good snapshot, run) where run(*args) is `jsna fetch --only
+    fingertips ARGS` through the command line against the loopback server."""
+    out = tmp_path / "snapshots"
+    shutil.copytree(good_snapshot[0], out)
+    with ReplayServer() as server:
+        sources = serve_demo_sources(server, demo_sources, load_catalogue())
+        http = session(budget=TEST_BUDGET, cache_name=str(tmp_path / "cache"))  # no cached copy to fall back on
+        monkeypatch.setattr(snapshot_module, "fetch_snapshot", functools.partial(
+            fetch_snapshot, **sources, client=FingertipsClient(server.url + "/api/", http=http), http=http,
+            today=DAY))
+        yield server, out, lambda *args: within(HANG_BOUND, lambda: main(
+            ["fetch", "--out", str(out), "--only", "fingertips", *args]))
+
+
+def _one_error(capsys) -> str:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "unexpected" not in err, err
+    lines = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def _json_route(body):
+    return lambda q: (200, "application/json", json.dumps(body).encode())
+
+
+# F10: malformed Fingertips JSON is one line naming the URL and what was wrong
+JSON_CASES = {
+    "IndicatorName renamed": ("/api/indicator_names/by_profile_id", [{"IndicatorId": 1, "Name": "x"}],
+                              "record 1 has no IndicatorName field (its fields: IndicatorId, Name)"),
+    "profile list as an object": ("/api/indicator_names/by_profile_id", {"IndicatorId": 1, "IndicatorName": "x"},
+                                  "a JSON object where a list of records was expected"),
+    "profile list with nulls": ("/api/indicator_names/by_profile_id", [None, 7, "x"],
+                                "record 1 is null, not an object"),
+    "available_data as an object": ("/api/available_data", {"AreaTypeId": 501},
+                                    "a JSON object where a list of records was expected"),
+    "available_data with nulls": ("/api/available_data", [None, 7, "x"], "record 1 is null, not an object"),
+    "AreaTypeId as words": ("/api/available_data", [{"IndicatorId": 1, "AreaTypeId": "five-oh-one"}],
+                            "record 1's AreaTypeId is 'five-oh-one', not a whole number"),
+    "metadata as a list": ("/api/indicator_metadata/by_indicator_id", [None, 7, "x"],
+                           "a JSON list where an object of indicator metadata was expected"),
+    "Descriptive as text": ("/api/indicator_metadata/by_indicator_id", {"90976": {"Descriptive": "x"}},
+                            "a string where an object of indicator 90976's descriptions was expected"),
+}
+
+
+@pytest.mark.parametrize("case", list(JSON_CASES))
+def test_malformed_fingertips_json_is_one_line_naming_the_url(case, fingertips_fault, capsys):
+    server, out, run = fingertips_fault
+    path, body, problem = JSON_CASES[case]
+    server.routes[path] = _json_route(body)
+    before = _files(out / DAY.isoformat())
+    assert run() == 1
+    line = _one_error(capsys)
+    assert f"{server.url}{path}?" in line and f": malformed answer: {problem}" in line, line
+    assert _files(out / DAY.isoformat()) == before
