@@ -4,29 +4,34 @@
 - a full disk during an import names the file and keeps the earlier snapshot (F17);
 - a manifest naming a file outside its snapshot is refused;
 - malformed Fingertips JSON is one line naming the URL (F10);
+- a broken Fingertips answer stops `jsna fetch --only fingertips` before it replaces anything (F4);
+- a redirect to plain http is refused, and the manifest records the URL a file came from (F14).
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
+import io
 import json
 import resource
 import shutil
 import subprocess
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from assessment.cli import main
-from assessment.errors import InputError
+from assessment.errors import InputError, SourceError
 from assessment.sources import snapshot as snapshot_module
 from assessment.sources.catalogue import load_catalogue
 from assessment.sources.fingertips import FingertipsClient
-from assessment.sources.http import session
+from assessment.sources.http import get_text, session
 from assessment.sources.snapshot import build_frame, fetch_snapshot, open_snapshot
 
 from .conftest import tool
-from .replay_server import ReplayServer, serve_demo_sources
+from .replay_server import Raw, ReplayServer, serve_demo_sources, unframed
 from .test_faults_network import HANG_BOUND, TEST_BUDGET, within
 
 TODAY = date.today().isoformat()
@@ -168,8 +173,8 @@ def good_snapshot(demo_sources, tmp_path_factory):
 
 @pytest.fixture
 def fingertips_fault(demo_sources, good_snapshot, tmp_path, monkeypatch):
-    """(server, snapshots folder holding the day's good snapshot, run) where run(*args) is `jsna fetch --only
-    fingertips ARGS` through the command line against the loopback server."""
+    """(server, snapshots folder holding the day's good snapshot, run) where run(*args, only=) is `jsna fetch
+    --only fingertips ARGS` (or another source) through the command line against the loopback server."""
     out = tmp_path / "snapshots"
     shutil.copytree(good_snapshot[0], out)
     with ReplayServer() as server:
@@ -178,13 +183,13 @@ def fingertips_fault(demo_sources, good_snapshot, tmp_path, monkeypatch):
         monkeypatch.setattr(snapshot_module, "fetch_snapshot", functools.partial(
             fetch_snapshot, **sources, client=FingertipsClient(server.url + "/api/", http=http), http=http,
             today=DAY))
-        yield server, out, lambda *args: within(HANG_BOUND, lambda: main(
-            ["fetch", "--out", str(out), "--only", "fingertips", *args]))
+        yield server, out, lambda *args, only="fingertips": within(HANG_BOUND, lambda: main(
+            ["fetch", "--out", str(out), "--only", only, *args]))
 
 
 def _one_error(capsys) -> str:
     err = capsys.readouterr().err
-    assert "Traceback" not in err and "unexpected" not in err, err
+    assert "Traceback" not in err and "error: unexpected" not in err and "a bug" not in err, err
     lines = [line for line in err.splitlines() if line.startswith("error: ")]
     assert len(lines) == 1, err
     return lines[0]
@@ -224,3 +229,134 @@ def test_malformed_fingertips_json_is_one_line_naming_the_url(case, fingertips_f
     line = _one_error(capsys)
     assert f"{server.url}{path}?" in line and f": malformed answer: {problem}" in line, line
     assert _files(out / DAY.isoformat()) == before
+
+
+# F4: a broken Fingertips answer never replaces the day's good snapshot
+def _changed(change):
+    """A fault that serves the real export for the query, changed by ``change(body) -> body or Raw``."""
+    def fault(route):
+        def served(q):
+            status, ctype, body = route(q)
+            changed = change(body)
+            return changed if isinstance(changed, Raw) else (status, ctype, changed)
+        return served
+    return fault
+
+
+def _half_lines(body: bytes) -> bytes:
+    lines = body.splitlines(keepends=True)
+    return b"".join(lines[: len(lines) // 2])
+
+
+def _cut_mid_line(body: bytes) -> bytes:
+    cut = _half_lines(body)
+    return cut + body[len(cut): len(cut) + 12]
+
+
+def _truncated_gzip(body: bytes) -> Raw:
+    packed = gzip.compress(body)
+    cut = packed[: len(packed) * 3 // 4]
+
+    def write(handler):
+        handler.send_response(200)
+        for name, value in (("Content-Type", "text/csv"), ("Content-Encoding", "gzip"),
+                            ("Content-Length", str(len(cut)))):
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(cut)
+    return Raw(write)
+
+
+def _rename_area_code(body: bytes) -> bytes:
+    header, rest = body.split(b"\n", 1)
+    return header.replace(b"Area Code", b"Area Identifier") + b"\n" + rest
+
+
+def _text_in_value(body: bytes) -> bytes:
+    table = pd.read_csv(io.BytesIO(body), dtype=str, keep_default_na=False)
+    table.loc[len(table) // 2, "Value"] = "about 12"
+    return table.to_csv(index=False).encode()
+
+
+BROKEN = {
+    "cut mid-line": (_changed(_cut_mid_line), "truncated CSV (line"),
+    "cut at a line end": (_changed(_half_lines), "incomplete download: indicator"),
+    "truncated gzip stream": (_changed(_truncated_gzip), "the compressed body stops before the end of its stream"),
+    "no length, ends early": (_changed(lambda body: unframed(_half_lines(body))), "incomplete download: indicator"),
+    "HTML fragment": (lambda route: lambda q: (200, "text/csv", b"<div class=\"error\">Service unavailable</div>\n"),
+                      "got an HTML page where CSV was expected"),
+    "Area Code renamed": (_changed(_rename_area_code),
+                          "missing column(s) Area Code (unexpected column(s): Area Identifier)"),
+    "header only": (_changed(lambda body: body.split(b"\n", 1)[0] + b"\n"), "a header and no data rows"),
+    "text in Value": (_changed(_text_in_value), "column 'Value': not a number ('about 12')"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_a_broken_fingertips_answer_never_replaces_the_days_snapshot(case, fingertips_fault, good_snapshot, capsys):
+    server, out, run = fingertips_fault
+    fault, problem = BROKEN[case]
+    server.routes[FINGERTIPS] = fault(server.routes[FINGERTIPS])
+    before = _files(out / DAY.isoformat())
+    assert run() == 1
+    line = _one_error(capsys)
+    assert f"{server.url}{FINGERTIPS}?" in line and problem in line, line
+    assert f"the previous snapshot {out / DAY.isoformat()} is untouched" in line
+    assert _files(out / DAY.isoformat()) == before
+    assert _snapshots(out) == [DAY.isoformat()]
+    frame, _ = build_frame(out / DAY.isoformat(), publishers=good_snapshot[1])
+    assert len(frame) > 100
+
+
+def test_with_since_text_in_value_stops_the_fetch_not_the_build(fingertips_fault, capsys):
+    server, out, run = fingertips_fault
+    server.routes[FINGERTIPS] = _changed(_text_in_value)(server.routes[FINGERTIPS])
+    before = _files(out / DAY.isoformat())
+    assert run("--since", str(out / DAY.isoformat())) == 1
+    assert "column 'Value': not a number ('about 12')" in _one_error(capsys)
+    assert _files(out / DAY.isoformat()) == before
+
+
+def test_a_good_fingertips_only_fetch_keeps_the_days_other_sources(fingertips_fault, good_snapshot, capsys):
+    server, out, run = fingertips_fault
+    kinds_before = sorted(e["kind"] for e in open_snapshot(out / DAY.isoformat()).manifest["files"])
+    assert run() == 0, capsys.readouterr().err
+    after = open_snapshot(out / DAY.isoformat()).manifest["files"]
+    assert sorted(e["kind"] for e in after) == kinds_before  # publishers and geography carried over, not dropped
+    assert all(e["retrieved_at"] for e in after)
+    frame, _ = build_frame(out / DAY.isoformat(), publishers=good_snapshot[1])
+    assert {"90976", "ons-population"} <= set(frame["indicator_id"])
+
+
+# F14: redirects keep to https, and the manifest says where a file came from
+def _redirect(to):
+    return lambda q: (302, "text/plain", b"", {"Location": to})
+
+
+def test_a_redirect_to_plain_http_is_refused_before_it_is_followed(server, tmp_path):
+    server.routes["/old.csv"] = _redirect("http://data.example.org/new.csv")
+    http = session(budget=TEST_BUDGET, cache_name=str(tmp_path / "cache"))
+    with pytest.raises(SourceError) as error:
+        within(HANG_BOUND, lambda: get_text(server.url + "/old.csv", http=http))
+    assert str(error.value) == (f"{server.url}/old.csv: redirected to http://data.example.org/new.csv, refused: "
+                                "only https URLs are allowed for remote sources")
+
+
+def test_a_fetch_redirected_to_plain_http_fails_and_keeps_the_snapshot(fingertips_fault, capsys):
+    server, out, run = fingertips_fault
+    server.routes["/pub/mye.csv"] = _redirect("http://data.example.org/mye.csv")
+    before = _files(out / DAY.isoformat())
+    assert run(only="publishers") == 1
+    line = _one_error(capsys)
+    assert f"{server.url}/pub/mye.csv: redirected to http://data.example.org/mye.csv, refused" in line
+    assert _files(out / DAY.isoformat()) == before
+
+
+def test_the_manifest_records_the_url_a_file_finally_came_from(fingertips_fault, demo_sources, capsys):
+    server, out, run = fingertips_fault
+    server.routes["/pub/mye.csv"] = _redirect("/files/2023/mye-final.csv")
+    server.routes["/files/2023/mye-final.csv"] = lambda q: (200, "text/csv", demo_sources["population"].read_bytes())
+    assert run(only="publishers") == 0, capsys.readouterr().err
+    entry = open_snapshot(out / DAY.isoformat()).files("publisher")[0]
+    assert entry["url"] == f"{server.url}/files/2023/mye-final.csv"
+    assert entry["requested_url"] == f"{server.url}/pub/mye.csv"

@@ -34,14 +34,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
-from ..files import looks_like_html
 from ..frame import area_type_for_code, new_frame, validate_frame
 from . import answer_shapes as shapes
 from .completeness import csv_records
 from .fingertips_api import LEGACY_URL, Download, IndicatorMeta, settle_published
 from .fingertips_identity import find_in_profile
 from .fingertips_vocabulary import area_type_id, published_comparison, published_trend
-from .http import get_text, session
+from .http import get_text, looks_like_markup, session
 from .periods import period_bounds
 from .recognition import Recognised
 
@@ -147,7 +146,7 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise SourceError(f"{url}: empty body where CSV was expected")
-    if looks_like_html(text):
+    if looks_like_markup(text):  # a whole page or a fragment of one
         raise SourceError(f"{url}: got an HTML page where CSV was expected")
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
