@@ -90,6 +90,15 @@ def test_two_imports_at_once_both_keep_their_snapshot(downloads, tmp_path):
     assert _snapshots(out) == [TODAY, f"{TODAY}-2"]
 
 
+def test_a_folder_of_the_days_name_that_is_not_a_snapshot_is_kept(downloads, tmp_path, capsys):
+    out = tmp_path / "snapshots"
+    (out / TODAY).mkdir(parents=True)
+    (out / TODAY / "thesis.docx").write_bytes(b"years of work")
+    assert main(["import", str(downloads), "--out", str(out)]) == 0
+    assert (out / TODAY / "thesis.docx").read_bytes() == b"years of work"
+    assert capsys.readouterr().out.strip().splitlines()[-1] == str(out / f"{TODAY}-2")
+
+
 # ------------------------------------------------------------------ F17: a full disk during an import
 def _limit_file_size():
     resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))  # Python ignores SIGXFSZ: writes get EFBIG

@@ -94,9 +94,10 @@ class SnapshotWriter:
         manifest = {"snapshot_date": self.snapshot_date, "files": self.entries,
                     "created_by": "jsna-justice", "made_by": self.made_by}
         _write_naming_the_file(self.staging / MANIFEST, json.dumps(manifest, indent=2).encode(), self.root / MANIFEST)
-        # Under the snapshots folder's lock, so two runs finishing at once cannot both take one name.
+        # Under the snapshots folder's lock, so two runs finishing at once cannot both take one name. Only the
+        # day's fetched snapshot is replaced: an import, or any other folder of that name, is kept.
         with FolderLock(self.root.parent, what=f"jsna {self.made_by}"):
-            if (self.root / MANIFEST).exists() and not (self.made_by == "fetch" and fetched_here(self.root)):
+            if self.root.exists() and not (self.made_by == "fetch" and fetched_here(self.root)):
                 self.replaced, self.root = self.root, free_name(self.root)
             switch_into_place(self.staging, self.root)
         self.closed = True
