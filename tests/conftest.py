@@ -112,7 +112,7 @@ def real_bundle(shared_data, tmp_path_factory) -> Path:
 
     folder = tmp_path_factory.mktemp("real-data")
     assert main(["import", str(shared_data), "--out", str(folder / "snapshots")]) == 0
-    snapshot = next((folder / "snapshots").iterdir())
+    snapshot = next(p for p in (folder / "snapshots").iterdir() if not p.name.startswith("."))  # not the lock
     assert main(["build", "--snapshot", str(snapshot), "--out", str(folder / "bundle")]) == 0
     return folder / "bundle"
 

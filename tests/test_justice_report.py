@@ -193,7 +193,7 @@ def test_a_broken_arrests_workbook_stops_the_build_with_one_line(shared_data, tm
     _ods_copy(shared_data / "justice" / name, folder / "justice" / "arrests.ods", **options)
     assert main(["import", str(folder), "--out", str(tmp_path / "snapshots")]) == 0
     capsys.readouterr()
-    snapshot = next((tmp_path / "snapshots").iterdir())
+    snapshot = next(p for p in (tmp_path / "snapshots").iterdir() if not p.name.startswith("."))  # not the lock
     assert main(["build", "--snapshot", str(snapshot), "--out", str(tmp_path / "bundle")]) != 0
     error = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert len(error) == 1 and all(part in error[0] for part in expected), error

@@ -14,7 +14,8 @@ under a :class:`NetworkBudget`:
 - a byte-rate floor: a server trickling bytes slower than the floor over a
   window is cut off (each trickle would otherwise reset the read timeout);
 - caps on the body as sent and as decompressed (a gzip bomb stops at the cap,
-  not at the end of memory).
+  not at the end of memory), and a compressed body must reach the end of its
+  stream (a truncated gzip body is a fault, not a shorter answer).
 
 A fault is a :class:`NetworkFault` whose message is one line naming the URL.
 
@@ -108,6 +109,17 @@ def _connection_reason(exc: Exception, timeouts: tuple[float, float]) -> tuple[s
     found = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(exc))
     detail = found.group(1).strip() if found else type(exc).__name__
     return f"could not connect ({detail})", True
+
+
+def _stream_unfinished(raw) -> bool:
+    """Whether a gzip or deflate body ended before its compressed stream did (a truncated stream).
+
+    urllib3 hands out what it could inflate and says nothing; its decoder's
+    zlib object knows whether the stream's end was reached. A decoder without
+    that attribute (brotli, a future urllib3) is not checked.
+    """
+    inflater = getattr(getattr(raw, "_decoder", None), "_obj", None)
+    return isinstance(getattr(inflater, "eof", None), bool) and not inflater.eof
 
 
 class BudgetAdapter(HTTPAdapter):
@@ -222,6 +234,10 @@ class BudgetAdapter(HTTPAdapter):
                     raise NetworkFault(url, f"the server sent {rate:.1f} bytes/s over {now - window_started:.0f} s, "
                                             f"below the {budget.min_bytes_per_second:g} bytes/s floor: cut off")
                 window_started, window_bytes = now, raw.tell()
+        if raw.tell() and _stream_unfinished(raw):
+            raise NetworkFault(url, f"the compressed body stops before the end of its stream ({raw.tell()} bytes "
+                                    f"received; Content-Encoding: {response.headers.get('Content-Encoding', '?')})",
+                               transient=True)
         response._content = b"".join(pieces)
         response._content_consumed = True
         response.raw.release_conn()

@@ -177,19 +177,22 @@ def _geography(files: dict[str, Path]):
     return geography_from_files(files)
 
 
-def check_snapshot_files(root: Path, entries: list[dict], manifest: Path | None = None) -> dict[int, set[str]] | None:
+def check_snapshot_files(root: Path, entries: list[dict], manifest: Path | None = None, *,
+                         lookups: dict[str, Path] | None = None) -> dict[int, set[str]] | None:
     """Check a snapshot's files: row counts, boundaries against lookups, and (``manifest`` None) Fingertips areas.
 
     While fetching (``manifest`` None) the staging folder's files are all
-    checked here. On build the caller passes the manifest and checks each
-    Fingertips export as it parses it, with the expected areas returned (None
-    when the snapshot has no lookups: ``jsna build --lookups`` brings them).
+    checked here, the Fingertips exports against ``lookups`` when given (an
+    earlier snapshot's, for a fetch of Fingertips alone). On build the caller
+    passes the manifest and checks each Fingertips export as it parses it, with
+    the expected areas returned (None when the snapshot has no lookups: ``jsna
+    build --lookups`` brings them).
     """
     fetching = manifest is None
     manifest = manifest or root / "manifest.json"
     for entry in entries:
         check_rows(root / entry["path"], entry, manifest)
-    lookups = {e["key"]: root / e["path"] for e in entries if e["kind"] == "lookup"}
+    lookups = lookups or {e["key"]: root / e["path"] for e in entries if e["kind"] == "lookup"}
     if not set(lookup_roles()) <= set(lookups):
         return None
     geography = _geography(lookups)

@@ -1,8 +1,8 @@
 """The steps of `jsna fetch`, one per source, each with its own progress bar.
 
 - **fingertips**: every catalogue id is checked by name (:mod:`.fingertips_identity`),
-  then the backend's answers are stored as they came, with the checks in
-  ``fingertips/identity.json``;
+  then the backend's answers are read in full (:mod:`.fetch_checks`) and stored
+  as they came, with the checks in ``fingertips/identity.json``;
 - **publishers**: each source's current release is found on the publisher's
   page (:mod:`.publisher_releases`), downloaded and recorded with its title,
   edition and date;
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from ..errors import InputError
 from ..geography.arcgis import query_attributes, query_geojson
 from .catalogue import Catalogue
+from .fetch_checks import check_download, fetched_metadata
 from .fingertips_identity import Identity, check_identities
 from .http import get_text
 from .publisher_releases import find_release, fixed_release
@@ -108,12 +109,14 @@ def fetch_fingertips(writer, progress, *, catalogue: Catalogue, backend, directo
         if not check.ok:
             warnings.warn(check.message, IndicatorStoppedWarning, stacklevel=2)
     preferred = {e.frame_id: e.area_type for e in entries}
+    metadata = fetched_metadata(catalogue, checks)
     requests = [(c.fetched_id, preferred[c.catalogue_id]) for c in checks if c.ok]
     progress.update(task, description=f"{backend.label}: indicator data", total=len(requests), completed=0)
     seen: set[str] = set()
     for download in backend.downloads(requests):
         seen.update(download.indicator_ids)
         progress.update(task, completed=len(seen), description=f"{backend.label}: {', '.join(download.indicator_ids[:3])}")
+        check_download(download, metadata)  # a broken answer stops the fetch here, not the build
         before = earlier.find(download.kind, url=download.url) if earlier else None
         same = before is not None and before["sha256"] == hashlib.sha256(download.content).hexdigest()
         writer.add(download.path, download.content, kind=download.kind, key=download.key, url=download.url,
@@ -134,7 +137,8 @@ def _download(url: str, before: dict | None, earlier: Earlier | None, http) -> t
     """A publisher file, reused from the earlier snapshot when the server says it is unchanged."""
     headers = {}
     validators = (before or {}).get("validators") or {}
-    if before is not None and before["url"] == url:
+    asked_before = before is not None and before.get("requested_url", before["url"]) == url
+    if asked_before:
         if validators.get("ETag"):
             headers["If-None-Match"] = validators["ETag"]
         if validators.get("Last-Modified"):
@@ -143,7 +147,7 @@ def _download(url: str, before: dict | None, earlier: Earlier | None, http) -> t
     if fetched.status == 304:
         return earlier.content(before), fetched, {"reused_from": before.get("reused_from") or earlier.date,
                                                   "validators": fetched.headers or validators}
-    same = before is not None and before["url"] == url and before["sha256"] == hashlib.sha256(fetched.content).hexdigest()
+    same = asked_before and before["sha256"] == hashlib.sha256(fetched.content).hexdigest()
     return fetched.content, fetched, ({"unchanged_since": earlier.date} if same else {})
 
 
@@ -159,9 +163,10 @@ def fetch_publishers(writer, progress, publishers: dict, *, http, earlier: Earli
         progress.update(task, description=f"Publisher {key}: {release.filename}")
         before = earlier.find("publisher", key=key) if earlier else None
         content, fetched, reuse = _download(release.url, before, earlier, http)
+        redirected = {"requested_url": release.url} if fetched.url != release.url else {}
         writer.add(f"publishers/{key}/{_safe_name(release.filename)}", content, kind="publisher", key=key,
-                   url=release.url, vintage=release.label, from_cache=fetched.from_cache,
-                   release=release.record(), **{"validators": fetched.headers, **reuse})
+                   url=fetched.url, vintage=release.label, from_cache=fetched.from_cache,  # where it came from
+                   release=release.record(), **{"validators": fetched.headers, **redirected, **reuse})
         progress.advance(task)
 
 

@@ -34,13 +34,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
-from ..files import looks_like_html
 from ..frame import area_type_for_code, new_frame, validate_frame
+from . import answer_shapes as shapes
 from .completeness import csv_records
 from .fingertips_api import LEGACY_URL, Download, IndicatorMeta, settle_published
 from .fingertips_identity import find_in_profile
 from .fingertips_vocabulary import area_type_id, published_comparison, published_trend
-from .http import get_text, session
+from .http import get_text, looks_like_markup, session
 from .periods import period_bounds
 from .recognition import Recognised
 
@@ -146,7 +146,7 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise SourceError(f"{url}: empty body where CSV was expected")
-    if looks_like_html(text):
+    if looks_like_markup(text):  # a whole page or a fragment of one
         raise SourceError(f"{url}: got an HTML page where CSV was expected")
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
@@ -268,13 +268,15 @@ class FingertipsClient:
         return get_text(self.base_url + path, params=params, expect=expect, http=self.http, timeout=self.timeout,
                         fallback=fallback)
 
-    def _json(self, path: str, params: dict | None = None, fallback: bool = True):
-        return json.loads(self._get(path, params, "json", fallback).text)
+    def _json(self, path: str, params: dict | None = None, fallback: bool = True) -> tuple[str, object]:
+        """(the URL asked, its parsed JSON body)."""
+        fetched = self._get(path, params, "json", fallback)
+        return fetched.url, json.loads(fetched.text)
 
     def health(self) -> str | None:
         """None when the API answers (its list of area types), else why not."""
         try:
-            body = self._json("area_types", fallback=False)
+            _, body = self._json("area_types", fallback=False)
         except SourceError as exc:
             return str(exc)
         return None if isinstance(body, list) else f"{self.base_url}area_types: not a list of area types"
@@ -320,8 +322,9 @@ class FingertipsClient:
 
     def available_area_types(self, indicator_id) -> set[int]:
         """Area type ids that have data for an indicator (``available_data``)."""
-        body = self._json("available_data", {"indicator_id": indicator_id})
-        return {int(item["AreaTypeId"]) for item in body if "AreaTypeId" in item}
+        url, body = self._json("available_data", {"indicator_id": indicator_id})
+        return {shapes.whole_number(item["AreaTypeId"], url, "AreaTypeId", n)
+                for n, item in enumerate(shapes.records(body, url, ["AreaTypeId"]), start=1)}
 
     def choose_area_type(self, indicator_id, preferred: str = "district") -> int:
         """The preferred current local authority area type if available, else the other one."""
@@ -341,29 +344,37 @@ class FingertipsClient:
         raise SourceError(f"{self.base_url}available_data?indicator_id={indicator_id}: no district or "
                           f"county data (area types available: {sorted(available) or 'none'})")
 
+    def _metadata_pages(self, indicator_ids: Iterable) -> Iterator[tuple[str, dict]]:
+        """(URL, metadata by indicator id) for each request of at most 100 ids."""
+        ids = [str(i) for i in indicator_ids]
+        for i in range(0, len(ids), BATCH_SIZE):
+            url, body = self._json("indicator_metadata/by_indicator_id",
+                                   {"indicator_ids": ",".join(ids[i:i + BATCH_SIZE])})
+            yield url, {str(k): v for k, v in shapes.mapping(body, url, "indicator metadata").items()}
+
     def indicator_metadata(self, indicator_ids: Iterable) -> dict[str, dict]:
         """Metadata by indicator id (name, definition, unit, value type, CI method...), 100 ids a request."""
-        ids, out = [str(i) for i in indicator_ids], {}
-        for i in range(0, len(ids), BATCH_SIZE):
-            body = self._json("indicator_metadata/by_indicator_id", {"indicator_ids": ",".join(ids[i:i + BATCH_SIZE])})
-            out.update({str(k): v for k, v in body.items()} if isinstance(body, dict) else {})
-        return out
+        return {k: v for _, page in self._metadata_pages(indicator_ids) for k, v in page.items()}
 
     def published_names(self, indicator_ids: Iterable) -> dict[str, str]:
         """Published name by indicator id; ids the API does not know are left out."""
         names = {}
-        for indicator_id, meta in self.indicator_metadata(indicator_ids).items():
-            if not isinstance(meta, dict):
-                continue
-            name = (meta.get("Descriptive") or {}).get("Name") or meta.get("IndicatorName")
-            if name:
-                names[indicator_id] = " ".join(str(name).split())
+        for url, page in self._metadata_pages(indicator_ids):
+            for number, (indicator_id, meta) in enumerate(page.items(), start=1):
+                if not isinstance(meta, dict):
+                    continue
+                about = shapes.mapping(meta.get("Descriptive") or {}, url, f"indicator {indicator_id}'s descriptions")
+                name = about.get("Name") or meta.get("IndicatorName")
+                if name:
+                    names[indicator_id] = shapes.text(name, url, "Name", number)
         return names
 
     def profile_indicator_names(self, profile_id: int = PHOF_PROFILE_ID) -> dict[str, str]:
         """Indicator id -> name for every indicator in a profile (PHOF is 19)."""
-        body = self._json("indicator_names/by_profile_id", {"profile_id": profile_id})
-        return {str(item["IndicatorId"]): " ".join(str(item["IndicatorName"]).split()) for item in body}
+        url, body = self._json("indicator_names/by_profile_id", {"profile_id": profile_id})
+        return {shapes.text(item["IndicatorId"], url, "IndicatorId", n): shapes.text(item["IndicatorName"], url,
+                                                                                     "IndicatorName", n)
+                for n, item in enumerate(shapes.records(body, url, ["IndicatorId", "IndicatorName"]), start=1)}
 
     def profile_names(self, profile_id: int = PHOF_PROFILE_ID) -> dict[str, str] | None:
         """The backend interface's name for :meth:`profile_indicator_names`."""

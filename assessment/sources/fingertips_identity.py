@@ -32,6 +32,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from ..errors import SourceError
+from .answer_shapes import MalformedAnswer
 from .catalogue import CatalogueEntry
 
 PHOF_PROFILE_ID = 19
@@ -129,6 +130,8 @@ def check_identities(entries: list[CatalogueEntry], backend, directory=None,
         if source is not None and profile is None:
             try:
                 profile = source.profile_names(profile_id)
+            except MalformedAnswer:  # the list came but is broken: say so, rather than check by name only
+                raise
             except SourceError:
                 profile = None
     label = backend.label

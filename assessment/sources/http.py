@@ -1,7 +1,9 @@
 """One HTTP session for every remote source: https, timeouts, retries, an on-disk cache.
 
 - https only (plain http is allowed for loopback hosts, so tests can replay
-  responses from a local server); TLS verification is never turned off;
+  responses from a local server), for every redirect too: a redirect to plain
+  http is refused before it is followed, and a body's URL is the one it finally
+  came from; TLS verification is never turned off;
 - network budgets (:mod:`assessment.sources.budget`): connect and read
   timeouts, a deadline per request and per fetch, retries of 429/5xx and
   dropped connections with a capped ``Retry-After``, a byte-rate floor, and
@@ -19,9 +21,10 @@ assessment.errors.SourceError: http://fingertips.phe.org.uk/api/: only https URL
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 import requests
 import requests_cache
@@ -66,6 +69,18 @@ def check_url(url: str) -> str:
     raise SourceError(f"{url}: only https URLs are allowed for remote sources")
 
 
+def _refuse_insecure_redirect(response, *args, **kwargs):
+    """A response hook: a redirect may only lead where :func:`check_url` allows (checked before it is followed)."""
+    if response.is_redirect:
+        target = urljoin(response.url, response.headers.get("Location", ""))
+        try:
+            check_url(target)
+        except SourceError:
+            raise SourceError(f"{response.url}: redirected to {target}, refused: only https URLs are allowed "
+                              "for remote sources") from None
+    return response
+
+
 def session(*, retries: int | None = None, backoff: float | None = None, cache_name: str | None = None,
             budget: NetworkBudget | None = None) -> requests.Session:
     """A cached session whose every request keeps to ``budget`` (see the module docstring).
@@ -88,6 +103,7 @@ def session(*, retries: int | None = None, backoff: float | None = None, cache_n
     http.mount("https://", adapter)
     http.mount("http://", adapter)
     http.headers["User-Agent"] = USER_AGENT
+    http.hooks["response"].append(_refuse_insecure_redirect)
     return http
 
 
@@ -107,8 +123,23 @@ class Fetched:
         return self.content.decode("utf-8-sig", errors="replace")
 
 
-def _looks_like_html(text: str, content_type: str) -> bool:
-    return "text/html" in content_type or looks_like_html(text)
+#: The start of markup: a tag (``<div``, ``<p>``, ``</span>``) or a comment, as an HTML fragment begins.
+_MARKUP = re.compile(r"\s*<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$))")
+
+
+def looks_like_markup(text: str) -> bool:
+    """Whether a body is a web page or a fragment of one (an error snippet with no doctype).
+
+    No CSV or JSON answer starts with a tag.
+
+    >>> looks_like_markup("<div class='error'>Service unavailable</div>"), looks_like_markup("Indicator ID,Value\\n")
+    (True, False)
+    """
+    return looks_like_html(text) or bool(_MARKUP.match(text.lstrip("\ufeff")[:200]))
+
+
+def _looks_like_html(text: str, content_type: str, *, fragments: bool = True) -> bool:
+    return "text/html" in content_type or (looks_like_markup(text) if fragments else looks_like_html(text))
 
 
 def _validate(url: str, content: bytes, content_type: str, expect: str) -> None:
@@ -116,7 +147,7 @@ def _validate(url: str, content: bytes, content_type: str, expect: str) -> None:
         content.decode("utf-8-sig", errors="replace")
     if not content.strip():
         raise SourceError(f"{url}: empty body where {expect.upper()} was expected")
-    if _looks_like_html(text, content_type if expect != "file" else ""):
+    if _looks_like_html(text, content_type if expect != "file" else "", fragments=expect != "file"):
         raise SourceError(f"{url}: got an HTML page where {expect.upper()} was expected")
     if expect == "json":
         try:
@@ -192,8 +223,9 @@ def get_text(url: str, *, params: dict | None = None, expect: str = "csv",
             raise HTTPStatusError(f"{full_url}: {_status_problem(http, response)}{_server_message(response)}",
                                   response.status_code)
         content_type = response.headers.get("Content-Type", "")
-        _validate(full_url, response.content, content_type, expect)
-        return Fetched(full_url, response.content, bool(getattr(response, "from_cache", False)),
+        final_url = response.url or full_url  # after any redirects (each checked by the session's hook)
+        _validate(final_url, response.content, content_type, expect)
+        return Fetched(final_url, response.content, bool(getattr(response, "from_cache", False)),
                        response.status_code, content_type, _validators(response.headers))
     except (requests.exceptions.RequestException, SourceError) as exc:
         # Our budget's faults already name the URL; anything else from requests gets it added.

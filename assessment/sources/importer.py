@@ -140,7 +140,8 @@ def import_files(sources: Iterable[Path], out_root: Path, *, today: date | None 
                  publishers: dict | None = None, echo: Callable[[str], None] | None = None) -> Path:
     """Recognise every file of ``sources`` (files or folders) and write them into ``out_root/<date>/``.
 
-    Returns the snapshot folder. Nothing is written when no file is
+    Returns the snapshot folder: a same-day snapshot already there is kept and this one is
+    named ``<date>-2`` (``-3``...). Nothing is written when no file is
     recognised or a file named explicitly is not.
     """
     from .snapshot import SnapshotWriter
@@ -171,7 +172,7 @@ def import_files(sources: Iterable[Path], out_root: Path, *, today: date | None 
     _warn_if_incomplete([answer for _, answers in accepted for answer in answers], echo)
     snapshot_date = (today or date.today()).isoformat()
     used: set[str] = set()
-    with SnapshotWriter(Path(out_root) / snapshot_date, snapshot_date) as writer:
+    with SnapshotWriter(Path(out_root) / snapshot_date, snapshot_date, made_by="import") as writer:
         for candidate, answers in accepted:
             relative = _unique(f"{FOLDERS[answers[0].kind]}/{candidate.path.name}", used)
             data = candidate.path.read_bytes()
@@ -179,7 +180,11 @@ def import_files(sources: Iterable[Path], out_root: Path, *, today: date | None 
                 writer.add(relative, data, kind=answer.kind, key=answer.key, url=candidate.path.resolve().as_uri(),
                            vintage=answer.release, rows=answer.rows, period=answer.period,
                            published=answer.published)
-    return writer.close()
+    written = writer.close()
+    if writer.replaced is not None:  # an import never replaces a snapshot: the earlier one is kept as it was
+        echo(f"note: {writer.replaced} already holds a snapshot of {snapshot_date}, kept as it is; "
+             f"this import is {written}")
+    return written
 
 
 def _unique(relative: str, used: set[str]) -> str:

@@ -23,30 +23,29 @@ import inspect
 import json
 import os
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 from rich.progress import Progress
 
-from ..errors import InputError, JsnaError, SourceError
-from ..failures import describe
-from ..files import make_staging_folder, remove_stale_staging, sha256_of, switch_into_place, write_atomic
+from ..errors import InputError
+from ..files import sha256_of
 from ..frame import KEY_COLUMNS, coerce_frame, concat_frames, validate_frame
 from ..geography.registry import dataset_url, default_vintage
 from ..levels import DISTRICT_LEVEL, lookup_roles
 from .catalogue import Catalogue, load_catalogue
 from .completeness import check_fingertips_areas, check_snapshot_files
+from .fetch_checks import reference_lookups
 from .fetch_steps import SOURCES, Earlier, carry_over, fetch_fingertips, fetch_geography, fetch_publishers
 from .fingertips_backends import choose_backend, make_backend, parse_download
 from .fingertips_repeats import check_repeats
 from .http import session
 from .publishers import check_reader_output, load_precedence, load_publishers, publishers_path
+from .snapshot_writer import MANIFEST, SnapshotWriter, fetched_here, inside
 
 FINGERTIPS_PAGE = "https://fingertips.phe.org.uk"
 PUBLISHERS_PATH = publishers_path()  # where the registry is (tests and older callers import it from here)
-MANIFEST = "manifest.json"
-
 
 @dataclass
 class Snapshot:
@@ -64,8 +63,8 @@ class Snapshot:
         return [f for f in self.manifest.get("files", []) if f["kind"] == kind]
 
     def path(self, entry: dict) -> Path:
-        """A manifest entry's file, checked against its SHA-256."""
-        path = self.root / entry["path"]
+        """A manifest entry's file, inside the snapshot and checked against its SHA-256."""
+        path = inside(self.root, entry.get("path"), self.root / MANIFEST)
         if path in self.checked:
             return path
         if not path.is_file():
@@ -94,77 +93,6 @@ def open_snapshot(root: Path) -> Snapshot:
     return Snapshot(root, manifest)
 
 
-class SnapshotWriter:
-    """Collects files into a new staging folder beside ``root``; :meth:`close` switches it into place.
-
-    The manifest is written last, then the complete folder replaces ``root``
-    (an earlier snapshot of the same day included) in one step, so a failed
-    fetch never touches the previous snapshot. Used as a context manager, a
-    failure inside the block keeps the partial files and says where they are:
-
-    >>> import tempfile
-    >>> out = Path(tempfile.mkdtemp())
-    >>> with SnapshotWriter(out / "2026-01-01", "2026-01-01") as writer:
-    ...     _ = writer.add("a.csv", b"x,y", kind="lookup", key="a", url="https://example.org/a", rows=0)
-    >>> writer.close().name, sorted(p.name for p in (out / "2026-01-01").iterdir())
-    ('2026-01-01', ['a.csv', 'manifest.json'])
-    >>> with SnapshotWriter(out / "2026-01-01", "2026-01-01") as writer:  # doctest: +ELLIPSIS
-    ...     raise SourceError("https://example.org/b: HTTP 503")
-    Traceback (most recent call last):
-    ...
-    assessment.errors.SourceError: https://example.org/b: HTTP 503; the previous snapshot .../2026-01-01 is untouched; partial files kept in .../.2026-01-01.partial-...
-    """
-
-    def __init__(self, root: Path, snapshot_date: str):
-        self.root = Path(root)
-        self.entries: list[dict] = []
-        self.snapshot_date = snapshot_date
-        self.staging = make_staging_folder(self.root)
-        self.closed = False
-
-    def add(self, relative: str, data: bytes, *, kind: str, key: str, url: str, vintage: str = "",
-            rows: int | None = None, from_cache: bool = False, **details) -> Path:
-        """Write one file into the staging folder and list it for the manifest; returns where it is now.
-
-        ``details`` (a release, validators, a reused file's retrieved_at...) go in its entry.
-        """
-        path = self.staging / relative
-        write_atomic(path, data)
-        entry = {"path": relative, "kind": kind, "key": key, "url": url,
-                 "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                 "sha256": sha256_of(path), "rows": rows, "vintage": vintage, "from_cache": from_cache}
-        entry.update(details)
-        self.entries.append(entry)
-        return path
-
-    def close(self) -> Path:
-        """Write the manifest, switch the complete snapshot into place and return its folder."""
-        if self.closed:
-            return self.root
-        manifest = {"snapshot_date": self.snapshot_date, "files": self.entries,
-                    "created_by": "jsna-justice"}
-        write_atomic(self.staging / MANIFEST, json.dumps(manifest, indent=2).encode())
-        switch_into_place(self.staging, self.root)
-        self.closed = True
-        remove_stale_staging(self.root.parent)  # partial folders of fetches that died
-        return self.root
-
-    def failed(self, exc: BaseException) -> JsnaError:
-        """The error to raise for a failed fetch: its message, the previous snapshot's state, the partial files."""
-        before = f"the previous snapshot {self.root} is untouched" if (self.root / MANIFEST).is_file() \
-            else f"no snapshot was written to {self.root}"
-        message = str(exc) if isinstance(exc, JsnaError) else describe(exc)[0]
-        error_type = type(exc) if isinstance(exc, JsnaError) else SourceError
-        return error_type(f"{message}; {before}; partial files kept in {self.staging}")
-
-    def __enter__(self) -> SnapshotWriter:
-        return self
-
-    def __exit__(self, kind, exc, tb) -> None:
-        if exc is not None and not self.closed and isinstance(exc, Exception):
-            raise self.failed(exc) from exc
-
-
 def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publishers: dict | None = None,
                    client=None, geography_urls: dict | None = None, boundary_url: str | None = None,
                    today: date | None = None, http=None, only: tuple[str, ...] = SOURCES,
@@ -174,15 +102,19 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
     ``client`` is a Fingertips backend (else ``fingertips``: auto, legacy or next,
     with ``fingertips_urls`` {"legacy": ..., "next": ...}); ``only`` limits the
     sources fetched, the others being carried over from the ``since`` snapshot
-    (whose unchanged files are reused; see :mod:`.fetch_steps`).
+    (whose unchanged files are reused; see :mod:`.fetch_steps`), else from the
+    same day's fetched snapshot this one replaces, so a partial fetch never drops them.
     """
     catalogue = catalogue or load_catalogue()
     publishers = load_publishers() if publishers is None else publishers
     http = http or session()
     urls = fingertips_urls or {}
-    earlier = Earlier(open_snapshot(since)) if since else None
     snapshot_date = (today or date.today()).isoformat()
     writer = SnapshotWriter(Path(out_root) / snapshot_date, snapshot_date)
+    same_day = _same_day(writer.root)
+    earlier = Earlier(open_snapshot(since)) if since else None
+    if earlier is None and set(only) != set(SOURCES) and same_day is not None and fetched_here(writer.root):
+        earlier = Earlier(same_day)
     vintage = default_vintage()
     districts = DISTRICT_LEVEL.boundary
     geography_urls = geography_urls or {role: dataset_url("lookups", role, vintage) for role in lookup_roles()}
@@ -204,8 +136,19 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
             else:
                 fetch_geography(writer, progress, geography_urls, boundary_url, earlier=earlier, http=http,
                                 vintage=vintage, districts=districts)
-        check_snapshot_files(writer.staging, writer.entries)  # every table whole, before it replaces anything
+        # Every table whole, before it replaces anything (Fingertips alone: against an earlier snapshot's lookups).
+        earlier_snapshots = [s for s in (earlier and earlier.snapshot, same_day) if s]
+        lookups = reference_lookups(writer.entries, writer.staging, earlier_snapshots)
+        check_snapshot_files(writer.staging, writer.entries, lookups=lookups)
     return writer.close()
+
+
+def _same_day(root: Path) -> Snapshot | None:
+    """The snapshot a fetch may replace, if there is one and it can be read."""
+    try:
+        return open_snapshot(root) if (root / MANIFEST).is_file() else None
+    except InputError:
+        return None
 
 
 def _legacy_directory(urls: dict, http):
