@@ -75,3 +75,45 @@ def test_a_year_column_with_an_unknown_mark_is_refused_naming_the_column(shared_
     assert code == 1 and out == "" and not (tmp_path / "snapshots").exists()
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert str(path) in err and "'2020 (x)'" in err
+
+
+# ------------------------------------------------------------------ F12: the police force area workbook
+PFA_MARCH = "justice/policeforceareatablesyeendingmarch2019.xlsx"
+
+
+def _pfa_copy(shared_data, target, edit):
+    """A copy of the year ending March 2019 police force area workbook, edited by ``edit(book)``."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(shared_data / PFA_MARCH)
+    edit(book)
+    book.save(target)
+    return target
+
+
+def _rows_above_p1(book):
+    sheet = book["Table P1 "]
+    sheet.insert_rows(1, 3)
+    sheet["A2"] = "Return to Notes"
+
+
+def test_rows_added_above_table_p1_still_give_every_recorded_crime_figure(shared_data, geography, tmp_path, capsys):
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    _pfa_copy(shared_data, downloads / "pfa.xlsx", _rows_above_p1)
+    code, err, frame = _import_and_build(capsys, tmp_path, downloads, geography)
+    assert code == 0, err
+    assert "ons_pfa_crime (year ending March 2019)" in err and "ons_pfa_asb (year ending March 2019)" in err
+    total = frame[frame["indicator_id"].eq("ons-crime-total-rate") & frame["period"].eq("2018/19")]
+    counts = total.set_index("area_code")["count"]
+    assert counts["E23000003"] == 165368 and counts["E23000001"] == 858019  # Lancashire, the Met (P1 as published)
+
+
+def test_a_pfa_workbook_without_its_recorded_crime_table_is_refused_naming_the_sheet(shared_data, tmp_path, capsys):
+    def retitle(book):
+        book["Table P1 "]["A1"] = "Table P1: (withdrawn)"
+
+    path = _pfa_copy(shared_data, tmp_path / "pfa.xlsx", retitle)
+    code, out, err = _run(["import", str(path), "--out", str(tmp_path / "snapshots")], capsys)
+    assert code == 1 and out == "" and not (tmp_path / "snapshots").exists()
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert str(path) in err and "sheet 'Table P1'" in err and "recorded crime" in err
