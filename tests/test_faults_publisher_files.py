@@ -117,3 +117,117 @@ def test_a_pfa_workbook_without_its_recorded_crime_table_is_refused_naming_the_s
     assert code == 1 and out == "" and not (tmp_path / "snapshots").exists()
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert str(path) in err and "sheet 'Table P1'" in err and "recorded crime" in err
+
+
+# ------------------------------------------------------------------ F15: one figure given two values
+@pytest.fixture(scope="module")
+def demo_downloads(tmp_path_factory):
+    """The demo's Fingertips export, ONS lookups and district boundaries, as downloaded files."""
+    from assessment.demo import write_demo_sources
+
+    sources = write_demo_sources(tmp_path_factory.mktemp("demo-sources"))
+    return {role: sources[role] for role in ("fingertips", "lookup_lad_csp_pfa", "lookup_lad_utla",
+                                             "lookup_lad_region", "boundaries_lad")}
+
+
+def _nudged(line):
+    """A row of the demo's Fingertips export with its Value moved halfway to its lower 95% limit (still inside it)."""
+    cells = line.split(",")
+    value, lower = float(cells[12]), float(cells[13])
+    assert lower < value
+    cells[12] = f"{(value + lower) / 2:.6f}"
+    return ",".join(cells), cells[12]
+
+
+def _with_repeat(source, target, *, changed=False):
+    """A copy of a Fingertips export with its first data row repeated at the end (its Value changed if asked)."""
+    lines = source.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split(",")[12:14] == ["Value", "Lower CI 95.0 limit"]
+    repeat, value = _nudged(lines[1]) if changed else (lines[1], None)
+    target.write_text("\n".join([*lines, repeat]) + "\n", encoding="utf-8")
+    return target, len(lines) + 1, value  # the repeat's row number (the header is row 1)
+
+
+def _folder_with(tmp_path, demo_downloads, *extra):
+    folder = tmp_path / "downloads"
+    folder.mkdir(exist_ok=True)
+    for role, path in demo_downloads.items():
+        if role != "fingertips":
+            shutil.copy(path, folder)
+    for path in extra:
+        shutil.move(path, folder / path.name)
+    return folder
+
+
+def test_a_fingertips_row_repeated_with_another_value_is_refused_naming_both_rows(demo_downloads, tmp_path, capsys):
+    export, row, value = _with_repeat(demo_downloads["fingertips"], tmp_path / "export.csv", changed=True)
+    code, err, _ = _import_and_build(capsys, tmp_path, _folder_with(tmp_path, demo_downloads, export))
+    assert code == 1 and "Traceback" not in err
+    line = err.strip().splitlines()[-1]
+    assert "export.csv" in line and f"rows 2 and {row}" in line and "given twice" in line
+    assert f"{float(value):g}" in line
+
+
+def test_a_fingertips_row_repeated_unchanged_collapses_quietly(demo_downloads, tmp_path, capsys):
+    export, _, _ = _with_repeat(demo_downloads["fingertips"], tmp_path / "export.csv")
+    code, err, frame = _import_and_build(capsys, tmp_path, _folder_with(tmp_path, demo_downloads, export))
+    assert code == 0, err
+    assert not frame.duplicated(["indicator_id", "area_code", "period", "sex", "age", "category_type",
+                                 "category"]).any()
+
+
+def test_two_fingertips_exports_that_disagree_are_refused_naming_both(demo_downloads, tmp_path, capsys):
+    shutil.copy(demo_downloads["fingertips"], tmp_path / "export.csv")
+    lines = demo_downloads["fingertips"].read_text(encoding="utf-8").splitlines()
+    (tmp_path / "export (1).csv").write_text("\n".join([lines[0], _nudged(lines[1])[0], *lines[2:]]) + "\n",
+                                             encoding="utf-8")
+    folder = _folder_with(tmp_path, demo_downloads, tmp_path / "export.csv", tmp_path / "export (1).csv")
+    code, err, _ = _import_and_build(capsys, tmp_path, folder)
+    assert code == 1 and "Traceback" not in err
+    line = err.strip().splitlines()[-1]
+    assert "export.csv" in line and "export (1).csv" in line and "different values" in line
+
+
+def test_two_editions_of_a_publisher_file_that_disagree_are_refused_whatever_their_names(shared_data, geography,
+                                                                                       tmp_path, capsys):
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    shutil.copy(shared_data / LA_CSV, downloads / "la.csv")
+    text = (shared_data / LA_CSV).read_bytes()
+    assert b"\nE06000047,County Durham,72," in text
+    (downloads / "la (1).csv").write_bytes(text.replace(b"\nE06000047,County Durham,72,", b"\nE06000047,County Durham,73,"))
+    code, err, frame = _import_and_build(capsys, tmp_path, downloads, geography)
+    assert code == 1 and frame is None and "Traceback" not in err
+    line = err.strip().splitlines()[-1]
+    assert "la.csv" in line and "la (1).csv" in line and "E06000047" in line and "72" in line and "73" in line
+
+
+def test_a_figure_two_publishers_disagree_on_is_settled_by_precedence_with_a_printed_note(shared_data, geography,
+                                                                                         tmp_path, capsys):
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    text = (shared_data / LA_CSV).read_bytes()
+    assert b"\nE92000001,ENGLAND,4312," in text
+    (downloads / "la.csv").write_bytes(text.replace(b"\nE92000001,ENGLAND,4312,", b"\nE92000001,ENGLAND,4313,"))
+    shutil.copy(shared_data / "drug_deaths/drug_poisoning_registrations.csv", downloads)
+    code, err, frame = _import_and_build(capsys, tmp_path, downloads, geography)
+    assert code == 0, err
+    notes = [line for line in err.splitlines() if line.startswith("note: ") and "differ" in line]
+    assert len(notes) == 1 and "la.csv" in notes[0] and "drug_poisoning_registrations.csv" in notes[0]
+    deaths = frame[frame["indicator_id"].eq("ons-drug-poisoning-deaths") & frame["area_code"].eq("E92000001")]
+    assert deaths.set_index("period").loc["2020", "count"] == 4313  # the LA table ranks first (publishers.yaml)
+
+
+def test_the_later_publication_wins_whatever_the_order_of_the_files():
+    from assessment.frame import new_frame
+    from assessment.sources.overlaps import Part, resolve_overlaps
+
+    row = dict(indicator_id="i", indicator_name="I", source="S", area_code="E92000001", area_name="England",
+               area_type="england", period="2020", value=1.0, value_type="count")
+    old = Part(new_frame([row]), "table.xlsx", "mhclg", "2025-01-01", order=0)
+    new = Part(new_frame([{**row, "value": 2.0}]), "table (1).xlsx", "mhclg", "2025-06-01", order=1)
+    for parts in ([old, new], [new, old]):
+        conflicts: list[str] = []
+        frame, _, _ = resolve_overlaps(parts, [], conflicts=conflicts)
+        assert frame["value"].tolist() == [2.0]
+        assert len(conflicts) == 1 and "table (1).xlsx ranks first (a later publication)" in conflicts[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -109,6 +110,8 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
         raise InputError(f"{where}: no ONS {', '.join(missing)}; `jsna import` them into the snapshot or "
                          "pass --lookups DIR (a folder holding them)")
     frame, meta = build_frame(snapshot_dir, force_lookup=lookup_files["lookup_lad_csp_pfa"])
+    for note in meta.get("source_conflicts", []):  # a figure two files disagree on: say which was used
+        print(f"note: {note}", file=sys.stderr)
     upload_meta = []
     if uploads:
         upload_frames, upload_meta = load_uploads_for_build(uploads, lookup_files)
