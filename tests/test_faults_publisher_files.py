@@ -231,3 +231,57 @@ def test_the_later_publication_wins_whatever_the_order_of_the_files():
         frame, _, _ = resolve_overlaps(parts, [], conflicts=conflicts)
         assert frame["value"].tolist() == [2.0]
         assert len(conflicts) == 1 and "table (1).xlsx ranks first (a later publication)" in conflicts[0]
+
+
+# ------------------------------------------------------------------ F16: damaged boundary files
+def _unclosed(shared_data, target):
+    """The real district boundaries with Hartlepool's (E06000001) outer ring missing its closing point."""
+    data = json.loads((shared_data / GEOGRAPHY[-1]).read_bytes())
+    feature = data["features"][0]
+    assert feature["properties"]["LAD24CD"] == "E06000001" and feature["geometry"]["type"] == "MultiPolygon"
+    feature["geometry"]["coordinates"][0][0].pop()
+    target.write_text(json.dumps(data))
+    return target
+
+
+def test_import_refuses_a_boundary_with_an_unclosed_ring_naming_file_and_district(shared_data, tmp_path, capsys):
+    path = _unclosed(shared_data, tmp_path / "districts.geojson")
+    code, out, err = _run(["import", str(path), "--out", str(tmp_path / "snapshots")], capsys)
+    assert code == 1 and out == "" and not (tmp_path / "snapshots").exists()
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert str(path) in err and "E06000001 (Hartlepool)" in err and "not closed" in err
+
+
+def test_build_refuses_lookups_with_an_unclosed_ring_naming_file_and_district(shared_data, geography, tmp_path,
+                                                                            capsys):
+    folder = tmp_path / "lookups"
+    shutil.copytree(geography, folder)
+    damaged = _unclosed(shared_data, folder / GEOGRAPHY[-1].split("/")[-1])
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    shutil.copy(shared_data / LA_CSV, downloads)
+    code, out, err = _run(["import", str(downloads), "--out", str(tmp_path / "snapshots")], capsys)
+    assert code == 0, err
+    code, _, err = _run(["build", "--snapshot", out.strip().splitlines()[-1], "--out", str(tmp_path / "bundle"),
+                         "--lookups", str(folder)], capsys)
+    assert code == 1 and not (tmp_path / "bundle").exists() and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and str(damaged) in err and "E06000001" in err
+
+
+def test_drawing_a_damaged_boundary_names_the_file_and_district_not_a_geos_error(shared_data, tmp_path):
+    from assessment.errors import InputError
+    from assessment.geography import load_boundaries
+
+    path = _unclosed(shared_data, tmp_path / "districts.geojson")
+    with pytest.raises(InputError) as error:
+        load_boundaries("lad", path=path)
+    assert str(path) in str(error.value) and "E06000001" in str(error.value)
+
+
+def test_a_truncated_geojson_is_called_truncated_naming_the_file(shared_data, tmp_path, capsys):
+    path = tmp_path / "regions.geojson"
+    path.write_bytes((shared_data / "boundaries/Regions_December_2023_Boundaries_EN_BUC_1958740832896680092.geo.json")
+                     .read_bytes()[:100_000])
+    code, out, err = _run(["import", str(path), "--out", str(tmp_path / "snapshots")], capsys)
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
+    assert str(path) in err and "GeoJSON" in err and "truncated" in err and "not a kind of file" not in err

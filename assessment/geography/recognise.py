@@ -25,6 +25,7 @@ import re
 from pathlib import Path
 
 from ..sources._tables import csv_header
+from .boundary_checks import check_features, load_geojson
 from ..sources.recognition import Recognised
 from .registry import load_registry
 
@@ -68,31 +69,50 @@ def recognise_lookup(path: Path) -> Recognised | None:
     return Recognised("lookup", role, release=f"ONS {label} lookup {vintage}".strip(), period=vintage, rows=rows)
 
 
+_CODE_COLUMN = re.compile(r"(lad|ltla|ctyua|utla|rgn|region|pfa)_?(\d{2})_?(cd|code)", re.IGNORECASE)
+
+
+def code_column(columns: list[str]) -> str | None:
+    """The area code column of a boundary file's properties (``LAD24CD``, ``pfa20_code``), or None."""
+    return next((c for c in columns if _CODE_COLUMN.fullmatch(c.strip())), None)
+
+
 def boundary_level(columns: list[str]) -> tuple[str, str] | None:
     """The level (lad, utla, region, pfa) and vintage of a boundary file from its code column, or None."""
-    for column in columns:
-        match = re.fullmatch(r"(lad|ltla|ctyua|utla|rgn|region|pfa)_?(\d{2})_?(cd|code)", column.strip(),
-                             re.IGNORECASE)
-        if match:
-            return _LEVEL_BY_PREFIX[match[1].lower()], f"20{match[2]}"
-    return None
+    column = code_column(columns)
+    if column is None:
+        return None
+    match = _CODE_COLUMN.fullmatch(column.strip())
+    return _LEVEL_BY_PREFIX[match[1].lower()], f"20{match[2]}"
 
 
 def recognise_boundary(path: Path) -> Recognised | None:
-    """A GeoJSON feature collection of ONS areas (see the module docstring)."""
+    """A GeoJSON feature collection of ONS areas (see the module docstring).
+
+    A file that begins as a feature collection but cannot be parsed (cut short
+    in the download), or whose areas have broken rings, is refused naming the
+    file (and the area): :mod:`assessment.geography.boundary_checks`.
+    """
     try:
         with open(path, "rb") as handle:
-            if handle.read(256).lstrip()[:1] != b"{":
-                return None
+            head = handle.read(4096)
+        if head.lstrip()[:1] != b"{":
+            return None
         data = json.loads(Path(path).read_bytes())
-    except (OSError, ValueError):
+    except OSError:
+        return None
+    except ValueError:
+        if re.search(rb'"type"\s*:\s*"FeatureCollection"', head):
+            load_geojson(path)  # raises, naming the file and where it breaks
         return None
     features = data.get("features") if isinstance(data, dict) and data.get("type") == "FeatureCollection" else None
     if not features or not isinstance(features[0], dict):
         return None
-    found = boundary_level(list((features[0].get("properties") or {}).keys()))
+    columns = list((features[0].get("properties") or {}).keys())
+    found = boundary_level(columns)
     if found is None:
         return None
+    check_features(Path(path), features, code_column(columns))
     level, vintage = found
     return Recognised("boundary", level, release=f"ONS {level} boundaries {vintage}", period=vintage,
                       rows=len(features))

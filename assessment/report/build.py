@@ -11,6 +11,7 @@ from ..analysis import analyse
 from ..errors import InputError
 from ..frame import concat_frames, validate_frame
 from ..geography import crosswalk_frame, geography_from_files
+from ..geography.boundary_checks import check_boundary_file
 from ..geography.registry import default_vintage
 from ..levels import DISTRICT_LEVEL, lookup_roles
 from ..sources.catalogue import load_catalogue
@@ -31,6 +32,8 @@ def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, 
     decision of the crosswalk is written to ``meta["geography_notes"]``, and how
     derived rates were made to ``meta["source_notes"]``.
     """
+    for path in boundary_files.values():  # a damaged area is named now, not when a map is drawn
+        check_boundary_file(path)
     geography = geography_from_files(lookup_files, vintage=str(meta.get("vintage") or default_vintage()))
     frame = validate_frame(frame)
     catalogue = load_catalogue()
