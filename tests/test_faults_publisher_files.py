@@ -285,3 +285,16 @@ def test_a_truncated_geojson_is_called_truncated_naming_the_file(shared_data, tm
     code, out, err = _run(["import", str(path), "--out", str(tmp_path / "snapshots")], capsys)
     assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
     assert str(path) in err and "GeoJSON" in err and "truncated" in err and "not a kind of file" not in err
+
+
+# ------------------------------------------------------------------ an area code no lookup knows
+def test_an_unmappable_area_code_names_the_file_it_came_from(shared_data, geography, tmp_path, capsys):
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    text = (shared_data / LA_CSV).read_bytes()
+    assert b"\nE06000047,County Durham," in text
+    (downloads / "la.csv").write_bytes(text.replace(b"\nE06000047,County Durham,", b"\nE07000999,Nowhere,"))
+    code, err, _ = _import_and_build(capsys, tmp_path, downloads, geography)
+    assert code == 1 and "Traceback" not in err
+    line = err.strip().splitlines()[-1]
+    assert "cannot map area code(s) E07000999" in line and "publishers/la.csv" in line and str(tmp_path) in line
