@@ -18,11 +18,19 @@ from __future__ import annotations
 
 import json
 import numbers
+import re
 from pathlib import Path
 
 from ..errors import InputError
 
 POLYGONAL = ("Polygon", "MultiPolygon")
+#: An ONS boundary file's area code property: ``LAD24CD``, ``CTYUA23CD``, ``pfa20_code``.
+CODE_COLUMN = re.compile(r"(lad|ltla|ctyua|utla|rgn|region|pfa)_?(\d{2})_?(cd|code)", re.IGNORECASE)
+
+
+def code_column(columns: list[str]) -> str | None:
+    """The area code column of a boundary file's properties (``LAD24CD``, ``pfa20_code``), or None."""
+    return next((c for c in columns if CODE_COLUMN.fullmatch(str(c).strip())), None)
 
 
 def _position(value) -> bool:
@@ -90,7 +98,5 @@ def load_geojson(path: Path):
 
 
 def _code_column(features: list) -> str | None:
-    from .recognise import code_column
-
     first = features[0] if features and isinstance(features[0], dict) else {}
     return code_column(list((first.get("properties") or {}).keys()))

@@ -25,7 +25,7 @@ import re
 from pathlib import Path
 
 from ..sources._tables import csv_header
-from .boundary_checks import check_features, load_geojson
+from .boundary_checks import CODE_COLUMN, check_features, code_column, load_geojson
 from ..sources.recognition import Recognised
 from .registry import load_registry
 
@@ -69,20 +69,12 @@ def recognise_lookup(path: Path) -> Recognised | None:
     return Recognised("lookup", role, release=f"ONS {label} lookup {vintage}".strip(), period=vintage, rows=rows)
 
 
-_CODE_COLUMN = re.compile(r"(lad|ltla|ctyua|utla|rgn|region|pfa)_?(\d{2})_?(cd|code)", re.IGNORECASE)
-
-
-def code_column(columns: list[str]) -> str | None:
-    """The area code column of a boundary file's properties (``LAD24CD``, ``pfa20_code``), or None."""
-    return next((c for c in columns if _CODE_COLUMN.fullmatch(c.strip())), None)
-
-
 def boundary_level(columns: list[str]) -> tuple[str, str] | None:
     """The level (lad, utla, region, pfa) and vintage of a boundary file from its code column, or None."""
     column = code_column(columns)
     if column is None:
         return None
-    match = _CODE_COLUMN.fullmatch(column.strip())
+    match = CODE_COLUMN.fullmatch(column.strip())
     return _LEVEL_BY_PREFIX[match[1].lower()], f"20{match[2]}"
 
 
