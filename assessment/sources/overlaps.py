@@ -109,9 +109,13 @@ def _undecided(won: Part, lost: Part) -> bool:
     return won.entry == lost.entry and not (won.published and lost.published and won.published != lost.published)
 
 
+#: Breakdown values a figure's description leaves out (the whole population).
+_WHOLE = {"sex": "Persons", "age": "All ages", "category": ""}
+
+
 def _describe(row) -> str:
-    parts = [str(row[c]) for c in ("sex", "age", "category") if c in row and str(row[c]) not in ("", "nan", "Persons",
-                                                                                             "All ages", "None")]
+    """A figure as messages name it: "i for E06000009, 2020 (Female)"."""
+    parts = [str(row[c]) for c, whole in _WHOLE.items() if c in row and pd.notna(row[c]) and str(row[c]) != whole]
     return f"{row['indicator_id']} for {row['area_code']}, {row['period']}" + (f" ({', '.join(parts)})" if parts else "")
 
 
@@ -121,6 +125,12 @@ def _conflict(first: Part, second: Part, rows: pd.DataFrame) -> str:
     return (f"{first.label} and {second.label} are both '{first.entry}' files and give {count} "
             f"figure{'s' if count != 1 else ''} different values (e.g. {_describe(row)}: {row['value_kept']:g} "
             f"and {row['value']:g}), and neither states a later publication date; import only the edition to use")
+
+
+def _agree(rows: pd.DataFrame, suffix: str) -> np.ndarray:
+    """Whether each row's figures equal those of the copy it was matched with (columns ``value<suffix>``...)."""
+    return np.logical_and.reduce([np.isclose(rows[c].astype(float), rows[c + suffix].astype(float), equal_nan=True)
+                                  for c in FIGURE_COLUMNS])
 
 
 def drop_repeated_rows(frame: pd.DataFrame, where: str, *, first_line: int = 2, error: type = InputError) -> pd.DataFrame:
@@ -144,16 +154,14 @@ def drop_repeated_rows(frame: pd.DataFrame, where: str, *, first_line: int = 2, 
     repeated = frame.duplicated(KEY_COLUMNS, keep="first")
     if not repeated.any():
         return frame
-    keys = [c for c in KEY_COLUMNS if c in frame.columns]
     first = frame[~repeated].reset_index(names="_line")
     again = frame[repeated].reset_index(names="_line").merge(
-        first[keys + ["_line", *FIGURE_COLUMNS]], on=keys, suffixes=("", "_first"))
-    same = np.logical_and.reduce([np.isclose(again[c].astype(float), again[f"{c}_first"].astype(float), equal_nan=True)
-                                  for c in FIGURE_COLUMNS if c in frame.columns])
-    if not same.all():
-        row = again[~same].iloc[0]
+        first[KEY_COLUMNS + ["_line", *FIGURE_COLUMNS]], on=KEY_COLUMNS, suffixes=("", "_first"))
+    differ = again[~_agree(again, "_first")]
+    if len(differ):
+        row = differ.iloc[0]
         raise error(f"{where} rows {int(row['_line_first']) + first_line} and {int(row['_line']) + first_line}: "
-                         f"{_describe(row)} is given twice, as {row['value_first']:g} and {row['value']:g}")
+                    f"{_describe(row)} is given twice, as {row['value_first']:g} and {row['value']:g}")
     return frame[~repeated]
 
 
@@ -170,9 +178,7 @@ def keep_preferred(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
         first = frame[~repeated]
         again = frame[repeated].merge(first[KEY_COLUMNS + ["_rank", "_file", *FIGURE_COLUMNS]], on=KEY_COLUMNS,
                                       suffixes=("", "_first"))
-        same = np.logical_and.reduce([np.isclose(again[c].astype(float), again[f"{c}_first"].astype(float),
-                                                 equal_nan=True) for c in FIGURE_COLUMNS])
-        differ = again[~same]
+        differ = again[~_agree(again, "_first")]
         tied = differ[differ["_rank"].eq(differ["_rank_first"])]
         if len(tied):
             row = tied.iloc[0]
