@@ -25,8 +25,8 @@ import re
 from pathlib import Path
 
 from ..sources._tables import csv_header
-from .boundary_checks import CODE_COLUMN, check_features, code_column, load_geojson
 from ..sources.recognition import Recognised
+from .boundary_checks import CODE_COLUMN, check_features, code_column, load_geojson
 from .registry import load_registry
 
 #: Roles in the order a file is matched against them (the one with most columns first).
