@@ -114,6 +114,21 @@ def test_rows_added_above_table_p1_still_give_every_recorded_crime_figure(shared
 
 
 @pytest.mark.shared
+def test_table_p1_on_a_renamed_sheet_is_found_by_its_title(shared_data, tmp_path, capsys):
+    from assessment.sources.justice import ons_pfa_crime
+
+    def rename(book):
+        book["Table P1 "].title = "Recorded crime"
+
+    path = _pfa_copy(shared_data, tmp_path / "pfa.xlsx", rename)
+    code, _, err = _run(["import", str(path), "--out", str(tmp_path / "snapshots")], capsys)
+    assert code == 0 and "ons_pfa_crime (year ending March 2019)" in err
+    frame = ons_pfa_crime.read(path)
+    total = frame[frame["indicator_id"].eq("ons-crime-total-rate")].set_index("area_code")["count"]
+    assert total["K04000001"] == 5257081  # England and Wales, P1 as published
+
+
+@pytest.mark.shared
 def test_a_pfa_workbook_without_its_recorded_crime_table_is_refused_naming_the_sheet(shared_data, tmp_path, capsys):
     def retitle(book):
         book["Table P1 "]["A1"] = "Table P1: (withdrawn)"
