@@ -17,10 +17,12 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import shapely.errors
 
 from ..errors import InputError
 from ..files import sha256_of
 from ..paths import cache_dir, shared_data_dir
+from .boundary_checks import check_boundary_file
 from .registry import dataset, default_vintage, load_registry
 
 BNG = "EPSG:27700"
@@ -71,11 +73,15 @@ def load_boundaries(level: str, vintage: str | None = None, path: Path | None = 
     cached = cache_dir() / "boundaries" / f"{sha256_of(path)[:20]}-{int(tolerance_m)}-{int(england_only)}-cov.parquet"
     if cached.is_file():
         return gpd.read_parquet(cached)
+    check_boundary_file(path)  # a damaged area is named here, not deep inside GEOS while drawing a map
     frame = _read(path)
     if england_only:
         frame = frame[frame["code"].astype(str).str.startswith("E")]
     frame = frame.to_crs(BNG)
-    frame["geometry"] = simplify_coverage(frame.geometry.make_valid(), tolerance_m)
+    try:
+        frame["geometry"] = simplify_coverage(frame.geometry.make_valid(), tolerance_m)
+    except shapely.errors.GEOSException as exc:
+        raise InputError(f"{path}: its boundaries cannot be drawn ({' '.join(str(exc).split())})") from None
     frame = frame.reset_index(drop=True)
     cached.parent.mkdir(parents=True, exist_ok=True)
     temp = cached.with_suffix(f".{os.getpid()}.tmp")  # workers may cache the same file at once

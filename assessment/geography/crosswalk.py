@@ -40,7 +40,7 @@ written as a plain-English note (``notes``), for the bundle's metadata.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -227,8 +227,20 @@ def _kinds(codes: pd.Series, known: set[str], vintage: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["area_code", "new_code", "kind"]).set_index("area_code")
 
 
+def _origin(rows: pd.DataFrame, files_of: Callable[[str], list[str]] | None) -> str:
+    """Where rows came from, for a message: their files (if known) and source."""
+    if files_of is None:
+        return ""
+    parts = []
+    for source in sorted(rows["source"].unique()):
+        files = files_of(source)
+        parts.append(f"{' and '.join(files)} ({source})" if files else str(source))
+    return "; ".join(parts)
+
+
 def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, where: str = "data",
-                    notes: list[str] | None = None, england_and_wales: Collection[str] = ()) -> pd.DataFrame:
+                    notes: list[str] | None = None, england_and_wales: Collection[str] = (),
+                    files_of: Callable[[str], list[str]] | None = None) -> pd.DataFrame:
     """Re-key district and upper-tier rows of ``frame`` to ``geography``'s vintage (see the module docstring).
 
     Rows outside England (W, S, N, K codes) are left out: the geography covers
@@ -236,7 +248,8 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, wh
     police force area (W15) and England and Wales (K04) rows of the indicators
     in ``england_and_wales`` (published for England and Wales, e.g. justice
     tables). ``notes``, when given, receives one plain-English sentence per
-    decision taken.
+    decision taken. ``files_of(source)``, when given, names the files a source's
+    rows were read from, so an area code that cannot be mapped is blamed on its file.
     """
     vintage = str(geography.vintage)
     known = set(geography.areas["code"])
@@ -256,7 +269,8 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, wh
     kinds = _kinds(moving["area_code"], known, vintage)
     unknown = sorted(kinds.index[kinds["kind"] == "unknown"])
     if unknown:
-        raise InputError(f"{where}: cannot map area code(s) {', '.join(unknown)} onto the {vintage} geography "
+        origin = _origin(moving[moving["area_code"].isin(unknown)], files_of) or where
+        raise InputError(f"{origin}: cannot map area code(s) {', '.join(unknown)} onto the {vintage} geography "
                          "(not in its lookups or in boundaries/code_changes.csv)")
     moving = moving.join(kinds, on="area_code")
     for kind in ("split", "abolished", "newer_merge"):

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..sources._tables import csv_header
 from ..sources.recognition import Recognised
+from .boundary_checks import CODE_COLUMN, check_features, code_column, load_geojson
 from .registry import load_registry
 
 #: Roles in the order a file is matched against them (the one with most columns first).
@@ -70,29 +71,40 @@ def recognise_lookup(path: Path) -> Recognised | None:
 
 def boundary_level(columns: list[str]) -> tuple[str, str] | None:
     """The level (lad, utla, region, pfa) and vintage of a boundary file from its code column, or None."""
-    for column in columns:
-        match = re.fullmatch(r"(lad|ltla|ctyua|utla|rgn|region|pfa)_?(\d{2})_?(cd|code)", column.strip(),
-                             re.IGNORECASE)
-        if match:
-            return _LEVEL_BY_PREFIX[match[1].lower()], f"20{match[2]}"
-    return None
+    column = code_column(columns)
+    if column is None:
+        return None
+    match = CODE_COLUMN.fullmatch(column.strip())
+    return _LEVEL_BY_PREFIX[match[1].lower()], f"20{match[2]}"
 
 
 def recognise_boundary(path: Path) -> Recognised | None:
-    """A GeoJSON feature collection of ONS areas (see the module docstring)."""
+    """A GeoJSON feature collection of ONS areas (see the module docstring).
+
+    A file that begins as a feature collection but cannot be parsed (cut short
+    in the download), or whose areas have broken rings, is refused naming the
+    file (and the area): :mod:`assessment.geography.boundary_checks`.
+    """
     try:
         with open(path, "rb") as handle:
-            if handle.read(256).lstrip()[:1] != b"{":
-                return None
+            head = handle.read(4096)
+        if head.lstrip()[:1] != b"{":
+            return None
         data = json.loads(Path(path).read_bytes())
-    except (OSError, ValueError):
+    except OSError:
+        return None
+    except ValueError:
+        if re.search(rb'"type"\s*:\s*"FeatureCollection"', head):
+            load_geojson(path)  # raises, naming the file and where it breaks
         return None
     features = data.get("features") if isinstance(data, dict) and data.get("type") == "FeatureCollection" else None
     if not features or not isinstance(features[0], dict):
         return None
-    found = boundary_level(list((features[0].get("properties") or {}).keys()))
+    columns = list((features[0].get("properties") or {}).keys())
+    found = boundary_level(columns)
     if found is None:
         return None
+    check_features(Path(path), features, code_column(columns))
     level, vintage = found
     return Recognised("boundary", level, release=f"ONS {level} boundaries {vintage}", period=vintage,
                       rows=len(features))

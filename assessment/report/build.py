@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,7 @@ from ..analysis import analyse
 from ..errors import InputError
 from ..frame import concat_frames, validate_frame
 from ..geography import crosswalk_frame, geography_from_files
+from ..geography.boundary_checks import check_boundary_file
 from ..geography.registry import default_vintage
 from ..levels import DISTRICT_LEVEL, lookup_roles
 from ..sources.catalogue import load_catalogue
@@ -21,20 +23,25 @@ from .bundle import write_bundle
 
 
 def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, Path],
-                 boundary_files: dict[str, Path], meta: dict, partial: bool = False) -> Path:
+                 boundary_files: dict[str, Path], meta: dict, partial: bool = False,
+                 snapshot_dir: Path | None = None) -> Path:
     """Analyse ``frame`` for every area of the lookups' geography and write the bundle.
 
     ``lookup_files`` has a ``lookup_<role>`` file for every lookup role of the
     levels table (:func:`assessment.levels.lookup_roles`); ``boundary_files``
     has the districts' boundaries (and optionally other levels'). Every geography
     decision of the crosswalk is written to ``meta["geography_notes"]``, and how
-    derived rates were made to ``meta["source_notes"]``.
+    derived rates were made to ``meta["source_notes"]``. An area code no lookup
+    knows is blamed on the file of ``meta["sources"]`` it came from (under ``snapshot_dir``).
     """
+    for path in boundary_files.values():  # a damaged area is named now, not when a map is drawn
+        check_boundary_file(path)
     geography = geography_from_files(lookup_files, vintage=str(meta.get("vintage") or default_vintage()))
     frame = validate_frame(frame)
     catalogue = load_catalogue()
     geography_notes = list(meta.get("geography_notes", []))
     frame = crosswalk_frame(frame, geography, partial=partial, where="tidy frame", notes=geography_notes,
+                            files_of=_files_of(meta.get("sources", []), snapshot_dir),
                             england_and_wales=catalogue.england_and_wales_ids())
     rates, rate_notes = derive_rates(frame, catalogue)
     frame = add_intervals(combine([frame, rates]))
@@ -42,6 +49,14 @@ def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, 
     meta = {**meta, "indicators": {**catalogue.report_info(), **meta.get("indicators", {})},
             "geography_notes": geography_notes, "source_notes": [*meta.get("source_notes", []), *rate_notes]}
     return write_bundle(analysed, out_dir, geography_files=lookup_files, boundary_files=boundary_files, meta=meta)
+
+
+def _files_of(sources: list[dict], snapshot: Path | None):
+    """Source name -> the snapshot files it was read from (``meta["sources"]``), for messages that blame a file."""
+    def files_of(source: str) -> list[str]:
+        return sorted({str(Path(snapshot) / s["file"]) if snapshot else s["file"] for s in sources
+                       if s.get("file") and str(s.get("name", "")).startswith(str(source))})
+    return files_of
 
 
 def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -109,10 +124,12 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
         raise InputError(f"{where}: no ONS {', '.join(missing)}; `jsna import` them into the snapshot or "
                          "pass --lookups DIR (a folder holding them)")
     frame, meta = build_frame(snapshot_dir, force_lookup=lookup_files["lookup_lad_csp_pfa"])
+    for note in meta.get("source_conflicts", []):  # a figure two files disagree on: say which was used
+        print(f"note: {note}", file=sys.stderr)
     upload_meta = []
     if uploads:
         upload_frames, upload_meta = load_uploads_for_build(uploads, lookup_files)
         frame = combine([frame, *upload_frames])
     meta = {**meta, "demo": False, "vintage": vintage, "uploads": upload_meta}
     return build_bundle(frame, out_dir, lookup_files=lookup_files, boundary_files=boundary_files,
-                        meta=meta, partial=partial)
+                        meta=meta, partial=partial, snapshot_dir=Path(snapshot_dir))

@@ -41,6 +41,7 @@ from .fingertips_api import LEGACY_URL, Download, IndicatorMeta, settle_publishe
 from .fingertips_identity import find_in_profile
 from .fingertips_vocabulary import area_type_id, published_comparison, published_trend
 from .http import get_text, looks_like_markup, session
+from .overlaps import drop_repeated_rows
 from .periods import period_bounds
 from .recognition import Recognised
 
@@ -226,9 +227,8 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     frame["published_comparison"] = _published(raw, ENGLAND_COMPARISON, ids, metadata, published_comparison)
     frame["published_trend"] = _published(raw, "Recent Trend", ids, metadata, published_trend)
     frame.loc[suppressed, ["count", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998"]] = np.nan
-    # Fingertips sometimes repeats a row (an area listed under two parents): keep one.
-    frame = frame.drop_duplicates(subset=["indicator_id", "area_code", "period", "sex", "age",
-                                          "category_type", "category"])
+    # Fingertips sometimes repeats a row (an area listed under two parents): keep one, if the copies agree.
+    frame = drop_repeated_rows(frame, url, error=SourceError)
     return validate_frame(settle_published(new_frame(frame)), where=url)
 
 

@@ -55,9 +55,43 @@ def _read_csv(path: Path) -> pd.DataFrame:
     raise InputError(f"{path}: unknown text encoding")
 
 
-_YEAR = re.compile(r"\d{4}")
+#: A registration-year column: ``2020``, or marked provisional or revised as ONS marks them
+#: (``2020 (p)``, ``2020 [p]``, ``2020p``, ``2020 (provisional)``, ``2020 (r)``).
+_YEAR_COLUMN = re.compile(r"(\d{4})\s*(?:[(\[]\s*(p|provisional|r|revised)\s*[)\]]|(p))?", re.IGNORECASE)
+_YEAR_LIKE = re.compile(r"\d{4}(?!\d)")
 SUBSTANCE_COLUMNS = ["Year of death registration", "Usual residence code", "Usual residence name", "Substance",
                      "Deaths"]
+
+
+def year_columns(columns, path: Path) -> dict[str, str]:
+    """Column label -> registration year, for every column headed by a year (``2020``, ``2020 (p)``).
+
+    A column that starts with a year but carries a mark not known here, or a
+    year given twice, is an error naming the file and column: such a year is
+    never dropped without a word.
+
+    >>> year_columns(["code", "name", "2020 (p)", "2019"], Path("la.csv"))
+    {'2020 (p)': '2020', '2019': '2019'}
+    """
+    years: dict[str, str] = {}
+    for column in columns:
+        label = " ".join(str(column).split())
+        if not _YEAR_LIKE.match(label):
+            continue
+        match = _YEAR_COLUMN.fullmatch(label)
+        if not match:
+            raise InputError(f"{path} column '{label}': a year column with a mark that is not read "
+                             "(expected a year such as 2020, or 2020 (p) for a provisional year)")
+        if match[1] in years.values():
+            raise InputError(f"{path} column '{label}': the year {match[1]} is given in two columns")
+        years[column] = match[1]
+    return years
+
+
+def provisional(column: str) -> bool:
+    """Whether a year column is marked provisional (``2020 (p)``)."""
+    match = _YEAR_COLUMN.fullmatch(" ".join(str(column).split()))
+    return bool(match) and ((match[2] or match[3] or "").lower() in ("p", "provisional"))
 
 
 def recognise(path: Path) -> Recognised | None:
@@ -66,9 +100,9 @@ def recognise(path: Path) -> Recognised | None:
     if header is None:
         return recognise_workbook(path)
     columns = header[0]
-    years = sorted(c for c in columns if _YEAR.fullmatch(c))
-    if columns[:2] != ["code", "name"] or not years:
+    if columns[:2] != ["code", "name"] or not any(_YEAR_LIKE.match(c) for c in columns):
         return None
+    years = sorted(year_columns(columns, Path(path)).values())
     raw = _read_csv(Path(path))
     if not raw["code"].astype(str).str.strip().str.match(r"^[EWK]\d{8}$").any():
         return None
@@ -102,7 +136,8 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
     for needed in ("code", "name"):
         if needed not in raw.columns:
             raise InputError(f"{path}: missing column '{needed}' (found {', '.join(raw.columns[:8])})")
-    years = [c for c in raw.columns if re.fullmatch(r"\d{4}", str(c).strip())]
+    year_of = year_columns(raw.columns, path)
+    years = list(year_of)
     if not years:
         raise InputError(f"{path}: no year columns (expected headers like 2020, 2019)")
     # Check each year column as published, so an error names the column the user sees.
@@ -111,8 +146,10 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
     markers = pd.concat([checked[y][1] for y in years], ignore_index=True)
     long = raw.melt(id_vars=["code", "name"], value_vars=years, var_name="year", value_name="deaths")
     codes = long["code"].str.strip()
-    frame = death_rows(codes, long["name"], long["year"].str.strip(), counts, markers, indicator=INDICATOR,
+    frame = death_rows(codes, long["name"], long["year"].map(year_of), counts, markers, indicator=INDICATOR,
                   source_url=source_url, retrieved_at=retrieved_at, vintage=vintage, path=path)
+    marked = long["year"].map(provisional).reindex(frame.index)
+    frame.loc[marked & frame["value_note"].eq(""), "value_note"] = "Provisional figure (marked so by ONS)."
     frame = frame.sort_values(["area_code", "period"], ascending=[True, False], kind="stable")
     return validate_frame(new_frame(frame.reset_index(drop=True)), where=str(path))
 

@@ -9,10 +9,15 @@ ranks first:
 1. by the order of the registry's ``precedence:`` list (entries not listed
    come after those listed);
 2. between files of one entry, the later publication date read from the file;
-3. then the file listed first in the snapshot's manifest.
+3. between files of one entry that agree, the file listed first in the snapshot's manifest.
 
 Every overlap is reported as a plain-English note naming both files, how many
-figures they share and whether they agree.
+figures they share and whether they agree. Two files of one entry that give a
+figure different values, with no later publication date to choose between
+them, are an error naming both: which is right cannot be told from the order
+of their names. The same figure twice in one file is collapsed when the
+copies agree and refused, naming the rows, when they do not
+(:func:`drop_repeated_rows`).
 
 >>> import pandas as pd
 >>> from assessment.frame import new_frame
@@ -33,7 +38,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from ..frame import KEY_COLUMNS, concat_frames
+
+#: The columns that make two rows of one figure the same figure.
+FIGURE_COLUMNS = ["value", "count"]
 
 
 @dataclass
@@ -53,8 +62,13 @@ def _rank(part: Part, precedence: list[str]) -> tuple:
     return listed, part.entry, published, part.order
 
 
-def resolve_overlaps(parts: list[Part], precedence: list[str]) -> tuple[pd.DataFrame, list[str], list[Part]]:
-    """The rows kept, a note per pair of overlapping files, and the parts that contributed a row."""
+def resolve_overlaps(parts: list[Part], precedence: list[str], *,
+                     conflicts: list[str] | None = None) -> tuple[pd.DataFrame, list[str], list[Part]]:
+    """The rows kept, a note per pair of overlapping files, and the parts that contributed a row.
+
+    ``conflicts``, when given, also receives the notes of overlaps whose values
+    differ (settled by precedence or a later publication), for the command to print.
+    """
     ranked = sorted((p for p in parts if len(p.frame)), key=lambda p: _rank(p, precedence))
     if not ranked:
         return concat_frames([]), [], []
@@ -67,7 +81,11 @@ def resolve_overlaps(parts: list[Part], precedence: list[str]) -> tuple[pd.DataF
                                        suffixes=("", "_kept"))
         for (lost, won), rows in clash.groupby(["_part", "_part_kept"], sort=True):
             same = np.isclose(rows["value"], rows["value_kept"], equal_nan=True)
+            if not same.all() and _undecided(ranked[won], ranked[lost]):
+                raise InputError(_conflict(ranked[won], ranked[lost], rows[~same]))
             notes.append(_note(ranked[won], ranked[lost], rows, int((~same).sum())))
+            if conflicts is not None and not same.all():
+                conflicts.append(notes[-1])
         frame = kept
     used = sorted(set(frame["_part"]))
     return concat_frames([frame.drop(columns="_part")]), notes, [ranked[i] for i in used]
@@ -84,3 +102,92 @@ def _note(won: Part, lost: Part, rows: pd.DataFrame, differ: int) -> str:
     return (f"{count} figure{'s' if count != 1 else ''} ({indicators}, {span}) "
             f"{'is' if count == 1 else 'are'} in both {won.label} and {lost.label}; {won.label} ranks first "
             f"({why}) and is used; {agreement}.")
+
+
+def _undecided(won: Part, lost: Part) -> bool:
+    """Two files of one entry, neither stating a later publication: only their order would decide."""
+    return won.entry == lost.entry and not (won.published and lost.published and won.published != lost.published)
+
+
+#: Breakdown values a figure's description leaves out (the whole population).
+_WHOLE = {"sex": "Persons", "age": "All ages", "category": ""}
+
+
+def _describe(row) -> str:
+    """A figure as messages name it: "i for E06000009, 2020 (Female)"."""
+    parts = [str(row[c]) for c, whole in _WHOLE.items() if c in row and pd.notna(row[c]) and str(row[c]) != whole]
+    return f"{row['indicator_id']} for {row['area_code']}, {row['period']}" + (f" ({', '.join(parts)})" if parts else "")
+
+
+def _conflict(first: Part, second: Part, rows: pd.DataFrame) -> str:
+    row = rows.iloc[0]
+    count = len(rows)
+    return (f"{first.label} and {second.label} are both '{first.entry}' files and give {count} "
+            f"figure{'s' if count != 1 else ''} different values (e.g. {_describe(row)}: {row['value_kept']:g} "
+            f"and {row['value']:g}), and neither states a later publication date; import only the edition to use")
+
+
+def _agree(rows: pd.DataFrame, suffix: str) -> np.ndarray:
+    """Whether each row's figures equal those of the copy it was matched with (columns ``value<suffix>``...)."""
+    return np.logical_and.reduce([np.isclose(rows[c].astype(float), rows[c + suffix].astype(float), equal_nan=True)
+                                  for c in FIGURE_COLUMNS])
+
+
+def drop_repeated_rows(frame: pd.DataFrame, where: str, *, first_line: int = 2, error: type = InputError) -> pd.DataFrame:
+    """One row per figure of one file: repeats that agree collapse; repeats that differ are an error.
+
+    ``first_line`` is the file line of index 0 (2 for a CSV with one header
+    line), so the error names both rows; ``error`` is the error raised
+    (a :class:`~assessment.errors.SourceError` for a downloaded answer).
+
+    >>> import pandas as pd
+    >>> from assessment.frame import new_frame
+    >>> row = dict(indicator_id="i", indicator_name="I", source="S", area_code="E92000001", area_name="England",
+    ...            area_type="england", period="2020", value=4.0, value_type="count")
+    >>> len(drop_repeated_rows(new_frame([row, row]), "export.csv"))
+    1
+    >>> drop_repeated_rows(new_frame([row, {**row, "value": 5.0}]), "export.csv")
+    Traceback (most recent call last):
+    ...
+    assessment.errors.InputError: export.csv rows 2 and 3: i for E92000001, 2020 is given twice, as 4 and 5
+    """
+    repeated = frame.duplicated(KEY_COLUMNS, keep="first")
+    if not repeated.any():
+        return frame
+    first = frame[~repeated].reset_index(names="_line")
+    again = frame[repeated].reset_index(names="_line").merge(
+        first[KEY_COLUMNS + ["_line", *FIGURE_COLUMNS]], on=KEY_COLUMNS, suffixes=("", "_first"))
+    differ = again[~_agree(again, "_first")]
+    if len(differ):
+        row = differ.iloc[0]
+        raise error(f"{where} rows {int(row['_line_first']) + first_line} and {int(row['_line']) + first_line}: "
+                    f"{_describe(row)} is given twice, as {row['value_first']:g} and {row['value']:g}")
+    return frame[~repeated]
+
+
+def keep_preferred(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """One row per figure from several Fingertips files: the best ranked copy (``_rank``; ``_file`` names the file).
+
+    ``frame`` is sorted best first (the indicator's preferred area type's answer
+    ranks 0). Copies that agree collapse; a less preferred copy that differs is
+    noted in ``notes``; two equally ranked files that differ are an error naming
+    both, since only their order would decide.
+    """
+    repeated = frame.duplicated(KEY_COLUMNS, keep="first")
+    if repeated.any():
+        first = frame[~repeated]
+        again = frame[repeated].merge(first[KEY_COLUMNS + ["_rank", "_file", *FIGURE_COLUMNS]], on=KEY_COLUMNS,
+                                      suffixes=("", "_first"))
+        differ = again[~_agree(again, "_first")]
+        tied = differ[differ["_rank"].eq(differ["_rank_first"])]
+        if len(tied):
+            row = tied.iloc[0]
+            raise InputError(f"{row['_file_first']} and {row['_file']} give {_describe(row)} different values "
+                             f"({row['value_first']:g} and {row['value']:g}), and neither is the answer for the "
+                             "indicator's preferred area type; import only the export to use")
+        for (won, lost), rows in differ.groupby(["_file_first", "_file"], sort=True):
+            count = len(rows)
+            notes.append(f"{count} figure{'s' if count != 1 else ''} ({_describe(rows.iloc[0])}"
+                         f"{' and others' if count > 1 else ''}) differ between {won} and {lost}; {won} "
+                         "(the indicator's preferred area type) is used.")
+    return frame[~repeated].drop(columns=["_rank", "_file"])

@@ -31,7 +31,7 @@ from rich.progress import Progress
 
 from ..errors import InputError
 from ..files import sha256_of
-from ..frame import KEY_COLUMNS, coerce_frame, concat_frames, validate_frame
+from ..frame import coerce_frame, concat_frames, validate_frame
 from ..geography.registry import dataset_url, default_vintage
 from ..levels import DISTRICT_LEVEL, lookup_roles
 from .catalogue import Catalogue, load_catalogue
@@ -158,13 +158,17 @@ def _legacy_directory(urls: dict, http):
 
 
 def _fingertips_frames(snapshot: Snapshot, catalogue: Catalogue, expected: dict[int, set[str]] | None,
-                       skipped: list[str]) -> tuple[list[pd.DataFrame], list[dict]]:
+                       skipped: list[str], notes: list[str]) -> tuple[list[pd.DataFrame], list[dict]]:
     """The Fingertips rows of a snapshot (either backend), ids resolved at fetch time mapped back.
 
     Each legacy export is checked to cover the ``expected`` areas of its area type. An
     imported export keeps the release `jsna import` read from it; indicators the
-    catalogue does not list are named in ``skipped`` (with the file) and left out.
+    catalogue does not list are named in ``skipped`` (with the file) and left out;
+    figures two exports give different values are settled or refused by
+    :func:`assessment.sources.overlaps.keep_preferred` (its notes go to ``notes``).
     """
+    from .overlaps import keep_preferred
+
     meta = catalogue.fingertips_meta()
     renamed = {}
     for entry in snapshot.files("fingertips_identity"):
@@ -194,6 +198,7 @@ def _fingertips_frames(snapshot: Snapshot, catalogue: Catalogue, expected: dict[
         # England): the copy from the indicator's preferred area type is the one kept.
         frame["_rank"] = (frame["indicator_id"].map(preferred) != entry.get("area_type")).astype(int)
         frame["_answer"] = "" if imported else entry["kind"]  # answers of this fetch, by API
+        frame["_file"] = entry["path"]
         frames.append(frame)
         sources.append({"name": f"OHID Fingertips, {release}" if imported and release else "OHID Fingertips",
                         "url": FINGERTIPS_PAGE if imported else entry["url"], "release": release,
@@ -203,8 +208,7 @@ def _fingertips_frames(snapshot: Snapshot, catalogue: Catalogue, expected: dict[
         fingertips = pd.concat(frames, ignore_index=True).sort_values("_rank", kind="stable")
         for _, rows in fingertips[fingertips["_answer"] != ""].groupby("_answer"):
             check_repeats(rows)  # one API's repeats must agree before one copy is kept
-        frames = [concat_frames([fingertips.drop_duplicates(subset=KEY_COLUMNS, keep="first")
-                                 .drop(columns=["_rank", "_answer"])])]
+        frames = [concat_frames([keep_preferred(fingertips.drop(columns="_answer"), notes)])]
     return frames, sources
 
 
@@ -248,7 +252,8 @@ def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None, publi
     publishers = load_publishers() if publishers is None else publishers
     expected = snapshot.check()
     skipped: list[str] = []
-    frames, fingertips_sources = _fingertips_frames(snapshot, catalogue, expected, skipped)
+    fingertips_notes: list[str] = []
+    frames, fingertips_sources = _fingertips_frames(snapshot, catalogue, expected, skipped, fingertips_notes)
     parts = [Part(frame, "Fingertips exports", "fingertips") for frame in frames]
     described = {}
     for order, entry in enumerate(snapshot.files("publisher")):
@@ -277,11 +282,13 @@ def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None, publi
             "name": f"{source}, {label} ({path.name})", "release": label, "url": address,
             "licence": spec.get("licence", ""), "retrieved_at": entry["retrieved_at"], "file": entry["path"],
             "released": published, "period": _latest_period(frame)}
-    frame, notes, used = resolve_overlaps(parts, load_precedence())
+    conflicts = list(fingertips_notes)  # figures files give different values: `jsna build` prints these
+    frame, notes, used = resolve_overlaps(parts, load_precedence(), conflicts=conflicts)
     frame = validate_frame(frame, where=f"snapshot {snapshot.root}")
     sources = fingertips_sources + [described[id(p)] for p in used if id(p) in described]
-    return frame, {"snapshot_date": snapshot.date, "sources": sources, "source_notes": notes,
-                   "skipped_indicators": skipped}
+    return frame, {"snapshot_date": snapshot.date, "sources": sources,
+                   "source_notes": [*fingertips_notes, *notes],
+                   "source_conflicts": conflicts, "skipped_indicators": skipped}
 
 
 def write_frame(frame: pd.DataFrame, path: Path) -> Path:

@@ -14,8 +14,11 @@ only, 2007/08 onwards).
 
 Rows are keyed by the ONS codes in column A (39 English and 4 Welsh forces,
 England and Wales, England); each force row's name must be that code's force.
-Sheets are found by name (their names carry trailing spaces in some editions:
-``'Table P4  '``) and columns by their header words.
+Tables are found by their titles (:data:`TITLES`), on the sheet of their usual
+name (names carry trailing spaces in some editions: ``'Table P4  '``) or else on
+whichever sheet has them, wherever the title sits in the sheet's first rows;
+columns are found by their header words. A workbook recognised as these
+tables that lacks one of them is refused naming the file and the sheet.
 
 >>> year_ending("year ending December 2019"), year_ending("year ending March 2019")
 ('2019', '2018/19')
@@ -36,7 +39,8 @@ from ..recognition import Recognised
 from .areas import coded_rows, named_data_row, named_rows, total_note
 from .force_names import ForceNames
 from .records import build_frame, not_available, vintage_of
-from .tables import Table, Workbook, open_workbook, read_table, sheet_names, text, title_footnotes
+from .tables import (Table, Workbook, missing_table, open_workbook, read_table, sheet_names, sheet_title, text,
+                     title_footnotes)
 
 KEY, ASB_KEY = "ons_pfa_crime", "ons_pfa_asb"
 SOURCE = "ONS, Crime in England and Wales: Police Force Area data tables"
@@ -56,6 +60,23 @@ OFFENCES = {
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
 _YEAR_ENDING = re.compile(r"year ending (" + "|".join(MONTHS) + r")\s+(\d{4})", re.IGNORECASE)
+#: Each table's usual sheet, what it holds, and the words of its title (any edition's numbering).
+TITLES = {
+    "P1": ("Table P1", "recorded crime by offence group, numbers",
+           r"police recorded crime by offence group.*police force area.*number of offences"),
+    "P3": ("Table P3", "recorded crime by offence group, rates",
+           r"police recorded crime by offence group.*police force area.*rate of offences"),
+    "P4": ("Table P4", "knife or sharp instrument offences",
+           r"^(?!.*percentage change)(?!.*\brates\b).*knife and sharp instrument offences.*police force area"),
+    "P6": ("Table P6", "Crime Survey experiences of anti-social behaviour",
+           r"experiences of anti-social behaviour.*police force area"),
+    "P7": ("Table P7", "anti-social behaviour incidents",
+           r"^(?!.*category of incident).*anti-social behaviour incidents.*police force area"),
+}
+CRIME_TABLES, ASB_TABLES = ("P1", "P3", "P4"), ("P6", "P7")
+#: Any of these tables' titles marks a workbook as ONS's police force area tables.
+_PFA_WORKBOOK = re.compile(r"(police recorded crime|anti-social behaviour|knife and sharp instrument).*police force area"
+                           r"|\bPFA tables\b", re.IGNORECASE)
 _FINANCIAL = re.compile(r"Apr\w*\s*'?(\d{2})\s*to\s*Mar\w*\s*'?(\d{2})", re.IGNORECASE)
 
 
@@ -102,10 +123,9 @@ def _coded_data_row(row: tuple) -> bool:
 class _Coded:
     """An ONS table keyed by area code, with its force and total rows by code."""
 
-    def __init__(self, book: Workbook, sheet: str, what: str, forces: ForceNames, title_words: str):
-        self.table: Table = read_table(book, sheet, what, is_data_row=_coded_data_row)
-        if not re.search(title_words, self.table.title, re.IGNORECASE):
-            raise InputError(f"{self.table.where}: expected {what}, but its title is {self.table.title!r}")
+    def __init__(self, book: Workbook, table: str, forces: ForceNames):
+        sheet, what, title = TITLES[table]
+        self.table: Table = read_table(book, sheet, what, is_data_row=_coded_data_row, title=title)
         self.rows = {row.code: row for row in coded_rows(self.table, forces)}
         self.period = year_ending(self.table.title)
 
@@ -161,9 +181,7 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
     path = Path(path)
     forces = forces or ForceNames.default()
     book = open_workbook(path)
-    counts = _Coded(book, "Table P1", "recorded crime by offence group, numbers", forces, r"number of offences")
-    rates = _Coded(book, "Table P3", "recorded crime by offence group, rates", forces, r"rate of offences")
-    knives = _Coded(book, "Table P4", "knife or sharp instrument offences", forces, r"knife")
+    counts, rates, knives = (_Coded(book, table, forces) for table in CRIME_TABLES)
     population = rates.table.column(r"population figures|^population", "the population denominator")
     records = []
     for indicator, words in OFFENCES.items():
@@ -187,8 +205,7 @@ def _frame(records: list[dict], path: Path, source_url: str, retrieved_at, vinta
 
 
 def _csew(book: Workbook, forces: ForceNames) -> list[dict]:
-    survey = _Coded(book, "Table P6", "Crime Survey experiences of anti-social behaviour", forces,
-                    r"experiences of anti-social behaviour")
+    survey = _Coded(book, "P6", forces)
     share = survey.table.column(r"any anti-social behaviour.*percentage", "the share who experienced any ASB")
     different = survey.table.column(r"any anti-social behaviour.*different from england and wales",
                                     "the significance flag against England and Wales")
@@ -210,9 +227,8 @@ def _csew(book: Workbook, forces: ForceNames) -> list[dict]:
 
 
 def _incidents(book: Workbook, forces: ForceNames) -> list[dict]:
-    table = read_table(book, "Table P7", "anti-social behaviour incidents", is_data_row=named_data_row(forces))
-    if not re.search(r"anti-social behaviour incidents", table.title, re.IGNORECASE):
-        raise InputError(f"{table.where}: expected anti-social behaviour incidents, but its title is {table.title!r}")
+    sheet, what, title = TITLES["P7"]
+    table = read_table(book, sheet, what, is_data_row=named_data_row(forces), title=title)
     rows = named_rows(table, forces)
     records = []
     for column, leaf in enumerate(table.leaves):
@@ -247,40 +263,60 @@ def read_asb(path: Path, *, source_url: str = "", retrieved_at=None, vintage: st
     forces = forces or ForceNames.default()
     book = open_workbook(path)
     records = _csew(book, forces) + _incidents(book, forces)
-    title = text(book.rows(book.find("Table P6", "Crime Survey experiences of anti-social behaviour"))[0][0])
+    sheet, what, words = TITLES["P6"]
+    title = sheet_title(book.rows(book.find_table(sheet, what, words)))[1]
     return _frame(records, path, source_url, retrieved_at, vintage_of(vintage, SOURCE, release_name(title)))
 
 
 def _titles(path: Path) -> dict[str, str] | None:
-    """Stripped sheet name -> first cell, for a workbook with the P1, P3 and P4 tables (else None)."""
-    names = sheet_names(path)
-    if not {"table p1", "table p3", "table p4"} <= {" ".join(n.split()).lower() for n in names}:
+    """Sheet name -> its table title, for an ONS police force area tables workbook (else None)."""
+    if not sheet_names(path):
         return None
     try:
         heads = workbook.sheet_heads(path)  # first rows only, read once for all recognisers
     except InputError:
         return None
-    return {" ".join(n.split()).lower(): text(rows[0][0]) if rows and rows[0] else "" for n, rows in heads.items()}
+    titles = {name: (sheet_title(rows) or (0, ""))[1] for name, rows in heads.items()}
+    return titles if any(_PFA_WORKBOOK.search(t) for t in titles.values()) else None
+
+
+def _tables(path: Path, titles: dict[str, str], wanted: tuple[str, ...]) -> str | None:
+    """The title of the first of ``wanted`` tables; None if the workbook has none of them.
+
+    Having some but not all is an error naming the file and the sheet of the one missing.
+    """
+    found = {table: next((t for t in titles.values() if re.search(TITLES[table][2], t, re.IGNORECASE)), None)
+             for table in wanted}
+    if not any(found.values()):
+        return None
+    for table, title in found.items():
+        if title is None:
+            raise InputError(missing_table(path, titles, TITLES[table][0], TITLES[table][1]))
+        if not _YEAR_ENDING.search(title):
+            raise InputError(f"{path}: no 'year ending <month> <year>' in the title of {TITLES[table][1]} "
+                             f"({title[:90]!r})")
+    return found[wanted[0]]
 
 
 def recognise(path: Path) -> Recognised | None:
-    """An ONS police force area tables workbook (recorded crime and knife crime); None for anything else."""
+    """An ONS police force area tables workbook (recorded crime and knife crime); None for anything else.
+
+    Every edition has the recorded crime tables: a workbook of these tables
+    without them is refused naming the sheet, never filed under another entry alone.
+    """
     titles = _titles(path)
-    if not titles or not re.search(r"police recorded crime.*police force area", titles["table p1"], re.I):
+    title = _tables(path, titles, CRIME_TABLES) if titles else None
+    if title is None:
+        if titles:
+            raise InputError(missing_table(path, titles, *TITLES["P1"][:2]))
         return None
-    if not _YEAR_ENDING.search(titles["table p1"]):
-        return None
-    return Recognised(kind="publisher", key=KEY, release=release_name(titles["table p1"]),
-                      period=year_ending(titles["table p1"]))
+    return Recognised(kind="publisher", key=KEY, release=release_name(title), period=year_ending(title))
 
 
 def recognise_asb(path: Path) -> Recognised | None:
     """The same workbook when it carries the anti-social behaviour tables (the year ending March edition)."""
     titles = _titles(path)
-    if not titles or not re.search(r"experiences of anti-social behaviour", titles.get("table p6", ""), re.I) \
-            or not re.search(r"anti-social behaviour incidents", titles.get("table p7", ""), re.I):
+    title = _tables(path, titles, ASB_TABLES) if titles else None
+    if title is None:
         return None
-    if not _YEAR_ENDING.search(titles["table p6"]):
-        return None
-    return Recognised(kind="publisher", key=ASB_KEY, release=release_name(titles["table p6"]),
-                      period=year_ending(titles["table p6"]))
+    return Recognised(kind="publisher", key=ASB_KEY, release=release_name(title), period=year_ending(title))

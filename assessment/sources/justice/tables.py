@@ -38,6 +38,8 @@ _TITLE_NOTES = re.compile(r"(?:\d{4}/\d{2}|\d{4})\s*((?:\d{1,2}\s*,\s*)*\d{1,2})
 _ENDS = ("source", "notes", "note:")
 #: A marker legend longer than this explains the marker for the table, not just "not available".
 SPECIFIC_LEGEND = 60
+#: A table's title as ONS heads it ("Table P1: Police recorded crime ...").
+_TABLE_TITLE = re.compile(r"^table\s+\S+?\s*:", re.IGNORECASE)
 
 
 def _sheet_key(name: str) -> str:
@@ -66,6 +68,21 @@ class Workbook:
 
     def rows(self, name: str) -> list[tuple]:
         return self.sheets[name]
+
+    def find_table(self, wanted: str, what: str, title: str) -> str:
+        """The sheet whose table title matches ``title``: the sheet named ``wanted`` first, then any other.
+
+        Editions renumber tables and add rows above them, so a table is found by
+        its title; a workbook without it is one line naming the file and the sheet.
+        """
+        regex = re.compile(title, re.IGNORECASE)
+        named = next((n for n in self.sheets if _sheet_key(n) == _sheet_key(wanted)), None)
+        for name in ([named] if named else []) + [n for n in self.sheets if n != named]:
+            found = sheet_title(self.sheets[name])
+            if found and regex.search(found[1]):
+                return name
+        raise InputError(missing_table(self.path, {n: (sheet_title(r) or (0, ""))[1] for n, r in self.sheets.items()},
+                                       wanted, what))
 
 
 def open_workbook(path: Path) -> Workbook:
@@ -102,6 +119,40 @@ def sheet_names(path: Path) -> list[str]:
         return workbook.sheet_names(path)
     except (InputError, OSError, zipfile.BadZipFile, KeyError):
         return []
+
+
+def sheet_title(rows: list[tuple]) -> tuple[int, str] | None:
+    """(row index, text) of a sheet's table title, looked for in its first rows (rows may be added above it).
+
+    The one cell reading "Table X: ..." is the title; a sheet with none, or with
+    several (a contents page lists the tables), has the first text in its first
+    filled row as its title. None for an empty head.
+
+    >>> sheet_title([(None,), ("Back to contents",), ("Table P1: Police recorded crime", None)])
+    (2, 'Table P1: Police recorded crime')
+    >>> sheet_title([(None, None), (None, "A.05: Persons arrested")])
+    (1, 'A.05: Persons arrested')
+    >>> sheet_title([("Crime - PFA tables",), ("Table P1: Recorded crime",), ("Table P2: Change",)])
+    (0, 'Crime - PFA tables')
+    """
+    filled = [(index, next((text(v) for v in row or () if text(v)), ""))
+              for index, row in enumerate(rows[:workbook.HEAD_ROWS])]
+    filled = [(index, cell) for index, cell in filled if cell]
+    titled = [(index, cell) for index, cell in filled if _TABLE_TITLE.match(cell)]
+    if len(titled) == 1:
+        return titled[0]
+    return filled[0] if filled else None
+
+
+def missing_table(path: Path, titles: dict[str, str], wanted: str, what: str) -> str:
+    """One line: the workbook has no table of ``what``; names the sheet where it was expected and its title."""
+    named = next((n for n in titles if _sheet_key(n) == _sheet_key(wanted)), None)
+    if named is None:
+        listed = ", ".join(repr(n) for n in titles)
+        return f"{path}: no sheet '{wanted}' ({what}), and no other sheet is titled so; the workbook has {listed}"
+    seen = f"is titled {titles[named][:100]!r}" if titles[named] else "has no title in its first rows"
+    return (f"{path}: sheet '{named.strip()}' {seen}, not {what}, and no other sheet has that table; "
+            "the layout may have changed")
 
 
 def text(value: object) -> str:
@@ -251,21 +302,23 @@ class Table:
         return bool(marker) and bool(re.search(r"=\s*nil\b", self.legend.get(marker.lower(), ""), re.IGNORECASE))
 
 
-def read_table(book: Workbook, sheet: str, what: str, *, is_data_row) -> Table:
-    """The table on ``sheet``: header band above the first data row, data down to the "Source" line.
+def read_table(book: Workbook, sheet: str, what: str, *, is_data_row, title: str | None = None) -> Table:
+    """The table on ``sheet``: its title, the header band below it down to the first data row, data down to "Source".
 
     ``is_data_row(row) -> bool`` tells the first data row (a known area name or
     code with figures beside it), so header rows are found by their position
-    above the data and labelled by their words.
+    above the data and labelled by their words. With ``title`` (a pattern), the
+    table is the one so titled, on ``sheet`` or else on whichever sheet has it.
     """
-    name = book.find(sheet, what)
+    name = book.find_table(sheet, what, title) if title else book.find(sheet, what)
     rows = book.rows(name)
     where = f"{book.path}: sheet '{name.strip()}'"
-    start = next((i for i, row in enumerate(rows) if i > 0 and row and is_data_row(row)), None)
+    top, heading = sheet_title(rows) or (0, "")
+    start = next((i for i, row in enumerate(rows) if i > top and row and is_data_row(row)), None)
     if start is None:
         raise InputError(f"{where}: no data rows (no row names a police force area, total or area code)")
-    labels = column_labels([tuple(r) for r in rows[1:start]])
-    leaves = leaf_labels([tuple(r) for r in rows[1:start]])
+    labels = column_labels([tuple(r) for r in rows[top + 1:start]])
+    leaves = leaf_labels([tuple(r) for r in rows[top + 1:start]])
     end = next((i for i in range(start, len(rows)) if text(rows[i][0] if rows[i] else "").lower().startswith(_ENDS)),
                len(rows))
     after = [text(r[0]) for r in rows[end:] if r and r[0] is not None]
@@ -274,5 +327,4 @@ def read_table(book: Workbook, sheet: str, what: str, *, is_data_row) -> Table:
     width = max(len(labels), max((len(r) for r in body), default=0))
     labels += [""] * (width - len(labels))
     leaves += [""] * (width - len(leaves))
-    return Table(where, text(rows[0][0] if rows and rows[0] else ""), labels, body,
-                 list(range(start + 1, end + 1)), leaves, notes, legend)
+    return Table(where, heading, labels, body, list(range(start + 1, end + 1)), leaves, notes, legend)
