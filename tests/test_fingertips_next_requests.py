@@ -67,7 +67,8 @@ def national(tmp_path_factory):
                      "--fingertips-next-url", server.url + "/next/"])
         requests, problems = list(server.queries), list(server.problems)
     assert code == 0
-    return {"root": next(out.iterdir()), "export": export, "requests": requests, "problems": problems}
+    root = next(p for p in out.iterdir() if not p.name.startswith("."))  # not the snapshots lock
+    return {"root": root, "export": export, "requests": requests, "problems": problems}
 
 
 def _points(snapshot) -> Counter:
