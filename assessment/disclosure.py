@@ -193,6 +193,35 @@ def suppress(frame: pd.DataFrame, *, group_sets: list[list[str]] | None = None, 
     return out
 
 
+def hide_small_counts(frame: pd.DataFrame, geography, *, low: int = 1, high: int = 4) -> pd.DataFrame:
+    """A publisher's rows as a report may show them when it treats counts of ``low`` to ``high`` as suppressed.
+
+    The count goes with every figure derived from it: a rate beside its
+    denominator gives the count back ("5.7 per 100,000" of 52,600 households is
+    3), so the row's value, interval, count and denominator are all hidden.
+    Secondary suppression then runs over the same groups as an upload's
+    (:func:`hierarchy_groups` and :func:`geography_relations`), so no total of
+    councils (a county, a force, a region) shown in one report, minus figures
+    shown in others, gives a hidden count back. A figure the publisher left
+    out is not a small count: it is left as it is.
+    """
+    if frame.empty:
+        return frame
+    small = primary_mask(frame["count"], low, high) & ~frame["suppressed"].astype(bool)
+    if not small.any():
+        return frame
+    grouped = hierarchy_columns(frame, geography)
+    hidden = suppress_cells(grouped, hierarchy_groups(), low=low, high=high, hidden=small,
+                            relations=geography_relations(grouped, geography))
+    secondary = hidden & ~small
+    out = frame.copy()
+    out.loc[hidden, HIDDEN_COLUMNS] = np.nan
+    out.loc[hidden, "suppressed"] = True
+    out.loc[small, "value_note"] = PRIMARY_NOTE.format(low=low, high=high)
+    out.loc[secondary, "value_note"] = SECONDARY_NOTE
+    return out
+
+
 def check_no_disclosure(frame: pd.DataFrame, group_sets: list[list[str]], *, low: int = 1, high: int = 4) -> None:
     """Raise AssertionError if a published count is small or a group has exactly one hidden cell."""
     shown = frame[~frame["suppressed"].astype(bool)]

@@ -12,6 +12,8 @@ restricted to the hidden figures.
 from __future__ import annotations
 
 import csv
+import html
+import re
 from pathlib import Path
 
 import numpy as np
@@ -19,10 +21,17 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 import assessment.demo as demo
+from assessment.cli import main
+from assessment.demo.places import demo_places
+from assessment.frame import new_frame
 from assessment.geography import geography_from_files
 from assessment.levels import lookup_roles
+from assessment.report.bundle import open_bundle
+from assessment.sources.periods import parse_period
+from assessment.stats import add_intervals
 from assessment.uploads import load_upload
 
 KIND = "continuity_of_care_audit"
@@ -154,3 +163,86 @@ def test_any_upload_for_the_demo_force_reveals_nothing_by_subtraction(demo_looku
     path = write_upload(tmp_path / f"{KIND}.csv", table)
     frame = load_upload(path, KIND, geography_from_files(demo_lookups))
     assert_nothing_recoverable(frame, table)
+
+
+# ------------------------------------------------------------------ a rate made from a suppressed count (issue 27)
+HOUSING = "mhclg-dtr-prison"
+HOUSEHOLDS = {"E07999001": 41_000, "E07999002": 52_000, "E07999003": 40_000, "E07999004": 35_000, UNITARY: 62_000}
+#: Households referred by prison, by quarter: Dunmere's 3 in the latest quarter, the unitary's 4 in the first.
+REFERRALS = {"2025/26 Q1": {"E07999001": 9, "E07999002": 12, "E07999003": 15, "E07999004": 20, UNITARY: 4},
+             "2025/26 Q2": {"E07999001": 11, "E07999002": 14, "E07999003": 6, "E07999004": 3, UNITARY: 8}}
+
+
+def _housing_rows() -> pd.DataFrame:
+    names = {p.lad_code: p.lad_name for p in demo_places()}
+    rows = [dict(indicator_id=HOUSING, indicator_name="Households referred by prison under the Duty to Refer",
+                 source="MHCLG statutory homelessness (demonstration)", area_code=code, area_name=names[code],
+                 area_type="lad", period=period, period_start=parse_period(period)[0],
+                 period_end=parse_period(period)[1], count=float(count), denominator=float(HOUSEHOLDS[code]),
+                 value_type="crude rate", multiplier=100000.0, unit="per 100,000 households",
+                 polarity="no_judgement", comparator_method="ci_overlap_95_998", ci_method="byars",
+                 source_url="demo", vintage="demo")
+            for period, counts in REFERRALS.items() for code, count in counts.items()]
+    return add_intervals(new_frame(rows))
+
+
+@pytest.fixture(scope="module")
+def housing_reports(tmp_path_factory):
+    """The demo county's and force's HTML reports and appendices, with Duty to Refer figures added."""
+    original = demo.read_justice_files
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo, "read_justice_files", lambda *args: [*original(*args), _housing_rows()])
+        bundle = demo.build_demo_bundle(tmp_path_factory.mktemp("housing"))
+    out = tmp_path_factory.mktemp("housing-reports")
+    reports = {}
+    for area in (COUNTY, FORCE):
+        assert main(["render", "--area", area, "--bundle", str(bundle), "--out", str(out), "--format", "html",
+                     "--engine", "builtin"]) == 0
+        folder = next(out.glob(f"{area}-*"))
+        page = next(folder.glob("*.html")).read_text(encoding="utf-8")
+        sheet = load_workbook(next(folder.glob("*-data.xlsx")), read_only=True)["Data"]
+        header, *body = sheet.iter_rows(values_only=True)
+        reports[area] = (page, [dict(zip(header, row)) for row in body])
+    reports["bundle"] = bundle
+    return reports
+
+
+def _text(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)\b.*?</\1>", " ", page,
+                                                                   flags=re.S))).split())
+
+
+def _rate(count: int, households: int) -> str:
+    return f"{count / households * 100000:.1f} per 100,000"
+
+
+def test_a_rate_from_a_count_of_1_to_4_is_suppressed_with_every_total_that_holds_it(housing_reports):
+    county, county_rows = housing_reports[COUNTY]
+    force, force_rows = housing_reports[FORCE]
+    county_text, force_text = _text(county), _text(force)
+    assert "Housing on release" in county_text and "Housing on release" in force_text
+    for text in (county_text, force_text):
+        assert "fewer than 5" not in text
+        assert f"Dunmere {_rate(3, HOUSEHOLDS['E07999004'])}" not in text  # 3 of 35,000 households
+        assert f"Port Alder {_rate(4, HOUSEHOLDS[UNITARY])}" not in text  # 4 of 62,000
+        assert "Dunmere suppressed" in text
+    assert "Northmere (all councils)" in county_text
+    # What readers of every report of the bundle see: the rows each report reads (a district's own report
+    # shows its quarters). The oracle: no count of 1 to 4 among them, and none fixed by them through the
+    # sums of the areas. Both appendices give only such figures.
+    rows = open_bundle(housing_reports["bundle"]).headline().indicator(HOUSING)
+    published: dict[str, dict[str, float]] = {quarter: {} for quarter in REFERRALS}
+    for row in rows[~rows["suppressed"] & rows["count"].notna() & rows["area_code"].isin(MEMBERS)].itertuples():
+        published[row.period][row.area_code] = row.count
+    for appendix in (county_rows, force_rows):
+        for row in appendix:
+            if row["Indicator ID"] == HOUSING and row["Count"] is not None:
+                assert published[row["Period"]].get(row["Area code"]) == row["Count"], row
+    for quarter, counts in REFERRALS.items():
+        truth = {area: sum(counts[d] for d in members) for area, members in MEMBERS.items()}
+        assert all(published[quarter][area] == truth[area] for area in published[quarter]), quarter
+        assert len(published[quarter]) >= 3, published  # not everything is hidden
+        for area, count in truth.items():
+            if small(count):
+                assert area not in published[quarter], (quarter, area)
+                assert not fixed_by_published(published[quarter], area), (quarter, area)
