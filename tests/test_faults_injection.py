@@ -9,6 +9,7 @@ the built-in engine.
 from __future__ import annotations
 
 import re
+import subprocess
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -154,3 +155,23 @@ def test_every_metadata_value_is_escaped_like_the_body(hostile_bundle, is_demo):
     assert "\\<script\\>" in meta["title"]
     typst_lines = meta["header-includes"].splitlines()
     assert len(typst_lines) == 4 and RLO not in meta["header-includes"]
+
+
+def test_the_quarto_path_stages_the_same_escaped_metadata(hostile_bundle, tmp_path):
+    """Quarto reads the staged document's front matter through pandoc: read it the same way, it is text."""
+    from assessment.render.outputs import pandoc_path
+    from assessment.render.quarto import stage_document
+    from assessment.report.bundle import open_bundle
+    from assessment.report.runner import TEMPLATE
+
+    bundle = open_bundle(hostile_bundle)
+    metadata = _document_metadata(bundle, bundle.geography.resolve(COUNTY))
+    document = stage_document(TEMPLATE, tmp_path, "report", metadata, ("html", "docx"), None)
+    front = document.read_text(encoding="utf-8").split("\n---\n", 1)[0] + "\n---\n"
+    page = subprocess.run([pandoc_path(), "--from", "markdown", "--to", "html5", "--standalone"], input=front,
+                          capture_output=True, text=True, check=True).stdout
+    parser = _Elements()
+    parser.feed(page)
+    assert parser.title_tags == [] and SHOWN in " ".join(parser.title_text.split())
+    assert not [attrs for tag, attrs in parser.tags if "javascript" in str(attrs.get("href", "")).lower()]
+    assert "<script>alert" not in page and RLO not in page
