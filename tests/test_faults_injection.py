@@ -175,3 +175,13 @@ def test_the_quarto_path_stages_the_same_escaped_metadata(hostile_bundle, tmp_pa
     assert parser.title_tags == [] and SHOWN in " ".join(parser.title_text.split())
     assert not [attrs for tag, attrs in parser.tags if "javascript" in str(attrs.get("href", "")).lower()]
     assert "<script>alert" not in page and RLO not in page
+
+
+def test_the_geography_drops_bidirectional_controls_from_names(hostile_bundle):
+    """Charts draw area names into images: the names they get from the geography carry no override."""
+    from assessment.report.bundle import open_bundle
+
+    areas = open_bundle(hostile_bundle).geography.areas
+    name = areas.set_index("code").loc[COUNTY, "name"]
+    assert name == SHOWN
+    assert RLO not in name and not areas["name"].str.contains(RLO).any()
