@@ -40,6 +40,10 @@ COUNTY_DISTRICTS = ["E07999001", "E07999002", "E07999003", "E07999004"]
 DISTRICTS = [*COUNTY_DISTRICTS, UNITARY]
 #: Each area's districts, written out (not read from the geography under test).
 MEMBERS = {**{d: [d] for d in DISTRICTS}, COUNTY: COUNTY_DISTRICTS, FORCE: DISTRICTS}
+#: A force of a county and two unitaries (the demo's Southdown Shire Constabulary).
+SOUTHDOWN_COUNTY = ["E07999005", "E07999006", "E07999007", "E07999008"]
+SOUTHDOWN_DISTRICTS = [*SOUTHDOWN_COUNTY, "E06999002", "E06999003"]
+SOUTHDOWN = {**{d: [d] for d in SOUTHDOWN_DISTRICTS}, "E10999002": SOUTHDOWN_COUNTY, "E23999002": SOUTHDOWN_DISTRICTS}
 COLUMNS = {"local-coc-3wk": "engaged_3_weeks", "local-coc-4wk": "engaged_4_weeks"}
 
 #: (district, period) -> released with a need, engaged in 3 weeks, engaged in 4 weeks.
@@ -71,32 +75,32 @@ def write_upload(path: Path, table: dict) -> Path:
     return path
 
 
-def true_figures(table: dict, indicator: str, period: str) -> dict[str, tuple[float, float]]:
+def true_figures(table: dict, indicator: str, period: str, members: dict = MEMBERS) -> dict[str, tuple[float, float]]:
     """Every area's true (count, denominator) for one indicator and period, added up here."""
     column = 1 if COLUMNS[indicator] == "engaged_3_weeks" else 2
-    return {area: (float(sum(table[(d, period)][column] for d in members)),
-                   float(sum(table[(d, period)][0] for d in members))) for area, members in MEMBERS.items()}
+    return {area: (float(sum(table[(d, period)][column] for d in inside)),
+                   float(sum(table[(d, period)][0] for d in inside))) for area, inside in members.items()}
 
 
-def fixed_by_published(published: dict[str, float], area: str) -> bool:
+def fixed_by_published(published: dict[str, float], area: str, members: dict = MEMBERS) -> bool:
     """Whether ``area``'s hidden figure follows from the published figures through the areas' sums."""
-    hidden = [a for a in MEMBERS if a not in published]
-    sums = [[(1.0 if a == total else 0.0) - (1.0 if a in members else 0.0) for a in hidden]
-            for total, members in MEMBERS.items() if total not in DISTRICTS]
+    hidden = [a for a in members if a not in published]
+    sums = [[(1.0 if a == total else 0.0) - (1.0 if a in inside else 0.0) for a in hidden]
+            for total, inside in members.items() if inside != [total]]
     matrix = np.array(sums, dtype=float).reshape(len(sums), len(hidden))
     unit = np.array([[1.0 if a == area else 0.0 for a in hidden]])
     return np.linalg.matrix_rank(np.vstack([matrix, unit])) == np.linalg.matrix_rank(matrix)
 
 
-def assert_nothing_recoverable(frame: pd.DataFrame, table: dict) -> None:
+def assert_nothing_recoverable(frame: pd.DataFrame, table: dict, members: dict = MEMBERS) -> None:
     """The oracle: small figures unpublished, and no hidden figure recoverable by subtraction."""
     periods = sorted({period for _, period in table})
     for indicator in COLUMNS:
         for period in periods:
             rows = frame[(frame["indicator_id"] == indicator) & (frame["period"] == period)
-                         & frame["area_code"].isin(MEMBERS)].set_index("area_code")
+                         & frame["area_code"].isin(members)].set_index("area_code")
             shown = rows[~rows["suppressed"].astype(bool) & rows["count"].notna()]
-            truth = true_figures(table, indicator, period)
+            truth = true_figures(table, indicator, period, members)
             for column, position in (("count", 0), ("denominator", 1)):
                 published = {area: float(shown.loc[area, column]) for area in shown.index}
                 for area, value in published.items():
@@ -105,12 +109,13 @@ def assert_nothing_recoverable(frame: pd.DataFrame, table: dict) -> None:
                     if small(count) or small(denominator) or small(denominator - count):
                         where = (indicator, period, area, column)
                         assert area not in published, f"small figure published: {where}"
-                        assert not fixed_by_published(published, area), f"recoverable by subtraction: {where}"
+                        assert not fixed_by_published(published, area, members), \
+                            f"recoverable by subtraction: {where}"
             # The issue's words: no two published areas, one inside the other, differ by a hidden district.
             for outer in shown.index:
                 for inner in shown.index:
-                    between = set(MEMBERS[outer]) - set(MEMBERS[inner])
-                    if inner != outer and set(MEMBERS[inner]) <= set(MEMBERS[outer]):
+                    between = set(members[outer]) - set(members[inner])
+                    if inner != outer and set(members[inner]) <= set(members[outer]):
                         unknown = [d for d in between if d not in shown.index]
                         assert len(unknown) != 1, f"{outer} minus {inner} gives {unknown} ({indicator} {period})"
 
@@ -163,6 +168,16 @@ def test_any_upload_for_the_demo_force_reveals_nothing_by_subtraction(demo_looku
     path = write_upload(tmp_path / f"{KIND}.csv", table)
     frame = load_upload(path, KIND, geography_from_files(demo_lookups))
     assert_nothing_recoverable(frame, table)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(figures, min_size=len(SOUTHDOWN_DISTRICTS), max_size=len(SOUTHDOWN_DISTRICTS)))
+def test_a_force_of_a_county_and_two_unitaries_reveals_nothing_by_subtraction(demo_lookups, tmp_path, rows):
+    """Force minus county is two unitaries: one hidden unitary needs the other, the county or the force hidden."""
+    table = {(code, "2024/25"): figures for code, figures in zip(SOUTHDOWN_DISTRICTS, rows)}
+    path = write_upload(tmp_path / f"{KIND}.csv", table)
+    frame = load_upload(path, KIND, geography_from_files(demo_lookups))
+    assert_nothing_recoverable(frame, table, SOUTHDOWN)
 
 
 # ------------------------------------------------------------------ a rate made from a suppressed count (issue 27)
