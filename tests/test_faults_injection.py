@@ -185,3 +185,20 @@ def test_the_geography_drops_bidirectional_controls_from_names(hostile_bundle):
     name = areas.set_index("code").loc[COUNTY, "name"]
     assert name == SHOWN
     assert RLO not in name and not areas["name"].str.contains(RLO).any()
+
+
+def test_markdown_and_the_appendix_drop_bidirectional_controls_from_any_text(tmp_path):
+    """Uploaded labels and publishers' names reach the body and the appendix too, not only area names."""
+    import pandas as pd
+
+    from assessment.report.appendix import write_appendix
+    from assessment.text import md
+
+    controls = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+    assert md(f"Leeds{controls}txt.exe") == "Leedstxt\\.exe"
+    path = write_appendix(pd.DataFrame({"area_name": [f"Leeds{RLO}"], "category": [f"=1+2{controls}"]}),
+                          tmp_path / "a.xlsx", title=f"Title{RLO}", notes=[f"note{RLO}"])
+    cells = [c for sheet in load_workbook(path, read_only=True) for row in sheet.iter_rows(values_only=True)
+             for c in row if c]
+    assert {"Leeds", "=1+2", "Title", "note"} <= set(cells)
+    assert not [c for c in cells if any(ch in str(c) for ch in controls)]
