@@ -27,10 +27,12 @@ import pandas as pd
 import pyarrow
 import pyarrow.parquet as pq
 
+from ..disclosure import hide_small_counts
 from ..errors import InputError
 from ..files import sha256_of, staged_folder
 from ..geography import Geography, dissolve_boundaries, load_boundaries
 from ..levels import DISTRICT_LEVEL, ENGLAND_LEVEL, LEVELS, boundary_levels
+from ..registries import registries
 from .headline import HeadlineTables
 
 
@@ -113,10 +115,24 @@ class Bundle:
         return self._geography
 
     def headline(self) -> HeadlineTables:
-        """Every area's headline rows and their indexes, worked out once per bundle."""
+        """Every area's headline rows and their indexes, worked out once per bundle.
+
+        Publishers whose small counts reports suppress (``suppress_small_counts``
+        in publishers.yaml) have them hidden here, before any section reads them.
+        """
         if self._headline is None:
-            self._headline = HeadlineTables.build(self.frame, self.indicators)
+            self._headline = HeadlineTables.build(self._shown_frame(), self.indicators)
         return self._headline
+
+    def _shown_frame(self) -> pd.DataFrame:
+        """The frame with small counts hidden for publishers that ask for it (see :meth:`headline`)."""
+        ids = {str(i) for spec in registries().publishers.values() if spec.get("suppress_small_counts")
+               for i in spec["indicators"]}
+        chosen = self.frame["indicator_id"].isin(ids)
+        if not chosen.any():
+            return self.frame
+        shown = hide_small_counts(self.frame[chosen], self.geography)
+        return pd.concat([self.frame[~chosen], shown]).sort_index()
 
     def force_rows(self) -> pd.DataFrame:
         """Every breakdown (sex, age, ethnic group...) of the England-and-Wales indicators, kept once read.

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..charts import Figure
 from ..paths import for_document
-from ..text import md
+from ..text import md, plain
 from .appendix import write_appendix
 from .area_data import AreaData
 from .titles import area_title
@@ -79,7 +79,7 @@ class FigureWriter:
     def markdown(self, figure: Figure, stem: str) -> str:
         """Save ``figure`` as ``stem.png``; an image with its caption and alt text, in pandoc markdown."""
         path = figure.save(self.folder / f"{stem}.png")
-        alt = figure.alt_text.replace('"', "'").replace("\\", "/")
+        alt = plain(figure.alt_text).replace('"', "'").replace("\\", "/")
         return f'![{md(figure.caption)}]({for_document(path)}){{fig-alt="{alt}"}}\n'
 
 

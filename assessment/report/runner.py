@@ -25,6 +25,7 @@ from ..files import FolderLock, remove_stale_staging, scratch_folder, staged_fol
 from ..paths import TEMPLATES_DIR
 from ..render import ALL_FORMATS, FORMATS, render_document
 from ..render.reference_docx import make_reference_docx
+from ..text import md, plain
 from .bundle import open_bundle
 from .titles import area_title
 
@@ -40,17 +41,22 @@ def area_folder_name(code: str, name: str) -> str:
 
 
 def _document_metadata(bundle, area) -> dict:
+    """Title, subtitle and the PDF's running header, as pandoc metadata that both engines read.
+
+    Pandoc (and so Quarto) reads metadata strings as markdown, so the title and
+    subtitle are escaped as the body is (:func:`assessment.text.md`): an area
+    name is text, never a link, raw HTML or a citation.
+    """
     # The title says what the area is: a county and its force can share a name (Lancashire).
     title = area_title(area.name, bundle.geography.kind_label(area))
-    meta = {"title": f"Health and justice needs assessment: {title}",
-            "subtitle": "Joint Strategic Needs Assessment chapter"}
+    subtitle = "Demonstration data: not a real area" if bundle.is_demo else "Joint Strategic Needs Assessment chapter"
+    meta = {"title": md(f"Health and justice needs assessment: {title}"), "subtitle": md(subtitle)}
     header = (f"Health and justice JSNA chapter: {title}. Data snapshot {bundle.snapshot_date}"
               if not bundle.is_demo else "Demonstration data: not a real area")
-    if bundle.is_demo:
-        meta["subtitle"] = "Demonstration data: not a real area"
     # Raw typst for the PDF only: a running header on every page, compact tables.
-    # A typst string literal, not markup, so no character of an area name can act as code.
-    literal = header.replace("\\", "\\\\").replace('"', '\\"')
+    # A typst string literal, not markup, so no character of an area name can act as code;
+    # on one line, so nothing in it can close the raw block.
+    literal = plain(header).replace("\\", "\\\\").replace('"', '\\"')
     meta["header-includes"] = ("```{=typst}\n"
                                f'#set page(header: align(right, text(size: 8pt, "{literal}")))\n'
                                "#show table: set text(size: 8pt)\n```\n")
