@@ -35,16 +35,15 @@ from rich.table import Table
 
 from .. import __version__
 from ..errors import JsnaError, RenderError
-from ..files import sha256_of, write_atomic
+from ..files import LOCK_FILE, sha256_of, write_atomic
 from ..levels import report_levels
 from ..paths import BOUNDARIES_DIR, PACKAGE_DIR, data_sources_dir
 from ..render import KernelSession
 from ..render.formats import FORMATS, format_of_file
 from ..render.outputs import ASSETS
 from .bundle import open_bundle
-from .runner import TEMPLATE, area_folder_name, output_folder_lock, render_area
+from .runner import FINGERPRINT_FILE, TEMPLATE, area_folder_name, output_folder_lock, render_area
 
-FINGERPRINT_FILE = ".inputs.sha256"
 console = Console(stderr=True)
 
 
@@ -70,7 +69,7 @@ def _hash_files(paths) -> str:
 
 def inputs_fingerprint(bundle_root: Path, formats) -> str:
     """A digest of everything a report depends on except the area: bundle, template, package, formats."""
-    bundle_files = [p for p in Path(bundle_root).rglob("*") if p.is_file()]
+    bundle_files = [p for p in Path(bundle_root).rglob("*") if p.is_file() and p.name != LOCK_FILE]  # a build's lock
     code_files = [p for p in PACKAGE_DIR.rglob("*.py")]
     registry_files = [*data_sources_dir().rglob("*.yaml"), *BOUNDARIES_DIR.glob("*.yaml")]
     digest = hashlib.sha256()

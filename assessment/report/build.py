@@ -17,7 +17,8 @@ from ..sources.derived import derive_rates
 from ..sources.snapshot import build_frame, open_snapshot
 from ..stats import add_intervals
 from ..uploads import load_uploads_for_build
-from .bundle import write_bundle
+from ..output_folders import refuse_overlap
+from .bundle import refuse_unless_bundle_folder, write_bundle
 
 
 def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, Path],
@@ -91,6 +92,10 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
     lookup and boundary files found in ``lookups_dir`` (recognised by content,
     whatever their names).
     """
+    # Before any work: the bundle replaces --out whole, so it may be neither an input nor a folder of other files.
+    refuse_overlap(out_dir, [("--snapshot", Path(snapshot_dir)), ("--lookups", lookups_dir),
+                             *[("--upload", _upload_path(u)) for u in uploads or []]])
+    refuse_unless_bundle_folder(Path(out_dir))
     snapshot = open_snapshot(snapshot_dir)
     districts = DISTRICT_LEVEL.boundary
     if lookups_dir is not None:
@@ -116,3 +121,9 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
     meta = {**meta, "demo": False, "vintage": vintage, "uploads": upload_meta}
     return build_bundle(frame, out_dir, lookup_files=lookup_files, boundary_files=boundary_files,
                         meta=meta, partial=partial)
+
+
+def _upload_path(upload: str | Path) -> Path:
+    """The file of an ``--upload`` given as FILE or KIND=FILE."""
+    text = str(upload)
+    return Path(text.partition("=")[2]) if "=" in text and not Path(text).exists() else Path(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -10,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..files import write_atomic
 from .schema import load_kind
 
 ROWS_WITH_VALIDATION = 5000
@@ -68,11 +70,15 @@ def write_upload_template(kind: str, out_dir: Path, area_codes: list[str] | None
             rule.add(span)
             data.add_data_validation(rule)
     data.freeze_panes = "A2"
+    # Each file is made in memory and written atomically: a full disk names the file and keeps a good
+    # template already there, rather than leaving a truncated workbook in its place.
     xlsx = out_dir / f"{spec.kind}.xlsx"
-    book.save(xlsx)
-    csv_path = out_dir / f"{spec.kind}.csv"
-    with open(csv_path, "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerow(spec.column_names)
+    workbook = io.BytesIO()
+    book.save(workbook)
+    write_atomic(xlsx, workbook.getvalue())
+    header = io.StringIO(newline="")
+    csv.writer(header).writerow(spec.column_names)
+    csv_path = write_atomic(out_dir / f"{spec.kind}.csv", header.getvalue().encode("utf-8"))
     return xlsx, csv_path
 
 
