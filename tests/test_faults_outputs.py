@@ -82,7 +82,8 @@ def test_build_refuses_the_projects_registries(small_snapshot, tmp_path, monkeyp
     before = _tree(tmp_path / "data_sources")
     monkeypatch.chdir(tmp_path)
     assert main(_build(small_snapshot, Path("data_sources"))) == 1
-    assert _error_line(capsys.readouterr().err).startswith("error: data_sources: holds files that are not a report bundle")
+    line = _error_line(capsys.readouterr().err)
+    assert line.startswith("error: data_sources: holds files that are not a report bundle")
     assert _tree(tmp_path / "data_sources") == before
 
 
@@ -325,3 +326,17 @@ def test_an_edited_bundle_json_is_refused(demo_bundle, tmp_path, capsys, edit):
         f"error: {meta_path}: bad bundle file: changed since the bundle was built (its checksum does not match); "
         "rebuild the bundle with `jsna build`")
     assert not (tmp_path / "r").exists() or not any((tmp_path / "r").glob("E*"))
+
+
+def test_a_batch_refuses_to_replace_an_index_page_it_did_not_write(demo_bundle, tmp_path, capsys):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("<html><body>Our team's intranet page</body></html>")
+    code = main(["render", "--all", "--geography", "pfa", "--bundle", str(demo_bundle), "--out", str(out),
+                 "--format", "html"])
+    assert code == 1
+    assert _error_line(capsys.readouterr().err) == (
+        f"error: {out / 'index.html'}: not an index page jsna wrote, and a batch writes one here; jsna only "
+        "replaces files it wrote itself: move it or choose another --out")
+    assert (out / "index.html").read_text() == "<html><body>Our team's intranet page</body></html>"
+    assert not any(p.name.startswith("E") for p in out.iterdir())  # refused before any area was rendered

@@ -209,8 +209,9 @@ def write_bundle(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[st
 def meta_checksum(meta: dict[str, Any]) -> str:
     """The SHA-256 of bundle.json's content (all but this checksum), so an edit to it is found.
 
-    >>> meta_checksum({"demo": True}) == meta_checksum({"demo": True, "checksum": "x"}) != meta_checksum({"demo": False})
-    True
+    >>> same = meta_checksum({"demo": True}) == meta_checksum({"demo": True, "checksum": "x"})
+    >>> same, meta_checksum({"demo": True}) == meta_checksum({"demo": False})
+    (True, False)
     """
     content = {key: value for key, value in meta.items() if key != "checksum"}
     text = json.dumps(json.loads(json.dumps(content, default=str)), sort_keys=True, separators=(",", ":"))
