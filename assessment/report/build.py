@@ -92,11 +92,11 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
     lookup and boundary files found in ``lookups_dir`` (recognised by content,
     whatever their names).
     """
+    snapshot = open_snapshot(snapshot_dir)
     # Before any work: the bundle replaces --out whole, so it may be neither an input nor a folder of other files.
     refuse_overlap(out_dir, [("--snapshot", Path(snapshot_dir)), ("--lookups", lookups_dir),
                              *[("--upload", _upload_path(u)) for u in uploads or []]])
     refuse_unless_bundle_folder(Path(out_dir))
-    snapshot = open_snapshot(snapshot_dir)
     districts = DISTRICT_LEVEL.boundary
     if lookups_dir is not None:
         lookup_files, boundary_files, vintage = geography_from_folder(Path(lookups_dir))
