@@ -226,6 +226,9 @@ def test_build_on_a_full_disk_names_the_file_and_keeps_the_bundle(small_snapshot
     after.pop(LOCK_FILE, None)  # the build's lock on the folder (empty once released)
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle"]  # no staging folder left
+    done = _cli_limited(_build(small_snapshot, tmp_path / "new"), biggest // 2)
+    assert done.returncode == 1 and ": could not write it (" in _error_line(done.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle"]  # nor a folder made for the lock
 
 
 def test_pandoc_on_a_full_disk_names_the_file(tmp_path):

@@ -29,7 +29,7 @@ import pyarrow
 import pyarrow.parquet as pq
 
 from ..errors import InputError
-from ..files import FolderLock, sha256_of, staged_folder, writing
+from ..files import LOCK_FILE, FolderLock, sha256_of, staged_folder, writing
 from ..output_folders import refuse_unless_replaceable
 from ..geography import Geography, dissolve_boundaries, load_boundaries
 from ..levels import DISTRICT_LEVEL, ENGLAND_LEVEL, LEVELS, boundary_levels
@@ -189,21 +189,34 @@ def write_bundle(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[st
     """
     out_dir = Path(out_dir)
     refuse_unless_bundle_folder(out_dir)
-    with FolderLock(out_dir, wait=LOCK_WAIT, what="jsna build"):
-        refuse_unless_bundle_folder(out_dir)
-        with staged_folder(out_dir) as staging:
-            with writing(out_dir / Bundle.FRAME_FILE):
-                frame.to_parquet(staging / Bundle.FRAME_FILE, index=False)
-            meta = dict(meta)
-            meta["geography"] = _copy_into(staging / "geography", geography_files, out_dir)
-            meta["boundaries"] = _copy_into(staging / "boundaries", boundary_files, out_dir)
-            meta["files"] = {p.relative_to(staging).as_posix(): sha256_of(p)
-                             for p in sorted(staging.rglob("*")) if p.is_file()}
-            meta["checksum"] = meta_checksum(meta)
-            with writing(out_dir / Bundle.META_FILE):
-                (staging / Bundle.META_FILE).write_text(json.dumps(meta, indent=2, default=str))
+    new = not out_dir.exists()
+    try:
+        with FolderLock(out_dir, wait=LOCK_WAIT, what="jsna build"):
+            refuse_unless_bundle_folder(out_dir)
+            _write_staged(frame, out_dir, geography_files=geography_files, boundary_files=boundary_files,
+                          meta=meta)
+    except BaseException:
+        if new and out_dir.is_dir() and [p.name for p in out_dir.iterdir()] == [LOCK_FILE]:
+            shutil.rmtree(out_dir, ignore_errors=True)  # the folder made only to hold the lock
+        raise
     open_bundle.cache_clear()
     return out_dir
+
+
+def _write_staged(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[str, Path],
+                  boundary_files: dict[str, Path], meta: dict[str, Any]) -> None:
+    """The bundle's files, written into a staging folder that then replaces ``out_dir``."""
+    with staged_folder(out_dir) as staging:
+        with writing(out_dir / Bundle.FRAME_FILE):
+            frame.to_parquet(staging / Bundle.FRAME_FILE, index=False)
+        meta = dict(meta)
+        meta["geography"] = _copy_into(staging / "geography", geography_files, out_dir)
+        meta["boundaries"] = _copy_into(staging / "boundaries", boundary_files, out_dir)
+        meta["files"] = {p.relative_to(staging).as_posix(): sha256_of(p)
+                         for p in sorted(staging.rglob("*")) if p.is_file()}
+        meta["checksum"] = meta_checksum(meta)
+        with writing(out_dir / Bundle.META_FILE):
+            (staging / Bundle.META_FILE).write_text(json.dumps(meta, indent=2, default=str))
 
 
 def meta_checksum(meta: dict[str, Any]) -> str:
