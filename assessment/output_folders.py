@@ -68,9 +68,10 @@ def refuse_unless_replaceable(folder: str | Path, *, marker: str, what: str) -> 
                          "it wrote itself: choose a new or empty --out")
 
 
-def refuse_overlap(out: str | Path, inputs: list[tuple[str, Path | None]]) -> None:
+def refuse_overlap(out: str | Path, inputs: list[tuple[str, Path | None]], *, command: str = "a build") -> None:
     """Raise InputError when the output folder ``out`` is, holds or is inside one of the ``inputs``
-    (``(option, path)`` pairs), which replacing it would destroy or corrupt.
+    (``(option, path)`` pairs), which ``command`` writing there would destroy or corrupt. A render
+    only adds folders to its ``--out``, so it may hold an input (``--out .`` beside ``bundle``).
 
     >>> refuse_overlap("snapshots", [("--snapshot", Path("snapshots/2026-01-01"))])
     Traceback (most recent call last):
@@ -82,8 +83,9 @@ def refuse_overlap(out: str | Path, inputs: list[tuple[str, Path | None]]) -> No
         if path is None:
             continue
         source = Path(path).resolve()
-        if target == source or target in source.parents or source in target.parents:
+        holds = target in source.parents and command == "a build"
+        if target == source or holds or source in target.parents:
             relation = "is" if target == source else "holds" if target in source.parents else "is inside"
-            harm = "replace" if relation != "is inside" else "change"
-            raise InputError(f"{out}: this --out {relation} the {option} {path}, which a build would {harm}; "
+            harm = "replace" if relation != "is inside" and command == "a build" else "change"
+            raise InputError(f"{out}: this --out {relation} the {option} {path}, which {command} would {harm}; "
                              "choose an --out outside it")

@@ -343,3 +343,17 @@ def test_a_batch_refuses_to_replace_an_index_page_it_did_not_write(demo_bundle, 
         "replaces files it wrote itself: move it or choose another --out")
     assert (out / "index.html").read_text() == "<html><body>Our team's intranet page</body></html>"
     assert not any(p.name.startswith("E") for p in out.iterdir())  # refused before any area was rendered
+
+
+@pytest.mark.parametrize("inside", [False, True])
+def test_a_render_refuses_to_write_into_its_bundle(demo_bundle, tmp_path, capsys, inside):
+    copy = tmp_path / "bundle"
+    shutil.copytree(demo_bundle, copy)
+    before = _tree(copy)
+    out = copy / "reports" if inside else copy
+    for how in (["--area", "E23999001"], ["--all", "--geography", "pfa"]):
+        assert main(["render", *how, "--bundle", str(copy), "--out", str(out), "--format", "html"]) == 1
+        assert _error_line(capsys.readouterr().err) == (
+            f"error: {out}: this --out {'is inside' if inside else 'is'} the --bundle {copy}, which a render would "
+            "change; choose an --out outside it")
+    assert _tree(copy) == before

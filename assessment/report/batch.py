@@ -37,6 +37,7 @@ from .. import __version__
 from ..errors import InputError, JsnaError, RenderError
 from ..files import LOCK_FILE, sha256_of, write_atomic
 from ..levels import report_levels
+from ..output_folders import refuse_overlap
 from ..paths import BOUNDARIES_DIR, PACKAGE_DIR, data_sources_dir
 from ..render import KernelSession
 from ..render.formats import FORMATS, format_of_file
@@ -217,6 +218,7 @@ def render_batch(bundle_path: Path, geography: str, out_root: Path, *, formats=(
     bundle = open_bundle(Path(bundle_path).resolve())
     bundle.verify()
     out_root = Path(out_root).resolve()
+    refuse_overlap(out_root, [("--bundle", bundle.root)], command="a render")  # reports inside a bundle change it
     with output_folder_lock(out_root):
         refuse_foreign_index(out_root)
         return _render_batch(bundle, types, out_root, formats=formats, jobs=jobs, engine=engine, areas=areas,

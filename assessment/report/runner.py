@@ -23,6 +23,7 @@ from rich.progress import Progress
 
 from ..errors import JsnaError, RenderError
 from ..files import FolderLock, remove_stale_staging, scratch_folder, writing
+from ..output_folders import refuse_overlap
 from ..paths import TEMPLATES_DIR
 from ..render import ALL_FORMATS, FORMATS, render_document
 from ..render.reference_docx import make_reference_docx
@@ -140,6 +141,7 @@ def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats
                  engine: str = "auto") -> list[Path]:
     """Render several areas one after another (a failure in one is reported, others continue)."""
     bundle = open_bundle(Path(bundle_path).resolve())
+    refuse_overlap(out_root, [("--bundle", bundle.root)], command="a render")  # reports inside a bundle change it
     written: list[Path] = []
     failures: list[tuple[str, str]] = []
     with output_folder_lock(out_root), Progress(console=console, transient=True) as progress:
