@@ -357,3 +357,25 @@ def test_a_render_refuses_to_write_into_its_bundle(demo_bundle, tmp_path, capsys
             f"error: {out}: this --out {'is inside' if inside else 'is'} the --bundle {copy}, which a render would "
             "change; choose an --out outside it")
     assert _tree(copy) == before
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_upload_template_never_replaces_a_filled_in_template(tmp_path, capsys, suffix):
+    import openpyxl
+
+    assert main(["upload-template", KIND, "--out", str(tmp_path)]) == 0  # a blank template is replaced: ours
+    assert main(["upload-template", KIND, "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    path = tmp_path / f"{KIND}{suffix}"
+    if suffix == ".xlsx":
+        book = openpyxl.load_workbook(path)
+        book["Data"].append(["E06000001", "2024/25", 12, 5, 7])
+        book.save(path)
+    else:
+        path.write_text(path.read_text() + "E06000001,2024/25,12,5,7\n")
+    filled = path.read_bytes()
+    assert main(["upload-template", KIND, "--out", str(tmp_path)]) == 1
+    assert _error_line(capsys.readouterr().err) == (
+        f"error: {path}: has rows filled in; jsna only replaces a blank template it wrote: move the file or "
+        "choose another --out")
+    assert path.read_bytes() == filled
