@@ -379,3 +379,24 @@ def test_upload_template_never_replaces_a_filled_in_template(tmp_path, capsys, s
         f"error: {path}: has rows filled in; jsna only replaces a blank template it wrote: move the file or "
         "choose another --out")
     assert path.read_bytes() == filled
+
+
+def test_the_appendix_on_a_full_disk_names_the_file_and_keeps_the_earlier_one(demo_bundle, tmp_path):
+    path = tmp_path / "appendix.xlsx"
+    path.write_bytes(b"the earlier appendix")
+    done = _limited(f"""
+        from pathlib import Path
+        from assessment.report.area_data import AreaData
+        from assessment.report.bundle import open_bundle
+        from assessment.report.context import AppendixRecorder
+        bundle = open_bundle({str(demo_bundle)!r})
+        data = AreaData(bundle, bundle.geography.resolve("E23999001"))
+        recorder = AppendixRecorder(bundle.snapshot_date)
+        recorder.record_rows(bundle.frame.head(2000), "test")
+        try:
+            recorder.write(Path({str(path)!r}), data)
+        except Exception as exc:
+            print(type(exc).__name__, exc)
+        """, 30000)
+    assert done.stdout.startswith(f"WriteError {path}: could not write it ("), done.stdout + done.stderr
+    assert path.read_bytes() == b"the earlier appendix" and [p.name for p in tmp_path.iterdir()] == [path.name]
