@@ -1,7 +1,7 @@
 """Write outputs atomically: readers see the old file or folder or the new one, never half of one.
 
 A file is written to a temporary file in the target's folder and renamed over
-the target; a folder (a report bundle, an area's reports) is written into a
+the target; a folder (a report bundle, a snapshot) is written into a
 staging folder beside the target and swapped into place only when every part
 was written (:func:`staged_folder`). Files and folders made by :mod:`tempfile`
 are private (mode 0600 / 0700), so they are given the permissions an ordinary

@@ -30,9 +30,12 @@ _HOUSEKEEPING = (LOCK_FILE,)
 
 
 def _foreign_files(folder: Path, owned: set[str]) -> list[str]:
-    """Files and folders under ``folder`` that are neither in ``owned`` (relative paths) nor jsna's own."""
+    """Files and folders under ``folder`` that are neither in ``owned`` (relative paths) nor jsna's own.
+
+    Without ``owned`` only the top level is listed (``--out ~`` must not walk a whole home folder).
+    """
     foreign = []
-    for path in sorted(folder.rglob("*")):
+    for path in sorted(folder.rglob("*") if owned else folder.iterdir()):
         relative = path.relative_to(folder).as_posix()
         if path.name in _HOUSEKEEPING or PARTIAL in relative or relative in owned:
             continue
