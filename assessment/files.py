@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -80,9 +81,24 @@ def writing(path: str | Path, *, kept: bool = True) -> Iterator[None]:
     except WriteError:
         raise
     except (OSError, _lxml_error()) as exc:
+        if not _out_of_room(exc):  # a missing folder, a permission: the error as it is (it names its path)
+            raise
         reason = " ".join((getattr(exc, "strerror", None) or str(exc) or type(exc).__name__).split())[:300]
         raise WriteError(f"{path}: could not write it ({reason}); the disk may be full"
                          + ("; the previous output was kept" if kept else "")) from None
+
+
+#: errno values of a write that found no room: disk full, file size limit, quota.
+_NO_ROOM = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _out_of_room(exc: BaseException) -> bool:
+    """Whether ``exc`` says a write found no room (writers that give no errno say so in words: pyarrow's
+    ``Error writing bytes ... File too large``, lxml's ``IO_EFBIG`` / ``IO_ENOSPC``)."""
+    if getattr(exc, "errno", None) in _NO_ROOM:
+        return True
+    text = str(exc)
+    return any(word in text for word in ("IO_EFBIG", "IO_ENOSPC", "File too large", "No space left", "Disk quota"))
 
 
 def _lxml_error() -> type[BaseException]:

@@ -153,5 +153,6 @@ def to_pdf(source: Path, out: Path, metadata: dict) -> Path:
     try:
         typst.compile(str(typ), output=str(out), root=str(source.parent))
     except Exception as exc:  # typst raises its own error type with a multi-line message
-        raise RenderError(f"{out.name}: typst could not typeset the PDF: {' '.join(str(exc).split())[:400]}") from None
+        reason = " ".join(str(exc).split())[:400]
+        raise RenderError(f"{out.name}: typst could not typeset the PDF: {reason}") from None
     return out

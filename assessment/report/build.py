@@ -12,12 +12,12 @@ from ..frame import concat_frames, validate_frame
 from ..geography import crosswalk_frame, geography_from_files
 from ..geography.registry import default_vintage
 from ..levels import DISTRICT_LEVEL, lookup_roles
+from ..output_folders import refuse_overlap
 from ..sources.catalogue import load_catalogue
 from ..sources.derived import derive_rates
 from ..sources.snapshot import build_frame, open_snapshot
 from ..stats import add_intervals
 from ..uploads import load_uploads_for_build
-from ..output_folders import refuse_overlap
 from .bundle import refuse_unless_bundle_folder, write_bundle
 
 

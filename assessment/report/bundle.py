@@ -30,9 +30,9 @@ import pyarrow.parquet as pq
 
 from ..errors import InputError
 from ..files import LOCK_FILE, FolderLock, sha256_of, staged_folder, writing
-from ..output_folders import refuse_unless_replaceable
 from ..geography import Geography, dissolve_boundaries, load_boundaries
 from ..levels import DISTRICT_LEVEL, ENGLAND_LEVEL, LEVELS, boundary_levels
+from ..output_folders import refuse_unless_replaceable
 from .headline import HeadlineTables
 
 
