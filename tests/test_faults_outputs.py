@@ -400,3 +400,35 @@ def test_the_appendix_on_a_full_disk_names_the_file_and_keeps_the_earlier_one(de
         """, 30000)
     assert done.stdout.startswith(f"WriteError {path}: could not write it ("), done.stdout + done.stderr
     assert path.read_bytes() == b"the earlier appendix" and [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_upload_template_on_a_full_disk_enospc_in_process(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from assessment import files
+
+    assert main(["upload-template", KIND, "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    before = _tree(tmp_path)
+    real_fdopen = os.fdopen
+
+    class FullDisk:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            self.handle.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
+    assert main(["upload-template", KIND, "--out", str(tmp_path)]) == 1
+    assert _error_line(capsys.readouterr().err) == (
+        f"error: {tmp_path / (KIND + '.xlsx')}: could not write it (No space left on device); the disk may be full; "
+        "the previous output was kept")
+    assert _tree(tmp_path) == before
