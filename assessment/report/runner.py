@@ -26,6 +26,7 @@ from ..paths import TEMPLATES_DIR
 from ..render import ALL_FORMATS, FORMATS, render_document
 from ..render.reference_docx import make_reference_docx
 from .bundle import open_bundle
+from .commentary import bundle_commentary
 from .titles import area_title
 
 TEMPLATE = TEMPLATES_DIR / "report.qmd"
@@ -58,8 +59,11 @@ def _document_metadata(bundle, area) -> dict:
 
 
 def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=ALL_FORMATS,
-                engine: str = "auto", kernel=None) -> list[Path]:
-    """Render one area's documents and appendix into ``out_root/<code-name>/``."""
+                engine: str = "auto", kernel=None, commentary: Path | None = None) -> list[Path]:
+    """Render one area's documents and appendix into ``out_root/<code-name>/``.
+
+    ``commentary`` is a folder of local commentary (:mod:`assessment.report.commentary`), read by the template.
+    """
     bundle = open_bundle(Path(bundle_path).resolve())
     area = bundle.geography.resolve(area_query)
     if area.note:  # a former code or name (Harrogate, Cumbria): say which area this is
@@ -76,6 +80,8 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=A
         appendix = work / "appendix.xlsx"
         params = {"area": area.code, "bundle": str(bundle.root), "appendix": str(appendix),
                   "figures": str(work / "figures")}
+        if commentary is not None:
+            params["commentary"] = str(Path(commentary).resolve())
         reference = _reference_doc(bundle, work) if any(FORMATS[f].reference_doc for f in formats) else None
         written = render_document(TEMPLATE, params, work / "out", formats, engine, stem=stem,
                                   metadata=_document_metadata(bundle, area), reference_doc=reference,
@@ -121,9 +127,13 @@ def output_folder_lock(out_root: Path, *, wait: float | None = None) -> FolderLo
 
 
 def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats=ALL_FORMATS,
-                 engine: str = "auto") -> list[Path]:
-    """Render several areas one after another (a failure in one is reported, others continue)."""
+                 engine: str = "auto", commentary: Path | None = None) -> list[Path]:
+    """Render several areas one after another (a failure in one is reported, others continue).
+
+    A ``commentary`` folder is read and checked whole before any area is rendered.
+    """
     bundle = open_bundle(Path(bundle_path).resolve())
+    bundle_commentary(commentary, bundle)
     written: list[Path] = []
     failures: list[tuple[str, str]] = []
     with output_folder_lock(out_root), Progress(console=console, transient=True) as progress:
@@ -131,7 +141,8 @@ def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats
         for area in areas:
             progress.update(task, description=f"Rendering {area}")
             try:
-                written += render_area(bundle.root, area, out_root, formats=formats, engine=engine)
+                written += render_area(bundle.root, area, out_root, formats=formats, engine=engine,
+                                       commentary=commentary)
             except JsnaError as exc:
                 if len(areas) == 1:
                     raise
