@@ -121,7 +121,7 @@ def test_raw_html_in_commentary_is_shown_as_text_never_live(rendered):
 def test_word_and_pdf_carry_the_commentary_block(bundle, tmp_path):
     import docx
 
-    folder = _write(tmp_path / "commentary", {f"{DISTRICT}/summary.md": "Dunmere's **recommendation**: fund a "
+    folder = _write(tmp_path / "commentary", {f"{DISTRICT}/summary.md": "Dunmere **recommendation**: fund a "
                                                                         "custody liaison post.\n"})
     out = tmp_path / "reports"
     assert main(["render", "--area", DISTRICT, "--bundle", str(bundle), "--out", str(out), "--format", "docx,pdf",
@@ -129,11 +129,11 @@ def test_word_and_pdf_carry_the_commentary_block(bundle, tmp_path):
     word = docx.Document(str(next(out.glob("*/*.docx"))))
     texts = [p.text for p in word.paragraphs]
     at = texts.index("Local commentary (written locally, not generated from the data)")
-    assert texts[at + 1] == "Dunmere's recommendation: fund a custody liaison post."
+    assert texts[at + 1] == "Dunmere recommendation: fund a custody liaison post."
     pdf = subprocess.run(["pdftotext", str(next(out.glob("*/*.pdf"))), "-"], capture_output=True, text=True,
                          check=True).stdout
     flat = " ".join(pdf.split())
-    assert "Local commentary (written locally, not generated from the data) Dunmere's recommendation: fund a " \
+    assert "Local commentary (written locally, not generated from the data) Dunmere recommendation: fund a " \
            "custody liaison post." in flat
 
 
