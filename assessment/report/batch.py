@@ -10,8 +10,8 @@ peer groups, so the parts of a chart shared by a group are drawn once (see
 
 An area is skipped when its outputs exist and a fingerprint of its inputs
 (the bundle's files, the template, the package version, the formats and the
-local commentary the area's report shows) is unchanged since it was rendered. One area's failure is listed in the summary
-and does not stop the others.
+local commentary the area's report shows) is unchanged since it was rendered.
+One area's failure is listed in the summary and does not stop the others.
 
 Run it with ``jsna render --all --geography utla|lad|pfa [--jobs N]``.
 """
@@ -83,7 +83,7 @@ def inputs_fingerprint(bundle_root: Path, formats) -> str:
 
 def _area_fingerprint(common: str, code: str, commentary: Commentary | None) -> str:
     """The inputs of one area's report: the common ones, its code and the commentary it shows."""
-    shown = digest_of(commentary.for_area(code) if commentary else {})
+    shown = commentary.fingerprint(code) if commentary else digest_of({})
     return hashlib.sha256(f"{common}:{code}:{shown}".encode()).hexdigest()
 
 
@@ -105,7 +105,7 @@ _WARM_UP = (
 
 
 def _kernel_thread(bundle_root: str, out_root: str, formats: tuple[str, ...], engine: str, chunks: queue.Queue,
-                   results: queue.Queue, commentary: Path | None = None) -> None:
+                   results: queue.Queue, commentary: Commentary | None = None) -> None:
     """Drive one warm kernel: take chunks of areas until none are left, put one result per area.
 
     A thread, not a process: it spends its time waiting on the kernel and on
@@ -135,7 +135,7 @@ def _kernel_thread(bundle_root: str, out_root: str, formats: tuple[str, ...], en
 
 
 def _render_one(bundle_root: str, code: str, out_root: str, formats: tuple[str, ...], engine: str,
-                fingerprint: str, kernel, commentary: Path | None = None) -> AreaResult:
+                fingerprint: str, kernel, commentary: Commentary | None = None) -> AreaResult:
     bundle = open_bundle(bundle_root)
     area = bundle.geography.resolve(code)
     started = time.perf_counter()
@@ -174,7 +174,7 @@ def peer_group_chunks(todo: list[tuple[str, str]], geography, jobs: int) -> list
 
 
 def _run_kernels(bundle_root: str, chunks: list[list[tuple[str, str]]], out_root: str, formats, engine: str,
-                 jobs: int, on_result, commentary: Path | None = None) -> None:
+                 jobs: int, on_result, commentary: Commentary | None = None) -> None:
     """Render ``chunks`` on ``jobs`` warm kernels; call ``on_result`` (in this thread) for every area."""
     work: queue.Queue = queue.Queue()
     for chunk in chunks:
@@ -257,8 +257,7 @@ def _render_batch(bundle, types: list[str], out_root: Path, *, formats, jobs: in
                 progress.advance(task)
 
             chunks = peer_group_chunks(todo, bundle.geography, jobs)
-            _run_kernels(str(bundle.root), chunks, str(out_root), formats, engine, jobs, collect,
-                         commentary.folder.resolve() if commentary else None)
+            _run_kernels(str(bundle.root), chunks, str(out_root), formats, engine, jobs, collect, commentary)
     order = {code: n for n, code in enumerate(codes)}
     results.sort(key=lambda r: order[r.code])
     write_index(results, out_root, bundle)

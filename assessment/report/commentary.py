@@ -58,6 +58,17 @@ class Commentary:
         """A digest of the commentary area ``code``'s report shows (a batch re-renders when it changes)."""
         return digest_of(self.for_area(code))
 
+    def write_for_area(self, code: str, folder: Path) -> Path:
+        """Write area ``code``'s texts into ``folder`` as ``<key>.md`` files, the folder the template reads.
+
+        A render reads the user's folder once, at its start; each area's report then shows
+        exactly the texts that were checked (and that a batch's fingerprint was made of).
+        """
+        folder.mkdir(parents=True, exist_ok=True)
+        for key, text in self.for_area(code).items():
+            (folder / f"{key}{SUFFIX}").write_text(text, encoding="utf-8")
+        return folder
+
 
 def digest_of(texts: dict[str, str]) -> str:
     """A digest of section texts, the same for the same texts whatever folder they came from."""
@@ -117,7 +128,8 @@ def read_commentary(folder: str | Path, area_codes: set[str]) -> Commentary:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputError(f"{folder}: no such commentary folder")
+        raise InputError(f"{folder}: {'not a folder' if folder.exists() else 'no such folder'}; "
+                         "--commentary takes a folder of <section key>.md files")
     keys = commentary_keys()
     general = _section_files(folder, keys)
     by_area = {path.name: _area_folder(path, area_codes, keys) for path in _entries(folder) if path.is_dir()}

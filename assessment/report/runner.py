@@ -26,7 +26,7 @@ from ..paths import TEMPLATES_DIR
 from ..render import ALL_FORMATS, FORMATS, render_document
 from ..render.reference_docx import make_reference_docx
 from .bundle import open_bundle
-from .commentary import bundle_commentary
+from .commentary import Commentary, bundle_commentary
 from .titles import area_title
 
 TEMPLATE = TEMPLATES_DIR / "report.qmd"
@@ -59,10 +59,11 @@ def _document_metadata(bundle, area) -> dict:
 
 
 def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=ALL_FORMATS,
-                engine: str = "auto", kernel=None, commentary: Path | None = None) -> list[Path]:
+                engine: str = "auto", kernel=None, commentary: Commentary | None = None) -> list[Path]:
     """Render one area's documents and appendix into ``out_root/<code-name>/``.
 
-    ``commentary`` is a folder of local commentary (:mod:`assessment.report.commentary`), read by the template.
+    ``commentary`` is the local commentary read at the start of the command
+    (:mod:`assessment.report.commentary`); the area's texts go to the template in a folder of their own.
     """
     bundle = open_bundle(Path(bundle_path).resolve())
     area = bundle.geography.resolve(area_query)
@@ -81,7 +82,7 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=A
         params = {"area": area.code, "bundle": str(bundle.root), "appendix": str(appendix),
                   "figures": str(work / "figures")}
         if commentary is not None:
-            params["commentary"] = str(Path(commentary).resolve())
+            params["commentary"] = str(commentary.write_for_area(area.code, work / "commentary"))
         reference = _reference_doc(bundle, work) if any(FORMATS[f].reference_doc for f in formats) else None
         written = render_document(TEMPLATE, params, work / "out", formats, engine, stem=stem,
                                   metadata=_document_metadata(bundle, area), reference_doc=reference,
@@ -133,7 +134,7 @@ def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats
     A ``commentary`` folder is read and checked whole before any area is rendered.
     """
     bundle = open_bundle(Path(bundle_path).resolve())
-    bundle_commentary(commentary, bundle)
+    local = bundle_commentary(commentary, bundle)
     written: list[Path] = []
     failures: list[tuple[str, str]] = []
     with output_folder_lock(out_root), Progress(console=console, transient=True) as progress:
@@ -142,7 +143,7 @@ def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats
             progress.update(task, description=f"Rendering {area}")
             try:
                 written += render_area(bundle.root, area, out_root, formats=formats, engine=engine,
-                                       commentary=commentary)
+                                       commentary=local)
             except JsnaError as exc:
                 if len(areas) == 1:
                     raise
