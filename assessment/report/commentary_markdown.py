@@ -45,8 +45,9 @@ REPORT_READER = "markdown"
 SAFE_SCHEMES = {"https", "http", "mailto"}
 LABEL = "**Local commentary** (written locally, not generated from the data)"
 CLASS = "local-commentary"
-#: Inline and block types that never reach the report from commentary.
-_UNWRAP = {"Span": 1, "Div": 1, "Figure": 2, "Cite": 1}  # type -> index of the content kept
+#: Elements replaced by their content when cleaning: type -> index of the content kept.
+_UNWRAP = {"Span": 1, "Div": 1, "Figure": 2, "Cite": 1}
+#: Elements that never reach the report from commentary (checked in the markdown as the report reads it).
 _NEVER_LIVE = {"RawBlock", "RawInline", "Image", "Note", "Cite", "Math", "Header", "Figure", "Span", "Div"}
 
 
@@ -61,7 +62,7 @@ def safe_link(url: str) -> bool:
     return urlsplit(url.strip()).scheme.lower() in SAFE_SCHEMES
 
 
-def _attr_clear() -> list:
+def _no_attributes() -> list:
     return ["", [], []]
 
 
@@ -93,9 +94,9 @@ def _clean_item(item: dict) -> list:
     if kind == "Link":
         if not safe_link(content[2][0]):
             return _clean(content[1])
-        return [{"t": "Link", "c": [_attr_clear(), _clean(content[1]), content[2]]}]
+        return [{"t": "Link", "c": [_no_attributes(), _clean(content[1]), content[2]]}]
     if kind in ("Code", "CodeBlock"):
-        return [{"t": kind, "c": [_attr_clear(), content[1]]}]
+        return [{"t": kind, "c": [_no_attributes(), content[1]]}]
     cleaned = {"t": kind, **({"c": _clean(content)} if "c" in item else {})}
     return [cleaned]
 
@@ -112,7 +113,7 @@ def _live_parts(node, found: list[str]) -> list[str]:
         elif kind == "Link" and (not safe_link(content[2][0]) or content[0][0] or content[0][2]
                                  or set(content[0][1]) - {"uri", "email"}):
             found.append("Link")
-        elif kind in ("Code", "CodeBlock", "Table") and content[0] != _attr_clear():
+        elif kind in ("Code", "CodeBlock", "Table") and content[0] != _no_attributes():
             found.append(kind)
         for value in node.values():
             _live_parts(value, found)
