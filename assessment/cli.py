@@ -90,6 +90,9 @@ def render(
         "--geography", help=f"With --all: {', '.join(report_levels())}, or several comma-separated "
                             "(utla,pfa).")] = "utla",
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Warm Jupyter kernels working in parallel for --all.")] = 2,
+    commentary: Annotated[Path | None, typer.Option(
+        "--commentary", help="Folder of your own Markdown, one <section key>.md per section (summary, "
+                             "mental_health...); <area code>/<key>.md for one area only. See the README.")] = None,
 ) -> None:
     """Render the report for one or more areas (a district, upper-tier authority or police force area)."""
     from .report.batch import render_batch
@@ -98,10 +101,11 @@ def render(
     if not area and not all_areas:
         raise typer.BadParameter("give --area AREA or --all", param_hint="--area")
     if all_areas:
-        render_batch(bundle, geography, out, formats=_formats(formats), jobs=jobs, engine=engine)
+        render_batch(bundle, geography, out, formats=_formats(formats), jobs=jobs, engine=engine,
+                     commentary=commentary)
         console.print(f"wrote {out / 'index.html'}")
         return
-    for path in render_areas(bundle, area, out, formats=_formats(formats), engine=engine):
+    for path in render_areas(bundle, area, out, formats=_formats(formats), engine=engine, commentary=commentary):
         console.print(f"wrote {path}")
 
 

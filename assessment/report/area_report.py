@@ -19,6 +19,8 @@ from ..geography import Area
 from ..registries import Section
 from .area_data import AreaData
 from .bundle import Bundle, open_bundle
+from .commentary import SUMMARY_KEY, bundle_commentary
+from .commentary_markdown import commentary_block
 from .context import AppendixRecorder, FigureWriter, ReportContext
 from .sections import geography, local_data, methods, render_section, sources, summary
 
@@ -27,14 +29,20 @@ class AreaReport(ReportContext):
     """One area's report over an opened :class:`~assessment.report.bundle.Bundle`."""
 
     @classmethod
-    def open(cls, bundle_path: str | Path, area_query: str, figure_dir: str | Path | None = None) -> AreaReport:
-        """Open ``bundle_path`` and resolve ``area_query`` (a code or a name)."""
+    def open(cls, bundle_path: str | Path, area_query: str, figure_dir: str | Path | None = None,
+             commentary: str | Path | None = None) -> AreaReport:
+        """Open ``bundle_path`` and resolve ``area_query`` (a code or a name).
+
+        ``commentary`` is a folder of local commentary (:mod:`assessment.report.commentary`).
+        """
         bundle = open_bundle(bundle_path)
         area = bundle.geography.resolve(area_query)
         folder = Path(figure_dir or os.environ.get("JSNA_FIGURE_DIR") or Path("figures") / area.code)
         folder.mkdir(parents=True, exist_ok=True)
+        local = bundle_commentary(commentary, bundle)
         return cls(data=AreaData(bundle, area), figures=FigureWriter(folder),
-                   appendix=AppendixRecorder(bundle.snapshot_date))
+                   appendix=AppendixRecorder(bundle.snapshot_date),
+                   commentary=local.for_area(area.code) if local else {})
 
     @staticmethod
     def prepare(bundle: Bundle) -> None:
@@ -62,13 +70,13 @@ class AreaReport(ReportContext):
         return summary.front_matter(self)
 
     def key_messages(self) -> str:
-        return summary.key_messages(self)
+        return summary.key_messages(self) + self.local_commentary(SUMMARY_KEY)
 
     def spine_chart(self) -> str:
         return summary.spine_chart(self)
 
     def geography_section(self) -> str:
-        return geography.geography_section(self)
+        return geography.geography_section(self) + self.local_commentary("population")
 
     def area_map(self) -> str:
         return geography.area_map(self)
@@ -79,7 +87,12 @@ class AreaReport(ReportContext):
 
     def topic_section(self, section: Section) -> str:
         """One section of :meth:`sections`, by the module of its kind (a topic unless it says otherwise)."""
-        return render_section(self, section)
+        return render_section(self, section) + self.local_commentary(section.key)
+
+    def local_commentary(self, key: str) -> str:
+        """The marked "Local commentary" block of section ``key`` (markdown), or "" when it has none."""
+        block = commentary_block(self.commentary.get(key, ""))
+        return f"\n\n{block}\n" if block else ""
 
     def local_data_section(self) -> str:
         return local_data.local_data_section(self)

@@ -9,9 +9,9 @@ peer groups, so the parts of a chart shared by a group are drawn once (see
 :mod:`assessment.charts.figure`).
 
 An area is skipped when its outputs exist and a fingerprint of its inputs
-(the bundle's files, the template, the package version and the formats) is
-unchanged since it was rendered. One area's failure is listed in the summary
-and does not stop the others.
+(the bundle's files, the template, the package version, the formats and the
+local commentary the area's report shows) is unchanged since it was rendered.
+One area's failure is listed in the summary and does not stop the others.
 
 Run it with ``jsna render --all --geography utla|lad|pfa [--jobs N]``.
 """
@@ -43,6 +43,7 @@ from ..render import KernelSession
 from ..render.formats import FORMATS, format_of_file
 from ..render.outputs import ASSETS
 from .bundle import open_bundle
+from .commentary import Commentary, bundle_commentary, digest_of
 from .runner import FINGERPRINT_FILE, TEMPLATE, area_folder_name, output_folder_lock, render_area
 
 console = Console(stderr=True)
@@ -80,8 +81,10 @@ def inputs_fingerprint(bundle_root: Path, formats) -> str:
     return digest.hexdigest()
 
 
-def _area_fingerprint(common: str, code: str) -> str:
-    return hashlib.sha256(f"{common}:{code}".encode()).hexdigest()
+def _area_fingerprint(common: str, code: str, commentary: Commentary | None) -> str:
+    """The inputs of one area's report: the common ones, its code and the commentary it shows."""
+    shown = commentary.fingerprint(code) if commentary else digest_of({})
+    return hashlib.sha256(f"{common}:{code}:{shown}".encode()).hexdigest()
 
 
 def _up_to_date(folder: Path, fingerprint: str, formats) -> bool:
@@ -102,7 +105,7 @@ _WARM_UP = (
 
 
 def _kernel_thread(bundle_root: str, out_root: str, formats: tuple[str, ...], engine: str, chunks: queue.Queue,
-                   results: queue.Queue) -> None:
+                   results: queue.Queue, commentary: Commentary | None = None) -> None:
     """Drive one warm kernel: take chunks of areas until none are left, put one result per area.
 
     A thread, not a process: it spends its time waiting on the kernel and on
@@ -121,7 +124,8 @@ def _kernel_thread(bundle_root: str, out_root: str, formats: tuple[str, ...], en
                 except queue.Empty:
                     return
                 for done, (code, fingerprint) in enumerate(chunk, start=1):
-                    results.put(_render_one(bundle_root, code, out_root, formats, engine, fingerprint, kernel))
+                    results.put(_render_one(bundle_root, code, out_root, formats, engine, fingerprint, kernel,
+                                            commentary))
                     if not kernel.alive:  # hand the rest of the chunk to the other kernels
                         if chunk[done:]:
                             chunks.put(chunk[done:])
@@ -131,12 +135,13 @@ def _kernel_thread(bundle_root: str, out_root: str, formats: tuple[str, ...], en
 
 
 def _render_one(bundle_root: str, code: str, out_root: str, formats: tuple[str, ...], engine: str,
-                fingerprint: str, kernel) -> AreaResult:
+                fingerprint: str, kernel, commentary: Commentary | None = None) -> AreaResult:
     bundle = open_bundle(bundle_root)
     area = bundle.geography.resolve(code)
     started = time.perf_counter()
     try:
-        files = render_area(Path(bundle_root), code, Path(out_root), formats=formats, engine=engine, kernel=kernel)
+        files = render_area(Path(bundle_root), code, Path(out_root), formats=formats, engine=engine, kernel=kernel,
+                            commentary=commentary)
     except JsnaError as exc:
         return AreaResult(code, area.name, "failed", [], time.perf_counter() - started, str(exc))
     except Exception as exc:  # one area's bug must not stop a national batch
@@ -169,14 +174,14 @@ def peer_group_chunks(todo: list[tuple[str, str]], geography, jobs: int) -> list
 
 
 def _run_kernels(bundle_root: str, chunks: list[list[tuple[str, str]]], out_root: str, formats, engine: str,
-                 jobs: int, on_result) -> None:
+                 jobs: int, on_result, commentary: Commentary | None = None) -> None:
     """Render ``chunks`` on ``jobs`` warm kernels; call ``on_result`` (in this thread) for every area."""
     work: queue.Queue = queue.Queue()
     for chunk in chunks:
         work.put(chunk)
     results: queue.Queue = queue.Queue()
     threads = [threading.Thread(target=_kernel_thread, name=f"jsna-kernel-{n}", daemon=True,
-                                args=(bundle_root, out_root, tuple(formats), engine, work, results))
+                                args=(bundle_root, out_root, tuple(formats), engine, work, results, commentary))
                for n in range(max(1, min(jobs, len(chunks))))]
     for thread in threads:
         thread.start()
@@ -201,14 +206,16 @@ def _run_kernels(bundle_root: str, chunks: list[list[tuple[str, str]]], out_root
 
 # ------------------------------------------------------------------- batch
 def render_batch(bundle_path: Path, geography: str, out_root: Path, *, formats=("html",), jobs: int = 2,
-                 engine: str = "builtin", areas: list[str] | None = None, force: bool = False) -> list[AreaResult]:
+                 engine: str = "builtin", areas: list[str] | None = None, force: bool = False,
+                 commentary: Path | None = None) -> list[AreaResult]:
     """Render every area of ``geography`` into ``out_root``; write ``index.html``.
 
     ``geography`` is utla, lad or pfa, or several separated by commas
     ("utla,pfa": every upper-tier authority and police force area, on the
     same warm kernels). Returns one :class:`AreaResult` per area. Raises
     RenderError after the whole batch when any area failed (the summary and
-    index are written first).
+    index are written first). A ``commentary`` folder is read and checked whole
+    before any area is rendered, and an area whose commentary changed is rendered again.
     """
     types = [g.strip() for g in geography.split(",") if g.strip()]
     unknown = [g for g in types if g not in report_levels()]
@@ -217,16 +224,17 @@ def render_batch(bundle_path: Path, geography: str, out_root: Path, *, formats=(
                         f"not {geography!r}")
     bundle = open_bundle(Path(bundle_path).resolve())
     bundle.verify()
+    local = bundle_commentary(commentary, bundle)
     out_root = Path(out_root).resolve()
     refuse_overlap(out_root, [("--bundle", bundle.root)], command="a render")  # reports inside a bundle change it
     with output_folder_lock(out_root):
         refuse_foreign_index(out_root)
         return _render_batch(bundle, types, out_root, formats=formats, jobs=jobs, engine=engine, areas=areas,
-                             force=force)
+                             force=force, commentary=local)
 
 
 def _render_batch(bundle, types: list[str], out_root: Path, *, formats, jobs: int, engine: str,
-                  areas: list[str] | None, force: bool) -> list[AreaResult]:
+                  areas: list[str] | None, force: bool, commentary: Commentary | None = None) -> list[AreaResult]:
     codes = areas or [code for kind in dict.fromkeys(types) for code in bundle.geography.codes_of_type(kind)]
     codes = list(dict.fromkeys(c for c in codes if c.startswith("E")))  # the chapter covers England
     common = inputs_fingerprint(bundle.root, formats)
@@ -234,7 +242,7 @@ def _render_batch(bundle, types: list[str], out_root: Path, *, formats, jobs: in
     todo = []
     for code in codes:
         area = bundle.geography.resolve(code)
-        fingerprint = _area_fingerprint(common, code)
+        fingerprint = _area_fingerprint(common, code, commentary)
         folder = out_root / area_folder_name(area.code, area.name)
         if not force and folder.is_dir() and _up_to_date(folder, fingerprint, formats):
             results.append(AreaResult(code, area.name, "skipped", sorted(str(p) for p in folder.iterdir()
@@ -251,7 +259,7 @@ def _render_batch(bundle, types: list[str], out_root: Path, *, formats, jobs: in
                 progress.advance(task)
 
             chunks = peer_group_chunks(todo, bundle.geography, jobs)
-            _run_kernels(str(bundle.root), chunks, str(out_root), formats, engine, jobs, collect)
+            _run_kernels(str(bundle.root), chunks, str(out_root), formats, engine, jobs, collect, commentary)
     order = {code: n for n, code in enumerate(codes)}
     results.sort(key=lambda r: order[r.code])
     write_index(results, out_root, bundle)

@@ -93,3 +93,5 @@ class ReportContext:
     data: AreaData
     figures: FigureWriter
     appendix: AppendixRecorder
+    #: The area's local commentary (its own Markdown) by section key, from ``--commentary``.
+    commentary: dict[str, str] = field(default_factory=dict)

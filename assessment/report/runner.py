@@ -29,6 +29,7 @@ from ..render import ALL_FORMATS, FORMATS, render_document
 from ..render.reference_docx import make_reference_docx
 from ..text import md, plain
 from .bundle import open_bundle
+from .commentary import Commentary, bundle_commentary
 from .titles import area_title
 
 TEMPLATE = TEMPLATES_DIR / "report.qmd"
@@ -67,8 +68,12 @@ def _document_metadata(bundle, area) -> dict:
 
 
 def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=ALL_FORMATS,
-                engine: str = "auto", kernel=None) -> list[Path]:
-    """Render one area's documents and appendix into ``out_root/<code-name>/``."""
+                engine: str = "auto", kernel=None, commentary: Commentary | None = None) -> list[Path]:
+    """Render one area's documents and appendix into ``out_root/<code-name>/``.
+
+    ``commentary`` is the local commentary read at the start of the command
+    (:mod:`assessment.report.commentary`); the area's texts go to the template in a folder of their own.
+    """
     bundle = open_bundle(Path(bundle_path).resolve())
     area = bundle.geography.resolve(area_query)
     if area.note:  # a former code or name (Harrogate, Cumbria): say which area this is
@@ -85,6 +90,8 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=A
         appendix = work / "appendix.xlsx"
         params = {"area": area.code, "bundle": str(bundle.root), "appendix": str(appendix),
                   "figures": str(work / "figures")}
+        if commentary is not None:
+            params["commentary"] = str(commentary.write_for_area(area.code, work / "commentary"))
         reference = _reference_doc(bundle, work) if any(FORMATS[f].reference_doc for f in formats) else None
         written = render_document(TEMPLATE, params, work / "out", formats, engine, stem=stem,
                                   metadata=_document_metadata(bundle, area), reference_doc=reference,
@@ -144,10 +151,14 @@ def output_folder_lock(out_root: Path, *, wait: float | None = None) -> FolderLo
 
 
 def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats=ALL_FORMATS,
-                 engine: str = "auto") -> list[Path]:
-    """Render several areas one after another (a failure in one is reported, others continue)."""
+                 engine: str = "auto", commentary: Path | None = None) -> list[Path]:
+    """Render several areas one after another (a failure in one is reported, others continue).
+
+    A ``commentary`` folder is read and checked whole before any area is rendered.
+    """
     bundle = open_bundle(Path(bundle_path).resolve())
     refuse_overlap(out_root, [("--bundle", bundle.root)], command="a render")  # reports inside a bundle change it
+    local = bundle_commentary(commentary, bundle)
     written: list[Path] = []
     failures: list[tuple[str, str]] = []
     with output_folder_lock(out_root), Progress(console=console, transient=True) as progress:
@@ -155,7 +166,8 @@ def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats
         for area in areas:
             progress.update(task, description=f"Rendering {area}")
             try:
-                written += render_area(bundle.root, area, out_root, formats=formats, engine=engine)
+                written += render_area(bundle.root, area, out_root, formats=formats, engine=engine,
+                                       commentary=local)
             except JsnaError as exc:
                 if len(areas) == 1:
                     raise

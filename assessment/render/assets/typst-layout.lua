@@ -18,3 +18,17 @@ function Meta(meta)
   meta["header-includes"] = includes
   return meta
 end
+
+-- PDF: local commentary (jsna render --commentary) in a box ruled on the left, as in HTML, so it
+-- stands apart from the report's own notes (block quotes). Only the commentary's content goes in
+-- the typst block: pandoc writes it as escaped typst markup.
+function Div(div)
+  if FORMAT ~= "typst" or not div.classes:includes("local-commentary") then return nil end
+  local content = div.content
+  if #content == 1 and content[1].t == "BlockQuote" then content = content[1].content end
+  local blocks = pandoc.List({ pandoc.RawBlock("typst",
+    '#block(width: 100%, stroke: (left: 3pt + rgb("#00703c")), inset: (left: 10pt, y: 6pt))[') })
+  blocks:extend(content)
+  blocks:insert(pandoc.RawBlock("typst", "]"))
+  return blocks
+end
