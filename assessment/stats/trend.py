@@ -45,6 +45,7 @@ the periods are 3-year pooled, not single years: Fingertips calculates recent tr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -84,7 +85,7 @@ class Point:
     #: FingertipsNext does not publish it, so a DSR point without one is still valid.
     needs_denominator: bool = True
 
-    @property
+    @cached_property
     def days(self) -> float:
         """Length of the period in days (NaN when its dates are unknown)."""
         return (self.end - self.start).days + 1 if pd.notna(self.start) and pd.notna(self.end) else np.nan
@@ -204,18 +205,20 @@ def recent_trend(frame: pd.DataFrame) -> pd.DataFrame:
     """
     start, end = _period_dates(frame)
     ordered = frame.assign(_start=start, _end=end).sort_values(SERIES_COLUMNS + ["_end", "period"])
-    columns = {name: ordered[name].to_numpy() for name in
-               ("period", "_start", "_end", "value", "lower_ci_95", "upper_ci_95", "count", "denominator",
-                "suppressed", "value_type", "polarity")}
+    # Plain Python lists, converted once: a national frame has some 100,000 series.
+    columns = {name: [str(v) for v in ordered[name]] for name in ("period", "value_type", "polarity")}
+    columns.update({name: list(ordered[name]) for name in ("_start", "_end")})
+    columns.update({name: ordered[name].astype(float).tolist() for name in
+                    ("value", "lower_ci_95", "upper_ci_95", "count", "denominator")})
+    columns["suppressed"] = ordered["suppressed"].astype(bool).tolist()
     records = []
     for key, index in ordered.groupby(SERIES_COLUMNS, sort=False, dropna=False).indices.items():
         last = index[-1]
-        needs_denominator = str(columns["value_type"][last]) != "directly standardised rate"
-        points = [Point(str(columns["period"][i]), pd.Timestamp(columns["_start"][i]), pd.Timestamp(columns["_end"][i]),
-                        float(columns["value"][i]), float(columns["lower_ci_95"][i]),
-                        float(columns["upper_ci_95"][i]), float(columns["count"][i]),
-                        float(columns["denominator"][i]), bool(columns["suppressed"][i]), needs_denominator)
+        needs_denominator = columns["value_type"][last] != "directly standardised rate"
+        points = [Point(columns["period"][i], columns["_start"][i], columns["_end"][i],
+                        columns["value"][i], columns["lower_ci_95"][i], columns["upper_ci_95"][i],
+                        columns["count"][i], columns["denominator"][i], columns["suppressed"][i], needs_denominator)
                   for i in index]
-        label, reason = series_trend(points, str(columns["value_type"][last]), str(columns["polarity"][last]))
+        label, reason = series_trend(points, columns["value_type"][last], columns["polarity"][last])
         records.append((*key, points[-1].period, label, reason))
     return pd.DataFrame(records, columns=SERIES_COLUMNS + ["period", "trend", "trend_reason"])
