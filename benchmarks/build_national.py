@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import resource
 import shutil
 import statistics
 import subprocess
@@ -160,16 +161,20 @@ def stage_inputs(shared: Path, folder: Path, rows: int) -> tuple[Path, int]:
     return inputs / "fingertips-national.csv", written
 
 
-def run(argv: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak MB of the process tree) of one `jsna` command in a fresh process."""
+def run(argv: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak MB of the process tree) of one `jsna` command in a fresh process."""
     memory = PeakMemory(interval=0.05)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     try:
         memory.run([sys.executable, "-m", "assessment.cli", *argv])
     except subprocess.CalledProcessError:
         done = subprocess.run([sys.executable, "-m", "assessment.cli", *argv], capture_output=True, text=True)
         raise SystemExit(f"jsna {argv[0]} failed: {(done.stderr or done.stdout).strip()[-400:]}") from None
-    return time.perf_counter() - started, memory.peak / 2**20
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, memory.peak / 2**20
 
 
 def read_with_pandas(path: Path) -> int:
@@ -196,21 +201,23 @@ def main() -> int:
         export, written = stage_inputs(shared, work, options.rows)
         print(f"export: {written:,} rows, {export.stat().st_size / 2**20:.0f} MB, "
               f"written in {time.perf_counter() - started:.0f} s", flush=True)
-        import_s, import_mb = run(["import", str(export.parent), "--out", str(work / "snapshots")])
+        import_s, import_cpu, import_mb = run(["import", str(export.parent), "--out", str(work / "snapshots")])
         snapshot = next(p for p in (work / "snapshots").iterdir() if p.is_dir())
-        print(f"jsna import: {import_s:.1f} s, peak {import_mb:,.0f} MB", flush=True)
+        print(f"jsna import: {import_s:.1f} s wall, {import_cpu:.1f} s CPU, peak {import_mb:,.0f} MB", flush=True)
         builds = [run(["build", "--snapshot", str(snapshot), "--out", str(work / "bundle")])
                   for _ in range(options.repeat)]
         base_s, base_mb, base_rows = measure(read_with_pandas, export)
     finally:
         if options.keep is None:
             shutil.rmtree(work, ignore_errors=True)
-    build_s = statistics.median(s for s, _ in builds)
-    build_mb = max(mb for _, mb in builds)
-    print(f"jsna build: {build_s:.1f} s (median of {len(builds)}: {', '.join(f'{s:.1f}' for s, _ in builds)}), "
-          f"peak {build_mb:,.0f} MB  (targets: <= 30 s, <= 1536 MB; at most 2048 MB)")
+    build_s, build_cpu = statistics.median(b[0] for b in builds), statistics.median(b[1] for b in builds)
+    build_mb = max(b[2] for b in builds)
+    print(f"jsna build: {build_s:.1f} s wall, {build_cpu:.1f} s CPU (medians of {len(builds)}: "
+          f"{', '.join(f'{b[0]:.1f}/{b[1]:.1f}' for b in builds)}), peak {build_mb:,.0f} MB  "
+          "(targets: <= 30 s, <= 1536 MB; at most 2048 MB)")
     print(f"baseline pandas.read_csv of the same {base_rows:,} rows: {base_s:.1f} s, peak {base_mb:,.0f} MB")
     print(f"ratio build / baseline: {build_s / base_s:.1f}x time, {build_mb / base_mb:.1f}x memory")
+    print("On a shared machine wall time includes waiting for a core; CPU time is the build's own work.")
     print("PASS" if build_s <= 30 and build_mb <= 1536 else "FAIL")
     return 0
 
