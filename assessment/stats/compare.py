@@ -157,7 +157,7 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
     Adds ``comparator_code``, ``comparator_value``, ``comparison`` and
     ``comparison_reason`` (always filled when the result is "Not compared").
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # only new columns are set on it: the frame's own data is shared, not copied
     if isinstance(comparator_codes, str):
         codes = pd.Series(comparator_codes, index=out.index)
     elif isinstance(comparator_codes, pd.Series):

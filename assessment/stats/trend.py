@@ -203,6 +203,27 @@ def recent_trend(frame: pd.DataFrame) -> pd.DataFrame:
 
     ``trend_reason`` says why the trend cannot be calculated (empty when it could be).
     """
+    records = [(*key, period, label, reason) for _, key, period, label, reason in _series_trends(frame)]
+    return pd.DataFrame(records, columns=SERIES_COLUMNS + ["period", "trend", "trend_reason"])
+
+
+def trend_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """``trend`` and ``trend_reason`` for every row of ``frame`` (its index): filled on each series' latest row.
+
+    The same figures as :func:`recent_trend`, placed by row instead of joined on
+    seven text columns (a national frame has over a million rows).
+    """
+    out = pd.DataFrame({"trend": "", "trend_reason": ""}, index=frame.index, dtype=object)
+    found = list(_series_trends(frame))
+    if found:
+        rows = [row for row, *_ in found]
+        out.loc[rows, "trend"] = [label for *_, label, _ in found]
+        out.loc[rows, "trend_reason"] = [reason for *_, reason in found]
+    return out
+
+
+def _series_trends(frame: pd.DataFrame):
+    """(index label of the latest row, series key, latest period, trend, reason) of each series of ``frame``."""
     start, end = _period_dates(frame)
     ordered = frame.assign(_start=start, _end=end).sort_values(SERIES_COLUMNS + ["_end", "period"])
     # Plain Python lists, converted once: a national frame has some 100,000 series.
@@ -211,7 +232,7 @@ def recent_trend(frame: pd.DataFrame) -> pd.DataFrame:
     columns.update({name: ordered[name].astype(float).tolist() for name in
                     ("value", "lower_ci_95", "upper_ci_95", "count", "denominator")})
     columns["suppressed"] = ordered["suppressed"].astype(bool).tolist()
-    records = []
+    labels = ordered.index
     for key, index in ordered.groupby(SERIES_COLUMNS, sort=False, dropna=False).indices.items():
         last = index[-1]
         needs_denominator = columns["value_type"][last] != "directly standardised rate"
@@ -220,5 +241,4 @@ def recent_trend(frame: pd.DataFrame) -> pd.DataFrame:
                         columns["count"][i], columns["denominator"][i], columns["suppressed"][i], needs_denominator)
                   for i in index]
         label, reason = series_trend(points, columns["value_type"][last], columns["polarity"][last])
-        records.append((*key, points[-1].period, label, reason))
-    return pd.DataFrame(records, columns=SERIES_COLUMNS + ["period", "trend", "trend_reason"])
+        yield labels[last], key, points[-1].period, label, reason
