@@ -57,15 +57,18 @@ BOUNDARY_LEVELS = ("lad", "utla", "region")
 
 #: Manifest kinds that hold geography, not data rows.
 GEOGRAPHY_KINDS = ("lookup", "boundary")
-#: The most data rows a build takes. A build's peak memory grows by about 1.8 KB a data row
+#: The most data rows a build takes. A build's peak memory grows by about 2.4 KB a data row
 #: (roll-ups, comparisons and trends add to every row; see benchmarks/build_national.py), so
 #: this keeps it within 2 GB. JSNA_MAX_BUILD_ROWS raises it on a machine with more memory.
-MAX_BUILD_ROWS = 1_000_000
+MAX_BUILD_ROWS = 700_000
 
 
 def check_build_size(rows: int, where: str) -> None:
     """Refuse, in one line and before the memory is spent, a build with more data rows than it can hold."""
-    limit = int(os.environ.get("JSNA_MAX_BUILD_ROWS") or MAX_BUILD_ROWS)
+    setting = os.environ.get("JSNA_MAX_BUILD_ROWS") or str(MAX_BUILD_ROWS)
+    if not setting.strip().isdigit():
+        raise InputError(f"JSNA_MAX_BUILD_ROWS={setting!r}: not a whole number of rows")
+    limit = int(setting)
     if rows > limit:
         raise InputError(f"{where}: {rows:,} data rows, more than the {limit:,} a build can analyse within "
                          "2 GB of memory; fetch fewer indicators or areas into a snapshot, or set "
