@@ -4,7 +4,7 @@ Writes one Fingertips CSV export (the 27 columns of ``all_data/csv/by_indicator_
 the size of a national pull of the full catalogue: every Fingertips indicator of
 the catalogue, for every English district or upper-tier authority of the real
 2024 lookups (the indicator's own area type, as `jsna fetch` asks for it), every
-region and England; as many financial years as reach ``--rows`` (8 for 1M);
+region and England; as many financial years as reach ``--rows`` (14 for 1M: 1,052,198 rows);
 persons, male and female; three age bands; and deprivation-decile category rows
 for England and each region. Values, counts and limits come from a seeded
 generator, so every run writes the same file. The real ONS lookups and district
