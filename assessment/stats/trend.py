@@ -141,14 +141,22 @@ def trend_label(direction: int, polarity: str) -> str:
     return word
 
 
+def _untrended_reason(value_type: str) -> str | None:
+    """Why a value type has no recent trend (None when it has one)."""
+    allowed = trend_value_types()
+    if value_type in allowed:
+        return None
+    kinds = [f"{kind}s" for kind in allowed]
+    article = "an" if value_type[:1] in "aeiou" else "a"
+    return (f"not calculated for {article} {value_type}: Fingertips calculates recent trends only for "
+            f"{', '.join(kinds[:-1])} and {kinds[-1]}")
+
+
 def series_trend(points: list[Point], value_type: str, polarity: str) -> tuple[str, str]:
     """(trend label, reason it cannot be calculated or "") for a series' points, oldest first."""
-    allowed = trend_value_types()
-    if value_type not in allowed:
-        kinds = [f"{kind}s" for kind in allowed]
-        article = "an" if value_type[:1] in "aeiou" else "a"
-        return CANNOT, (f"not calculated for {article} {value_type}: Fingertips calculates recent trends only for "
-                        f"{', '.join(kinds[:-1])} and {kinds[-1]}")
+    untrended = _untrended_reason(value_type)
+    if untrended:
+        return CANNOT, untrended
     latest = points[-1]
     if np.isnan(latest.days):
         return CANNOT, f"the dates of period {latest.period} are not known"
@@ -235,6 +243,10 @@ def _series_trends(frame: pd.DataFrame):
     labels = ordered.index
     for key, index in ordered.groupby(SERIES_COLUMNS, sort=False, dropna=False).indices.items():
         last = index[-1]
+        untrended = _untrended_reason(columns["value_type"][last])
+        if untrended:  # the value type alone decides: no points to build
+            yield labels[last], key, columns["period"][last], CANNOT, untrended
+            continue
         needs_denominator = columns["value_type"][last] != "directly standardised rate"
         points = [Point(columns["period"][i], columns["_start"][i], columns["_end"][i],
                         columns["value"][i], columns["lower_ci_95"][i], columns["upper_ci_95"][i],
