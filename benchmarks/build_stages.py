@@ -6,7 +6,8 @@ bundle) so each reports its wall time, while a thread samples the process's
 resident memory every 0.02 s and files it under the stage running at the time.
 Use it on a snapshot from ``benchmarks/build_national.py --keep DIR`` (its
 ``DIR/snapshots``) to see where a national build's time and memory go.
-``--cprofile FILE`` also writes a cProfile of the whole build.
+``--cprofile FILE`` also writes a cProfile of the whole build. A snapshot over
+the build's row limit needs ``JSNA_MAX_BUILD_ROWS`` set above its rows.
 
     python benchmarks/build_stages.py SNAPSHOT [--out BUNDLE] [--cprofile FILE]
 """
