@@ -13,7 +13,7 @@ from assessment.stats.trend import SERIES_COLUMNS, trend_columns
 
 
 def _series_frame() -> pd.DataFrame:
-    """Proportions for three areas and two sexes over seven years, one area with a year missing, one suppressed point."""
+    """Proportions for three areas and two sexes over seven years: a year missing in one, a point suppressed."""
     rng = np.random.default_rng(7)
     rows = []
     for code in ("E06000001", "E06000002", "E06000003"):
