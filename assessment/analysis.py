@@ -32,9 +32,10 @@ from rich.progress import Progress
 
 from .frame import KEY_COLUMNS, concat_frames, validate_frame
 from .levels import DISTRICT_LEVEL, ENGLAND_CODE, rollup_levels
-from .stats import aggregate, compare_to, recent_trend
+from .stats import aggregate, compare_to
 from .stats.combined import carry_combined
 from .stats.force_ranks import ENGLAND_AND_WALES, RANK_COLUMNS, force_groups, rank_forces
+from .stats.trend import trend_columns
 from .sources.catalogue import load_catalogue
 from .sources.ons_population import INDICATOR_ID as POPULATION_ID
 
@@ -129,11 +130,9 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
         england.loc[welsh, "england_reason"] = "a Welsh force: compared with England and Wales"
         analysed = pd.concat([frame, england, region], axis=1)
         analysed.insert(len(analysed.columns) - 3, "region_code", region_codes.fillna(""))
-        trends = recent_trend(frame)
-        analysed = analysed.merge(trends, on=[c for c in trends.columns if c not in ("trend", "trend_reason")],
-                                  how="left")
-        for column in ("trend", "trend_reason"):  # a trend belongs to a series' latest period
-            analysed[column] = analysed[column].fillna("")
+        trends = trend_columns(frame)  # a trend belongs to a series' latest period; "" on earlier ones
+        for column in ("trend", "trend_reason"):
+            analysed[column] = trends[column].to_numpy(object)
         analysed = pd.concat([analysed, _comparison(frame, ENGLAND_AND_WALES, "england_wales")], axis=1)
         analysed = rank_forces(analysed, force_groups(geography))
         progress.advance(task)

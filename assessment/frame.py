@@ -216,7 +216,7 @@ def coerce_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for name, default in DEFAULTS.items():
         if name not in out.columns:
             out[name] = default
-        else:
+        elif not _all_str(out[name]):
             out[name] = out[name].where(out[name].notna(), default)
     for name in FLOAT_COLUMNS:
         if name not in out.columns:
@@ -228,8 +228,8 @@ def coerce_frame(frame: pd.DataFrame) -> pd.DataFrame:
         out[name] = pd.to_datetime(out[name], errors="coerce", utc=True).dt.tz_localize(None)
         out[name] = out[name].astype("datetime64[ns]")
     for name in STRING_COLUMNS:
-        if name in out.columns:
-            column = out[name].astype(object).where(out[name].notna(), None)
+        if name in out.columns and not _all_str(out[name]):
+            column = _shared_objects(out[name])
             # Only a column that is not all text already pays for the per-value conversion.
             if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
                 column = column.map(lambda v: v if v is None else str(v)).astype(object)
@@ -238,6 +238,27 @@ def coerce_frame(frame: pd.DataFrame) -> pd.DataFrame:
     ordered = [c for c in COLUMNS if c in out.columns]
     extra = [c for c in out.columns if c not in COLUMNS]
     return out[ordered + extra].reset_index(drop=True)
+
+
+def _all_str(column: pd.Series) -> bool:
+    """Whether ``column`` is already an object column of str only (nothing to fill or convert)."""
+    return column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string"
+
+
+def _shared_objects(column: pd.Series) -> pd.Series:
+    """``column`` as objects, missing values as None, equal values sharing one Python object.
+
+    A text column read from CSV (pandas' string dtype) becomes one new str per cell
+    when cast to object; a national export's 20 text columns of a million rows hold
+    a few thousand distinct values, so sharing them saves most of the frame's memory.
+    """
+    if column.dtype == object:
+        return column.where(column.notna(), None)
+    codes, uniques = pd.factorize(column)
+    values = np.empty(len(uniques) + 1, dtype=object)
+    values[:-1] = np.asarray(uniques, dtype=object)
+    values[-1] = None  # factorize's code for a missing value is -1
+    return pd.Series(values[codes], index=column.index, dtype=object, name=column.name)
 
 
 def new_frame(records: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:

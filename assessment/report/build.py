@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -70,6 +71,26 @@ def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
 BOUNDARY_LEVELS = ("lad", "utla", "region")
 
 
+#: Manifest kinds that hold geography, not data rows.
+GEOGRAPHY_KINDS = ("lookup", "boundary")
+#: The most data rows a build takes. A build's peak memory grows by about 2.4 KB a data row
+#: (roll-ups, comparisons and trends add to every row; see benchmarks/build_national.py), so
+#: this keeps it within 2 GB. JSNA_MAX_BUILD_ROWS raises it on a machine with more memory.
+MAX_BUILD_ROWS = 700_000
+
+
+def check_build_size(rows: int, where: str) -> None:
+    """Refuse, in one line and before the memory is spent, a build with more data rows than it can hold."""
+    setting = os.environ.get("JSNA_MAX_BUILD_ROWS") or str(MAX_BUILD_ROWS)
+    if not setting.strip().isdigit():
+        raise InputError(f"JSNA_MAX_BUILD_ROWS={setting!r}: not a whole number of rows")
+    limit = int(setting)
+    if rows > limit:
+        raise InputError(f"{where}: {rows:,} data rows, more than the {limit:,} a build can analyse within "
+                         "2 GB of memory; fetch fewer indicators or areas into a snapshot, or set "
+                         "JSNA_MAX_BUILD_ROWS on a machine with more memory")
+
+
 def geography_from_folder(folder: Path) -> tuple[dict[str, Path], dict[str, Path], str]:
     """ONS lookups and boundaries found in ``folder`` by their content (any file names, any depth).
 
@@ -128,7 +149,10 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
     if missing:
         raise InputError(f"{where}: no ONS {', '.join(missing)}; `jsna import` them into the snapshot or "
                          "pass --lookups DIR (a folder holding them)")
+    check_build_size(sum(int(e.get("rows") or 0) for e in snapshot.manifest.get("files", [])
+                         if e["kind"] not in GEOGRAPHY_KINDS), where)
     frame, meta = build_frame(snapshot_dir, force_lookup=lookup_files["lookup_lad_csp_pfa"])
+    check_build_size(len(frame), where)
     for note in meta.get("source_conflicts", []):  # a figure two files disagree on: say which was used
         print(f"note: {note}", file=sys.stderr)
     upload_meta = []

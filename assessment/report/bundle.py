@@ -219,12 +219,25 @@ def write_bundle(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[st
     return out_dir
 
 
+def write_frame_parquet(frame: pd.DataFrame, path: Path, rows_per_group: int = 200_000) -> None:
+    """``frame`` as parquet, converted to Arrow one row group at a time.
+
+    Converting a national analysed frame (a million rows of text) to Arrow in one
+    piece held a second copy of it; the file reads back as ``to_parquet``'s did.
+    """
+    schema = pyarrow.Schema.from_pandas(frame, preserve_index=False)
+    with pq.ParquetWriter(path, schema) as writer:
+        for start in range(0, max(len(frame), 1), rows_per_group):
+            part = frame.iloc[start:start + rows_per_group]
+            writer.write_table(pyarrow.Table.from_pandas(part, schema=schema, preserve_index=False))
+
+
 def _write_staged(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[str, Path],
                   boundary_files: dict[str, Path], meta: dict[str, Any]) -> None:
     """The bundle's files, written into a staging folder that then replaces ``out_dir``."""
     with staged_folder(out_dir) as staging:
         with writing(out_dir / Bundle.FRAME_FILE):
-            frame.to_parquet(staging / Bundle.FRAME_FILE, index=False)
+            write_frame_parquet(frame, staging / Bundle.FRAME_FILE)
         meta = dict(meta)
         meta["geography"] = _copy_into(staging / "geography", geography_files, out_dir)
         meta["boundaries"] = _copy_into(staging / "boundaries", boundary_files, out_dir)

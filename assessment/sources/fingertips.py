@@ -150,7 +150,9 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     if looks_like_markup(text):  # a whole page or a fragment of one
         raise SourceError(f"{url}: got an HTML page where CSV was expected")
     try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+        # Bytes, not io.StringIO: StringIO holds 4 bytes a character, a gigabyte for a national export.
+        raw = pd.read_csv(io.BytesIO(text.encode("utf-8")), dtype=str, keep_default_na=False, na_values=[""],
+                          encoding="utf-8")
     except pd.errors.ParserError as exc:
         raise SourceError(f"{url}: malformed CSV ({' '.join(str(exc).split())})") from None
     raw.columns = canonical_header(list(raw.columns))

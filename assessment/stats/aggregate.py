@@ -60,14 +60,28 @@ def _codes(codes: list[str], shown: int = 10) -> str:
     return ", ".join(codes[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
-def _parent_row(first: dict, parent: str, name: str, parent_type: str) -> dict:
-    """A parent's row for the indicator, period and breakdown of ``first``, without figures yet."""
-    row = {k: v for k, v in first.items() if k not in ("child_code", "parent_code", "parent_name")}
+def _parent_rows(joined: pd.DataFrame, template_rows: list[int], parents: list[str], names: dict[str, str],
+                 parent_type: str, changes: pd.DataFrame) -> pd.DataFrame:
+    """Parents' rows: each the indicator, period and breakdown of its template row ``template_rows[i]`` of ``joined``.
+
+    Built column by column (a national roll-up has hundreds of thousands of rows);
+    ``changes`` gives each row's count, denominator, value, value_note and
+    ci_method (None keeps the template's).
+    """
+    rows = joined.iloc[template_rows].drop(columns=["child_code", "parent_code", "parent_name"]).reset_index(drop=True)
     # published_*: the publisher said nothing of this area, so nothing it said is carried over.
-    row.update(area_code=parent, area_name=name, area_type=parent_type, suppressed=False, value_note="",
-               published_comparison="", published_trend="",
-               source=f"{first['source']} (aggregated from districts)", **dict.fromkeys(FIGURES, np.nan))
-    return row
+    rows["area_code"] = np.asarray(parents, dtype=object)
+    rows["area_name"] = np.asarray([names[p] for p in parents], dtype=object)
+    rows["area_type"] = parent_type
+    rows["suppressed"] = False
+    rows["published_comparison"], rows["published_trend"] = "", ""
+    rows["source"] = rows["source"].astype(object) + " (aggregated from districts)"
+    for name in FIGURES:
+        rows[name] = changes[name].to_numpy(float) if name in changes else np.nan
+    rows["value_note"] = changes["value_note"].to_numpy(object)
+    method = changes["ci_method"].to_numpy(object)
+    rows["ci_method"] = np.where(pd.isna(method), rows["ci_method"].to_numpy(object), method)
+    return rows
 
 
 def _combined_usable(codes: list[str], notes_of_rows: list[str],
@@ -121,7 +135,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     # Plain arrays and dicts: a national roll-up has tens of thousands of (key, parent) groups.
     groups = joined.groupby(GROUP_COLUMNS + ["parent_code"], sort=False, dropna=False).indices
     firsts = sorted({int(p[0]) for p in groups.values()})
-    templates = dict(zip(firsts, joined.iloc[firsts].to_dict("records")))
+    templates = dict(zip(firsts, joined.iloc[firsts][["indicator_id", "value_type", "ci_method"]].to_dict("records")))
     codes = joined["area_code"].to_numpy(object)
     row_notes = joined["value_note"].to_numpy(object)
     usable_mask = (~joined["suppressed"].to_numpy(bool) & joined["count"].notna().to_numpy()
@@ -143,11 +157,14 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
         return SPLIT_NOTE if parent in split_parents else _aggregable(first, first["indicator_id"] in weighted_ids)
 
     records, seen, done = [], set(), set()
+    template_rows, parents = [], []
     for keys, positions in groups.items():
         parent = keys[-1]
         seen.add(keys)
         first = templates[int(positions[0])]
-        row = _parent_row(first, parent, names[parent], parent_type)
+        template_rows.append(int(positions[0]))
+        parents.append(parent)
+        row = {"count": np.nan, "denominator": np.nan, "value": np.nan, "ci_method": None}
         present = set(codes[positions])
         usable = positions[usable_mask[positions]]
         covered, notes = set(), []
@@ -198,11 +215,12 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
         done.add(keys)
         for parent in expected:
             if (*keys, parent) not in seen:
-                row = _parent_row(first, parent, names[parent], parent_type)
-                row["value_note"] = no_value_reason(first, parent) or \
-                    f"No value: no data for {_codes(sorted(expected[parent]))}"
-                records.append(row)
-    built = add_intervals(coerce_frame(pd.DataFrame(records)))
+                template_rows.append(int(positions[0]))
+                parents.append(parent)
+                records.append({"value_note": no_value_reason(first, parent)
+                                or f"No value: no data for {_codes(sorted(expected[parent]))}", "ci_method": None})
+    changes = pd.DataFrame.from_records(records, columns=["count", "denominator", "value", "value_note", "ci_method"])
+    built = add_intervals(coerce_frame(_parent_rows(joined, template_rows, parents, names, parent_type, changes)))
     plain_counts = built["value_type"].eq("count") & built["value"].isna() & built["count"].notna()
     built.loc[plain_counts, "value"] = built.loc[plain_counts, "count"]
     unexplained = built["value"].isna() & built["value_note"].eq("")

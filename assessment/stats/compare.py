@@ -157,7 +157,7 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
     Adds ``comparator_code``, ``comparator_value``, ``comparison`` and
     ``comparison_reason`` (always filled when the result is "Not compared").
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # only new columns are set on it: the frame's own data is shared, not copied
     if isinstance(comparator_codes, str):
         codes = pd.Series(comparator_codes, index=out.index)
     elif isinstance(comparator_codes, pd.Series):
@@ -193,9 +193,12 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
                              else f"unknown comparison method '{method}'")
             continue
         direction, level = METHODS[method](rows, reference[index])
-        for pos, k in enumerate(index):
-            if not np.isnan(direction[pos]):
-                comparison[k] = _label(direction[pos], level[pos], polarity[k])
+        compared = np.flatnonzero(~np.isnan(np.asarray(direction, dtype=float)))
+        # One label per (direction, level, polarity): a national frame has a million rows and a dozen labels.
+        outcomes = pd.DataFrame({"direction": np.asarray(direction)[compared], "level": np.asarray(level)[compared],
+                                 "polarity": polarity[index[compared]]})
+        for (d, lv, p), positions in outcomes.groupby(["direction", "level", "polarity"], dropna=False).indices.items():
+            comparison[index[compared[positions]]] = _label(d, lv, p)
     # Reasons in order of precedence, so the reader is told the first thing that stopped it.
     suppressed = out["suppressed"].to_numpy(bool)
     no_value = out["value"].isna().to_numpy()

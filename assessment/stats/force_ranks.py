@@ -44,7 +44,7 @@ def rank_forces(frame: pd.DataFrame, groups: Mapping[str, tuple[str, str]]) -> p
     ``groups`` maps English force codes to their region (:func:`force_groups`);
     Welsh forces (W15) are grouped as Wales whatever it says.
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # only new columns are set on it: the frame's own data is shared, not copied
     out["group_code"], out["group_name"], out["is_welsh"] = "", "", False
     out["force_rank"], out["group_rank"] = np.nan, np.nan
     out["force_count"], out["group_count"] = 0, 0

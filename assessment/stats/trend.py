@@ -45,6 +45,7 @@ the periods are 3-year pooled, not single years: Fingertips calculates recent tr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -84,7 +85,7 @@ class Point:
     #: FingertipsNext does not publish it, so a DSR point without one is still valid.
     needs_denominator: bool = True
 
-    @property
+    @cached_property
     def days(self) -> float:
         """Length of the period in days (NaN when its dates are unknown)."""
         return (self.end - self.start).days + 1 if pd.notna(self.start) and pd.notna(self.end) else np.nan
@@ -140,14 +141,22 @@ def trend_label(direction: int, polarity: str) -> str:
     return word
 
 
+def _untrended_reason(value_type: str) -> str | None:
+    """Why a value type has no recent trend (None when it has one)."""
+    allowed = trend_value_types()
+    if value_type in allowed:
+        return None
+    kinds = [f"{kind}s" for kind in allowed]
+    article = "an" if value_type[:1] in "aeiou" else "a"
+    return (f"not calculated for {article} {value_type}: Fingertips calculates recent trends only for "
+            f"{', '.join(kinds[:-1])} and {kinds[-1]}")
+
+
 def series_trend(points: list[Point], value_type: str, polarity: str) -> tuple[str, str]:
     """(trend label, reason it cannot be calculated or "") for a series' points, oldest first."""
-    allowed = trend_value_types()
-    if value_type not in allowed:
-        kinds = [f"{kind}s" for kind in allowed]
-        article = "an" if value_type[:1] in "aeiou" else "a"
-        return CANNOT, (f"not calculated for {article} {value_type}: Fingertips calculates recent trends only for "
-                        f"{', '.join(kinds[:-1])} and {kinds[-1]}")
+    untrended = _untrended_reason(value_type)
+    if untrended:
+        return CANNOT, untrended
     latest = points[-1]
     if np.isnan(latest.days):
         return CANNOT, f"the dates of period {latest.period} are not known"
@@ -202,20 +211,46 @@ def recent_trend(frame: pd.DataFrame) -> pd.DataFrame:
 
     ``trend_reason`` says why the trend cannot be calculated (empty when it could be).
     """
+    records = [(*key, period, label, reason) for _, key, period, label, reason in _series_trends(frame)]
+    return pd.DataFrame(records, columns=SERIES_COLUMNS + ["period", "trend", "trend_reason"])
+
+
+def trend_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """``trend`` and ``trend_reason`` for every row of ``frame`` (its index): filled on each series' latest row.
+
+    The same figures as :func:`recent_trend`, placed by row instead of joined on
+    seven text columns (a national frame has over a million rows).
+    """
+    out = pd.DataFrame({"trend": "", "trend_reason": ""}, index=frame.index, dtype=object)
+    found = list(_series_trends(frame))
+    if found:
+        rows = [row for row, *_ in found]
+        out.loc[rows, "trend"] = [label for *_, label, _ in found]
+        out.loc[rows, "trend_reason"] = [reason for *_, reason in found]
+    return out
+
+
+def _series_trends(frame: pd.DataFrame):
+    """(index label of the latest row, series key, latest period, trend, reason) of each series of ``frame``."""
     start, end = _period_dates(frame)
     ordered = frame.assign(_start=start, _end=end).sort_values(SERIES_COLUMNS + ["_end", "period"])
-    columns = {name: ordered[name].to_numpy() for name in
-               ("period", "_start", "_end", "value", "lower_ci_95", "upper_ci_95", "count", "denominator",
-                "suppressed", "value_type", "polarity")}
-    records = []
+    # Plain Python lists, converted once: a national frame has some 100,000 series.
+    columns = {name: [str(v) for v in ordered[name]] for name in ("period", "value_type", "polarity")}
+    columns.update({name: list(ordered[name]) for name in ("_start", "_end")})
+    columns.update({name: ordered[name].astype(float).tolist() for name in
+                    ("value", "lower_ci_95", "upper_ci_95", "count", "denominator")})
+    columns["suppressed"] = ordered["suppressed"].astype(bool).tolist()
+    labels = ordered.index
     for key, index in ordered.groupby(SERIES_COLUMNS, sort=False, dropna=False).indices.items():
         last = index[-1]
-        needs_denominator = str(columns["value_type"][last]) != "directly standardised rate"
-        points = [Point(str(columns["period"][i]), pd.Timestamp(columns["_start"][i]), pd.Timestamp(columns["_end"][i]),
-                        float(columns["value"][i]), float(columns["lower_ci_95"][i]),
-                        float(columns["upper_ci_95"][i]), float(columns["count"][i]),
-                        float(columns["denominator"][i]), bool(columns["suppressed"][i]), needs_denominator)
+        untrended = _untrended_reason(columns["value_type"][last])
+        if untrended:  # the value type alone decides: no points to build
+            yield labels[last], key, columns["period"][last], CANNOT, untrended
+            continue
+        needs_denominator = columns["value_type"][last] != "directly standardised rate"
+        points = [Point(columns["period"][i], columns["_start"][i], columns["_end"][i],
+                        columns["value"][i], columns["lower_ci_95"][i], columns["upper_ci_95"][i],
+                        columns["count"][i], columns["denominator"][i], columns["suppressed"][i], needs_denominator)
                   for i in index]
-        label, reason = series_trend(points, str(columns["value_type"][last]), str(columns["polarity"][last]))
-        records.append((*key, points[-1].period, label, reason))
-    return pd.DataFrame(records, columns=SERIES_COLUMNS + ["period", "trend", "trend_reason"])
+        label, reason = series_trend(points, columns["value_type"][last], columns["polarity"][last])
+        yield labels[last], key, points[-1].period, label, reason

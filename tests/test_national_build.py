@@ -1,0 +1,55 @@
+"""The national-scale paths of `jsna build` give the frame the plain paths gave, on small cases."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+
+from assessment.frame import coerce_frame, new_frame, validate_frame
+from assessment.stats import add_intervals, recent_trend
+from assessment.stats.trend import SERIES_COLUMNS, trend_columns
+
+
+def _series_frame() -> pd.DataFrame:
+    """Proportions for three areas and two sexes over seven years: a year missing in one, a point suppressed."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for code in ("E06000001", "E06000002", "E06000003"):
+        for sex in ("Persons", "Female"):
+            for year in range(2015, 2022):
+                if code == "E06000002" and year == 2018:
+                    continue
+                rows.append(dict(indicator_id="i", indicator_name="I", source="s", area_code=code, area_name=code,
+                                 area_type="lad", period=str(year), sex=sex, count=float(rng.integers(100, 400)),
+                                 denominator=1000.0, value_type="proportion", multiplier=100,
+                                 polarity="high_is_good", ci_method="wilson", comparator_method="ci_overlap_95_998",
+                                 suppressed=code == "E06000003" and year == 2021 and sex == "Female"))
+    frame = add_intervals(new_frame(rows))
+    hidden = frame["suppressed"]
+    frame.loc[hidden, ["value", "count", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998"]] = np.nan
+    return validate_frame(frame.sample(frac=1, random_state=3))  # rows in no particular order
+
+
+def test_trend_columns_place_each_series_trend_as_the_join_on_its_latest_period_did():
+    frame = _series_frame()
+    trends = recent_trend(frame)
+    joined = frame.merge(trends, on=SERIES_COLUMNS + ["period"], how="left")[["trend", "trend_reason"]].fillna("")
+    placed = trend_columns(frame)
+    assert placed.index.equals(frame.index)
+    pd.testing.assert_frame_equal(placed.reset_index(drop=True), joined.reset_index(drop=True), check_dtype=False)
+    assert (placed["trend"] != "").sum() == len(trends) == 6
+
+
+def test_text_read_from_csv_becomes_shared_objects_with_the_same_values():
+    text = "indicator_id,area_code,area_name,period,value\n" + "".join(
+        f"i{n % 3},E0600000{n % 5},Area {n % 5},{2015 + n % 4},{n}\n" for n in range(40)) + "i1,E06000001,,2020,\n"
+    read = pd.read_csv(io.StringIO(text), dtype={"indicator_id": "str", "area_code": "str", "area_name": "str",
+                                                  "period": "str"})
+    frame = coerce_frame(read)
+    for column in ("indicator_id", "area_code", "area_name", "period"):
+        assert frame[column].dtype == object
+        assert frame[column].tolist() == [None if pd.isna(v) else str(v) for v in read[column]]
+    names = frame["area_name"].tolist()
+    assert names[0] is names[5] and names[-1] is None  # one object per distinct value; missing is None
