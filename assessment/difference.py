@@ -103,12 +103,12 @@ def size_words(value, england, value_type: str, multiplier=None, comparator: str
     if value_type == "proportion" and multiplier in (None, 100, 100.0):  # a share printed as a percentage
         points = round(abs(float(value) - float(england)), 1)
         if points == 0:
-            return f"the same as {comparator}"
+            return f"level with {comparator}"
         return (f"{points:g} percentage point{'s' if points != 1 else ''} "
                 f"{'above' if value > england else 'below'} {comparator}")
     percent = _percent(r)
     if percent == 0:
-        return f"the same as {comparator} to the nearest percent"
+        return f"level with {comparator}"  # under half a per cent either way
     if r < 1 and A_THIRD_LOWER[0] <= percent <= A_THIRD_LOWER[1]:
         return f"about a third lower than {comparator}"
     return f"{percent}% {'above' if r > 1 else 'below'} {comparator}"
