@@ -33,7 +33,7 @@ RANK = {"Worse (99.8%)": 0, "Worse": 0, "Better (99.8%)": 1, "Better": 1}
 UNJUDGED = {"Higher": 2, "Lower": 2}
 CONTRAST, UNRANKED, NO_FIGURE = 3, 4, 5
 SIZE_STEP = 0.1  # steps of log(ratio), about 10%: differences within one step are ordered by rank
-EXTRA_FINDINGS = 4  # significant findings beyond the core measures
+EXTRA_FINDINGS = 4  # findings that matter (significant, not small) beyond the core measures
 
 
 def front_matter(report: ReportContext) -> str:
@@ -48,9 +48,11 @@ def front_matter(report: ReportContext) -> str:
 
 
 def key_messages(report: ReportContext) -> str:
-    """Bullets: the chapter's core measures, other significant findings and contrasts inside the area.
+    """Bullets: the chapter's core measures, other findings that matter and contrasts inside the area.
 
-    Most significant first; a core measure (``data_sources/key_messages.yaml``)
+    The differences that matter first (:func:`order`: worse, then better, by relative size against
+    England and rank among forces); a difference small in practice is never called better or worse.
+    A core measure (``data_sources/key_messages.yaml``)
     is always reported when the area has a figure for it, however unremarkable.
     A figure that could not be given is left out, never reported as missing.
     """
