@@ -55,7 +55,7 @@ def _aggregable(first: pd.Series, weighted: bool = False) -> str | None:
 
 
 def _codes(codes: list[str], shown: int = 10, names: dict[str, str] | None = None) -> str:
-    """Areas for a note, named where the frame names them ("Solihull (E08000029)"), the first ``shown`` and how many more.
+    """Areas for a note, the first ``shown`` and how many more, named where the frame names them.
 
     >>> _codes(["E08000029", "E08000030"], names={"E08000029": "Solihull"})
     'Solihull (E08000029), E08000030'
