@@ -170,6 +170,10 @@ def test_west_midlands_leads_with_robbery_and_does_not_call_all_crime_worse(real
                       "Police recorded crime (excluding fraud) per 1,000 population in West Midlands police force area")
     assert "(89.0 per 1,000, 2019)" in topic and re.search(r"is (1% above|level with) England", topic), topic
     assert "worse" not in topic and "small in practice" in topic
+    # The table's "Compared with England" does not call it worse either.
+    row = re.search(r"Police recorded crime \(excluding fraud\) per 1,000 population 2019 89\.0 per 1,000 .{0,200}?"
+                    r"(Higher: small in practice|Worse|Better|Similar)", _text(real_reports["E23000014"][0]))
+    assert row and row[1] == "Higher: small in practice", row and row[0]
 
 
 @pytest.mark.shared
