@@ -91,6 +91,30 @@ def load_core_measures(path: Path) -> tuple[CoreMeasure, ...]:
     return tuple(measures)
 
 
+@dataclass(frozen=True)
+class DifferenceRule:
+    """When a difference from England is small in practice, and for which value types a ratio means something."""
+
+    small: float = 0.10
+    ratio_value_types: tuple[str, ...] = ("crude rate", "directly standardised rate",
+                                          "indirectly standardised ratio", "proportion")
+
+
+def load_difference_rule(path: Path) -> DifferenceRule:
+    """``small_difference`` and ``ratio_value_types`` of ``key_messages.yaml``; a bad value is one line."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: unreadable registry ({' '.join(str(exc).split())})") from None
+    small = raw.get("small_difference")
+    if isinstance(small, bool) or not isinstance(small, (int, float)) or not 0 <= small < 1:
+        raise InputError(f"{path}: small_difference '{small}' must be a share of England's value from 0 to 1")
+    types = raw.get("ratio_value_types")
+    if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+        raise InputError(f"{path}: ratio_value_types must be a list of value types")
+    return DifferenceRule(float(small), tuple(types))
+
+
 def cited_claims(text: str) -> list[str]:
     """The claim keys a text cites, in order."""
     return CITATION.findall(text or "")

@@ -29,7 +29,7 @@ from .fields import check_entry
 from .paths import BOUNDARIES_DIR
 
 LEVELS_PATH = BOUNDARIES_DIR / "levels.yaml"
-LEVEL_FIELDS = {"label", "label_upper_tier", "parent_label", "code_prefixes", "area", "lookup",
+LEVEL_FIELDS = {"label", "label_upper_tier", "label_by_prefix", "parent_label", "code_prefixes", "area", "lookup",
                 "upper_tier_level", "boundary", "rollup", "peers", "map", "map_level", "resolve_order", "aliases",
                 "report_level", "district_column", "edition"}
 
@@ -66,20 +66,40 @@ class Level:
     boundary: str | None = None
     aliases: tuple[str, ...] = ()
     edition: str | None = None
+    label_by_prefix: tuple[tuple[str, str], ...] = ()
 
     @property
     def prefix(self) -> str:
         """The prefix messages suggest before a name of this level in --area (``pfa:``, ``county:``)."""
         return self.aliases[0] if self.aliases else self.key
 
-    def label_for(self, is_upper_tier: bool) -> str:
-        """The reader-facing kind of an area of this level ("unitary authority" for an upper-tier district)."""
+    def label_for(self, is_upper_tier: bool, code: str = "") -> str:
+        """The reader-facing kind of an area of this level: by its code's prefix ("London borough" for
+        E09), else "unitary authority" for an upper-tier district, else the level's label.
+
+        >>> [LEVELS["lad"].label_for(True, c) for c in ("E09000022", "E08000025", "E06000009")]
+        ['London borough', 'metropolitan borough', 'unitary authority']
+        """
+        by_prefix = dict(self.label_by_prefix).get(code[:3])
+        if by_prefix:
+            return by_prefix
         return self.label_upper_tier if is_upper_tier and self.label_upper_tier else self.label
 
     @property
     def in_district_table(self) -> bool:
         """True when each district lies in exactly one area of this level (a column of ``Geography.lads``)."""
         return self.lookup is not None and not self.lookup.many_to_many
+
+
+def _labels_by_prefix(raw, prefixes: list, at: str) -> tuple[tuple[str, str], ...]:
+    """``label_by_prefix`` as (prefix, label) pairs; each prefix must be one of the level's code prefixes."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not all(isinstance(v, str) and v for v in raw.values()):
+        raise InputError(f"{at}: label_by_prefix must map code prefixes to labels")
+    if unknown := [p for p in raw if p not in prefixes]:
+        raise InputError(f"{at}: label_by_prefix prefix '{unknown[0]}' is not one of the level's code_prefixes")
+    return tuple((str(p), str(label)) for p, label in raw.items())
 
 
 def parse_levels(raw: dict, where: str) -> dict[str, Level]:
@@ -103,6 +123,7 @@ def parse_levels(raw: dict, where: str) -> dict[str, Level]:
             parent_label=item.get("parent_label"), area=(str(area["code"]), str(area["name"])) if area else None,
             lookup=LookupColumns(**lookup) if lookup else None, upper_tier_level=item.get("upper_tier_level"),
             boundary=item.get("boundary"), aliases=tuple(item.get("aliases", ())), edition=item.get("edition"),
+            label_by_prefix=_labels_by_prefix(item.get("label_by_prefix"), item["code_prefixes"], at),
         )
     containers = [key for key, lv in levels.items() if lv.in_district_table]
     for level in levels.values():

@@ -11,7 +11,13 @@ not compared (with the reason), suppressed, and no data.
 ...        "comparator_name": "England", "suppressed": False, "value_note": "",
 ...        "comparison_reason": ""}
 >>> sentence(row, escape=False)
-'Deaths from drug misuse in Leeds (8.1 per 100,000, 2021 - 23): this is significantly higher than England (5.5 per 100,000), which is worse.'
+'Deaths from drug misuse in Leeds (8.1 per 100,000, 2021 - 23): this is 47% above England (5.5 per 100,000), significantly higher, which is worse.'
+
+A significant difference small in practice (``small_difference`` in
+``data_sources/key_messages.yaml``) is given its size but no judgement:
+
+>>> sentence({**row, "value": 5.7}, escape=False)
+"Deaths from drug misuse in Leeds (5.7 per 100,000, 2021 - 23): this is 4% above England (5.5 per 100,000), a statistically significant difference but small in practice (under 10% of England's value)."
 
 A directly standardised rate that could not be rebuilt for a force or county
 is given as its summed count and crude rate, never as "insufficient data":
@@ -27,6 +33,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from .difference import is_small, size_words, small_note
 from .text import format_value, md
 
 _SIGNIFICANT = {
@@ -73,12 +80,18 @@ def _statement(row: Mapping[str, Any], esc) -> str:
     label = row.get("comparison") or "Not compared"
     cv = row.get("comparator_value")
     cv_text = "" if _missing(cv) else f" ({format_value(cv, *unit_args)})"
+    words = size_words(value, cv, unit_args[0], unit_args[1], comparator=comparator)
+    if label in _SIGNIFICANT or label in ("Higher", "Lower"):
+        if is_small(value, cv, unit_args[0]):  # significant, but not a difference that matters
+            return (f"{lead}: this is {words}{cv_text}, a statistically significant difference but small in "
+                    f"practice ({small_note(comparator)}).")
+        how_big = f"{words}{cv_text}, significantly" if words else "significantly"
+        than = "" if words else f" than {comparator}{cv_text}"
     if label in _SIGNIFICANT:
         direction = "higher" if (not _missing(cv) and value > cv) else "lower"
-        return (f"{lead}: this is significantly {direction} than {comparator}{cv_text}, "
-                f"which is {_SIGNIFICANT[label]}.")
+        return f"{lead}: this is {how_big} {direction}{than}, which is {_SIGNIFICANT[label]}."
     if label in ("Higher", "Lower"):
-        return f"{lead}: this is significantly {label.lower()} than {comparator}{cv_text}."
+        return f"{lead}: this is {how_big} {label.lower()}{than}."
     if label == "Similar":
         return (f"{lead}: this is similar to {comparator}{cv_text}; "
                 "the difference is not statistically significant.")

@@ -29,7 +29,8 @@ from pathlib import Path
 
 import yaml
 
-from .claims import Claim, CoreMeasure, cited_claims, load_claims, load_core_measures
+from .claims import (Claim, CoreMeasure, DifferenceRule, cited_claims, load_claims, load_core_measures,
+                     load_difference_rule)
 from .errors import InputError
 from .fields import check_entry
 from .geography.registry import REGISTRY_PATH, load_registry
@@ -100,6 +101,8 @@ class Registries:
     core_measures: tuple[CoreMeasure, ...]
     #: Measures no public table gives (``data_gaps.yaml``), some carried by an upload kind.
     data_gaps: tuple[DataGap, ...] = ()
+    #: When a difference from England is small in practice (``key_messages.yaml``).
+    difference: DifferenceRule = DifferenceRule()
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -185,6 +188,7 @@ def load_registries(data_sources: Path | None = None, *, demo_profile: Path = DE
         claims=load_claims(folder / "national_claims.yaml"),
         core_measures=load_core_measures(folder / "key_messages.yaml"),
         data_gaps=tuple(_data_gaps(folder)),
+        difference=load_difference_rule(folder / "key_messages.yaml"),
     )
     check_references(loaded, demo_profile=demo_profile)
     return loaded

@@ -123,7 +123,7 @@ def check_rank_for_every_force_value(folder: Path, force_name: str) -> int:
         if value in ("not aggregable", "no data", "suppressed") or "crude rate" in value:
             assert not re.search(r"highest of \d+", row["Rank among forces (1 = highest)"]), row
             continue
-        assert re.search(r"highest of \d+ (English forces|forces in England and Wales)",
+        assert re.search(r"(highest|lowest) of \d+ (English forces|forces in England and Wales)",
                          row["Rank among forces (1 = highest)"]), row
         ranked += 1
     return ranked

@@ -198,10 +198,11 @@ def test_numbers_in_the_narrative_equal_the_appendix(demo, code):
             assert found and float(found.group(1).replace(",", "")) == row["Count"], row["Indicator"]
             continue
         # a message opens "the figure for <indicator> in <area> (" or "In <area>, <indicator> ("; the
-        # indicator's name is lower-cased inside the sentence
+        # indicator's name is lower-cased inside the sentence; England's figure follows "England (" or
+        # "England's rate (" ("about twice England's rate (1.0 per 1,000)")
         indicator, area = re.escape(row["Indicator"]), re.escape(row["Area"])
         lead = rf"(?:{indicator} in {area}|in {area}, {indicator}) \("
-        found = re.search(lead + r"([\d,.]+)(?:%| per [\d,]+)?, " + re.escape(str(row["Period"])) + r"\)(.*?England \(([\d,.]+))?",
+        found = re.search(lead + r"([\d,.]+)(?:%| per [\d,]+)?, " + re.escape(str(row["Period"])) + r"\)(.*?England(?:[’']s \w+)? \(([\d,.]+))?",
                           text, flags=re.I)
         assert found, f"no sentence for {row['Indicator']}"
         assert float(found.group(1).replace(",", "")) == pytest.approx(round(float(row["Value"]), 1), abs=1e-9)

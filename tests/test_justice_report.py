@@ -84,23 +84,23 @@ def test_lancashire_force_report_has_every_part_with_ranks(rendered):
     # line 3 "All - excluding BTP","8.7",... ; Black 17.1 / White 5.9 = 2.90, England and Wales 23.7 / 5.8 = 4.09.
     overall = _row(section, "Stop and searches per 1,000 people")
     assert overall[1:4] == ["2023/24", "7.7 per 1,000", "8.7 per 1,000"]
-    assert re.fullmatch(r"\d+(st|nd|rd|th) highest of \d+ forces", overall[4])
+    assert re.fullmatch(r"(\d+(st|nd|rd|th) )?(highest|lowest) of \d+ forces", overall[4])
     black = _row(section, "Black")
     assert black[1:5] == ["17.1 per 1,000", "23.7 per 1,000", "2.90", "4.09"]
-    assert re.fullmatch(r"\d+(st|nd|rd|th) highest of \d+ forces", black[5])
+    assert re.fullmatch(r"(\d+(st|nd|rd|th) )?(highest|lowest) of \d+ forces", black[5])
     assert ("Black people were stopped and searched at 2.9 times the rate of White people (no interval: "
             "the publisher gives rates only); the England and Wales ratio is 4.1.") in text
     # Conviction ratio: prosecutions-and-convictions.csv line 2603, Lancashire 2017 White: 86.3, denominator
     # 2675, numerator 2309.
     white = [r for r in _table_rows(section) if r and r[0] == "White" and "/" in r[1]][0]
     assert white[1:3] == ["2,309 / 2,675", "86.3 per 100 (82.8 to 89.9)"]
-    assert re.fullmatch(r"\d+(st|nd|rd|th) highest of \d+ forces", white[-1])
+    assert re.fullmatch(r"(\d+(st|nd|rd|th) )?(highest|lowest) of \d+ forces", white[-1])
     # Recorded crime: pfatablesdec19.xlsx Table P1 row 17 (E23000003 148,288) and Table P3 row 17 (population
     # 1,498,300, rate 98.97); England and Wales P1 row 7 5,013,284 and P3 row 7 rate 89.04; P4 row 7 45,627
     # knife offences, P6 row 16 Lancashire 76.6 per 100,000.
     crime = _row(section, "Police recorded crime (excluding fraud) per 1,000 population (95% CI)")
     assert crime[1:4] == ["2019", "99.0 per 1,000 (98.5 to 99.5)", "89.0 per 1,000"]
-    assert re.fullmatch(r"\d+(st|nd|rd|th) highest of \d+ forces", crime[4])
+    assert re.fullmatch(r"(\d+(st|nd|rd|th) )?(highest|lowest) of \d+ forces", crime[4])
     knife = _row(section, "Knife and sharp instrument offences per 100,000 population (95% CI)")
     assert knife[2].startswith("76.6 per 100,000") and "highest of" in knife[4]
     assert "changes in recording practice move the figures" in _part(section, "Recorded crime")
@@ -216,7 +216,8 @@ def test_the_demo_force_and_county_reports_have_the_section(demo_reports):
     assert "The data snapshot has no police force area tables" not in text
     assert "Northmere and Port Alder Police force area" in text and "Police police" not in text
     arrests = _part(force, "Arrests")
-    assert "Persons arrested for notifiable offences 2024/25 10,839 88,664 6th highest of 6 forces" in arrests
+    # the last of the six forces is "lowest of 6", never "6th highest of 6"
+    assert "Persons arrested for notifiable offences 2024/25 10,839 88,664 lowest of 6 forces" in arrests
     # one peer force's rate is withheld: it is not ranked, so five forces are
     assert "Arrests per 1,000 population (95% CI) 2024/25 13.1 per 1,000" in arrests
     assert "2nd highest of 5 forces" in arrests
@@ -230,7 +231,7 @@ def test_the_demo_force_and_county_reports_have_the_section(demo_reports):
     convictions = _part(force, "Conviction ratio by ethnic group")
     assert "White 6,080 / 7,441 81.7 per 100" in convictions
     crime = _part(force, "Recorded crime")
-    assert "88.5 per 1,000" in crime and "highest of 6 forces" in crime
+    assert "88.5 per 1,000" in crime and re.search(r"(highest|lowest) of 6 forces", crime)
     assert "Section 136 Mental Health Act detentions by council" in _part(force, "What no public table measures")
     county = _section(next(demo_reports["E10999001"].glob("*.html")).read_text(encoding="utf-8"))
     county_text = _text(county)

@@ -16,12 +16,17 @@ BASE = {"indicator_name": "Deaths from drug misuse", "area_name": "Leeds", "valu
 
 
 @pytest.mark.parametrize("changes,expected", [
-    ({"comparison": "Worse"}, "Deaths from drug misuse in Leeds (8.1 per 100,000, 2021 - 23): this is significantly "
-                              "higher than England (5.5 per 100,000), which is worse. Source: OHID Fingertips."),
-    ({"comparison": "Better (99.8%)", "value": 3.0}, "is significantly lower than England (5.5 per 100,000), "
-                                                      "which is better (at the 99.8% level)."),
+    ({"comparison": "Worse"}, "Deaths from drug misuse in Leeds (8.1 per 100,000, 2021 - 23): this is 47% above "
+                              "England (5.5 per 100,000), significantly higher, which is worse. Source: OHID Fingertips."),
+    ({"comparison": "Better (99.8%)", "value": 3.0}, "is about half England's rate (5.5 per 100,000), significantly "
+                                                      "lower, which is better (at the 99.8% level)."),
+    # Significant but under 10% of England's value (small_difference in key_messages.yaml): no judgement.
+    ({"comparison": "Worse (99.8%)", "value": 5.9}, "this is 7% above England (5.5 per 100,000), a statistically "
+                                                     "significant difference but small in practice (under 10% of "
+                                                     "England's value). Source"),
     ({"comparison": "Similar"}, "this is similar to England (5.5 per 100,000); the difference is not statistically"),
-    ({"comparison": "Higher"}, "this is significantly higher than England (5.5 per 100,000). Source"),
+    ({"comparison": "Higher"}, "this is 47% above England (5.5 per 100,000), significantly higher. Source"),
+    ({"comparison": "Worse", "value_type": "score"}, "this is significantly higher than England (5.5), which is worse."),
     ({"comparison": "Not compared", "comparison_reason": "the England value is missing"},
      ": not compared with England because the England value is missing."),
     ({"comparison": "Worst quintile"}, "this places it in the worst quintile of areas of the same type."),

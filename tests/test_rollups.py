@@ -140,9 +140,13 @@ def test_every_english_force_has_a_row_in_a_national_bundle_and_says_why_when_em
         assert sorted(rows["area_code"]) == english, (indicator, period)
     assert (forces.loc[forces["value"].isna(), "value_note"] != "").all()
     by_key = forces.set_index(["indicator_id", "area_code", "period"])
-    assert by_key.loc[("d1", CUMBRIA, "2020"), "value_note"] == "No value: no data for E06000063, E06000064"
-    assert by_key.loc[("c1", DORSET, "2018"), "value_note"] == "No value: no data for E06000058, E06000059"
-    assert by_key.loc[("c1", NORTHAMPTONSHIRE, "2020"), "value_note"] == "No value: no data for E06000061, E06000062"
+    # The note names the districts a reader knows, not only their codes.
+    assert by_key.loc[("d1", CUMBRIA, "2020"), "value_note"] == ("No value: no data for Cumberland (E06000063), "
+                                                                 "Westmorland and Furness (E06000064)")
+    assert by_key.loc[("c1", DORSET, "2018"), "value_note"] == (
+        "No value: no data for Bournemouth, Christchurch and Poole (E06000058), Dorset (E06000059)")
+    assert by_key.loc[("c1", NORTHAMPTONSHIRE, "2020"), "value_note"].startswith(
+        "No value: no data for North Northamptonshire (E06000061)")
     for key in (("d1", CUMBRIA, "2023"), ("c1", DORSET, "2019"), ("c1", NORTHAMPTONSHIRE, "2021")):
         assert by_key.loc[key, "value"] > 0 and by_key.loc[key, "value_note"] == ""
     # Forces' own trends: Dorset's county rate has five consecutive years from 2019; Cumbria's has one.

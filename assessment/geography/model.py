@@ -216,8 +216,8 @@ class Geography:
         return level.upper_tier_level if area.is_upper_tier and level.upper_tier_level else level.key
 
     def kind_label(self, area: Area) -> str:
-        """What a reader is told the area is ("county council", "unitary authority", "police force area")."""
-        return LEVELS[area.area_type].label_for(area.is_upper_tier)
+        """What a reader is told the area is ("county council", "London borough", "police force area")."""
+        return LEVELS[area.area_type].label_for(area.is_upper_tier, area.code)
 
     def _members(self, level: Level, code: str) -> pd.DataFrame:
         """The district rows that make up one area of ``level``."""

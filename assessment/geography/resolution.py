@@ -66,7 +66,7 @@ def outside_england_message(query: str, code: str, name: str = "") -> str:
 def shown_type(area) -> str:
     """What an area is, as boundaries/levels.yaml names its level ("unitary authority", "police force area")."""
     level = LEVELS.get(area.area_type)
-    return level.label_for(area.is_upper_tier) if level else area.area_type
+    return level.label_for(area.is_upper_tier, area.code) if level else area.area_type
 
 
 def in_level(area, level_key: str) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..difference import is_small, size_words
 from ..narrative import sentence
 from ..stats.rebuild import shows_summed_count
 from ..text import format_value
@@ -76,6 +77,24 @@ def row_sentence(row: pd.Series, area_name: str | None = None) -> str:
     return sentence(data)
 
 
+def comparison_cell(row: pd.Series) -> str:
+    """A table's "Compared with England": the published label, except that a significant difference small
+    in practice (``small_difference`` in key_messages.yaml) is not called better or worse.
+
+    >>> comparison_cell(pd.Series({"england_comparison": "Worse (99.8%)", "value": 89.0, "england_value": 88.0,
+    ...                            "value_type": "crude rate", "multiplier": 1000}))
+    'Higher: small in practice (1% above England)'
+    """
+    label = row.get("england_comparison") or "Not compared"
+    if label.startswith(("Better", "Worse")) and is_small(row["value"], row.get("england_value"), row["value_type"]):
+        higher = row["value"] > row["england_value"]
+        words = size_words(row["value"], row["england_value"], row["value_type"], row.get("multiplier"))
+        if words.startswith("level with"):  # significant, yet under half a per cent
+            words = f"under 1% {'above' if higher else 'below'} England"
+        return f"{'Higher' if higher else 'Lower'}: small in practice ({words})"
+    return label
+
+
 def force_rank(report: ReportContext, row: pd.Series) -> str:
     """The force's rank among forces for a row, in words ("" for other areas or without a figure)."""
     frame = report.data.tables.indicator(row["indicator_id"])
@@ -101,7 +120,7 @@ def benchmark_table(report: ReportContext, rows: pd.DataFrame, section_title: st
         body.append([
             row["indicator_name"], row["period"], value,
             format_value(row.get("england_value"), *unit), region,
-            row.get("england_comparison") or "Not compared",
+            comparison_cell(row),
             row.get("trend") or "Cannot be calculated",
         ])
     region_header = "Rank among forces (1 = highest)" if is_force else "Region"
@@ -134,7 +153,7 @@ def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) 
             unit = (council["value_type"], council["multiplier"])
             body.append([row["indicator_name"], council["area_name"], display_value(council, with_ci=True),
                          format_value(council.get("england_value"), *unit),
-                         council.get("england_comparison") or "Not compared", share_text(shares.get(council["area_code"]))])
+                         comparison_cell(council), share_text(shares.get(council["area_code"]))])
         if text := contrast_sentence(found, where_label(data), kind=inside_kind(data)):
             sentences.append(text)
     if not body:

@@ -35,7 +35,7 @@ from ..geography import Area, Geography
 from ..levels import DISTRICT_LEVEL
 from ..stats.force_ranks import ENGLAND_AND_WALES
 from ..text import capital
-from .ranks import ordinal
+from .ranks import highest
 
 FORCE_LEVEL = "pfa"
 NOT_AVAILABLE = "Not available"
@@ -113,12 +113,14 @@ def rank_text(row: pd.Series | None) -> str:
 
     >>> rank_text(pd.Series({"value": 99.0, "force_rank": 9.0, "force_count": 41, "is_welsh": False}))
     '9th highest of 41 forces'
+    >>> [rank_text(pd.Series({"value": 9.0, "force_rank": r, "force_count": 42})) for r in (1.0, 42.0)]
+    ['highest of 42 forces', 'lowest of 42 forces']
     >>> rank_text(pd.Series({"value": float("nan"), "force_rank": float("nan"), "force_count": 41}))
     'not ranked'
     """
     if row is None or _missing(row.get("value")) or _missing(row.get("force_rank")) or bool(row.get("suppressed")):
         return "not ranked"
-    return f"{ordinal(int(row['force_rank']))} highest of {int(row['force_count'])} forces"
+    return f"{highest(row['force_rank'], row['force_count'])} of {int(row['force_count'])} forces"
 
 
 def _missing(value) -> bool:

@@ -18,12 +18,18 @@ unitary has none.
 ...                      "polarity": "high_is_good"})
 >>> print(contrast_sentence(rows, "the force", escape=False))
 Inside the force, the councils differ on Continuity of care: Port Alder (53.1%) is better than England (40.1%) while Northmere (35.7%) is worse.
+
+A council less than 10% from England (``small_difference``) is not called better or worse:
+
+>>> print(contrast_sentence(rows.assign(value=[38.0, 53.1]), "the force", escape=False))
+Inside the force, the figure for Continuity of care ranges from 38.0% in Northmere to 53.1% in Port Alder, a significant difference (their 95% confidence intervals do not overlap).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from ..difference import is_small
 from ..geography import Area
 from ..levels import DISTRICT_LEVEL
 from ..text import format_value, md, thousands
@@ -89,8 +95,10 @@ def contrast_sentence(rows: pd.DataFrame, where: str, *, escape: bool = True, ki
     if len(shown) < 2 or (shown["value_type"] == "count").any():  # counts of areas of any size: no contrast
         return ""
     name = esc(shown["indicator_name"].iloc[0])
-    better = shown[shown["england_comparison"].isin(BETTER)]
-    worse = shown[shown["england_comparison"].isin(WORSE)]
+    # A council whose difference from England is small in practice is not called better or worse.
+    material = ~shown.apply(lambda r: is_small(r["value"], r["england_value"], r["value_type"]), axis=1)
+    better = shown[shown["england_comparison"].isin(BETTER) & material]
+    worse = shown[shown["england_comparison"].isin(WORSE) & material]
     if not better.empty and not worse.empty:
         england = format_value(shown["england_value"].iloc[0], shown["value_type"].iloc[0],
                                shown["multiplier"].iloc[0])

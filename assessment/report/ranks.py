@@ -1,7 +1,8 @@
 """A police force area's rank among forces, in words, from the rank columns of :mod:`assessment.stats.force_ranks`.
 
 Rank 1 is the highest value; whether that is good is the indicator's
-polarity, so the words say "highest" rather than "best". The comparison
+polarity, so the words say "highest" rather than "best", and the last
+rank "lowest" ("lowest of 42", never "42nd highest of 42"). The comparison
 group is named: the English forces, or the forces of England and Wales when
 the indicator's table includes the Welsh forces, then the force's region.
 
@@ -12,6 +13,8 @@ the indicator's table includes the Welsh forces, then the force's region.
 '3rd highest of 39 English forces; highest of 5 in North West'
 >>> rank_text(row, welsh=True)
 '3rd highest of 39 forces in England and Wales; highest of 5 in North West'
+>>> rank_text(pd.Series({**row, "force_rank": 39.0, "group_rank": 5.0}), welsh=False)
+'lowest of 39 English forces; lowest of 5 in North West'
 >>> ordinal(11), ordinal(22), ordinal(103)
 ('11th', '22nd', '103rd')
 """
@@ -31,9 +34,15 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-def highest(rank: float) -> str:
-    """"highest" for rank 1, else "2nd highest"..."""
-    return "highest" if int(rank) == 1 else f"{ordinal(int(rank))} highest"
+def highest(rank: float, count: float) -> str:
+    """"highest" for rank 1, "lowest" for the last, else "2nd highest"...
+
+    >>> highest(1, 38), highest(2, 38), highest(42, 42)
+    ('highest', '2nd highest', 'lowest')
+    """
+    if int(rank) == 1:
+        return "highest"
+    return "lowest" if int(rank) == int(count) else f"{ordinal(int(rank))} highest"
 
 
 def has_rank(row: pd.Series) -> bool:
@@ -46,9 +55,10 @@ def rank_text(row: pd.Series, *, welsh: bool) -> str:
     if not has_rank(row):
         return ""
     group = "forces in England and Wales" if welsh else "English forces"
-    text = f"{highest(row['force_rank'])} of {int(row['force_count'])} {group}"
+    text = f"{highest(row['force_rank'], row['force_count'])} of {int(row['force_count'])} {group}"
     if not pd.isna(row.get("group_rank")) and row.get("group_name") and int(row.get("group_count") or 0) > 1:
-        text += f"; {highest(row['group_rank'])} of {int(row['group_count'])} in {row['group_name']}"
+        text += (f"; {highest(row['group_rank'], row['group_count'])} of {int(row['group_count'])} "
+                 f"in {row['group_name']}")
     return text
 
 

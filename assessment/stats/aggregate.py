@@ -54,10 +54,16 @@ def _aggregable(first: pd.Series, weighted: bool = False) -> str | None:
     return not_rebuildable_reason(first["value_type"], first["ci_method"], has_denominator=True, weighted=weighted)
 
 
-def _codes(codes: list[str], shown: int = 10) -> str:
-    """Area codes for a note, the first ``shown`` of them and how many more."""
+def _codes(codes: list[str], shown: int = 10, names: dict[str, str] | None = None) -> str:
+    """Areas for a note, the first ``shown`` and how many more, named where the frame names them.
+
+    >>> _codes(["E08000029", "E08000030"], names={"E08000029": "Solihull"})
+    'Solihull (E08000029), E08000030'
+    """
+    names = names or {}
     more = len(codes) - shown
-    return ", ".join(codes[:shown]) + (f" and {more} more" if more > 0 else "")
+    named = [f"{names[c]} ({c})" if names.get(c) and names[c] != c else c for c in codes[:shown]]
+    return ", ".join(named) + (f" and {more} more" if more > 0 else "")
 
 
 def _parent_rows(joined: pd.DataFrame, template_rows: list[int], parents: list[str], names: dict[str, str],
@@ -123,6 +129,8 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     """
     populations = populations or {}
     frame = carry_combined(frame)
+    # A note names the districts it is about (a reader knows Solihull, not E08000029).
+    child_names = frame.drop_duplicates("area_code").set_index("area_code")["area_name"].dropna().to_dict()
     districts = frame[frame["area_code"].isin(set(lookup["child_code"]))]
     if districts.empty or lookup.empty:
         return empty_frame()
@@ -186,16 +194,16 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
             hidden = sorted(set(left_out) - set(missing))
             why = []
             if missing:
-                why.append(f"no data for {_codes(missing)}")
+                why.append(f"no data for {_codes(missing, names=child_names)}")
             if hidden:
-                why.append(f"suppressed or without counts: {', '.join(hidden)}")
+                why.append(f"suppressed or without counts: {_codes(hidden, len(hidden), child_names)}")
             notes = ["No value: constituent districts incomplete (" + "; ".join(why) + ")"]
         elif first["indicator_id"] in weighted_ids:
             row["value"] = float(np.average(values[usable], weights=weights[usable]))
             row["ci_method"] = "none"
             notes.append("Population-weighted mean of its areas' scores")
             if left_out:
-                notes.append(f"Partial: excludes districts {', '.join(left_out)}")
+                notes.append(f"Partial: excludes districts {_codes(left_out, len(left_out), child_names)}")
         else:
             row["count"] = counts[usable].sum()
             row["denominator"] = np.nansum(denominators[usable]) if np.isfinite(denominators[usable]).any() else np.nan
@@ -203,7 +211,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
             if method not in (None, "count"):
                 row["ci_method"] = method  # a published figure is recomputed from its counts
             if left_out:
-                notes.append(f"Partial: excludes districts {', '.join(left_out)}")
+                notes.append(f"Partial: excludes districts {_codes(left_out, len(left_out), child_names)}")
         row["value_note"] = "; ".join(notes)
         records.append(row)
     # A parent none of whose districts has data still gets its row, saying so.
@@ -217,8 +225,9 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
             if (*keys, parent) not in seen:
                 template_rows.append(int(positions[0]))
                 parents.append(parent)
-                records.append({"value_note": no_value_reason(first, parent)
-                                or f"No value: no data for {_codes(sorted(expected[parent]))}", "ci_method": None})
+                absent = _codes(sorted(expected[parent]), names=child_names)
+                records.append({"value_note": no_value_reason(first, parent) or f"No value: no data for {absent}",
+                                "ci_method": None})
     changes = pd.DataFrame.from_records(records, columns=["count", "denominator", "value", "value_note", "ci_method"])
     built = add_intervals(coerce_frame(_parent_rows(joined, template_rows, parents, names, parent_type, changes)))
     plain_counts = built["value_type"].eq("count") & built["value"].isna() & built["count"].notna()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...registries import registries
 from ...sources.catalogue import load_data_gaps
 from ...text import md
 from ..blocks import crude_rate
@@ -102,10 +103,29 @@ def geography_notes(report: ReportContext) -> str:
     return text + (f" ({more} further notes of the same kind are not listed.)" if more > 0 else "") + "\n"
 
 
+def key_message_rule() -> str:
+    """How the key messages are chosen, ordered and worded (numbers from ``data_sources/key_messages.yaml``)."""
+    rule = registries().difference
+    measures = "; ".join(md(m.label) for m in registries().core_measures)
+    return ("Key messages lead with the differences that matter, not with significance alone: at the size of "
+            "a police force nearly every difference is statistically significant. Each figure is set against "
+            "England's as a ratio. Significantly worse results come first, then better, then differences "
+            "without a judgement, each ordered by how far the ratio is from 1 (twice and half England's rate "
+            "count the same), in steps of about a tenth; within a step, a police force area's rank among forces "
+            "decides. Each message says how big the difference is: a percentage above or below England (in "
+            "percentage points for a share), \"about a third lower\", or from one and a half times England's "
+            "figure \"about twice England's rate\" and so on. A significant difference of less than "
+            f"{rule.small * 100:g}% of England's value is small in practice: it is reported with its size but "
+            "never called better, worse or a concern. Only rates and shares are set against England as a ratio; "
+            "counts, scores, ranks and life expectancy keep their published comparison. Each core measure the area "
+            "has a figure for always has a key message: "
+            f"{measures}.")
+
+
 def methods_section(report: ReportContext) -> str:
     """How figures were made, how this area's figures were built, the geography notes and the data gaps."""
     data = report.data
     suppression = data.bundle.meta.get("suppression", DEFAULT_SUPPRESSION)
-    text = [*METHODS, f"Small numbers are suppressed before any output: {md(suppression)}."]
+    text = [*METHODS, key_message_rule(), f"Small numbers are suppressed before any output: {md(suppression)}."]
     parts = ["\n\n".join(text) + "\n", handling_list(report), geography_notes(report), data_gaps_list()]
     return "\n".join(part for part in parts if part)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ...charts import spine_chart as draw_spine_chart
 from ...charts.spine import MAX_INDICATORS
+from ...difference import is_small, size, size_words, small_note
 from ...geography.registry import default_vintage
 from ...registries import registries
 from ...text import capital, format_value, in_sentence, md
@@ -24,11 +25,15 @@ from ..inside import (
 SECTION_TITLE = "Summary and key messages"
 DEMO_NOTICE = ("> **Demonstration data.** Every figure in this report is generated for a fictional "
                "area to show how the report works. None of it describes a real place.\n")
-#: Worst results first, then better; contrasts inside the area next; then differences without a
-#: judgement, similar results, and summed counts (no standardised rate to compare) last.
-RANK = {"Worse (99.8%)": 0, "Worse": 1, "Better (99.8%)": 2, "Better": 3}
-CONTRAST, UNRANKED, NO_FIGURE = 4, 5, 6
-EXTRA_FINDINGS = 4  # significant findings beyond the core measures
+#: Differences that matter first: worse results, then better, then significant differences without a
+#: judgement; contrasts inside the area next; then differences small in practice and similar results,
+#: and summed counts (no standardised rate to compare) last. Within a class, the relative size against
+#: England (in steps of about a tenth) and then a force's rank among forces decide the order.
+RANK = {"Worse (99.8%)": 0, "Worse": 0, "Better (99.8%)": 1, "Better": 1}
+UNJUDGED = {"Higher": 2, "Lower": 2}
+CONTRAST, UNRANKED, NO_FIGURE = 3, 4, 5
+SIZE_STEP = 0.1  # steps of log(ratio), about 10%: differences within one step are ordered by rank
+EXTRA_FINDINGS = 4  # findings that matter (significant, not small) beyond the core measures
 
 
 def front_matter(report: ReportContext) -> str:
@@ -43,9 +48,11 @@ def front_matter(report: ReportContext) -> str:
 
 
 def key_messages(report: ReportContext) -> str:
-    """Bullets: the chapter's core measures, other significant findings and contrasts inside the area.
+    """Bullets: the chapter's core measures, other findings that matter and contrasts inside the area.
 
-    Most significant first; a core measure (``data_sources/key_messages.yaml``)
+    The differences that matter first (:func:`order`: worse, then better, by relative size against
+    England and rank among forces); a difference small in practice is never called better or worse.
+    A core measure (``data_sources/key_messages.yaml``)
     is always reported when the area has a figure for it, however unremarkable.
     A figure that could not be given is left out, never reported as missing.
     """
@@ -65,8 +72,8 @@ def key_messages(report: ReportContext) -> str:
     return intro + "\n".join(f"- {text}" for _, text in sorted(messages, key=lambda m: m[0])) + "\n"
 
 
-def key_message_list(report: ReportContext, latest) -> list[tuple[float, str]]:
-    """(order, sentence) of every key message; lower order is more significant."""
+def key_message_list(report: ReportContext, latest) -> list[tuple[tuple, str]]:
+    """(order, sentence) of every key message; a lower order matters more (see :func:`order`)."""
     data = report.data
     by_key = {data.indicator_info(i).get("key"): i for i in latest["indicator_id"]}
     rows = latest.set_index("indicator_id", drop=False)
@@ -81,16 +88,27 @@ def key_message_list(report: ReportContext, latest) -> list[tuple[float, str]]:
         text, rank = message(report, row, variant=position), order(row)
         if contrast := inside_contrast(report, row):  # a force-wide figure can hide councils that differ
             text += " " + contrast
-            rank = min(rank, CONTRAST)
-        if measure.meaning and (contrast or row.get("england_comparison") in RANK):
+            rank = min(rank, (CONTRAST, 0.0, 0.0))
+        if measure.meaning and (contrast or matters(row)):
             text += f" This matters because {md(measure.meaning)}."
-        messages.append((rank + position / 100, text))
-    others = latest[~latest["indicator_id"].isin(used) & latest["england_comparison"].isin(RANK)]
-    others = others.assign(_rank=others["england_comparison"].map(RANK)).sort_values("_rank", kind="stable")
-    for _, row in others.head(EXTRA_FINDINGS).iterrows():
+        messages.append(((*rank, 0, position), text))
+    others = latest[~latest["indicator_id"].isin(used)]
+    others = [row for _, row in others.iterrows() if matters(row)]
+    for row in sorted(others, key=order)[:EXTRA_FINDINGS]:
         report.appendix.record(row, SECTION_TITLE)
-        messages.append((order(row) + 0.5, message(report, row)))  # after core measures of the same result
+        messages.append(((*order(row), 1, 0), message(report, row)))  # after a core measure of the same standing
     return messages
+
+
+def matters(row) -> bool:
+    """A significant difference from England that is not small in practice."""
+    label = row.get("england_comparison")
+    return (label in RANK or label in UNJUDGED) and not small(row)
+
+
+def small(row) -> bool:
+    """Whether the row's difference from England is small in practice (``small_difference`` in key_messages.yaml)."""
+    return is_small(row["value"], row.get("england_value"), row["value_type"])
 
 
 def has_figure(row) -> bool:
@@ -98,11 +116,27 @@ def has_figure(row) -> bool:
     return not row["suppressed"] and (not pd.isna(row["value"]) or crude_rate(row) is not None)
 
 
-def order(row) -> float:
-    """Worse first, then better, then differences without judgement, then similar, then summed counts."""
+def order(row) -> tuple[int, float, float]:
+    """(class, size, standing): sorted ascending, the difference that matters most comes first.
+
+    Class: worse, better, then significant without judgement (each only when not small in practice),
+    then the rest, then summed counts. Size: minus the relative size against England, in steps of
+    about a tenth. Standing: minus how near the top or bottom of the forces a force ranks.
+    """
     if pd.isna(row["value"]):
-        return NO_FIGURE
-    return RANK.get(row.get("england_comparison"), UNRANKED)
+        return (NO_FIGURE, 0.0, 0.0)
+    label = row.get("england_comparison")
+    kind = (RANK.get(label, UNJUDGED.get(label, UNRANKED))) if matters(row) else UNRANKED
+    step = round(size(row["value"], row.get("england_value"), row["value_type"]) / SIZE_STEP)
+    return (kind, -float(step), -rank_extremity(row))
+
+
+def rank_extremity(row) -> float:
+    """How near the top or bottom of the forces a force ranks: 1 for the highest or lowest, 0 in the middle."""
+    rank, count = row.get("force_rank"), row.get("force_count")
+    if row.get("area_type") != "pfa" or pd.isna(rank) or pd.isna(count) or count < 2:
+        return 0.0
+    return abs((float(rank) - 1) / (float(count) - 1) - 0.5) * 2
 
 
 def message(report: ReportContext, row, *, variant: int = 0) -> str:
@@ -124,16 +158,27 @@ def message(report: ReportContext, row, *, variant: int = 0) -> str:
     label = row.get("england_comparison") or ""
     rank = force_rank(report, row)
     rank_note = f" Among forces it ranks {rank}." if rank else ""
+    words = size_words(row["value"], row.get("england_value"), row["value_type"], row["multiplier"])
+    # "is about twice England's rate (1.0 per 1,000): significantly higher", or without a ratio as before.
+    how_big = f"is {words}{england}: significantly" if words else "is significantly"
+    if (label in RANK or label in UNJUDGED) and small(row):  # significant, yet not a difference that matters
+        return (f"{capital(lead)} is {words}{england}: the difference is statistically significant but small "
+                f"in practice ({small_note()}).{rank_note}")
     if label in RANK:
         direction = "higher" if not england or row["value"] > row["england_value"] else "lower"
         level = " at the 99.8% level" if "99.8" in label else ""
         verdict = "worse" if label.startswith("Worse") else "better"
-        return (f"{capital(lead)} is significantly {direction} than England{england}, "
+        than = "" if words else f" than England{england}"
+        return (f"{capital(lead)} {how_big} {direction}{than}, "
                 f"which is {verdict}{level}.{rank_note}")
-    if label in ("Higher", "Lower"):
-        return (f"{capital(lead)} is significantly {label.lower()} than England{england}; "
+    if label in UNJUDGED:
+        than = "" if words else f" than England{england}"
+        return (f"{capital(lead)} {how_big} {label.lower()}{than}; "
                 f"a {label.lower()} figure is not judged better or worse.{rank_note}")
     if label == "Similar":  # two wordings, so a run of similar results does not read as a list
+        if words:
+            closing = "not a significant difference" if variant % 2 else "the difference is not significant"
+            return f"{capital(lead)} is {words}{england}; {closing}.{rank_note}"
         if variant % 2:
             return f"{capital(lead)} does not differ significantly from England{england}.{rank_note}"
         return f"{capital(lead)} is similar to England{england}: the difference is not significant.{rank_note}"
@@ -151,7 +196,11 @@ def council_rates(report: ReportContext, row) -> str:
             return ", similar to England"
         return f", {label.split(' ')[0].lower()} than England" if label in RANK else ""
 
-    return "; ".join(f"{md(r['area_name'])} {display_value(r)}{compared(r.get('england_comparison'))}"
+    def judged(r) -> str:  # a council's difference small in practice is not called better or worse
+        return ", close to England" if r.get("england_comparison") in RANK and small(r) else compared(
+            r.get("england_comparison"))
+
+    return "; ".join(f"{md(r['area_name'])} {display_value(r)}{judged(r)}"
                      for _, r in found.iterrows() if not pd.isna(r["value"]))
 
 
