@@ -21,8 +21,11 @@ Rows keyed to an older code move to their successor in the report's vintage:
    drug poisoning deaths in 2020, not 51 plus the 51 of its districts;
 3. otherwise the former districts' counts and denominators are added up and
    the value rebuilt by the one rule of :mod:`assessment.stats.rebuild` (a
-   score, rank or standardised rate is marked not aggregable); every former
-   district must be present, unless ``partial=True``;
+   rank or standardised rate is marked not aggregable; a score the catalogue
+   marks ``aggregation: population_weighted_mean`` is the mean of the former
+   districts' scores weighted by their latest populations, the rule the
+   force and county roll-ups use); every former district must be present,
+   unless ``partial=True``;
 4. a split or abolished authority's figures are left out: they are never
    divided between successors.
 
@@ -180,8 +183,9 @@ class _Notes:
                         f"after the report's geography vintage, are used for {codes[1]} (same area, new code)")
             elif kind == "merge":
                 text = (f"{label(codes[0])}: figures published before it was formed are rebuilt from its former "
-                        f"districts {listed(codes[1])} by adding their counts and denominators; scores, ranks "
-                        "and standardised rates cannot be added up and are shown as not aggregable")
+                        f"districts {listed(codes[1])} by adding their counts and denominators (an average "
+                        "deprivation score as their population-weighted mean); ranks and standardised rates "
+                        "cannot be added up and are shown as not aggregable")
             elif kind == "split":
                 text = (f"{label(codes[0])} was split between {listed(codes[1])}; figures published for it are "
                         "left out, because they cannot be divided between its successors, whose figures come "
@@ -228,7 +232,9 @@ def _kinds(codes: pd.Series, known: set[str], vintage: str) -> pd.DataFrame:
 
 
 def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, where: str = "data",
-                    notes: list[str] | None = None, england_and_wales: Collection[str] = ()) -> pd.DataFrame:
+                    notes: list[str] | None = None, england_and_wales: Collection[str] = (),
+                    weighted_ids: Collection[str] = (), populations: dict[str, float] | None = None
+                    ) -> pd.DataFrame:
     """Re-key district and upper-tier rows of ``frame`` to ``geography``'s vintage (see the module docstring).
 
     Rows outside England (W, S, N, K codes) are left out: the geography covers
@@ -236,7 +242,9 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, wh
     police force area (W15) and England and Wales (K04) rows of the indicators
     in ``england_and_wales`` (published for England and Wales, e.g. justice
     tables). ``notes``, when given, receives one plain-English sentence per
-    decision taken.
+    decision taken. ``weighted_ids`` are the scores rebuilt as population-weighted
+    means, with each former district's weight in ``populations`` (area code ->
+    latest mid-year population).
     """
     vintage = str(geography.vintage)
     known = set(geography.areas["code"])
@@ -277,6 +285,7 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, wh
     recoded = recoded.assign(area_code=recoded["new_code"], area_name=recoded["new_code"].map(names),
                              area_type=recoded["new_code"].map(area_type_for_code))
     rebuilt = _add_up(merged, names, vintage, partial=partial, where=where, decisions=decisions)
+    rebuilt = _weighted_means(rebuilt, merged, frozenset(weighted_ids), populations or {})
 
     mapped = pd.concat([recoded, rebuilt], ignore_index=True).drop(columns=["new_code", "kind"])
     published = pd.MultiIndex.from_frame(stays[KEY_COLUMNS])
@@ -347,3 +356,38 @@ def _add_up(merged: pd.DataFrame, names: dict, vintage: str, *, partial: bool, w
         out.loc[gaps, "value_note"] += "; Partial: excludes former districts " + missing[gaps].map(
             lambda m: ", ".join(sorted(m)))
     return out.reset_index(drop=True)
+
+
+def _weighted_means(rebuilt: pd.DataFrame, merged: pd.DataFrame, weighted_ids: frozenset[str],
+                    populations: dict[str, float]) -> pd.DataFrame:
+    """Give each rebuilt weighted-mean score the mean of its former districts' scores, weighted by population.
+
+    The rule of the force and county roll-ups (:func:`assessment.stats.aggregate`): every
+    former district needs its score and a population; otherwise the row keeps its
+    "Not aggregable" note. Cumberland's IMD 2019 score is the mean of Allerdale's,
+    Carlisle's and Copeland's, weighted by their mid-year populations.
+    """
+    if rebuilt.empty or not weighted_ids:
+        return rebuilt
+    rows = merged[merged["indicator_id"].isin(weighted_ids) & merged["value_type"].eq("score")]
+    if rows.empty:
+        return rebuilt
+    weights = rows["area_code"].map(populations).astype(float)
+    usable = rows["value"].notna() & weights.notna() & ~rows["suppressed"].astype(bool)
+    keys = _GROUP + ["new_code"]
+    parts = rows.assign(_weighted=rows["value"] * weights, _weight=weights, _usable=usable)
+    sums = parts.groupby(keys, sort=False, dropna=False).agg(
+        weighted=("_weighted", "sum"), weight=("_weight", "sum"), complete=("_usable", "all"),
+        former=("area_code", lambda codes: ", ".join(sorted(set(codes)))))
+    sums = sums[sums["complete"] & (sums["weight"] > 0)]
+    out = rebuilt.copy()
+    at = pd.MultiIndex.from_frame(out[_GROUP].assign(new_code=out["area_code"]))
+    found = at.isin(sums.index)
+    if not found.any():
+        return out
+    chosen = sums.reindex(at[found])
+    out.loc[found, "value"] = (chosen["weighted"] / chosen["weight"]).to_numpy(float)
+    out.loc[found, "ci_method"] = "none"
+    out.loc[found, "value_note"] = ("Population-weighted mean of the scores of former areas "
+                                    + chosen["former"].to_numpy(object))
+    return out

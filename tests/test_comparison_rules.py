@@ -1,0 +1,105 @@
+"""One rule per comparison, on the real files of ../shared/data (issue 27, points 2 and 3 and the items found beside them).
+
+Every expected value was read by hand from the raw file named beside it, not from our own output.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assessment.report.bundle import open_bundle
+
+# imd/IoD2019.csv, "Index of Multiple Deprivation" rows, average_score: Allerdale 22.938, Barrow-in-Furness 31.117,
+# Carlisle 21.997, Copeland 25.012, Eden 16.328, South Lakeland 12.501.
+# lookups_population/la_pop_estimates.csv, year 2020 (each district's latest), sum of the single-year columns:
+# Allerdale 97,831, Barrow 66,726, Carlisle 108,524, Copeland 68,041, Eden 53,754, South Lakeland 104,905.
+# Cumberland = (22.938*97831 + 21.997*108524 + 25.012*68041) / 274396 = 23.08
+CUMBERLAND_IMD_2019 = 23.08
+# Westmorland and Furness = (31.117*66726 + 16.328*53754 + 12.501*104905) / 225385 = 18.93
+WESTMORLAND_IMD_2019 = 18.93
+# The Cumbria force is the two unitaries; weighted by their own latest populations (mid-2023) it is 21.2,
+# as the six districts weighted by their 2020 populations give (21.21).
+CUMBRIA_FORCE_IMD_2019 = 21.2
+# justice/policeforceareatablesyeendingmarch2019.xlsx, Table P6, "Percentage experienced/witnessed": 42 force rows
+# (38 English, "City of London / Metropolitan Police" one row of 41.99, 4 Welsh); Lancashire 31.97 has 34 rows
+# above it, so it is 35th of 42. Merseyside 45.21 is 1st; the combined row is 5th.
+ASB_FORCES, ASB_LANCASHIRE_RANK, ASB_LONDON_RANK = 42, 35, 5
+
+
+@pytest.fixture(scope="module")
+def frame(real_bundle):
+    return open_bundle(real_bundle).frame
+
+
+def _row(frame, indicator_id, code, period=None):
+    rows = frame[(frame["indicator_id"] == indicator_id) & (frame["area_code"] == code)
+                 & (frame["sex"] == "Persons") & (frame["category_type"] == "")]
+    if period:
+        rows = rows[rows["period"] == period]
+    assert len(rows) == 1, (indicator_id, code, period, len(rows))
+    return rows.iloc[0]
+
+
+def test_reorganised_councils_and_their_force_get_the_population_weighted_imd_score(frame):
+    """Point 6: the same population-weighted rule for councils formed since 2019 and for forces."""
+    cumberland = _row(frame, "imd2019-average-score", "E06000063")
+    westmorland = _row(frame, "imd2019-average-score", "E06000064")
+    force = _row(frame, "imd2019-average-score", "E23000002")
+    assert cumberland["value"] == pytest.approx(CUMBERLAND_IMD_2019, abs=0.01)
+    assert westmorland["value"] == pytest.approx(WESTMORLAND_IMD_2019, abs=0.01)
+    assert force["value"] == pytest.approx(CUMBRIA_FORCE_IMD_2019, abs=0.05)
+    assert "Population-weighted mean" in cumberland["value_note"]
+    assert "Not aggregable" not in cumberland["value_note"] + force["value_note"]
+
+
+def test_no_north_west_council_lacks_an_imd_2019_score(frame):
+    """A third of every North West map was hatched: every district of the region now has a score."""
+    north_west = frame[(frame["indicator_id"] == "imd2019-average-score") & (frame["area_type"] == "lad")
+                       & (frame["region_code"] == "E12000002")]
+    assert len(north_west) == 35  # 39 districts in 2019, Cumbria's six now two
+    assert north_west["value"].notna().all(), north_west.loc[north_west["value"].isna(), "area_name"].tolist()
+
+
+def test_a_figure_published_for_two_forces_together_is_ranked_once(frame):
+    """Point 5: the survey's City of London / Metropolitan Police row is one entry of the ranking."""
+    lancashire = _row(frame, "ons-csew-asb-share", "E23000003", "2018/19")
+    assert (lancashire["force_rank"], lancashire["force_count"]) == (ASB_LANCASHIRE_RANK, ASB_FORCES)
+    for code in ("E23000001", "E23000034"):
+        london = _row(frame, "ons-csew-asb-share", code, "2018/19")
+        assert (london["force_rank"], london["force_count"]) == (ASB_LONDON_RANK, ASB_FORCES)
+    # Forces below the combined row move up by one: Cumbria (23.31) is last of 42, not 43rd.
+    assert _row(frame, "ons-csew-asb-share", "E23000002", "2018/19")["force_rank"] == ASB_FORCES
+
+
+# fingertips/indicators-CountyUA.data.csv (indicator 93356), column "Compared to England value or percentiles",
+# Persons, All ages: Blackpool 2015 Similar, 2016 Worse, 2017 Worse (file lines 41, 376, 710); Lancashire (E10000017)
+# 2015 Better, 2016 Worse, 2017 Worse (lines 170, 505, 839).
+PUBLISHED_LABELS = {("E06000009", "2015"): "Similar", ("E06000009", "2016"): "Worse", ("E06000009", "2017"): "Worse",
+                    ("E10000017", "2015"): "Better", ("E10000017", "2016"): "Worse", ("E10000017", "2017"): "Worse"}
+CI_COLUMNS = ["Lower CI 95.0 limit", "Upper CI 95.0 limit", "Lower CI 99.8 limit", "Upper CI 99.8 limit"]
+
+
+def test_an_export_with_comparison_labels_but_no_intervals_keeps_the_published_labels(shared_data):
+    """Point 3: Fingertips' own comparison with England is kept where the export carries no limits to redo it."""
+    import io
+
+    import pandas as pd
+
+    from assessment.sources.fingertips import IndicatorMeta, parse_csv
+    from assessment.stats import compare_to
+
+    raw = pd.read_csv(shared_data / "fingertips/indicators-CountyUA.data.csv", dtype=str, keep_default_na=False)
+    raw[CI_COLUMNS] = ""
+    meta = {"93356": IndicatorMeta("93356", "crude rate", 100000.0, "per 100,000", "low_is_good", "ci_overlap_95",
+                                   ci_method="byars")}
+    frame = parse_csv(raw.to_csv(index=False), url="file:no-intervals.csv", metadata=meta)
+    assert frame["lower_ci_95"].isna().all()
+    compared = compare_to(frame, "E92000001")
+    persons = compared[(compared["age"] == "All ages") & (compared["category_type"] == "")]
+    got = {(r.area_code, r.period): r.comparison for r in persons.itertuples()
+           if (r.area_code, r.period) in PUBLISHED_LABELS}
+    assert got == PUBLISHED_LABELS
+    # Every row Fingertips compared keeps its label; England itself is still not compared with itself.
+    labelled = compared["published_comparison"].ne("")
+    assert labelled.sum() > 700 and (compared.loc[labelled, "comparison"] == compared.loc[labelled, "published_comparison"]).all()
+    assert compared.loc[compared["area_code"] == "E92000001", "comparison"].eq("Not compared").all()
