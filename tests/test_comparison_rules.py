@@ -103,3 +103,44 @@ def test_an_export_with_comparison_labels_but_no_intervals_keeps_the_published_l
     labelled = compared["published_comparison"].ne("")
     assert labelled.sum() > 700 and (compared.loc[labelled, "comparison"] == compared.loc[labelled, "published_comparison"]).all()
     assert compared.loc[compared["area_code"] == "E92000001", "comparison"].eq("Not compared").all()
+
+
+# imd/File_11_-_IoD2019_Local_Authority_District_Summaries__upper-tier__.xlsx, sheet IMD, column E (average score)
+# of the 151 upper-tier authorities: quintile bounds (20th, 40th, 60th, 80th percentiles) 15.64, 19.77, 25.558,
+# 29.792. Lancashire (row 138) 23.443 is in the middle fifth (its rank of average score, column F, is 70 of 151);
+# Wigan (row 67) 25.713 in the fourth, Blackpool (row 10) 45.039 in the fifth, the most deprived.
+UPPER_TIER_IMD = {"E10000017": "Middle quintile", "E08000010": "Worse quintile", "E06000009": "Worst quintile"}
+#: Bin labels from the lowest value to the highest, for an indicator where low is good and one without a judgement.
+BIN_ORDER = {word: n for n, word in enumerate(["Best quintile", "Better quintile", "Middle quintile", "Worse quintile",
+                                               "Worst quintile"])}
+BIN_ORDER |= {word: n for n, word in enumerate(["Lowest quintile", "2nd lowest quintile", "Middle quintile",
+                                                "2nd highest quintile", "Highest quintile"])}
+
+
+def _figure_rows(rows: list[dict], indicator_id: str, figure: str = "Figure: compare areas") -> list[dict]:
+    return [r for r in rows if r["Indicator ID"] == indicator_id and r["Report section"] == figure]
+
+
+def test_a_chart_of_counties_and_unitaries_labels_every_bar_within_one_set(real_reports):
+    """Point 2: in Blackpool's chart the county and the boroughs get quintiles among the same 153 upper-tier areas."""
+    _, rows = real_reports["E06000009"]
+    shown = {r["Area code"]: r["Compared with England"] for r in _figure_rows(rows, "imd2019-average-score")}
+    assert {code: shown.get(code) for code in UPPER_TIER_IMD} == UPPER_TIER_IMD
+    _, county_rows = real_reports["E10000017"]
+    own = [r for r in county_rows if r["Indicator ID"] == "imd2019-average-score" and r["Area code"] == "E10000017"]
+    assert own and {r["Compared with England"] for r in own} == {"Middle quintile"}
+
+
+@pytest.mark.parametrize("code", ["E06000009", "E10000017", "E07000123", "E23000003", "E23000014"])
+def test_quintile_labels_never_contradict_the_values_they_sit_beside(real_reports, code):
+    """Within each chart a higher value never has a lower quintile: every bar's bin comes from one set."""
+    _, rows = real_reports[code]
+    checked = 0
+    for figure in ("Figure: compare areas", "Figure: map"):
+        for indicator_id in {r["Indicator ID"] for r in rows if r["Report section"] == figure}:
+            shown = [(r["Value"], BIN_ORDER[r["Compared with England"]]) for r in _figure_rows(rows, indicator_id, figure)
+                     if r["Value"] is not None and r["Compared with England"] in BIN_ORDER]
+            shown.sort()
+            assert [b for _, b in shown] == sorted(b for _, b in shown), (figure, indicator_id, shown)
+            checked += len(shown) > 1
+    assert checked, f"no chart of {code} shows quintiles"
