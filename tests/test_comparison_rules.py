@@ -144,3 +144,45 @@ def test_quintile_labels_never_contradict_the_values_they_sit_beside(real_report
             assert [b for _, b in shown] == sorted(b for _, b in shown), (figure, indicator_id, shown)
             checked += len(shown) > 1
     assert checked, f"no chart of {code} shows quintiles"
+
+
+def _text(page: str) -> str:
+    """A rendered page's words, tags removed and typographic apostrophes made plain."""
+    import html
+    import re
+
+    words = html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u2019", "'")
+    return re.sub(r"\s+", " ", words)
+
+
+# drug_deaths/drug_poisoning_registrations_by_LA.csv, columns 2018-2020 of the force's 14 districts (Blackburn with
+# Darwen, Blackpool and the 12 Lancashire districts): 157 + 197 + 179 = 533 deaths; England 3,983 + 4,115 + 4,312
+# = 12,410. lookups_population/la_pop_estimates.csv, the same districts' 2018-2020 single years summed: 4,522,728
+# person-years, so 11.78 per 100,000; England 7.35. Byar's 99.8% lower limit for 533: 10.27 > 7.35.
+LANCASHIRE_DRUG_RATE = (11.78, "Worse (99.8%)")
+
+
+def test_one_rule_for_crude_rates_in_tables_and_the_methods_section(real_reports):
+    """Point 3: a crude rate is compared with England's crude rate, as Fingertips does, and the methods say so."""
+    page, rows = real_reports["E23000003"]
+    text = _text(page)
+    rate = [r for r in rows if r["Indicator ID"] == "ons-drug-poisoning-rate" and r["Area code"] == "E23000003"
+            and r["Period"] == "2018 - 20"]
+    assert rate and {round(r["Value"], 2) for r in rate} == {LANCASHIRE_DRUG_RATE[0]}
+    assert {r["Compared with England"] for r in rate} == {LANCASHIRE_DRUG_RATE[1]}
+    assert "A crude rate is compared with England's crude rate of the same measure" in text
+    assert "never compared with an age-standardised rate" in text
+    # The sentence that contradicted the table is gone from every report.
+    for code in ("E23000003", "E06000009", "E10000017", "E23000014"):
+        assert "so not compared with England" not in _text(real_reports[code][0]), code
+
+
+def test_a_missing_trend_says_why_in_the_report(real_reports):
+    """Point 4: no bare "Cannot be calculated"; the table gives the reason in words."""
+    for code in ("E23000003", "E06000009", "E10000017", "E23000014"):
+        assert "Cannot be calculated" not in _text(real_reports[code][0]), code
+    force = _text(real_reports["E23000003"][0])
+    # The registrations are a count; the rate pools three years of registrations (file columns 2018-2020).
+    assert "Not calculated for a count" in force
+    assert "Not calculated: the periods are 3-year pooled, not single years" in force
+    assert "Not calculated for a score" in _text(real_reports["E06000009"][0])
