@@ -1,10 +1,11 @@
-"""One rule per comparison, on the real files of ../shared/data (issue 27, points 2 and 3 and the items found beside them).
+"""One rule per comparison, on the real files of ../shared/data (issue 27: points 2 and 3, and items found beside them).
 
 Every expected value was read by hand from the raw file named beside it, not from our own output.
 """
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from assessment.report.bundle import open_bundle
@@ -52,6 +53,15 @@ def test_reorganised_councils_and_their_force_get_the_population_weighted_imd_sc
     assert "Not aggregable" not in cumberland["value_note"] + force["value_note"]
 
 
+def test_a_council_whose_former_districts_have_no_population_says_so(frame):
+    """lookups_population/la_pop_estimates.csv has no rows for Corby, Kettering... (E07000150-E07000156): it is on
+    2021 boundaries. North Northamptonshire's score cannot be weighted, and its note says why, not "not aggregable"."""
+    north = _row(frame, "imd2019-average-score", "E06000061")
+    assert pd.isna(north["value"])
+    assert north["value_note"] == ("No value: no population estimate of former areas E07000150, E07000152, E07000153, "
+                                   "E07000156 to weight their scores by")
+
+
 def test_no_north_west_council_lacks_an_imd_2019_score(frame):
     """A third of every North West map was hatched: every district of the region now has a score."""
     north_west = frame[(frame["indicator_id"] == "imd2019-average-score") & (frame["area_type"] == "lad")
@@ -81,10 +91,6 @@ CI_COLUMNS = ["Lower CI 95.0 limit", "Upper CI 95.0 limit", "Lower CI 99.8 limit
 
 def test_an_export_with_comparison_labels_but_no_intervals_keeps_the_published_labels(shared_data):
     """Point 3: Fingertips' own comparison with England is kept where the export carries no limits to redo it."""
-    import io
-
-    import pandas as pd
-
     from assessment.sources.fingertips import IndicatorMeta, parse_csv
     from assessment.stats import compare_to
 
@@ -101,7 +107,8 @@ def test_an_export_with_comparison_labels_but_no_intervals_keeps_the_published_l
     assert got == PUBLISHED_LABELS
     # Every row Fingertips compared keeps its label; England itself is still not compared with itself.
     labelled = compared["published_comparison"].ne("")
-    assert labelled.sum() > 700 and (compared.loc[labelled, "comparison"] == compared.loc[labelled, "published_comparison"]).all()
+    kept = compared.loc[labelled, "comparison"] == compared.loc[labelled, "published_comparison"]
+    assert labelled.sum() > 700 and kept.all()
     assert compared.loc[compared["area_code"] == "E92000001", "comparison"].eq("Not compared").all()
 
 
@@ -138,7 +145,8 @@ def test_quintile_labels_never_contradict_the_values_they_sit_beside(real_report
     checked = 0
     for figure in ("Figure: compare areas", "Figure: map"):
         for indicator_id in {r["Indicator ID"] for r in rows if r["Report section"] == figure}:
-            shown = [(r["Value"], BIN_ORDER[r["Compared with England"]]) for r in _figure_rows(rows, indicator_id, figure)
+            shown = [(r["Value"], BIN_ORDER[r["Compared with England"]])
+                     for r in _figure_rows(rows, indicator_id, figure)
                      if r["Value"] is not None and r["Compared with England"] in BIN_ORDER]
             shown.sort()
             assert [b for _, b in shown] == sorted(b for _, b in shown), (figure, indicator_id, shown)

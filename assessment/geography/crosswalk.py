@@ -53,7 +53,7 @@ import pandas as pd
 from ..errors import InputError
 from ..frame import KEY_COLUMNS, area_type_for_code, coerce_frame
 from ..paths import BOUNDARIES_DIR
-from ..stats.rebuild import not_rebuildable_reason, rebuild_method
+from ..stats.rebuild import not_rebuildable_reason, rebuild_method, weighted_means
 
 CHANGES_PATH = BOUNDARIES_DIR / "code_changes.csv"
 _GROUP = [c for c in KEY_COLUMNS if c != "area_code"]
@@ -285,7 +285,7 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, wh
     recoded = recoded.assign(area_code=recoded["new_code"], area_name=recoded["new_code"].map(names),
                              area_type=recoded["new_code"].map(area_type_for_code))
     rebuilt = _add_up(merged, names, vintage, partial=partial, where=where, decisions=decisions)
-    rebuilt = _weighted_means(rebuilt, merged, frozenset(weighted_ids), populations or {})
+    rebuilt = weighted_means(rebuilt, merged, _GROUP, frozenset(weighted_ids), populations or {})
 
     mapped = pd.concat([recoded, rebuilt], ignore_index=True).drop(columns=["new_code", "kind"])
     published = pd.MultiIndex.from_frame(stays[KEY_COLUMNS])
@@ -357,37 +357,3 @@ def _add_up(merged: pd.DataFrame, names: dict, vintage: str, *, partial: bool, w
             lambda m: ", ".join(sorted(m)))
     return out.reset_index(drop=True)
 
-
-def _weighted_means(rebuilt: pd.DataFrame, merged: pd.DataFrame, weighted_ids: frozenset[str],
-                    populations: dict[str, float]) -> pd.DataFrame:
-    """Give each rebuilt weighted-mean score the mean of its former districts' scores, weighted by population.
-
-    The rule of the force and county roll-ups (:func:`assessment.stats.aggregate`): every
-    former district needs its score and a population; otherwise the row keeps its
-    "Not aggregable" note. Cumberland's IMD 2019 score is the mean of Allerdale's,
-    Carlisle's and Copeland's, weighted by their mid-year populations.
-    """
-    if rebuilt.empty or not weighted_ids:
-        return rebuilt
-    rows = merged[merged["indicator_id"].isin(weighted_ids) & merged["value_type"].eq("score")]
-    if rows.empty:
-        return rebuilt
-    weights = rows["area_code"].map(populations).astype(float)
-    usable = rows["value"].notna() & weights.notna() & ~rows["suppressed"].astype(bool)
-    keys = _GROUP + ["new_code"]
-    parts = rows.assign(_weighted=rows["value"] * weights, _weight=weights, _usable=usable)
-    sums = parts.groupby(keys, sort=False, dropna=False).agg(
-        weighted=("_weighted", "sum"), weight=("_weight", "sum"), complete=("_usable", "all"),
-        former=("area_code", lambda codes: ", ".join(sorted(set(codes)))))
-    sums = sums[sums["complete"] & (sums["weight"] > 0)]
-    out = rebuilt.copy()
-    at = pd.MultiIndex.from_frame(out[_GROUP].assign(new_code=out["area_code"]))
-    found = at.isin(sums.index)
-    if not found.any():
-        return out
-    chosen = sums.reindex(at[found])
-    out.loc[found, "value"] = (chosen["weighted"] / chosen["weight"]).to_numpy(float)
-    out.loc[found, "ci_method"] = "none"
-    out.loc[found, "value_note"] = ("Population-weighted mean of the scores of former areas "
-                                    + chosen["former"].to_numpy(object))
-    return out
