@@ -184,8 +184,8 @@ class _Notes:
             elif kind == "merge":
                 text = (f"{label(codes[0])}: figures published before it was formed are rebuilt from its former "
                         f"districts {listed(codes[1])} by adding their counts and denominators (an average "
-                        "deprivation score as their population-weighted mean); ranks and standardised rates "
-                        "cannot be added up and are shown as not aggregable")
+                        "deprivation score as their population-weighted mean, where their populations are "
+                        "known); ranks and standardised rates cannot be added up and are shown as not aggregable")
             elif kind == "split":
                 text = (f"{label(codes[0])} was split between {listed(codes[1])}; figures published for it are "
                         "left out, because they cannot be divided between its successors, whose figures come "
