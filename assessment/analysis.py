@@ -19,7 +19,10 @@ Columns added to the tidy frame:
   for England and Wales (justice tables); a Welsh force is compared with
   England and Wales only;
 - the force ranks of :mod:`assessment.stats.force_ranks` (among all forces in
-  the table, English and Welsh, and within the force's region or Wales).
+  the table, English and Welsh, and within the force's region or Wales);
+- ``upper_tier_comparison``, ``upper_tier_reason``: a unitary's quintile among
+  all upper-tier authorities (:mod:`assessment.stats.comparison_sets`); a
+  county's ``england_comparison`` is computed in that set too.
 
 >>> ANALYSIS_COLUMNS[:3]
 ['england_comparison', 'england_value', 'england_reason']
@@ -34,6 +37,7 @@ from .frame import KEY_COLUMNS, concat_frames, validate_frame
 from .levels import DISTRICT_LEVEL, ENGLAND_CODE, rollup_levels
 from .stats import aggregate, compare_to
 from .stats.combined import carry_combined
+from .stats.comparison_sets import UPPER_TIER_COLUMNS, add_upper_tier_comparisons
 from .stats.force_ranks import ENGLAND_AND_WALES, RANK_COLUMNS, force_groups, rank_forces
 from .stats.trend import trend_columns
 from .sources.catalogue import load_catalogue
@@ -44,14 +48,15 @@ ANALYSIS_COLUMNS = [
     "region_code", "region_comparison", "region_value", "region_reason",
     "trend", "trend_reason",
     "england_wales_comparison", "england_wales_value", "england_wales_reason",
-    *RANK_COLUMNS,
+    *RANK_COLUMNS, *UPPER_TIER_COLUMNS,
 ]
 SERIES_COLUMNS = ["indicator_id", "area_code", "sex", "age", "category_type", "category"]
 
 
 def latest_populations(frame: pd.DataFrame) -> dict[str, float]:
     """Each area's latest mid-year population estimate in ``frame`` (the weights of weighted means)."""
-    rows = frame[(frame["indicator_id"] == POPULATION_ID) & frame["value"].notna()]
+    # All ages only: the single-year-of-age table also gives age bands for the same year.
+    rows = frame[(frame["indicator_id"] == POPULATION_ID) & frame["value"].notna() & frame["age"].eq("All ages")]
     rows = rows.sort_values(["period_end", "period"]).groupby("area_code").tail(1)
     return dict(zip(rows["area_code"], rows["value"].astype(float)))
 
@@ -135,5 +140,8 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
             analysed[column] = trends[column].to_numpy(object)
         analysed = pd.concat([analysed, _comparison(frame, ENGLAND_AND_WALES, "england_wales")], axis=1)
         analysed = rank_forces(analysed, force_groups(geography))
+        # Quintiles of counties and unitaries among the whole upper tier (the set their reports show).
+        analysed = add_upper_tier_comparisons(analysed, geography, DISTRICT_LEVEL.upper_tier_level or "",
+                                              DISTRICT_LEVEL.key)
         progress.advance(task)
     return analysed

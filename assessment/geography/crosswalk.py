@@ -21,8 +21,11 @@ Rows keyed to an older code move to their successor in the report's vintage:
    drug poisoning deaths in 2020, not 51 plus the 51 of its districts;
 3. otherwise the former districts' counts and denominators are added up and
    the value rebuilt by the one rule of :mod:`assessment.stats.rebuild` (a
-   score, rank or standardised rate is marked not aggregable); every former
-   district must be present, unless ``partial=True``;
+   rank or standardised rate is marked not aggregable; a score the catalogue
+   marks ``aggregation: population_weighted_mean`` is the mean of the former
+   districts' scores weighted by their latest populations, the rule the
+   force and county roll-ups use); every former district must be present,
+   unless ``partial=True``;
 4. a split or abolished authority's figures are left out: they are never
    divided between successors.
 
@@ -50,7 +53,7 @@ import pandas as pd
 from ..errors import InputError
 from ..frame import KEY_COLUMNS, area_type_for_code, coerce_frame
 from ..paths import BOUNDARIES_DIR
-from ..stats.rebuild import not_rebuildable_reason, rebuild_method
+from ..stats.rebuild import not_rebuildable_reason, rebuild_method, weighted_means
 
 CHANGES_PATH = BOUNDARIES_DIR / "code_changes.csv"
 _GROUP = [c for c in KEY_COLUMNS if c != "area_code"]
@@ -180,8 +183,9 @@ class _Notes:
                         f"after the report's geography vintage, are used for {codes[1]} (same area, new code)")
             elif kind == "merge":
                 text = (f"{label(codes[0])}: figures published before it was formed are rebuilt from its former "
-                        f"districts {listed(codes[1])} by adding their counts and denominators; scores, ranks "
-                        "and standardised rates cannot be added up and are shown as not aggregable")
+                        f"districts {listed(codes[1])} by adding their counts and denominators (an average "
+                        "deprivation score as their population-weighted mean, where their populations are "
+                        "known); ranks and standardised rates cannot be added up and are shown as not aggregable")
             elif kind == "split":
                 text = (f"{label(codes[0])} was split between {listed(codes[1])}; figures published for it are "
                         "left out, because they cannot be divided between its successors, whose figures come "
@@ -240,7 +244,9 @@ def _origin(rows: pd.DataFrame, files_of: Callable[[str], list[str]] | None) -> 
 
 def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, where: str = "data",
                     notes: list[str] | None = None, england_and_wales: Collection[str] = (),
-                    files_of: Callable[[str], list[str]] | None = None) -> pd.DataFrame:
+                    files_of: Callable[[str], list[str]] | None = None,
+                    weighted_ids: Collection[str] = (), populations: dict[str, float] | None = None
+                    ) -> pd.DataFrame:
     """Re-key district and upper-tier rows of ``frame`` to ``geography``'s vintage (see the module docstring).
 
     Rows outside England (W, S, N, K codes) are left out: the geography covers
@@ -250,6 +256,9 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, wh
     tables). ``notes``, when given, receives one plain-English sentence per
     decision taken. ``files_of(source)``, when given, names the files a source's
     rows were read from, so an area code that cannot be mapped is blamed on its file.
+    ``weighted_ids`` are the scores rebuilt as population-weighted
+    means, with each former district's weight in ``populations`` (area code ->
+    latest mid-year population).
     """
     vintage = str(geography.vintage)
     known = set(geography.areas["code"])
@@ -291,6 +300,7 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, wh
     recoded = recoded.assign(area_code=recoded["new_code"], area_name=recoded["new_code"].map(names),
                              area_type=recoded["new_code"].map(area_type_for_code))
     rebuilt = _add_up(merged, names, vintage, partial=partial, where=where, decisions=decisions)
+    rebuilt = weighted_means(rebuilt, merged, _GROUP, frozenset(weighted_ids), populations or {})
 
     mapped = pd.concat([recoded, rebuilt], ignore_index=True).drop(columns=["new_code", "kind"])
     published = pd.MultiIndex.from_frame(stays[KEY_COLUMNS])
@@ -361,3 +371,4 @@ def _add_up(merged: pd.DataFrame, names: dict, vintage: str, *, partial: bool, w
         out.loc[gaps, "value_note"] += "; Partial: excludes former districts " + missing[gaps].map(
             lambda m: ", ".join(sorted(m)))
     return out.reset_index(drop=True)
+

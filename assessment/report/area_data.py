@@ -39,7 +39,11 @@ class AreaData:
 
     @property
     def tables(self) -> HeadlineTables:
-        return self.bundle.headline()
+        """The bundle's headline tables, with quintiles among the set this report compares the area in."""
+        tables = self.bundle.headline()
+        if self.geography.peer_level(self.area) == DISTRICT_LEVEL.upper_tier_level:
+            return tables.upper_tier_view()
+        return tables
 
     @cached_property
     def kind(self) -> str:

@@ -22,6 +22,7 @@ import pandas as pd
 from ..difference import is_small, size_words
 from ..narrative import sentence
 from ..stats.rebuild import shows_summed_count
+from ..stats.trend import trend_in_words
 from ..text import format_value
 from .context import ReportContext
 from .inside import contrast_sentence, inside_areas, inside_kind, inside_rows, population_shares, share_text, where_label
@@ -121,7 +122,7 @@ def benchmark_table(report: ReportContext, rows: pd.DataFrame, section_title: st
             row["indicator_name"], row["period"], value,
             format_value(row.get("england_value"), *unit), region,
             comparison_cell(row),
-            row.get("trend") or "Cannot be calculated",
+            trend_in_words(row.get("trend") or "", row.get("trend_reason") or ""),
         ])
     region_header = "Rank among forces (1 = highest)" if is_force else "Region"
     return pipe_table(

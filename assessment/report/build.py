@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis import analyse
+from ..analysis import analyse, latest_populations
 from ..errors import InputError
 from ..frame import concat_frames, validate_frame
 from ..geography import crosswalk_frame, geography_from_files
@@ -44,7 +44,8 @@ def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, 
     geography_notes = list(meta.get("geography_notes", []))
     frame = crosswalk_frame(frame, geography, partial=partial, where="tidy frame", notes=geography_notes,
                             files_of=_files_of(meta.get("sources", []), snapshot_dir),
-                            england_and_wales=catalogue.england_and_wales_ids())
+                            england_and_wales=catalogue.england_and_wales_ids(),
+                            weighted_ids=catalogue.weighted_mean_ids(), populations=latest_populations(frame))
     rates, rate_notes = derive_rates(frame, catalogue)
     frame = add_intervals(combine([frame, rates]))
     analysed = analyse(frame, geography, partial=partial)

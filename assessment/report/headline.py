@@ -129,6 +129,7 @@ class HeadlineTables:
     spine: dict[tuple[str, ...], pd.DataFrame] = field(default_factory=dict)
     #: Population estimates by age band (not headline rows: the population profile's), every area.
     population_ages: pd.DataFrame = field(default_factory=pd.DataFrame)
+    _upper_tier: HeadlineTables | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def build(cls, frame: pd.DataFrame, indicators: Mapping[str, dict]) -> HeadlineTables:
@@ -141,6 +142,26 @@ class HeadlineTables:
                    by_indicator=dict(tuple(rows.groupby("indicator_id", sort=False))),
                    latest_by_area={code: group.reset_index(drop=True) for code, group in latest.groupby("area_code")})
 
+    def upper_tier_view(self) -> HeadlineTables:
+        """The same tables with each unitary's quintiles computed among the whole upper tier (made once).
+
+        A county's or unitary's report shows its area among counties and unitaries,
+        so every label in it comes from that one set
+        (:mod:`assessment.stats.comparison_sets`).
+        """
+        if self._upper_tier is None:
+            self._upper_tier = self if "upper_tier_comparison" not in self.rows.columns else \
+                self._rebuilt(_with_upper_tier_labels(self.rows))
+        return self._upper_tier
+
+    def _rebuilt(self, rows: pd.DataFrame) -> HeadlineTables:
+        latest = rows.sort_values(["area_code", "indicator_id", "period_end", "period"])
+        latest = latest.groupby(["area_code", "indicator_id"], as_index=False).tail(1)
+        return HeadlineTables(rows=rows, population_ages=self.population_ages,
+                              by_indicator=dict(tuple(rows.groupby("indicator_id", sort=False))),
+                              latest_by_area={code: group.reset_index(drop=True)
+                                              for code, group in latest.groupby("area_code")})
+
     def empty(self) -> pd.DataFrame:
         return self.rows.iloc[0:0]
 
@@ -152,3 +173,16 @@ class HeadlineTables:
         """The latest period of each indicator for one area (a copy: callers may add columns)."""
         found = self.latest_by_area.get(area_code)
         return found.copy() if found is not None else self.empty()
+
+
+def _with_upper_tier_labels(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with a unitary's upper-tier comparison (and its reason) in place of its lower-tier one."""
+    upper = rows["upper_tier_comparison"].fillna("").astype(str).ne("")
+    if not upper.any():
+        return rows
+    out = rows.copy()
+    out.loc[upper, "england_comparison"] = out.loc[upper, "upper_tier_comparison"]
+    binned_region = upper & out["region_comparison"].fillna("").astype(str).str.contains(r"quintile$|quartile$")
+    out.loc[binned_region, "region_comparison"] = out.loc[binned_region, "upper_tier_comparison"]
+    out.loc[upper, "england_reason"] = out.loc[upper, "upper_tier_reason"]
+    return out

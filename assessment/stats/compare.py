@@ -149,6 +149,27 @@ def _bin_label(bin_no: float, bins: int, polarity: str) -> str:
     return f"{words['no_judgement'][int(bin_no) - 1]} {kind}"
 
 
+#: Why our method could not compare a row although the publisher did: it published no intervals with the value.
+NO_INTERVAL_REASONS = ("the value has no confidence interval", "the value has no 99.8% confidence interval")
+ENGLAND_CODE = "E92000001"
+
+
+def _keep_published(out: pd.DataFrame, comparison: np.ndarray, reason: np.ndarray) -> None:
+    """Keep the publisher's comparison with England where ours needs intervals the export does not carry.
+
+    A Fingertips export may give the comparison label ("Worse", "Highest quintile")
+    without the confidence limits it was made from; the label is Fingertips' own
+    result of the same method, so it is kept rather than reported as "Not compared".
+    Only the comparison with England is published, so only that one is kept.
+    """
+    if "published_comparison" not in out.columns:
+        return
+    published = out["published_comparison"].fillna("").astype(str).to_numpy(object)
+    against_england = (out["comparator_code"] == ENGLAND_CODE).to_numpy(bool)
+    keep = (comparison == NOT_COMPARED) & np.isin(reason, NO_INTERVAL_REASONS) & against_england & (published != "")
+    comparison[keep] = published[keep]
+
+
 def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series) -> pd.DataFrame:
     """Compare each row with its comparator area's value for the same indicator and period.
 
@@ -156,6 +177,8 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
     a per-row Series / a mapping area_code -> comparator code (e.g. regions).
     Adds ``comparator_code``, ``comparator_value``, ``comparison`` and
     ``comparison_reason`` (always filled when the result is "Not compared").
+    A row our method cannot compare for want of intervals keeps the comparison
+    with England its publisher gave (``published_comparison``).
     """
     out = frame.copy(deep=False)  # only new columns are set on it: the frame's own data is shared, not copied
     if isinstance(comparator_codes, str):
@@ -221,6 +244,7 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
         comparison[mask] = NOT_COMPARED
         reason[mask] = text
     reason[(comparison == NOT_COMPARED) & (reason == "")] = "the comparison could not be made"
+    _keep_published(out, comparison, reason)
     reason[comparison != NOT_COMPARED] = ""
     out["comparison"] = comparison
     out["comparison_reason"] = reason

@@ -5,8 +5,11 @@ its rank among every force with a figure for the same indicator, period and
 breakdown (English and Welsh together, 1 = the highest value, ties sharing
 the better rank), and its rank within its group: its English region, or
 Wales for the Welsh forces. Forces without a figure are not ranked (the
-count of ranked forces says how many had one). Whether a high rank is good
-is the indicator's polarity, not the rank's.
+count of ranked forces says how many had one). A figure published once for
+two forces together (the survey's "City of London / Metropolitan Police"
+row, carried onto both forces with the note :data:`COMBINED_NOTE` matches) is
+one entry of the ranking: both forces get its rank, and it is counted once.
+Whether a high rank is good is the indicator's polarity, not the rank's.
 
 >>> import pandas as pd
 >>> rows = pd.DataFrame({"indicator_id": "i", "period": "2019", "sex": "Persons", "age": "All ages",
@@ -21,6 +24,7 @@ is the indicator's polarity, not the rank's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -29,6 +33,8 @@ import pandas as pd
 WALES = ("W92000004", "Wales")
 ENGLAND_AND_WALES = "K04000001"
 MATCH = ["indicator_id", "period", "sex", "age", "category_type", "category"]
+#: The value note of a figure published for two forces together (assessment.sources.justice.areas.total_note).
+COMBINED_NOTE = re.compile(r"^Published for (.+?) together; this is their combined figure")
 RANK_COLUMNS = ["force_rank", "force_count", "group_code", "group_name", "group_rank", "group_count", "is_welsh"]
 
 
@@ -56,14 +62,23 @@ def rank_forces(frame: pd.DataFrame, groups: Mapping[str, tuple[str, str]]) -> p
     out.loc[forces.index, "group_code"] = [g[0] for g in group]
     out.loc[forces.index, "group_name"] = [g[1] for g in group]
     out.loc[forces.index, "is_welsh"] = welsh.to_numpy()
-    values = forces["value"]
+    entry = _ranking_entries(forces)
+    repeat = pd.concat([forces[MATCH], entry], axis=1).duplicated()
+    values = forces["value"].where(~repeat)  # a combined figure is ranked and counted once
     by_all = [forces[c] for c in MATCH]
     by_group = by_all + [out.loc[forces.index, "group_code"]]
-    out.loc[forces.index, "force_rank"] = values.groupby(by_all, dropna=False).rank(ascending=False, method="min")
-    out.loc[forces.index, "force_count"] = values.groupby(by_all, dropna=False).transform("count")
-    out.loc[forces.index, "group_rank"] = values.groupby(by_group, dropna=False).rank(ascending=False, method="min")
-    out.loc[forces.index, "group_count"] = values.groupby(by_group, dropna=False).transform("count")
+    for rank, count, by in (("force_rank", "force_count", by_all), ("group_rank", "group_count", by_group)):
+        ranked = values.groupby(by, dropna=False).rank(ascending=False, method="min")
+        out.loc[forces.index, rank] = ranked.groupby(by + [entry], dropna=False).transform("max")
+        out.loc[forces.index, count] = values.groupby(by, dropna=False).transform("count")
     return out
+
+
+def _ranking_entries(forces: pd.DataFrame) -> pd.Series:
+    """One key per entry of a ranking: the force's code, or the combined note shared by two forces' rows."""
+    notes = forces["value_note"].fillna("") if "value_note" in forces.columns else pd.Series("", index=forces.index)
+    together = notes.str.extract(COMBINED_NOTE, expand=False)
+    return forces["area_code"].where(together.isna(), "combined: " + together).rename("_entry")
 
 
 def force_ranking(frame: pd.DataFrame, indicator_id: str, *, period: str | None = None, sex: str = "Persons",

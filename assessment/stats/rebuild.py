@@ -34,6 +34,8 @@ standardised rate) beside each area's published rate.
 
 from __future__ import annotations
 
+import pandas as pd
+
 #: Interval methods whose figures are a plain count over a denominator.
 COUNT_BASED_METHODS = ("wilson", "byars", "exact_poisson")
 #: The standard interval method for a value type rebuilt from published counts.
@@ -79,3 +81,48 @@ def not_rebuildable_reason(value_type: str, ci_method: str, *, has_denominator: 
         return f"Not aggregable: a {value_type} without counts and denominators cannot be rebuilt"
     article = "an" if value_type[:1] in "aeiou" else "a"
     return f"Not aggregable: {article} {value_type} cannot be added up across areas"
+
+
+def weighted_means(rebuilt: pd.DataFrame, merged: pd.DataFrame, group: list[str], weighted_ids: frozenset[str],
+                   populations: dict[str, float]) -> pd.DataFrame:
+    """Give each rebuilt weighted-mean score the mean of its former districts' scores, weighted by population.
+
+    ``rebuilt`` has one row per successor (``area_code``) and key ``group``; ``merged`` the
+    former districts' rows, each with its successor in ``new_code``. The rule of the force
+    and county roll-ups (:func:`assessment.stats.aggregate`): every former district needs
+    its score and a population; otherwise the row has no value and its note names the
+    former areas without a population (or keeps "Not aggregable"). Cumberland's IMD 2019
+    score is the mean of Allerdale's, Carlisle's and Copeland's, weighted by their mid-year
+    populations.
+    """
+    if rebuilt.empty or not weighted_ids:
+        return rebuilt
+    rows = merged[merged["indicator_id"].isin(weighted_ids) & merged["value_type"].eq("score")]
+    if rows.empty:
+        return rebuilt
+    weights = rows["area_code"].map(populations).astype(float)
+    usable = rows["value"].notna() & weights.notna() & ~rows["suppressed"].astype(bool)
+    keys = group + ["new_code"]
+    parts = rows.assign(_weighted=rows["value"] * weights, _weight=weights, _usable=usable)
+    sums = parts.groupby(keys, sort=False, dropna=False).agg(
+        weighted=("_weighted", "sum"), weight=("_weight", "sum"), complete=("_usable", "all"),
+        former=("area_code", lambda codes: ", ".join(sorted(set(codes)))))
+    unweighted = parts[parts["_weight"].isna()].groupby(keys, sort=False, dropna=False)["area_code"].agg(
+        lambda codes: ", ".join(sorted(set(codes))))
+    sums = sums[sums["complete"] & (sums["weight"] > 0)]
+    out = rebuilt.copy()
+    at = pd.MultiIndex.from_frame(out[group].assign(new_code=out["area_code"]))
+    lacking = at.isin(unweighted.index)
+    if lacking.any():  # say what is missing: the populations to weight by, not a rule against scores
+        out.loc[lacking, "value_note"] = ("No value: no population estimate of former areas "
+                                          + unweighted.reindex(at[lacking]).to_numpy(object)
+                                          + " to weight their scores by")
+    found = at.isin(sums.index)
+    if not found.any():
+        return out
+    chosen = sums.reindex(at[found])
+    out.loc[found, "value"] = (chosen["weighted"] / chosen["weight"]).to_numpy(float)
+    out.loc[found, "ci_method"] = "none"
+    out.loc[found, "value_note"] = ("Population-weighted mean of the scores of former areas "
+                                    + chosen["former"].to_numpy(object))
+    return out

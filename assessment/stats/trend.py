@@ -152,6 +152,29 @@ def _untrended_reason(value_type: str) -> str | None:
             f"{', '.join(kinds[:-1])} and {kinds[-1]}")
 
 
+def trend_in_words(trend: str, reason: str) -> str:
+    """The recent trend as a report prints it: the label, or why there is none in a few words.
+
+    The full reason stays in the Excel appendix; the table says enough for a reader to
+    know whether more data would help.
+
+    >>> trend_in_words("Increasing", "")
+    'Increasing'
+    >>> trend_in_words(CANNOT, "fewer than 5 periods of data (2)")
+    'Not calculated: fewer than 5 periods of data (2)'
+    >>> trend_in_words(CANNOT, "not calculated for a count: Fingertips calculates recent trends only for ...")
+    'Not calculated for a count'
+    """
+    if trend and trend != CANNOT:
+        return trend
+    brief = str(reason or "").split(": ")[0].strip()
+    if not brief:
+        return CANNOT
+    if brief.startswith("not calculated"):
+        return brief[0].upper() + brief[1:]
+    return f"Not calculated: {brief}"
+
+
 def series_trend(points: list[Point], value_type: str, polarity: str) -> tuple[str, str]:
     """(trend label, reason it cannot be calculated or "") for a series' points, oldest first."""
     untrended = _untrended_reason(value_type)

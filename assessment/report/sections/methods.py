@@ -15,6 +15,14 @@ from ...text import md
 from ..blocks import crude_rate
 from ..context import ReportContext
 
+#: The one rule for crude rates, as Fingertips applies it (a crude-rate indicator is compared by its
+#: comparator method, e.g. indicator 93356 by 95% intervals; a crude rate never stands against a
+#: standardised one).
+CRUDE_RATE_RULE = (
+    "A crude rate is compared with England's crude rate of the same measure, as Fingertips compares "
+    "crude-rate indicators: England's value against the area's Byar's (or exact Poisson) intervals. "
+    "A crude rate is never compared with an age-standardised rate: where a force's or county's "
+    "standardised rate cannot be rebuilt, its summed count and crude rate are shown without a comparison.")
 METHODS = [
     "Confidence intervals are 95% and 99.8%: Wilson score intervals for proportions, "
     "Byar's method for counts and crude rates (exact Poisson intervals below 10 events) and "
@@ -22,16 +30,26 @@ METHODS = [
     "An area is *better* or *worse* than England when England's value lies outside the "
     "area's confidence interval, using each indicator's own comparison method and polarity; "
     "otherwise it is *similar*. Every comparison is written as text, never shown by colour alone.",
+    CRUDE_RATE_RULE,
+    "Where an indicator is compared by quintiles (deprivation scores), the quintile is the area's fifth "
+    "among all areas of its tier in England: counties and unitary authorities together in a county's or "
+    "unitary's report, all districts and unitaries in a district's, all forces in a force's. Every chart, "
+    "table and sentence of a report uses that one set.",
+    "Where Fingertips publishes its comparison with England without the confidence intervals it was made "
+    "from, its published result is kept.",
     "Recent trends use the Fingertips test on the five most recent points (chi-squared at the "
-    "99.8% level, with a check that no single point drives the result).",
+    "99.8% level, with a check that no single point drives the result). Where there is none, the tables "
+    "say why: as in Fingertips, counts, scores and ranks have no trend, nor do pooled or part-year periods, "
+    "and a trend needs five consecutive years with a value, a count and a denominator.",
     "Police force area and county figures that are not published are built from their districts "
     "through the ONS district to community safety partnership to police force area lookup: counts and "
     "denominators are added up and the rate recomputed, never averaged. An average deprivation score is "
     "the mean of the districts' scores weighted by their mid-year populations, which is how the score "
-    "itself is made from neighbourhoods. A directly standardised rate cannot be rebuilt without "
-    "age-specific data, so the area is given the summed count and a crude rate (not age-standardised, "
-    "so not compared with England), beside each council's published rate. Life expectancy, slope "
-    "indices and ranks cannot be added up and are given for each council only.",
+    "itself is made from neighbourhoods; a council formed since the indices were published gets the same "
+    "mean of its former districts' scores. A directly standardised rate cannot be rebuilt without "
+    "age-specific data, so the area is given the summed count and a crude rate, beside each council's "
+    "published rate. Life expectancy, slope indices and ranks cannot be added up and are given for each "
+    "council only.",
     "A police force area is ranked among the forces with a figure for the same indicator and period "
     "(1 is the highest value, whatever the polarity), and within its region.",
 ]

@@ -13,6 +13,7 @@ import pandas as pd
 from ...charts import compare_areas, trend_chart as draw_trend_chart
 from ...claims import expand_claims
 from ...registries import Section, registries
+from ...stats.trend import trend_in_words
 from ...text import md
 from ..blocks import benchmark_table, force_rank, inside_table, row_sentence
 from ..context import ReportContext
@@ -97,6 +98,7 @@ def trend_chart(report: ReportContext, row: pd.Series) -> str:
     if mine["value"].notna().sum() < 2:
         return ""
     figure = draw_trend_chart(mine, england, area_name=data.area.name, indicator=row["indicator_name"],
-                              trend=row.get("trend") or "Cannot be calculated", unit=row.get("unit") or "")
+                              trend=trend_in_words(row.get("trend") or "", row.get("trend_reason") or ""),
+                              unit=row.get("unit") or "")
     report.appendix.record_rows(mine, "Figure: trend")
     return report.figures.markdown(figure, f"trend-{row['indicator_id']}")
