@@ -23,13 +23,14 @@ assessment.errors.InputError: report_sections.yaml section reoffending: unknown 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from .claims import Claim, CoreMeasure, cited_claims, load_claims, load_core_measures
+from .editions import Edition, check_editions, parse_editions
 from .errors import InputError
 from .fields import check_entry
 from .geography.registry import REGISTRY_PATH, load_registry
@@ -100,6 +101,8 @@ class Registries:
     core_measures: tuple[CoreMeasure, ...]
     #: Measures no public table gives (``data_gaps.yaml``), some carried by an upload kind.
     data_gaps: tuple[DataGap, ...] = ()
+    #: The reports (``editions:``): each one's sections in order, title and header.
+    editions: dict[str, Edition] = field(default_factory=dict)
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -185,6 +188,7 @@ def load_registries(data_sources: Path | None = None, *, demo_profile: Path = DE
         claims=load_claims(folder / "national_claims.yaml"),
         core_measures=load_core_measures(folder / "key_messages.yaml"),
         data_gaps=tuple(_data_gaps(folder)),
+        editions=parse_editions(raw_sections, str(sections_file)),
     )
     check_references(loaded, demo_profile=demo_profile)
     return loaded
@@ -234,6 +238,7 @@ def check_references(loaded: Registries, *, demo_profile: Path = DEMO_PROFILE_PA
         raise InputError(f"{comparators_file}: method {unregistered[0]} (implemented in "
                          "assessment/stats/compare.py) is not registered")
 
+    check_editions(loaded.editions, sections, loaded.levels, str(sections_file))
     for section in loaded.sections:
         if not (SECTION_MODULES / f"{section.kind}.py").is_file():
             raise InputError(f"{sections_file}: section {section.key}: kind '{section.kind}' has no module "

@@ -22,7 +22,9 @@ from rich.progress import Progress
 
 from ..errors import JsnaError, RenderError
 from ..files import FolderLock, remove_stale_staging, scratch_folder, staged_folder
+from ..levels import LEVELS
 from ..paths import TEMPLATES_DIR
+from ..registries import registries
 from ..render import ALL_FORMATS, FORMATS, render_document
 from ..render.reference_docx import make_reference_docx
 from .bundle import open_bundle
@@ -42,9 +44,9 @@ def area_folder_name(code: str, name: str) -> str:
 def _document_metadata(bundle, area) -> dict:
     # The title says what the area is: a county and its force can share a name (Lancashire).
     title = area_title(area.name, bundle.geography.kind_label(area))
-    meta = {"title": f"Health and justice needs assessment: {title}",
-            "subtitle": "Joint Strategic Needs Assessment chapter"}
-    header = (f"Health and justice JSNA chapter: {title}. Data snapshot {bundle.snapshot_date}"
+    edition = edition_of(area)
+    meta = {"title": f"{edition.title}: {title}", "subtitle": edition.subtitle}
+    header = (f"{edition.header}: {title}. Data snapshot {bundle.snapshot_date}"
               if not bundle.is_demo else "Demonstration data: not a real area")
     if bundle.is_demo:
         meta["subtitle"] = "Demonstration data: not a real area"
@@ -76,7 +78,7 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=A
         appendix = work / "appendix.xlsx"
         params = {"area": area.code, "bundle": str(bundle.root), "appendix": str(appendix),
                   "figures": str(work / "figures")}
-        reference = _reference_doc(bundle, work) if any(FORMATS[f].reference_doc for f in formats) else None
+        reference = _reference_doc(bundle, area, work) if any(FORMATS[f].reference_doc for f in formats) else None
         written = render_document(TEMPLATE, params, work / "out", formats, engine, stem=stem,
                                   metadata=_document_metadata(bundle, area), reference_doc=reference,
                                   kernel=kernel, workdir=work)
@@ -90,11 +92,17 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=A
     return [final / name for name in names]
 
 
-def _reference_doc(bundle, folder: Path) -> Path | None:
-    """A Word reference document with a page header (the demo's says it is demonstration data)."""
+def _reference_doc(bundle, area, folder: Path) -> Path | None:
+    """A Word reference document with the edition's page header (the demo's says it is demonstration data)."""
+    title = area_title(area.name, bundle.geography.kind_label(area))
     header = "Demonstration data: not a real area" if bundle.is_demo else \
-        f"Health and justice JSNA chapter. Data snapshot {bundle.snapshot_date}"
+        f"{edition_of(area).header}: {title}. Data snapshot {bundle.snapshot_date}"
     return make_reference_docx(folder / "reference.docx", header)
+
+
+def edition_of(area):
+    """The report edition of an area's level (boundaries/levels.yaml; a level without one: the JSNA chapter)."""
+    return registries().editions[LEVELS[area.area_type].edition or "jsna-chapter"]
 
 
 #: Staging folders of earlier versions (``.<code>-<name>-<random>``), before they carried their owner.
