@@ -1,7 +1,7 @@
 """Write outputs atomically: readers see the old file or folder or the new one, never half of one.
 
 A file is written to a temporary file in the target's folder and renamed over
-the target; a folder (a report bundle, an area's reports) is written into a
+the target; a folder (a report bundle, a snapshot) is written into a
 staging folder beside the target and swapped into place only when every part
 was written (:func:`staged_folder`). Files and folders made by :mod:`tempfile`
 are private (mode 0600 / 0700), so they are given the permissions an ordinary
@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -59,18 +60,69 @@ def publish_file(temp: str | Path, target: str | Path) -> Path:
     return Path(target)
 
 
-def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+class WriteError(JsnaError):
+    """An output could not be written (a full disk, a file size limit); the previous output was kept."""
+
+
+@contextmanager
+def writing(path: str | Path, *, kept: bool = True) -> Iterator[None]:
+    """Name ``path`` in any failure to write it: a full disk is one line naming the file, not a writer's
+    bare ``Error writing bytes`` / ``IO_EFBIG`` / ``File too large``. ``kept``: the caller writes
+    through a temporary file or folder, so the previous output is still there.
+
+    >>> with writing("bundle/frame.parquet"):
+    ...     raise OSError(27, "Error writing bytes to file. Detail: [errno 27] File too large")
+    Traceback (most recent call last):
+    ...
+    assessment.files.WriteError: bundle/frame.parquet: could not write it (Error writing bytes to file. Detail: [errno 27] File too large); the disk may be full; the previous output was kept
+    """
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        return publish_file(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+        yield
+    except WriteError:
+        raise
+    except (OSError, _lxml_error()) as exc:
+        if not _out_of_room(exc):  # a missing folder, a permission: the error as it is (it names its path)
+            raise
+        reason = " ".join((getattr(exc, "strerror", None) or str(exc) or type(exc).__name__).split())[:300]
+        raise WriteError(f"{path}: could not write it ({reason}); the disk may be full"
+                         + ("; the previous output was kept" if kept else "")) from None
+
+
+#: errno values of a write that found no room: disk full, file size limit, quota.
+_NO_ROOM = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _out_of_room(exc: BaseException) -> bool:
+    """Whether ``exc`` says a write found no room (writers that give no errno say so in words: pyarrow's
+    ``Error writing bytes ... File too large``, lxml's ``IO_EFBIG`` / ``IO_ENOSPC``)."""
+    if getattr(exc, "errno", None) in _NO_ROOM:
+        return True
+    text = str(exc)
+    return any(word in text for word in ("IO_EFBIG", "IO_ENOSPC", "File too large", "No space left", "Disk quota"))
+
+
+def _lxml_error() -> type[BaseException]:
+    """lxml's serialisation error (openpyxl writes through lxml: a full disk is ``IO_EFBIG``, not an OSError)."""
+    try:
+        from lxml.etree import SerialisationError
+    except ImportError:
+        return OSError
+    return SerialisationError
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder (failures name ``path``)."""
+    path = Path(path)
+    with writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            return publish_file(temp, path)
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
 
 
 @contextmanager
@@ -97,6 +149,8 @@ def staged_folder(target: str | Path) -> Iterator[Path]:
     ('first', ['bundle'])
     """
     target = Path(target)
+    if target.is_symlink():  # a link the user made to a folder elsewhere stays a link: write into its target
+        target = target.resolve()
     if target.exists() and not target.is_dir():
         raise FileExistsError(f"{target}: exists and is not a folder; not replacing it")
     staging = make_staging_folder(target)  # named after this process, so a killed run's is found later
@@ -258,13 +312,18 @@ class FolderLock:
         self.folder.mkdir(parents=True, exist_ok=True)
         handle = open(self.folder / LOCK_FILE, "a+")
         give_up = time.monotonic() + self.wait
-        while not _try_lock(handle):
+        while not (_try_lock(handle) and self._still_in_place(handle)):
             if time.monotonic() >= give_up:
                 handle.seek(0)
                 holder = handle.read().strip() or "unknown process"
                 handle.close()
                 raise FolderBusyError(f"{self.folder} is in use by another jsna run ({holder}); "
                                       f"waited {self.wait:g} s: let it finish or choose another --out")
+            if not self._still_in_place(handle):  # the folder was replaced while we waited: lock the new one
+                handle.close()
+                self.folder.mkdir(parents=True, exist_ok=True)
+                handle = open(self.folder / LOCK_FILE, "a+")
+                continue
             time.sleep(0.2)
         handle.seek(0)
         handle.truncate()
@@ -272,6 +331,14 @@ class FolderLock:
         handle.flush()
         self._handle = handle
         return self
+
+    def _still_in_place(self, handle) -> bool:
+        """Whether ``handle`` is still the folder's lock file (a bundle folder is swapped for a new one,
+        taking the old lock file with it; a run that waited on that one must not go ahead)."""
+        try:
+            return os.stat(self.folder / LOCK_FILE).st_ino == os.fstat(handle.fileno()).st_ino
+        except OSError:
+            return False
 
     def release(self) -> None:
         if self._handle is not None:

@@ -19,6 +19,20 @@ import re
 import string
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+#: Unicode's bidirectional formatting characters (embeddings, overrides, isolates and marks):
+#: a right-to-left override in an area name would make the text that follows read backwards
+#: ("Leeds\u202etxt.exe"), so no output carries them.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                       "\u2066\u2067\u2068\u2069"))
+
+
+def plain(text: object) -> str:
+    """``text`` on one line without bidirectional control characters (what every output may show).
+
+    >>> plain("Leeds\\u202e <b>\\n  x")
+    'Leeds <b> x'
+    """
+    return " ".join(str(text).translate(BIDI_CONTROLS).split())
 
 
 def md(text: object) -> str:
@@ -26,10 +40,10 @@ def md(text: object) -> str:
 
     Pandoc treats a backslash before any ASCII punctuation as that literal
     character, so this is safe for any input and loses nothing. Newlines become
-    spaces so text cannot start a new block (a heading, a list, a raw HTML block).
+    spaces so text cannot start a new block (a heading, a list, a raw HTML block),
+    and bidirectional controls are dropped (:func:`plain`).
     """
-    flat = " ".join(str(text).split())
-    return _PUNCTUATION.sub(r"\\\1", flat)
+    return _PUNCTUATION.sub(r"\\\1", plain(text))
 
 
 def md_cell(text: object) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ..files import writing
 from ..levels import boundary_levels, lookup_roles
 from ..report.build import build_bundle, combine
 from ..report.runner import render_areas
@@ -39,10 +40,14 @@ console = Console(stderr=True)
 
 def write_demo_sources(folder: Path) -> dict[str, Path]:
     """Write every demo input file in its publisher's format; return paths by role."""
-    paths = write_geography_files(folder)
-    paths["fingertips"] = write_fingertips_csv(folder / "fingertips" / "all_data_demo.csv")
-    paths["upload"] = write_demo_upload(folder / "uploads")
-    paths.update({f"justice_{role}": path for role, path in write_justice_files(folder / "justice").items()})
+    with writing(folder, kept=False):  # a full disk names where (the writers are the publishers' formats' own)
+        paths = write_geography_files(folder)
+    with writing(folder / "fingertips" / "all_data_demo.csv", kept=False):
+        paths["fingertips"] = write_fingertips_csv(folder / "fingertips" / "all_data_demo.csv")
+    with writing(folder / "uploads", kept=False):
+        paths["upload"] = write_demo_upload(folder / "uploads")
+    with writing(folder / "justice", kept=False):
+        paths.update({f"justice_{role}": path for role, path in write_justice_files(folder / "justice").items()})
     return paths
 
 

@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 
 from ..errors import AreaNotFoundError
 from ..frame import area_type_for_code
+from ..text import BIDI_CONTROLS
 from ..levels import (DISTRICT_LEVEL, ENGLAND_CODE, ENGLAND_LEVEL, ENGLAND_NAME, LEVELS, Level, level_aliases,
                       parent_levels)
 from .lookup_tables import DISTRICT_COLUMNS, join_lookups, read_lookup_csv
@@ -58,6 +59,19 @@ class Area:
 
 
 
+def _readable_names(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with bidirectional control characters dropped from its name columns.
+
+    A right-to-left override in a lookup's area name would reverse the text
+    after it in every title, chart and table the name reaches.
+    """
+    names = [c for c in table.columns if str(c).endswith("_name")]
+    if not names:
+        return table
+    return table.assign(**{c: table[c].map(lambda v: v.translate(BIDI_CONTROLS) if isinstance(v, str) else v)
+                           for c in names})
+
+
 class Geography:
     """Districts (LADs) with the areas of every level they lie in, and area resolution.
 
@@ -70,10 +84,11 @@ class Geography:
 
     def __init__(self, lads: pd.DataFrame, overlapping: Mapping[str, pd.DataFrame] | None = None, *,
                  vintage: str | None = None, outside_england: pd.DataFrame | None = None):
-        self.lads = lads[LAD_COLUMNS].drop_duplicates("lad_code").sort_values("lad_code").reset_index(drop=True)
+        self.lads = _readable_names(
+            lads[LAD_COLUMNS].drop_duplicates("lad_code").sort_values("lad_code").reset_index(drop=True))
         self.overlapping = {
-            level.key: (overlapping or {}).get(level.key, pd.DataFrame(
-                columns=["lad_code", level.lookup.code, level.lookup.name]))
+            level.key: _readable_names((overlapping or {}).get(level.key, pd.DataFrame(
+                columns=["lad_code", level.lookup.code, level.lookup.name])))
             for level in LEVELS.values() if level.lookup and level.lookup.many_to_many}
         self.vintage = str(vintage or default_vintage())
         #: code, name of the areas outside England the lookups list (so "Dyfed-Powys" is told it is Welsh)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
 import pypandoc
 import yaml
 
+from ..children import die_with_parent_hook
 from ..errors import RenderError
 
 ASSETS = Path(__file__).parent / "assets"
@@ -46,11 +48,25 @@ def localise_images(markdown: str, build_dir: Path, document_dir: Path) -> str:
     return _IMAGE.sub(relocate, markdown)
 
 
-def _run_pandoc(args: list[str], cwd: Path, what: str) -> None:
-    completed = subprocess.run([pandoc_path(), *args], cwd=cwd, capture_output=True, text=True)
+def _run_pandoc(args: list[str], cwd: Path, what: str, out: Path | None = None) -> None:
+    """Run pandoc (killed with this process, see :mod:`assessment.children`); a failure names ``out``."""
+    completed = subprocess.run([pandoc_path(), *args], cwd=cwd, capture_output=True, text=True,
+                               preexec_fn=die_with_parent_hook())
     if completed.returncode != 0:
-        message = " ".join(completed.stderr.split())[:400]
-        raise RenderError(f"pandoc could not write the {what}: {message}")
+        message = " ".join(completed.stderr.split())[:400] or _stopped_by(completed.returncode)
+        raise RenderError(f"{out.name + ': ' if out else ''}pandoc could not write the {what}: {message}")
+
+
+def _stopped_by(returncode: int) -> str:
+    """Why pandoc stopped without a word: the signal (SIGXFSZ: a file size limit, as on a full disk).
+
+    >>> _stopped_by(-25)
+    'stopped by SIGXFSZ (the file size limit or a full disk)'
+    """
+    if returncode >= 0:
+        return f"exit code {returncode}"
+    name = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else str(-returncode)
+    return f"stopped by {name}" + (" (the file size limit or a full disk)" if name == "SIGXFSZ" else "")
 
 
 class _BlockDumper(yaml.SafeDumper):
@@ -110,7 +126,7 @@ def to_html(source: Path, out: Path, metadata: dict) -> Path:
                                 "--metadata", f"lang={metadata.get('lang', 'en-GB')}",
                                 "--metadata", f"toc-title={metadata.get('toc-title', 'Contents')}",
                                 "-o", str(out), source.name]
-    _run_pandoc(args, source.parent, "HTML")
+    _run_pandoc(args, source.parent, "HTML", out)
     return out
 
 
@@ -120,7 +136,7 @@ def to_docx(source: Path, out: Path, metadata: dict, reference_doc: Path | None 
     reference = reference_doc or (docx_options.get("reference-doc") if isinstance(docx_options, dict) else None)
     if reference:
         args += ["--reference-doc", str(reference)]
-    _run_pandoc(args, source.parent, "Word document")
+    _run_pandoc(args, source.parent, "Word document", out)
     return out
 
 
@@ -133,9 +149,10 @@ def to_pdf(source: Path, out: Path, metadata: dict) -> Path:
     # typst root (typst-figures.lua puts it in the media bag).
     args = _common(metadata, "typst") + ["--to", "typst", "--metadata-file", str(ASSETS / "typst-metadata.yaml"),
                                          "--extract-media", "media", "-o", str(typ), source.name]
-    _run_pandoc(args, source.parent, "typst source")
+    _run_pandoc(args, source.parent, "typst source", typ)
     try:
         typst.compile(str(typ), output=str(out), root=str(source.parent))
     except Exception as exc:  # typst raises its own error type with a multi-line message
-        raise RenderError(f"typst could not typeset the PDF: {' '.join(str(exc).split())[:400]}") from None
+        reason = " ".join(str(exc).split())[:400]
+        raise RenderError(f"{out.name}: typst could not typeset the PDF: {reason}") from None
     return out

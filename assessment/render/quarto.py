@@ -45,6 +45,7 @@ from pathlib import Path
 
 import yaml
 
+from ..children import die_with_parent_hook
 from ..errors import RenderError
 from ..files import publish_file
 from ..paths import PROJECT_ROOT
@@ -201,7 +202,8 @@ def render_with_quarto(template: Path, params: dict, out_dir: Path, formats, *, 
     try:
         document = stage_document(template, workdir, stem, metadata, formats, reference_doc)
         completed = subprocess.run(quarto_command(document, params, formats), capture_output=True, text=True,
-                                   cwd=workdir, env=_quarto_environment(workdir))
+                                   cwd=workdir, env=_quarto_environment(workdir),
+                                   preexec_fn=die_with_parent_hook())  # dies with a killed run
         if completed.returncode != 0:
             said = _ANSI.sub("", completed.stderr or completed.stdout)  # tracebacks come coloured
             raise RenderError(f"quarto render {template.name} failed: {' '.join(said.split())[-400:]}")

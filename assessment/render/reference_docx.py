@@ -30,6 +30,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from ..children import die_with_parent_hook
 from .outputs import pandoc_path
 
 THEME_FONT = "Arial"
@@ -46,7 +47,7 @@ def make_reference_docx(path: Path, header_text: str) -> Path:
     from docx.shared import Mm, Pt
 
     default = subprocess.run([pandoc_path(), "--print-default-data-file", "reference.docx"],
-                             capture_output=True, check=True).stdout
+                             capture_output=True, check=True, preexec_fn=die_with_parent_hook()).stdout
     path.write_bytes(default)
     _set_theme_font(path, THEME_FONT)
     document = docx.Document(str(path))

@@ -8,7 +8,8 @@ Text is stored as text, never as a formula: text that a spreadsheet would
 run as one (starting ``=``, ``+``, ``-``, ``@``, a tab or a carriage return)
 is typed as a string cell and carries Excel's quote prefix, so it shows
 exactly as written (no visible apostrophe) and stays text when edited, and an
-area name or uploaded label can never execute.
+area name or uploaded label can never execute. Bidirectional control
+characters (a right-to-left override) are dropped from every text cell.
 
 >>> from openpyxl import Workbook
 >>> cell = text_cell(Workbook(write_only=True).create_sheet(), "=1+2")
@@ -32,6 +33,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ..files import publish_file
+from ..text import BIDI_CONTROLS
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
@@ -84,6 +86,7 @@ def formula_like(text: str) -> bool:
 
 def text_cell(sheet, text: str) -> WriteOnlyCell:
     """A cell holding ``text`` as text: typed as a string, with the quote prefix when it looks like a formula."""
+    text = text.translate(BIDI_CONTROLS)
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
     if formula_like(text):
@@ -98,6 +101,7 @@ def _cell_value(sheet, value, number_format: str | None):
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     if isinstance(value, str):
+        value = value.translate(BIDI_CONTROLS)
         return text_cell(sheet, value) if value.startswith(_FORMULA_START) else value
     value = value.item() if hasattr(value, "item") else value
     if number_format and isinstance(value, (int, float)) and not isinstance(value, bool):

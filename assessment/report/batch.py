@@ -34,17 +34,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .. import __version__
-from ..errors import JsnaError, RenderError
-from ..files import sha256_of, write_atomic
+from ..errors import InputError, JsnaError, RenderError
+from ..files import LOCK_FILE, sha256_of, write_atomic
 from ..levels import report_levels
+from ..output_folders import refuse_overlap
 from ..paths import BOUNDARIES_DIR, PACKAGE_DIR, data_sources_dir
 from ..render import KernelSession
 from ..render.formats import FORMATS, format_of_file
 from ..render.outputs import ASSETS
 from .bundle import open_bundle
-from .runner import TEMPLATE, area_folder_name, output_folder_lock, render_area
+from .runner import FINGERPRINT_FILE, TEMPLATE, area_folder_name, output_folder_lock, render_area
 
-FINGERPRINT_FILE = ".inputs.sha256"
 console = Console(stderr=True)
 
 
@@ -70,7 +70,7 @@ def _hash_files(paths) -> str:
 
 def inputs_fingerprint(bundle_root: Path, formats) -> str:
     """A digest of everything a report depends on except the area: bundle, template, package, formats."""
-    bundle_files = [p for p in Path(bundle_root).rglob("*") if p.is_file()]
+    bundle_files = [p for p in Path(bundle_root).rglob("*") if p.is_file() and p.name != LOCK_FILE]  # a build's lock
     code_files = [p for p in PACKAGE_DIR.rglob("*.py")]
     registry_files = [*data_sources_dir().rglob("*.yaml"), *BOUNDARIES_DIR.glob("*.yaml")]
     digest = hashlib.sha256()
@@ -218,7 +218,9 @@ def render_batch(bundle_path: Path, geography: str, out_root: Path, *, formats=(
     bundle = open_bundle(Path(bundle_path).resolve())
     bundle.verify()
     out_root = Path(out_root).resolve()
+    refuse_overlap(out_root, [("--bundle", bundle.root)], command="a render")  # reports inside a bundle change it
     with output_folder_lock(out_root):
+        refuse_foreign_index(out_root)
         return _render_batch(bundle, types, out_root, formats=formats, jobs=jobs, engine=engine, areas=areas,
                              force=force)
 
@@ -259,6 +261,22 @@ def _render_batch(bundle, types: list[str], out_root: Path, *, formats, jobs: in
         raise RenderError(f"{len(failed)} of {len(results)} area(s) failed; see the summary above and "
                           f"{out_root / 'index.html'}")
     return results
+
+
+#: Marks the index pages a batch writes, so that one the user made is never replaced.
+INDEX_MARK = '<meta name="generator" content="jsna-justice">'
+
+
+def refuse_foreign_index(out_root: Path) -> None:
+    """Refuse to replace an ``index.html`` in ``out_root`` that no batch wrote (before any area is rendered)."""
+    index = out_root / "index.html"
+    if not index.is_file() or (out_root / "batch-summary.json").is_file():  # ours, from an earlier batch
+        return
+    with open(index, encoding="utf-8", errors="replace") as handle:
+        if INDEX_MARK in handle.read(4000):
+            return
+    raise InputError(f"{index}: not an index page jsna wrote, and a batch writes one here; jsna only replaces "
+                     "files it wrote itself: move it or choose another --out")
 
 
 def _print_summary(results: list[AreaResult]) -> None:
@@ -316,7 +334,7 @@ def write_index(results: list[AreaResult], out_root: Path, bundle) -> Path:
                     f"<td>{html.escape(r.status)}</td><td>{links or html.escape(r.message)}</td></tr>")
     title = "Health and justice JSNA chapters"
     style = (ASSETS / "report.css").read_text(encoding="utf-8") + INDEX_CSS
-    page = (f'<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8"><title>{title}</title>'
+    page = (f'<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">{INDEX_MARK}<title>{title}</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{style}</style></head><body>'
             f"<main><h1>{title}</h1><p>Data snapshot {html.escape(bundle.snapshot_date)}."
             f"{' Demonstration data: not real areas.' if bundle.is_demo else ''}</p>"

@@ -14,12 +14,13 @@ from ..geography import crosswalk_frame, geography_from_files
 from ..geography.boundary_checks import check_boundary_file
 from ..geography.registry import default_vintage
 from ..levels import DISTRICT_LEVEL, lookup_roles
+from ..output_folders import refuse_overlap
 from ..sources.catalogue import load_catalogue
 from ..sources.derived import derive_rates
 from ..sources.snapshot import build_frame, open_snapshot
 from ..stats import add_intervals
 from ..uploads import load_uploads_for_build
-from .bundle import write_bundle
+from .bundle import refuse_unless_bundle_folder, write_bundle
 
 
 def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, Path],
@@ -107,6 +108,10 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
     whatever their names).
     """
     snapshot = open_snapshot(snapshot_dir)
+    # Before any work: the bundle replaces --out whole, so it may be neither an input nor a folder of other files.
+    refuse_overlap(out_dir, [("--snapshot", Path(snapshot_dir)), ("--lookups", lookups_dir),
+                             *[("--upload", _upload_path(u)) for u in uploads or []]])
+    refuse_unless_bundle_folder(Path(out_dir))
     districts = DISTRICT_LEVEL.boundary
     if lookups_dir is not None:
         lookup_files, boundary_files, vintage = geography_from_folder(Path(lookups_dir))
@@ -133,3 +138,9 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
     meta = {**meta, "demo": False, "vintage": vintage, "uploads": upload_meta}
     return build_bundle(frame, out_dir, lookup_files=lookup_files, boundary_files=boundary_files,
                         meta=meta, partial=partial, snapshot_dir=Path(snapshot_dir))
+
+
+def _upload_path(upload: str | Path) -> Path:
+    """The file of an ``--upload`` given as FILE or KIND=FILE."""
+    text = str(upload)
+    return Path(text.partition("=")[2]) if "=" in text and not Path(text).exists() else Path(text)

@@ -15,6 +15,7 @@ or changed bundle file is named as such before any report is drawn
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -27,10 +28,13 @@ import pandas as pd
 import pyarrow
 import pyarrow.parquet as pq
 
+from ..disclosure import hide_small_counts
 from ..errors import InputError
-from ..files import sha256_of, staged_folder
+from ..files import LOCK_FILE, FolderLock, sha256_of, staged_folder, writing
 from ..geography import Geography, dissolve_boundaries, load_boundaries
 from ..levels import DISTRICT_LEVEL, ENGLAND_LEVEL, LEVELS, boundary_levels
+from ..output_folders import refuse_unless_replaceable
+from ..registries import registries
 from .headline import HeadlineTables
 
 
@@ -113,10 +117,24 @@ class Bundle:
         return self._geography
 
     def headline(self) -> HeadlineTables:
-        """Every area's headline rows and their indexes, worked out once per bundle."""
+        """Every area's headline rows and their indexes, worked out once per bundle.
+
+        Publishers whose small counts reports suppress (``suppress_small_counts``
+        in publishers.yaml) have them hidden here, before any section reads them.
+        """
         if self._headline is None:
-            self._headline = HeadlineTables.build(self.frame, self.indicators)
+            self._headline = HeadlineTables.build(self._shown_frame(), self.indicators)
         return self._headline
+
+    def _shown_frame(self) -> pd.DataFrame:
+        """The frame with small counts hidden for publishers that ask for it (see :meth:`headline`)."""
+        ids = {str(i) for spec in registries().publishers.values() if spec.get("suppress_small_counts")
+               for i in spec["indicators"]}
+        chosen = self.frame["indicator_id"].isin(ids)
+        if not chosen.any():
+            return self.frame
+        shown = hide_small_counts(self.frame[chosen], self.geography)
+        return pd.concat([self.frame[~chosen], shown]).sort_index()
 
     def force_rows(self) -> pd.DataFrame:
         """Every breakdown (sex, age, ethnic group...) of the England-and-Wales indicators, kept once read.
@@ -168,28 +186,74 @@ def damaged(path: Path, exc: Exception) -> InputError:
     return InputError(f"{path}: bad bundle file: unreadable ({reason}); rebuild the bundle with `jsna build`")
 
 
+#: Seconds a second build into the same bundle folder waits for the first before refusing.
+LOCK_WAIT = 10.0
+
+
+def refuse_unless_bundle_folder(out_dir: Path) -> None:
+    """Refuse an ``--out`` that is not new, empty or a bundle (a build replaces the folder whole)."""
+    refuse_unless_replaceable(out_dir, marker=Bundle.META_FILE, what="a report bundle")
+
+
 def write_bundle(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[str, Path],
                  boundary_files: dict[str, Path], meta: dict[str, Any]) -> Path:
-    """Write a bundle atomically: a failed write leaves any earlier bundle in place."""
+    """Write a bundle atomically: a failed write leaves any earlier bundle in place.
+
+    Only a folder that is new, empty or an earlier bundle is replaced (checked
+    again under the folder's lock, which one build at a time holds); a
+    symlinked ``out_dir`` stays a link to the new bundle.
+    """
     out_dir = Path(out_dir)
-    with staged_folder(out_dir) as staging:
-        frame.to_parquet(staging / Bundle.FRAME_FILE, index=False)
-        meta = dict(meta)
-        meta["geography"] = _copy_into(staging / "geography", geography_files)
-        meta["boundaries"] = _copy_into(staging / "boundaries", boundary_files)
-        meta["files"] = {p.relative_to(staging).as_posix(): sha256_of(p)
-                         for p in sorted(staging.rglob("*")) if p.is_file()}
-        (staging / Bundle.META_FILE).write_text(json.dumps(meta, indent=2, default=str))
+    refuse_unless_bundle_folder(out_dir)
+    new = not out_dir.exists()
+    try:
+        with FolderLock(out_dir, wait=LOCK_WAIT, what="jsna build"):
+            refuse_unless_bundle_folder(out_dir)
+            _write_staged(frame, out_dir, geography_files=geography_files, boundary_files=boundary_files,
+                          meta=meta)
+    except BaseException:
+        if new and out_dir.is_dir() and [p.name for p in out_dir.iterdir()] == [LOCK_FILE]:
+            shutil.rmtree(out_dir, ignore_errors=True)  # the folder made only to hold the lock
+        raise
     open_bundle.cache_clear()
     return out_dir
 
 
-def _copy_into(folder: Path, files: dict[str, Path]) -> dict[str, str]:
+def _write_staged(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[str, Path],
+                  boundary_files: dict[str, Path], meta: dict[str, Any]) -> None:
+    """The bundle's files, written into a staging folder that then replaces ``out_dir``."""
+    with staged_folder(out_dir) as staging:
+        with writing(out_dir / Bundle.FRAME_FILE):
+            frame.to_parquet(staging / Bundle.FRAME_FILE, index=False)
+        meta = dict(meta)
+        meta["geography"] = _copy_into(staging / "geography", geography_files, out_dir)
+        meta["boundaries"] = _copy_into(staging / "boundaries", boundary_files, out_dir)
+        meta["files"] = {p.relative_to(staging).as_posix(): sha256_of(p)
+                         for p in sorted(staging.rglob("*")) if p.is_file()}
+        meta["checksum"] = meta_checksum(meta)
+        with writing(out_dir / Bundle.META_FILE):
+            (staging / Bundle.META_FILE).write_text(json.dumps(meta, indent=2, default=str))
+
+
+def meta_checksum(meta: dict[str, Any]) -> str:
+    """The SHA-256 of bundle.json's content (all but this checksum), so an edit to it is found.
+
+    >>> same = meta_checksum({"demo": True}) == meta_checksum({"demo": True, "checksum": "x"})
+    >>> same, meta_checksum({"demo": True}) == meta_checksum({"demo": False})
+    (True, False)
+    """
+    content = {key: value for key, value in meta.items() if key != "checksum"}
+    text = json.dumps(json.loads(json.dumps(content, default=str)), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _copy_into(folder: Path, files: dict[str, Path], out_dir: Path) -> dict[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     copied = {}
     for role, path in files.items():
         target = folder / Path(path).name
-        shutil.copy2(path, target)
+        with writing(out_dir / folder.name / target.name):
+            shutil.copy2(path, target)
         copied[role] = str(target.relative_to(folder.parent))
     return copied
 
@@ -206,4 +270,10 @@ def open_bundle(path: str | Path) -> Bundle:
         meta = json.loads(meta_path.read_text())
     except json.JSONDecodeError as exc:
         raise InputError(f"{meta_path}: unreadable bundle metadata ({exc.msg}, line {exc.lineno})") from None
+    if not isinstance(meta, dict):
+        raise InputError(f"{meta_path}: unreadable bundle metadata (not a JSON object)")
+    # A bundle that lists its files' digests also carries its own (bundles from before either have neither).
+    if ("files" in meta or "checksum" in meta) and meta.get("checksum") != meta_checksum(meta):
+        raise InputError(f"{meta_path}: bad bundle file: changed since the bundle was built (its checksum "
+                         "does not match); rebuild the bundle with `jsna build`")
     return Bundle(root=root, meta=meta)

@@ -24,8 +24,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..charts import Figure
+from ..files import writing
 from ..paths import for_document
-from ..text import md
+from ..text import md, plain
 from .appendix import write_appendix
 from .area_data import AreaData
 from .titles import area_title
@@ -66,8 +67,9 @@ class AppendixRecorder:
         if bundle.is_demo:
             notes.insert(0, "Demonstration data: every figure is invented for a fictional area.")
         title = area_title(area.name, data.kind)
-        return write_appendix(self.frame(), Path(path), title=f"Health and justice needs assessment: {title}",
-                              notes=notes)
+        with writing(path):  # a full disk names the appendix (openpyxl says only IO_EFBIG)
+            return write_appendix(self.frame(), Path(path), title=f"Health and justice needs assessment: {title}",
+                                  notes=notes)
 
 
 @dataclass
@@ -78,8 +80,9 @@ class FigureWriter:
 
     def markdown(self, figure: Figure, stem: str) -> str:
         """Save ``figure`` as ``stem.png``; an image with its caption and alt text, in pandoc markdown."""
-        path = figure.save(self.folder / f"{stem}.png")
-        alt = figure.alt_text.replace('"', "'").replace("\\", "/")
+        with writing(self.folder / f"{stem}.png"):  # a full disk names the figure
+            path = figure.save(self.folder / f"{stem}.png")
+        alt = plain(figure.alt_text).replace('"', "'").replace("\\", "/")
         return f'![{md(figure.caption)}]({for_document(path)}){{fig-alt="{alt}"}}\n'
 
 

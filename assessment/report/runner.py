@@ -1,9 +1,10 @@
 """Render reports for areas from a bundle: each area in its own folder, with its Excel appendix.
 
-A render writes into a staging folder beside the area's folder
-(:func:`assessment.files.staged_folder`); the area's folder is replaced only
-when every format and the appendix were written, so a failed render keeps the
-previous good report. One run at a time writes into an output folder (a lock:
+A render writes into a working folder beside the area's folder; its files
+are moved into the area's folder only when every format and the appendix were
+written, so a failed render keeps the previous good report, and only the
+files of the formats it wrote are replaced (an HTML render keeps the Word
+document rendered before it). One run at a time writes into an output folder (a lock:
 a second run waits briefly, then refuses), and staging folders left by a run
 that was killed are removed when the next one starts. Whole geographies go
 through :mod:`assessment.report.batch`.
@@ -21,16 +22,19 @@ from rich.markup import escape
 from rich.progress import Progress
 
 from ..errors import JsnaError, RenderError
-from ..files import FolderLock, remove_stale_staging, scratch_folder, staged_folder
+from ..files import FolderLock, remove_stale_staging, scratch_folder, writing
 from ..levels import LEVELS
+from ..output_folders import refuse_overlap
 from ..paths import TEMPLATES_DIR
 from ..registries import registries
 from ..render import ALL_FORMATS, FORMATS, render_document
 from ..render.reference_docx import make_reference_docx
+from ..text import md, plain
 from .bundle import open_bundle
 from .titles import area_title
 
 TEMPLATE = TEMPLATES_DIR / "report.qmd"
+FINGERPRINT_FILE = ".inputs.sha256"  # written by a batch into each area's folder (assessment.report.batch)
 LOCK_WAIT = 10.0  # seconds a second run into the same output folder waits before refusing
 console = Console(stderr=True)
 
@@ -42,17 +46,23 @@ def area_folder_name(code: str, name: str) -> str:
 
 
 def _document_metadata(bundle, area) -> dict:
+    """Title, subtitle and the PDF's running header, as pandoc metadata that both engines read.
+
+    Pandoc (and so Quarto) reads metadata strings as markdown, so the title and
+    subtitle are escaped as the body is (:func:`assessment.text.md`): an area
+    name is text, never a link, raw HTML or a citation.
+    """
     # The title says what the area is: a county and its force can share a name (Lancashire).
     title = area_title(area.name, bundle.geography.kind_label(area))
     edition = edition_of(area)
-    meta = {"title": f"{edition.title}: {title}", "subtitle": edition.subtitle}
+    subtitle = "Demonstration data: not a real area" if bundle.is_demo else edition.subtitle
+    meta = {"title": md(f"{edition.title}: {title}"), "subtitle": md(subtitle)}
     header = (f"{edition.header}: {title}. Data snapshot {bundle.snapshot_date}"
               if not bundle.is_demo else "Demonstration data: not a real area")
-    if bundle.is_demo:
-        meta["subtitle"] = "Demonstration data: not a real area"
     # Raw typst for the PDF only: a running header on every page, compact tables.
-    # A typst string literal, not markup, so no character of an area name can act as code.
-    literal = header.replace("\\", "\\\\").replace('"', '\\"')
+    # A typst string literal, not markup, so no character of an area name can act as code;
+    # on one line, so nothing in it can close the raw block.
+    literal = plain(header).replace("\\", "\\\\").replace('"', '\\"')
     meta["header-includes"] = ("```{=typst}\n"
                                f'#set page(header: align(right, text(size: 8pt, "{literal}")))\n'
                                "#show table: set text(size: 8pt)\n```\n")
@@ -72,7 +82,7 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=A
     stem = f"health-and-justice-{area_folder_name(area.code, area.name)}"
     final.parent.mkdir(parents=True, exist_ok=True)
     bundle.verify()  # a damaged bundle file is named here, not as a failing template cell
-    with staged_folder(final) as staged, scratch_folder(final) as work:
+    with scratch_folder(final) as work:
         # figures, the Word reference document and pandoc's build files; also where Quarto renders
         # (figures must be inside its project for typst)
         appendix = work / "appendix.xlsx"
@@ -84,12 +94,26 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=A
                                   kernel=kernel, workdir=work)
         if not appendix.is_file():
             raise RenderError(f"{TEMPLATE.name}: the template did not write the Excel appendix")
-        names = []
-        for path in [*written.values(), appendix]:
-            name = f"{stem}-data.xlsx" if path == appendix else path.name
-            os.replace(path, staged / name)
-            names.append(name)
-    return [final / name for name in names]
+        files = {path.name: path for path in written.values()} | {f"{stem}-data.xlsx": appendix}
+        return publish_report_files(files, final)
+
+
+def publish_report_files(files: dict[str, Path], folder: Path) -> list[Path]:
+    """Move a render's finished files into the area's ``folder``, each by one atomic rename.
+
+    Only the files of the formats just written (and the appendix) are replaced:
+    a Word document rendered earlier beside an HTML one stays, as does anything
+    else in the folder. The batch's fingerprint goes first (the folder no longer
+    matches it; a batch writes a new one).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / FINGERPRINT_FILE).unlink(missing_ok=True)
+    published = []
+    for name, path in files.items():
+        with writing(folder / name):
+            os.replace(path, folder / name)
+        published.append(folder / name)
+    return published
 
 
 def _reference_doc(bundle, area, folder: Path) -> Path | None:
@@ -132,6 +156,7 @@ def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats
                  engine: str = "auto") -> list[Path]:
     """Render several areas one after another (a failure in one is reported, others continue)."""
     bundle = open_bundle(Path(bundle_path).resolve())
+    refuse_overlap(out_root, [("--bundle", bundle.root)], command="a render")  # reports inside a bundle change it
     written: list[Path] = []
     failures: list[tuple[str, str]] = []
     with output_folder_lock(out_root), Progress(console=console, transient=True) as progress:

@@ -36,7 +36,7 @@ REQUIRED = ("module", "reader", "indicators")
 #: official ``url`` (neither is needed for a file brought in by `jsna import` only).
 DOWNLOAD = ("release", "url")
 OPTIONAL = ("publisher_page", "vintage", "licence", "attribution", "verified", "only_area_types",
-            "recogniser", "file_kind", "layouts", "import_only", "filename", "format")
+            "recogniser", "file_kind", "layouts", "import_only", "filename", "format", "suppress_small_counts")
 
 
 def publishers_path() -> Path:

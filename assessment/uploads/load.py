@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from rich.console import Console
 
-from ..disclosure import hierarchy_columns, hierarchy_groups, suppress
+from ..disclosure import geography_relations, hierarchy_columns, hierarchy_groups, suppress
 from ..errors import InputError
 from ..files import sha256_of
 from ..frame import KEY_COLUMNS, concat_frames, new_frame, validate_frame
@@ -79,7 +79,8 @@ def _frame_from_report(report, geography, uploaded_at: datetime | None) -> pd.Da
     frame = with_parent_totals(new_frame(pd.concat(frames, ignore_index=True)), geography)
     rule = spec.disclosure
     grouped = hierarchy_columns(frame, geography)
-    frame = suppress(grouped, group_sets=hierarchy_groups(), low=int(rule.get("suppress_from", 1)),
+    frame = suppress(grouped, group_sets=hierarchy_groups(), relations=geography_relations(grouped, geography),
+                     low=int(rule.get("suppress_from", 1)),
                      high=int(rule.get("suppress_to", 4)),
                      complement=bool(rule.get("suppress_complement", True)))[frame.columns]
     return validate_frame(add_intervals(frame), where=str(path))

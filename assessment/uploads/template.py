@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..errors import InputError
+from ..files import write_atomic
 from .schema import load_kind
 
 ROWS_WITH_VALIDATION = 5000
@@ -24,6 +27,8 @@ def write_upload_template(kind: str, out_dir: Path, area_codes: list[str] | None
     """
     spec = load_kind(kind)
     out_dir = Path(out_dir)
+    for path in (out_dir / f"{spec.kind}.xlsx", out_dir / f"{spec.kind}.csv"):
+        refuse_unless_blank_template(path)
     out_dir.mkdir(parents=True, exist_ok=True)
     book = Workbook()
     guide = book.active
@@ -68,12 +73,53 @@ def write_upload_template(kind: str, out_dir: Path, area_codes: list[str] | None
             rule.add(span)
             data.add_data_validation(rule)
     data.freeze_panes = "A2"
+    # Each file is made in memory and written atomically: a full disk names the file and keeps a good
+    # template already there, rather than leaving a truncated workbook in its place.
     xlsx = out_dir / f"{spec.kind}.xlsx"
-    book.save(xlsx)
-    csv_path = out_dir / f"{spec.kind}.csv"
-    with open(csv_path, "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerow(spec.column_names)
+    workbook = io.BytesIO()
+    book.save(workbook)
+    write_atomic(xlsx, workbook.getvalue())
+    header = io.StringIO(newline="")
+    csv.writer(header).writerow(spec.column_names)
+    csv_path = write_atomic(out_dir / f"{spec.kind}.csv", header.getvalue().encode("utf-8"))
     return xlsx, csv_path
+
+
+def refuse_unless_blank_template(path: Path) -> None:
+    """Refuse to replace ``path`` unless it is absent or a blank template (a header and no data rows).
+
+    A template someone has filled in is their work, not ours: it is never replaced.
+    """
+    if not path.exists():
+        return
+    why = _filled_in(path)
+    if why:
+        raise InputError(f"{path}: {why}; jsna only replaces a blank template it wrote: move the file "
+                         "or choose another --out")
+
+
+def _filled_in(path: Path) -> str | None:
+    """Why ``path`` is not a blank template (None when it is one)."""
+    try:
+        if path.suffix == ".csv":
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                rows = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
+        else:
+            book = load_workbook(path, read_only=True, data_only=True)
+            try:
+                if "Data" not in book.sheetnames:
+                    return "has no Data sheet, so it is not a template jsna wrote"
+                rows = []
+                for row in book["Data"].iter_rows(values_only=True):
+                    if any(cell not in (None, "") for cell in row):
+                        rows.append(row)
+                    if len(rows) > 1:
+                        break
+            finally:
+                book.close()
+    except Exception as exc:  # noqa: BLE001 - any file we cannot read as a template is not ours to replace
+        return f"cannot be read as a template ({type(exc).__name__})"
+    return "has rows filled in" if len(rows) > 1 else None
 
 
 def _validation(column, area_codes, book, letter) -> DataValidation | None:

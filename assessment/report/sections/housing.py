@@ -9,12 +9,15 @@ the area's total, which is the councils' counts added up (none when a
 council's figure is missing). A report without
 those figures (the fictional demo) gets the topic section alone.
 
+A count of 1 to 4 households reaches this section already suppressed, with
+the rate made from it (the rate and the households in the area give the count
+back) and the total of every area that includes that council
+(``suppress_small_counts`` in publishers.yaml,
+:func:`assessment.disclosure.hide_small_counts`).
+
 >>> cell(pd.Series({"suppressed": False, "value": 13.84, "value_type": "crude rate", "multiplier": 100000,
 ...                 "lower_ci_95": 6.3, "upper_ci_95": 26.3, "value_note": "", "count": 9.0}))
 '13.8 per 100,000 (9)'
->>> cell(pd.Series({"suppressed": False, "value": 4.77, "value_type": "crude rate", "multiplier": 100000,
-...                 "lower_ci_95": 1.0, "upper_ci_95": 13.9, "value_note": "", "count": 3.0}))
-'4.8 per 100,000 (fewer than 5)'
 >>> cell(pd.Series({"suppressed": True, "value": None, "value_type": "crude rate", "multiplier": 100000,
 ...                 "lower_ci_95": None, "upper_ci_95": None, "value_note": "", "count": None}))
 'suppressed'
@@ -24,7 +27,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...disclosure import primary_mask
 from ...levels import ENGLAND_CODE
 from ...registries import Section, registries
 from ...text import md, thousands
@@ -57,17 +59,18 @@ def housing_on_release(report: ReportContext, section: Section) -> str:
     data = report.data
     ids = [i for i in registries().publishers.get(PUBLISHER_KEY, {}).get("indicators", [])
            if not data.tables.indicator(i).empty]
-    mine = {i: _rows(data.tables.indicator(i), data.area.code) for i in ids}
+    tables = {i: data.tables.indicator(i) for i in ids}
+    mine = {i: _rows(tables[i], data.area.code) for i in ids}
     mine = {i: rows for i, rows in mine.items() if not rows.empty}
     if not mine:
         return ""
     used_in = f"{section.title}: {TITLE.lower()}"
-    out = [f"### {TITLE}\n", f"{md(INTRO)}\n", quarterly_table(report, mine, used_in)]
+    out = [f"### {TITLE}\n", f"{md(INTRO)}\n", quarterly_table(report, mine, tables, used_in)]
     # Chart the steadiest series: the indicator with the most households in the area's latest quarter.
     charted = [rows for rows in mine.values() if rows["value"].notna().sum() >= 2]
     if charted:
         out.append(topic.trend_chart(report, max(charted, key=lambda rows: rows["count"].fillna(0).iloc[-1]).iloc[-1]))
-    out.append(councils_table(report, list(mine), used_in))
+    out.append(councils_table(report, {i: tables[i] for i in mine}, used_in))
     return "\n".join(part for part in out if part)
 
 
@@ -76,15 +79,15 @@ def _rows(frame: pd.DataFrame, code: str) -> pd.DataFrame:
 
 
 def cell(row: pd.Series) -> str:
-    """A figure with its count of households in brackets ("13.8 per 100,000 (9)"), a count of 1 to 4 not given."""
+    """A figure with its count of households in brackets ("13.8 per 100,000 (9)"); "suppressed" when hidden."""
     text = display_value(row)
     if row["suppressed"] or pd.isna(row["value"]) or pd.isna(row.get("count")):
         return text
-    small = bool(primary_mask(pd.Series([row["count"]])).iloc[0])
-    return f"{text} ({'fewer than 5' if small else thousands(row['count'])})"
+    return f"{text} ({thousands(row['count'])})"
 
 
-def quarterly_table(report: ReportContext, mine: dict[str, pd.DataFrame], used_in: str) -> str:
+def quarterly_table(report: ReportContext, mine: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
+                    used_in: str) -> str:
     """One row per indicator, one column per quarter: the area's figure, with England's latest beside it."""
     data = report.data
     periods = sorted({p for rows in mine.values() for p in rows["period"]},
@@ -95,7 +98,7 @@ def quarterly_table(report: ReportContext, mine: dict[str, pd.DataFrame], used_i
         by_period = {r["period"]: r for _, r in rows.iterrows()}
         for row in by_period.values():
             report.appendix.record(row, used_in)
-        england = _rows(data.tables.indicator(indicator), ENGLAND_CODE)
+        england = _rows(tables[indicator], ENGLAND_CODE)
         latest_england = display_value(england.iloc[-1]) if not england.empty else "no data"
         body.append([rows["indicator_name"].iloc[-1],
                      *[cell(by_period[p]) if p in by_period else "no data" for p in periods], latest_england])
@@ -105,19 +108,23 @@ def quarterly_table(report: ReportContext, mine: dict[str, pd.DataFrame], used_i
                       caption=caption)
 
 
-def councils_table(report: ReportContext, indicators: list[str], used_in: str) -> str:
-    """Each council's latest quarter, and the area's total (the councils' counts added up)."""
+def councils_table(report: ReportContext, tables: dict[str, pd.DataFrame], used_in: str) -> str:
+    """Each council's latest quarter, and the area's total (the councils' counts added up).
+
+    ``tables`` holds every area's rows of each indicator, small counts hidden.
+    """
     data = report.data
     councils = [c for c in data.geography.constituent_lads(data.area.code) if c != data.area.code]
     if len(councils) < 2:
         return ""
-    latest = {i: _rows(data.tables.indicator(i), data.area.code).iloc[-1]["period"] for i in indicators}
+    indicators = list(tables)
+    latest = {i: _rows(tables[i], data.area.code).iloc[-1]["period"] for i in indicators}
     names = data.geography.areas.set_index("code")["name"]
     body = []
     for code in [*councils, data.area.code]:
         cells = []
         for indicator in indicators:
-            frame = data.tables.indicator(indicator)
+            frame = tables[indicator]
             match = frame[(frame["area_code"] == code) & (frame["period"] == latest[indicator])]
             if match.empty:
                 cells.append("no data")
@@ -126,7 +133,8 @@ def councils_table(report: ReportContext, indicators: list[str], used_in: str) -
             cells.append(cell(match.iloc[0]))
         label = names.get(code, code) if code != data.area.code else f"{data.area.name} (all councils)"
         body.append([label, *cells])
-    headers = ["Council", *[f"{data.tables.indicator(i)['indicator_name'].iloc[0]} ({latest[i]})" for i in indicators]]
+    headers = ["Council", *[f"{tables[i]['indicator_name'].iloc[0]} ({latest[i]})" for i in indicators]]
     caption = (f"Councils in {data.area.name}, latest quarter, households in brackets. The total adds up the "
-               "councils' counts; a council whose figure the publisher left out leaves the area without a total.")
+               "councils' counts: a council whose figure the publisher left out leaves the area without a total, and a "
+               "council's figure of 1 to 4 households is suppressed with the total.")
     return pipe_table(headers, body, align="l" + "r" * len(indicators), caption=caption)
