@@ -52,7 +52,7 @@ def key_measures(report: ReportContext, inside) -> pd.DataFrame:
     """One row per (measure, district): each topic's first headline indicator that its districts have."""
     data, codes = report.data, {a.code for a in inside}
     chosen = []
-    topics = [s for s in registries().sections if s.kind == "topic"]
+    topics = [s for s in registries().sections if s.kind not in ("partnerships", "partners")]
     for topic in topics:
         rows = data.section_rows(topic.key)
         rows = rows[rows["area_code"] == data.area.code]
