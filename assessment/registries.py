@@ -45,6 +45,7 @@ DEMO_PROFILE_PATH = PACKAGE_DIR / "demo" / "profile.yaml"
 #: One module per kind of report section (``topic`` for the topic sections).
 SECTION_MODULES = PACKAGE_DIR / "report" / "sections"
 SECTION_FIELDS = {"key", "title", "intro", "kind", "trend_chart", "spine", "indicators"}
+DEFAULT_EDITION = "jsna-chapter"  # the edition of a level that names none (it is compared with, not reported on)
 PROFILE_FIELDS = {"england", "per_capita", "deprivation", "drift", "periods", "spread"}
 PROFILE_PERIODS = {"financial", "calendar", "rolling3"}
 
@@ -106,6 +107,10 @@ class Registries:
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
+
+    def edition_of(self, area_type: str) -> Edition:
+        """The report an area of this level gets (its ``edition`` in levels.yaml; without one, the JSNA chapter)."""
+        return self.editions[self.levels[area_type].edition or DEFAULT_EDITION]
 
     def section_of(self, indicator_id: str) -> str | None:
         """The report section of a tidy-frame indicator id (None: not a catalogue indicator)."""

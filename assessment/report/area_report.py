@@ -18,7 +18,6 @@ import pandas as pd
 
 from ..editions import Edition, Part
 from ..geography import Area
-from ..levels import LEVELS
 from ..registries import Section, registries
 from ..text import md
 from .area_data import AreaData
@@ -79,7 +78,7 @@ class AreaReport(ReportContext):
 
     def edition(self) -> Edition:
         """The report this area gets: the ``edition`` of its level (a force: the police and crime needs assessment)."""
-        return registries().editions[LEVELS[self.area.area_type].edition or "jsna-chapter"]
+        return registries().edition_of(self.area.area_type)
 
     def parts(self) -> tuple[Part, ...]:
         """The edition's parts, in report order (``editions:`` of report_sections.yaml)."""
@@ -87,14 +86,12 @@ class AreaReport(ReportContext):
 
     def part(self, part: Part) -> str:
         """A part's markdown: its heading and intro when it has a title, then its sections one level below."""
-        out = [self.topic_section(self._registry_section(key)) for key in part.sections]
+        out = [self.topic_section(registries().section(key)) for key in part.sections]
         if not part.title:
             return "\n".join(text for text in out if text)
         head = [f"## {md(part.title)}\n"] + ([f"{md(part.intro)}\n"] if part.intro else [])
         return "\n".join(head + [_one_level_down(text) for text in out if text])
 
-    def _registry_section(self, key: str) -> Section:
-        return next(s for s in registries().sections if s.key == key)
 
     def sections(self) -> tuple[Section, ...]:
         """The sections of ``data_sources/report_sections.yaml``, in report order."""

@@ -23,7 +23,6 @@ from rich.progress import Progress
 
 from ..errors import JsnaError, RenderError
 from ..files import FolderLock, remove_stale_staging, scratch_folder, writing
-from ..levels import LEVELS
 from ..output_folders import refuse_overlap
 from ..paths import TEMPLATES_DIR
 from ..registries import registries
@@ -54,7 +53,7 @@ def _document_metadata(bundle, area) -> dict:
     """
     # The title says what the area is: a county and its force can share a name (Lancashire).
     title = area_title(area.name, bundle.geography.kind_label(area))
-    edition = edition_of(area)
+    edition = registries().edition_of(area.area_type)
     subtitle = "Demonstration data: not a real area" if bundle.is_demo else edition.subtitle
     meta = {"title": md(f"{edition.title}: {title}"), "subtitle": md(subtitle)}
     header = (f"{edition.header}: {title}. Data snapshot {bundle.snapshot_date}"
@@ -120,13 +119,8 @@ def _reference_doc(bundle, area, folder: Path) -> Path | None:
     """A Word reference document with the edition's page header (the demo's says it is demonstration data)."""
     title = area_title(area.name, bundle.geography.kind_label(area))
     header = "Demonstration data: not a real area" if bundle.is_demo else \
-        f"{edition_of(area).header}: {title}. Data snapshot {bundle.snapshot_date}"
+        f"{registries().edition_of(area.area_type).header}: {title}. Data snapshot {bundle.snapshot_date}"
     return make_reference_docx(folder / "reference.docx", header)
-
-
-def edition_of(area):
-    """The report edition of an area's level (boundaries/levels.yaml; a level without one: the JSNA chapter)."""
-    return registries().editions[LEVELS[area.area_type].edition or "jsna-chapter"]
 
 
 #: Staging folders of earlier versions (``.<code>-<name>-<random>``), before they carried their owner.
