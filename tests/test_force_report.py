@@ -157,8 +157,8 @@ def test_real_force_title_and_ranks(real):
     assert "<title>Police and crime needs assessment: Lancashire police force area</title>" in page
     assert check_rank_for_every_force_value(report, LANCASHIRE_NAME) >= 10
     # drug_deaths/drug_poisoning_registrations_by_LA.csv, column "2020": Blackburn with Darwen 25, Blackpool 42,
-    # the 12 Lancashire districts 112 (file lines 19, 20 and 44-55; Burnley 15, Preston 17, Ribble Valley 0, Rossendale 2):
-    # 179 for the force.
+    # the 12 Lancashire districts 112 (file lines 19, 20 and 44-55; Burnley 15, Preston 17, Ribble Valley 0,
+    # Rossendale 2): 179 for the force.
     rows = council_rows(report, "Deaths related to drug poisoning (registrations)")
     assert [rows[n]["Value (95% CI)"].split(" ")[0] for n in ("Blackburn with Darwen", "Blackpool", "Burnley",
                                                                "Preston", "Ribble Valley", "Rossendale")] == \

@@ -39,7 +39,8 @@ PCC_TOPICS = {"Crime and anti-social behaviour": ["Police contact, custody and t
                                      "Wider determinants and inequalities"]}
 #: The JSNA chapter's topics, in the chapter's order.
 JSNA_TOPICS = ["Wider determinants and inequalities", "Children and young people",
-               "Police contact, custody and the courts", "Violence and domestic abuse", "Substance misuse and treatment",
+               "Police contact, custody and the courts", "Violence and domestic abuse",
+               "Substance misuse and treatment",
                "Mental health, self-harm and suicide", "Physical health, infectious disease and premature mortality",
                "Homelessness and accommodation", "Reoffending"]
 RANK = re.compile(r"^(\d+(st|nd|rd|th) of \d+|not ranked)$")

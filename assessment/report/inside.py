@@ -98,8 +98,8 @@ def published_inside(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.D
     """The inside areas' rows for ``row``'s indicator at the lowest level that publishes it, grouped by partnership.
 
     Districts, unless more of a force's upper-tier councils than its districts have a
-    figure (one published for the upper tier only, where a unitary is both): then those. Each row carries its rank inside
-    the area (1 = highest value).
+    figure (one published for the upper tier only, where a unitary is both): then those.
+    Each row carries its rank inside the area (1 = highest value).
     """
     found = inside_rows(data, row, inside)
     if upper := upper_tier_inside(data):  # the level where more of the force's councils have a figure
