@@ -1,4 +1,4 @@
-"""Report editions (``editions:`` of data_sources/report_sections.yaml): which sections, in what order, under which title.
+"""Report editions (``editions:`` in report_sections.yaml): which sections, in what order, under which title.
 
 One template and one registry make both reports. A council gets the JSNA's
 health and justice chapter; a police force area gets the police and crime
