@@ -23,7 +23,7 @@ assessment.errors.InputError: report_sections.yaml section reoffending: unknown 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +31,7 @@ import yaml
 
 from .claims import (Claim, CoreMeasure, DifferenceRule, cited_claims, load_claims, load_core_measures,
                      load_difference_rule)
+from .editions import Edition, check_editions, parse_editions
 from .errors import InputError
 from .fields import check_entry
 from .geography.registry import REGISTRY_PATH, load_registry
@@ -45,6 +46,7 @@ DEMO_PROFILE_PATH = PACKAGE_DIR / "demo" / "profile.yaml"
 #: One module per kind of report section (``topic`` for the topic sections).
 SECTION_MODULES = PACKAGE_DIR / "report" / "sections"
 SECTION_FIELDS = {"key", "title", "intro", "kind", "trend_chart", "spine", "indicators"}
+DEFAULT_EDITION = "jsna-chapter"  # the edition of a level that names none (it is compared with, not reported on)
 PROFILE_FIELDS = {"england", "per_capita", "deprivation", "drift", "periods", "spread"}
 PROFILE_PERIODS = {"financial", "calendar", "rolling3"}
 
@@ -103,9 +105,15 @@ class Registries:
     data_gaps: tuple[DataGap, ...] = ()
     #: When a difference from England is small in practice (``key_messages.yaml``).
     difference: DifferenceRule = DifferenceRule()
+    #: The reports (``editions:``): each one's sections in order, title and header.
+    editions: dict[str, Edition] = field(default_factory=dict)
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
+
+    def edition_of(self, area_type: str) -> Edition:
+        """The report an area of this level gets (its ``edition`` in levels.yaml; without one, the JSNA chapter)."""
+        return self.editions[self.levels[area_type].edition or DEFAULT_EDITION]
 
     def section_of(self, indicator_id: str) -> str | None:
         """The report section of a tidy-frame indicator id (None: not a catalogue indicator)."""
@@ -189,6 +197,7 @@ def load_registries(data_sources: Path | None = None, *, demo_profile: Path = DE
         core_measures=load_core_measures(folder / "key_messages.yaml"),
         data_gaps=tuple(_data_gaps(folder)),
         difference=load_difference_rule(folder / "key_messages.yaml"),
+        editions=parse_editions(raw_sections, str(sections_file)),
     )
     check_references(loaded, demo_profile=demo_profile)
     return loaded
@@ -238,6 +247,7 @@ def check_references(loaded: Registries, *, demo_profile: Path = DEMO_PROFILE_PA
         raise InputError(f"{comparators_file}: method {unregistered[0]} (implemented in "
                          "assessment/stats/compare.py) is not registered")
 
+    check_editions(loaded.editions, sections, loaded.levels, str(sections_file))
     for section in loaded.sections:
         if not (SECTION_MODULES / f"{section.kind}.py").is_file():
             raise InputError(f"{sections_file}: section {section.key}: kind '{section.kind}' has no module "

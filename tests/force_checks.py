@@ -25,12 +25,13 @@ def page_text(page: str) -> str:
 
 
 def sections(page: str) -> dict[str, str]:
-    """Each second-level section's text, by its heading."""
+    """Each section's text, by its heading: second-level ones, and the topics a police and crime edition's
+    parts hold (third level); a part's own text is its introduction."""
     found = {}
-    headings = list(re.finditer(r"<h2[^>]*>(.*?)</h2>", page, flags=re.S))
+    headings = list(re.finditer(r"<h([23])[^>]*>(.*?)</h\1>", page, flags=re.S))
     for n, heading in enumerate(headings):
         end = headings[n + 1].start() if n + 1 < len(headings) else len(page)
-        found[page_text(heading[1])] = page_text(page[heading.end():end])
+        found.setdefault(page_text(heading[2]), page_text(page[heading.end():end]))
     return found
 
 

@@ -21,6 +21,8 @@ DEMO_FORCE, DEMO_FORCE_NAME = "E23999001", "Northmere and Port Alder Police"
 DEMO_COUNCILS = {"E10999001": "Northmere", "E06999001": "Port Alder"}
 DEMO_DISTRICTS = {"E07999001": "Alderholt Vale", "E07999002": "Brackenfold", "E07999003": "Coldharbour",
                   "E07999004": "Dunmere"}
+#: The district and unitary councils a force's tables name (the upper tier only where districts have no figure).
+DEMO_FORCE_COUNCILS = {**DEMO_DISTRICTS, "E06999001": "Port Alder"}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,7 @@ def _page(folder) -> str:
 @pytest.mark.slow
 def test_demo_force_names_each_council_in_every_topic_that_has_its_figures(demo):
     reports, bundle = demo
-    expected = councils_by_section(bundle, DEMO_FORCE, DEMO_COUNCILS)
+    expected = councils_by_section(bundle, DEMO_FORCE, DEMO_FORCE_COUNCILS)
     assert check_councils_in_every_section(_page(reports[DEMO_FORCE]), expected) >= 6
 
 
@@ -75,7 +77,7 @@ def test_demo_force_gives_drug_deaths_and_suicide_as_summed_counts(demo):
         assert len(districts) == 5 and districts["count"].notna().all()
         shown = summed_count(force_row(reports[DEMO_FORCE], name, DEMO_FORCE_NAME), DEMO_FORCE_NAME)
         assert shown == districts["count"].sum(), name
-        assert set(council_rows(reports[DEMO_FORCE], name)) == {"Northmere", "Port Alder"}  # their own rates
+        assert set(council_rows(reports[DEMO_FORCE], name)) == set(DEMO_FORCE_COUNCILS.values())  # their own rates
 
 
 @pytest.mark.slow
@@ -125,8 +127,12 @@ def test_demo_population_profile_and_national_claims(demo):
 # ------------------------------------------------------------------ the real Lancashire force
 LANCASHIRE = "E23000003"
 LANCASHIRE_NAME = "Lancashire police force area"
-LANCASHIRE_COUNCILS = {"E10000017": "Lancashire County Council", "E06000009": "Blackpool",
-                       "E06000008": "Blackburn with Darwen"}
+# The force's 14 district and unitary councils (lookups_population/lookup_ltla24_csp24_pfa24.csv, PFA E23000003).
+LANCASHIRE_COUNCILS = {"E06000008": "Blackburn with Darwen", "E06000009": "Blackpool", "E07000117": "Burnley",
+                       "E07000118": "Chorley", "E07000119": "Fylde", "E07000120": "Hyndburn", "E07000121": "Lancaster",
+                       "E07000122": "Pendle", "E07000123": "Preston", "E07000124": "Ribble Valley",
+                       "E07000125": "Rossendale", "E07000126": "South Ribble", "E07000127": "West Lancashire",
+                       "E07000128": "Wyre"}
 
 
 @pytest.fixture(scope="module")
@@ -148,13 +154,15 @@ def test_real_force_names_each_council_in_every_topic_that_has_its_figures(real)
 def test_real_force_title_and_ranks(real):
     report, _ = real
     page = _page(report)
-    assert "<title>Health and justice needs assessment: Lancashire police force area</title>" in page
+    assert "<title>Police and crime needs assessment: Lancashire police force area</title>" in page
     assert check_rank_for_every_force_value(report, LANCASHIRE_NAME) >= 10
     # drug_deaths/drug_poisoning_registrations_by_LA.csv, column "2020": Blackburn with Darwen 25, Blackpool 42,
-    # the 12 Lancashire districts 112 (file lines 19, 20 and the Lancashire rows): 179 for the force.
+    # the 12 Lancashire districts 112 (file lines 19, 20 and 44-55; Burnley 15, Preston 17, Ribble Valley 0,
+    # Rossendale 2): 179 for the force.
     rows = council_rows(report, "Deaths related to drug poisoning (registrations)")
-    assert [rows[n]["Value (95% CI)"].split(" ")[0] for n in ("Blackburn with Darwen", "Blackpool",
-                                                               "Lancashire County Council")] == ["25", "42", "112"]
+    assert [rows[n]["Value (95% CI)"].split(" ")[0] for n in ("Blackburn with Darwen", "Blackpool", "Burnley",
+                                                               "Preston", "Ribble Valley", "Rossendale")] == \
+        ["25", "42", "15", "17", "0", "2"]
     force = force_row(report, "Deaths related to drug poisoning (registrations)", LANCASHIRE_NAME)
     assert force[f"{LANCASHIRE_NAME} (95% CI)"].startswith("179 ")
     assert re.search(r"\d+(st|nd|rd|th) highest of 39 English forces", force["Rank among forces (1 = highest)"])
@@ -182,9 +190,9 @@ def test_real_force_deprivation_score_is_the_population_weighted_mean_of_its_dis
     # 38: Cumbria's score is now the weighted mean of its councils' (issue 27); Northamptonshire's former districts
     # have no population estimate in the data (la_pop_estimates.csv already has North and West Northamptonshire).
     assert re.search(r"highest of 38 English forces", row["Rank among forces (1 = highest)"])
-    councils = council_rows(report, "IMD 2019: Average score")  # File 11 for the county, IoD2019.csv for unitaries
+    councils = council_rows(report, "IMD 2019: Average score")  # IoD2019.csv, each district's own score
     assert {n: r["Value (95% CI)"] for n, r in councils.items()} == {
-        "Blackburn with Darwen": "36.0", "Blackpool": "45.0", "Lancashire County Council": "23.4"}
+        LANCASHIRE_COUNCILS[code]: f"{score:.1f}" for code, score in IMD_2019_SCORES.items()}
 
 
 @pytest.mark.shared

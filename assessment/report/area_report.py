@@ -11,12 +11,15 @@ Excel appendix.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
 
+from ..editions import Edition, Part
 from ..geography import Area
-from ..registries import Section
+from ..registries import Section, registries
+from ..text import md
 from .area_data import AreaData
 from .bundle import Bundle, open_bundle
 from .commentary import SUMMARY_KEY, bundle_commentary
@@ -81,6 +84,23 @@ class AreaReport(ReportContext):
     def area_map(self) -> str:
         return geography.area_map(self)
 
+    def edition(self) -> Edition:
+        """The report this area gets: the ``edition`` of its level (a force: the police and crime needs assessment)."""
+        return registries().edition_of(self.area.area_type)
+
+    def parts(self) -> tuple[Part, ...]:
+        """The edition's parts, in report order (``editions:`` of report_sections.yaml)."""
+        return self.edition().parts
+
+    def part(self, part: Part) -> str:
+        """A part's markdown: its heading and intro when it has a title, then its sections one level below."""
+        out = [self.topic_section(registries().section(key)) for key in part.sections]
+        if not part.title:
+            return "\n".join(text for text in out if text)
+        head = [f"## {md(part.title)}\n"] + ([f"{md(part.intro)}\n"] if part.intro else [])
+        return "\n".join(head + [_one_level_down(text) for text in out if text])
+
+
     def sections(self) -> tuple[Section, ...]:
         """The sections of ``data_sources/report_sections.yaml``, in report order."""
         return self.data.sections()
@@ -111,3 +131,8 @@ class AreaReport(ReportContext):
     def write_appendix(self, path: str | Path) -> Path:
         """Write the Excel data appendix of every figure this report showed."""
         return self.appendix.write(path, self.data)
+
+
+def _one_level_down(markdown: str) -> str:
+    """Every heading one level lower (``##`` -> ``###``): a section set inside a part of the edition."""
+    return re.sub(r"^(#{1,5}) ", r"#\1 ", markdown, flags=re.MULTILINE)

@@ -25,7 +25,8 @@ from ..stats.rebuild import shows_summed_count
 from ..stats.trend import trend_in_words
 from ..text import format_value
 from .context import ReportContext
-from .inside import contrast_sentence, inside_areas, inside_kind, inside_rows, population_shares, share_text, where_label
+from .inside import (contrast_sentence, inside_areas, inside_kind, population_shares, published_inside, rank_inside_text,
+                     share_text, where_label)
 from .ranks import includes_welsh_forces, rank_text
 from .tables import pipe_table
 
@@ -141,20 +142,23 @@ def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) 
     inside = inside_areas(data)
     if not inside:
         return "", []
-    shares = population_shares(data, inside)
-    body, sentences = [], []
+    body, sentences, shares = [], [], {}
     for _, row in rows.iterrows():
         if row["area_code"] != data.area.code:
             continue
-        found = inside_rows(data, row, inside)
+        found = published_inside(data, row, inside)  # districts; the upper tier where only it is published
         if found.empty or (found["value"].isna() & ~found["suppressed"].astype(bool)).all():
             continue
         for _, council in found.iterrows():
-            report.appendix.record(council, section_title)
+            report.appendix.record(council.drop(["inside_rank", "inside_count"]), section_title)
             unit = (council["value_type"], council["multiplier"])
+            code = council["area_code"]
+            if code not in shares:
+                shares.update(population_shares(data, [data.geography.resolve(code)]))
             body.append([row["indicator_name"], council["area_name"], display_value(council, with_ci=True),
                          format_value(council.get("england_value"), *unit),
-                         comparison_cell(council), share_text(shares.get(council["area_code"]))])
+                         comparison_cell(council), rank_inside_text(council),
+                         share_text(shares.get(code))])
         if text := contrast_sentence(found, where_label(data), kind=inside_kind(data)):
             sentences.append(text)
     if not body:
@@ -163,6 +167,7 @@ def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) 
     # A caption of its own: the topic's table already has the section's, and captions name the tables
     # for screen readers, so two alike would be two landmarks of one name.
     table = pipe_table(["Indicator", kind.capitalize(), "Value (95% CI)", "England", "Compared with England",
-                        f"Share of {data.display_name()} population"], body, align="llrrlr",
+                        f"Rank in {data.display_name()} (1 = highest)",
+                        f"Share of {data.display_name()} population"], body, align="llrrlrr",
                        caption=f"{section_title}: each {kind} inside {data.display_name()}")
     return table, sentences

@@ -6,9 +6,11 @@ indicator its councils have, each council's value, confidence interval,
 comparison with England and share of the area's population, and says so in a
 sentence when the councils differ significantly.
 
-The areas inside are the upper-tier councils (counties and unitaries) for a
-police force area or a region, and the districts for a county; a district or
-unitary has none.
+The areas inside are the district and unitary councils of a police force area
+or a county (grouped by community safety partnership where one covers several
+districts), and the upper-tier councils of a region; a district or unitary has
+none. A figure published only for the upper tier shows a force's upper-tier
+councils instead.
 
 >>> import pandas as pd
 >>> rows = pd.DataFrame({"area_name": ["Northmere", "Port Alder"], "value": [35.7, 53.1],
@@ -34,24 +36,102 @@ from ..geography import Area
 from ..levels import DISTRICT_LEVEL
 from ..text import format_value, md, thousands
 from .area_data import AreaData
+from .ranks import ordinal
+
+FORCE_LEVEL = "pfa"
 
 BETTER = ("Better", "Better (99.8%)")
 WORSE = ("Worse", "Worse (99.8%)")
 
 
 def inside_areas(data: AreaData) -> list[Area]:
-    """The councils inside a force or region (upper tier), or the districts of a county; none for a district."""
+    """The areas inside at the lowest published level: a force's or county's districts, a region's upper tier.
+
+    A force is planned with its district and unitary councils and their community
+    safety partnerships, so its tables name those (figures published only for the
+    upper tier fall back to :func:`upper_tier_inside`); a district or unitary has none.
+    """
     geo, area = data.geography, data.area
     lads = geo.lads[geo.lads["lad_code"].isin(geo.constituent_lads(area.code))]
     if len(lads) < 2:
         return []
-    if area.area_type == DISTRICT_LEVEL.upper_tier_level or area.is_upper_tier:
-        codes = list(lads["lad_code"])  # a county: its districts
+    if area.area_type in (FORCE_LEVEL, DISTRICT_LEVEL.upper_tier_level) or area.is_upper_tier:
+        codes = list(lads["lad_code"])  # a force or a county: its districts
     else:
-        codes = list(dict.fromkeys(lads["utla_code"]))  # a force or region: its upper-tier councils
-        if len(codes) < 2:  # a force of one county: its districts say more
-            codes = list(lads["lad_code"])
+        codes = list(dict.fromkeys(lads["utla_code"]))  # a region: its upper-tier councils
     return sorted((geo.resolve(code) for code in codes if code != area.code), key=lambda a: a.name)
+
+
+def upper_tier_inside(data: AreaData) -> list[Area]:
+    """A force's upper-tier councils (counties and unitaries): where a figure is not published for districts."""
+    geo, area = data.geography, data.area
+    if area.area_type != FORCE_LEVEL:
+        return []
+    lads = geo.lads[geo.lads["lad_code"].isin(geo.constituent_lads(area.code))]
+    codes = list(dict.fromkeys(lads["utla_code"]))
+    return sorted((geo.resolve(c) for c in codes if c != area.code), key=lambda a: a.name) if len(codes) > 1 else []
+
+
+def partnerships(data: AreaData, inside: list[Area]) -> dict[str, list[str]]:
+    """Each district's community safety partnerships (names), from the ONS district -> CSP lookup."""
+    table = data.geography.overlapping.get("csp")
+    if table is None or table.empty:
+        return {}
+    codes = {a.code for a in inside}
+    rows = table[table["lad_code"].isin(codes)].sort_values("csp_name")
+    return {code: list(group["csp_name"]) for code, group in rows.groupby("lad_code")}
+
+
+def shared_partnerships(data: AreaData, inside: list[Area]) -> dict[str, str]:
+    """The partnership each district is grouped under, for districts whose partnership covers several of them.
+    (Broxtowe, Gedling and Rushcliffe share South Nottinghamshire; Lancashire's districts are each their own.)
+    """
+    by_district = partnerships(data, inside)
+    members: dict[str, int] = {}
+    for names in by_district.values():
+        for name in names:
+            members[name] = members.get(name, 0) + 1
+    return {code: ", ".join(n for n in names if members[n] > 1) for code, names in by_district.items()
+            if any(members[n] > 1 for n in names)}
+
+
+def inside_name(name: str, code: str, shared: dict[str, str]) -> str:
+    """How a table names an inside area: with its partnership when that covers several districts."""
+    return f"{name} ({shared[code]} CSP)" if code in shared else name
+
+
+def published_inside(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.DataFrame:
+    """The inside areas' rows for ``row``'s indicator at the lowest level that publishes it, grouped by partnership.
+
+    Districts, unless more of a force's upper-tier councils than its districts have a
+    figure (one published for the upper tier only, where a unitary is both): then those.
+    Each row carries its rank inside the area (1 = highest value).
+    """
+    found = inside_rows(data, row, inside)
+    if upper := upper_tier_inside(data):  # the level where more of the force's councils have a figure
+        at_upper = inside_rows(data, row, upper)
+        if _with_figures(at_upper) > _with_figures(found):
+            inside, found = upper, at_upper
+    shared = shared_partnerships(data, inside)
+    labels = {a.code: inside_name(data.display_name(a.code), a.code, shared) for a in inside}
+    found = found.assign(area_name=found["area_code"].map(labels).fillna(found["area_name"]),
+                         _group=found["area_code"].map(shared).fillna(""))
+    found = found.sort_values(["_group", "area_name"]).drop(columns="_group").reset_index(drop=True)
+    ranked = found["value"].where(~found["suppressed"].astype(bool))
+    return found.assign(inside_rank=ranked.rank(ascending=False, method="min"), inside_count=int(ranked.notna().sum()))
+
+
+def _with_figures(found: pd.DataFrame) -> int:
+    """How many areas have a figure (a suppressed one counts: the table says it is suppressed)."""
+    return int((found["value"].notna() | found["suppressed"].astype(bool)).sum())
+
+
+def rank_inside_text(row: pd.Series) -> str:
+    """"3rd of 14" (1 = highest value), "not ranked" without a figure."""
+    rank = row.get("inside_rank")
+    if rank is None or pd.isna(rank):
+        return "not ranked"
+    return f"{ordinal(int(rank))} of {int(row['inside_count'])}"
 
 
 def population_shares(data: AreaData, inside: list[Area]) -> dict[str, float]:

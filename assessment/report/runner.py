@@ -25,6 +25,7 @@ from ..errors import JsnaError, RenderError
 from ..files import FolderLock, remove_stale_staging, scratch_folder, writing
 from ..output_folders import refuse_overlap
 from ..paths import TEMPLATES_DIR
+from ..registries import registries
 from ..render import ALL_FORMATS, FORMATS, render_document
 from ..render.reference_docx import make_reference_docx
 from ..text import md, plain
@@ -53,9 +54,10 @@ def _document_metadata(bundle, area) -> dict:
     """
     # The title says what the area is: a county and its force can share a name (Lancashire).
     title = area_title(area.name, bundle.geography.kind_label(area))
-    subtitle = "Demonstration data: not a real area" if bundle.is_demo else "Joint Strategic Needs Assessment chapter"
-    meta = {"title": md(f"Health and justice needs assessment: {title}"), "subtitle": md(subtitle)}
-    header = (f"Health and justice JSNA chapter: {title}. Data snapshot {bundle.snapshot_date}"
+    edition = registries().edition_of(area.area_type)
+    subtitle = "Demonstration data: not a real area" if bundle.is_demo else edition.subtitle
+    meta = {"title": md(f"{edition.title}: {title}"), "subtitle": md(subtitle)}
+    header = (f"{edition.header}: {title}. Data snapshot {bundle.snapshot_date}"
               if not bundle.is_demo else "Demonstration data: not a real area")
     # Raw typst for the PDF only: a running header on every page, compact tables.
     # A typst string literal, not markup, so no character of an area name can act as code;
@@ -92,7 +94,7 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=A
                   "figures": str(work / "figures")}
         if commentary is not None:
             params["commentary"] = str(commentary.write_for_area(area.code, work / "commentary"))
-        reference = _reference_doc(bundle, work) if any(FORMATS[f].reference_doc for f in formats) else None
+        reference = _reference_doc(bundle, area, work) if any(FORMATS[f].reference_doc for f in formats) else None
         written = render_document(TEMPLATE, params, work / "out", formats, engine, stem=stem,
                                   metadata=_document_metadata(bundle, area), reference_doc=reference,
                                   kernel=kernel, workdir=work)
@@ -120,10 +122,11 @@ def publish_report_files(files: dict[str, Path], folder: Path) -> list[Path]:
     return published
 
 
-def _reference_doc(bundle, folder: Path) -> Path | None:
-    """A Word reference document with a page header (the demo's says it is demonstration data)."""
+def _reference_doc(bundle, area, folder: Path) -> Path | None:
+    """A Word reference document with the edition's page header (the demo's says it is demonstration data)."""
+    title = area_title(area.name, bundle.geography.kind_label(area))
     header = "Demonstration data: not a real area" if bundle.is_demo else \
-        f"Health and justice JSNA chapter. Data snapshot {bundle.snapshot_date}"
+        f"{registries().edition_of(area.area_type).header}: {title}. Data snapshot {bundle.snapshot_date}"
     return make_reference_docx(folder / "reference.docx", header)
 
 

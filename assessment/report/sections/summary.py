@@ -18,7 +18,7 @@ from ..inside import (
     contrast_sentence,
     inside_areas,
     inside_kind,
-    inside_rows,
+    published_inside,
     where_label,
 )
 
@@ -188,7 +188,7 @@ def message(report: ReportContext, row, *, variant: int = 0) -> str:
 def council_rates(report: ReportContext, row) -> str:
     """Each inside council's published rate with its comparison ("Northmere 8.5 per 100,000, similar")."""
     inside = inside_areas(report.data)
-    found = inside_rows(report.data, row, inside) if inside else None
+    found = published_inside(report.data, row, inside) if inside else None
     if found is None or found.empty:
         return ""
     def compared(label) -> str:
@@ -209,7 +209,7 @@ def inside_contrast(report: ReportContext, row) -> str:
     inside = inside_areas(report.data)
     if not inside or row["area_code"] != report.data.area.code:
         return ""
-    return contrast_sentence(inside_rows(report.data, row, inside), where_label(report.data),
+    return contrast_sentence(published_inside(report.data, row, inside), where_label(report.data),
                              kind=inside_kind(report.data))
 
 

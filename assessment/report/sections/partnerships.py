@@ -1,0 +1,93 @@
+"""Community safety partnerships (``kind: partnerships``): a short profile of each partnership inside a force or county.
+
+A force is planned with its community safety partnerships, so each gets a
+profile: one key measure per topic (the topic's headline indicator where its
+districts have figures), each of the partnership's districts against the whole
+area and England, with its rank inside the area. A partnership covering several
+districts shows each of them (their figures are published by district). Areas
+without districts inside (a district, a unitary) have no profiles.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ...registries import Section, registries
+from ...text import md
+from ..blocks import display_value
+from ..context import ReportContext
+from ..inside import BETTER, WORSE, inside_areas, partnerships, published_inside, rank_inside_text
+from ..tables import pipe_table
+
+MAX_MEASURES = 8  # a short profile: the headline measure of up to this many topics
+
+
+def render(report: ReportContext, section: Section) -> str:
+    """The section's heading, intro, and one profile per partnership ("" without districts inside)."""
+    data = report.data
+    inside = [a for a in inside_areas(data) if a.area_type == "lad"]
+    groups = _groups(data, inside)
+    if len(inside) < 2 or not groups:
+        return ""
+    measures = key_measures(report, inside)
+    if measures.empty:
+        return ""
+    out = [f"## {md(section.title)}\n", f"{md(section.intro)}\n"]
+    for name, codes in groups.items():
+        out.append(profile(report, name, codes, measures, section.title))
+    return "\n".join(out)
+
+
+def _groups(data, inside) -> dict[str, list[str]]:
+    """Partnership name -> its districts' codes, in name order (a district without one: its own name)."""
+    by_district = partnerships(data, inside)
+    groups: dict[str, list[str]] = {}
+    for area in inside:
+        for name in by_district.get(area.code, [area.name]):
+            groups.setdefault(name, []).append(area.code)
+    return dict(sorted(groups.items()))
+
+
+def key_measures(report: ReportContext, inside) -> pd.DataFrame:
+    """One row per (measure, district): each topic's first headline indicator that its districts have."""
+    data, codes = report.data, {a.code for a in inside}
+    chosen = []
+    topics = [s for s in registries().sections if s.kind not in ("partnerships", "partners")]
+    for topic in topics:
+        rows = data.section_rows(topic.key)
+        rows = rows[rows["area_code"] == data.area.code]
+        order = rows["indicator_id"].map(lambda i: not data.indicator_info(i).get("headline"))
+        for _, row in rows.assign(_h=order).sort_values("_h", kind="stable").iterrows():
+            found = published_inside(data, row, inside)
+            found = found[found["area_code"].isin(codes)]
+            if found["value"].notna().any():
+                chosen.append(found.assign(area_value=display_value(row), period=row["period"]))
+                break
+        if len(chosen) == MAX_MEASURES:
+            break
+    return pd.concat(chosen, ignore_index=True) if chosen else pd.DataFrame()
+
+
+def profile(report: ReportContext, name: str, codes: list[str], measures: pd.DataFrame, section_title: str) -> str:
+    """One partnership: a sentence counting its measures better and worse than England, and its table."""
+    data = report.data
+    rows = measures[measures["area_code"].isin(codes)]
+    where = data.display_name()
+    names = [data.display_name(code) for code in codes]
+    better = int(rows["england_comparison"].isin(BETTER).sum())
+    worse = int(rows["england_comparison"].isin(WORSE).sum())
+    covers = f"It covers {', '.join(md(n) for n in names)}. " if len(codes) > 1 else ""
+    text = (f"{covers}Of {len(rows)} key measures, {better} {'is' if better == 1 else 'are'} better than England "
+            f"and {worse} {'is' if worse == 1 else 'are'} worse.")
+    body = []
+    for _, row in rows.iterrows():
+        report.appendix.record(row.drop(["inside_rank", "inside_count", "area_value"]), section_title)
+        body.append([row["indicator_name"], row["period"], data.display_name(row["area_code"]),
+                     display_value(row, with_ci=True), row["area_value"],
+                     display_value(pd.Series({**row.to_dict(), "value": row.get("england_value"),
+                                              "suppressed": False})),
+                     row.get("england_comparison") or "Not compared", rank_inside_text(row)])
+    table = pipe_table(["Measure", "Period", "Council", "Value (95% CI)", where, "England", "Compared with England",
+                        f"Rank in {where} (1 = highest)"], body, align="llllrrll",
+                       caption=f"Community safety partnership profile: {name}")
+    return f"### {md(name)}\n\n{text}\n\n{table}"
