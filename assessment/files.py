@@ -110,10 +110,13 @@ def _lxml_error() -> type[BaseException]:
     return SerialisationError
 
 
-def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder (failures name ``path``)."""
+def write_atomic(path: str | Path, data: bytes, *, named: str | Path | None = None) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder.
+
+    Failures name ``named`` (default ``path``): a staged file is named where it will be.
+    """
     path = Path(path)
-    with writing(path):
+    with writing(named or path):
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
         try:

@@ -118,7 +118,7 @@ def test_a_full_disk_during_import_names_the_file_and_keeps_the_earlier_snapshot
     lines = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
     assert len(lines) == 1, run.stderr
     export = next(downloads.glob("all_data*.csv")).name
-    assert f"fingertips/{export}: could not be written (File too large)" in lines[0]
+    assert f"fingertips/{export}: could not write it (File too large)" in lines[0]
     assert _snapshots(out) == [TODAY] and _files(out / TODAY) == before
 
 

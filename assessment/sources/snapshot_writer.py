@@ -122,10 +122,7 @@ class SnapshotWriter:
 
 def _write_naming_the_file(path: Path, data: bytes, named: Path) -> None:
     """Write a snapshot file; a full disk or a file-size limit names the file it stopped."""
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        raise InputError(f"{named}: could not be written ({exc.strerror or type(exc).__name__})") from None
+    write_atomic(path, data, named=named)
 
 
 def fetched_here(root: Path) -> bool:
