@@ -132,8 +132,10 @@ def test_names_are_listed_as_they_are_and_cannot_drive_the_terminal():
                          "pfa_code": ["E23999001"], "pfa_name": ["P"]})
     listed = area_list(Geography(lads))
     text = aligned_text(listed)
-    assert "[bold]Alder[/bold]" in text and "Shire\\x1b[2J\\u202e" in text and "\x1b" not in text
-    assert "Shire\x1b[2J\u202e" in csv_text(listed)  # the machine-readable list keeps the name exactly
+    assert "[bold]Alder[/bold]" in text and "Shire\\x1b[2J" in text and "\x1b" not in text
+    # Bidirectional controls are dropped when the geography is read (issue 26); the rest of the name is kept.
+    assert "\u202e" not in text and "\\u202e" not in text
+    assert "Shire\x1b[2J" in csv_text(listed)  # the machine-readable list keeps the name otherwise exactly
 
 
 def _upload(path, code: str):
