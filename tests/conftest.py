@@ -6,6 +6,7 @@ import os
 import sys
 import sysconfig
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,36 @@ def server():
 
     with ReplayServer() as replay:
         yield replay
+
+
+# ------------------------------------------------------------------ a good fetch, for the fetch fault tests
+#: The day the fault tests' good fetch is dated (test_faults_fetch, test_faults_snapshots).
+FETCH_DAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def demo_sources(tmp_path_factory):
+    """The demo's sources in the publishers' formats, to be served on 127.0.0.1."""
+    from assessment.demo import write_demo_sources
+
+    return write_demo_sources(tmp_path_factory.mktemp("sources"))
+
+
+@pytest.fixture(scope="module")
+def good_snapshots(demo_sources, tmp_path_factory):
+    """A good fetch of every source (lookups included) on FETCH_DAY: (snapshots folder, publishers)."""
+    from assessment.sources.catalogue import load_catalogue
+    from assessment.sources.fingertips import FingertipsClient
+    from assessment.sources.http import session
+    from assessment.sources.snapshot import fetch_snapshot
+
+    from .replay_server import ReplayServer, serve_demo_sources
+    from .test_faults_network import TEST_BUDGET
+
+    out = tmp_path_factory.mktemp("good")
+    with ReplayServer() as server:
+        sources = serve_demo_sources(server, demo_sources, load_catalogue())
+        http = session(budget=TEST_BUDGET, cache_name=str(tmp_path_factory.mktemp("cache") / "c"))
+        fetch_snapshot(out, **sources, client=FingertipsClient(server.url + "/api/", http=http), http=http,
+                       today=FETCH_DAY)
+    return out, sources["publishers"]

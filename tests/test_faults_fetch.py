@@ -11,7 +11,6 @@ import functools
 import hashlib
 import json
 import shutil
-from datetime import date
 
 import pytest
 
@@ -24,27 +23,11 @@ from assessment.sources.fingertips import FingertipsClient
 from assessment.sources.http import session
 from assessment.sources.snapshot import build_frame, fetch_snapshot, open_snapshot
 
+from .conftest import FETCH_DAY
 from .replay_server import ReplayServer, gzip_bomb, serve_demo_sources, short_body, trickle
 from .test_faults_network import HANG_BOUND, TEST_BUDGET, within
 
-DAY = date(2026, 11, 22)
-
-
-@pytest.fixture(scope="module")
-def demo_sources(tmp_path_factory):
-    from assessment.demo import write_demo_sources
-
-    return write_demo_sources(tmp_path_factory.mktemp("sources"))
-
-
-@pytest.fixture(scope="module")
-def good_snapshots(demo_sources, tmp_path_factory):
-    out = tmp_path_factory.mktemp("good")
-    with ReplayServer() as server:
-        sources = serve_demo_sources(server, demo_sources, load_catalogue())
-        http = session(budget=TEST_BUDGET, cache_name=str(tmp_path_factory.mktemp("cache") / "c"))
-        fetch_snapshot(out, **sources, client=FingertipsClient(server.url + "/api/", http=http), http=http, today=DAY)
-    return out, sources["publishers"]
+DAY = FETCH_DAY  # the good fetch's day (conftest)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ edited bundle.json.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -20,14 +19,13 @@ import textwrap
 import threading
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from assessment.cli import main
-from assessment.demo.geography_files import write_geography_files
 from assessment.files import LOCK_FILE, FolderLock
 from assessment.paths import data_sources_dir
-from assessment.sources.snapshot import SnapshotWriter
+
+from .test_faults_uploads import write_small_snapshot
 
 KIND = "continuity_of_care_audit"
 
@@ -35,16 +33,7 @@ KIND = "continuity_of_care_audit"
 @pytest.fixture(scope="module")
 def small_snapshot(tmp_path_factory) -> Path:
     """A snapshot holding only the demo geography: builds in about a second."""
-    out = tmp_path_factory.mktemp("tiny")
-    paths = write_geography_files(out / "geo")
-    writer = SnapshotWriter(out / "snapshots" / "2026-01-01", "2026-01-01")
-    for role in ("lad_csp_pfa", "lad_utla", "lad_region"):
-        data = paths[f"lookup_{role}"].read_bytes()
-        writer.add(f"geography/{role}.csv", data, kind="lookup", key=role, url=f"file:{role}",
-                   rows=len(pd.read_csv(io.BytesIO(data))))
-    writer.add("geography/lad.geojson", paths["boundaries_lad"].read_bytes(), kind="boundary", key="lad",
-               url="file:lad")
-    return writer.close()
+    return write_small_snapshot(tmp_path_factory.mktemp("tiny"))
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

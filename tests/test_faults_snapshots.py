@@ -31,6 +31,7 @@ from assessment.sources.http import get_text, session
 from assessment.sources.snapshot import build_frame, fetch_snapshot, open_snapshot
 
 from .conftest import tool
+from .conftest import FETCH_DAY
 from .replay_server import Raw, ReplayServer, serve_demo_sources, unframed
 from .test_faults_network import HANG_BOUND, TEST_BUDGET, within
 
@@ -158,34 +159,16 @@ def test_a_symlink_out_of_the_snapshot_is_refused(downloads, tmp_path):
 
 
 # ------------------------------------------------------------------ `jsna fetch --only fingertips` under faults
-DAY = date(2026, 11, 22)
+DAY = FETCH_DAY  # the good fetch's day (conftest)
 FINGERTIPS = "/api/all_data/csv/by_indicator_id"
 
 
-@pytest.fixture(scope="module")
-def demo_sources(tmp_path_factory):
-    from assessment.demo import write_demo_sources
-
-    return write_demo_sources(tmp_path_factory.mktemp("sources"))
-
-
-@pytest.fixture(scope="module")
-def good_snapshot(demo_sources, tmp_path_factory):
-    """A good fetch of every source (lookups included) on DAY: (snapshots folder, publishers)."""
-    out = tmp_path_factory.mktemp("good")
-    with ReplayServer() as server:
-        sources = serve_demo_sources(server, demo_sources, load_catalogue())
-        http = session(budget=TEST_BUDGET, cache_name=str(tmp_path_factory.mktemp("cache") / "c"))
-        fetch_snapshot(out, **sources, client=FingertipsClient(server.url + "/api/", http=http), http=http, today=DAY)
-    return out, sources["publishers"]
-
-
 @pytest.fixture
-def fingertips_fault(demo_sources, good_snapshot, tmp_path, monkeypatch):
+def fingertips_fault(demo_sources, good_snapshots, tmp_path, monkeypatch):
     """(server, snapshots folder holding the day's good snapshot, run) where run(*args, only=) is `jsna fetch
     --only fingertips ARGS` (or another source) through the command line against the loopback server."""
     out = tmp_path / "snapshots"
-    shutil.copytree(good_snapshot[0], out)
+    shutil.copytree(good_snapshots[0], out)
     with ReplayServer() as server:
         sources = serve_demo_sources(server, demo_sources, load_catalogue())
         http = session(budget=TEST_BUDGET, cache_name=str(tmp_path / "cache"))  # no cached copy to fall back on
@@ -302,7 +285,7 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("case", list(BROKEN))
-def test_a_broken_fingertips_answer_never_replaces_the_days_snapshot(case, fingertips_fault, good_snapshot, capsys):
+def test_a_broken_fingertips_answer_never_replaces_the_days_snapshot(case, fingertips_fault, good_snapshots, capsys):
     server, out, run = fingertips_fault
     fault, problem = BROKEN[case]
     server.routes[FINGERTIPS] = fault(server.routes[FINGERTIPS])
@@ -313,7 +296,7 @@ def test_a_broken_fingertips_answer_never_replaces_the_days_snapshot(case, finge
     assert f"the previous snapshot {out / DAY.isoformat()} is untouched" in line
     assert _files(out / DAY.isoformat()) == before
     assert _snapshots(out) == [DAY.isoformat()]
-    frame, _ = build_frame(out / DAY.isoformat(), publishers=good_snapshot[1])
+    frame, _ = build_frame(out / DAY.isoformat(), publishers=good_snapshots[1])
     assert len(frame) > 100
 
 
@@ -326,14 +309,14 @@ def test_with_since_text_in_value_stops_the_fetch_not_the_build(fingertips_fault
     assert _files(out / DAY.isoformat()) == before
 
 
-def test_a_good_fingertips_only_fetch_keeps_the_days_other_sources(fingertips_fault, good_snapshot, capsys):
+def test_a_good_fingertips_only_fetch_keeps_the_days_other_sources(fingertips_fault, good_snapshots, capsys):
     server, out, run = fingertips_fault
     kinds_before = sorted(e["kind"] for e in open_snapshot(out / DAY.isoformat()).manifest["files"])
     assert run() == 0, capsys.readouterr().err
     after = open_snapshot(out / DAY.isoformat()).manifest["files"]
     assert sorted(e["kind"] for e in after) == kinds_before  # publishers and geography carried over, not dropped
     assert all(e["retrieved_at"] for e in after)
-    frame, _ = build_frame(out / DAY.isoformat(), publishers=good_snapshot[1])
+    frame, _ = build_frame(out / DAY.isoformat(), publishers=good_snapshots[1])
     assert {"90976", "ons-population"} <= set(frame["indicator_id"])
 
 

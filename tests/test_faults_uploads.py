@@ -44,8 +44,8 @@ def small_snapshot(tmp_path_factory):
     return build_small_snapshot(tmp_path_factory.mktemp("tiny"))
 
 
-def build_small_snapshot(out: Path) -> tuple[Path, Path]:
-    """(snapshot, bundle) in ``out``: the demo geography alone, built with `jsna build`."""
+def write_small_snapshot(out: Path) -> Path:
+    """A snapshot in ``out`` holding only the demo geography (its lookups and district boundaries)."""
     paths = write_geography_files(out / "geo")
     writer = SnapshotWriter(out / "snapshots" / "2026-01-01", "2026-01-01")
     for role in ("lad_csp_pfa", "lad_utla", "lad_region"):
@@ -54,7 +54,12 @@ def build_small_snapshot(out: Path) -> tuple[Path, Path]:
                    rows=len(pd.read_csv(io.BytesIO(data))))
     writer.add("geography/lad.geojson", paths["boundaries_lad"].read_bytes(), kind="boundary", key="lad",
                url="file:lad")
-    root = writer.close()
+    return writer.close()
+
+
+def build_small_snapshot(out: Path) -> tuple[Path, Path]:
+    """(snapshot, bundle) in ``out``: the demo geography alone, built with `jsna build`."""
+    root = write_small_snapshot(out)
     assert main(["build", "--snapshot", str(root), "--out", str(out / "bundle")]) == 0
     return root, out / "bundle"
 

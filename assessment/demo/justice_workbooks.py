@@ -241,7 +241,7 @@ def write_pfa_crime(forces: list[DemoForce], rng, path: Path) -> Path:
     book["Notes"].append(["Police force area data tables, " + RELEASE + " (demonstration figures)"])
     notes = ["1. Demonstration figures: invented for a fictional country, in the layout of the ONS tables."]
     p1 = book.create_sheet("Table P1")
-    p1.append([f"Table P1: Police recorded crime by offence group and " + title.format(what="number of offences")])
+    p1.append(["Table P1: Police recorded crime by offence group and " + title.format(what="number of offences")])
     p1.append([])
     p1.append(["England and Wales"])
     p1.append([None, None, "Total recorded crime (excluding fraud)", None, "Victim-based crime", None, None, None,
@@ -249,7 +249,7 @@ def write_pfa_crime(forces: list[DemoForce], rng, path: Path) -> Path:
     p1.append(["Area Code", "Area Name", None, None, *offences[:5], None, *offences[5:]])
     p1.append([None, None, "Numbers"])
     p3 = book.create_sheet("Table P3")
-    p3.append([f"Table P3: Police recorded crime by offence group and " + title.format(what="rate of offences")])
+    p3.append(["Table P3: Police recorded crime by offence group and " + title.format(what="rate of offences")])
     p3.append([])
     p3.append(["England and Wales"])
     p3.append([None] * 6 + ["Victim-based crime", None, None, None, None, None, "Other crimes against society"])
