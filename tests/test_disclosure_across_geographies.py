@@ -237,7 +237,7 @@ def test_a_rate_from_a_count_of_1_to_4_is_suppressed_with_every_total_that_holds
     county_text, force_text = _text(county), _text(force)
     assert "Housing on release" in county_text and "Housing on release" in force_text
     for text in (county_text, force_text):
-        assert "fewer than 5" not in text
+        assert "(fewer than 5)" not in text  # the old label beside a rate (trends may say "fewer than 5 periods")
         assert f"Dunmere {_rate(3, HOUSEHOLDS['E07999004'])}" not in text  # 3 of 35,000 households
         assert f"Port Alder {_rate(4, HOUSEHOLDS[UNITARY])}" not in text  # 4 of 62,000
         assert "Dunmere suppressed" in text
