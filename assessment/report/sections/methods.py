@@ -13,6 +13,7 @@ from ...sources.catalogue import load_data_gaps
 from ...text import md
 from ..blocks import crude_rate
 from ..context import ReportContext
+from ..relevant import area_notes
 
 METHODS = [
     "Confidence intervals are 95% and 99.8%: Wilson score intervals for proportions, "
@@ -92,8 +93,8 @@ def data_gaps_list() -> str:
 
 
 def geography_notes(report: ReportContext) -> str:
-    """How the bundle matched former areas to the current geography (the first few, and how many more)."""
-    notes = [n for n in report.data.bundle.meta.get("geography_notes", []) if n]
+    """How the bundle matched former areas to the current geography: the notes on this report's areas."""
+    notes = area_notes(report, [n for n in report.data.bundle.meta.get("geography_notes", []) if n])
     if not notes:
         return ""
     shown = notes[:GEOGRAPHY_NOTES_SHOWN]
