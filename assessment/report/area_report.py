@@ -19,6 +19,7 @@ from ..geography import Area
 from ..registries import Section
 from .area_data import AreaData
 from .bundle import Bundle, open_bundle
+from .data_age import old_figures
 from .missing import lacking_core_measures
 from .context import AppendixRecorder, FigureWriter, ReportContext
 from .sections import geography, local_data, methods, render_section, sources, summary
@@ -63,7 +64,8 @@ class AreaReport(ReportContext):
         return summary.front_matter(self)
 
     def key_messages(self) -> str:
-        return "\n".join(part for part in (summary.key_messages(self), lacking_core_measures(self)) if part)
+        return "\n".join(part for part in (summary.key_messages(self), old_figures(self),
+                                               lacking_core_measures(self)) if part)
 
     def spine_chart(self) -> str:
         return summary.spine_chart(self)

@@ -95,3 +95,16 @@ def lacking_core_measures(report: ReportContext) -> str:
         return ""
     return (f"**What this report lacks.** The data snapshot has no figure for {md(data.display_name())} "
             "on these core measures of the chapter:\n\n" + "\n".join(lines) + "\n")
+
+
+#: How a reader names the area type a public table gives a measure for (data_gaps.yaml published_for).
+PUBLISHED_FOR = {"pfa": "police force area", "csp": "community safety partnership", "lad": "district"}
+
+
+def published_note(gap) -> str:
+    """For a data gap that a public table does give for some areas: that it exists, and where ("" if none)."""
+    if not gap.published_where:
+        return ""
+    level = PUBLISHED_FOR.get(gap.published_for or "", gap.published_for or "")
+    by = f" by {level}" if level else ""
+    return f"It is published{by} in {gap.published_where}; this project does not read that table yet."

@@ -36,7 +36,7 @@ REQUIRED = ("module", "reader", "indicators")
 #: official ``url`` (neither is needed for a file brought in by `jsna import` only).
 DOWNLOAD = ("release", "url")
 OPTIONAL = ("publisher_page", "vintage", "licence", "attribution", "verified", "only_area_types",
-            "recogniser", "file_kind", "layouts", "import_only", "filename", "format")
+            "recogniser", "file_kind", "layouts", "import_only", "filename", "format", "newer_edition")
 
 
 def publishers_path() -> Path:
@@ -84,6 +84,9 @@ def _load(path: Path) -> tuple[tuple[str, dict], ...]:
             if role in spec and not _defines(spec["module"], spec[role]):
                 raise InputError(f"{where}: {role} '{spec[role]}' is not a function of module {spec['module']}")
         entries.append((key, spec))
+    for key, spec in entries:  # a newer edition is another entry of this registry
+        if spec.get("newer_edition") and spec["newer_edition"] not in raw:
+            raise InputError(f"{path} publisher {key}: newer_edition '{spec['newer_edition']}' is not a publisher entry")
     return tuple(entries)
 
 

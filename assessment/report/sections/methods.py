@@ -13,6 +13,7 @@ from ...sources.catalogue import load_data_gaps
 from ...text import md
 from ..blocks import crude_rate
 from ..context import ReportContext
+from ..missing import published_note
 from ..relevant import area_notes
 
 METHODS = [
@@ -89,7 +90,8 @@ def data_gaps_list() -> str:
         return ""
     return ("Known national data gaps: measures no public source gives by local authority or police force "
             "area, and what local partners could supply instead.\n\n"
-            + "\n".join(f"- **{md(g.name)}.** {md(g.why)} Local data: {md(g.local_data)}" for g in gaps) + "\n")
+            + "\n".join(f"- **{md(g.name)}.** {md(g.why)} {md(published_note(g))} Local data: {md(g.local_data)}"
+                        for g in gaps) + "\n")
 
 
 def geography_notes(report: ReportContext) -> str:
