@@ -85,7 +85,8 @@ def handling_list(report: ReportContext) -> str:
 def data_gaps_list() -> str:
     """The national data gaps (``data_sources/data_gaps.yaml``) with what local data could fill each."""
     # Only measures no one publishes locally: an indicator still to be catalogued is a note for maintainers.
-    gaps = [g for g in load_data_gaps() if g.status == "not_published_locally"]
+    # A gap that names its section is told there, beside the published figures: not again here.
+    gaps = [g for g in load_data_gaps() if g.status == "not_published_locally" and not g.section]
     if not gaps:
         return ""
     return ("Known national data gaps: measures no public source gives by local authority or police force "
