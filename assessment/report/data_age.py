@@ -8,8 +8,8 @@ and says where the publisher releases newer figures: a release page that
 ``jsna fetch`` reads for the newest file (``release`` in ``data_sources/publishers.yaml``),
 or, for a file without one, the page to check.
 
->>> years_between(pd.Timestamp("2019-12-31"), pd.Timestamp("2025-12-31"))
-6.0
+>>> years_between(pd.Timestamp("2019-12-31"), pd.Timestamp("2023-12-31"))
+4.0
 """
 
 from __future__ import annotations
@@ -32,9 +32,14 @@ RULES_PATH = DATA_SOURCES_DIR / "data_age.yaml"
 DAYS_A_YEAR = 365.25
 
 
-@lru_cache(maxsize=2)
-def older_than_years(path: Path = RULES_PATH) -> float:
+def older_than_years() -> float:
     """The age gap, in years, beyond which a figure is flagged (``data_sources/data_age.yaml``)."""
+    return read_rule(RULES_PATH)
+
+
+@lru_cache(maxsize=4)
+def read_rule(path: Path) -> float:
+    """``older_than_years`` of a data-age registry file, checked (one line naming the file if not)."""
     try:
         value = (yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}).get("older_than_years")
     except (OSError, yaml.YAMLError, AttributeError) as exc:
@@ -45,8 +50,8 @@ def older_than_years(path: Path = RULES_PATH) -> float:
 
 
 def years_between(old: pd.Timestamp, new: pd.Timestamp) -> float:
-    """Whole and part years from ``old`` to ``new``, to one decimal."""
-    return round((new - old).days / DAYS_A_YEAR, 1)
+    """Whole and part years from ``old`` to ``new``."""
+    return (new - old).days / DAYS_A_YEAR
 
 
 def report_rows(report: ReportContext) -> pd.DataFrame:

@@ -32,7 +32,7 @@ def how_to_get_fingertips(fingertips_id: str) -> str:
 
 def how_to_get_publisher(spec: dict) -> str:
     """Where a publisher file comes from (its release page) and how to bring it in."""
-    what = spec.get("file_kind") or "the publisher's file"
+    what = spec.get("file_kind") or "The publisher's file"
     page = spec.get("publisher_page") or spec.get("url") or ""
     if spec.get("import_only"):
         return f"{what}: download it from {page} and `jsna import` the file"
@@ -47,10 +47,17 @@ def how_to_get(entry: CatalogueEntry) -> str:
     return how_to_get_publisher(spec) if spec else f"source {entry.source}"
 
 
-def applies_here(report: ReportContext, frame_id: str) -> bool:
-    """False when the bundle has the indicator only for other kinds of area than this one and its peers."""
+def applies_here(report: ReportContext, entry: CatalogueEntry) -> bool:
+    """False for an indicator published only for other kinds of area than this one.
+
+    Either its publisher says so (``published_for`` in publishers.yaml: police force
+    tables), or the bundle has it for other areas but none of this area's peers.
+    """
     data = report.data
-    rows = data.tables.indicator(frame_id)
+    published_for = (registries().publishers.get(entry.source) or {}).get("published_for")
+    if published_for and data.area.area_type not in published_for:
+        return False
+    rows = data.tables.indicator(entry.frame_id)
     if rows.empty:
         return True
     peers = set(data.geography.peers(data.area.code)) | {data.area.code}
@@ -63,7 +70,7 @@ def absent_entries(report: ReportContext, section_key: str) -> list[CatalogueEnt
     rows = data.latest_with_upper_tier()
     have = set(rows["indicator_id"].astype(str)) if not rows.empty else set()
     return [e for e in registries().catalogue.entries
-            if e.section == section_key and e.frame_id not in have and applies_here(report, e.frame_id)]
+            if e.section == section_key and e.frame_id not in have and applies_here(report, e)]
 
 
 def section_lacks(report: ReportContext, section: Section) -> str:
@@ -89,7 +96,7 @@ def lacking_core_measures(report: ReportContext) -> str:
         entries = [by_key[k] for k in measure.indicators if k in by_key]
         if not entries or any(e.frame_id in have for e in entries):
             continue
-        usable = [e for e in entries if applies_here(report, e.frame_id)] or entries
+        usable = [e for e in entries if applies_here(report, e)] or entries
         lines.append(f"- **{md(measure.label.capitalize())}.** {md(how_to_get(usable[0]))}.")
     if not lines:
         return ""

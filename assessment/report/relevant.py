@@ -67,9 +67,11 @@ def used_sources(report: ReportContext, sources: list[dict]) -> list[dict]:
              for part in source_parts(source)}
     kept, files = [], set()
     for entry in sources:
-        if entry.get("file") in files:
+        if entry.get("file") and entry["file"] in files:  # two registry entries reading one file
             continue
-        if any(behind(entry, *row) for row in shown):
+        # A source naming no file and no release (the demo's generated tables) cannot be matched: kept.
+        unmatchable = not entry.get("file") and not entry.get("release")
+        if unmatchable or any(behind(entry, *row) for row in shown):
             kept.append(entry)
             files.add(entry.get("file"))
     return kept
