@@ -116,11 +116,11 @@ def test_the_force_summary_flags_figures_much_older_than_the_newest(real_reports
     assert "for a period ending December 2025. These are more than 3 years older" in old
     assert re.search(r"2019: [^.]*Police recorded crime \(excluding fraud\) per 1,000 population", old)
     assert "2018/19: Anti-social behaviour incidents per 1,000 population" in old
-    assert "2018 - 20: Deaths related to drug poisoning per 100,000 residents (3-year pooled)" in old
+    assert re.search(r"2018 - 20 ?: Deaths related to drug poisoning per 100,000 residents \(3-year pooled\)", old)
     assert "`jsna fetch --only publishers` finds the newest release on https://www.ons.gov.uk/" in old
     assert "IoD2019" in old and "A newer edition is published at https://www.gov.uk/government/statistics/" \
         "english-indices-of-deprivation-2025" in old
-    assert "2025/26" not in old and "Rough sleeping" not in old  # autumn 2022 is 3 years older, not more
+    assert "2025/26" not in old and "sleeping rough" not in old  # autumn 2022 is 3 years older, not more
 
 
 def test_the_age_limit_is_read_from_its_registry(tmp_path, monkeypatch, demo_bundle):

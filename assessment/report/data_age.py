@@ -8,8 +8,6 @@ and says where the publisher releases newer figures: a release page that
 ``jsna fetch`` reads for the newest file (``release`` in ``data_sources/publishers.yaml``),
 or, for a file without one, the page to check.
 
->>> years_between(pd.Timestamp("2019-12-31"), pd.Timestamp("2023-12-31"))
-4.0
 """
 
 from __future__ import annotations
@@ -29,7 +27,6 @@ from .context import ReportContext
 from .missing import FINGERTIPS_SITE
 
 RULES_PATH = DATA_SOURCES_DIR / "data_age.yaml"
-DAYS_A_YEAR = 365.25
 
 
 def older_than_years() -> float:
@@ -47,11 +44,6 @@ def read_rule(path: Path) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         raise InputError(f"{path}: older_than_years must be a positive number of years, not {value!r}")
     return float(value)
-
-
-def years_between(old: pd.Timestamp, new: pd.Timestamp) -> float:
-    """Whole and part years from ``old`` to ``new``."""
-    return (new - old).days / DAYS_A_YEAR
 
 
 def report_rows(report: ReportContext) -> pd.DataFrame:
@@ -90,7 +82,9 @@ def old_figures(report: ReportContext) -> str:
         return ""
     limit = older_than_years()
     newest = rows["period_end"].max()
-    old = rows[rows["period_end"].map(lambda end: years_between(end, newest) > limit)]
+    # Calendar months, so that a period ending three years to the day before the newest is not "more than" three.
+    cutoff = newest - pd.DateOffset(months=round(limit * 12))
+    old = rows[rows["period_end"] < cutoff]
     if old.empty:
         return ""
     lines = []

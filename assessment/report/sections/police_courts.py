@@ -118,7 +118,8 @@ def whose_figures(report: ReportContext, figures: ForceFigures, *, ranked: bool 
         return md(f"The figures are the {force}'s. {note}{ranks}") + "\n"
     whose = f"These are the {force}'s figures, not {data.area.name}'s alone."
     return (f"> **{md(whose)}** "
-            + md(f"They are published for police force areas, not councils. {note}{ranks}") + "\n")
+            + md(f"Arrests, stop and search and the conviction ratio are published for police force areas, "
+                 f"not councils. {note}{ranks}") + "\n")
 
 
 def _table(figures: ForceFigures, body: list[list[str]], caption: str) -> str:
@@ -318,10 +319,10 @@ def not_measured(report: ReportContext, section: Section) -> str:
     for gap in loaded.data_gaps:
         if gap.section != section.key or gap.status == "published_not_read":
             continue
-        if gap.published_for == data.area.area_type:  # published for this kind of area: not a gap here
-            lines.append(f"- **{md(gap.name)}.** {md(published_note(gap))}")
-            continue
-        line = f"- **{md(gap.name)}.** {md(gap.why)} {md(published_note(gap))} {md(gap.local_data)}"
+        if gap.published_for == data.area.area_type:  # a public table gives it for this kind of area
+            line = f"- **{md(gap.name)}.** {md(published_note(gap))}"
+        else:
+            line = f"- **{md(gap.name)}.** {md(gap.why)} {md(published_note(gap))} {md(gap.local_data)}"
         kind = loaded.upload_kinds.get(gap.upload_kind or "")
         if kind is not None:
             where = ("in this section" if kind.section == section.key
