@@ -159,6 +159,7 @@ def test_blackpool_has_only_its_own_notes_plain_words_and_each_list_once(real_re
     for ods in ("Statutory_Homelessness_Detailed_Local_Authority_Data_202512.ods", "Detailed_LA_202503.xlsx"):
         assert sources.count(ods) == 1, ods
     assert "pfatablesdec19.xlsx" in sources  # the force's recorded crime is shown in Blackpool's report
+    assert "england+wales_2023.csv" in sources  # "an estimated 142,708 residents" (mid-2023)
 
 
 def test_demo_sources_and_notes_are_kept_when_they_cannot_be_matched(demo_bundle, tmp_path):
