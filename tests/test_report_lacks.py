@@ -121,6 +121,8 @@ def test_the_force_summary_flags_figures_much_older_than_the_newest(real_reports
     assert "IoD2019" in old and "A newer edition is published at https://www.gov.uk/government/statistics/" \
         "english-indices-of-deprivation-2025" in old
     assert "2025/26" not in old and "sleeping rough" not in old  # autumn 2022 is 3 years older, not more
+    methods = _text(_section(real_reports[LANCASHIRE_FORCE][0], "Data gaps and methods"))
+    assert "every figure whose period ended more than 3 years before the newest period in the report" in methods
 
 
 def test_the_age_limit_is_read_from_its_registry(tmp_path, monkeypatch, demo_bundle):

@@ -13,6 +13,7 @@ from ...sources.catalogue import load_data_gaps
 from ...text import md
 from ..blocks import crude_rate
 from ..context import ReportContext
+from ..data_age import older_than_years
 from ..missing import published_note
 from ..relevant import area_notes
 
@@ -106,10 +107,16 @@ def geography_notes(report: ReportContext) -> str:
     return text + (f" ({more} further notes of the same kind are not listed.)" if more > 0 else "") + "\n"
 
 
+def age_rule() -> str:
+    """The data-age rule of the summary's "Old figures" list, from ``data_sources/data_age.yaml``."""
+    return (f"The summary lists every figure whose period ended more than {older_than_years():g} years before "
+            "the newest period in the report, with where its publisher releases newer figures.")
+
+
 def methods_section(report: ReportContext) -> str:
     """How figures were made, how this area's figures were built, the geography notes and the data gaps."""
     data = report.data
     suppression = data.bundle.meta.get("suppression", DEFAULT_SUPPRESSION)
-    text = [*METHODS, f"Small numbers are suppressed before any output: {md(suppression)}."]
+    text = [*METHODS, f"Small numbers are suppressed before any output: {md(suppression)}.", age_rule()]
     parts = ["\n\n".join(text) + "\n", handling_list(report), geography_notes(report), data_gaps_list()]
     return "\n".join(part for part in parts if part)
