@@ -38,18 +38,18 @@ def test_empty_sections_name_each_missing_indicator_and_how_to_get_it(real_repor
     page, _ = real_reports[BLACKPOOL]
     reoffending = _text(_section(page, "Reoffending"))
     assert "Proven reoffending (proportion of offenders who reoffend)." in reoffending
-    assert "Fingertips indicator 92812: `jsna fetch --only fingertips`" in reoffending
-    assert "Fingertips indicator 92813: `jsna fetch --only fingertips`" in reoffending
+    assert "Fingertips indicator 92812: fetched from the Fingertips API" in reoffending
+    assert "Fingertips indicator 92813: fetched from the Fingertips API" in reoffending
     substance = _text(_section(page, "Substance misuse and treatment"))  # partial: ONS drug deaths are there
     for title, fingertips_id in [("Continuity of care after release from prison", 90976),
                                  ("Successful completion of drug treatment (opiate users)", 90244),
                                  ("Successful completion of drug treatment (non-opiate users)", 90245),
                                  ("Successful completion of alcohol treatment", 92447)]:
-        assert f"{title}. Fingertips indicator {fingertips_id}: `jsna fetch --only fingertips`" in substance
+        assert f"{title}. Fingertips indicator {fingertips_id}: fetched from the Fingertips API" in substance
     assert "Deaths related to drug poisoning (registrations)." not in substance  # in the table, not missing
     # A publisher file: named with its release page
     assert ("Deaths related to drug poisoning (3-year registration periods). ONS drug poisoning deaths by local "
-            "authority (CSV or ONS workbook): `jsna fetch --only publishers`, or download it from https://www.ons.gov.uk/"
+            "authority (CSV or ONS workbook): fetched from https://www.ons.gov.uk/"
             in substance)
     mental = _text(_section(page, "Mental health, self-harm and suicide"))
     assert "Fingertips indicator 41001" in mental
@@ -117,7 +117,7 @@ def test_the_force_summary_flags_figures_much_older_than_the_newest(real_reports
     assert re.search(r"2019: [^.]*Police recorded crime \(excluding fraud\) per 1,000 population", old)
     assert "2018/19: Anti-social behaviour incidents per 1,000 population" in old
     assert re.search(r"2018 - 20 ?: Deaths related to drug poisoning per 100,000 residents \(3-year pooled\)", old)
-    assert "`jsna fetch --only publishers` finds the newest release on https://www.ons.gov.uk/" in old
+    assert "A new fetch takes the publisher's newest release from https://www.ons.gov.uk/" in old
     assert "IoD2019" in old and "A newer edition is published at https://www.gov.uk/government/statistics/" \
         "english-indices-of-deprivation-2025" in old
     assert "2025/26" not in old and "sleeping rough" not in old  # autumn 2022 is 3 years older, not more

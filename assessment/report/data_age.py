@@ -5,7 +5,7 @@ figures under one snapshot date. The summary lists every figure for the area
 whose period ended more than ``older_than_years`` (``data_sources/data_age.yaml``)
 years before the newest period the report shows, grouped by publisher release,
 and says where the publisher releases newer figures: a release page that
-``jsna fetch`` reads for the newest file (``release`` in ``data_sources/publishers.yaml``),
+``jsna fetch`` reads for the newest file (named in readers' words, never as a command) (``release`` in ``data_sources/publishers.yaml``),
 or, for a file without one, the page to check.
 
 """
@@ -63,7 +63,7 @@ def newer_release(report: ReportContext, indicator_id: str) -> str:
     if entry is None:
         return ""
     if entry.source == "fingertips":
-        return f"Fingertips updates it at {FINGERTIPS_SITE}; `jsna fetch --only fingertips` gets the newest"
+        return f"Fingertips updates it at {FINGERTIPS_SITE}, where a new fetch gets the newest"
     publishers = registries().publishers
     spec = publishers.get(entry.source) or {}
     page = spec.get("publisher_page") or ""
@@ -71,7 +71,7 @@ def newer_release(report: ReportContext, indicator_id: str) -> str:
     if newer:
         return f"a newer edition is published at {newer.get('publisher_page', '')}"
     if spec.get("release") and not spec.get("import_only"):
-        return f"`jsna fetch --only publishers` finds the newest release on {page}"
+        return f"a new fetch takes the publisher's newest release from {page}"
     return f"check {page} for a newer release" if page else ""
 
 

@@ -10,8 +10,11 @@ report has no figure for. An indicator the bundle holds only for another kind
 of area (recorded crime by police force, in a council's report) is not missing
 data the user could add, so it is not listed.
 
+The words are for readers: they name the indicator id or file and its page, never a command
+(the commands that fetch them are in the README).
+
 >>> how_to_get_fingertips("90976")
-'Fingertips indicator 90976: `jsna fetch --only fingertips`, or export it from https://fingertips.phe.org.uk and `jsna import` the file'
+'Fingertips indicator 90976: fetched from the Fingertips API, or exported from https://fingertips.phe.org.uk and imported'
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ FINGERTIPS_SITE = "https://fingertips.phe.org.uk"
 
 def how_to_get_fingertips(fingertips_id: str) -> str:
     """Where a Fingertips indicator comes from and the command that fetches it."""
-    return (f"Fingertips indicator {fingertips_id}: `jsna fetch --only fingertips`, or export it from "
-            f"{FINGERTIPS_SITE} and `jsna import` the file")
+    return (f"Fingertips indicator {fingertips_id}: fetched from the Fingertips API, or exported from "
+            f"{FINGERTIPS_SITE} and imported")
 
 
 def how_to_get_publisher(spec: dict) -> str:
@@ -35,8 +38,8 @@ def how_to_get_publisher(spec: dict) -> str:
     what = spec.get("file_kind") or "The publisher's file"
     page = spec.get("publisher_page") or spec.get("url") or ""
     if spec.get("import_only"):
-        return f"{what}: download it from {page} and `jsna import` the file"
-    return f"{what}: `jsna fetch --only publishers`, or download it from {page} and `jsna import` the file"
+        return f"{what}: downloaded by hand from {page} and imported"
+    return f"{what}: fetched from {page}, or downloaded from there and imported"
 
 
 def how_to_get(entry: CatalogueEntry) -> str:
