@@ -5,7 +5,8 @@ figures under one snapshot date. The summary lists every figure for the area
 whose period ended more than ``older_than_years`` (``data_sources/data_age.yaml``)
 years before the newest period the report shows, grouped by publisher release,
 and says where the publisher releases newer figures: a release page that
-``jsna fetch`` reads for the newest file (named in readers' words, never as a command) (``release`` in ``data_sources/publishers.yaml``),
+``jsna fetch`` reads for the newest file (``release`` in ``data_sources/publishers.yaml``;
+named in readers' words, never as a command),
 or, for a file without one, the page to check.
 
 """
