@@ -109,7 +109,7 @@ def test_lancashire_force_report_has_every_part_with_ranks(rendered):
     assert _appendix_row(appendix, "ons-knife-offences-rate", "K04000001", "2019")["Count"] == 45627
     assert _appendix_row(appendix, "ho-arrests", "K04000001", "2018/19")["Value"] == 671126
     # The measures no public table gives, each with the local dataset that carries it, in readers' words.
-    missing = _part(section, "What no public table measures")
+    missing = _part(section, "What this report does not measure")
     for name, dataset in [("Health needs of people detained in police custody", "Police custody health needs"),
                           ("Liaison and Diversion assessments and onward referrals", "Liaison and diversion referrals"),
                           ("Section 136 Mental Health Act detentions by council", "Section 136 detentions by council")]:
@@ -232,7 +232,7 @@ def test_the_demo_force_and_county_reports_have_the_section(demo_reports):
     assert "White 6,080 / 7,441 81.7 per 100" in convictions
     crime = _part(force, "Recorded crime")
     assert "88.5 per 1,000" in crime and re.search(r"(highest|lowest) of 6 forces", crime)
-    assert "Section 136 Mental Health Act detentions by council" in _part(force, "What no public table measures")
+    assert "Section 136 Mental Health Act detentions by council" in _part(force, "What this report does not measure")
     county = _section(next(demo_reports["E10999001"].glob("*.html")).read_text(encoding="utf-8"))
     county_text = _text(county)
     assert "These are the Northmere and Port Alder Police force area's figures, not Northmere's alone" in county_text

@@ -25,6 +25,8 @@ from .bundle import Bundle, open_bundle
 from .commentary import SUMMARY_KEY, bundle_commentary
 from .commentary_markdown import commentary_block
 from .context import AppendixRecorder, FigureWriter, ReportContext
+from .data_age import old_figures
+from .missing import lacking_core_measures
 from .sections import geography, local_data, methods, render_section, sources, summary
 
 
@@ -73,7 +75,8 @@ class AreaReport(ReportContext):
         return summary.front_matter(self)
 
     def key_messages(self) -> str:
-        return summary.key_messages(self) + self.local_commentary(SUMMARY_KEY)
+        return "\n".join(part for part in (summary.key_messages(self), old_figures(self),
+                                            lacking_core_measures(self)) if part) + self.local_commentary(SUMMARY_KEY)
 
     def spine_chart(self) -> str:
         return summary.spine_chart(self)

@@ -30,7 +30,7 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CATALOGUE_PATH = DATA_SOURCES_DIR / "indicators.yaml"
 DATA_GAPS_PATH = DATA_SOURCES_DIR / "data_gaps.yaml"
 GAP_FIELDS = ("key", "name", "seed_reference", "status", "why", "local_data")
-GAP_STATUSES = ("not_published_locally", "id_not_found")
+GAP_STATUSES = ("not_published_locally", "id_not_found", "published_not_read")
 REQUIRED = ("key", "title", "source", "section", "polarity", "value_type", "multiplier",
             "ci_method", "comparator", "additive", "definition", "verified")
 #: Where an indicator's figures are published: England only (the default), or England
@@ -198,6 +198,9 @@ class DataGap:
     #: that names the gap beside the published figures (both checked at start-up)
     upload_kind: str | None = None
     section: str | None = None
+    #: the area type (pfa, say) a public table does give it for, and that table: publisher, title, address
+    published_for: str | None = None
+    published_where: str | None = None
 
 
 def load_data_gaps(path: Path = DATA_GAPS_PATH, catalogue: Catalogue | None = None) -> list[DataGap]:
@@ -207,7 +210,7 @@ def load_data_gaps(path: Path = DATA_GAPS_PATH, catalogue: Catalogue | None = No
     >>> [g.name for g in gaps if g.key == "older_people_feeling_safe"]
     ["Older people's perception of community safety (PHOF 1.19)"]
     >>> sorted({g.status for g in gaps})
-    ['id_not_found', 'not_published_locally']
+    ['id_not_found', 'not_published_locally', 'published_not_read']
     """
     try:
         with open(path, encoding="utf-8") as handle:

@@ -36,7 +36,8 @@ REQUIRED = ("module", "reader", "indicators")
 #: official ``url`` (neither is needed for a file brought in by `jsna import` only).
 DOWNLOAD = ("release", "url")
 OPTIONAL = ("publisher_page", "vintage", "licence", "attribution", "verified", "only_area_types",
-            "recogniser", "file_kind", "layouts", "import_only", "filename", "format", "suppress_small_counts")
+            "recogniser", "file_kind", "layouts", "import_only", "filename", "format", "suppress_small_counts",
+            "newer_edition", "published_for")
 
 
 def publishers_path() -> Path:
@@ -74,7 +75,7 @@ def _load(path: Path) -> tuple[tuple[str, dict], ...]:
         if not spec.get("import_only") and not any(spec.get(field) for field in DOWNLOAD):
             raise InputError(f"{where}: needs `release` (how to find the current file on the publisher's page) "
                              "or `url` (one official file), or `import_only: true`")
-        for field in ("indicators", "only_area_types"):
+        for field in ("indicators", "only_area_types", "published_for"):
             value = spec.get(field, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise InputError(f"{where}: {field} must be a list of names")
@@ -84,6 +85,9 @@ def _load(path: Path) -> tuple[tuple[str, dict], ...]:
             if role in spec and not _defines(spec["module"], spec[role]):
                 raise InputError(f"{where}: {role} '{spec[role]}' is not a function of module {spec['module']}")
         entries.append((key, spec))
+    for key, spec in entries:  # a newer edition is another entry of this registry
+        if spec.get("newer_edition") and spec["newer_edition"] not in raw:
+            raise InputError(f"{path} publisher {key}: newer_edition '{spec['newer_edition']}' is not a publisher entry")
     return tuple(entries)
 
 

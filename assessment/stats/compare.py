@@ -212,7 +212,7 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
                     reason[k] = f"fewer than {BINNED[method]} areas of this type have a value"
             continue
         if method not in METHODS:
-            reason[index] = ("the indicator is not compared (method none)" if method == NO_COMPARISON
+            reason[index] = ("it is given for information, not as a comparison" if method == NO_COMPARISON
                              else f"unknown comparison method '{method}'")
             continue
         direction, level = METHODS[method](rows, reference[index])

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from ...charts import choropleth
 from ...levels import DISTRICT_LEVEL, ENGLAND_NAME, LEVELS, district_columns, parent_levels
+from ...sources.ons_population import INDICATOR_ID as POPULATION_ID
 from ...text import md, thousands
 from ..context import ReportContext
 from ..population import population_profile
 from ..tables import pipe_table
+
+SECTION_TITLE = "Population and geography"
 
 
 def geography_section(report: ReportContext) -> str:
@@ -24,12 +27,21 @@ def geography_section(report: ReportContext) -> str:
         parts.append("It lies within the " + ", the ".join(named) + ".")
     text = " ".join(parts) + "\n\n"
     lads = geo.constituent_lads(area.code)
+    record_population(report, [area.code, *(lads if len(lads) > 1 else [])])
     if len(lads) > 1:
         text += _districts_table(report, lads) + "\n"
     text += coterminosity_note(report) + "\n"
     if profile := population_profile(report):
         text += "\n" + profile
     return text
+
+
+def record_population(report: ReportContext, codes: list[str]) -> None:
+    """Record the population estimates this section prints, so the appendix and sources name their file."""
+    rows = report.data.tables.indicator(POPULATION_ID)
+    rows = rows[rows["area_code"].isin(codes) & rows["value"].notna()].sort_values("period_end")
+    if not rows.empty:
+        report.appendix.record_rows(rows.groupby("area_code").tail(1), SECTION_TITLE)
 
 
 def _districts_table(report: ReportContext, lads: list[str]) -> str:

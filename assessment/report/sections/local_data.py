@@ -1,4 +1,4 @@
-"""Local data: partners' uploads shown in their topic (or a "local data needed" box), and the list of local datasets.
+"""Local data: partners' uploads shown in their topic, and the one list of local datasets.
 
 Readers' text only: the boxes say who holds the data and what it would add,
 never how to load it (the commands are in the README and on the templates).
@@ -14,19 +14,14 @@ from ..tables import pipe_table
 
 
 def local_data_boxes(report: ReportContext, section_key: str) -> str:
-    """For each upload kind of a section: its figures, or a "local data needed" box."""
+    """For each upload kind of a section that partners supplied: its figures.
+
+    The kinds not supplied are listed once, in :func:`local_data_section`, not in every topic.
+    """
     data = report.data
-    out = []
     present = data.uploaded_kinds()
-    for kind in data.upload_kinds():
-        if kind.section != section_key:
-            continue
-        if kind.kind in present:
-            out.append(local_data_table(report, kind))
-        else:
-            out.append(f"> **Local data needed: {md(kind.title)}.** No national source publishes this. "
-                       f"It is held by {md(kind.partner)}, who can supply it for this chapter.\n")
-    return "\n".join(out)
+    return "\n".join(local_data_table(report, kind) for kind in data.upload_kinds()
+                     if kind.section == section_key and kind.kind in present)
 
 
 def local_data_table(report: ReportContext, kind: UploadKind) -> str:

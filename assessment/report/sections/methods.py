@@ -14,6 +14,9 @@ from ...sources.catalogue import load_data_gaps
 from ...text import md
 from ..blocks import crude_rate
 from ..context import ReportContext
+from ..data_age import older_than_years
+from ..missing import published_note
+from ..relevant import area_notes
 
 #: The one rule for crude rates, as Fingertips applies it (a crude-rate indicator is compared by its
 #: comparator method, e.g. indicator 93356 by 95% intervals; a crude rate never stands against a
@@ -102,17 +105,19 @@ def handling_list(report: ReportContext) -> str:
 def data_gaps_list() -> str:
     """The national data gaps (``data_sources/data_gaps.yaml``) with what local data could fill each."""
     # Only measures no one publishes locally: an indicator still to be catalogued is a note for maintainers.
-    gaps = [g for g in load_data_gaps() if g.status == "not_published_locally"]
+    # A gap that names its section is told there, beside the published figures: not again here.
+    gaps = [g for g in load_data_gaps() if g.status == "not_published_locally" and not g.section]
     if not gaps:
         return ""
     return ("Known national data gaps: measures no public source gives by local authority or police force "
             "area, and what local partners could supply instead.\n\n"
-            + "\n".join(f"- **{md(g.name)}.** {md(g.why)} Local data: {md(g.local_data)}" for g in gaps) + "\n")
+            + "\n".join(f"- **{md(g.name)}.** {md(g.why)} {md(published_note(g))} Local data: {md(g.local_data)}"
+                        for g in gaps) + "\n")
 
 
 def geography_notes(report: ReportContext) -> str:
-    """How the bundle matched former areas to the current geography (the first few, and how many more)."""
-    notes = [n for n in report.data.bundle.meta.get("geography_notes", []) if n]
+    """How the bundle matched former areas to the current geography: the notes on this report's areas."""
+    notes = area_notes(report, [n for n in report.data.bundle.meta.get("geography_notes", []) if n])
     if not notes:
         return ""
     shown = notes[:GEOGRAPHY_NOTES_SHOWN]
@@ -140,10 +145,17 @@ def key_message_rule() -> str:
             f"{measures}.")
 
 
+def age_rule() -> str:
+    """The data-age rule of the summary's "Old figures" list, from ``data_sources/data_age.yaml``."""
+    return (f"The summary lists every figure whose period ended more than {older_than_years():g} years before "
+            "the newest period in the report, with where its publisher releases newer figures.")
+
+
 def methods_section(report: ReportContext) -> str:
     """How figures were made, how this area's figures were built, the geography notes and the data gaps."""
     data = report.data
     suppression = data.bundle.meta.get("suppression", DEFAULT_SUPPRESSION)
-    text = [*METHODS, key_message_rule(), f"Small numbers are suppressed before any output: {md(suppression)}."]
+    text = [*METHODS, key_message_rule(), f"Small numbers are suppressed before any output: {md(suppression)}.",
+            age_rule()]
     parts = ["\n\n".join(text) + "\n", handling_list(report), geography_notes(report), data_gaps_list()]
     return "\n".join(part for part in parts if part)

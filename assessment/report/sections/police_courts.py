@@ -23,6 +23,7 @@ from ...stats.disproportionality import disproportionality
 from ...stats.force_ranks import ENGLAND_AND_WALES
 from ...text import format_value, md
 from ..context import ReportContext
+from ..missing import published_note
 from ..force_figures import (ForceFigures, coterminosity_note, force_area_name, force_of, forces_of, is_withheld,
                              rank_text, withheld_reason)
 from ..tables import pipe_table
@@ -117,7 +118,8 @@ def whose_figures(report: ReportContext, figures: ForceFigures, *, ranked: bool 
         return md(f"The figures are the {force}'s. {note}{ranks}") + "\n"
     whose = f"These are the {force}'s figures, not {data.area.name}'s alone."
     return (f"> **{md(whose)}** "
-            + md(f"They are published for police force areas, not councils. {note}{ranks}") + "\n")
+            + md(f"Arrests, stop and search and the conviction ratio are published for police force areas, "
+                 f"not councils. {note}{ranks}") + "\n")
 
 
 def _table(figures: ForceFigures, body: list[list[str]], caption: str) -> str:
@@ -299,8 +301,8 @@ def recorded_crime(report: ReportContext, figures: ForceFigures, section: Sectio
     if data.area.area_type == "pfa" and home in titles and home != section.key:
         where = md(f"The rates for each offence group are in the {titles[home]} section, beside deprivation.")
     else:
-        where = md("Recorded crime is published for police force areas, not councils; the rates for each "
-                   f"offence group are in the report for the {force_area_name(figures.name)}.")
+        where = md(f"{recorded_crime_elsewhere()}The rates for each offence group are in the report for the "
+                   f"{force_area_name(figures.name)}.")
     return _parts("### Recorded crime\n", _table(figures, body, "Recorded crime"),
                   withheld_notes(figures, shown, "Office for National Statistics"),
                   _caveat(report, crime_ids[0]), where + "\n")
@@ -315,9 +317,12 @@ def not_measured(report: ReportContext, section: Section) -> str:
     titles = {s.key: s.title for s in data.sections()}
     lines, tables = [], []
     for gap in loaded.data_gaps:
-        if gap.section != section.key:
+        if gap.section != section.key or gap.status == "published_not_read":
             continue
-        line = f"- **{md(gap.name)}.** {md(gap.why)} {md(gap.local_data)}"
+        if gap.published_for == data.area.area_type:  # a public table gives it for this kind of area
+            line = f"- **{md(gap.name)}.** {md(published_note(gap))}"
+        else:
+            line = f"- **{md(gap.name)}.** {md(gap.why)} {md(published_note(gap))} {md(gap.local_data)}"
         kind = loaded.upload_kinds.get(gap.upload_kind or "")
         if kind is not None:
             where = ("in this section" if kind.section == section.key
@@ -332,4 +337,10 @@ def not_measured(report: ReportContext, section: Section) -> str:
         lines.append(line)
     if not lines:
         return ""
-    return ("### What no public table measures\n\n" + "\n".join(lines) + "\n\n" + "\n".join(tables))
+    return ("### What this report does not measure\n\n" + "\n".join(lines) + "\n\n" + "\n".join(tables))
+
+
+def recorded_crime_elsewhere() -> str:
+    """Where recorded crime is published for councils (data_gaps.yaml), as a sentence ("" if not registered)."""
+    gap = next((g for g in registries().data_gaps if g.key == "recorded_crime_by_council"), None)
+    return f"{gap.why} {published_note(gap)} " if gap else ""

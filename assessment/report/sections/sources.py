@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...text import md
 from ..context import ReportContext
+from ..relevant import used_sources
 from ..tables import pipe_table
 
 ATTRIBUTION = ("\nContains public sector information licensed under the Open Government Licence v3.0. "
@@ -16,7 +17,7 @@ def sources_section(report: ReportContext) -> str:
     """Every source with its publisher, URL, licence and retrieval date."""
     bundle = report.data.bundle
     rows = [[s.get("name", ""), s.get("url", ""), s.get("licence", ""), s.get("retrieved_at", "")]
-            for s in bundle.meta.get("sources", [])]
+            for s in used_sources(report, bundle.meta.get("sources", []))]  # only files behind a figure shown
     text = (f"Figures come from the data snapshot of {md(bundle.snapshot_date)}. "
             "Each figure's source is listed in the Excel data appendix.\n\n")
     if rows:

@@ -17,6 +17,7 @@ from ...stats.trend import trend_in_words
 from ...text import md
 from ..blocks import benchmark_table, force_rank, inside_table, row_sentence
 from ..context import ReportContext
+from ..missing import section_lacks
 from .local_data import local_data_boxes
 
 
@@ -52,6 +53,7 @@ def render(report: ReportContext, section: Section) -> str:
             out.append(compare_chart(report, chart_row.iloc[0]))
             if section.trend_chart:  # every trend is also a text label in the table
                 out.append(trend_chart(report, chart_row.iloc[0]))
+    out.append(section_lacks(report, section))  # each catalogue indicator missing here, and how to get it
     out.append(local_data_boxes(report, section.key))
     return "\n".join(part for part in out if part)
 

@@ -55,11 +55,11 @@ class Release:
 
     def vintage(self, given: str = "") -> str:
         """The rows' vintage, always saying how the release was identified."""
-        checked = "" if self.confirmed else "; not yet confirmed against GOV.UK"
+        checked = "" if self.confirmed else ", a year not yet checked against the Home Office's own figures"
         if given and given in self.release:  # `jsna import` passes the release it recognised: say it once
             given = ""
-        return vintage_of(given, f"{SOURCE}: stop and search", f"{self.release} (the download states no year: "
-                          f"identified by its national total of {self.national_searches:,} searches{checked})")
+        return vintage_of(given, f"{SOURCE}: stop and search", f"{self.release} (the download states no year; its "
+                          f"national total of {self.national_searches:,} searches gives the year{checked})")
 
 
 @lru_cache(maxsize=2)
