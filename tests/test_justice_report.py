@@ -32,21 +32,29 @@ def _text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
+def _heading_block(page: str, title: str) -> str | None:
+    """The HTML under the heading titled ``title`` (at any level: the report's parts nest sections under
+    their own headings), up to the next heading of the same or a higher level."""
+    for heading in re.finditer(r"<h([1-6])[^>]*>(.*?)</h\1>", page, flags=re.S):
+        if " ".join(re.sub(r"<[^>]+>", "", heading[2]).split()) == title:
+            end = re.compile(rf"<h[1-{heading[1]}]\b").search(page, heading.end())
+            return page[heading.end():end.start() if end else None]
+    return None
+
+
 def _section(page: str, title: str = SECTION) -> str:
-    for heading in re.finditer(r"<h2[^>]*>(.*?)</h2>", page, flags=re.S):
-        if " ".join(re.sub(r"<[^>]+>", "", heading[1]).split()) == title:
-            end = page.find("<h2", heading.end())
-            return page[heading.end():end if end > 0 else None]
-    raise AssertionError(f"no section {title!r}")
+    found = _heading_block(page, title)
+    if found is None:
+        raise AssertionError(f"no section {title!r}")
+    return found
 
 
 def _part(section_html: str, title: str) -> str:
-    """The text of one subsection (third-level heading) of the section."""
-    for heading in re.finditer(r"<h3[^>]*>(.*?)</h3>", section_html, flags=re.S):
-        if " ".join(re.sub(r"<[^>]+>", "", heading[1]).split()) == title:
-            end = section_html.find("<h3", heading.end())
-            return _text(section_html[heading.end():end if end > 0 else None])
-    raise AssertionError(f"no subsection {title!r}")
+    """The text of one subsection (the next heading level down) of the section."""
+    found = _heading_block(section_html, title)
+    if found is None:
+        raise AssertionError(f"no subsection {title!r}")
+    return _text(found)
 
 
 def _table_rows(section_html: str) -> list[list[str]]:

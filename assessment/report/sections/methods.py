@@ -152,6 +152,7 @@ def methods_section(report: ReportContext) -> str:
     """How figures were made, how this area's figures were built, the geography notes and the data gaps."""
     data = report.data
     suppression = data.bundle.meta.get("suppression", DEFAULT_SUPPRESSION)
-    text = [*METHODS, *conviction_ratio_rules(report), key_message_rule(), f"Small numbers are suppressed before any output: {md(suppression)}."]
+    text = [*METHODS, *conviction_ratio_rules(report), key_message_rule(),
+            f"Small numbers are suppressed before any output: {md(suppression)}."]
     parts = ["\n\n".join(text) + "\n", handling_list(report), geography_notes(report), data_gaps_list()]
     return "\n".join(part for part in parts if part)
