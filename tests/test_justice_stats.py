@@ -37,26 +37,21 @@ def test_no_interval_without_counts_or_with_a_zero_count():
 
 
 @pytest.mark.shared
-def test_conviction_ratio_disproportionality_west_midlands_2017(shared_data):
+def test_conviction_ratio_is_the_publishers_value_with_no_interval_west_midlands_2017(shared_data):
+    # The conviction ratio is convictions in a year over prosecutions in the same year (different cohorts):
+    # the publisher's value and counts are kept, and no interval is put on it, so nothing can test it.
     forces = ForceNames.from_lookup_file(shared_data / "lookups_population/lookup_ltla24_csp24_pfa24.csv")
     frame = eff_conviction_ratio.read(shared_data / "justice/prosecutions-and-convictions.csv", forces=forces)
     rows = frame[(frame["period"] == "2017") & (frame["sex"] == "Persons") & (frame["age"] == "All ages")]
-    result = disproportionality(rows).set_index(["area_code", "category"])
-    black = result.loc[("E23000014", "Black")]
-    # Black 1,318 convicted of 1,559 prosecuted; White 7,396 of 8,419 (file lines 2498 and 2623)
-    expected = (1318 / 1559) / (7396 / 8419)
-    spread = Z * math.sqrt(1 / 1318 + 1 / 7396)
-    assert black["ratio"] == pytest.approx(expected)
-    assert black["ratio_lower"] == pytest.approx(expected * math.exp(-spread))
-    assert black["ratio_upper"] == pytest.approx(expected * math.exp(spread))
-    assert (round(black["ratio"], 3), round(black["ratio_lower"], 3), round(black["ratio_upper"], 3)) == \
-        (0.962, 0.908, 1.02)
-    assert black["significance"] == "similar" and not black["significantly_above_1"]
-    # England and Wales 2017: Black 18,384 / 23,374 against White 140,701 / 165,037, beside the force's
-    national = (18384 / 23374) / (140701 / 165037)
-    assert black["national_ratio"] == pytest.approx(national)
-    assert result.loc[("K04000001", "Black"), "significance"] == "lower"
-    assert result.loc[("E23000014", "White"), "significance"] == "reference"
+    rows = rows.set_index(["area_code", "category"])
+    # Black 1,318 convicted of 1,559 prosecuted (84.5); White 7,396 of 8,419 (87.8) (file lines 2498 and 2623)
+    black, white = rows.loc[("E23000014", "Black")], rows.loc[("E23000014", "White")]
+    assert (black["value"], black["count"], black["denominator"]) == (84.5, 1318, 1559)
+    assert (white["value"], white["count"], white["denominator"]) == (87.8, 7396, 8419)
+    assert rows["ci_method"].eq("none").all()
+    assert rows[["lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998"]].isna().all().all()
+    # England and Wales 2017: Black 18,384 / 23,374 (78.7), as published
+    assert rows.loc[("K04000001", "Black"), "value"] == 78.7
 
 
 @pytest.mark.shared

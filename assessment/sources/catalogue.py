@@ -70,6 +70,10 @@ class CatalogueEntry:
     aggregation: str | None = None
     fingertips_name: str | list[str] | None = None
     derived_from: dict | None = None
+    #: what the figures cover (offences, people, places), printed beside the year
+    scope: str | None = None
+    #: fewest in the denominator for a group to be compared with another ("too few to compare" below)
+    min_denominator: int | None = None
 
     @property
     def frame_id(self) -> str:
@@ -109,7 +113,8 @@ class Catalogue:
                              "headline": e.headline, "additive": e.additive, "verified": e.verified,
                              "headline_sex": e.headline_sex, "headline_age": e.headline_age,
                              "coverage": e.coverage, "caveat": e.caveat,
-                             "aggregation": e.aggregation}
+                             "aggregation": e.aggregation, "scope": e.scope,
+                             "min_denominator": e.min_denominator}
                 for e in self.entries}
 
 

@@ -17,6 +17,7 @@ from ..context import ReportContext
 from ..data_age import older_than_years
 from ..missing import published_note
 from ..relevant import area_notes
+from .police_courts import conviction_ratio_rule
 
 #: The one rule for crude rates, as Fingertips applies it (a crude-rate indicator is compared by its
 #: comparator method, e.g. indicator 93356 by 95% intervals; a crude rate never stands against a
@@ -151,11 +152,18 @@ def age_rule() -> str:
             "the newest period in the report, with where its publisher releases newer figures.")
 
 
+def conviction_ratio_rules(report: ReportContext) -> list[str]:
+    """The conviction ratio's rule (no interval, test or rank; its size threshold), when the bundle has it."""
+    sizes = {info.get("min_denominator") for info in report.data.bundle.indicators.values()
+             if (info or {}).get("key") == "conviction_ratio" and (info or {}).get("min_denominator")}
+    return [conviction_ratio_rule(int(size)) for size in sorted(sizes)]
+
+
 def methods_section(report: ReportContext) -> str:
     """How figures were made, how this area's figures were built, the geography notes and the data gaps."""
     data = report.data
     suppression = data.bundle.meta.get("suppression", DEFAULT_SUPPRESSION)
-    text = [*METHODS, key_message_rule(), f"Small numbers are suppressed before any output: {md(suppression)}.",
-            age_rule()]
+    text = [*METHODS, *conviction_ratio_rules(report), key_message_rule(),
+            f"Small numbers are suppressed before any output: {md(suppression)}.", age_rule()]
     parts = ["\n\n".join(text) + "\n", handling_list(report), geography_notes(report), data_gaps_list()]
     return "\n".join(part for part in parts if part)

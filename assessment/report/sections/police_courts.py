@@ -21,7 +21,7 @@ from ...narrative_disproportionality import disproportionality_sentence
 from ...registries import Section, registries
 from ...stats.disproportionality import disproportionality
 from ...stats.force_ranks import ENGLAND_AND_WALES
-from ...text import format_value, md
+from ...text import capital, format_value, md
 from ..context import ReportContext
 from ..missing import published_note
 from ..force_figures import (ForceFigures, coterminosity_note, force_area_name, force_of, forces_of, is_withheld,
@@ -33,6 +33,7 @@ ETHNICITY = "Ethnicity"
 WHITE = "White"
 AGE_BANDS = ("10-17 yrs", "18-20 yrs", "21+ yrs")
 SEXES = (("Female", "women and girls"), ("Male", "men and boys"))
+TOO_FEW = "too few to compare"
 
 
 def render(report: ReportContext, section: Section) -> str:
@@ -239,38 +240,94 @@ def stop_and_search(report: ReportContext, figures: ForceFigures, section: Secti
 
 # ---------------------------------------------------------- conviction ratio
 def conviction_ratio(report: ReportContext, figures: ForceFigures, section: Section) -> str:
-    """The conviction ratio by ethnic group in the latest year, with each group's ratio to White defendants'."""
+    """The conviction ratio by ethnic group in the latest year, as its publisher defines it: a description.
+
+    Convictions in a year are not a subset of that year's prosecutions, so the ratio gets no interval,
+    significance test or rank (see :func:`conviction_ratio_rule`). Each group is set beside White
+    defendants in words only when both groups had at least the catalogue's ``min_denominator``
+    prosecutions; a smaller group is "too few to compare".
+    """
     indicator_id = section.indicator_id("conviction_ratio")
     if not figures.has(indicator_id):
         return ""
     period = figures.latest_period(indicator_id)
-    ratios = ethnic_ratios(figures, indicator_id, period)
-    if ratios.empty:
+    rows = figures.categories(indicator_id, ETHNICITY, period)
+    rows = rows[rows["area_code"] == figures.code]
+    if rows.empty:
         return ""
-    body = []
-    for _, row in ratios.iterrows():
-        counts = ("" if pd.isna(row.get("count")) or bool(row.get("suppressed")) else
-                  f"{format_value(row['count'], 'count', None)} / {format_value(row['denominator'], 'count', None)}")
-        body.append([row["category"], counts, figure(row, with_ci=True),
+    info = report.data.indicator_info(indicator_id)
+    fewest = int(info.get("min_denominator") or 0)
+    white = next((row for _, row in rows.iterrows() if row["category"] == WHITE), None)
+    white_ok = white is not None and _comparable(white, fewest)
+    body, sentences = [], []
+    for _, row in rows.iterrows():
+        convictions, prosecutions = _counts(row)
+        body.append([row["category"], convictions, prosecutions, figure(row),
                      format_value(row.get("england_wales_value"), row["value_type"], row["multiplier"]),
-                     _ratio_text(row), _national_ratio(row), rank_text(row)])
-    _record(report, [row for _, row in ratios.iterrows()], section.title)
-    header = ["Ethnic group", "Convictions / prosecutions", "Convictions per 100 prosecutions (95% CI)",
-              "England and Wales", "Ratio to White (95% CI)", "England and Wales ratio to White",
-              "Rank among forces"]
-    significant = []
-    for _, row in ratios.iterrows():
-        if row["category"] != WHITE and row.get("significance") in ("higher", "lower"):
-            significant.append(disproportionality_sentence(row.to_dict(), activity="convicted",
-                                                           area_name=f"the {force_area_name(figures.name)}"))
-    summary = (" ".join(significant) if significant else
-               md(f"In {period}, no ethnic group's conviction ratio in the {force_area_name(figures.name)} was "
-                  "significantly different from White defendants'."))
+                     _comparison(row, fewest, white_ok)])
+        if row["category"] != WHITE and white_ok and _comparable(row, fewest):
+            sentences.append(_beside_white(row, white))
+    _record(report, [row for _, row in rows.iterrows()], section.title)
+    header = ["Ethnic group", "Convictions", "Prosecutions", "Convictions per 100 prosecutions",
+              "England and Wales", "Compared with White defendants"]
+    small = [str(r["category"]) for _, r in rows.iterrows() if _comparison(r, fewest, white_ok) == TOO_FEW]
+    summary = md(f"In the {force_area_name(figures.name)} in {period}:") + " " + (
+        " ".join(sentences) if sentences else "no ethnic group is set beside White defendants.")
+    if small:
+        summary += " " + md(f"Too few to compare (fewer than {fewest:,} prosecutions): {', '.join(small)}.")
     return _parts("### Conviction ratio by ethnic group\n",
-                  pipe_table(header, body, align="llrrrrl", caption=f"Conviction ratio by ethnic group, {period}"),
-                  f"{summary}\n",
-                  withheld_notes(figures, [r for _, r in ratios.iterrows()], "Ministry of Justice"),
+                  md(f"Year: {period} (calendar year). Offences: {info.get('scope') or 'as published'}.") + "\n",
+                  pipe_table(header, body, align="lrrrrl",
+                             caption=f"Conviction ratio by ethnic group, {period}"),
+                  f"{summary}\n", conviction_ratio_rule(fewest) + "\n",
+                  withheld_notes(figures, [r for _, r in rows.iterrows()], "Ministry of Justice"),
                   _definition(report, indicator_id))
+
+
+def conviction_ratio_rule(fewest: int) -> str:
+    """Why the conviction ratio is described and never tested or ranked, and the size rule (for the methods too)."""
+    return ("The conviction ratio is not a rate: a year's convictions include cases prosecuted in earlier years, "
+            "so it can exceed 100, and it is given without a confidence interval, a significance test or a rank "
+            f"among forces. A group with fewer than {fewest:,} prosecutions in the year is too few to compare, and "
+            "is not set beside White defendants.")
+
+
+def _counts(row: pd.Series) -> tuple[str, str]:
+    if pd.isna(row.get("count")) or bool(row.get("suppressed")):
+        return "", ""
+    return format_value(row["count"], "count", None), format_value(row["denominator"], "count", None)
+
+
+def _comparable(row: pd.Series, fewest: int) -> bool:
+    """Whether a group had enough prosecutions (and a published figure) to be set beside another."""
+    prosecutions = row.get("denominator")
+    return (not bool(row.get("suppressed")) and not is_withheld(row) and not pd.isna(row.get("value"))
+            and not pd.isna(prosecutions) and prosecutions >= fewest)
+
+
+def _comparison(row: pd.Series, fewest: int, white_ok: bool) -> str:
+    if row["category"] == WHITE:
+        return "reference" if white_ok else TOO_FEW
+    if not _comparable(row, fewest):
+        return TOO_FEW if not is_withheld(row) else "not available"
+    return "compared below" if white_ok else "not compared: too few White defendants"
+
+
+def _beside_white(row: pd.Series, white: pd.Series) -> str:
+    """One descriptive sentence: the group's ratio beside White defendants', with no judgement."""
+    return md(f"{capital(defendants(str(row['category'])))} had {row['value']:.1f} convictions per 100 "
+              f"prosecutions, against {white['value']:.1f} for White defendants.")
+
+
+def defendants(group: str) -> str:
+    """How a sentence names a group's defendants.
+
+    >>> defendants("Black"), defendants("Mixed"), defendants("Other inc Chinese")
+    ('Black defendants', 'defendants of Mixed ethnicity', 'defendants in the Other inc Chinese group')
+    """
+    if group in ("Asian", "Black", "White"):
+        return f"{group} defendants"
+    return "defendants of Mixed ethnicity" if group == "Mixed" else f"defendants in the {group} group"
 
 
 def _definition(report: ReportContext, indicator_id: str) -> str:

@@ -9,8 +9,9 @@ magistrates' courts). Forces are named without codes ("City of London",
 
 Loaded: every force for all sexes, ages and offences, and England and Wales by
 sex and by age group, as ``eff-conviction-ratio`` (convictions per 100
-prosecutions, Byar's intervals on the convictions; the ratio can exceed 100
-because convictions in a year can follow earlier prosecutions). The national
+prosecutions, the publisher's value, with no interval: the ratio can exceed 100
+because convictions in a year can follow earlier prosecutions, so it is not a
+rate of one cohort). The national
 rows broken down by offence group are not loaded: the tidy frame's one
 breakdown besides sex and age carries the ethnic group. A value the
 download leaves blank is "not available", and a force, year and ethnic group
@@ -99,7 +100,7 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
         if abs(convictions / prosecutions * 100 - value) > ROUNDING:
             raise InputError(f"{path} row {line}: value {value} is not numerator {convictions:g} over denominator "
                              f"{prosecutions:g} (the columns may have moved)")
-        records.append({**record, "count": convictions, "denominator": prosecutions})
+        records.append({**record, "value": value, "count": convictions, "denominator": prosecutions})
     forces.check_complete(seen_forces, where=str(path))
     records += _absent(records, forces, sorted(periods), sorted(groups))
     return build_frame(records, source=SOURCE, path=path, source_url=source_url, retrieved_at=retrieved_at,
