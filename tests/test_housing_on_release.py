@@ -206,7 +206,7 @@ def test_the_reports_show_the_hand_read_figures_and_the_roll_ups_add_up(rendered
             assert _shown(indicator, count, denominator) in part, (code, indicator)
     force = _housing_on_release(rendered["E23000003"][0])
     # Blackburn with Darwen's 1 prison referral (A7 row 41) is suppressed with its rate (1/59,950 households).
-    assert "Blackburn with Darwen suppressed 35.0 per 100,000 (21)" in force and "fewer than 5" not in force
+    assert "Blackburn with Darwen suppressed 35.0 per 100,000 (21)" in force and "(fewer than 5)" not in force
     assert "Lancashire (all councils) 0.9 per 100,000 (6) 14.5 per 100,000 (98)" in force
 
 

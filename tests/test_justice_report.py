@@ -15,6 +15,8 @@ import pytest
 
 from assessment.cli import main
 
+from .html_sections import heading_block, section
+
 SECTION = "Police contact, custody and the courts"
 AREAS = {"pfa:Lancashire": "E23000003", "Blackpool": "E06000009", "pfa:West Midlands": "E23000014",
          "pfa:Greater Manchester": "E23000005"}
@@ -32,26 +34,13 @@ def _text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
-def _heading_block(page: str, title: str) -> str | None:
-    """The HTML under the heading titled ``title`` (at any level: the report's parts nest sections under
-    their own headings), up to the next heading of the same or a higher level."""
-    for heading in re.finditer(r"<h([1-6])[^>]*>(.*?)</h\1>", page, flags=re.S):
-        if " ".join(re.sub(r"<[^>]+>", "", heading[2]).split()) == title:
-            end = re.compile(rf"<h[1-{heading[1]}]\b").search(page, heading.end())
-            return page[heading.end():end.start() if end else None]
-    return None
-
-
 def _section(page: str, title: str = SECTION) -> str:
-    found = _heading_block(page, title)
-    if found is None:
-        raise AssertionError(f"no section {title!r}")
-    return found
+    return section(page, title)
 
 
 def _part(section_html: str, title: str) -> str:
     """The text of one subsection (the next heading level down) of the section."""
-    found = _heading_block(section_html, title)
+    found = heading_block(section_html, title)
     if found is None:
         raise AssertionError(f"no subsection {title!r}")
     return _text(found)

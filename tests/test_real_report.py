@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from .html_sections import section
 
 # drug_deaths/drug_poisoning_registrations_by_LA.csv, column "2020" (file lines 20, 43, 68, 67, 349; the Lancashire
 # force is its 14 districts: lines 19 + 20 + the 12 Lancashire districts = 179)
@@ -43,13 +44,7 @@ def _text(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
-def _section(page: str, title: str) -> str:
-    """The HTML of a topic section, from its heading to the next second-level heading."""
-    for heading in re.finditer(r"<h2[^>]*>(.*?)</h2>", page, flags=re.S):
-        if " ".join(re.sub(r"<[^>]+>", "", heading[1]).split()) == title:
-            end = page.find("<h2", heading.end())
-            return page[heading.end():end if end > 0 else None]
-    raise AssertionError(f"no section {title!r}")
+_section = section  # a topic section's HTML, at whatever heading level its edition puts it
 
 
 def _figure(appendix, indicator, code, period=None):
