@@ -9,8 +9,7 @@ own figures, a council's the figures of the force area it lies in, labelled as
 the force's, with how many councils share it. A figure the publisher withheld
 is "not available" with the publisher's reason, never a number and never
 ranked. The section ends with the measures no public table gives
-(``data_sources/data_gaps.yaml`` entries of this section) and the local
-dataset that carries each.
+(:mod:`.not_measured`) and the local dataset that carries each.
 """
 
 from __future__ import annotations
@@ -23,11 +22,11 @@ from ...stats.disproportionality import disproportionality
 from ...stats.force_ranks import ENGLAND_AND_WALES
 from ...text import capital, format_value, md
 from ..context import ReportContext
-from ..missing import published_note
 from ..force_figures import (ForceFigures, coterminosity_note, force_area_name, force_of, forces_of, is_withheld,
                              rank_text, withheld_reason)
+from ..missing import published_note
 from ..tables import pipe_table
-from .local_data import local_data_table
+from .not_measured import not_measured
 
 ETHNICITY = "Ethnicity"
 WHITE = "White"
@@ -363,38 +362,6 @@ def recorded_crime(report: ReportContext, figures: ForceFigures, section: Sectio
     return _parts("### Recorded crime\n", _table(figures, body, "Recorded crime"),
                   withheld_notes(figures, shown, "Office for National Statistics"),
                   _caveat(report, crime_ids[0]), where + "\n")
-
-
-# ---------------------------------------------------------- not measured
-def not_measured(report: ReportContext, section: Section) -> str:
-    """A line for each measure of this section no public table gives, and the local dataset that carries it."""
-    data = report.data
-    loaded = registries()
-    present = data.uploaded_kinds()
-    titles = {s.key: s.title for s in data.sections()}
-    lines, tables = [], []
-    for gap in loaded.data_gaps:
-        if gap.section != section.key or gap.status == "published_not_read":
-            continue
-        if gap.published_for == data.area.area_type:  # a public table gives it for this kind of area
-            line = f"- **{md(gap.name)}.** {md(published_note(gap))}"
-        else:
-            line = f"- **{md(gap.name)}.** {md(gap.why)} {md(published_note(gap))} {md(gap.local_data)}"
-        kind = loaded.upload_kinds.get(gap.upload_kind or "")
-        if kind is not None:
-            where = ("in this section" if kind.section == section.key
-                     else f"in the {md(titles.get(kind.section, kind.section))} section")
-            if kind.kind in present:
-                line += f" This report includes it, from the local dataset \u201c{md(kind.title)}\u201d, {where}."
-                if kind.section == section.key:
-                    tables.append(local_data_table(report, kind))
-            else:
-                line += (f" Supplied as the local dataset \u201c{md(kind.title)}\u201d, it would appear {where} "
-                         "of this report.")
-        lines.append(line)
-    if not lines:
-        return ""
-    return ("### What this report does not measure\n\n" + "\n".join(lines) + "\n\n" + "\n".join(tables))
 
 
 def recorded_crime_elsewhere() -> str:
