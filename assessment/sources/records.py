@@ -51,15 +51,19 @@ def _catalogue_by_id() -> dict:
     return {entry.frame_id: entry for entry in load_catalogue().entries}
 
 
-def catalogue_entry(indicator_id: str):
-    """The catalogue entry whose rows carry ``indicator_id``; one line naming the catalogue if none.
+def catalogue_entry(indicator_id: str, *, where: str = ""):
+    """The catalogue entry whose rows carry ``indicator_id``; one line naming the file read and the catalogue if none.
 
     >>> catalogue_entry("imd2019-proportion-bottom-decile").multiplier
     100
+    >>> catalogue_entry("imd2015-average-score", where="File_11.xlsx")
+    Traceback (most recent call last):
+    ...
+    assessment.errors.InputError: File_11.xlsx: indicator(s) imd2015-average-score are not in data_sources/indicators.yaml
     """
     entry = _catalogue_by_id().get(indicator_id)
     if entry is None:
-        raise InputError(f"indicator {indicator_id} is not in data_sources/indicators.yaml")
+        raise InputError(f"{where or 'reader'}: indicator(s) {indicator_id} are not in data_sources/indicators.yaml")
     return entry
 
 
