@@ -26,7 +26,6 @@ reader that turns the file into records.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +34,7 @@ import pandas as pd
 from ..errors import InputError
 from ..frame import area_type_for_code, new_frame, validate_frame
 from ..stats import add_intervals
+from .catalogue import load_catalogue
 from .periods import period_bounds
 
 #: What the catalogue entry gives each row (tidy-frame column -> entry field); a reader does not set these.
@@ -44,10 +44,8 @@ FROM_CATALOGUE = {"indicator_name": "title", "value_type": "value_type", "multip
 OTHER_AREAS = ("error", "drop")
 
 
-@lru_cache(maxsize=1)
 def _catalogue_by_id() -> dict:
-    from .catalogue import load_catalogue
-
+    """The catalogue in use (``JSNA_DATA_SOURCES`` or the shipped one) by tidy-frame id."""
     return {entry.frame_id: entry for entry in load_catalogue().entries}
 
 
@@ -67,11 +65,11 @@ def catalogue_entry(indicator_id: str, *, where: str = ""):
     return entry
 
 
-def area_type(code: str) -> str:
-    """The tidy frame's area type of an ONS code; one line naming the code if it is of no report geography."""
+def area_type(code: str, where: str = "") -> str:
+    """The tidy frame's area type of an ONS code; one line naming the file and code if it is of no report geography."""
     area = area_type_for_code(code)
     if area is None:
-        raise InputError(f"area code {code!r} is not one the report's geographies use")
+        raise InputError(f"{where + ': ' if where else ''}area code {code!r} is not one the report's geographies use")
     return area
 
 
@@ -131,5 +129,5 @@ def _area_types(codes: pd.Series, other_areas: str, where: str) -> pd.Series:
     if other_areas not in OTHER_AREAS:
         raise ValueError(f"other_areas must be one of {', '.join(OTHER_AREAS)}, not {other_areas!r}")
     if other_areas == "error":
-        return codes.map(area_type)
+        return codes.map(lambda code: area_type(code, where))
     return codes.map(area_type_for_code)
