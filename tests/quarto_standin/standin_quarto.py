@@ -41,10 +41,23 @@ an option it does not know is an error, so a test cannot silently rely on one.
   to ``<stem>_files/figure-<format>/<label>-output-<n>.png``, removed after the
   render unless an HTML file that is not self-contained links them
   (src/command/render/cleanup.ts).
-- Filters: project-paths.lua (leading ``/``) and ``fig-alt`` as alt text.
-- Pandoc options (formats' scalar options, ``toc``, ``toc-depth``,
-  ``number-sections``, ``embed-resources``, ``reference-doc``), run in the
-  document's folder (output.ts).
+- Filters (src/command/render/filters.ts, resolveFilters): the document's
+  ``filters:`` (paths relative to the document), those before the marker
+  ``quarto`` ahead of Quarto's own, those after it (or all of them, without the
+  marker, ahead) after; Quarto's own here are project-paths.lua (leading ``/``)
+  and ``fig-alt`` as alt text.
+- Includes (filters.ts, extractIncludeVariables; quarto-init/includes.lua):
+  ``header-includes`` strings and the text of ``include-in-header`` files are
+  added to the header as raw blocks of the output format, verbatim (includes.lua
+  here). So a markdown raw block (```` ```{=typst} ````) in ``header-includes``
+  reaches the output as text.
+- Typst (src/format/typst/format-typst.ts): a document with no level-one
+  heading gets ``shift-heading-level-by: -1`` unless it sets its own.
+- Pandoc options (formats' scalar and mapping options as metadata, ``toc``,
+  ``toc-depth``, ``number-sections``, ``shift-heading-level-by``,
+  ``embed-resources``, ``css``, ``reference-doc``), run in the document's
+  folder (output.ts). ``format-links`` (HTML's links to the other formats) is
+  accepted and not drawn.
 """
 
 from __future__ import annotations
@@ -64,8 +77,10 @@ import yaml
 HERE = Path(__file__).resolve().parent
 EXTENSIONS = {"html": "html", "docx": "docx", "typst": "pdf"}
 PANDOC_WRITER = {"html": "html5", "docx": "docx", "typst": "typst"}
-NOT_PANDOC_METADATA = {"format", "execute", "jupyter", "engine", "project"}
-FORMAT_FLAGS = {"toc", "toc-depth", "number-sections", "embed-resources", "self-contained", "reference-doc"}
+NOT_PANDOC_METADATA = {"format", "execute", "jupyter", "engine", "project", "filters", "header-includes",
+                       "include-in-header"}
+FORMAT_FLAGS = {"toc", "toc-depth", "number-sections", "embed-resources", "self-contained", "reference-doc", "css",
+                "shift-heading-level-by", "format-links", "filters", "header-includes", "include-in-header"}
 
 
 class QuartoError(Exception):
@@ -287,9 +302,43 @@ def _format_options(metadata: dict, to: str) -> dict:
     return options if isinstance(options, dict) else {}
 
 
+def _listed(value) -> list:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def user_filters(merged: dict) -> tuple[list[str], list[str]]:
+    """filters.ts (resolveFilters): filters before the ``quarto`` marker run ahead of Quarto's own, those after
+    it after them; without the marker every filter runs ahead."""
+    filters = [str(f) for f in _listed(merged.get("filters"))]
+    unknown = [f for f in filters if f != "quarto" and not f.endswith(".lua")]
+    if unknown:
+        raise QuartoError(f"the stand-in quarto runs Lua filters only, not {', '.join(unknown)}")
+    at = filters.index("quarto") if "quarto" in filters else len(filters)
+    return filters[:at], filters[at + 1:]
+
+
+def header_includes(merged: dict, folder: Path) -> list[str]:
+    """filters.ts (extractIncludeParams) and quarto-init/includes.lua: each ``include-in-header`` file's text,
+    then each ``header-includes`` string, verbatim."""
+    texts = []
+    for name in _listed(merged.get("include-in-header")):
+        path = folder / str(name)
+        if not path.is_file():
+            raise QuartoError(f"Error resolving header-includes- unable to open file {name}")
+        texts.append(path.read_text(encoding="utf-8"))
+    return texts + [str(text) for text in _listed(merged.get("header-includes"))]
+
+
 def pandoc_args(merged: dict, to: str) -> list[str]:
-    args = ["--from", "markdown", "--to", PANDOC_WRITER[to], "--standalone",
-            "--lua-filter", str(HERE / "project-paths.lua")]
+    before, after = user_filters(merged)
+    args = ["--from", "markdown", "--to", PANDOC_WRITER[to], "--standalone", "--lua-filter", str(HERE / "includes.lua")]
+    for name in before:
+        args += ["--lua-filter", name]
+    args += ["--lua-filter", str(HERE / "project-paths.lua")]
+    for name in after:
+        args += ["--lua-filter", name]
+    if merged.get("shift-heading-level-by"):
+        args.append(f"--shift-heading-level-by={int(merged['shift-heading-level-by'])}")
     if merged.get("toc"):
         args += ["--toc", f"--toc-depth={int(merged.get('toc-depth', 3))}"]
     if merged.get("number-sections"):
@@ -298,6 +347,8 @@ def pandoc_args(merged: dict, to: str) -> list[str]:
         args.append("--embed-resources")
     if merged.get("reference-doc"):
         args += ["--reference-doc", str(merged["reference-doc"])]
+    if to == "html":
+        args += [f"--css={name}" for name in _listed(merged.get("css"))]
     return args
 
 
@@ -316,8 +367,13 @@ def render_format(document: Path, to: str, flags: dict, project: Path | None, cw
     if "```{python" in body:
         body = notebook_to_markdown(execute(document, body, metadata, flags["params"], env), execute_defaults,
                                     document, to)
+    if to == "typst" and "shift-heading-level-by" not in merged and not re.search(r"^# ", body, flags=re.M):
+        merged["shift-heading-level-by"] = -1  # format-typst.ts: no level-one heading in the executed markdown
     pandoc_meta = {k: v for k, v in metadata.items() if k not in NOT_PANDOC_METADATA}
     pandoc_meta.update({k: v for k, v in options.items() if k not in FORMAT_FLAGS})
+    includes = document.with_name(f"{document.stem}.{to}.includes.json")
+    includes.write_text(json.dumps(header_includes(merged, document.parent)), encoding="utf-8")
+    env["STANDIN_INCLUDES"] = str(includes)
     source = document.with_name(f"{document.stem}.{to}.quarto.md")
     source.write_text("---\n" + yaml.safe_dump(pandoc_meta, allow_unicode=True) + "---\n\n" + body, encoding="utf-8")
     if project:
@@ -348,6 +404,7 @@ def render_format(document: Path, to: str, flags: dict, project: Path | None, cw
         return target
     finally:
         source.unlink(missing_ok=True)
+        includes.unlink(missing_ok=True)
         self_contained = merged.get("embed-resources") or merged.get("self-contained")
         if to != "html" or self_contained:  # cleanup.ts: an HTML file that links its figures keeps them
             files = document.parent / f"{document.stem}_files"
