@@ -303,9 +303,19 @@ def test_plain_quarto_render_at_the_repository_root(standin_quarto, tmp_path, mo
     out = tmp_path / "reports" / "quarto"
     assert sorted(p.name for p in (out / "templates").iterdir()) == ["report.docx", "report.html", "report.pdf"]
     figures = len(list((out / "figures").glob("*.png")))
+    assert sorted(p.name for p in out.iterdir()) == ["figures", "report-data.xlsx", "templates"]  # no nested copy
     assert (out / "report-data.xlsx").is_file() and figures >= 9
     html = (out / "templates" / "report.html").read_text()
     assert "Northmere and Port Alder Police" in html and len(re.findall(r'src="data:image/png', html)) == figures
-    assert sorted(p.name for p in (tmp_path / "templates").iterdir()) == ["report.qmd"]
+    assert sorted(p.name for p in (tmp_path / "templates").iterdir()) == ["format", "report.qmd"]
+    assert sorted(p.name for p in (tmp_path / "templates" / "format").iterdir()) == \
+        sorted(p.name for p in (ROOT / "templates" / "format").iterdir())
     assert sorted(p.name for p in (tmp_path / "tests" / "fixtures" / "render").iterdir()) == ["mini.qmd"]
     assert (tmp_path / ".gitignore").read_text() == (ROOT / ".gitignore").read_text()
+    # the county next: its figures replace the force's
+    (out / "figures" / "from-an-earlier-render.png").write_bytes(b"stale")
+    result = subprocess.run(["quarto", "render", "-P", "area:E10999001"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    county = (out / "templates" / "report.html").read_text()
+    assert sorted(p.name for p in out.iterdir()) == ["figures", "report-data.xlsx", "templates"]
+    assert len(re.findall(r'src="data:image/png', county)) == len(list((out / "figures").iterdir()))

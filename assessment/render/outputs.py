@@ -53,6 +53,24 @@ def localise_images(markdown: str, build_dir: Path, document_dir: Path) -> str:
     return _IMAGE.sub(relocate, markdown)
 
 
+#: What a template's figure folder holds (the charts it draws).
+FIGURE_SUFFIXES = (".png", ".svg")
+
+
+def fresh_figure_folder(folder: Path) -> Path:
+    """``folder`` without the figures an earlier render left in it (its other files and folders stay).
+
+    A plain ``quarto render`` draws every area's charts into one folder
+    (``reports/quarto/figures``), so the charts of the area rendered before would stay beside this one's.
+    """
+    folder = Path(folder)
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.is_file() and path.suffix.lower() in FIGURE_SUFFIXES:
+                path.unlink()
+    return folder
+
+
 def _run_pandoc(args: list[str], cwd: Path, what: str, out: Path | None = None) -> None:
     """Run pandoc (killed with this process, see :mod:`assessment.children`); a failure names ``out``."""
     completed = subprocess.run([pandoc_path(), *args], cwd=cwd, capture_output=True, text=True,

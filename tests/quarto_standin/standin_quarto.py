@@ -23,7 +23,11 @@ an option it does not know is an error, so a test cannot silently rely on one.
   compiles it with the project folder as its root (the document's folder
   without a project), the PDF is renamed to ``--output`` if given.
 - Project output-dir (src/command/render/project.ts): each output moves to
-  ``<output-dir>/<its path relative to the project folder>``.
+  ``<output-dir>/<its path relative to the project folder>``; every local image
+  the document shows (quarto-pre/resourcefiles.lua records them) is copied to
+  ``<output-dir>/<its path relative to the project folder>`` too, unless a
+  ``!`` glob of the document's ``resources:`` excludes it (src/command/render/resources.ts,
+  globs relative to the document's folder).
 - Execution (src/execute/jupyter/jupyter.ts, src/core/jupyter/capabilities.ts,
   src/resources/jupyter/notebook.py): a transient ``<stem>.quarto_ipynb`` (``_1``,
   ``_2``… when one exists) is written beside the document and removed after;
@@ -369,6 +373,9 @@ def render_format(document: Path, to: str, flags: dict, project: Path | None, cw
                                     document, to)
     if to == "typst" and "shift-heading-level-by" not in merged and not re.search(r"^# ", body, flags=re.M):
         merged["shift-heading-level-by"] = -1  # format-typst.ts: no level-one heading in the executed markdown
+    flags.setdefault("images", {}).setdefault(document, set()).update(
+        (document.parent / src).resolve() for src in re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", body)
+        if "://" not in src and not src.startswith("data:"))
     pandoc_meta = {k: v for k, v in metadata.items() if k not in NOT_PANDOC_METADATA}
     pandoc_meta.update({k: v for k, v in options.items() if k not in FORMAT_FLAGS})
     includes = document.with_name(f"{document.stem}.{to}.includes.json")
@@ -470,7 +477,25 @@ def render(flags: dict) -> list[Path]:
             os.replace(path, target)
             moved.append(target)
         written = moved
+        copy_resources(flags.get("images", {}), project, output_dir)
     return written
+
+
+def copy_resources(images: dict, project: Path, output_dir: Path) -> None:
+    """project.ts and resources.ts: each document's images, copied to the output-dir at their project path."""
+    import fnmatch
+
+    for document, paths in images.items():
+        front, _ = split_front_matter(document.read_text(encoding="utf-8"))
+        excluded = [os.path.normpath(document.parent / str(glob)[1:]) for glob in _listed(front.get("resources"))
+                    if str(glob).startswith("!")]
+        for path in paths:
+            if not path.is_file() or not path.is_relative_to(project) or \
+                    any(fnmatch.fnmatch(str(path), pattern) for pattern in excluded):
+                continue
+            target = output_dir / path.relative_to(project)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
 
 
 def main(argv: list[str]) -> int:
