@@ -21,8 +21,8 @@ from pathlib import Path
 from rich.console import Console
 
 from ..errors import RenderError
-from .execute import execute_document
 from .declaration import resolve_paths
+from .execute import execute_document
 from .formats import ALL_FORMATS, FORMATS, parse_formats
 from .kernel import KernelSession
 from .outputs import localise_images, write_source
