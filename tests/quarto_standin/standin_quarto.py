@@ -1,7 +1,8 @@
 """A stand-in ``quarto`` command for the tests (the Quarto CLI cannot be installed here).
 
-It reproduces, from the quarto-cli 1.11 source, exactly the behaviours jsna's
-Quarto path depends on, and drives real pandoc (pypandoc-binary) and typst
+It reproduces, from the quarto-cli source, exactly the behaviours jsna's
+Quarto path depends on (the same in 1.8.27, the CI examples' pin, and 1.11.0;
+the report's formats were also checked against both real CLIs), and drives real pandoc (pypandoc-binary) and typst
 (PyPI) so the HTML, Word and PDF files are real. Each behaviour names the
 Quarto source file it comes from. Anything else Quarto does is out of scope;
 an option it does not know is an error, so a test cannot silently rely on one.
