@@ -11,7 +11,7 @@ from setuptools import find_packages, setup
 SHIPPED = {
     "data_sources": ["**/*.yaml", "**/*.csv"],
     "boundaries": ["**/*.yaml", "**/*.csv"],
-    "templates": ["**/*.qmd"],
+    "templates": ["**/*.qmd", "format/*"],  # format/: the template's filters, styles, reference document
 }
 
 setup(

@@ -141,7 +141,7 @@ def test_no_right_to_left_override_reaches_any_output(rendered):
 
 @pytest.mark.parametrize("is_demo", [True, False])
 def test_every_metadata_value_is_escaped_like_the_body(hostile_bundle, is_demo):
-    """The title and subtitle pandoc reads as markdown hold no unescaped markup; the typst header is one line."""
+    """The title, subtitle and running header pandoc reads as markdown hold no unescaped markup."""
     from assessment.report.bundle import open_bundle
 
     bundle = open_bundle(hostile_bundle)
@@ -153,8 +153,9 @@ def test_every_metadata_value_is_escaped_like_the_body(hostile_bundle, is_demo):
         assert not re.search(r"(?<!\\)[<\[@]", meta[key]), meta[key]
         assert RLO not in meta[key]
     assert "\\<script\\>" in meta["title"]
-    typst_lines = meta["header-includes"].splitlines()
-    assert len(typst_lines) == 4 and RLO not in meta["header-includes"]
+    header = meta["running-header"]  # the PDF's running header: one line of escaped text (typst-layout.lua)
+    assert "\n" not in header and RLO not in header and not re.search(r"(?<!\\)[<\[@]", header), header
+    assert "header-includes" not in meta  # Quarto would put a string there into the output verbatim
 
 
 def test_the_quarto_path_stages_the_same_escaped_metadata(hostile_bundle, tmp_path):

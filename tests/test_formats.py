@@ -49,3 +49,31 @@ def test_a_new_format_is_one_row_of_the_table(markdown_format, tmp_path):
     assert batch._up_to_date(tmp_path / "out", "print", ("md",))
     assert not batch._up_to_date(tmp_path / "out", "print", ("md", "pdf"))
     assert batch._link_label(str(written["md"])) == "Markdown" and batch._link_label("a-data.xlsx") == "XLSX"
+
+
+def _word_layout(path: Path) -> dict:
+    """What a reference document gives every Word file: page, margins, header, the added styles."""
+    import docx
+
+    from assessment.render.reference_docx import PARAGRAPH_STYLES
+
+    document = docx.Document(str(path))
+    section = document.sections[0]
+    styles = {name: (document.styles[name].font.size, document.styles[name].font.bold)
+              for name, *_ in PARAGRAPH_STYLES}
+    return {"page": (section.page_width, section.page_height, section.left_margin, section.top_margin),
+            "header": section.header.paragraphs[0].text, "styles": styles}
+
+
+def test_the_templates_reference_document_is_what_reference_docx_writes(tmp_path):
+    """A plain `quarto render` uses templates/format/reference.docx: A4 and the table styles, kept in step with
+    the code that writes each area's (rewrite it with `python -m assessment.render.reference_docx`)."""
+    from assessment.render.reference_docx import TEMPLATE_HEADER, TEMPLATE_REFERENCE, make_reference_docx
+    from assessment.render.qmd import read_qmd
+    from assessment.report.runner import TEMPLATE
+
+    declared = read_qmd(TEMPLATE).metadata["format"]["docx"]["reference-doc"]
+    assert (TEMPLATE.parent / declared).resolve() == TEMPLATE_REFERENCE.resolve()
+    fresh = make_reference_docx(tmp_path / "reference.docx", TEMPLATE_HEADER)
+    assert _word_layout(TEMPLATE_REFERENCE) == _word_layout(fresh)
+    assert round(_word_layout(fresh)["page"][0].mm) == 210 and round(_word_layout(fresh)["page"][1].mm) == 297

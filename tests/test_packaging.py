@@ -42,7 +42,7 @@ def test_the_wheel_carries_every_registry_and_template_file(wheel):
         assert files
         missing = [p for p in files if f"assessment/{folder}/{p.relative_to(ROOT / folder).as_posix()}" not in names]
         assert not missing, f"not in the wheel: {missing}"
-    assert {"assessment/render/assets/report.css", "assessment/demo/profile.yaml"} <= names
+    assert {"assessment/templates/format/report.css", "assessment/demo/profile.yaml"} <= names
     assert not [n for n in names if n.startswith(("tests/", "data_sources/", "templates/"))]
 
 

@@ -27,7 +27,7 @@ from tests import output_checks as checks
 COUNTY, FORCE, DISTRICT = "E10999001", "E23999001", "E07999004"
 AREAS = [DISTRICT, COUNTY, FORCE]
 MM = 72 / 25.4
-#: The PDF's page and text block (assets/typst-metadata.yaml): A4, 20 mm sides, 25 mm top, 22 mm bottom.
+#: The PDF's page and text block (the template's format: typst: options): A4, 20 mm sides, 25 mm top, 22 mm bottom.
 A4 = (595.28, 841.89)
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 20 * MM, 25 * MM, 22 * MM
 

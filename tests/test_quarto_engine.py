@@ -141,6 +141,69 @@ def test_quarto_path_leaves_nothing_behind_and_never_touches_the_repository(both
     assert not both_engines["after"]["scratch"]
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def publication_checks(folder: Path) -> dict:
+    """The project's publication checks (tests/output_checks.py) on one area's PDF, Word and HTML files."""
+    from . import output_checks
+
+    files = {p.suffix: p for p in folder.iterdir()}
+    pages = output_checks.pdf_pages(files[".pdf"])
+    pdf_text = output_checks.pdf_text(files[".pdf"])
+    html = files[".html"].read_text()
+    word = docx.Document(files[".docx"])
+    body = word.element.body.xml
+    cells = [p for table in word.tables for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    columns = []
+    for table in word.tables:
+        widths = [int(col.get(f"{W}w")) for col in table._tbl.tblGrid.iter(f"{W}gridCol")]
+        columns.append(min(widths) / sum(widths))
+    return {
+        "raw typst": [text for text in (pdf_text, html) if "{=typst}" in text or "#set page" in text or "#show" in text],
+        "pages without the running header": [p.number for p in pages if "Demonstration data" not in
+                                             " ".join(w.text for w in p.words if w.y1 < 60)],
+        "overlapping words": len(output_checks.overlapping_words(pages)),
+        "pdf captions": len(re.findall(r"^Table \d+: ", pdf_text, flags=re.M)),
+        "html captions": html.count("<caption"),
+        "html tables outside a scroll box": html.count("<table") - html.count('class="table-scroll"'),
+        "word captions": body.count('w:val="TableCaption"'),
+        "word page mm": (round(word.sections[0].page_width.mm), round(word.sections[0].page_height.mm)),
+        "word cells not in the table styles": sum(p.style.name not in ("Table Text", "Table Heading")
+                                                  for p in cells if p.text.strip()),
+        "word narrowest column": min(columns),
+        "word contents entries": body.count('w:val="TOC1"') + body.count('w:val="TOC2"'),
+    }
+
+
+@pytest.mark.slow
+def test_quarto_output_passes_the_publication_checks_the_builtin_output_passes(both_engines):
+    """Issue 29: what Quarto writes is as good as what the built-in engine writes for the same area."""
+    from . import output_checks
+
+    for kind in ("pdf", "word"):
+        if output_checks.missing_tool(kind):
+            pytest.skip(output_checks.missing_tool(kind))
+    quarto = publication_checks(_area_folder(both_engines["quarto"]))
+    builtin = publication_checks(_area_folder(both_engines["builtin"]))
+    for found in (quarto, builtin):
+        assert found["raw typst"] == [] and found["pages without the running header"] == []
+        assert found["overlapping words"] == 0
+        assert found["word page mm"] == (210, 297) and found["word cells not in the table styles"] == 0
+        assert found["html tables outside a scroll box"] == 0
+    assert builtin["pdf captions"] == builtin["html captions"] == builtin["word captions"] >= 17
+    for key in ("pdf captions", "html captions", "word captions", "word narrowest column", "word contents entries"):
+        assert quarto[key] >= builtin[key], key
+    if not output_checks.missing_tool("browser"):
+        pages = output_checks.check_pages([_area_folder(both_engines[e]) / f"{_stem(both_engines[e])}.html"
+                                           for e in ("quarto", "builtin")])
+        assert [found.scroll_width for found in pages.values()] == [375, 375]
+
+
+def _stem(out: Path) -> str:
+    return next(p.stem for p in _area_folder(out).iterdir() if p.suffix == ".html")
+
+
 @pytest.mark.slow
 def test_parallel_quarto_renders_of_one_template_share_nothing(standin_quarto, tmp_path):
     """Two renders at once: each its own staged copy, project and notebook; the template folder stays clean."""
@@ -240,9 +303,19 @@ def test_plain_quarto_render_at_the_repository_root(standin_quarto, tmp_path, mo
     out = tmp_path / "reports" / "quarto"
     assert sorted(p.name for p in (out / "templates").iterdir()) == ["report.docx", "report.html", "report.pdf"]
     figures = len(list((out / "figures").glob("*.png")))
+    assert sorted(p.name for p in out.iterdir()) == ["figures", "report-data.xlsx", "templates"]  # no nested copy
     assert (out / "report-data.xlsx").is_file() and figures >= 9
     html = (out / "templates" / "report.html").read_text()
     assert "Northmere and Port Alder Police" in html and len(re.findall(r'src="data:image/png', html)) == figures
-    assert sorted(p.name for p in (tmp_path / "templates").iterdir()) == ["report.qmd"]
+    assert sorted(p.name for p in (tmp_path / "templates").iterdir()) == ["format", "report.qmd"]
+    assert sorted(p.name for p in (tmp_path / "templates" / "format").iterdir()) == \
+        sorted(p.name for p in (ROOT / "templates" / "format").iterdir())
     assert sorted(p.name for p in (tmp_path / "tests" / "fixtures" / "render").iterdir()) == ["mini.qmd"]
     assert (tmp_path / ".gitignore").read_text() == (ROOT / ".gitignore").read_text()
+    # the county next: its figures replace the force's
+    (out / "figures" / "from-an-earlier-render.png").write_bytes(b"stale")
+    result = subprocess.run(["quarto", "render", "-P", "area:E10999001"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    county = (out / "templates" / "report.html").read_text()
+    assert sorted(p.name for p in out.iterdir()) == ["figures", "report-data.xlsx", "templates"]
+    assert len(re.findall(r'src="data:image/png', county)) == len(list((out / "figures").iterdir()))

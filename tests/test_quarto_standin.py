@@ -149,3 +149,32 @@ def _png() -> bytes:
 @pytest.fixture(autouse=True)
 def _no_real_quarto_on_path(standin_quarto):
     """Every test here drives the stand-in, whatever else is installed."""
+
+
+def test_header_includes_strings_go_in_verbatim_so_a_markdown_raw_block_shows_as_text(standin_quarto, tmp_path):
+    """filters.ts (extractIncludeVariables) and quarto-init/includes.lua: a string is a raw block of the format, unread."""
+    front = 'title: T\nheader-includes: "```{=html}\\n<meta name=\\"x\\">\\n```"\n'
+    document = doc(tmp_path, "Some text.\n", front=front)
+    assert quarto(["render", document.name, "--to", "html"], tmp_path, standin_quarto).returncode == 0
+    head = (tmp_path / "doc.html").read_text().split("</head>")[0]
+    assert "```{=html}" in head and '<meta name="x">' in head
+
+
+def test_include_in_header_files_and_filters_around_the_quarto_marker(standin_quarto, tmp_path):
+    """An include-in-header file's text is a raw header block; filters after `quarto` run after Quarto's own."""
+    (tmp_path / "format").mkdir()
+    (tmp_path / "format" / "rules.typ").write_text("#set page(header: [Running head])\n")
+    # after Quarto's own filters, an image path starting with "/" is already rewritten (project-paths.lua)
+    (tmp_path / "format" / "after.lua").write_text(
+        'function Image(i) return pandoc.Str("[" .. i.src .. "]") end\n')
+    (tmp_path / "_quarto.yml").write_text("project:\n  type: default\n")
+    front = ("title: T\nfilters:\n  - quarto\n  - format/after.lua\n"
+             "format:\n  typst:\n    include-in-header: format/rules.typ\n  html: default\n")
+    document = doc(tmp_path / "sub", "![x](/pic.png)\n", front=front)
+    for name in ("rules.typ", "after.lua"):
+        (tmp_path / "sub" / "format").mkdir(exist_ok=True)
+        (tmp_path / "sub" / "format" / name).write_text((tmp_path / "format" / name).read_text())
+    assert quarto(["render", document.name, "--to", "html,typst"], tmp_path / "sub", standin_quarto).returncode == 0
+    assert "[../pic.png]" in (tmp_path / "sub" / "doc.html").read_text()
+    pdf = subprocess.run(["pdftotext", str(tmp_path / "sub" / "doc.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "Running head" in pdf and "#set" not in pdf

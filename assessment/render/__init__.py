@@ -2,8 +2,10 @@
 
 Quarto features the built-in engine supports (keep templates to these):
 
-- front matter: ``title``, ``subtitle``, ``lang``, ``toc``, ``toc-depth``,
-  ``format: docx: reference-doc``, ``execute:`` defaults (also from ``_quarto.yml``);
+- front matter: ``title``, ``subtitle``, ``lang``, ``toc``, ``toc-depth``, ``filters:`` (Lua),
+  ``format:`` options (``css``, ``reference-doc``, ``include-in-header``,
+  ``shift-heading-level-by``, page size and margins: :mod:`assessment.render.declaration`),
+  ``execute:`` defaults (also from ``_quarto.yml``);
 - Python cells with ``#|`` options: ``label``, ``echo``, ``eval``, ``include``,
   ``output`` (``true``, ``false``, ``asis``), ``warning``, ``fig-cap``, ``fig-alt``,
   and ``tags: [parameters]`` for the parameters cell;

@@ -21,6 +21,7 @@ from pathlib import Path
 from rich.console import Console
 
 from ..errors import RenderError
+from .declaration import resolve_paths
 from .execute import execute_document
 from .formats import ALL_FORMATS, FORMATS, parse_formats
 from .kernel import KernelSession
@@ -55,8 +56,9 @@ def render_builtin(template: Path, params: dict, out_dir: Path, formats=ALL_FORM
     formats = parse_formats(formats)
     doc = read_qmd(template)
     project = project_defaults(template)
+    # The template's formatting declaration, its paths read from the template's folder as Quarto reads them.
     meta = {**{k: v for k, v in project.items() if k not in ("project", "execute")},
-            **doc.metadata, **(metadata or {})}
+            **resolve_paths(doc.metadata, template.parent), **(metadata or {})}
     stem = stem or template.stem
     out_dir = Path(out_dir).resolve()  # the kernel and pandoc run in other folders
     out_dir.parent.mkdir(parents=True, exist_ok=True)

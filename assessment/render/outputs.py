@@ -17,8 +17,13 @@ import yaml
 
 from ..children import die_with_parent_hook
 from ..errors import RenderError
+from ..paths import TEMPLATES_DIR
+from .declaration import declared_filters, format_options, header_files
 
+#: What the built-in engine does in place of Quarto's own filters (figure-alt.lua, includes.lua).
 ASSETS = Path(__file__).parent / "assets"
+#: The report's stylesheet (declared in the template; the batch's index page uses it too).
+STYLESHEET = TEMPLATES_DIR / "format" / "report.css"
 _IMAGE = re.compile(r"!\[(?P<caption>(?:\\.|[^\]\\])*)\]\((?P<path>[^)\s]+)\)")  # captions may hold \]
 
 
@@ -48,6 +53,24 @@ def localise_images(markdown: str, build_dir: Path, document_dir: Path) -> str:
     return _IMAGE.sub(relocate, markdown)
 
 
+#: What a template's figure folder holds (the charts it draws).
+FIGURE_SUFFIXES = (".png", ".svg")
+
+
+def fresh_figure_folder(folder: Path) -> Path:
+    """``folder`` without the figures an earlier render left in it (its other files and folders stay).
+
+    A plain ``quarto render`` draws every area's charts into one folder
+    (``reports/quarto/figures``), so the charts of the area rendered before would stay beside this one's.
+    """
+    folder = Path(folder)
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.is_file() and path.suffix.lower() in FIGURE_SUFFIXES:
+                path.unlink()
+    return folder
+
+
 def _run_pandoc(args: list[str], cwd: Path, what: str, out: Path | None = None) -> None:
     """Run pandoc (killed with this process, see :mod:`assessment.children`); a failure names ``out``."""
     completed = subprocess.run([pandoc_path(), *args], cwd=cwd, capture_output=True, text=True,
@@ -69,60 +92,72 @@ def _stopped_by(returncode: int) -> str:
     return f"stopped by {name}" + (" (the file size limit or a full disk)" if name == "SIGXFSZ" else "")
 
 
-class _BlockDumper(yaml.SafeDumper):
-    """Multi-line strings as YAML literal blocks, so pandoc reads them as markdown blocks
-    (a raw ``{=typst}`` block in ``header-includes``, for example)."""
-
-
-_BlockDumper.add_representer(
-    str, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text,
-                                                      style="|" if "\n" in text else None))
-
-
 def write_source(markdown: str, metadata: dict, path: Path) -> Path:
-    """The pandoc markdown file: YAML metadata block + body."""
-    keep = {k: v for k, v in metadata.items() if k not in ("format", "execute", "jupyter", "engine")}
-    front = yaml.dump(keep, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False)
+    """The pandoc markdown file: YAML metadata block + body.
+
+    Only document-wide metadata goes in (each format's options go to its own
+    writer): no ``filters``, ``format`` or execution settings.
+    """
+    keep = {k: v for k, v in metadata.items() if k not in _NOT_SOURCE_METADATA}
+    front = yaml.safe_dump(keep, allow_unicode=True, sort_keys=False)
     path.write_text("---\n" + front + "---\n\n" + markdown, encoding="utf-8")
     return path
 
 
-#: Quarto format options that are not pandoc metadata (handled here or not applicable).
-_NOT_METADATA = {"embed-resources", "reference-doc", "toc", "toc-depth", "number-sections", "self-contained"}
+_NOT_SOURCE_METADATA = {"format", "execute", "jupyter", "engine", "filters", "include-in-header", "css",
+                        "reference-doc"}
+#: Quarto format options that are pandoc options, not metadata (given to pandoc as arguments here).
+_NOT_METADATA = {"embed-resources", "reference-doc", "toc", "toc-depth", "number-sections", "self-contained",
+                 "css", "include-in-header", "shift-heading-level-by", "format-links", "filters"}
 
 
-#: Lua filters (in ``assets/``) per output, run in this order after figure-alt.lua and periods.lua.
-FILTERS = {
-    "html": ["table-layout.lua", "html-landmarks.lua"],
-    "docx": ["heading-levels.lua", "table-layout.lua", "docx-toc.lua"],
-    "typst": ["heading-levels.lua", "table-layout.lua", "typst-figures.lua", "typst-layout.lua"],
-}
+def _filters(metadata: dict) -> list[str]:
+    """The template's declared Lua filters, with what Quarto's own filters do for us
+    (``fig-alt`` as alt text: figure-alt.lua) where the ``quarto`` marker puts Quarto's."""
+    before, after = declared_filters(metadata)
+    return [str(f) for f in before] + [str(ASSETS / "figure-alt.lua")] + [str(f) for f in after]
 
 
-def _common(metadata: dict, quarto_format: str) -> list[str]:
-    """Arguments shared by every output, plus the scalar options of ``format: <quarto_format>:``.
+def _paths(value) -> list[str]:
+    """A path option's value (one path or a list) as a list."""
+    return [str(item) for item in (value if isinstance(value, list) else [value] if value else [])]
+
+
+def _format_metadata(metadata: dict, quarto_format: str, source: Path) -> list[str]:
+    """A metadata file with the format's own metadata options (page size, margins, the
+    ``include-in-header`` files includes.lua reads), as Quarto gives them to pandoc."""
+    own = (metadata.get("format") or {}).get(quarto_format)
+    values = {key: value for key, value in (own if isinstance(own, dict) else {}).items()
+              if key not in _NOT_METADATA and key not in _NOT_SOURCE_METADATA}
+    values["include-in-header"] = [str(f) for f in header_files(format_options(metadata, quarto_format))]
+    path = source.with_name(f"{source.stem}.{quarto_format}-metadata.yaml")
+    path.write_text(yaml.safe_dump(values, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return ["--metadata-file", str(path)]
+
+
+def _common(metadata: dict, quarto_format: str, source: Path) -> list[str]:
+    """Arguments shared by every output: the declared filters and ``format: <quarto_format>:`` options.
 
     Word gets its table of contents from ``docx-toc.lua`` (entries written in,
-    not an empty field), so pandoc's ``--toc`` is for HTML and PDF only.
+    not an empty field): the template turns ``toc`` off for Word.
     """
-    options = (metadata.get("format") or {}).get(quarto_format)
-    options = options if isinstance(options, dict) else {}
-    merged = {**metadata, **options}
-    args = ["--from", "markdown", "--standalone"]
-    for name in ["figure-alt.lua", "periods.lua", *FILTERS[quarto_format]]:
-        args += ["--lua-filter", str(ASSETS / name)]
-    if merged.get("toc") and quarto_format != "docx":
-        args += ["--toc", f"--toc-depth={int(merged.get('toc-depth', 2))}"]
-    if merged.get("number-sections"):
+    options = format_options(metadata, quarto_format)
+    args = ["--from", "markdown", "--standalone", "--lua-filter", str(ASSETS / "includes.lua")]
+    for path in _filters(metadata):
+        args += ["--lua-filter", path]
+    if options.get("toc"):
+        args += ["--toc", f"--toc-depth={int(options.get('toc-depth', 3))}"]
+    if options.get("number-sections"):
         args += ["--number-sections"]
-    for key, value in options.items():
-        if key not in _NOT_METADATA and isinstance(value, (str, int, float, bool)):
-            args += ["--metadata", f"{key}={str(value).lower() if isinstance(value, bool) else value}"]
-    return args
+    if options.get("shift-heading-level-by"):
+        args += [f"--shift-heading-level-by={int(options['shift-heading-level-by'])}"]
+    return args + _format_metadata(metadata, quarto_format, source)
 
 
 def to_html(source: Path, out: Path, metadata: dict) -> Path:
-    args = _common(metadata, "html") + ["--to", "html5", "--embed-resources", "--css", str(ASSETS / "report.css"),
+    options = format_options(metadata, "html")
+    css = [f"--css={path}" for path in _paths(options.get("css"))]
+    args = _common(metadata, "html", source) + ["--to", "html5", "--embed-resources", *css,
                                 "--metadata", f"lang={metadata.get('lang', 'en-GB')}",
                                 "--metadata", f"toc-title={metadata.get('toc-title', 'Contents')}",
                                 "-o", str(out), source.name]
@@ -131,9 +166,8 @@ def to_html(source: Path, out: Path, metadata: dict) -> Path:
 
 
 def to_docx(source: Path, out: Path, metadata: dict, reference_doc: Path | None = None) -> Path:
-    args = _common(metadata, "docx") + ["--to", "docx", "-o", str(out), source.name]
-    docx_options = (metadata.get("format") or {}).get("docx")
-    reference = reference_doc or (docx_options.get("reference-doc") if isinstance(docx_options, dict) else None)
+    args = _common(metadata, "docx", source) + ["--to", "docx", "-o", str(out), source.name]
+    reference = reference_doc or format_options(metadata, "docx").get("reference-doc")
     if reference:
         args += ["--reference-doc", str(reference)]
     _run_pandoc(args, source.parent, "Word document", out)
@@ -145,10 +179,8 @@ def to_pdf(source: Path, out: Path, metadata: dict) -> Path:
     import typst
 
     typ = source.with_suffix(".typ")
-    # A4 margins for a 170 mm text block, and every figure copied into media/ under the
-    # typst root (typst-figures.lua puts it in the media bag).
-    args = _common(metadata, "typst") + ["--to", "typst", "--metadata-file", str(ASSETS / "typst-metadata.yaml"),
-                                         "--extract-media", "media", "-o", str(typ), source.name]
+    # Every figure is in media/ under the typst root (localise_images).
+    args = _common(metadata, "typst", source) + ["--to", "typst", "-o", str(typ), source.name]
     _run_pandoc(args, source.parent, "typst source", typ)
     try:
         typst.compile(str(typ), output=str(out), root=str(source.parent))

@@ -49,6 +49,7 @@ from ..children import die_with_parent_hook
 from ..errors import RenderError
 from ..files import publish_file
 from ..paths import PROJECT_ROOT
+from .declaration import resolve_paths
 from .formats import FORMATS
 from .kernel import KERNEL_NAME, write_kernelspec
 from .qmd import read_qmd, with_front_matter
@@ -150,7 +151,9 @@ def stage_document(template: Path, workdir: Path, stem: str, metadata: dict | No
                    reference_doc: Path | None) -> Path:
     """Write ``workdir/<stem>.qmd`` (the template, with our metadata), its ``_quarto.yml`` and the kernelspec."""
     text = template.read_text(encoding="utf-8")
-    staged = _staged_metadata(read_qmd(template).metadata, metadata, formats, reference_doc)
+    # The copy is rendered elsewhere: the declared filters and files are named by absolute paths.
+    declared = resolve_paths(read_qmd(template).metadata, template.parent)
+    staged = _staged_metadata(declared, metadata, formats, reference_doc)
     document = workdir / f"{stem}.qmd"
     document.write_text(with_front_matter(text, staged, str(template)), encoding="utf-8")
     project = {key: value for key, value in project_defaults(template).items() if key != "project"}

@@ -31,6 +31,7 @@ import zipfile
 from pathlib import Path
 
 from ..children import die_with_parent_hook
+from ..paths import TEMPLATES_DIR
 from .outputs import pandoc_path
 
 THEME_FONT = "Arial"
@@ -85,3 +86,13 @@ def _set_theme_font(path: Path, font: str) -> None:
                     data = text.encode("utf-8")
                 target.writestr(item, data)
         shutil.copyfile(rebuilt, path)
+
+
+#: The template's own reference document (``format: docx: reference-doc:`` in templates/report.qmd),
+#: for a plain ``quarto render``; ``jsna render`` writes one per area with the area's header.
+#: Rewrite it after changing this module: ``python -m assessment.render.reference_docx``.
+TEMPLATE_REFERENCE = TEMPLATES_DIR / "format" / "reference.docx"
+TEMPLATE_HEADER = "Health and justice needs assessment"
+
+if __name__ == "__main__":
+    print(make_reference_docx(TEMPLATE_REFERENCE, TEMPLATE_HEADER))

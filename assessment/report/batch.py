@@ -41,7 +41,7 @@ from ..output_folders import refuse_overlap
 from ..paths import BOUNDARIES_DIR, PACKAGE_DIR, data_sources_dir
 from ..render import KernelSession
 from ..render.formats import FORMATS, format_of_file
-from ..render.outputs import ASSETS
+from ..render.outputs import STYLESHEET
 from .bundle import open_bundle
 from .commentary import Commentary, bundle_commentary, digest_of
 from .runner import FINGERPRINT_FILE, TEMPLATE, area_folder_name, output_folder_lock, render_area
@@ -341,7 +341,7 @@ def write_index(results: list[AreaResult], out_root: Path, bundle) -> Path:
         rows.append(f"<tr><td>{html.escape(r.name)}</td><td>{html.escape(r.code)}</td>"
                     f"<td>{html.escape(r.status)}</td><td>{links or html.escape(r.message)}</td></tr>")
     title = "Health and justice JSNA chapters"
-    style = (ASSETS / "report.css").read_text(encoding="utf-8") + INDEX_CSS
+    style = STYLESHEET.read_text(encoding="utf-8") + INDEX_CSS
     page = (f'<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">{INDEX_MARK}<title>{title}</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{style}</style></head><body>'
             f"<main><h1>{title}</h1><p>Data snapshot {html.escape(bundle.snapshot_date)}."

@@ -46,7 +46,7 @@ def area_folder_name(code: str, name: str) -> str:
 
 
 def _document_metadata(bundle, area) -> dict:
-    """Title, subtitle and the PDF's running header, as pandoc metadata that both engines read.
+    """Title, subtitle and the PDF's running header (``running-header``), as metadata that both engines read.
 
     Pandoc (and so Quarto) reads metadata strings as markdown, so the title and
     subtitle are escaped as the body is (:func:`assessment.text.md`): an area
@@ -59,13 +59,9 @@ def _document_metadata(bundle, area) -> dict:
     meta = {"title": md(f"{edition.title}: {title}"), "subtitle": md(subtitle)}
     header = (f"{edition.header}: {title}. Data snapshot {bundle.snapshot_date}"
               if not bundle.is_demo else "Demonstration data: not a real area")
-    # Raw typst for the PDF only: a running header on every page, compact tables.
-    # A typst string literal, not markup, so no character of an area name can act as code;
-    # on one line, so nothing in it can close the raw block.
-    literal = plain(header).replace("\\", "\\\\").replace('"', '\\"')
-    meta["header-includes"] = ("```{=typst}\n"
-                               f'#set page(header: align(right, text(size: 8pt, "{literal}")))\n'
-                               "#show table: set text(size: 8pt)\n```\n")
+    # The PDF's running header, on every page (the template's typst-layout.lua writes it as a typst
+    # string literal); read as markdown like the title, so escaped the same way, on one line.
+    meta["running-header"] = md(" ".join(plain(header).split()))
     return meta
 
 

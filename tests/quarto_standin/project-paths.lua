@@ -1,4 +1,4 @@
--- The stand-in Quarto's pandoc filter: two things Quarto's own filters do to images.
+-- The stand-in Quarto's pandoc filter: three things Quarto's own filters do.
 --
 -- 1. src/resources/filters/quarto-pre/project-paths.lua (quarto-cli 1.11): inside a
 --    project, an image or link path starting with "/" is project-relative and is
@@ -9,7 +9,16 @@
 -- 2. src/resources/filters/quarto-pre/figures.lua and quarto-post/html.lua:
 --    `fig-alt` becomes the image's `alt` attribute (pandoc writes it as HTML alt,
 --    Word's description and typst's alt).
+-- 3. src/resources/filters/quarto-post/typst.lua (1.8.27 and 1.11.0): every table gets the
+--    class "typst:no-figure", so pandoc's typst writer drops its figure and its caption.
 local offset = os.getenv("STANDIN_PROJECT_OFFSET")
+
+function Table(tbl)
+  if FORMAT == "typst" then
+    tbl.classes:insert("typst:no-figure")
+    return tbl
+  end
+end
 
 local function resolve(path)
   if offset and offset ~= "" and path and path:sub(1, 1) == "/" then

@@ -1,7 +1,8 @@
 """A stand-in ``quarto`` command for the tests (the Quarto CLI cannot be installed here).
 
-It reproduces, from the quarto-cli 1.11 source, exactly the behaviours jsna's
-Quarto path depends on, and drives real pandoc (pypandoc-binary) and typst
+It reproduces, from the quarto-cli source, exactly the behaviours jsna's
+Quarto path depends on (the same in 1.8.27, the CI examples' pin, and 1.11.0;
+the report's formats were also checked against both real CLIs), and drives real pandoc (pypandoc-binary) and typst
 (PyPI) so the HTML, Word and PDF files are real. Each behaviour names the
 Quarto source file it comes from. Anything else Quarto does is out of scope;
 an option it does not know is an error, so a test cannot silently rely on one.
@@ -23,7 +24,11 @@ an option it does not know is an error, so a test cannot silently rely on one.
   compiles it with the project folder as its root (the document's folder
   without a project), the PDF is renamed to ``--output`` if given.
 - Project output-dir (src/command/render/project.ts): each output moves to
-  ``<output-dir>/<its path relative to the project folder>``.
+  ``<output-dir>/<its path relative to the project folder>``; every local image
+  the document shows (quarto-pre/resourcefiles.lua records them) is copied to
+  ``<output-dir>/<its path relative to the project folder>`` too, unless a
+  ``!`` glob of the document's ``resources:`` excludes it (src/command/render/resources.ts,
+  globs relative to the document's folder).
 - Execution (src/execute/jupyter/jupyter.ts, src/core/jupyter/capabilities.ts,
   src/resources/jupyter/notebook.py): a transient ``<stem>.quarto_ipynb`` (``_1``,
   ``_2``… when one exists) is written beside the document and removed after;
@@ -41,15 +46,27 @@ an option it does not know is an error, so a test cannot silently rely on one.
   to ``<stem>_files/figure-<format>/<label>-output-<n>.png``, removed after the
   render unless an HTML file that is not self-contained links them
   (src/command/render/cleanup.ts).
-- Filters: project-paths.lua (leading ``/``) and ``fig-alt`` as alt text.
-- Pandoc options (formats' scalar options, ``toc``, ``toc-depth``,
-  ``number-sections``, ``embed-resources``, ``reference-doc``), run in the
-  document's folder (output.ts).
+- Filters (src/command/render/filters.ts, resolveFilters): the document's
+  ``filters:`` (paths relative to the document), those before the marker
+  ``quarto`` ahead of Quarto's own, those after it (or all of them, without the
+  marker, ahead) after; Quarto's own here are project-paths.lua (leading ``/``)
+  and ``fig-alt`` as alt text.
+- Includes (filters.ts, extractIncludeVariables; quarto-init/includes.lua):
+  ``header-includes`` strings and the text of ``include-in-header`` files are
+  added to the header as raw blocks of the output format, verbatim (includes.lua
+  here). So a markdown raw block (```` ```{=typst} ````) in ``header-includes``
+  reaches the output as text.
+- Typst (src/format/typst/format-typst.ts): a document with no level-one
+  heading gets ``shift-heading-level-by: -1`` unless it sets its own.
+- Pandoc options (formats' scalar and mapping options as metadata, ``toc``,
+  ``toc-depth``, ``number-sections``, ``shift-heading-level-by``,
+  ``embed-resources``, ``css``, ``reference-doc``), run in the document's
+  folder (output.ts). ``format-links`` (HTML's links to the other formats) is
+  accepted and not drawn.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
@@ -60,16 +77,15 @@ from pathlib import Path
 
 import pypandoc
 import yaml
+from standin_execute import QuartoError, execute, notebook_to_markdown
 
 HERE = Path(__file__).resolve().parent
 EXTENSIONS = {"html": "html", "docx": "docx", "typst": "pdf"}
 PANDOC_WRITER = {"html": "html5", "docx": "docx", "typst": "typst"}
-NOT_PANDOC_METADATA = {"format", "execute", "jupyter", "engine", "project"}
-FORMAT_FLAGS = {"toc", "toc-depth", "number-sections", "embed-resources", "self-contained", "reference-doc"}
-
-
-class QuartoError(Exception):
-    pass
+NOT_PANDOC_METADATA = {"format", "execute", "jupyter", "engine", "project", "filters", "header-includes",
+                       "include-in-header"}
+FORMAT_FLAGS = {"toc", "toc-depth", "number-sections", "embed-resources", "self-contained", "reference-doc", "css",
+                "shift-heading-level-by", "format-links", "filters", "header-includes", "include-in-header"}
 
 
 # ---------------------------------------------------------------- arguments
@@ -134,162 +150,49 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return yaml.safe_load(text[3:3 + end.start()]) or {}, text[3 + end.end():]
 
 
-def qmd_to_notebook(body: str, kernel: str) -> dict:
-    """Markdown and ```{python} cells as a notebook; ``#| tags`` move to the cell metadata."""
-    cells, buffer, lines, i = [], [], body.split("\n"), 0
-    fence = re.compile(r"^(`{3,})\s*\{python[^}]*\}\s*$")
-
-    def flush():
-        if "".join(buffer).strip():
-            cells.append({"cell_type": "markdown", "metadata": {}, "source": "\n".join(buffer).strip("\n")})
-        buffer.clear()
-
-    while i < len(lines):
-        match = fence.match(lines[i])
-        if not match:
-            buffer.append(lines[i])
-            i += 1
-            continue
-        flush()
-        i += 1
-        code = []
-        while lines[i].strip() != match.group(1):
-            code.append(lines[i])
-            i += 1
-        i += 1
-        options = [line for line in code if line.startswith("#|")]
-        parsed = yaml.safe_load("\n".join(line[2:].lstrip() for line in options)) or {}
-        metadata = {"tags": parsed.pop("tags")} if "tags" in parsed else {}
-        kept = ["#| " + line for line in yaml.safe_dump(parsed, sort_keys=False).strip().splitlines()] if parsed else []
-        source = "\n".join(kept + code[len(options):]).strip("\n")
-        cells.append({"cell_type": "code", "metadata": metadata, "source": source, "outputs": [],
-                      "execution_count": None})
-    flush()
-    return {"cells": cells, "metadata": {"kernelspec": {"name": kernel, "language": "python",
-                                                        "display_name": kernel}},
-            "nbformat": 4, "nbformat_minor": 5}
-
-
-def quarto_python() -> str:
-    """src/core/jupyter/capabilities.ts: QUARTO_PYTHON (a file, a command, or a folder holding python3), else python3."""
-    chosen = os.environ.get("QUARTO_PYTHON")
-    if chosen:
-        if not os.path.isabs(chosen):
-            chosen = shutil.which(chosen) or chosen
-        if os.path.isdir(chosen):
-            chosen = next((os.path.join(chosen, b) for b in ("python3", "python")
-                           if os.path.exists(os.path.join(chosen, b))), chosen)
-        if not os.path.isfile(chosen):
-            raise QuartoError(f"Specified QUARTO_PYTHON '{chosen}' does not exist")
-        return chosen
-    found = shutil.which("python3")
-    if not found:
-        raise QuartoError("Unable to locate an installed version of Python 3.")
-    return found
-
-
-def execute(document: Path, body: str, metadata: dict, params: dict, env: dict) -> dict:
-    """Run the document's cells as Quarto's Jupyter engine does; returns the executed notebook."""
-    python = quarto_python()
-    if subprocess.run([python, "-c", "import jupyter_core, nbformat"], capture_output=True, env=env).returncode:
-        raise QuartoError("Jupyter is not available in this Python installation.")
-    jupyter = metadata.get("jupyter")
-    kernel = jupyter if isinstance(jupyter, str) else "python3"
-    counter, notebook = 0, document.with_name(f"{document.stem}.quarto_ipynb")
-    while notebook.exists():
-        counter += 1
-        notebook = document.with_name(f"{document.stem}.quarto_ipynb_{counter}")
-    notebook.write_text(json.dumps(qmd_to_notebook(body, kernel), indent=1), encoding="utf-8")
-    try:
-        completed = subprocess.run([python, str(HERE / "standin_notebook.py"), str(notebook), json.dumps(params)],
-                                   capture_output=True, text=True, env=env)
-        if completed.returncode != 0:
-            raise QuartoError(completed.stderr.strip() or completed.stdout.strip())
-        return json.loads(notebook.read_text(encoding="utf-8"))
-    finally:
-        notebook.unlink(missing_ok=True)  # transient: removed unless keep-ipynb
-
-
-def _text(value) -> str:
-    return "".join(value) if isinstance(value, list) else str(value)
-
-
-def _cell_options(cell: dict) -> dict:
-    lines = [line[2:].lstrip() for line in _text(cell["source"]).splitlines() if line.startswith("#|")]
-    return yaml.safe_load("\n".join(lines)) or {}
-
-
-def notebook_to_markdown(nb: dict, execute_defaults: dict, document: Path, to: str) -> str:
-    figures = document.parent / f"{document.stem}_files" / f"figure-{to}"
-    parts: list[str] = []
-    for index, cell in enumerate(nb["cells"]):
-        if cell["cell_type"] == "markdown":
-            parts.append(_text(cell["source"]) + "\n")
-            continue
-        options = _cell_options(cell)
-        if options.get("include", execute_defaults.get("include", True)) is False:
-            continue
-        asis = options.get("output", execute_defaults.get("output")) == "asis"
-        include_output = options.get("output", execute_defaults.get("output", True)) is not False
-        label = str(options.get("label", "")).strip()
-        outputs = cell.get("outputs", []) if include_output else []
-        if options.get("warning", execute_defaults.get("warning", True)) is False:
-            outputs = [o for o in outputs if not (o["output_type"] == "stream" and o["name"] == "stderr")]
-        display = [o for o in outputs if o["output_type"] in ("display_data", "execute_result")]
-        label_container = len(display) != 1  # labels.ts: shouldLabelCellContainer
-        md: list[str] = []
-        if options.get("echo", execute_defaults.get("echo", True)):
-            code = "\n".join(line for line in _text(cell["source"]).splitlines() if not line.startswith("#|"))
-            md.append(f"``` {{.python .cell-code}}\n{code}\n```\n")
-        name = label or f"cell-{index + 1}"
-        image_number = 0
-        for output in outputs:
-            if not asis:
-                kind = f"cell-output-{output['name']}" if output["output_type"] == "stream" else \
-                    "cell-output-display"
-                md.append(f"\n::: {{.cell-output .{kind}}}\n")
-            if output["output_type"] == "stream":
-                text = _text(output["text"])
-                md.append(text if asis and output["name"] == "stdout" else f"```\n{text.rstrip()}\n```\n")
-            elif output["output_type"] == "error":
-                md.append(f"```\n{output['ename']}: {output['evalue']}\n```\n")
-            else:
-                data = output["data"]
-                if "image/png" in data:
-                    image_number += 1
-                    figures.mkdir(parents=True, exist_ok=True)
-                    path = figures / f"{name}-output-{image_number}.png"
-                    path.write_bytes(base64.b64decode(_text(data["image/png"])))
-                    ident = f"#{label} " if label and not label_container else ""
-                    alt = f' fig-alt="{options["fig-alt"]}"' if options.get("fig-alt") else ""
-                    md.append(f"![{options.get('fig-cap', '')}]({path.relative_to(document.parent).as_posix()})"
-                              f"{{{ident}{alt.strip()}}}\n")
-                elif "text/markdown" in data:
-                    md.append(_text(data["text/markdown"]) + "\n")
-                elif "text/plain" in data:
-                    text = _text(data["text/plain"])
-                    md.append(text + "\n" if asis else f"```\n{text}\n```\n")
-            if not asis:
-                md.append(":::\n")
-        need_cell = bool(label and label_container)
-        if md and (need_cell or not asis):
-            count = cell.get("execution_count")
-            head = "::: {" + (f"#{label} " if label and label_container else "") + ".cell" + \
-                (f" execution_count={count}" if isinstance(count, int) else "") + "}\n"
-            md = [head, *md, ":::\n"]
-        parts.append("".join(md) + "\n")
-    return "\n".join(parts)
-
-
 # ------------------------------------------------------------------- render
 def _format_options(metadata: dict, to: str) -> dict:
     options = (metadata.get("format") or {}).get(to)
     return options if isinstance(options, dict) else {}
 
 
+def _listed(value) -> list:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def user_filters(merged: dict) -> tuple[list[str], list[str]]:
+    """filters.ts (resolveFilters): filters before the ``quarto`` marker run ahead of Quarto's own, those after
+    it after them; without the marker every filter runs ahead."""
+    filters = [str(f) for f in _listed(merged.get("filters"))]
+    unknown = [f for f in filters if f != "quarto" and not f.endswith(".lua")]
+    if unknown:
+        raise QuartoError(f"the stand-in quarto runs Lua filters only, not {', '.join(unknown)}")
+    at = filters.index("quarto") if "quarto" in filters else len(filters)
+    return filters[:at], filters[at + 1:]
+
+
+def header_includes(merged: dict, folder: Path) -> list[str]:
+    """filters.ts (extractIncludeParams) and quarto-init/includes.lua: each ``include-in-header`` file's text,
+    then each ``header-includes`` string, verbatim."""
+    texts = []
+    for name in _listed(merged.get("include-in-header")):
+        path = folder / str(name)
+        if not path.is_file():
+            raise QuartoError(f"Error resolving header-includes- unable to open file {name}")
+        texts.append(path.read_text(encoding="utf-8"))
+    return texts + [str(text) for text in _listed(merged.get("header-includes"))]
+
+
 def pandoc_args(merged: dict, to: str) -> list[str]:
-    args = ["--from", "markdown", "--to", PANDOC_WRITER[to], "--standalone",
-            "--lua-filter", str(HERE / "project-paths.lua")]
+    before, after = user_filters(merged)
+    args = ["--from", "markdown", "--to", PANDOC_WRITER[to], "--standalone", "--lua-filter", str(HERE / "includes.lua")]
+    for name in before:
+        args += ["--lua-filter", name]
+    args += ["--lua-filter", str(HERE / "project-paths.lua")]
+    for name in after:
+        args += ["--lua-filter", name]
+    if merged.get("shift-heading-level-by"):
+        args.append(f"--shift-heading-level-by={int(merged['shift-heading-level-by'])}")
     if merged.get("toc"):
         args += ["--toc", f"--toc-depth={int(merged.get('toc-depth', 3))}"]
     if merged.get("number-sections"):
@@ -298,6 +201,8 @@ def pandoc_args(merged: dict, to: str) -> list[str]:
         args.append("--embed-resources")
     if merged.get("reference-doc"):
         args += ["--reference-doc", str(merged["reference-doc"])]
+    if to == "html":
+        args += [f"--css={name}" for name in _listed(merged.get("css"))]
     return args
 
 
@@ -316,8 +221,16 @@ def render_format(document: Path, to: str, flags: dict, project: Path | None, cw
     if "```{python" in body:
         body = notebook_to_markdown(execute(document, body, metadata, flags["params"], env), execute_defaults,
                                     document, to)
+    if to == "typst" and "shift-heading-level-by" not in merged and not re.search(r"^# ", body, flags=re.M):
+        merged["shift-heading-level-by"] = -1  # format-typst.ts: no level-one heading in the executed markdown
+    flags.setdefault("images", {}).setdefault(document, set()).update(
+        (document.parent / src).resolve() for src in re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", body)
+        if "://" not in src and not src.startswith("data:"))
     pandoc_meta = {k: v for k, v in metadata.items() if k not in NOT_PANDOC_METADATA}
     pandoc_meta.update({k: v for k, v in options.items() if k not in FORMAT_FLAGS})
+    includes = document.with_name(f"{document.stem}.{to}.includes.json")
+    includes.write_text(json.dumps(header_includes(merged, document.parent)), encoding="utf-8")
+    env["STANDIN_INCLUDES"] = str(includes)
     source = document.with_name(f"{document.stem}.{to}.quarto.md")
     source.write_text("---\n" + yaml.safe_dump(pandoc_meta, allow_unicode=True) + "---\n\n" + body, encoding="utf-8")
     if project:
@@ -348,6 +261,7 @@ def render_format(document: Path, to: str, flags: dict, project: Path | None, cw
         return target
     finally:
         source.unlink(missing_ok=True)
+        includes.unlink(missing_ok=True)
         self_contained = merged.get("embed-resources") or merged.get("self-contained")
         if to != "html" or self_contained:  # cleanup.ts: an HTML file that links its figures keeps them
             files = document.parent / f"{document.stem}_files"
@@ -413,7 +327,25 @@ def render(flags: dict) -> list[Path]:
             os.replace(path, target)
             moved.append(target)
         written = moved
+        copy_resources(flags.get("images", {}), project, output_dir)
     return written
+
+
+def copy_resources(images: dict, project: Path, output_dir: Path) -> None:
+    """project.ts and resources.ts: each document's images, copied to the output-dir at their project path."""
+    import fnmatch
+
+    for document, paths in images.items():
+        front, _ = split_front_matter(document.read_text(encoding="utf-8"))
+        excluded = [os.path.normpath(document.parent / str(glob)[1:]) for glob in _listed(front.get("resources"))
+                    if str(glob).startswith("!")]
+        for path in paths:
+            if not path.is_file() or not path.is_relative_to(project) or \
+                    any(fnmatch.fnmatch(str(path), pattern) for pattern in excluded):
+                continue
+            target = output_dir / path.relative_to(project)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
 
 
 def main(argv: list[str]) -> int:

@@ -9,7 +9,8 @@
 -- * Text columns are left-aligned; a column stays right-aligned only when every
 --   body cell is a single figure (counts, populations).
 -- * A table without a caption is captioned by the heading it sits under, so
---   every table is announced in HTML (<caption>), Word and the PDF.
+--   every table is announced in HTML (<caption>), Word and the PDF (in a typst
+--   figure, which Quarto's own filters would otherwise turn off).
 -- * Word: cells are in the "Table Text" and "Table Heading" paragraph styles of
 --   the reference document (small type, bold header).
 -- * HTML: the table sits in a focusable, labelled region that scrolls sideways.
@@ -135,7 +136,11 @@ local function lay_out(tbl)
     tbl.caption.long = { pandoc.Plain(pandoc.Inlines(text)) }
   end
 
-  if FORMAT == "docx" then
+  if FORMAT == "typst" then
+    -- Quarto marks every table "typst:no-figure" (quarto-cli src/resources/filters/quarto-post/typst.lua,
+    -- its issue 10438), and pandoc then writes the table without its figure and caption.
+    tbl.classes = tbl.classes:filter(function(class) return class ~= "typst:no-figure" end)
+  elseif FORMAT == "docx" then
     each_row(tbl, function(row, is_header)
       for _, cell in ipairs(row.cells) do styled(cell, is_header and "Table Heading" or "Table Text") end
     end)

@@ -1,20 +1,25 @@
--- PDF: add the layout rules of report.typ (beside this filter) to the document's
--- header-includes. (pandoc's --include-in-header would replace the header-includes
--- a report sets in its metadata, such as its running page header.)
-local folder = PANDOC_SCRIPT_FILE:match("^(.*)[/\\]") or "."
+-- PDF: the running header (`running-header` in the document's metadata) on every
+-- page, added to header-includes as a typst rule. The header is a typst string
+-- literal, not markup, so no character of an area name can act as code. The
+-- table and heading rules are report.typ, the template's include-in-header file.
+local stringify = pandoc.utils.stringify
+
+local function typst_string(text)
+  local escaped = text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("%s+", " ")
+  return '"' .. escaped .. '"'
+end
 
 function Meta(meta)
-  if FORMAT ~= "typst" then return nil end
-  local handle = assert(io.open(folder .. "/report.typ", "r"))
-  local rules = handle:read("a")
-  handle:close()
+  if FORMAT ~= "typst" or meta["running-header"] == nil then return nil end
+  local header = stringify(meta["running-header"])
   local includes = meta["header-includes"]
   if includes == nil then
     includes = pandoc.List({})
   elseif pandoc.utils.type(includes) ~= "List" then
     includes = pandoc.List({ includes })
   end
-  includes:insert(pandoc.MetaBlocks({ pandoc.RawBlock("typst", rules) }))
+  includes:insert(pandoc.MetaBlocks({ pandoc.RawBlock("typst",
+    "#set page(header: align(right, text(size: 8pt, " .. typst_string(header) .. ")))") }))
   meta["header-includes"] = includes
   return meta
 end

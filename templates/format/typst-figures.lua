@@ -2,10 +2,10 @@
 -- alt text (typst's `image(alt:)`, which pandoc's typst writer does not write)
 -- and its caption below.
 --
--- The image is put in pandoc's media bag as <sha1>.<ext>; run pandoc with
--- --extract-media=media so the file lands in media/ beside the typst source,
--- inside the folder typst may read, wherever the chart was drawn and whatever
--- characters its caption holds.
+-- The image keeps its path: both engines read it relative to the folder pandoc
+-- runs in, which is inside typst's root (the built-in engine copies every chart
+-- into media/ there; Quarto renders inside its project). Its shape is read from
+-- the file (through pandoc's media bag) to decide where the figure goes.
 
 local stringify = pandoc.utils.stringify
 
@@ -28,13 +28,10 @@ local function aspect(contents)
   return width > 0 and height / width or nil
 end
 
--- The image's path under media/ and its height over width.
-local function local_copy(src)
-  local mime, contents = pandoc.mediabag.fetch(src)
-  if not contents then return src, nil end
-  local name = pandoc.sha1(contents) .. (src:match("%.%w+$") or "")
-  pandoc.mediabag.insert(name, mime, contents)
-  return "media/" .. name, aspect(contents)
+-- The image's path as written, and its height over width.
+local function image_and_shape(src)
+  local _, contents = pandoc.mediabag.fetch(src)
+  return src, aspect(contents)
 end
 
 -- A chart printed taller than this share of the page's text height floats to
@@ -49,7 +46,7 @@ function Figure(fig)
   if not img then return nil end
   local alt = img.attributes["alt"] or stringify(img.caption)
   local caption = pandoc.write(pandoc.Pandoc(fig.caption.long), "typst"):gsub("%s+$", "")
-  local path, ratio = local_copy(img.src)
+  local path, ratio = image_and_shape(img.src)
   local placement = (ratio and ratio > FLOAT_ABOVE * TEXT_HEIGHT_OVER_WIDTH) and ", placement: auto" or ""
   local code = "#figure(image(" .. typst_string(path) .. ", width: 100%, alt: " .. typst_string(alt) .. ")"
       .. placement .. ",\n  caption: [" .. caption .. "])"

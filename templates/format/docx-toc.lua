@@ -5,7 +5,10 @@
 -- field with its result already in it: one hyperlinked entry per heading (to
 -- the bookmark pandoc gives every heading), in the TOC 1 / TOC 2 styles of the
 -- reference document. Updating the field in Word adds page numbers.
--- Run after heading-levels.lua, so the levels are the document's.
+-- The template asks for it with `contents-depth` under `format: docx:`, where it
+-- turns pandoc's own (empty) contents off with `toc: false`: under Quarto `toc`
+-- is a pandoc option that no filter sees. Levels count from the document's top
+-- heading level: pandoc applies shift-heading-level-by after the filters run.
 
 local stringify = pandoc.utils.stringify
 
@@ -26,14 +29,14 @@ end
 
 function Pandoc(doc)
   if FORMAT ~= "docx" then return nil end
-  local depth = tonumber(doc.meta["toc-depth"] and stringify(doc.meta["toc-depth"]) or "") or 2
-  local wanted = doc.meta.toc == true or (doc.meta.toc and stringify(doc.meta.toc) == "true")
-  doc.meta.toc = nil  -- pandoc would add its own, empty, contents field after this one
-  if not wanted then return doc end
+  local depth = tonumber(doc.meta["contents-depth"] and stringify(doc.meta["contents-depth"]) or "")
+  if not depth or depth < 1 then return nil end
+  local top = math.huge
+  doc.blocks:walk({ Header = function(h) top = math.min(top, h.level) end })
   local entries = {}
   doc.blocks:walk({
     Header = function(h)
-      if h.level <= depth and h.identifier ~= "" then table.insert(entries, h) end
+      if h.level - top < depth and h.identifier ~= "" then table.insert(entries, h) end
     end,
   })
   if #entries == 0 then return doc end
@@ -51,7 +54,7 @@ function Pandoc(doc)
         .. '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
     end
     if i == #entries then field_end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' end
-    table.insert(parts, '<w:p><w:pPr><w:pStyle w:val="TOC' .. h.level .. '"/></w:pPr>' .. field_start
+    table.insert(parts, '<w:p><w:pPr><w:pStyle w:val="TOC' .. (h.level - top + 1) .. '"/></w:pPr>' .. field_start
       .. '<w:hyperlink w:anchor="' .. xml(bookmark(h.identifier)) .. '" w:history="1">' .. run(stringify(h.content))
       .. "</w:hyperlink>" .. field_end .. "</w:p>")
   end
