@@ -140,7 +140,8 @@ def read_by_age(path: Path, *, source_url: str = "", retrieved_at=None, vintage:
 def _frame(codes: pd.Series, names: pd.Series, years: pd.Series, values: pd.Series, *, source_url: str,
            retrieved_at, vintage: str, path: Path) -> pd.DataFrame:
     area_type = codes.map(area_type_for_code).where(codes != "E92000001", "england")
-    keep = area_type.notna() & codes.str.startswith("E")
+    # England's areas, Welsh councils and England and Wales: the Welsh forces' rates need their populations.
+    keep = area_type.notna() & (codes.str.startswith("E") | codes.str[:3].isin(["W06", "K04"]))
     names = names.str.strip()
     names = names.where(names != names.str.upper(), names.str.title())
     start, end = period_bounds(years)
