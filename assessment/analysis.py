@@ -93,6 +93,10 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
         return frame
     present = pd.MultiIndex.from_frame(frame[KEY_COLUMNS])
     new = rolled[~pd.MultiIndex.from_frame(rolled[KEY_COLUMNS]).isin(present)]
+    # A Welsh force is rolled up only for indicators with Welsh rows: an England-only source
+    # (Fingertips, MHCLG, the English indices) would give it an empty "no data" row per period.
+    with_wales = set(frame.loc[frame["area_code"].str.startswith("W"), "indicator_id"])
+    new = new[new["area_code"].str.startswith("E") | new["indicator_id"].isin(with_wales)]
     return concat_frames([frame, new])
 
 

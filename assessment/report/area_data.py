@@ -185,7 +185,7 @@ class AreaData:
             frame = self.tables.indicator(row["indicator_id"])
             values = frame[(frame["period"] == row["period"]) & frame["area_code"].isin(codes)]
             if values["value"].notna().sum() * 2 >= len(codes):
-                return row, values
+                return row, with_national(values, self.national[0])
         return None, None
 
     def local_rows(self, kind: UploadKind) -> pd.DataFrame:
