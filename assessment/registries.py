@@ -39,7 +39,7 @@ from .geography.registry import REGISTRY_PATH, load_registry
 from .levels import LEVELS, LEVELS_PATH, Level
 from .paths import PACKAGE_DIR, data_sources_dir
 from .sources.catalogue import Catalogue, DataGap, load_catalogue, load_data_gaps
-from .sources.publishers import load_publishers
+from .sources.publishers import check_publisher_rules, load_precedence, load_publishers
 from .stats.compare import comparator_registry, implemented_methods
 from .uploads.schema import UploadKind, all_kinds
 
@@ -286,6 +286,7 @@ def check_references(loaded: Registries, *, demo_profile: Path = DEMO_PROFILE_PA
             raise InputError(f"{at}: its source {entry.source} does not list indicator {entry.frame_id} "
                              f"under indicators in {publishers_file}")
 
+    check_publisher_rules(loaded.publishers, load_precedence(publishers_file), publishers_file)
     for key, spec in loaded.publishers.items():
         for indicator in spec["indicators"]:
             if indicator not in frame_ids:

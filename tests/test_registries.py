@@ -103,6 +103,23 @@ def test_the_shipped_registries_load_and_agree():
     ("data_gaps.yaml", "upload_kind: liaison_diversion\n    section: police_courts",
      "upload_kind: liaison_diversion\n    section: police",
      r"data_gaps\.yaml: gap liaison_diversion_activity: unknown section 'police'"),
+    ("publishers.yaml", "  - mhclg_rough_sleeping\n", "",
+     r"publishers\.yaml: publisher mhclg_rough_sleeping has no place in precedence: \(the list that says whose "
+     r"figure is kept when two files give the same one\)"),
+    ("publishers.yaml", "  - ho_arrests\n", "  - ho_arrest\n",
+     r"publishers\.yaml: precedence: 'ho_arrest' is not a publisher entry \(entries: eff_conviction_ratio, "),
+    ("publishers.yaml", "  - ho_arrests\n", "  - ho_arrests\n  - ons_pfa_asb\n",
+     r"publishers\.yaml: precedence: 'ons_pfa_asb' is listed 2 times"),
+    ("publishers.yaml", "publisher_page: https://www.ons.gov.uk/peoplepopulationandcommunity/birthsdeathsandmarriages",
+     "publisher_page: https://raw.githubusercontent.com/someone/copy/main/peoplepopulationandcommunity/birthsdeathsandmarriages",
+     r"publishers\.yaml publisher ons_drug_deaths_la: publisher_page https://raw\.githubusercontent\.com/someone/.* "
+     r"is not on a publisher's own site \(assets\.publishing\.service\.gov\.uk, www\.ethnicity-facts-figures"),
+    ("publishers.yaml", "url: https://www.ethnicity-facts-figures.service.gov.uk/crime-justice-and-the-law/courts",
+     "url: http://127.0.0.1:8000/crime-justice-and-the-law/courts",
+     r"publisher eff_conviction_ratio: url http://127\.0\.0\.1:8000/crime-justice.* is not on a publisher's own site"),
+    ("publishers.yaml", "      from: ons_dataset\n", "      from: ons_page\n",
+     r"publishers\.yaml publisher ons_drug_deaths_la: release\.from must be one of govuk_collection, "
+     r"govuk_publication, ons_dataset \(got 'ons_page'\)"),
 ])
 def test_each_broken_reference_is_one_line_naming_file_key_and_value(registry_copy, file, old, new, message):
     _edit(registry_copy / file, old, new)

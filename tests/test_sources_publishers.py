@@ -153,3 +153,14 @@ def test_an_unknown_ons_drug_workbook_layout_is_refused_naming_sheet_and_columns
     with pytest.raises(InputError, match=r"renamed\.xlsx:Table 1: unknown layout: expected an area code column .*"
                                          r"a 'Number of deaths' column; found columns 'Area code'; 'Area name';"):
         ons_drug_deaths.read(path)
+
+
+def test_pooled_drug_deaths_carry_the_interval_of_the_pooled_count(tmp_path):
+    path = tmp_path / "la.csv"
+    path.write_text("code,name,2020,2019,2018\nE06000009,Blackpool,42,38,30\n", encoding="utf-8")
+    single = ons_drug_deaths.read(path)
+    pooled = ons_drug_deaths.three_year_totals(single).iloc[0]
+    alone = single.set_index("period").loc["2020"]
+    assert (pooled["period"], pooled["count"]) == ("2018 - 20", 110)
+    assert pooled["lower_ci_95"] < 110 < pooled["upper_ci_95"]  # around 110 deaths, not 2020's 42
+    assert pooled["lower_ci_95"] > alone["upper_ci_95"]

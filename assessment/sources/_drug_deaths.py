@@ -1,43 +1,37 @@
-"""The tidy rows of ONS drug poisoning deaths, shared by the CSV and workbook readers."""
+"""The records of ONS drug poisoning deaths, shared by the CSV and workbook readers."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..frame import area_type_for_code
-from .periods import parse_period
+from .records import build_frame
 
 SOURCE = "ONS deaths related to drug poisoning"
 
 
-def death_rows(codes, names, years, counts, markers, *, indicator, source_url, retrieved_at, vintage, path):
-    """Count rows (value = count) for areas, periods and counts given as aligned Series.
+def death_records(codes, names, years, counts, markers, *, indicator_id: str) -> pd.DataFrame:
+    """Count records (value = count) for areas, periods and counts given as aligned Series.
 
-    >>> import pandas as pd, pathlib
-    >>> rows = death_rows(pd.Series(["E92000001"]), pd.Series(["ENGLAND"]), pd.Series(["2020"]), pd.Series([4312.0]),
-    ...                   pd.Series([""]), indicator=("i", "I"), source_url="", retrieved_at=None, vintage="",
-    ...                   path=pathlib.Path("la.csv"))
-    >>> rows[["area_name", "area_type", "count"]].values.tolist()
-    [['England', 'england', 4312.0]]
+    >>> import pandas as pd
+    >>> rows = death_records(pd.Series(["E92000001"]), pd.Series(["ENGLAND"]), pd.Series([2020]),
+    ...                      pd.Series([4312.0]), pd.Series([""]), indicator_id="ons-drug-poisoning-deaths")
+    >>> rows[["area_name", "period", "count"]].values.tolist()
+    [['England', '2020', 4312.0]]
     """
     name = names.str.strip()
     name = name.where(name != name.str.upper(), name.str.title())
-    area_type = codes.map(area_type_for_code)
-    periods = years.astype(str)
-    frame = pd.DataFrame({
-        "indicator_id": indicator[0], "indicator_name": indicator[1], "source": SOURCE,
-        "area_code": codes, "area_name": name, "area_type": area_type, "period": periods,
-        "period_start": periods.map(lambda y: parse_period(y)[0]),
-        "period_end": periods.map(lambda y: parse_period(y)[1]),
-        "value": counts, "count": counts, "value_type": "count", "multiplier": 1.0, "unit": "deaths",
-        "polarity": "low_is_good", "comparator_method": "none", "ci_method": "byars",
+    return pd.DataFrame({
+        "indicator_id": indicator_id, "area_code": codes, "area_name": name, "period": years.astype(str),
+        "value": counts, "count": counts,
         "value_note": np.where(markers.ne(""), "Not available: " + markers, ""),
-        "source_url": source_url or path.name, "retrieved_at": retrieved_at or datetime.now(timezone.utc),
-        "vintage": vintage,
     })
-    return frame[area_type.notna()]
 
 
+def death_frame(records: pd.DataFrame, *, path: Path, source_url: str, retrieved_at, vintage: str,
+                where: str = "") -> pd.DataFrame:
+    """The tidy frame of death records; rows of areas no report geography has are left out."""
+    return build_frame(records, source=SOURCE, path=path, source_url=source_url, retrieved_at=retrieved_at,
+                       vintage=vintage, where=where, other_areas="drop")

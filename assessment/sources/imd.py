@@ -15,28 +15,22 @@ authorities in File 11): the row's value note says which.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import re
 from pathlib import Path
 
 import pandas as pd
 
-import re
-
 from ..errors import InputError
-from ..frame import area_type_for_code, new_frame, validate_frame
 from ._tables import csv_header, find_column, read_csv_text, to_number
-from .periods import parse_period
 from .recognition import Recognised
+from .records import build_frame, catalogue_entry
 from .workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
 
 SOURCE = "MHCLG English Indices of Deprivation"
 IMD_DOMAIN = "Index of Multiple Deprivation"
-MEASURES = {
-    "average_score": ("score", "Average score", "score", 1.0, "quintiles"),
-    "rank_average_score": ("rank", "Rank of average score (1 = most deprived)", "rank", 1.0, "none"),
-    "proportion_bottom_decile": ("proportion", "Neighbourhoods in the most deprived 10% nationally",
-                                 "%", 100.0, "quintiles"),
-}
+#: The summary measures read (their column in the tidy CSV); each is indicator ``imd<year>-<measure>``.
+MEASURES = ("average_score", "rank_average_score", "proportion_bottom_decile")
+RANK = "rank_average_score"
 
 
 CODE_COLUMNS, NAME_COLUMNS, YEAR_COLUMNS = ("area_code", "lad19cd", "lad24cd"), ("area_name", "lad19nm", "lad24nm"), \
@@ -86,25 +80,17 @@ def recognise_workbook(path: Path) -> Recognised | None:
 
 def _frame(codes, names, year: str, values: dict, *, source_url, retrieved_at, vintage, path,
            ranked_among: str = "") -> pd.DataFrame:
-    start, end = parse_period(year)
     parts = []
-    for key, (value_type, label, unit, multiplier, comparator) in MEASURES.items():
-        parts.append(pd.DataFrame({
-            "indicator_id": f"imd{year}-{key.replace('_', '-')}",
-            "indicator_name": f"IMD {year}: {label.lower() if key != 'average_score' else label}",
-            "source": SOURCE, "area_code": codes, "area_name": names, "area_type": codes.map(area_type_for_code),
-            "period": year, "period_start": start, "period_end": end,
-            "value": values[key] * (multiplier if value_type == "proportion" else 1.0),
-            "value_type": value_type, "multiplier": multiplier, "unit": unit,
-            # A higher score or share is more deprived; rank 1 is the most deprived.
-            "polarity": "low_is_good" if key != "rank_average_score" else "not_applicable",
-            "comparator_method": comparator, "ci_method": "none",
-            "value_note": f"Rank among {ranked_among} (1 = most deprived)" if key == "rank_average_score" and ranked_among else "",
-            "source_url": source_url or path.name, "retrieved_at": retrieved_at or datetime.now(timezone.utc),
-            "vintage": vintage or f"IoD{year}",
-        }))
-    frame = pd.concat(parts, ignore_index=True)
-    return validate_frame(new_frame(frame[frame["area_type"].notna()].reset_index(drop=True)), where=str(path))
+    for key in MEASURES:
+        indicator_id = f"imd{year}-{key.replace('_', '-')}"
+        # The files give the share of neighbourhoods as a fraction: the catalogue's multiplier makes it a %.
+        share = key == "proportion_bottom_decile"
+        scale = float(catalogue_entry(indicator_id, where=str(path)).multiplier) if share else 1.0
+        note = f"Rank among {ranked_among} (1 = most deprived)" if key == RANK and ranked_among else ""
+        parts.append(pd.DataFrame({"indicator_id": indicator_id, "area_code": codes, "area_name": names,
+                                   "period": year, "value": values[key] * scale, "value_note": note}))
+    return build_frame(pd.concat(parts, ignore_index=True), source=SOURCE, path=path, source_url=source_url,
+                       retrieved_at=retrieved_at, vintage=vintage or f"IoD{year}", other_areas="drop")
 
 
 def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "") -> pd.DataFrame:

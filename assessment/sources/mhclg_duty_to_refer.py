@@ -45,35 +45,21 @@ REFERRALS_SHEET, SUPPORT_NEEDS_SHEET = "A7", "A3"
 
 @dataclass(frozen=True)
 class Measure:
-    """An indicator: its sheet, the columns (header patterns) whose counts add up, and what it is over."""
+    """Where an indicator is read: its sheet, the columns (header patterns) whose counts add up, and what it
+    is over (its title, unit and multiplier are its entry in indicators.yaml)."""
 
-    name: str
     sheet: str
     columns: tuple[str, ...]
     optional: tuple[str, ...] = ()  # columns added when the release still has them
-    over: str = "households"  # "households" (per 1,000) or "owed" (% of households owed a duty)
-    # A referral count is not good or bad in itself: more may mean more people leaving custody
-    # homeless, or better referral practice. A higher rate of households with an offending-history
-    # need is more need.
-    polarity: str = "no_judgement"
-    # Per 100,000 households: per 1,000, England's prison referrals (200 of 24.4 million households a
-    # quarter) would read 0.0 at the one decimal the report shows.
-    multiplier: float = 100000.0
+    over: str = "households"  # "households" (a rate per households) or "owed" (% of households owed a duty)
 
 
 INDICATORS = {
-    "mhclg-dtr-prison": Measure(
-        "Households referred by prison under the Duty to Refer", REFERRALS_SHEET,
-        (r"adult secure estate", r"youth secure estate")),
-    "mhclg-dtr-probation": Measure(
-        "Households referred by the Probation Service under the Duty to Refer", REFERRALS_SHEET,
-        (r"probation service",), optional=(r"community rehabilitation company",)),
-    "mhclg-offending-history": Measure(
-        "Households owed a homelessness duty with an offending history support need", SUPPORT_NEEDS_SHEET,
-        (r"offending history",), polarity="low_is_good"),
-    "mhclg-offending-history-share": Measure(
-        "Share of households owed a homelessness duty with an offending history support need", SUPPORT_NEEDS_SHEET,
-        (r"offending history",), over="owed"),
+    "mhclg-dtr-prison": Measure(REFERRALS_SHEET, (r"adult secure estate", r"youth secure estate")),
+    "mhclg-dtr-probation": Measure(REFERRALS_SHEET, (r"probation service",),
+                                   optional=(r"community rehabilitation company",)),
+    "mhclg-offending-history": Measure(SUPPORT_NEEDS_SHEET, (r"offending history",)),
+    "mhclg-offending-history-share": Measure(SUPPORT_NEEDS_SHEET, (r"offending history",), over="owed"),
 }
 HOUSEHOLDS, OWED_DUTY = r"households\s+in\s+area", r"total owed a prevention or relief duty"
 
@@ -135,10 +121,6 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
         table = tables[measure.sheet]
         counts, notes = _column_sum(table, measure)
         denominator = pd.Series(table.codes.map(by_code[measure.over]).to_numpy(), index=table.body.index)
-        shape = ({"value_type": "proportion", "multiplier": 100.0, "unit": "%", "ci_method": "wilson"}
-                 if measure.over == "owed" else {"multiplier": measure.multiplier, "unit": "per 100,000 households"})
-        frames.append(indicator_rows(table, key, measure.name, counts, notes, denominator,
-                                     source_url=source_url or path.name, retrieved_at=retrieved_at,
-                                     vintage=vintage or households_table.release, polarity=measure.polarity,
-                                     **shape))
-    return finish(frames, f"{path}:{REFERRALS_SHEET},{SUPPORT_NEEDS_SHEET}")
+        frames.append(indicator_rows(table, key, counts, notes, denominator))
+    return finish(frames, path=path, where=f"{path}:{REFERRALS_SHEET},{SUPPORT_NEEDS_SHEET}", source_url=source_url,
+                  retrieved_at=retrieved_at, vintage=vintage or households_table.release)

@@ -10,7 +10,7 @@ rates are recomputed from it with their intervals. The quarter is read from
 the table title, the release from the Contents sheet.
 
 The sheet reading (:func:`read_table`: area rows, header labels, the key to
-the publisher's markers) and the row building (:func:`indicator_rows`) are
+the publisher's markers) and the records (:func:`indicator_rows`) are
 shared with :mod:`.mhclg_duty_to_refer`, which reads sheets A7 and A3 of the
 same workbook. The rough sleeping snapshot is read by :mod:`.mhclg_rough_sleeping`.
 
@@ -24,28 +24,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..frame import area_type_for_code, new_frame, validate_frame
-from ..stats import add_intervals
+from ..frame import area_type_for_code
 from ._tables import MISSING_MARKERS, find_column, header_band, to_number
-from .periods import parse_period
 from .recognition import Recognised
+from .records import build_frame
 from .workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
 
 SOURCE = "MHCLG statutory homelessness"
 DATA_SHEET = "A1"
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december"]
+#: Indicator id -> the words of its column's header in sheet A1.
 INDICATORS = {
-    "mhclg-owed-duty": ("Households owed a prevention or relief duty", r"total owed a prevention or relief duty"),
-    "mhclg-prevention-duty": ("Households owed a prevention duty", r"threatened with homelessness.*prevention duty owed"),
-    "mhclg-relief-duty": ("Households owed a relief duty", r"homeless\s*-\s*relief duty owed"),
+    "mhclg-owed-duty": r"total owed a prevention or relief duty",
+    "mhclg-prevention-duty": r"threatened with homelessness.*prevention duty owed",
+    "mhclg-relief-duty": r"homeless\s*-\s*relief duty owed",
 }
 
 
@@ -107,14 +107,13 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
     table = read_table(path, sheet)
     households = table.numbers(find_column(table.labels, r"households\s+in\s+area", table.where))[0]
     frames = []
-    for key, (title_text, pattern) in INDICATORS.items():
+    for key, pattern in INDICATORS.items():
         counts, markers = table.numbers(find_column(table.labels, pattern, table.where))
         notes = pd.Series(np.where(markers.ne("") & counts.isna(), "Suppressed by the publisher: " + markers, ""),
                           index=counts.index)
-        frames.append(indicator_rows(table, key, title_text, counts, notes, households_denominator(households),
-                                     source_url=source_url or path.name, retrieved_at=retrieved_at,
-                                     vintage=vintage or table.release))
-    return finish(frames, table.where)
+        frames.append(indicator_rows(table, key, counts, notes, households_denominator(households)))
+    return finish(frames, path=path, where=table.where, source_url=source_url, retrieved_at=retrieved_at,
+                  vintage=vintage or table.release)
 
 
 @dataclass(frozen=True)
@@ -173,27 +172,19 @@ def households_denominator(households_thousands: pd.Series) -> pd.Series:
     return (households_thousands * 1000).round()
 
 
-def indicator_rows(table: Table, key: str, name: str, counts: pd.Series, notes: pd.Series, denominator: pd.Series, *,
-                   source_url: str, retrieved_at, vintage: str, value_type: str = "crude rate",
-                   multiplier: float = 1000.0, unit: str = "per 1,000 households", polarity: str = "low_is_good",
-                   ci_method: str = "byars") -> pd.DataFrame:
-    """One indicator's rows of the tidy frame; a row with a note and no count is the publisher's gap."""
-    start_date, end_date = parse_period(table.period)
+def indicator_rows(table: Table, key: str, counts: pd.Series, notes: pd.Series,
+                   denominator: pd.Series) -> pd.DataFrame:
+    """One indicator's records; a row with a note and no count is the publisher's gap."""
     suppressed = notes.ne("") & counts.isna()
     return pd.DataFrame({
-        "indicator_id": key, "indicator_name": name, "source": SOURCE,
-        "area_code": table.codes, "area_name": table.names, "area_type": table.codes.map(area_type_for_code),
-        "period": table.period, "period_start": start_date, "period_end": end_date,
-        "count": counts, "denominator": denominator.reindex(counts.index), "value_type": value_type,
-        "multiplier": multiplier, "unit": unit, "polarity": polarity,
-        "comparator_method": "ci_overlap_95_998", "ci_method": ci_method,
-        "value_note": notes.where(suppressed, ""), "suppressed": suppressed, "source_url": source_url,
-        "retrieved_at": retrieved_at or datetime.now(timezone.utc), "vintage": vintage,
+        "indicator_id": key, "area_code": table.codes, "area_name": table.names, "period": table.period,
+        "count": counts, "denominator": denominator.reindex(counts.index),
+        "value_note": notes.where(suppressed, ""), "suppressed": suppressed,
     })
 
 
-def finish(frames: list[pd.DataFrame], where: str) -> pd.DataFrame:
-    """The indicators' rows as one validated frame, England typed as such, with intervals."""
-    frame = new_frame(pd.concat(frames, ignore_index=True))
-    frame.loc[frame["area_code"] == "E92000001", "area_type"] = "england"
-    return validate_frame(add_intervals(frame), where=where)
+def finish(frames: list[pd.DataFrame], *, path: Path, where: str, source_url: str, retrieved_at,
+           vintage: str) -> pd.DataFrame:
+    """The indicators' records as one validated frame (value and intervals from count and denominator)."""
+    return build_frame(pd.concat(frames, ignore_index=True), source=SOURCE, path=path, source_url=source_url,
+                       retrieved_at=retrieved_at, vintage=vintage, where=where)

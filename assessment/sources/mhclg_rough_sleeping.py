@@ -18,23 +18,20 @@ the crosswalk maps them to the report's geography.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..frame import area_type_for_code, new_frame, validate_frame
-from ..stats import add_intervals
+from ..frame import area_type_for_code
 from ._tables import find_column, read_csv_text, to_number
-from .periods import parse_period
 from .recognition import Recognised
+from .records import build_frame
 from .workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
 
 SOURCE = "MHCLG rough sleeping snapshot"
-COUNT = ("mhclg-rough-sleeping", "People sleeping rough (autumn snapshot)")
-RATE = ("mhclg-rough-sleeping-rate", "People sleeping rough per 100,000 residents (autumn snapshot)")
+COUNT, RATE = "mhclg-rough-sleeping", "mhclg-rough-sleeping-rate"
 
 
 def denominator_year(year: int, population_years: list[int]) -> int | None:
@@ -112,16 +109,15 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
     counts = _long(sheet_rows(path, table1), where, _years)
     numbers, markers = to_number(counts["raw"], where=where, column="year")
     counts = counts.assign(count=numbers, marker=markers)
-    frame = _frame(counts, COUNT, value_type="count", source_url=source_url or path.name,
-                   retrieved_at=retrieved_at, vintage=vintage)
-    parts = [frame]
+    parts = [_records(counts, COUNT)]
     if table5 is not None:
-        parts.append(_rates(path, table5, counts, source_url=source_url or path.name, retrieved_at=retrieved_at,
-                            vintage=vintage))
-    return validate_frame(new_frame(pd.concat(parts, ignore_index=True)), where=where)
+        parts.append(_rates(path, table5, counts))
+    return build_frame(pd.concat(parts, ignore_index=True), source=SOURCE, path=path, source_url=source_url,
+                       retrieved_at=retrieved_at, vintage=vintage, where=where)
 
 
-def _rates(path: Path, sheet: str, counts: pd.DataFrame, **provenance) -> pd.DataFrame:
+def _rates(path: Path, sheet: str, counts: pd.DataFrame) -> pd.DataFrame:
+    """The rate's records: each year's count over the population estimate MHCLG used for that year."""
     where = f"{path}:{sheet}"
 
     def populations(header: list[str]) -> dict[int, int]:
@@ -136,28 +132,18 @@ def _rates(path: Path, sheet: str, counts: pd.DataFrame, **provenance) -> pd.Dat
     rates = counts.assign(denominator=[lookup.get((c, used[y]), np.nan) for c, y in zip(counts["code"], counts["key"])])
     rates = rates[rates["denominator"].notna()]
     # Which estimate each year used is the same for every area: the catalogue definition says it.
-    return add_intervals(_frame(rates, RATE, value_type="crude rate", **provenance))
+    return _records(rates, RATE)
 
 
-def _frame(data: pd.DataFrame, indicator: tuple[str, str], *, value_type: str, source_url: str, retrieved_at,
-           vintage: str) -> pd.DataFrame:
-    periods = data["key"].astype(str)
-    rate = value_type == "crude rate"
-    frame = pd.DataFrame({
-        "indicator_id": indicator[0], "indicator_name": indicator[1], "source": SOURCE,
-        "area_code": data["code"], "area_name": data["name"],
-        "area_type": data["code"].map(lambda c: "england" if c == "E92000001" else area_type_for_code(c)),
-        "period": periods, "period_start": periods.map(lambda y: parse_period(y)[0]),
-        "period_end": periods.map(lambda y: parse_period(y)[1]),
-        "value": np.nan if rate else data["count"], "count": data["count"],
-        "denominator": data["denominator"] if rate else np.nan, "value_type": value_type,
-        "multiplier": 100000.0 if rate else 1.0, "unit": "per 100,000 residents" if rate else "people",
-        "polarity": "low_is_good", "comparator_method": "ci_overlap_95_998" if rate else "none",
-        "ci_method": "byars" if rate else "none",
+def _records(data: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """Records of one indicator: a count's value is the count; a rate's comes from count and denominator."""
+    rate = "denominator" in data
+    return pd.DataFrame({
+        "indicator_id": indicator_id, "area_code": data["code"], "area_name": data["name"],
+        "period": data["key"].astype(str), "value": np.nan if rate else data["count"], "count": data["count"],
+        "denominator": data["denominator"] if rate else np.nan,
         "value_note": np.where(data["marker"].ne(""), "Not available: " + data["marker"], ""),
-        "source_url": source_url, "retrieved_at": retrieved_at or datetime.now(timezone.utc), "vintage": vintage,
-    })
-    return new_frame(frame.reset_index(drop=True))
+    }).reset_index(drop=True)
 
 
 def read_by_sex(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "") -> pd.DataFrame:
@@ -181,7 +167,7 @@ def read_by_sex(path: Path, *, source_url: str = "", retrieved_at=None, vintage:
     counts, markers = to_number(raw["Numerical"], where=str(path), column="Numerical", rows=raw.index + 2)
     data = pd.DataFrame({"code": codes, "name": raw["Local authority"].str.strip(), "key": parts["year"],
                          "count": counts, "marker": markers})
-    frame = _frame(data, COUNT, value_type="count", source_url=source_url or path.name, retrieved_at=retrieved_at,
-                   vintage=vintage).assign(sex=sex.to_numpy())[keep.to_numpy()]
-    frame = frame.drop_duplicates(["area_code", "period", "sex"])
-    return validate_frame(new_frame(frame.reset_index(drop=True)), where=str(path))
+    records = _records(data, COUNT).assign(sex=sex.to_numpy())[keep.to_numpy()]
+    records = records.drop_duplicates(["area_code", "period", "sex"])
+    return build_frame(records, source=SOURCE, path=path, source_url=source_url, retrieved_at=retrieved_at,
+                       vintage=vintage)

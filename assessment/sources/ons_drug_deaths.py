@@ -30,17 +30,18 @@ import pandas as pd
 
 from ..errors import InputError
 from ..frame import new_frame, validate_frame
+from ..stats import add_intervals
 from ._tables import check_not_html, csv_header, to_number
-from ._drug_deaths import death_rows
+from ._drug_deaths import death_frame, death_records
 from .ons_drug_deaths_workbook import read as read_workbook
 from .ons_drug_deaths_workbook import recognise as recognise_workbook
 from .periods import parse_period
 from .recognition import Recognised
 from .workbook import workbook_format
 
-INDICATOR = ("ons-drug-poisoning-deaths", "Deaths related to drug poisoning (registrations)")
-SUBSTANCE_IDS = {"01": ("ons-drug-poisoning-deaths", "Deaths related to drug poisoning (registrations)"),
-                 "02": ("ons-opiate-poisoning-deaths", "Deaths related to drug poisoning involving any opiate")}
+INDICATOR = "ons-drug-poisoning-deaths"
+#: Substance group (its number in ONS's table) -> indicator id.
+SUBSTANCE_IDS = {"01": "ons-drug-poisoning-deaths", "02": "ons-opiate-poisoning-deaths"}
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -145,13 +146,12 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
     counts = pd.concat([checked[y][0] for y in years], ignore_index=True)
     markers = pd.concat([checked[y][1] for y in years], ignore_index=True)
     long = raw.melt(id_vars=["code", "name"], value_vars=years, var_name="year", value_name="deaths")
-    codes = long["code"].str.strip()
-    frame = death_rows(codes, long["name"], long["year"].map(year_of), counts, markers, indicator=INDICATOR,
-                  source_url=source_url, retrieved_at=retrieved_at, vintage=vintage, path=path)
-    marked = long["year"].map(provisional).reindex(frame.index)
-    frame.loc[marked & frame["value_note"].eq(""), "value_note"] = "Provisional figure (marked so by ONS)."
-    frame = frame.sort_values(["area_code", "period"], ascending=[True, False], kind="stable")
-    return validate_frame(new_frame(frame.reset_index(drop=True)), where=str(path))
+    records = death_records(long["code"].str.strip(), long["name"], long["year"].map(year_of), counts, markers,
+                            indicator_id=INDICATOR)
+    marked = long["year"].map(provisional)
+    records.loc[marked & records["value_note"].eq(""), "value_note"] = "Provisional figure (marked so by ONS)."
+    records = records.sort_values(["area_code", "period"], ascending=[True, False], kind="stable")
+    return death_frame(records, path=path, source_url=source_url, retrieved_at=retrieved_at, vintage=vintage)
 
 
 def read_by_substance(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "") -> pd.DataFrame:
@@ -169,17 +169,18 @@ def read_by_substance(path: Path, *, source_url: str = "", retrieved_at=None, vi
     if missing:
         raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
     counts, markers = to_number(raw["Deaths"], where=str(path), column="Deaths", rows=raw.index + 2)
-    frames = []
-    for prefix, indicator in SUBSTANCE_IDS.items():
+    parts = []
+    for prefix, indicator_id in SUBSTANCE_IDS.items():
         rows = raw["Substance"].str.startswith(prefix)
-        frames.append(death_rows(raw.loc[rows, "Usual residence code"].str.strip(), raw.loc[rows, "Usual residence name"],
-                            raw.loc[rows, "Year of death registration"].str.strip(), counts[rows], markers[rows],
-                            indicator=indicator, source_url=source_url, retrieved_at=retrieved_at,
-                            vintage=vintage, path=path))
+        parts.append(death_records(raw.loc[rows, "Usual residence code"].str.strip(),
+                                   raw.loc[rows, "Usual residence name"],
+                                   raw.loc[rows, "Year of death registration"].str.strip(), counts[rows],
+                                   markers[rows], indicator_id=indicator_id))
     unknown = raw.loc[~raw["Substance"].str[:2].isin(SUBSTANCE_IDS), "Substance"].unique()
     if len(unknown):
         raise InputError(f"{path}: unknown substance group(s) {', '.join(map(repr, unknown))}")
-    return validate_frame(new_frame(pd.concat(frames, ignore_index=True)), where=str(path))
+    return death_frame(pd.concat(parts, ignore_index=True), path=path, source_url=source_url,
+                       retrieved_at=retrieved_at, vintage=vintage)
 
 
 def read_national(path: Path) -> pd.DataFrame:
@@ -203,7 +204,8 @@ def read_national(path: Path) -> pd.DataFrame:
 def three_year_totals(frame: pd.DataFrame) -> pd.DataFrame:
     """Pool single registration years into rolling 3-year periods (``2018 - 20``), as ONS publishes them.
 
-    A period with a missing year is left out rather than under-counted.
+    A period with a missing year is left out rather than under-counted; each pooled count gets its
+    own interval (not the last year's).
     """
     keys = ["indicator_id", "area_code", "sex", "age", "category_type", "category"]
     rows = []
@@ -218,4 +220,4 @@ def three_year_totals(frame: pd.DataFrame) -> pd.DataFrame:
             row["period"] = f"{end - 2} - {end % 100:02d}"
             row["period_start"], row["period_end"] = parse_period(row["period"])
             rows.append(row)
-    return validate_frame(new_frame(pd.DataFrame(rows).reset_index(drop=True)))
+    return validate_frame(add_intervals(new_frame(pd.DataFrame(rows).reset_index(drop=True))))

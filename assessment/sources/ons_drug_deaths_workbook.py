@@ -22,13 +22,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from ..frame import new_frame, validate_frame
 from ._tables import to_number
-from ._drug_deaths import death_rows
+from ._drug_deaths import death_frame, death_records
 from .recognition import Recognised
 from .workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
 
-INDICATOR = ("ons-drug-poisoning-deaths-3y", "Deaths related to drug poisoning (3-year registration periods)")
+INDICATOR = "ons-drug-poisoning-deaths-3y"
 _PERIOD = re.compile(r"(\d{4})\s*(?:-|–|to)\s*(\d{2,4})")
 _CODE = re.compile(r"^[EWK]\d{8}$")
 _TITLE = re.compile(r"drug poisoning", re.IGNORECASE)
@@ -99,9 +98,10 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
     parts = []
     for column, period in counts.items():
         values, markers = to_number(body[column], where=where, column=labels[column])
-        parts.append(death_rows(codes, names, pd.Series(period, index=codes.index), values, markers, indicator=INDICATOR,
-                           source_url=source_url, retrieved_at=retrieved_at, vintage=vintage, path=path))
-    return validate_frame(new_frame(pd.concat(parts, ignore_index=True)), where=where)
+        parts.append(death_records(codes, names, pd.Series(period, index=codes.index), values, markers,
+                                   indicator_id=INDICATOR))
+    return death_frame(pd.concat(parts, ignore_index=True), path=path, source_url=source_url,
+                       retrieved_at=retrieved_at, vintage=vintage, where=where)
 
 
 def _labels(header_rows: list[tuple]) -> list[str]:

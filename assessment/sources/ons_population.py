@@ -25,18 +25,18 @@ metropolitan counties: codes with no tidy-frame area type) are left out.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputError
-from ..frame import area_type_for_code, new_frame, validate_frame
+from ..frame import new_frame, validate_frame
 from ._tables import MISSING_MARKERS, csv_header, read_csv_text, to_number
-from .periods import period_bounds
 from .recognition import Recognised
+from .records import build_frame
 
 INDICATOR_ID = "ons-population"
+SOURCE = "ONS mid-year population estimates"
 VALUE_COLUMNS = ("All ages", "Population")
 _MID_YEAR = re.compile(r"^mid-? ?(\d{4})$", re.IGNORECASE)
 _AGE = re.compile(r"^Age(?:d)? \d+\+?$")
@@ -139,18 +139,12 @@ def read_by_age(path: Path, *, source_url: str = "", retrieved_at=None, vintage:
 
 def _frame(codes: pd.Series, names: pd.Series, years: pd.Series, values: pd.Series, *, source_url: str,
            retrieved_at, vintage: str, path: Path) -> pd.DataFrame:
-    area_type = codes.map(area_type_for_code).where(codes != "E92000001", "england")
-    # England's areas, Welsh councils and England and Wales: the Welsh forces' rates need their populations.
-    keep = area_type.notna() & (codes.str.startswith("E") | codes.str[:3].isin(["W06", "K04"]))
+    """England's areas, the Welsh councils and England and Wales (the estimates also cover Scotland and
+    Northern Ireland): the Welsh forces' rates need their councils' populations."""
     names = names.str.strip()
     names = names.where(names != names.str.upper(), names.str.title())
-    start, end = period_bounds(years)
-    frame = pd.DataFrame({
-        "indicator_id": INDICATOR_ID, "indicator_name": "Resident population (mid-year estimate)",
-        "source": "ONS mid-year population estimates", "area_code": codes, "area_name": names,
-        "area_type": area_type, "period": years, "period_start": start, "period_end": end,
-        "value": values, "count": values, "value_type": "count", "multiplier": 1.0, "unit": "people",
-        "polarity": "not_applicable", "comparator_method": "none", "ci_method": "none",
-        "source_url": source_url, "retrieved_at": retrieved_at or datetime.now(timezone.utc), "vintage": vintage,
-    })[keep]
-    return validate_frame(new_frame(frame.reset_index(drop=True)), where=str(path))
+    records = pd.DataFrame({"indicator_id": INDICATOR_ID, "area_code": codes, "area_name": names, "period": years,
+                            "value": values, "count": values})
+    kept = codes.str.startswith("E") | codes.str[:3].isin(["W06", "K04"])
+    return build_frame(records[kept], source=SOURCE, path=path, source_url=source_url,
+                       retrieved_at=retrieved_at, vintage=vintage, other_areas="drop")

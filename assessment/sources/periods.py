@@ -10,6 +10,13 @@
 (Timestamp('2018-04-01 00:00:00'), Timestamp('2021-03-31 00:00:00'))
 >>> parse_period("2023-Q2")
 (Timestamp('2023-04-01 00:00:00'), Timestamp('2023-06-30 00:00:00'))
+
+ONS writes ranges with "to" ("2017 to 2021", "2018/19 to 2020/21"); they read as the ranges above:
+
+>>> parse_period("2017 to 2021")
+(Timestamp('2017-01-01 00:00:00'), Timestamp('2021-12-31 00:00:00'))
+>>> parse_period("2018/19 to 2020/21")
+(Timestamp('2018-04-01 00:00:00'), Timestamp('2021-03-31 00:00:00'))
 >>> parse_period("sometime")
 (NaT, NaT)
 
@@ -37,6 +44,8 @@ import re
 import pandas as pd
 
 _NAT = (pd.NaT, pd.NaT)
+#: Between the first and last year of a range: a hyphen or dash ("2019 - 21"), or "to" as ONS writes it.
+_TO = r"(?: ?- ?| to )"
 #: Years a period may fall in: wide for any public health series, narrow enough that every date is
 #: one pandas can hold (its nanosecond timestamps end in 1677 and 2262) and a typo is caught.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -105,12 +114,12 @@ def period_dates(label: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     if m := re.fullmatch(r"(\d{4})", text):
         y = _year(int(m[1]))
         return pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31)
-    if m := re.fullmatch(r"(\d{4}) ?- ?(\d{2,4})", text):
+    if m := re.fullmatch(rf"(\d{{4}}){_TO}(\d{{2,4}})", text):
         start = _year(int(m[1]))
         return pd.Timestamp(start, 1, 1), pd.Timestamp(_ordered(start, _century(m[2], start)), 12, 31)
     if m := re.fullmatch(r"(\d{4})/(\d{2})", text):
         return _financial(_financial_year(m[1], m[2]))
-    if m := re.fullmatch(r"(\d{4})/(\d{2}) ?- ?(\d{2,4})/(\d{2})", text):
+    if m := re.fullmatch(rf"(\d{{4}})/(\d{{2}}){_TO}(\d{{2,4}})/(\d{{2}})", text):
         start = _financial_year(m[1], m[2])
         end_start = _ordered(start, _century(m[3], start))
         _financial_year(str(end_start), m[4])

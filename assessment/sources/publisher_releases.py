@@ -40,11 +40,10 @@ from urllib.parse import unquote, urlparse
 
 from ..errors import SourceError
 from .http import LOOPBACK, get_text
+# Files come only from the publishers' own sites (loopback too, for tests); the registry check applies
+# the same hosts at start-up.
+from .publishers import OFFICIAL_HOSTS, RELEASE_KINDS as KINDS
 
-#: Hosts official files may come from (plus loopback, for tests).
-OFFICIAL_HOSTS = {"www.gov.uk", "assets.publishing.service.gov.uk", "www.ons.gov.uk",
-                  "www.ethnicity-facts-figures.service.gov.uk"}
-KINDS = ("govuk_collection", "govuk_publication", "ons_dataset")
 COMPARED = 5      # recently updated publications compared by first publication date
 MAX_EDITIONS = 12  # ONS editions looked at
 

@@ -5,7 +5,9 @@ frame and lists the indicator ids that reader produces (``indicators``); each
 has a catalogue entry, so it reaches a report section (the start-up check of
 :mod:`assessment.registries` refuses one without). A reader that produces an
 id its entry does not list is an error at build time, so no publisher figure
-can fall silently out of the report.
+can fall silently out of the report. :func:`check_publisher_rules` holds the
+rules between entries that the start-up check applies: files come only from
+the publishers' own sites, and every entry has its place in ``precedence:``.
 
 >>> publishers = load_publishers()
 >>> publishers["ons_population"]["indicators"]
@@ -21,9 +23,11 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlparse
 
 import yaml
 
@@ -38,6 +42,11 @@ DOWNLOAD = ("release", "url")
 OPTIONAL = ("publisher_page", "vintage", "licence", "attribution", "verified", "only_area_types",
             "recogniser", "file_kind", "layouts", "import_only", "filename", "format", "suppress_small_counts",
             "newer_edition", "published_for")
+#: Hosts official files and pages may come from: the publishers' own sites, never a republished copy.
+OFFICIAL_HOSTS = {"www.gov.uk", "assets.publishing.service.gov.uk", "www.ons.gov.uk",
+                  "www.ethnicity-facts-figures.service.gov.uk"}
+#: How ``release:`` finds the current file (``release.from``; see publisher_releases.py).
+RELEASE_KINDS = ("govuk_collection", "govuk_publication", "ons_dataset")
 
 
 def publishers_path() -> Path:
@@ -111,3 +120,42 @@ def check_reader_output(key: str, spec: dict, produced: Iterable[str], *, where:
     if extra:
         raise InputError(f"{where}: the {key} reader produced indicator(s) {', '.join(extra)} that "
                          "publishers.yaml does not list for it")
+
+
+def check_publisher_rules(publishers: dict[str, dict], precedence: list[str], path: Path | str) -> None:
+    """Rules between the entries of ``publishers.yaml``: official sites only, and one place each in ``precedence:``.
+
+    The first broken rule is one InputError line naming the file, the entry and the value.
+
+    >>> spec = {"publisher_page": "https://www.gov.uk/x", "release": {"from": "govuk_publication"}}
+    >>> check_publisher_rules({"a": spec}, ["a"], "publishers.yaml")
+    >>> check_publisher_rules({"a": spec, "b": spec}, ["a"], "publishers.yaml")
+    Traceback (most recent call last):
+    ...
+    assessment.errors.InputError: publishers.yaml: publisher b has no place in precedence: (the list that says whose figure is kept when two files give the same one)
+    """
+    for key, spec in publishers.items():
+        _check_official(key, spec, path)
+    for key, times in Counter(precedence).items():
+        if key not in publishers:
+            raise InputError(f"{path}: precedence: '{key}' is not a publisher entry (entries: "
+                             f"{', '.join(sorted(publishers))})")
+        if times > 1:
+            raise InputError(f"{path}: precedence: '{key}' is listed {times} times")
+    for key in publishers:
+        if key not in precedence:
+            raise InputError(f"{path}: publisher {key} has no place in precedence: (the list that says whose "
+                             "figure is kept when two files give the same one)")
+
+
+def _check_official(key: str, spec: dict, path: Path | str) -> None:
+    """The entry's page and file are on a publisher's own site, and its release rule is one `jsna fetch` knows."""
+    for field in ("publisher_page", "url"):
+        if field in spec and urlparse(str(spec[field])).hostname not in OFFICIAL_HOSTS:
+            raise InputError(f"{path} publisher {key}: {field} {spec[field]} is not on a publisher's own site "
+                             f"({', '.join(sorted(OFFICIAL_HOSTS))})")
+    release = spec.get("release")
+    if release is not None and (not isinstance(release, dict) or release.get("from") not in RELEASE_KINDS):
+        given = release.get("from") if isinstance(release, dict) else release
+        raise InputError(f"{path} publisher {key}: release.from must be one of {', '.join(RELEASE_KINDS)} "
+                         f"(got {given!r})")

@@ -6,7 +6,8 @@
 - :mod:`.eff_conviction_ratio`: Ethnicity facts and figures, conviction ratio by force and ethnicity.
 - :mod:`.eff_stop_search`: Ethnicity facts and figures, stop and search by force and ethnicity.
 - :mod:`.force_names`: force names in every publisher's style -> ONS codes, through the ONS lookup.
-- :mod:`.tables`, :mod:`.areas`, :mod:`.records`, :mod:`.eff_csv`: shared table reading.
+- :mod:`.tables`, :mod:`.areas`, :mod:`.eff_csv`: shared table reading; rows are built by
+  :mod:`assessment.sources.records`, as every publisher reader builds them.
 
 Each reader has the publisher-reader signature of ``sources.snapshot.build_frame``
 (``read(path, source_url=..., retrieved_at=..., vintage=..., forces=...)``) and a

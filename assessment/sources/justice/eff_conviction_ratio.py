@@ -32,7 +32,7 @@ from ..recognition import Recognised
 from .areas import TOTAL_NAMES
 from .eff_csv import SOURCE, first_lines, header_index, number, read_rows
 from .force_names import ForceNames, normalise
-from .records import build_frame, not_available, vintage_of
+from ..records import build_frame, not_available, vintage_of
 
 KEY = "eff_conviction_ratio"
 INDICATOR = "eff-conviction-ratio"

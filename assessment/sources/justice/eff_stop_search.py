@@ -37,7 +37,7 @@ from ..recognition import Recognised
 from .areas import TOTAL_NAMES
 from .eff_csv import SOURCE, first_lines, header_index, number, read_rows
 from .force_names import ForceNames, normalise, split_footnotes
-from .records import build_frame, not_available, vintage_of
+from ..records import build_frame, not_available, vintage_of
 
 AREA_KEY, NATIONAL_KEY = "eff_stop_search_by_area", "eff_stop_search_national"
 RELEASES_PATH = DATA_SOURCES_DIR / "justice" / "releases.yaml"

@@ -38,7 +38,7 @@ from .. import workbook
 from ..recognition import Recognised
 from .areas import coded_rows, named_data_row, named_rows, total_note
 from .force_names import ForceNames
-from .records import build_frame, not_available, vintage_of
+from ..records import build_frame, not_available, vintage_of
 from .tables import (Table, Workbook, missing_table, open_workbook, read_table, sheet_names, sheet_title, text,
                      title_footnotes)
 
