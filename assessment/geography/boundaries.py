@@ -72,7 +72,8 @@ def load_boundaries(level: str, vintage: str | None = None, path: Path | None = 
     if not path.is_file():
         raise InputError(f"{path}: boundary file not found")
     # "-ew": England's and Wales's areas are kept (a Welsh force's map); earlier caches kept England's only.
-    cached = cache_dir() / "boundaries" / f"{sha256_of(path)[:20]}-{int(tolerance_m)}-{int(england_only)}-ew-cov.parquet"
+    name = f"{sha256_of(path)[:20]}-{int(tolerance_m)}-{int(england_only)}-ew-cov.parquet"
+    cached = cache_dir() / "boundaries" / name
     if cached.is_file():
         return gpd.read_parquet(cached)
     check_boundary_file(path)  # a damaged area is named here, not deep inside GEOS while drawing a map
