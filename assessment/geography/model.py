@@ -208,9 +208,12 @@ class Geography:
 
     @staticmethod
     def has_report(area: Area) -> bool:
-        """False for an area outside England whose level's edition does not cover it (a Welsh council)."""
+        """Whether a report is written for ``area``: its level's edition covers it (not a Welsh council)."""
         level = LEVELS[area.area_type]
-        return level.edition_for(area.code) is not None or not (level.edition or not area.code.startswith("E"))
+        if level.edition_for(area.code) is not None:
+            return True
+        # A level without an edition of its own (a partnership) gets the JSNA chapter, in England only.
+        return not level.edition and area.code.startswith("E")
 
     def suggest(self, text: str, limit: int = 5) -> str:
         """The closest English area names and codes to ``text``, as one line ("none" if nothing is close)."""
