@@ -30,6 +30,7 @@ Columns added to the tidy frame:
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from rich.progress import Progress
 
@@ -92,6 +93,10 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
         return frame
     present = pd.MultiIndex.from_frame(frame[KEY_COLUMNS])
     new = rolled[~pd.MultiIndex.from_frame(rolled[KEY_COLUMNS]).isin(present)]
+    # A Welsh force is rolled up only for indicators with Welsh rows: an England-only source
+    # (Fingertips, MHCLG, the English indices) would give it an empty "no data" row per period.
+    with_wales = set(frame.loc[frame["area_code"].str.startswith("W"), "indicator_id"])
+    new = new[new["area_code"].str.startswith("E") | new["indicator_id"].isin(with_wales)]
     return concat_frames([frame, new])
 
 
@@ -130,9 +135,11 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
         region.loc[no_region, "region_reason"] = "not part of a single region"
         progress.advance(task)
 
-        welsh = frame["area_code"].str.startswith("W15")
+        welsh = frame["area_code"].str.startswith("W")
         england.loc[welsh, "england_comparison"] = "Not compared"
-        england.loc[welsh, "england_reason"] = "a Welsh force: compared with England and Wales"
+        england.loc[welsh, "england_reason"] = np.where(frame.loc[welsh, "area_code"].str.startswith("W15"),
+                                                        "a Welsh force: compared with England and Wales",
+                                                        "a Welsh council: compared with England and Wales")
         analysed = pd.concat([frame, england, region], axis=1)
         analysed.insert(len(analysed.columns) - 3, "region_code", region_codes.fillna(""))
         trends = trend_columns(frame)  # a trend belongs to a series' latest period; "" on earlier ones

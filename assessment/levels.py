@@ -31,7 +31,7 @@ from .paths import BOUNDARIES_DIR
 LEVELS_PATH = BOUNDARIES_DIR / "levels.yaml"
 LEVEL_FIELDS = {"label", "label_upper_tier", "label_by_prefix", "parent_label", "code_prefixes", "area", "lookup",
                 "upper_tier_level", "boundary", "rollup", "peers", "map", "map_level", "resolve_order", "aliases",
-                "report_level", "district_column", "edition"}
+                "report_level", "district_column", "edition", "edition_prefixes"}
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,20 @@ class Level:
     boundary: str | None = None
     aliases: tuple[str, ...] = ()
     edition: str | None = None
+    edition_prefixes: tuple[str, ...] = ()
     label_by_prefix: tuple[tuple[str, str], ...] = ()
+
+    def edition_for(self, code: str) -> str | None:
+        """The edition an area of this level with ``code`` gets, or None (a Welsh council: the chapter is England's).
+
+        >>> LEVELS["lad"].edition_for("E06000009"), LEVELS["lad"].edition_for("W06000015")
+        ('jsna-chapter', None)
+        >>> LEVELS["pfa"].edition_for("W15000004")
+        'police-and-crime'
+        """
+        if not self.edition or (self.edition_prefixes and str(code)[:3] not in self.edition_prefixes):
+            return None
+        return self.edition
 
     @property
     def prefix(self) -> str:
@@ -102,6 +115,16 @@ def _labels_by_prefix(raw, prefixes: list, at: str) -> tuple[tuple[str, str], ..
     return tuple((str(p), str(label)) for p, label in raw.items())
 
 
+def _edition_prefixes(item: dict, at: str) -> tuple[str, ...]:
+    """The level's ``edition_prefixes``: each one of its code_prefixes, and only with an edition."""
+    raw = item.get("edition_prefixes") or []
+    if raw and not item.get("edition"):
+        raise InputError(f"{at}: edition_prefixes given without an edition")
+    if unknown := [p for p in raw if p not in item["code_prefixes"]]:
+        raise InputError(f"{at}: edition_prefixes prefix '{unknown[0]}' is not one of the level's code_prefixes")
+    return tuple(str(p) for p in raw)
+
+
 def parse_levels(raw: dict, where: str) -> dict[str, Level]:
     """Levels from the parsed YAML; a bad entry is one line naming the file, level and field."""
     if not isinstance(raw, dict) or not isinstance(raw.get("levels"), dict):
@@ -123,6 +146,7 @@ def parse_levels(raw: dict, where: str) -> dict[str, Level]:
             parent_label=item.get("parent_label"), area=(str(area["code"]), str(area["name"])) if area else None,
             lookup=LookupColumns(**lookup) if lookup else None, upper_tier_level=item.get("upper_tier_level"),
             boundary=item.get("boundary"), aliases=tuple(item.get("aliases", ())), edition=item.get("edition"),
+            edition_prefixes=_edition_prefixes(item, at),
             label_by_prefix=_labels_by_prefix(item.get("label_by_prefix"), item["code_prefixes"], at),
         )
     containers = [key for key, lv in levels.items() if lv.in_district_table]

@@ -31,6 +31,7 @@ import yaml
 
 from .claims import (Claim, CoreMeasure, DifferenceRule, cited_claims, load_claims, load_core_measures,
                      load_difference_rule)
+from .devolved import Country, DevolvedSource, load_devolved
 from .editions import Edition, check_editions, parse_editions
 from .errors import InputError
 from .fields import check_entry
@@ -107,6 +108,10 @@ class Registries:
     difference: DifferenceRule = DifferenceRule()
     #: The reports (``editions:``): each one's sections in order, title and header.
     editions: dict[str, Edition] = field(default_factory=dict)
+    #: Countries outside England a report can be about, and who publishes there what England-only
+    #: sources give England (``devolved_sources.yaml``).
+    devolved_countries: dict[str, Country] = field(default_factory=dict)
+    devolved_sources: tuple[DevolvedSource, ...] = ()
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -198,6 +203,7 @@ def load_registries(data_sources: Path | None = None, *, demo_profile: Path = DE
         data_gaps=tuple(_data_gaps(folder)),
         difference=load_difference_rule(folder / "key_messages.yaml"),
         editions=parse_editions(raw_sections, str(sections_file)),
+        **dict(zip(("devolved_countries", "devolved_sources"), load_devolved(folder / "devolved_sources.yaml"))),
     )
     check_references(loaded, demo_profile=demo_profile)
     return loaded
@@ -329,8 +335,22 @@ def check_references(loaded: Registries, *, demo_profile: Path = DEMO_PROFILE_PA
             raise InputError(f"{demo_profile}: no demo settings for Fingertips indicator '{entry.key}' of "
                              f"{catalogue_file} (the demo generates every Fingertips indicator)")
 
+    _check_devolved(loaded, folder / "devolved_sources.yaml")
     _check_claims(loaded, sections_file)
     _check_levels(loaded.levels, loaded.geography)
+
+
+def _check_devolved(loaded: Registries, path: Path) -> None:
+    """Each devolved source replaces known catalogue sources and names known catalogue indicators."""
+    known = {"fingertips", *loaded.publishers}
+    keys = {e.key for e in loaded.catalogue.entries}
+    for source in loaded.devolved_sources:
+        if unknown := [s for s in source.replaces if s not in known]:
+            raise InputError(f"{path}: source {source.key}: replaces unknown source '{unknown[0]}' "
+                             f"(fingertips or a key of {loaded.data_sources / 'publishers.yaml'})")
+        if unknown := [k for k in source.indicators if k not in keys]:
+            raise InputError(f"{path}: source {source.key}: unknown indicator '{unknown[0]}' "
+                             f"(keys of {loaded.data_sources / 'indicators.yaml'})")
 
 
 def _check_claims(loaded: Registries, sections_file: Path) -> None:

@@ -165,7 +165,9 @@ def test_real_force_title_and_ranks(real):
         ["25", "42", "15", "17", "0", "2"]
     force = force_row(report, "Deaths related to drug poisoning (registrations)", LANCASHIRE_NAME)
     assert force[f"{LANCASHIRE_NAME} (95% CI)"].startswith("179 ")
-    assert re.search(r"\d+(st|nd|rd|th) highest of 39 English forces", force["Rank among forces (1 = highest)"])
+    # ONS drug-poisoning deaths cover Wales: the force is ranked among the 43 forces (issue 28 item 4)
+    assert re.search(r"\d+(st|nd|rd|th) highest of 43 forces in England and Wales",
+                     force["Rank among forces (1 = highest)"])
 
 
 # imd/IoD2019.csv, column average_score of the "Index of Multiple Deprivation" rows of the force's 14 districts, and

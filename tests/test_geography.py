@@ -46,11 +46,25 @@ def test_every_lad_in_the_real_lookup_maps_to_exactly_one_pfa(shared_data):
 @pytest.mark.shared
 def test_real_geography_has_every_english_district_and_force(real_geography):
     lads = real_geography.lads
-    assert len(lads) == 296
-    assert lads["pfa_code"].nunique() == 39
-    assert lads["utla_code"].nunique() == 153
-    assert lads["region_code"].nunique() == 9
-    assert lads.notna().all().all()
+    english = lads[lads["lad_code"].str.startswith("E")]
+    assert len(english) == 296
+    assert english["pfa_code"].nunique() == 39
+    assert english["utla_code"].nunique() == 153
+    assert english["region_code"].nunique() == 9
+    assert english.notna().all().all()
+
+
+@pytest.mark.shared
+def test_real_geography_holds_the_welsh_councils_of_the_welsh_forces(real_geography):
+    """The 22 Welsh unitaries (W06) with their forces (W15): a Welsh force has its councils (issue 28 item 4)."""
+    welsh = real_geography.lads[real_geography.lads["lad_code"].str.startswith("W")]
+    assert len(welsh) == 22 and welsh["lad_code"].str.startswith("W06").all()
+    assert sorted(welsh["pfa_code"].unique()) == ["W15000001", "W15000002", "W15000003", "W15000004"]
+    assert (welsh["utla_code"] == welsh["lad_code"]).all()  # each its own upper tier
+    assert welsh["region_code"].isna().all()  # the region lookup is England's
+    assert real_geography.constituent_lads("Dyfed-Powys") == ["W06000008", "W06000009", "W06000010", "W06000023"]
+    assert real_geography.parents("W15000004") == {"pfa": "W15000004"}  # neither England nor an English region
+    assert len(real_geography.peers("W15000004")) == 43
 
 
 @pytest.mark.shared
@@ -103,9 +117,6 @@ def test_unambiguous_names_and_prefixed_queries_carry_no_note(real_geography):
 
 @pytest.mark.shared
 @pytest.mark.parametrize(("query", "said"), [
-    ("W06000015", "'W06000015' is Cardiff (W06000015), a local authority in Wales."),
-    ("Dyfed-Powys", "'Dyfed-Powys' is Dyfed-Powys (W15000004), a police force area in Wales."),
-    ("W15000001", "a police force area in Wales"),
     ("S12000036", "'S12000036' is S12000036, a council area in Scotland."),
     ("Glasgow City", "unknown area 'Glasgow City': no area of England has that name."),
     ("E10000009", "Dorset (E10000009) was abolished in 2019 and has no successor covering the same area"),
@@ -130,7 +141,9 @@ def test_force_constituents_and_parents(real_geography):
 @pytest.mark.shared
 def test_rollup_lookup_covers_every_district_once(real_geography):
     lookup = real_geography.rollup_lookup("pfa")
-    assert lookup["child_code"].is_unique and len(lookup) == 296
+    assert lookup["child_code"].is_unique and len(lookup) == 296 + 22  # England's districts and Wales's unitaries
+    england = real_geography.rollup_lookup("england")
+    assert len(england) == 296 and england["child_code"].str.startswith("E").all()  # England is England's
 
 
 # -------------------------------------------------------------- ONS-format files
@@ -341,4 +354,4 @@ def test_real_boundaries_match_lookups(real_geography, shared_data):
     lads = load_boundaries("lad", path=shared_data / "boundaries/Local_Authority_Districts_May_2024_Boundaries__UK_BSC_-5684348521832897108.geo.json")
     assert set(lads["code"]) == set(real_geography.lads["lad_code"])
     forces = dissolve_boundaries(lads, real_geography.rollup_lookup("pfa"))
-    assert len(forces) == 39
+    assert len(forces) == 43  # the 4 Welsh forces from their councils

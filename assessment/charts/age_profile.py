@@ -31,7 +31,9 @@ def age_profile(frame: pd.DataFrame, *, area_name: str, period: str, series: str
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     y = np.arange(len(bands))[::-1]
-    for offset, name, colour in ((0.2, area_name, AREA_COLOUR), (-0.2, reference, ENGLAND_COLOUR)):
+    # Without the reference's figures (no England and Wales profile), only the area is drawn and named.
+    drawn = values[reference].notna().any()
+    for offset, name, colour in ((0.2, area_name, AREA_COLOUR), (-0.2, reference, ENGLAND_COLOUR))[:1 + drawn]:
         shown = values[name].to_numpy(dtype=float)
         axes.barh(y + offset, np.nan_to_num(shown), height=0.38, color=colour, label=name)
         for yy, value in zip(y + offset, shown):
@@ -49,7 +51,7 @@ def age_profile(frame: pd.DataFrame, *, area_name: str, period: str, series: str
         spine.set_visible(False)
     title = wrap_to_width(f"Age profile: {area_name}, mid-{period}", TEXT_WIDTH_IN * 0.87, 11, bold=True)
     figure.suptitle(title, x=0.14, y=0.98, ha="left", va="top", fontsize=11, fontweight="bold")
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False, fontsize=8)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1 + drawn, frameon=False, fontsize=8)
     figure.subplots_adjust(left=0.14, right=0.95, top=0.86 - 0.05 * title.count("\n"), bottom=0.27)
     parts = []
     for name_band in bands:
@@ -58,7 +60,8 @@ def age_profile(frame: pd.DataFrame, *, area_name: str, period: str, series: str
         if not pd.isna(england):
             text += f" ({reference} {england:.1f}%)"
         parts.append(text)
-    alt = (f"Bar chart of the share of residents in each age band, {area_name} beside {reference}, "
+    beside = f" beside {reference}" if drawn else ""
+    alt = (f"Bar chart of the share of residents in each age band, {area_name}{beside}, "
            f"mid-{period}: " + "; ".join(parts) + ".")
-    caption = f"Share of residents by age band: {area_name} and {reference}, mid-{period}."
+    caption = f"Share of residents by age band: {area_name}{f' and {reference}' if drawn else ''}, mid-{period}."
     return Figure(figure, caption, alt, width=TEXT_WIDTH_IN, height=HEIGHT_IN)

@@ -73,14 +73,15 @@ def _bands(peers: pd.Series, england: float, polarity: str) -> list[tuple[str, f
 def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicator: str = "indicator_name",
                 period: str = "period", value: str = "value", england: str = "england_value",
                 polarity: str = "polarity", comparison: str = "england_comparison", code: str = "area_code",
-                value_text: str | None = None, part: str = "") -> Figure:
+                value_text: str | None = None, part: str = "", national: str = "England") -> Figure:
     """A spine chart of ``highlight`` against every area in ``frame`` (one period per indicator).
 
     ``frame`` holds, for each indicator, the rows of all areas of the same
     type; ``value_text`` names a column with the value as it should be printed
     (default: the value to one decimal place). The bars are the same for
     every area of the type (drawn once); the area's markers and figures are
-    an overlay. ``part`` ("1 of 2") names the share of a long list this chart holds.
+    an overlay. ``part`` ("1 of 2") names the share of a long list this chart holds; ``national``
+    what the red line is (England and Wales for a Welsh force).
     """
     indicators = list(dict.fromkeys(frame[indicator]))
     by_indicator = dict(tuple(frame.groupby(indicator, sort=False)))
@@ -121,7 +122,7 @@ def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicat
             + annotate("text", x=0.0, y=len(indicators) - 0.3, label="worse / lower", ha="left", size=MIN_TEXT_PT)
             + annotate("text", x=1.0, y=len(indicators) - 0.3, label="better / higher", ha="right", size=MIN_TEXT_PT)
             + scale_fill_manual(values=fills, name="")
-            + scale_x_continuous(limits=(0, X_LIMIT), breaks=[0.5], labels=["England"])
+            + scale_x_continuous(limits=(0, X_LIMIT), breaks=[0.5], labels=[national])
             + scale_y_continuous(breaks=list(label_frame["y"]), labels=list(label_frame["name"]),
                                  limits=(-0.6, len(indicators) - 0.1))
             + labs(x="", y="")
@@ -130,12 +131,12 @@ def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicat
         )
 
     caption = (f"Spine chart{f' (part {part})' if part else ''}: {area_label} (circles, coloured by the result written beside each bar) against "
-               "England (red line) and the range of areas of the same type (grey bars: worst to 25th "
+               f"{national} (red line) and the range of areas of the same type (grey bars: worst to 25th "
                "percentile, 25th to 75th, 75th to best). Worse is on the left; for indicators with no "
                "judgement, lower is on the left.")
     figure_height = min(MAX_HEIGHT_IN, 1.0 + ROW_HEIGHT_IN * max(len(indicators), 3))
-    key = frame_key(rect_frame, label_frame[["y", "name"]], len(indicators))
-    return Figure(build, caption, _alt_text(point_frame, label_frame, area_label), width=TEXT_WIDTH_IN,
+    key = frame_key(rect_frame, label_frame[["y", "name"]], len(indicators), national)
+    return Figure(build, caption, _alt_text(point_frame, label_frame, area_label, national), width=TEXT_WIDTH_IN,
                   height=figure_height, base_key=key,
                   overlay=lambda figure: _mark(figure, point_frame, label_frame))
 
@@ -155,14 +156,14 @@ def _mark(figure, points: pd.DataFrame, labels: pd.DataFrame) -> list:
     return artists
 
 
-def _alt_text(points: pd.DataFrame, labels: pd.DataFrame, area_label: str) -> str:
+def _alt_text(points: pd.DataFrame, labels: pd.DataFrame, area_label: str, national: str = "England") -> str:
     results = labels["text"].str.split("\n").str[-1]
     counts = results.str.lower().str.replace(r" \(99\.8%\)", "", regex=True).value_counts()
     summary = ", ".join(f"{n} {word}" for word, n in counts.items())
     worse = [name.replace("\n", " ").replace("\u00a0", " ") for name, r in zip(labels["name"], results)
              if r.startswith("Worse")]
-    text = (f"Spine chart of {len(labels)} indicators for {area_label} compared with England: {summary}. "
+    text = (f"Spine chart of {len(labels)} indicators for {area_label} compared with {national}: {summary}. "
             f"{len(points)} indicators have a value plotted against the range of similar areas.")
     if worse:
-        text += " Significantly worse than England: " + "; ".join(worse) + "."
+        text += f" Significantly worse than {national}: " + "; ".join(worse) + "."
     return text

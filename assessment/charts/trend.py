@@ -23,8 +23,9 @@ HEIGHT_IN = 3.6
 
 def trend_chart(area: pd.DataFrame, england: pd.DataFrame | None, *, area_name: str, indicator: str,
                 trend: str, unit: str = "", period: str = "period", value: str = "value",
-                lower: str = "lower_ci_95", upper: str = "upper_ci_95") -> Figure:
-    """Points and intervals for the area, a dashed England line, periods in their published order.
+                lower: str = "lower_ci_95", upper: str = "upper_ci_95", national: str = "England") -> Figure:
+    """Points and intervals for the area, a dashed line for ``national`` (England; England and Wales for a
+    Welsh force), periods in their published order.
 
     Drawn with matplotlib directly: each area has its own series, so nothing
     is shared between areas and a plotnine build would be pure overhead in a
@@ -32,12 +33,12 @@ def trend_chart(area: pd.DataFrame, england: pd.DataFrame | None, *, area_name: 
     """
     series = [area.assign(series=area_name)]
     if england is not None and not england.empty:
-        series.append(england.assign(series="England"))
+        series.append(england.assign(series=national))
     data = pd.concat(series, ignore_index=True)[[period, value, lower, upper, "series"]]
     data.columns = ["period", "value", "lower", "upper", "series"]
     order = list(dict.fromkeys(area[period]))
     data = data[data["period"].isin(order)]
-    figure = _draw(data, order, area_name, indicator, trend, unit)
+    figure = _draw(data, order, area_name, indicator, trend, unit, national)
     shown = data[(data["series"] == area_name) & data["value"].notna()]
     first, last = order[0], order[-1]
     if shown.empty:
@@ -50,18 +51,19 @@ def trend_chart(area: pd.DataFrame, england: pd.DataFrame | None, *, area_name: 
         if missing:
             alt += f" {missing} period(s) have no value (suppressed or not published)."
         if england is not None and not england.empty:
-            alt += " The dashed line shows England."
+            alt += f" The dashed line shows {national}."
     intervals = bool((shown["lower"].notna() & shown["upper"].notna()).any())
     caption = f"{indicator} in {area_name}, {first} to {last}" + (", with 95% confidence intervals." if intervals else ".")
     return Figure(figure, caption, alt, width=TEXT_WIDTH_IN, height=HEIGHT_IN)
 
 
-def _draw(data: pd.DataFrame, order: list[str], area_name: str, indicator: str, trend: str, unit: str):
+def _draw(data: pd.DataFrame, order: list[str], area_name: str, indicator: str, trend: str, unit: str,
+          national: str = "England"):
     figure = MplFigure(figsize=(TEXT_WIDTH_IN, HEIGHT_IN))
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     position = {label: i for i, label in enumerate(order)}
-    for name, colour, style in ((area_name, AREA_COLOUR, "-"), ("England", ENGLAND_COLOUR, "--")):
+    for name, colour, style in ((area_name, AREA_COLOUR, "-"), (national, ENGLAND_COLOUR, "--")):
         rows = data[(data["series"] == name) & data["value"].notna()]
         if rows.empty:
             continue

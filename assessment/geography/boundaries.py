@@ -60,7 +60,8 @@ def load_boundaries(level: str, vintage: str | None = None, path: Path | None = 
     """Boundaries ``[code, name, geometry]`` in EPSG:27700, simplified and cached.
 
     ``path`` is a local boundary file (GeoJSON, GeoPackage); without it the
-    registry's local copy under ``../shared/data`` is used.
+    registry's local copy under ``../shared/data`` is used. ``england_only`` keeps the areas of
+    England and Wales (the geography's: a Welsh force has its councils), never Scotland's or Northern Ireland's.
     """
     if path is None:
         base = shared_data_dir()
@@ -70,13 +71,15 @@ def load_boundaries(level: str, vintage: str | None = None, path: Path | None = 
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: boundary file not found")
-    cached = cache_dir() / "boundaries" / f"{sha256_of(path)[:20]}-{int(tolerance_m)}-{int(england_only)}-cov.parquet"
+    # "-ew": England's and Wales's areas are kept (a Welsh force's map); earlier caches kept England's only.
+    name = f"{sha256_of(path)[:20]}-{int(tolerance_m)}-{int(england_only)}-ew-cov.parquet"
+    cached = cache_dir() / "boundaries" / name
     if cached.is_file():
         return gpd.read_parquet(cached)
     check_boundary_file(path)  # a damaged area is named here, not deep inside GEOS while drawing a map
     frame = _read(path)
-    if england_only:
-        frame = frame[frame["code"].astype(str).str.startswith("E")]
+    if england_only:  # and Wales: the geography holds the Welsh councils of the Welsh forces
+        frame = frame[frame["code"].astype(str).str[:1].isin(["E", "W"])]
     frame = frame.to_crs(BNG)
     try:
         frame["geometry"] = simplify_coverage(frame.geometry.make_valid(), tolerance_m)

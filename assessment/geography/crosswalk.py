@@ -250,8 +250,9 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, wh
     """Re-key district and upper-tier rows of ``frame`` to ``geography``'s vintage (see the module docstring).
 
     Rows outside England (W, S, N, K codes) are left out: the geography covers
-    England. Regions and England pass through unchanged, and so do the Welsh
-    police force area (W15) and England and Wales (K04) rows of the indicators
+    England and the Welsh councils of the Welsh forces. Regions and England pass
+    through unchanged, and so do the Welsh police force area (W15), Welsh council
+    (W06, when the geography has it) and England and Wales (K04) rows of the indicators
     in ``england_and_wales`` (published for England and Wales, e.g. justice
     tables). ``notes``, when given, receives one plain-English sentence per
     decision taken. ``files_of(source)``, when given, names the files a source's
@@ -264,7 +265,10 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, wh
     known = set(geography.areas["code"])
     names = geography.areas.set_index("code")["name"].to_dict()
     decisions = _Notes()
-    kept_outside = frame["indicator_id"].isin(set(england_and_wales)) & frame["area_code"].str[:3].isin(["W15", "K04"])
+    # Welsh councils (W06) too: the geography holds them, so their counts add up to their forces.
+    kept_outside = frame["indicator_id"].isin(set(england_and_wales)) & (
+        frame["area_code"].str[:3].isin(["W15", "K04"])
+        | (frame["area_code"].str.startswith("W06") & frame["area_code"].isin(known)))
     english = frame["area_code"].str.startswith("E") | kept_outside
     if (~english).any():
         decisions.add(("outside",), frame.loc[~english, "source"].unique())

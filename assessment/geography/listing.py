@@ -53,11 +53,12 @@ def area_list(geography, area_type: str | None = None, name: str | None = None) 
     rows = []
     for area in geography.areas.itertuples(index=False):
         level = LEVELS.get(area.area_type)
-        if level is None or not level.edition or (level_key and not in_level(area, level_key)):
+        edition = level.edition_for(area.code) if level else None
+        if edition is None or (level_key and not in_level(area, level_key)):
             continue
         if name and normalise_name(name) not in normalise_name(area.name):
             continue
-        rows.append((order[level.key], area.name, area.code, shown_type(area), level.edition))
+        rows.append((order[level.key], area.name, area.code, shown_type(area), edition))
     rows.sort()
     return pd.DataFrame([row[2:3] + row[1:2] + row[3:] for row in rows], columns=COLUMNS)
 

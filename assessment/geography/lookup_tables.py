@@ -63,8 +63,17 @@ def fetch_lookup(role: str, vintage: str) -> pd.DataFrame:
     return canonical_columns(raw, load_registry()["lookups"][role]["columns"], where=url)
 
 
+def _ours(codes: pd.Series) -> pd.Series:
+    """True for the district codes of the levels table (English districts and Welsh unitaries, W06)."""
+    return codes.str[:3].isin(DISTRICT_LEVEL.code_prefixes)
+
+
 def join_lookups(tables: Mapping[str, pd.DataFrame], *, vintage: str) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    """One row per English district with every level's code and name, and the overlapping levels' tables.
+    """One row per district with every level's code and name, and the overlapping levels' tables.
+
+    The districts are those of the levels table's district prefixes: England's
+    and the Welsh unitaries (so a Welsh police force area has its councils). A
+    Welsh district has no region (the region lookup is England's): left empty.
 
     ``tables`` maps each lookup role (:func:`assessment.levels.lookup_roles`)
     to its canonical-column frame. Raises an InputError naming the districts
@@ -75,7 +84,12 @@ def join_lookups(tables: Mapping[str, pd.DataFrame], *, vintage: str) -> tuple[p
         raise InputError(f"geography needs the lookup(s) {', '.join(missing)} (see boundaries/registry.yaml)")
     base_role = DISTRICT_LEVEL.lookup.role
     base = tables[base_role]
-    lads = base.loc[base["lad_code"].str.startswith("E"), ["lad_code", "lad_name"]].drop_duplicates("lad_code")
+    lads = base.loc[_ours(base["lad_code"]), ["lad_code", "lad_name"]]
+    # The district list is England's (the region lookup); the Welsh unitaries come from the lookups covering Wales.
+    covered = set(lads["lad_code"].str[0])
+    others = [table.loc[_ours(table["lad_code"]) & ~table["lad_code"].str[0].isin(covered), ["lad_code", "lad_name"]]
+              for role, table in tables.items() if role != base_role]
+    lads = pd.concat([lads, *others], ignore_index=True).drop_duplicates("lad_code")
     overlapping: dict[str, pd.DataFrame] = {}
     for level in sorted(LEVELS.values(), key=lambda lv: lv.resolve_order):
         if level is DISTRICT_LEVEL or level.lookup is None:
@@ -84,7 +98,7 @@ def join_lookups(tables: Mapping[str, pd.DataFrame], *, vintage: str) -> tuple[p
         table = tables[level.lookup.role]
         if level.lookup.many_to_many:
             rows = table[["lad_code", code, name]].drop_duplicates()
-            overlapping[level.key] = rows[rows["lad_code"].str.startswith("E")].reset_index(drop=True)
+            overlapping[level.key] = rows[_ours(rows["lad_code"])].reset_index(drop=True)
             continue
         per_lad = table.groupby("lad_code")[code].nunique()
         multi = sorted(per_lad[per_lad > 1].index)
@@ -92,7 +106,9 @@ def join_lookups(tables: Mapping[str, pd.DataFrame], *, vintage: str) -> tuple[p
             raise InputError(f"{level.lookup.role} lookup: districts mapped to more than one {level.label}: "
                              f"{', '.join(multi)}")
         lads = lads.merge(table[["lad_code", code, name]].drop_duplicates("lad_code"), on="lad_code", how="left")
-        absent = sorted(lads.loc[lads[code].isna(), "lad_code"])
+        # A lookup of English areas only (regions) leaves the Welsh districts without one.
+        countries = {prefix[0] for prefix in level.code_prefixes}
+        absent = sorted(lads.loc[lads[code].isna() & lads["lad_code"].str[0].isin(countries), "lad_code"])
         if absent:
             raise InputError(f"{level.lookup.role} lookup has no entry for district(s) {', '.join(absent)} "
                              f"of the {vintage} {base_role} lookup; use lookups of the same vintage")

@@ -30,7 +30,8 @@ from ..levels import (DISTRICT_LEVEL, ENGLAND_CODE, ENGLAND_LEVEL, ENGLAND_NAME,
 from .lookup_tables import DISTRICT_COLUMNS, join_lookups, read_lookup_csv
 from .registry import default_vintage
 from .resolution import (AREA_CODE, SUGGESTION_CUTOFF, ambiguous_name, former_area, former_names, former_note, in_level,
-                         not_found, outside_england_message, outside_name_of, outside_names, outside_table)
+                         no_edition_message, not_found, outside_england_message, outside_name_of, outside_names,
+                         outside_table)
 from .resolution import normalise_name as _normalise
 
 ENGLAND = (ENGLAND_CODE, ENGLAND_NAME)
@@ -197,6 +198,23 @@ class Geography:
             raise AreaNotFoundError(outside_england_message(query, *outside))
         raise not_found(self, query, text)
 
+    def report_area(self, query: str) -> Area:
+        """The area a report is asked for: :meth:`resolve`, refused when its level's edition does not
+        cover it (a Welsh council: the JSNA chapter is England's; its police force area has a report)."""
+        area = self.resolve(query)
+        if not self.has_report(area):
+            raise AreaNotFoundError(no_edition_message(self, query, area))
+        return area
+
+    @staticmethod
+    def has_report(area: Area) -> bool:
+        """Whether a report is written for ``area``: its level's edition covers it (not a Welsh council)."""
+        level = LEVELS[area.area_type]
+        if level.edition_for(area.code) is not None:
+            return True
+        # A level without an edition of its own (a partnership) gets the JSNA chapter, in England only.
+        return not level.edition and area.code.startswith("E")
+
     def suggest(self, text: str, limit: int = 5) -> str:
         """The closest English area names and codes to ``text``, as one line ("none" if nothing is close)."""
         named = {_normalise(a.name) for a in self._by_code.values() if a.area_type != "csp"}
@@ -223,11 +241,18 @@ class Geography:
         """The district rows that make up one area of ``level``."""
         lads = self.lads
         if level.area:
-            return lads
+            return self._country_lads(level)
         if level.in_district_table:
             return lads[lads[level.lookup.code] == code]
         table = self.overlapping[level.key]
         return lads[lads["lad_code"].isin(table.loc[table[level.lookup.code] == code, "lad_code"])]
+
+    def _country_lads(self, level: Level) -> pd.DataFrame:
+        """The districts of a one-area level (England): those whose code starts with its code's letter.
+
+        The geography also holds the Welsh unitaries (for the Welsh forces); they are not part of England.
+        """
+        return self.lads[self.lads["lad_code"].str[0] == level.area[0][0]]
 
     def constituent_lads(self, code: str) -> list[str]:
         """The districts that make up an area (a district is its own only constituent)."""
@@ -240,10 +265,12 @@ class Geography:
         A parent is given only when the whole area lies inside one parent of that level.
         """
         lads = self.lads[self.lads["lad_code"].isin(self.constituent_lads(code))]
-        out = {ENGLAND_LEVEL: ENGLAND_CODE}
+        england = self._country_lads(LEVELS[ENGLAND_LEVEL])
+        # A Welsh area lies in no English region, and not in England.
+        out = {ENGLAND_LEVEL: ENGLAND_CODE} if lads["lad_code"].isin(england["lad_code"]).all() else {}
         for level in parent_levels():
             values = lads[level.lookup.code].unique()
-            if len(values) == 1:
+            if len(values) == 1 and pd.notna(values[0]):
                 out[level.key] = str(values[0])
         return out
 
@@ -252,7 +279,7 @@ class Geography:
         if level.area:
             return [level.area[0]]
         if level.in_district_table:
-            return sorted(districts[level.lookup.code].unique())
+            return sorted(districts[level.lookup.code].dropna().unique())
         table = self.overlapping[level.key]
         return sorted(table.loc[table["lad_code"].isin(districts["lad_code"]), level.lookup.code].unique())
 
@@ -296,9 +323,10 @@ class Geography:
         parent, child = LEVELS[parent_type], LEVELS[child_type]
         lads = self.lads
         if parent.area:
-            pairs = lads[[child.lookup.code]].assign(parent_code=parent.area[0], parent_name=parent.area[1])
-        elif parent.in_district_table:
-            pairs = lads[[child.lookup.code, parent.lookup.code, parent.lookup.name]]
+            pairs = self._country_lads(parent)[[child.lookup.code]].assign(parent_code=parent.area[0],
+                                                                           parent_name=parent.area[1])
+        elif parent.in_district_table:  # a Welsh district has no region: no pair
+            pairs = lads[[child.lookup.code, parent.lookup.code, parent.lookup.name]].dropna()
         else:
             table = self.overlapping[parent.key]
             children = lads[list(dict.fromkeys(["lad_code", child.lookup.code]))].drop_duplicates()
@@ -312,5 +340,5 @@ class Geography:
         """Every code of an area type; "utla" includes the unitary, metropolitan and London authorities."""
         level = LEVELS[area_type]
         if level.in_district_table:
-            return sorted(self.lads[level.lookup.code].unique())
+            return sorted(self.lads[level.lookup.code].dropna().unique())
         return sorted(self.areas.loc[self.areas["area_type"] == area_type, "code"])

@@ -12,9 +12,11 @@
 - a name shared by areas of different types ("Lancashire": county council and
   police force area; "West Midlands": region and police force area): refused,
   listing each area's code, type and the ``--area`` value that asks for it;
-- an area outside England (Welsh ``W06``/``W15`` codes, "Dyfed-Powys",
-  Scottish ``S12`` codes): a message saying what the tool covers, never a
-  "closest match" that only shares some letters.
+- an area outside England and Wales (Scottish ``S12`` codes), or a Welsh one
+  the lookups do not list: a message saying what the tool covers, never a
+  "closest match" that only shares some letters. The Welsh forces (``W15``,
+  "Dyfed-Powys") and their councils (``W06``) are in the geography; a Welsh
+  council is refused a report by :func:`no_edition_message`, naming its force.
 
 >>> print(SUPPORTED.split(":")[0])
 jsna-justice covers areas of England
@@ -32,9 +34,9 @@ from ..levels import DISTRICT_LEVEL, LEVELS, level_aliases
 from .crosswalk import changes_table, code_chains, former_name, newer_recodes, successors
 
 SUPPORTED = ("jsna-justice covers areas of England: districts and unitary authorities (E06, E07, E08, E09), "
-             "county councils (E10), regions (E12), England (E92000001) and the 39 English police force areas "
-             "(E23), by ONS code or name (a name several areas share needs pfa:, county:, district: or region: "
-             "before it; `jsna areas` lists them)")
+             "county councils (E10), regions (E12), England (E92000001), and the 43 police force areas of England "
+             "and Wales (E23, W15), by ONS code or name (a name several areas share needs pfa:, county:, district: "
+             "or region: before it; `jsna areas` lists them)")
 AREA_CODE = re.compile(r"^[EWSNKJ]\d{8}$")
 OUTSIDE_ENGLAND = {"W06": "a local authority in Wales", "W15": "a police force area in Wales",
                    "W14": "a community safety partnership in Wales", "W92": "Wales", "S12": "a council area in Scotland",
@@ -61,6 +63,23 @@ def outside_england_message(query: str, code: str, name: str = "") -> str:
     what = OUTSIDE_ENGLAND.get(code[:3], "outside England")
     label = f"{name} ({code})" if name else code
     return f"'{query}' is {label}, {what}. {SUPPORTED}."
+
+
+def no_edition_message(geography, query: str, area) -> str:
+    """The refusal for an area no report covers: a Welsh council or partnership, with its force's --area value.
+
+    The JSNA chapter's health indicators come from OHID Fingertips, which covers
+    England only; the police and crime needs assessment covers the Welsh forces.
+    """
+    force = geography.parents(area.code).get("pfa")
+    instead = ""
+    if force and force in geography._by_code:
+        instead = (f"; the police and crime needs assessment covers its police force area, "
+                   f"{geography._by_code[force].name} (--area {force})")
+    where = " in Wales" if area.code.startswith("W") else ""
+    return (f"'{query}' is {area.name} ({area.code}), a {shown_type(area)}{where}: the health and justice JSNA "
+            f"chapter covers councils in England only, because its health indicators come from OHID Fingertips, "
+            f"which holds England's{instead}")
 
 
 def shown_type(area) -> str:

@@ -111,8 +111,11 @@ def _cell_value(sheet, value, number_format: str | None):
     return value
 
 
-def write_appendix(frame: pd.DataFrame, path: Path, *, title: str, notes: list[str]) -> Path:
+def write_appendix(frame: pd.DataFrame, path: Path, *, title: str, notes: list[str],
+                   national: str = "England") -> Path:
     """Write the appendix workbook atomically (a failed write keeps any earlier file).
+
+    ``national`` names what the ``england_*`` columns compare with (England and Wales for a Welsh force).
 
     Streams rows (openpyxl's write-only mode): a national batch writes one
     appendix per area, and building every cell as an object first costs
@@ -138,7 +141,8 @@ def write_appendix(frame: pd.DataFrame, path: Path, *, title: str, notes: list[s
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
     header = []
     for name in columns:
-        cell = WriteOnlyCell(sheet, value=APPENDIX_COLUMNS[name])
+        label = APPENDIX_COLUMNS[name]
+        cell = WriteOnlyCell(sheet, value=label.replace("England", national) if name.startswith("england_") else label)
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)

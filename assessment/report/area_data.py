@@ -15,7 +15,7 @@ from functools import cached_property
 import pandas as pd
 
 from ..geography import Area, Geography
-from ..levels import DISTRICT_LEVEL, ENGLAND_CODE
+from ..levels import DISTRICT_LEVEL, ENGLAND_CODE, ENGLAND_LEVEL, ENGLAND_NAME, LEVELS
 from ..registries import Section, registries
 from ..sources.ons_population import INDICATOR_ID as POPULATION_ID
 from ..uploads.schema import UploadKind
@@ -24,6 +24,22 @@ from .headline import HeadlineTables
 from .titles import area_title
 
 OTHER_SECTION = "other"  # an indicator with no catalogue entry belongs to no report section
+#: The level of the England and Wales total (K04000001): a Welsh force's national comparator.
+ENGLAND_WALES_LEVEL = "england_wales"
+#: The columns comparing a row with the nation, each with its England and Wales counterpart.
+NATIONAL_COLUMNS = {f"england_{part}": f"england_wales_{part}" for part in ("value", "comparison", "reason")}
+
+
+def with_national(rows: pd.DataFrame, national_code: str) -> pd.DataFrame:
+    """``rows`` compared with the nation: for England and Wales (a Welsh force), the England and Wales
+    value, comparison and reason in the ``england_*`` columns every section reads.
+
+    A Welsh force's figures come from tables published for England and Wales;
+    its England comparison is empty ("a Welsh force: compared with England and Wales").
+    """
+    if national_code == ENGLAND_CODE or rows.empty or not set(NATIONAL_COLUMNS.values()) <= set(rows.columns):
+        return rows
+    return rows.assign(**{england: rows[both] for england, both in NATIONAL_COLUMNS.items()})
 
 
 @dataclass
@@ -81,10 +97,22 @@ class AreaData:
     def section_of(self, indicator_id: str) -> str:
         return self.indicator_info(indicator_id).get("section") or OTHER_SECTION
 
+    @cached_property
+    def national(self) -> tuple[str, str]:
+        """(code, name) of what the area is compared with: England, or England and Wales for a Welsh force."""
+        if ENGLAND_LEVEL in self.geography.parents(self.area.code):
+            return ENGLAND_CODE, ENGLAND_NAME
+        return LEVELS[ENGLAND_WALES_LEVEL].area
+
+    @property
+    def national_name(self) -> str:
+        """"England", or "England and Wales" for a Welsh force (table headers, sentences, chart lines)."""
+        return self.national[1]
+
     # -------------------------------------------------------------- rows
     def latest(self, area_code: str | None = None) -> pd.DataFrame:
-        """The latest period of each indicator for an area (this area by default)."""
-        return self.tables.latest(area_code or self.area.code)
+        """The latest period of each indicator for an area (this area by default), compared with the nation."""
+        return with_national(self.tables.latest(area_code or self.area.code), self.national[0])
 
     def latest_with_upper_tier(self) -> pd.DataFrame:
         """The area's latest rows; for a district, its upper-tier authority's where only that is published."""
@@ -116,14 +144,15 @@ class AreaData:
         peers = set(self.geography.peers(self.area.code)) | {self.area.code}
         frame = self.tables.indicator(row["indicator_id"])
         same = frame[(frame["period"] == row["period"]) & (frame["sex"] == row["sex"]) & (frame["age"] == row["age"])]
-        return same[same["area_code"].isin(peers)]
+        return with_national(same[same["area_code"].isin(peers)], self.national[0])
 
     def series(self, row: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The area's and England's series of one indicator in the row's breakdown, oldest first."""
+        """The area's and the nation's (England's) series of one indicator in the row's breakdown, oldest first."""
         frame = self.tables.indicator(row["indicator_id"])
+        national = self.national[0]
         series = frame[(frame["sex"] == row["sex"]) & (frame["age"] == row["age"])
-                       & frame["area_code"].isin([self.area.code, ENGLAND_CODE])].sort_values(["period_end", "period"])
-        return series[series["area_code"] == self.area.code], series[series["area_code"] == ENGLAND_CODE]
+                       & frame["area_code"].isin([self.area.code, national])].sort_values(["period_end", "period"])
+        return series[series["area_code"] == self.area.code], series[series["area_code"] == national]
 
     def same_type_codes(self) -> set[str]:
         """Areas of this area's type (unitaries count as upper tier), for spine-chart ranges."""
@@ -145,7 +174,8 @@ class AreaData:
             rows = rows[rows["period_end"] == latest]
             rows = rows.assign(_section=section_of[rows.index].map(sections.index))
             cache[key] = rows.sort_values(["_section", "indicator_id", "area_code"])
-        return cache[key]
+        rows = with_national(cache[key], self.national[0])
+        return rows[rows["england_value"].notna()]  # England and Wales: only the indicators published for both
 
     def map_indicator(self, codes: list[str]) -> tuple[pd.Series | None, pd.DataFrame | None]:
         """The first headline indicator with values for most of the mapped areas, and those values."""
@@ -155,7 +185,7 @@ class AreaData:
             frame = self.tables.indicator(row["indicator_id"])
             values = frame[(frame["period"] == row["period"]) & frame["area_code"].isin(codes)]
             if values["value"].notna().sum() * 2 >= len(codes):
-                return row, values
+                return row, with_national(values, self.national[0])
         return None, None
 
     def local_rows(self, kind: UploadKind) -> pd.DataFrame:

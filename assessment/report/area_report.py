@@ -41,7 +41,7 @@ class AreaReport(ReportContext):
         ``commentary`` is a folder of local commentary (:mod:`assessment.report.commentary`).
         """
         bundle = open_bundle(bundle_path)
-        area = bundle.geography.resolve(area_query)
+        area = bundle.geography.report_area(area_query)
         folder = Path(figure_dir or os.environ.get("JSNA_FIGURE_DIR") or Path("figures") / area.code)
         folder.mkdir(parents=True, exist_ok=True)
         local = bundle_commentary(commentary, bundle)

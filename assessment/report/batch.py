@@ -236,7 +236,8 @@ def render_batch(bundle_path: Path, geography: str, out_root: Path, *, formats=(
 def _render_batch(bundle, types: list[str], out_root: Path, *, formats, jobs: int, engine: str,
                   areas: list[str] | None, force: bool, commentary: Commentary | None = None) -> list[AreaResult]:
     codes = areas or [code for kind in dict.fromkeys(types) for code in bundle.geography.codes_of_type(kind)]
-    codes = list(dict.fromkeys(c for c in codes if c.startswith("E")))  # the chapter covers England
+    # the chapter covers England; the police and crime edition also the Welsh forces
+    codes = list(dict.fromkeys(c for c in codes if bundle.geography.has_report(bundle.geography.resolve(c))))
     common = inputs_fingerprint(bundle.root, formats)
     results: list[AreaResult] = []
     todo = []

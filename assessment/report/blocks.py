@@ -67,19 +67,20 @@ def display_value(row: pd.Series, *, with_ci: bool = False) -> str:
     return text
 
 
-def row_sentence(row: pd.Series, area_name: str | None = None) -> str:
-    """The plain-English sentence of a row, compared with England (``area_name``: the name to call the area)."""
+def row_sentence(row: pd.Series, area_name: str | None = None, national: str = "England") -> str:
+    """The plain-English sentence of a row, compared with ``national`` (England, or England and Wales for a
+    Welsh force; ``area_name``: the name to call the area)."""
     data = row.to_dict()
     if area_name:
         data["area_name"] = area_name
     data["comparison"] = row.get("england_comparison")
     data["comparator_value"] = row.get("england_value")
     data["comparison_reason"] = row.get("england_reason")
-    data["comparator_name"] = "England"
+    data["comparator_name"] = national
     return sentence(data)
 
 
-def comparison_cell(row: pd.Series) -> str:
+def comparison_cell(row: pd.Series, national: str = "England") -> str:
     """A table's "Compared with England": the published label, except that a significant difference small
     in practice (``small_difference`` in key_messages.yaml) is not called better or worse.
 
@@ -90,9 +91,9 @@ def comparison_cell(row: pd.Series) -> str:
     label = row.get("england_comparison") or "Not compared"
     if label.startswith(("Better", "Worse")) and is_small(row["value"], row.get("england_value"), row["value_type"]):
         higher = row["value"] > row["england_value"]
-        words = size_words(row["value"], row["england_value"], row["value_type"], row.get("multiplier"))
+        words = size_words(row["value"], row["england_value"], row["value_type"], row.get("multiplier"), national)
         if words.startswith("level with"):  # significant, yet under half a per cent
-            words = f"under 1% {'above' if higher else 'below'} England"
+            words = f"under 1% {'above' if higher else 'below'} {national}"
         return f"{'Higher' if higher else 'Lower'}: small in practice ({words})"
     return label
 
@@ -122,13 +123,14 @@ def benchmark_table(report: ReportContext, rows: pd.DataFrame, section_title: st
         body.append([
             row["indicator_name"], row["period"], value,
             format_value(row.get("england_value"), *unit), region,
-            comparison_cell(row),
+            comparison_cell(row, report.data.national_name),
             trend_in_words(row.get("trend") or "", row.get("trend_reason") or ""),
         ])
     region_header = "Rank among forces (1 = highest)" if is_force else "Region"
+    national = report.data.national_name
     return pipe_table(
-        ["Indicator", "Period", f"{report.data.display_name()} (95% CI)", "England", region_header,
-         "Compared with England", "Recent trend"],
+        ["Indicator", "Period", f"{report.data.display_name()} (95% CI)", national, region_header,
+         f"Compared with {national}", "Recent trend"],
         body, align="llrr" + ("l" if is_force else "r") + "ll")
 
 
@@ -157,7 +159,7 @@ def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) 
                 shares.update(population_shares(data, [data.geography.resolve(code)]))
             body.append([row["indicator_name"], council["area_name"], display_value(council, with_ci=True),
                          format_value(council.get("england_value"), *unit),
-                         comparison_cell(council), rank_inside_text(council),
+                         comparison_cell(council, data.national_name), rank_inside_text(council),
                          share_text(shares.get(code))])
         if text := contrast_sentence(found, where_label(data), kind=inside_kind(data)):
             sentences.append(text)
@@ -166,7 +168,8 @@ def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) 
     kind = inside_kind(data)[:-1]  # "council" or "district"
     # A caption of its own: the topic's table already has the section's, and captions name the tables
     # for screen readers, so two alike would be two landmarks of one name.
-    table = pipe_table(["Indicator", kind.capitalize(), "Value (95% CI)", "England", "Compared with England",
+    table = pipe_table(["Indicator", kind.capitalize(), "Value (95% CI)", data.national_name,
+                        f"Compared with {data.national_name}",
                         f"Rank in {data.display_name()} (1 = highest)",
                         f"Share of {data.display_name()} population"], body, align="llrrlrr",
                        caption=f"{section_title}: each {kind} inside {data.display_name()}")

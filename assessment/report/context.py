@@ -28,7 +28,7 @@ from ..files import writing
 from ..paths import for_document
 from ..text import md, plain
 from .appendix import write_appendix
-from .area_data import AreaData
+from .area_data import AreaData, with_national
 from .titles import area_title
 
 APPENDIX_KEY = ["indicator_id", "area_code", "period", "sex", "age", "category_type", "category", "report_section"]
@@ -68,8 +68,10 @@ class AppendixRecorder:
             notes.insert(0, "Demonstration data: every figure is invented for a fictional area.")
         title = area_title(area.name, data.kind)
         with writing(path):  # a full disk names the appendix (openpyxl says only IO_EFBIG)
-            return write_appendix(self.frame(), Path(path), title=f"Health and justice needs assessment: {title}",
-                                  notes=notes)
+            # A Welsh force's rows are compared with England and Wales, whichever section recorded them.
+            frame = with_national(self.frame(), data.national[0])
+            return write_appendix(frame, Path(path), title=f"Health and justice needs assessment: {title}",
+                                  notes=notes, national=data.national_name)
 
 
 @dataclass

@@ -35,7 +35,7 @@ from ..difference import is_small
 from ..geography import Area
 from ..levels import DISTRICT_LEVEL
 from ..text import format_value, md, thousands
-from .area_data import AreaData
+from .area_data import AreaData, with_national
 from .ranks import ordinal
 
 FORCE_LEVEL = "pfa"
@@ -118,6 +118,7 @@ def published_inside(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.D
                          _group=found["area_code"].map(shared).fillna(""))
     found = found.sort_values(["_group", "area_name"]).drop(columns="_group").reset_index(drop=True)
     ranked = found["value"].where(~found["suppressed"].astype(bool))
+    found = with_national(found, data.national[0])  # a Welsh force's councils: compared with England and Wales
     return found.assign(inside_rank=ranked.rank(ascending=False, method="min"), inside_count=int(ranked.notna().sum()))
 
 

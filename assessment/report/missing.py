@@ -19,6 +19,7 @@ The words are for readers: they name the indicator id or file and its page, neve
 
 from __future__ import annotations
 
+from ..devolved import country_note, country_of, devolved_lines
 from ..registries import Section, registries
 from ..sources.catalogue import CatalogueEntry
 from ..text import md
@@ -82,9 +83,17 @@ def section_lacks(report: ReportContext, section: Section) -> str:
     if not entries:
         return ""
     name = md(report.data.display_name())
+    country = country_of(report.data)
+    devolved, entries = devolved_lines(entries, country) if country else ([], entries)
     lines = [f"- **{md(e.title)}.** {md(how_to_get(e))}." for e in entries]
-    return (f"Not in the data snapshot for {name}: the section would also show these indicators. "
-            "Each is published; the line says where and how to add it.\n\n" + "\n".join(lines) + "\n")
+    out = ""
+    if devolved:  # a Welsh force: Wales's figures come from Welsh publishers, not England's
+        out = (f"Not in the data snapshot for {name}, and published for {md(country.name)} by other bodies "
+               "than for England:\n\n" + "\n".join(devolved) + "\n\n")
+    if lines:
+        out += (f"Not in the data snapshot for {name}: the section would also show these indicators. "
+                "Each is published; the line says where and how to add it.\n\n" + "\n".join(lines) + "\n")
+    return out
 
 
 def lacking_core_measures(report: ReportContext) -> str:
@@ -94,17 +103,24 @@ def lacking_core_measures(report: ReportContext) -> str:
     have = set(rows.loc[rows["value"].notna() | rows["count"].notna(), "indicator_id"].astype(str)) \
         if not rows.empty else set()
     by_key = registries().catalogue.by_key
-    lines = []
+    country = country_of(data)
+    lines, devolved = [], []
     for measure in registries().core_measures:
         entries = [by_key[k] for k in measure.indicators if k in by_key]
         if not entries or any(e.frame_id in have for e in entries):
             continue
         usable = [e for e in entries if applies_here(report, e)] or entries
-        lines.append(f"- **{md(measure.label.capitalize())}.** {md(how_to_get(usable[0]))}.")
+        if country and devolved_lines(usable[:1], country)[0]:
+            devolved.append(usable[0])
+        else:
+            lines.append(f"- **{md(measure.label.capitalize())}.** {md(how_to_get(usable[0]))}.")
+    out = ""
+    if country:  # a Welsh force: what it is compared with, and where Wales's health figures are published
+        out = country_note(data, country) + "\n" + "\n".join(devolved_lines(devolved, country)[0]) + "\n\n"
     if not lines:
-        return ""
-    return (f"**What this report lacks.** The data snapshot has no figure for {md(data.display_name())} "
-            "on these core measures of the chapter:\n\n" + "\n".join(lines) + "\n")
+        return out
+    return out + (f"**What this report lacks.** The data snapshot has no figure for {md(data.display_name())} "
+                  "on these core measures of the chapter:\n\n" + "\n".join(lines) + "\n")
 
 
 #: How a reader names the area type a public table gives a measure for (data_gaps.yaml published_for).

@@ -19,7 +19,6 @@ from __future__ import annotations
 import pandas as pd
 
 from ..charts import age_profile
-from ..levels import ENGLAND_CODE, ENGLAND_NAME
 from ..sources.ons_population import AGE_BANDS
 from ..text import md, thousands
 from .context import ReportContext
@@ -57,7 +56,7 @@ def population_profile(report: ReportContext) -> str:
     data = report.data
     inside = inside_areas(data)
     names = {data.area.code: data.display_name(), **{a.code: data.display_name(a.code) for a in inside},
-             ENGLAND_CODE: ENGLAND_NAME}
+             data.national[0]: data.national_name}  # England; England and Wales for a Welsh force
     rows, period = _profile_rows(report, list(names))
     if period is None or rows.empty:
         return ""
@@ -72,9 +71,9 @@ def population_profile(report: ReportContext) -> str:
                        for band in SHOWN]])
     table = pipe_table(["Area", f"Residents (mid-{period})", *SHOWN.values()], body, align="lrrrr",
                        caption=f"Age profile of {data.display_name()}, mid-{period}")
-    chart_rows = rows[rows["area_code"].isin([data.area.code, ENGLAND_CODE])]
+    chart_rows = rows[rows["area_code"].isin([data.area.code, data.national[0]])]
     chart_rows = chart_rows.assign(series=chart_rows["area_code"].map(names))
-    figure = age_profile(chart_rows, area_name=data.display_name(), period=str(period))
+    figure = age_profile(chart_rows, area_name=data.display_name(), period=str(period), reference=data.national_name)
     sexes = set(rows["sex"]) - {"Persons"}
     text = (f"**Who lives here.** ONS mid-{md(str(period))} population estimates by single year of age give "
             f"the age profile of {md(data.display_name())}"

@@ -73,7 +73,7 @@ def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=A
     (:mod:`assessment.report.commentary`); the area's texts go to the template in a folder of their own.
     """
     bundle = open_bundle(Path(bundle_path).resolve())
-    area = bundle.geography.resolve(area_query)
+    area = bundle.geography.report_area(area_query)
     if area.note:  # a former code or name (Harrogate, Cumbria): say which area this is
         console.print(f"note: {area.note}", highlight=False, soft_wrap=True, markup=False)
     # Absolute: the kernel runs in the template's folder and pandoc in a build folder, so a

@@ -139,10 +139,12 @@ def read_by_age(path: Path, *, source_url: str = "", retrieved_at=None, vintage:
 
 def _frame(codes: pd.Series, names: pd.Series, years: pd.Series, values: pd.Series, *, source_url: str,
            retrieved_at, vintage: str, path: Path) -> pd.DataFrame:
-    """England's areas only (the estimates also cover Wales, Scotland and Northern Ireland)."""
+    """England's areas, the Welsh councils and England and Wales (the estimates also cover Scotland and
+    Northern Ireland): the Welsh forces' rates need their councils' populations."""
     names = names.str.strip()
     names = names.where(names != names.str.upper(), names.str.title())
     records = pd.DataFrame({"indicator_id": INDICATOR_ID, "area_code": codes, "area_name": names, "period": years,
                             "value": values, "count": values})
-    return build_frame(records[codes.str.startswith("E")], source=SOURCE, path=path, source_url=source_url,
+    kept = codes.str.startswith("E") | codes.str[:3].isin(["W06", "K04"])
+    return build_frame(records[kept], source=SOURCE, path=path, source_url=source_url,
                        retrieved_at=retrieved_at, vintage=vintage, other_areas="drop")

@@ -105,9 +105,11 @@ def area_map(report: ReportContext) -> str:
     shapes = data.bundle.boundaries(level)
     shapes = shapes[shapes["code"].isin(codes)]
     row, values = data.map_indicator(codes)
-    if shapes.empty or row is None:
+    if row is None:
         return ""
-    figure = choropleth(shapes, values, highlight=highlight,
+    if shapes.empty:  # a bundle built from boundary files of England only has no Welsh councils
+        return f"No map: the bundle's boundary files do not include the {md(where)}.\n"
+    figure = choropleth(shapes, values, highlight=highlight, comparator=data.national_name,
                         title=f"{row['indicator_name']}, {row['period']}: {where}", unit=row.get("unit") or "")
     report.appendix.record_rows(values[values["area_code"].isin(shapes["code"])], "Figure: map")
     return report.figures.markdown(figure, f"map-{row['indicator_id']}")

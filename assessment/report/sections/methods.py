@@ -165,5 +165,9 @@ def methods_section(report: ReportContext) -> str:
     suppression = data.bundle.meta.get("suppression", DEFAULT_SUPPRESSION)
     text = [*METHODS, *conviction_ratio_rules(report), key_message_rule(),
             f"Small numbers are suppressed before any output: {md(suppression)}.", age_rule()]
+    if data.national_name != "England":  # a Welsh force: the rules are the same, the comparator is not
+        text.insert(0, f"{md(data.display_name())} is compared with {md(data.national_name)}, whose value the "
+                       "England and Wales tables publish beside each force: where the rules below say England, "
+                       f"read {md(data.national_name)}.")
     parts = ["\n\n".join(text) + "\n", handling_list(report), geography_notes(report), data_gaps_list()]
     return "\n".join(part for part in parts if part)

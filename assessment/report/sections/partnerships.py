@@ -77,7 +77,8 @@ def profile(report: ReportContext, name: str, codes: list[str], measures: pd.Dat
     better = int(rows["england_comparison"].isin(BETTER).sum())
     worse = int(rows["england_comparison"].isin(WORSE).sum())
     covers = f"It covers {', '.join(md(n) for n in names)}. " if len(codes) > 1 else ""
-    text = (f"{covers}Of {len(rows)} key measures, {better} {'is' if better == 1 else 'are'} better than England "
+    nation = data.national_name
+    text = (f"{covers}Of {len(rows)} key measures, {better} {'is' if better == 1 else 'are'} better than {nation} "
             f"and {worse} {'is' if worse == 1 else 'are'} worse.")
     body = []
     for _, row in rows.iterrows():
@@ -87,7 +88,7 @@ def profile(report: ReportContext, name: str, codes: list[str], measures: pd.Dat
                      display_value(pd.Series({**row.to_dict(), "value": row.get("england_value"),
                                               "suppressed": False})),
                      row.get("england_comparison") or "Not compared", rank_inside_text(row)])
-    table = pipe_table(["Measure", "Period", "Council", "Value (95% CI)", where, "England", "Compared with England",
+    table = pipe_table(["Measure", "Period", "Council", "Value (95% CI)", where, nation, f"Compared with {nation}",
                         f"Rank in {where} (1 = highest)"], body, align="llllrrll",
                        caption=f"Community safety partnership profile: {name}")
     return f"### {md(name)}\n\n{text}\n\n{table}"

@@ -65,8 +65,8 @@ def key_messages(report: ReportContext) -> str:
     messages = key_message_list(report, latest)
     if not messages:
         return "No indicator data are available for this area in the data snapshot.\n"
-    compared = ("England and ranks it among police forces" if data.area.area_type == "pfa"
-                else "England and, where it applies, its region")
+    compared = (f"{data.national_name} and ranks it among police forces" if data.area.area_type == "pfa"
+                else f"{data.national_name} and, where it applies, its region")
     intro = (f"The table in each topic compares {md(data.display_name())} with {compared}. Significance uses the "
              "method Fingertips uses for each indicator.\n\n")
     return intro + "\n".join(f"- {text}" for _, text in sorted(messages, key=lambda m: m[0])) + "\n"
@@ -143,10 +143,11 @@ def message(report: ReportContext, row, *, variant: int = 0) -> str:
     """One key message on a row, worded for its result (and a force's rank among forces)."""
     name, period = md(row["indicator_name"]), md(row["period"])
     area = md(report.data.display_name(row["area_code"]))
+    nation = report.data.national_name  # England, or England and Wales for a Welsh force
     if pd.isna(row["value"]):
         crude = format_value(crude_rate(row), "crude rate", row["multiplier"])
         text = (f"For {in_sentence(name)} in {area} ({period}), the counts add up to {format_value(row['count'], 'count')}, "
-                f"a crude rate of {crude}; a crude rate is not age-standardised, so it is not compared with England.")
+                f"a crude rate of {crude}; a crude rate is not age-standardised, so it is not compared with {nation}.")
         councils = council_rates(report, row)
         return text + (f" The councils' own standardised rates: {councils}." if councils else "")
     unit = (row["value_type"], row["multiplier"])
@@ -158,7 +159,7 @@ def message(report: ReportContext, row, *, variant: int = 0) -> str:
     label = row.get("england_comparison") or ""
     rank = force_rank(report, row)
     rank_note = f" Among forces it ranks {rank}." if rank else ""
-    words = size_words(row["value"], row.get("england_value"), row["value_type"], row["multiplier"])
+    words = size_words(row["value"], row.get("england_value"), row["value_type"], row["multiplier"], nation)
     # "is about twice England's rate (1.0 per 1,000): significantly higher", or without a ratio as before.
     how_big = f"is {words}{england}: significantly" if words else "is significantly"
     if (label in RANK or label in UNJUDGED) and small(row):  # significant, yet not a difference that matters
@@ -168,11 +169,11 @@ def message(report: ReportContext, row, *, variant: int = 0) -> str:
         direction = "higher" if not england or row["value"] > row["england_value"] else "lower"
         level = " at the 99.8% level" if "99.8" in label else ""
         verdict = "worse" if label.startswith("Worse") else "better"
-        than = "" if words else f" than England{england}"
+        than = "" if words else f" than {nation}{england}"
         return (f"{capital(lead)} {how_big} {direction}{than}, "
                 f"which is {verdict}{level}.{rank_note}")
     if label in UNJUDGED:
-        than = "" if words else f" than England{england}"
+        than = "" if words else f" than {nation}{england}"
         return (f"{capital(lead)} {how_big} {label.lower()}{than}; "
                 f"a {label.lower()} figure is not judged better or worse.{rank_note}")
     if label == "Similar":  # two wordings, so a run of similar results does not read as a list
@@ -180,9 +181,9 @@ def message(report: ReportContext, row, *, variant: int = 0) -> str:
             closing = "not a significant difference" if variant % 2 else "the difference is not significant"
             return f"{capital(lead)} is {words}{england}; {closing}.{rank_note}"
         if variant % 2:
-            return f"{capital(lead)} does not differ significantly from England{england}.{rank_note}"
-        return f"{capital(lead)} is similar to England{england}: the difference is not significant.{rank_note}"
-    return row_sentence(row, report.data.display_name(row["area_code"])) + rank_note
+            return f"{capital(lead)} does not differ significantly from {nation}{england}.{rank_note}"
+        return f"{capital(lead)} is similar to {nation}{england}: the difference is not significant.{rank_note}"
+    return row_sentence(row, report.data.display_name(row["area_code"]), nation) + rank_note
 
 
 def council_rates(report: ReportContext, row) -> str:
@@ -238,7 +239,8 @@ def spine_chart(report: ReportContext) -> str:
     for number, names in enumerate(parts, start=1):
         part = f"{number} of {len(parts)}" if len(parts) > 1 else ""
         figure = draw_spine_chart(rows[rows["indicator_name"].isin(names)], highlight=data.area.code,
-                                  area_label=data.area.name, value_text="value_text", part=part)
+                                  area_label=data.area.name, value_text="value_text", part=part,
+                                  national=data.national_name)
         out.append(report.figures.markdown(figure, "spine" if number == 1 else f"spine-{number}"))
     return "\n".join(out)
 

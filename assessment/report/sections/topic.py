@@ -33,7 +33,7 @@ def render(report: ReportContext, section: Section) -> str:
     else:
         out.append(benchmark_table(report, rows, section.title))
         inside, contrasts = inside_table(report, rows, section.title)
-        out.append("\n".join(f"- {row_sentence(row, data.display_name(row['area_code']))}"
+        out.append("\n".join(f"- {row_sentence(row, data.display_name(row['area_code']), data.national_name)}"
                              for _, row in rows.iterrows()) + "\n")
         if inside:
             out.append(inside)
@@ -85,7 +85,7 @@ def compare_chart(report: ReportContext, row: pd.Series) -> str:
     names = data.geography.areas.set_index("code")["name"]
     peers = peers.assign(area_name=peers["area_code"].map(names).fillna(peers["area_name"]))
     figure = compare_areas(peers, highlight=data.area.code, reference_value=row.get("england_value"),
-                           reference_label="England", indicator=row["indicator_name"],
+                           reference_label=data.national_name, indicator=row["indicator_name"],
                            period=row["period"], unit=row.get("unit") or "")
     if rank := force_rank(report, row):  # the comparison group named in words, for screen readers too
         figure.alt_text += f" Rank among forces (1 = highest value): {rank}."
@@ -101,6 +101,6 @@ def trend_chart(report: ReportContext, row: pd.Series) -> str:
         return ""
     figure = draw_trend_chart(mine, england, area_name=data.area.name, indicator=row["indicator_name"],
                               trend=trend_in_words(row.get("trend") or "", row.get("trend_reason") or ""),
-                              unit=row.get("unit") or "")
+                              unit=row.get("unit") or "", national=data.national_name)
     report.appendix.record_rows(mine, "Figure: trend")
     return report.figures.markdown(figure, f"trend-{row['indicator_id']}")
