@@ -51,7 +51,26 @@ def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, 
     analysed = analyse(frame, geography, partial=partial)
     meta = {**meta, "indicators": {**catalogue.report_info(), **meta.get("indicators", {})},
             "geography_notes": geography_notes, "source_notes": [*meta.get("source_notes", []), *rate_notes]}
-    return write_bundle(analysed, out_dir, geography_files=lookup_files, boundary_files=boundary_files, meta=meta)
+    tables = _provided_tables(meta, geography, frame)
+    return write_bundle(analysed, out_dir, geography_files=lookup_files, boundary_files=boundary_files, meta=meta,
+                        tables=tables)
+
+
+def _provided_tables(meta: dict, geography, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The bundle's tables made from ``provides:`` files (``meta["provided"]``, which this takes out of meta).
+
+    The similar-areas workbook gives the similar-areas table; its method and notes go to
+    ``meta["similar_areas"]`` and the workbook to the sources.
+    """
+    from ..similar_areas import similar_areas_table
+
+    provided = meta.pop("provided", None) or {}
+    if "similar_areas" not in provided:
+        return {}
+    entry = provided["similar_areas"]
+    table, meta["similar_areas"] = similar_areas_table(Path(entry["path"]), geography, latest_populations(frame))
+    meta["sources"] = [*meta.get("sources", []), entry["source"]]
+    return {"similar_areas": table}
 
 
 def _files_of(sources: list[dict], snapshot: Path | None):

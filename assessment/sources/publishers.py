@@ -37,7 +37,10 @@ REQUIRED = ("module", "reader", "indicators")
 DOWNLOAD = ("release", "url")
 OPTIONAL = ("publisher_page", "vintage", "licence", "attribution", "verified", "only_area_types",
             "recogniser", "file_kind", "layouts", "import_only", "filename", "format", "suppress_small_counts",
-            "newer_edition", "published_for")
+            "newer_edition", "published_for", "provides")
+#: What an entry without indicator rows gives `jsna build` instead (``provides:``): the similar-areas
+#: table of :mod:`assessment.similar_areas`.
+PROVIDES = ("similar_areas",)
 
 
 def publishers_path() -> Path:
@@ -79,7 +82,9 @@ def _load(path: Path) -> tuple[tuple[str, dict], ...]:
             value = spec.get(field, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise InputError(f"{where}: {field} must be a list of names")
-        if not spec["indicators"]:
+        if spec.get("provides") and spec["provides"] not in PROVIDES:
+            raise InputError(f"{where}: provides '{spec['provides']}' is not one of {', '.join(PROVIDES)}")
+        if not spec["indicators"] and not spec.get("provides"):
             raise InputError(f"{where}: lists no indicators (the ids its reader puts in the tidy frame)")
         for role in ("reader", "recogniser"):
             if role in spec and not _defines(spec["module"], spec[role]):
