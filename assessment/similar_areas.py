@@ -50,6 +50,8 @@ class Settings:
     councils_shown: int
     forces_shown: int
     density: tuple[str, ...]
+    key_message: str = ""
+    key_messages_shown: int = 0
 
     def rules(self, variables: list[str]) -> dict[str, str]:
         """How each variable is made into a force's value: ``density`` or ``rate``."""
@@ -67,14 +69,20 @@ def load_settings(path: Path | None = None) -> Settings:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise InputError(f"{path}: unreadable similar-areas settings ({' '.join(str(exc).split())})") from None
-    check_entry(raw, allowed={"model", "councils_shown", "forces_shown", "density"},
+    check_entry(raw, allowed={"model", "councils_shown", "forces_shown", "density", "key_message", "key_messages_shown"},
                 required=("model", "councils_shown", "forces_shown"), where=str(path))
     if raw["model"] not in MODELS:
         raise InputError(f"{path}: model '{raw['model']}' is not one of {', '.join(MODELS)}")
     for field in ("councils_shown", "forces_shown"):
         if not isinstance(raw[field], int) or not 1 <= raw[field] <= 20:
             raise InputError(f"{path}: {field} must be a whole number from 1 to 20 (ONS lists 20 neighbours)")
-    return Settings(raw["model"], raw["councils_shown"], raw["forces_shown"], tuple(raw.get("density") or ()))
+    message = str(raw.get("key_message") or "")
+    try:
+        message.format(area="", extreme="", indicator="", value="", period="", group="", median="")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise InputError(f"{path}: key_message names an unknown field ({exc})") from None
+    return Settings(raw["model"], raw["councils_shown"], raw["forces_shown"], tuple(raw.get("density") or ()),
+                    message.strip(), int(raw.get("key_messages_shown") or 0))
 
 
 def report_codes(codes: pd.Series, known: set[str], vintage: str) -> pd.Series:
