@@ -158,3 +158,62 @@ def test_similar_forces_follow_the_documented_method(book, real_bundle, shared_d
     mine = first[first["area_code"] == "E23000003"]
     assert list(mine["neighbour_code"]) == list(expected.index)
     assert any(note.startswith("London, City of (E23000034)") for note in left_out)  # no table 4 values
+
+
+@pytest.fixture(scope="module")
+def rendered(real_bundle, tmp_path_factory):
+    """Blackpool's and Lancashire police force area's HTML reports and appendix rows, from `jsna render`."""
+    from assessment.cli import main
+
+    out = tmp_path_factory.mktemp("similar-reports")
+    assert main(["render", "--bundle", str(real_bundle), "--out", str(out), "--format", "html",
+                 "--area", "Blackpool", "--area", "pfa:Lancashire"]) == 0
+    reports = {}
+    for code in ("E06000009", "E23000003"):
+        folder = next(out.glob(f"{code}-*"))
+        book = openpyxl.load_workbook(next(folder.glob("*-data.xlsx")), read_only=True)
+        rows = list(book["Data"].iter_rows(values_only=True))
+        book.close()
+        reports[code] = (next(folder.glob("*.html")).read_text(encoding="utf-8"), [dict(zip(rows[0], r)) for r in rows[1:]])
+    return reports
+
+
+def text_of(html: str) -> str:
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").replace("\u2019", "'").split())
+
+
+@pytest.mark.shared
+def test_blackpool_is_compared_with_its_similar_councils_in_the_report_and_appendix(rendered):
+    from .html_sections import section
+
+    page, appendix = rendered["E06000009"]
+    block = text_of(section(page, "Compared with similar areas"))
+    assert ("The 14 most similar councils to Blackpool in ONS's statistical nearest neighbours (global model, "
+            "table 7a), nearest first: Kingston upon Hull, City of, Nottingham, Stoke-on-Trent, Liverpool") in block
+    # Drug poisoning deaths 2018-20: Blackpool 29.2 per 100,000, the highest of the 15; the others' median 13.7.
+    assert "2018 - 20 29.2 per 100,000 13.7 per 100,000 7.1 to 22.2 1st of 15" in block
+    assert "<img" in section(page, "Compared with similar areas")
+    assert "has the highest deaths related to drug poisoning per 100,000 residents (3-year pooled) of its 14 most " \
+           "similar councils" in text_of(page)
+    shown = {r["Area code"] for r in appendix if r["Report section"] == "Compared with similar areas"}
+    assert {"E06000009", "E06000010", "E06000018", "E08000016"} <= shown and "S12000042" not in shown
+    methods = text_of(section(page, "Data gaps and methods"))
+    assert "Clustering similar local authorities in the UK" in methods and "Healthy life expectancy (years)" in methods
+
+
+@pytest.mark.shared
+def test_lancashire_force_is_compared_with_its_computed_similar_forces(rendered):
+    from .html_sections import section
+
+    page, appendix = rendered["E23000003"]
+    block = text_of(section(page, "Compared with similar areas"))
+    assert ("nearest first: Derbyshire, South Yorkshire, Leicestershire, Staffordshire, Northumbria, "
+            "Nottinghamshire, West Mercia.") in block
+    assert "of 8" in block
+    methods = text_of(section(page, "Data gaps and methods"))
+    assert "winsorised with table 8's neighbours-model thresholds" in methods
+    assert "London, City of (E23000034): no similar forces computed" in methods
+    forces = {r["Area code"] for r in appendix if r["Report section"] == "Compared with similar areas"}
+    assert {"E23000003", "E23000018", "E23000016"} <= forces

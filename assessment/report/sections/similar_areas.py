@@ -79,6 +79,11 @@ def _value(number: float, row: pd.Series) -> str:
     return format_value(number, row["value_type"], row["multiplier"])
 
 
+def _span(item: pd.Series, row: pd.Series) -> str:
+    """The similar areas' lowest to highest value, in the unit of the median beside it ("1.9 to 8.0")."""
+    return f"{format_value(item['low'], row['value_type'], None)} to {format_value(item['high'], row['value_type'], None)}"
+
+
 def render(report: ReportContext, section: Section) -> str:
     """Heading, who the similar areas are, the comparison table and a chart."""
     data = report.data
@@ -107,7 +112,7 @@ def render(report: ReportContext, section: Section) -> str:
         report.appendix.record(row, used_in)
         report.appendix.record_rows(item["peers"], used_in)
         body.append([row["indicator_name"], row["period"], display_value(row), _value(item["median"], row),
-                     f"{_value(item['low'], row)} to {_value(item['high'], row)}", f"{ordinal(item['rank'])} of {item['of']}"])
+                     _span(item, row), f"{ordinal(item['rank'])} of {item['of']}"])
     caption = (f"{data.display_name()} and its {group}: their median and range, and its rank among them with its "
                "own value (1 = highest value, whatever the polarity).")
     out.append(pipe_table(["Indicator", "Period", data.area.name, "Median of similar areas", "Range",
