@@ -217,3 +217,26 @@ def test_lancashire_force_is_compared_with_its_computed_similar_forces(rendered)
     assert "London, City of (E23000034): no similar forces computed" in methods
     forces = {r["Area code"] for r in appendix if r["Report section"] == "Compared with similar areas"}
     assert {"E23000003", "E23000018", "E23000016"} <= forces
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", ["E10999001", "E23999001"])
+def test_the_demo_shows_similar_areas_in_every_format(demo_reports, code):
+    import docx
+    from pypdf import PdfReader
+
+    from .html_sections import section
+
+    folder = demo_reports[code]
+    files = {p.suffix: p for p in folder.iterdir()}
+    block = section(files[".html"].read_text(encoding="utf-8"), "Compared with similar areas")
+    assert "most similar" in text_of(block) and "<img" in block and "1 = highest" in text_of(block)
+    document = docx.Document(files[".docx"])
+    assert "Compared with similar areas" in [p.text for p in document.paragraphs]
+    assert any("Median of similar areas" in row.cells[3].text for t in document.tables for row in t.rows[:1]
+               if len(row.cells) > 3)
+    pdf = " ".join(" ".join(page.extract_text() for page in PdfReader(files[".pdf"]).pages).split())
+    assert "Compared with similar areas" in pdf and "Median of similar areas" in pdf
+    book = openpyxl.load_workbook(files[".xlsx"], read_only=True)
+    sections = {row[0] for row in book["Data"].iter_rows(min_row=2, values_only=True)}
+    assert "Compared with similar areas" in sections
