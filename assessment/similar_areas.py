@@ -39,7 +39,7 @@ COLUMNS = ["kind", "model", "area_code", "rank", "neighbour_code", "neighbour_na
            "method"]
 #: The levels whose areas get ONS's council neighbours, and the level that gets computed ones.
 COUNCIL_LEVELS, FORCE_LEVEL = ("lad", "utla"), "pfa"
-ONS_METHOD, COMPUTED_METHOD = "ons", "computed"
+ONS_METHOD, COMPUTED_METHOD, UPLOADED_METHOD = "ons", "computed", "uploaded"
 
 
 @dataclass(frozen=True)
@@ -160,3 +160,27 @@ def similar_areas_table(path: Path, geography, populations: dict[str, float]) ->
             "variables": book.model_variables[settings.model], "density": list(settings.density),
             "notes": council_notes + force_notes}
     return pd.concat([councils, forces], ignore_index=True), meta
+
+
+def with_uploaded_groups(table: pd.DataFrame | None, uploads: list[dict], geography) -> tuple[pd.DataFrame, list[str]]:
+    """The table with each force an upload lists (HMICFRS's most similar groups) given that list instead.
+
+    ``uploads`` are the bundle's upload records of kinds that provide similar areas
+    (``listed``: area_code, rank, similar force code, period). Returns the table
+    and the files used, for the report to name.
+    """
+    names = dict(zip(geography.areas["code"], geography.areas["name"]))
+    parts, files = [], []
+    for upload in uploads:
+        listed = pd.DataFrame(upload["listed"], columns=["area_code", "rank", "neighbour_code", "period"])
+        listed["neighbour_name"] = listed["neighbour_code"].map(names)
+        listed["kind"], listed["model"], listed["in_report"] = "force", "", True
+        listed["distance"], listed["method"] = np.nan, UPLOADED_METHOD
+        parts.append(listed[COLUMNS])
+        files.append(str(upload["file"]))
+    if not parts:
+        return (table if table is not None else pd.DataFrame(columns=COLUMNS)), files
+    uploaded = pd.concat(parts, ignore_index=True).drop_duplicates(["area_code", "neighbour_code"], keep="last")
+    table = table if table is not None else pd.DataFrame(columns=COLUMNS)
+    replaced = (table["kind"] == "force") & table["area_code"].isin(set(uploaded["area_code"]))
+    return pd.concat([table[~replaced], uploaded], ignore_index=True), files

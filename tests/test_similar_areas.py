@@ -240,3 +240,39 @@ def test_the_demo_shows_similar_areas_in_every_format(demo_reports, code):
     book = openpyxl.load_workbook(files[".xlsx"], read_only=True)
     sections = {row[0] for row in book["Data"].iter_rows(min_row=2, values_only=True)}
     assert "Compared with similar areas" in sections
+
+
+@pytest.mark.shared
+def test_an_hmicfrs_upload_replaces_a_forces_computed_similar_forces(real_bundle, tmp_path, capsys):
+    from assessment.cli import main
+    from assessment.registries import registries
+    from assessment.report.area_report import AreaReport
+    from assessment.report.bundle import open_bundle
+
+    snapshot = next(p for p in (real_bundle.parent / "snapshots").iterdir() if not p.name.startswith("."))
+    groups = tmp_path / "msg.csv"
+    groups.write_text("area_code,period,rank,similar_force_code\nE23000003,2024,1,E23000005\n"
+                      "E23000003,2024,2,E23000004\nE23000003,2024,3,E23000006\n", encoding="utf-8")
+    out = tmp_path / "bundle"
+    assert main(["build", "--snapshot", str(snapshot), "--out", str(out),
+                 "--upload", f"hmicfrs_most_similar={groups}"]) == 0
+    table = open_bundle(out).table("similar_areas")
+    lancashire = table[(table["kind"] == "force") & (table["area_code"] == "E23000003")].sort_values("rank")
+    assert list(lancashire["neighbour_code"]) == ["E23000005", "E23000004", "E23000006"]
+    assert set(lancashire["method"]) == {"uploaded"}
+    derbyshire = table[(table["kind"] == "force") & (table["area_code"] == "E23000018")]
+    assert len(derbyshire) == 7 and set(derbyshire["method"]) == {"computed"}  # forces not listed keep theirs
+    report = AreaReport.open(out, "pfa:Lancashire", figure_dir=tmp_path / "figures")
+    block = text_of(report.topic_section(registries().section("similar_areas")).replace("\\", ""))
+    assert "HMICFRS's most similar group, from the local upload (msg.csv), most similar first: Greater " \
+           "Manchester, Merseyside, Cheshire." in block
+    assert "msg.csv), its group is used instead" in text_of(report.methods_section().replace("\\", ""))
+
+    groups.write_text("area_code,period,rank,similar_force_code\nE23000003,2024,1,E23000003\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--snapshot", str(snapshot), "--out", str(tmp_path / "other"),
+                 "--upload", f"hmicfrs_most_similar={groups}"]) != 0
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0 and "msg.csv sheet 'CSV' row 2 column similar_force_code: E23000003 is the force " \
+           "itself" in error and "Traceback" not in error
+    assert not (tmp_path / "other" / "bundle.json").exists()

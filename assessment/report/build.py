@@ -62,14 +62,20 @@ def _provided_tables(meta: dict, geography, frame: pd.DataFrame) -> dict[str, pd
     The similar-areas workbook gives the similar-areas table; its method and notes go to
     ``meta["similar_areas"]`` and the workbook to the sources.
     """
-    from ..similar_areas import similar_areas_table
+    from ..similar_areas import similar_areas_table, with_uploaded_groups
 
     provided = meta.pop("provided", None) or {}
-    if "similar_areas" not in provided:
+    uploaded = [u for u in meta.get("uploads", []) if u.get("provides") == "similar_areas"]
+    if "similar_areas" not in provided and not uploaded:
         return {}
-    entry = provided["similar_areas"]
-    table, meta["similar_areas"] = similar_areas_table(Path(entry["path"]), geography, latest_populations(frame))
-    meta["sources"] = [*meta.get("sources", []), entry["source"]]
+    table = None
+    if "similar_areas" in provided:
+        entry = provided["similar_areas"]
+        table, meta["similar_areas"] = similar_areas_table(Path(entry["path"]), geography, latest_populations(frame))
+        meta["sources"] = [*meta.get("sources", []), entry["source"]]
+    table, files = with_uploaded_groups(table, uploaded, geography)
+    if files:  # a local list of most similar forces wins over the computed one
+        meta["similar_areas"] = {**meta.get("similar_areas", {}), "uploaded": files}
     return {"similar_areas": table}
 
 

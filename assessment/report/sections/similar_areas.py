@@ -20,7 +20,7 @@ import pandas as pd
 
 from ...charts import compare_areas
 from ...registries import Section, registries
-from ...similar_areas import COMPUTED_METHOD, load_settings
+from ...similar_areas import COMPUTED_METHOD, UPLOADED_METHOD, load_settings
 from ...text import format_value, md
 from ..blocks import display_value
 from ..context import ReportContext
@@ -29,7 +29,8 @@ from ..tables import pipe_table
 #: Rows compared: a count depends on the area's size, and a rank or a not-applicable polarity says nothing here.
 COMPARED_TYPES = ("proportion", "crude rate", "directly standardised rate", "indirectly standardised ratio",
                   "score", "mean", "life expectancy")
-SUMMARY_SECTION = "Summary and key messages"
+#: Where the appendix lists the figures of these key messages (beside, not among, those set against England).
+SUMMARY_SECTION = "Summary and key messages: compared with similar areas"
 MIN_WITH_VALUE = 3  # fewer similar areas with a figure than this make no comparison
 
 
@@ -94,7 +95,11 @@ def render(report: ReportContext, section: Section) -> str:
         return "\n".join(out)
     names = ", ".join(md(n) for n in near["neighbour_name"])
     group = group_name(report, len(near))
-    if near["method"].iloc[0] == COMPUTED_METHOD:
+    if near["method"].iloc[0] == UPLOADED_METHOD:
+        files = ", ".join(md(f) for f in data.bundle.meta.get("similar_areas", {}).get("uploaded", []))
+        out.append(f"The {group} to {md(data.display_name())} in HMICFRS's most similar group, from the local "
+                   f"upload ({files}), most similar first: {names}.\n")
+    elif near["method"].iloc[0] == COMPUTED_METHOD:
         out.append(f"The {group} to {md(data.display_name())}, worked out from their councils by the method "
                    f"of ONS's statistical nearest neighbours (see Methods), nearest first: {names}.\n")
     else:
@@ -187,6 +192,12 @@ def method_text(report: ReportContext) -> str:
     meta = report.data.bundle.meta.get("similar_areas")
     if not meta:
         return ""
+    uploaded = ""
+    if meta.get("uploaded"):
+        uploaded = (" Where the local upload of HMICFRS's most similar groups lists a force ("
+                    + ", ".join(md(f) for f in meta["uploaded"]) + "), its group is used instead.")
+    if not meta.get("variables"):  # no ONS workbook: the uploaded groups alone
+        return f"**Similar areas.** {uploaded.strip()}\n" if uploaded else ""
     released = f", released {meta['published']}" if meta.get("published") else ""
     variables = "; ".join(md(v) for v in meta.get("variables", []))
     density = "; ".join(md(v) for v in meta.get("density", [])) or "none"
@@ -206,7 +217,8 @@ def method_text(report: ReportContext) -> str:
         "neighbours-model thresholds (a value below the 1st percentile set to it, one above the 99th set to that); "
         "(3) each variable is standardised across the forces to mean 0 and standard deviation 1; (4) the forces "
         "are ordered by Euclidean distance over all the variables. A median (house price, pay) is averaged "
-        "this way too, which only approximates the force's median. The same inputs always give the same list.",
+        "this way too, which only approximates the force's median. The same inputs always give the same list."
+        + uploaded,
         f"The model's variables: {variables}.",
         "An area's rank among its similar areas counts only those with a figure for the same period "
         "(1 is the highest value, whatever the polarity); counts and ranks are not compared."]
