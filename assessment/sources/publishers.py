@@ -37,14 +37,17 @@ REQUIRED = ("module", "reader", "indicators")
 DOWNLOAD = ("release", "url")
 OPTIONAL = ("publisher_page", "vintage", "licence", "attribution", "verified", "only_area_types",
             "recogniser", "file_kind", "layouts", "import_only", "filename", "format", "suppress_small_counts",
-            "newer_edition", "published_for", "provides")
-#: What an entry without indicator rows gives `jsna build` instead (``provides:``): the similar-areas
-#: table of :mod:`assessment.similar_areas`.
-PROVIDES = ("similar_areas",)
+            "newer_edition", "published_for")
 
 
 def publishers_path() -> Path:
     return data_sources_dir() / "publishers.yaml"
+
+
+#: What an entry without indicator rows gives `jsna build` instead (``provides:``): the similar-areas
+#: table of :mod:`assessment.similar_areas`.
+PROVIDES = ("similar_areas",)
+OPTIONAL += ("provides",)
 
 
 def load_publishers(path: Path | None = None) -> dict[str, dict]:
