@@ -133,7 +133,7 @@ def _neighbours(path: Path, tables: dict[str, str], model: str) -> pd.DataFrame:
         raise InputError(f"{path} sheet {tables[number]!r} (Table {number}): expected columns "
                          f"'{CODE}', '{NAME}', 'Neighbour 1: code', 'Neighbour 1: name', ...")
     records = []
-    for line, row in enumerate(rows, start=1):
+    for row in rows:
         code = str(row[0]).strip()
         for rank, code_col, name_col in pairs:
             neighbour = row[code_col] if code_col < len(row) else None
@@ -158,7 +158,7 @@ def _variables(path: Path, tables: dict[str, str]) -> pd.DataFrame:
     header, rows = _table(path, tables, "4", CODE)
     names = [h for h in header[2:] if h]
     records = []
-    for line, row in enumerate(rows, start=1):
+    for row in rows:
         values = [_number(row[i + 2] if i + 2 < len(row) else None,
                           f"{path} sheet {tables['4']!r} (Table 4) {row[0]} column '{name}'")
                   for i, name in enumerate(names)]
