@@ -276,3 +276,14 @@ def test_an_hmicfrs_upload_replaces_a_forces_computed_similar_forces(real_bundle
     assert error.count("\n") == 0 and "msg.csv sheet 'CSV' row 2 column similar_force_code: E23000003 is the force " \
            "itself" in error and "Traceback" not in error
     assert not (tmp_path / "other" / "bundle.json").exists()
+
+
+@pytest.mark.shared
+def test_a_region_has_no_similar_areas_section(real_bundle, tmp_path):
+    from assessment.registries import registries
+    from assessment.report.area_report import AreaReport
+
+    section = registries().section("similar_areas")
+    assert AreaReport.open(real_bundle, "E12000002", figure_dir=tmp_path / "a").topic_section(section) == ""
+    assert "Compared with similar areas" in AreaReport.open(real_bundle, "Preston",
+                                                            figure_dir=tmp_path / "b").topic_section(section)

@@ -8,7 +8,8 @@ both from the bundle's similar-areas table (:mod:`assessment.similar_areas`).
 For each of the area's rates, shares and scores the table gives the area's
 value, its similar areas' median and range, and its rank among them (1 is the
 highest value, whatever the polarity); the chart shows the area among them.
-A report whose bundle has no such table, or whose area has no neighbours, says so.
+A report whose bundle has no such table, or whose area has no neighbours, says so; a
+region's or England's report has no such section.
 
 >>> ordinal(1), ordinal(2), ordinal(3), ordinal(11), ordinal(22)
 ('1st', '2nd', '3rd', '11th', '22nd')
@@ -20,7 +21,7 @@ import pandas as pd
 
 from ...charts import compare_areas
 from ...registries import Section, registries
-from ...similar_areas import COMPUTED_METHOD, UPLOADED_METHOD, load_settings
+from ...similar_areas import COMPUTED_METHOD, COUNCIL_LEVELS, FORCE_LEVEL, UPLOADED_METHOD, load_settings
 from ...text import format_value, md
 from ..blocks import display_value
 from ..context import ReportContext
@@ -88,6 +89,8 @@ def _span(item: pd.Series, row: pd.Series) -> str:
 def render(report: ReportContext, section: Section) -> str:
     """Heading, who the similar areas are, the comparison table and a chart."""
     data = report.data
+    if data.area.area_type not in (*COUNCIL_LEVELS, FORCE_LEVEL):
+        return ""  # a region or England has no similar areas: the section is left out
     out = [f"## {md(section.title)}\n", f"{md(section.intro)}\n"]
     near = neighbours(report)
     if near.empty:
