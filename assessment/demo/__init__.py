@@ -30,7 +30,8 @@ from ..uploads import load_uploads_for_build
 from .geography_files import DEMO_VINTAGE, write_geography_files
 from .indicators import write_fingertips_csv
 from .justice import RELEASE as JUSTICE_RELEASE, read_justice_files, write_justice_files
-from .places import DEMO_LAD_CODE, DEMO_PFA_CODE, DEMO_UTLA_CODE
+from .places import DEMO_LAD_CODE, DEMO_PFA_CODE, DEMO_UTLA_CODE, demo_places
+from .similar_workbook import write_similar_workbook
 from .uploads import DEMO_UPLOAD_KIND, write_demo_upload
 
 DEMO_AREAS = (DEMO_UTLA_CODE, DEMO_PFA_CODE)
@@ -48,7 +49,17 @@ def write_demo_sources(folder: Path) -> dict[str, Path]:
         paths["upload"] = write_demo_upload(folder / "uploads")
     with writing(folder / "justice", kept=False):
         paths.update({f"justice_{role}": path for role, path in write_justice_files(folder / "justice").items()})
+    with writing(folder / "ons", kept=False):
+        paths["similar_areas"] = write_similar_workbook(
+            demo_places(), folder / "ons" / "clusteringsimilarlocalauthoritiesandnearestneighbours-demo.xlsx")
     return paths
+
+
+def _similar_areas(path: Path) -> dict:
+    """The demo's similar local authorities workbook for `build_bundle` (a ``provides:`` file), with its source line."""
+    return {"path": str(path), "source": {
+        "name": "Demonstration similar local authorities and nearest neighbours in the ONS workbook format",
+        "url": f"generated: {path.name}", "licence": "MIT (generated)", "retrieved_at": DEMO_SNAPSHOT_DATE}}
 
 
 def build_demo_bundle(folder: Path) -> Path:
@@ -80,6 +91,7 @@ def build_demo_bundle(folder: Path) -> Path:
              "retrieved_at": DEMO_SNAPSHOT_DATE},
         ],
     }
+    meta["provided"] = {"similar_areas": _similar_areas(sources["similar_areas"])}
     lookups = {f"lookup_{role}": sources[f"lookup_{role}"] for role in lookup_roles()}
     boundaries = {level: sources[f"boundaries_{level}"] for level in boundary_levels()}
     upload_frames, meta["uploads"] = load_uploads_for_build([f"{DEMO_UPLOAD_KIND}={sources['upload']}"], lookups)

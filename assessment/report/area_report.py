@@ -27,7 +27,7 @@ from .commentary_markdown import commentary_block
 from .context import AppendixRecorder, FigureWriter, ReportContext
 from .data_age import old_figures
 from .missing import lacking_core_measures
-from .sections import geography, local_data, methods, render_section, sources, summary
+from .sections import geography, local_data, methods, render_section, similar_areas, sources, summary
 
 
 class AreaReport(ReportContext):
@@ -75,8 +75,9 @@ class AreaReport(ReportContext):
         return summary.front_matter(self)
 
     def key_messages(self) -> str:
-        return "\n".join(part for part in (summary.key_messages(self), old_figures(self),
-                                            lacking_core_measures(self)) if part) + self.local_commentary(SUMMARY_KEY)
+        return "\n".join(part for part in (summary.key_messages(self), similar_areas.key_messages(self),
+                                            old_figures(self), lacking_core_measures(self)) if part) \
+            + self.local_commentary(SUMMARY_KEY)
 
     def spine_chart(self) -> str:
         return summary.spine_chart(self)

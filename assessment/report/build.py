@@ -51,7 +51,32 @@ def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, 
     analysed = analyse(frame, geography, partial=partial)
     meta = {**meta, "indicators": {**catalogue.report_info(), **meta.get("indicators", {})},
             "geography_notes": geography_notes, "source_notes": [*meta.get("source_notes", []), *rate_notes]}
-    return write_bundle(analysed, out_dir, geography_files=lookup_files, boundary_files=boundary_files, meta=meta)
+    tables = _provided_tables(meta, geography, frame)
+    return write_bundle(analysed, out_dir, geography_files=lookup_files, boundary_files=boundary_files, meta=meta,
+                        tables=tables)
+
+
+def _provided_tables(meta: dict, geography, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The bundle's tables made from ``provides:`` files (``meta["provided"]``, which this takes out of meta).
+
+    The similar-areas workbook gives the similar-areas table; its method and notes go to
+    ``meta["similar_areas"]`` and the workbook to the sources.
+    """
+    from ..similar_areas import similar_areas_table, with_uploaded_groups
+
+    provided = meta.pop("provided", None) or {}
+    uploaded = [u for u in meta.get("uploads", []) if u.get("provides") == "similar_areas"]
+    if "similar_areas" not in provided and not uploaded:
+        return {}
+    table = None
+    if "similar_areas" in provided:
+        entry = provided["similar_areas"]
+        table, meta["similar_areas"] = similar_areas_table(Path(entry["path"]), geography, latest_populations(frame))
+        meta["sources"] = [*meta.get("sources", []), entry["source"]]
+    table, files = with_uploaded_groups(table, uploaded, geography)
+    if files:  # a local list of most similar forces wins over the computed one
+        meta["similar_areas"] = {**meta.get("similar_areas", {}), "uploaded": files}
+    return {"similar_areas": table}
 
 
 def _files_of(sources: list[dict], snapshot: Path | None):

@@ -55,6 +55,7 @@ class Bundle:
     _boundaries: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, init=False, repr=False)
     _headline: HeadlineTables | None = field(default=None, init=False, repr=False)
     _force_rows: pd.DataFrame | None = field(default=None, init=False, repr=False)
+    _tables: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False)
     _verified: bool = field(default=False, init=False, repr=False)
 
     META_FILE = "bundle.json"
@@ -136,6 +137,18 @@ class Bundle:
         shown = hide_small_counts(self.frame[chosen], self.geography)
         return pd.concat([self.frame[~chosen], shown]).sort_index()
 
+    def table(self, name: str) -> pd.DataFrame | None:
+        """Another table the bundle carries (``tables`` of bundle.json: the similar-areas table), or None."""
+        relative = (self.meta.get("tables") or {}).get(name)
+        if not relative:
+            return None
+        if name not in self._tables:
+            try:
+                self._tables[name] = pd.read_parquet(self.root / relative)
+            except (OSError, ValueError) as exc:
+                raise damaged(self.root / relative, exc) from None
+        return self._tables[name]
+
     def force_rows(self) -> pd.DataFrame:
         """Every breakdown (sex, age, ethnic group...) of the England-and-Wales indicators, kept once read.
 
@@ -196,7 +209,8 @@ def refuse_unless_bundle_folder(out_dir: Path) -> None:
 
 
 def write_bundle(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[str, Path],
-                 boundary_files: dict[str, Path], meta: dict[str, Any]) -> Path:
+                 boundary_files: dict[str, Path], meta: dict[str, Any],
+                 tables: dict[str, pd.DataFrame] | None = None) -> Path:
     """Write a bundle atomically: a failed write leaves any earlier bundle in place.
 
     Only a folder that is new, empty or an earlier bundle is replaced (checked
@@ -210,7 +224,7 @@ def write_bundle(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[st
         with FolderLock(out_dir, wait=LOCK_WAIT, what="jsna build"):
             refuse_unless_bundle_folder(out_dir)
             _write_staged(frame, out_dir, geography_files=geography_files, boundary_files=boundary_files,
-                          meta=meta)
+                          meta=meta, tables=tables or {})
     except BaseException:
         if new and out_dir.is_dir() and [p.name for p in out_dir.iterdir()] == [LOCK_FILE]:
             shutil.rmtree(out_dir, ignore_errors=True)  # the folder made only to hold the lock
@@ -233,12 +247,17 @@ def write_frame_parquet(frame: pd.DataFrame, path: Path, rows_per_group: int = 2
 
 
 def _write_staged(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[str, Path],
-                  boundary_files: dict[str, Path], meta: dict[str, Any]) -> None:
+                  boundary_files: dict[str, Path], meta: dict[str, Any], tables: dict[str, pd.DataFrame]) -> None:
     """The bundle's files, written into a staging folder that then replaces ``out_dir``."""
     with staged_folder(out_dir) as staging:
         with writing(out_dir / Bundle.FRAME_FILE):
             write_frame_parquet(frame, staging / Bundle.FRAME_FILE)
         meta = dict(meta)
+        meta["tables"] = {}
+        for name, table in tables.items():  # other tables than the frame (the similar-areas table)
+            with writing(out_dir / f"{name}.parquet"):
+                table.to_parquet(staging / f"{name}.parquet", index=False)
+            meta["tables"][name] = f"{name}.parquet"
         meta["geography"] = _copy_into(staging / "geography", geography_files, out_dir)
         meta["boundaries"] = _copy_into(staging / "boundaries", boundary_files, out_dir)
         meta["files"] = {p.relative_to(staging).as_posix(): sha256_of(p)

@@ -53,6 +53,12 @@ def publishers_path() -> Path:
     return data_sources_dir() / "publishers.yaml"
 
 
+#: What an entry without indicator rows gives `jsna build` instead (``provides:``): the similar-areas
+#: table of :mod:`assessment.similar_areas`.
+PROVIDES = ("similar_areas",)
+OPTIONAL += ("provides",)
+
+
 def load_publishers(path: Path | None = None) -> dict[str, dict]:
     """Every publisher entry by key, checked field by field (one line naming the file, entry and field)."""
     return dict(_load(Path(path or publishers_path()).resolve()))
@@ -88,7 +94,9 @@ def _load(path: Path) -> tuple[tuple[str, dict], ...]:
             value = spec.get(field, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise InputError(f"{where}: {field} must be a list of names")
-        if not spec["indicators"]:
+        if spec.get("provides") and spec["provides"] not in PROVIDES:
+            raise InputError(f"{where}: provides '{spec['provides']}' is not one of {', '.join(PROVIDES)}")
+        if not spec["indicators"] and not spec.get("provides"):
             raise InputError(f"{where}: lists no indicators (the ids its reader puts in the tidy frame)")
         for role in ("reader", "recogniser"):
             if role in spec and not _defines(spec["module"], spec[role]):

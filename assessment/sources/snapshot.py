@@ -255,13 +255,16 @@ def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None, publi
     fingertips_notes: list[str] = []
     frames, fingertips_sources = _fingertips_frames(snapshot, catalogue, expected, skipped, fingertips_notes)
     parts = [Part(frame, "Fingertips exports", "fingertips") for frame in frames]
-    described = {}
+    described, provided = {}, {}
     for order, entry in enumerate(snapshot.files("publisher")):
         spec = publishers.get(entry["key"])
         if spec is None:
             raise InputError(f"{snapshot.root / MANIFEST}: publisher '{entry['key']}' is not in {publishers_path()}")
-        reader = getattr(importlib.import_module(spec["module"]), spec.get("reader", "read"))
         path = snapshot.path(entry)
+        if spec.get("provides"):  # no indicator rows: `jsna build` makes the bundle's table from the file
+            provided[spec["provides"]] = _provided(entry, spec, path)
+            continue
+        reader = getattr(importlib.import_module(spec["module"]), spec.get("reader", "read"))
         extra = {}
         if "forces" in inspect.signature(reader).parameters:
             forces = forces or _force_names(snapshot, force_lookup)
@@ -288,7 +291,18 @@ def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None, publi
     sources = fingertips_sources + [described[id(p)] for p in used if id(p) in described]
     return frame, {"snapshot_date": snapshot.date, "sources": sources,
                    "source_notes": [*fingertips_notes, *notes],
-                   "source_conflicts": conflicts, "skipped_indicators": skipped}
+                   "source_conflicts": conflicts, "skipped_indicators": skipped, "provided": provided}
+
+
+def _provided(entry: dict, spec: dict, path: Path) -> dict:
+    """A ``provides:`` file for `jsna build`: its path and its line in the report's sources."""
+    release = entry.get("release") or {}
+    label = entry.get("vintage") or entry["key"]
+    return {"path": str(path), "source": {
+        "name": f"{spec.get('file_kind', entry['key'])}, {label} ({path.name})", "release": label,
+        "url": release.get("page") or _source_address(entry["url"], spec.get("publisher_page", "")),
+        "licence": spec.get("licence", ""), "retrieved_at": entry["retrieved_at"], "file": entry["path"],
+        "released": entry.get("published") or release.get("released", ""), "period": ""}}
 
 
 def write_frame(frame: pd.DataFrame, path: Path) -> Path:

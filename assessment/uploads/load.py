@@ -86,6 +86,34 @@ def _frame_from_report(report, geography, uploaded_at: datetime | None) -> pd.Da
     return validate_frame(add_intervals(frame), where=str(path))
 
 
+def provided_rows(report) -> list[list]:
+    """A valid ``provides: similar_areas`` upload as [area_code, rank, similar_code, period] rows, checked.
+
+    A force listed as its own neighbour, or twice for one force, is refused naming the row.
+    """
+    sheet = report.sheet
+    header = [h.strip().lower() for h in sheet.header]
+    rows, seen = [], {}
+    for offset, row in enumerate(sheet.rows):
+        cells = dict(zip(header, row))
+        if not any(cells.values()):
+            continue
+        number = sheet.first_row + offset
+        area, other = cells["area_code"].upper(), cells["similar_force_code"].upper()
+        where = f"{report.path} sheet {sheet.name!r} row {number}"
+        if other == area:
+            raise InputError(f"{where} column similar_force_code: {other} is the force itself")
+        if (area, other) in seen:
+            raise InputError(f"{where} column similar_force_code: {other} is listed for {area} already (row "
+                             f"{seen[area, other]})")
+        seen[area, other] = number
+        rank = int(parse_count(cells["rank"]))
+        if rank < 1:
+            raise InputError(f"{where} column rank: {rank} is not a rank (1 is the most similar)")
+        rows.append([area, rank, other, cells.get("period", "")])
+    return rows
+
+
 def _counts(cells: pd.Series) -> pd.Series:
     """A validated count column as numbers, read by the same parser validation used (empty cells missing)."""
     return cells.map(lambda text: float(parse_count(text)) if text else float("nan")).astype(float)
@@ -121,6 +149,12 @@ def load_uploads_for_build(uploads: list, lookup_files: dict) -> tuple[list[pd.D
         for note in report.notes:
             console.print(note, markup=False)
         uploaded_at = datetime.now(timezone.utc)
+        if report.kind.provides:  # not indicator rows: a table `jsna build` puts beside the frame
+            listed = provided_rows(report)
+            meta.append({"kind": report.kind.kind, "file": report.path.name, "sha256": sha256_of(report.path),
+                         "sheet": report.sheet.name, "rows": len(listed), "provides": report.kind.provides,
+                         "listed": listed, "uploaded_at": uploaded_at.isoformat(timespec="seconds")})
+            continue
         frame = _frame_from_report(report, geography, uploaded_at)
         frames.append(frame)
         meta.append({"kind": report.kind.kind, "file": report.path.name, "sha256": sha256_of(report.path),

@@ -18,7 +18,10 @@ from ..paths import data_sources_dir
 
 COLUMN_TYPES = {"area_code", "period", "count", "category"}
 KIND_FIELDS = {"kind", "title", "partner", "section", "description", "period_format", "area_types", "columns",
-               "key", "checks", "indicators", "disclosure", "category"}
+               "key", "checks", "indicators", "disclosure", "category", "provides"}
+#: What a kind without indicators gives `jsna build` instead (``provides:``): rows of the similar-areas
+#: table (:mod:`assessment.similar_areas`), such as HMICFRS's most similar groups of forces.
+PROVIDES = ("similar_areas",)
 COLUMN_FIELDS = {"name", "title", "type", "required", "help", "allowed", "maximum"}
 INDICATOR_FIELDS = {"id", "name", "numerator", "denominator", "value_type", "multiplier", "unit", "ci_method",
                     "polarity", "comparator"}
@@ -50,6 +53,7 @@ class UploadKind:
     checks: tuple[dict, ...] = ()
     category: str | None = None
     disclosure: dict = field(default_factory=lambda: {"suppress_from": 1, "suppress_to": 4})
+    provides: str | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -97,7 +101,11 @@ def _parse(path: Path) -> UploadKind:
         columns.append(Column(column["name"], column["title"], column["type"], column.get("required", True),
                               column.get("help", ""), tuple(column.get("allowed", ())), maximum))
     names = {c.name for c in columns}
-    for i, indicator in enumerate(raw["indicators"], start=1):
+    if raw.get("provides") is not None and raw["provides"] not in PROVIDES:
+        raise InputError(f"{where}: provides {raw['provides']!r} is not one of {', '.join(PROVIDES)}")
+    if not raw.get("indicators") and not raw.get("provides"):
+        raise InputError(f"{where}: lists no indicators (and provides nothing else)")
+    for i, indicator in enumerate(raw.get("indicators") or [], start=1):
         _check_fields(indicator, INDICATOR_FIELDS, f"{where} indicator {i}")
         for part in ("numerator", "denominator"):
             if indicator[part] not in names:
@@ -106,8 +114,8 @@ def _parse(path: Path) -> UploadKind:
         kind=raw["kind"], title=raw["title"], partner=raw["partner"], section=raw["section"],
         description=" ".join(raw["description"].split()), period_format=raw["period_format"],
         area_types=tuple(raw["area_types"]), columns=tuple(columns), key=tuple(raw["key"]),
-        indicators=tuple(raw["indicators"]), checks=tuple(raw.get("checks", ())), category=raw.get("category"),
-        disclosure=raw.get("disclosure", {"suppress_from": 1, "suppress_to": 4}),
+        indicators=tuple(raw.get("indicators") or ()), checks=tuple(raw.get("checks", ())), category=raw.get("category"),
+        disclosure=raw.get("disclosure", {"suppress_from": 1, "suppress_to": 4}), provides=raw.get("provides"),
     )
 
 

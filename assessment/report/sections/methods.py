@@ -17,6 +17,7 @@ from ..context import ReportContext
 from ..data_age import older_than_years
 from ..missing import published_note
 from ..relevant import area_notes
+from . import similar_areas
 from .police_courts import conviction_ratio_rule
 
 #: The one rule for crude rates, as Fingertips applies it (a crude-rate indicator is compared by its
@@ -169,5 +170,6 @@ def methods_section(report: ReportContext) -> str:
         text.insert(0, f"{md(data.display_name())} is compared with {md(data.national_name)}, whose value the "
                        "England and Wales tables publish beside each force: where the rules below say England, "
                        f"read {md(data.national_name)}.")
-    parts = ["\n\n".join(text) + "\n", handling_list(report), geography_notes(report), data_gaps_list()]
+    parts = ["\n\n".join(text) + "\n", similar_areas.method_text(report), handling_list(report),
+             geography_notes(report), data_gaps_list()]
     return "\n".join(part for part in parts if part)
