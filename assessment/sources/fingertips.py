@@ -238,14 +238,18 @@ def _published(raw: pd.DataFrame, column: str, ids: pd.Series, metadata: dict, t
     """A published-judgement column in our words (empty where the export has no such column)."""
     if column not in raw.columns:
         return pd.Series("", index=raw.index)
-    pairs = pd.DataFrame({"word": raw[column].fillna(""), "id": ids})
-    words = {}
-    for word, indicator in pairs.drop_duplicates().itertuples(index=False):
+    # Translated once per distinct (word, indicator): a national export has a million rows and a few thousand pairs.
+    word_codes, words = pd.factorize(raw[column].fillna(""))
+    id_codes, indicators = pd.factorize(ids)
+    pair_codes, pairs = pd.factorize(word_codes.astype(np.int64) * len(indicators) + id_codes)
+    translated = np.empty(len(pairs), dtype=object)
+    for number, pair in enumerate(pairs):
+        word, indicator = words[pair // len(indicators)], indicators[pair % len(indicators)]
         if column == "Recent Trend":
-            words[(word, indicator)] = translate("legacy", word)
+            translated[number] = translate("legacy", word)
         else:
-            words[(word, indicator)] = translate("legacy", word, metadata[indicator].polarity)
-    return pd.Series([words[k] for k in zip(pairs["word"], pairs["id"])], index=raw.index)
+            translated[number] = translate("legacy", word, metadata[indicator].polarity)
+    return pd.Series(translated[pair_codes], index=raw.index, dtype=object)
 
 
 class FingertipsClient:

@@ -66,6 +66,13 @@ def _codes(codes: list[str], shown: int = 10, names: dict[str, str] | None = Non
     return ", ".join(named) + (f" and {more} more" if more > 0 else "")
 
 
+def _first_names(rows: pd.DataFrame) -> dict[str, str]:
+    """Area code -> the name on its first row (codes whose first row has no name are left out)."""
+    first = ~rows["area_code"].duplicated().to_numpy()
+    names = rows["area_name"].to_numpy(object)[first]
+    return {code: name for code, name in zip(rows["area_code"].to_numpy(object)[first], names) if pd.notna(name)}
+
+
 def _parent_rows(joined: pd.DataFrame, template_rows: list[int], parents: list[str], names: dict[str, str],
                  parent_type: str, changes: pd.DataFrame) -> pd.DataFrame:
     """Parents' rows: each the indicator, period and breakdown of its template row ``template_rows[i]`` of ``joined``.
@@ -129,9 +136,10 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     """
     populations = populations or {}
     frame = carry_combined(frame)
-    # A note names the districts it is about (a reader knows Solihull, not E08000029).
-    child_names = frame.drop_duplicates("area_code").set_index("area_code")["area_name"].dropna().to_dict()
     districts = frame[frame["area_code"].isin(set(lookup["child_code"]))]
+    # A note names the districts it is about (a reader knows Solihull, not E08000029); only the
+    # lookup's children are named, so their rows, not the whole frame, give the names.
+    child_names = _first_names(districts)
     if districts.empty or lookup.empty:
         return empty_frame()
     split = lookup.groupby("child_code")["parent_code"].transform("nunique") > 1
