@@ -169,7 +169,7 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
             warnings.warn(f"{url}: skipped indicator(s) not in the catalogue: {', '.join(listed)}", stacklevel=2)
         raw = raw[raw["Indicator ID"].isin(set(metadata))]
 
-    area_type = raw["Area Code"].map(area_type_for_code)
+    area_type = _map_distinct(raw["Area Code"], area_type_for_code)
     area_type = area_type.where(raw["Area Type"].str.lower() != "england", "england")
     raw = raw[area_type.notna()]  # combined authorities, ICBs...: not report geographies
     area_type = area_type[area_type.notna()]
@@ -193,7 +193,8 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     suppressed = value.isna() & value_note.str.contains(SUPPRESSION_NOTE)
     frame = pd.DataFrame({
         "indicator_id": raw["Indicator ID"],
-        "indicator_name": raw["Indicator Name"].str.split().str.join(" "),
+        "indicator_name": _map_distinct(raw["Indicator Name"], lambda name: " ".join(str(name).split())
+                                        if pd.notna(name) else name),
         "source": SOURCE_NAME,
         "area_code": raw["Area Code"].str.strip(),
         "area_name": raw["Area Name"].str.strip(),
@@ -219,7 +220,7 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
         "comparator_method": meta("comparator_method"),
         # Intervals of no standard method (survey estimates: catalogue ci_method none) stay "none", so
         # no stage recomputes them or rebuilds the figure from sample counts.
-        "ci_method": meta("ci_method").map(lambda m: "none" if m == "none" else "published"),
+        "ci_method": _map_distinct(meta("ci_method"), lambda m: "none" if m == "none" else "published"),
         "value_note": value_note,
         "suppressed": suppressed,
         "source_url": url,
@@ -232,6 +233,14 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     # Fingertips sometimes repeats a row (an area listed under two parents): keep one, if the copies agree.
     frame = drop_repeated_rows(frame, url, error=SourceError)
     return validate_frame(settle_published(new_frame(frame)), where=url)
+
+
+def _map_distinct(column: pd.Series, func) -> pd.Series:
+    """``column.map(func)``, calling ``func`` once per distinct value (a national export has a million rows)."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [func(value) for value in uniques]
+    return pd.Series(mapped[codes], index=column.index, dtype=object)
 
 
 def _published(raw: pd.DataFrame, column: str, ids: pd.Series, metadata: dict, translate) -> pd.Series:

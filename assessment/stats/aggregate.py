@@ -164,7 +164,8 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     usable_mask = np.where(weighted_rows, ~joined["suppressed"].to_numpy(bool) & np.isfinite(values)
                            & np.isfinite(weights), usable_mask)
     # A standardised rate's parent keeps the summed count: its districts need counts, not denominators.
-    summed_rows = joined["value_type"].map(shows_summed_count).to_numpy(bool)
+    summed_types = {kind for kind in joined["value_type"].unique() if shows_summed_count(kind)}
+    summed_rows = joined["value_type"].isin(summed_types).to_numpy(bool)
     usable_mask = np.where(summed_rows, ~joined["suppressed"].to_numpy(bool) & joined["count"].notna().to_numpy(),
                            usable_mask)
     combined = combined_codes()
