@@ -57,6 +57,8 @@ from .compare import comparators_file
 POINTS = 5
 CHI_SQUARED_998 = 9.54953570608324
 SERIES_COLUMNS = ["indicator_id", "area_code", "sex", "age", "category_type", "category"]
+#: The figures a point is made of.
+NUMBER_COLUMNS = ("value", "lower_ci_95", "upper_ci_95", "count", "denominator")
 CANNOT = "Cannot be calculated"
 NO_CHANGE = "No significant change"
 #: A period this many days long is one year (365 or 366, with slack for publishers' end dates).
@@ -288,14 +290,15 @@ def trend_columns(frame: pd.DataFrame) -> pd.DataFrame:
 def _series_trends(frame: pd.DataFrame):
     """(index label of the latest row, series key, latest period, trend, reason) of each series of ``frame``."""
     start, end = _period_dates(frame)
-    ordered = frame.assign(_start=start, _end=end).sort_values(SERIES_COLUMNS + ["_end", "period"])
+    # Only the columns the rules read: sorting a copy of the whole national frame held another gigabyte.
+    used = [*SERIES_COLUMNS, "period", "value_type", "polarity", *NUMBER_COLUMNS, "suppressed"]
+    ordered = frame[used].assign(_start=start, _end=end).sort_values(SERIES_COLUMNS + ["_end", "period"])
     groups = ordered.groupby(SERIES_COLUMNS, sort=False, dropna=False)
     series = groups.ngroup().to_numpy()
     days, follows = _days_and_follows(ordered["_start"], ordered["_end"], series[1:] == series[:-1])
     # Plain Python lists, converted once: a national frame has some 100,000 series.
     columns = {name: [str(v) for v in ordered[name]] for name in ("period", "value_type", "polarity")}
-    columns.update({name: ordered[name].astype(float).tolist() for name in
-                    ("value", "lower_ci_95", "upper_ci_95", "count", "denominator")})
+    columns.update({name: ordered[name].astype(float).tolist() for name in NUMBER_COLUMNS})
     columns["suppressed"] = ordered["suppressed"].astype(bool).tolist()
     columns["days"], columns["follows"] = days.tolist(), follows.tolist()
     labels = ordered.index
