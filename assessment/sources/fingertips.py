@@ -170,7 +170,7 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     _header_problems(list(raw.columns), url)
     _check_complete(text, url, len(raw.columns))
     raw["Indicator ID"] = raw["Indicator ID"].str.strip()
-    unknown = sorted(set(raw["Indicator ID"]) - set(metadata))
+    unknown = sorted(set(raw["Indicator ID"].unique()) - set(metadata))
     if unknown:
         names = raw.drop_duplicates("Indicator ID").set_index("Indicator ID")["Indicator Name"]
         listed = [f"{i} ({' '.join(str(names.get(i, '')).split())})" for i in unknown]
