@@ -206,13 +206,15 @@ def _schema() -> pa.DataFrameSchema:
 SCHEMA = _schema()
 
 
-def coerce_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def coerce_frame(frame: pd.DataFrame, *, private: bool = False) -> pd.DataFrame:
     """Add missing optional columns with their defaults and cast every column to its type.
 
     Key columns and values are never invented: a missing ``indicator_id`` or
     ``area_code`` is left missing so :func:`validate_frame` reports it.
+    ``private``: no one else holds ``frame`` (a concatenation just made), so it is
+    not copied first; a national frame's copy is half a gigabyte.
     """
-    out = frame.copy()
+    out = frame.copy(deep=not private)
     for name, default in DEFAULTS.items():
         if name not in out.columns:
             out[name] = default
@@ -372,7 +374,7 @@ def concat_frames(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
         return empty_frame()
-    return coerce_frame(pd.concat(frames, ignore_index=True))
+    return coerce_frame(pd.concat(frames, ignore_index=True), private=True)
 
 
 #: The tidy-frame area type of an ONS code (see :mod:`assessment.levels`). Unitary,

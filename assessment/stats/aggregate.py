@@ -264,7 +264,8 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
                 records.append({"value_note": no_value_reason(first, parent) or f"No value: no data for {absent}",
                                 "ci_method": None})
     changes = pd.DataFrame.from_records(records, columns=["count", "denominator", "value", "value_note", "ci_method"])
-    built = add_intervals(coerce_frame(_parent_rows(joined, template_rows, parents, names, parent_type, changes)))
+    rows = _parent_rows(joined, template_rows, parents, names, parent_type, changes)
+    built = add_intervals(coerce_frame(rows, private=True))
     plain_counts = built["value_type"].eq("count") & built["value"].isna() & built["count"].notna()
     built.loc[plain_counts, "value"] = built.loc[plain_counts, "count"]
     unexplained = built["value"].isna() & built["value_note"].eq("")

@@ -104,7 +104,7 @@ def carry_combined(frame: pd.DataFrame) -> pd.DataFrame:
     if not carried:
         return frame
     kept = frame.drop(index=replaced)
-    return coerce_frame(pd.concat([kept, *carried], ignore_index=True))
+    return coerce_frame(pd.concat([kept, *carried], ignore_index=True), private=True)
 
 
 @lru_cache(maxsize=1)
