@@ -2,8 +2,10 @@
 
 Wraps the build's stages (reading the snapshot, crosswalk, derived rates,
 intervals, each roll-up, the comparisons, trends, force ranks, writing the
-bundle) so each reports its wall time, while a thread samples the process's
-resident memory every 0.02 s and files it under the stage running at the time.
+bundle) so each reports its wall time and CPU time (on a shared machine wall time
+includes waiting for a core, so compare CPU seconds between runs), while a thread
+samples the process's resident memory every 0.02 s and files it under the stage
+running at the time.
 Use it on a snapshot from ``benchmarks/build_national.py --keep DIR`` (its
 ``DIR/snapshots``) to see where a national build's time and memory go.
 ``--cprofile FILE`` also writes a cProfile of the whole build. A snapshot over
@@ -29,9 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import assessment.analysis as analysis  # noqa: E402
 import assessment.report.build as build  # noqa: E402
+import assessment.sources.fingertips_backends as fingertips_backends  # noqa: E402
+import assessment.sources.overlaps as overlaps  # noqa: E402
 
 STAGES = {build: ("build_frame", "crosswalk_frame", "derive_rates", "combine", "add_intervals", "analyse",
                   "write_bundle"),
+          fingertips_backends: ("parse_csv",), overlaps: ("keep_preferred", "resolve_overlaps"),
           analysis: ("carry_combined", "add_rollups", "aggregate", "_comparison", "trend_columns", "rank_forces")}
 
 
@@ -56,12 +61,12 @@ class StageMemory:
         @functools.wraps(inner)
         def staged(*args, **kwargs):
             self.stack.append(name)
-            path, started = "/".join(self.stack), time.perf_counter()
+            path, started, cpu = "/".join(self.stack), time.perf_counter(), time.process_time()
             try:
                 return inner(*args, **kwargs)
             finally:
                 self.stack.pop()
-                self.seconds.append((path, time.perf_counter() - started))
+                self.seconds.append((path, time.perf_counter() - started, time.process_time() - cpu))
 
         setattr(module, name, staged)
 
@@ -81,17 +86,17 @@ def main() -> int:
             memory.wrap(module, name)
     out = options.out or Path(tempfile.mkdtemp(prefix="jsna-stages-")) / "bundle"
     profiler = cProfile.Profile() if options.cprofile else None
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
     build.build_bundle_from_snapshot(snapshot, out)
     if profiler:
         profiler.disable()
         profiler.dump_stats(options.cprofile)
-    print(f"build: {time.perf_counter() - started:.1f} s, bundle {out}")
-    print("seconds per stage (nested stages are inside their parent's time):")
-    for path, seconds in memory.seconds:
-        print(f"  {seconds:7.1f} s  {path}")
+    print(f"build: {time.perf_counter() - started:.1f} s wall, {time.process_time() - cpu:.1f} s CPU, bundle {out}")
+    print("seconds per stage, wall and CPU (nested stages are inside their parent's time):")
+    for path, seconds, cpu_seconds in memory.seconds:
+        print(f"  {seconds:7.1f} s  {cpu_seconds:7.1f} s CPU  {path}")
     print("peak resident memory while each stage ran:")
     for path, peak in memory.peaks.items():
         print(f"  {peak:7,.0f} MB  {path}")

@@ -53,3 +53,30 @@ def test_text_read_from_csv_becomes_shared_objects_with_the_same_values():
         assert frame[column].tolist() == [None if pd.isna(v) else str(v) for v in read[column]]
     names = frame["area_name"].tolist()
     assert names[0] is names[5] and names[-1] is None  # one object per distinct value; missing is None
+
+
+def _dated_series(code: str, starts: list[str], ends: list[str]) -> list[dict]:
+    """Five one-year proportions of one area with the given period dates (rising steeply)."""
+    return [dict(indicator_id="i", indicator_name="I", source="s", area_code=code, area_name=code, area_type="lad",
+                 period=str(2017 + n), period_start=start, period_end=end, count=100.0 + 60 * n, denominator=1000.0,
+                 value_type="proportion", multiplier=100, polarity="high_is_good", ci_method="wilson",
+                 comparator_method="ci_overlap_95_998") for n, (start, end) in enumerate(zip(starts, ends))]
+
+
+def test_trend_rules_read_period_lengths_and_gaps_from_the_dates_as_whole_days():
+    """Trends computed for a whole frame at once keep the per-series rules: 3 days' slack between years, not 4."""
+    starts = [f"{2017 + n}-01-01" for n in range(5)]
+    ends = [f"{2017 + n}-12-31" for n in range(5)]
+    late_by_3, late_by_4 = list(starts), list(starts)
+    late_by_3[2], late_by_4[2] = "2019-01-04", "2019-01-05"
+    short = list(ends)
+    short[4] = "2021-12-25"  # 359 days: not a single year
+    rows = (_dated_series("E06000001", starts, ends) + _dated_series("E06000002", late_by_3, ends)
+            + _dated_series("E06000003", late_by_4, ends) + _dated_series("E06000004", starts, short))
+    frame = validate_frame(add_intervals(new_frame(rows)))
+    trends = recent_trend(frame).set_index("area_code")
+    assert trends.loc["E06000001", "trend"] == trends.loc["E06000002", "trend"] == "Increasing and getting better"
+    assert "2019 does not follow 2018" in trends.loc["E06000003", "trend_reason"]
+    assert "shorter than a year" in trends.loc["E06000004", "trend_reason"]
+    placed = trend_columns(frame)
+    assert sorted(placed["trend"][placed["trend"] != ""]) == sorted(trends["trend"])

@@ -66,6 +66,33 @@ def _codes(codes: list[str], shown: int = 10, names: dict[str, str] | None = Non
     return ", ".join(named) + (f" and {more} more" if more > 0 else "")
 
 
+def _first_names(rows: pd.DataFrame) -> dict[str, str]:
+    """Area code -> the name on its first row (codes whose first row has no name are left out)."""
+    first = ~rows["area_code"].duplicated().to_numpy()
+    names = rows["area_name"].to_numpy(object)[first]
+    return {code: name for code, name in zip(rows["area_code"].to_numpy(object)[first], names) if pd.notna(name)}
+
+
+def _complete_groups(groups: dict, codes: np.ndarray, usable_mask: np.ndarray, expected: dict,
+                     combined: frozenset) -> np.ndarray:
+    """For each (key, parent) group, whether all its parent's districts are in it, usable, and none is combined.
+
+    Counted for all groups at once; a group's districts are its parent's, each once
+    (the frame has one row per key and area), so a full count means none is missing.
+    Any repeated district makes every group take the careful path.
+    """
+    group_of = np.empty(len(codes), dtype=np.int64)
+    for number, positions in enumerate(groups.values()):
+        group_of[positions] = number
+    code_ids, uniques = pd.factorize(codes)
+    if len(np.unique(group_of * max(len(uniques), 1) + code_ids)) != len(codes):
+        return np.zeros(len(groups), dtype=bool)
+    usable = np.bincount(group_of[usable_mask], minlength=len(groups))
+    with_combined = np.bincount(group_of[np.isin(codes, list(combined))], minlength=len(groups)) > 0
+    wanted = np.array([len(expected[keys[-1]]) for keys in groups], dtype=np.int64)
+    return (usable == wanted) & ~with_combined
+
+
 def _parent_rows(joined: pd.DataFrame, template_rows: list[int], parents: list[str], names: dict[str, str],
                  parent_type: str, changes: pd.DataFrame) -> pd.DataFrame:
     """Parents' rows: each the indicator, period and breakdown of its template row ``template_rows[i]`` of ``joined``.
@@ -129,9 +156,10 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     """
     populations = populations or {}
     frame = carry_combined(frame)
-    # A note names the districts it is about (a reader knows Solihull, not E08000029).
-    child_names = frame.drop_duplicates("area_code").set_index("area_code")["area_name"].dropna().to_dict()
     districts = frame[frame["area_code"].isin(set(lookup["child_code"]))]
+    # A note names the districts it is about (a reader knows Solihull, not E08000029); only the
+    # lookup's children are named, so their rows, not the whole frame, give the names.
+    child_names = _first_names(districts)
     if districts.empty or lookup.empty:
         return empty_frame()
     split = lookup.groupby("child_code")["parent_code"].transform("nunique") > 1
@@ -156,7 +184,8 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     usable_mask = np.where(weighted_rows, ~joined["suppressed"].to_numpy(bool) & np.isfinite(values)
                            & np.isfinite(weights), usable_mask)
     # A standardised rate's parent keeps the summed count: its districts need counts, not denominators.
-    summed_rows = joined["value_type"].map(shows_summed_count).to_numpy(bool)
+    summed_types = {kind for kind in joined["value_type"].unique() if shows_summed_count(kind)}
+    summed_rows = joined["value_type"].isin(summed_types).to_numpy(bool)
     usable_mask = np.where(summed_rows, ~joined["suppressed"].to_numpy(bool) & joined["count"].notna().to_numpy(),
                            usable_mask)
     combined = combined_codes()
@@ -166,20 +195,26 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
 
     records, seen, done = [], set(), set()
     template_rows, parents = [], []
-    for keys, positions in groups.items():
+    complete = _complete_groups(groups, codes, usable_mask, expected, combined)
+    for keys, positions, whole in zip(groups.keys(), groups.values(), complete):
         parent = keys[-1]
         seen.add(keys)
         first = templates[int(positions[0])]
         template_rows.append(int(positions[0]))
         parents.append(parent)
         row = {"count": np.nan, "denominator": np.nan, "value": np.nan, "ci_method": None}
-        present = set(codes[positions])
-        usable = positions[usable_mask[positions]]
         covered, notes = set(), []
-        if not combined.isdisjoint(present):
-            kept, covered, notes = _combined_usable(list(codes[usable]), list(row_notes[usable]), expected[parent])
-            usable = usable[np.isin(codes[usable], list(kept))]
-        left_out = sorted(expected[parent] - set(codes[usable]) - covered)
+        if whole:  # every district usable, none combined: nothing left out (most groups of a national roll-up)
+            usable, left_out = positions, []
+        else:
+            present = set(codes[positions])
+            usable = positions[usable_mask[positions]]
+            if not combined.isdisjoint(present):
+                kept, covered, notes = _combined_usable(list(codes[usable]), list(row_notes[usable]),
+                                                        expected[parent])
+                # Set lookups: np.isin on text sorts both arrays, a millisecond a group.
+                usable = usable[np.fromiter((code in kept for code in codes[usable]), bool, len(usable))]
+            left_out = sorted(expected[parent] - set(codes[usable]) - covered)
         reason = no_value_reason(first, parent)
         summed = bool(reason) and reason != SPLIT_NOTE and shows_summed_count(first["value_type"])
         if reason and not (summed and not left_out):
@@ -229,7 +264,8 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
                 records.append({"value_note": no_value_reason(first, parent) or f"No value: no data for {absent}",
                                 "ci_method": None})
     changes = pd.DataFrame.from_records(records, columns=["count", "denominator", "value", "value_note", "ci_method"])
-    built = add_intervals(coerce_frame(_parent_rows(joined, template_rows, parents, names, parent_type, changes)))
+    rows = _parent_rows(joined, template_rows, parents, names, parent_type, changes)
+    built = add_intervals(coerce_frame(rows, private=True))
     plain_counts = built["value_type"].eq("count") & built["value"].isna() & built["count"].notna()
     built.loc[plain_counts, "value"] = built.loc[plain_counts, "count"]
     unexplained = built["value"].isna() & built["value_note"].eq("")

@@ -74,13 +74,16 @@ def carry_combined(frame: pd.DataFrame) -> pd.DataFrame:
     >>> carry_combined(new_frame(rows))[["area_code", "value", "value_note"]].values.tolist()[1]
     ['E09000001', 5.0, 'Value for Hackney and City of London combined']
     """
-    codes = set(frame["area_code"])
+    pairs = load_combined_areas()
+    # The few rows of the pairs' areas, found in one pass: a national frame has a million rows.
+    local = frame[frame["area_code"].isin(set(pairs["host_code"]) | set(pairs["member_code"]))]
+    codes = set(local["area_code"])
     carried, replaced = [], []
-    for pair in load_combined_areas().itertuples(index=False):
+    for pair in pairs.itertuples(index=False):
         if pair.host_code not in codes:
             continue
-        hosts = frame[frame["area_code"] == pair.host_code]
-        members = frame[frame["area_code"] == pair.member_code]
+        hosts = local[local["area_code"] == pair.host_code]
+        members = local[local["area_code"] == pair.member_code]
         joined = hosts.reset_index().merge(
             members.reset_index()[OTHER_KEYS + ["index", "value", "value_note", "suppressed", "area_type"]],
             on=OTHER_KEYS, how="left", suffixes=("", "_member"))
@@ -101,7 +104,7 @@ def carry_combined(frame: pd.DataFrame) -> pd.DataFrame:
     if not carried:
         return frame
     kept = frame.drop(index=replaced)
-    return coerce_frame(pd.concat([kept, *carried], ignore_index=True))
+    return coerce_frame(pd.concat([kept, *carried], ignore_index=True), private=True)
 
 
 @lru_cache(maxsize=1)
