@@ -190,12 +190,13 @@ def test_blackpool_is_compared_with_its_similar_councils_in_the_report_and_appen
 
     page, appendix = rendered["E06000009"]
     block = text_of(section(page, "Compared with similar areas"))
-    assert ("The 14 most similar councils to Blackpool in ONS's statistical nearest neighbours (global model, "
+    # All 15 of table 7a's neighbours: Merthyr Tydfil and Swansea count now that the geography holds Wales.
+    assert ("The 15 most similar councils to Blackpool in ONS's statistical nearest neighbours (global model, "
             "table 7a), nearest first: Kingston upon Hull, City of, Nottingham, Stoke-on-Trent, Liverpool") in block
-    # Drug poisoning deaths 2018-20: Blackpool 29.2 per 100,000, the highest of the 15; the others' median 13.7.
-    assert "2018 - 20 29.2 per 100,000 13.7 per 100,000 7.1 to 22.2 1st of 15" in block
+    # Drug poisoning deaths 2018-20: Blackpool 29.2 per 100,000, the highest of the 16 (itself and its 15); the others' median 13.7.
+    assert "2018 - 20 29.2 per 100,000 13.7 per 100,000 7.1 to 22.2 1st of 16" in block
     assert "<img" in section(page, "Compared with similar areas")
-    assert "has the highest deaths related to drug poisoning per 100,000 residents (3-year pooled) of its 14 most " \
+    assert "has the highest deaths related to drug poisoning per 100,000 residents (3-year pooled) of its 15 most " \
            "similar councils" in text_of(page)
     shown = {r["Area code"] for r in appendix if r["Report section"] == "Compared with similar areas"}
     assert {"E06000009", "E06000010", "E06000018", "E08000016"} <= shown and "S12000042" not in shown
