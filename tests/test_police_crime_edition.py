@@ -30,7 +30,8 @@ PCC_ORDER = ["Summary and key messages", "Population and geography", "Community 
              "Health and justice", "Partners and commissioning", "Local data", "Data gaps and methods",
              "Sources and licences"]
 #: Under each titled part, its topics in order.
-PCC_TOPICS = {"Crime and anti-social behaviour": ["Police contact, custody and the courts"],
+PCC_TOPICS = {"Crime and anti-social behaviour": ["Police contact, custody and the courts",
+                                                    "Recorded crime and anti-social behaviour"],
               "Victims and vulnerability": ["Violence and domestic abuse", "Mental health, self-harm and suicide"],
               "Offenders and reoffending": ["Reoffending"],
               "Health and justice": ["Substance misuse and treatment",
