@@ -183,3 +183,22 @@ def test_real_district_boundaries_dissolve_into_outlines_without_slivers(shared_
     simplified = load_boundaries("lad", path=path)
     assert small_holes(dissolve_boundaries(simplified, lookup)) == small_holes(dissolve_boundaries(raw, lookup)) == 1
     assert small_holes(gpd.GeoDataFrame(geometry=[shapely.union_all(simplified.geometry.values)])) == 0
+
+
+def test_bar_chart_key_reads_in_order_along_its_rows():
+    values = np.array([10.0, 20.0, 30.0, 40.0, 50.0, 60.0])
+    results = ["Best quintile", "Worst quintile", "Better quintile", "Middle quintile", "Worse quintile", "Not compared"]
+    frame = pd.DataFrame({"area_code": list("ABCDEF"), "area_name": list("ABCDEF"), "value": values,
+                          "lower_ci_95": np.nan, "upper_ci_95": np.nan, "comparison": results})
+    figure, _ = compare_areas(frame, highlight="A", reference_value=None, reference_label="England",
+                              indicator="IMD 2019: Average score", period="2019").draw()
+    renderer = figure.canvas.get_renderer()
+    key = {}
+    for text in figure.findobj(Text):  # the key is drawn before the results written beside the bars
+        if text.get_text() in results and text.get_text() not in key:
+            box = text.get_window_extent(renderer)
+            key[text.get_text()] = (-round(box.y0), box.x0)
+    # Read row by row, left to right: best to worst, then what was not compared (not alphabetical,
+    # not down the columns).
+    assert sorted(key, key=key.get) == ["Best quintile", "Better quintile", "Middle quintile", "Worse quintile",
+                                        "Worst quintile", "Not compared"]

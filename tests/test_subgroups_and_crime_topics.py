@@ -56,6 +56,8 @@ def test_blackpool_support_needs_equal_table_a3_and_small_counts_are_hidden(real
     forces = [r for r in appendix if r["Indicator ID"] == "mhclg-need-hm-forces-share"
               and r["Area code"] == BLACKPOOL and r["Period"] == "2025/26 Q3"]
     assert forces and all(r["Count"] is None and r["Value"] is None for r in forces)
+    # A hidden figure keeps no judgement made from it ("suppressed" beside "Similar" contradicts itself).
+    assert all(r["Compared with England"] == "Not compared" for r in forces)
     # Shown once, in their own part: not repeated in the topic's benchmark table.
     topic = section_html(page, "Homelessness and accommodation")
     assert "care leaver" not in _text(topic[:topic.index("Housing on release")]).lower()
