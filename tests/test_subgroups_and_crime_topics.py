@@ -19,6 +19,8 @@ import re
 
 import pytest
 
+from assessment.text import md
+
 from .html_sections import section as section_html
 from .test_real_report import _text
 
@@ -112,3 +114,35 @@ def test_crime_rates_sit_in_their_topics_not_under_wider_determinants(real_repor
         assert name in crime, name
     wider = _text(section_html(page, "Wider determinants and inequalities"))
     assert "offences per" not in wider and "Anti-social behaviour" not in wider
+
+
+# ------------------------------------------------------------------ point 10: health indicators by sex and age
+@pytest.mark.shared
+def test_a_split_is_shown_only_where_the_export_publishes_one(real_reports):
+    # ../shared/data/fingertips: the one Fingertips export (indicators-CountyUA.data.csv) is indicator 93356,
+    # not in the catalogue, and the other extracts are persons only: no report invents a split.
+    for code in (BLACKPOOL, LANCASHIRE_COUNTY, LANCASHIRE_FORCE):
+        assert "By sex and age" not in _text(real_reports[code][0]), code
+
+
+def test_the_demo_shows_suicide_by_sex_as_its_export_publishes_it(tmp_path):
+    from assessment.demo import build_demo_bundle
+    from assessment.report import AreaReport
+
+    bundle = build_demo_bundle(tmp_path / "demo")
+    report = AreaReport.open(bundle, "E10999001", figure_dir=tmp_path / "figures")
+    section = next(s for s in report.sections() if s.key == "mental_health")
+    text = report.topic_section(section)
+    split = text[text.index("By sex and age"):]
+    frame = report.data.bundle.frame
+    suicide = frame[(frame["indicator_id"] == "41001") & (frame["area_code"] == "E10999001")
+                    & (frame["period"] == frame.loc[frame["indicator_id"] == "41001", "period"].max())]
+    counts = suicide.set_index("sex")["count"]
+    assert counts["Male"] + counts["Female"] == counts["Persons"]  # the demo's export adds up as a real one
+    for sex in ("Male", "Female"):
+        row = suicide.set_index("sex").loc[sex]
+        assert md(f"{sex}, all ages") in split and md(f"{row['value']:.1f} per 100,000") in split
+    # Indicators the export gives for persons only (self-harm, wellbeing...) get no row.
+    table = split[:split.index("\n\n", split.index("|"))]
+    rows = [line for line in table.splitlines() if line.startswith("|") and "---" not in line][1:]
+    assert len(rows) == 2 and all(md("Suicide rate") in line for line in rows)

@@ -18,6 +18,7 @@ from ...text import md
 from ..blocks import benchmark_table, force_rank, inside_table, row_sentence
 from ..context import ReportContext
 from ..missing import section_lacks
+from .by_sex_age import by_sex_age
 from .local_data import local_data_boxes
 
 
@@ -36,6 +37,7 @@ def render(report: ReportContext, section: Section, shown_apart: tuple[str, ...]
         out.append(f"No published indicators for this topic are in the data snapshot for {md(data.area.name)}.\n")
     else:
         out.append(benchmark_table(report, rows, section.title))
+        out.append(by_sex_age(report, rows, section.title))  # only where the source publishes the split
         inside, contrasts = inside_table(report, rows, section.title)
         out.append("\n".join(f"- {row_sentence(row, data.display_name(row['area_code']))}"
                              for _, row in rows.iterrows()) + "\n")
