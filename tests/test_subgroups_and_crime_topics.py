@@ -146,3 +146,16 @@ def test_the_demo_shows_suicide_by_sex_as_its_export_publishes_it(tmp_path):
     table = split[:split.index("\n\n", split.index("|"))]
     rows = [line for line in table.splitlines() if line.startswith("|") and "---" not in line][1:]
     assert len(rows) == 2 and all(md("Suicide rate") in line for line in rows)
+
+
+# ------------------------------------------------------------------ a rank ranked inside the area
+@pytest.mark.shared
+def test_a_rank_keeps_its_own_order_inside_the_county(real_reports):
+    # ../shared/data/imd/IoD2019.csv, Index of Multiple Deprivation rows: Burnley (E07000117) rank of average
+    # score 8, the most deprived of Lancashire's 12 districts; Ribble Valley (E07000124) 283, the least.
+    page, _ = real_reports[LANCASHIRE_COUNTY]
+    rows = [r for table in _tables(section_html(page, "Wider determinants and inequalities")) for r in table
+            if r and r[0].startswith("IMD 2019: rank of average score")]
+    by_district = {r[1]: r for r in rows if len(r) > 5}
+    assert by_district["Burnley"][2] == "8" and by_district["Burnley"][5] == "1st of 12"
+    assert by_district["Ribble Valley"][2] == "283" and by_district["Ribble Valley"][5] == "12th of 12"
