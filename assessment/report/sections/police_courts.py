@@ -354,7 +354,8 @@ def recorded_crime(report: ReportContext, figures: ForceFigures, section: Sectio
     shown = shown[::2]  # the force's rows: only they can be withheld for the force
     data = report.data
     titles = {s.key: s.title for s in data.sections()}
-    homes = [titles[h] for h in dict.fromkeys(data.section_of(i) for i in crime_ids) if h in titles and h != section.key]
+    homes = [titles[h] for h in dict.fromkeys(data.section_of(i) for i in crime_ids)
+             if h in titles and h != section.key]
     if data.area.area_type == "pfa" and homes:
         where = " ".join(part for part in (
             md(f"The rates for each offence group are in {' and '.join(f'the {h} section' for h in homes)}, "
