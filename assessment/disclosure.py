@@ -219,7 +219,22 @@ def hide_small_counts(frame: pd.DataFrame, geography, *, low: int = 1, high: int
     out.loc[hidden, "suppressed"] = True
     out.loc[small, "value_note"] = PRIMARY_NOTE.format(low=low, high=high)
     out.loc[secondary, "value_note"] = SECONDARY_NOTE
-    return out
+    return without_judgements(out, hidden)
+
+
+def without_judgements(frame: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:
+    """Hidden rows lose what was worked out from their value: comparisons, trends and ranks.
+
+    A suppressed figure labelled "Similar" (or ranked 3rd of 14) contradicts itself and says
+    something about the count it hides.
+    """
+    for column in [c for c in frame.columns if c.endswith("_comparison") and c != "published_comparison"]:
+        frame.loc[hidden & frame[column].fillna("").astype(str).ne(""), column] = "Not compared"
+    for column in [c for c in frame.columns if c.endswith("_reason")]:
+        frame.loc[hidden, column] = "the figure is suppressed"
+    for column in [c for c in ("trend", "force_rank", "group_rank") if c in frame.columns]:
+        frame.loc[hidden, column] = "" if column == "trend" else np.nan
+    return frame
 
 
 def check_no_disclosure(frame: pd.DataFrame, group_sets: list[list[str]], *, low: int = 1, high: int = 4) -> None:

@@ -48,7 +48,7 @@ DEMO_PROFILE_PATH = PACKAGE_DIR / "demo" / "profile.yaml"
 SECTION_MODULES = PACKAGE_DIR / "report" / "sections"
 SECTION_FIELDS = {"key", "title", "intro", "kind", "trend_chart", "spine", "indicators"}
 DEFAULT_EDITION = "jsna-chapter"  # the edition of a level that names none (it is compared with, not reported on)
-PROFILE_FIELDS = {"england", "per_capita", "deprivation", "drift", "periods", "spread"}
+PROFILE_FIELDS = {"england", "per_capita", "deprivation", "drift", "periods", "spread", "male_share"}
 PROFILE_PERIODS = {"financial", "calendar", "rolling3"}
 
 

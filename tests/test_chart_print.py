@@ -103,9 +103,39 @@ def test_map_colours_each_area_by_its_comparison_with_england_and_says_so_in_wor
     assert figure.legends[0].get_title().get_text() == "Compared with England"
     assert "N" in words and any(w.endswith(" km") for w in words)  # north arrow and scale bar
     assert any(w.startswith("Northmere and Port") for w in words)  # areas are named on the map
-    assert len(overlay) == 1  # the selected area's outline
+    # the selected area's outline, then its label drawn again above the line (issue 27: hidden under it)
+    from matplotlib.lines import Line2D
+    assert isinstance(overlay[0], Line2D) and not any(isinstance(a, Line2D) for a in overlay[1:])
+    assert any(isinstance(a, Text) and a.get_text().startswith("Oakshire and") for a in overlay[1:])
     assert "Worse: Tyneholm Shire Constabulary (58.1)." in chart.alt_text
     assert "No data: Riverdale Shire Constabulary." in chart.alt_text and "outlined" in chart.caption
+
+
+def _small_borough_map(highlight=None):
+    """Three big square councils in a row and a small borough inside the middle one, beside its label."""
+    small = box(29000, 9000, 31000, 11000)
+    shapes = gpd.GeoDataFrame(
+        {"code": ["E07999000", "E07999001", "E07999002", "E06999009"],
+         "name": ["Wyrefield", "Fyldemoor", "Ribbleside", "Blackpoole"]},
+        geometry=[*(box(x * 20000, 0, (x + 1) * 20000, 20000).difference(small) for x in range(3)), small],
+        crs="EPSG:27700")
+    values = pd.DataFrame({"area_code": list(shapes["code"]), "value": [20.9, 15.9, 30.6, 45.0],
+                           "england_comparison": ["Better quintile", "Best quintile", "Worse quintile",
+                                                  "Worst quintile"]})
+    return choropleth(shapes, values, highlight=highlight, title="IMD 2019: Average score, 2019: districts of a force",
+                      unit="score")
+
+
+def test_a_small_borough_is_named_beside_its_outline_and_the_legend_keeps_the_bins_in_order():
+    figure, overlay = _small_borough_map(highlight="E06999009").draw()
+    axes = figure.axes[0]
+    named = [t for t in axes.texts if t.get_text().startswith("Blackpoole")]
+    assert len(named) == 1 and named[0].get_position() != (30000.0, 10000.0)  # beside the borough,
+    assert len(axes.lines) == 1  # with a leader line to it
+    assert overlay and not any(a.get_text() == named[0].get_text() for a in overlay if isinstance(a, Text))
+    # The legend lists the bins from best to worst, not in the order they were met.
+    legend = [t.get_text().split(":")[0] for t in figure.legends[0].get_texts()]
+    assert legend == ["Best quintile", "Better quintile", "Worse quintile", "Worst quintile"]
 
 
 def test_map_has_no_empty_frame_around_the_areas():
@@ -153,3 +183,22 @@ def test_real_district_boundaries_dissolve_into_outlines_without_slivers(shared_
     simplified = load_boundaries("lad", path=path)
     assert small_holes(dissolve_boundaries(simplified, lookup)) == small_holes(dissolve_boundaries(raw, lookup)) == 1
     assert small_holes(gpd.GeoDataFrame(geometry=[shapely.union_all(simplified.geometry.values)])) == 0
+
+
+def test_bar_chart_key_reads_in_order_along_its_rows():
+    values = np.array([10.0, 20.0, 30.0, 40.0, 50.0, 60.0])
+    results = ["Best quintile", "Worst quintile", "Better quintile", "Middle quintile", "Worse quintile", "Not compared"]
+    frame = pd.DataFrame({"area_code": list("ABCDEF"), "area_name": list("ABCDEF"), "value": values,
+                          "lower_ci_95": np.nan, "upper_ci_95": np.nan, "comparison": results})
+    figure, _ = compare_areas(frame, highlight="A", reference_value=None, reference_label="England",
+                              indicator="IMD 2019: Average score", period="2019").draw()
+    renderer = figure.canvas.get_renderer()
+    key = {}
+    for text in figure.findobj(Text):  # the key is drawn before the results written beside the bars
+        if text.get_text() in results and text.get_text() not in key:
+            box = text.get_window_extent(renderer)
+            key[text.get_text()] = (-round(box.y0), box.x0)
+    # Read row by row, left to right: best to worst, then what was not compared (not alphabetical,
+    # not down the columns).
+    assert sorted(key, key=key.get) == ["Best quintile", "Better quintile", "Middle quintile", "Worse quintile",
+                                        "Worst quintile", "Not compared"]

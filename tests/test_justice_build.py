@@ -74,7 +74,10 @@ def test_force_ranks_and_comparisons_for_lancashire(bundle):
 def test_bundle_metadata_carries_coverage_and_caveats(bundle):
     info = bundle.meta["indicators"]["ons-crime-total-rate"]
     assert info["coverage"] == "england_and_wales" and "recording practice" in info["caveat"]
-    assert info["section"] == "wider_determinants"
+    # Issue 27: recorded crime is not a wider determinant; each offence group sits in its topic
+    # (indicators.yaml), all recorded crime with anti-social behaviour, violence with domestic abuse.
+    assert info["section"] == "crime_asb"
+    assert bundle.meta["indicators"]["ons-crime-violence-rate"]["section"] == "violence_domestic_abuse"
     assert bundle.meta["indicators"]["eff-stop-search-rate"]["section"] == "police_courts"
     stop = bundle.frame[bundle.frame["indicator_id"] == "eff-stop-search-rate"]
     assert stop["vintage"].str.contains("national total of 529,474 searches gives the year").all()

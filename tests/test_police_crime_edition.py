@@ -31,7 +31,8 @@ PCC_ORDER = ["Summary and key messages", "Population and geography", "Community 
              "Data gaps and methods",
              "Sources and licences"]
 #: Under each titled part, its topics in order.
-PCC_TOPICS = {"Crime and anti-social behaviour": ["Police contact, custody and the courts"],
+PCC_TOPICS = {"Crime and anti-social behaviour": ["Police contact, custody and the courts",
+                                                    "Recorded crime and anti-social behaviour"],
               "Victims and vulnerability": ["Violence and domestic abuse", "Mental health, self-harm and suicide"],
               "Offenders and reoffending": ["Reoffending"],
               "Health and justice": ["Substance misuse and treatment",
@@ -215,12 +216,17 @@ def test_the_editions_list_every_section_once_from_one_registry():
     keys = {s.key for s in loaded.sections}
     for edition in loaded.editions.values():
         assert set(edition.section_keys()) <= keys
-    assert [s for s in loaded.editions["jsna-chapter"].section_keys() if s not in ("community_safety", "similar_areas")] == \
-        [s.key for s in loaded.sections if s.kind in ("topic", "police_courts", "housing")]
+    # Every topic is in the JSNA chapter except recorded crime and anti-social behaviour, which the
+    # project reads by force only (ONS's tables by community safety partnership are not read yet): a
+    # council's chapter would show it empty (issue 27 point 6).
+    assert [s for s in loaded.editions["jsna-chapter"].section_keys()
+            if s not in ("community_safety", "similar_areas")] == \
+        [s.key for s in loaded.sections if s.kind in ("topic", "police_courts", "housing") and s.key != "crime_asb"]
+    assert "crime_asb" in loaded.editions["police-and-crime"].section_keys()
 
 
 @pytest.mark.parametrize("old, new, message", [
-    ("sections: [police_courts]", "sections: [police_court]",
+    ("sections: [police_courts, crime_asb]", "sections: [police_court, crime_asb]",
      "edition police-and-crime: unknown section 'police_court'"),
     ("      - sections: [partners]\n", "", "section partners is in no edition"),
     ("sections: [reoffending]", "sections: [reoffending, reoffending]",

@@ -19,6 +19,7 @@ from plotnine import (aes, coord_flip, element_blank, element_text, expand_limit
                       scale_x_discrete, theme, theme_minimal)
 
 from .figure import MIN_TEXT_PT, TEXT_WIDTH_IN, Figure, frame_key, wrap_to_width
+from .maps import map_legend
 from .palette import colour_for
 
 
@@ -61,7 +62,8 @@ def compare_areas(frame: pd.DataFrame, *, highlight: str, reference_value: float
 def _plot(shown: pd.DataFrame, reference_value, reference_label: str, indicator: str, period: str, unit: str,
           top: float):
     """The plot shared by every area of the group (the selected area is marked by the overlay)."""
-    colours = {label: colour_for(label) for label in shown["fill"].unique()}
+    # The key in the maps' order (better first, bins best to worst), not alphabetical.
+    colours = {label: colour_for(label) for label, _ in map_legend(shown["fill"])}
     # Plain object columns and one group: plotnine then draws each layer in one pass rather than
     # once per bar, which is most of the time a national batch spends drawing these charts.
     shown = shown[["label", "value", "lower", "upper", "comparison", "fill", "text_y"]].astype(
@@ -71,12 +73,13 @@ def _plot(shown: pd.DataFrame, reference_value, reference_label: str, indicator:
         + geom_col(color="#FFFFFF", width=0.75, size=0.6, show_legend=True)
         + geom_errorbar(aes(ymin="lower", ymax="upper"), width=0.3, color="#333333", na_rm=True)
         + geom_text(aes(y="text_y", label="comparison"), ha="left", size=MIN_TEXT_PT, color="#0b0c0c")
-        + scale_fill_manual(values=colours, name="Compared with " + reference_label)
+        + scale_fill_manual(values=colours, breaks=list(colours), name="Compared with " + reference_label)
         + coord_flip()
         + scale_x_discrete()
         + labs(x="", y=unit, title=wrap_to_width(f"{indicator}, {period}", TEXT_WIDTH_IN - 0.3, 11, bold=True))
         + theme_minimal(base_size=10)  # axis and legend text at 0.8 of this: 8pt
-        + guides(fill=guide_legend(ncol=min(len(colours), 4)))  # rows, not one line wider than the page
+        # rows, not one line wider than the page, read along each row as the maps' key is
+        + guides(fill=guide_legend(ncol=min(len(colours), 4), byrow=True))
         + theme(legend_position="bottom", legend_title_position="top", panel_grid_major_y=element_blank(),
                 plot_title_position="plot", plot_title=element_text(size=11, weight="bold", ha="left"),
                 # room on the left for the selected area's name, which the overlay writes in bold with a ▶

@@ -18,6 +18,8 @@ white seams.
 Map of Rate (%): 2 areas coloured by their comparison with England. Better: Alpha (1.0). Worse: Beta (2.0). Beta is outlined.
 >>> map_legend(pd.Series(["Worse", "Similar", "Worse", None]))
 [('Similar', 1), ('Worse', 2), ('No data', 1)]
+>>> [label for label, _ in map_legend(pd.Series(["Worst quintile", "Middle quintile", "Best quintile", "Worse quintile"]))]
+['Best quintile', 'Middle quintile', 'Worse quintile', 'Worst quintile']
 """
 
 from __future__ import annotations
@@ -30,13 +32,20 @@ from .figure import MIN_TEXT_PT, TEXT_WIDTH_IN, Figure, frame_key, wrap_to_width
 from .palette import colour_for
 
 NO_DATA = "No data"
-#: Legend order: better results first, as in Fingertips' map keys.
+#: Legend order: better results first, as in Fingertips' map keys; bins from best to worst, or from lowest
+#: to highest, in the words of assessment.stats.compare (one map has one set, so "Middle" sits in both).
 RESULT_ORDER = ["Better (99.8%)", "Better", "Similar", "Worse", "Worse (99.8%)", "Higher", "Lower",
-                "Best quintile", "Worst quintile", "Not compared", NO_DATA]
+                *(f"{word} {kind}" for kind in ("quintile", "quartile")
+                  for word in ("Best", "Better", "Lowest", "2nd lowest", "Middle", "2nd highest", "Highest",
+                               "Worse", "Worst")),
+                "Not compared", NO_DATA]
 EDGE = "#505a5f"
 LEGEND_WIDTH_IN = 2.1
 MAX_MAP_HEIGHT_IN = 5.0
 TITLE_PT, LEGEND_TITLE_PT = 11.0, 9.0
+#: Leader lines only on maps of a few areas (a force's or a county's councils): on a region's map of
+#: dozens of small boroughs they would cross one another.
+MAX_LEADER_AREAS = 16
 
 
 def map_legend(results: pd.Series) -> list[tuple[str, int]]:
@@ -146,36 +155,62 @@ def _label_areas(figure, axes, data) -> None:
     """Each area's name and value at a point inside it, largest areas first.
 
     A label that does not fit on one line is tried with the name broken over
-    two; one that would cross the map's edge is moved back inside; one that
-    would still collide with a label already placed is left out (every area is
-    named in the alt text).
+    two; one that would cross the map's edge is moved back inside. A label that
+    would still collide with one already placed (a small borough among larger
+    ones) is set beside its area on a map of a few areas, joined to it by a thin
+    leader line, at the first of a ring of nearby places that is free; otherwise
+    it is left out (every area is named in the alt text).
     """
-    import matplotlib.patheffects as effects
-
     renderer = figure.canvas.get_renderer()
     inside = axes.get_window_extent(renderer)
-    to_data = axes.transData.inverted()
     placed = []
     order = data.assign(_area=data.geometry.area).sort_values("_area", ascending=False)
     for _, row in order.iterrows():
         point = row.geometry.representative_point()
         value = "" if pd.isna(row["value"]) else f"\n{row['value']:,.1f}"
-        name = str(row["name"])
-        for label in dict.fromkeys([name, _two_lines(name)]):
-            text = axes.text(point.x, point.y, label + value, ha="center", va="center", fontsize=MIN_TEXT_PT,
-                             color="#0b0c0c", linespacing=1.1,
-                             path_effects=[effects.withStroke(linewidth=2.5, foreground="#FFFFFF")])
-            box = text.get_window_extent(renderer).expanded(1.04, 1.08)
-            shift = max(inside.x0 - box.x0, 0) - max(box.x1 - inside.x1, 0)
-            if shift and abs(shift) < box.width / 2:
-                box = box.translated(shift, 0)
-                centre = to_data.transform(((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2))
-                text.set_x(centre[0])
-            fits = box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0 and box.y1 <= inside.y1
-            if fits and not any(box.overlaps(other) for other in placed):
-                placed.append(box)
-                break
-            text.remove()
+        labels = [label + value for label in dict.fromkeys([str(row["name"]), _two_lines(str(row["name"]))])]
+        if any(_place(axes, renderer, inside, placed, (point.x, point.y), label, shift=True) for label in labels):
+            continue
+        if len(data) <= MAX_LEADER_AREAS:
+            _place_beside(figure, axes, renderer, inside, placed, (point.x, point.y), labels[-1])
+
+
+def _place(axes, renderer, inside, placed: list, at: tuple[float, float], label: str, *, ha: str = "center",
+           shift: bool = False):
+    """Put ``label`` at ``at`` (data units) if it fits in the map and meets no placed label; the text or None."""
+    import matplotlib.patheffects as effects
+
+    text = axes.text(*at, label, ha=ha, va="center", fontsize=MIN_TEXT_PT, color="#0b0c0c", linespacing=1.1,
+                     zorder=4, path_effects=[effects.withStroke(linewidth=2.5, foreground="#FFFFFF")])
+    box = text.get_window_extent(renderer).expanded(1.04, 1.08)
+    move = max(inside.x0 - box.x0, 0) - max(box.x1 - inside.x1, 0) if shift else 0
+    if move and abs(move) < box.width / 2:
+        box = box.translated(move, 0)
+        centre = axes.transData.inverted().transform(((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2))
+        text.set_x(centre[0])
+    fits = box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0 and box.y1 <= inside.y1
+    if fits and not any(box.overlaps(other) for other in placed):
+        placed.append(box)
+        return text
+    text.remove()
+    return None
+
+
+def _place_beside(figure, axes, renderer, inside, placed: list, at: tuple[float, float], label: str) -> bool:
+    """``label`` on a ring around ``at`` (west, east, north, south, then the diagonals), with a leader line."""
+    from matplotlib.lines import Line2D
+
+    px, py = axes.transData.transform(at)
+    to_data = axes.transData.inverted()
+    for radius in (0.35, 0.6, 0.85, 1.1, 1.4):  # inches from the area's point
+        for angle in (180, 0, 90, 270, 135, 45, 225, 315):
+            dx, dy = (radius * figure.dpi * f(math.radians(angle)) for f in (math.cos, math.sin))
+            x, y = to_data.transform((px + dx, py + dy))
+            ha = "right" if dx < -1 else "left" if dx > 1 else "center"
+            if _place(axes, renderer, inside, placed, (x, y), label, ha=ha) is not None:
+                axes.add_line(Line2D([at[0], x], [at[1], y], color="#0b0c0c", linewidth=0.7, zorder=3.5))
+                return True
+    return False
 
 
 def _two_lines(name: str) -> str:
@@ -221,8 +256,13 @@ def _arrow(figure, x: float, y: float, length: float):
 
 
 def _outline(figure, geometries) -> list:
-    """Artists outlining the selected area on the drawn map."""
+    """Artists outlining the selected area on the drawn map, then the labels the outline crosses, above it.
+
+    The outline is drawn over the finished map, so a label inside a small area (Blackpool) would sit
+    under the line: each label whose box meets the outline's box is drawn again on top.
+    """
     from matplotlib.lines import Line2D
+    from matplotlib.transforms import Bbox
 
     axes = figure.axes[0]
     lines = []
@@ -232,7 +272,21 @@ def _outline(figure, geometries) -> list:
                 continue
             x, y = polygon.exterior.xy
             lines.append(Line2D(x, y, color="#000000", linewidth=2.0, transform=axes.transData))
-    return lines
+    if not lines:
+        return lines
+    renderer = figure.canvas.get_renderer()
+    outline = Bbox.union([line.get_window_extent(renderer) for line in lines])
+    return lines + [_copy_label(text) for text in axes.texts if text.get_window_extent(renderer).overlaps(outline)]
+
+
+def _copy_label(text):
+    """A new Text like ``text`` (same place, words, size and white halo), not added to any figure."""
+    from matplotlib.text import Text
+
+    return Text(*text.get_position(), text.get_text(), ha=text.get_horizontalalignment(),
+                va=text.get_verticalalignment(), fontsize=text.get_fontsize(), color=text.get_color(),
+                linespacing=text.get_linespacing() if hasattr(text, "get_linespacing") else 1.1,
+                path_effects=text.get_path_effects(), transform=text.get_transform())
 
 
 def _alt_text(data, selected, heading: str, comparator: str) -> str:

@@ -3,7 +3,8 @@
 Values are generated per district from a deterministic random generator, then
 added up into counties, regions and England exactly as real counts add up, so
 the demo exercises the real parser, roll-ups, comparisons and trends. Districts
-with fewer than 5 events are suppressed, as Fingertips does.
+with fewer than 5 events are suppressed, as Fingertips does. An indicator with
+a ``male_share`` in the demo profile is also written for males and females.
 
 >>> import tempfile, pathlib
 >>> path = write_fingertips_csv(pathlib.Path(tempfile.mkdtemp()) / "ft.csv")
@@ -106,13 +107,24 @@ def _limits(entry: CatalogueEntry, count, denominator, value) -> dict[str, float
     return out
 
 
-def _record(entry, area, parent, area_type, period, count, denominator, value, spread=None) -> dict:
+def _by_sex(count: np.ndarray, denominator: np.ndarray, male_share: float, seed: int) -> dict:
+    """Males' and females' counts and denominators that add up to the persons' (half the population each).
+
+    Its own random generator, so the split leaves every other demo figure as it was.
+    """
+    rng = np.random.default_rng(seed)
+    male = rng.binomial(count.astype(int), male_share).astype(float)
+    male_denominator = np.floor(denominator / 2)
+    return {"Male": (male, male_denominator), "Female": (count - male, denominator - male_denominator)}
+
+
+def _record(entry, area, parent, area_type, period, count, denominator, value, spread=None, sex="Persons") -> dict:
     label, sortable, span = period
     row = {c: "" for c in HEADER}
     row.update({
         "Indicator ID": entry.frame_id, "Indicator Name": entry.title, "Parent Code": parent[0],
         "Parent Name": parent[1], "Area Code": area[0], "Area Name": area[1],
-        "Area Type": AREA_TYPE_LABEL[area_type], "Sex": "Persons", "Age": "All ages",
+        "Area Type": AREA_TYPE_LABEL[area_type], "Sex": sex, "Age": "All ages",
         "Time period": label, "Time period Sortable": f"{sortable}0000", "Time period range": span,
     })
     if count is not None and count < SUPPRESS_BELOW and entry.value_type != "proportion":
@@ -165,6 +177,11 @@ def demo_rows(places: list | None = None) -> list[dict]:
                     if entry.value_type == "directly standardised rate":
                         value = count / denominator * entry.multiplier  # a demo DSR: crude rate stands in
                     rows.append(_record(entry, area, parent, kind, period, count, denominator, value))
+                    if setting.get("male_share") is not None:  # published by sex too, as Fingertips does
+                        split = _by_sex(data["count"], data["denominator"], setting["male_share"], seed=t)
+                        for sex, (counts, denominators) in split.items():
+                            rows.append(_record(entry, area, parent, kind, period, float(counts[members].sum()),
+                                                float(denominators[members].sum()), None, sex=sex))
                 else:
                     weights = pops[members] / pops[members].sum()
                     value = float((data["value"][members] * weights).sum())

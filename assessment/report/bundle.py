@@ -35,6 +35,7 @@ from ..geography import Geography, dissolve_boundaries, load_boundaries
 from ..levels import DISTRICT_LEVEL, ENGLAND_LEVEL, LEVELS, boundary_levels
 from ..output_folders import refuse_unless_replaceable
 from ..registries import registries
+from ..sources.ons_population import INDICATOR_ID as POPULATION_ID
 from .headline import HeadlineTables
 
 
@@ -56,6 +57,7 @@ class Bundle:
     _headline: HeadlineTables | None = field(default=None, init=False, repr=False)
     _force_rows: pd.DataFrame | None = field(default=None, init=False, repr=False)
     _tables: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False)
+    _sex_age_rows: pd.DataFrame | None = field(default=None, init=False, repr=False)
     _verified: bool = field(default=False, init=False, repr=False)
 
     META_FILE = "bundle.json"
@@ -149,6 +151,28 @@ class Bundle:
                 raise damaged(self.root / relative, exc) from None
         return self._tables[name]
 
+    def sex_age_rows(self) -> pd.DataFrame:
+        """The sex and age breakdowns a source publishes beside each headline figure (kept once read).
+
+        The headline tables hold one breakdown per indicator; these are the others of the main series
+        (no category), for the topic sections' split by sex and age. Only what the source published:
+        the population estimates' age bands and the justice tables' breakdowns have parts of their own.
+        """
+        if self._sex_age_rows is None:
+            frame = self.frame
+            main = frame[(frame["category_type"] == "") & (frame["indicator_id"] != POPULATION_ID)]
+            apart = {i for i, info in self.indicators.items() if (info or {}).get("coverage") == "england_and_wales"}
+            # Publishers whose small counts reports hide go through disclosure control in the headline
+            # tables only: their breakdowns are not shown rather than shown unchecked.
+            apart |= {str(i) for spec in registries().publishers.values() if spec.get("suppress_small_counts")
+                      for i in spec["indicators"]}
+            main = main[~main["indicator_id"].isin(apart)]
+            headline = self.headline().rows
+            chosen = pd.MultiIndex.from_frame(headline[["indicator_id", "sex", "age"]].drop_duplicates())
+            other = ~pd.MultiIndex.from_frame(main[["indicator_id", "sex", "age"]]).isin(chosen)
+            self._sex_age_rows = main[other].reset_index(drop=True)
+        return self._sex_age_rows
+
     def force_rows(self) -> pd.DataFrame:
         """Every breakdown (sex, age, ethnic group...) of the England-and-Wales indicators, kept once read.
 
@@ -167,6 +191,7 @@ class Bundle:
         self.geography
         self.headline()
         self.force_rows()
+        self.sex_age_rows()
         self.release_frame()
         for level in boundary_levels():
             self.boundaries(level)

@@ -105,7 +105,7 @@ def published_inside(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.D
 
     Districts, unless more of a force's upper-tier councils than its districts have a
     figure (one published for the upper tier only, where a unitary is both): then those.
-    Each row carries its rank inside the area (1 = highest value).
+    Each row carries its rank inside the area (1 = highest value; for a rank, 1 = the first-ranked).
     """
     found = inside_rows(data, row, inside)
     if upper := upper_tier_inside(data):  # the level where more of the force's councils have a figure
@@ -119,7 +119,11 @@ def published_inside(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.D
     found = found.sort_values(["_group", "area_name"]).drop(columns="_group").reset_index(drop=True)
     ranked = found["value"].where(~found["suppressed"].astype(bool))
     found = with_national(found, data.national[0])  # a Welsh force's councils: compared with England and Wales
-    return found.assign(inside_rank=ranked.rank(ascending=False, method="min"), inside_count=int(ranked.notna().sum()))
+    # A rank (IMD's "1 = most deprived") keeps its own order: the council ranked 8th in England is the
+    # 1st inside the area, never the "12th of 12" that ranking its number from the highest would say.
+    ascending = bool(row.get("value_type") == "rank")
+    return found.assign(inside_rank=ranked.rank(ascending=ascending, method="min"),
+                        inside_count=int(ranked.notna().sum()))
 
 
 def _with_figures(found: pd.DataFrame) -> int:

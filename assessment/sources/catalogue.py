@@ -74,6 +74,8 @@ class CatalogueEntry:
     scope: str | None = None
     #: fewest in the denominator for a group to be compared with another ("too few to compare" below)
     min_denominator: int | None = None
+    #: a few words for a narrow table's column header ("Care leaver"), where the title is too long
+    short_title: str | None = None
 
     @property
     def frame_id(self) -> str:
@@ -114,7 +116,7 @@ class Catalogue:
                              "headline_sex": e.headline_sex, "headline_age": e.headline_age,
                              "coverage": e.coverage, "caveat": e.caveat,
                              "aggregation": e.aggregation, "scope": e.scope,
-                             "min_denominator": e.min_denominator}
+                             "min_denominator": e.min_denominator, "short_title": e.short_title}
                 for e in self.entries}
 
 

@@ -10,7 +10,10 @@ xlsx conversion), read from three of its sheets:
   Probation Service and will drop from later releases, so it is read only
   while the file has it);
 - **A3** (households owed a duty by support needs): households with an
-  "Offending history" support need;
+  "Offending history" support need, and the shares of households with the
+  other support needs of :data:`SUPPORT_NEEDS` (care leavers, young people,
+  mental health, learning disability, drug and alcohol dependency, domestic
+  abuse, HM Forces);
 - **A1**: the number of households in the area (thousands), the denominator of
   MHCLG's own rates per 1,000 households, and the households owed a prevention
   or relief duty, the denominator of the offending-history share.
@@ -20,8 +23,10 @@ Columns are found by their header words. A cell the publisher marks (``..``,
 sheet's own key to its markers where the sheet has one. A missing sheet or
 column is one error line naming the file, the sheet and what is missing.
 
->>> sorted(INDICATORS)
-['mhclg-dtr-prison', 'mhclg-dtr-probation', 'mhclg-offending-history', 'mhclg-offending-history-share']
+>>> sorted(INDICATORS)[:4]
+['mhclg-dtr-prison', 'mhclg-dtr-probation', 'mhclg-need-alcohol-share', 'mhclg-need-care-leaver-share']
+>>> len(INDICATORS)
+12
 >>> marker_note("..", {"..": "Authority with missing data."})
 "Not available (the publisher's '..'): Authority with missing data."
 """
@@ -61,6 +66,31 @@ INDICATORS = {
     "mhclg-offending-history": Measure(SUPPORT_NEEDS_SHEET, (r"offending history",)),
     "mhclg-offending-history-share": Measure(SUPPORT_NEEDS_SHEET, (r"offending history",), over="owed"),
 }
+# The other support needs of table A3 that the policy documents ask about, each as a share of the
+# households owed a duty (as the offending-history share). Where the publisher splits a need by age
+# (care leavers; young people), the columns are added up: a household with two care leavers of
+# different ages is counted twice, which the catalogue's definitions say.
+SUPPORT_NEEDS = {
+    "mhclg-need-care-leaver-share": ("Share of households owed a homelessness duty with a care leaver support need",
+                                     (r"care leaver aged 18", r"care leaver aged 21-24", r"care leaver aged 25"),
+                                     (r"care leaver.*retired",)),
+    "mhclg-need-young-person-share": ("Share of households owed a homelessness duty with a young person "
+                                      "(16 to 25) support need", (r"young person aged 16", r"young person aged 18"), ()),
+    "mhclg-need-mental-health-share": ("Share of households owed a homelessness duty with a history of mental "
+                                       "health problems", (r"history of mental health",), ()),
+    "mhclg-need-learning-disability-share": ("Share of households owed a homelessness duty with a learning "
+                                             "disability", (r"learning disability",), ()),
+    "mhclg-need-drug-share": ("Share of households owed a homelessness duty with drug dependency needs",
+                              (r"drug dependency",), ()),
+    "mhclg-need-alcohol-share": ("Share of households owed a homelessness duty with alcohol dependency needs",
+                                 (r"alcohol dependency",), ()),
+    "mhclg-need-domestic-abuse-share": ("Share of households owed a homelessness duty at risk of or having "
+                                        "experienced domestic abuse", (r"experienced domestic abuse",), ()),
+    "mhclg-need-hm-forces-share": ("Share of households owed a homelessness duty with someone who served in HM "
+                                   "Forces", (r"served in hm forces",), ()),
+}
+INDICATORS.update({key: Measure(name, SUPPORT_NEEDS_SHEET, columns, optional=optional, over="owed")
+                   for key, (name, columns, optional) in SUPPORT_NEEDS.items()})
 HOUSEHOLDS, OWED_DUTY = r"households\s+in\s+area", r"total owed a prevention or relief duty"
 
 
@@ -103,7 +133,7 @@ def _optional_column(table: Table, pattern: str) -> int | None:
 
 
 def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = "") -> pd.DataFrame:
-    """Duty to Refer referrals from prison and probation, and the offending-history support need, by area."""
+    """Duty to Refer referrals from prison and probation, and the support needs of table A3, by area."""
     path = Path(path)
     households_table = read_table(path, DATA_SHEET)
     households = households_denominator(households_table.numbers(

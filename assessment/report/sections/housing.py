@@ -2,11 +2,13 @@
 
 The topic section (:mod:`.topic`: benchmark table, sentences, chart, local
 data), then a "Housing on release" part for the indicators of the Duty to
-Refer entry of ``data_sources/publishers.yaml`` (MHCLG tables A7 and A3):
+Refer entry of ``data_sources/publishers.yaml`` (MHCLG tables A7 and A3; the
+``housing_on_release`` part of the section's ``indicators:``):
 each quarter's figure for the area, a trend chart, and for an area made of
 councils (a county, a police force area) each council's latest quarter with
 the area's total, which is the councils' counts added up (none when a
-council's figure is missing). A report without
+council's figure is missing); then the support needs of households owed a
+duty (:mod:`.support_needs`). A report without
 those figures (the fictional demo) gets the topic section alone.
 
 A count of 1 to 4 households reaches this section already suppressed, with
@@ -28,15 +30,13 @@ from __future__ import annotations
 import pandas as pd
 
 from ...levels import ENGLAND_CODE
-from ...registries import Section, registries
+from ...registries import Section
 from ...text import md, thousands
 from ..blocks import display_value
 from ..context import ReportContext
 from ..tables import pipe_table
-from . import topic
+from . import support_needs, topic
 
-#: The publishers registry entry whose indicators this part shows (its `indicators`, in that order).
-PUBLISHER_KEY = "mhclg_homelessness_referrals"
 TITLE = "Housing on release"
 INTRO = (
     "The Duty to Refer (Homelessness Reduction Act 2017, in force since October 2018) requires prisons, "
@@ -50,15 +50,16 @@ INTRO = (
 
 
 def render(report: ReportContext, section: Section) -> str:
-    """The topic section, then housing on release when the bundle has its figures."""
-    return "\n".join(part for part in (topic.render(report, section), housing_on_release(report, section)) if part)
+    """The topic section, then housing on release and support needs when the bundle has their figures."""
+    parts = (topic.render(report, section, shown_apart=section.indicator_ids(support_needs.PART)),
+             housing_on_release(report, section), support_needs.render(report, section))
+    return "\n".join(part for part in parts if part)
 
 
 def housing_on_release(report: ReportContext, section: Section) -> str:
     """Quarter-by-quarter figures, a trend chart and the councils' latest quarter."""
     data = report.data
-    ids = [i for i in registries().publishers.get(PUBLISHER_KEY, {}).get("indicators", [])
-           if not data.tables.indicator(i).empty]
+    ids = [i for i in section.indicator_ids("housing_on_release") if not data.tables.indicator(i).empty]
     tables = {i: data.tables.indicator(i) for i in ids}
     mine = {i: _rows(tables[i], data.area.code) for i in ids}
     mine = {i: rows for i, rows in mine.items() if not rows.empty}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...levels import ENGLAND_CODE
 from ...narrative_disproportionality import disproportionality_sentence
 from ...registries import Section, registries
 from ...stats.disproportionality import disproportionality
@@ -352,16 +353,43 @@ def recorded_crime(report: ReportContext, figures: ForceFigures, section: Sectio
     _record(report, shown, section.title)
     shown = shown[::2]  # the force's rows: only they can be withheld for the force
     data = report.data
-    home = data.section_of(crime_ids[0])
     titles = {s.key: s.title for s in data.sections()}
-    if data.area.area_type == "pfa" and home in titles and home != section.key:
-        where = md(f"The rates for each offence group are in the {titles[home]} section, beside deprivation.")
+    homes = [titles[h] for h in dict.fromkeys(data.section_of(i) for i in crime_ids)
+             if h in titles and h != section.key]
+    if data.area.area_type == "pfa" and homes:
+        where = " ".join(part for part in (
+            md(f"The rates for each offence group are in {' and '.join(f'the {h} section' for h in homes)}, "
+               "compared with England alone as every topic section is."),
+            two_comparators(report, crime_ids, figures)) if part)
     else:
         where = md(f"{recorded_crime_elsewhere()}The rates for each offence group are in the report for the "
                    f"{force_area_name(figures.name)}.")
     return _parts("### Recorded crime\n", _table(figures, body, "Recorded crime"),
                   withheld_notes(figures, shown, "Office for National Statistics"),
                   _caveat(report, crime_ids[0]), where + "\n")
+
+
+def two_comparators(report: ReportContext, crime_ids: tuple[str, ...], figures: ForceFigures) -> str:
+    """Each measure's England and Wales value here beside England's in its topic section, both named.
+
+    The same edition gives both (ONS's England and Wales row and its England row): a reader who meets
+    "89.0" here and "88.0" in the topic table must be told they are two areas, not two releases.
+    """
+    pairs = []
+    for indicator_id in crime_ids:
+        if not figures.has(indicator_id):
+            continue
+        period = figures.latest_period(indicator_id)
+        national = figures.row(indicator_id, period, national=True)
+        rows = report.data.tables.indicator(indicator_id)
+        england = rows[(rows["area_code"] == ENGLAND_CODE) & (rows["period"] == period)]
+        if national is None or england.empty or pd.isna(england.iloc[0]["value"]):
+            continue
+        name = report.data.indicator_info(indicator_id).get("title") or indicator_id
+        pairs.append(f"{name}, {period}: England and Wales {figure(national)}, England {figure(england.iloc[0])}")
+    if not pairs:
+        return ""
+    return md("Both comparators come from the same ONS release: " + "; ".join(pairs) + ".")
 
 
 def recorded_crime_elsewhere() -> str:

@@ -18,20 +18,26 @@ from ...text import md
 from ..blocks import benchmark_table, force_rank, inside_table, row_sentence
 from ..context import ReportContext
 from ..missing import section_lacks
+from .by_sex_age import by_sex_age
 from .local_data import local_data_boxes
 
 
-def render(report: ReportContext, section: Section) -> str:
-    """A topic: heading, why it matters, benchmark table, sentences, a chart, local data."""
+def render(report: ReportContext, section: Section, shown_apart: tuple[str, ...] = ()) -> str:
+    """A topic: heading, why it matters, benchmark table, sentences, a chart, local data.
+
+    ``shown_apart``: the section's indicators its module shows in a part of its own, left out here.
+    """
     data = report.data
     intro = expand_claims(section.intro, registries().claims)  # national claims with their source and year
     out = [f"## {md(section.title)}\n", f"{md(intro)}\n"]
     rows = data.section_rows(section.key)
+    rows = rows[~rows["indicator_id"].isin(shown_apart)] if shown_apart and not rows.empty else rows
     definitions = [data.indicator_info(i).get("definition") for i in rows["indicator_id"]]
     if rows.empty:
         out.append(f"No published indicators for this topic are in the data snapshot for {md(data.area.name)}.\n")
     else:
         out.append(benchmark_table(report, rows, section.title))
+        out.append(by_sex_age(report, rows, section.title))  # only where the source publishes the split
         inside, contrasts = inside_table(report, rows, section.title)
         out.append("\n".join(f"- {row_sentence(row, data.display_name(row['area_code']), data.national_name)}"
                              for _, row in rows.iterrows()) + "\n")

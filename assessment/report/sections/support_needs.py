@@ -1,0 +1,116 @@
+"""Support needs of households owed a homelessness duty (MHCLG table A3), a part of the housing section.
+
+The sub-groups the policy documents ask about (care leavers, young people,
+mental health, learning disability, drug and alcohol dependency, domestic
+abuse, people who served in HM Forces, offending history), each as the share
+of the households owed a prevention or relief duty in the latest quarter: the
+area beside England, then, for an area made of councils (a county, a police
+force area), each council's share.
+
+The ids are the ``support_needs`` part of the section's ``indicators:`` in
+report_sections.yaml. Their counts reach this part already through disclosure
+control (``suppress_small_counts`` in publishers.yaml): a count of 1 to 4
+households is hidden with its share, and so is every figure it could be worked
+out from (another council's, or the area's total).
+
+>>> share_cell(pd.Series({"suppressed": False, "value": 3.52, "value_type": "proportion", "multiplier": 100,
+...                       "lower_ci_95": 2.1, "upper_ci_95": 5.7, "value_note": "", "count": 15.0}))
+'3.5% (15)'
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ...levels import ENGLAND_CODE
+from ...registries import Section
+from ...text import md, thousands
+from ..blocks import display_value
+from ..context import ReportContext
+from ..tables import pipe_table
+
+PART = "support_needs"
+TITLE = "Support needs of households owed a duty"
+INTRO = (
+    "Councils record the support needs of each household they owe a prevention or relief duty (MHCLG "
+    "table A3). A household can have several needs, so the shares do not add up to 100%. A need is "
+    "recorded as the council assessed it, not from health, care or criminal records."
+)
+
+
+def share_cell(row: pd.Series) -> str:
+    """A share with its households in brackets ("3.5% (15)"); "suppressed" or the note's word when hidden."""
+    text = display_value(row)
+    if row["suppressed"] or pd.isna(row["value"]) or pd.isna(row.get("count")):
+        return text
+    return f"{text} ({thousands(row['count'])})"
+
+
+def render(report: ReportContext, section: Section) -> str:
+    """The area's support needs beside England's, and each council's, for the latest quarter ("" without data)."""
+    data = report.data
+    ids = [i for i in section.indicator_ids(PART) if not data.tables.indicator(i).empty]
+    tables = {i: data.tables.indicator(i) for i in ids}
+    mine = {i: _latest(tables[i], data.area.code) for i in ids}
+    mine = {i: row for i, row in mine.items() if row is not None}
+    if not mine:
+        return ""
+    used_in = f"{section.title}: {TITLE.lower()}"
+    return "\n".join(part for part in (f"### {TITLE}\n", f"{md(INTRO)}\n", area_table(report, mine, tables, used_in),
+                                       councils_table(report, mine, tables, used_in)) if part)
+
+
+def _latest(frame: pd.DataFrame, code: str) -> pd.Series | None:
+    rows = frame[frame["area_code"] == code].sort_values(["period_end", "period"])
+    return rows.iloc[-1] if not rows.empty else None
+
+
+def _title(report: ReportContext, indicator: str, row: pd.Series, *, short: bool = False) -> str:
+    info = report.data.indicator_info(indicator)
+    return (info.get("short_title") if short else None) or info.get("title") or row["indicator_name"]
+
+
+def area_table(report: ReportContext, mine: dict[str, pd.Series], tables: dict[str, pd.DataFrame],
+               used_in: str) -> str:
+    """One row per need: the area's share (households in brackets) and England's, in the same quarter."""
+    data = report.data
+    body = []
+    for indicator, row in mine.items():
+        report.appendix.record(row, used_in)
+        england = tables[indicator]
+        england = england[(england["area_code"] == ENGLAND_CODE) & (england["period"] == row["period"])]
+        body.append([_title(report, indicator, row, short=True), row["period"], share_cell(row),
+                     display_value(england.iloc[0]) if not england.empty else "no data"])
+    caption = (f"Households owed a prevention or relief duty in {data.area.name} with each support need, as a "
+               "share of all households owed a duty (households in brackets), and England's share in the same "
+               "quarter. Source: MHCLG statutory homelessness, detailed local authority tables A3 and A1.")
+    return pipe_table(["Support need", "Quarter", data.area.name, "England"], body, align="llrr", caption=caption)
+
+
+def councils_table(report: ReportContext, mine: dict[str, pd.Series], tables: dict[str, pd.DataFrame],
+                   used_in: str) -> str:
+    """Each council's share of households with each need, in the area's latest quarter ("" for one council)."""
+    data = report.data
+    councils = [c for c in data.geography.constituent_lads(data.area.code) if c != data.area.code]
+    if len(councils) < 2:
+        return ""
+    names = data.geography.areas.set_index("code")["name"]
+    body = []
+    for code in [*councils, data.area.code]:
+        cells = []
+        for indicator, mine_row in mine.items():
+            frame = tables[indicator]
+            match = frame[(frame["area_code"] == code) & (frame["period"] == mine_row["period"])]
+            if match.empty:
+                cells.append("no data")
+                continue
+            report.appendix.record(match.iloc[0], used_in)
+            cells.append(display_value(match.iloc[0]))
+        label = names.get(code, code) if code != data.area.code else f"{data.area.name} (all councils)"
+        body.append([label, *cells])
+    periods = sorted({row["period"] for row in mine.values()})
+    headers = ["Council", *[_title(report, i, row, short=True) for i, row in mine.items()]]
+    caption = (f"Councils in {data.area.name}: share of the households owed a duty with each support need, "
+               f"{' and '.join(periods)}. A council's count of 1 to 4 households is suppressed with its share, and "
+               "so is any figure from which it could be worked out (another council's, or the total).")
+    return pipe_table(headers, body, align="l" + "r" * len(mine), caption=caption)
