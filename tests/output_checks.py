@@ -159,6 +159,19 @@ def page_images(pdf: Path, folder: Path, *, resolution: int = 60, first: int | N
     return sorted(folder.glob(f"{Path(pdf).stem}*.png"))
 
 
+def colour_and_ink(png: Path) -> tuple[float, float]:
+    """The share of an image's pixels in colour (a chart's marks) and not white (any print at all).
+
+    Body text, tables and rules are printed in greys; only the charts use colour.
+    """
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    spread = pixels.max(axis=2) - pixels.min(axis=2)
+    return float((spread > 60).mean()), float((pixels.max(axis=2) < 250).mean())
+
+
 # ------------------------------------------------------------------ Word through LibreOffice
 def docx_to_pdf(docx: Path, folder: Path, timeout: float = 240) -> Path:
     """Convert a DOCX to PDF with LibreOffice headless (its own profile, so parallel runs do not clash)."""
