@@ -33,9 +33,7 @@ GOOD = {"second": 10, "second_down": 50, "left": 0, "right": 0}
 @pytest.fixture(scope="module")
 def typeset(tmp_path_factory):
     """``{"bad": pages, "good": pages}``: the word boxes of each typst-made PDF."""
-    reason = checks.missing_tool("pdf")
-    if reason:
-        pytest.skip(reason)
+    checks.needs("pdf")
     folder = tmp_path_factory.mktemp("typeset")
     out = {}
     for name, places in (("bad", BAD), ("good", GOOD)):
@@ -64,3 +62,24 @@ def test_the_good_page_holds_every_word_the_bad_one_does(typeset):
     """Both pages typeset the same words, so the checks above differ only in where the words were put."""
     words = [sorted(w.text for p in typeset[name] for w in p.words) for name in ("bad", "good")]
     assert words[0] == words[1] and "Collision" in words[0]
+
+
+def _outcome(kind: str) -> BaseException | None:
+    """What ``needs(kind)`` raised (pytest's skip and fail are exceptions), caught so that neither ends this test."""
+    try:
+        checks.needs(kind)
+    except BaseException as raised:  # noqa: B036 - pytest's outcomes derive from BaseException
+        return raised
+    return None
+
+
+def test_a_missing_program_skips_its_checks_and_fails_them_where_ci_requires_them(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no poppler here
+    monkeypatch.delenv(checks.REQUIRE_TOOLS, raising=False)
+    skipped = _outcome("pdf")
+    assert isinstance(skipped, pytest.skip.Exception)
+    assert str(skipped).startswith("poppler's pdftotext, pdftoppm not installed (apt-get install poppler-utils")
+    monkeypatch.setenv(checks.REQUIRE_TOOLS, "1")
+    failed = _outcome("pdf")
+    assert isinstance(failed, pytest.fail.Exception), repr(failed)
+    assert str(failed).endswith("; JSNA_REQUIRE_PUBLICATION_TOOLS=1 requires it")

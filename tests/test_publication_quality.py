@@ -33,9 +33,7 @@ MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 20 * MM, 25 * MM, 22 * MM
 
 
 def needs(kind: str) -> None:
-    reason = checks.missing_tool(kind)
-    if reason:
-        pytest.skip(reason)
+    checks.needs(kind)
 
 
 def section_titles(code: str) -> list[str]:
