@@ -146,11 +146,10 @@ def test_the_audit_case_no_county_and_force_pair_reveals_the_unitary(audit_bundl
         assert rows.loc[(indicator, COUNTY), "suppressed"] or rows.loc[(indicator, FORCE), "suppressed"]
 
 
-def test_the_demo_bundle_reveals_nothing_by_subtraction(tmp_path_factory):
+def test_the_demo_bundle_reveals_nothing_by_subtraction(demo_bundle):
     """The demo as shipped (its own upload, with a count of 3) passes the same oracle."""
-    folder = tmp_path_factory.mktemp("demo")
-    bundle = demo.build_demo_bundle(folder)
-    with open(folder / "sources" / "uploads" / f"{KIND}.csv", encoding="utf-8") as handle:
+    bundle = demo_bundle  # the session's (conftest.py), built beside its sources
+    with open(bundle.parent / "sources" / "uploads" / f"{KIND}.csv", encoding="utf-8") as handle:
         table = {(row["area_code"], row["period"]): (int(row["released_with_need"]), int(row["engaged_3_weeks"]),
                                                      int(row["engaged_4_weeks"])) for row in csv.DictReader(handle)}
     assert_nothing_recoverable(pd.read_parquet(bundle / "frame.parquet"), table)
