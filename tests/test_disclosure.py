@@ -31,8 +31,8 @@ def _frame(counts: list[list[int]], categories: int) -> pd.DataFrame:
     rows = []
     for d, district in enumerate(counts):
         for c in range(categories):
-            rows.append(("E07%06d" % d, f"cat{c}", district[c]))
-        rows.append(("E07%06d" % d, "", sum(district[:categories])))
+            rows.append((f"E07{d:06d}", f"cat{c}", district[c]))
+        rows.append((f"E07{d:06d}", "", sum(district[:categories])))
     for c in range(categories):
         rows.append(("E23000001", f"cat{c}", sum(d[c] for d in counts)))
     rows.append(("E23000001", "", sum(sum(d[:categories]) for d in counts)))

@@ -64,7 +64,7 @@ def test_a_second_run_into_the_same_folder_refuses_after_a_short_wait(bundle, tm
         assert holder.stdout.readline().strip() == "locked"
         monkeypatch.setattr("assessment.report.runner.LOCK_WAIT", 0.5)
         for args in (["--area", "E23999001"], ["--all", "--geography", "pfa"]):
-            code = within(HANG_BOUND, lambda: main(["render", *args, "--bundle", str(bundle), "--out", str(out),
+            code = within(HANG_BOUND, lambda args=args: main(["render", *args, "--bundle", str(bundle), "--out", str(out),
                                                     "--format", "html"]))
             assert code == 75
             line = _one_error_line(capsys.readouterr().err)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,7 @@ def death_rows(codes, names, years, counts, markers, *, indicator, source_url, r
         "value": counts, "count": counts, "value_type": "count", "multiplier": 1.0, "unit": "deaths",
         "polarity": "low_is_good", "comparator_method": "none", "ci_method": "byars",
         "value_note": np.where(markers.ne(""), "Not available: " + markers, ""),
-        "source_url": source_url or path.name, "retrieved_at": retrieved_at or datetime.now(timezone.utc),
+        "source_url": source_url or path.name, "retrieved_at": retrieved_at or datetime.now(UTC),
         "vintage": vintage,
     })
     return frame[area_type.notna()]

@@ -15,7 +15,7 @@ authorities in File 11): the row's value note says which.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -100,7 +100,7 @@ def _frame(codes, names, year: str, values: dict, *, source_url, retrieved_at, v
             "polarity": "low_is_good" if key != "rank_average_score" else "not_applicable",
             "comparator_method": comparator, "ci_method": "none",
             "value_note": f"Rank among {ranked_among} (1 = most deprived)" if key == "rank_average_score" and ranked_among else "",
-            "source_url": source_url or path.name, "retrieved_at": retrieved_at or datetime.now(timezone.utc),
+            "source_url": source_url or path.name, "retrieved_at": retrieved_at or datetime.now(UTC),
             "vintage": vintage or f"IoD{year}",
         }))
     frame = pd.concat(parts, ignore_index=True)

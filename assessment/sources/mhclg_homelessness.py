@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -188,7 +188,7 @@ def indicator_rows(table: Table, key: str, name: str, counts: pd.Series, notes: 
         "multiplier": multiplier, "unit": unit, "polarity": polarity,
         "comparator_method": "ci_overlap_95_998", "ci_method": ci_method,
         "value_note": notes.where(suppressed, ""), "suppressed": suppressed, "source_url": source_url,
-        "retrieved_at": retrieved_at or datetime.now(timezone.utc), "vintage": vintage,
+        "retrieved_at": retrieved_at or datetime.now(UTC), "vintage": vintage,
     })
 
 

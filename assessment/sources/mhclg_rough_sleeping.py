@@ -18,7 +18,7 @@ the crosswalk maps them to the report's geography.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -155,7 +155,7 @@ def _frame(data: pd.DataFrame, indicator: tuple[str, str], *, value_type: str, s
         "polarity": "low_is_good", "comparator_method": "ci_overlap_95_998" if rate else "none",
         "ci_method": "byars" if rate else "none",
         "value_note": np.where(data["marker"].ne(""), "Not available: " + data["marker"], ""),
-        "source_url": source_url, "retrieved_at": retrieved_at or datetime.now(timezone.utc), "vintage": vintage,
+        "source_url": source_url, "retrieved_at": retrieved_at or datetime.now(UTC), "vintage": vintage,
     })
     return new_frame(frame.reset_index(drop=True))
 

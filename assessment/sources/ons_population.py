@@ -25,7 +25,7 @@ metropolitan counties: codes with no tidy-frame area type) are left out.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -150,6 +150,6 @@ def _frame(codes: pd.Series, names: pd.Series, years: pd.Series, values: pd.Seri
         "area_type": area_type, "period": years, "period_start": start, "period_end": end,
         "value": values, "count": values, "value_type": "count", "multiplier": 1.0, "unit": "people",
         "polarity": "not_applicable", "comparator_method": "none", "ci_method": "none",
-        "source_url": source_url, "retrieved_at": retrieved_at or datetime.now(timezone.utc), "vintage": vintage,
+        "source_url": source_url, "retrieved_at": retrieved_at or datetime.now(UTC), "vintage": vintage,
     })[keep]
     return validate_frame(new_frame(frame.reset_index(drop=True)), where=str(path))

@@ -13,7 +13,7 @@ Wilson), which reproduces the published figure.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -80,7 +80,7 @@ def build_frame(records: list[dict], *, source: str, path: Path, source_url: str
     frame["area_type"] = frame["area_code"].map(area_type)
     frame["source"] = source
     frame["source_url"] = source_url or Path(path).name
-    frame["retrieved_at"] = retrieved_at or datetime.now(timezone.utc)
+    frame["retrieved_at"] = retrieved_at or datetime.now(UTC)
     frame["vintage"] = vintage
     starts, ends = period_bounds(frame["period"])
     for column, parsed in (("period_start", starts), ("period_end", ends)):  # a reader's own dates win
