@@ -187,6 +187,7 @@ def load_registries(data_sources: Path | None = None, *, demo_profile: Path = DE
     raw_sections = _read_yaml(sections_file, "report sections")
     if not comparators_path.is_file():
         raise InputError(f"{comparators_path}: comparison methods registry not found")
+    devolved_countries, devolved_sources = load_devolved(folder / "devolved_sources.yaml")
     loaded = Registries(
         data_sources=folder,
         catalogue=load_catalogue(folder / "indicators.yaml"),
@@ -203,7 +204,8 @@ def load_registries(data_sources: Path | None = None, *, demo_profile: Path = DE
         data_gaps=tuple(_data_gaps(folder)),
         difference=load_difference_rule(folder / "key_messages.yaml"),
         editions=parse_editions(raw_sections, str(sections_file)),
-        **dict(zip(("devolved_countries", "devolved_sources"), load_devolved(folder / "devolved_sources.yaml"))),
+        devolved_countries=devolved_countries,
+        devolved_sources=devolved_sources,
     )
     check_references(loaded, demo_profile=demo_profile)
     return loaded

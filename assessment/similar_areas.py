@@ -130,6 +130,7 @@ def force_neighbours(book: SimilarAreasWorkbook, geography, populations: dict[st
                      settings: Settings) -> tuple[pd.DataFrame, list[str]]:
     """Every force's most similar forces, computed from its councils (:mod:`assessment.similar_forces`)."""
     pfa = LEVELS[FORCE_LEVEL].lookup
+    assert pfa is not None, "levels.yaml: the force level has a lookup"
     members = geography.lads[["lad_code", pfa.code]].set_axis(["council_code", "force_code"], axis=1)
     members = members.dropna().drop_duplicates("council_code")
     variables = book.variables.copy()

@@ -44,7 +44,7 @@ ROLES = {"lookup_lad_csp_pfa": "lad_csp_pfa", "lookup_lad_utla": "lad_utla", "lo
 
 def build_national_bundle(shared: Path, folder: Path) -> Path:
     """Real 2024 geography, generated indicator values for every English district."""
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     from assessment.demo.indicators import write_fingertips_csv
     from assessment.report.build import build_bundle, combine
@@ -57,7 +57,7 @@ def build_national_bundle(shared: Path, folder: Path) -> Path:
     places = [DemoPlace(r.lad_code, r.lad_name, r.utla_code, r.utla_name, r.region_code, r.region_name,
                         r.pfa_code, r.pfa_name, (), (), 0, 0) for r in lads.itertuples()]
     csv_path = write_fingertips_csv(folder / "fingertips.csv", places)
-    when = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    when = datetime(2026, 11, 1, tzinfo=UTC)
     frame = parse_csv(csv_path.read_text(encoding="utf-8"), url="generated national test data",
                       metadata=load_catalogue().fingertips_meta(), retrieved_at=when, vintage="generated")
     meta = {"demo": True, "snapshot_date": "2026-11-01", "vintage": "2024", "uploads": [],

@@ -104,6 +104,17 @@ REAL_AREAS = {"E10000017": "E10000017", "pfa:Lancashire": "E23000003", "Blackpoo
 
 
 @pytest.fixture(scope="session")
+def demo_bundle(tmp_path_factory) -> Path:
+    """The demo's bundle (``build_demo_bundle``), built once per session for every test that renders from it.
+
+    Tests read it and render from it; a test that changes a bundle copies it first.
+    """
+    from assessment.demo import build_demo_bundle
+
+    return build_demo_bundle(tmp_path_factory.mktemp("demo-bundle"))
+
+
+@pytest.fixture(scope="session")
 def real_bundle(shared_data, tmp_path_factory) -> Path:
     """``jsna import`` of every file in ../shared/data and ``jsna build`` of that snapshot, once per session.
 
@@ -139,6 +150,16 @@ def real_reports(real_bundle) -> dict[str, tuple[str, list[dict]]]:
         book.close()
         reports[code] = (page, [dict(zip(rows[0], r)) for r in rows[1:]])
     return reports
+
+
+@pytest.fixture(scope="session")
+def real_force_report(real_bundle, tmp_path_factory) -> Path:
+    """Every format of the real Lancashire police force area report, rendered once: its folder."""
+    from assessment.cli import main
+
+    out = tmp_path_factory.mktemp("real-force")
+    assert main(["render", "--bundle", str(real_bundle), "--out", str(out), "--area", "pfa:Lancashire"]) == 0
+    return next(p for p in out.iterdir() if p.name.startswith("E23000003-"))
 
 
 @pytest.fixture

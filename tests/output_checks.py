@@ -8,12 +8,14 @@ test can assert on it and a person can run it by hand:
     python -m tests.output_checks demo-output/reports/*/*.html    # axe-core and width at 375 px
     python -m tests.output_checks --pages page-images demo-output/reports/*/*.pdf   # PNG of every page
 
-``missing_tool`` names what is not installed, for a clear skip reason.
+``missing_tool`` names what is not installed, for a clear skip reason; ``needs`` skips a test
+with it, or fails the test when ``JSNA_REQUIRE_PUBLICATION_TOOLS=1`` (CI sets it: ``.ci/run``).
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -24,6 +26,8 @@ from pathlib import Path
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL_HINT = "apt-get install poppler-utils chromium libreoffice-writer-nogui (see the README's test set-up)"
+#: When "1", a check whose program is missing fails instead of skipping (CI must not skip them silently).
+REQUIRE_TOOLS = "JSNA_REQUIRE_PUBLICATION_TOOLS"
 
 
 def chromium_path() -> str | None:
@@ -54,6 +58,17 @@ def missing_tool(kind: str) -> str | None:
             return f"LibreOffice not on PATH ({INSTALL_HINT})"
         return missing_tool("pdf")
     raise ValueError(kind)
+
+
+def needs(kind: str) -> None:
+    """Skip the calling test when checks of ``kind`` cannot run here; fail it instead under ``REQUIRE_TOOLS``."""
+    import pytest
+
+    reason = missing_tool(kind)
+    if reason and os.environ.get(REQUIRE_TOOLS) == "1":
+        pytest.fail(f"{reason}; {REQUIRE_TOOLS}=1 requires it", pytrace=False)
+    if reason:
+        pytest.skip(reason)
 
 
 # ------------------------------------------------------------------ PDF word boxes
@@ -157,6 +172,19 @@ def page_images(pdf: Path, folder: Path, *, resolution: int = 60, first: int | N
         args += ["-l", str(last)]
     subprocess.run([*args, str(pdf), str(folder / Path(pdf).stem)], check=True, capture_output=True)
     return sorted(folder.glob(f"{Path(pdf).stem}*.png"))
+
+
+def colour_and_ink(png: Path) -> tuple[float, float]:
+    """The share of an image's pixels in colour (a chart's marks) and not white (any print at all).
+
+    Body text, tables and rules are printed in greys; only the charts use colour.
+    """
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    spread = pixels.max(axis=2) - pixels.min(axis=2)
+    return float((spread > 60).mean()), float((pixels.max(axis=2) < 250).mean())
 
 
 # ------------------------------------------------------------------ Word through LibreOffice

@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 import pytest
 
 from assessment.cli import main
-from assessment.demo import build_demo_bundle
 from assessment.report.bundle import open_bundle
 from assessment.report.runner import area_folder_name
 
@@ -26,8 +25,8 @@ class _Links(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory):
-    return build_demo_bundle(tmp_path_factory.mktemp("demo"))
+def bundle(demo_bundle):
+    return demo_bundle  # the session's shared demo bundle (conftest.py)
 
 
 @pytest.mark.slow

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from assessment.cli import main
-from assessment.demo import build_demo_bundle
 from assessment.report.batch import render_batch
 
 COUNTY, DISTRICT = "E10999001", "E07999004"  # Northmere and its district Dunmere
@@ -27,8 +26,8 @@ HOSTILE_ATTRIBUTES = ("Also `<b onclick=\"alert(6)\">x</b>`{=html}, `#panic()`{=
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
-    return build_demo_bundle(tmp_path_factory.mktemp("demo"))
+def bundle(demo_bundle) -> Path:
+    return demo_bundle  # the session's shared demo bundle (conftest.py)
 
 
 def _write(folder: Path, files: dict[str, str | bytes]) -> Path:

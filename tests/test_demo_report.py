@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from html.parser import HTMLParser
 
 import docx
 import openpyxl
 import pytest
+import yaml
 from pypdf import PdfReader
+
+from assessment.paths import DATA_SOURCES_DIR
 
 
 SECTIONS = ["Summary and key messages", "Population and geography", "Wider determinants and inequalities",
@@ -43,7 +47,8 @@ class _Html(HTMLParser):
 
 
 DISTRICT = "E07999004"  # Dunmere: a district of the demo county, with a suppressed local count
-AREAS = ["E07999004", "E10999001", "E23999001"]
+FORCE = "E23999001"
+AREAS = ["E07999004", "E10999001", FORCE]
 
 
 @pytest.fixture(scope="module")
@@ -120,12 +125,75 @@ def test_docx_opens_with_real_headings_tables_and_demo_header(demo, code):
     assert described and all(d and len(d) > 40 for d in described)
 
 
+def _appendix_rows(folder) -> list[dict]:
+    """The appendix's Data sheet: one dict per figure, keyed by the header row."""
+    sheet = openpyxl.load_workbook(_files(folder)[".xlsx"])["Data"]
+    header = [c.value for c in sheet[1]]
+    return [dict(zip(header, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
+
+
+def _published(folder, name: str) -> list[dict]:
+    """A file the demo wrote in the publisher's format (``sources/``, beside the reports), as text rows."""
+    path = next((folder.parent.parent / "sources").rglob(name))
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 @pytest.mark.slow
 def test_force_report_is_built_from_district_counts(demo):
-    html = _files(demo["E23999001"])[".html"].read_text()
+    html = _files(demo[FORCE])[".html"].read_text()
     assert "Northmere and Port Alder Police" in html
     assert "never by averaging rates" in html
     assert "Not aggregable" in html  # directly standardised rates without age-specific data
+    # The force's districts and their upper-tier authorities, from the lookups the demo publishes.
+    lookup = _published(demo[FORCE], "LAD24_CSP24_PFA24_EW_LU.csv")
+    districts = {r["LAD24CD"] for r in lookup if r["PFA24CD"] == FORCE}
+    upper = {r["UTLA24CD"] for r in _published(demo[FORCE], "LTLA24_UTLA24_EW_LU.csv") if r["LTLA24CD"] in districts}
+    assert len(districts) == 5 and upper == {"E10999001", "E06999001"}
+    # Every Fingertips count and denominator of the force is the sum of its districts' in the publisher's file
+    # (or of its upper-tier authorities', for an indicator published for those only).
+    export = [r for r in _published(demo[FORCE], "all_data_demo.csv") if r["Category Type"] == ""]
+    rows = [r for r in _appendix_rows(demo[FORCE]) if r["Area code"] == FORCE and r["Count"] is not None
+            and r["Source"] == "OHID Fingertips (aggregated from districts)" and r["Category"] is None]
+    assert len({r["Indicator ID"] for r in rows}) >= 25
+    for row in rows:
+        same = [r for r in export if (r["Indicator ID"], r["Time period"], r["Sex"], r["Age"])
+                == (row["Indicator ID"], row["Period"], row["Sex"], row["Age"])]
+        parts = [r for r in same if r["Area Code"] in districts]
+        parts = parts if len(parts) == len(districts) else [r for r in same if r["Area Code"] in upper]
+        assert len(parts) in (len(districts), len(upper)), row
+        assert row["Count"] == sum(float(r["Count"]) for r in parts), row
+        assert row["Denominator"] == sum(float(r["Denominator"]) for r in parts), row
+    # Read by hand: violence offences 2023/24 in the five districts, 4,276 + 8,510 + 11,964 + 5,482 + 5,599
+    # offences over 828,224 residents, per 1,000.
+    violence = next(r for r in rows if r["Indicator ID"] == "11202" and r["Period"] == "2023/24")
+    assert violence["Count"] == 35831 and violence["Value"] == pytest.approx(35831 / 828224 * 1000)
+
+
+#: Where each figure of the demo comes from: (the source named beside it, the file it was read from).
+FINGERTIPS_SOURCE = ("OHID Fingertips", "demo:all_data_demo.csv")
+PUBLISHER_SOURCES = {
+    "ho_arrests": ("Home Office, Police powers and procedures: arrests",
+                   "demo:arrest-police-powers-procedures-demo-tables.ods"),
+    "ons_pfa_crime": ("ONS, Crime in England and Wales: Police Force Area data tables", "demo:pfatables-demo.xlsx"),
+    "eff_conviction_ratio": ("Cabinet Office Race Disparity Unit, Ethnicity facts and figures",
+                             "demo:prosecutions-and-convictions-demo.csv"),
+    "eff_stop_search_by_area": ("Cabinet Office Race Disparity Unit, Ethnicity facts and figures",
+                                "demo:ethnicity-stop-search-by-area-demo.csv"),
+    "ons_population": ("ONS mid-year population estimates", "demo:mye_2023_demo.csv"),
+}
+UPLOAD_SOURCE = ("Local upload: Local continuity-of-care audit (prison release to community treatment)",
+                 "continuity_of_care_audit.csv (sheet CSV)")
+AGGREGATED = " (aggregated from districts)"
+
+
+def _expected_source(indicator_id: str) -> tuple[str, str]:
+    """The source and file of an indicator: its catalogue entry's source, or the demo's upload."""
+    if indicator_id.startswith("local-coc-"):
+        return UPLOAD_SOURCE
+    entries = yaml.safe_load((DATA_SOURCES_DIR / "indicators.yaml").read_text(encoding="utf-8"))["indicators"]
+    source = next(e["source"] for e in entries if str(e.get("fingertips_id") or e.get("indicator_id")) == indicator_id)
+    return FINGERTIPS_SOURCE if source == "fingertips" else PUBLISHER_SOURCES[source]
 
 
 @pytest.mark.slow
@@ -139,6 +207,18 @@ def test_appendix_lists_the_figures_with_sources(demo):
     assert sheet.max_row > 50
     about = " ".join(str(c.value) for c in book["About"]["A"] if c.value)
     assert "Demonstration data" in about
+    # Each figure names the publisher and the file it came from; a figure the report summed from its
+    # districts says so, and only for an area above a district.
+    for code in ("E10999001", FORCE):
+        rows = _appendix_rows(demo[code])
+        sources = {r["Source"] for r in rows}
+        assert {FINGERTIPS_SOURCE[0], UPLOAD_SOURCE[0], *(s for s, _ in PUBLISHER_SOURCES.values())} <= sources
+        for row in rows:
+            source, address = _expected_source(row["Indicator ID"])
+            summed = row["Area code"][:3] in ("E10", "E23") and row["Source"] == source + AGGREGATED
+            assert row["Source"] == source or summed, (code, row["Indicator ID"], row["Area code"], row["Source"])
+            assert row["Source address"] == address, (code, row["Indicator ID"], row["Source address"])
+            assert row["Snapshot date"] == "2026-11-01"
 
 
 @pytest.mark.slow

@@ -132,8 +132,8 @@ def test_retry_after_within_the_cap_is_honoured_and_429_retried(server, http):
 
 
 def test_retry_after_beyond_the_cap_is_not_waited_for(server, http):
-    text = _fails(server, http, lambda q: (503, "text/plain", b"maintenance", {"Retry-After": "100"}),
-                  "HTTP 503; the server asked to wait 100 s before retrying, longer than jsna waits (2 s)")
+    _fails(server, http, lambda q: (503, "text/plain", b"maintenance", {"Retry-After": "100"}),
+           "HTTP 503; the server asked to wait 100 s before retrying, longer than jsna waits (2 s)")
     assert server.count("/data.csv") == 1
 
 

@@ -280,13 +280,6 @@ def _running(pid: int) -> bool:
 
 
 # ------------------------------------------------------------------ renders (F18) and the bundle's own checksum
-@pytest.fixture(scope="module")
-def demo_bundle(tmp_path_factory) -> Path:
-    from assessment.demo import build_demo_bundle
-
-    return build_demo_bundle(tmp_path_factory.mktemp("demo"))
-
-
 def test_a_render_replaces_only_the_formats_it_writes(demo_bundle, tmp_path, capsys):
     out = tmp_path / "reports"
     render = ["render", "--area", "E23999001", "--bundle", str(demo_bundle), "--out", str(out), "--engine", "builtin"]

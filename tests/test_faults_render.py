@@ -10,7 +10,6 @@ import sys
 import pytest
 
 from assessment.cli import main
-from assessment.demo import build_demo_bundle
 from assessment.errors import RenderError
 from assessment.render import kernel as kernel_module
 from assessment.render.kernel import KernelSession
@@ -19,8 +18,8 @@ from .test_faults_network import HANG_BOUND, within
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory):
-    return build_demo_bundle(tmp_path_factory.mktemp("demo"))
+def bundle(demo_bundle):
+    return demo_bundle  # the session's shared demo bundle (conftest.py)
 
 
 def _one_error_line(err: str) -> str:
@@ -65,7 +64,7 @@ def test_a_second_run_into_the_same_folder_refuses_after_a_short_wait(bundle, tm
         assert holder.stdout.readline().strip() == "locked"
         monkeypatch.setattr("assessment.report.runner.LOCK_WAIT", 0.5)
         for args in (["--area", "E23999001"], ["--all", "--geography", "pfa"]):
-            code = within(HANG_BOUND, lambda: main(["render", *args, "--bundle", str(bundle), "--out", str(out),
+            code = within(HANG_BOUND, lambda args=args: main(["render", *args, "--bundle", str(bundle), "--out", str(out),
                                                     "--format", "html"]))
             assert code == 75
             line = _one_error_line(capsys.readouterr().err)

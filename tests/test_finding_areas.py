@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from assessment.cli import main
-from assessment.demo import build_demo_bundle
 from assessment.errors import AmbiguousAreaError
 from assessment.geography import Geography
 from assessment.geography.listing import aligned_text, area_list, csv_text
@@ -22,11 +21,6 @@ from assessment.report.bundle import open_bundle
 DEMO_KINDS = {"E92": ("country", "jsna-chapter"), "E12": ("region", "jsna-chapter"),
               "E10": ("county council", "jsna-chapter"), "E06": ("unitary authority", "jsna-chapter"),
               "E07": ("local authority district", "jsna-chapter"), "E23": ("police force area", "police-and-crime")}
-
-
-@pytest.fixture(scope="module")
-def demo_bundle(tmp_path_factory):
-    return build_demo_bundle(tmp_path_factory.mktemp("demo"))
 
 
 def _areas(capsys, bundle, *options) -> tuple[int, str, str]:

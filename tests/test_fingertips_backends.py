@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from assessment.errors import SourceError
 from assessment.report.build import build_bundle_from_snapshot
 from assessment.report.bundle import open_bundle
 from assessment.sources.catalogue import load_catalogue
@@ -68,6 +69,42 @@ def fetched(tmp_path_factory):
     return out
 
 
+#: More districts than one FingertipsNext request may name, so that the batch limit is exercised.
+CROWDED_DISTRICTS = 450
+EXPORT_COLUMNS = ["Indicator ID", "Indicator Name", "Area Code", "Area Name", "Area Type", "Sex", "Age",
+                  "Category Type", "Category", "Time period", "Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit",
+                  "Count", "Recent Trend", "Compared to England value or percentiles", "Time period range"]
+
+
+def _export_row(indicator: str, code: str, area_type: str, value: float) -> dict:
+    row = dict.fromkeys(EXPORT_COLUMNS, "")
+    row.update({"Indicator ID": indicator, "Indicator Name": "Crowded", "Area Code": code, "Area Name": code,
+                "Area Type": area_type, "Sex": "Persons", "Age": "All ages", "Time period": "2022/23",
+                "Value": str(value), "Time period range": "1y"})
+    return row
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory):
+    """A FingertipsNext fetch of one indicator for England, a region and 450 districts: the requests it made."""
+    meta = load_catalogue().fingertips_meta()
+    indicator = sorted(meta)[0]
+    rows = [_export_row(indicator, "E92000001", "England", 40.0), _export_row(indicator, "E12000001", "Region", 41.0)]
+    rows += [_export_row(indicator, f"E07{n:06d}", "Districts & UAs (from Apr 2023)", 30.0 + n % 20)
+             for n in range(CROWDED_DISTRICTS)]
+    with ReplayServer() as server:
+        FingertipsReplay(pd.DataFrame(rows), meta).install(server)
+        client = FingertipsNextClient(server.url + "/next/", http=session(
+            retries=1, backoff=0.01, cache_name=str(tmp_path_factory.mktemp("crowded") / "c")))
+        downloads, failure = [], None
+        try:  # a request over the limit is refused: the test shows the batches asked for, not just the refusal
+            downloads = list(client.downloads([(indicator, "district")]))
+        except SourceError as err:
+            failure = str(err)
+        return {"requests": [q for p, q in server.queries if p.endswith("/data")], "downloads": downloads,
+                "problems": list(server.problems), "failure": failure}
+
+
 def _fingertips_rows(frame: pd.DataFrame) -> pd.DataFrame:
     rows = frame[frame["source"].eq("OHID Fingertips")]
     key = ["indicator_id", "area_code", "period", "sex", "age", "category_type", "category"]
@@ -99,7 +136,7 @@ def test_every_replayed_fingertipsnext_answer_follows_the_definition(fetched):
     assert len(data) > 100 and nxt["problems"] == []
 
 
-def test_requests_are_batched_within_the_documented_limits(fetched):
+def test_requests_are_batched_within_the_documented_limits(fetched, crowded):
     catalogue = load_catalogue()
     data = [(p, q) for p, q in fetched["next"]["requests"] if p.endswith("/data")]
     assert all(len(q["area_codes"]) <= 300 for _, q in data)
@@ -111,6 +148,11 @@ def test_requests_are_batched_within_the_documented_limits(fetched):
     assert all(q.get("inequalities") == (["deprivation"] if q in england else None) for _, q in data)
     legacy = [q for p, q in fetched["legacy"]["requests"] if p.endswith("all_data/csv/by_indicator_id")]
     assert len(legacy) == 2  # one export per area type, up to 100 indicators each
+    # 450 districts of one type go in two requests, of 300 (the documented limit) and the rest, each district once.
+    districts = [q["area_codes"] for q in crowded["requests"] if q["area_codes"][0].startswith("E07")]
+    assert [len(codes) for codes in districts] == [300, CROWDED_DISTRICTS - 300]
+    assert sorted(sum(districts, [])) == [f"E07{n:06d}" for n in range(CROWDED_DISTRICTS)]
+    assert crowded["failure"] is None and crowded["problems"] == [] and sum(d.rows for d in crowded["downloads"]) == CROWDED_DISTRICTS + 2
 
 
 def test_both_backends_give_the_same_rows(fetched):

@@ -11,7 +11,6 @@ import re
 
 import pytest
 
-from assessment.cli import main
 
 from .force_checks import (check_councils_in_every_section, check_no_command_text, check_rank_for_every_force_value,
                            check_summary, council_rows, councils_by_section, force_row, sections, summed_count,
@@ -136,11 +135,9 @@ LANCASHIRE_COUNCILS = {"E06000008": "Blackburn with Darwen", "E06000009": "Black
 
 
 @pytest.fixture(scope="module")
-def real(real_bundle, tmp_path_factory):
-    # every format (the no-command-text check reads the DOCX and PDF too), from the shared real bundle
-    out = tmp_path_factory.mktemp("real-force")
-    assert main(["render", "--bundle", str(real_bundle), "--out", str(out), "--area", "pfa:Lancashire"]) == 0
-    return next(out.glob(f"{LANCASHIRE}-*")), real_bundle
+def real(real_force_report, real_bundle):
+    # every format (the no-command-text check reads the DOCX and PDF too), rendered once (conftest.py)
+    return real_force_report, real_bundle
 
 
 @pytest.mark.shared

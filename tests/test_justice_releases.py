@@ -78,13 +78,47 @@ def test_arrests_entry_takes_the_newest_bulletins_arrests_summary_tables(home_of
     assert release.edition.startswith("Stop and search, arrests and mental health detentions")
 
 
-def test_justice_entries_discover_releases_instead_of_pinning_old_files():
+#: The ONS police force area data tables: an older edition listed first, the newest second, as the page lists them.
+PFA_EDITIONS = {
+    "yearendingmarch2024": ("Year ending March 2024", "2024-07-24T06:00:00.000Z", "pfatablesyearendingmarch2024.xlsx"),
+    "yearendingjune2025": ("Year ending June 2025", "2025-10-23T06:00:00.000Z", "pfatablesyearendingjune2025.xlsx"),
+}
+
+
+@pytest.fixture
+def ons_police_force_tables(tmp_path):
+    """The ONS dataset page of the police force area tables, at the registry's own path, with two editions."""
+    landing = urlparse(load_publishers()["ons_pfa_crime"]["publisher_page"]).path
+    with ReplayServer() as server:
+        uris = {name: f"{landing}/{name}" for name in PFA_EDITIONS}
+        page = {"type": "dataset_landing_page", "uri": landing,
+                "description": {"title": "Police force area data tables"},
+                "datasets": [{"uri": uri} for uri in uris.values()]}
+        server.routes[f"{landing}/data"] = lambda q: (200, "application/json", json.dumps(page).encode())
+        for name, (edition, released, filename) in PFA_EDITIONS.items():
+            body = {"type": "dataset", "uri": uris[name],
+                    "description": {"title": "Police force area data tables", "edition": edition,
+                                    "releaseDate": released},
+                    "downloads": [{"file": filename.replace(".xlsx", ".csv")}, {"file": filename}], "versions": []}
+            server.routes[f"{uris[name]}/data"] = (lambda b: lambda q: (200, "application/json", json.dumps(b).encode()))(body)
+        yield server, landing, session(retries=0, cache_name=str(tmp_path / "cache"))
+
+
+def test_justice_entries_discover_releases_instead_of_pinning_old_files(ons_police_force_tables):
+    server, landing, http = ons_police_force_tables
     publishers = load_publishers()
     for key in ("ho_arrests", "ons_pfa_crime", "ons_pfa_asb"):
         assert publishers[key].get("release") and not publishers[key].get("url"), key
+    # Each ONS entry, pointed at the replayed page, finds the newest edition's workbook (the Home Office
+    # entry is followed through its collection in the test above).
     for key in ("ons_pfa_crime", "ons_pfa_asb"):
-        assert publishers[key]["release"]["from"] == "ons_dataset"
-        assert publishers[key]["publisher_page"].endswith("/crimeandjustice/datasets/policeforceareadatatables")
+        assert urlparse(publishers[key]["publisher_page"]).path == landing, key
+        spec = {**publishers[key], "publisher_page": server.url + landing}
+        release = find_release(key, spec, http=http)
+        assert release.filename == "pfatablesyearendingjune2025.xlsx", key
+        assert release.url == f"{server.url}/file?uri={landing}/yearendingjune2025/pfatablesyearendingjune2025.xlsx"
+        assert (release.edition, release.released[:10]) == ("Year ending June 2025", "2025-10-23"), key
+    assert f"{landing}/yearendingmarch2024/data" in [p for p, _ in server.queries]  # the editions were compared
     # Ethnicity facts and figures has no release data; its `latest` download addresses serve the current edition.
     for key in ("eff_conviction_ratio", "eff_stop_search_by_area", "eff_stop_search_national"):
         assert "/latest/downloads/" in publishers[key]["url"], key

@@ -1,4 +1,9 @@
-"""The package installs from a wheel: templates and registries ship inside it, and the demo runs from anywhere."""
+"""The package installs from a wheel: templates and registries ship inside it, and the demo runs from anywhere.
+
+Both run offline: the wheel is built with the installed setuptools (``--no-build-isolation``,
+no package index), and the fresh virtualenv takes the wheel alone (``--no-index --no-deps``),
+finding its dependencies in this environment's site-packages through a ``.pth`` file.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -17,7 +23,14 @@ NOT_SOURCE = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-inf
                                     ".hypothesis", "demo-output", "reports", "snapshots", ".quarto")
 
 
+#: pip with no index, no configured index or wheel folder, and a closed port for an index: a step that
+#: needs a package from anywhere but this environment fails at once.
+OFFLINE = {"PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1", "PIP_INDEX_URL": "http://127.0.0.1:9/simple",
+           "PIP_EXTRA_INDEX_URL": "", "PIP_FIND_LINKS": "", "PIP_RETRIES": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+
+
 def _run(cmd: list, **kwargs) -> subprocess.CompletedProcess:
+    kwargs["env"] = {**kwargs.get("env", os.environ), **OFFLINE}
     completed = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kwargs)
     assert completed.returncode == 0, f"{' '.join(map(str, cmd))}:\n{completed.stdout[-2000:]}\n{completed.stderr[-3000:]}"
     return completed
@@ -25,11 +38,12 @@ def _run(cmd: list, **kwargs) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    """A wheel built from a copy of the checkout (so the build leaves nothing in the repository)."""
+    """A wheel built from a copy of the checkout (so the build leaves nothing in the repository), offline."""
     work = tmp_path_factory.mktemp("wheel")
     source = work / "source"
     shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", work / "dist", source])
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
+          "--wheel-dir", work / "dist", source])
     (built,) = (work / "dist").glob("jsna_justice-*.whl")
     return built
 
@@ -48,11 +62,16 @@ def test_the_wheel_carries_every_registry_and_template_file(wheel):
 
 @pytest.mark.slow
 def test_installed_wheel_renders_the_demo_from_an_unrelated_folder(wheel, tmp_path):
-    """A fresh virtualenv (dependencies from the package registry), no checkout anywhere near."""
+    """A fresh virtualenv holding the wheel, no checkout anywhere near (dependencies: this environment's)."""
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", venv])
     python = venv / "bin" / "python"
-    _run([python, "-m", "pip", "install", "--quiet", wheel])
+    _run([python, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", wheel])
+    # The wheel's own copy comes first on sys.path; this environment's packages follow, for the dependencies
+    # (its editable install of the checkout is not seen: .pth files in a .pth-listed folder are not read).
+    site = Path(_run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]).stdout.strip())
+    here = dict.fromkeys([sysconfig.get_path("purelib"), sysconfig.get_path("platlib")])
+    (site / "test-environment.pth").write_text("\n".join(here) + "\n")
     elsewhere = tmp_path / "somewhere" / "else"
     elsewhere.mkdir(parents=True)
     env = {"HOME": os.environ.get("HOME", str(tmp_path)), "PATH": "/usr/bin:/bin",

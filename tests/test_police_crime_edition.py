@@ -15,7 +15,6 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from assessment.cli import main
 from assessment.errors import InputError
 from assessment.paths import DATA_SOURCES_DIR
 from assessment.registries import load_registries
@@ -243,10 +242,8 @@ def test_a_broken_edition_is_one_line_naming_the_file(tmp_path, old, new, messag
 
 # ------------------------------------------------------------------ real Lancashire
 @pytest.fixture(scope="module")
-def real_force(real_bundle, tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("real-pcc")
-    assert main(["render", "--bundle", str(real_bundle), "--out", str(out), "--area", "pfa:Lancashire"]) == 0
-    return _files(next(out.glob(f"{LANCASHIRE}-*")))
+def real_force(real_force_report) -> dict[str, Path]:
+    return _files(real_force_report)  # every format, rendered once (conftest.py)
 
 
 @pytest.mark.shared

@@ -33,9 +33,7 @@ MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 20 * MM, 25 * MM, 22 * MM
 
 
 def needs(kind: str) -> None:
-    reason = checks.missing_tool(kind)
-    if reason:
-        pytest.skip(reason)
+    checks.needs(kind)
 
 
 def section_titles(code: str) -> list[str]:
@@ -369,19 +367,25 @@ def test_docx_opens_in_libreoffice_with_every_heading_image_and_whole_table_word
 
 # ------------------------------------------------------------------ pictures for a person
 @pytest.mark.slow
-def test_page_images_are_written_for_a_person_to_look_at(demo_reports, word_processor, browser):
+def test_page_images_are_written_for_a_person_to_look_at(demo_reports, word_processor):
     """PNG pages of the county, district and force PDFs and of the county's Word file as LibreOffice prints it.
 
+    Each picture shows what the renderer printed: every page has print on it, and the PDF's pages are
+    in colour (a chart's marks; its text and tables are grey) exactly where the PDF holds a chart. Word's
+    printout colours its headings too, so there a page with a chart is in colour, not only those.
     Set JSNA_PAGE_IMAGES to a folder to keep them (``python -m tests.output_checks --pages`` does the same).
     """
     folder = Path(os.environ.get("JSNA_PAGE_IMAGES") or next(iter(demo_reports.values())).parent / "page-images")
-    written = []
-    for code in AREAS:
-        written += checks.page_images(file_of(demo_reports[code], ".pdf"), folder / "pdf")
-    written += checks.page_images(word_processor[COUNTY], folder / "word")
-    pages = sum(len(checks.pdf_pages(file_of(demo_reports[c], ".pdf"))) for c in AREAS)
-    assert len(written) == pages + len(checks.pdf_pages(word_processor[COUNTY]))
-    assert all(p.stat().st_size > 5000 for p in written)
+    documents = [(file_of(demo_reports[code], ".pdf"), folder / "pdf") for code in AREAS]
+    documents.append((word_processor[COUNTY], folder / "word"))
+    for pdf, place in documents:
+        written = checks.page_images(pdf, place)
+        assert len(written) == len(checks.pdf_pages(pdf)), pdf.name
+        shown = {number: checks.colour_and_ink(png) for number, png in enumerate(written, start=1)}
+        assert all(ink > 0.03 for _, ink in shown.values()), pdf.name
+        in_colour = {number for number, (colour, _) in shown.items() if colour > 0.001}
+        charts = set(_images_per_page(pdf))
+        assert len(charts) >= 5 and (charts <= in_colour if place.name == "word" else charts == in_colour), pdf.name
     print(f"page images in {folder}")
 
 

@@ -88,12 +88,10 @@ def _repository_state() -> dict:
 
 
 @pytest.fixture(scope="module")
-def both_engines(tmp_path_factory, standin_bin):
+def both_engines(tmp_path_factory, standin_bin, demo_bundle):
     """The demo county rendered by `jsna render --engine quarto` (stand-in) and `--engine builtin`."""
-    from assessment.demo import build_demo_bundle
-
     out = tmp_path_factory.mktemp("engines")
-    bundle = build_demo_bundle(out)
+    bundle = demo_bundle
     before = _repository_state()
     with pytest.MonkeyPatch.context() as patch:
         venv_bin = str(Path(sys.executable).parent)

@@ -87,12 +87,6 @@ def test_a_demo_section_names_only_what_its_bundle_lacks(demo_bundle, tmp_path):
     assert "What this report lacks" not in report.key_messages()  # the demo has every core measure
 
 
-@pytest.fixture(scope="module")
-def demo_bundle(tmp_path_factory):
-    from assessment.demo import build_demo_bundle
-    return build_demo_bundle(tmp_path_factory.mktemp("demo"))
-
-
 # ------------------------------------------------------------------ point 5: true statements about publishing
 @pytest.mark.shared
 def test_what_is_published_is_said_truly_and_where(real_reports):

@@ -9,7 +9,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from assessment.demo import build_demo_bundle
 from assessment.frame import new_frame
 from assessment.report import AreaReport
 from assessment.report.bundle import open_bundle, write_bundle
@@ -59,11 +58,6 @@ def test_the_headline_breakdown_is_chosen_from_the_latest_period():
 
 
 # ------------------------------------------------------------ a demo bundle's report
-@pytest.fixture(scope="module")
-def demo_bundle(tmp_path_factory):
-    return build_demo_bundle(tmp_path_factory.mktemp("demo"))
-
-
 @pytest.fixture(scope="module")
 def banded_bundle(demo_bundle, tmp_path_factory):
     """The demo bundle with continuity of care also published for "0-9 yrs", listed after all ages."""

@@ -251,13 +251,10 @@ def test_build_refuses_an_invalid_upload_and_takes_a_valid_one(tmp_path, geo_fil
 
 
 # ---------------------------------------------------------------------- CLI
-def test_cli_validate_exit_codes(tmp_path, geo_files, capsys):
-    bundle_dir = tmp_path / "lookups"
+def test_cli_validate_exit_codes(tmp_path, geo_files, capsys, demo_bundle):
     good = write_csv(tmp_path / "good.csv", GOOD_ROWS)
     bad = write_csv(tmp_path / "bad.csv", [["E07999001", "2024/25", "-1", "1", "1"]])
-    from assessment.demo import build_demo_bundle
-
-    bundle = build_demo_bundle(bundle_dir)
+    bundle = demo_bundle
     assert main(["validate", str(good), "--bundle", str(bundle)]) == 0
     assert main(["validate", str(bad), "--kind", KIND, "--bundle", str(bundle)]) == 1
     err = capsys.readouterr().err

@@ -13,7 +13,7 @@ then runs the same loading, analysis and rendering code as a real report.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -65,7 +65,7 @@ def _similar_areas(path: Path) -> dict:
 def build_demo_bundle(folder: Path) -> Path:
     """Write the demo sources under ``folder/sources`` and build ``folder/bundle`` from them."""
     sources = write_demo_sources(folder / "sources")
-    retrieved = datetime.fromisoformat(DEMO_SNAPSHOT_DATE).replace(tzinfo=timezone.utc)
+    retrieved = datetime.fromisoformat(DEMO_SNAPSHOT_DATE).replace(tzinfo=UTC)
     catalogue = load_catalogue()
     fingertips = parse_csv(sources["fingertips"].read_text(encoding="utf-8"),
                            url=f"demo:{sources['fingertips'].name}", metadata=catalogue.fingertips_meta(),

@@ -54,7 +54,7 @@ def area_list(geography, area_type: str | None = None, name: str | None = None) 
     for area in geography.areas.itertuples(index=False):
         level = LEVELS.get(area.area_type)
         edition = level.edition_for(area.code) if level else None
-        if edition is None or (level_key and not in_level(area, level_key)):
+        if level is None or edition is None or (level_key and not in_level(area, level_key)):
             continue
         if name and normalise_name(name) not in normalise_name(area.name):
             continue

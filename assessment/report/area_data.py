@@ -102,7 +102,9 @@ class AreaData:
         """(code, name) of what the area is compared with: England, or England and Wales for a Welsh force."""
         if ENGLAND_LEVEL in self.geography.parents(self.area.code):
             return ENGLAND_CODE, ENGLAND_NAME
-        return LEVELS[ENGLAND_WALES_LEVEL].area
+        national = LEVELS[ENGLAND_WALES_LEVEL].area
+        assert national is not None, "levels.yaml: England and Wales has its area"
+        return national
 
     @property
     def national_name(self) -> str:

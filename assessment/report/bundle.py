@@ -188,7 +188,7 @@ class Bundle:
 
     def prepare_for_reports(self) -> None:
         """Load everything reports share (geography, headline tables, boundaries), then release the frame."""
-        self.geography
+        self.geography  # noqa: B018 - a cached property: reading it loads the geography
         self.headline()
         self.force_rows()
         self.sex_age_rows()

@@ -87,7 +87,7 @@ def section_lacks(report: ReportContext, section: Section) -> str:
     devolved, entries = devolved_lines(entries, country) if country else ([], entries)
     lines = [f"- **{md(e.title)}.** {md(how_to_get(e))}." for e in entries]
     out = ""
-    if devolved:  # a Welsh force: Wales's figures come from Welsh publishers, not England's
+    if devolved and country:  # a Welsh force: Wales's figures come from Welsh publishers, not England's
         out = (f"Not in the data snapshot for {name}, and published for {md(country.name)} by other bodies "
                "than for England:\n\n" + "\n".join(devolved) + "\n\n")
     if lines:

@@ -27,7 +27,7 @@ import json
 import re
 import warnings
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -235,7 +235,7 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
         "value_note": value_note,
         "suppressed": suppressed,
         "source_url": url,
-        "retrieved_at": retrieved_at or datetime.now(timezone.utc),
+        "retrieved_at": retrieved_at or datetime.now(UTC),
         "vintage": vintage,
     })
     frame["published_comparison"] = _published(raw, ENGLAND_COMPARISON, ids, metadata, published_comparison)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from urllib.parse import urlparse
 
 import numpy as np
@@ -320,7 +320,7 @@ def _frame(records: list[dict], meta: IndicatorMeta, *, url: str, retrieved_at, 
         polarity=meta.polarity, comparator_method=meta.comparator_method,
         ci_method="none" if meta.ci_method == "none" else "published",  # as parse_csv
         value_note="", suppressed=False, source_url=url,
-        retrieved_at=retrieved_at or datetime.now(timezone.utc), vintage=vintage,
+        retrieved_at=retrieved_at or datetime.now(UTC), vintage=vintage,
         denominator=np.nan, lower_ci_998=np.nan, upper_ci_998=np.nan)
     frame = fill_unpublished(new_frame(frame), methods={meta.indicator_id: meta.ci_method})
     return validate_frame(settle_published(frame), where=url)

@@ -118,7 +118,8 @@ def _table(path: Path, tables: dict[str, str], number: str, first_header: str) -
 
 def _neighbour_columns(header: list[str]) -> list[tuple[int, int, int]]:
     """(rank, code column, name column) of every 'Neighbour N: code' / 'Neighbour N: name' pair."""
-    codes, names = {}, {}
+    codes: dict[int, int] = {}
+    names: dict[int, int] = {}
     for index, text in enumerate(header):
         if m := _NEIGHBOUR.fullmatch(text):
             (codes if m[2].lower() == "code" else names)[int(m[1])] = index

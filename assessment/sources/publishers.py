@@ -41,7 +41,7 @@ REQUIRED = ("module", "reader", "indicators")
 DOWNLOAD = ("release", "url")
 OPTIONAL = ("publisher_page", "vintage", "licence", "attribution", "verified", "only_area_types",
             "recogniser", "file_kind", "layouts", "import_only", "filename", "format", "suppress_small_counts",
-            "newer_edition", "published_for")
+            "newer_edition", "published_for", "provides")
 #: Hosts official files and pages may come from: the publishers' own sites, never a republished copy.
 OFFICIAL_HOSTS = {"www.gov.uk", "assets.publishing.service.gov.uk", "www.ons.gov.uk",
                   "www.ethnicity-facts-figures.service.gov.uk"}
@@ -56,7 +56,6 @@ def publishers_path() -> Path:
 #: What an entry without indicator rows gives `jsna build` instead (``provides:``): the similar-areas
 #: table of :mod:`assessment.similar_areas`.
 PROVIDES = ("similar_areas",)
-OPTIONAL += ("provides",)
 
 
 def load_publishers(path: Path | None = None) -> dict[str, dict]:

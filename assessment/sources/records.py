@@ -25,7 +25,7 @@ reader that turns the file into records.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import numpy as np
@@ -116,7 +116,7 @@ def build_frame(records: list[dict] | pd.DataFrame, *, source: str, path: Path, 
     frame["area_type"] = _area_types(frame["area_code"], other_areas, where)
     frame = frame[frame["area_type"].notna()]
     frame = frame.assign(source=source, source_url=source_url or Path(path).name,
-                         retrieved_at=retrieved_at or datetime.now(timezone.utc), vintage=vintage)
+                         retrieved_at=retrieved_at or datetime.now(UTC), vintage=vintage)
     starts, ends = period_bounds(frame["period"])
     for column, parsed in (("period_start", starts), ("period_end", ends)):  # a reader's own dates win
         given = pd.to_datetime(frame[column]) if column in frame else pd.Series(pd.NaT, index=frame.index)

@@ -8,7 +8,7 @@ keeps every file a manifest names inside its snapshot.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import InputError, JsnaError, SourceError  # noqa: F401 - SourceError: the doctest's
@@ -81,7 +81,7 @@ class SnapshotWriter:
         path = inside(self.staging, relative, self.root)
         _write_naming_the_file(path, data, self.root / relative)
         entry = {"path": relative, "kind": kind, "key": key, "url": url,
-                 "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                 "retrieved_at": datetime.now(UTC).isoformat(timespec="seconds"),
                  "sha256": sha256_of(path), "rows": rows, "vintage": vintage, "from_cache": from_cache}
         entry.update(details)
         self.entries.append(entry)

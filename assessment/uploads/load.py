@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import pandas as pd
@@ -52,7 +52,7 @@ def _frame_from_report(report, geography, uploaded_at: datetime | None) -> pd.Da
     codes = table["area_code"].str.upper()
     start_end = table["period"].map(parse_period)
     digest = sha256_of(path)
-    stamp = uploaded_at or datetime.now(timezone.utc)
+    stamp = uploaded_at or datetime.now(UTC)
     frames = []
     for indicator in spec.indicators:
         if indicator["numerator"] not in table or indicator["denominator"] not in table:
@@ -148,7 +148,7 @@ def load_uploads_for_build(uploads: list, lookup_files: dict) -> tuple[list[pd.D
         report = _valid_report(Path(file), kind, geography)
         for note in report.notes:
             console.print(note, markup=False)
-        uploaded_at = datetime.now(timezone.utc)
+        uploaded_at = datetime.now(UTC)
         if report.kind.provides:  # not indicator rows: a table `jsna build` puts beside the frame
             listed = provided_rows(report)
             meta.append({"kind": report.kind.kind, "file": report.path.name, "sha256": sha256_of(report.path),

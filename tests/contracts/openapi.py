@@ -16,7 +16,7 @@ doing is allowed (:data:`SERVER_BEHAVIOUR`), what it always does is required
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -40,7 +40,7 @@ SERVER_REQUIRES = {"datePeriod": "HealthDataPoint.DatePeriod is required; every 
 UNSERVED = ("/indicators", "/indicators/{indicator_id}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path: Path):
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 

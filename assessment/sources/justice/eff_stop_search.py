@@ -104,7 +104,7 @@ def read_national(path: Path, *, source_url: str = "", retrieved_at=None, vintag
     rows, (group_col, rate_col, count_col), total = _national_table(path)
     release = release_for(total, str(path))
     records = []
-    for line, row in enumerate(rows[1:], start=2):
+    for row in rows[1:]:
         group = row[group_col]
         rate, count = number(row[rate_col]), number(row[count_col])
         kind, category = ("", "") if group == "All" else (
