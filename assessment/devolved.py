@@ -1,4 +1,4 @@
-"""Figures a report on a Welsh area lacks because their publishers cover England only (``devolved_sources.yaml``).
+"""The registry of who publishes, for Wales, the figures whose usual source covers England only (``devolved_sources.yaml``).
 
 A Welsh police force area's justice figures come from tables published for
 England and Wales. Its health, deprivation and homelessness indicators would
@@ -29,7 +29,6 @@ import yaml
 
 from .errors import InputError
 from .fields import check_entry
-from .text import md
 
 COUNTRY_FIELDS = {"letter", "name", "note", "note_source", "note_year"}
 SOURCE_FIELDS = {"key", "country", "replaces", "indicators", "publisher", "title", "url", "gives"}
@@ -96,50 +95,3 @@ def load_devolved(path: Path) -> tuple[dict[str, Country], tuple[DevolvedSource,
     except (OSError, yaml.YAMLError) as exc:
         raise InputError(f"{path}: unreadable registry ({' '.join(str(exc).split())})") from None
     return parse_devolved(raw, str(path))
-
-
-def country_of(data) -> Country | None:
-    """The country outside England that the report's area lies in, if any (None for an English area)."""
-    from .registries import registries
-
-    if data.national[0].startswith("E"):
-        return None
-    return registries().devolved_countries.get(data.area.code[:1])
-
-
-def counterpart(entry, country: Country) -> DevolvedSource | None:
-    """Who publishes, for ``country``, the figure of a catalogue indicator whose source covers England only."""
-    from .registries import registries
-
-    sources = [s for s in registries().devolved_sources if s.country == country.letter]
-    named = next((s for s in sources if entry.key in s.indicators), None)
-    return named or next((s for s in sources if entry.source in s.replaces), None)
-
-
-def devolved_lines(entries: list, country: Country) -> tuple[list[str], list]:
-    """Markdown bullets for the entries a country's publishers give (one per publisher, naming its
-    indicators), and the entries left over (published for the country by their own source)."""
-    grouped: dict[DevolvedSource, list[str]] = {}
-    rest = []
-    for entry in entries:
-        source = counterpart(entry, country)
-        if source is None:
-            rest.append(entry)
-        else:
-            grouped.setdefault(source, []).append(entry.title)
-    lines = [f"- {'; '.join(md(t) for t in titles)}: their source covers England only. **For {md(country.name)}: "
-             f"{md(s.title)}** ({md(s.publisher)}, {md(s.url)}): {md(s.gives)}."
-             for s, titles in grouped.items()]
-    return lines, rest
-
-
-def country_note(data, country: Country) -> str:
-    """The paragraph a report on an area of ``country`` opens its gaps with: what it compares with and why
-    its health figures are missing."""
-    name = md(data.display_name())
-    return (f"**{name} is in {md(country.name)}.** {md(country.note)} ({md(country.note_source)}, "
-            f"{md(country.note_year)}). Its crime, arrest, stop and search and conviction figures come from tables "
-            f"published for England and Wales, so they are compared with England and Wales and ranked among its "
-            f"police forces. Its health, deprivation and homelessness figures are published for "
-            f"{md(country.name)} by the bodies named below, which this data snapshot does not hold; the report "
-            "shows no English figure in their place.\n")

@@ -19,7 +19,7 @@ The words are for readers: they name the indicator id or file and its page, neve
 
 from __future__ import annotations
 
-from ..devolved import country_note, country_of, devolved_lines
+from .devolved_gaps import country_note, country_of, devolved_lines
 from ..registries import Section, registries
 from ..sources.catalogue import CatalogueEntry
 from ..text import md

@@ -25,6 +25,7 @@ assessment.errors.SourceError: https://x/all_data?...: incomplete download: indi
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -206,3 +207,25 @@ def check_snapshot_files(root: Path, entries: list[dict], manifest: Path | None 
         elif entry["kind"] == "boundary" and entry.get("key") == "lad":
             check_boundaries_cover(geography, json.loads(path.read_text(encoding="utf-8")), entry["url"])
     return expected
+
+
+def check_csv_complete(text: str, url: str, n_columns: int) -> None:
+    """A truncated download: no final newline, an open quote, or a short last record."""
+    if not text.endswith(("\n", "\r")):
+        lines = text.count("\n") + 1
+        raise SourceError(f"{url}: truncated CSV (line {lines} is incomplete: no final newline)")
+    last = last_line(text)
+    fields = next(csv.reader([last]), [])
+    if last and len(fields) < n_columns and last.count('"') % 2 == 0:
+        raise SourceError(f"{url}: truncated CSV (line {text.count(chr(10))} has {len(fields)} of {n_columns} fields)")
+
+
+def last_line(text: str) -> str:
+    """The last line of ``text`` once its final line breaks are stripped, found without copying the text.
+
+    (``rstrip`` and ``rsplit`` each copied a national export, 250 MB, to read its last line.)
+    """
+    end = len(text)
+    while end and text[end - 1] in "\r\n":
+        end -= 1
+    return text[text.rfind("\n", 0, end) + 1:end]

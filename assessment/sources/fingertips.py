@@ -21,7 +21,6 @@ main series.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -36,7 +35,7 @@ import pandas as pd
 from ..errors import SourceError
 from ..frame import area_type_for_code, new_frame, validate_frame
 from . import answer_shapes as shapes
-from .completeness import csv_records
+from .completeness import check_csv_complete, csv_records
 from .fingertips_api import LEGACY_URL, Download, IndicatorMeta, settle_published
 from .fingertips_identity import find_in_profile
 from .fingertips_vocabulary import area_type_id, published_comparison, published_trend
@@ -124,28 +123,6 @@ def _header_problems(columns: list[str], url: str) -> None:
         raise SourceError(f"{url}: missing column(s) {', '.join(missing)}{hint}")
 
 
-def _check_complete(text: str, url: str, n_columns: int) -> None:
-    """A truncated download: no final newline, an open quote, or a short last record."""
-    if not text.endswith(("\n", "\r")):
-        lines = text.count("\n") + 1
-        raise SourceError(f"{url}: truncated CSV (line {lines} is incomplete: no final newline)")
-    last = _last_line(text)
-    fields = next(csv.reader([last]), [])
-    if last and len(fields) < n_columns and last.count('"') % 2 == 0:
-        raise SourceError(f"{url}: truncated CSV (line {text.count(chr(10))} has {len(fields)} of {n_columns} fields)")
-
-
-def _last_line(text: str) -> str:
-    """The last line of ``text`` once its final line breaks are stripped, found without copying the text.
-
-    (``rstrip`` and ``rsplit`` each copied a national export, 250 MB, to read its last line.)
-    """
-    end = len(text)
-    while end and text[end - 1] in "\r\n":
-        end -= 1
-    return text[text.rfind("\n", 0, end) + 1:end]
-
-
 def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
               retrieved_at: datetime | None = None, vintage: str = "",
               skipped: list[str] | None = None) -> pd.DataFrame:
@@ -168,7 +145,7 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
         raise SourceError(f"{url}: malformed CSV ({' '.join(str(exc).split())})") from None
     raw.columns = canonical_header(list(raw.columns))
     _header_problems(list(raw.columns), url)
-    _check_complete(text, url, len(raw.columns))
+    check_csv_complete(text, url, len(raw.columns))
     raw["Indicator ID"] = raw["Indicator ID"].str.strip()
     unknown = sorted(set(raw["Indicator ID"].unique()) - set(metadata))
     if unknown:

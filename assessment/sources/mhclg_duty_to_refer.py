@@ -71,26 +71,18 @@ INDICATORS = {
 # (care leavers; young people), the columns are added up: a household with two care leavers of
 # different ages is counted twice, which the catalogue's definitions say.
 SUPPORT_NEEDS = {
-    "mhclg-need-care-leaver-share": ("Share of households owed a homelessness duty with a care leaver support need",
-                                     (r"care leaver aged 18", r"care leaver aged 21-24", r"care leaver aged 25"),
+    "mhclg-need-care-leaver-share": ((r"care leaver aged 18", r"care leaver aged 21-24", r"care leaver aged 25"),
                                      (r"care leaver.*retired",)),
-    "mhclg-need-young-person-share": ("Share of households owed a homelessness duty with a young person "
-                                      "(16 to 25) support need", (r"young person aged 16", r"young person aged 18"), ()),
-    "mhclg-need-mental-health-share": ("Share of households owed a homelessness duty with a history of mental "
-                                       "health problems", (r"history of mental health",), ()),
-    "mhclg-need-learning-disability-share": ("Share of households owed a homelessness duty with a learning "
-                                             "disability", (r"learning disability",), ()),
-    "mhclg-need-drug-share": ("Share of households owed a homelessness duty with drug dependency needs",
-                              (r"drug dependency",), ()),
-    "mhclg-need-alcohol-share": ("Share of households owed a homelessness duty with alcohol dependency needs",
-                                 (r"alcohol dependency",), ()),
-    "mhclg-need-domestic-abuse-share": ("Share of households owed a homelessness duty at risk of or having "
-                                        "experienced domestic abuse", (r"experienced domestic abuse",), ()),
-    "mhclg-need-hm-forces-share": ("Share of households owed a homelessness duty with someone who served in HM "
-                                   "Forces", (r"served in hm forces",), ()),
+    "mhclg-need-young-person-share": ((r"young person aged 16", r"young person aged 18"), ()),
+    "mhclg-need-mental-health-share": ((r"history of mental health",), ()),
+    "mhclg-need-learning-disability-share": ((r"learning disability",), ()),
+    "mhclg-need-drug-share": ((r"drug dependency",), ()),
+    "mhclg-need-alcohol-share": ((r"alcohol dependency",), ()),
+    "mhclg-need-domestic-abuse-share": ((r"experienced domestic abuse",), ()),
+    "mhclg-need-hm-forces-share": ((r"served in hm forces",), ()),
 }
-INDICATORS.update({key: Measure(name, SUPPORT_NEEDS_SHEET, columns, optional=optional, over="owed")
-                   for key, (name, columns, optional) in SUPPORT_NEEDS.items()})
+INDICATORS.update({key: Measure(SUPPORT_NEEDS_SHEET, columns, optional=optional, over="owed")
+                   for key, (columns, optional) in SUPPORT_NEEDS.items()})
 HOUSEHOLDS, OWED_DUTY = r"households\s+in\s+area", r"total owed a prevention or relief duty"
 
 

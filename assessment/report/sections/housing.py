@@ -36,6 +36,7 @@ from ..blocks import display_value
 from ..context import ReportContext
 from ..tables import pipe_table
 from . import support_needs, topic
+from .council_rows import council_rows
 
 TITLE = "Housing on release"
 INTRO = (
@@ -115,25 +116,11 @@ def councils_table(report: ReportContext, tables: dict[str, pd.DataFrame], used_
     ``tables`` holds every area's rows of each indicator, small counts hidden.
     """
     data = report.data
-    councils = [c for c in data.geography.constituent_lads(data.area.code) if c != data.area.code]
-    if len(councils) < 2:
-        return ""
     indicators = list(tables)
     latest = {i: _rows(tables[i], data.area.code).iloc[-1]["period"] for i in indicators}
-    names = data.geography.areas.set_index("code")["name"]
-    body = []
-    for code in [*councils, data.area.code]:
-        cells = []
-        for indicator in indicators:
-            frame = tables[indicator]
-            match = frame[(frame["area_code"] == code) & (frame["period"] == latest[indicator])]
-            if match.empty:
-                cells.append("no data")
-                continue
-            report.appendix.record(match.iloc[0], used_in)
-            cells.append(cell(match.iloc[0]))
-        label = names.get(code, code) if code != data.area.code else f"{data.area.name} (all councils)"
-        body.append([label, *cells])
+    body = council_rows(report, tables, latest, cell, used_in)
+    if not body:
+        return ""
     headers = ["Council", *[f"{tables[i]['indicator_name'].iloc[0]} ({latest[i]})" for i in indicators]]
     caption = (f"Councils in {data.area.name}, latest quarter, households in brackets. The total adds up the "
                "councils' counts: a council whose figure the publisher left out leaves the area without a total, and a "

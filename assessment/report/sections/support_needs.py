@@ -28,6 +28,7 @@ from ...text import md, thousands
 from ..blocks import display_value
 from ..context import ReportContext
 from ..tables import pipe_table
+from .council_rows import council_rows
 
 PART = "support_needs"
 TITLE = "Support needs of households owed a duty"
@@ -91,23 +92,9 @@ def councils_table(report: ReportContext, mine: dict[str, pd.Series], tables: di
                    used_in: str) -> str:
     """Each council's share of households with each need, in the area's latest quarter ("" for one council)."""
     data = report.data
-    councils = [c for c in data.geography.constituent_lads(data.area.code) if c != data.area.code]
-    if len(councils) < 2:
+    body = council_rows(report, tables, {i: row["period"] for i, row in mine.items()}, display_value, used_in)
+    if not body:
         return ""
-    names = data.geography.areas.set_index("code")["name"]
-    body = []
-    for code in [*councils, data.area.code]:
-        cells = []
-        for indicator, mine_row in mine.items():
-            frame = tables[indicator]
-            match = frame[(frame["area_code"] == code) & (frame["period"] == mine_row["period"])]
-            if match.empty:
-                cells.append("no data")
-                continue
-            report.appendix.record(match.iloc[0], used_in)
-            cells.append(display_value(match.iloc[0]))
-        label = names.get(code, code) if code != data.area.code else f"{data.area.name} (all councils)"
-        body.append([label, *cells])
     periods = sorted({row["period"] for row in mine.values()})
     headers = ["Council", *[_title(report, i, row, short=True) for i, row in mine.items()]]
     caption = (f"Councils in {data.area.name}: share of the households owed a duty with each support need, "
