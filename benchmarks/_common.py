@@ -24,3 +24,13 @@ def measure(func, *args):
     outcome = queue.get()
     process.join()
     return outcome
+
+
+def work_folder(keep, prefix: str):
+    """``keep`` (created if new), or a new temporary folder named with ``prefix``: where a benchmark works."""
+    import tempfile
+    from pathlib import Path
+
+    work = keep or Path(tempfile.mkdtemp(prefix=prefix))
+    work.mkdir(parents=True, exist_ok=True)
+    return work

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from assessment.demo.places import DemoPlace  # noqa: E402
 from assessment.geography import geography_from_files  # noqa: E402
 from assessment.geography.registry import local_path  # noqa: E402
 from assessment.paths import shared_data_dir  # noqa: E402
+from _common import work_folder  # noqa: E402
 
 ROLES = {"lookup_lad_csp_pfa": "lad_csp_pfa", "lookup_lad_utla": "lad_utla", "lookup_lad_region": "lad_region"}
 
@@ -112,8 +112,7 @@ def main() -> int:
     if shared is None:
         print("SKIP: ../shared/data is not present")
         return 0
-    work = options.keep or Path(tempfile.mkdtemp(prefix="jsna-batch-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = work_folder(options.keep, "jsna-batch-bench-")
     print("building the national bundle (real geography, generated values)...", flush=True)
     bundle = build_national_bundle(shared, work)
     from assessment.report.bundle import open_bundle

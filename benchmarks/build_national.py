@@ -47,7 +47,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import measure  # noqa: E402
+from _common import measure, work_folder  # noqa: E402
 from batch import ROLES  # noqa: E402
 
 SEXES = ["Persons", "Male", "Female"]
@@ -220,8 +220,7 @@ def main() -> int:
     if shared is None:
         print("SKIP: ../shared/data is not present (the benchmark needs the real lookups)")
         return 0
-    work = options.keep or Path(tempfile.mkdtemp(prefix="jsna-national-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = work_folder(options.keep, "jsna-national-bench-")
     try:
         if options.reuse and options.keep and (work / "snapshots").is_dir():
             export = work / "inputs" / "fingertips-national.csv"
