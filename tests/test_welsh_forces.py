@@ -183,6 +183,9 @@ def test_dyfed_powys_is_compared_with_england_and_wales_never_england(dyfed_page
     assert "where the rules below say England, read England and Wales" in methods
     results = text.replace(methods, "")  # the general rules are written for England
     assert len(results) > 20000
+    partnerships = page_text(section(dyfed_page, "Community safety partnerships"))
+    assert "key measures (one per topic, from its district and unitary councils) against the whole area and " \
+        "England and Wales." in partnerships
     assert not re.search(r"(than|from|to|against) England(?! and Wales)", results)
     assert "Spine chart: Dyfed-Powys" in text and "against England and Wales (red line)" in text
     assert re.search(r"\d+(st|nd|rd|th) highest of 4[123] forces in England and Wales; [^.;]* of 4 in Wales", text)

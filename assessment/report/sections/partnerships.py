@@ -32,7 +32,8 @@ def render(report: ReportContext, section: Section) -> str:
     measures = key_measures(report, inside)
     if measures.empty:
         return ""
-    out = [f"## {md(section.title)}\n", f"{md(section.intro)}\n"]
+    # {national}: what the area is compared with (England and Wales for a Welsh force).
+    out = [f"## {md(section.title)}\n", f"{md(section.intro.replace('{national}', data.national_name))}\n"]
     for name, codes in groups.items():
         out.append(profile(report, name, codes, measures, section.title))
     return "\n".join(out)
