@@ -291,3 +291,13 @@ def test_real_county_stays_the_jsna_chapter_and_names_its_districts(real_reports
     assert not {"Crime and anti-social behaviour", "Partners and commissioning"} & {t for _, t in found}
     districts = [n for n in LANCASHIRE_COUNCILS if n not in ("Blackburn with Darwen", "Blackpool")]
     assert len(councils_named(inside_tables_html(page), districts)) >= 10
+
+
+@pytest.mark.shared
+def test_real_force_profiles_count_a_quintile_apart_from_better_and_worse(real_reports):
+    # Blackpool's profile: IMD 2019 "Worst quintile" (a place among districts, not a comparison with
+    # England) beside drug deaths and homelessness duties "Worse (99.8%)": the sentence must not read
+    # "0 better and 2 worse" of 3 as if the third were similar.
+    text = page_text(real_reports[LANCASHIRE][0])
+    assert ("Blackpool Of 3 key measures, 0 are better than England and 2 are worse; 1 is placed by quintile "
+            "among areas of its type, not compared with England.") in text

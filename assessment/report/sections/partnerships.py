@@ -79,8 +79,14 @@ def profile(report: ReportContext, name: str, codes: list[str], measures: pd.Dat
     worse = int(rows["england_comparison"].isin(WORSE).sum())
     covers = f"It covers {', '.join(md(n) for n in names)}. " if len(codes) > 1 else ""
     nation = data.national_name
-    text = (f"{covers}Of {len(rows)} key measures, {better} {'is' if better == 1 else 'are'} better than {nation} "
-            f"and {worse} {'is' if worse == 1 else 'are'} worse.")
+    # A quintile ("Worst quintile") places a figure among the areas of its type: it is neither better nor
+    # worse than the nation, so it is counted apart rather than left out of a sentence beside it.
+    bins = rows["england_comparison"].fillna("").str.extract(r"(quintile|quartile)$")[0].dropna()
+    placed = (f"; {len(bins)} {'is' if len(bins) == 1 else 'are'} placed by {' or '.join(sorted(set(bins)))} "
+              f"among areas of its type, not compared with {nation}" if len(bins) else "")
+    text = (f"{covers}Of {len(rows)} key {'measure' if len(rows) == 1 else 'measures'}, {better} "
+            f"{'is' if better == 1 else 'are'} better than {nation} and {worse} {'is' if worse == 1 else 'are'} "
+            f"worse{placed}.")
     body = []
     for _, row in rows.iterrows():
         report.appendix.record(row.drop(["inside_rank", "inside_count", "area_value"]), section_title)
