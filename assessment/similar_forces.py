@@ -72,11 +72,13 @@ def force_values(variables: pd.DataFrame, members: pd.DataFrame, populations: pd
 
 def winsorise(values: pd.DataFrame, thresholds: pd.DataFrame) -> pd.DataFrame:
     """Each variable clipped to its (lower, upper) threshold; a variable without thresholds is left as it is."""
-    limits = thresholds.set_index("variable")
+    limits = {str(name): (float(lower), float(upper))
+              for name, lower, upper in thresholds[["variable", "lower", "upper"]].itertuples(index=False)}
     out = values.copy()
     for name in out.columns:
-        if name in limits.index:
-            out[name] = out[name].clip(lower=limits.at[name, "lower"], upper=limits.at[name, "upper"])
+        if name in limits:
+            lower, upper = limits[name]
+            out[name] = out[name].clip(lower=lower, upper=upper)
     return out
 
 

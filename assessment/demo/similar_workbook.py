@@ -70,11 +70,11 @@ def _neighbours(values: pd.DataFrame, thresholds: pd.DataFrame, councils, model:
     upper = {code: parent for code, _, parent in councils}
     scaled = standardise(winsorise(values[MODEL_VARIABLES[model]], thresholds))
     ranked = nearest(scaled, len(values) - 1)
-    out = {}
+    out: dict[str, list[str]] = {}
     for code, rows in ranked.groupby("area_code", sort=False):
         keep = [n for n in rows.sort_values("rank")["neighbour_code"]
                 if upper.get(n) != code and upper.get(code) != n]
-        out[code] = keep[:NEIGHBOURS]
+        out[str(code)] = keep[:NEIGHBOURS]
     return out
 
 
@@ -110,7 +110,7 @@ def write_similar_workbook(places: list[DemoPlace], path: Path, seed: int = 2026
     _title(data, "Table 4: Data used in the clustering and nearest neighbour models")
     data.append(["Local Authority Code", "Local Authority Name", *VARIABLES])
     for code, row in values.iterrows():
-        data.append([code, names[code], *[float(v) for v in row]])
+        data.append([code, names[str(code)], *[float(v) for v in row]])
     for model, (table, _) in MODELS.items():
         sheet = book.create_sheet(table[0] + "." + table[1:])
         _title(sheet, f"Table {table}: {model.capitalize()} statistical nearest neighbours")

@@ -104,8 +104,10 @@ def write_source(markdown: str, metadata: dict, path: Path) -> Path:
     return path
 
 
+#: (``toc`` too: pandoc's Word writer reads it from the metadata and adds its own empty contents field
+#: before the one docx-toc.lua writes; each format's contents come from its options, as arguments.)
 _NOT_SOURCE_METADATA = {"format", "execute", "jupyter", "engine", "filters", "include-in-header", "css",
-                        "reference-doc"}
+                        "reference-doc", "toc", "toc-depth"}
 #: Quarto format options that are pandoc options, not metadata (given to pandoc as arguments here).
 _NOT_METADATA = {"embed-resources", "reference-doc", "toc", "toc-depth", "number-sections", "self-contained",
                  "css", "include-in-header", "shift-heading-level-by", "format-links", "filters"}

@@ -110,8 +110,8 @@ def build_frame(records: list[dict] | pd.DataFrame, *, source: str, path: Path, 
     for column, field in FROM_CATALOGUE.items():
         values = meta.map(lambda entry, field=field: getattr(entry, field))
         # A reader's own value wins only for the interval method: a figure it clears has none (not_available).
-        given = column == "ci_method" and column in frame
-        frame[column] = frame[column].where(frame[column].notna(), values) if given else values
+        kept = column == "ci_method" and column in frame
+        frame[column] = frame[column].where(frame[column].notna(), values) if kept else values
     frame["multiplier"] = frame["multiplier"].astype(float)
     frame["area_type"] = _area_types(frame["area_code"], other_areas, where)
     frame = frame[frame["area_type"].notna()]

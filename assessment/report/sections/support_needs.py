@@ -52,8 +52,8 @@ def render(report: ReportContext, section: Section) -> str:
     data = report.data
     ids = [i for i in section.indicator_ids(PART) if not data.tables.indicator(i).empty]
     tables = {i: data.tables.indicator(i) for i in ids}
-    mine = {i: _latest(tables[i], data.area.code) for i in ids}
-    mine = {i: row for i, row in mine.items() if row is not None}
+    latest = {i: _latest(tables[i], data.area.code) for i in ids}
+    mine = {i: row for i, row in latest.items() if row is not None}
     if not mine:
         return ""
     used_in = f"{section.title}: {TITLE.lower()}"
