@@ -1,4 +1,5 @@
-"""The package's shape: imports go one way (no cycle between modules), and no module grows past 400 lines."""
+"""The package's shape: imports go one way (no cycle, and only down the rooms of ``tests/layers.yaml``), and no module
+grows past 400 lines."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import ast
 from pathlib import Path
 
 import pytest
+import yaml
 
 PACKAGE = Path(__file__).resolve().parents[1] / "assessment"
 MAX_LINES = 400
+LAYERS_FILE = Path(__file__).with_name("layers.yaml")
 
 
 def _module_name(path: Path) -> str:
@@ -70,6 +73,45 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         if start not in state and (found := visit(start)):
             return found
     return None
+
+
+def load_layers(path: Path = LAYERS_FILE) -> dict[str, int]:
+    """Module prefix -> rank of its room (0 at the bottom), from the layers file."""
+    return {str(prefix): int(rank) for prefix, rank in yaml.safe_load(path.read_text(encoding="utf-8")).items()}
+
+
+def layer_of(module: str, layers: dict[str, int]) -> str | None:
+    """The longest prefix of ``layers`` that names ``module`` (itself or a package holding it), or None."""
+    holding = [prefix for prefix in layers if module == prefix or module.startswith(prefix + ".")]
+    return max(holding, key=len, default=None)
+
+
+def layering_problems(graph: dict[str, set[str]], layers: dict[str, int]) -> list[str]:
+    """One line for each module without a room and for each import that points up to a higher room."""
+    problems = [f"{module} belongs to no room of {LAYERS_FILE.name}"
+                for module in sorted(graph) if layer_of(module, layers) is None]
+    for module in sorted(graph):
+        room = layer_of(module, layers)
+        for target in sorted(graph[module]):
+            up = layer_of(target, layers)
+            if room is not None and up is not None and layers[up] > layers[room]:
+                problems.append(f"{module} ({room}, {layers[room]}) imports up: {target} ({up}, {layers[up]})")
+    return problems
+
+
+def test_the_layer_check_finds_an_upward_import_and_a_module_without_a_room():
+    layers = {"pkg.low": 0, "pkg.high": 1, "pkg.high.sub": 1}
+    graph = {"pkg.low.a": {"pkg.high.sub.b"}, "pkg.high.sub.b": {"pkg.low.a"}, "pkg.stray": set()}
+    assert layering_problems(graph, layers) == [
+        "pkg.stray belongs to no room of layers.yaml",
+        "pkg.low.a (pkg.low, 0) imports up: pkg.high.sub.b (pkg.high.sub, 1)",
+    ]
+    assert layer_of("pkg.lowly", layers) is None  # a prefix names whole parts of a module's name only
+
+
+def test_imports_point_down_the_rooms_of_the_layers_file():
+    problems = layering_problems(import_graph(), load_layers())
+    assert not problems, f"{len(problems)} imports break the layering:\n" + "\n".join(problems)
 
 
 def test_the_cycle_finder_finds_a_cycle():
