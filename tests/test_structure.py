@@ -75,34 +75,41 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-def load_layers(path: Path = LAYERS_FILE) -> dict[str, int]:
-    """Module prefix -> rank of its room (0 at the bottom), from the layers file."""
-    return {str(prefix): int(rank) for prefix, rank in yaml.safe_load(path.read_text(encoding="utf-8")).items()}
+def load_layers(path: Path = LAYERS_FILE) -> tuple[dict[str, int], dict[str, int]]:
+    """Room prefix -> rank (0 at the bottom), and single module -> rank, from the layers file."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return ({str(prefix): int(rank) for prefix, rank in data["rooms"].items()},
+            {str(module): int(rank) for module, rank in (data.get("modules") or {}).items()})
 
 
-def layer_of(module: str, layers: dict[str, int]) -> str | None:
-    """The longest prefix of ``layers`` that names ``module`` (itself or a package holding it), or None."""
+def layer_of(module: str, layers: dict[str, int], exact: dict[str, int] | None = None) -> str | None:
+    """The entry of ``exact`` that is ``module``, else the longest prefix of ``layers`` that names it, or None."""
+    if exact and module in exact:
+        return module
     holding = [prefix for prefix in layers if module == prefix or module.startswith(prefix + ".")]
     return max(holding, key=len, default=None)
 
 
-def layering_problems(graph: dict[str, set[str]], layers: dict[str, int]) -> list[str]:
+def layering_problems(graph: dict[str, set[str]], layers: dict[str, int],
+                      exact: dict[str, int] | None = None) -> list[str]:
     """One line for each module without a room and for each import that points up to a higher room."""
+    ranks = {**layers, **(exact or {})}
     problems = [f"{module} belongs to no room of {LAYERS_FILE.name}"
-                for module in sorted(graph) if layer_of(module, layers) is None]
+                for module in sorted(graph) if layer_of(module, layers, exact) is None]
     for module in sorted(graph):
-        room = layer_of(module, layers)
+        room = layer_of(module, layers, exact)
         for target in sorted(graph[module]):
-            up = layer_of(target, layers)
-            if room is not None and up is not None and layers[up] > layers[room]:
-                problems.append(f"{module} ({room}, {layers[room]}) imports up: {target} ({up}, {layers[up]})")
+            up = layer_of(target, layers, exact)
+            if room is not None and up is not None and ranks[up] > ranks[room]:
+                problems.append(f"{module} ({room}, {ranks[room]}) imports up: {target} ({up}, {ranks[up]})")
     return problems
 
 
 def test_the_layer_check_finds_an_upward_import_and_a_module_without_a_room():
     layers = {"pkg.low": 0, "pkg.high": 1, "pkg.high.sub": 1}
-    graph = {"pkg.low.a": {"pkg.high.sub.b"}, "pkg.high.sub.b": {"pkg.low.a"}, "pkg.stray": set()}
-    assert layering_problems(graph, layers) == [
+    graph = {"pkg": {"pkg.low.a"}, "pkg.low.a": {"pkg.high.sub.b"}, "pkg.high.sub.b": {"pkg.low.a", "pkg"},
+             "pkg.stray": set()}
+    assert layering_problems(graph, layers, {"pkg": 1}) == [
         "pkg.stray belongs to no room of layers.yaml",
         "pkg.low.a (pkg.low, 0) imports up: pkg.high.sub.b (pkg.high.sub, 1)",
     ]
@@ -110,7 +117,7 @@ def test_the_layer_check_finds_an_upward_import_and_a_module_without_a_room():
 
 
 def test_imports_point_down_the_rooms_of_the_layers_file():
-    problems = layering_problems(import_graph(), load_layers())
+    problems = layering_problems(import_graph(), *load_layers())
     assert not problems, f"{len(problems)} imports break the layering:\n" + "\n".join(problems)
 
 
