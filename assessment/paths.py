@@ -16,7 +16,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+#: The package folder, found from this module's dotted name so that the module may sit in any sub-package.
+PACKAGE_DIR = Path(__file__).resolve().parents[__name__.count(".") - 1]
 
 
 def _resources_root() -> Path:

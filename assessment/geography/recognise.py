@@ -25,6 +25,7 @@ import re
 from pathlib import Path
 
 from ..sources._tables import csv_header
+from ..sources.csv_records import csv_records
 from ..sources.recognition import Recognised
 from .boundary_checks import CODE_COLUMN, check_features, code_column, load_geojson
 from .registry import load_registry
@@ -61,8 +62,6 @@ def recognise_lookup(path: Path) -> Recognised | None:
     if found is None:
         return None
     role, vintage = found
-    from ..sources.completeness import csv_records
-
     rows = csv_records(Path(path).read_text(encoding="utf-8-sig", errors="replace"))
     label = {"lad_csp_pfa": "district to community safety partnership to police force area",
              "lad_utla": "district to upper-tier authority", "lad_region": "district to region"}[role]

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import importlib
 
-_EXPORTS = {"AreaReport": ".area_report", "Bundle": ".bundle", "open_bundle": ".bundle", "write_bundle": ".bundle"}
+# Absolute module names, so that a module may move to another sub-package with its name rewritten here.
+_EXPORTS = {"AreaReport": "assessment.report.area_report", "Bundle": "assessment.report.bundle",
+            "open_bundle": "assessment.report.bundle", "write_bundle": "assessment.report.bundle"}
 
 __all__ = list(_EXPORTS)
 
@@ -21,4 +23,4 @@ __all__ = list(_EXPORTS)
 def __getattr__(name: str):
     if name not in _EXPORTS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from ..errors import SourceError
 from ..levels import lookup_roles
-from .completeness import check_fingertips_areas, csv_records
+from .completeness import check_fingertips_areas
+from .csv_records import csv_records
 from .fingertips_api import Download, IndicatorMeta
 from .fingertips_backends import parse_download
 

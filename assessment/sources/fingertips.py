@@ -35,7 +35,8 @@ import pandas as pd
 from ..errors import SourceError
 from ..frame import area_type_for_code, new_frame, validate_frame
 from . import answer_shapes as shapes
-from .completeness import check_csv_complete, csv_records
+from .completeness import check_csv_complete
+from .csv_records import csv_records
 from .fingertips_api import LEGACY_URL, Download, IndicatorMeta, settle_published
 from .fingertips_identity import find_in_profile
 from .fingertips_vocabulary import area_type_id, published_comparison, published_trend
