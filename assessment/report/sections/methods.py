@@ -11,7 +11,7 @@ import pandas as pd
 
 from ...registries import registries
 from ...sources.catalogue import load_data_gaps
-from ...text import md
+from ...text import capital, md
 from ..blocks import crude_rate
 from ..context import ReportContext
 from ..data_age import older_than_years
@@ -99,7 +99,7 @@ def handling_list(report: ReportContext) -> str:
             groups.setdefault(how, []).append(f"{row['indicator_name']} ({row['period']})")
     if not groups:
         return ""
-    lines = [f"- **{md(how.capitalize())}:** " + "; ".join(md(n) for n in sorted(names))
+    lines = [f"- **{md(capital(how))}:** " + "; ".join(md(n) for n in sorted(names))
              for how, names in sorted(groups.items(), key=lambda item: item[0].startswith("no figure"))]
     return f"How the figures for {md(report.data.area.name)} were made:\n\n" + "\n".join(lines) + "\n"
 
