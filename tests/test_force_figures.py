@@ -125,6 +125,23 @@ def test_a_force_names_its_councils_kinds_and_names_as_published(real_reports):
     assert "unitary authority" not in partners
     methods = page_text(section(page, "Data gaps and methods"))
     assert "Solihull (E08000029)" in methods and "solihull" not in methods
+    # justice/arrest-police-powers-procedures-mar19-hosb2519-tables.ods: the Home Office's note on Lancashire,
+    # quoted in the methods as the reason for no figure, keeps its capitals.
+    methods = page_text(section(real_reports[LANCASHIRE][0], "Data gaps and methods"))
+    assert "All tables exclude Lancashire, who were unable to provide complete arrests data" in methods
     lancashire = page_text(section(real_reports[LANCASHIRE][0], "Partners and commissioning"))
     assert "Blackpool unitary authority Blackpool" in lancashire and "Burnley local authority district Lancashire" \
         in lancashire
+
+
+@pytest.mark.shared
+def test_the_sources_table_gives_the_day_each_file_was_retrieved(real_force_report, real_reports):
+    """Item 3 (PDF layout): the retrieval timestamp ("2026-12-05T23:43:46+00:00") ran past the page's right edge
+    and over the "Licence" heading; the table gives the day, the Excel appendix the full time."""
+    for code in (LANCASHIRE, WEST_MIDLANDS):
+        sources = section(real_reports[code][0], "Sources and licences")
+        cells = [page_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", sources, flags=re.S)]
+        retrieved = cells[3::4]
+        assert retrieved and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", c) for c in retrieved), retrieved
+    text = _pdf_text(next(real_force_report.glob("*.pdf")))
+    assert not re.search(r"T\d\d:\d\d:\d\d", text[text.rindex("Sources and licences"):])
