@@ -124,3 +124,27 @@ def test_the_methods_say_truly_which_small_counts_are_suppressed(real_reports, c
     if code == LANCASHIRE:
         substance = _text(_section(real_reports[code][0], "Substance misuse and treatment"))
         assert "Deaths related to drug poisoning (registrations) Rossendale 2 (0 to 7)" in substance
+
+
+# ------------------------------------------------------------------ also found: aggregation, a combined row
+@pytest.mark.shared
+def test_west_midlands_deprivation_is_the_population_weighted_mean_of_its_boroughs(real_reports):
+    """imd/IoD2019.csv lines 273-279, column average_score: Birmingham 38.067, Coventry 25.613, Dudley 24.103,
+    Sandwell 34.884, Solihull 17.370, Walsall 31.555, Wolverhampton 32.102; lookups_population/england+wales_2023.csv
+    lines 136-142, column "All ages": 1,166,049, 360,702, 326,680, 347,551, 218,793, 288,736, 272,425."""
+    scores = [38.067, 25.613, 24.103, 34.884, 17.370, 31.555, 32.102]
+    people = [1166049, 360702, 326680, 347551, 218793, 288736, 272425]
+    weighted = sum(s * p for s, p in zip(scores, people)) / sum(people)
+    assert f"{weighted:.1f}" == "32.0"
+    wider = _text(_section(real_reports[WEST_MIDLANDS][0], "Wider determinants and inequalities"))
+    assert f"IMD 2019: Average score 2019 {weighted:.1f} no data " in wider
+
+
+@pytest.mark.shared
+def test_west_midlands_survey_rank_counts_the_london_row_once(real_reports):
+    """justice/policeforceareatablesyeendingmarch2019.xlsx, Table P6, "Percentage experienced/witnessed": 42 force
+    rows (row 42 is "City of London / Metropolitan Police", one row); West Midlands (row 33) 42.03 is below only
+    Merseyside 45.21 (row 17), Cleveland 44.28 (row 9) and Nottinghamshire 42.68 (row 28): 4th of 42."""
+    crime = _text(_section(real_reports[WEST_MIDLANDS][0], "Recorded crime and anti-social behaviour"))
+    assert ("Adults who experienced or witnessed anti-social behaviour 2018/19 42.0% 37.9% 4th highest of 42 forces "
+            "in England and Wales") in crime
