@@ -148,3 +148,21 @@ def test_west_midlands_survey_rank_counts_the_london_row_once(real_reports):
     crime = _text(_section(real_reports[WEST_MIDLANDS][0], "Recorded crime and anti-social behaviour"))
     assert ("Adults who experienced or witnessed anti-social behaviour 2018/19 42.0% 37.9% 4th highest of 42 forces "
             "in England and Wales") in crime
+
+
+# ------------------------------------------------------------------ point 4: the conviction ratio
+@pytest.mark.shared
+def test_west_midlands_conviction_ratio_is_described_as_its_publisher_defines_it(real_reports):
+    """justice/prosecutions-and-convictions.csv, West Midlands, 2017, all offences: line 2581 "Other inc Chinese"
+    86.4 (162 prosecutions, 140 convictions), line 2456 Asian 84 (1,795 and 1,507), line 2623 White 87.8 (8,419 and
+    7,396). Every group has 50 or more prosecutions, so each is set beside White defendants, with no test or rank."""
+    courts = _text(_section(real_reports[WEST_MIDLANDS][0], "Police contact, custody and the courts"))
+    ratio = courts[courts.index("Conviction ratio by ethnic group"):courts.index("Recorded crime")]
+    assert ratio.startswith("Conviction ratio by ethnic group Year: 2017 (calendar year). Offences: indictable "
+                            "offences (indictable-only and either-way), all offence groups together")
+    assert "Other inc Chinese 140 162 86.4 per 100" in ratio and "Asian 1,507 1,795 84.0 per 100" in ratio
+    assert ("Defendants in the Other inc Chinese group had 86.4 convictions per 100 prosecutions, against 87.8 for "
+            "White defendants.") in ratio
+    assert "too few to compare" not in ratio.split("The conviction ratio is not a rate")[0]
+    for word in ("significantly", "times the rate", "highest of", "lowest of"):
+        assert word not in ratio, word
