@@ -166,3 +166,19 @@ def test_west_midlands_conviction_ratio_is_described_as_its_publisher_defines_it
     assert "too few to compare" not in ratio.split("The conviction ratio is not a rate")[0]
     for word in ("significantly", "times the rate", "highest of", "lowest of"):
         assert word not in ratio, word
+
+
+# ------------------------------------------------------------------ point 3: one rule for crude rates
+@pytest.mark.shared
+def test_west_midlands_drug_death_crude_rate_is_compared_with_englands_crude_rate(real_reports):
+    """drug_deaths/drug_poisoning_registrations_by_LA.csv lines 148-154 (the seven boroughs), columns 2018-2020:
+    197 + 185 + 219 = 601 deaths; lookups_population/la_pop_estimates.csv, the same boroughs, ages summed: 2,916,458
+    (2018), 2,928,592 (2019), 2,939,927 (2020). 601 / 8,784,977 person-years = 6.84 per 100,000, whose interval
+    (6.3 to 7.4) holds England's crude rate of 7.4: similar, as Fingertips compares a crude rate."""
+    deaths, person_years = 197 + 185 + 219, 2916458 + 2928592 + 2939927
+    assert f"{deaths / person_years * 100000:.1f}" == "6.8"
+    substance = _text(_section(real_reports[WEST_MIDLANDS][0], "Substance misuse and treatment"))
+    assert ("Deaths related to drug poisoning per 100,000 residents (3-year pooled) 2018 - 20 6.8 per 100,000 "
+            "(6.3 to 7.4) 7.4 per 100,000 ") in substance
+    row = substance[substance.index("(3-year pooled) 2018 - 20 6.8 per 100,000"):][:300]
+    assert " Similar " in row and "not compared" not in row.lower()
