@@ -79,7 +79,7 @@ def handling(row: pd.Series) -> str:
         return "summed count and crude rate (not age-standardised)"
     if pd.isna(row.get("value")):
         why = note.removeprefix("Not aggregable: ").split(";")[0]
-        return f"no figure ({why or 'none published'})"
+        return f"no figure ({why[:1].lower() + why[1:] or 'none published'})"  # a name inside keeps its capital
     if str(row.get("source", "")).endswith(AGGREGATED):
         return "rebuilt from district counts"
     return "as published"
