@@ -129,7 +129,7 @@ def test_a_force_names_its_councils_kinds_and_names_as_published(real_reports):
     # justice/arrest-police-powers-procedures-mar19-hosb2519-tables.ods: the Home Office's note on Lancashire,
     # quoted in the methods as the reason for no figure, keeps its capitals.
     methods = page_text(section(real_reports[LANCASHIRE][0], "Data gaps and methods"))
-    assert "No figure (not available: all tables exclude Lancashire, who were unable to provide complete arrests " \
+    assert "No figure (not available: All tables exclude Lancashire, who were unable to provide complete arrests " \
         "data" in methods
     lancashire = page_text(section(real_reports[LANCASHIRE][0], "Partners and commissioning"))
     assert "Blackpool unitary authority Blackpool" in lancashire and "Burnley local authority district Lancashire" \
