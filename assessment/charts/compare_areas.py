@@ -59,6 +59,11 @@ def compare_areas(frame: pd.DataFrame, *, highlight: str, reference_value: float
                   overlay=lambda figure: _mark(figure, position, value_of))
 
 
+def _legend_columns(labels) -> int:
+    """Four keys to a legend row, three when one is as long as "Higher: small in practice" (so none is cut off)."""
+    return 3 if max(map(len, labels), default=0) > 16 else 4
+
+
 def _plot(shown: pd.DataFrame, reference_value, reference_label: str, indicator: str, period: str, unit: str,
           top: float):
     """The plot shared by every area of the group (the selected area is marked by the overlay)."""
@@ -79,7 +84,7 @@ def _plot(shown: pd.DataFrame, reference_value, reference_label: str, indicator:
         + labs(x="", y=unit, title=wrap_to_width(f"{indicator}, {period}", TEXT_WIDTH_IN - 0.3, 11, bold=True))
         + theme_minimal(base_size=10)  # axis and legend text at 0.8 of this: 8pt
         # rows, not one line wider than the page, read along each row as the maps' key is
-        + guides(fill=guide_legend(ncol=min(len(colours), 4), byrow=True))
+        + guides(fill=guide_legend(ncol=min(len(colours), _legend_columns(colours)), byrow=True))
         + theme(legend_position="bottom", legend_title_position="top", panel_grid_major_y=element_blank(),
                 plot_title_position="plot", plot_title=element_text(size=11, weight="bold", ha="left"),
                 # room on the left for the selected area's name, which the overlay writes in bold with a ▶

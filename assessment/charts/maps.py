@@ -34,7 +34,8 @@ from .palette import colour_for
 NO_DATA = "No data"
 #: Legend order: better results first, as in Fingertips' map keys; bins from best to worst, or from lowest
 #: to highest, in the words of assessment.stats.compare (one map has one set, so "Middle" sits in both).
-RESULT_ORDER = ["Better (99.8%)", "Better", "Similar", "Worse", "Worse (99.8%)", "Higher", "Lower",
+RESULT_ORDER = ["Better (99.8%)", "Better", "Similar", "Higher: small in practice", "Lower: small in practice",
+                "Worse", "Worse (99.8%)", "Higher", "Lower",
                 *(f"{word} {kind}" for kind in ("quintile", "quartile")
                   for word in ("Best", "Better", "Lowest", "2nd lowest", "Middle", "2nd highest", "Highest",
                                "Worse", "Worst")),

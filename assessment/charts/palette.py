@@ -17,6 +17,9 @@ COMPARISON_COLOURS = {
     "Similar": "#F0E442",
     "Worse": "#E66100",
     "Worse (99.8%)": "#8C2D04",
+    # Significant but small in practice (key_messages.yaml): neither better nor worse, so a pale neutral.
+    "Higher: small in practice": "#E3E3E3",
+    "Lower: small in practice": "#E3E3E3",
     "Higher": "#B8A7D9",
     "Lower": "#5E3C99",
     "Not compared": "#BDBDBD",

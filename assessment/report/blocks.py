@@ -98,6 +98,28 @@ def comparison_cell(row: pd.Series, national: str = "England") -> str:
     return label
 
 
+def chart_comparison(row: pd.Series, national: str = "England") -> str:
+    """A chart's result label, agreeing with the table's :func:`comparison_cell` but short enough for a bar.
+
+    >>> chart_comparison(pd.Series({"england_comparison": "Worse (99.8%)", "value": 89.0, "england_value": 88.0,
+    ...                             "value_type": "crude rate", "multiplier": 1000}))
+    'Higher: small in practice'
+    """
+    return comparison_cell(row, national).split(" (")[0] if _is_small_difference(row) else \
+        (row.get("england_comparison") or "Not compared")
+
+
+def with_chart_comparisons(frame: pd.DataFrame, national: str = "England") -> pd.DataFrame:
+    """A chart's rows (the result in ``comparison``) with each result worded by :func:`chart_comparison`."""
+    labels = [chart_comparison(row.rename({"comparison": "england_comparison"}), national) for _, row in frame.iterrows()]
+    return frame.assign(comparison=labels)
+
+
+def _is_small_difference(row: pd.Series) -> bool:
+    label = row.get("england_comparison") or ""
+    return label.startswith(("Better", "Worse")) and is_small(row["value"], row.get("england_value"), row["value_type"])
+
+
 def force_rank(report: ReportContext, row: pd.Series) -> str:
     """The force's rank among forces for a row, in words ("" for other areas or without a figure)."""
     frame = report.data.tables.indicator(row["indicator_id"])

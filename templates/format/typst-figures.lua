@@ -48,7 +48,9 @@ function Figure(fig)
   local caption = pandoc.write(pandoc.Pandoc(fig.caption.long), "typst"):gsub("%s+$", "")
   local path, ratio = image_and_shape(img.src)
   local placement = (ratio and ratio > FLOAT_ABOVE * TEXT_HEIGHT_OVER_WIDTH) and ", placement: auto" or ""
-  local code = "#figure(image(" .. typst_string(path) .. ", width: 100%, alt: " .. typst_string(alt) .. ")"
+  -- A chart kept in the text first places any float still pending, so figures keep their order.
+  local flush = placement == "" and "#place.flush()\n" or ""
+  local code = flush .. "#figure(image(" .. typst_string(path) .. ", width: 100%, alt: " .. typst_string(alt) .. ")"
       .. placement .. ",\n  caption: [" .. caption .. "])"
   return pandoc.RawBlock("typst", code)
 end

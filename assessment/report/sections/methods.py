@@ -11,7 +11,7 @@ import pandas as pd
 
 from ...registries import registries
 from ...sources.catalogue import load_data_gaps
-from ...text import md
+from ...text import capital, md
 from ..blocks import crude_rate
 from ..context import ReportContext
 from ..data_age import older_than_years
@@ -79,7 +79,7 @@ def handling(row: pd.Series) -> str:
         return "summed count and crude rate (not age-standardised)"
     if pd.isna(row.get("value")):
         why = note.removeprefix("Not aggregable: ").split(";")[0]
-        return f"no figure ({why or 'none published'})"
+        return f"no figure ({why[:1].lower() + why[1:] or 'none published'})"  # a name inside keeps its capital
     if str(row.get("source", "")).endswith(AGGREGATED):
         return "rebuilt from district counts"
     return "as published"
@@ -99,7 +99,7 @@ def handling_list(report: ReportContext) -> str:
             groups.setdefault(how, []).append(f"{row['indicator_name']} ({row['period']})")
     if not groups:
         return ""
-    lines = [f"- **{md(how.capitalize())}:** " + "; ".join(md(n) for n in sorted(names))
+    lines = [f"- **{md(capital(how))}:** " + "; ".join(md(n) for n in sorted(names))
              for how, names in sorted(groups.items(), key=lambda item: item[0].startswith("no figure"))]
     return f"How the figures for {md(report.data.area.name)} were made:\n\n" + "\n".join(lines) + "\n"
 
@@ -160,12 +160,22 @@ def conviction_ratio_rules(report: ReportContext) -> list[str]:
     return [conviction_ratio_rule(int(size)) for size in sorted(sizes)]
 
 
+def suppression_rule(suppression: str) -> str:
+    """Which figures small-number suppression covers: local uploads and the publisher files marked
+    ``suppress_small_counts`` in publishers.yaml; every other table is shown as its publisher releases it
+    (ONS drug-poisoning deaths by council, counts of 0 to 4 included), so the rule is not said of them."""
+    kinds = [spec.get("file_kind") or key for key, spec in registries().publishers.items()
+             if spec.get("suppress_small_counts")]
+    covered = "local uploads" + "".join(f" and the {kind}" for kind in kinds)
+    return (f"Small numbers are suppressed before any output in {md(covered)}: {md(suppression)}. Other tables are "
+            "shown as their publishers release them, small counts included.")
+
+
 def methods_section(report: ReportContext) -> str:
     """How figures were made, how this area's figures were built, the geography notes and the data gaps."""
     data = report.data
     suppression = data.bundle.meta.get("suppression", DEFAULT_SUPPRESSION)
-    text = [*METHODS, *conviction_ratio_rules(report), key_message_rule(),
-            f"Small numbers are suppressed before any output: {md(suppression)}.", age_rule()]
+    text = [*METHODS, *conviction_ratio_rules(report), key_message_rule(), suppression_rule(suppression), age_rule()]
     if data.national_name != "England":  # a Welsh force: the rules are the same, the comparator is not
         text.insert(0, f"{md(data.display_name())} is compared with {md(data.national_name)}, whose value the "
                        "England and Wales tables publish beside each force: where the rules below say England, "

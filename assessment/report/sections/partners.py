@@ -9,6 +9,7 @@ upper-tier authority and partnership, from the ONS lookups (never typed in).
 
 from __future__ import annotations
 
+from ...levels import LEVELS
 from ...registries import Section
 from ...text import md
 from ..context import ReportContext
@@ -28,7 +29,7 @@ def render(report: ReportContext, section: Section) -> str:
     lads = geo.lads.set_index("lad_code")
     body = []
     for area in inside:
-        kind = "unitary authority" if area.is_upper_tier else "district council"
+        kind = LEVELS[area.area_type].label_for(area.is_upper_tier, area.code)  # Birmingham: metropolitan borough
         upper = str(lads.loc[area.code, "utla_name"]) if area.code in lads.index else ""
         body.append([area.name, kind, upper, "; ".join(by_district.get(area.code, [])) or "none listed"])
     uppers = sorted({row[2] for row in body if row[2]})

@@ -23,7 +23,7 @@ from ...charts import compare_areas
 from ...registries import Section, registries
 from ...similar_areas import COMPUTED_METHOD, COUNCIL_LEVELS, FORCE_LEVEL, UPLOADED_METHOD, load_settings
 from ...text import format_value, md
-from ..blocks import display_value
+from ..blocks import display_value, with_chart_comparisons
 from ..context import ReportContext
 from ..tables import pipe_table
 
@@ -182,6 +182,7 @@ def chart(report: ReportContext, item: pd.Series, group: str) -> str:
     shown = pd.concat([mine, item["peers"]]).rename(columns={"england_comparison": "comparison"})
     names = data.geography.areas.set_index("code")["name"]
     shown = shown.assign(area_name=shown["area_code"].map(names).fillna(shown["area_name"]))
+    shown = with_chart_comparisons(shown)  # as the tables word it: a small difference is not better or worse
     figure = compare_areas(shown, highlight=data.area.code, reference_value=row.get("england_value"),
                            reference_label="England", indicator=row["indicator_name"], period=row["period"],
                            unit=row.get("unit") or "")

@@ -16,7 +16,8 @@ ATTRIBUTION = ("\nContains public sector information licensed under the Open Gov
 def sources_section(report: ReportContext) -> str:
     """Every source with its publisher, URL, licence and retrieval date."""
     bundle = report.data.bundle
-    rows = [[s.get("name", ""), s.get("url", ""), s.get("licence", ""), s.get("retrieved_at", "")]
+    # The day retrieved: a full timestamp is wider than the PDF's column (the Excel appendix keeps it).
+    rows = [[s.get("name", ""), s.get("url", ""), s.get("licence", ""), str(s.get("retrieved_at") or "")[:10]]
             for s in used_sources(report, bundle.meta.get("sources", []))]  # only files behind a figure shown
     text = (f"Figures come from the data snapshot of {md(bundle.snapshot_date)}. "
             "Each figure's source is listed in the Excel data appendix.\n\n")

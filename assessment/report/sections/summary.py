@@ -12,7 +12,7 @@ from ...difference import is_small, size, size_words, small_note
 from ...geography.registry import default_vintage
 from ...registries import registries
 from ...text import capital, format_value, in_sentence, md
-from ..blocks import crude_rate, display_value, force_rank, row_sentence
+from ..blocks import chart_comparison, crude_rate, display_value, force_rank, row_sentence
 from ..context import ReportContext
 from ..inside import (
     contrast_sentence,
@@ -234,6 +234,8 @@ def spine_chart(report: ReportContext) -> str:
     # Figures beside a bar have room for about 20 characters a line ("310 (crude rate 37.4 per 100,000)").
     rows.loc[own, "value_text"] = [textwrap.fill(spine_value(row), VALUE_CHARS) for _, row in rows[own].iterrows()]
     report.appendix.record_rows(rows[own], "Figure: spine chart")
+    # The area's result as its tables word it: a difference small in practice is not called better or worse.
+    rows.loc[own, "england_comparison"] = [chart_comparison(row, data.national_name) for _, row in rows[own].iterrows()]
     parts = spine_parts(list(dict.fromkeys(rows["indicator_name"])), MAX_INDICATORS)
     out = []
     for number, names in enumerate(parts, start=1):

@@ -15,7 +15,7 @@ from ...claims import expand_claims
 from ...registries import Section, registries
 from ...stats.trend import trend_in_words
 from ...text import md
-from ..blocks import benchmark_table, force_rank, inside_table, row_sentence
+from ..blocks import benchmark_table, force_rank, inside_table, row_sentence, with_chart_comparisons
 from ..context import ReportContext
 from ..missing import section_lacks
 from .by_sex_age import by_sex_age
@@ -51,17 +51,38 @@ def render(report: ReportContext, section: Section, shown_apart: tuple[str, ...]
         caveats = read_with_care(rows["indicator_name"], (data.indicator_info(i).get("caveat") for i in rows["indicator_id"]))
         if caveats:
             out.append(caveats)
-        # Chart the section's headline indicator (e.g. C20 continuity of care) when it has a value.
-        charted = rows[rows["value"].notna() & (rows["area_code"] == data.area.code)]
-        not_headline = charted["indicator_id"].map(lambda i: not data.indicator_info(i).get("headline"))
-        chart_row = charted.assign(_h=not_headline).sort_values("_h", kind="stable").head(1)
-        if not chart_row.empty:
-            out.append(compare_chart(report, chart_row.iloc[0]))
+        chart_row = charted_row(report, rows)
+        if chart_row is not None:
+            out.append(compare_chart(report, chart_row))
             if section.trend_chart:  # every trend is also a text label in the table
-                out.append(trend_chart(report, chart_row.iloc[0]))
+                out.append(trend_chart(report, chart_row))
     out.append(section_lacks(report, section))  # each catalogue indicator missing here, and how to get it
     out.append(local_data_boxes(report, section.key))
     return "\n".join(part for part in out if part)
+
+
+def charted_row(report: ReportContext, rows: pd.DataFrame) -> pd.Series | None:
+    """The row a topic charts: the section's main measure, as the registries declare it.
+
+    First an indicator the catalogue marks ``headline`` (e.g. C20 continuity of care), then one of
+    key_messages.yaml's core measures (its preferred indicator first: a force's violence section
+    charts violence against the person, not whichever crime its table lists first), then the first
+    row. Only rows of the area itself with a value can be charted; None when there is none.
+    """
+    data = report.data
+    charted = rows[rows["value"].notna() & (rows["area_code"] == data.area.code)]
+    if charted.empty:
+        return None
+    core = [key for measure in registries().core_measures for key in measure.indicators]
+
+    def preference(indicator_id) -> tuple[int, int]:
+        info = data.indicator_info(indicator_id)
+        if info.get("headline"):
+            return (0, 0)
+        return (1, core.index(info["key"])) if info.get("key") in core else (2, 0)
+
+    order = charted["indicator_id"].map(preference)
+    return charted.iloc[sorted(range(len(charted)), key=lambda n: order.iloc[n])[0]]
 
 
 def read_with_care(names, caveats) -> str:
@@ -90,7 +111,9 @@ def compare_chart(report: ReportContext, row: pd.Series) -> str:
         return ""
     names = data.geography.areas.set_index("code")["name"]
     peers = peers.assign(area_name=peers["area_code"].map(names).fillna(peers["area_name"]))
-    figure = compare_areas(peers, highlight=data.area.code, reference_value=row.get("england_value"),
+    # Each bar's result as the tables word it: a difference small in practice is not called better or worse.
+    shown = with_chart_comparisons(peers, data.national_name)
+    figure = compare_areas(shown, highlight=data.area.code, reference_value=row.get("england_value"),
                            reference_label=data.national_name, indicator=row["indicator_name"],
                            period=row["period"], unit=row.get("unit") or "")
     if rank := force_rank(report, row):  # the comparison group named in words, for screen readers too
