@@ -143,8 +143,9 @@ def force_neighbours(book: SimilarAreasWorkbook, geography, populations: dict[st
     names = dict(zip(geography.areas["code"], geography.areas["name"]))
     found["neighbour_name"] = found["neighbour_code"].map(names)
     found["kind"], found["model"], found["in_report"], found["method"] = "force", settings.model, True, COMPUTED_METHOD
-    notes = [f"{names.get(code, code)} ({code}): no similar forces computed, as none of its councils has a value "
-             "of every variable of the model in the ONS workbook's table 4." for code in left_out]
+    # Read in every force's methods (it is why a force is missing from the comparison), so it names no report.
+    notes = [f"{names.get(code, code)} ({code}) has no similar forces and is in no force's list, as none of its "
+             "councils has a value of every variable of the model in the ONS workbook's table 4." for code in left_out]
     return found[COLUMNS], notes
 
 

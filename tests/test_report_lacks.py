@@ -112,8 +112,10 @@ def test_the_force_summary_flags_figures_much_older_than_the_newest(real_reports
     assert "2018/19: Anti-social behaviour incidents per 1,000 population" in old
     assert re.search(r"2018 - 20 ?: Deaths related to drug poisoning per 100,000 residents \(3-year pooled\)", old)
     assert "A new fetch takes the publisher's newest release from https://www.ons.gov.uk/" in old
-    assert "IoD2019" in old and "A newer edition is published at https://www.gov.uk/government/statistics/" \
-        "english-indices-of-deprivation-2025" in old
+    # IoD2019 is old, and the report shows IoD2025 too: it says so rather than send the reader to GOV.UK for it.
+    assert "IoD2019" in old and "The newer edition is also in this report." in old
+    assert "A newer edition is published" not in old
+    assert "IMD 2025: Average score" in _text(real_reports[LANCASHIRE_FORCE][0])
     assert "2025/26" not in old and "sleeping rough" not in old  # autumn 2022 is 3 years older, not more
     methods = _text(_section(real_reports[LANCASHIRE_FORCE][0], "Data gaps and methods"))
     assert "every figure whose period ended more than 3 years before the newest period in the report" in methods

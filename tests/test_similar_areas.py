@@ -217,7 +217,8 @@ def test_lancashire_force_is_compared_with_its_computed_similar_forces(rendered)
     assert "of 8" in block
     methods = text_of(section(page, "Data gaps and methods"))
     assert "winsorised with table 8's neighbours-model thresholds" in methods
-    assert "London, City of (E23000034): no similar forces computed" in methods
+    assert ("London, City of (E23000034) has no similar forces and is in no force's list, as none of its "
+            "councils has a value") in methods
     forces = {r["Area code"] for r in appendix if r["Report section"] == "Compared with similar areas"}
     assert {"E23000003", "E23000018", "E23000016"} <= forces
 

@@ -58,6 +58,12 @@ def report_rows(report: ReportContext) -> pd.DataFrame:
     return rows[keep & rows["period_end"].notna()]
 
 
+def shows_source(report: ReportContext, source: str) -> bool:
+    """Whether the report shows a figure of the publisher entry ``source`` (``imd_2025_lad``, say)."""
+    ids = {e.frame_id for e in registries().catalogue.entries if e.source == source}
+    return bool(ids & set(report_rows(report)["indicator_id"].astype(str)))
+
+
 def newer_release(report: ReportContext, indicator_id: str) -> str:
     """Where the publisher of an indicator releases newer figures, as a clause ("" if the registry does not say)."""
     entry = next((e for e in registries().catalogue.entries if e.frame_id == str(indicator_id)), None)
@@ -68,8 +74,11 @@ def newer_release(report: ReportContext, indicator_id: str) -> str:
     publishers = registries().publishers
     spec = publishers.get(entry.source) or {}
     page = spec.get("publisher_page") or ""
-    newer = publishers.get(spec.get("newer_edition") or "")
+    newer_key = spec.get("newer_edition") or ""
+    newer = publishers.get(newer_key)
     if newer:
+        if shows_source(report, newer_key):  # IMD 2025 beside IMD 2019: the newer edition is already here
+            return "the newer edition is also in this report"
         return f"a newer edition is published at {newer.get('publisher_page', '')}"
     if spec.get("release") and not spec.get("import_only"):
         return f"a new fetch takes the publisher's newest release from {page}"

@@ -91,7 +91,7 @@ def section_lacks(report: ReportContext, section: Section) -> str:
         out = (f"Not in the data snapshot for {name}, and published for {md(country.name)} by other bodies "
                "than for England:\n\n" + "\n".join(devolved) + "\n\n")
     if lines:
-        out += (f"Not in the data snapshot for {name}: the section would also show these indicators. "
+        out += (f"Not in the data snapshot for {name}: these indicators, which belong in this section. "
                 "Each is published; the line says where and how to add it.\n\n" + "\n".join(lines) + "\n")
     return out
 

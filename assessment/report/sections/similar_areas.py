@@ -228,5 +228,5 @@ def method_text(report: ReportContext) -> str:
         "(1 is the highest value, whatever the polarity); counts and ranks are not compared."]
     area = report.data.area
     notes = [md(n) for n in meta.get("notes", [])
-             if f"({area.code})" in n or (area.area_type == "pfa" and "no similar forces" in n)]
+             if f"({area.code})" in n or (area.area_type == "pfa" and "is in no force's list" in n)]
     return "\n\n".join(text + notes) + "\n"
