@@ -136,7 +136,10 @@ def rank_inside_text(row: pd.Series) -> str:
     rank = row.get("inside_rank")
     if rank is None or pd.isna(rank):
         return "not ranked"
-    return f"{ordinal(int(rank))} of {int(row['inside_count'])}"
+    text = f"{ordinal(int(rank))} of {int(row['inside_count'])}"
+    # A rank keeps its own order (see inside_rows): say so, or "1st" beside the lowest number contradicts
+    # the column's "1 = highest".
+    return text + " (1 = ranked first)" if row.get("value_type") == "rank" else text
 
 
 def population_shares(data: AreaData, inside: list[Area]) -> dict[str, float]:
