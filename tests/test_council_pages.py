@@ -94,3 +94,10 @@ def test_the_county_report_carries_no_notes_about_its_similar_areas(real_reports
     assert "Somerset" in _text(section(page, "Compared with similar areas"))
     for elsewhere in ("Somerset (E06000066)", "Sheffield (E08000019)", "Mendip"):
         assert elsewhere not in methods, elsewhere
+
+
+@pytest.mark.shared
+def test_an_indicator_name_inside_a_sentence_is_not_capitalised(real_reports):
+    summary = _text(section(real_reports[COUNTY][0], "Summary and key messages"))
+    assert "the districts differ on deaths related to drug poisoning per 100,000 residents" in summary
+    assert "differ on Deaths" not in summary

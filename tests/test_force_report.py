@@ -59,7 +59,7 @@ def test_demo_continuity_of_care_shows_each_council_with_its_own_comparison(demo
     assert rows["Port Alder"]["Compared with England"] == "Better (99.8%)"
     assert rows["Northmere"]["Share of Northmere and Port Alder Police population"] == "71%"
     section = sections(_page(reports[DEMO_FORCE]))["Substance misuse and treatment"]
-    assert ("the councils differ on Continuity of care after release from prison: Port Alder (53.1%) is better "
+    assert ("the councils differ on continuity of care after release from prison: Port Alder (53.1%) is better "
             "than England (40.1%) while Northmere (35.7%) is worse") in section
 
 
