@@ -321,8 +321,14 @@ def _copy_into(folder: Path, files: dict[str, Path], out_dir: Path) -> dict[str,
 
 
 def small_count_indicators(frame: pd.DataFrame) -> set[str]:
-    """The indicators with a published (not already suppressed) count of 1 to 4 in any row."""
-    small = frame["count"].between(1, 4) & ~frame["suppressed"].astype(bool)
+    """The indicators with a published (not already suppressed) count of 1 to 4 people in any row.
+
+    A survey estimate (a share or rate whose interval the publisher gave, ``ci_method: none``, such as
+    the Annual Population Survey's smoking prevalence) counts respondents in a weighted sample, not
+    residents: its count identifies no one, so it is not one of these.
+    """
+    survey = frame["ci_method"].eq("none") & frame["value_type"].ne("count")
+    small = frame["count"].between(1, 4) & ~frame["suppressed"].astype(bool) & ~survey
     return set(frame.loc[small, "indicator_id"].astype(str))
 
 
