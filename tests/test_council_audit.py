@@ -93,3 +93,18 @@ def test_the_county_lists_each_local_dataset_once_in_plain_words(real_reports):
     for dataset in ("Probation caseload health and social needs", "Local continuity-of-care audit"):
         assert text.count(dataset) == 1, dataset
     assert "method none" not in text and "not yet confirmed against GOV.UK" not in text
+
+
+# ------------------------------------------------------------------ also found: labels
+@pytest.mark.shared
+def test_council_titles_name_the_kind_of_council_and_tables_name_councils_not_codes(real_reports):
+    # boundaries lookup: E06 is a unitary authority, E10 a county council; the county's tables of its districts
+    # name each district (IoD2019.csv gives Burnley E07000117 ... Wyre E07000128).
+    assert "<title>Health and justice needs assessment: Blackpool (unitary authority)</title>" in \
+        real_reports[BLACKPOOL][0]
+    county = real_reports[COUNTY][0]
+    assert "<title>Health and justice needs assessment: Lancashire County Council</title>" in county
+    rows = re.findall(r"<tr\b[^>]*>(.*?)</tr>", section(county, "Homelessness and accommodation"), flags=re.S)
+    named = [_text(c) for row in rows for c in re.findall(r"<td\b[^>]*>(.*?)</td>", row, flags=re.S)[1:2]]
+    assert "Burnley" in named and "Wyre" in named
+    assert not [cell for cell in named if re.fullmatch(r"E\d{8}", cell)]
