@@ -157,5 +157,7 @@ def test_a_rank_keeps_its_own_order_inside_the_county(real_reports):
     rows = [r for table in _tables(section_html(page, "Wider determinants and inequalities")) for r in table
             if r and r[0].startswith("IMD 2019: rank of average score")]
     by_district = {r[1]: r for r in rows if len(r) > 5}
-    assert by_district["Burnley"][2] == "8" and by_district["Burnley"][5] == "1st of 12"
-    assert by_district["Ribble Valley"][2] == "283" and by_district["Ribble Valley"][5] == "12th of 12"
+    # The cell says its order: "1st" beside the lowest number would contradict the column's "1 = highest".
+    assert by_district["Burnley"][2] == "8" and by_district["Burnley"][5] == "1st of 12 (1 = ranked first)"
+    assert by_district["Ribble Valley"][2] == "283"
+    assert by_district["Ribble Valley"][5] == "12th of 12 (1 = ranked first)"

@@ -34,7 +34,6 @@ from ..files import LOCK_FILE, FolderLock, sha256_of, staged_folder, writing
 from ..geography import Geography, dissolve_boundaries, load_boundaries
 from ..levels import DISTRICT_LEVEL, ENGLAND_LEVEL, LEVELS, boundary_levels
 from ..output_folders import refuse_unless_replaceable
-from ..registries import registries
 from ..sources.ons_population import INDICATOR_ID as POPULATION_ID
 from .headline import HeadlineTables
 
@@ -58,6 +57,7 @@ class Bundle:
     _force_rows: pd.DataFrame | None = field(default=None, init=False, repr=False)
     _tables: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False)
     _sex_age_rows: pd.DataFrame | None = field(default=None, init=False, repr=False)
+    _shown: pd.DataFrame | None = field(default=None, init=False, repr=False)
     _verified: bool = field(default=False, init=False, repr=False)
 
     META_FILE = "bundle.json"
@@ -96,6 +96,7 @@ class Bundle:
     def release_frame(self) -> None:
         """Let the full frame go (reports read only the headline tables); a later use reads it again."""
         self._frame = None
+        self._shown = None
         gc.collect()
         pyarrow.default_memory_pool().release_unused()  # hand the frame's Arrow buffers back to the system
 
@@ -122,22 +123,26 @@ class Bundle:
     def headline(self) -> HeadlineTables:
         """Every area's headline rows and their indexes, worked out once per bundle.
 
-        Publishers whose small counts reports suppress (``suppress_small_counts``
-        in publishers.yaml) have them hidden here, before any section reads them.
+        Counts of 1 to 4 are hidden here, before any section reads them, whoever published
+        them (see :meth:`_shown_frame`).
         """
         if self._headline is None:
             self._headline = HeadlineTables.build(self._shown_frame(), self.indicators)
         return self._headline
 
     def _shown_frame(self) -> pd.DataFrame:
-        """The frame with small counts hidden for publishers that ask for it (see :meth:`headline`)."""
-        ids = {str(i) for spec in registries().publishers.values() if spec.get("suppress_small_counts")
-               for i in spec["indicators"]}
-        chosen = self.frame["indicator_id"].isin(ids)
-        if not chosen.any():
-            return self.frame
-        shown = hide_small_counts(self.frame[chosen], self.geography)
-        return pd.concat([self.frame[~chosen], shown]).sort_index()
+        """The frame as reports may show it: no count of 1 to 4 of any source, nor a figure that gives one back.
+
+        ONS and Fingertips publish small counts of deaths (with a warning on the rate); these
+        reports hold every source to the rule uploads follow (:mod:`assessment.disclosure`), so a
+        publisher's count of 1 to 4 goes with its rate, its share and every total that reveals it.
+        Only indicators holding such a count are checked (the rest cannot need it).
+        """
+        if self._shown is None:
+            chosen = self.frame["indicator_id"].isin(small_count_indicators(self.frame))
+            self._shown = self.frame if not chosen.any() else pd.concat(
+                [self.frame[~chosen], hide_small_counts(self.frame[chosen], self.geography)]).sort_index()
+        return self._shown
 
     def table(self, name: str) -> pd.DataFrame | None:
         """Another table the bundle carries (``tables`` of bundle.json: the similar-areas table), or None."""
@@ -162,10 +167,10 @@ class Bundle:
             frame = self.frame
             main = frame[(frame["category_type"] == "") & (frame["indicator_id"] != POPULATION_ID)]
             apart = {i for i, info in self.indicators.items() if (info or {}).get("coverage") == "england_and_wales"}
-            # Publishers whose small counts reports hide go through disclosure control in the headline
-            # tables only: their breakdowns are not shown rather than shown unchecked.
-            apart |= {str(i) for spec in registries().publishers.values() if spec.get("suppress_small_counts")
-                      for i in spec["indicators"]}
+            # An indicator with a small count goes through disclosure control in the headline tables
+            # only (male + female = persons is not one of its groups): its breakdowns are not shown
+            # rather than shown unchecked.
+            apart |= small_count_indicators(frame)
             main = main[~main["indicator_id"].isin(apart)]
             headline = self.headline().rows
             chosen = pd.MultiIndex.from_frame(headline[["indicator_id", "sex", "age"]].drop_duplicates())
@@ -182,7 +187,7 @@ class Bundle:
         """
         if self._force_rows is None:
             ids = {i for i, info in self.indicators.items() if (info or {}).get("coverage") == "england_and_wales"}
-            frame = self.frame
+            frame = self._shown_frame()
             self._force_rows = frame[frame["indicator_id"].isin(ids)].reset_index(drop=True)
         return self._force_rows
 
@@ -313,6 +318,18 @@ def _copy_into(folder: Path, files: dict[str, Path], out_dir: Path) -> dict[str,
             shutil.copy2(path, target)
         copied[role] = str(target.relative_to(folder.parent))
     return copied
+
+
+def small_count_indicators(frame: pd.DataFrame) -> set[str]:
+    """The indicators with a published (not already suppressed) count of 1 to 4 people in any row.
+
+    A survey estimate (a share or rate whose interval the publisher gave, ``ci_method: none``, such as
+    the Annual Population Survey's smoking prevalence) counts respondents in a weighted sample, not
+    residents: its count identifies no one, so it is not one of these.
+    """
+    survey = frame["ci_method"].eq("none") & frame["value_type"].ne("count")
+    small = frame["count"].between(1, 4) & ~frame["suppressed"].astype(bool) & ~survey
+    return set(frame.loc[small, "indicator_id"].astype(str))
 
 
 @lru_cache(maxsize=4)

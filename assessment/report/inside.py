@@ -19,12 +19,12 @@ councils instead.
 ...                      "value_type": "proportion", "multiplier": 100, "indicator_name": "Continuity of care",
 ...                      "polarity": "high_is_good"})
 >>> print(contrast_sentence(rows, "the force", escape=False))
-Inside the force, the councils differ on Continuity of care: Port Alder (53.1%) is better than England (40.1%) while Northmere (35.7%) is worse.
+Inside the force, the councils differ on continuity of care: Port Alder (53.1%) is better than England (40.1%) while Northmere (35.7%) is worse.
 
 A council less than 10% from England (``small_difference``) is not called better or worse:
 
 >>> print(contrast_sentence(rows.assign(value=[38.0, 53.1]), "the force", escape=False))
-Inside the force, the figure for Continuity of care ranges from 38.0% in Northmere to 53.1% in Port Alder, a significant difference (their 95% confidence intervals do not overlap).
+Inside the force, the figure for continuity of care ranges from 38.0% in Northmere to 53.1% in Port Alder, a significant difference (their 95% confidence intervals do not overlap).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import pandas as pd
 from ..difference import is_small
 from ..geography import Area
 from ..levels import DISTRICT_LEVEL
-from ..text import format_value, md, thousands
+from ..text import format_value, in_sentence, md, thousands
 from .area_data import AreaData, with_national
 from .ranks import ordinal
 
@@ -136,7 +136,10 @@ def rank_inside_text(row: pd.Series) -> str:
     rank = row.get("inside_rank")
     if rank is None or pd.isna(rank):
         return "not ranked"
-    return f"{ordinal(int(rank))} of {int(row['inside_count'])}"
+    text = f"{ordinal(int(rank))} of {int(row['inside_count'])}"
+    # A rank keeps its own order (see inside_rows): say so, or "1st" beside the lowest number contradicts
+    # the column's "1 = highest".
+    return text + " (1 = ranked first)" if row.get("value_type") == "rank" else text
 
 
 def population_shares(data: AreaData, inside: list[Area]) -> dict[str, float]:
@@ -179,7 +182,7 @@ def contrast_sentence(rows: pd.DataFrame, where: str, *, escape: bool = True, ki
     shown = rows[rows["value"].notna()]
     if len(shown) < 2 or (shown["value_type"] == "count").any():  # counts of areas of any size: no contrast
         return ""
-    name = esc(shown["indicator_name"].iloc[0])
+    name = esc(in_sentence(shown["indicator_name"].iloc[0]))  # mid-sentence: "differ on deaths related to..."
     # A council whose difference from England is small in practice is not called better or worse.
     material = ~shown.apply(lambda r: is_small(r["value"], r["england_value"], r["value_type"]), axis=1)
     better = shown[shown["england_comparison"].isin(BETTER) & material]

@@ -24,6 +24,7 @@ from .context import ReportContext
 CODE = re.compile(r"\b[EWSNK]\d{8}\b")
 AGGREGATED = " (aggregated from districts)"
 FIGURE_PREFIX = "Figure:"  # charts show every peer; a note on a peer is not about this report's tables
+PEERS_KIND = "similar_areas"  # the section kind whose tables show peers only
 
 
 def note_codes(note: str) -> set[str]:
@@ -44,12 +45,18 @@ def shown_rows(report: ReportContext) -> pd.DataFrame:
 
 
 def relevant_codes(report: ReportContext) -> set[str]:
-    """This area, its parents and districts, and every area in its tables (not its charts' peers)."""
+    """This area, its parents and districts, and every area in its tables (not its charts' or similar areas' peers).
+
+    The similar areas (a county's 15 nearest councils) are peers as a chart's are: a note on how
+    Somerset's or Sheffield's figure was made is about another place, not this report's area.
+    """
     data = report.data
     codes = {data.area.code, *[c for c in data.geography.parents(data.area.code).values() if c]}
     codes |= set(data.geography.constituent_lads(data.area.code))
     rows = shown_rows(report)
-    in_tables = rows[~rows["report_section"].astype(str).str.startswith(FIGURE_PREFIX)]
+    peers = {s.title for s in data.sections() if s.kind == PEERS_KIND}
+    section = rows["report_section"].astype(str)
+    in_tables = rows[~section.str.startswith(FIGURE_PREFIX) & ~section.isin(peers)]
     return codes | set(in_tables["area_code"].dropna().astype(str))
 
 

@@ -40,7 +40,7 @@ REQUIRED = ("module", "reader", "indicators")
 #: official ``url`` (neither is needed for a file brought in by `jsna import` only).
 DOWNLOAD = ("release", "url")
 OPTIONAL = ("publisher_page", "vintage", "licence", "attribution", "verified", "only_area_types",
-            "recogniser", "file_kind", "layouts", "import_only", "filename", "format", "suppress_small_counts",
+            "recogniser", "file_kind", "layouts", "import_only", "filename", "format",
             "newer_edition", "published_for", "provides")
 #: Hosts official files and pages may come from: the publishers' own sites, never a republished copy.
 OFFICIAL_HOSTS = {"www.gov.uk", "assets.publishing.service.gov.uk", "www.ons.gov.uk",

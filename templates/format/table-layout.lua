@@ -25,12 +25,23 @@ local LAYOUT = {
   docx = { width = 481, char = 5.6, pad = 14 },   -- 9pt Arial, Word's 0.08in cell margins
 }
 
+-- A web address breaks after each slash (typst and Word do), so its longest
+-- piece, not the whole address, sets how narrow its column can be.
+local function unbroken(word)
+  if not word:find("://", 1, true) then return utf8.len(word) or #word end
+  local longest = 0
+  for piece in word:gmatch("[^/]*/?") do
+    longest = math.max(longest, utf8.len(piece) or #piece)
+  end
+  return longest
+end
+
 local function words(text)
   local longest, total = 0, 0
   for word in text:gmatch("%S+") do
-    local n = utf8.len(word) or #word
+    local n = unbroken(word)
     if n > longest then longest = n end
-    total = total + n + 1
+    total = total + (utf8.len(word) or #word) + 1
   end
   return longest, math.max(total - 1, 0)
 end

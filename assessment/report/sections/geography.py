@@ -7,6 +7,7 @@ from ...levels import DISTRICT_LEVEL, ENGLAND_NAME, LEVELS, district_columns, pa
 from ...sources.ons_population import INDICATOR_ID as POPULATION_ID
 from ...text import md, thousands
 from ..context import ReportContext
+from ..inside import _listed
 from ..population import population_profile
 from ..tables import pipe_table
 
@@ -18,7 +19,9 @@ def geography_section(report: ReportContext) -> str:
     data = report.data
     geo, area = data.geography, data.area
     population = data.population()
-    pop_text = f"an estimated {thousands(population)} residents" if population else "no population estimate in the bundle"
+    # The year goes with the figure: the age profile below may come from an older estimate.
+    pop_text = (f"an estimated {thousands(population)} residents (mid-{md(latest_population_period(report))})"
+                if population else "no population estimate in the bundle")
     parts = [f"{md(area.name)} is a {md(data.kind)} with {pop_text}."]
     parents = geo.parents(area.code)
     named = [f"{level.parent_label} {md(geo.resolve(parents[level.key]).name)}" for level in parent_levels()
@@ -34,6 +37,13 @@ def geography_section(report: ReportContext) -> str:
     if profile := population_profile(report):
         text += "\n" + profile
     return text
+
+
+def latest_population_period(report: ReportContext) -> str:
+    """The period (a year) of the area's latest population estimate, the one ``data.population()`` gives."""
+    rows = report.data.tables.indicator(POPULATION_ID)
+    rows = rows[(rows["area_code"] == report.data.area.code) & rows["value"].notna()]
+    return str(rows.sort_values("period_end")["period"].iloc[-1])
 
 
 def record_population(report: ReportContext, codes: list[str]) -> None:
@@ -85,8 +95,12 @@ def coterminosity_note(report: ReportContext) -> str:
     if len(forces) == 1:
         force_lads = lads[lads["pfa_code"] == forces["pfa_code"].iloc[0]]
         if len(force_lads) > len(mine):
-            return (f"{md(forces['pfa_name'].iloc[0])} also polices areas outside "
-                    f"{md(area.name)}, so force-wide figures describe a larger population.\n")
+            # Name the force as a force and the councils outside: "Lancashire also polices areas outside
+            # Lancashire" read as a contradiction in the county's report.
+            others = force_lads[~force_lads["lad_code"].isin(mine["lad_code"])].drop_duplicates("utla_code")
+            return (f"The {md(forces['pfa_name'].iloc[0])} police force area also covers "
+                    f"{_listed(sorted(md(n) for n in others['utla_name']))}, outside {md(data.display_name())}, "
+                    "so force-wide figures describe a larger population.\n")
         return f"The area is coterminous with {md(forces['pfa_name'].iloc[0])}.\n"
     return ""
 

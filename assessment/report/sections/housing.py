@@ -14,7 +14,7 @@ those figures (the fictional demo) gets the topic section alone.
 A count of 1 to 4 households reaches this section already suppressed, with
 the rate made from it (the rate and the households in the area give the count
 back) and the total of every area that includes that council
-(``suppress_small_counts`` in publishers.yaml,
+(every source's, in ``Bundle._shown_frame``;
 :func:`assessment.disclosure.hide_small_counts`).
 
 >>> cell(pd.Series({"suppressed": False, "value": 13.84, "value_type": "crude rate", "multiplier": 100000,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from ...text import md
 from ..context import ReportContext
 from ..relevant import used_sources
-from ..tables import pipe_table
 
 ATTRIBUTION = ("\nContains public sector information licensed under the Open Government Licence v3.0. "
                "Contains OS data © Crown copyright and database right. Source: Office for National "
@@ -13,14 +12,31 @@ ATTRIBUTION = ("\nContains public sector information licensed under the Open Gov
                "(https://fingertips.phe.org.uk).\n")
 
 
+def retrieved_day(stamp: object) -> str:
+    """The day a file was retrieved (``2026-12-05``): the time of day says nothing to a reader and crowds the table."""
+    return str(stamp or "")[:10]
+
+
 def sources_section(report: ReportContext) -> str:
-    """Every source with its publisher, URL, licence and retrieval date."""
+    """Every source with its publisher, URL, licence and retrieval date: one line each.
+
+    A list, not a table: file names and web addresses are long words that no column of a
+    printed page holds beside two more columns (the licence and retrieval day crowded each other).
+    """
     bundle = report.data.bundle
-    # The day retrieved: a full timestamp is wider than the PDF's column (the Excel appendix keeps it).
-    rows = [[s.get("name", ""), s.get("url", ""), s.get("licence", ""), str(s.get("retrieved_at") or "")[:10]]
-            for s in used_sources(report, bundle.meta.get("sources", []))]  # only files behind a figure shown
+    lines = [source_line(s) for s in used_sources(report, bundle.meta.get("sources", []))]  # only files behind a figure
     text = (f"Figures come from the data snapshot of {md(bundle.snapshot_date)}. "
             "Each figure's source is listed in the Excel data appendix.\n\n")
-    if rows:
-        text += pipe_table(["Source", "Address", "Licence", "Retrieved"], rows)
+    if lines:
+        text += "\n".join(lines) + "\n"
     return text + ATTRIBUTION
+
+
+def source_line(source: dict) -> str:
+    """One source as a list item: its name, address, licence and the day it was retrieved."""
+    parts = [f"**{md(source.get('name', ''))}**."]
+    if source.get("url"):
+        parts.append(f"{md(source['url'])}.")
+    licence, day = md(source.get("licence", "")), retrieved_day(source.get("retrieved_at", ""))
+    parts.append("; ".join(p for p in (licence, f"retrieved {day}" if day else "") if p) + ".")
+    return "- " + " ".join(p for p in parts if p != ".")

@@ -34,6 +34,9 @@ UNJUDGED = {"Higher": 2, "Lower": 2}
 CONTRAST, UNRANKED, NO_FIGURE = 3, 4, 5
 SIZE_STEP = 0.1  # steps of log(ratio), about 10%: differences within one step are ordered by rank
 EXTRA_FINDINGS = 4  # findings that matter (significant, not small) beyond the core measures
+#: A section's part whose indicators are sub-groups of one of its figures (MHCLG table A3's support needs of
+#: the households owed a duty): shown by council in that section, never one summary line or spine bar each.
+SUB_GROUP_PART = "support_needs"
 
 
 def front_matter(report: ReportContext) -> str:
@@ -61,7 +64,8 @@ def key_messages(report: ReportContext) -> str:
     if latest.empty:
         return "No indicator data are available for this area in the data snapshot.\n"
     topics = {s.key for s in data.sections()}
-    latest = latest[latest["indicator_id"].map(data.section_of).isin(topics)]
+    latest = latest[latest["indicator_id"].map(data.section_of).isin(topics)
+                    & ~latest["indicator_id"].isin(sub_group_ids(report))]
     messages = key_message_list(report, latest)
     if not messages:
         return "No indicator data are available for this area in the data snapshot.\n"
@@ -226,6 +230,7 @@ def spine_chart(report: ReportContext) -> str:
     """
     data = report.data
     rows = data.spine_rows()
+    rows = rows[~rows["indicator_id"].isin(sub_group_ids(report))]
     if rows.empty:
         return ""
     rows = rows.copy()
@@ -245,6 +250,12 @@ def spine_chart(report: ReportContext) -> str:
                                   national=data.national_name)
         out.append(report.figures.markdown(figure, "spine" if number == 1 else f"spine-{number}"))
     return "\n".join(out)
+
+
+def sub_group_ids(report: ReportContext) -> set[str]:
+    """Indicators the summary leaves to their own section: every section's :data:`SUB_GROUP_PART`."""
+    return {i for section in report.data.sections() for part, ids in section.indicators
+            if part == SUB_GROUP_PART for i in ids}
 
 
 def spine_value(row: pd.Series) -> str:

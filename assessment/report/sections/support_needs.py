@@ -9,7 +9,7 @@ force area), each council's share.
 
 The ids are the ``support_needs`` part of the section's ``indicators:`` in
 report_sections.yaml. Their counts reach this part already through disclosure
-control (``suppress_small_counts`` in publishers.yaml): a count of 1 to 4
+control (every source's, in ``Bundle._shown_frame``): a count of 1 to 4
 households is hidden with its share, and so is every figure it could be worked
 out from (another council's, or the area's total).
 
