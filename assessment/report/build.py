@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..analysis import analyse, latest_populations
 from ..errors import InputError
-from ..frame import concat_frames, validate_frame
+from ..frame import concat_frames
 from ..geography import crosswalk_frame, geography_from_files
 from ..geography.boundary_checks import check_boundary_file
 from ..geography.registry import default_vintage
@@ -39,7 +39,6 @@ def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, 
     for path in boundary_files.values():  # a damaged area is named now, not when a map is drawn
         check_boundary_file(path)
     geography = geography_from_files(lookup_files, vintage=str(meta.get("vintage") or default_vintage()))
-    frame = validate_frame(frame)
     catalogue = load_catalogue()
     geography_notes = list(meta.get("geography_notes", []))
     frame = crosswalk_frame(frame, geography, partial=partial, where="tidy frame", notes=geography_notes,
@@ -88,8 +87,8 @@ def _files_of(sources: list[dict], snapshot: Path | None):
 
 
 def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate loaders' frames into one validated tidy frame."""
-    return validate_frame(concat_frames(frames))
+    """Concatenate loaders' frames into one tidy frame (each was validated where it was born)."""
+    return concat_frames(frames)
 
 
 #: Boundary levels a bundle takes from files; police force areas are dissolved from the districts,
