@@ -146,12 +146,14 @@ def _vintage(periods: list[str]) -> str:
 
 
 def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir: Path | None = None,
-                               uploads: list[Path] | None = None, partial: bool = False) -> Path:
+                               uploads: list[Path] | None = None, partial: bool = False,
+                               described: dict | None = None) -> Path:
     """`jsna build`: the tidy frame from a snapshot alone, analysed into a report bundle.
 
     Geography comes from the snapshot's ONS lookups and boundaries, or from the
     lookup and boundary files found in ``lookups_dir`` (recognised by content,
-    whatever their names).
+    whatever their names). ``described`` replaces entries of the bundle's metadata
+    (the demo's: its sources are invented, not the publishers' whose formats they use).
     """
     snapshot = open_snapshot(snapshot_dir)
     # Before any work: the bundle replaces --out whole, so it may be neither an input nor a folder of other files.
@@ -184,7 +186,7 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
     if uploads:
         upload_frames, upload_meta = load_uploads_for_build(uploads, lookup_files)
         frame = combine([frame, *upload_frames])
-    meta = {**meta, "demo": False, "vintage": vintage, "uploads": upload_meta}
+    meta = {**meta, "demo": False, "vintage": vintage, "uploads": upload_meta, **(described or {})}
     return build_bundle(frame, out_dir, lookup_files=lookup_files, boundary_files=boundary_files,
                         meta=meta, partial=partial, snapshot_dir=Path(snapshot_dir))
 
