@@ -26,8 +26,10 @@ import pandera.pandas as pa
 
 from .frame_columns import INTERVALS, REQUIRED, SUPPRESSED_HIDES, Column
 
-#: The name :meth:`FrameContract.broken_rules` gives a failure of a rule across a row or rows.
-ROWS = "<rows>"
+#: pandera's name for the key rule (no two rows share a key); the fast check gives it the same name.
+UNIQUE_KEY = "multiple_fields_uniqueness"
+#: The fast check's name for a frame whose columns are not the declared ones.
+WRONG_COLUMNS = "<columns>"
 DATE_DTYPE = np.dtype("datetime64[ns]")
 
 
@@ -111,20 +113,18 @@ class FrameContract:
     # --- the fast check -----------------------------------------------------------------------
 
     def broken_rules(self, frame: pd.DataFrame) -> list[str]:
-        """The columns whose rules ``frame`` breaks, then :data:`ROWS` if a row rule or the key is broken.
+        """The columns whose rules ``frame`` breaks; if none, the row rules it breaks (by their messages).
 
-        The same verdict as :attr:`schema` (0-based index) in vectorised pandas; an
-        empty list is a frame the schema accepts.
+        The same verdict as :attr:`schema` (0-based index) in vectorised pandas, naming
+        what pandera's failure cases name; an empty list is a frame the schema accepts.
         """
         if list(frame.columns) != list(dict.fromkeys(frame.columns)) or set(frame.columns) != set(self.names):
-            return ["<columns>"]
+            return [WRONG_COLUMNS]
         broken = [c.name for c in self.columns if not _column_keeps(c, frame[c.name])]
-        if broken:  # a frame-wide rule on a column of the wrong kind would not be meaningful
+        if broken:  # a row rule on a column of the wrong kind would not be meaningful
             return broken
-        if not all(rule(frame).all() for _, rule in self.row_rules) or (
-                self.key and frame.duplicated(self.key).any()):
-            return [ROWS]
-        return []
+        broken = [message for message, rule in self.row_rules if not rule(frame).all()]
+        return broken + ([UNIQUE_KEY] if self.key and frame.duplicated(self.key).any() else [])
 
     def passes(self, frame: pd.DataFrame) -> bool:
         """Whether :attr:`schema` would accept ``frame`` (0-based index)."""
