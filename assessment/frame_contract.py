@@ -17,8 +17,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import cached_property
+from collections.abc import Callable, Sequence
+from functools import cached_property, partial
 
 import numpy as np
 import pandas as pd
@@ -48,11 +48,14 @@ def suppressed_rows_hide_numbers(df: pd.DataFrame) -> pd.Series:
     return ~df["suppressed"] | hidden
 
 
-def _row_rules() -> list[tuple[str, object]]:
-    """The tidy frame's rules within a row: (message, rows that keep it)."""
-    rules: list[tuple[str, object]] = [
-        (f"{lower} <= value <= {upper}", lambda df, lo=lower, up=upper: ci_in_order(df, lo, up))
-        for lower, upper in INTERVALS]
+#: A rule within a row: (its message, the rows of a frame that keep it).
+RowRule = tuple[str, Callable[[pd.DataFrame], pd.Series]]
+
+
+def _row_rules() -> list[RowRule]:
+    """The tidy frame's rules within a row."""
+    rules: list[RowRule] = [(f"{lower} <= value <= {upper}", partial(ci_in_order, lower=lower, upper=upper))
+                            for lower, upper in INTERVALS]
     rules.append(("suppressed rows must not carry value, count or CIs", suppressed_rows_hide_numbers))
     return rules
 
@@ -94,7 +97,7 @@ class FrameContract:
         self.names = [c.name for c in self.columns]
         self.key = [c.name for c in self.columns if c.key]
         self.defaults = {c.name: c.default for c in self.columns if c.default is not REQUIRED}
-        self.row_rules = _row_rules() if row_rules else []
+        self.row_rules: list[RowRule] = _row_rules() if row_rules else []
 
     def of_kind(self, kind: str) -> list[str]:
         """The names of the columns of one kind, in order."""

@@ -146,7 +146,7 @@ def _vintage(periods: list[str]) -> str:
 
 
 def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir: Path | None = None,
-                               uploads: list[Path] | None = None, partial: bool = False,
+                               uploads: list[Path | str] | None = None, partial: bool = False,
                                described: dict | None = None) -> Path:
     """`jsna build`: the tidy frame from a snapshot alone, analysed into a report bundle.
 
