@@ -3,8 +3,9 @@
 The demo writes its data in the real publishers' formats (a Fingertips CSV
 export, ONS lookup CSVs, ONS GeoJSON boundaries, an ONS population CSV, and
 the justice publishers' police force area tables: Home Office arrests ODS, ONS
-police force area xlsx, Ethnicity facts and figures CSVs) and
-then runs the same loading, analysis and rendering code as a real report.
+police force area xlsx, Ethnicity facts and figures CSVs), writes them as a
+snapshot and builds the bundle from it with `jsna build`'s own function, then
+renders with the same code as a real report.
 
 >>> from assessment.demo import DEMO_AREAS
 >>> DEMO_AREAS
