@@ -110,7 +110,7 @@ def _comparison(frame: pd.DataFrame, comparator, prefix: str) -> pd.DataFrame:
 
 
 def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.DataFrame:
-    """Carry combined areas' figures, roll up, validate the tidy frame, compare with England and region, add recent trends.
+    """Carry combined areas' figures, roll up, validate, compare with England and region, add recent trends.
 
     Isles of Scilly and City of London get the combined figure Fingertips publishes
     on Cornwall's and Hackney's rows (with its note); roll-ups count it once.
