@@ -110,14 +110,14 @@ def _comparison(frame: pd.DataFrame, comparator, prefix: str) -> pd.DataFrame:
 
 
 def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.DataFrame:
-    """Validate, carry combined areas' figures, roll up, compare with England and region, add recent trends.
+    """Carry combined areas' figures, roll up, validate, compare with England and region, add recent trends.
 
     Isles of Scilly and City of London get the combined figure Fingertips publishes
     on Cornwall's and Hackney's rows (with its note); roll-ups count it once.
     """
     with Progress(transient=True) as progress:
         task = progress.add_task("Analysing indicators", total=4)
-        frame = carry_combined(validate_frame(frame))
+        frame = carry_combined(frame)
         frame = add_rollups(frame, geography, partial=partial)
         frame = validate_frame(frame, where="tidy frame after roll-ups")
         progress.advance(task)

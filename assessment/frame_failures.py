@@ -36,7 +36,7 @@ def describe_failures(failures: pd.DataFrame, frame: pd.DataFrame, key_columns: 
         where = f"rows {_row_list(rows)}" if rows else "whole column"
         example = ""
         if rows and column in frame.columns:
-            example = f" (e.g. {frame.loc[rows[0], column]!r})"
+            example = f" (e.g. {frame.loc[rows[0], column]!r}{_from(frame, rows[0])})"
         parts.append(f"column '{column}' fails {check} at {where}{example}")
     return "; ".join(parts)
 
@@ -49,6 +49,12 @@ def _example_rows(frame: pd.DataFrame, rows: list[int], key_columns: list[str]) 
     described = [f"indicator {r['indicator_id']}, area {r['area_code']}, period {r['period']}"
                  + (f", from {r['source_url']}" if r.get("source_url") else "") for _, r in shown.iterrows()]
     return f" (e.g. {'; '.join(described)})" if described else ""
+
+
+def _from(frame: pd.DataFrame, row: int) -> str:
+    """Where a row came from (its source_url), so a frame of many files names the file to look at."""
+    source = frame.loc[row, "source_url"] if "source_url" in frame.columns else ""
+    return f", from {source}" if isinstance(source, str) and source else ""
 
 
 def _row_list(rows: list[int], limit: int = 8) -> str:

@@ -24,9 +24,10 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 import assessment.demo as demo
+import assessment.report.build as build
 from assessment.cli import main
 from assessment.demo.places import demo_places
-from assessment.frame import new_frame
+from assessment.frame import concat_frames, new_frame
 from assessment.geography import geography_from_files
 from assessment.levels import lookup_roles
 from assessment.report.bundle import open_bundle
@@ -203,9 +204,14 @@ def _housing_rows() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def housing_reports(tmp_path_factory):
     """The demo county's and force's HTML reports and appendices, with Duty to Refer figures added."""
-    original = demo.read_justice_files
+    original = build.build_frame
+
+    def with_housing(*args, **kwargs):  # the demo snapshot's frame, with the Duty to Refer rows added
+        frame, meta = original(*args, **kwargs)
+        return concat_frames([frame, _housing_rows()]), meta
+
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(demo, "read_justice_files", lambda *args: [*original(*args), _housing_rows()])
+        patch.setattr(build, "build_frame", with_housing)
         bundle = demo.build_demo_bundle(tmp_path_factory.mktemp("housing"))
     out = tmp_path_factory.mktemp("housing-reports")
     reports = {}

@@ -10,7 +10,10 @@ from assessment.errors import SchemaError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment.frame import COLUMNS, SCHEMA, concat_frames, empty_frame, new_frame, passes_schema, validate_frame
+from assessment.frame import (COLUMNS, CONTRACT, SCHEMA, concat_frames, empty_frame, new_frame, passes_schema,
+                              validate_frame)
+from assessment.frame_columns import TIDY_COLUMNS, Column
+from assessment.frame_contract import WRONG_COLUMNS, FrameContract
 
 
 def _row(**overrides):
@@ -208,6 +211,51 @@ MUTATIONS = {
 def test_passes_schema_agrees_with_pandera_rule_by_rule(name):
     frame = MUTATIONS[name](_good_frame().copy())
     assert passes_schema(frame.reset_index(drop=True)) == _pandera_accepts(frame), name
+
+
+def _named_by_pandera(frame: pd.DataFrame, schema=SCHEMA) -> list[str]:
+    """What pandera's failure cases name, as the fast check names it: failing columns, else failing row rules."""
+    import pandera.pandas as pa
+
+    try:
+        schema.validate(frame.reset_index(drop=True), lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    else:
+        return []
+    if cases["check"].isin(["column_in_schema", "column_in_dataframe"]).any():
+        return [WRONG_COLUMNS]
+    columns = set(cases.loc[cases["schema_context"].eq("Column"), "column"])
+    if columns:
+        return [name for name in schema.columns if name in columns]
+    return list(dict.fromkeys(cases["check"].astype(str)))
+
+
+@pytest.mark.parametrize("name", list(MUTATIONS))
+def test_each_kind_of_broken_rule_is_named_alike_by_the_schema_and_the_fast_check(name):
+    frame = MUTATIONS[name](_good_frame().copy()).reset_index(drop=True)
+    named = CONTRACT.broken_rules(frame)
+    assert named == _named_by_pandera(frame), name
+    if named:  # and validate_frame's one line names the same columns or rules
+        with pytest.raises(SchemaError) as caught:
+            validate_frame(frame)
+        message = str(caught.value)
+        assert "\n" not in message
+        for what in named:
+            assert (f"'{what}'" if what in COLUMNS else "unexpected column" if what == WRONG_COLUMNS else what) \
+                in message, (name, what, message)
+
+
+def test_a_column_added_to_the_declaration_is_in_the_schema_the_coercion_and_the_fast_check():
+    audit = Column("audit_status", "text", default="unaudited", allowed=("unaudited", "audited"))
+    contract = FrameContract((*TIDY_COLUMNS, audit))
+    assert "audit_status" in contract.schema.columns and "audit_status" not in SCHEMA.columns
+    frame = contract.coerce(pd.DataFrame([_row()]))  # the loader left it out: the coercion fills its default
+    assert frame.columns[-1] == "audit_status" and frame["audit_status"].tolist() == ["unaudited"]
+    assert contract.broken_rules(frame) == [] == _named_by_pandera(frame, contract.schema)
+    frame.loc[0, "audit_status"] = "checked"  # outside its allowed values
+    assert contract.broken_rules(frame) == ["audit_status"] == _named_by_pandera(frame, contract.schema)
+    assert not CONTRACT.passes(new_frame([_row()]).assign(audit_status="audited"))  # not a tidy-frame column
 
 
 def test_the_fast_verdict_covers_every_column_of_the_schema():

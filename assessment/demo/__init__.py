@@ -3,8 +3,9 @@
 The demo writes its data in the real publishers' formats (a Fingertips CSV
 export, ONS lookup CSVs, ONS GeoJSON boundaries, an ONS population CSV, and
 the justice publishers' police force area tables: Home Office arrests ODS, ONS
-police force area xlsx, Ethnicity facts and figures CSVs) and
-then runs the same loading, analysis and rendering code as a real report.
+police force area xlsx, Ethnicity facts and figures CSVs), writes them as a
+snapshot and builds the bundle from it with `jsna build`'s own function, then
+renders with the same code as a real report.
 
 >>> from assessment.demo import DEMO_AREAS
 >>> DEMO_AREAS
@@ -19,19 +20,16 @@ from pathlib import Path
 from rich.console import Console
 
 from ..files import writing
-from ..levels import boundary_levels, lookup_roles
-from ..report.build import build_bundle, combine
+from ..report.build import build_bundle_from_snapshot
 from ..report.runner import render_areas
 from ..render.formats import ALL_FORMATS
-from ..sources.catalogue import load_catalogue
-from ..sources.fingertips import parse_csv
-from ..sources.ons_population import read as read_population
-from ..uploads import load_uploads_for_build
+from ..sources.importer import FOLDERS
 from .geography_files import DEMO_VINTAGE, write_geography_files
 from .indicators import write_fingertips_csv
-from .justice import RELEASE as JUSTICE_RELEASE, read_justice_files, write_justice_files
+from .justice import RELEASE as JUSTICE_RELEASE, write_justice_files
 from .places import DEMO_LAD_CODE, DEMO_PFA_CODE, DEMO_UTLA_CODE, demo_places
 from .similar_workbook import write_similar_workbook
+from .snapshot import write_demo_snapshot
 from .uploads import DEMO_UPLOAD_KIND, write_demo_upload
 
 DEMO_AREAS = (DEMO_UTLA_CODE, DEMO_PFA_CODE)
@@ -56,27 +54,17 @@ def write_demo_sources(folder: Path) -> dict[str, Path]:
 
 
 def _similar_areas(path: Path) -> dict:
-    """The demo's similar local authorities workbook for `build_bundle` (a ``provides:`` file), with its source line."""
+    """The demo's similar local authorities workbook as the bundle's ``provides:`` file, with its source line."""
     return {"path": str(path), "source": {
         "name": "Demonstration similar local authorities and nearest neighbours in the ONS workbook format",
         "url": f"generated: {path.name}", "licence": "MIT (generated)", "retrieved_at": DEMO_SNAPSHOT_DATE}}
 
 
-def build_demo_bundle(folder: Path) -> Path:
-    """Write the demo sources under ``folder/sources`` and build ``folder/bundle`` from them."""
-    sources = write_demo_sources(folder / "sources")
-    retrieved = datetime.fromisoformat(DEMO_SNAPSHOT_DATE).replace(tzinfo=UTC)
-    catalogue = load_catalogue()
-    fingertips = parse_csv(sources["fingertips"].read_text(encoding="utf-8"),
-                           url=f"demo:{sources['fingertips'].name}", metadata=catalogue.fingertips_meta(),
-                           retrieved_at=retrieved, vintage="Demonstration data")
-    population = read_population(sources["population"], source_url=f"demo:{sources['population'].name}",
-                                 retrieved_at=retrieved, vintage="mid-2023 (demonstration)")
-    by_age = read_population(sources["population_by_age"], source_url=f"demo:{sources['population_by_age'].name}",
-                             retrieved_at=retrieved, vintage="mid-2022 (demonstration)")
-    meta = {
+def _described(sources: dict[str, Path], snapshot: Path) -> dict:
+    """What the bundle says of the demo's sources: invented, in the publishers' formats (not their releases)."""
+    similar = snapshot / FOLDERS["publisher"] / sources["similar_areas"].name
+    return {
         "demo": True,
-        "snapshot_date": DEMO_SNAPSHOT_DATE,
         "vintage": DEMO_VINTAGE,
         "sources": [
             {"name": "Demonstration indicators in the OHID Fingertips export format",
@@ -90,14 +78,20 @@ def build_demo_bundle(folder: Path) -> Path:
              "url": "generated: justice/*.ods, *.xlsx, *.csv", "licence": "MIT (generated)",
              "retrieved_at": DEMO_SNAPSHOT_DATE},
         ],
+        "provided": {"similar_areas": _similar_areas(similar)},
     }
-    meta["provided"] = {"similar_areas": _similar_areas(sources["similar_areas"])}
-    lookups = {f"lookup_{role}": sources[f"lookup_{role}"] for role in lookup_roles()}
-    boundaries = {level: sources[f"boundaries_{level}"] for level in boundary_levels()}
-    upload_frames, meta["uploads"] = load_uploads_for_build([f"{DEMO_UPLOAD_KIND}={sources['upload']}"], lookups)
-    justice = read_justice_files(sources, retrieved)
-    return build_bundle(combine([fingertips, population, by_age, *justice, *upload_frames]), folder / "bundle",
-                        lookup_files=lookups, boundary_files=boundaries, meta=meta)
+
+
+def build_demo_bundle(folder: Path) -> Path:
+    """Write the demo sources under ``folder/sources`` as a snapshot, and build ``folder/bundle`` from it.
+
+    The bundle is built by `jsna build`'s own function from the snapshot, with the demo's upload.
+    """
+    sources = write_demo_sources(folder / "sources")
+    retrieved = datetime.fromisoformat(DEMO_SNAPSHOT_DATE).replace(tzinfo=UTC)
+    snapshot = write_demo_snapshot(sources, folder / "snapshots", DEMO_SNAPSHOT_DATE, retrieved.isoformat())
+    return build_bundle_from_snapshot(snapshot, folder / "bundle", uploads=[f"{DEMO_UPLOAD_KIND}={sources['upload']}"],
+                                      described=_described(sources, snapshot))
 
 
 def run_demo(out: Path, formats=ALL_FORMATS, engine: str = "auto") -> list[Path]:

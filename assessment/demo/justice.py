@@ -31,18 +31,10 @@ White group's rate, conviction ratios 80% to 90%. One peer force's arrest rate i
 from __future__ import annotations
 
 import csv
-import importlib
-import inspect
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-from ..errors import InputError
-from ..sources.importer import recognise
-from ..sources.justice.force_names import ForceNames
-from ..sources.publishers import check_reader_output, load_publishers
 from .justice_workbooks import (RELEASE, WITHHELD_FORCE, DemoForce, demo_forces, write_arrests,
                                 write_pfa_crime)
 
@@ -52,7 +44,7 @@ GROUP_SHARES = {"Asian": 0.09, "Black": 0.04, "Mixed": 0.03, "White": 0.82, "Oth
 #: Stop and search rate of each group against the White group's (low, high), drawn per force.
 SEARCH_RATIOS = {"Asian": (1.0, 2.0), "Black": (2.2, 4.0), "Mixed": (1.3, 2.4), "White": (1.0, 1.0),
                  "Other": (0.9, 1.8)}
-__all__ = ["RELEASE", "WITHHELD_FORCE", "demo_forces", "read_justice_files", "write_justice_files"]
+__all__ = ["RELEASE", "WITHHELD_FORCE", "demo_forces", "write_justice_files"]
 
 
 def write_justice_files(folder: Path) -> dict[str, Path]:
@@ -73,29 +65,6 @@ def write_justice_files(folder: Path) -> dict[str, Path]:
         "stop_search_national": national[1],
         "conviction_ratio": _write_conviction_ratio(forces, rng, folder / "prosecutions-and-convictions-demo.csv"),
     }
-
-
-def read_justice_files(sources: dict[str, Path], retrieved: datetime) -> list[pd.DataFrame]:
-    """The demo's tables (``justice_*`` roles of ``sources``), told by content and read as `jsna build` does.
-
-    The recognisers of ``data_sources/publishers.yaml`` say which entry a file is; that entry's
-    reader loads it, with force names mapped through the demo's own ONS-style lookup.
-    """
-    publishers = load_publishers()
-    forces = ForceNames.from_lookup_file(sources["lookup_lad_csp_pfa"])  # the demo's six forces
-    frames = []
-    for role in sorted(r for r in sources if r.startswith("justice_")):
-        path = sources[role]
-        found = recognise(path, publishers)
-        if found is None or found.kind != "publisher":
-            raise InputError(f"{path}: the demo wrote a file no publisher's recogniser knows")
-        spec = publishers[found.key]
-        reader = getattr(importlib.import_module(spec["module"]), spec.get("reader", "read"))
-        extra = {"forces": forces} if "forces" in inspect.signature(reader).parameters else {}
-        frame = reader(path, source_url=f"demo:{path.name}", retrieved_at=retrieved, **extra)
-        check_reader_output(found.key, spec, frame["indicator_id"].unique(), where=str(path))
-        frames.append(frame)
-    return frames
 
 
 # ------------------------------------------------------- Ethnicity facts and figures

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..analysis import analyse, latest_populations
 from ..errors import InputError
-from ..frame import concat_frames, validate_frame
+from ..frame import concat_frames
 from ..geography import crosswalk_frame, geography_from_files
 from ..geography.boundary_checks import check_boundary_file
 from ..geography.registry import default_vintage
@@ -39,7 +39,6 @@ def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, 
     for path in boundary_files.values():  # a damaged area is named now, not when a map is drawn
         check_boundary_file(path)
     geography = geography_from_files(lookup_files, vintage=str(meta.get("vintage") or default_vintage()))
-    frame = validate_frame(frame)
     catalogue = load_catalogue()
     geography_notes = list(meta.get("geography_notes", []))
     frame = crosswalk_frame(frame, geography, partial=partial, where="tidy frame", notes=geography_notes,
@@ -88,8 +87,8 @@ def _files_of(sources: list[dict], snapshot: Path | None):
 
 
 def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate loaders' frames into one validated tidy frame."""
-    return validate_frame(concat_frames(frames))
+    """Concatenate loaders' frames into one tidy frame (each was validated where it was born)."""
+    return concat_frames(frames)
 
 
 #: Boundary levels a bundle takes from files; police force areas are dissolved from the districts,
@@ -147,12 +146,14 @@ def _vintage(periods: list[str]) -> str:
 
 
 def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir: Path | None = None,
-                               uploads: list[Path] | None = None, partial: bool = False) -> Path:
+                               uploads: list[Path | str] | None = None, partial: bool = False,
+                               described: dict | None = None) -> Path:
     """`jsna build`: the tidy frame from a snapshot alone, analysed into a report bundle.
 
     Geography comes from the snapshot's ONS lookups and boundaries, or from the
     lookup and boundary files found in ``lookups_dir`` (recognised by content,
-    whatever their names).
+    whatever their names). ``described`` replaces entries of the bundle's metadata
+    (the demo's: its sources are invented, not the publishers' whose formats they use).
     """
     snapshot = open_snapshot(snapshot_dir)
     # Before any work: the bundle replaces --out whole, so it may be neither an input nor a folder of other files.
@@ -185,7 +186,7 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
     if uploads:
         upload_frames, upload_meta = load_uploads_for_build(uploads, lookup_files)
         frame = combine([frame, *upload_frames])
-    meta = {**meta, "demo": False, "vintage": vintage, "uploads": upload_meta}
+    meta = {**meta, "demo": False, "vintage": vintage, "uploads": upload_meta, **(described or {})}
     return build_bundle(frame, out_dir, lookup_files=lookup_files, boundary_files=boundary_files,
                         meta=meta, partial=partial, snapshot_dir=Path(snapshot_dir))
 

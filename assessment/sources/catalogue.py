@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError
-from ..frame import POLARITIES, VALUE_TYPES
+from ..frame_columns import POLARITIES, VALUE_TYPES
 from ..paths import DATA_SOURCES_DIR, data_sources_dir
 from .fingertips_api import IndicatorMeta
 

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
-from ..frame import area_type_for_code, new_frame, validate_frame
+from ..frame import area_type_for_code, new_frame
 from . import answer_shapes as shapes
 from .completeness import check_csv_complete
 from .csv_records import csv_records
@@ -127,7 +127,7 @@ def _header_problems(columns: list[str], url: str) -> None:
 def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
               retrieved_at: datetime | None = None, vintage: str = "",
               skipped: list[str] | None = None) -> pd.DataFrame:
-    """Parse a Fingertips CSV export into a validated tidy frame (see the module docstring).
+    """Parse a Fingertips CSV export into a tidy frame, validated when the snapshot is built (see the module docstring).
 
     Indicators not in ``metadata`` (the catalogue) are left out; their ids and
     names are appended to ``skipped`` when it is given, otherwise a warning
@@ -221,7 +221,7 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     frame.loc[suppressed, ["count", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998"]] = np.nan
     # Fingertips sometimes repeats a row (an area listed under two parents): keep one, if the copies agree.
     frame = drop_repeated_rows(frame, url, error=SourceError)
-    return validate_frame(settle_published(new_frame(frame)), where=url)
+    return settle_published(new_frame(frame))
 
 
 def _map_distinct(column: pd.Series, func) -> pd.Series:

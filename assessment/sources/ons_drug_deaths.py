@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from ..frame import new_frame, validate_frame
+from ..frame import new_frame
 from ..stats import add_intervals
 from ._tables import check_not_html, csv_header, to_number
 from ._drug_deaths import death_frame, death_records
@@ -220,4 +220,4 @@ def three_year_totals(frame: pd.DataFrame) -> pd.DataFrame:
             row["period"] = f"{end - 2} - {end % 100:02d}"
             row["period_start"], row["period_end"] = parse_period(row["period"])
             rows.append(row)
-    return validate_frame(add_intervals(new_frame(pd.DataFrame(rows).reset_index(drop=True))))
+    return add_intervals(new_frame(pd.DataFrame(rows).reset_index(drop=True)))

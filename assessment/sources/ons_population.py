@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from ..frame import new_frame, validate_frame
+from ..frame import new_frame
 from ._tables import MISSING_MARKERS, csv_header, read_csv_text, to_number
 from .recognition import Recognised
 from .records import build_frame
@@ -134,7 +134,7 @@ def read_by_age(path: Path, *, source_url: str = "", retrieved_at=None, vintage:
         rows["age"] = label
         rows.loc[rows["value"].isna(), "value_note"] = "Not available: some single years of age not given"
         bands.append(rows)
-    return validate_frame(new_frame(pd.concat(bands, ignore_index=True)), where=str(path))
+    return new_frame(pd.concat(bands, ignore_index=True))
 
 
 def _frame(codes: pd.Series, names: pd.Series, years: pd.Series, values: pd.Series, *, source_url: str,

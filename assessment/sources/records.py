@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..frame import area_type_for_code, new_frame, validate_frame
+from ..frame import area_type_for_code, new_frame
 from ..stats import add_intervals
 from .catalogue import load_catalogue
 from .periods import period_bounds
@@ -122,7 +122,7 @@ def build_frame(records: list[dict] | pd.DataFrame, *, source: str, path: Path, 
         given = pd.to_datetime(frame[column]) if column in frame else pd.Series(pd.NaT, index=frame.index)
         frame[column] = given.where(given.notna(), parsed)
     frame = new_frame(frame.reset_index(drop=True))  # missing sex, age and breakdown read as Persons, All ages, none
-    return validate_frame(add_intervals(frame), where=where)
+    return add_intervals(frame)
 
 
 def _area_types(codes: pd.Series, other_areas: str, where: str) -> pd.Series:

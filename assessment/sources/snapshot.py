@@ -223,8 +223,11 @@ def _force_names(snapshot: Snapshot, force_lookup: Path | None):
 
 
 def _source_address(url: str, page: str) -> str:
-    """The address a reader can follow: the download URL, or the publication page for an imported file."""
-    return url if url.startswith(("http://", "https://")) else (page or url)
+    """The address a reader can follow: the download URL, or the publication page for an imported file.
+
+    The demo's generated files (``demo:<file>``) keep their own address: no publisher's page holds them.
+    """
+    return url if url.startswith(("http://", "https://", "demo:")) else (page or url)
 
 
 def _latest_period(frame: pd.DataFrame) -> str:
