@@ -87,6 +87,12 @@ class Stages:
         self._stack: list[list[float]] = []  # [cpu, wall] spent in nested stages, per open stage
 
     def add(self, name: str, cpu: float, wall: float) -> None:
+        """File a measurement made elsewhere (a kernel cell: its wall time is spent inside the open stage)."""
+        self._record(name, cpu, wall)
+        if self._stack:
+            self._stack[-1][1] += wall
+
+    def _record(self, name: str, cpu: float, wall: float) -> None:
         self.cpu[name] += cpu
         self.wall[name] += wall
         self.calls[name] += 1
@@ -103,7 +109,7 @@ class Stages:
             finally:
                 spent_cpu, spent_wall = cpu_of() - cpu, time.perf_counter() - wall
                 nested = self._stack.pop()
-                self.add(name, spent_cpu - nested[0], spent_wall - nested[1])
+                self._record(name, spent_cpu - nested[0], spent_wall - nested[1])
                 if self._stack:
                     self._stack[-1][0] += spent_cpu
                     self._stack[-1][1] += spent_wall
