@@ -116,6 +116,14 @@ def test_unambiguous_names_and_prefixed_queries_carry_no_note(real_geography):
 
 
 @pytest.mark.shared
+def test_names_two_areas_share_are_known_once_per_geography(real_geography):
+    shared = real_geography.shared_names
+    assert "Lancashire" in shared  # the county council and the police force area
+    assert "Blackpool" not in shared  # its same-named partnership is not a clash
+    assert "Leeds" not in shared
+
+
+@pytest.mark.shared
 @pytest.mark.parametrize(("query", "said"), [
     ("S12000036", "'S12000036' is S12000036, a council area in Scotland."),
     ("Glasgow City", "unknown area 'Glasgow City': no area of England has that name."),

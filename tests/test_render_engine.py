@@ -153,3 +153,41 @@ def test_panache_catches_a_misspelt_option(tmp_path):
     (tmp_path / "t.qmd").write_text("---\ntitle: x\ntocc: true\n---\n\n```{python}\n#| label: a\n#| fig-capp: y\n1\n```\n")
     result = subprocess.run([tool("panache"), "lint", "t.qmd"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode != 0 and "tocc" in result.stdout + result.stderr
+
+
+def _meeting_writers(monkeypatch, barrier, fail: str | None = None):
+    """Two formats whose writers each wait for the other at ``barrier`` (``fail``'s writer then fails)."""
+    from assessment.render.formats import FORMATS, OutputFormat
+
+    def writer(source, target, metadata):
+        barrier.wait()
+        if target.suffix == f".{fail}":
+            raise RenderError(f"{target.name}: could not write")
+        target.write_text(source.read_text())
+        return target
+
+    for name in ("one", "two"):
+        monkeypatch.setitem(FORMATS, name, OutputFormat(name, f".{name}", "gfm", name, writer))
+
+
+def test_a_single_render_writes_its_formats_at_the_same_time(monkeypatch, tmp_path):
+    import threading
+
+    from assessment.render.engine import write_formats
+
+    barrier = threading.Barrier(2, timeout=30)  # broken (and the render fails) if one waited for the other
+    _meeting_writers(monkeypatch, barrier)
+    source = tmp_path / "report.md"
+    source.write_text("# Report\n")
+    written = write_formats(source, tmp_path, ("one", "two"), "report", {}, None, at_once=True)
+    assert {name: path.read_text() for name, path in written.items()} == {"one": "# Report\n", "two": "# Report\n"}
+
+
+def test_a_format_failing_beside_another_is_the_error_and_nothing_is_published(monkeypatch, tmp_path):
+    import threading
+
+    _meeting_writers(monkeypatch, threading.Barrier(2, timeout=30), fail="two")
+    out = tmp_path / "out"
+    with pytest.raises(RenderError, match=r"mini\.two: could not write"):
+        render_builtin(FIXTURE, {"area": "Leeds", "bars": [1, 2, 3]}, out, formats=("one", "two"), stem="mini")
+    assert not out.exists() or not list(out.iterdir())

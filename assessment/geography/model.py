@@ -118,6 +118,16 @@ class Geography:
         areas["is_upper_tier"] = areas["code"].isin(set(self.lads[self._upper_tier_column]))
         return areas.dropna(subset=["area_type"]).reset_index(drop=True)
 
+    @cached_property
+    def shared_names(self) -> frozenset[str]:
+        """Names that two or more areas carry (Lancashire the county and the force), partnerships left out.
+
+        Worked out once per geography: a report asks for every area it names.
+        """
+        areas = self.areas[self.areas["area_type"] != "csp"]  # a partnership named after its council is not a clash
+        counts = areas.groupby("name")["code"].nunique()
+        return frozenset(counts.index[counts >= 2])
+
     def _level_areas(self, level: Level) -> pd.DataFrame:
         """The code and name of each area of ``level``."""
         if level.area:

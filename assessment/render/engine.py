@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rich.console import Console
@@ -75,14 +76,27 @@ def render_builtin(template: Path, params: dict, out_dir: Path, formats=ALL_FORM
             document_dir = kernel.cwd
         body = localise_images(body, build, document_dir)
         source = write_source(body, meta, build / f"{stem}.md")
-        staged: dict[str, Path] = {}
-        for name in formats:
-            fmt = FORMATS[name]
-            extra = {"reference_doc": reference_doc} if fmt.reference_doc else {}
-            staged[name] = fmt.writer(source, build / f"{stem}{fmt.suffix}", meta, **extra)
-        return publish(staged, out_dir)
+        # A batch's kernels already keep the cores busy: there each report writes its formats in turn.
+        return publish(write_formats(source, build, formats, stem, meta, reference_doc, at_once=kernel is None),
+                       out_dir)
     finally:
         shutil.rmtree(build, ignore_errors=True)
+
+
+def write_formats(source: Path, build: Path, formats, stem: str, meta: dict,
+                  reference_doc: Path | None, *, at_once: bool = False) -> dict[str, Path]:
+    """Write every format of ``source`` into ``build``; ``at_once``: at the same time (each format is
+    its own pandoc and typst run on files of its own, so they take as long as the slowest alone)."""
+    def write(name: str) -> Path:
+        fmt = FORMATS[name]
+        extra = {"reference_doc": reference_doc} if fmt.reference_doc else {}
+        return fmt.writer(source, build / f"{stem}{fmt.suffix}", meta, **extra)
+
+    if len(formats) == 1 or not at_once:
+        return {name: write(name) for name in formats}
+    with ThreadPoolExecutor(max_workers=len(formats), thread_name_prefix="jsna-format") as pool:
+        futures = {name: pool.submit(write, name) for name in formats}
+        return {name: future.result() for name, future in futures.items()}  # the first failure is raised
 
 
 def choose_engine(engine: str, formats, params: dict, kernel: KernelSession | None = None) -> str:

@@ -69,9 +69,7 @@ class AreaData:
     def display_name(self, code: str | None = None) -> str:
         """An area's name, saying what it is when another area shares it (Lancashire the county and the force)."""
         area = self.geography.resolve(code) if code else self.area
-        areas = self.geography.areas
-        areas = areas[areas["area_type"] != "csp"]  # a partnership named after its council is not a clash
-        if areas.loc[areas["name"] == area.name, "code"].nunique() < 2:
+        if area.name not in self.geography.shared_names:
             return area.name
         return area_title(area.name, self.geography.kind_label(area))
 

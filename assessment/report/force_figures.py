@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -145,11 +146,17 @@ class ForceFigures:
 
     def _select(self, indicator_id: str, area_code: str, **breakdown) -> pd.DataFrame:
         wanted = {**MAIN, **breakdown}
-        rows = self.rows[(self.rows["indicator_id"] == indicator_id) & (self.rows["area_code"] == area_code)]
+        rows = self._by_indicator_and_area.get((str(indicator_id), str(area_code)), self.rows.iloc[:0])
         for column, value in wanted.items():
             if value is not None:
                 rows = rows[rows[column] == value]
         return rows
+
+    @cached_property
+    def _by_indicator_and_area(self) -> dict[tuple[str, str], pd.DataFrame]:
+        """The rows of each (indicator, area), split once: a report looks up a hundred of them."""
+        return {(str(indicator), str(area)): rows
+                for (indicator, area), rows in self.rows.groupby(["indicator_id", "area_code"], sort=False)}
 
     def has(self, indicator_id: str) -> bool:
         return bool((self.rows["indicator_id"] == indicator_id).any())
