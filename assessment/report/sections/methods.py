@@ -15,6 +15,7 @@ from ...text import md
 from ..blocks import crude_rate
 from ..context import ReportContext
 from ..data_age import older_than_years
+from ..document import Document, Paragraph
 from ..missing import published_note
 from ..relevant import area_notes
 from . import similar_areas
@@ -160,7 +161,7 @@ def conviction_ratio_rules(report: ReportContext) -> list[str]:
     return [conviction_ratio_rule(int(size)) for size in sorted(sizes)]
 
 
-def methods_section(report: ReportContext) -> str:
+def methods_section(report: ReportContext) -> Document:
     """How figures were made, how this area's figures were built, the geography notes and the data gaps."""
     data = report.data
     suppression = data.bundle.meta.get("suppression", DEFAULT_SUPPRESSION)
@@ -170,6 +171,5 @@ def methods_section(report: ReportContext) -> str:
         text.insert(0, f"{md(data.display_name())} is compared with {md(data.national_name)}, whose value the "
                        "England and Wales tables publish beside each force: where the rules below say England, "
                        f"read {md(data.national_name)}.")
-    parts = ["\n\n".join(text) + "\n", similar_areas.method_text(report), handling_list(report),
-             geography_notes(report), data_gaps_list()]
-    return "\n".join(part for part in parts if part)
+    parts = [*text, similar_areas.method_text(report), handling_list(report), geography_notes(report), data_gaps_list()]
+    return Document().add(*(Paragraph(part) for part in parts))
