@@ -96,7 +96,8 @@ def quarterly_table(report: ReportContext, mine: dict[str, pd.DataFrame], tables
     periods = sorted({p for rows in mine.values() for p in rows["period"]},
                      key=lambda p: min(rows.loc[rows["period"] == p, "period_end"].min()
                                        for rows in mine.values() if (rows["period"] == p).any()))
-    body, shown = [], []
+    body: list[list[str]] = []
+    shown: list[pd.Series] = []
     for indicator, rows in mine.items():
         by_period = {r["period"]: r for _, r in rows.iterrows()}
         shown.extend(by_period.values())
