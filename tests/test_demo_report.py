@@ -185,6 +185,8 @@ PUBLISHER_SOURCES = {
 UPLOAD_SOURCE = ("Local upload: Local continuity-of-care audit (prison release to community treatment)",
                  "continuity_of_care_audit.csv (sheet CSV)")
 AGGREGATED = " (aggregated from districts)"
+#: The age profile's bands come from the estimates by single year of age, a file of their own.
+AGE_BANDS_FILE = "demo:mye_by_age_2022_demo.csv"
 
 
 def _expected_source(indicator_id: str) -> tuple[str, str]:
@@ -215,7 +217,10 @@ def test_appendix_lists_the_figures_with_sources(demo):
         assert {FINGERTIPS_SOURCE[0], UPLOAD_SOURCE[0], *(s for s, _ in PUBLISHER_SOURCES.values())} <= sources
         for row in rows:
             source, address = _expected_source(row["Indicator ID"])
-            summed = row["Area code"][:3] in ("E10", "E23") and row["Source"] == source + AGGREGATED
+            if row["Indicator ID"] == "ons-population" and row["Age"] != "All ages":
+                address = AGE_BANDS_FILE
+            # England's age bands (the age profile's) are summed from the demo's districts too.
+            summed = row["Area code"][:3] in ("E10", "E23", "E92") and row["Source"] == source + AGGREGATED
             assert row["Source"] == source or summed, (code, row["Indicator ID"], row["Area code"], row["Source"])
             assert row["Source address"] == address, (code, row["Indicator ID"], row["Source address"])
             assert row["Snapshot date"] == "2026-11-01"

@@ -371,10 +371,11 @@ def test_the_appendix_on_a_full_disk_names_the_file_and_keeps_the_earlier_one(de
         from assessment.report.area_data import AreaData
         from assessment.report.bundle import open_bundle
         from assessment.report.context import AppendixRecorder
+        from assessment.report.document import Document, Table
         bundle = open_bundle({str(demo_bundle)!r})
         data = AreaData(bundle, bundle.geography.resolve("E23999001"))
         recorder = AppendixRecorder(bundle.snapshot_date)
-        recorder.record_rows(bundle.frame.head(2000), "test")
+        recorder.add(Document([Table("| A |", title="test", rows=bundle.frame.head(2000))]))
         try:
             recorder.write(Path({str(path)!r}), data)
         except Exception as exc:

@@ -4,8 +4,9 @@ Template cells stay a few lines long because everything they print comes from
 an :class:`AreaReport`. It only wires the parts together: the area's rows
 come from :class:`~assessment.report.area_data.AreaData` (read from a built
 bundle, never a loader), each part of the chapter from its module in
-:mod:`assessment.report.sections`, and every figure shown is recorded for the
-Excel appendix.
+:mod:`assessment.report.sections` as a :class:`~assessment.report.document.Document`.
+Each document printed is added to the Excel appendix as it is written out
+(:meth:`AreaReport.shown`), so the appendix lists every figure shown.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .commentary import SUMMARY_KEY, bundle_commentary
 from .commentary_markdown import commentary_block
 from .context import AppendixRecorder, FigureWriter, ReportContext
 from .data_age import old_figures
+from .document import Document, Paragraph
 from .missing import lacking_core_measures
 from .sections import geography, local_data, methods, render_section, similar_areas, sources, summary
 
@@ -70,23 +72,28 @@ class AreaReport(ReportContext):
     def latest(self, area_code: str | None = None) -> pd.DataFrame:
         return self.data.latest(area_code)
 
+    def shown(self, document: Document) -> str:
+        """``document``'s markdown, its figures added to the appendix: every template cell prints through here."""
+        self.appendix.add(document)
+        return document.markdown() if document else ""
+
     # ------------------------------------------------- the chapter, in order
     def front_matter(self) -> str:
-        return summary.front_matter(self)
+        return self.shown(summary.front_matter(self))
 
     def key_messages(self) -> str:
-        return "\n".join(part for part in (summary.key_messages(self), similar_areas.key_messages(self),
-                                            old_figures(self), lacking_core_measures(self)) if part) \
+        return self.shown(Document().add(summary.key_messages(self), similar_areas.key_messages(self),
+                                         Paragraph(old_figures(self)), Paragraph(lacking_core_measures(self)))) \
             + self.local_commentary(SUMMARY_KEY)
 
     def spine_chart(self) -> str:
-        return summary.spine_chart(self)
+        return self.shown(summary.spine_chart(self))
 
     def geography_section(self) -> str:
-        return geography.geography_section(self) + self.local_commentary("population")
+        return self.shown(geography.geography_section(self)) + self.local_commentary("population")
 
     def area_map(self) -> str:
-        return geography.area_map(self)
+        return self.shown(geography.area_map(self))
 
     def edition(self) -> Edition:
         """The report this area gets: the ``edition`` of its level (a force: the police and crime needs assessment)."""
@@ -111,7 +118,7 @@ class AreaReport(ReportContext):
 
     def topic_section(self, section: Section) -> str:
         """One section of :meth:`sections`, by the module of its kind (a topic unless it says otherwise)."""
-        return render_section(self, section) + self.local_commentary(section.key)
+        return self.shown(render_section(self, section)) + self.local_commentary(section.key)
 
     def local_commentary(self, key: str) -> str:
         """The marked "Local commentary" block of section ``key`` (markdown), or "" when it has none."""
@@ -119,13 +126,13 @@ class AreaReport(ReportContext):
         return f"\n\n{block}\n" if block else ""
 
     def local_data_section(self) -> str:
-        return local_data.local_data_section(self)
+        return self.shown(local_data.local_data_section(self))
 
     def methods_section(self) -> str:
-        return methods.methods_section(self)
+        return self.shown(methods.methods_section(self))
 
     def sources_section(self) -> str:
-        return sources.sources_section(self)
+        return self.shown(sources.sources_section(self))
 
     # ------------------------------------------------------------- appendix
     def appendix_frame(self) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Markdown building blocks several sections share: a row's figure as text, its sentence, a benchmark table.
+"""Building blocks several sections share: a row's figure as text, its sentence, a benchmark table.
 
 >>> import pandas as pd
 >>> row = pd.Series({"suppressed": False, "value": 8.123, "value_type": "crude rate", "multiplier": 100000,
@@ -25,6 +25,7 @@ from ..stats.rebuild import shows_summed_count
 from ..stats.trend import trend_in_words
 from ..text import format_value
 from .context import ReportContext
+from .document import Table, rows_of
 from .inside import (contrast_sentence, inside_areas, inside_kind, population_shares, published_inside, rank_inside_text,
                      share_text, where_label)
 from .ranks import includes_welsh_forces, rank_text
@@ -126,13 +127,13 @@ def force_rank(report: ReportContext, row: pd.Series) -> str:
     return rank_text(row, welsh=includes_welsh_forces(frame, row))
 
 
-def benchmark_table(report: ReportContext, rows: pd.DataFrame, section_title: str) -> str:
+def benchmark_table(report: ReportContext, rows: pd.DataFrame, section_title: str) -> Table:
     """A table of indicators: value with 95% CI, England, region (a force: its rank), comparison and trend."""
     area = report.data.area
     is_force = area.area_type == "pfa"
-    body = []
+    body, shown = [], []
     for _, row in rows.iterrows():
-        report.appendix.record(row, section_title)
+        shown.append(row)
         unit = (row["value_type"], row["multiplier"])
         value = display_value(row, with_ci=True)
         if row["area_code"] != area.code:  # a district shown its upper-tier authority's figure
@@ -150,23 +151,23 @@ def benchmark_table(report: ReportContext, rows: pd.DataFrame, section_title: st
         ])
     region_header = "Rank among forces (1 = highest)" if is_force else "Region"
     national = report.data.national_name
-    return pipe_table(
+    return Table(pipe_table(
         ["Indicator", "Period", f"{report.data.display_name()} (95% CI)", national, region_header,
          f"Compared with {national}", "Recent trend"],
-        body, align="llrr" + ("l" if is_force else "r") + "ll")
+        body, align="llrr" + ("l" if is_force else "r") + "ll"), title=section_title, rows=rows_of(shown))
 
 
-def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) -> tuple[str, list[str]]:
+def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) -> tuple[Table | None, list[str]]:
     """Each council (or district) inside the area, indicator by indicator, and the sentences on their contrasts.
 
-    Returns the table's markdown ("" when no inside area has a figure) and one
+    Returns the table (None when no inside area has a figure) and one
     sentence per indicator whose inside areas differ significantly.
     """
     data = report.data
     inside = inside_areas(data)
     if not inside:
-        return "", []
-    body, sentences, shares = [], [], {}
+        return None, []
+    body, sentences, shares, shown = [], [], {}, []
     for _, row in rows.iterrows():
         if row["area_code"] != data.area.code:
             continue
@@ -174,7 +175,7 @@ def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) 
         if found.empty or (found["value"].isna() & ~found["suppressed"].astype(bool)).all():
             continue
         for _, council in found.iterrows():
-            report.appendix.record(council.drop(["inside_rank", "inside_count"]), section_title)
+            shown.append(council.drop(["inside_rank", "inside_count"]))
             unit = (council["value_type"], council["multiplier"])
             code = council["area_code"]
             if code not in shares:
@@ -186,7 +187,7 @@ def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) 
         if text := contrast_sentence(found, where_label(data), kind=inside_kind(data)):
             sentences.append(text)
     if not body:
-        return "", sentences
+        return None, sentences
     kind = inside_kind(data)[:-1]  # "council" or "district"
     # A caption of its own: the topic's table already has the section's, and captions name the tables
     # for screen readers, so two alike would be two landmarks of one name.
@@ -195,4 +196,4 @@ def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) 
                         f"Rank in {data.display_name()} (1 = highest)",
                         f"Share of {data.display_name()} population"], body, align="llrrlrr",
                        caption=f"{section_title}: each {kind} inside {data.display_name()}")
-    return table, sentences
+    return Table(table, title=section_title, rows=rows_of(shown)), sentences

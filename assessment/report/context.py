@@ -1,17 +1,21 @@
 """What every section module works with: the area's data, where figures go, and the appendix being recorded.
 
-A section module turns :class:`ReportContext` into markdown: it reads rows
-from ``context.data`` (:class:`~assessment.report.area_data.AreaData`), saves
-figures through ``context.figures`` and records every figure it shows in
+A section module turns :class:`ReportContext` into a
+:class:`~assessment.report.document.Document`: it reads rows from
+``context.data`` (:class:`~assessment.report.area_data.AreaData`) and saves
+figures through ``context.figures``; each table and figure block carries the
+rows it shows. The report adds every document it prints to
 ``context.appendix``, so the Excel appendix lists exactly what the report
 showed.
 
 >>> recorder = AppendixRecorder(snapshot_date="2026-11-01")
 >>> import pandas as pd
+>>> from assessment.report.document import Document, Paragraph, rows_of
 >>> row = pd.Series({"indicator_id": "i", "area_code": "E10999001", "period": "2024", "sex": "Persons",
 ...                  "age": "All ages", "category_type": "", "category": "", "value": 8.1})
->>> recorder.record(row, "Summary and key messages")
->>> recorder.record(row, "Summary and key messages")  # shown twice, listed once
+>>> doc = Document([Paragraph("A message.", title="Summary and key messages", rows=rows_of([row]))])
+>>> recorder.add(doc)
+>>> recorder.add(doc)  # shown twice, listed once
 >>> recorder.frame()[["indicator_id", "report_section", "snapshot_date"]].values.tolist()
 [['i', 'Summary and key messages', '2026-11-01']]
 """
@@ -29,6 +33,7 @@ from ..paths import for_document
 from ..text import md, plain
 from .appendix import write_appendix
 from .area_data import AreaData, with_national
+from .document import Document, Figure as FigureBlock
 from .titles import area_title
 
 APPENDIX_KEY = ["indicator_id", "area_code", "period", "sex", "age", "category_type", "category", "report_section"]
@@ -41,14 +46,11 @@ class AppendixRecorder:
     snapshot_date: str
     rows: list[dict] = field(default_factory=list)
 
-    def record(self, row: pd.Series, used_in: str) -> None:
-        """Remember one row as shown in ``used_in``."""
-        self.rows.append({**row.to_dict(), "report_section": used_in, "snapshot_date": self.snapshot_date})
-
-    def record_rows(self, rows: pd.DataFrame, used_in: str) -> None:
-        """Remember every row of ``rows`` as shown in ``used_in`` (one call for a whole figure)."""
-        extra = {"report_section": used_in, "snapshot_date": self.snapshot_date}
-        self.rows.extend({**record, **extra} for record in rows.to_dict("records"))
+    def add(self, document: Document) -> None:
+        """Remember the rows every block of ``document`` shows, each as shown in the block's title."""
+        for used_in, rows in document.shown():
+            extra = {"report_section": used_in, "snapshot_date": self.snapshot_date}
+            self.rows.extend({**record, **extra} for record in rows.to_dict("records"))
 
     def frame(self) -> pd.DataFrame:
         """Every figure shown in the report, each once per section, with CIs, comparisons and source."""
@@ -86,6 +88,10 @@ class FigureWriter:
             path = figure.save(self.folder / f"{stem}.png")
         alt = plain(figure.alt_text).replace('"', "'").replace("\\", "/")
         return f'![{md(figure.caption)}]({for_document(path)}){{fig-alt="{alt}"}}\n'
+
+    def block(self, figure: Figure, stem: str, *, title: str, rows: pd.DataFrame) -> FigureBlock:
+        """Save ``figure`` as ``stem.png``: a figure block showing ``rows``, listed under ``title`` in the appendix."""
+        return FigureBlock(self.markdown(figure, stem), title=title, rows=rows)
 
 
 @dataclass

@@ -138,7 +138,8 @@ class HeadlineTables:
         latest = latest.groupby(["area_code", "indicator_id"], as_index=False).tail(1)
         ages = frame[(frame["indicator_id"] == POPULATION_ID) & (frame["age"] != DEFAULT_AGE)
                      & (frame["category_type"] == "")]
-        return cls(rows=rows, population_ages=ages[["area_code", "period", "sex", "age", "value"]].reset_index(drop=True),
+        # Every column kept: the age profile's rows are listed in the appendix with their source.
+        return cls(rows=rows, population_ages=ages.reset_index(drop=True),
                    by_indicator=dict(tuple(rows.groupby("indicator_id", sort=False))),
                    latest_by_area={code: group.reset_index(drop=True) for code, group in latest.groupby("area_code")})
 

@@ -22,6 +22,7 @@ from ..charts import age_profile
 from ..sources.ons_population import AGE_BANDS
 from ..text import md, thousands
 from .context import ReportContext
+from .document import Document, Paragraph, Table
 from .inside import inside_areas
 from .tables import pipe_table
 
@@ -51,15 +52,18 @@ def _profile_rows(report: ReportContext, codes: list[str]) -> tuple[pd.DataFrame
     return rows.assign(share=shares.squeeze(axis=1) if isinstance(shares, pd.DataFrame) else shares), period
 
 
-def population_profile(report: ReportContext) -> str:
-    """A table of age shares for the area, its councils and England, a chart, and what the files do not give."""
+def population_profile(report: ReportContext, used_in: str) -> Document:
+    """A table of age shares for the area, its councils and England, a chart, and what the files do not give.
+
+    The table's rows are listed in the appendix under ``used_in``, the chart's under "Figure: age profile".
+    """
     data = report.data
     inside = inside_areas(data)
     names = {data.area.code: data.display_name(), **{a.code: data.display_name(a.code) for a in inside},
              data.national[0]: data.national_name}  # England; England and Wales for a Welsh force
     rows, period = _profile_rows(report, list(names))
     if period is None or rows.empty:
-        return ""
+        return Document()
     body = []
     for code, name in names.items():
         own = rows[rows["area_code"] == code].set_index("age")
@@ -79,6 +83,8 @@ def population_profile(report: ReportContext) -> str:
             f"the age profile of {md(data.display_name())}"
             + (" and the councils inside it" if inside else "") + ". "
             + ("" if sexes else "The estimates in this snapshot are for persons only, so the profile is not "
-               "split by sex; ethnic group comes from the Census, which this snapshot does not include.")
-            + "\n\n")
-    return text + table + "\n" + report.figures.markdown(figure, "age-profile")
+               "split by sex; ethnic group comes from the Census, which this snapshot does not include."))
+    shown = rows.drop(columns=["_order", "share"])
+    return Document([Paragraph(text), Table(table, title=used_in, rows=shown),
+                     report.figures.block(figure, "age-profile", title="Figure: age profile",
+                                          rows=chart_rows.drop(columns=["_order", "share", "series"]))])

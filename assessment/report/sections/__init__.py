@@ -1,4 +1,4 @@
-"""One module per report section, each turning a :class:`~assessment.report.context.ReportContext` into markdown.
+"""One module per report section, each turning a :class:`~assessment.report.context.ReportContext` into a document.
 
 The fixed parts of the chapter have a module each (:mod:`.summary`,
 :mod:`.geography`, :mod:`.local_data`, :mod:`.methods`, :mod:`.sources`). The
@@ -15,8 +15,9 @@ import importlib
 
 from ...registries import Section
 from ..context import ReportContext
+from ..document import Document
 
 
-def render_section(report: ReportContext, section: Section) -> str:
-    """A registry section's markdown, by the module of its kind."""
+def render_section(report: ReportContext, section: Section) -> Document:
+    """A registry section's :class:`~assessment.report.document.Document`, by the module of its kind."""
     return importlib.import_module(f"{__name__}.{section.kind}").render(report, section)

@@ -20,6 +20,7 @@ import pandas as pd
 from ...text import format_value, md
 from ..blocks import comparison_cell, display_value
 from ..context import ReportContext
+from ..document import Document, Paragraph, Table, rows_of
 from ..tables import pipe_table
 
 
@@ -43,20 +44,20 @@ def _order(value: str) -> str:
     return {"Persons": "0", "Male": "1", "Female": "2", "All ages": "0"}.get(value, "9" + str(value))
 
 
-def by_sex_age(report: ReportContext, headline_rows: pd.DataFrame, section_title: str) -> str:
-    """A table of each published sex and age breakdown beside England's ("" when the source has none)."""
-    body = []
+def by_sex_age(report: ReportContext, headline_rows: pd.DataFrame, section_title: str) -> Document:
+    """A table of each published sex and age breakdown beside England's (empty when the source has none)."""
+    body, shown = [], []
     for _, headline in headline_rows.iterrows():
         for _, row in split_rows(report, headline).iterrows():
-            report.appendix.record(row, section_title)
+            shown.append(row)
             england = format_value(row.get("england_value"), row["value_type"], row["multiplier"])
             body.append([row["indicator_name"], label_of(row), row["period"], display_value(row, with_ci=True),
                          england, comparison_cell(row)])
     if not body:
-        return ""
+        return Document()
     name = report.data.display_name()
     caption = (f"{section_title}: the figures the source publishes by sex and age for {name}, in the period of "
                "each headline figure, beside England's figure for the same group")
-    return f"By sex and age, as published for {md(name)}:\n\n" + pipe_table(
+    return Document([Paragraph(f"By sex and age, as published for {md(name)}:"), Table(pipe_table(
         ["Indicator", "Group", "Period", f"{name} (95% CI)", "England", "Compared with England"], body,
-        align="lllrrl", caption=caption)
+        align="lllrrl", caption=caption), title=section_title, rows=rows_of(shown))])

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ...charts import choropleth
 from ...levels import DISTRICT_LEVEL, ENGLAND_NAME, LEVELS, district_columns, parent_levels
 from ...sources.ons_population import INDICATOR_ID as POPULATION_ID
 from ...text import md, thousands
 from ..context import ReportContext
+from ..document import Document, Paragraph, Table
 from ..inside import _listed
 from ..population import population_profile
 from ..tables import pipe_table
@@ -14,7 +17,7 @@ from ..tables import pipe_table
 SECTION_TITLE = "Population and geography"
 
 
-def geography_section(report: ReportContext) -> str:
+def geography_section(report: ReportContext) -> Document:
     """Population, constituent districts, parents, and where boundaries are not coterminous."""
     data = report.data
     geo, area = data.geography, data.area
@@ -28,15 +31,14 @@ def geography_section(report: ReportContext) -> str:
              if parents.get(level.key) and parents[level.key] != area.code]
     if named:
         parts.append("It lies within the " + ", the ".join(named) + ".")
-    text = " ".join(parts) + "\n\n"
     lads = geo.constituent_lads(area.code)
-    record_population(report, [area.code, *(lads if len(lads) > 1 else [])])
+    text = Paragraph(" ".join(parts), title=SECTION_TITLE,
+                     rows=population_rows(report, [area.code, *(lads if len(lads) > 1 else [])]))
+    out = Document([text])
     if len(lads) > 1:
-        text += _districts_table(report, lads) + "\n"
-    text += coterminosity_note(report) + "\n"
-    if profile := population_profile(report):
-        text += "\n" + profile
-    return text
+        out.add(_districts_table(report, lads))
+    out.add(Paragraph(coterminosity_note(report)))
+    return out.add(population_profile(report, SECTION_TITLE))
 
 
 def latest_population_period(report: ReportContext) -> str:
@@ -46,15 +48,14 @@ def latest_population_period(report: ReportContext) -> str:
     return str(rows.sort_values("period_end")["period"].iloc[-1])
 
 
-def record_population(report: ReportContext, codes: list[str]) -> None:
-    """Record the population estimates this section prints, so the appendix and sources name their file."""
+def population_rows(report: ReportContext, codes: list[str]) -> pd.DataFrame:
+    """The latest population estimate of each of ``codes`` that this section prints (for the appendix and sources)."""
     rows = report.data.tables.indicator(POPULATION_ID)
     rows = rows[rows["area_code"].isin(codes) & rows["value"].notna()].sort_values("period_end")
-    if not rows.empty:
-        report.appendix.record_rows(rows.groupby("area_code").tail(1), SECTION_TITLE)
+    return rows.groupby("area_code").tail(1)
 
 
-def _districts_table(report: ReportContext, lads: list[str]) -> str:
+def _districts_table(report: ReportContext, lads: list[str]) -> Table:
     """Each district of the area with the areas it lies in (the levels marked district_column) and population."""
     data = report.data
     lookup = data.geography.lads.set_index("lad_code")
@@ -66,7 +67,7 @@ def _districts_table(report: ReportContext, lads: list[str]) -> str:
         rows.append([info[DISTRICT_LEVEL.lookup.name], code, *[info[level.lookup.name] for level in levels],
                      thousands(pop) if pop else "no data"])
     headers = ["District", "Code", *[level.parent_label.capitalize() for level in levels], "Population"]
-    return pipe_table(headers, rows, align="ll" + "l" * len(levels) + "r")
+    return Table(pipe_table(headers, rows, align="ll" + "l" * len(levels) + "r"))
 
 
 def coterminosity_note(report: ReportContext) -> str:
@@ -105,7 +106,7 @@ def coterminosity_note(report: ReportContext) -> str:
     return ""
 
 
-def area_map(report: ReportContext) -> str:
+def area_map(report: ReportContext) -> Document:
     """The area within its region (or a force's districts), shaded by a headline indicator."""
     data = report.data
     geo, area = data.geography, data.area
@@ -120,10 +121,10 @@ def area_map(report: ReportContext) -> str:
     shapes = shapes[shapes["code"].isin(codes)]
     row, values = data.map_indicator(codes)
     if row is None:
-        return ""
+        return Document()
     if shapes.empty:  # a bundle built from boundary files of England only has no Welsh councils
-        return f"No map: the bundle's boundary files do not include the {md(where)}.\n"
+        return Document([Paragraph(f"No map: the bundle's boundary files do not include the {md(where)}.\n")])
     figure = choropleth(shapes, values, highlight=highlight, comparator=data.national_name,
                         title=f"{row['indicator_name']}, {row['period']}: {where}", unit=row.get("unit") or "")
-    report.appendix.record_rows(values[values["area_code"].isin(shapes["code"])], "Figure: map")
-    return report.figures.markdown(figure, f"map-{row['indicator_id']}")
+    return Document([report.figures.block(figure, f"map-{row['indicator_id']}", title="Figure: map",
+                                          rows=values[values["area_code"].isin(shapes["code"])])])

@@ -34,6 +34,7 @@ from ...registries import Section
 from ...text import md, thousands
 from ..blocks import display_value
 from ..context import ReportContext
+from ..document import Document, Heading, Paragraph, Table, rows_of
 from ..tables import pipe_table
 from . import support_needs, topic
 from .council_rows import council_rows
@@ -50,14 +51,14 @@ INTRO = (
 )
 
 
-def render(report: ReportContext, section: Section) -> str:
+def render(report: ReportContext, section: Section) -> Document:
     """The topic section, then housing on release and support needs when the bundle has their figures."""
     parts = (topic.render(report, section, shown_apart=section.indicator_ids(support_needs.PART)),
              housing_on_release(report, section), support_needs.render(report, section))
-    return "\n".join(part for part in parts if part)
+    return Document().add(*parts)
 
 
-def housing_on_release(report: ReportContext, section: Section) -> str:
+def housing_on_release(report: ReportContext, section: Section) -> Document:
     """Quarter-by-quarter figures, a trend chart and the councils' latest quarter."""
     data = report.data
     ids = [i for i in section.indicator_ids("housing_on_release") if not data.tables.indicator(i).empty]
@@ -65,15 +66,15 @@ def housing_on_release(report: ReportContext, section: Section) -> str:
     mine = {i: _rows(tables[i], data.area.code) for i in ids}
     mine = {i: rows for i, rows in mine.items() if not rows.empty}
     if not mine:
-        return ""
+        return Document()
     used_in = f"{section.title}: {TITLE.lower()}"
-    out = [f"### {TITLE}\n", f"{md(INTRO)}\n", quarterly_table(report, mine, tables, used_in)]
+    out = Document([Heading(TITLE, level=3), Paragraph(f"{md(INTRO)}\n"), quarterly_table(report, mine, tables, used_in)])
     # Chart the steadiest series: the indicator with the most households in the area's latest quarter.
     charted = [rows for rows in mine.values() if rows["value"].notna().sum() >= 2]
     if charted:
-        out.append(topic.trend_chart(report, max(charted, key=lambda rows: rows["count"].fillna(0).iloc[-1]).iloc[-1]))
-    out.append(councils_table(report, {i: tables[i] for i in mine}, used_in))
-    return "\n".join(part for part in out if part)
+        out.add(topic.trend_chart(report, max(charted, key=lambda rows: rows["count"].fillna(0).iloc[-1]).iloc[-1]))
+    out.add(councils_table(report, {i: tables[i] for i in mine}, used_in))
+    return out
 
 
 def _rows(frame: pd.DataFrame, code: str) -> pd.DataFrame:
@@ -89,28 +90,28 @@ def cell(row: pd.Series) -> str:
 
 
 def quarterly_table(report: ReportContext, mine: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
-                    used_in: str) -> str:
+                    used_in: str) -> Table:
     """One row per indicator, one column per quarter: the area's figure, with England's latest beside it."""
     data = report.data
     periods = sorted({p for rows in mine.values() for p in rows["period"]},
                      key=lambda p: min(rows.loc[rows["period"] == p, "period_end"].min()
                                        for rows in mine.values() if (rows["period"] == p).any()))
-    body = []
+    body: list[list[str]] = []
+    shown: list[pd.Series] = []
     for indicator, rows in mine.items():
         by_period = {r["period"]: r for _, r in rows.iterrows()}
-        for row in by_period.values():
-            report.appendix.record(row, used_in)
+        shown.extend(by_period.values())
         england = _rows(tables[indicator], ENGLAND_CODE)
         latest_england = display_value(england.iloc[-1]) if not england.empty else "no data"
         body.append([rows["indicator_name"].iloc[-1],
                      *[cell(by_period[p]) if p in by_period else "no data" for p in periods], latest_england])
     caption = (f"{data.area.name} by quarter of the financial year, households in brackets; England is its "
                "latest quarter. Source: MHCLG statutory homelessness, detailed local authority tables A7, A3 and A1.")
-    return pipe_table(["Indicator", *periods, "England (latest)"], body, align="l" + "r" * (len(periods) + 1),
-                      caption=caption)
+    return Table(pipe_table(["Indicator", *periods, "England (latest)"], body, align="l" + "r" * (len(periods) + 1),
+                            caption=caption), title=used_in, rows=rows_of(shown))
 
 
-def councils_table(report: ReportContext, tables: dict[str, pd.DataFrame], used_in: str) -> str:
+def councils_table(report: ReportContext, tables: dict[str, pd.DataFrame], used_in: str) -> Table | None:
     """Each council's latest quarter, and the area's total (the councils' counts added up).
 
     ``tables`` holds every area's rows of each indicator, small counts hidden.
@@ -118,11 +119,13 @@ def councils_table(report: ReportContext, tables: dict[str, pd.DataFrame], used_
     data = report.data
     indicators = list(tables)
     latest = {i: _rows(tables[i], data.area.code).iloc[-1]["period"] for i in indicators}
-    body = council_rows(report, tables, latest, cell, used_in)
+    shown: list[pd.Series] = []
+    body = council_rows(report, tables, latest, cell, shown)
     if not body:
-        return ""
+        return None
     headers = ["Council", *[f"{tables[i]['indicator_name'].iloc[0]} ({latest[i]})" for i in indicators]]
     caption = (f"Councils in {data.area.name}, latest quarter, households in brackets. The total adds up the "
                "councils' counts: a council whose figure the publisher left out leaves the area without a total, and a "
                "council's figure of 1 to 4 households is suppressed with the total.")
-    return pipe_table(headers, body, align="l" + "r" * len(indicators), caption=caption)
+    return Table(pipe_table(headers, body, align="l" + "r" * len(indicators), caption=caption), title=used_in,
+                 rows=rows_of(shown))

@@ -15,6 +15,7 @@ from ...text import capital, md
 from ..blocks import crude_rate
 from ..context import ReportContext
 from ..data_age import older_than_years
+from ..document import Document, Paragraph
 from ..missing import published_note
 from ..relevant import area_notes
 from . import similar_areas
@@ -160,26 +161,16 @@ def conviction_ratio_rules(report: ReportContext) -> list[str]:
     return [conviction_ratio_rule(int(size)) for size in sorted(sizes)]
 
 
-def suppression_rule(suppression: str) -> str:
-    """Which figures small-number suppression covers: local uploads and the publisher files marked
-    ``suppress_small_counts`` in publishers.yaml; every other table is shown as its publisher releases it
-    (ONS drug-poisoning deaths by council, counts of 0 to 4 included), so the rule is not said of them."""
-    kinds = [spec.get("file_kind") or key for key, spec in registries().publishers.items()
-             if spec.get("suppress_small_counts")]
-    covered = "local uploads" + "".join(f" and the {kind}" for kind in kinds)
-    return (f"Small numbers are suppressed before any output in {md(covered)}: {md(suppression)}. Other tables are "
-            "shown as their publishers release them, small counts included.")
-
-
-def methods_section(report: ReportContext) -> str:
+def methods_section(report: ReportContext) -> Document:
     """How figures were made, how this area's figures were built, the geography notes and the data gaps."""
     data = report.data
     suppression = data.bundle.meta.get("suppression", DEFAULT_SUPPRESSION)
-    text = [*METHODS, *conviction_ratio_rules(report), key_message_rule(), suppression_rule(suppression), age_rule()]
+    text = [*METHODS, *conviction_ratio_rules(report), key_message_rule(),
+            f"Small numbers are suppressed before any output, in publishers' tables as in local uploads: "
+            f"{md(suppression)}.", age_rule()]
     if data.national_name != "England":  # a Welsh force: the rules are the same, the comparator is not
         text.insert(0, f"{md(data.display_name())} is compared with {md(data.national_name)}, whose value the "
                        "England and Wales tables publish beside each force: where the rules below say England, "
                        f"read {md(data.national_name)}.")
-    parts = ["\n\n".join(text) + "\n", similar_areas.method_text(report), handling_list(report),
-             geography_notes(report), data_gaps_list()]
-    return "\n".join(part for part in parts if part)
+    parts = [*text, similar_areas.method_text(report), handling_list(report), geography_notes(report), data_gaps_list()]
+    return Document().add(*(Paragraph(part) for part in parts))

@@ -9,11 +9,12 @@ from __future__ import annotations
 from ...registries import Section, registries
 from ...text import md
 from ..context import ReportContext
+from ..document import Document, Heading, bullets
 from ..missing import published_note
 from .local_data import local_data_table
 
 
-def not_measured(report: ReportContext, section: Section) -> str:
+def not_measured(report: ReportContext, section: Section) -> Document:
     """A line for each measure of this section no public table gives, and the local dataset that carries it."""
     data = report.data
     loaded = registries()
@@ -24,9 +25,9 @@ def not_measured(report: ReportContext, section: Section) -> str:
         if gap.section != section.key or gap.status == "published_not_read":
             continue
         if gap.published_for == data.area.area_type:  # a public table gives it for this kind of area
-            line = f"- **{md(gap.name)}.** {md(published_note(gap))}"
+            line = f"**{md(gap.name)}.** {md(published_note(gap))}"
         else:
-            line = f"- **{md(gap.name)}.** {md(gap.why)} {md(published_note(gap))} {md(gap.local_data)}"
+            line = f"**{md(gap.name)}.** {md(gap.why)} {md(published_note(gap))} {md(gap.local_data)}"
         kind = loaded.upload_kinds.get(gap.upload_kind or "")
         if kind is not None:
             where = ("in this section" if kind.section == section.key
@@ -40,5 +41,5 @@ def not_measured(report: ReportContext, section: Section) -> str:
                          "of this report.")
         lines.append(line)
     if not lines:
-        return ""
-    return ("### What this report does not measure\n\n" + "\n".join(lines) + "\n\n" + "\n".join(tables))
+        return Document()
+    return Document([Heading("What this report does not measure", level=3), bullets(lines)]).add(*tables)

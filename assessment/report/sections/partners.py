@@ -13,18 +13,19 @@ from ...levels import LEVELS
 from ...registries import Section
 from ...text import md
 from ..context import ReportContext
+from ..document import Document, Heading, Paragraph, Table
 from ..inside import inside_areas, partnerships
 from ..tables import pipe_table
 
 
-def render(report: ReportContext, section: Section) -> str:
+def render(report: ReportContext, section: Section) -> Document:
     """Heading, who commissions what, and the table of councils and partnerships ("" with none inside)."""
     data = report.data
     geo = data.geography
     inside = [a for a in inside_areas(data) if a.area_type == "lad"]
-    out = [f"## {md(section.title)}\n", f"{md(section.intro)}\n"]
+    out = Document([Heading(md(section.title), level=2), Paragraph(f"{md(section.intro)}\n")])
     if not inside:
-        return "\n".join(out)
+        return out
     by_district = partnerships(data, inside)
     lads = geo.lads.set_index("lad_code")
     body = []
@@ -33,10 +34,10 @@ def render(report: ReportContext, section: Section) -> str:
         upper = str(lads.loc[area.code, "utla_name"]) if area.code in lads.index else ""
         body.append([area.name, kind, upper, "; ".join(by_district.get(area.code, [])) or "none listed"])
     uppers = sorted({row[2] for row in body if row[2]})
-    out.append(f"{len(inside)} district and unitary councils, {len(uppers)} upper-tier authorities "
+    out.add(Paragraph(f"{len(inside)} district and unitary councils, {len(uppers)} upper-tier authorities "
                f"(each with a Health and Wellbeing Board and a JSNA) and "
                f"{len({p for names in by_district.values() for p in names})} community safety partnerships "
-               f"share {md(data.display_name())}.\n")
-    out.append(pipe_table(["Council", "Type", "Upper-tier authority (public health)", "Community safety partnership"],
-                          body, align="llll", caption=f"Councils and partnerships in {data.display_name()}"))
-    return "\n".join(out)
+               f"share {md(data.display_name())}.\n"))
+    out.add(Table(pipe_table(["Council", "Type", "Upper-tier authority (public health)", "Community safety partnership"],
+                             body, align="llll", caption=f"Councils and partnerships in {data.display_name()}")))
+    return out

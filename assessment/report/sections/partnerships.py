@@ -16,27 +16,29 @@ from ...registries import Section, registries
 from ...text import md
 from ..blocks import display_value
 from ..context import ReportContext
+from ..document import Document, Heading, Paragraph, Table, rows_of
 from ..inside import BETTER, WORSE, inside_areas, partnerships, published_inside, rank_inside_text
 from ..tables import pipe_table
 
 MAX_MEASURES = 8  # a short profile: the headline measure of up to this many topics
 
 
-def render(report: ReportContext, section: Section) -> str:
-    """The section's heading, intro, and one profile per partnership ("" without districts inside)."""
+def render(report: ReportContext, section: Section) -> Document:
+    """The section's heading, intro, and one profile per partnership (empty without districts inside)."""
     data = report.data
     inside = [a for a in inside_areas(data) if a.area_type == "lad"]
     groups = _groups(data, inside)
     if len(inside) < 2 or not groups:
-        return ""
+        return Document()
     measures = key_measures(report, inside)
     if measures.empty:
-        return ""
+        return Document()
     # {national}: what the area is compared with (England and Wales for a Welsh force).
-    out = [f"## {md(section.title)}\n", f"{md(section.intro.replace('{national}', data.national_name))}\n"]
+    out = Document([Heading(md(section.title), level=2),
+                    Paragraph(f"{md(section.intro.replace('{national}', data.national_name))}\n")])
     for name, codes in groups.items():
-        out.append(profile(report, name, codes, measures, section.title))
-    return "\n".join(out)
+        out.add(profile(report, name, codes, measures, section.title))
+    return out
 
 
 def _groups(data, inside) -> dict[str, list[str]]:
@@ -69,7 +71,8 @@ def key_measures(report: ReportContext, inside) -> pd.DataFrame:
     return pd.concat(chosen, ignore_index=True) if chosen else pd.DataFrame()
 
 
-def profile(report: ReportContext, name: str, codes: list[str], measures: pd.DataFrame, section_title: str) -> str:
+def profile(report: ReportContext, name: str, codes: list[str], measures: pd.DataFrame,
+            section_title: str) -> Document:
     """One partnership: a sentence counting its measures better and worse than England, and its table."""
     data = report.data
     rows = measures[measures["area_code"].isin(codes)]
@@ -87,9 +90,9 @@ def profile(report: ReportContext, name: str, codes: list[str], measures: pd.Dat
     text = (f"{covers}Of {len(rows)} key {'measure' if len(rows) == 1 else 'measures'}, {better} "
             f"{'is' if better == 1 else 'are'} better than {nation} and {worse} {'is' if worse == 1 else 'are'} "
             f"worse{placed}.")
-    body = []
+    body, shown = [], []
     for _, row in rows.iterrows():
-        report.appendix.record(row.drop(["inside_rank", "inside_count", "area_value"]), section_title)
+        shown.append(row.drop(["inside_rank", "inside_count", "area_value"]))
         body.append([row["indicator_name"], row["period"], data.display_name(row["area_code"]),
                      display_value(row, with_ci=True), row["area_value"],
                      display_value(pd.Series({**row.to_dict(), "value": row.get("england_value"),
@@ -98,4 +101,5 @@ def profile(report: ReportContext, name: str, codes: list[str], measures: pd.Dat
     table = pipe_table(["Measure", "Period", "Council", "Value (95% CI)", where, nation, f"Compared with {nation}",
                         f"Rank in {where} (1 = highest)"], body, align="llllrrll",
                        caption=f"Community safety partnership profile: {name}")
-    return f"### {md(name)}\n\n{text}\n\n{table}"
+    return Document([Heading(md(name), level=3), Paragraph(text),
+                     Table(table, title=section_title, rows=rows_of(shown))])

@@ -23,6 +23,7 @@ from ...stats.disproportionality import disproportionality
 from ...stats.force_ranks import ENGLAND_AND_WALES
 from ...text import capital, format_value, md
 from ..context import ReportContext
+from ..document import Block, Document, Heading, Paragraph, Table, rows_of
 from ..force_figures import (ForceFigures, coterminosity_note, force_area_name, force_of, forces_of, is_withheld,
                              rank_text, withheld_reason)
 from ..missing import published_note
@@ -36,10 +37,10 @@ SEXES = (("Female", "women and girls"), ("Male", "men and boys"))
 TOO_FEW = "too few to compare"
 
 
-def render(report: ReportContext, section: Section) -> str:
+def render(report: ReportContext, section: Section) -> Document:
     """The section: which force, arrests, stop and search, conviction ratio, recorded crime, what is missing."""
     data = report.data
-    out = [f"## {md(section.title)}\n", f"{md(section.intro)}\n"]
+    out: list[str | Block | Document] = [Heading(md(section.title), level=2), f"{md(section.intro)}\n"]
     force = force_of(data.geography, data.area)
     if force is None:
         names = forces_of(data.geography, data.area)
@@ -57,7 +58,7 @@ def render(report: ReportContext, section: Section) -> str:
             out.append(f"The data snapshot has no police force area tables (Home Office arrests, Ethnicity facts "
                        f"and figures, ONS police force area tables) for {force_label(figures)}.\n")
     out.append(not_measured(report, section))
-    return "\n".join(part for part in out if part)
+    return _parts(*out)
 
 
 # ------------------------------------------------------------------ helpers
@@ -92,15 +93,14 @@ def withheld_notes(figures: ForceFigures, rows: list[pd.Series | None], publishe
                      f"{md(reason or 'the publisher gives no reason')} ({md(publisher)})\n" for reason in reasons)
 
 
-def _parts(*parts: str) -> str:
-    """Markdown blocks (each ending in a newline) as separate paragraphs."""
-    return "\n".join(part for part in parts if part)
+def _parts(*parts: str | Block | Document) -> Document:
+    """Blocks in order, markdown text (each ending in a newline) as paragraphs; empty parts left out."""
+    return Document().add(*(Paragraph(part) if isinstance(part, str) else part for part in parts if part))
 
 
-def _record(report: ReportContext, rows: list[pd.Series | None], used_in: str) -> None:
-    for row in rows:
-        if row is not None:
-            report.appendix.record(row, used_in)
+def _shown(rows: list[pd.Series | None]) -> pd.DataFrame:
+    """The rows a table shows, for the appendix (a figure the bundle lacks is None)."""
+    return rows_of(row for row in rows if row is not None)
 
 
 def _caveat(report: ReportContext, indicator_id: str) -> str:
@@ -123,17 +123,18 @@ def whose_figures(report: ReportContext, figures: ForceFigures, *, ranked: bool 
                  f"not councils. {note}{ranks}") + "\n")
 
 
-def _table(figures: ForceFigures, body: list[list[str]], caption: str) -> str:
-    return pipe_table(["Measure", "Period", force_area_name(figures.name), "England and Wales",
-                       "Rank among forces"], body, align="llrrl", caption=f"{caption}, {force_area_name(figures.name)}")
+def _table(figures: ForceFigures, body: list[list[str]], caption: str, title: str, rows: pd.DataFrame) -> Table:
+    return Table(pipe_table(["Measure", "Period", force_area_name(figures.name), "England and Wales",
+                             "Rank among forces"], body, align="llrrl",
+                            caption=f"{caption}, {force_area_name(figures.name)}"), title=title, rows=rows)
 
 
 # ------------------------------------------------------------------ arrests
-def arrests(report: ReportContext, figures: ForceFigures, section: Section) -> str:
+def arrests(report: ReportContext, figures: ForceFigures, section: Section) -> Document:
     """Arrests: number and rate per 1,000, and the share by sex and by age group."""
     rate_id, count_id, share_id = (section.indicator_id(part) for part in ("arrests_rate", "arrests", "arrests_share"))
     if not figures.has(rate_id) and not figures.has(count_id):
-        return ""
+        return Document()
     period = figures.latest_period(rate_id) or figures.latest_period(count_id)
     count, rate = figures.row(count_id, period), figures.row(rate_id, period)
     national_count = figures.row(count_id, period, national=True)
@@ -159,8 +160,7 @@ def arrests(report: ReportContext, figures: ForceFigures, section: Section) -> s
             if row is not None:
                 body.append([name, period, figure(row, with_ci=True), figure(national), rank_text(row)])
                 shown.extend([row, national])
-    _record(report, shown, section.title)
-    return _parts("### Arrests\n", _table(figures, body, "Arrests"),
+    return _parts(Heading("Arrests", level=3), _table(figures, body, "Arrests", section.title, _shown(shown)),
                   withheld_notes(figures, [count, rate], "Home Office"),
                   profile_note, _caveat(report, rate_id))
 
@@ -204,18 +204,19 @@ def ratio_sentences(ratios: pd.DataFrame, figures: ForceFigures, activity: str) 
 
 
 # ---------------------------------------------------------- stop and search
-def stop_and_search(report: ReportContext, figures: ForceFigures, section: Section) -> str:
+def stop_and_search(report: ReportContext, figures: ForceFigures, section: Section) -> Document:
     """Stop and search per 1,000, by ethnic group with the ratio to White people and England and Wales's."""
     indicator_id = section.indicator_id("stop_search")
     if not figures.has(indicator_id):
-        return ""
+        return Document()
     period = figures.latest_period(indicator_id)
     overall, national = figures.row(indicator_id, period), figures.row(indicator_id, period, national=True)
     body = [["Stop and searches per 1,000 people", period, figure(overall), figure(national), rank_text(overall)]]
-    out = ["### Stop and search\n", _table(figures, body, "Stop and search"),
-           withheld_notes(figures, [overall], "Ethnicity facts and figures")]
+    out: list[str | Block] = [Heading("Stop and search", level=3),
+                              _table(figures, body, "Stop and search", section.title, _shown([overall, national])),
+                              withheld_notes(figures, [overall], "Ethnicity facts and figures")]
     ratios = ethnic_ratios(figures, indicator_id, period)
-    shown = [overall, national]
+    shown: list[pd.Series | None] = []
     if not ratios.empty:
         groups = []
         for _, row in ratios.iterrows():
@@ -223,15 +224,15 @@ def stop_and_search(report: ReportContext, figures: ForceFigures, section: Secti
                            format_value(row.get("england_wales_value"), row["value_type"], row["multiplier"]),
                            _ratio_text(row), _national_ratio(row), rank_text(row)])
             shown.append(row)
-        out.append(pipe_table(["Ethnic group", f"{figures.name} per 1,000", "England and Wales per 1,000",
-                               "Ratio to White", "England and Wales ratio to White", "Rank among forces"],
-                              groups, align="lrrrrl", caption=f"Stop and search by ethnic group, {period}"))
+        out.append(Table(pipe_table(["Ethnic group", f"{figures.name} per 1,000", "England and Wales per 1,000",
+                                     "Ratio to White", "England and Wales ratio to White", "Rank among forces"],
+                                    groups, align="lrrrrl", caption=f"Stop and search by ethnic group, {period}"),
+                         title=section.title, rows=_shown(shown)))
         sentences = ratio_sentences(ratios, figures, "stopped and searched")
         out.append(" ".join(sentences) + "\n" if sentences else
                    "No ethnic group was stopped and searched at a higher rate than White people.\n")
         out.append("The published rates have no counts behind them, so the ratios have no confidence "
                    "intervals and cannot be tested for significance.\n")
-    _record(report, shown, section.title)
     vintage = str((overall if overall is not None else ratios.iloc[0]).get("vintage") or "")
     if vintage:
         out.append(f"Release: {md(vintage)}.\n")
@@ -239,7 +240,7 @@ def stop_and_search(report: ReportContext, figures: ForceFigures, section: Secti
 
 
 # ---------------------------------------------------------- conviction ratio
-def conviction_ratio(report: ReportContext, figures: ForceFigures, section: Section) -> str:
+def conviction_ratio(report: ReportContext, figures: ForceFigures, section: Section) -> Document:
     """The conviction ratio by ethnic group in the latest year, as its publisher defines it: a description.
 
     Convictions in a year are not a subset of that year's prosecutions, so the ratio gets no interval,
@@ -249,12 +250,12 @@ def conviction_ratio(report: ReportContext, figures: ForceFigures, section: Sect
     """
     indicator_id = section.indicator_id("conviction_ratio")
     if not figures.has(indicator_id):
-        return ""
+        return Document()
     period = figures.latest_period(indicator_id)
     rows = figures.categories(indicator_id, ETHNICITY, period)
     rows = rows[rows["area_code"] == figures.code]
     if rows.empty:
-        return ""
+        return Document()
     info = report.data.indicator_info(indicator_id)
     fewest = int(info.get("min_denominator") or 0)
     white = next((row for _, row in rows.iterrows() if row["category"] == WHITE), None)
@@ -267,7 +268,6 @@ def conviction_ratio(report: ReportContext, figures: ForceFigures, section: Sect
                      _comparison(row, fewest, white_ok)])
         if row["category"] != WHITE and white_ok and _comparable(row, fewest):
             sentences.append(_beside_white(row, white))
-    _record(report, [row for _, row in rows.iterrows()], section.title)
     header = ["Ethnic group", "Convictions", "Prosecutions", "Convictions per 100 prosecutions",
               "England and Wales", "Compared with White defendants"]
     small = [str(r["category"]) for _, r in rows.iterrows() if _comparison(r, fewest, white_ok) == TOO_FEW]
@@ -275,10 +275,10 @@ def conviction_ratio(report: ReportContext, figures: ForceFigures, section: Sect
         " ".join(sentences) if sentences else "no ethnic group is set beside White defendants.")
     if small:
         summary += " " + md(f"Too few to compare (fewer than {fewest:,} prosecutions): {', '.join(small)}.")
-    return _parts("### Conviction ratio by ethnic group\n",
+    return _parts(Heading("Conviction ratio by ethnic group", level=3),
                   md(f"Year: {period} (calendar year). Offences: {info.get('scope') or 'as published'}.") + "\n",
-                  pipe_table(header, body, align="lrrrrl",
-                             caption=f"Conviction ratio by ethnic group, {period}"),
+                  Table(pipe_table(header, body, align="lrrrrl",
+                                   caption=f"Conviction ratio by ethnic group, {period}"), title=section.title, rows=rows),
                   f"{summary}\n", conviction_ratio_rule(fewest) + "\n",
                   withheld_notes(figures, [r for _, r in rows.iterrows()], "Ministry of Justice"),
                   _definition(report, indicator_id))
@@ -336,7 +336,7 @@ def _definition(report: ReportContext, indicator_id: str) -> str:
 
 
 # ---------------------------------------------------------- recorded crime
-def recorded_crime(report: ReportContext, figures: ForceFigures, section: Section) -> str:
+def recorded_crime(report: ReportContext, figures: ForceFigures, section: Section) -> Document:
     """Recorded crime and knife crime rates with ranks, the recording-practice warning and where the rest are."""
     crime_ids = section.indicator_ids("recorded_crime")
     body, shown = [], []
@@ -349,8 +349,8 @@ def recorded_crime(report: ReportContext, figures: ForceFigures, section: Sectio
         body.append([f"{name} (95% CI)", period, figure(row, with_ci=True), figure(national), rank_text(row)])
         shown.extend([row, national])
     if not body:
-        return ""
-    _record(report, shown, section.title)
+        return Document()
+    table = _table(figures, body, "Recorded crime", section.title, _shown(shown))
     shown = shown[::2]  # the force's rows: only they can be withheld for the force
     data = report.data
     titles = {s.key: s.title for s in data.sections()}
@@ -364,7 +364,7 @@ def recorded_crime(report: ReportContext, figures: ForceFigures, section: Sectio
     else:
         where = md(f"{recorded_crime_elsewhere()}The rates for each offence group are in the report for the "
                    f"{force_area_name(figures.name)}.")
-    return _parts("### Recorded crime\n", _table(figures, body, "Recorded crime"),
+    return _parts(Heading("Recorded crime", level=3), table,
                   withheld_notes(figures, shown, "Office for National Statistics"),
                   _caveat(report, crime_ids[0]), where + "\n")
 

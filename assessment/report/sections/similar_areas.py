@@ -25,6 +25,7 @@ from ...similar_areas import COMPUTED_METHOD, COUNCIL_LEVELS, FORCE_LEVEL, UPLOA
 from ...text import format_value, md
 from ..blocks import display_value, with_chart_comparisons
 from ..context import ReportContext
+from ..document import Document, Figure, Heading, Paragraph, Table, bullets, rows_of
 from ..tables import pipe_table
 
 #: Rows compared: a count depends on the area's size, and a rank or a not-applicable polarity says nothing here.
@@ -86,47 +87,46 @@ def _span(item: pd.Series, row: pd.Series) -> str:
     return f"{format_value(item['low'], row['value_type'], None)} to {format_value(item['high'], row['value_type'], None)}"
 
 
-def render(report: ReportContext, section: Section) -> str:
+def render(report: ReportContext, section: Section) -> Document:
     """Heading, who the similar areas are, the comparison table and a chart."""
     data = report.data
     if data.area.area_type not in (*COUNCIL_LEVELS, FORCE_LEVEL):
-        return ""  # a region or England has no similar areas: the section is left out
-    out = [f"## {md(section.title)}\n", f"{md(section.intro)}\n"]
+        return Document()  # a region or England has no similar areas: the section is left out
+    out = Document([Heading(md(section.title), level=2), Paragraph(f"{md(section.intro)}\n")])
     near = neighbours(report)
     if near.empty:
-        out.append(no_neighbours(report))
-        return "\n".join(out)
+        return out.add(Paragraph(no_neighbours(report)))
     names = ", ".join(md(n) for n in near["neighbour_name"])
     group = group_name(report, len(near))
     if near["method"].iloc[0] == UPLOADED_METHOD:
         files = ", ".join(md(f) for f in data.bundle.meta.get("similar_areas", {}).get("uploaded", []))
-        out.append(f"The {group} to {md(data.display_name())} in HMICFRS's most similar group, from the local "
-                   f"upload ({files}), most similar first: {names}.\n")
+        out.add(Paragraph(f"The {group} to {md(data.display_name())} in HMICFRS's most similar group, from the "
+                          f"local upload ({files}), most similar first: {names}.\n"))
     elif near["method"].iloc[0] == COMPUTED_METHOD:
-        out.append(f"The {group} to {md(data.display_name())}, worked out from their councils by the method "
-                   f"of ONS's statistical nearest neighbours (see Methods), nearest first: {names}.\n")
+        out.add(Paragraph(f"The {group} to {md(data.display_name())}, worked out from their councils by the method "
+                          f"of ONS's statistical nearest neighbours (see Methods), nearest first: {names}.\n"))
     else:
         meta = data.bundle.meta.get("similar_areas", {})
-        out.append(f"The {group} to {md(data.display_name())} in ONS's statistical nearest neighbours "
-                   f"({md(meta.get('model', ''))} model, table {md(meta.get('table', ''))}), nearest first: {names}.\n")
+        out.add(Paragraph(f"The {group} to {md(data.display_name())} in ONS's statistical nearest neighbours "
+                          f"({md(meta.get('model', ''))} model, table {md(meta.get('table', ''))}), nearest first: "
+                          f"{names}.\n"))
     found = comparisons(report, list(near["neighbour_code"]))
     if found.empty:
-        out.append(f"None of {md(data.display_name())}'s figures is published for enough of them to compare.\n")
-        return "\n".join(out)
+        return out.add(Paragraph(f"None of {md(data.display_name())}'s figures is published for enough of them to "
+                                 "compare.\n"))
     used_in = section.title
-    body = []
+    body, shown = [], []
     for _, item in found.iterrows():
         row = item["row"]
-        report.appendix.record(row, used_in)
-        report.appendix.record_rows(item["peers"], used_in)
+        shown.extend([row.to_dict(), *item["peers"].to_dict("records")])
         body.append([row["indicator_name"], row["period"], display_value(row), _value(item["median"], row),
                      _span(item, row), f"{ordinal(item['rank'])} of {item['of']}"])
     caption = (f"{data.display_name()} and its {group}: their median and range, and its rank among them with its "
                "own value (1 = highest value, whatever the polarity).")
-    out.append(pipe_table(["Indicator", "Period", data.area.name, "Median of similar areas", "Range",
-                           "Rank (1 = highest)"], body, align="llrrrr", caption=caption))
-    out.append(chart(report, by_importance(report, found).iloc[0], group))
-    return "\n".join(part for part in out if part)
+    out.add(Table(pipe_table(["Indicator", "Period", data.area.name, "Median of similar areas", "Range",
+                              "Rank (1 = highest)"], body, align="llrrrr", caption=caption),
+                  title=used_in, rows=pd.DataFrame(shown)))
+    return out.add(chart(report, by_importance(report, found).iloc[0], group, used_in))
 
 
 def by_importance(report: ReportContext, found: pd.DataFrame) -> pd.DataFrame:
@@ -137,27 +137,30 @@ def by_importance(report: ReportContext, found: pd.DataFrame) -> pd.DataFrame:
     return found.assign(_order=order).sort_values("_order", kind="stable").drop(columns="_order")
 
 
-def key_messages(report: ReportContext) -> str:
-    """Bullets for the figures that are the highest or lowest among the area's similar areas ("" for none)."""
+def key_messages(report: ReportContext) -> Document:
+    """Bullets for the figures that are the highest or lowest among the area's similar areas (empty for none)."""
     settings = load_settings()
     near = neighbours(report)
     if near.empty or not settings.key_message or not settings.key_messages_shown:
-        return ""
+        return Document()
     found = comparisons(report, list(near["neighbour_code"]))
     if found.empty:
-        return ""
+        return Document()
     extremes = by_importance(report, found[(found["rank"] == 1) | (found["rank"] == found["of"])])
-    lines = []
+    lines, shown = [], []
     for _, item in extremes.head(settings.key_messages_shown).iterrows():
         row = item["row"]
-        report.appendix.record(row, SUMMARY_SECTION)
+        shown.append(row)
         text = settings.key_message.format(
             area=report.data.display_name(), extreme="highest" if item["rank"] == 1 else "lowest",
             indicator=str(row["indicator_name"]).lower() if str(row["indicator_name"])[1:2].islower() else row["indicator_name"],
             value=display_value(row), period=row["period"], group=group_name(report, len(near)),
             median=_value(item["median"], row))
-        lines.append(f"- {md(text)}")
-    return "Compared with the areas most like it:\n\n" + "\n".join(lines) + "\n" if lines else ""
+        lines.append(md(text))
+    if not lines:
+        return Document()
+    return Document([Paragraph("Compared with the areas most like it:"),
+                     bullets(lines, title=SUMMARY_SECTION, rows=rows_of(shown))])
 
 
 def no_neighbours(report: ReportContext) -> str:
@@ -172,8 +175,11 @@ def no_neighbours(report: ReportContext) -> str:
     return f"No similar areas are listed for {md(data.display_name())}.\n"
 
 
-def chart(report: ReportContext, item: pd.Series, group: str) -> str:
-    """The first compared indicator: the area among its similar areas, England as the dashed line."""
+def chart(report: ReportContext, item: pd.Series, group: str, used_in: str) -> Figure:
+    """The first compared indicator: the area among its similar areas, England as the dashed line.
+
+    Its rows are the table's (listed under ``used_in``, the table's title): the appendix lists them once.
+    """
     data = report.data
     row = item["row"]
     frame = data.tables.indicator(row["indicator_id"])
@@ -188,7 +194,8 @@ def chart(report: ReportContext, item: pd.Series, group: str) -> str:
                            unit=row.get("unit") or "")
     figure.caption = f"{data.display_name()} among its {group}. " + figure.caption
     figure.alt_text = f"{data.display_name()} among its {group}. " + figure.alt_text
-    return report.figures.markdown(figure, f"similar-{row['indicator_id']}")
+    return report.figures.block(figure, f"similar-{row['indicator_id']}", title=used_in,
+                                rows=pd.concat([mine, item["peers"]]))
 
 
 def method_text(report: ReportContext) -> str:

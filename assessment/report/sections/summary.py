@@ -14,6 +14,7 @@ from ...registries import registries
 from ...text import capital, format_value, in_sentence, md
 from ..blocks import chart_comparison, crude_rate, display_value, force_rank, row_sentence
 from ..context import ReportContext
+from ..document import Document, Note, Paragraph, bullets, rows_of
 from ..inside import (
     contrast_sentence,
     inside_areas,
@@ -23,8 +24,8 @@ from ..inside import (
 )
 
 SECTION_TITLE = "Summary and key messages"
-DEMO_NOTICE = ("> **Demonstration data.** Every figure in this report is generated for a fictional "
-               "area to show how the report works. None of it describes a real place.\n")
+DEMO_NOTICE = ("**Demonstration data.** Every figure in this report is generated for a fictional "
+               "area to show how the report works. None of it describes a real place.")
 #: Differences that matter first: worse results, then better, then significant differences without a
 #: judgement; contrasts inside the area next; then differences small in practice and similar results,
 #: and summed counts (no standardised rate to compare) last. Within a class, the relative size against
@@ -39,18 +40,17 @@ EXTRA_FINDINGS = 4  # findings that matter (significant, not small) beyond the c
 SUB_GROUP_PART = "support_needs"
 
 
-def front_matter(report: ReportContext) -> str:
+def front_matter(report: ReportContext) -> Document:
     """The area line, the demonstration banner, and the snapshot date."""
     data = report.data
     bundle, area = data.bundle, data.area
-    lines = [DEMO_NOTICE] if bundle.is_demo else []
-    lines.append(f"**Area:** {md(area.name)} ({md(data.kind)}, {area.code}).  ")
+    lines = [f"**Area:** {md(area.name)} ({md(data.kind)}, {area.code}).  "]
     lines.append(f"**Data snapshot:** {md(bundle.snapshot_date)}.  ")
     lines.append("**Geography vintage:** " + md(bundle.meta.get("vintage") or default_vintage()) + ".")
-    return "\n".join(lines) + "\n"
+    return Document().add(Note(DEMO_NOTICE) if bundle.is_demo else None, Paragraph("\n".join(lines)))
 
 
-def key_messages(report: ReportContext) -> str:
+def key_messages(report: ReportContext) -> Document:
     """Bullets: the chapter's core measures, other findings that matter and contrasts inside the area.
 
     The differences that matter first (:func:`order`: worse, then better, by relative size against
@@ -62,33 +62,34 @@ def key_messages(report: ReportContext) -> str:
     data = report.data
     latest = data.latest_with_upper_tier()
     if latest.empty:
-        return "No indicator data are available for this area in the data snapshot.\n"
+        return Document([Paragraph("No indicator data are available for this area in the data snapshot.\n")])
     topics = {s.key for s in data.sections()}
     latest = latest[latest["indicator_id"].map(data.section_of).isin(topics)
                     & ~latest["indicator_id"].isin(sub_group_ids(report))]
-    messages = key_message_list(report, latest)
+    messages, shown = key_message_list(report, latest)
     if not messages:
-        return "No indicator data are available for this area in the data snapshot.\n"
+        return Document([Paragraph("No indicator data are available for this area in the data snapshot.\n")])
     compared = (f"{data.national_name} and ranks it among police forces" if data.area.area_type == "pfa"
                 else f"{data.national_name} and, where it applies, its region")
     intro = (f"The table in each topic compares {md(data.display_name())} with {compared}. Significance uses the "
-             "method Fingertips uses for each indicator.\n\n")
-    return intro + "\n".join(f"- {text}" for _, text in sorted(messages, key=lambda m: m[0])) + "\n"
+             "method Fingertips uses for each indicator.")
+    return Document([Paragraph(intro), bullets((text for _, text in sorted(messages, key=lambda m: m[0])),
+                                               title=SECTION_TITLE, rows=rows_of(shown))])
 
 
-def key_message_list(report: ReportContext, latest) -> list[tuple[tuple, str]]:
-    """(order, sentence) of every key message; a lower order matters more (see :func:`order`)."""
+def key_message_list(report: ReportContext, latest) -> tuple[list[tuple[tuple, str]], list[pd.Series]]:
+    """(order, sentence) of every key message, a lower order mattering more (see :func:`order`), and the rows quoted."""
     data = report.data
     by_key = {data.indicator_info(i).get("key"): i for i in latest["indicator_id"]}
     rows = latest.set_index("indicator_id", drop=False)
-    messages, used = [], set()
+    messages, used, shown = [], set(), []
     for position, measure in enumerate(registries().core_measures):
         chosen = next((by_key[k] for k in measure.indicators if k in by_key and has_figure(rows.loc[by_key[k]])), None)
         if chosen is None:
             continue
         row = rows.loc[chosen]
         used.add(chosen)
-        report.appendix.record(row, SECTION_TITLE)
+        shown.append(row)
         text, rank = message(report, row, variant=position), order(row)
         if contrast := inside_contrast(report, row):  # a force-wide figure can hide councils that differ
             text += " " + contrast
@@ -99,9 +100,9 @@ def key_message_list(report: ReportContext, latest) -> list[tuple[tuple, str]]:
     others = latest[~latest["indicator_id"].isin(used)]
     others = [row for _, row in others.iterrows() if matters(row)]
     for row in sorted(others, key=order)[:EXTRA_FINDINGS]:
-        report.appendix.record(row, SECTION_TITLE)
+        shown.append(row)
         messages.append(((*order(row), 1, 0), message(report, row)))  # after a core measure of the same standing
-    return messages
+    return messages, shown
 
 
 def matters(row) -> bool:
@@ -222,7 +223,7 @@ def inside_contrast(report: ReportContext, row) -> str:
 VALUE_CHARS = 20
 
 
-def spine_chart(report: ReportContext) -> str:
+def spine_chart(report: ReportContext) -> Document:
     """Every section indicator's latest value on a Fingertips-style spine chart.
 
     Indicators and periods are chosen for the area type, not the area, so
@@ -232,24 +233,27 @@ def spine_chart(report: ReportContext) -> str:
     rows = data.spine_rows()
     rows = rows[~rows["indicator_id"].isin(sub_group_ids(report))]
     if rows.empty:
-        return ""
+        return Document()
     rows = rows.copy()
     own = rows["area_code"] == data.area.code
     rows["value_text"] = ""
     # Figures beside a bar have room for about 20 characters a line ("310 (crude rate 37.4 per 100,000)").
     rows.loc[own, "value_text"] = [textwrap.fill(spine_value(row), VALUE_CHARS) for _, row in rows[own].iterrows()]
-    report.appendix.record_rows(rows[own], "Figure: spine chart")
     # The area's result as its tables word it: a difference small in practice is not called better or worse.
-    rows.loc[own, "england_comparison"] = [chart_comparison(row, data.national_name) for _, row in rows[own].iterrows()]
+    # The appendix keeps each row's comparison as computed (``rows``); only the chart is reworded (``drawn``).
+    drawn = rows.copy()
+    drawn.loc[own, "england_comparison"] = [chart_comparison(row, data.national_name) for _, row in rows[own].iterrows()]
     parts = spine_parts(list(dict.fromkeys(rows["indicator_name"])), MAX_INDICATORS)
-    out = []
+    out = Document()
     for number, names in enumerate(parts, start=1):
         part = f"{number} of {len(parts)}" if len(parts) > 1 else ""
-        figure = draw_spine_chart(rows[rows["indicator_name"].isin(names)], highlight=data.area.code,
+        figure = draw_spine_chart(drawn[drawn["indicator_name"].isin(names)], highlight=data.area.code,
                                   area_label=data.area.name, value_text="value_text", part=part,
                                   national=data.national_name)
-        out.append(report.figures.markdown(figure, "spine" if number == 1 else f"spine-{number}"))
-    return "\n".join(out)
+        shown = rows[own & rows["indicator_name"].isin(names)]  # the area's bars; its peers only draw the spine
+        out.add(report.figures.block(figure, "spine" if number == 1 else f"spine-{number}", title="Figure: spine chart",
+                                     rows=shown))
+    return out
 
 
 def sub_group_ids(report: ReportContext) -> set[str]:

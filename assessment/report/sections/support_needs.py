@@ -27,6 +27,7 @@ from ...registries import Section
 from ...text import md, thousands
 from ..blocks import display_value
 from ..context import ReportContext
+from ..document import Document, Heading, Paragraph, Table, rows_of
 from ..tables import pipe_table
 from .council_rows import council_rows
 
@@ -47,18 +48,18 @@ def share_cell(row: pd.Series) -> str:
     return f"{text} ({thousands(row['count'])})"
 
 
-def render(report: ReportContext, section: Section) -> str:
-    """The area's support needs beside England's, and each council's, for the latest quarter ("" without data)."""
+def render(report: ReportContext, section: Section) -> Document:
+    """The area's support needs beside England's, and each council's, for the latest quarter (empty without data)."""
     data = report.data
     ids = [i for i in section.indicator_ids(PART) if not data.tables.indicator(i).empty]
     tables = {i: data.tables.indicator(i) for i in ids}
     latest = {i: _latest(tables[i], data.area.code) for i in ids}
     mine = {i: row for i, row in latest.items() if row is not None}
     if not mine:
-        return ""
+        return Document()
     used_in = f"{section.title}: {TITLE.lower()}"
-    return "\n".join(part for part in (f"### {TITLE}\n", f"{md(INTRO)}\n", area_table(report, mine, tables, used_in),
-                                       councils_table(report, mine, tables, used_in)) if part)
+    return Document().add(Heading(TITLE, level=3), Paragraph(f"{md(INTRO)}\n"), area_table(report, mine, tables, used_in),
+                          councils_table(report, mine, tables, used_in))
 
 
 def _latest(frame: pd.DataFrame, code: str) -> pd.Series | None:
@@ -72,12 +73,11 @@ def _title(report: ReportContext, indicator: str, row: pd.Series, *, short: bool
 
 
 def area_table(report: ReportContext, mine: dict[str, pd.Series], tables: dict[str, pd.DataFrame],
-               used_in: str) -> str:
+               used_in: str) -> Table:
     """One row per need: the area's share (households in brackets) and England's, in the same quarter."""
     data = report.data
     body = []
     for indicator, row in mine.items():
-        report.appendix.record(row, used_in)
         england = tables[indicator]
         england = england[(england["area_code"] == ENGLAND_CODE) & (england["period"] == row["period"])]
         body.append([_title(report, indicator, row, short=True), row["period"], share_cell(row),
@@ -85,19 +85,22 @@ def area_table(report: ReportContext, mine: dict[str, pd.Series], tables: dict[s
     caption = (f"Households owed a prevention or relief duty in {data.area.name} with each support need, as a "
                "share of all households owed a duty (households in brackets), and England's share in the same "
                "quarter. Source: MHCLG statutory homelessness, detailed local authority tables A3 and A1.")
-    return pipe_table(["Support need", "Quarter", data.area.name, "England"], body, align="llrr", caption=caption)
+    return Table(pipe_table(["Support need", "Quarter", data.area.name, "England"], body, align="llrr", caption=caption),
+                 title=used_in, rows=rows_of(mine.values()))
 
 
 def councils_table(report: ReportContext, mine: dict[str, pd.Series], tables: dict[str, pd.DataFrame],
-                   used_in: str) -> str:
-    """Each council's share of households with each need, in the area's latest quarter ("" for one council)."""
+                   used_in: str) -> Table | None:
+    """Each council's share of households with each need, in the area's latest quarter (None for one council)."""
     data = report.data
-    body = council_rows(report, tables, {i: row["period"] for i, row in mine.items()}, display_value, used_in)
+    shown: list[pd.Series] = []
+    body = council_rows(report, tables, {i: row["period"] for i, row in mine.items()}, display_value, shown)
     if not body:
-        return ""
+        return None
     periods = sorted({row["period"] for row in mine.values()})
     headers = ["Council", *[_title(report, i, row, short=True) for i, row in mine.items()]]
     caption = (f"Councils in {data.area.name}: share of the households owed a duty with each support need, "
                f"{' and '.join(periods)}. A council's count of 1 to 4 households is suppressed with its share, and "
                "so is any figure from which it could be worked out (another council's, or the total).")
-    return pipe_table(headers, body, align="l" + "r" * len(mine), caption=caption)
+    return Table(pipe_table(headers, body, align="l" + "r" * len(mine), caption=caption), title=used_in,
+                 rows=rows_of(shown))

@@ -17,48 +17,46 @@ from ...stats.trend import trend_in_words
 from ...text import md
 from ..blocks import benchmark_table, force_rank, inside_table, row_sentence, with_chart_comparisons
 from ..context import ReportContext
+from ..document import Document, Figure, Heading, Note, Paragraph, bullets
 from ..missing import section_lacks
 from .by_sex_age import by_sex_age
 from .local_data import local_data_boxes
 
 
-def render(report: ReportContext, section: Section, shown_apart: tuple[str, ...] = ()) -> str:
+def render(report: ReportContext, section: Section, shown_apart: tuple[str, ...] = ()) -> Document:
     """A topic: heading, why it matters, benchmark table, sentences, a chart, local data.
 
     ``shown_apart``: the section's indicators its module shows in a part of its own, left out here.
     """
     data = report.data
     intro = expand_claims(section.intro, registries().claims)  # national claims with their source and year
-    out = [f"## {md(section.title)}\n", f"{md(intro)}\n"]
+    out = Document([Heading(md(section.title), level=2), Paragraph(f"{md(intro)}\n")])
     rows = data.section_rows(section.key)
     rows = rows[~rows["indicator_id"].isin(shown_apart)] if shown_apart and not rows.empty else rows
     definitions = [data.indicator_info(i).get("definition") for i in rows["indicator_id"]]
     if rows.empty:
-        out.append(f"No published indicators for this topic are in the data snapshot for {md(data.area.name)}.\n")
+        out.add(Paragraph(f"No published indicators for this topic are in the data snapshot for {md(data.area.name)}.\n"))
     else:
-        out.append(benchmark_table(report, rows, section.title))
-        out.append(by_sex_age(report, rows, section.title))  # only where the source publishes the split
+        out.add(benchmark_table(report, rows, section.title))
+        out.add(by_sex_age(report, rows, section.title))  # only where the source publishes the split
         inside, contrasts = inside_table(report, rows, section.title)
-        out.append("\n".join(f"- {row_sentence(row, data.display_name(row['area_code']), data.national_name)}"
-                             for _, row in rows.iterrows()) + "\n")
-        if inside:
-            out.append(inside)
-        if contrasts:
-            out.append("\n".join(f"- {text}" for text in contrasts) + "\n")
-        notes = [f"- **{md(name)}:** {md(d)}" for name, d in zip(rows["indicator_name"], definitions) if d]
+        out.add(bullets(row_sentence(row, data.display_name(row['area_code']), data.national_name)
+                        for _, row in rows.iterrows()))
+        out.add(inside)
+        out.add(bullets(contrasts))
+        notes = [f"**{md(name)}:** {md(d)}" for name, d in zip(rows["indicator_name"], definitions) if d]
         if notes:
-            out.append("Definitions:\n\n" + "\n".join(notes) + "\n")
+            out.add(Paragraph("Definitions:"), bullets(notes))
         caveats = read_with_care(rows["indicator_name"], (data.indicator_info(i).get("caveat") for i in rows["indicator_id"]))
-        if caveats:
-            out.append(caveats)
+        out.add(Note(caveats))
         chart_row = charted_row(report, rows)
         if chart_row is not None:
-            out.append(compare_chart(report, chart_row))
+            out.add(compare_chart(report, chart_row))
             if section.trend_chart:  # every trend is also a text label in the table
-                out.append(trend_chart(report, chart_row))
-    out.append(section_lacks(report, section))  # each catalogue indicator missing here, and how to get it
-    out.append(local_data_boxes(report, section.key))
-    return "\n".join(part for part in out if part)
+                out.add(trend_chart(report, chart_row))
+    out.add(Paragraph(section_lacks(report, section)))  # each catalogue indicator missing here, and how to get it
+    out.add(local_data_boxes(report, section.key))
+    return out
 
 
 def charted_row(report: ReportContext, rows: pd.DataFrame) -> pd.Series | None:
@@ -103,12 +101,12 @@ def read_with_care(names, caveats) -> str:
                          for caveat, named in grouped.items()) + "\n" if grouped else ""
 
 
-def compare_chart(report: ReportContext, row: pd.Series) -> str:
-    """The area among its peers for one indicator, as a figure in markdown."""
+def compare_chart(report: ReportContext, row: pd.Series) -> Figure | None:
+    """The area among its peers for one indicator, as a figure (None with fewer than two areas)."""
     data = report.data
     peers = data.peer_rows(row).rename(columns={"england_comparison": "comparison"})
     if len(peers) < 2:
-        return ""
+        return None
     names = data.geography.areas.set_index("code")["name"]
     peers = peers.assign(area_name=peers["area_code"].map(names).fillna(peers["area_name"]))
     # Each bar's result as the tables word it: a difference small in practice is not called better or worse.
@@ -118,18 +116,17 @@ def compare_chart(report: ReportContext, row: pd.Series) -> str:
                            period=row["period"], unit=row.get("unit") or "")
     if rank := force_rank(report, row):  # the comparison group named in words, for screen readers too
         figure.alt_text += f" Rank among forces (1 = highest value): {rank}."
-    report.appendix.record_rows(peers.rename(columns={"comparison": "england_comparison"}), "Figure: compare areas")
-    return report.figures.markdown(figure, f"compare-{row['indicator_id']}")
+    return report.figures.block(figure, f"compare-{row['indicator_id']}", title="Figure: compare areas",
+                                rows=peers.rename(columns={"comparison": "england_comparison"}))
 
 
-def trend_chart(report: ReportContext, row: pd.Series) -> str:
-    """The area's series for one indicator with England, as a figure in markdown."""
+def trend_chart(report: ReportContext, row: pd.Series) -> Figure | None:
+    """The area's series for one indicator with England, as a figure (None with fewer than two values)."""
     data = report.data
     mine, england = data.series(row)
     if mine["value"].notna().sum() < 2:
-        return ""
+        return None
     figure = draw_trend_chart(mine, england, area_name=data.area.name, indicator=row["indicator_name"],
                               trend=trend_in_words(row.get("trend") or "", row.get("trend_reason") or ""),
                               unit=row.get("unit") or "", national=data.national_name)
-    report.appendix.record_rows(mine, "Figure: trend")
-    return report.figures.markdown(figure, f"trend-{row['indicator_id']}")
+    return report.figures.block(figure, f"trend-{row['indicator_id']}", title="Figure: trend", rows=mine)
