@@ -64,7 +64,8 @@ def banded_bundle(demo_bundle, tmp_path_factory):
     bundle = open_bundle(demo_bundle)
     frame = bundle.frame
     coc = frame[(frame["indicator_id"] == "90976") & (frame["category_type"] == "")]
-    band = coc.assign(age="0-9 yrs", value=coc["value"] / 2, count=coc["count"] / 20, denominator=coc["denominator"] / 10)
+    # Half of each count in the band (33 and more): no count of 1 to 4, which would keep its breakdowns unshown.
+    band = coc.assign(age="0-9 yrs", value=coc["value"] / 2, count=coc["count"] / 2, denominator=coc["denominator"])
     root = demo_bundle
     meta = json.loads((root / "bundle.json").read_text())
     geography = {role: root / rel for role, rel in meta.pop("geography").items()}
