@@ -4,8 +4,8 @@ Each render is asked for once (:class:`~assessment.report.request.RenderRequest`
 It writes into one staging folder beside the area's folder
 (:mod:`assessment.staged_outputs`); its files are moved into the area's folder
 only when every format and the appendix were written, so a failed render keeps
-the previous good report, and only the files of the formats it wrote are replaced (an HTML render keeps the Word
-document rendered before it). One run at a time writes into an output folder (a lock:
+the previous good report, and only the files of the formats it wrote are
+replaced (an HTML render keeps the Word document rendered before it). One run at a time writes into an output folder (a lock:
 a second run waits briefly, then refuses), and staging folders left by a run
 that was killed are removed when the next one starts. Whole geographies go
 through :mod:`assessment.report.batch`.
