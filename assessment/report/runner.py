@@ -5,9 +5,10 @@ It writes into one staging folder beside the area's folder
 (:mod:`assessment.staged_outputs`); its files are moved into the area's folder
 only when every format and the appendix were written, so a failed render keeps
 the previous good report, and only the files of the formats it wrote are
-replaced (an HTML render keeps the Word document rendered before it). One run at a time writes into an output folder (a lock:
-a second run waits briefly, then refuses), and staging folders left by a run
-that was killed are removed when the next one starts. Whole geographies go
+replaced (an HTML render keeps the Word document rendered before it). One
+run at a time writes into an output folder (a lock: a second run waits
+briefly, then refuses), and staging folders left by a run that was killed are
+removed when the next one starts. Whole geographies go
 through :mod:`assessment.report.batch`.
 """
 
