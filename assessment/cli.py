@@ -22,7 +22,7 @@ from rich.console import Console
 from .errors import InputError
 from .failures import run_guarded
 from .levels import edition_type_words, report_levels
-from .render.formats import ALL_FORMATS, parse_formats
+from .render.formats import ALL_FORMATS, Formats, parse_formats
 
 app = typer.Typer(
     name="jsna",
@@ -43,18 +43,18 @@ def _out_folder(path: Path) -> Path:
             raise typer.BadParameter(f"{part} is a file, not a folder", param_hint="--out")
     return path
 
-FormatsOption = Annotated[
-    str, typer.Option("--format", "-f", help=f"Comma-separated output formats: {', '.join(ALL_FORMATS)}.")
-]
+FormatsOption = Annotated[list[str] | None, typer.Option(
+    "--format", "-f", help=f"Output formats, comma-separated or the option repeated: {', '.join(ALL_FORMATS)} "
+                           "(default: all).")]
 EngineOption = Annotated[
     str, typer.Option("--engine", help="auto (Quarto if on PATH and able, else built-in), quarto or builtin.")
 ]
-DEFAULT_FORMATS = ",".join(ALL_FORMATS)
 
 
-def _formats(text: str) -> tuple[str, ...]:
+def _formats(given: str | list[str] | None) -> Formats:
+    """Every ``--format`` given (each comma-separated), parsed once for the whole command; all by default."""
     try:
-        return parse_formats(text)
+        return parse_formats(ALL_FORMATS if not given else given)
     except InputError as exc:
         raise typer.BadParameter(str(exc), param_hint="--format") from None
 
@@ -65,7 +65,7 @@ def _formats(text: str) -> tuple[str, ...]:
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo reports.",
                                       callback=_out_folder)] = Path("demo-output"),
-    formats: FormatsOption = DEFAULT_FORMATS,
+    formats: FormatsOption = None,
     engine: EngineOption = "auto",
 ) -> None:
     """Render the built-in demonstration report offline (a fictional county and its police force area)."""
@@ -82,7 +82,7 @@ def render(
     bundle: Annotated[Path, typer.Option("--bundle", "-b", help="Built data bundle (from `jsna build`).")] = Path("bundle"),
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; each area gets its own sub-folder.",
                                       callback=_out_folder)] = Path("reports"),
-    formats: FormatsOption = DEFAULT_FORMATS,
+    formats: FormatsOption = None,
     engine: EngineOption = "auto",
     all_areas: Annotated[bool, typer.Option(
         "--all", help="Render every area of --geography (unchanged areas are skipped) and an index page.")] = False,
@@ -96,16 +96,19 @@ def render(
 ) -> None:
     """Render the report for one or more areas (a district, upper-tier authority or police force area)."""
     from .report.batch import render_batch
+    from .report.request import render_request
     from .report.runner import render_areas
 
     if not area and not all_areas:
         raise typer.BadParameter("give --area AREA or --all", param_hint="--area")
+    # The one request of this run: the bundle opened, the areas resolved and the formats parsed, once.
+    request = render_request(bundle, [] if all_areas else area or [], out, _formats(formats), engine=engine,
+                             commentary=commentary)
     if all_areas:
-        render_batch(bundle, geography, out, formats=_formats(formats), jobs=jobs, engine=engine,
-                     commentary=commentary)
+        render_batch(request, geography, jobs=jobs)
         console.print(f"wrote {out / 'index.html'}")
         return
-    for path in render_areas(bundle, area, out, formats=_formats(formats), engine=engine, commentary=commentary):
+    for path in render_areas(request):
         console.print(f"wrote {path}")
 
 

@@ -165,17 +165,6 @@ def staged_folder(target: str | Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-@contextmanager
-def scratch_folder(beside: str | Path) -> Iterator[Path]:
-    """A working folder beside ``beside`` for intermediate files, removed afterwards (and, if killed, by
-    :func:`remove_stale_staging` on the next run)."""
-    folder = make_staging_folder(Path(beside).with_name(f"{Path(beside).name}-work"))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 _HTML_STARTS = ("<!doctype", "<html", "<head", "<body")
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from assessment.cli import main
+from assessment.render.formats import parse_formats
 from assessment.report.batch import render_batch
+from assessment.report.request import render_request
 
 COUNTY, DISTRICT = "E10999001", "E07999004"  # Northmere and its district Dunmere
 FORCES = ["E23999001", "E23999002"]
@@ -176,7 +178,8 @@ def test_a_batch_renders_again_an_area_whose_commentary_changed(bundle, tmp_path
     out = tmp_path / "reports"
 
     def batch() -> dict[str, str]:
-        results = render_batch(bundle, "pfa", out, formats=("html",), jobs=1, areas=FORCES, commentary=folder)
+        request = render_request(bundle, FORCES, out, parse_formats("html"), engine="builtin", commentary=folder)
+        results = render_batch(request, "pfa", jobs=1)
         return {r.code: r.status for r in results}
 
     assert batch() == {FORCES[0]: "rendered", FORCES[1]: "rendered"}

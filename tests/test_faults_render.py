@@ -73,8 +73,9 @@ def test_a_second_run_into_the_same_folder_refuses_after_a_short_wait(bundle, tm
     finally:
         holder.kill()  # as kill -9: the operating system releases the lock
         holder.wait(timeout=30)
-    assert main(["render", "--area", "nowhere", "--bundle", str(bundle), "--out", str(out)]) == 1
-    assert "nowhere" in _one_error_line(capsys.readouterr().err)  # the lock was free again
+    # A run that takes the lock, then stops at its first step (an unknown engine): the lock was free again.
+    assert main(["render", "--area", "E23999001", "--bundle", str(bundle), "--out", str(out), "--engine", "latex"]) == 1
+    assert "unknown engine 'latex'" in _one_error_line(capsys.readouterr().err)
 
 
 def test_staging_folders_left_by_a_killed_run_are_removed_on_start(bundle, tmp_path, capsys):
@@ -86,7 +87,9 @@ def test_staging_folders_left_by_a_killed_run_are_removed_on_start(bundle, tmp_p
     keep = out / "E23999001-northmere" / "report.html"
     keep.parent.mkdir()
     keep.write_text("<p>good")
-    assert main(["render", "--area", "nowhere", "--bundle", str(bundle), "--out", str(out)]) == 1
+    # A run that takes the lock, then stops at its first step (an unknown engine); an unknown area now
+    # stops the command before any run starts.
+    assert main(["render", "--area", "E23999001", "--bundle", str(bundle), "--out", str(out), "--engine", "latex"]) == 1
     capsys.readouterr()
     assert not any(folder.exists() for folder in stale) and keep.read_text() == "<p>good"
 

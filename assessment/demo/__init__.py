@@ -21,8 +21,9 @@ from rich.console import Console
 
 from ..files import writing
 from ..report.build import build_bundle_from_snapshot
+from ..report.request import render_request
 from ..report.runner import render_areas
-from ..render.formats import ALL_FORMATS
+from ..render.formats import Formats
 from ..sources.importer import FOLDERS
 from .geography_files import DEMO_VINTAGE, write_geography_files
 from .indicators import write_fingertips_csv
@@ -94,12 +95,12 @@ def build_demo_bundle(folder: Path) -> Path:
                                       described=_described(sources, snapshot))
 
 
-def run_demo(out: Path, formats=ALL_FORMATS, engine: str = "auto") -> list[Path]:
-    """Build the demo bundle and render the county and police force area reports."""
+def run_demo(out: Path, formats: Formats, engine: str = "auto") -> list[Path]:
+    """Build the demo bundle and render the county and police force area reports (one request for both)."""
     out = Path(out)
     with console.status("Building the demonstration data"):
         bundle = build_demo_bundle(out)
-    return render_areas(bundle, list(DEMO_AREAS), out / "reports", formats=formats, engine=engine)
+    return render_areas(render_request(bundle, DEMO_AREAS, out / "reports", formats, engine=engine))
 
 
 __all__ = ["DEMO_AREAS", "DEMO_LAD_CODE", "DEMO_PFA_CODE", "DEMO_UTLA_CODE", "build_demo_bundle",

@@ -22,10 +22,10 @@ shortcodes, tabsets, layout columns, other languages.
 """
 
 from .engine import choose_engine, render_builtin, render_document
-from .formats import ALL_FORMATS, FORMATS, OutputFormat, parse_formats
+from .formats import ALL_FORMATS, FORMATS, Formats, OutputFormat, parse_formats
 from .kernel import KernelSession
 from .qmd import parse_qmd, read_qmd
 from .quarto import quarto_available, quarto_command
 
-__all__ = ["ALL_FORMATS", "FORMATS", "KernelSession", "OutputFormat", "choose_engine", "parse_formats", "parse_qmd",
+__all__ = ["ALL_FORMATS", "FORMATS", "Formats", "KernelSession", "OutputFormat", "choose_engine", "parse_formats", "parse_qmd",
            "quarto_available", "quarto_command", "read_qmd", "render_builtin", "render_document"]

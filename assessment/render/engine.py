@@ -5,26 +5,24 @@ with the parameters injected after the ``tags: [parameters]`` cell (as Quarto
 and papermill do), assembles pandoc markdown from the outputs, and writes
 each format in :data:`assessment.render.formats.FORMATS` with its writer.
 
-Every render happens in a private staging folder; files are moved into
-``out_dir`` only when every requested format succeeded, so a failed render
-leaves earlier good output in place, and figures of different documents never
-share a folder.
+Every render happens in a private staging folder (:mod:`assessment.staged_outputs`,
+the caller's when it passes one); files are moved into the output folder only
+when every requested format succeeded, so a failed render leaves earlier good
+output in place, and figures of different documents never share a folder.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rich.console import Console
 
 from ..errors import RenderError
+from ..staged_outputs import StagedOutputs, staged_outputs
 from .declaration import resolve_paths
 from .execute import execute_document
-from .formats import ALL_FORMATS, FORMATS, parse_formats
+from .formats import ALL_FORMATS, Formats, as_formats
 from .kernel import KernelSession
 from .outputs import localise_images, write_source
 from .qmd import read_qmd
@@ -35,67 +33,70 @@ console = Console(stderr=True)
 _said: set[str] = set()
 
 
-def publish(staged: dict[str, Path], out_dir: Path) -> dict[str, Path]:
-    """Move staged files into ``out_dir`` (each by atomic rename), returning their new paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = {}
-    for key, path in staged.items():
-        target = out_dir / path.name
-        os.replace(path, target)
-        written[key] = target
-    return written
-
-
-def render_builtin(template: Path, params: dict, out_dir: Path, formats=ALL_FORMATS, *, stem: str | None = None,
-                   metadata: dict | None = None, reference_doc: Path | None = None,
+def render_builtin(template: Path, params: dict, out: Path | StagedOutputs, formats=ALL_FORMATS, *,
+                   stem: str | None = None, metadata: dict | None = None, reference_doc: Path | None = None,
                    kernel: KernelSession | None = None) -> dict[str, Path]:
-    """Render with the built-in engine (see the module docstring).
+    """Render with the built-in engine (see the module docstring) into ``out``: a folder, or a caller's
+    staged outputs (:mod:`assessment.staged_outputs`) to add the documents to.
 
     Pass a started ``kernel`` to reuse it (batch work); it is reset before use.
     """
+    return _staged(_builtin_into, template, params, out, as_formats(formats), stem=stem, metadata=metadata,
+                   reference_doc=reference_doc, kernel=kernel)
+
+
+def _builtin_into(stage: StagedOutputs, template: Path, params: dict, formats: Formats, *, stem: str | None,
+                  metadata: dict | None, reference_doc: Path | None, kernel: KernelSession | None) -> dict[str, Path]:
+    """Execute the template and write each format into ``stage``, keeping the documents; returns them."""
     template = Path(template).resolve()
-    formats = parse_formats(formats)
     doc = read_qmd(template)
     project = project_defaults(template)
     # The template's formatting declaration, its paths read from the template's folder as Quarto reads them.
     meta = {**{k: v for k, v in project.items() if k not in ("project", "execute")},
             **resolve_paths(doc.metadata, template.parent), **(metadata or {})}
     stem = stem or template.stem
-    out_dir = Path(out_dir).resolve()  # the kernel and pandoc run in other folders
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".{stem}-build-", dir=out_dir.parent))
-    try:
-        figures = build / "figures"
-        if kernel is None:
-            with KernelSession(cwd=template.parent) as own:
-                body = execute_document(doc, params, own, figures, project.get("execute"))
-                document_dir = own.cwd
-        else:
-            kernel.reset()
-            body = execute_document(doc, params, kernel, figures, project.get("execute"))
-            document_dir = kernel.cwd
-        body = localise_images(body, build, document_dir)
-        source = write_source(body, meta, build / f"{stem}.md")
-        # A batch's kernels already keep the cores busy: there each report writes its formats in turn.
-        return publish(write_formats(source, build, formats, stem, meta, reference_doc, at_once=kernel is None),
-                       out_dir)
-    finally:
-        shutil.rmtree(build, ignore_errors=True)
+    build = stage.folder / f".{stem}-build"  # figures and pandoc's source, apart from the caller's files
+    build.mkdir()
+    figures = build / "figures"
+    if kernel is None:
+        with KernelSession(cwd=template.parent) as own:
+            body = execute_document(doc, params, own, figures, project.get("execute"))
+            document_dir = own.cwd
+    else:
+        kernel.reset()
+        body = execute_document(doc, params, kernel, figures, project.get("execute"))
+        document_dir = kernel.cwd
+    body = localise_images(body, build, document_dir)
+    source = write_source(body, meta, build / f"{stem}.md")
+    # A batch's kernels already keep the cores busy: there each report writes its formats in turn.
+    written = write_formats(source, build, formats, stem, meta, reference_doc, at_once=kernel is None)
+    return {name: stage.keep(path) for name, path in written.items()}
 
 
-def write_formats(source: Path, build: Path, formats, stem: str, meta: dict,
+def _staged(render, template: Path, params: dict, out: Path | StagedOutputs, formats: Formats,
+            **options) -> dict[str, Path]:
+    """Run ``render`` into the caller's staged outputs, or into new ones for the folder ``out`` (returning
+    each document where it was published)."""
+    if isinstance(out, StagedOutputs):
+        return render(out, template, params, formats, **options)
+    with staged_outputs(out) as stage:
+        staged = render(stage, template, params, formats, **options)
+    return {name: stage.final_path(path) for name, path in staged.items()}
+
+
+def write_formats(source: Path, build: Path, formats: Formats, stem: str, meta: dict,
                   reference_doc: Path | None, *, at_once: bool = False) -> dict[str, Path]:
     """Write every format of ``source`` into ``build``; ``at_once``: at the same time (each format is
     its own pandoc and typst run on files of its own, so they take as long as the slowest alone)."""
-    def write(name: str) -> Path:
-        fmt = FORMATS[name]
+    def write(fmt) -> Path:
         extra = {"reference_doc": reference_doc} if fmt.reference_doc else {}
         return fmt.writer(source, build / f"{stem}{fmt.suffix}", meta, **extra)
 
-    if len(formats) == 1 or not at_once:
-        return {name: write(name) for name in formats}
-    with ThreadPoolExecutor(max_workers=len(formats), thread_name_prefix="jsna-format") as pool:
-        futures = {name: pool.submit(write, name) for name in formats}
+    outputs = list(formats.outputs)
+    if len(outputs) == 1 or not at_once:
+        return {fmt.name: write(fmt) for fmt in outputs}
+    with ThreadPoolExecutor(max_workers=len(outputs), thread_name_prefix="jsna-format") as pool:
+        futures = {fmt.name: pool.submit(write, fmt) for fmt in outputs}
         return {name: future.result() for name, future in futures.items()}  # the first failure is raised
 
 
@@ -122,18 +123,18 @@ def choose_engine(engine: str, formats, params: dict, kernel: KernelSession | No
     return "builtin"
 
 
-def render_document(template: Path, params: dict, out_dir: Path, formats=ALL_FORMATS, engine: str = "auto", *,
-                    stem: str | None = None, metadata: dict | None = None, reference_doc: Path | None = None,
-                    kernel: KernelSession | None = None, workdir: Path | None = None) -> dict[str, Path]:
-    """Render ``template`` with ``params`` into ``out_dir``; returns the path of each format written.
+def render_document(template: Path, params: dict, out: Path | StagedOutputs, formats=ALL_FORMATS,
+                    engine: str = "auto", *, stem: str | None = None, metadata: dict | None = None,
+                    reference_doc: Path | None = None, kernel: KernelSession | None = None) -> dict[str, Path]:
+    """Render ``template`` with ``params`` into ``out``; returns the path of each format written.
 
-    ``engine`` is "auto", "quarto" or "builtin" (see :func:`choose_engine`).
-    ``workdir`` is a private folder Quarto may render in (see
-    :func:`assessment.render.quarto.render_with_quarto`).
+    ``out`` is a folder, or a caller's staged outputs to add the documents to
+    (then the paths are in its staging folder). ``engine`` is "auto", "quarto"
+    or "builtin" (see :func:`choose_engine`).
     """
-    formats = parse_formats(formats)
+    formats = as_formats(formats)
     if choose_engine(engine, formats, params, kernel) == "quarto":
-        return render_with_quarto(Path(template), params, Path(out_dir), formats, stem=stem, metadata=metadata,
-                                  reference_doc=reference_doc, workdir=workdir)
-    return render_builtin(template, params, out_dir, formats, stem=stem, metadata=metadata,
+        return _staged(render_with_quarto, Path(template), params, out, formats, stem=stem, metadata=metadata,
+                       reference_doc=reference_doc)
+    return render_builtin(template, params, out, formats, stem=stem, metadata=metadata,
                           reference_doc=reference_doc, kernel=kernel)

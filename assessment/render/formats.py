@@ -4,6 +4,8 @@ Adding a format is one row here plus its writer in :mod:`assessment.render.outpu
 
 >>> parse_formats("HTML, pdf")
 ('html', 'pdf')
+>>> type(parse_formats(["html", "docx"])).__name__
+'Formats'
 >>> [FORMATS[name].quarto_target for name in parse_formats("html,docx,pdf")]
 ['html', 'docx', 'typst']
 >>> format_of_file("reports/leeds/health-and-justice-leeds.docx").label
@@ -54,15 +56,40 @@ FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
 ALL_FORMATS: tuple[str, ...] = tuple(FORMATS)
 
 
-def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
-    """Format names from ``"html,pdf"`` or a sequence, checked against the table (order kept, repeats dropped)."""
-    items = formats.split(",") if isinstance(formats, str) else list(formats)
-    names = tuple(dict.fromkeys(str(f).strip().lower() for f in items if str(f).strip()))
+class Formats(tuple[str, ...]):
+    """Output format names already checked against the table: what :func:`parse_formats` returns.
+
+    The command line parses ``--format`` once; everything below it takes this
+    value as it is (:func:`as_formats`), never the text again.
+    """
+
+    @property
+    def outputs(self) -> tuple[OutputFormat, ...]:
+        """The table's row of each format, in the order asked for."""
+        return tuple(FORMATS[name] for name in self)
+
+    @property
+    def take_reference_doc(self) -> bool:
+        """Whether any of them is written with a Word reference document."""
+        return any(fmt.reference_doc for fmt in self.outputs)
+
+
+def parse_formats(formats: str | Iterable[str]) -> Formats:
+    """Format names from ``"html,pdf"`` or a sequence (each item may itself be ``"html,pdf"``), checked
+    against the table (order kept, repeats dropped)."""
+    items = [formats] if isinstance(formats, str) else list(formats)
+    parts = [part for item in items for part in str(item).split(",")]
+    names = tuple(dict.fromkeys(part.strip().lower() for part in parts if part.strip()))
     unknown = [f for f in names if f not in FORMATS]
     if unknown or not names:
         raise InputError(f"unknown output format(s) {', '.join(unknown) or '(none)'}; "
                          f"choose from {', '.join(FORMATS)}")
-    return names
+    return Formats(names)
+
+
+def as_formats(formats: Formats | str | Iterable[str]) -> Formats:
+    """``formats`` as they are when already parsed (the command line's), else parsed (a library caller's)."""
+    return formats if isinstance(formats, Formats) else parse_formats(formats)
 
 
 def format_of_file(path: str | Path) -> OutputFormat | None:

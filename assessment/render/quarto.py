@@ -40,15 +40,14 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import yaml
 
 from ..children import die_with_parent_hook
 from ..errors import RenderError
-from ..files import publish_file
 from ..paths import PROJECT_ROOT
+from ..staged_outputs import StagedOutputs
 from .declaration import resolve_paths
 from .formats import FORMATS
 from .kernel import KERNEL_NAME, write_kernelspec
@@ -180,26 +179,20 @@ def _clean(workdir: Path, document: Path, existed: set[str]) -> None:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
-def render_with_quarto(template: Path, params: dict, out_dir: Path, formats, *, stem: str | None = None,
-                       metadata: dict | None = None, reference_doc: Path | None = None,
-                       workdir: Path | None = None) -> dict[str, Path]:
-    """Render a private copy of ``template`` with Quarto, then move each format into ``out_dir``.
+def render_with_quarto(stage: StagedOutputs, template: Path, params: dict, formats, *, stem: str | None = None,
+                       metadata: dict | None = None, reference_doc: Path | None = None) -> dict[str, Path]:
+    """Render a private copy of ``template`` with Quarto in ``stage``'s folder, keeping each format written.
 
-    ``workdir`` is a private folder to render in (default: a new one beside
-    ``out_dir``, removed afterwards); files the cells write, figures included,
-    must be inside it for Quarto's typst to read them.
+    Files the cells write, figures included, must be inside that folder for
+    Quarto's typst to read them; what the copy and Quarto leave there besides
+    the documents is removed afterwards.
     """
     reason = why_not_quarto(formats, params)
     if reason:
         raise RenderError(f"engine 'quarto' requested but {reason}; use --engine builtin or fix Quarto")
     template = Path(template).resolve()
     stem = stem or template.stem
-    out_dir = Path(out_dir).resolve()
-    own = workdir is None
-    if own:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        workdir = Path(tempfile.mkdtemp(prefix=f".{stem}-quarto-", dir=out_dir.parent))
-    workdir = Path(workdir).resolve()
+    workdir = stage.folder
     existed = {p.name for p in workdir.iterdir()}
     document = workdir / f"{stem}.qmd"
     try:
@@ -216,10 +209,6 @@ def render_with_quarto(template: Path, params: dict, out_dir: Path, formats, *, 
         for path in produced.values():
             if not path.is_file():
                 raise RenderError(f"quarto render {template.name} did not write {path.name}")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        return {name: publish_file(path, out_dir / path.name) for name, path in produced.items()}
+        return {name: stage.keep(path) for name, path in produced.items()}
     finally:
-        if own:
-            shutil.rmtree(workdir, ignore_errors=True)
-        else:
-            _clean(workdir, document, existed)
+        _clean(workdir, document, existed)

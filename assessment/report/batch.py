@@ -42,8 +42,8 @@ from ..paths import BOUNDARIES_DIR, PACKAGE_DIR, data_sources_dir
 from ..render import KernelSession
 from ..render.formats import FORMATS, format_of_file
 from ..render.outputs import STYLESHEET
-from .bundle import open_bundle
-from .commentary import Commentary, bundle_commentary, digest_of
+from .commentary import Commentary, digest_of
+from .request import RenderRequest
 from .runner import FINGERPRINT_FILE, TEMPLATE, area_folder_name, output_folder_lock, render_area
 
 console = Console(stderr=True)
@@ -104,8 +104,7 @@ _WARM_UP = (
 )
 
 
-def _kernel_thread(bundle_root: str, out_root: str, formats: tuple[str, ...], engine: str, chunks: queue.Queue,
-                   results: queue.Queue, commentary: Commentary | None = None) -> None:
+def _kernel_thread(request: RenderRequest, chunks: queue.Queue, results: queue.Queue) -> None:
     """Drive one warm kernel: take chunks of areas until none are left, put one result per area.
 
     A thread, not a process: it spends its time waiting on the kernel and on
@@ -114,7 +113,7 @@ def _kernel_thread(bundle_root: str, out_root: str, formats: tuple[str, ...], en
     """
     try:
         with KernelSession(cwd=TEMPLATE.parent) as kernel:
-            kernel.startup_code = _WARM_UP.format(root=bundle_root)  # run again if a stuck cell forces a restart
+            kernel.startup_code = _WARM_UP.format(root=str(request.bundle.root))  # run again if a stuck cell forces a restart
             warm = kernel.run(kernel.startup_code)
             if warm.error:
                 raise RenderError(f"warming the kernel failed: {warm.error[0]}: {warm.error[1]}")
@@ -124,8 +123,7 @@ def _kernel_thread(bundle_root: str, out_root: str, formats: tuple[str, ...], en
                 except queue.Empty:
                     return
                 for done, (code, fingerprint) in enumerate(chunk, start=1):
-                    results.put(_render_one(bundle_root, code, out_root, formats, engine, fingerprint, kernel,
-                                            commentary))
+                    results.put(_render_one(request, code, fingerprint, kernel))
                     if not kernel.alive:  # hand the rest of the chunk to the other kernels
                         if chunk[done:]:
                             chunks.put(chunk[done:])
@@ -134,14 +132,11 @@ def _kernel_thread(bundle_root: str, out_root: str, formats: tuple[str, ...], en
         results.put(AreaResult("", "", "kernel-failed", [], 0.0, f"{type(exc).__name__}: {exc}"))
 
 
-def _render_one(bundle_root: str, code: str, out_root: str, formats: tuple[str, ...], engine: str,
-                fingerprint: str, kernel, commentary: Commentary | None = None) -> AreaResult:
-    bundle = open_bundle(bundle_root)
-    area = bundle.geography.resolve(code)
+def _render_one(request: RenderRequest, code: str, fingerprint: str, kernel) -> AreaResult:
+    area = request.bundle.geography.resolve(code)  # a code the batch listed from the bundle's geography
     started = time.perf_counter()
     try:
-        files = render_area(Path(bundle_root), code, Path(out_root), formats=formats, engine=engine, kernel=kernel,
-                            commentary=commentary)
+        files = render_area(request, area, kernel=kernel)
     except JsnaError as exc:
         return AreaResult(code, area.name, "failed", [], time.perf_counter() - started, str(exc))
     except Exception as exc:  # one area's bug must not stop a national batch
@@ -173,15 +168,14 @@ def peer_group_chunks(todo: list[tuple[str, str]], geography, jobs: int) -> list
     return sorted(chunks, key=len, reverse=True)
 
 
-def _run_kernels(bundle_root: str, chunks: list[list[tuple[str, str]]], out_root: str, formats, engine: str,
-                 jobs: int, on_result, commentary: Commentary | None = None) -> None:
+def _run_kernels(request: RenderRequest, chunks: list[list[tuple[str, str]]], jobs: int, on_result) -> None:
     """Render ``chunks`` on ``jobs`` warm kernels; call ``on_result`` (in this thread) for every area."""
     work: queue.Queue = queue.Queue()
     for chunk in chunks:
         work.put(chunk)
     results: queue.Queue = queue.Queue()
     threads = [threading.Thread(target=_kernel_thread, name=f"jsna-kernel-{n}", daemon=True,
-                                args=(bundle_root, out_root, tuple(formats), engine, work, results, commentary))
+                                args=(request, work, results))
                for n in range(max(1, min(jobs, len(chunks))))]
     for thread in threads:
         thread.start()
@@ -205,37 +199,32 @@ def _run_kernels(bundle_root: str, chunks: list[list[tuple[str, str]]], out_root
 
 
 # ------------------------------------------------------------------- batch
-def render_batch(bundle_path: Path, geography: str, out_root: Path, *, formats=("html",), jobs: int = 2,
-                 engine: str = "builtin", areas: list[str] | None = None, force: bool = False,
-                 commentary: Path | None = None) -> list[AreaResult]:
-    """Render every area of ``geography`` into ``out_root``; write ``index.html``.
+def render_batch(request: RenderRequest, geography: str, *, jobs: int = 2, force: bool = False) -> list[AreaResult]:
+    """Render every area of ``geography`` (or only the request's areas, when it names some) into the request's
+    output folder; write ``index.html``.
 
     ``geography`` is utla, lad or pfa, or several separated by commas
     ("utla,pfa": every upper-tier authority and police force area, on the
     same warm kernels). Returns one :class:`AreaResult` per area. Raises
     RenderError after the whole batch when any area failed (the summary and
-    index are written first). A ``commentary`` folder is read and checked whole
-    before any area is rendered, and an area whose commentary changed is rendered again.
+    index are written first). An area whose local commentary changed is rendered again.
     """
     types = [g.strip() for g in geography.split(",") if g.strip()]
     unknown = [g for g in types if g not in report_levels()]
     if unknown or not types:
         raise JsnaError(f"--geography must be {', '.join(report_levels())} (or several, comma-separated), "
                         f"not {geography!r}")
-    bundle = open_bundle(Path(bundle_path).resolve())
-    bundle.verify()
-    local = bundle_commentary(commentary, bundle)
-    out_root = Path(out_root).resolve()
-    refuse_overlap(out_root, [("--bundle", bundle.root)], command="a render")  # reports inside a bundle change it
-    with output_folder_lock(out_root):
-        refuse_foreign_index(out_root)
-        return _render_batch(bundle, types, out_root, formats=formats, jobs=jobs, engine=engine, areas=areas,
-                             force=force, commentary=local)
+    request.bundle.verify()
+    refuse_overlap(request.out, [("--bundle", request.bundle.root)], command="a render")  # reports inside a bundle change it
+    with output_folder_lock(request.out):
+        refuse_foreign_index(request.out)
+        return _render_batch(request, types, jobs=jobs, force=force)
 
 
-def _render_batch(bundle, types: list[str], out_root: Path, *, formats, jobs: int, engine: str,
-                  areas: list[str] | None, force: bool, commentary: Commentary | None = None) -> list[AreaResult]:
-    codes = areas or [code for kind in dict.fromkeys(types) for code in bundle.geography.codes_of_type(kind)]
+def _render_batch(request: RenderRequest, types: list[str], *, jobs: int, force: bool) -> list[AreaResult]:
+    bundle, out_root, formats, commentary = request.bundle, request.out, request.formats, request.commentary
+    codes = [area.code for area in request.areas] \
+        or [code for kind in dict.fromkeys(types) for code in bundle.geography.codes_of_type(kind)]
     # the chapter covers England; the police and crime edition also the Welsh forces
     codes = list(dict.fromkeys(c for c in codes if bundle.geography.has_report(bundle.geography.resolve(c))))
     common = inputs_fingerprint(bundle.root, formats)
@@ -260,7 +249,7 @@ def _render_batch(bundle, types: list[str], out_root: Path, *, formats, jobs: in
                 progress.advance(task)
 
             chunks = peer_group_chunks(todo, bundle.geography, jobs)
-            _run_kernels(str(bundle.root), chunks, str(out_root), formats, engine, jobs, collect, commentary)
+            _run_kernels(request, chunks, jobs, collect)
     order = {code: n for n, code in enumerate(codes)}
     results.sort(key=lambda r: order[r.code])
     write_index(results, out_root, bundle)

@@ -1,18 +1,19 @@
 """Render reports for areas from a bundle: each area in its own folder, with its Excel appendix.
 
-A render writes into a working folder beside the area's folder; its files
-are moved into the area's folder only when every format and the appendix were
-written, so a failed render keeps the previous good report, and only the
-files of the formats it wrote are replaced (an HTML render keeps the Word
-document rendered before it). One run at a time writes into an output folder (a lock:
-a second run waits briefly, then refuses), and staging folders left by a run
-that was killed are removed when the next one starts. Whole geographies go
+Each render is asked for once (:class:`~assessment.report.request.RenderRequest`).
+It writes into one staging folder beside the area's folder
+(:mod:`assessment.staged_outputs`); its files are moved into the area's folder
+only when every format and the appendix were written, so a failed render keeps
+the previous good report, and only the files of the formats it wrote are
+replaced (an HTML render keeps the Word document rendered before it). One
+run at a time writes into an output folder (a lock: a second run waits
+briefly, then refuses), and staging folders left by a run that was killed are
+removed when the next one starts. Whole geographies go
 through :mod:`assessment.report.batch`.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -22,15 +23,16 @@ from rich.markup import escape
 from rich.progress import Progress
 
 from ..errors import JsnaError, RenderError
-from ..files import FolderLock, remove_stale_staging, scratch_folder, writing
+from ..files import FolderLock, remove_stale_staging
+from ..geography import Area
 from ..output_folders import refuse_overlap
 from ..paths import TEMPLATES_DIR
 from ..registries import registries
-from ..render import ALL_FORMATS, FORMATS, render_document
+from ..render import render_document
 from ..render.reference_docx import make_reference_docx
+from ..staged_outputs import staged_outputs
 from ..text import md, plain
-from .bundle import open_bundle
-from .commentary import Commentary, bundle_commentary
+from .request import RenderRequest
 from .titles import area_title
 
 TEMPLATE = TEMPLATES_DIR / "report.qmd"
@@ -65,57 +67,36 @@ def _document_metadata(bundle, area) -> dict:
     return meta
 
 
-def render_area(bundle_path: Path, area_query: str, out_root: Path, *, formats=ALL_FORMATS,
-                engine: str = "auto", kernel=None, commentary: Commentary | None = None) -> list[Path]:
-    """Render one area's documents and appendix into ``out_root/<code-name>/``.
+def render_area(request: RenderRequest, area: Area, *, kernel=None) -> list[Path]:
+    """Render one area's documents and appendix into ``<request.out>/<code-name>/``; returns the files written.
 
-    ``commentary`` is the local commentary read at the start of the command
-    (:mod:`assessment.report.commentary`); the area's texts go to the template in a folder of their own.
+    Everything is written into one staging folder beside the area's folder
+    (:mod:`assessment.staged_outputs`); the documents and the appendix go in
+    only when all were written. The area's local commentary goes to the
+    template in a folder of its own.
     """
-    bundle = open_bundle(Path(bundle_path).resolve())
-    area = bundle.geography.report_area(area_query)
-    if area.note:  # a former code or name (Harrogate, Cumbria): say which area this is
-        console.print(f"note: {area.note}", highlight=False, soft_wrap=True, markup=False)
-    # Absolute: the kernel runs in the template's folder and pandoc in a build folder, so a
-    # relative path (``--out demo-output``) would point somewhere else for each of them.
-    final = Path(out_root).resolve() / area_folder_name(area.code, area.name)
+    bundle = request.bundle
+    final = request.out / area_folder_name(area.code, area.name)
     stem = f"health-and-justice-{area_folder_name(area.code, area.name)}"
     final.parent.mkdir(parents=True, exist_ok=True)
     bundle.verify()  # a damaged bundle file is named here, not as a failing template cell
-    with scratch_folder(final) as work:
+    # The batch's fingerprint goes when new files arrive (the folder no longer matches it; a batch writes a new one).
+    with staged_outputs(final, stale=(FINGERPRINT_FILE,)) as stage:
         # figures, the Word reference document and pandoc's build files; also where Quarto renders
         # (figures must be inside its project for typst)
-        appendix = work / "appendix.xlsx"
+        work = stage.folder
+        appendix = work / f"{stem}-data.xlsx"
         params = {"area": area.code, "bundle": str(bundle.root), "appendix": str(appendix),
                   "figures": str(work / "figures")}
-        if commentary is not None:
-            params["commentary"] = str(commentary.write_for_area(area.code, work / "commentary"))
-        reference = _reference_doc(bundle, area, work) if any(FORMATS[f].reference_doc for f in formats) else None
-        written = render_document(TEMPLATE, params, work / "out", formats, engine, stem=stem,
-                                  metadata=_document_metadata(bundle, area), reference_doc=reference,
-                                  kernel=kernel, workdir=work)
+        if request.commentary is not None:
+            params["commentary"] = str(request.commentary.write_for_area(area.code, work / "commentary"))
+        reference = _reference_doc(bundle, area, work) if request.formats.take_reference_doc else None
+        render_document(TEMPLATE, params, stage, request.formats, request.engine, stem=stem,
+                        metadata=_document_metadata(bundle, area), reference_doc=reference, kernel=kernel)
         if not appendix.is_file():
             raise RenderError(f"{TEMPLATE.name}: the template did not write the Excel appendix")
-        files = {path.name: path for path in written.values()} | {f"{stem}-data.xlsx": appendix}
-        return publish_report_files(files, final)
-
-
-def publish_report_files(files: dict[str, Path], folder: Path) -> list[Path]:
-    """Move a render's finished files into the area's ``folder``, each by one atomic rename.
-
-    Only the files of the formats just written (and the appendix) are replaced:
-    a Word document rendered earlier beside an HTML one stays, as does anything
-    else in the folder. The batch's fingerprint goes first (the folder no longer
-    matches it; a batch writes a new one).
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / FINGERPRINT_FILE).unlink(missing_ok=True)
-    published = []
-    for name, path in files.items():
-        with writing(folder / name):
-            os.replace(path, folder / name)
-        published.append(folder / name)
-    return published
+        stage.keep(appendix)
+    return stage.published
 
 
 def _reference_doc(bundle, area, folder: Path) -> Path | None:
@@ -149,32 +130,25 @@ def output_folder_lock(out_root: Path, *, wait: float | None = None) -> FolderLo
     return lock
 
 
-def render_areas(bundle_path: Path, areas: list[str], out_root: Path, *, formats=ALL_FORMATS,
-                 engine: str = "auto", commentary: Path | None = None) -> list[Path]:
-    """Render several areas one after another (a failure in one is reported, others continue).
-
-    A ``commentary`` folder is read and checked whole before any area is rendered.
-    """
-    bundle = open_bundle(Path(bundle_path).resolve())
-    refuse_overlap(out_root, [("--bundle", bundle.root)], command="a render")  # reports inside a bundle change it
-    local = bundle_commentary(commentary, bundle)
+def render_areas(request: RenderRequest) -> list[Path]:
+    """Render the request's areas one after another (a failure in one is reported, others continue)."""
+    refuse_overlap(request.out, [("--bundle", request.bundle.root)], command="a render")  # reports inside a bundle change it
     written: list[Path] = []
     failures: list[tuple[str, str]] = []
-    with output_folder_lock(out_root), Progress(console=console, transient=True) as progress:
-        task = progress.add_task("Rendering reports", total=len(areas))
-        for area in areas:
-            progress.update(task, description=f"Rendering {area}")
+    with output_folder_lock(request.out), Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Rendering reports", total=len(request.areas))
+        for area in request.areas:
+            progress.update(task, description=f"Rendering {area.code}")
             try:
-                written += render_area(bundle.root, area, out_root, formats=formats, engine=engine,
-                                       commentary=local)
+                written += render_area(request, area)
             except JsnaError as exc:
-                if len(areas) == 1:
+                if len(request.areas) == 1:
                     raise
-                failures.append((area, str(exc)))
+                failures.append((area.code, str(exc)))
             progress.advance(task)
-    for area, message in failures:
-        console.print(f"[red]failed[/] {escape(area)}: {escape(message)}", highlight=False)
+    for code, message in failures:
+        console.print(f"[red]failed[/] {escape(code)}: {escape(message)}", highlight=False)
     if failures:
-        raise RenderError(f"{len(failures)} of {len(areas)} area(s) failed: "
+        raise RenderError(f"{len(failures)} of {len(request.areas)} area(s) failed: "
                           + "; ".join(f"{a}: {m}" for a, m in failures))
     return written
