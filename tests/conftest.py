@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import shutil
 import sys
 import sysconfig
 import tempfile
@@ -76,6 +79,29 @@ def pytest_configure(config):
         os.environ["PATH"] = os.pathsep.join([str(folder), os.environ.get("PATH", "")])
 
 
+# ------------------------------------------------------------------ built once per run
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """``build(folder)`` into a folder ``name`` made once per test run, shared by every xdist worker.
+
+    The renders and bundles below are the slow part of the suite. Under ``pytest -n`` each worker
+    is its own process with its own session fixtures, so the first worker to ask builds the folder
+    while holding a file lock and the others wait for it and read it. Nothing may write into it
+    afterwards: a test that changes a bundle copies it first.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above every worker's own
+    folder, done = root / name, root / f"{name}.built"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
 DEMO_DISTRICT = "Dunmere"  # a district of the demo county, rendered beside the county and force reports
 
 
@@ -88,10 +114,12 @@ def demo_reports(tmp_path_factory) -> dict[str, Path]:
     """
     from assessment.cli import main
 
-    out = tmp_path_factory.mktemp("demo")
-    assert main(["demo", "--out", str(out)]) == 0
-    assert main(["render", "--area", DEMO_DISTRICT, "--bundle", str(out / "bundle"),
-                 "--out", str(out / "reports")]) == 0
+    def render(out: Path) -> None:
+        assert main(["demo", "--out", str(out)]) == 0
+        assert main(["render", "--area", DEMO_DISTRICT, "--bundle", str(out / "bundle"),
+                     "--out", str(out / "reports")]) == 0
+
+    out = built_once(tmp_path_factory, "demo", render)
     folders = sorted(p for p in (out / "reports").iterdir() if not p.name.startswith("."))  # not the run lock
     return {folder.name.split("-")[0]: folder for folder in folders}
 
@@ -111,7 +139,7 @@ def demo_bundle(tmp_path_factory) -> Path:
     """
     from assessment.demo import build_demo_bundle
 
-    return build_demo_bundle(tmp_path_factory.mktemp("demo-bundle"))
+    return built_once(tmp_path_factory, "demo-bundle", build_demo_bundle) / "bundle"
 
 
 @pytest.fixture(scope="session")
@@ -122,25 +150,28 @@ def real_bundle(shared_data, tmp_path_factory) -> Path:
     """
     from assessment.cli import main
 
-    folder = tmp_path_factory.mktemp("real-data")
-    assert main(["import", str(shared_data), "--out", str(folder / "snapshots")]) == 0
-    snapshot = next(p for p in (folder / "snapshots").iterdir() if not p.name.startswith("."))  # not the lock
-    assert main(["build", "--snapshot", str(snapshot), "--out", str(folder / "bundle")]) == 0
-    return folder / "bundle"
+    def build(folder: Path) -> None:
+        assert main(["import", str(shared_data), "--out", str(folder / "snapshots")]) == 0
+        snapshot = next(p for p in (folder / "snapshots").iterdir() if not p.name.startswith("."))  # not the lock
+        assert main(["build", "--snapshot", str(snapshot), "--out", str(folder / "bundle")]) == 0
+
+    return built_once(tmp_path_factory, "real-data", build) / "bundle"
 
 
 @pytest.fixture(scope="session")
-def real_reports(real_bundle) -> dict[str, tuple[str, list[dict]]]:
+def real_reports(real_bundle, tmp_path_factory) -> dict[str, tuple[str, list[dict]]]:
     """``{code: (HTML page, appendix rows)}`` for each of :data:`REAL_AREAS`, rendered in one ``jsna render``."""
     import openpyxl
 
     from assessment.cli import main
 
-    out = real_bundle.parent / "reports"
-    argv = ["render", "--bundle", str(real_bundle), "--out", str(out), "--format", "html"]
-    for query in REAL_AREAS:
-        argv += ["--area", query]
-    assert main(argv) == 0
+    def render(out: Path) -> None:
+        argv = ["render", "--bundle", str(real_bundle), "--out", str(out), "--format", "html"]
+        for query in REAL_AREAS:
+            argv += ["--area", query]
+        assert main(argv) == 0
+
+    out = built_once(tmp_path_factory, "real-reports", render)
     reports = {}
     for code in REAL_AREAS.values():
         area_folder = next(out.glob(f"{code}-*"))
@@ -157,9 +188,57 @@ def real_force_report(real_bundle, tmp_path_factory) -> Path:
     """Every format of the real Lancashire police force area report, rendered once: its folder."""
     from assessment.cli import main
 
-    out = tmp_path_factory.mktemp("real-force")
-    assert main(["render", "--bundle", str(real_bundle), "--out", str(out), "--area", "pfa:Lancashire"]) == 0
+    def render(out: Path) -> None:
+        assert main(["render", "--bundle", str(real_bundle), "--out", str(out), "--area", "pfa:Lancashire"]) == 0
+
+    out = built_once(tmp_path_factory, "real-force", render)
     return next(p for p in out.iterdir() if p.name.startswith("E23000003-"))
+
+
+@pytest.fixture(scope="session")
+def real_council_report(real_bundle, tmp_path_factory) -> Path:
+    """Every format of the real Blackpool (a unitary council) report, rendered once: its folder."""
+    from assessment.cli import main
+
+    def render(out: Path) -> None:
+        assert main(["render", "--bundle", str(real_bundle), "--out", str(out), "--area", "Blackpool"]) == 0
+
+    out = built_once(tmp_path_factory, "real-council", render)
+    return next(p for p in out.iterdir() if p.name.startswith("E06000009-"))
+
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def repository_state() -> dict:
+    """What a render must leave as it was in the repository: .gitignore, templates/, no .quarto scratch."""
+    return {"gitignore": (REPOSITORY / ".gitignore").read_text(),
+            "templates": sorted(p.name for p in (REPOSITORY / "templates").iterdir()),
+            "scratch": [p.name for p in (REPOSITORY / ".quarto", REPOSITORY / "templates" / ".quarto") if p.exists()]}
+
+
+@pytest.fixture(scope="session")
+def quarto_standin_report(standin_bin, demo_bundle, tmp_path_factory) -> dict:
+    """The demo county rendered once by ``jsna render --engine quarto`` through the stand-in quarto, every format.
+
+    ``{"out": the render's output folder, "before"/"after": repository_state() around the render}``.
+    PATH holds the stand-in and no virtualenv ``bin``, as when a user runs ``.venv/bin/jsna``.
+    """
+    from assessment.cli import main
+
+    def render(folder: Path) -> None:
+        before = repository_state()
+        with pytest.MonkeyPatch.context() as patch:
+            venv_bin = str(Path(sys.executable).parent)
+            rest = [p for p in os.environ["PATH"].split(os.pathsep) if p and p != venv_bin]
+            patch.setenv("PATH", os.pathsep.join([str(standin_bin), *rest]))
+            patch.delenv("QUARTO_PYTHON", raising=False)
+            assert main(["render", "--area", "E10999001", "--bundle", str(demo_bundle), "--out", str(folder / "out"),
+                         "--engine", "quarto"]) == 0
+        (folder / "repository.json").write_text(json.dumps({"before": before, "after": repository_state()}))
+
+    folder = built_once(tmp_path_factory, "quarto-standin", render)
+    return {"out": folder / "out", **json.loads((folder / "repository.json").read_text())}
 
 
 @pytest.fixture

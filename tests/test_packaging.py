@@ -19,8 +19,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ("data_sources", "boundaries", "templates")
+# (.mypy_cache: test_lint's mypy may be writing it on another worker while the checkout is copied)
 NOT_SOURCE = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
-                                    ".hypothesis", "demo-output", "reports", "snapshots", ".quarto")
+                                    ".hypothesis", "demo-output", "reports", "snapshots", ".quarto", ".mypy_cache",
+                                    ".ruff_cache")
 
 
 #: pip with no index, no configured index or wheel folder, and a closed port for an index: a step that

@@ -28,6 +28,8 @@ from assessment.render import engine as engine_module
 from assessment.render import quarto as quarto_module
 from assessment.render import choose_engine, render_document
 
+from .conftest import repository_state
+
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "render" / "mini.qmd"
 COUNTY = "E10999001"
@@ -82,27 +84,16 @@ def measure(folder: Path) -> dict:
     }
 
 
-def _repository_state() -> dict:
-    return {"gitignore": (ROOT / ".gitignore").read_text(), "templates": sorted(p.name for p in (ROOT / "templates").iterdir()),
-            "scratch": [p.name for p in (ROOT / ".quarto", ROOT / "templates" / ".quarto") if p.exists()]}
-
-
 @pytest.fixture(scope="module")
-def both_engines(tmp_path_factory, standin_bin, demo_bundle):
-    """The demo county rendered by `jsna render --engine quarto` (stand-in) and `--engine builtin`."""
+def both_engines(tmp_path_factory, quarto_standin_report, demo_bundle):
+    """The demo county rendered by `jsna render --engine quarto` (stand-in, conftest.py) and `--engine builtin`."""
     out = tmp_path_factory.mktemp("engines")
-    bundle = demo_bundle
-    before = _repository_state()
-    with pytest.MonkeyPatch.context() as patch:
-        venv_bin = str(Path(sys.executable).parent)
-        rest = [p for p in __import__("os").environ["PATH"].split(":") if p and p != venv_bin]
-        patch.setenv("PATH", ":".join([str(standin_bin), *rest]))   # as `.venv/bin/jsna`: no venv on PATH
-        patch.delenv("QUARTO_PYTHON", raising=False)
-        assert main(["render", "--area", COUNTY, "--bundle", str(bundle), "--out", str(out / "quarto"),
-                     "--engine", "quarto"]) == 0
-    assert main(["render", "--area", COUNTY, "--bundle", str(bundle), "--out", str(out / "builtin"),
+    before = repository_state()
+    assert main(["render", "--area", COUNTY, "--bundle", str(demo_bundle), "--out", str(out / "builtin"),
                  "--engine", "builtin"]) == 0
-    return {"quarto": out / "quarto", "builtin": out / "builtin", "before": before, "after": _repository_state()}
+    return {"quarto": quarto_standin_report["out"], "builtin": out / "builtin",
+            "before": [quarto_standin_report["before"], before],
+            "after": [quarto_standin_report["after"], repository_state()]}
 
 
 def _area_folder(out: Path) -> Path:
@@ -136,7 +127,7 @@ def test_quarto_path_leaves_nothing_behind_and_never_touches_the_repository(both
         # no staging left (the run's lock file stays: see assessment.files.FolderLock)
         assert [p.name for p in both_engines[engine].iterdir() if p.name != LOCK_FILE] == [f"{COUNTY}-northmere"]
     assert both_engines["after"] == both_engines["before"]
-    assert not both_engines["after"]["scratch"]
+    assert not any(state["scratch"] for state in both_engines["after"])
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -283,16 +274,15 @@ def test_a_failing_cell_under_quarto_is_one_line_and_keeps_earlier_output(standi
 
 
 @pytest.mark.slow
-def test_plain_quarto_render_at_the_repository_root(standin_quarto, tmp_path, monkeypatch):
+def test_plain_quarto_render_at_the_repository_root(standin_quarto, demo_bundle, tmp_path, monkeypatch):
     """`quarto render -P area:…` at the root: only the report template, into reports/quarto, defaults resolved."""
-    from assessment.demo import build_demo_bundle
-
     for name in ("_quarto.yml", ".gitignore"):
         shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     (tmp_path / "tests" / "fixtures" / "render").mkdir(parents=True)
     shutil.copy(MINI, tmp_path / "tests" / "fixtures" / "render" / "mini.qmd")
-    build_demo_bundle(tmp_path / "demo-output")  # the README's `jsna demo --out demo-output` leaves it here
+    # the README's `jsna demo --out demo-output` leaves the bundle here (a copy of the session's demo bundle)
+    shutil.copytree(demo_bundle.parent, tmp_path / "demo-output")
     monkeypatch.setenv("QUARTO_PYTHON", sys.executable)
     import subprocess
 

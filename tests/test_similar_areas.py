@@ -161,21 +161,12 @@ def test_similar_forces_follow_the_documented_method(book, real_bundle, shared_d
 
 
 @pytest.fixture(scope="module")
-def rendered(real_bundle, tmp_path_factory):
-    """Blackpool's and Lancashire police force area's HTML reports and appendix rows, from `jsna render`."""
-    from assessment.cli import main
+def rendered(real_reports):
+    """Blackpool's and Lancashire police force area's HTML reports and appendix rows, from `jsna render`.
 
-    out = tmp_path_factory.mktemp("similar-reports")
-    assert main(["render", "--bundle", str(real_bundle), "--out", str(out), "--format", "html",
-                 "--area", "Blackpool", "--area", "pfa:Lancashire"]) == 0
-    reports = {}
-    for code in ("E06000009", "E23000003"):
-        folder = next(out.glob(f"{code}-*"))
-        book = openpyxl.load_workbook(next(folder.glob("*-data.xlsx")), read_only=True)
-        rows = list(book["Data"].iter_rows(values_only=True))
-        book.close()
-        reports[code] = (next(folder.glob("*.html")).read_text(encoding="utf-8"), [dict(zip(rows[0], r)) for r in rows[1:]])
-    return reports
+    The session's one render of the real areas (conftest.py: real_reports) holds both.
+    """
+    return {code: real_reports[code] for code in ("E06000009", "E23000003")}
 
 
 def text_of(html: str) -> str:

@@ -125,12 +125,10 @@ def test_a_split_is_shown_only_where_the_export_publishes_one(real_reports):
         assert "By sex and age" not in _text(real_reports[code][0]), code
 
 
-def test_the_demo_shows_suicide_by_sex_as_its_export_publishes_it(tmp_path):
-    from assessment.demo import build_demo_bundle
+def test_the_demo_shows_suicide_by_sex_as_its_export_publishes_it(demo_bundle, tmp_path):
     from assessment.report import AreaReport
 
-    bundle = build_demo_bundle(tmp_path / "demo")
-    report = AreaReport.open(bundle, "E10999001", figure_dir=tmp_path / "figures")
+    report = AreaReport.open(demo_bundle, "E10999001", figure_dir=tmp_path / "figures")
     section = next(s for s in report.sections() if s.key == "mental_health")
     text = report.topic_section(section)
     split = text[text.index("By sex and age"):]
