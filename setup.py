@@ -3,7 +3,7 @@
 ``data_sources/``, ``boundaries/`` and ``templates/`` stay at the repository root,
 where the developers' guide keeps them; the wheel carries them inside the
 package as ``assessment/data_sources`` and so on, which is where
-:mod:`assessment.paths` looks first.
+:mod:`assessment.core.paths` looks first.
 """
 
 from setuptools import find_packages, setup

@@ -4,8 +4,8 @@ Data flows one way: sources -> tidy frame -> statistics -> charts/narrative -> t
 The public API is re-exported here.
 """
 
-from .errors import AreaNotFoundError, InputError, JsnaError, RenderError, SchemaError, SourceError
-from .frame import COLUMNS, KEY_COLUMNS, concat_frames, empty_frame, new_frame, validate_frame
+from .core.errors import AreaNotFoundError, InputError, JsnaError, RenderError, SchemaError, SourceError
+from .tidy.frame import COLUMNS, KEY_COLUMNS, concat_frames, empty_frame, new_frame, validate_frame
 
 __version__ = "0.1.0"
 

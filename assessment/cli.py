@@ -19,9 +19,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .errors import InputError
-from .failures import run_guarded
-from .levels import edition_type_words, report_levels
+from .core.errors import InputError
+from .core.error_boundary import run_guarded
+from .core.levels import edition_type_words, report_levels
 from .render.formats import ALL_FORMATS, Formats, parse_formats
 
 app = typer.Typer(
@@ -95,9 +95,9 @@ def render(
                              "mental_health...); <area code>/<key>.md for one area only. See the README.")] = None,
 ) -> None:
     """Render the report for one or more areas (a district, upper-tier authority or police force area)."""
-    from .report.batch import render_batch
-    from .report.request import render_request
-    from .report.runner import render_areas
+    from .orchestration.batch import render_batch
+    from .orchestration.render_request import render_request
+    from .orchestration.area_renders import render_areas
 
     if not area and not all_areas:
         raise typer.BadParameter("give --area AREA or --all", param_hint="--area")
@@ -124,7 +124,7 @@ def areas(
 ) -> None:
     """List the areas the bundle can report on: code, name, type and report edition (for --area)."""
     from .geography.listing import area_list, aligned_text, csv_text, no_areas_message
-    from .report.bundle import open_bundle
+    from .bundles.bundle import open_bundle
 
     geography = open_bundle(bundle).geography
     found = area_list(geography, area_type, name)
@@ -154,8 +154,8 @@ def fetch(
         "--since", help="An earlier snapshot folder: reuse its unchanged files (ETag / Last-Modified or SHA-256).")] = None,
 ) -> None:
     """Download everything the indicator catalogue needs into a dated snapshot folder."""
-    from .sources.fetch_steps import parse_only
-    from .sources.snapshot import fetch_snapshot
+    from .snapshots.fetch_steps import parse_only
+    from .snapshots.snapshot import fetch_snapshot
 
     if fingertips not in ("auto", "legacy", "next"):
         raise typer.BadParameter("choose auto, legacy or next", param_hint="--fingertips")
@@ -164,7 +164,7 @@ def fetch(
     except InputError as exc:
         raise typer.BadParameter(str(exc).removeprefix("--only: "), param_hint="--only") from None
     # Warnings (an indicator stopped by its name check, a stale cached copy) are printed one line
-    # each by the error boundary (assessment.failures).
+    # each by the error boundary (assessment.core.error_boundary).
     path = fetch_snapshot(out, fingertips=fingertips, only=sources, since=since,
                           fingertips_urls={"legacy": fingertips_url, "next": fingertips_next_url})
     console.print(f"snapshot written to {path}")
@@ -178,7 +178,7 @@ def import_(
 ) -> None:
     """Bring files you downloaded (Fingertips exports, ONS, MHCLG and IoD files, ONS lookups and
     boundaries) into a dated snapshot, each recognised by its content; prints the snapshot folder last."""
-    from .sources.importer import import_files
+    from .snapshots.importer import import_files
 
     path = import_files(paths, out)
     typer.echo(str(path))
@@ -193,7 +193,7 @@ def build(
     upload: Annotated[list[Path] | None, typer.Option("--upload", "-u", help="Validated local upload to include (repeatable; KIND=FILE or FILE).")] = None,
 ) -> None:
     """Build the tidy frame from a snapshot alone (offline) and analyse it into a report bundle."""
-    from .report.build import build_bundle_from_snapshot
+    from .bundles.builder import build_bundle_from_snapshot
 
     path = build_bundle_from_snapshot(snapshot, out, lookups_dir=geography_dir, uploads=upload or [])
     console.print(f"bundle written to {path}")
@@ -212,7 +212,7 @@ def validate(
     Exit code 0 when the file is valid, 1 when it has problems.
     """
     from .geography import load_geography
-    from .report.bundle import open_bundle
+    from .bundles.bundle import open_bundle
     from .uploads import validate_upload
 
     geography = open_bundle(bundle).geography if bundle else load_geography(lookups_dir=lookups)
@@ -253,13 +253,13 @@ def _options(
     # mistake (e.g. a renamed section) is one line naming the file, entry and unknown value, not a
     # figure silently missing from a report later; cached, so commands reuse the load. Imported
     # here, like each command's modules, so that `jsna --help` stays quick.
-    from .registries import check_registries
+    from .registry.all_registries import check_registries
 
     check_registries()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI inside the error boundary (:func:`assessment.failures.run_guarded`)."""
+    """Entry point: run the CLI inside the error boundary (:func:`assessment.core.error_boundary.run_guarded`)."""
     return run_guarded(app, sys.argv[1:] if argv is None else argv, prog_name="jsna")
 
 

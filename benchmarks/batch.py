@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from assessment.demo.places import DemoPlace  # noqa: E402
 from assessment.geography import geography_from_files  # noqa: E402
 from assessment.geography.registry import local_path  # noqa: E402
-from assessment.paths import shared_data_dir  # noqa: E402
+from assessment.core.paths import shared_data_dir  # noqa: E402
 from _common import work_folder  # noqa: E402
 
 ROLES = {"lookup_lad_csp_pfa": "lad_csp_pfa", "lookup_lad_utla": "lad_utla", "lookup_lad_region": "lad_region"}
@@ -49,9 +49,9 @@ def build_national_bundle(shared: Path, folder: Path) -> Path:
     from datetime import UTC, datetime
 
     from assessment.demo.indicators import write_fingertips_csv
-    from assessment.report.build import build_bundle, combine
+    from assessment.bundles.builder import build_bundle, combine
     from assessment.sources.catalogue import load_catalogue
-    from assessment.sources.fingertips import parse_csv
+    from assessment.sources.fingertips.client import parse_csv
 
     lookups = {role: local_path("lookups", key, "2024", shared) for role, key in ROLES.items()}
     geography = geography_from_files(lookups)
@@ -123,7 +123,7 @@ def main() -> int:
     work = work_folder(options.keep, "jsna-batch-bench-")
     print("building the national bundle (real geography, generated values)...", flush=True)
     bundle = build_national_bundle(shared, work)
-    from assessment.report.bundle import open_bundle
+    from assessment.bundles.bundle import open_bundle
 
     geography = open_bundle(bundle).geography
     utlas = [c for c in geography.codes_of_type("utla") if c.startswith("E")]

@@ -3,7 +3,7 @@
 Writes a snapshot in the real Fingertips export format for every catalogue
 indicator (every English district, upper-tier authority, region and England;
 10 periods; persons, male and female; deprivation-decile category rows), then
-times :func:`assessment.sources.snapshot.build_frame` in a fresh process and
+times :func:`assessment.snapshots.snapshot.build_frame` in a fresh process and
 reports its peak memory. The baseline, measured in the same run, is plain
 ``pandas.read_csv`` of the same files (no validation, no typing).
 
@@ -30,7 +30,7 @@ SEXES = ["Persons", "Male", "Female"]
 
 
 def _areas():
-    from assessment.paths import shared_data_dir
+    from assessment.core.paths import shared_data_dir
 
     if shared_data_dir() is not None:
         from assessment.geography import load_geography
@@ -54,7 +54,7 @@ def write_snapshot(root: Path) -> Path:
     """A snapshot folder (manifest + Fingertips CSVs) for the whole catalogue at national size."""
     from assessment.demo.indicators import HEADER
     from assessment.sources.catalogue import load_catalogue
-    from assessment.sources.snapshot import SnapshotWriter
+    from assessment.snapshots.snapshot import SnapshotWriter
 
     districts, counties, regions = _areas()
     rng = np.random.default_rng(1)
@@ -86,7 +86,7 @@ def write_snapshot(root: Path) -> Path:
 
 
 def build(snapshot: Path) -> int:
-    from assessment.sources.snapshot import build_frame
+    from assessment.snapshots.snapshot import build_frame
 
     frame, _ = build_frame(snapshot, publishers={})
     return len(frame)

@@ -208,7 +208,7 @@ def read_with_pandas(path: Path) -> int:
 
 
 def main() -> int:
-    from assessment.paths import shared_data_dir
+    from assessment.core.paths import shared_data_dir
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the export (default 1,000,000)")

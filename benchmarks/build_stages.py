@@ -29,9 +29,9 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import assessment.analysis as analysis  # noqa: E402
-import assessment.report.build as build  # noqa: E402
-import assessment.sources.fingertips_backends as fingertips_backends  # noqa: E402
+import assessment.bundles.analysis as analysis  # noqa: E402
+import assessment.bundles.builder as build  # noqa: E402
+import assessment.sources.fingertips.backends as fingertips_backends  # noqa: E402
 import assessment.sources.overlaps as overlaps  # noqa: E402
 
 STAGES = {build: ("build_frame", "crosswalk_frame", "derive_rates", "combine", "add_intervals", "analyse",

@@ -74,7 +74,7 @@ def read_with_pandas(snapshot: Path, default_engines: bool = False) -> tuple[int
 
 
 def main() -> None:
-    from assessment.paths import shared_data_dir
+    from assessment.core.paths import shared_data_dir
 
     data = shared_data_dir()
     if data is None:

@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import assessment.render.engine as engine  # noqa: E402
 import assessment.render.formats as formats  # noqa: E402
-import assessment.report.runner as runner  # noqa: E402
+import assessment.orchestration.area_renders as runner  # noqa: E402
 from assessment.render.kernel import KernelSession  # noqa: E402
 from assessment.render.qmd import read_qmd  # noqa: E402
 
@@ -189,7 +189,7 @@ def render(kernel: ProfiledKernel, bundle: Path, codes: list[str], out: Path, fm
 
 
 def profile(bundle: Path, groups: dict[str, list[str]], fmts: tuple[str, ...], out: Path) -> None:
-    from assessment.report.batch import _WARM_UP
+    from assessment.orchestration.batch import _WARM_UP
 
     stages = Stages()
     instrument(stages)
@@ -224,7 +224,7 @@ def main() -> int:
     parser.add_argument("--formats", default="html,docx,pdf")
     parser.add_argument("--cprofile", type=Path, help="also write a cProfile of this process here")
     options = parser.parse_args()
-    from assessment.report.bundle import open_bundle
+    from assessment.bundles.bundle import open_bundle
 
     geography = open_bundle(options.bundle.resolve()).geography
     utlas = [c for c in geography.codes_of_type("utla") if c.startswith("E")]

@@ -60,7 +60,7 @@ def spread(codes: list[str], count: int | None) -> list[str]:
 
 def areas_by_geography(bundle: Path) -> dict[str, list[str]]:
     """The areas a batch renders for each geography: those with a report edition (Welsh forces included)."""
-    from assessment.report.bundle import open_bundle
+    from assessment.bundles.bundle import open_bundle
 
     geography = open_bundle(bundle).geography
     return {kind: [c for c in geography.codes_of_type(kind) if geography.has_report(geography.resolve(c))]
@@ -76,7 +76,7 @@ def run_measured(command: list[str]) -> tuple[float, float, float]:
 
 def batch_command(bundle: Path, codes: list[str], out: Path, jobs: int) -> list[str]:
     """A fresh Python that renders ``codes`` as one batch (every geography on the same warm kernels)."""
-    script = ("import sys; from pathlib import Path; from assessment.report.batch import render_batch; "
+    script = ("import sys; from pathlib import Path; from assessment.orchestration.batch import render_batch; "
               f"render_batch(Path({str(bundle)!r}), {','.join(GEOGRAPHIES)!r}, Path({str(out)!r}), "
               f"formats={tuple(FORMATS.split(','))!r}, jobs={jobs}, engine='builtin', areas={codes!r}, force=True)")
     return [sys.executable, "-c", script]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from assessment.paths import shared_data_dir
+from assessment.core.paths import shared_data_dir
 
 
 @pytest.fixture(scope="session")
@@ -267,9 +267,9 @@ def demo_sources(tmp_path_factory):
 def good_snapshots(demo_sources, tmp_path_factory):
     """A good fetch of every source (lookups included) on FETCH_DAY: (snapshots folder, publishers)."""
     from assessment.sources.catalogue import load_catalogue
-    from assessment.sources.fingertips import FingertipsClient
-    from assessment.sources.http import session
-    from assessment.sources.snapshot import fetch_snapshot
+    from assessment.sources.fingertips.client import FingertipsClient
+    from assessment.inputs.http import session
+    from assessment.snapshots.snapshot import fetch_snapshot
 
     from .replay_server import ReplayServer, serve_demo_sources
     from .test_faults_network import TEST_BUDGET

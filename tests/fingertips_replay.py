@@ -18,7 +18,7 @@ import json
 
 import pandas as pd
 
-from assessment.sources.periods import parse_period
+from assessment.inputs.periods import parse_period
 
 from .contracts.openapi import all_problems
 

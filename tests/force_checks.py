@@ -14,7 +14,7 @@ import docx
 from pypdf import PdfReader
 
 from assessment.report.area_data import AreaData
-from assessment.report.bundle import open_bundle
+from assessment.bundles.bundle import open_bundle
 
 COMMAND = re.compile(r"\bjsna [a-z-]+")
 

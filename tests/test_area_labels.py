@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from assessment.cli import main
-from assessment.errors import InputError
-from assessment.levels import LEVELS, LEVELS_PATH, parse_levels
+from assessment.core.errors import InputError
+from assessment.core.levels import LEVELS, LEVELS_PATH, parse_levels
 from assessment.report.titles import area_title
 
 

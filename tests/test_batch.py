@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 
 from assessment.cli import main
-from assessment.report.bundle import open_bundle
-from assessment.report.runner import area_folder_name
+from assessment.bundles.bundle import open_bundle
+from assessment.orchestration.area_renders import area_folder_name
 
 FORCES = ["E23999001", "E23999002", "E23999003", "E23999004", "E23999005", "E23999006"]
 

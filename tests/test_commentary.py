@@ -12,8 +12,8 @@ import pytest
 
 from assessment.cli import main
 from assessment.render.formats import parse_formats
-from assessment.report.batch import render_batch
-from assessment.report.request import render_request
+from assessment.orchestration.batch import render_batch
+from assessment.orchestration.render_request import render_request
 
 COUNTY, DISTRICT = "E10999001", "E07999004"  # Northmere and its district Dunmere
 FORCES = ["E23999001", "E23999002"]

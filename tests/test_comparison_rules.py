@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from assessment.report.bundle import open_bundle
+from assessment.bundles.bundle import open_bundle
 
 # imd/IoD2019.csv, "Index of Multiple Deprivation" rows, average_score: Allerdale 22.938, Barrow-in-Furness 31.117,
 # Carlisle 21.997, Copeland 25.012, Eden 16.328, South Lakeland 12.501.
@@ -91,7 +91,7 @@ CI_COLUMNS = ["Lower CI 95.0 limit", "Upper CI 95.0 limit", "Lower CI 99.8 limit
 
 def test_an_export_with_comparison_labels_but_no_intervals_keeps_the_published_labels(shared_data):
     """Point 3: Fingertips' own comparison with England is kept where the export carries no limits to redo it."""
-    from assessment.sources.fingertips import IndicatorMeta, parse_csv
+    from assessment.sources.fingertips.client import IndicatorMeta, parse_csv
     from assessment.stats import compare_to
 
     raw = pd.read_csv(shared_data / "fingertips/indicators-CountyUA.data.csv", dtype=str, keep_default_na=False)

@@ -1,7 +1,7 @@
 """Real council reports (Blackpool, Lancashire county) show no count of 1 to 4 from any publisher.
 
 ONS and MHCLG publish small counts (ONS deaths related to drug poisoning: Rossendale 2 in 2020). These
-reports hold every source to the rule uploads follow (assessment/disclosure.py): a count of 1 to 4 is
+reports hold every source to the rule uploads follow (assessment/stats/disclosure.py): a count of 1 to 4 is
 hidden with its rate, and the next smallest council's figure is hidden too, so the county's total minus
 the councils shown gives no hidden count back. Values below were read by hand from the raw files.
 """

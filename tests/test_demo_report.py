@@ -12,7 +12,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from assessment.paths import DATA_SOURCES_DIR
+from assessment.core.paths import DATA_SOURCES_DIR
 
 
 SECTIONS = ["Summary and key messages", "Population and geography", "Wider determinants and inequalities",
@@ -232,7 +232,7 @@ def test_a_suppressed_local_value_reaches_no_output(demo, code):
     """Dunmere's 3 of 29 (10.3%) engaged within 3 weeks, and the cell hidden to protect it, are nowhere."""
     from assessment.demo.uploads import SMALL_CELL
     from assessment.stats import wilson_limits
-    from assessment.text import format_value
+    from assessment.core.safe_text import format_value
 
     _, period, count, released = SMALL_CELL
     lower, upper = (float(x[0]) for x in wilson_limits([count], [released], 0.95))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-import assessment.report.build as build
+import assessment.bundles.builder as build
 from assessment.demo import build_demo_bundle
 from assessment.demo.uploads import DEMO_UPLOAD_KIND
 

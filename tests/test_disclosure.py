@@ -7,8 +7,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessment.disclosure import check_no_disclosure, suppress
-from assessment.frame import new_frame
+from assessment.stats.disclosure import check_no_disclosure, suppress
+from assessment.tidy.frame import new_frame
 
 
 def small(count: float) -> bool:

@@ -24,14 +24,14 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 import assessment.demo as demo
-import assessment.report.build as build
+import assessment.bundles.builder as build
 from assessment.cli import main
 from assessment.demo.places import demo_places
-from assessment.frame import concat_frames, new_frame
+from assessment.tidy.frame import concat_frames, new_frame
 from assessment.geography import geography_from_files
-from assessment.levels import lookup_roles
-from assessment.report.bundle import open_bundle
-from assessment.sources.periods import parse_period
+from assessment.core.levels import lookup_roles
+from assessment.bundles.bundle import open_bundle
+from assessment.inputs.periods import parse_period
 from assessment.stats import add_intervals
 from assessment.uploads import load_upload
 

@@ -12,7 +12,7 @@ import pytest
 from assessment.report import AreaReport
 from assessment.report.document import BulletList, Document, Figure, Heading, Note, Paragraph, Table, bullets
 from assessment.report.sections import geography, summary, topic
-from assessment.text import md
+from assessment.core.safe_text import md
 
 COUNTY, FORCE = "E10999001", "E23999001"
 #: The columns that name one figure in the appendix (context.APPENDIX_KEY without the section).

@@ -9,7 +9,7 @@ import pytest
 
 from assessment import cli
 from assessment.cli import main
-from assessment.errors import SourceError
+from assessment.core.errors import SourceError
 
 
 def _run(*args, env=None):
@@ -72,7 +72,7 @@ def test_our_errors_keep_their_message_and_exit_code(monkeypatch, capsys):
     def failing(out, **kwargs):
         raise SourceError("http://127.0.0.1/x: HTTP 503\nsecond line [red]")
 
-    monkeypatch.setattr("assessment.sources.snapshot.fetch_snapshot", failing)
+    monkeypatch.setattr("assessment.snapshots.snapshot.fetch_snapshot", failing)
     assert main(["fetch", "--out", "snaps"]) == 1
     assert _one_error_line(capsys.readouterr().err) == "error: http://127.0.0.1/x: HTTP 503 second line [red]"
 
@@ -81,7 +81,7 @@ def test_an_unexpected_exception_is_one_line_and_debug_shows_the_traceback(monke
     def broken(out, **kwargs):
         raise KeyError("[/oops]")
 
-    monkeypatch.setattr("assessment.sources.snapshot.fetch_snapshot", broken)
+    monkeypatch.setattr("assessment.snapshots.snapshot.fetch_snapshot", broken)
     assert main(["fetch"]) == 1
     line = _one_error_line(capsys.readouterr().err)
     assert line == ("error: unexpected KeyError: '[/oops]' (a bug: run again with --debug for the traceback "
@@ -98,7 +98,7 @@ def test_os_errors_name_the_path(monkeypatch, capsys):
     def full_disk(out, **kwargs):
         raise OSError(28, "No space left on device", "snapshots/2026-01-01/fingertips/a.csv")
 
-    monkeypatch.setattr("assessment.sources.snapshot.fetch_snapshot", full_disk)
+    monkeypatch.setattr("assessment.snapshots.snapshot.fetch_snapshot", full_disk)
     assert main(["fetch"]) == 1
     assert _one_error_line(capsys.readouterr().err) == \
         "error: snapshots/2026-01-01/fingertips/a.csv: No space left on device"
@@ -108,7 +108,7 @@ def test_interrupt_exits_130(monkeypatch, capsys):
     def interrupted(out, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("assessment.sources.snapshot.fetch_snapshot", interrupted)
+    monkeypatch.setattr("assessment.snapshots.snapshot.fetch_snapshot", interrupted)
     assert main(["fetch"]) == 130
     assert _one_error_line(capsys.readouterr().err) == "error: interrupted"
 
@@ -120,7 +120,7 @@ def test_warnings_are_one_line_too(monkeypatch, capsys):
         warnings.warn("http://x: HTTP 503;\n using the cached copy", UserWarning, stacklevel=1)
         return out
 
-    monkeypatch.setattr("assessment.sources.snapshot.fetch_snapshot", warns)
+    monkeypatch.setattr("assessment.snapshots.snapshot.fetch_snapshot", warns)
     assert main(["fetch", "--out", "s"]) == 0
     err = capsys.readouterr().err.splitlines()
     assert err[0] == "warning: http://x: HTTP 503; using the cached copy"

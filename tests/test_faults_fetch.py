@@ -15,13 +15,13 @@ import shutil
 import pytest
 
 from assessment.cli import main
-from assessment.errors import InputError, SourceError
-from assessment.files import LOCK_FILE
-from assessment.sources import snapshot as snapshot_module
+from assessment.core.errors import InputError, SourceError
+from assessment.core.atomic_files import LOCK_FILE
+from assessment.snapshots import snapshot as snapshot_module
 from assessment.sources.catalogue import load_catalogue
-from assessment.sources.fingertips import FingertipsClient
-from assessment.sources.http import session
-from assessment.sources.snapshot import build_frame, fetch_snapshot, open_snapshot
+from assessment.sources.fingertips.client import FingertipsClient
+from assessment.inputs.http import session
+from assessment.snapshots.snapshot import build_frame, fetch_snapshot, open_snapshot
 
 from .conftest import FETCH_DAY
 from .replay_server import ReplayServer, gzip_bomb, serve_demo_sources, short_body, trickle

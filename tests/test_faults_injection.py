@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 import assessment.demo as demo
 from assessment.cli import main
-from assessment.report.runner import _document_metadata
+from assessment.orchestration.area_renders import _document_metadata
 
 RLO = "\u202e"
 HOSTILE = (f"Northmere <script>alert(1)</script><img src=x onerror=alert(2)> "
@@ -142,7 +142,7 @@ def test_no_right_to_left_override_reaches_any_output(rendered):
 @pytest.mark.parametrize("is_demo", [True, False])
 def test_every_metadata_value_is_escaped_like_the_body(hostile_bundle, is_demo):
     """The title, subtitle and running header pandoc reads as markdown hold no unescaped markup."""
-    from assessment.report.bundle import open_bundle
+    from assessment.bundles.bundle import open_bundle
 
     bundle = open_bundle(hostile_bundle)
     area = bundle.geography.resolve(COUNTY)
@@ -162,8 +162,8 @@ def test_the_quarto_path_stages_the_same_escaped_metadata(hostile_bundle, tmp_pa
     """Quarto reads the staged document's front matter through pandoc: read it the same way, it is text."""
     from assessment.render.outputs import pandoc_path
     from assessment.render.quarto import stage_document
-    from assessment.report.bundle import open_bundle
-    from assessment.report.runner import TEMPLATE
+    from assessment.bundles.bundle import open_bundle
+    from assessment.orchestration.area_renders import TEMPLATE
 
     bundle = open_bundle(hostile_bundle)
     metadata = _document_metadata(bundle, bundle.geography.resolve(COUNTY))
@@ -180,7 +180,7 @@ def test_the_quarto_path_stages_the_same_escaped_metadata(hostile_bundle, tmp_pa
 
 def test_the_geography_drops_bidirectional_controls_from_names(hostile_bundle):
     """Charts draw area names into images: the names they get from the geography carry no override."""
-    from assessment.report.bundle import open_bundle
+    from assessment.bundles.bundle import open_bundle
 
     areas = open_bundle(hostile_bundle).geography.areas
     name = areas.set_index("code").loc[COUNTY, "name"]
@@ -193,7 +193,7 @@ def test_markdown_and_the_appendix_drop_bidirectional_controls_from_any_text(tmp
     import pandas as pd
 
     from assessment.report.appendix import write_appendix
-    from assessment.text import md
+    from assessment.core.safe_text import md
 
     controls = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
     assert md(f"Leeds{controls}txt.exe") == "Leedstxt\\.exe"

@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-from assessment.errors import SourceError
-from assessment.sources.budget import NetworkBudget
-from assessment.sources.http import get_text, session
+from assessment.core.errors import SourceError
+from assessment.inputs.network_budget import NetworkBudget
+from assessment.inputs.http import get_text, session
 
 from .replay_server import (endless, gzip_bomb, short_body, silent_after_headers, trickle,
                             unframed)

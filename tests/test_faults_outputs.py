@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from assessment.cli import main
-from assessment.files import LOCK_FILE, FolderLock
-from assessment.paths import data_sources_dir
+from assessment.core.atomic_files import LOCK_FILE, FolderLock
+from assessment.core.paths import data_sources_dir
 
 from .test_faults_uploads import write_small_snapshot
 
@@ -130,12 +130,12 @@ def test_a_second_build_into_the_same_folder_waits_then_refuses(small_snapshot, 
     out = tmp_path / "bundle"
     out.mkdir()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import time\nfrom assessment.files import FolderLock\n"
+        [sys.executable, "-c", "import time\nfrom assessment.core.atomic_files import FolderLock\n"
          f"held = FolderLock({str(out)!r}, what='first build').acquire()\nprint('locked', flush=True)\n"
          "time.sleep(120)\n"], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        monkeypatch.setattr("assessment.report.bundle.LOCK_WAIT", 0.5)
+        monkeypatch.setattr("assessment.bundles.bundle.LOCK_WAIT", 0.5)
         assert main(_build(small_snapshot, out)) == 75
         assert _error_line(capsys.readouterr().err) == (
             f"error: {out} is in use by another jsna run (pid {holder.pid}, first build); "
@@ -147,7 +147,7 @@ def test_a_second_build_into_the_same_folder_waits_then_refuses(small_snapshot, 
 
 
 def test_a_run_that_waited_on_a_replaced_folder_locks_the_new_one(tmp_path, monkeypatch):
-    from assessment import files
+    from assessment.core import atomic_files as files
 
     folder = tmp_path / "bundle"
     first = FolderLock(folder, what="first").acquire()
@@ -225,7 +225,7 @@ def test_pandoc_on_a_full_disk_names_the_file(tmp_path):
     source.write_text("# Title\n\n" + "Some text. " * 2000)
     done = _limited(f"""
         from pathlib import Path
-        from assessment.errors import RenderError
+        from assessment.core.errors import RenderError
         from assessment.render.outputs import to_html
         try:
             to_html(Path({str(source)!r}), Path({str(tmp_path / 'report.html')!r}), {{"title": "t"}})
@@ -369,7 +369,7 @@ def test_the_appendix_on_a_full_disk_names_the_file_and_keeps_the_earlier_one(de
     done = _limited(f"""
         from pathlib import Path
         from assessment.report.area_data import AreaData
-        from assessment.report.bundle import open_bundle
+        from assessment.bundles.bundle import open_bundle
         from assessment.report.context import AppendixRecorder
         from assessment.report.document import Document, Table
         bundle = open_bundle({str(demo_bundle)!r})
@@ -388,7 +388,7 @@ def test_the_appendix_on_a_full_disk_names_the_file_and_keeps_the_earlier_one(de
 def test_upload_template_on_a_full_disk_enospc_in_process(tmp_path, capsys, monkeypatch):
     import errno
 
-    from assessment import files
+    from assessment.core import atomic_files as files
 
     assert main(["upload-template", KIND, "--out", str(tmp_path)]) == 0
     capsys.readouterr()

@@ -242,7 +242,7 @@ def test_a_figure_two_publishers_disagree_on_is_settled_by_precedence_with_a_pri
 
 
 def test_the_later_publication_wins_whatever_the_order_of_the_files():
-    from assessment.frame import new_frame
+    from assessment.tidy.frame import new_frame
     from assessment.sources.overlaps import Part, resolve_overlaps
 
     row = dict(indicator_id="i", indicator_name="I", source="S", area_code="E92000001", area_name="England",
@@ -295,7 +295,7 @@ def test_build_refuses_lookups_with_an_unclosed_ring_naming_file_and_district(sh
 
 @pytest.mark.shared
 def test_drawing_a_damaged_boundary_names_the_file_and_district_not_a_geos_error(shared_data, tmp_path):
-    from assessment.errors import InputError
+    from assessment.core.errors import InputError
     from assessment.geography import load_boundaries
 
     path = _unclosed(shared_data, tmp_path / "districts.geojson")

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from assessment.cli import main
-from assessment.errors import RenderError
+from assessment.core.errors import RenderError
 from assessment.render import kernel as kernel_module
 from assessment.render.kernel import KernelSession
 
@@ -57,12 +57,12 @@ def test_a_second_run_into_the_same_folder_refuses_after_a_short_wait(bundle, tm
     out = tmp_path / "reports"
     out.mkdir()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom assessment.files import FolderLock\n"
+        [sys.executable, "-c", "import sys, time\nfrom assessment.core.atomic_files import FolderLock\n"
          f"held = FolderLock({str(out)!r}, what='test holder').acquire()\nprint('locked', flush=True)\ntime.sleep(120)\n"],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        monkeypatch.setattr("assessment.report.runner.LOCK_WAIT", 0.5)
+        monkeypatch.setattr("assessment.orchestration.area_renders.LOCK_WAIT", 0.5)
         for args in (["--area", "E23999001"], ["--all", "--geography", "pfa"]):
             code = within(HANG_BOUND, lambda args=args: main(["render", *args, "--bundle", str(bundle), "--out", str(out),
                                                     "--format", "html"]))

@@ -23,12 +23,12 @@ import pandas as pd
 import pytest
 
 from assessment.cli import main
-from assessment.errors import InputError, SourceError
-from assessment.sources import snapshot as snapshot_module
+from assessment.core.errors import InputError, SourceError
+from assessment.snapshots import snapshot as snapshot_module
 from assessment.sources.catalogue import load_catalogue
-from assessment.sources.fingertips import FingertipsClient
-from assessment.sources.http import get_text, session
-from assessment.sources.snapshot import build_frame, fetch_snapshot, open_snapshot
+from assessment.sources.fingertips.client import FingertipsClient
+from assessment.inputs.http import get_text, session
+from assessment.snapshots.snapshot import build_frame, fetch_snapshot, open_snapshot
 
 from .conftest import tool
 from .conftest import FETCH_DAY

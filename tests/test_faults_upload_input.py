@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from assessment.cli import main
 from assessment.demo.geography_files import write_geography_files
-from assessment.report.bundle import open_bundle
+from assessment.bundles.bundle import open_bundle
 
 from .test_faults_uploads import (FUZZ, HEADER, _build, _check_both_commands, _cli, _csv, _fresh, _validate,
                                   build_small_snapshot)

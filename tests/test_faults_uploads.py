@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 from assessment.cli import main
 from assessment.demo.geography_files import write_geography_files
-from assessment.report.bundle import open_bundle
-from assessment.sources.snapshot import SnapshotWriter
+from assessment.bundles.bundle import open_bundle
+from assessment.snapshots.snapshot import SnapshotWriter
 from assessment.uploads import load_kind, read_upload
 from assessment.uploads.numbers import CountError, parse_count
 

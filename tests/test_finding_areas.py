@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from assessment.cli import main
-from assessment.errors import AmbiguousAreaError
+from assessment.core.errors import AmbiguousAreaError
 from assessment.geography import Geography
 from assessment.geography.listing import aligned_text, area_list, csv_text
-from assessment.report.bundle import open_bundle
+from assessment.bundles.bundle import open_bundle
 
 #: What each kind of demo code is listed as (from boundaries/levels.yaml), and its edition.
 DEMO_KINDS = {"E92": ("country", "jsna-chapter"), "E12": ("region", "jsna-chapter"),

@@ -9,15 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assessment.errors import SourceError
-from assessment.report.build import build_bundle_from_snapshot
-from assessment.report.bundle import open_bundle
+from assessment.core.errors import SourceError
+from assessment.bundles.builder import build_bundle_from_snapshot
+from assessment.bundles.bundle import open_bundle
 from assessment.sources.catalogue import load_catalogue
-from assessment.sources.fingertips import FingertipsClient, IndicatorMeta, parse_csv
-from assessment.sources.fingertips_derived import fill_unpublished
-from assessment.sources.fingertips_next import FingertipsNextClient
-from assessment.sources.http import session
-from assessment.sources.snapshot import build_frame, fetch_snapshot, open_snapshot
+from assessment.sources.fingertips.client import FingertipsClient, IndicatorMeta, parse_csv
+from assessment.sources.fingertips.derived import fill_unpublished
+from assessment.sources.fingertips.next_api import FingertipsNextClient
+from assessment.inputs.http import session
+from assessment.snapshots.snapshot import build_frame, fetch_snapshot, open_snapshot
 
 from .fingertips_replay import FingertipsReplay
 from .replay_server import ReplayServer
@@ -176,7 +176,7 @@ def test_both_backends_give_the_same_rows(fetched):
 def test_bundles_from_both_backends_are_equal(fetched, tmp_path, monkeypatch):
     frames = {}
     for name in ("legacy", "next"):
-        monkeypatch.setattr("assessment.sources.snapshot.load_publishers",
+        monkeypatch.setattr("assessment.snapshots.snapshot.load_publishers",
                             lambda path=None, n=name: fetched[n]["publishers"])
         bundle = open_bundle(build_bundle_from_snapshot(fetched[name]["root"], tmp_path / name))
         frames[name] = bundle.frame

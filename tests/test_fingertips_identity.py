@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from assessment.sources.catalogue import Catalogue, load_catalogue
-from assessment.sources.fetch_steps import IndicatorStoppedWarning
-from assessment.sources.fingertips import FingertipsClient
-from assessment.sources.fingertips_identity import check_identities, same_indicator
-from assessment.sources.fingertips_next import FingertipsNextClient
-from assessment.sources.http import session
-from assessment.sources.snapshot import build_frame, fetch_snapshot, open_snapshot
+from assessment.snapshots.fetch_steps import IndicatorStoppedWarning
+from assessment.sources.fingertips.client import FingertipsClient
+from assessment.sources.fingertips.identity import check_identities, same_indicator
+from assessment.sources.fingertips.next_api import FingertipsNextClient
+from assessment.inputs.http import session
+from assessment.snapshots.snapshot import build_frame, fetch_snapshot, open_snapshot
 
 from .fingertips_replay import FingertipsReplay
 from .replay_server import ReplayServer
@@ -184,7 +184,7 @@ def test_jsna_fetch_options_pick_the_backend_and_report_a_stopped_indicator(tmp_
 
     catalogue = _catalogue()
     kinds = {"90976": [502], "91414": [501, 502], "41001": [501, 502]}
-    monkeypatch.setattr("assessment.sources.snapshot.load_catalogue", lambda: catalogue)
+    monkeypatch.setattr("assessment.snapshots.snapshot.load_catalogue", lambda: catalogue)
     with ReplayServer() as server:
         FingertipsReplay(figures, _meta(catalogue), legacy_types=kinds).install(
             server, names=_names(**{"90976": "Smoking prevalence in adults"}))

@@ -9,14 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assessment.errors import SourceError
+from assessment.core.errors import SourceError
 from assessment.sources.catalogue import load_catalogue
-from assessment.sources.fingertips import parse_csv
-from assessment.sources.fingertips_backends import choose_backend
-from assessment.sources.fingertips_next import (MAX_AREA_CODES, MAX_YEARS, FingertipsNextClient, parse_json,
-                                                period_label)
-from assessment.sources.http import session
-from assessment.sources.periods import parse_period
+from assessment.sources.fingertips.client import parse_csv
+from assessment.sources.fingertips.backends import choose_backend
+from assessment.sources.fingertips.next_api import MAX_AREA_CODES, MAX_YEARS, FingertipsNextClient, parse_json, period_label
+from assessment.inputs.http import session
+from assessment.inputs.periods import parse_period
 from assessment.stats.compare import compare_to
 from assessment.stats.trend import recent_trend
 

@@ -13,12 +13,12 @@ import re
 import pandas as pd
 import pytest
 
-from assessment.errors import SourceError
-from assessment.frame import KEY_COLUMNS
-from assessment.sources.fingertips_api import IndicatorMeta
-from assessment.sources.fingertips_next import FingertipsNextClient, parse_json
-from assessment.sources.fingertips_repeats import check_repeats
-from assessment.sources.http import session
+from assessment.core.errors import SourceError
+from assessment.tidy.frame import KEY_COLUMNS
+from assessment.sources.fingertips.api import IndicatorMeta
+from assessment.sources.fingertips.next_api import FingertipsNextClient, parse_json
+from assessment.sources.fingertips.repeats import check_repeats
+from assessment.inputs.http import session
 
 from .contracts.openapi import all_problems, definition_problems
 from .fingertips_replay import contract_check

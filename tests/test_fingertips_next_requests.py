@@ -18,12 +18,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from assessment.errors import SourceError
-from assessment.frame import KEY_COLUMNS
+from assessment.core.errors import SourceError
+from assessment.tidy.frame import KEY_COLUMNS
 from assessment.sources.catalogue import Catalogue, load_catalogue
-from assessment.sources.fingertips import FingertipsClient
-from assessment.sources.http import session
-from assessment.sources.snapshot import build_frame, fetch_snapshot, open_snapshot
+from assessment.sources.fingertips.client import FingertipsClient
+from assessment.inputs.http import session
+from assessment.snapshots.snapshot import build_frame, fetch_snapshot, open_snapshot
 
 from .fingertips_replay import FingertipsReplay
 from .replay_server import ReplayServer

@@ -66,7 +66,7 @@ def test_demo_continuity_of_care_shows_each_council_with_its_own_comparison(demo
 @pytest.mark.slow
 def test_demo_force_gives_drug_deaths_and_suicide_as_summed_counts(demo):
     reports, bundle = demo
-    from assessment.report.bundle import open_bundle
+    from assessment.bundles.bundle import open_bundle
 
     headline = open_bundle(bundle).headline()
     for indicator_id, name in (("92432", "Deaths from drug misuse"), ("41001", "Suicide rate")):

@@ -9,10 +9,10 @@ import pytest
 import typer
 
 from assessment import cli
-from assessment.errors import InputError
+from assessment.core.errors import InputError
 from assessment.render import FORMATS, OutputFormat, parse_formats, quarto_command, render_builtin
 from assessment.render.formats import format_of_file
-from assessment.report import batch
+from assessment.orchestration import batch
 
 MINI = Path(__file__).parent / "fixtures" / "render" / "mini.qmd"
 
@@ -70,7 +70,7 @@ def test_the_templates_reference_document_is_what_reference_docx_writes(tmp_path
     the code that writes each area's (rewrite it with `python -m assessment.render.reference_docx`)."""
     from assessment.render.reference_docx import TEMPLATE_HEADER, TEMPLATE_REFERENCE, make_reference_docx
     from assessment.render.qmd import read_qmd
-    from assessment.report.runner import TEMPLATE
+    from assessment.orchestration.area_renders import TEMPLATE
 
     declared = read_qmd(TEMPLATE).metadata["format"]["docx"]["reference-doc"]
     assert (TEMPLATE.parent / declared).resolve() == TEMPLATE_REFERENCE.resolve()

@@ -6,14 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assessment.errors import SchemaError
+from assessment.core.errors import SchemaError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment.frame import (COLUMNS, CONTRACT, SCHEMA, concat_frames, empty_frame, new_frame, passes_schema,
-                              validate_frame)
-from assessment.frame_columns import TIDY_COLUMNS, Column
-from assessment.frame_contract import WRONG_COLUMNS, FrameContract
+from assessment.tidy.frame import COLUMNS, CONTRACT, SCHEMA, concat_frames, empty_frame, new_frame, passes_schema, validate_frame
+from assessment.tidy.frame_columns import TIDY_COLUMNS, Column
+from assessment.tidy.frame_contract import WRONG_COLUMNS, FrameContract
 
 
 def _row(**overrides):

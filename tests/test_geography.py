@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pandas as pd
 import pytest
 
-from assessment.errors import AreaNotFoundError, InputError, SourceError
-from assessment.frame import new_frame
+from assessment.core.errors import AreaNotFoundError, InputError, SourceError
+from assessment.tidy.frame import new_frame
 from assessment.geography import (crosswalk_frame, dissolve_boundaries, geography_from_files, load_boundaries,
                                   load_code_changes, load_geography, read_lookup_csv)
 from assessment.geography.arcgis import query_attributes

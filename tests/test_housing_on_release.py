@@ -13,10 +13,11 @@ import openpyxl
 import pytest
 
 from assessment.cli import main
-from assessment.errors import InputError
+from assessment.core.errors import InputError
 from assessment.report.sections.methods import data_gaps_list
-from assessment.sources import importer, mhclg_duty_to_refer
-from assessment.sources.workbook import sheet_rows
+from assessment.snapshots import importer
+from assessment.sources import mhclg_duty_to_refer
+from assessment.inputs.workbook import sheet_rows
 
 Q3 = "Statutory_Homelessness_Detailed_Local_Authority_Data_202512.ods"  # October to December 2025 = 2025/26 Q3
 # Q3 file, sheet A7 (row 8 headers: H "Adult Secure Estate (prison)", I "Youth Secure Estate", J "Probation Service",

@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 
 from assessment.cli import main
-from assessment.errors import InputError
-from assessment.files import sha256_of
-from assessment.report.bundle import open_bundle
-from assessment.sources import fingertips, importer
+from assessment.core.errors import InputError
+from assessment.core.atomic_files import sha256_of
+from assessment.bundles.bundle import open_bundle
+from assessment.sources.fingertips import client as fingertips
+from assessment.snapshots import importer
 from assessment.sources.catalogue import load_catalogue
 
 

@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from assessment.report.build import build_bundle_from_snapshot
-from assessment.report.bundle import open_bundle
-from assessment.sources.snapshot import SnapshotWriter, load_publishers
+from assessment.bundles.builder import build_bundle_from_snapshot
+from assessment.bundles.bundle import open_bundle
+from assessment.snapshots.snapshot import SnapshotWriter, load_publishers
 from assessment.stats.force_ranks import force_ranking
 
 STAGED = {

@@ -10,7 +10,7 @@ from odf import table as odf_table
 from odf import text as odf_text
 from odf.opendocument import load as load_ods
 
-from assessment.errors import InputError
+from assessment.core.errors import InputError
 from assessment.sources.justice import eff_conviction_ratio, eff_stop_search, home_office_arrests, ons_pfa_crime
 from assessment.sources.justice.force_names import ForceNames, load_name_registry, split_footnotes
 

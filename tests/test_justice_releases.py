@@ -13,8 +13,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from assessment.sources.http import session
-from assessment.sources.publisher_releases import find_release
+from assessment.inputs.http import session
+from assessment.snapshots.publisher_releases import find_release
 from assessment.sources.publishers import load_publishers
 
 from .replay_server import ReplayServer

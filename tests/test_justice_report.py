@@ -241,7 +241,7 @@ def test_the_demo_force_and_county_reports_have_the_section(demo_reports):
 def test_the_demo_justice_files_are_told_by_their_content(tmp_path):
     # `jsna import` would file each demo table under the publisher entry whose reader the demo uses.
     from assessment.demo import write_demo_sources
-    from assessment.sources.importer import recognise
+    from assessment.snapshots.importer import recognise
 
     sources = write_demo_sources(tmp_path)
     keys = {role: recognise(path).key for role, path in sources.items() if role.startswith("justice_")}

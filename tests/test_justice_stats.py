@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assessment.narrative_disproportionality import disproportionality_sentence
+from assessment.report.narrative_disproportionality import disproportionality_sentence
 from assessment.sources.justice import eff_conviction_ratio, eff_stop_search
 from assessment.sources.justice.force_names import ForceNames
 from assessment.stats.disproportionality import disproportionality, ratio_interval

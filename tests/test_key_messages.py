@@ -13,11 +13,11 @@ import shutil
 import pandas as pd
 import pytest
 
-from assessment.difference import is_small, size_words
-from assessment.errors import InputError
-from assessment.narrative import sentence
-from assessment.paths import data_sources_dir
-from assessment.registries import registries
+from assessment.report.difference import is_small, size_words
+from assessment.core.errors import InputError
+from assessment.report.narrative import sentence
+from assessment.core.paths import data_sources_dir
+from assessment.registry.all_registries import registries
 from assessment.report.sections.summary import matters, order
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from assessment.charts import compare_areas, spine_chart, spine_positions, trend_chart
-from assessment.narrative import sentence
+from assessment.report.narrative import sentence
 
 BASE = {"indicator_name": "Deaths from drug misuse", "area_name": "Leeds", "value": 8.1,
         "value_type": "directly standardised rate", "multiplier": 100000, "period": "2021 - 23",

@@ -7,7 +7,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from assessment.frame import coerce_frame, new_frame, validate_frame
+from assessment.tidy.frame import coerce_frame, new_frame, validate_frame
 from assessment.stats import add_intervals, recent_trend
 from assessment.stats.trend import SERIES_COLUMNS, trend_columns
 

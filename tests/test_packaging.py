@@ -78,7 +78,7 @@ def test_installed_wheel_renders_the_demo_from_an_unrelated_folder(wheel, tmp_pa
     elsewhere.mkdir(parents=True)
     env = {"HOME": os.environ.get("HOME", str(tmp_path)), "PATH": "/usr/bin:/bin",
            "JSNA_CACHE_DIR": str(tmp_path / "cache")}
-    where = _run([python, "-c", "import assessment.paths as p; print(p.TEMPLATES_DIR)"], cwd=elsewhere, env=env)
+    where = _run([python, "-c", "import assessment.core.paths as p; print(p.TEMPLATES_DIR)"], cwd=elsewhere, env=env)
     assert Path(where.stdout.strip()).is_relative_to(venv)
     result = _run([venv / "bin" / "jsna", "demo", "--out", "demo", "--format", "html"], cwd=elsewhere, env=env)
     reports = sorted((elsewhere / "demo" / "reports").glob("*/*.html"))

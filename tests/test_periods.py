@@ -1,11 +1,11 @@
-"""Period labels as publishers write them, read into start and end dates (assessment/sources/periods.py)."""
+"""Period labels as publishers write them, read into start and end dates (assessment/inputs/periods.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from assessment.sources.periods import PeriodError, period_bounds, period_dates
+from assessment.inputs.periods import PeriodError, period_bounds, period_dates
 
 
 @pytest.mark.parametrize(("label", "start", "end"), [

@@ -15,9 +15,9 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from assessment.errors import InputError
-from assessment.paths import DATA_SOURCES_DIR
-from assessment.registries import load_registries
+from assessment.core.errors import InputError
+from assessment.core.paths import DATA_SOURCES_DIR
+from assessment.registry.all_registries import load_registries
 
 from .force_checks import page_text
 

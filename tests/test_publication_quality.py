@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from assessment.paths import DATA_SOURCES_DIR, TEMPLATES_DIR
+from assessment.core.paths import DATA_SOURCES_DIR, TEMPLATES_DIR
 from tests import output_checks as checks
 
 COUNTY, FORCE, DISTRICT = "E10999001", "E23999001", "E07999004"
@@ -217,8 +217,8 @@ class _Structure(HTMLParser):
 @pytest.fixture(scope="module")
 def index_page(demo_reports):
     """The batch index page for the three demo reports (report/batch.py: write_index)."""
-    from assessment.report.batch import AreaResult, write_index
-    from assessment.report.bundle import open_bundle
+    from assessment.orchestration.batch import AreaResult, write_index
+    from assessment.bundles.bundle import open_bundle
 
     root = next(iter(demo_reports.values())).parent
     bundle = open_bundle(root.parent / "bundle")
@@ -411,7 +411,7 @@ def test_appendix_keeps_full_precision_behind_rounded_formats_and_text_as_text(t
 
 @pytest.mark.slow
 def test_appendix_lists_every_figure_of_the_force_map(demo_reports):
-    from assessment.report.bundle import open_bundle
+    from assessment.bundles.bundle import open_bundle
 
     book = openpyxl.load_workbook(file_of(demo_reports[FORCE], ".xlsx"))
     sheet = book["Data"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from assessment.errors import SchemaError
-from assessment.frame import new_frame, validate_frame
-from assessment.paths import DATA_SOURCES_DIR
+from assessment.core.errors import SchemaError
+from assessment.tidy.frame import new_frame, validate_frame
+from assessment.core.paths import DATA_SOURCES_DIR
 from assessment.sources import mhclg_rough_sleeping
 from assessment.sources.catalogue import load_catalogue
 from assessment.sources.derived import derive_rates
@@ -87,7 +87,7 @@ def test_every_indicator_a_publisher_reader_lists_is_in_the_catalogue():
 
 @pytest.mark.shared
 def test_rough_sleeping_rates_equal_mhclg_table_5(shared_data):
-    from assessment.sources.workbook import sheet_rows
+    from assessment.inputs.workbook import sheet_rows
 
     frame = mhclg_rough_sleeping.read(shared_data / "homelessness/Rough_sleeping.xlsx")
     rates = frame[frame["indicator_id"] == "mhclg-rough-sleeping-rate"].set_index(["area_code", "period"])

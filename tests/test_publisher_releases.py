@@ -9,11 +9,11 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from assessment.errors import SourceError
-from assessment.sources.http import session
-from assessment.sources.publisher_releases import OFFICIAL_HOSTS, find_release
+from assessment.core.errors import SourceError
+from assessment.inputs.http import session
+from assessment.snapshots.publisher_releases import OFFICIAL_HOSTS, find_release
 from assessment.sources.publishers import publishers_path
-from assessment.sources.snapshot import build_frame, fetch_snapshot, open_snapshot
+from assessment.snapshots.snapshot import build_frame, fetch_snapshot, open_snapshot
 
 
 COLLECTION = "/government/collections/homelessness-statistics"
@@ -207,7 +207,7 @@ def test_only_publishers_carries_the_other_sources_over_from_the_earlier_snapsho
     earlier.mkdir(parents=True)
     (earlier / "geography").mkdir()
     (earlier / "geography" / "lad_utla.csv").write_text("lad_code,utla_code\nE06000001,E06000001\n")
-    from assessment.files import sha256_of
+    from assessment.core.atomic_files import sha256_of
 
     manifest = {"snapshot_date": "2026-11-01", "files": [{
         "path": "geography/lad_utla.csv", "kind": "lookup", "key": "lad_utla", "url": "https://ons.example/q",
@@ -245,7 +245,7 @@ def test_since_reuses_a_pinned_geography_dataset_and_fetches_a_new_one(server, h
     earlier = tmp_path / "s" / "2026-11-01"
     (earlier / "geography").mkdir(parents=True)
     (earlier / "geography" / "lad_utla.csv").write_text("lad_code,utla_code\nE06000001,E06000001\n")
-    from assessment.files import sha256_of
+    from assessment.core.atomic_files import sha256_of
 
     pinned = f"{server.url}/lad_utla/query"
     manifest = {"snapshot_date": "2026-11-01", "files": [{

@@ -18,12 +18,12 @@ from pathlib import Path
 import docx
 import pytest
 
-from assessment.files import LOCK_FILE
-from assessment.registries import registries
+from assessment.core.atomic_files import LOCK_FILE
+from assessment.registry.all_registries import registries
 from pypdf import PdfReader
 
 from assessment.cli import main
-from assessment.errors import RenderError
+from assessment.core.errors import RenderError
 from assessment.render import engine as engine_module
 from assessment.render import quarto as quarto_module
 from assessment.render import choose_engine, render_document
@@ -124,7 +124,7 @@ def test_quarto_path_writes_every_format_with_every_figure_and_the_full_contents
 @pytest.mark.slow
 def test_quarto_path_leaves_nothing_behind_and_never_touches_the_repository(both_engines):
     for engine in ("quarto", "builtin"):
-        # no staging left (the run's lock file stays: see assessment.files.FolderLock)
+        # no staging left (the run's lock file stays: see assessment.core.atomic_files.FolderLock)
         assert [p.name for p in both_engines[engine].iterdir() if p.name != LOCK_FILE] == [f"{COUNTY}-northmere"]
     assert both_engines["after"] == both_engines["before"]
     assert not any(state["scratch"] for state in both_engines["after"])

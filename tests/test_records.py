@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assessment.errors import InputError
-from assessment.paths import DATA_SOURCES_DIR
+from assessment.core.errors import InputError
+from assessment.core.paths import DATA_SOURCES_DIR
 from assessment.sources import imd, mhclg_rough_sleeping, ons_drug_deaths, ons_population
 from assessment.sources.records import build_frame
 

@@ -14,10 +14,10 @@ import pytest
 import yaml
 
 from assessment.cli import main
-from assessment.errors import InputError
-from assessment.levels import AREA_TYPES, LEVELS_PATH, lookup_roles, parent_levels, parse_levels
-from assessment.paths import DATA_SOURCES_DIR
-from assessment.registries import DEMO_PROFILE_PATH, check_references, load_registries
+from assessment.core.errors import InputError
+from assessment.core.levels import AREA_TYPES, LEVELS_PATH, lookup_roles, parent_levels, parse_levels
+from assessment.core.paths import DATA_SOURCES_DIR
+from assessment.registry.all_registries import DEMO_PROFILE_PATH, check_references, load_registries
 from assessment.sources.catalogue import Catalogue, CatalogueEntry
 from assessment.sources import imd, mhclg_homelessness, ons_drug_deaths, ons_population  # noqa: F401 (readers)
 
@@ -178,7 +178,7 @@ def test_the_installed_command_fails_at_start_too(registry_copy, tmp_path):
 @pytest.mark.shared
 def test_each_publisher_reader_produces_exactly_its_listed_indicators(shared_data):
     """Every real file `jsna import` files under an entry is read into only the ids that entry lists."""
-    from assessment.sources.importer import recognise_all
+    from assessment.snapshots.importer import recognise_all
 
     publishers = load_registries().publishers
     produced: dict[str, set[str]] = {}

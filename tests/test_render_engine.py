@@ -13,7 +13,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from assessment.errors import RenderError
+from assessment.core.errors import RenderError
 from assessment.render import KernelSession, parse_qmd, quarto_command, render_builtin, render_document
 from assessment.render.execute import execute_document
 

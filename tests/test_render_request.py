@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 from assessment.cli import main
-from assessment.errors import RenderError
+from assessment.core.errors import RenderError
 from assessment.geography.model import Geography
 from assessment.render import formats as formats_module
-from assessment.report import bundle as bundle_module
+from assessment.bundles import bundle as bundle_module
 
 DEMO_COUNTY = "E10999001"
 #: Every module a render runs in this process, imported before any is patched (a module imported while
 #: patched would keep the counting wrapper after the test).
-RENDER_MODULES = ("assessment.cli", "assessment.demo", "assessment.report.batch", "assessment.report.runner",
+RENDER_MODULES = ("assessment.cli", "assessment.demo", "assessment.orchestration.batch", "assessment.orchestration.area_renders",
                   "assessment.render.engine", "assessment.render")
 
 

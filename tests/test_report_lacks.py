@@ -19,9 +19,9 @@ import re
 
 import pytest
 
-from assessment.errors import InputError
+from assessment.core.errors import InputError
 from assessment.report import AreaReport, data_age
-from assessment.text import md
+from assessment.core.safe_text import md
 
 from .test_real_report import _section, _text
 

@@ -9,11 +9,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from assessment.frame import new_frame
+from assessment.tidy.frame import new_frame
 from assessment.report import AreaReport
-from assessment.report.bundle import open_bundle, write_bundle
-from assessment.report.headline import HeadlineTables, choose_breakdowns, headline_rows
-from assessment.text import md
+from assessment.bundles.bundle import open_bundle, write_bundle
+from assessment.bundles.headline_rows import HeadlineTables, choose_breakdowns, headline_rows
+from assessment.core.safe_text import md
 
 
 def _rows(ages_and_denominators, *, sex="Persons", period="2023/24", area="E10999001"):

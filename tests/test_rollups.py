@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assessment.frame import new_frame, validate_frame
+from assessment.tidy.frame import new_frame, validate_frame
 from assessment.geography import geography_from_files
 from assessment.geography.registry import local_path
-from assessment.report.build import build_bundle
-from assessment.report.bundle import open_bundle
-from assessment.sources.fingertips import IndicatorMeta, parse_csv
+from assessment.bundles.builder import build_bundle
+from assessment.bundles.bundle import open_bundle
+from assessment.sources.fingertips.client import IndicatorMeta, parse_csv
 from assessment.stats import add_intervals, aggregate
-from assessment.stats.combined import carry_combined, load_combined_areas
+from assessment.stats.combined_areas import carry_combined, load_combined_areas
 
 ROLES = {"lookup_lad_csp_pfa": "lad_csp_pfa", "lookup_lad_utla": "lad_utla", "lookup_lad_region": "lad_region"}
 DEVON_AND_CORNWALL, CITY_OF_LONDON_POLICE, METROPOLITAN, LONDON = "E23000035", "E23000034", "E23000001", "E12000007"

@@ -7,8 +7,8 @@ import json
 import pytest
 import yaml
 
-from assessment.errors import InputError
-from assessment.paths import DATA_SOURCES_DIR
+from assessment.core.errors import InputError
+from assessment.core.paths import DATA_SOURCES_DIR
 from assessment.sources.catalogue import load_catalogue, load_data_gaps
 
 SEED_KEYS = {  # seed digest row -> catalogue key

@@ -9,8 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from assessment.errors import InputError
-from assessment.similar_areas import council_neighbours, load_settings, report_codes
+from assessment.core.errors import InputError
+from assessment.bundles.similar_areas import council_neighbours, load_settings, report_codes
 from assessment.sources.ons_similar_areas import read_workbook, recognise
 
 WORKBOOK = "lookups_population/clusteringsimilarlocalauthoritiesandnearestneighbours.xlsx"
@@ -97,7 +97,7 @@ def test_a_council_the_workbook_does_not_list_is_named(book):
 
 @pytest.mark.shared
 def test_bundle_carries_each_councils_neighbours(real_bundle):
-    from assessment.report.bundle import open_bundle
+    from assessment.bundles.bundle import open_bundle
 
     table = open_bundle(real_bundle).table("similar_areas")
     blackpool = table[(table["kind"] == "council") & (table["area_code"] == "E06000009")].sort_values("rank")
@@ -134,8 +134,8 @@ def by_hand_distances(book, lookup: pd.DataFrame, population: pd.Series, force: 
 
 @pytest.mark.shared
 def test_similar_forces_follow_the_documented_method(book, real_bundle, shared_data):
-    from assessment.report.bundle import open_bundle
-    from assessment.similar_areas import force_neighbours
+    from assessment.bundles.bundle import open_bundle
+    from assessment.bundles.similar_areas import force_neighbours
 
     bundle = open_bundle(real_bundle)
     lookup = pd.read_csv(shared_data / "lookups_population/lookup_ltla24_csp24_pfa24.csv", dtype=str)
@@ -240,9 +240,9 @@ def test_the_demo_shows_similar_areas_in_every_format(demo_reports, code):
 @pytest.mark.shared
 def test_an_hmicfrs_upload_replaces_a_forces_computed_similar_forces(real_bundle, tmp_path, capsys):
     from assessment.cli import main
-    from assessment.registries import registries
+    from assessment.registry.all_registries import registries
     from assessment.report.area_report import AreaReport
-    from assessment.report.bundle import open_bundle
+    from assessment.bundles.bundle import open_bundle
 
     snapshot = next(p for p in (real_bundle.parent / "snapshots").iterdir() if not p.name.startswith("."))
     groups = tmp_path / "msg.csv"
@@ -275,7 +275,7 @@ def test_an_hmicfrs_upload_replaces_a_forces_computed_similar_forces(real_bundle
 
 @pytest.mark.shared
 def test_a_region_has_no_similar_areas_section(real_bundle, tmp_path):
-    from assessment.registries import registries
+    from assessment.registry.all_registries import registries
     from assessment.report.area_report import AreaReport
 
     section = registries().section("similar_areas")

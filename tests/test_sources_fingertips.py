@@ -7,10 +7,10 @@ import json
 import pandas as pd
 import pytest
 
-from assessment.errors import SourceError
+from assessment.core.errors import SourceError
 from assessment.sources.catalogue import load_catalogue
-from assessment.sources.fingertips import REQUIRED_COLUMNS, FingertipsClient, IndicatorMeta, parse_csv
-from assessment.sources.http import StaleDataWarning, check_url, session
+from assessment.sources.fingertips.client import REQUIRED_COLUMNS, FingertipsClient, IndicatorMeta, parse_csv
+from assessment.inputs.http import StaleDataWarning, check_url, session
 
 
 META = {"90244": IndicatorMeta("90244", "proportion", 100.0, "%", "high_is_good", "ci_overlap_95_998")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from assessment.errors import InputError
+from assessment.core.errors import InputError
 from assessment.sources import imd, mhclg_homelessness, mhclg_rough_sleeping, ons_drug_deaths, ons_population
 
 

@@ -7,13 +7,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from assessment.errors import InputError
-from assessment.report.build import build_bundle_from_snapshot
-from assessment.report.bundle import open_bundle
+from assessment.core.errors import InputError
+from assessment.bundles.builder import build_bundle_from_snapshot
+from assessment.bundles.bundle import open_bundle
 from assessment.sources.catalogue import load_catalogue
-from assessment.sources.fingertips import FingertipsClient
-from assessment.sources.http import session
-from assessment.sources.snapshot import build_frame, fetch_snapshot, open_snapshot, read_frame, write_frame
+from assessment.sources.fingertips.client import FingertipsClient
+from assessment.inputs.http import session
+from assessment.snapshots.snapshot import build_frame, fetch_snapshot, open_snapshot, read_frame, write_frame
 
 from .replay_server import ReplayServer, serve_demo_sources
 
@@ -78,7 +78,7 @@ def test_missing_manifest_is_a_clear_error(tmp_path):
 
 def test_bundle_from_snapshot_states_date_and_sources(snapshot, tmp_path, monkeypatch):
     root, publishers, _ = snapshot
-    monkeypatch.setattr("assessment.sources.snapshot.load_publishers", lambda path=None: publishers)
+    monkeypatch.setattr("assessment.snapshots.snapshot.load_publishers", lambda path=None: publishers)
     bundle_dir = build_bundle_from_snapshot(root, tmp_path / "bundle")
     bundle = open_bundle(bundle_dir)
     assert bundle.snapshot_date == "2026-11-22" and not bundle.is_demo

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assessment.frame import area_type_for_code, new_frame, validate_frame
-from assessment.sources.fingertips import IndicatorMeta, parse_csv
+from assessment.tidy.frame import area_type_for_code, new_frame, validate_frame
+from assessment.sources.fingertips.client import IndicatorMeta, parse_csv
 from assessment.stats import (add_intervals, aggregate, byars_limits, compare_to, dsr_with_limits, rate_limits,
                               ratio_limits, standardised_rates, wilson_limits)
 

@@ -128,9 +128,9 @@ def test_the_cycle_finder_finds_a_cycle():
 
 def test_the_graph_sees_relative_and_function_level_imports():
     graph = import_graph()
-    assert "assessment.report.bundle" in graph["assessment.report.area_report"]
-    assert "assessment.levels" in graph["assessment.frame"]
-    assert "assessment.report.runner" in graph["assessment.cli"]  # imported inside a command
+    assert "assessment.bundles.bundle" in graph["assessment.report.area_report"]
+    assert "assessment.core.levels" in graph["assessment.tidy.frame"]
+    assert "assessment.orchestration.area_renders" in graph["assessment.cli"]  # imported inside a command
 
 
 def test_no_import_cycle_between_modules():

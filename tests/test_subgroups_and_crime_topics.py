@@ -19,7 +19,7 @@ import re
 
 import pytest
 
-from assessment.text import md
+from assessment.core.safe_text import md
 
 from .html_sections import section as section_html
 from .test_real_report import _text

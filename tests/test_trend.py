@@ -7,8 +7,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from assessment.analysis import ANALYSIS_COLUMNS
-from assessment.frame import new_frame, validate_frame
+from assessment.bundles.analysis import ANALYSIS_COLUMNS
+from assessment.tidy.frame import new_frame, validate_frame
 from assessment.stats import add_intervals, rate_limits, recent_trend, wilson_limits
 from assessment.stats.trend import CANNOT, trend_value_types
 

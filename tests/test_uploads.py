@@ -17,8 +17,8 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 
 from assessment.cli import main
 from assessment.demo.geography_files import write_geography_files
-from assessment.errors import InputError
-from assessment.frame import validate_frame
+from assessment.core.errors import InputError
+from assessment.tidy.frame import validate_frame
 from assessment.geography import geography_from_files
 from assessment.uploads import all_kinds, load_kind, load_upload, validate_upload, write_upload_template
 from assessment.uploads.schema import _parse

@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from assessment.cli import main
-from assessment.errors import AreaNotFoundError
+from assessment.core.errors import AreaNotFoundError
 from assessment.geography import Geography
 from assessment.geography.listing import area_list
 

@@ -7,9 +7,9 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from assessment.errors import InputError
+from assessment.core.errors import InputError
 from assessment.sources import mhclg_homelessness
-from assessment.sources.workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
+from assessment.inputs.workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
 
 
 def _ods(path, sheets: dict[str, pd.DataFrame]):

@@ -19,12 +19,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ..files import writing
-from ..report.build import build_bundle_from_snapshot
-from ..report.request import render_request
-from ..report.runner import render_areas
+from ..core.atomic_files import writing
+from ..bundles.builder import build_bundle_from_snapshot
+from ..orchestration.render_request import render_request
+from ..orchestration.area_renders import render_areas
 from ..render.formats import Formats
-from ..sources.importer import FOLDERS
+from ..snapshots.importer import FOLDERS
 from .geography_files import DEMO_VINTAGE, write_geography_files
 from .indicators import write_fingertips_csv
 from .justice import RELEASE as JUSTICE_RELEASE, write_justice_files

@@ -24,7 +24,7 @@ from shapely.geometry import mapping
 from shapely.ops import unary_union
 
 from ..geography.registry import default_vintage
-from ..levels import ENGLAND_CODE, ENGLAND_NAME
+from ..core.levels import ENGLAND_CODE, ENGLAND_NAME
 from .places import DemoPlace, demo_places
 from .shapes import _unit_noise, district_polygons
 

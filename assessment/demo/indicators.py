@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..levels import ENGLAND_CODE, ENGLAND_NAME
-from ..registries import registries
+from ..core.levels import ENGLAND_CODE, ENGLAND_NAME
+from ..registry.all_registries import registries
 from ..sources.catalogue import CatalogueEntry
 from ..stats.intervals import Z, byars_limits, wilson_limits
 from .geography_files import district_populations

@@ -6,7 +6,7 @@ nearest neighbours of every council (tables 7a to 7c) and the winsorisation
 thresholds (table 8). The demo writes the same tables for its fictional
 councils, with invented variables from one seeded generator, and lists each
 council's neighbours by Euclidean distance over the standardised, winsorised
-values, ONS's method (:mod:`assessment.similar_forces`); a county and its own
+values, ONS's method (:mod:`assessment.stats.similar_forces`); a county and its own
 districts are never each other's neighbours, as in ONS's lists. The demo build
 then reads it back through the real reader.
 
@@ -24,7 +24,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from ..similar_forces import nearest, standardise, winsorise
+from ..stats.similar_forces import nearest, standardise, winsorise
 from ..sources.ons_similar_areas import MODELS, TITLE
 from .places import DemoPlace
 

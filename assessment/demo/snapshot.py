@@ -11,9 +11,9 @@ import json
 import shutil
 from pathlib import Path
 
-from ..errors import InputError
-from ..sources.importer import FOLDERS, recognise_all
-from ..sources.snapshot_writer import MANIFEST, SnapshotWriter
+from ..core.errors import InputError
+from ..snapshots.importer import FOLDERS, recognise_all
+from ..snapshots.writer import MANIFEST, SnapshotWriter
 
 #: The release label each demo file's rows carry (the label a real file's recogniser reads from it).
 RELEASES = {"fingertips": "Demonstration data", "population": "mid-2023 (demonstration)",

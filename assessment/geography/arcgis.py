@@ -2,9 +2,9 @@
 
 A query is paged with ``resultOffset`` until the service stops saying
 ``exceededTransferLimit``. Every page goes through
-:func:`assessment.sources.http.get_text` (https only, retries, the on-disk
+:func:`assessment.inputs.http.get_text` (https only, retries, the on-disk
 cache with its stale-copy fallback); an HTML page or an ``{"error": ...}``
-body is a one-line :class:`~assessment.errors.SourceError` naming the URL.
+body is a one-line :class:`~assessment.core.errors.SourceError` naming the URL.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import json
 
 import pandas as pd
 
-from ..errors import SourceError
-from ..sources.http import get_text, session
+from ..core.errors import SourceError
+from ..inputs.http import get_text, session
 
 PAGE_SIZE = 2000
 

@@ -3,7 +3,7 @@
 The first load of a boundary file reads it, keeps English areas, reprojects to
 British National Grid (EPSG:27700) and simplifies it as a coverage (shared
 edges are simplified once, so neighbours still meet and an outline dissolved
-from districts has no slivers); the result is cached under :func:`assessment.paths.cache_dir` keyed by the
+from districts has no slivers); the result is cached under :func:`assessment.core.paths.cache_dir` keyed by the
 file's SHA-256 and the tolerance, so later loads (every map of every report)
 read the small cached copy.
 """
@@ -19,9 +19,9 @@ import pandas as pd
 import pyogrio
 import shapely.errors
 
-from ..errors import InputError
-from ..files import sha256_of
-from ..paths import cache_dir, shared_data_dir
+from ..core.errors import InputError
+from ..core.atomic_files import sha256_of
+from ..core.paths import cache_dir, shared_data_dir
 from .boundary_checks import check_boundary_file
 from .registry import dataset, default_vintage, load_registry
 

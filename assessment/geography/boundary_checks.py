@@ -21,7 +21,7 @@ import numbers
 import re
 from pathlib import Path
 
-from ..errors import InputError
+from ..core.errors import InputError
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 #: An ONS boundary file's area code property: ``LAD24CD``, ``CTYUA23CD``, ``pfa20_code``.

@@ -20,7 +20,7 @@ Rows keyed to an older code move to their successor in the report's vintage:
    merged districts are not added to it: North Yorkshire is the county's 51
    drug poisoning deaths in 2020, not 51 plus the 51 of its districts;
 3. otherwise the former districts' counts and denominators are added up and
-   the value rebuilt by the one rule of :mod:`assessment.stats.rebuild` (a
+   the value rebuilt by the one rule of :mod:`assessment.stats.rebuildable` (a
    rank or standardised rate is marked not aggregable; a score the catalogue
    marks ``aggregation: population_weighted_mean`` is the mean of the former
    districts' scores weighted by their latest populations, the rule the
@@ -50,10 +50,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
-from ..frame import KEY_COLUMNS, area_type_for_code, coerce_frame
-from ..paths import BOUNDARIES_DIR
-from ..stats.rebuild import not_rebuildable_reason, rebuild_method, weighted_means
+from ..core.errors import InputError
+from ..tidy.frame import KEY_COLUMNS, area_type_for_code, coerce_frame
+from ..core.paths import BOUNDARIES_DIR
+from ..stats.rebuildable import not_rebuildable_reason, rebuild_method, weighted_means
 
 CHANGES_PATH = BOUNDARIES_DIR / "code_changes.csv"
 _GROUP = [c for c in KEY_COLUMNS if c != "area_code"]

@@ -26,8 +26,8 @@ import unicodedata
 
 import pandas as pd
 
-from ..errors import InputError
-from ..levels import LEVELS, edition_type_words
+from ..core.errors import InputError
+from ..core.levels import LEVELS, edition_type_words
 from .resolution import in_level, normalise_name, shown_type
 
 COLUMNS = ["code", "name", "type", "edition"]

@@ -1,7 +1,7 @@
 """ONS lookup tables: read one (file or ONS service) and join them into one row per district.
 
 Which lookups there are and which columns they give comes from the levels
-table (:mod:`assessment.levels`): every level named by a district lookup adds
+table (:mod:`assessment.core.levels`): every level named by a district lookup adds
 its code and name columns, and a level whose areas overlap (community safety
 partnerships) is kept as its own district -> area table.
 
@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
-from ..levels import DISTRICT_LEVEL, LEVELS, lookup_roles
+from ..core.errors import InputError
+from ..core.levels import DISTRICT_LEVEL, LEVELS, lookup_roles
 from .arcgis import query_attributes
 from .registry import canonical_columns, dataset_url, load_registry
 
@@ -75,7 +75,7 @@ def join_lookups(tables: Mapping[str, pd.DataFrame], *, vintage: str) -> tuple[p
     and the Welsh unitaries (so a Welsh police force area has its councils). A
     Welsh district has no region (the region lookup is England's): left empty.
 
-    ``tables`` maps each lookup role (:func:`assessment.levels.lookup_roles`)
+    ``tables`` maps each lookup role (:func:`assessment.core.levels.lookup_roles`)
     to its canonical-column frame. Raises an InputError naming the districts
     that are missing from a lookup or that lie in more than one area of a level.
     """

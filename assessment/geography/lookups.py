@@ -1,6 +1,6 @@
 """Where a geography's ONS lookups come from: local copies, the ONS service, or given files.
 
->>> from assessment.paths import shared_data_dir
+>>> from assessment.core.paths import shared_data_dir
 >>> base = shared_data_dir()
 >>> geo = load_geography("2024", lookups_dir=base) if base else None
 >>> (geo.resolve("Leeds").code if geo else "E08000035")
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..errors import InputError
-from ..levels import lookup_roles
-from ..paths import shared_data_dir
+from ..core.errors import InputError
+from ..core.levels import lookup_roles
+from ..core.paths import shared_data_dir
 from .lookup_tables import fetch_lookup, read_lookup_csv
 from .model import ENGLAND, Geography
 from .registry import default_vintage, local_path

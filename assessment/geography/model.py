@@ -22,11 +22,10 @@ from pathlib import Path
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from ..errors import AreaNotFoundError
-from ..frame import area_type_for_code
-from ..text import BIDI_CONTROLS
-from ..levels import (DISTRICT_LEVEL, ENGLAND_CODE, ENGLAND_LEVEL, ENGLAND_NAME, LEVELS, Level, level_aliases,
-                      parent_levels)
+from ..core.errors import AreaNotFoundError
+from ..tidy.frame import area_type_for_code
+from ..core.safe_text import BIDI_CONTROLS
+from ..core.levels import DISTRICT_LEVEL, ENGLAND_CODE, ENGLAND_LEVEL, ENGLAND_NAME, LEVELS, Level, level_aliases, parent_levels
 from .lookup_tables import DISTRICT_COLUMNS, join_lookups, read_lookup_csv
 from .registry import default_vintage
 from .resolution import (AREA_CODE, SUGGESTION_CUTOFF, ambiguous_name, former_area, former_names, former_note, in_level,
@@ -80,7 +79,7 @@ class Geography:
     name per level a district lies in exactly once); ``overlapping`` maps each
     level whose areas can share a district (community safety partnerships) to
     its published many-to-many district -> area table. The levels come from
-    ``boundaries/levels.yaml`` (:mod:`assessment.levels`).
+    ``boundaries/levels.yaml`` (:mod:`assessment.core.levels`).
     """
 
     def __init__(self, lads: pd.DataFrame, overlapping: Mapping[str, pd.DataFrame] | None = None, *,

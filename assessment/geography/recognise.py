@@ -24,9 +24,9 @@ import json
 import re
 from pathlib import Path
 
-from ..sources._tables import csv_header
-from ..sources.csv_records import csv_records
-from ..sources.recognition import Recognised
+from ..inputs.sheet_cells import csv_header
+from ..inputs.csv_records import csv_records
+from ..inputs.recognition import Recognised
 from .boundary_checks import CODE_COLUMN, check_features, code_column, load_geojson
 from .registry import load_registry
 

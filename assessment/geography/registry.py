@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ..errors import InputError
-from ..paths import BOUNDARIES_DIR
+from ..core.errors import InputError
+from ..core.paths import BOUNDARIES_DIR
 
 REGISTRY_PATH = BOUNDARIES_DIR / "registry.yaml"
 

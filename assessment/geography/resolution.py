@@ -29,8 +29,8 @@ import shlex
 
 import pandas as pd
 
-from ..errors import AmbiguousAreaError, AreaNotFoundError
-from ..levels import DISTRICT_LEVEL, LEVELS, level_aliases
+from ..core.errors import AmbiguousAreaError, AreaNotFoundError
+from ..core.levels import DISTRICT_LEVEL, LEVELS, level_aliases
 from .crosswalk import changes_table, code_chains, former_name, newer_recodes, successors
 
 SUPPORTED = ("jsna-justice covers areas of England: districts and unitary authorities (E06, E07, E08, E09), "

@@ -15,7 +15,7 @@ Quarto features the built-in engine supports (keep templates to these):
   ``output: asis`` cell in a div, which takes its headings out of the table
   of contents; the built-in engine refuses such a cell);
 - paths a cell prints are relative to the document's folder, where both
-  engines run the cells (:func:`assessment.paths.for_document`).
+  engines run the cells (:func:`assessment.core.paths.for_document`).
 
 Not supported by the built-in engine: callouts, cross-reference numbering,
 shortcodes, tabsets, layout columns, other languages.

@@ -5,7 +5,7 @@ with the parameters injected after the ``tags: [parameters]`` cell (as Quarto
 and papermill do), assembles pandoc markdown from the outputs, and writes
 each format in :data:`assessment.render.formats.FORMATS` with its writer.
 
-Every render happens in a private staging folder (:mod:`assessment.staged_outputs`,
+Every render happens in a private staging folder (:mod:`assessment.core.staged_outputs`,
 the caller's when it passes one); files are moved into the output folder only
 when every requested format succeeded, so a failed render leaves earlier good
 output in place, and figures of different documents never share a folder.
@@ -18,8 +18,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ..errors import RenderError
-from ..staged_outputs import StagedOutputs, staged_outputs
+from ..core.errors import RenderError
+from ..core.staged_outputs import StagedOutputs, staged_outputs
 from .declaration import resolve_paths
 from .execute import execute_document
 from .formats import ALL_FORMATS, Formats, as_formats
@@ -37,7 +37,7 @@ def render_builtin(template: Path, params: dict, out: Path | StagedOutputs, form
                    stem: str | None = None, metadata: dict | None = None, reference_doc: Path | None = None,
                    kernel: KernelSession | None = None) -> dict[str, Path]:
     """Render with the built-in engine (see the module docstring) into ``out``: a folder, or a caller's
-    staged outputs (:mod:`assessment.staged_outputs`) to add the documents to.
+    staged outputs (:mod:`assessment.core.staged_outputs`) to add the documents to.
 
     Pass a started ``kernel`` to reuse it (batch work); it is reset before use.
     """

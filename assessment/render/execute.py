@@ -12,7 +12,7 @@ import base64
 import re
 from pathlib import Path
 
-from ..errors import RenderError
+from ..core.errors import RenderError
 from .kernel import KernelSession
 from .qmd import CodeCell, MarkdownChunk, QmdDocument
 

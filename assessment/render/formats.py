@@ -13,7 +13,7 @@ Adding a format is one row here plus its writer in :mod:`assessment.render.outpu
 >>> parse_formats("html,latex")
 Traceback (most recent call last):
 ...
-assessment.errors.InputError: unknown output format(s) latex; choose from html, docx, pdf
+assessment.core.errors.InputError: unknown output format(s) latex; choose from html, docx, pdf
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
+from ..core.errors import InputError
 from .outputs import to_docx, to_html, to_pdf
 
 

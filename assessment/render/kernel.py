@@ -27,7 +27,7 @@ from pathlib import Path
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
-from ..errors import RenderError
+from ..core.errors import RenderError
 
 KERNEL_NAME = "jsna-python"
 INTERRUPT_GRACE = 10.0  # seconds an interrupted cell gets to stop before the kernel is restarted

@@ -15,9 +15,9 @@ from pathlib import Path
 import pypandoc
 import yaml
 
-from ..children import die_with_parent_hook
-from ..errors import RenderError
-from ..paths import TEMPLATES_DIR
+from ..core.child_processes import die_with_parent_hook
+from ..core.errors import RenderError
+from ..core.paths import TEMPLATES_DIR
 from .declaration import declared_filters, format_options, header_files
 
 #: What the built-in engine does in place of Quarto's own filters (figure-alt.lua, includes.lua).
@@ -72,7 +72,7 @@ def fresh_figure_folder(folder: Path) -> Path:
 
 
 def _run_pandoc(args: list[str], cwd: Path, what: str, out: Path | None = None) -> None:
-    """Run pandoc (killed with this process, see :mod:`assessment.children`); a failure names ``out``."""
+    """Run pandoc (killed with this process, see :mod:`assessment.core.child_processes`); a failure names ``out``."""
     completed = subprocess.run([pandoc_path(), *args], cwd=cwd, capture_output=True, text=True,
                                preexec_fn=die_with_parent_hook())
     if completed.returncode != 0:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import RenderError
+from ..core.errors import RenderError
 
 _FENCE_OPEN = re.compile(r"^(?P<fence>`{3,})\s*\{(?P<lang>[a-zA-Z0-9_]+)(?P<rest>[^}]*)\}\s*$")
 

@@ -17,7 +17,7 @@ What this relies on (quarto-cli 1.11 source):
 - Cells run in the document's folder (``src/resources/jupyter/notebook.py``) and
   image paths starting with ``/`` are read as project-relative
   (``src/resources/filters/quarto-pre/project-paths.lua``), so cells print figure
-  paths relative to the document (:func:`assessment.paths.for_document`), and
+  paths relative to the document (:func:`assessment.core.paths.for_document`), and
   typst reads files only inside the project folder
   (``src/command/render/output-typst.ts``): files the cells write belong in the staging folder.
 - The Python that runs the notebook is ``QUARTO_PYTHON``
@@ -44,10 +44,10 @@ from pathlib import Path
 
 import yaml
 
-from ..children import die_with_parent_hook
-from ..errors import RenderError
-from ..paths import PROJECT_ROOT
-from ..staged_outputs import StagedOutputs
+from ..core.child_processes import die_with_parent_hook
+from ..core.errors import RenderError
+from ..core.paths import PROJECT_ROOT
+from ..core.staged_outputs import StagedOutputs
 from .declaration import resolve_paths
 from .formats import FORMATS
 from .kernel import KERNEL_NAME, write_kernelspec

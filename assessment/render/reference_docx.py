@@ -30,8 +30,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ..children import die_with_parent_hook
-from ..paths import TEMPLATES_DIR
+from ..core.child_processes import die_with_parent_hook
+from ..core.paths import TEMPLATES_DIR
 from .outputs import pandoc_path
 
 THEME_FONT = "Arial"

@@ -1,12 +1,12 @@
 """Reports: bundles of analysed data, per-area report blocks, the Excel appendix, and rendering.
 
 The names below are imported when first asked for: ``jsna build`` uses
-:mod:`assessment.report.build` alone and should not pay for the charts
+:mod:`assessment.bundles.builder` alone and should not pay for the charts
 (matplotlib and plotnine) that :class:`AreaReport` brings.
 
 >>> from assessment.report import open_bundle
 >>> open_bundle.__module__
-'assessment.report.bundle'
+'assessment.bundles.bundle'
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import importlib
 
 # Absolute module names, so that a module may move to another sub-package with its name rewritten here.
-_EXPORTS = {"AreaReport": "assessment.report.area_report", "Bundle": "assessment.report.bundle",
-            "open_bundle": "assessment.report.bundle", "write_bundle": "assessment.report.bundle"}
+_EXPORTS = {"AreaReport": "assessment.report.area_report", "Bundle": "assessment.bundles.bundle",
+            "open_bundle": "assessment.bundles.bundle", "write_bundle": "assessment.bundles.bundle"}
 
 __all__ = list(_EXPORTS)
 

@@ -32,8 +32,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ..files import publish_file
-from ..text import BIDI_CONTROLS
+from ..core.atomic_files import publish_file
+from ..core.safe_text import BIDI_CONTROLS
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")

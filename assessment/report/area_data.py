@@ -1,7 +1,7 @@
 """One area's data from a bundle: its headline rows, peers, latest periods and local uploads.
 
 Everything here selects rows; nothing writes markdown or draws. The rows come
-from the bundle's headline tables (:mod:`assessment.report.headline`), which
+from the bundle's headline tables (:mod:`assessment.bundles.headline_rows`), which
 are worked out once per bundle, so a batch of reports shares them. The
 section modules (:mod:`assessment.report.sections`) turn this data into text,
 tables and figures.
@@ -15,12 +15,12 @@ from functools import cached_property
 import pandas as pd
 
 from ..geography import Area, Geography
-from ..levels import DISTRICT_LEVEL, ENGLAND_CODE, ENGLAND_LEVEL, ENGLAND_NAME, LEVELS
-from ..registries import Section, registries
+from ..core.levels import DISTRICT_LEVEL, ENGLAND_CODE, ENGLAND_LEVEL, ENGLAND_NAME, LEVELS
+from ..registry.all_registries import Section, registries
 from ..sources.ons_population import INDICATOR_ID as POPULATION_ID
 from ..uploads.schema import UploadKind
-from .bundle import Bundle
-from .headline import HeadlineTables
+from ..bundles.bundle import Bundle
+from ..bundles.headline_rows import HeadlineTables
 from .titles import area_title
 
 OTHER_SECTION = "other"  # an indicator with no catalogue entry belongs to no report section

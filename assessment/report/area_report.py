@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..editions import Edition, Part
+from ..registry.editions import Edition, Part
 from ..geography import Area
-from ..registries import Section, registries
-from ..text import md
+from ..registry.all_registries import Section, registries
+from ..core.safe_text import md
 from .area_data import AreaData
-from .bundle import Bundle, open_bundle
+from ..bundles.bundle import Bundle, open_bundle
 from .commentary import SUMMARY_KEY, bundle_commentary
 from .commentary_markdown import commentary_block
 from .context import AppendixRecorder, FigureWriter, ReportContext
@@ -33,7 +33,7 @@ from .sections import geography, local_data, methods, render_section, similar_ar
 
 
 class AreaReport(ReportContext):
-    """One area's report over an opened :class:`~assessment.report.bundle.Bundle`."""
+    """One area's report over an opened :class:`~assessment.bundles.bundle.Bundle`."""
 
     @classmethod
     def open(cls, bundle_path: str | Path, area_query: str, figure_dir: str | Path | None = None,

@@ -28,8 +28,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
-from ..registries import registries
+from ..core.errors import InputError
+from ..registry.all_registries import registries
 
 SUFFIX = ".md"
 #: The key of the summary, which the template writes itself rather than from the registry.

@@ -13,7 +13,7 @@ would be read or fetched at render time), and a link whose target is not
 tree back as Markdown, and that Markdown is read again, exactly as the report
 reads it, and checked; anything live found there (a writer that did not
 escape something) means the text is printed fully escaped instead
-(:func:`assessment.text.md`), never live.
+(:func:`assessment.core.safe_text.md`), never live.
 
 >>> print(commentary_block("Our *priority* is <b>housing</b>."))
 ::: local-commentary
@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 import pypandoc
 
-from ..text import md
+from ..core.safe_text import md
 
 #: Pandoc markdown with every extension that could read text as raw markup, attributes or maths off.
 READER = "markdown" + "".join(f"-{ext}" for ext in (

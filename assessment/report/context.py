@@ -28,9 +28,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..charts import Figure
-from ..files import writing
-from ..paths import for_document
-from ..text import md, plain
+from ..core.atomic_files import writing
+from ..core.paths import for_document
+from ..core.safe_text import md, plain
 from .appendix import write_appendix
 from .area_data import AreaData, with_national
 from .document import Document, Figure as FigureBlock

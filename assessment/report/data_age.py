@@ -19,11 +19,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ..errors import InputError
-from ..paths import DATA_SOURCES_DIR
-from ..registries import registries
+from ..core.errors import InputError
+from ..core.paths import DATA_SOURCES_DIR
+from ..registry.all_registries import registries
 from ..sources.ons_population import INDICATOR_ID as POPULATION_ID
-from ..text import md
+from ..core.safe_text import md
 from .context import ReportContext
 from .missing import FINGERTIPS_SITE
 

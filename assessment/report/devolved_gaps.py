@@ -1,15 +1,15 @@
 """What a report on a Welsh area says of the figures it lacks because their publishers cover England only.
 
-The registry (:mod:`assessment.devolved`) names, for each such indicator, who publishes Wales's figure
+The registry (:mod:`assessment.registry.devolved_sources`) names, for each such indicator, who publishes Wales's figure
 and where; these functions put it into the report's data-gaps text, rather than telling the reader to
 fetch an English source that has no Welsh rows.
 """
 
 from __future__ import annotations
 
-from ..devolved import Country, DevolvedSource
-from ..registries import registries
-from ..text import md
+from ..registry.devolved_sources import Country, DevolvedSource
+from ..registry.all_registries import registries
+from ..core.safe_text import md
 
 
 def country_of(data) -> Country | None:

@@ -33,9 +33,9 @@ from functools import cached_property
 import pandas as pd
 
 from ..geography import Area, Geography
-from ..levels import DISTRICT_LEVEL
+from ..core.levels import DISTRICT_LEVEL
 from ..stats.force_ranks import ENGLAND_AND_WALES
-from ..text import capital
+from ..core.safe_text import capital
 from .ranks import highest
 
 FORCE_LEVEL = "pfa"

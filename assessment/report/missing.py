@@ -20,9 +20,9 @@ The words are for readers: they name the indicator id or file and its page, neve
 from __future__ import annotations
 
 from .devolved_gaps import country_note, country_of, devolved_lines
-from ..registries import Section, registries
+from ..registry.all_registries import Section, registries
 from ..sources.catalogue import CatalogueEntry
-from ..text import md
+from ..core.safe_text import md
 from .context import ReportContext
 
 FINGERTIPS_SITE = "https://fingertips.phe.org.uk"

@@ -20,11 +20,11 @@ import pandas as pd
 
 from ..charts import age_profile
 from ..sources.ons_population import AGE_BANDS
-from ..text import md, thousands
+from ..core.safe_text import md, thousands
 from .context import ReportContext
 from .document import Document, Paragraph, Table
-from .inside import inside_areas
-from .tables import pipe_table
+from .councils_inside import inside_areas
+from .markdown_tables import pipe_table
 
 BAND_ORDER = [label for label, _, _ in AGE_BANDS]
 SHOWN = {"0-17 yrs": "Under 18", "18-24 yrs": "Aged 18 to 24", "65+ yrs": "Aged 65 and over"}

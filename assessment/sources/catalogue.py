@@ -18,10 +18,10 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import InputError
-from ..frame_columns import POLARITIES, VALUE_TYPES
-from ..paths import DATA_SOURCES_DIR, data_sources_dir
-from .fingertips_api import IndicatorMeta
+from ..core.errors import InputError
+from ..tidy.frame_columns import POLARITIES, VALUE_TYPES
+from ..core.paths import DATA_SOURCES_DIR, data_sources_dir
+from .fingertips.api import IndicatorMeta
 
 #: libyaml's safe loader where PyYAML was built with it (ten times faster), else the pure-Python one.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -121,7 +121,7 @@ class Catalogue:
 
 
 def catalogue_path() -> Path:
-    """The catalogue in use (under :func:`assessment.paths.data_sources_dir`)."""
+    """The catalogue in use (under :func:`assessment.core.paths.data_sources_dir`)."""
     return data_sources_dir() / "indicators.yaml"
 
 

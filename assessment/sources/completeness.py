@@ -18,7 +18,7 @@ line boundary still parses. So every table is checked for what it must hold:
 ...                        {501: lads})                         # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-assessment.errors.SourceError: https://x/all_data?...: incomplete download: indicator 1 has 1 of 2 districts for 2023 (missing E07999002)
+assessment.core.errors.SourceError: https://x/all_data?...: incomplete download: indicator 1 has 1 of 2 districts for 2023 (missing E07999002)
 """
 
 from __future__ import annotations
@@ -34,13 +34,13 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 import yaml
 
-from ..errors import InputError, SourceError
+from ..core.errors import InputError, SourceError
 from ..geography import geography_from_files
 from ..geography.registry import load_registry
-from ..levels import lookup_roles
-from ..paths import DATA_SOURCES_DIR
-from .csv_records import csv_records
-from .periods import period_bounds
+from ..core.levels import lookup_roles
+from ..core.paths import DATA_SOURCES_DIR
+from ..inputs.csv_records import csv_records
+from ..inputs.periods import period_bounds
 
 RULES_PATH = DATA_SOURCES_DIR / "completeness.yaml"
 LEVEL_WORDS = {"lad": "districts", "utla": "upper-tier authorities"}

@@ -25,8 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..frame import concat_frames, new_frame
-from .periods import period_bounds
+from ..tidy.frame import concat_frames, new_frame
+from ..inputs.periods import period_bounds
 
 _SINGLE_YEAR = r"^\d{4}$"
 

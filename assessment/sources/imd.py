@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
-from ._tables import csv_header, find_column, read_csv_text, to_number
-from .recognition import Recognised
+from ..core.errors import InputError
+from ..inputs.sheet_cells import csv_header, find_column, read_csv_text, to_number
+from ..inputs.recognition import Recognised
 from .records import build_frame, catalogue_entry
-from .workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
+from ..inputs.workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
 
 SOURCE = "MHCLG English Indices of Deprivation"
 IMD_DOMAIN = "Index of Multiple Deprivation"

@@ -38,11 +38,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
-from ._tables import find_column
+from ..core.errors import InputError
+from ..inputs.sheet_cells import find_column
 from .mhclg_homelessness import (DATA_SHEET, Table, finish, households_denominator, indicator_rows, read_table,
                                  recognise as recognise_detailed_tables)
-from .recognition import Recognised
+from ..inputs.recognition import Recognised
 
 KEY = "mhclg_homelessness_referrals"
 REFERRALS_SHEET, SUPPORT_NEEDS_SHEET = "A7", "A3"

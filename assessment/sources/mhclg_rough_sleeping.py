@@ -23,12 +23,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
-from ..frame import area_type_for_code
-from ._tables import find_column, read_csv_text, to_number
-from .recognition import Recognised
+from ..core.errors import InputError
+from ..tidy.frame import area_type_for_code
+from ..inputs.sheet_cells import find_column, read_csv_text, to_number
+from ..inputs.recognition import Recognised
 from .records import build_frame
-from .workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
+from ..inputs.workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
 
 SOURCE = "MHCLG rough sleeping snapshot"
 COUNT, RATE = "mhclg-rough-sleeping", "mhclg-rough-sleeping-rate"

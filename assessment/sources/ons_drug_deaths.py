@@ -28,16 +28,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
-from ..frame import new_frame
+from ..core.errors import InputError
+from ..tidy.frame import new_frame
 from ..stats import add_intervals
-from ._tables import check_not_html, csv_header, to_number
+from ..inputs.sheet_cells import check_not_html, csv_header, to_number
 from ._drug_deaths import death_frame, death_records
 from .ons_drug_deaths_workbook import read as read_workbook
 from .ons_drug_deaths_workbook import recognise as recognise_workbook
-from .periods import parse_period
-from .recognition import Recognised
-from .workbook import workbook_format
+from ..inputs.periods import parse_period
+from ..inputs.recognition import Recognised
+from ..inputs.workbook import workbook_format
 
 INDICATOR = "ons-drug-poisoning-deaths"
 #: Substance group (its number in ONS's table) -> indicator id.

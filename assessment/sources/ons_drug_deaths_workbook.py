@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
-from ._tables import to_number
+from ..core.errors import InputError
+from ..inputs.sheet_cells import to_number
 from ._drug_deaths import death_frame, death_records
-from .recognition import Recognised
-from .workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
+from ..inputs.recognition import Recognised
+from ..inputs.workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
 
 INDICATOR = "ons-drug-poisoning-deaths-3y"
 _PERIOD = re.compile(r"(\d{4})\s*(?:-|–|to)\s*(\d{2,4})")

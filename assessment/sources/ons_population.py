@@ -29,10 +29,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
-from ..frame import new_frame
-from ._tables import MISSING_MARKERS, csv_header, read_csv_text, to_number
-from .recognition import Recognised
+from ..core.errors import InputError
+from ..tidy.frame import new_frame
+from ..inputs.sheet_cells import MISSING_MARKERS, csv_header, read_csv_text, to_number
+from ..inputs.recognition import Recognised
 from .records import build_frame
 
 INDICATOR_ID = "ons-population"

@@ -11,7 +11,7 @@ with the file in one line.
 
 The workbook gives no indicator rows: its publishers.yaml entry says
 ``provides: similar_areas``, and `jsna build` turns it into the bundle's
-similar-areas table (:mod:`assessment.similar_areas`) rather than tidy rows.
+similar-areas table (:mod:`assessment.bundles.similar_areas`) rather than tidy rows.
 
 >>> MODELS["global"]
 ('7a', '3a')
@@ -28,9 +28,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
-from .recognition import Recognised
-from .workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
+from ..core.errors import InputError
+from ..inputs.recognition import Recognised
+from ..inputs.workbook import sheet_heads, sheet_names, sheet_rows, workbook_format
 
 PUBLISHER_KEY = "ons_similar_areas"
 TITLE = "Clustering similar local authorities and statistical nearest neighbours"

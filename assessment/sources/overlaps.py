@@ -20,7 +20,7 @@ copies agree and refused, naming the rows, when they do not
 (:func:`drop_repeated_rows`).
 
 >>> import pandas as pd
->>> from assessment.frame import new_frame
+>>> from assessment.tidy.frame import new_frame
 >>> row = dict(indicator_id="i", indicator_name="I", source="ONS", area_code="E92000001", area_name="England",
 ...            area_type="england", period="2020", value=4312.0, value_type="count")
 >>> a, b = Part(new_frame([row]), "la.csv", "ons_la"), Part(new_frame([row]), "substance.csv", "ons_substance")
@@ -38,8 +38,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
-from ..frame import KEY_COLUMNS, concat_frames
+from ..core.errors import InputError
+from ..tidy.frame import KEY_COLUMNS, concat_frames
 
 #: The columns that make two rows of one figure the same figure.
 FIGURE_COLUMNS = ["value", "count"]
@@ -138,10 +138,10 @@ def drop_repeated_rows(frame: pd.DataFrame, where: str, *, first_line: int = 2, 
 
     ``first_line`` is the file line of index 0 (2 for a CSV with one header
     line), so the error names both rows; ``error`` is the error raised
-    (a :class:`~assessment.errors.SourceError` for a downloaded answer).
+    (a :class:`~assessment.core.errors.SourceError` for a downloaded answer).
 
     >>> import pandas as pd
-    >>> from assessment.frame import new_frame
+    >>> from assessment.tidy.frame import new_frame
     >>> row = dict(indicator_id="i", indicator_name="I", source="S", area_code="E92000001", area_name="England",
     ...            area_type="england", period="2020", value=4.0, value_type="count")
     >>> len(drop_repeated_rows(new_frame([row, row]), "export.csv"))
@@ -149,7 +149,7 @@ def drop_repeated_rows(frame: pd.DataFrame, where: str, *, first_line: int = 2, 
     >>> drop_repeated_rows(new_frame([row, {**row, "value": 5.0}]), "export.csv")
     Traceback (most recent call last):
     ...
-    assessment.errors.InputError: export.csv rows 2 and 3: i for E92000001, 2020 is given twice, as 4 and 5
+    assessment.core.errors.InputError: export.csv rows 2 and 3: i for E92000001, 2020 is given twice, as 4 and 5
     """
     repeated = frame.duplicated(KEY_COLUMNS, keep="first")
     if not repeated.any():

@@ -3,7 +3,7 @@
 Every entry names the module and function that read the file into the tidy
 frame and lists the indicator ids that reader produces (``indicators``); each
 has a catalogue entry, so it reaches a report section (the start-up check of
-:mod:`assessment.registries` refuses one without). A reader that produces an
+:mod:`assessment.registry.all_registries` refuses one without). A reader that produces an
 id its entry does not list is an error at build time, so no publisher figure
 can fall silently out of the report. :func:`check_publisher_rules` holds the
 rules between entries that the start-up check applies: files come only from
@@ -16,7 +16,7 @@ the publishers' own sites, and every entry has its place in ``precedence:``.
 >>> check_reader_output("ons_population", publishers["ons_population"], ["ons-births"], where="x.csv")
 Traceback (most recent call last):
 ...
-assessment.errors.InputError: x.csv: the ons_population reader produced indicator(s) ons-births that publishers.yaml does not list for it
+assessment.core.errors.InputError: x.csv: the ons_population reader produced indicator(s) ons-births that publishers.yaml does not list for it
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from urllib.parse import urlparse
 
 import yaml
 
-from ..errors import InputError
-from ..fields import check_entry
-from ..paths import data_sources_dir
+from ..core.errors import InputError
+from ..core.registry_fields import check_entry
+from ..core.paths import data_sources_dir
 
 REQUIRED = ("module", "reader", "indicators")
 #: How `jsna fetch` finds the file: a ``release`` rule over the publisher's page data, or one fixed
@@ -54,7 +54,7 @@ def publishers_path() -> Path:
 
 
 #: What an entry without indicator rows gives `jsna build` instead (``provides:``): the similar-areas
-#: table of :mod:`assessment.similar_areas`.
+#: table of :mod:`assessment.bundles.similar_areas`.
 PROVIDES = ("similar_areas",)
 
 
@@ -139,7 +139,7 @@ def check_publisher_rules(publishers: dict[str, dict], precedence: list[str], pa
     >>> check_publisher_rules({"a": spec, "b": spec}, ["a"], "publishers.yaml")
     Traceback (most recent call last):
     ...
-    assessment.errors.InputError: publishers.yaml: publisher b has no place in precedence: (the list that says whose figure is kept when two files give the same one)
+    assessment.core.errors.InputError: publishers.yaml: publisher b has no place in precedence: (the list that says whose figure is kept when two files give the same one)
     """
     for key, spec in publishers.items():
         _check_official(key, spec, path)

@@ -31,11 +31,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
-from ..frame import area_type_for_code, new_frame
+from ..core.errors import InputError
+from ..tidy.frame import area_type_for_code, new_frame
 from ..stats import add_intervals
 from .catalogue import load_catalogue
-from .periods import period_bounds
+from ..inputs.periods import period_bounds
 
 #: What the catalogue entry gives each row (tidy-frame column -> entry field); a reader does not set these.
 FROM_CATALOGUE = {"indicator_name": "title", "value_type": "value_type", "multiplier": "multiplier", "unit": "unit",
@@ -57,7 +57,7 @@ def catalogue_entry(indicator_id: str, *, where: str = ""):
     >>> catalogue_entry("imd2015-average-score", where="File_11.xlsx")
     Traceback (most recent call last):
     ...
-    assessment.errors.InputError: File_11.xlsx: indicator(s) imd2015-average-score are not in data_sources/indicators.yaml
+    assessment.core.errors.InputError: File_11.xlsx: indicator(s) imd2015-average-score are not in data_sources/indicators.yaml
     """
     entry = _catalogue_by_id().get(indicator_id)
     if entry is None:

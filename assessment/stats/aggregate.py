@@ -9,16 +9,16 @@ ranks, means, and directly standardised rates without age-specific data) get
 a row with no value and a "Not aggregable" note, so the report can say so;
 a directly standardised rate's parent still gets its districts' summed count
 and population, and a score marked as a population-weighted mean is rebuilt
-as one (:mod:`assessment.stats.rebuild` decides which).
+as one (:mod:`assessment.stats.rebuildable` decides which).
 
 Every parent in the lookup gets a row for every indicator, period and breakdown
 its children have, even when none of its own districts has data (Cumbria's
 unitaries before they existed, say): the row's value note says why there is no
 value. Areas Fingertips publishes combined with a neighbour
-(:mod:`assessment.stats.combined`) are counted once, with a note.
+(:mod:`assessment.stats.combined_areas`) are counted once, with a note.
 
 >>> import pandas as pd
->>> from assessment.frame import new_frame
+>>> from assessment.tidy.frame import new_frame
 >>> rows = [dict(indicator_id="i", indicator_name="I", source="s", area_code=c, area_name=c,
 ...              area_type="lad", period="2023", count=n, denominator=100, value_type="proportion",
 ...              multiplier=100, ci_method="wilson", polarity="high_is_good") for c, n in
@@ -36,10 +36,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..frame import KEY_COLUMNS, coerce_frame, empty_frame
-from .combined import carry_combined, combined_codes, combined_pairs
+from ..tidy.frame import KEY_COLUMNS, coerce_frame, empty_frame
+from .combined_areas import carry_combined, combined_codes, combined_pairs
 from .intervals import add_intervals
-from .rebuild import SUMMED_COUNT_NOTE, not_rebuildable_reason, rebuild_method, shows_summed_count
+from .rebuildable import SUMMED_COUNT_NOTE, not_rebuildable_reason, rebuild_method, shows_summed_count
 
 GROUP_COLUMNS = [c for c in KEY_COLUMNS if c != "area_code"]
 FIGURES = ("value", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998", "count", "denominator")

@@ -7,7 +7,7 @@ excludes the comparator), or a bin number for quintiles and quartiles. Only
 :func:`_label` turns directions into words, using the row's polarity.
 
 >>> import pandas as pd
->>> from assessment.frame import new_frame
+>>> from assessment.tidy.frame import new_frame
 >>> rows = [dict(indicator_id="i", indicator_name="I", source="s", area_code=c, area_name=c,
 ...              area_type=t, period="2023", value=v, lower_ci_95=v - 1, upper_ci_95=v + 1,
 ...              value_type="proportion", multiplier=100, polarity="low_is_good",
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..paths import data_sources_dir
+from ..core.paths import data_sources_dir
 
 MATCH_COLUMNS = ["indicator_id", "period", "sex", "age", "category_type", "category"]
 NOT_COMPARED = "Not compared"

@@ -16,13 +16,13 @@ its own tier (``boundaries/levels.yaml``: a unitary compares in the upper tier):
 A unitary belongs to both sets, so it has two bins: ``england_comparison``
 among the lower tier and ``upper_tier_comparison`` among the upper tier. A
 report whose areas compare in the upper tier (a county's or a unitary's) reads
-the second for every row (:meth:`assessment.report.bundle.Bundle.headline`);
+the second for every row (:meth:`assessment.bundles.bundle.Bundle.headline`);
 a district's report and a force's read the first. Methods that compare with
 England's value and its interval do not depend on the set, so only binned
 methods get a second label.
 
 >>> import pandas as pd
->>> from assessment.frame import new_frame
+>>> from assessment.tidy.frame import new_frame
 >>> rows = [dict(indicator_id="i", indicator_name="I", source="s", area_code=c, area_name=c, area_type=t,
 ...              period="2019", value=v, value_type="score", multiplier=1, polarity="low_is_good",
 ...              comparator_method="quintiles", ci_method="none")

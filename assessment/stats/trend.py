@@ -27,7 +27,7 @@ Where Fingertips' code would quietly say "No significant change" for points it c
 (no interval, or an interval of zero width), this module says "Cannot be calculated" and why.
 
 >>> import pandas as pd
->>> from assessment.frame import new_frame
+>>> from assessment.tidy.frame import new_frame
 >>> from assessment.stats.intervals import add_intervals
 >>> def series(value_type, periods):
 ...     return add_intervals(new_frame([dict(
@@ -50,7 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..sources.periods import parse_period
+from ..inputs.periods import parse_period
 from .compare import comparators_file
 
 #: Points the test uses, and the chi-squared value for 1 degree of freedom at 99.8% (TrendMarkerCalculator.cs).

@@ -8,13 +8,13 @@ from pathlib import Path
 import pandas as pd
 from rich.console import Console
 
-from ..disclosure import geography_relations, hierarchy_columns, hierarchy_groups, suppress
-from ..errors import InputError
-from ..files import sha256_of
-from ..frame import KEY_COLUMNS, concat_frames, new_frame, validate_frame
+from ..stats.disclosure import geography_relations, hierarchy_columns, hierarchy_groups, suppress
+from ..core.errors import InputError
+from ..core.atomic_files import sha256_of
+from ..tidy.frame import KEY_COLUMNS, concat_frames, new_frame, validate_frame
 from ..geography import geography_from_files
-from ..levels import DISTRICT_LEVEL, total_levels
-from ..sources.periods import parse_period
+from ..core.levels import DISTRICT_LEVEL, total_levels
+from ..inputs.periods import parse_period
 from ..stats import add_intervals, aggregate
 from .numbers import parse_count
 from .schema import load_kind

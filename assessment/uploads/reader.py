@@ -27,8 +27,8 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from ..errors import InputError
-from ..file_content import content_problem
+from ..core.errors import InputError
+from ..inputs.file_content import content_problem
 from .numbers import is_number
 
 DATA_SHEET_NAMES = ("data", "upload")

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import InputError
-from ..paths import data_sources_dir
+from ..core.errors import InputError
+from ..core.paths import data_sources_dir
 
 COLUMN_TYPES = {"area_code", "period", "count", "category"}
 KIND_FIELDS = {"kind", "title", "partner", "section", "description", "period_format", "area_types", "columns",
                "key", "checks", "indicators", "disclosure", "category", "provides"}
 #: What a kind without indicators gives `jsna build` instead (``provides:``): rows of the similar-areas
-#: table (:mod:`assessment.similar_areas`), such as HMICFRS's most similar groups of forces.
+#: table (:mod:`assessment.bundles.similar_areas`), such as HMICFRS's most similar groups of forces.
 PROVIDES = ("similar_areas",)
 COLUMN_FIELDS = {"name", "title", "type", "required", "help", "allowed", "maximum"}
 INDICATOR_FIELDS = {"id", "name", "numerator", "denominator", "value_type", "multiplier", "unit", "ci_method",
@@ -120,7 +120,7 @@ def _parse(path: Path) -> UploadKind:
 
 
 def uploads_dir() -> Path:
-    """The folder of upload kinds in use (under :func:`assessment.paths.data_sources_dir`)."""
+    """The folder of upload kinds in use (under :func:`assessment.core.paths.data_sources_dir`)."""
     return data_sources_dir() / "uploads"
 
 

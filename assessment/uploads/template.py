@@ -11,8 +11,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..errors import InputError
-from ..files import write_atomic
+from ..core.errors import InputError
+from ..core.atomic_files import write_atomic
 from .schema import load_kind
 
 ROWS_WITH_VALIDATION = 5000

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from ..errors import InputError
+from ..core.errors import InputError
 from ..geography.resolution import unknown_code_hint
-from ..sources.periods import NOT_UNDERSTOOD, PeriodError, period_dates
+from ..inputs.periods import NOT_UNDERSTOOD, PeriodError, period_dates
 from .numbers import CountError, parse_count
 from .reader import CellError, Sheet, read_upload
 from .schema import UploadKind, all_kinds, load_kind

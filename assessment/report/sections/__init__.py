@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 
-from ...registries import Section
+from ...registry.all_registries import Section
 from ..context import ReportContext
 from ..document import Document
 

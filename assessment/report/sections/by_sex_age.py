@@ -2,7 +2,7 @@
 
 A Fingertips export may carry an indicator for males and females, or for age
 bands, as well as for persons of all ages; the report's tables show one
-headline breakdown (:mod:`assessment.report.headline`). This block lists the
+headline breakdown (:mod:`assessment.bundles.headline_rows`). This block lists the
 others for the area, in the headline figure's period, each beside England's
 same breakdown. Only what the source published: nothing is split here, and an
 indicator published for persons only gets no row.
@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...text import format_value, md
-from ..blocks import comparison_cell, display_value
+from ...core.safe_text import format_value, md
+from ..section_blocks import comparison_cell, display_value
 from ..context import ReportContext
 from ..document import Document, Paragraph, Table, rows_of
-from ..tables import pipe_table
+from ..markdown_tables import pipe_table
 
 
 def label_of(row: pd.Series) -> str:

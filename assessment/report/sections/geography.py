@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from ...charts import choropleth
-from ...levels import DISTRICT_LEVEL, ENGLAND_NAME, LEVELS, district_columns, parent_levels
+from ...core.levels import DISTRICT_LEVEL, ENGLAND_NAME, LEVELS, district_columns, parent_levels
 from ...sources.ons_population import INDICATOR_ID as POPULATION_ID
-from ...text import md, thousands
+from ...core.safe_text import md, thousands
 from ..context import ReportContext
 from ..document import Document, Paragraph, Table
-from ..inside import _listed
+from ..councils_inside import _listed
 from ..population import population_profile
-from ..tables import pipe_table
+from ..markdown_tables import pipe_table
 
 SECTION_TITLE = "Population and geography"
 

@@ -15,7 +15,7 @@ A count of 1 to 4 households reaches this section already suppressed, with
 the rate made from it (the rate and the households in the area give the count
 back) and the total of every area that includes that council
 (every source's, in ``Bundle._shown_frame``;
-:func:`assessment.disclosure.hide_small_counts`).
+:func:`assessment.stats.disclosure.hide_small_counts`).
 
 >>> cell(pd.Series({"suppressed": False, "value": 13.84, "value_type": "crude rate", "multiplier": 100000,
 ...                 "lower_ci_95": 6.3, "upper_ci_95": 26.3, "value_note": "", "count": 9.0}))
@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...levels import ENGLAND_CODE
-from ...registries import Section
-from ...text import md, thousands
-from ..blocks import display_value
+from ...core.levels import ENGLAND_CODE
+from ...registry.all_registries import Section
+from ...core.safe_text import md, thousands
+from ..section_blocks import display_value
 from ..context import ReportContext
 from ..document import Document, Heading, Paragraph, Table, rows_of
-from ..tables import pipe_table
+from ..markdown_tables import pipe_table
 from . import support_needs, topic
 from .council_rows import council_rows
 

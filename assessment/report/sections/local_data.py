@@ -6,12 +6,12 @@ never how to load it (the commands are in the README and on the templates).
 
 from __future__ import annotations
 
-from ...text import format_value, md
+from ...core.safe_text import format_value, md
 from ...uploads.schema import UploadKind
-from ..blocks import display_value
+from ..section_blocks import display_value
 from ..context import ReportContext
 from ..document import Document, Heading, Note, Paragraph, Table
-from ..tables import pipe_table
+from ..markdown_tables import pipe_table
 
 
 def local_data_boxes(report: ReportContext, section_key: str) -> Document:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...registries import registries
+from ...registry.all_registries import registries
 from ...sources.catalogue import load_data_gaps
-from ...text import capital, md
-from ..blocks import crude_rate
+from ...core.safe_text import capital, md
+from ..section_blocks import crude_rate
 from ..context import ReportContext
 from ..data_age import older_than_years
 from ..document import Document, Paragraph

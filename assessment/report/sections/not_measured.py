@@ -6,8 +6,8 @@ local dataset that carries it (with that dataset's table when this section shows
 
 from __future__ import annotations
 
-from ...registries import Section, registries
-from ...text import md
+from ...registry.all_registries import Section, registries
+from ...core.safe_text import md
 from ..context import ReportContext
 from ..document import Document, Heading, bullets
 from ..missing import published_note

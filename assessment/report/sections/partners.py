@@ -9,13 +9,13 @@ upper-tier authority and partnership, from the ONS lookups (never typed in).
 
 from __future__ import annotations
 
-from ...levels import LEVELS
-from ...registries import Section
-from ...text import md
+from ...core.levels import LEVELS
+from ...registry.all_registries import Section
+from ...core.safe_text import md
 from ..context import ReportContext
 from ..document import Document, Heading, Paragraph, Table
-from ..inside import inside_areas, partnerships
-from ..tables import pipe_table
+from ..councils_inside import inside_areas, partnerships
+from ..markdown_tables import pipe_table
 
 
 def render(report: ReportContext, section: Section) -> Document:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...registries import Section, registries
-from ...text import md
-from ..blocks import display_value
+from ...registry.all_registries import Section, registries
+from ...core.safe_text import md
+from ..section_blocks import display_value
 from ..context import ReportContext
 from ..document import Document, Heading, Paragraph, Table, rows_of
-from ..inside import BETTER, WORSE, inside_areas, partnerships, published_inside, rank_inside_text
-from ..tables import pipe_table
+from ..councils_inside import BETTER, WORSE, inside_areas, partnerships, published_inside, rank_inside_text
+from ..markdown_tables import pipe_table
 
 MAX_MEASURES = 8  # a short profile: the headline measure of up to this many topics
 

@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...levels import ENGLAND_CODE
-from ...narrative_disproportionality import disproportionality_sentence
-from ...registries import Section, registries
+from ...core.levels import ENGLAND_CODE
+from ..narrative_disproportionality import disproportionality_sentence
+from ...registry.all_registries import Section, registries
 from ...stats.disproportionality import disproportionality
 from ...stats.force_ranks import ENGLAND_AND_WALES
-from ...text import capital, format_value, md
+from ...core.safe_text import capital, format_value, md
 from ..context import ReportContext
 from ..document import Block, Document, Heading, Paragraph, Table, rows_of
 from ..force_figures import (ForceFigures, coterminosity_note, force_area_name, force_of, forces_of, is_withheld,
                              rank_text, withheld_reason)
 from ..missing import published_note
-from ..tables import pipe_table
+from ..markdown_tables import pipe_table
 from .not_measured import not_measured
 
 ETHNICITY = "Ethnicity"

@@ -3,8 +3,8 @@
 A council is compared with its statistical nearest neighbours from ONS's
 *Clustering similar local authorities in the UK* (the model of
 ``data_sources/similar_areas.yaml``), a police force area with its most
-similar forces computed from its councils (:mod:`assessment.similar_forces`),
-both from the bundle's similar-areas table (:mod:`assessment.similar_areas`).
+similar forces computed from its councils (:mod:`assessment.stats.similar_forces`),
+both from the bundle's similar-areas table (:mod:`assessment.bundles.similar_areas`).
 For each of the area's rates, shares and scores the table gives the area's
 value, its similar areas' median and range, and its rank among them (1 is the
 highest value, whatever the polarity); the chart shows the area among them.
@@ -20,13 +20,13 @@ from __future__ import annotations
 import pandas as pd
 
 from ...charts import compare_areas
-from ...registries import Section, registries
-from ...similar_areas import COMPUTED_METHOD, COUNCIL_LEVELS, FORCE_LEVEL, UPLOADED_METHOD, load_settings
-from ...text import format_value, md
-from ..blocks import display_value, with_chart_comparisons
+from ...registry.all_registries import Section, registries
+from ...bundles.similar_areas import COMPUTED_METHOD, COUNCIL_LEVELS, FORCE_LEVEL, UPLOADED_METHOD, load_settings
+from ...core.safe_text import format_value, md
+from ..section_blocks import display_value, with_chart_comparisons
 from ..context import ReportContext
 from ..document import Document, Figure, Heading, Paragraph, Table, bullets, rows_of
-from ..tables import pipe_table
+from ..markdown_tables import pipe_table
 
 #: Rows compared: a count depends on the area's size, and a rank or a not-applicable polarity says nothing here.
 COMPARED_TYPES = ("proportion", "crude rate", "directly standardised rate", "indirectly standardised ratio",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...text import md
+from ...core.safe_text import md
 from ..context import ReportContext
 from ..document import Document, Paragraph, bullets
 from ..relevant import used_sources

@@ -8,20 +8,14 @@ import pandas as pd
 
 from ...charts import spine_chart as draw_spine_chart
 from ...charts.spine import MAX_INDICATORS
-from ...difference import is_small, size, size_words, small_note
+from ..difference import is_small, size, size_words, small_note
 from ...geography.registry import default_vintage
-from ...registries import registries
-from ...text import capital, format_value, in_sentence, md
-from ..blocks import chart_comparison, crude_rate, display_value, force_rank, row_sentence
+from ...registry.all_registries import registries
+from ...core.safe_text import capital, format_value, in_sentence, md
+from ..section_blocks import chart_comparison, crude_rate, display_value, force_rank, row_sentence
 from ..context import ReportContext
 from ..document import Document, Note, Paragraph, bullets, rows_of
-from ..inside import (
-    contrast_sentence,
-    inside_areas,
-    inside_kind,
-    published_inside,
-    where_label,
-)
+from ..councils_inside import contrast_sentence, inside_areas, inside_kind, published_inside, where_label
 
 SECTION_TITLE = "Summary and key messages"
 DEMO_NOTICE = ("**Demonstration data.** Every figure in this report is generated for a fictional "

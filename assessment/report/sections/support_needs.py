@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...levels import ENGLAND_CODE
-from ...registries import Section
-from ...text import md, thousands
-from ..blocks import display_value
+from ...core.levels import ENGLAND_CODE
+from ...registry.all_registries import Section
+from ...core.safe_text import md, thousands
+from ..section_blocks import display_value
 from ..context import ReportContext
 from ..document import Document, Heading, Paragraph, Table, rows_of
-from ..tables import pipe_table
+from ..markdown_tables import pipe_table
 from .council_rows import council_rows
 
 PART = "support_needs"

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ...charts import compare_areas, trend_chart as draw_trend_chart
-from ...claims import expand_claims
-from ...registries import Section, registries
+from ...registry.claims import expand_claims
+from ...registry.all_registries import Section, registries
 from ...stats.trend import trend_in_words
-from ...text import md
-from ..blocks import benchmark_table, force_rank, inside_table, row_sentence, with_chart_comparisons
+from ...core.safe_text import md
+from ..section_blocks import benchmark_table, force_rank, inside_table, row_sentence, with_chart_comparisons
 from ..context import ReportContext
 from ..document import Document, Figure, Heading, Note, Paragraph, bullets
 from ..missing import section_lacks

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...errors import InputError
+from ...core.errors import InputError
 from .force_names import ForceNames, RowName, split_footnotes
-from .tables import Table, text
+from ...inputs.statistical_tables import Table, text
 
 TOTAL_NAMES = {"K04000001": "England and Wales", "E92000001": "England"}
 

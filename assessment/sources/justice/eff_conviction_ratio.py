@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...errors import InputError
-from ..recognition import Recognised
+from ...core.errors import InputError
+from ...inputs.recognition import Recognised
 from .areas import TOTAL_NAMES
 from .eff_csv import SOURCE, first_lines, header_index, number, read_rows
 from .force_names import ForceNames, normalise

@@ -11,8 +11,8 @@ import io
 import re
 from pathlib import Path
 
-from ...errors import InputError
-from .._tables import check_not_html
+from ...core.errors import InputError
+from ...inputs.sheet_cells import check_not_html
 
 SOURCE = "Cabinet Office Race Disparity Unit, Ethnicity facts and figures"
 

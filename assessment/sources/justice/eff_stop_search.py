@@ -31,9 +31,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ...errors import InputError
-from ...paths import DATA_SOURCES_DIR
-from ..recognition import Recognised
+from ...core.errors import InputError
+from ...core.paths import DATA_SOURCES_DIR
+from ...inputs.recognition import Recognised
 from .areas import TOTAL_NAMES
 from .eff_csv import SOURCE, first_lines, header_index, number, read_rows
 from .force_names import ForceNames, normalise, split_footnotes

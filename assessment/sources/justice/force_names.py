@@ -30,8 +30,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ...errors import InputError
-from ...paths import DATA_SOURCES_DIR
+from ...core.errors import InputError
+from ...core.paths import DATA_SOURCES_DIR
 
 NAMES_PATH = DATA_SOURCES_DIR / "justice" / "force_names.yaml"
 _NOTE = re.compile(r"\s*\[note\s*(\d+)\]", re.IGNORECASE)
@@ -124,7 +124,7 @@ class ForceNames:
     def default(cls) -> ForceNames:
         """From the registry's 2024 lookup beside the repository (``../shared/data``)."""
         from ...geography.registry import local_path
-        from ...paths import shared_data_dir
+        from ...core.paths import shared_data_dir
 
         base = shared_data_dir()
         if base is None:

@@ -26,12 +26,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...errors import InputError
-from ..recognition import Recognised
+from ...core.errors import InputError
+from ...inputs.recognition import Recognised
 from .areas import AreaRow, named_data_row, named_rows, total_note
 from .force_names import ForceNames, split_footnotes
 from ..records import build_frame, not_available, vintage_of
-from .tables import Table, Workbook, open_workbook, read_table, sheet_names, text, title_footnotes
+from ...inputs.statistical_tables import Table, Workbook, open_workbook, read_table, sheet_names, text, title_footnotes
 
 KEY = "ho_arrests"
 SOURCE = "Home Office, Police powers and procedures: arrests"

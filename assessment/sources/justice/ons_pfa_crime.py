@@ -33,14 +33,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...errors import InputError
-from .. import workbook
-from ..recognition import Recognised
+from ...core.errors import InputError
+from ...inputs import workbook
+from ...inputs.recognition import Recognised
 from .areas import coded_rows, named_data_row, named_rows, total_note
 from .force_names import ForceNames
 from ..records import build_frame, not_available, vintage_of
-from .tables import (Table, Workbook, missing_table, open_workbook, read_table, sheet_names, sheet_title, text,
-                     title_footnotes)
+from ...inputs.statistical_tables import Table, Workbook, missing_table, open_workbook, read_table, sheet_names, sheet_title, text, title_footnotes
 
 KEY, ASB_KEY = "ons_pfa_crime", "ons_pfa_asb"
 SOURCE = "ONS, Crime in England and Wales: Police Force Area data tables"

@@ -1,0 +1,1 @@
+"""`jsna build`: a snapshot becomes a report bundle analysed for every area."""

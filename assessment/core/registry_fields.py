@@ -1,0 +1,30 @@
+"""One check for a registry entry's fields, so every registry file says the same thing about a bad entry.
+
+>>> check_entry({"key": "reoffending", "colour": "red"}, allowed={"key", "title"}, required=("key",), where="x.yaml section 3")
+Traceback (most recent call last):
+...
+assessment.core.errors.InputError: x.yaml section 3: unknown field(s) colour
+>>> check_entry({"key": "reoffending"}, allowed={"key", "title"}, required=("key", "title"), where="x.yaml")
+Traceback (most recent call last):
+...
+assessment.core.errors.InputError: x.yaml: missing field(s) title
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from .errors import InputError
+
+
+def check_entry(item: object, *, allowed: Collection[str], required: Iterable[str], where: str) -> dict:
+    """``item`` if it is a table with no unknown field and every required one (given and not empty)."""
+    if not isinstance(item, dict):
+        raise InputError(f"{where}: expected a table of fields")
+    unknown = sorted(str(f) for f in set(item) - set(allowed))
+    if unknown:
+        raise InputError(f"{where}: unknown field(s) {', '.join(unknown)}")
+    missing = [f for f in required if item.get(f) in (None, "")]
+    if missing:
+        raise InputError(f"{where}: missing field(s) {', '.join(missing)}")
+    return item

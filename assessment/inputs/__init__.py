@@ -1,0 +1,1 @@
+"""Shared input helpers: http and its budget, workbooks, sheet cells, periods, CSV records."""

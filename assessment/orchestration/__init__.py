@@ -1,0 +1,1 @@
+"""Renders of one area or a whole geography: folders, locks, kernels, batches."""

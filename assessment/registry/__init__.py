@@ -1,0 +1,1 @@
+"""The registries (data_sources/, boundaries/), loaded and checked against each other."""

@@ -1,0 +1,1 @@
+"""`jsna fetch` and `jsna import`: dated snapshots of every source."""

@@ -1,0 +1,326 @@
+"""Reproducible snapshots: `jsna fetch` downloads everything once; `jsna build` reads only the snapshot.
+
+A snapshot is a dated folder::
+
+    snapshots/2026-11-22/
+        manifest.json                     url, retrieved_at, sha256, rows, vintage of every file
+                                          (and a publisher file's release: title, edition, date)
+        fingertips/area-type-501-1.csv    legacy Fingertips exports, at most 100 indicators per file
+        fingertips/next/<id>/<n>-<type>.json   or FingertipsNext answers, per indicator and batch
+        fingertips/identity.json          every catalogue id's fetch-time name check
+        publishers/<key>/<file>           publisher files as published
+        geography/<role>.csv              ONS lookups (canonical columns)
+        geography/lad.geojson             ONS district boundaries
+
+:func:`build_frame` checks every file against its SHA-256 in the manifest before
+parsing, so a report can be rebuilt exactly, offline, from the snapshot alone.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import os
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+from rich.progress import Progress
+
+from ..core.errors import InputError
+from ..core.atomic_files import sha256_of
+from ..tidy.frame import coerce_frame, concat_frames, validate_frame
+from ..geography.registry import dataset_url, default_vintage
+from ..core.levels import DISTRICT_LEVEL, lookup_roles
+from ..sources.catalogue import Catalogue, load_catalogue
+from ..sources.completeness import check_fingertips_areas, check_snapshot_files
+from .fetch_checks import reference_lookups
+from .fetch_steps import SOURCES, Earlier, carry_over, fetch_fingertips, fetch_geography, fetch_publishers
+from ..sources.fingertips.backends import choose_backend, make_backend, parse_download
+from ..sources.fingertips.repeats import check_repeats
+from ..inputs.http import session
+from ..sources.publishers import check_reader_output, load_precedence, load_publishers, publishers_path
+from .writer import MANIFEST, SnapshotWriter, fetched_here, inside
+
+FINGERTIPS_PAGE = "https://fingertips.phe.org.uk"
+PUBLISHERS_PATH = publishers_path()  # where the registry is (tests and older callers import it from here)
+
+@dataclass
+class Snapshot:
+    """A snapshot folder and its manifest."""
+
+    root: Path
+    manifest: dict = field(default_factory=dict)
+    checked: set = field(default_factory=set, repr=False)  # files whose SHA-256 matched already
+
+    @property
+    def date(self) -> str:
+        return str(self.manifest.get("snapshot_date", self.root.name))
+
+    def files(self, kind: str) -> list[dict]:
+        return [f for f in self.manifest.get("files", []) if f["kind"] == kind]
+
+    def path(self, entry: dict) -> Path:
+        """A manifest entry's file, inside the snapshot and checked against its SHA-256."""
+        path = inside(self.root, entry.get("path"), self.root / MANIFEST)
+        if path in self.checked:
+            return path
+        if not path.is_file():
+            raise InputError(f"{path}: listed in {self.root / MANIFEST} but missing")
+        if sha256_of(path) != entry["sha256"]:
+            raise InputError(f"{path}: contents changed since the snapshot was taken (SHA-256 mismatch)")
+        self.checked.add(path)
+        return path
+
+    def check(self) -> dict[int, set[str]] | None:
+        """Every file present, unchanged and whole (row counts, boundaries); the areas each export must cover."""
+        for entry in self.manifest.get("files", []):
+            self.path(entry)
+        return check_snapshot_files(self.root, self.manifest.get("files", []), self.root / MANIFEST)
+
+
+def open_snapshot(root: Path) -> Snapshot:
+    root = Path(root)
+    try:
+        manifest = json.loads((root / MANIFEST).read_text())
+    except FileNotFoundError:
+        raise InputError(f"{root}: not a snapshot (no {MANIFEST}); make one with `jsna fetch` (online) or "
+                         "`jsna import FILES...` (files you downloaded)") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{root / MANIFEST}: unreadable manifest ({exc.msg}, line {exc.lineno})") from None
+    return Snapshot(root, manifest)
+
+
+def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publishers: dict | None = None,
+                   client=None, geography_urls: dict | None = None, boundary_url: str | None = None,
+                   today: date | None = None, http=None, only: tuple[str, ...] = SOURCES,
+                   since: Path | None = None, fingertips: str = "auto", fingertips_urls: dict | None = None) -> Path:
+    """Download everything the catalogue and publishers registry need into ``out_root/<date>/``.
+
+    ``client`` is a Fingertips backend (else ``fingertips``: auto, legacy or next,
+    with ``fingertips_urls`` {"legacy": ..., "next": ...}); ``only`` limits the
+    sources fetched, the others being carried over from the ``since`` snapshot
+    (whose unchanged files are reused; see :mod:`.fetch_steps`), else from the
+    same day's fetched snapshot this one replaces, so a partial fetch never drops them.
+    """
+    catalogue = catalogue or load_catalogue()
+    publishers = load_publishers() if publishers is None else publishers
+    http = http or session()
+    urls = fingertips_urls or {}
+    snapshot_date = (today or date.today()).isoformat()
+    writer = SnapshotWriter(Path(out_root) / snapshot_date, snapshot_date)
+    same_day = _same_day(writer.root)
+    earlier = Earlier(open_snapshot(since)) if since else None
+    if earlier is None and set(only) != set(SOURCES) and same_day is not None and fetched_here(writer.root):
+        earlier = Earlier(same_day)
+    vintage = default_vintage()
+    districts = DISTRICT_LEVEL.boundary
+    geography_urls = geography_urls or {role: dataset_url("lookups", role, vintage) for role in lookup_roles()}
+    boundary_url = boundary_url or dataset_url("boundaries", districts, vintage)
+    with writer, Progress() as progress:  # a failure keeps the previous snapshot and names the partial files
+        for source in SOURCES:
+            if source not in only:
+                if earlier is not None:
+                    carry_over(writer, earlier, source)
+                continue
+            if source == "fingertips":
+                backend = client or choose_backend(fingertips, legacy_url=urls.get("legacy"),
+                                                   next_url=urls.get("next"), http=http)
+                directory = None if backend.name == "legacy" else _legacy_directory(urls, http)
+                fetch_fingertips(writer, progress, catalogue=catalogue, backend=backend, directory=directory,
+                                 earlier=earlier)
+            elif source == "publishers":
+                fetch_publishers(writer, progress, publishers, http=http, earlier=earlier)
+            else:
+                fetch_geography(writer, progress, geography_urls, boundary_url, earlier=earlier, http=http,
+                                vintage=vintage, districts=districts)
+        # Every table whole, before it replaces anything (Fingertips alone: against an earlier snapshot's lookups).
+        earlier_snapshots = [s for s in (earlier and earlier.snapshot, same_day) if s]
+        lookups = reference_lookups(writer.entries, writer.staging, earlier_snapshots)
+        check_snapshot_files(writer.staging, writer.entries, lookups=lookups)
+    return writer.close()
+
+
+def _same_day(root: Path) -> Snapshot | None:
+    """The snapshot a fetch may replace, if there is one and it can be read."""
+    try:
+        return open_snapshot(root) if (root / MANIFEST).is_file() else None
+    except InputError:
+        return None
+
+
+def _legacy_directory(urls: dict, http):
+    """The legacy API, to list the PHOF profile for FingertipsNext (which lists none), if it answers."""
+    legacy = make_backend("legacy", legacy_url=urls.get("legacy"), http=http)
+    return legacy if legacy.health() is None else None
+
+
+def _fingertips_frames(snapshot: Snapshot, catalogue: Catalogue, expected: dict[int, set[str]] | None,
+                       skipped: list[str], notes: list[str]) -> tuple[list[pd.DataFrame], list[dict]]:
+    """The Fingertips rows of a snapshot (either backend), ids resolved at fetch time mapped back.
+
+    Each legacy export is checked to cover the ``expected`` areas of its area type. An
+    imported export keeps the release `jsna import` read from it; indicators the
+    catalogue does not list are named in ``skipped`` (with the file) and left out;
+    figures two exports give different values are settled or refused by
+    :func:`assessment.sources.overlaps.keep_preferred` (its notes go to ``notes``).
+    """
+    from ..sources.overlaps import keep_preferred
+
+    meta = catalogue.fingertips_meta()
+    renamed = {}
+    for entry in snapshot.files("fingertips_identity"):
+        record = json.loads(snapshot.path(entry).read_text(encoding="utf-8"))
+        for check in record.get("indicators", []):
+            if check.get("status") == "resolved" and check.get("fetched_id") != check["catalogue_id"]:
+                renamed[check["fetched_id"]] = check["catalogue_id"]
+                meta[check["fetched_id"]] = replace(meta[check["catalogue_id"]], indicator_id=check["fetched_id"])
+    preferred = {e.frame_id: e.area_type for e in catalogue.fingertips()}
+    frames, sources = [], []
+    for entry in snapshot.files("fingertips") + snapshot.files("fingertips_next"):
+        path = snapshot.path(entry)
+        retrieved = datetime.fromisoformat(entry["retrieved_at"])
+        label = "Fingertips" if entry["kind"] == "fingertips" else "FingertipsNext"
+        release = entry.get("vintage", "")
+        imported = not entry["url"].startswith(("http://", "https://"))
+        found: list[str] = []
+        options = {"skipped": found} if entry["kind"] == "fingertips" else {}
+        frame = parse_download(entry["kind"], path.read_text(encoding="utf-8-sig"), url=entry["url"], metadata=meta,
+                               retrieved_at=retrieved, **options,
+                               vintage=release if imported and release else f"{label}, retrieved {retrieved:%Y-%m-%d}")
+        skipped += [f"{i} ({path.name})" for i in found]
+        if expected and entry["kind"] == "fingertips":
+            check_fingertips_areas(frame, entry["url"], expected)
+        frame["indicator_id"] = frame["indicator_id"].replace(renamed)
+        # District and county answers both carry the unitaries (and the legacy ones the regions and
+        # England): the copy from the indicator's preferred area type is the one kept.
+        frame["_rank"] = (frame["indicator_id"].map(preferred) != entry.get("area_type")).astype(int)
+        frame["_answer"] = "" if imported else entry["kind"]  # answers of this fetch, by API
+        frame["_file"] = entry["path"]
+        frames.append(frame)
+        sources.append({"name": f"OHID Fingertips, {release}" if imported and release else "OHID Fingertips",
+                        "url": FINGERTIPS_PAGE if imported else entry["url"], "release": release,
+                        "licence": "Open Government Licence v3.0", "retrieved_at": entry["retrieved_at"],
+                        "via": label, "file": entry["path"], "period": _latest_period(frame)})
+    if frames:
+        fingertips = pd.concat(frames, ignore_index=True).sort_values("_rank", kind="stable")
+        for _, rows in fingertips[fingertips["_answer"] != ""].groupby("_answer"):
+            check_repeats(rows)  # one API's repeats must agree before one copy is kept
+        frames = [concat_frames([keep_preferred(fingertips.drop(columns="_answer"), notes)])]
+    return frames, sources
+
+
+def _force_names(snapshot: Snapshot, force_lookup: Path | None):
+    """Force name -> code mapping for readers of tables that name forces (the bundle's ONS lookup)."""
+    from ..sources.justice.force_names import ForceNames
+
+    if force_lookup is None:
+        entry = next((e for e in snapshot.files("lookup") if e["key"] == "lad_csp_pfa"), None)
+        force_lookup = snapshot.path(entry) if entry else None
+    return ForceNames.from_lookup_file(force_lookup) if force_lookup else ForceNames.default()
+
+
+def _source_address(url: str, page: str) -> str:
+    """The address a reader can follow: the download URL, or the publication page for an imported file.
+
+    The demo's generated files (``demo:<file>``) keep their own address: no publisher's page holds them.
+    """
+    return url if url.startswith(("http://", "https://", "demo:")) else (page or url)
+
+
+def _latest_period(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return ""
+    return str(frame.sort_values(["period_end", "period"])["period"].iloc[-1])
+
+
+def build_frame(snapshot_dir: Path, *, catalogue: Catalogue | None = None, publishers: dict | None = None,
+                force_lookup: Path | None = None) -> tuple[pd.DataFrame, dict]:
+    """The tidy frame from a snapshot alone (offline), and the sources it came from.
+
+    Readers that take ``forces`` (tables naming police forces) get the mapping
+    from ``force_lookup`` (the bundle's LAD -> CSP -> PFA lookup), else the snapshot's.
+    Files giving the same figures are resolved by
+    :func:`assessment.sources.overlaps.resolve_overlaps`; the metadata lists the
+    sources actually used (each with the release read from its file), the
+    overlap notes and the Fingertips indicators skipped as not in the catalogue.
+    """
+    from ..sources.overlaps import Part, resolve_overlaps
+
+    snapshot = open_snapshot(snapshot_dir)
+    forces = None
+    catalogue = catalogue or load_catalogue()
+    publishers = load_publishers() if publishers is None else publishers
+    expected = snapshot.check()
+    skipped: list[str] = []
+    fingertips_notes: list[str] = []
+    frames, fingertips_sources = _fingertips_frames(snapshot, catalogue, expected, skipped, fingertips_notes)
+    parts = [Part(frame, "Fingertips exports", "fingertips") for frame in frames]
+    described, provided = {}, {}
+    for order, entry in enumerate(snapshot.files("publisher")):
+        spec = publishers.get(entry["key"])
+        if spec is None:
+            raise InputError(f"{snapshot.root / MANIFEST}: publisher '{entry['key']}' is not in {publishers_path()}")
+        path = snapshot.path(entry)
+        if spec.get("provides"):  # no indicator rows: `jsna build` makes the bundle's table from the file
+            provided[spec["provides"]] = _provided(entry, spec, path)
+            continue
+        reader = getattr(importlib.import_module(spec["module"]), spec.get("reader", "read"))
+        extra = {}
+        if "forces" in inspect.signature(reader).parameters:
+            forces = forces or _force_names(snapshot, force_lookup)
+            extra["forces"] = forces
+        release = entry.get("release") or {}
+        address = release.get("page") or _source_address(entry["url"], spec.get("publisher_page", ""))
+        frame = reader(path, source_url=_source_address(entry["url"], spec.get("publisher_page", "")),
+                       retrieved_at=datetime.fromisoformat(entry["retrieved_at"]), vintage=entry.get("vintage", ""),
+                       **extra)
+        check_reader_output(entry["key"], spec, frame["indicator_id"].unique(), where=str(path))
+        if spec.get("only_area_types"):
+            frame = frame[frame["area_type"].isin(spec["only_area_types"])]
+        published = entry.get("published") or release.get("released", "")
+        parts.append(Part(frame, path.name, entry["key"], published, order))
+        label = entry.get("vintage") or spec.get("vintage", entry["key"])
+        source = str(frame["source"].iloc[0]) if len(frame) else entry["key"]
+        described[id(parts[-1])] = {
+            "name": f"{source}, {label} ({path.name})", "release": label, "url": address,
+            "licence": spec.get("licence", ""), "retrieved_at": entry["retrieved_at"], "file": entry["path"],
+            "released": published, "period": _latest_period(frame)}
+    conflicts = list(fingertips_notes)  # figures files give different values: `jsna build` prints these
+    frame, notes, used = resolve_overlaps(parts, load_precedence(), conflicts=conflicts)
+    frame = validate_frame(frame, where=f"snapshot {snapshot.root}")
+    sources = fingertips_sources + [described[id(p)] for p in used if id(p) in described]
+    return frame, {"snapshot_date": snapshot.date, "sources": sources,
+                   "source_notes": [*fingertips_notes, *notes],
+                   "source_conflicts": conflicts, "skipped_indicators": skipped, "provided": provided}
+
+
+def _provided(entry: dict, spec: dict, path: Path) -> dict:
+    """A ``provides:`` file for `jsna build`: its path and its line in the report's sources."""
+    release = entry.get("release") or {}
+    label = entry.get("vintage") or entry["key"]
+    return {"path": str(path), "source": {
+        "name": f"{spec.get('file_kind', entry['key'])}, {label} ({path.name})", "release": label,
+        "url": release.get("page") or _source_address(entry["url"], spec.get("publisher_page", "")),
+        "licence": spec.get("licence", ""), "retrieved_at": entry["retrieved_at"], "file": entry["path"],
+        "released": entry.get("published") or release.get("released", ""), "period": ""}}
+
+
+def write_frame(frame: pd.DataFrame, path: Path) -> Path:
+    """Save a tidy frame (parquet keeps every type); atomic."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.tmp")
+    frame.to_parquet(temp, index=False)
+    os.replace(temp, path)
+    return path
+
+
+def read_frame(path: Path) -> pd.DataFrame:
+    """Read a tidy frame saved by :func:`write_frame`, validated."""
+    return validate_frame(coerce_frame(pd.read_parquet(path)), where=str(path))
+
+
+__all__ = ["Snapshot", "build_frame", "fetch_snapshot", "load_publishers", "open_snapshot",
+           "read_frame", "write_frame"]

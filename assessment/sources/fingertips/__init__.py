@@ -1,0 +1,1 @@
+"""OHID Fingertips: the legacy API and FingertipsNext, into the tidy frame."""

@@ -1,0 +1,389 @@
+"""Our own small client for the OHID Fingertips API, and the parser of its CSV exports.
+
+The CSV export (``all_data/csv/by_indicator_id``, and the same table the
+website's Download tab exports) is checked on every fetch and import: the
+required columns must be there, whatever spelling the export uses (the
+parent-comparison column varies with the parent area type, "Compared to
+Regions (statistical) value or percentiles"; newer exports add ``Time period
+range``; fingertipsR writes ``LowerCI95.0limit``); an HTML page, an empty body
+or a truncated file is a one-line error naming the URL. Indicators the
+catalogue does not list are skipped and named, not fatal. Category rows
+(deprivation deciles, ethnic groups) stay typed as categories, apart from the
+main series.
+
+>>> text = FINGERTIPS_HEADER_EXAMPLE
+>>> frame = parse_csv(text, url="file://example.csv",
+...                   metadata={"93356": IndicatorMeta("93356", value_type="crude rate",
+...                                                    multiplier=100000, polarity="low_is_good")})
+>>> frame[["area_code", "area_type", "value", "period_start"]].values.tolist()[0][:3]
+['E92000001', 'england', 94.7]
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import warnings
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ...core.errors import SourceError
+from ...tidy.frame import area_type_for_code, new_frame
+from ...inputs import answer_shapes as shapes
+from ..completeness import check_csv_complete
+from ...inputs.csv_records import csv_records
+from .api import LEGACY_URL, Download, IndicatorMeta, settle_published
+from .identity import find_in_profile
+from .vocabulary import area_type_id, published_comparison, published_trend
+from ...inputs.http import get_text, looks_like_markup, session
+from ..overlaps import drop_repeated_rows
+from ...inputs.periods import period_bounds
+from ...inputs.recognition import Recognised
+
+BASE_URL = LEGACY_URL
+BATCH_SIZE = 100
+PHOF_PROFILE_ID = 19
+LOCAL_TYPES = ("district", "county")
+PARENT_AREA_TYPE = area_type_id("legacy", "region")  # regions: the export then has region and England rows
+SOURCE_NAME = "OHID Fingertips"
+KIND = "fingertips"
+ENGLAND_COMPARISON = "Compared to England value or percentiles"
+
+REQUIRED_COLUMNS = [
+    "Indicator ID", "Indicator Name", "Area Code", "Area Name", "Area Type", "Sex", "Age",
+    "Category Type", "Category", "Time period", "Value", "Lower CI 95.0 limit",
+    "Upper CI 95.0 limit", "Lower CI 99.8 limit", "Upper CI 99.8 limit", "Count", "Denominator",
+    "Value note",
+]
+OPTIONAL_PATTERNS = [r"Parent Code", r"Parent Name", r"Recent Trend", r"Compared to .* value or percentiles",
+                     r"Time period Sortable", r"New data", r"Compared to goal", r"Time period range"]
+
+SUPPRESSION_NOTE = re.compile(r"suppress|disclos|small number", re.IGNORECASE)
+
+
+FINGERTIPS_HEADER_EXAMPLE = (
+    ",".join(f'"{c}"' if " " in c else c for c in REQUIRED_COLUMNS[:9] + ["Time period"]
+             + REQUIRED_COLUMNS[10:]) + "\n"
+    "93356,Campylobacter,E92000001,England,Country,Persons,All ages,,,2015,94.7,93.9,95.5,,,51897,54786327,\n"
+)
+
+
+def column_key(name: str) -> str:
+    """A header without spacing and case: "Lower CI 95.0 limit", "LowerCI95.0limit" and "lower_ci_95_limit" agree.
+
+    Other characters count, so a renamed column ("Lower CI 95% limit") stays different.
+
+    >>> column_key("Lower CI 95.0 limit") == column_key("LowerCI95.0limit") == column_key("lower_ci_95_limit")
+    True
+    >>> column_key("Lower CI 95% limit") == column_key("Lower CI 95.0 limit")
+    False
+    """
+    text = re.sub(r"(\d+)\.0(?!\d)", r"\1", str(name).lstrip("\ufeff").lower())
+    return re.sub(r"[\s_.]+", "", text)
+
+
+_REQUIRED_BY_KEY = {column_key(c): c for c in REQUIRED_COLUMNS}
+
+
+def canonical_header(columns: list[str]) -> list[str]:
+    """Rename the required columns of an export to our spelling; other columns keep theirs (spaces tidied)."""
+    return [_REQUIRED_BY_KEY.get(column_key(c), " ".join(str(c).split())) for c in columns]
+
+
+def recognise(path) -> Recognised | None:
+    """A Fingertips data export: every required column present, in any of the spellings exports use."""
+    from ...inputs.sheet_cells import csv_header
+
+    header = csv_header(path)
+    if header is None or not set(REQUIRED_COLUMNS) <= set(canonical_header(header[0])):
+        return None
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw.columns = canonical_header(list(raw.columns))
+    ids = sorted(raw["Indicator ID"].str.strip().unique())
+    periods = raw[["Time period"]].drop_duplicates()
+    ends = period_bounds(periods["Time period"].str.strip())[1]
+    latest = periods["Time period"].iloc[int(ends.fillna(pd.Timestamp.min).argmax())].strip() if len(periods) else ""
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return Recognised("fingertips", "export", release=f"OHID Fingertips export (indicator{'s' if len(ids) > 1 else ''} "
+                      f"{shown})", period=latest,
+                      rows=csv_records(Path(path).read_text(encoding="utf-8-sig")))  # as the build checks them
+
+
+def _header_problems(columns: list[str], url: str) -> None:
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        known = set(REQUIRED_COLUMNS)
+        extra = [c for c in columns if c not in known
+                 and not any(re.fullmatch(p, c) for p in OPTIONAL_PATTERNS)]
+        hint = f" (unexpected column(s): {', '.join(extra)})" if extra else ""
+        raise SourceError(f"{url}: missing column(s) {', '.join(missing)}{hint}")
+
+
+def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
+              retrieved_at: datetime | None = None, vintage: str = "",
+              skipped: list[str] | None = None) -> pd.DataFrame:
+    """Parse a Fingertips CSV export into a tidy frame, validated when the snapshot is built (see the module docstring).
+
+    Indicators not in ``metadata`` (the catalogue) are left out; their ids and
+    names are appended to ``skipped`` when it is given, otherwise a warning
+    names them.
+    """
+    text = text.lstrip("\ufeff")
+    if not text[:4096].strip() and not text.strip():  # a copy of the whole text only when it starts blank
+        raise SourceError(f"{url}: empty body where CSV was expected")
+    if looks_like_markup(text):  # a whole page or a fragment of one
+        raise SourceError(f"{url}: got an HTML page where CSV was expected")
+    try:
+        # Bytes, not io.StringIO: StringIO holds 4 bytes a character, a gigabyte for a national export.
+        raw = pd.read_csv(io.BytesIO(text.encode("utf-8")), dtype=str, keep_default_na=False, na_values=[""],
+                          encoding="utf-8")
+    except pd.errors.ParserError as exc:
+        raise SourceError(f"{url}: malformed CSV ({' '.join(str(exc).split())})") from None
+    raw.columns = canonical_header(list(raw.columns))
+    _header_problems(list(raw.columns), url)
+    check_csv_complete(text, url, len(raw.columns))
+    raw["Indicator ID"] = raw["Indicator ID"].str.strip()
+    unknown = sorted(set(raw["Indicator ID"].unique()) - set(metadata))
+    if unknown:
+        names = raw.drop_duplicates("Indicator ID").set_index("Indicator ID")["Indicator Name"]
+        listed = [f"{i} ({' '.join(str(names.get(i, '')).split())})" for i in unknown]
+        if skipped is not None:
+            skipped.extend(listed)
+        else:
+            warnings.warn(f"{url}: skipped indicator(s) not in the catalogue: {', '.join(listed)}", stacklevel=2)
+        raw = raw[raw["Indicator ID"].isin(set(metadata))]
+
+    area_type = _map_distinct(raw["Area Code"], area_type_for_code)
+    area_type = area_type.where(raw["Area Type"].str.lower() != "england", "england")
+    raw = raw[area_type.notna()]  # combined authorities, ICBs...: not report geographies
+    area_type = area_type[area_type.notna()]
+
+    def number(column: str) -> pd.Series:
+        values = pd.to_numeric(raw[column], errors="coerce")
+        bad = raw[column].notna() & values.isna()
+        if bad.any():
+            row = int(bad.idxmax()) + 2
+            raise SourceError(f"{url} line {row} column '{column}': not a number ({raw.loc[bad.idxmax(), column]!r})")
+        return values
+
+    ids = raw["Indicator ID"]
+
+    def meta(field: str) -> pd.Series:
+        return ids.map({i: getattr(m, field) for i, m in metadata.items()})
+
+    period_start, period_end = period_bounds(raw["Time period"].str.strip())
+    value_note = raw["Value note"].fillna("")
+    value = number("Value")
+    suppressed = value.isna() & value_note.str.contains(SUPPRESSION_NOTE)
+    frame = pd.DataFrame({
+        "indicator_id": raw["Indicator ID"],
+        "indicator_name": _map_distinct(raw["Indicator Name"], lambda name: " ".join(str(name).split())
+                                        if pd.notna(name) else name),
+        "source": SOURCE_NAME,
+        "area_code": raw["Area Code"].str.strip(),
+        "area_name": raw["Area Name"].str.strip(),
+        "area_type": area_type,
+        "period": raw["Time period"].str.strip(),
+        "period_start": period_start,
+        "period_end": period_end,
+        "sex": raw["Sex"].fillna("Persons"),
+        "age": raw["Age"].fillna("All ages"),
+        "category_type": raw["Category Type"].fillna(""),
+        "category": raw["Category"].fillna(""),
+        "value": value,
+        "lower_ci_95": number("Lower CI 95.0 limit"),
+        "upper_ci_95": number("Upper CI 95.0 limit"),
+        "lower_ci_998": number("Lower CI 99.8 limit"),
+        "upper_ci_998": number("Upper CI 99.8 limit"),
+        "count": number("Count"),
+        "denominator": number("Denominator"),
+        "value_type": meta("value_type"),
+        "multiplier": meta("multiplier"),
+        "unit": meta("unit"),
+        "polarity": meta("polarity"),
+        "comparator_method": meta("comparator_method"),
+        # Intervals of no standard method (survey estimates: catalogue ci_method none) stay "none", so
+        # no stage recomputes them or rebuilds the figure from sample counts.
+        "ci_method": _map_distinct(meta("ci_method"), lambda m: "none" if m == "none" else "published"),
+        "value_note": value_note,
+        "suppressed": suppressed,
+        "source_url": url,
+        "retrieved_at": retrieved_at or datetime.now(UTC),
+        "vintage": vintage,
+    })
+    frame["published_comparison"] = _published(raw, ENGLAND_COMPARISON, ids, metadata, published_comparison)
+    frame["published_trend"] = _published(raw, "Recent Trend", ids, metadata, published_trend)
+    frame.loc[suppressed, ["count", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998"]] = np.nan
+    # Fingertips sometimes repeats a row (an area listed under two parents): keep one, if the copies agree.
+    frame = drop_repeated_rows(frame, url, error=SourceError)
+    return settle_published(new_frame(frame))
+
+
+def _map_distinct(column: pd.Series, func) -> pd.Series:
+    """``column.map(func)``, calling ``func`` once per distinct value (a national export has a million rows)."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [func(value) for value in uniques]
+    return pd.Series(mapped[codes], index=column.index, dtype=object)
+
+
+def _published(raw: pd.DataFrame, column: str, ids: pd.Series, metadata: dict, translate) -> pd.Series:
+    """A published-judgement column in our words (empty where the export has no such column)."""
+    if column not in raw.columns:
+        return pd.Series("", index=raw.index)
+    # Translated once per distinct (word, indicator): a national export has a million rows and a few thousand pairs.
+    word_codes, words = pd.factorize(raw[column].fillna(""))
+    id_codes, indicators = pd.factorize(ids)
+    pair_codes, pairs = pd.factorize(word_codes.astype(np.int64) * len(indicators) + id_codes)
+    translated = np.empty(len(pairs), dtype=object)
+    for number, pair in enumerate(pairs):
+        word, indicator = words[pair // len(indicators)], indicators[pair % len(indicators)]
+        if column == "Recent Trend":
+            translated[number] = translate("legacy", word)
+        else:
+            translated[number] = translate("legacy", word, metadata[indicator].polarity)
+    return pd.Series(translated[pair_codes], index=raw.index, dtype=object)
+
+
+class FingertipsClient:
+    """The legacy Fingertips API's endpoints the catalogue needs (https, retried, cached; see ``http``).
+
+    One of the two backends of :mod:`.fingertips_api`.
+
+    >>> FingertipsClient().data_urls(range(150), 501)[1].count("indicator_ids=")
+    1
+    """
+
+    name = "legacy"
+    label = "Fingertips"
+    kind = KIND
+
+    def __init__(self, base_url: str = BASE_URL, http=None, timeout=None):
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.http = http or session()
+        self.timeout = timeout or (10.0, 300.0)
+
+    def _get(self, path: str, params: dict | None, expect: str, fallback: bool = True):
+        return get_text(self.base_url + path, params=params, expect=expect, http=self.http, timeout=self.timeout,
+                        fallback=fallback)
+
+    def _json(self, path: str, params: dict | None = None, fallback: bool = True) -> tuple[str, object]:
+        """(the URL asked, its parsed JSON body)."""
+        fetched = self._get(path, params, "json", fallback)
+        return fetched.url, json.loads(fetched.text)
+
+    def health(self) -> str | None:
+        """None when the API answers (its list of area types), else why not."""
+        try:
+            _, body = self._json("area_types", fallback=False)
+        except SourceError as exc:
+            return str(exc)
+        return None if isinstance(body, list) else f"{self.base_url}area_types: not a list of area types"
+
+    def data_urls(self, indicator_ids: Iterable, child_area_type_id: int, parent_area_type_id: int = 15) -> list[str]:
+        """The CSV URLs for these indicators, in batches of at most 100 ids."""
+        ids = [str(i) for i in indicator_ids]
+        return [f"{self.base_url}all_data/csv/by_indicator_id?indicator_ids={','.join(ids[i:i + BATCH_SIZE])}"
+                f"&child_area_type_id={child_area_type_id}&parent_area_type_id={parent_area_type_id}"
+                for i in range(0, len(ids), BATCH_SIZE)]
+
+    def data_files(self, indicator_ids: Iterable, child_area_type_id: int, parent_area_type_id: int = 15) -> list:
+        """The fetched CSV export of each batch of at most 100 indicator ids."""
+        ids = [str(i) for i in indicator_ids]
+        return [self._get("all_data/csv/by_indicator_id",
+                          {"indicator_ids": ",".join(ids[i:i + BATCH_SIZE]), "child_area_type_id": child_area_type_id,
+                           "parent_area_type_id": parent_area_type_id}, "csv")
+                for i in range(0, len(ids), BATCH_SIZE)]
+
+    def data_csv(self, indicator_ids: Iterable, child_area_type_id: int,
+                 parent_area_type_id: int = 15) -> list[tuple[str, str]]:
+        """(url, csv text) for each batch of at most 100 indicator ids."""
+        return [(f.url, f.text) for f in self.data_files(indicator_ids, child_area_type_id, parent_area_type_id)]
+
+    def downloads(self, requests: list[tuple[str, str]]) -> Iterator[Download]:
+        """The CSV exports for (indicator id, preferred local area type) pairs, as snapshot files.
+
+        Each indicator is exported for every current local-authority area type
+        it has (district 501, county 502), the preferred one first; one export
+        covers up to 100 indicators and carries the regions and England too.
+        """
+        by_type: dict[int, list[str]] = {}
+        for indicator_id, preferred in requests:
+            for type_id in self.local_area_types(indicator_id, preferred):
+                by_type.setdefault(type_id, []).append(str(indicator_id))
+        names = {area_type_id("legacy", t): t for t in LOCAL_TYPES}
+        for type_id, ids in by_type.items():
+            for number, fetched in enumerate(self.data_files(ids, type_id, PARENT_AREA_TYPE), start=1):
+                batch = tuple(ids[(number - 1) * BATCH_SIZE:number * BATCH_SIZE])
+                yield Download(f"fingertips/area-type-{type_id}-{number}.csv", fetched.content, fetched.url, KIND,
+                               f"{type_id}-{number}", csv_records(fetched.text), fetched.from_cache,
+                               names[type_id], batch, getattr(fetched, "headers", {}) or {})
+
+    def available_area_types(self, indicator_id) -> set[int]:
+        """Area type ids that have data for an indicator (``available_data``)."""
+        url, body = self._json("available_data", {"indicator_id": indicator_id})
+        return {shapes.whole_number(item["AreaTypeId"], url, "AreaTypeId", n)
+                for n, item in enumerate(shapes.records(body, url, ["AreaTypeId"]), start=1)}
+
+    def choose_area_type(self, indicator_id, preferred: str = "district") -> int:
+        """The preferred current local authority area type if available, else the other one."""
+        return self.local_area_types(indicator_id, preferred)[0]
+
+    def local_area_types(self, indicator_id, preferred: str = "district") -> list[int]:
+        """The current local authority area types (501, 502) an indicator has, preferred first.
+
+        Fetching both means an upper-tier report uses OHID's own county values
+        (directly standardised rates included) instead of a roll-up.
+        """
+        available = self.available_area_types(indicator_id)
+        order = [preferred] + [t for t in LOCAL_TYPES if t != preferred]
+        found = [area_type_id("legacy", t) for t in order if area_type_id("legacy", t) in available]
+        if found:
+            return found
+        raise SourceError(f"{self.base_url}available_data?indicator_id={indicator_id}: no district or "
+                          f"county data (area types available: {sorted(available) or 'none'})")
+
+    def _metadata_pages(self, indicator_ids: Iterable) -> Iterator[tuple[str, dict]]:
+        """(URL, metadata by indicator id) for each request of at most 100 ids."""
+        ids = [str(i) for i in indicator_ids]
+        for i in range(0, len(ids), BATCH_SIZE):
+            url, body = self._json("indicator_metadata/by_indicator_id",
+                                   {"indicator_ids": ",".join(ids[i:i + BATCH_SIZE])})
+            yield url, {str(k): v for k, v in shapes.mapping(body, url, "indicator metadata").items()}
+
+    def indicator_metadata(self, indicator_ids: Iterable) -> dict[str, dict]:
+        """Metadata by indicator id (name, definition, unit, value type, CI method...), 100 ids a request."""
+        return {k: v for _, page in self._metadata_pages(indicator_ids) for k, v in page.items()}
+
+    def published_names(self, indicator_ids: Iterable) -> dict[str, str]:
+        """Published name by indicator id; ids the API does not know are left out."""
+        names = {}
+        for url, page in self._metadata_pages(indicator_ids):
+            for number, (indicator_id, meta) in enumerate(page.items(), start=1):
+                if not isinstance(meta, dict):
+                    continue
+                about = shapes.mapping(meta.get("Descriptive") or {}, url, f"indicator {indicator_id}'s descriptions")
+                name = about.get("Name") or meta.get("IndicatorName")
+                if name:
+                    names[indicator_id] = shapes.text(name, url, "Name", number)
+        return names
+
+    def profile_indicator_names(self, profile_id: int = PHOF_PROFILE_ID) -> dict[str, str]:
+        """Indicator id -> name for every indicator in a profile (PHOF is 19)."""
+        url, body = self._json("indicator_names/by_profile_id", {"profile_id": profile_id})
+        return {shapes.text(item["IndicatorId"], url, "IndicatorId", n): shapes.text(item["IndicatorName"], url,
+                                                                                     "IndicatorName", n)
+                for n, item in enumerate(shapes.records(body, url, ["IndicatorId", "IndicatorName"]), start=1)}
+
+    def profile_names(self, profile_id: int = PHOF_PROFILE_ID) -> dict[str, str] | None:
+        """The backend interface's name for :meth:`profile_indicator_names`."""
+        return self.profile_indicator_names(profile_id)
+
+    def find_indicator(self, code_or_name: str, profile_id: int = PHOF_PROFILE_ID) -> list[tuple[str, str]]:
+        """Indicators in a profile whose name starts with a code ("C20") or contains the text."""
+        return find_in_profile(self.profile_indicator_names(profile_id), code_or_name)
