@@ -169,3 +169,26 @@ def test_demo_sources_and_notes_are_kept_when_they_cannot_be_matched(demo_bundle
         assert md(source["name"]) in listed
     assert "method none" not in report.methods_section() + "".join(
         report.topic_section(s) for s in report.sections())
+
+
+# ------------------------------------------------------------------ point 6: the same figure from another publisher
+@pytest.mark.shared
+def test_a_figure_shown_from_one_publisher_is_not_listed_missing_from_another(real_reports):
+    """imd/IoD2019.csv, Blackpool (E06000009): average_score 45.039, the IMD 2019 score MHCLG publishes and
+    Fingertips republishes as indicator 93553. The report shows MHCLG's; it must not send the reader to
+    Fingertips for the same figure ("same_as" in indicators.yaml)."""
+    wider = _text(_section(real_reports[BLACKPOOL][0], "Wider determinants and inequalities"))
+    assert "IMD 2019: Average score 2019 45.0" in wider
+    assert "Deprivation score (IMD 2019)." not in wider and "Fingertips indicator 93553" not in wider
+
+
+def test_same_as_must_name_a_catalogue_key(tmp_path):
+    from assessment.sources.catalogue import CATALOGUE_PATH, load_catalogue
+
+    catalogue = tmp_path / "indicators.yaml"
+    catalogue.write_text(re.sub(r"same_as: imd2019_average_score", "same_as: imd2019_score",
+                                CATALOGUE_PATH.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(InputError, match=r"indicators\.yaml entry \d+ \(imd_score\): same_as 'imd2019_score' is "
+                                         r"not a key of the catalogue"):
+        load_catalogue(catalogue)
+

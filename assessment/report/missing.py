@@ -73,8 +73,11 @@ def absent_entries(report: ReportContext, section_key: str) -> list[CatalogueEnt
     data = report.data
     rows = data.latest_with_upper_tier()
     have = set(rows["indicator_id"].astype(str)) if not rows.empty else set()
-    return [e for e in registries().catalogue.entries
-            if e.section == section_key and e.frame_id not in have and applies_here(report, e)]
+    entries = registries().catalogue.entries
+    shown = {e.key for e in entries if e.frame_id in have}
+    # The same figure from another publisher is shown: not missing (Fingertips' IMD 2019 score beside MHCLG's).
+    shown |= {e.key for e in entries if e.same_as in shown} | {e.same_as for e in entries if e.key in shown and e.same_as}
+    return [e for e in entries if e.section == section_key and e.key not in shown and applies_here(report, e)]
 
 
 def section_lacks(report: ReportContext, section: Section) -> str:

@@ -76,6 +76,9 @@ class CatalogueEntry:
     min_denominator: int | None = None
     #: a few words for a narrow table's column header ("Care leaver"), where the title is too long
     short_title: str | None = None
+    #: the key of another entry giving the same figure from another publisher (Fingertips' IMD 2019 score is
+    #: MHCLG's): a report that shows either does not list the other as missing
+    same_as: str | None = None
 
     @property
     def frame_id(self) -> str:
@@ -187,6 +190,10 @@ def _read_catalogue(path: Path) -> Catalogue:
                              f"{frame_ids[entry.frame_id]}")
         frame_ids[entry.frame_id] = entry.key
         entries.append(entry)
+    for position, entry in enumerate(entries, start=1):
+        if entry.same_as is not None and entry.same_as not in seen:
+            raise InputError(f"{path} entry {position} ({entry.key}): same_as '{entry.same_as}' is not a key of "
+                             "the catalogue")
     return Catalogue(entries, path)
 
 

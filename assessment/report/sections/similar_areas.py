@@ -27,6 +27,7 @@ from ..section_blocks import display_value, with_chart_comparisons
 from ..context import ReportContext
 from ..document import Document, Figure, Heading, Paragraph, Table, bullets, rows_of
 from ..markdown_tables import pipe_table
+from .summary import sub_group_ids
 
 #: Rows compared: a count depends on the area's size, and a rank or a not-applicable polarity says nothing here.
 COMPARED_TYPES = ("proportion", "crude rate", "directly standardised rate", "indirectly standardised ratio",
@@ -62,8 +63,9 @@ def comparisons(report: ReportContext, codes: list[str]) -> pd.DataFrame:
     """One row per indicator: the area's row, the similar areas' median, lowest, highest and the area's rank."""
     data = report.data
     out = []
+    sub_groups = sub_group_ids(report)  # table A3's support needs: shares of one figure, shown by council in housing
     for _, row in data.latest().iterrows():
-        if row["value_type"] not in COMPARED_TYPES or pd.isna(row["value"]) or row["suppressed"]:
+        if row["indicator_id"] in sub_groups or row["value_type"] not in COMPARED_TYPES or pd.isna(row["value"]) or row["suppressed"]:
             continue
         frame = data.tables.indicator(row["indicator_id"])
         same = frame[(frame["period"] == row["period"]) & (frame["sex"] == row["sex"]) & (frame["age"] == row["age"])
