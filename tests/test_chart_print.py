@@ -86,6 +86,21 @@ def test_chart_text_prints_at_8pt_or_more_and_inside_the_figure(name):
         assert extent.y0 >= bounds.y0 - 1 and extent.y1 <= bounds.y1 + 1, f"{name}: {text.get_text()!r} cut off"
 
 
+def test_a_map_of_quintiles_is_keyed_as_quintiles_not_as_a_comparison_with_england():
+    """Issue 27: a quintile ranks an area among England's areas of its tier; the key and caption said
+    "Compared with England" over "Worst quintile", which compares nothing with England's value."""
+    values = pd.DataFrame({"area_code": [f"E0799900{i}" for i in range(6)],
+                           "value": [23.4, 45.0, np.nan, 18.9, 34.4, 25.7],
+                           "england_comparison": ["Middle quintile", "Worst quintile", None, "Better quintile",
+                                                  "Worst quintile", "Worse quintile"]})
+    chart = choropleth(_map_shapes(), values, highlight="E07999001", title="IMD 2019: Average score, 2019", unit="score")
+    figure, _ = chart.draw()
+    assert figure.legends[0].get_title().get_text() == "Quintile in England"
+    assert "coloured by their quintile among England's areas of the same tier" in chart.caption
+    assert "coloured by their quintile among England's areas of the same tier" in chart.alt_text
+    assert "Compared with England" not in chart.caption
+
+
 def test_map_colours_each_area_by_its_comparison_with_england_and_says_so_in_words():
     chart = _map()
     figure, overlay = chart.draw()

@@ -86,6 +86,19 @@ def test_a_rank_ranked_inside_the_county_says_its_order(real_reports):
 
 
 @pytest.mark.shared
+def test_districts_with_the_same_value_share_a_joint_place(real_reports):
+    # homelessness/Statutory_Homelessness_Detailed_Local_Authority_Data_202512.ods, table A7, 2025/26 Q3: no
+    # household referred by prison in nine of Lancashire's districts (0 each). Each was "1st of 9", which says
+    # nine times that a district stands first; the nine share the place.
+    rows = re.findall(r"<tr\b[^>]*>(.*?)</tr>", section(real_reports[COUNTY][0], "Homelessness and accommodation"),
+                      flags=re.S)
+    cells = [[_text(c) for c in re.findall(r"<td\b[^>]*>(.*?)</td>", row, flags=re.S)] for row in rows]
+    prison = [c for c in cells if len(c) > 5 and c[0] == "Households referred by prison under the Duty to Refer"
+              and c[2].startswith("0.0 per 100,000")]
+    assert len(prison) == 9 and {c[5] for c in prison} == {"joint 1st of 9"}
+
+
+@pytest.mark.shared
 def test_the_county_report_carries_no_notes_about_its_similar_areas(real_reports):
     # Somerset (E06000066) and Sheffield (E08000019) are among Lancashire's 15 similar councils: how their
     # figures were rebuilt or recoded is about them, not Lancashire.

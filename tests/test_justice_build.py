@@ -80,4 +80,4 @@ def test_bundle_metadata_carries_coverage_and_caveats(bundle):
     assert bundle.meta["indicators"]["ons-crime-violence-rate"]["section"] == "violence_domestic_abuse"
     assert bundle.meta["indicators"]["eff-stop-search-rate"]["section"] == "police_courts"
     stop = bundle.frame[bundle.frame["indicator_id"] == "eff-stop-search-rate"]
-    assert stop["vintage"].str.contains("national total of 529,474 searches gives the year").all()
+    assert stop["vintage"].str.contains("dated from its national total of 529,474 searches").all()

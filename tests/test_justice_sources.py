@@ -154,7 +154,7 @@ def test_stop_and_search_by_area_and_release(shared_data, forces):
     assert one(frame, area_code="K04000001", category="")["value"] == 8.7  # excluding BTP, as the forces
     assert frame.loc[frame["area_code"] == "E23000034", "value"].isna().all()
     assert set(frame["period"]) == {"2023/24"}
-    assert "national total of 529,474 searches gives the year" in frame["vintage"].iloc[0]
+    assert "dated from its national total of 529,474 searches" in frame["vintage"].iloc[0]
     national = eff_stop_search.read_national(shared_data / STOP_NATIONAL)
     everyone = one(national, category="")
     assert (everyone["value"], everyone["count"]) == (8.9, 529474)

@@ -20,7 +20,7 @@ from plotnine import (aes, coord_flip, element_blank, element_text, expand_limit
 
 from .figure import MIN_TEXT_PT, TEXT_WIDTH_IN, Figure, frame_key, wrap_to_width
 from .maps import map_legend
-from .palette import colour_for
+from .palette import colour_for, result_heading
 
 
 def compare_areas(frame: pd.DataFrame, *, highlight: str, reference_value: float | None,
@@ -78,7 +78,7 @@ def _plot(shown: pd.DataFrame, reference_value, reference_label: str, indicator:
         + geom_col(color="#FFFFFF", width=0.75, size=0.6, show_legend=True)
         + geom_errorbar(aes(ymin="lower", ymax="upper"), width=0.3, color="#333333", na_rm=True)
         + geom_text(aes(y="text_y", label="comparison"), ha="left", size=MIN_TEXT_PT, color="#0b0c0c")
-        + scale_fill_manual(values=colours, breaks=list(colours), name="Compared with " + reference_label)
+        + scale_fill_manual(values=colours, breaks=list(colours), name=result_heading(shown["fill"], reference_label))
         + coord_flip()
         + scale_x_discrete()
         + labs(x="", y=unit, title=wrap_to_width(f"{indicator}, {period}", TEXT_WIDTH_IN - 0.3, 11, bold=True))

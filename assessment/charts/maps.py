@@ -29,7 +29,7 @@ import math
 import pandas as pd
 
 from .figure import MIN_TEXT_PT, TEXT_WIDTH_IN, Figure, frame_key, wrap_to_width
-from .palette import colour_for
+from .palette import colour_for, result_heading, result_phrase
 
 NO_DATA = "No data"
 #: Legend order: better results first, as in Fingertips' map keys; bins from best to worst, or from lowest
@@ -79,7 +79,7 @@ def choropleth(shapes, values: pd.DataFrame, *, highlight: str | None, title: st
     def build():  # called only when this base has not been drawn before
         return _draw(data, legend, heading, comparator, width, height, layout)
 
-    caption = (f"{title}. Areas are coloured by their comparison with {comparator}"
+    caption = (f"{title}. Areas are coloured by {result_phrase(data['result'], comparator)}"
                + ("; the selected area is outlined" if not selected.empty else "")
                + ". Contains OS data © Crown copyright and database right.")
     key = frame_key(data[["code", "name", "value", "result"]], heading, comparator, tuple(data.total_bounds))
@@ -144,7 +144,7 @@ def _draw(data, legend, heading: str, comparator: str, width: float, height: flo
     legend_left = (0.1 + map_w + 0.2) / width
     top = 1 - layout["title_in"] / height
     figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(legend_left, top), frameon=False,
-                  fontsize=MIN_TEXT_PT, title=wrap_to_width(f"Compared with {comparator}", LEGEND_WIDTH_IN - 0.1,
+                  fontsize=MIN_TEXT_PT, title=wrap_to_width(result_heading(data["result"], comparator), LEGEND_WIDTH_IN - 0.1,
                                                             LEGEND_TITLE_PT, bold=True),
                   title_fontproperties={"size": LEGEND_TITLE_PT, "weight": "bold"}, alignment="left",
                   handlelength=1.6, handleheight=1.1)
@@ -291,7 +291,7 @@ def _copy_label(text):
 
 
 def _alt_text(data, selected, heading: str, comparator: str) -> str:
-    parts = [f"Map of {heading}: {len(data)} areas coloured by their comparison with {comparator}."]
+    parts = [f"Map of {heading}: {len(data)} areas coloured by {result_phrase(data['result'], comparator)}."]
     for label, _ in map_legend(data["result"]):
         rows = data[data["result"] == label].sort_values("name")
         names = ", ".join(f"{n} ({v:,.1f})" if not pd.isna(v) else n for n, v in zip(rows["name"], rows["value"]))

@@ -7,6 +7,10 @@ levels are darker shades. Every chart also writes the result as text.
 
 >>> colour_for("Worse"), colour_for("Something new")
 ('#E66100', '#BDBDBD')
+>>> result_heading(["Worst quintile", "Middle quintile", "No data"], "England")
+'Quintile in England'
+>>> result_heading(["Worse (99.8%)", "Worst quintile"], "England")
+'Compared with England'
 """
 
 from __future__ import annotations
@@ -39,3 +43,25 @@ def colour_for(label: str) -> str:
         if lower.startswith(words):
             return colour
     return NEUTRAL
+
+
+def result_heading(labels, comparator: str) -> str:
+    """A key's heading: "Quintile in England" when every result is a bin, else "Compared with England".
+
+    A quintile ranks an area among England's areas of its tier (:mod:`assessment.stats.comparison_sets`);
+    it is not a comparison with England's value, so a key of quintiles is not headed as one.
+    """
+    shown = [str(label).lower() for label in labels if str(label) not in ("No data", "Not compared", "")]
+    for kind in ("quintile", "quartile"):
+        if shown and all(label.endswith(kind) for label in shown):
+            return f"{kind.capitalize()} in {comparator}"
+    return f"Compared with {comparator}"
+
+
+def result_phrase(labels, comparator: str) -> str:
+    """How a chart's caption says what colours its areas: "their quintile among England's areas of the same
+    tier", or "their comparison with England"."""
+    heading = result_heading(labels, comparator)
+    if heading.startswith("Compared"):
+        return f"their comparison with {comparator}"
+    return f"their {heading.split()[0].lower()} among {comparator}'s areas of the same tier"

@@ -36,7 +36,7 @@ from ..geography import Area
 from ..core.levels import DISTRICT_LEVEL
 from ..core.safe_text import format_value, in_sentence, md, thousands
 from .area_data import AreaData, with_national
-from .ranks import ordinal
+from .ranks import place_text
 
 FORCE_LEVEL = "pfa"
 
@@ -123,7 +123,8 @@ def published_inside(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.D
     # 1st inside the area, never the "12th of 12" that ranking its number from the highest would say.
     ascending = bool(row.get("value_type") == "rank")
     return found.assign(inside_rank=ranked.rank(ascending=ascending, method="min"),
-                        inside_count=int(ranked.notna().sum()))
+                        inside_count=int(ranked.notna().sum()),
+                        inside_tied=ranked.map(ranked.value_counts()).fillna(0).astype(int))
 
 
 def _with_figures(found: pd.DataFrame) -> int:
@@ -136,7 +137,7 @@ def rank_inside_text(row: pd.Series) -> str:
     rank = row.get("inside_rank")
     if rank is None or pd.isna(rank):
         return "not ranked"
-    text = f"{ordinal(int(rank))} of {int(row['inside_count'])}"
+    text = place_text(int(rank), int(row["inside_count"]), int(row.get("inside_tied") or 1))
     # A rank keeps its own order (see inside_rows): say so, or "1st" beside the lowest number contradicts
     # the column's "1 = highest".
     return text + " (1 = ranked first)" if row.get("value_type") == "rank" else text

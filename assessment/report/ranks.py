@@ -34,6 +34,18 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
+def place_text(rank: int, count: int, tied: int = 1) -> str:
+    """"3rd of 14", or "joint 1st of 9" when ``tied`` areas (this one included) share the value.
+
+    Areas with the same value share the best place among them, so nine councils with none each read
+    "joint 1st of 9", never "1st of 9" nine times.
+
+    >>> place_text(3, 14), place_text(1, 9, tied=9), place_text(2, 9, tied=8)
+    ('3rd of 14', 'joint 1st of 9', 'joint 2nd of 9')
+    """
+    return f"{'joint ' if tied > 1 else ''}{ordinal(int(rank))} of {int(count)}"
+
+
 def highest(rank: float, count: float) -> str:
     """"highest" for rank 1, "lowest" for the last, else "2nd highest"...
 

@@ -174,7 +174,7 @@ def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) 
         if found.empty or (found["value"].isna() & ~found["suppressed"].astype(bool)).all():
             continue
         for _, council in found.iterrows():
-            shown.append(council.drop(["inside_rank", "inside_count"]))
+            shown.append(council.drop(["inside_rank", "inside_count", "inside_tied"]))
             unit = (council["value_type"], council["multiplier"])
             code = council["area_code"]
             if code not in shares:

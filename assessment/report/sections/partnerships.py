@@ -92,7 +92,7 @@ def profile(report: ReportContext, name: str, codes: list[str], measures: pd.Dat
             f"worse{placed}.")
     body, shown = [], []
     for _, row in rows.iterrows():
-        shown.append(row.drop(["inside_rank", "inside_count", "area_value"]))
+        shown.append(row.drop(["inside_rank", "inside_count", "inside_tied", "area_value"]))
         body.append([row["indicator_name"], row["period"], data.display_name(row["area_code"]),
                      display_value(row, with_ci=True), row["area_value"],
                      display_value(pd.Series({**row.to_dict(), "value": row.get("england_value"),

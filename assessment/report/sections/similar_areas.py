@@ -10,9 +10,6 @@ value, its similar areas' median and range, and its rank among them (1 is the
 highest value, whatever the polarity); the chart shows the area among them.
 A report whose bundle has no such table, or whose area has no neighbours, says so; a
 region's or England's report has no such section.
-
->>> ordinal(1), ordinal(2), ordinal(3), ordinal(11), ordinal(22)
-('1st', '2nd', '3rd', '11th', '22nd')
 """
 
 from __future__ import annotations
@@ -27,6 +24,7 @@ from ..section_blocks import display_value, with_chart_comparisons
 from ..context import ReportContext
 from ..document import Document, Figure, Heading, Paragraph, Table, bullets, rows_of
 from ..markdown_tables import pipe_table
+from ..ranks import place_text
 from .summary import sub_group_ids
 
 #: Rows compared: a count depends on the area's size, and a rank or a not-applicable polarity says nothing here.
@@ -35,11 +33,6 @@ COMPARED_TYPES = ("proportion", "crude rate", "directly standardised rate", "ind
 #: Where the appendix lists the figures of these key messages (beside, not among, those set against England).
 SUMMARY_SECTION = "Summary and key messages: compared with similar areas"
 MIN_WITH_VALUE = 3  # fewer similar areas with a figure than this make no comparison
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def neighbours(report: ReportContext) -> pd.DataFrame:
@@ -75,8 +68,9 @@ def comparisons(report: ReportContext, codes: list[str]) -> pd.DataFrame:
             continue
         values = same["value"].astype(float)
         rank = int((values > float(row["value"])).sum()) + 1
+        tied = int((values == float(row["value"])).sum()) + 1  # the area itself and its equals
         out.append({"row": row, "peers": same, "median": values.median(), "low": values.min(),
-                    "high": values.max(), "rank": rank, "of": len(same) + 1})
+                    "high": values.max(), "rank": rank, "of": len(same) + 1, "tied": tied})
     return pd.DataFrame(out)
 
 
@@ -122,7 +116,7 @@ def render(report: ReportContext, section: Section) -> Document:
         row = item["row"]
         shown.extend([row.to_dict(), *item["peers"].to_dict("records")])
         body.append([row["indicator_name"], row["period"], display_value(row), _value(item["median"], row),
-                     _span(item, row), f"{ordinal(item['rank'])} of {item['of']}"])
+                     _span(item, row), place_text(item["rank"], item["of"], item["tied"])])
     caption = (f"{data.display_name()} and its {group}: their median and range, and its rank among them with its "
                "own value (1 = highest value, whatever the polarity).")
     out.add(Table(pipe_table(["Indicator", "Period", data.area.name, "Median of similar areas", "Range",

@@ -55,11 +55,12 @@ class Release:
 
     def vintage(self, given: str = "") -> str:
         """The rows' vintage, always saying how the release was identified."""
-        checked = "" if self.confirmed else ", a year not yet checked against the Home Office's own figures"
+        checked = (", as in the Home Office's release" if self.confirmed else
+                   ", which could not yet be confirmed against the Home Office's release")
         if given and given in self.release:  # `jsna import` passes the release it recognised: say it once
             given = ""
-        return vintage_of(given, f"{SOURCE}: stop and search", f"{self.release} (the download states no year; its "
-                          f"national total of {self.national_searches:,} searches gives the year{checked})")
+        return vintage_of(given, f"{SOURCE}: stop and search", f"{self.release} (the download states no year; it is "
+                          f"dated from its national total of {self.national_searches:,} searches{checked})")
 
 
 @lru_cache(maxsize=2)
