@@ -38,4 +38,6 @@ def source_line(source: dict) -> str:
         parts.append(f"{md(source['url'])}.")
     licence, day = md(source.get("licence", "")), retrieved_day(source.get("retrieved_at", ""))
     parts.append("; ".join(p for p in (licence, f"retrieved {day}" if day else "") if p) + ".")
-    return " ".join(p for p in parts if p != ".")
+    name, rest = parts[0], " ".join(p for p in parts[1:] if p != ".")
+    # The name on a line of its own: a justified page stretched the spaces of a name beside a long address.
+    return f"{name}\\\n  {rest}" if rest else name
