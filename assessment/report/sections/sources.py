@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ...core.safe_text import md
 from ..context import ReportContext
 from ..document import Document, Paragraph, bullets
@@ -32,12 +34,31 @@ def sources_section(report: ReportContext) -> Document:
 
 
 def source_line(source: dict) -> str:
-    """One source as a list item: its name, address, licence and the day it was retrieved."""
-    parts = [f"**{md(source.get('name', ''))}**."]
+    r"""One source as a list item: its name on a line, then its file, address, licence and retrieval day.
+
+    >>> print(source_line({"name": "ONS deaths 2020 (deaths.csv)", "licence": "OGL",
+    ...                    "retrieved_at": "2026-12-05T23:43:46+00:00"}))
+    **ONS deaths 2020**.\
+      deaths\.csv. OGL; retrieved 2026-12-05.
+    """
+    # The file name goes to the second line: a long one cannot break, and a justified printed page
+    # then stretched the spaces of the name beside it.
+    title, file = split_file_name(str(source.get("name", "")))
+    parts = [f"**{md(title)}**.", f"{md(file)}." if file else "."]
     if source.get("url"):
         parts.append(f"{md(source['url'])}.")
     licence, day = md(source.get("licence", "")), retrieved_day(source.get("retrieved_at", ""))
     parts.append("; ".join(p for p in (licence, f"retrieved {day}" if day else "") if p) + ".")
     name, rest = parts[0], " ".join(p for p in parts[1:] if p != ".")
-    # The name on a line of its own: a justified page stretched the spaces of a name beside a long address.
     return f"{name}\\\n  {rest}" if rest else name
+
+
+def split_file_name(name: str) -> tuple[str, str]:
+    """("MHCLG rough sleeping snapshot", "Rough_sleeping.xlsx") from "MHCLG rough sleeping snapshot
+    (Rough_sleeping.xlsx)"; a name with no file in brackets at its end is kept whole.
+
+    >>> split_file_name("ONS mid-year population estimates, mid-2023 (year from the file name)")
+    ('ONS mid-year population estimates, mid-2023 (year from the file name)', '')
+    """
+    found = re.fullmatch(r"(.*\S)\s*\(([^()\s]+\.[A-Za-z0-9]{2,5})\)", name.strip())
+    return (found.group(1), found.group(2)) if found else (name, "")
