@@ -20,6 +20,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from ..core.safe_text import capital, md
 
 PEOPLE = {"Asian": "Asian people", "Black": "Black people", "White": "White people",
@@ -70,3 +72,20 @@ def disproportionality_sentence(row: Mapping[str, Any], *, activity: str, area_n
         if lower is not None and upper is not None and (lower > national or upper < national):
             text += f", and {esc(area_name)}'s is {'above' if lower > national else 'below'} it"
     return capital(text) + "."
+
+
+def beside_white(row: pd.Series, white: pd.Series) -> str:
+    """One descriptive sentence: the group's ratio beside White defendants', with no judgement."""
+    return md(f"{capital(defendants(str(row['category'])))} had {row['value']:.1f} convictions per 100 "
+              f"prosecutions, against {white['value']:.1f} for White defendants.")
+
+
+def defendants(group: str) -> str:
+    """How a sentence names a group's defendants.
+
+    >>> defendants("Black"), defendants("Mixed"), defendants("Other inc Chinese")
+    ('Black defendants', 'defendants of Mixed ethnicity', 'defendants in the Other inc Chinese group')
+    """
+    if group in ("Asian", "Black", "White"):
+        return f"{group} defendants"
+    return "defendants of Mixed ethnicity" if group == "Mixed" else f"defendants in the {group} group"

@@ -17,11 +17,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ...core.levels import ENGLAND_CODE
-from ..narrative_disproportionality import disproportionality_sentence
+from ..narrative_disproportionality import beside_white, disproportionality_sentence
 from ...registry.all_registries import Section, registries
 from ...stats.disproportionality import disproportionality
 from ...stats.force_ranks import ENGLAND_AND_WALES
-from ...core.safe_text import capital, format_value, md
+from ...core.safe_text import format_value, md
 from ..context import ReportContext
 from ..document import Block, Document, Heading, Paragraph, Table, rows_of
 from ..force_figures import (ForceFigures, coterminosity_note, force_area_name, force_of, forces_of, is_withheld,
@@ -260,17 +260,18 @@ def conviction_ratio(report: ReportContext, figures: ForceFigures, section: Sect
     fewest = int(info.get("min_denominator") or 0)
     white = next((row for _, row in rows.iterrows() if row["category"] == WHITE), None)
     white_ok = white is not None and _comparable(white, fewest)
+    reference = white if white_ok else None
     body, sentences = [], []
     for _, row in rows.iterrows():
         convictions, prosecutions = _counts(row)
         body.append([row["category"], convictions, prosecutions, figure(row),
                      format_value(row.get("england_wales_value"), row["value_type"], row["multiplier"]),
-                     _comparison(row, fewest, white_ok)])
+                     _comparison(row, fewest, reference)])
         if row["category"] != WHITE and white_ok and _comparable(row, fewest):
-            sentences.append(_beside_white(row, white))
+            sentences.append(beside_white(row, white))
     header = ["Ethnic group", "Convictions", "Prosecutions", "Convictions per 100 prosecutions",
               "England and Wales", "Compared with White defendants"]
-    small = [str(r["category"]) for _, r in rows.iterrows() if _comparison(r, fewest, white_ok) == TOO_FEW]
+    small = [str(r["category"]) for _, r in rows.iterrows() if _comparison(r, fewest, reference) == TOO_FEW]
     summary = md(f"In the {force_area_name(figures.name)} in {period}:") + " " + (
         " ".join(sentences) if sentences else "no ethnic group is set beside White defendants.")
     if small:
@@ -305,29 +306,17 @@ def _comparable(row: pd.Series, fewest: int) -> bool:
             and not pd.isna(prosecutions) and prosecutions >= fewest)
 
 
-def _comparison(row: pd.Series, fewest: int, white_ok: bool) -> str:
+def _comparison(row: pd.Series, fewest: int, white: pd.Series | None) -> str:
+    """The group beside White defendants in words: the difference per 100, never tested (the ratio's cohorts differ)."""
     if row["category"] == WHITE:
-        return "reference" if white_ok else TOO_FEW
+        return "reference" if white is not None else TOO_FEW
     if not _comparable(row, fewest):
         return TOO_FEW if not is_withheld(row) else "not available"
-    return "compared below" if white_ok else "not compared: too few White defendants"
-
-
-def _beside_white(row: pd.Series, white: pd.Series) -> str:
-    """One descriptive sentence: the group's ratio beside White defendants', with no judgement."""
-    return md(f"{capital(defendants(str(row['category'])))} had {row['value']:.1f} convictions per 100 "
-              f"prosecutions, against {white['value']:.1f} for White defendants.")
-
-
-def defendants(group: str) -> str:
-    """How a sentence names a group's defendants.
-
-    >>> defendants("Black"), defendants("Mixed"), defendants("Other inc Chinese")
-    ('Black defendants', 'defendants of Mixed ethnicity', 'defendants in the Other inc Chinese group')
-    """
-    if group in ("Asian", "Black", "White"):
-        return f"{group} defendants"
-    return "defendants of Mixed ethnicity" if group == "Mixed" else f"defendants in the {group} group"
+    if white is None:
+        return "not compared: too few White defendants"
+    difference = round(float(row["value"]) - float(white["value"]), 1)
+    return (f"{abs(difference):.1f} {'more' if difference > 0 else 'fewer'} per 100 (not tested)" if difference
+            else "the same (not tested)")
 
 
 def _definition(report: ReportContext, indicator_id: str) -> str:
