@@ -103,3 +103,18 @@ def test_complement_and_denominator_rules():
     out = suppress(frame, group_sets=GROUPS)
     assert out.loc[frame["count"] == 30, "suppressed"].all()
     assert not suppress(frame, group_sets=GROUPS, complement=False).loc[frame["count"] == 30, "suppressed"].any()
+
+
+def test_secondary_suppression_of_equal_counts_does_not_depend_on_the_order_of_a_group():
+    """Two councils with the same count (19 deaths each, like Harrow and Merton in 2018-20) beside a hidden 3:
+    the one hidden with it must be the same whichever order the relation lists them in (a relation's districts
+    come from a set, whose order changes between processes)."""
+    from assessment.stats.disclosure import suppress_cells
+
+    frame = pd.DataFrame({"count": [3.0, 19.0, 19.0, 41.0]})
+    chosen = []
+    for order in ([0, 1, 2, 3], [0, 2, 1, 3], [3, 2, 1, 0]):
+        hidden = suppress_cells(frame, [], hidden=pd.Series([True, False, False, False]),
+                                relations=[np.asarray(order)])
+        chosen.append(hidden.tolist())
+    assert chosen == [[True, True, False, False]] * 3

@@ -73,9 +73,11 @@ def suppress_cells(frame: pd.DataFrame, group_sets: list[list[str]], *, count: s
             candidates = [m for m in members if not hidden[m] and not np.isnan(values[m])]
             if not candidates:
                 continue
-            # Hide the smallest other cell (zero counts first only if nothing else: zero reveals nothing).
+            # Hide the smallest other cell (zero counts first only if nothing else: zero reveals nothing);
+            # of equal counts the first row, whatever order the group lists them in (a relation's districts
+            # come from a set, whose order changes from one process to the next).
             nonzero = [m for m in candidates if values[m] > 0] or candidates
-            hidden[min(nonzero, key=lambda m: values[m])] = True
+            hidden[min(nonzero, key=lambda m: (values[m], m))] = True
             changed = True
     return pd.Series(hidden, index=frame.index)
 
