@@ -191,3 +191,27 @@ def test_a_format_failing_beside_another_is_the_error_and_nothing_is_published(m
     with pytest.raises(RenderError, match=r"mini\.two: could not write"):
         render_builtin(FIXTURE, {"area": "Leeds", "bars": [1, 2, 3]}, out, formats=("one", "two"), stem="mini")
     assert not out.exists() or not list(out.iterdir())
+
+
+def test_pandoc_reads_the_markdown_once_for_several_formats_and_writes_each_as_from_the_markdown(
+        monkeypatch, tmp_path):
+    import assessment.render.outputs as outputs
+    from assessment.render.engine import write_formats
+    from assessment.render.formats import parse_formats
+
+    source = tmp_path / "report.md"
+    source.write_text("---\ntitle: Leeds\n---\n\n# Rates\n\nRates for 2021 - 23 rose.\n\n| Area | Rate |\n"
+                      "|---|---|\n| Leeds | 2 |\n")
+    alone = outputs.to_html(source, tmp_path / "alone.html", {}).read_text()
+    readers = []
+    run_pandoc = outputs._run_pandoc
+
+    def recording(args, *rest, **options):
+        readers.append(args[args.index("--from") + 1])
+        return run_pandoc(args, *rest, **options)
+
+    monkeypatch.setattr(outputs, "_run_pandoc", recording)
+    written = write_formats(source, tmp_path, parse_formats("html,docx"), "report", {}, None)
+    assert readers.count("markdown") == 1 and len(readers) == 3
+    assert written["html"].read_text() == alone
+    assert "2021 - 23" in " ".join(p.text for p in docx.Document(written["docx"]).paragraphs).replace("\xa0", " ")
