@@ -88,7 +88,7 @@ def write_formats(source: Path, build: Path, formats: Formats, stem: str, meta: 
                   reference_doc: Path | None, *, at_once: bool = False) -> dict[str, Path]:
     """Write every format of ``source`` into ``build``; ``at_once``: at the same time (each format is
     its own pandoc and typst run on files of its own, so they take as long as the slowest alone)."""
-    outputs = list(formats.outputs)
+    outputs = list(as_formats(formats).outputs)
     # Pandoc reads the markdown once when it writes more than one format (its writers start from the parse).
     parsed = parse_source(source) if sum(fmt.reads_parsed for fmt in outputs) > 1 else None
 
