@@ -215,3 +215,23 @@ def test_pandoc_reads_the_markdown_once_for_several_formats_and_writes_each_as_f
     assert readers.count("markdown") == 1 and len(readers) == 3
     assert written["html"].read_text() == alone
     assert "2021 - 23" in " ".join(p.text for p in docx.Document(written["docx"]).paragraphs).replace("\xa0", " ")
+
+
+def test_a_period_label_in_a_table_is_measured_as_one_word_in_the_typst_source(tmp_path):
+    """table-layout.lua measures the text periods.lua keeps whole (a typst box) as a nine-character word."""
+    from assessment.orchestration.area_renders import TEMPLATE
+    from assessment.render.declaration import resolve_paths
+    from assessment.render.outputs import to_pdf, write_source
+
+    meta = resolve_paths(parse_qmd(TEMPLATE.read_text()).metadata, TEMPLATE.parent)
+    long_note = " ".join(["words that take the spare room"] * 12)
+    columns = []
+    for period in ("2021 - 23", "2021x-x23"):  # a boxed period label; a plain word as long
+        body = f"# Rates\n\n| Area | Period | Note |\n|---|---|---|\n| Leeds | {period} | {long_note} |\n"
+        source = write_source(body, {"title": "T"}, tmp_path / f"t{len(columns)}.md")
+        to_pdf(source, source.with_suffix(".pdf"), meta)
+        typ = source.with_suffix(".typ").read_text()
+        assert period != "2021 - 23" or "#box[2021 - 23]" in typ
+        columns.append(re.findall(r"columns: \(([\d.]+%(?:, [\d.]+%)*)\)", typ))  # the table's, not report.typ's
+    assert len(columns[0]) == 1
+    assert columns[0] == columns[1]
