@@ -172,18 +172,22 @@ def instrument(stages: Stages) -> None:
         fmt = formats.FORMATS[name]
         formats.FORMATS[name] = replace(fmt, writer=stages.timed(label, fmt.writer))
     typst.compile = stages.timed("typst compile (PDF)", typst.compile)
+    engine.parse_source = stages.timed("pandoc: read the markdown once", engine.parse_source)
     engine.localise_images = stages.timed("copy figures into the build folder", engine.localise_images)
     engine.write_source = stages.timed("markdown source file", engine.write_source)
     outputs.write_source = engine.write_source
     runner._reference_doc = stages.timed("Word reference document", runner._reference_doc)
-    runner.publish_report_files = stages.timed("publish files", runner.publish_report_files)
     runner.render_area = stages.timed("render_area (rest: bundle checks, staging)", runner.render_area)
 
 
 def render(kernel: ProfiledKernel, bundle: Path, codes: list[str], out: Path, fmts: tuple[str, ...],
            stages: Stages) -> None:
-    for code in codes:
-        runner.render_area(bundle, code, out, formats=fmts, engine="builtin", kernel=kernel)
+    from assessment.orchestration.render_request import render_request
+
+    out.mkdir(parents=True, exist_ok=True)
+    request = render_request(bundle, codes, out, formats.parse_formats(fmts), engine="builtin")
+    for area in request.areas:
+        runner.render_area(request, area, kernel=kernel)
         for name, cpu in kernel.collect_inner().items():
             stages.add(f"  in kernel: {name}", cpu, 0.0)
 

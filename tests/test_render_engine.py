@@ -191,3 +191,47 @@ def test_a_format_failing_beside_another_is_the_error_and_nothing_is_published(m
     with pytest.raises(RenderError, match=r"mini\.two: could not write"):
         render_builtin(FIXTURE, {"area": "Leeds", "bars": [1, 2, 3]}, out, formats=("one", "two"), stem="mini")
     assert not out.exists() or not list(out.iterdir())
+
+
+def test_pandoc_reads_the_markdown_once_for_several_formats_and_writes_each_as_from_the_markdown(
+        monkeypatch, tmp_path):
+    import assessment.render.outputs as outputs
+    from assessment.render.engine import write_formats
+    from assessment.render.formats import parse_formats
+
+    source = tmp_path / "report.md"
+    source.write_text("---\ntitle: Leeds\n---\n\n# Rates\n\nRates for 2021 - 23 rose.\n\n| Area | Rate |\n"
+                      "|---|---|\n| Leeds | 2 |\n")
+    alone = outputs.to_html(source, tmp_path / "alone.html", {}).read_text()
+    readers = []
+    run_pandoc = outputs._run_pandoc
+
+    def recording(args, *rest, **options):
+        readers.append(args[args.index("--from") + 1])
+        return run_pandoc(args, *rest, **options)
+
+    monkeypatch.setattr(outputs, "_run_pandoc", recording)
+    written = write_formats(source, tmp_path, parse_formats("html,docx"), "report", {}, None)
+    assert readers.count("markdown") == 1 and len(readers) == 3
+    assert written["html"].read_text() == alone
+    assert "2021 - 23" in " ".join(p.text for p in docx.Document(written["docx"]).paragraphs).replace("\xa0", " ")
+
+
+def test_a_period_label_in_a_table_is_measured_as_one_word_in_the_typst_source(tmp_path):
+    """table-layout.lua measures the text periods.lua keeps whole (a typst box) as a nine-character word."""
+    from assessment.orchestration.area_renders import TEMPLATE
+    from assessment.render.declaration import resolve_paths
+    from assessment.render.outputs import to_pdf, write_source
+
+    meta = resolve_paths(parse_qmd(TEMPLATE.read_text()).metadata, TEMPLATE.parent)
+    long_note = " ".join(["words that take the spare room"] * 12)
+    columns = []
+    for period in ("2021 - 23", "2021x-x23"):  # a boxed period label; a plain word as long
+        body = f"# Rates\n\n| Area | Period | Note |\n|---|---|---|\n| Leeds | {period} | {long_note} |\n"
+        source = write_source(body, {"title": "T"}, tmp_path / f"t{len(columns)}.md")
+        to_pdf(source, source.with_suffix(".pdf"), meta)
+        typ = source.with_suffix(".typ").read_text()
+        assert period != "2021 - 23" or "#box[2021 - 23]" in typ
+        columns.append(re.findall(r"columns: \(([\d.]+%(?:, [\d.]+%)*)\)", typ))  # the table's, not report.typ's
+    assert len(columns[0]) == 1
+    assert columns[0] == columns[1]

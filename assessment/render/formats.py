@@ -37,6 +37,8 @@ class OutputFormat:
     writer: Callable[..., Path]     # the built-in engine's writer: writer(source_md, target, metadata, ...)
     reference_doc: bool = False     # takes a Word reference document (``reference-doc``)
     min_quarto: tuple[int, ...] = (1, 0)  # oldest Quarto that writes it
+    #: The writer also takes pandoc's parsed document (``parse_source``) in place of the markdown.
+    reads_parsed: bool = False
     #: Options of ``format: <quarto_target>:`` that Quarto needs to write what the writer writes.
     quarto_options: dict = field(default_factory=dict)
 
@@ -46,10 +48,11 @@ class OutputFormat:
 
 
 FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
-    OutputFormat("html", ".html", "html", "HTML", to_html, quarto_options={"embed-resources": True}),
-    OutputFormat("docx", ".docx", "docx", "Word", to_docx, reference_doc=True),
+    OutputFormat("html", ".html", "html", "HTML", to_html, quarto_options={"embed-resources": True},
+                 reads_parsed=True),
+    OutputFormat("docx", ".docx", "docx", "Word", to_docx, reference_doc=True, reads_parsed=True),
     # Quarto's typst format (and so PDF without LaTeX) arrived in Quarto 1.4.
-    OutputFormat("pdf", ".pdf", "typst", "PDF", to_pdf, min_quarto=(1, 4)),
+    OutputFormat("pdf", ".pdf", "typst", "PDF", to_pdf, min_quarto=(1, 4), reads_parsed=True),
 )}
 
 #: Every format, in the table's order (the CLI default).

@@ -113,6 +113,24 @@ _NOT_METADATA = {"embed-resources", "reference-doc", "toc", "toc-depth", "number
                  "css", "include-in-header", "shift-heading-level-by", "format-links", "filters"}
 
 
+def parse_source(source: Path) -> Path:
+    """``source`` read once into pandoc's document (JSON) beside it, for every format's writer to start from.
+
+    Reading the markdown is a good part of each pandoc run; the JSON document
+    reads back in a fraction of that, and identifiers, figures and metadata
+    are already in it, so each format is written as from the markdown.
+    """
+    parsed = source.with_suffix(".json")
+    _run_pandoc(["--from", "markdown", "--to", "json", "-o", str(parsed), source.name], source.parent,
+                "parsed document", parsed)
+    return parsed
+
+
+def _reader(source: Path) -> str:
+    """Pandoc's reader for ``source``: its parsed document (:func:`parse_source`) or the markdown."""
+    return "json" if source.suffix == ".json" else "markdown"
+
+
 def _filters(metadata: dict) -> list[str]:
     """The template's declared Lua filters, with what Quarto's own filters do for us
     (``fig-alt`` as alt text: figure-alt.lua) where the ``quarto`` marker puts Quarto's."""
@@ -144,7 +162,7 @@ def _common(metadata: dict, quarto_format: str, source: Path) -> list[str]:
     not an empty field): the template turns ``toc`` off for Word.
     """
     options = format_options(metadata, quarto_format)
-    args = ["--from", "markdown", "--standalone", "--lua-filter", str(ASSETS / "includes.lua")]
+    args = ["--from", _reader(source), "--standalone", "--lua-filter", str(ASSETS / "includes.lua")]
     for path in _filters(metadata):
         args += ["--lua-filter", path]
     if options.get("toc"):

@@ -16,7 +16,16 @@ local function whole(core)
   return pandoc.Str((core:gsub(" ", NBSP)))
 end
 
+-- Most inline lists hold no lone dash: leave them as they are (no new list to hand back to pandoc).
+local function has_dash(inlines)
+  for _, inline in ipairs(inlines) do
+    if inline.t == "Str" and inline.text == "-" then return true end
+  end
+  return false
+end
+
 function Inlines(inlines)
+  if not has_dash(inlines) then return nil end
   local out = pandoc.List()
   local i = 1
   while i <= #inlines do

@@ -46,11 +46,12 @@ local function words(text)
   return longest, math.max(total - 1, 0)
 end
 
--- A cell's text as it is laid out: a period label kept whole by periods.lua
--- (a typst box, an HTML span) counts as one word.
+-- The table's text as it is laid out: a period label kept whole by periods.lua
+-- (a typst box, an HTML span) counts as one word. One walk of the whole table
+-- (a copy, for measuring), not one per cell: each walk has a cost of its own.
 local NBSP = utf8.char(160)
-local function cell_text(blocks)
-  local whole = blocks:walk({
+local function laid_out(tbl)
+  return tbl:walk({
     RawInline = function(raw)
       local core = raw.text:match("^#box%[(.*)%]$")
       if core then return pandoc.Str((core:gsub(" ", NBSP))) end
@@ -59,7 +60,6 @@ local function cell_text(blocks)
       if span.classes:includes("period") then return pandoc.Str((stringify(span):gsub(" ", NBSP))) end
     end,
   })
-  return stringify(whole)
 end
 
 local function each_row(tbl, fn)
@@ -76,10 +76,10 @@ local function measure(tbl)
   local ncols = #tbl.colspecs
   local least, most, single = {}, {}, {}
   for j = 1, ncols do least[j], most[j], single[j] = 1, 1, true end
-  each_row(tbl, function(row, is_header)
+  each_row(laid_out(tbl), function(row, is_header)
     local j = 1
     for _, cell in ipairs(row.cells) do
-      local text = cell_text(cell.contents)
+      local text = stringify(cell.contents)
       local longest, total = words(text)
       local bold = is_header and 1.1 or 1
       if cell.col_span == 1 and j <= ncols then
