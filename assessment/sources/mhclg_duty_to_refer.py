@@ -65,6 +65,8 @@ INDICATORS = {
                                    optional=(r"community rehabilitation company",)),
     "mhclg-offending-history": Measure(SUPPORT_NEEDS_SHEET, (r"offending history",)),
     "mhclg-offending-history-share": Measure(SUPPORT_NEEDS_SHEET, (r"offending history",), over="owed"),
+    # Table A2R's "Departure from institution: Custody" reason for the loss of the last settled home.
+    "mhclg-relief-custody": Measure("A2R", (r"(^|: )custody$",)),
 }
 # The other support needs of table A3 that the policy documents ask about, each as a share of the
 # households owed a duty (as the offending-history share). Where the publisher splits a need by age
@@ -133,7 +135,7 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
     owed = households_table.numbers(find_column(households_table.labels, OWED_DUTY, households_table.where))[0]
     by_code = {"households": pd.Series(households.to_numpy(), index=households_table.codes.to_numpy()),
                "owed": pd.Series(owed.to_numpy(), index=households_table.codes.to_numpy())}
-    tables = {sheet: read_table(path, sheet) for sheet in (REFERRALS_SHEET, SUPPORT_NEEDS_SHEET)}
+    tables = {sheet: read_table(path, sheet) for sheet in (REFERRALS_SHEET, SUPPORT_NEEDS_SHEET, "A2R")}
     for table in tables.values():
         if table.period != households_table.period:
             raise InputError(f"{table.where}: the title's quarter ({table.period}) is not sheet {DATA_SHEET}'s "
