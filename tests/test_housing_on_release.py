@@ -19,6 +19,8 @@ from assessment.snapshots import importer
 from assessment.sources import mhclg_duty_to_refer
 from assessment.inputs.workbook import sheet_rows
 
+from .html_sections import section
+
 Q3 = "Statutory_Homelessness_Detailed_Local_Authority_Data_202512.ods"  # October to December 2025 = 2025/26 Q3
 # Q3 file, sheet A7 (row 8 headers: H "Adult Secure Estate (prison)", I "Youth Secure Estate", J "Probation Service",
 # K "Community Rehabilitation Company (retired option)"): Blackpool row 42 H=0 I=0 J=9 K=0; Preston row 211
@@ -240,3 +242,17 @@ def test_blackpool_has_its_quarterly_series_and_the_gap_text_is_corrected(render
     text = _text(page)
     assert "no published statistic measures" not in text.lower()
     assert "MHCLG's homelessness statistics do measure" in text
+
+
+@pytest.mark.shared
+def test_blackpool_shows_the_custody_relief_duty_figure_in_its_homelessness_section_and_appendix(rendered):
+    page, appendix = rendered["E06000009"]
+    count, households = RELIEF_CUSTODY["E06000009"]
+    rate = f"{count / households * 100000:.1f} per 100,000"  # 10.8
+    england = f"{2130 / 24440280 * 100000:.1f} per 100,000"  # 8.7
+    housing = _text(section(page, "Homelessness and accommodation"))
+    assert f"Households owed a relief duty after leaving custody 2025/26 Q3 {rate}" in housing
+    assert england in housing
+    row = next(r for r in appendix if r["Indicator ID"] == "mhclg-relief-custody" and r["Area code"] == "E06000009"
+               and r["Report section"] == "Homelessness and accommodation")
+    assert (row["Count"], row["Denominator"], row["Period"]) == (count, households, "2025/26 Q3")

@@ -29,7 +29,7 @@ column is one error line naming the file, the sheet and what is missing.
 >>> sorted(INDICATORS)[:4]
 ['mhclg-dtr-prison', 'mhclg-dtr-probation', 'mhclg-need-alcohol-share', 'mhclg-need-care-leaver-share']
 >>> len(INDICATORS)
-12
+13
 >>> marker_note("..", {"..": "Authority with missing data."})
 "Not available (the publisher's '..'): Authority with missing data."
 """
