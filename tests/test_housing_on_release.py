@@ -19,6 +19,8 @@ from assessment.snapshots import importer
 from assessment.sources import mhclg_duty_to_refer
 from assessment.inputs.workbook import sheet_rows
 
+from .html_sections import section
+
 Q3 = "Statutory_Homelessness_Detailed_Local_Authority_Data_202512.ods"  # October to December 2025 = 2025/26 Q3
 # Q3 file, sheet A7 (row 8 headers: H "Adult Secure Estate (prison)", I "Youth Secure Estate", J "Probation Service",
 # K "Community Rehabilitation Company (retired option)"): Blackpool row 42 H=0 I=0 J=9 K=0; Preston row 211
@@ -112,12 +114,30 @@ def test_each_quarter_file_gives_its_quarter_and_the_xlsx_the_same_as_the_ods(sh
     assert kinds == {("mhclg_homelessness", "2025/26 Q3"), ("mhclg_homelessness_referrals", "2025/26 Q3")}
 
 
+# Households owed a relief duty whose last settled home was lost on leaving custody, read by hand from
+# Statutory_Homelessness_Detailed_Local_Authority_Data_202512.xlsx, sheet A2R, column AW ("Departure from
+# institution: ... Of which: Custody"): England row 8 = 2,130, Blackpool row 40 = 7; households in the area
+# (000s), sheet A1 column P: England row 8 = 24,440.28, Blackpool row 40 = 65.014.
+RELIEF_CUSTODY = {"E92000001": (2130, 24440280), "E06000009": (7, 65014)}
+
+
+@pytest.mark.shared
+def test_households_owed_relief_after_custody_are_the_hand_read_a2r_counts(shared_data):
+    for name in (Q3, "Statutory_Homelessness_Detailed_Local_Authority_Data_202512.xlsx"):
+        rows = mhclg_duty_to_refer.read(shared_data / "homelessness" / name).set_index(["indicator_id", "area_code"])
+        for code, (count, households) in RELIEF_CUSTODY.items():
+            row = rows.loc[("mhclg-relief-custody", code)]
+            assert (row["count"], row["denominator"], row["period"]) == (count, households, "2025/26 Q3"), (name, code)
+            assert row["value"] == pytest.approx(count / households * 100000)
+            assert row["unit"] == "per 100,000 households" and row["lower_ci_95"] < row["value"] < row["upper_ci_95"]
+
+
 def _small_copy(shared_data, path, *, drop=None, rename=None):
-    """The first rows of sheets Contents, A1, A3 and A7 of the real xlsx, in a workbook of their own."""
+    """The first rows of sheets Contents, A1 and every sheet the reader reads (real xlsx), in a workbook of their own."""
     source = shared_data / "homelessness/Statutory_Homelessness_Detailed_Local_Authority_Data_202512.xlsx"
     book = openpyxl.Workbook()
     book.remove(book.active)
-    for sheet in ("Contents", "A1", "A3", "A7"):
+    for sheet in ("Contents", "A1", *mhclg_duty_to_refer.SHEETS):
         if sheet == drop:
             continue
         target = book.create_sheet(sheet)
@@ -222,3 +242,17 @@ def test_blackpool_has_its_quarterly_series_and_the_gap_text_is_corrected(render
     text = _text(page)
     assert "no published statistic measures" not in text.lower()
     assert "MHCLG's homelessness statistics do measure" in text
+
+
+@pytest.mark.shared
+def test_blackpool_shows_the_custody_relief_duty_figure_in_its_homelessness_section_and_appendix(rendered):
+    page, appendix = rendered["E06000009"]
+    count, households = RELIEF_CUSTODY["E06000009"]
+    rate = f"{count / households * 100000:.1f} per 100,000"  # 10.8
+    england = f"{2130 / 24440280 * 100000:.1f} per 100,000"  # 8.7
+    housing = _text(section(page, "Homelessness and accommodation"))
+    assert f"Households owed a relief duty after leaving custody 2025/26 Q3 {rate}" in housing
+    assert england in housing
+    row = next(r for r in appendix if r["Indicator ID"] == "mhclg-relief-custody" and r["Area code"] == "E06000009"
+               and r["Report section"] == "Homelessness and accommodation")
+    assert (row["Count"], row["Denominator"], row["Period"]) == (count, households, "2025/26 Q3")

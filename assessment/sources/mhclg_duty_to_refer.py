@@ -1,7 +1,8 @@
 """Housing on release from MHCLG's detailed local authority tables: Duty to Refer referrals and offending history.
 
 The same workbook as :mod:`.mhclg_homelessness` (ODS as published, or the
-xlsx conversion), read from three of its sheets:
+xlsx conversion), read from four of its sheets (:data:`SHEETS`, from the
+measures of :data:`INDICATORS`: a new measure is one entry there):
 
 - **A7** (households assessed as a result of a referral): households referred
   under the Duty to Refer by prison (the adult and the youth secure estate
@@ -14,6 +15,8 @@ xlsx conversion), read from three of its sheets:
   other support needs of :data:`SUPPORT_NEEDS` (care leavers, young people,
   mental health, learning disability, drug and alcohol dependency, domestic
   abuse, HM Forces);
+- **A2R** (households owed a relief duty by reason for the loss of their last
+  settled home): households whose home was lost on departure from custody;
 - **A1**: the number of households in the area (thousands), the denominator of
   MHCLG's own rates per 1,000 households, and the households owed a prevention
   or relief duty, the denominator of the offending-history share.
@@ -26,7 +29,7 @@ column is one error line naming the file, the sheet and what is missing.
 >>> sorted(INDICATORS)[:4]
 ['mhclg-dtr-prison', 'mhclg-dtr-probation', 'mhclg-need-alcohol-share', 'mhclg-need-care-leaver-share']
 >>> len(INDICATORS)
-12
+13
 >>> marker_note("..", {"..": "Authority with missing data."})
 "Not available (the publisher's '..'): Authority with missing data."
 """
@@ -65,6 +68,8 @@ INDICATORS = {
                                    optional=(r"community rehabilitation company",)),
     "mhclg-offending-history": Measure(SUPPORT_NEEDS_SHEET, (r"offending history",)),
     "mhclg-offending-history-share": Measure(SUPPORT_NEEDS_SHEET, (r"offending history",), over="owed"),
+    # Table A2R's "Departure from institution: Custody" reason for the loss of the last settled home.
+    "mhclg-relief-custody": Measure("A2R", (r"(^|: )custody$",)),
 }
 # The other support needs of table A3 that the policy documents ask about, each as a share of the
 # households owed a duty (as the offending-history share). Where the publisher splits a need by age
@@ -83,6 +88,8 @@ SUPPORT_NEEDS = {
 }
 INDICATORS.update({key: Measure(SUPPORT_NEEDS_SHEET, columns, optional=optional, over="owed")
                    for key, (columns, optional) in SUPPORT_NEEDS.items()})
+#: The sheets read, from the measures: a measure on a new sheet needs no other change to the reader.
+SHEETS = tuple(dict.fromkeys(measure.sheet for measure in INDICATORS.values()))
 HOUSEHOLDS, OWED_DUTY = r"households\s+in\s+area", r"total owed a prevention or relief duty"
 
 
@@ -133,7 +140,7 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
     owed = households_table.numbers(find_column(households_table.labels, OWED_DUTY, households_table.where))[0]
     by_code = {"households": pd.Series(households.to_numpy(), index=households_table.codes.to_numpy()),
                "owed": pd.Series(owed.to_numpy(), index=households_table.codes.to_numpy())}
-    tables = {sheet: read_table(path, sheet) for sheet in (REFERRALS_SHEET, SUPPORT_NEEDS_SHEET)}
+    tables = {sheet: read_table(path, sheet) for sheet in SHEETS}
     for table in tables.values():
         if table.period != households_table.period:
             raise InputError(f"{table.where}: the title's quarter ({table.period}) is not sheet {DATA_SHEET}'s "
@@ -144,5 +151,5 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
         counts, notes = _column_sum(table, measure)
         denominator = pd.Series(table.codes.map(by_code[measure.over]).to_numpy(), index=table.body.index)
         frames.append(indicator_rows(table, key, counts, notes, denominator))
-    return finish(frames, path=path, where=f"{path}:{REFERRALS_SHEET},{SUPPORT_NEEDS_SHEET}", source_url=source_url,
+    return finish(frames, path=path, where=f"{path}:{','.join(SHEETS)}", source_url=source_url,
                   retrieved_at=retrieved_at, vintage=vintage or households_table.release)
