@@ -221,6 +221,8 @@ def validate(
     for note in report.notes:
         out.print(note, markup=False)
     if report.ok:
+        if report.kind is None or report.sheet is None:  # validate_upload passes a file only once it has both
+            raise InputError(f"{file}: passed validation without a recognised kind and sheet")
         out.print(f"{file.name}: valid '{report.kind.kind}' upload with {len(report.sheet.rows)} row(s)")
         return
     for line in report.lines():

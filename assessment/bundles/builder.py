@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -124,7 +125,8 @@ def geography_from_folder(folder: Path) -> tuple[dict[str, Path], dict[str, Path
     """
     from ..geography.recognise import recognise_boundary, recognise_lookup
 
-    lookups, boundaries = {}, {}
+    lookups: dict[str, tuple] = {}
+    boundaries: dict[str, tuple] = {}
     for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
         if path.suffix.lower() in (".csv", ".txt"):
             found, target = recognise_lookup(path), lookups
@@ -146,7 +148,7 @@ def _vintage(periods: list[str]) -> str:
 
 
 def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir: Path | None = None,
-                               uploads: list[Path | str] | None = None, partial: bool = False,
+                               uploads: Sequence[Path | str] | None = None, partial: bool = False,
                                described: dict | None = None) -> Path:
     """`jsna build`: the tidy frame from a snapshot alone, analysed into a report bundle.
 
@@ -182,9 +184,9 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
     check_build_size(len(frame), where)
     for note in meta.get("source_conflicts", []):  # a figure two files disagree on: say which was used
         print(f"note: {note}", file=sys.stderr)
-    upload_meta = []
+    upload_meta: list[dict] = []
     if uploads:
-        upload_frames, upload_meta = load_uploads_for_build(uploads, lookup_files)
+        upload_frames, upload_meta = load_uploads_for_build(list(uploads), lookup_files)
         frame = combine([frame, *upload_frames])
     meta = {**meta, "demo": False, "vintage": vintage, "uploads": upload_meta, **(described or {})}
     return build_bundle(frame, out_dir, lookup_files=lookup_files, boundary_files=boundary_files,

@@ -217,7 +217,8 @@ class Bundle:
         if level == ENGLAND_LEVEL or not LEVELS[level].in_district_table:
             lookup = geography.rollup_lookup(level)
         else:  # every district under its parent (a unitary is its own upper tier, so not a roll-up lookup)
-            columns = [DISTRICT_LEVEL.lookup.code, LEVELS[level].lookup.code, LEVELS[level].lookup.name]
+            columns = [DISTRICT_LEVEL.lookup_columns.code, LEVELS[level].lookup_columns.code,
+                       LEVELS[level].lookup_columns.name]
             lookup = geography.lads[columns].drop_duplicates(columns[0])
         lookup = lookup.set_axis(["child_code", "parent_code", "parent_name"], axis=1)
         return dissolve_boundaries(self.boundaries(DISTRICT_LEVEL.key), lookup)

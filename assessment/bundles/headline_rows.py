@@ -32,6 +32,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import pandas as pd
 
@@ -71,6 +72,11 @@ def widest_band(denominators: Mapping[str, float | None]) -> str:
     return min(denominators, key=rank)
 
 
+def _text_keyed(sums: pd.Series) -> dict[str, float | None]:
+    """``sums`` as a dict: its index is a text column of the tidy frame (sex, age), which pandas-stubs cannot know."""
+    return cast(dict[str, float | None], sums.to_dict())
+
+
 def _choose(available: Mapping[str, float | None], wanted: str | None, default: str) -> str:
     for choice in (wanted, default):
         if choice and choice in available:
@@ -93,9 +99,9 @@ def choose_breakdowns(main: pd.DataFrame, indicators: Mapping[str, dict]) -> dic
     for indicator_id, breakdowns in totals.groupby(level="indicator_id", sort=False):
         info = indicators.get(str(indicator_id)) or {}
         by_sex = breakdowns.groupby(level="sex", sort=False).sum(min_count=1)
-        sex = _choose(by_sex.to_dict(), info.get("headline_sex"), DEFAULT_SEX)
+        sex = _choose(_text_keyed(by_sex), info.get("headline_sex"), DEFAULT_SEX)
         ages = breakdowns.xs(sex, level="sex").droplevel("indicator_id")
-        chosen[str(indicator_id)] = (sex, _choose(ages.to_dict(), info.get("headline_age"), DEFAULT_AGE))
+        chosen[str(indicator_id)] = (sex, _choose(_text_keyed(ages), info.get("headline_age"), DEFAULT_AGE))
     return chosen
 
 
@@ -140,8 +146,9 @@ class HeadlineTables:
                      & (frame["category_type"] == "")]
         # Every column kept: the age profile's rows are listed in the appendix with their source.
         return cls(rows=rows, population_ages=ages.reset_index(drop=True),
-                   by_indicator=dict(tuple(rows.groupby("indicator_id", sort=False))),
-                   latest_by_area={code: group.reset_index(drop=True) for code, group in latest.groupby("area_code")})
+                   by_indicator={cast(str, key): group for key, group in rows.groupby("indicator_id", sort=False)},
+                   latest_by_area={cast(str, code): group.reset_index(drop=True)
+                                   for code, group in latest.groupby("area_code")})
 
     def upper_tier_view(self) -> HeadlineTables:
         """The same tables with each unitary's quintiles computed among the whole upper tier (made once).
@@ -159,8 +166,8 @@ class HeadlineTables:
         latest = rows.sort_values(["area_code", "indicator_id", "period_end", "period"])
         latest = latest.groupby(["area_code", "indicator_id"], as_index=False).tail(1)
         return HeadlineTables(rows=rows, population_ages=self.population_ages,
-                              by_indicator=dict(tuple(rows.groupby("indicator_id", sort=False))),
-                              latest_by_area={code: group.reset_index(drop=True)
+                              by_indicator={cast(str, key): group for key, group in rows.groupby("indicator_id", sort=False)},
+                              latest_by_area={cast(str, code): group.reset_index(drop=True)
                                               for code, group in latest.groupby("area_code")})
 
     def empty(self) -> pd.DataFrame:

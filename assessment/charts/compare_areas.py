@@ -107,19 +107,21 @@ def _unique(names: list[str]) -> list[str]:
 
 def _mark(figure, position: int | None, value: float) -> list:
     """Artists that outline the selected area's bar and rewrite its name in bold with a ▶."""
+    from matplotlib.artist import Artist
     from matplotlib.patches import Rectangle
     from matplotlib.text import Text
 
     if position is None:
         return []
     axes = figure.axes[0]
-    artists = [Rectangle((0, position - 0.375), value, 0.75, fill=False, edgecolor="#000000", linewidth=1.4,
+    artists: list[Artist] = [Rectangle((0, position - 0.375), value, 0.75, fill=False, edgecolor="#000000", linewidth=1.4,
                          transform=axes.transData, clip_on=False)]
     labels = [t for t in axes.yaxis.get_majorticklabels() if t.get_text()]
     if 0 < position <= len(labels):
         label = labels[position - 1]
+        x, y = label.get_position()
         # Right-aligned at the same point and wider, so its white box covers the plain label beneath.
-        artists.append(Text(*label.get_position(), text=f"{label.get_text()}  \u25b6",
+        artists.append(Text(x, y, text=f"{label.get_text()}  \u25b6",
                             transform=label.get_transform(), ha=label.get_horizontalalignment(),
                             va=label.get_verticalalignment(),
                             fontproperties=label.get_fontproperties(), fontweight="bold", color="#000000",

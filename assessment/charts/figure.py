@@ -24,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -58,10 +59,10 @@ def _draw_base(key, plot, width: float, height: float, dpi: int):
     else:
         figure = (plot + theme(figure_size=(width, height), dpi=dpi)).draw()
     figure.set_dpi(dpi)
-    if not isinstance(figure.canvas, FigureCanvasAgg):  # plotnine may leave a canvas that cannot blit
-        FigureCanvasAgg(figure)
-    figure.canvas.draw()
-    _BASES[key] = (figure, figure.canvas.copy_from_bbox(figure.bbox))
+    # plotnine may leave a canvas that cannot blit: a new Agg canvas replaces it as the figure's.
+    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    canvas.draw()
+    _BASES[key] = (figure, canvas.copy_from_bbox(figure.bbox))
     while len(_BASES) > MAX_BASES:
         import matplotlib.pyplot as plt
 
@@ -102,7 +103,7 @@ class Figure:
     must mean equal plots. Overlays never change the base.
     """
 
-    plot: object
+    plot: Any  # a plotnine ggplot, a matplotlib figure, or a function that builds one (drawn only when needed)
     caption: str
     alt_text: str
     width: float = 7.0
@@ -168,7 +169,7 @@ def frame_key(*parts) -> int:
     """A key for a base from data frames and plain values (hashes the frames' contents)."""
     import pandas as pd
 
-    items = []
+    items: list[int | str] = []
     for part in parts:
         if isinstance(part, pd.DataFrame):
             items.append(int(pd.util.hash_pandas_object(part.astype(str), index=False).sum()))

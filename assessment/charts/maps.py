@@ -119,7 +119,7 @@ def _draw(data, legend, heading: str, comparator: str, width: float, height: flo
     FigureCanvasAgg(figure)
     map_w, map_h = layout["map_w"], layout["map_h"]
     bottom = 0.2 / height
-    axes = figure.add_axes([0.1 / width, bottom, map_w / width, map_h / height])
+    axes = figure.add_axes((0.1 / width, bottom, map_w / width, map_h / height))
     axes.set_axis_off()
     xlim, ylim = _limits(data.total_bounds, map_w, map_h)
     axes.set_xlim(*xlim)
@@ -164,7 +164,7 @@ def _label_areas(figure, axes, data) -> None:
     """
     renderer = figure.canvas.get_renderer()
     inside = axes.get_window_extent(renderer)
-    placed = []
+    placed: list = []
     order = data.assign(_area=data.geometry.area).sort_values("_area", ascending=False)
     for _, row in order.iterrows():
         point = row.geometry.representative_point()

@@ -143,11 +143,12 @@ def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicat
 
 def _mark(figure, points: pd.DataFrame, labels: pd.DataFrame) -> list:
     """Artists for the area's circles and its figures beside the bars."""
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.text import Text
 
     axes = figure.axes[0]
-    artists = [Line2D([x], [y], marker="o", markersize=7, linestyle="none", markerfacecolor=colour_for(result),
+    artists: list[Artist] = [Line2D([x], [y], marker="o", markersize=7, linestyle="none", markerfacecolor=colour_for(result),
                       markeredgecolor="#000000", markeredgewidth=0.6, transform=axes.transData)
                for x, y, result in zip(points["x"], points["y"], points["result"])]
     artists += [Text(1.04, y, text, ha="left", va="center", fontsize=MIN_TEXT_PT, color="#0b0c0c", linespacing=1.0,

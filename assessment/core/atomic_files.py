@@ -22,8 +22,10 @@ import errno
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
+from typing import TextIO
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -254,7 +256,7 @@ def remove_stale_staging(parent: str | Path, *, keep: tuple[Path, ...] = (), any
     (the caller holds the folder's lock, so no one else can be writing).
     """
     parent = Path(parent)
-    removed = []
+    removed: list[Path] = []
     if not parent.is_dir():
         return removed
     for folder in parent.iterdir():
@@ -294,7 +296,7 @@ class FolderLock:
 
     def __init__(self, folder: str | Path, *, wait: float = 10.0, what: str = "jsna run"):
         self.folder, self.wait, self.what = Path(folder), wait, what
-        self._handle = None
+        self._handle: TextIO | None = None
 
     def acquire(self) -> FolderLock:
         import time
@@ -348,9 +350,7 @@ class FolderLock:
 
 
 def _try_lock(handle) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # Windows
+    if sys.platform == "win32":  # no fcntl on Windows
         import msvcrt
 
         try:
@@ -359,6 +359,8 @@ def _try_lock(handle) -> bool:
         except OSError:
             return False
         return True
+    import fcntl
+
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -367,12 +369,12 @@ def _try_lock(handle) -> bool:
 
 
 def _unlock(handle) -> None:
-    try:
-        import fcntl
-    except ImportError:
+    if sys.platform == "win32":
         import msvcrt
 
         handle.seek(0)
         msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
         return
+    import fcntl
+
     fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -30,6 +30,7 @@ import os
 import sys
 import traceback
 import warnings
+from typing import Any
 
 import typer
 
@@ -62,10 +63,15 @@ def _is_usage_error(exc: BaseException) -> bool:
     return isinstance(exc, usage_types) or (hasattr(exc, "format_message") and hasattr(exc, "exit_code"))
 
 
+def _click_message(exc: Any) -> str:
+    """The message of one of click's exceptions, typed ``Any``: typer vendors click, whose classes are not importable."""
+    return exc.format_message()
+
+
 def _usage_message(exc: BaseException) -> str:
     ctx = getattr(exc, "ctx", None)
     hint = f" (see '{ctx.command_path} --help')" if ctx is not None and type(exc).__name__ != "FileError" else ""
-    return f"{exc.format_message().rstrip('.')}{hint}"
+    return f"{_click_message(exc).rstrip('.')}{hint}"
 
 
 def _os_message(exc: OSError) -> str:
@@ -127,7 +133,7 @@ def run_guarded(app: typer.Typer, args: list[str], *, prog_name: str) -> int:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except BaseException as exc:  # noqa: BLE001 - this is the boundary: nothing gets past it
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `jsna`: the help is the answer
-            sys.stdout.write(exc.format_message() + "\n")
+            sys.stdout.write(_click_message(exc) + "\n")
             return 0
         if debug:
             traceback.print_exception(exc)

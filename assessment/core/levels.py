@@ -82,6 +82,13 @@ class Level:
         return self.edition
 
     @property
+    def lookup_columns(self) -> LookupColumns:
+        """The lookup naming a district's area of this level; asking a level with one fixed area is a bug."""
+        if self.lookup is None:
+            raise InputError(f"boundaries/levels.yaml level {self.key}: has one area, not a lookup of districts")
+        return self.lookup
+
+    @property
     def prefix(self) -> str:
         """The prefix messages suggest before a name of this level in --area (``pfa:``, ``county:``)."""
         return self.aliases[0] if self.aliases else self.key
@@ -179,7 +186,10 @@ def load_levels(path: Path = LEVELS_PATH) -> tuple[dict[str, Level], str]:
 #: The shipped table, read once at import (the tidy frame's schema is built from it).
 LEVELS, ENGLAND_LEVEL = load_levels()
 DISTRICT_LEVEL: Level = next(lv for lv in LEVELS.values() if lv.lookup and lv.lookup.code == "lad_code")
-ENGLAND_CODE, ENGLAND_NAME = LEVELS[ENGLAND_LEVEL].area
+_NATIONAL_AREA = LEVELS[ENGLAND_LEVEL].area
+if _NATIONAL_AREA is None:  # parse_levels refuses such a table; checked again so the names below are never None
+    raise InputError(f"boundaries/levels.yaml: national level '{ENGLAND_LEVEL}' has no area")
+ENGLAND_CODE, ENGLAND_NAME = _NATIONAL_AREA
 AREA_TYPES: tuple[str, ...] = tuple(LEVELS)
 LEVEL_BY_PREFIX: dict[str, str] = {prefix: lv.key for lv in LEVELS.values() for prefix in lv.code_prefixes}
 
@@ -207,7 +217,7 @@ def district_columns() -> list[Level]:
 
 def lookup_roles() -> list[str]:
     """The ONS lookups a geography is built from, the district list first."""
-    roles = [DISTRICT_LEVEL.lookup.role] + [lv.lookup.role for lv in LEVELS.values() if lv.lookup]
+    roles = [DISTRICT_LEVEL.lookup_columns.role] + [lv.lookup.role for lv in LEVELS.values() if lv.lookup]
     return list(dict.fromkeys(roles))
 
 

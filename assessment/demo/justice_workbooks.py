@@ -106,7 +106,7 @@ def write_arrests(forces: list[DemoForce], rng, path: Path) -> Path:
               "visiting population (demonstration data)."]
 
     def sex_row(label: str, years: dict, rate) -> list:
-        row = [label]
+        row: list = [label]
         for sex in ("Males", "Females", "Persons"):
             row += [years[first][sex], years[latest][sex], None]
         change = years[latest]["Persons"] - years[first]["Persons"]

@@ -46,6 +46,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -288,7 +289,7 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, wh
     moving = moving.join(kinds, on="area_code")
     for kind in ("split", "abolished", "newer_merge"):
         for code, rows in moving[moving["kind"] == kind].groupby("area_code"):
-            decisions.add((kind, code, tuple(successors(code, vintage))) if kind == "split" else (kind, code),
+            decisions.add((kind, code, tuple(successors(str(code), vintage))) if kind == "split" else (kind, code),
                           rows["source"].unique())
     moving = moving[moving["kind"].isin(["newer", "recode", "merge"])]
 
@@ -297,8 +298,9 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, wh
     same_area = moving["kind"].isin(["newer", "recode"])
     has_same = same_area.groupby([moving[c] for c in group_keys], sort=False, dropna=False).transform("any")
     recoded, merged, set_aside = moving[same_area], moving[~same_area & ~has_same], moving[~same_area & has_same]
-    skipped = set_aside.groupby("new_code")["area_code"].agg(lambda s: tuple(sorted(set(s))))
-    for (old, new, kind), rows in recoded.groupby(["area_code", "new_code", "kind"]):
+    skipped = {new: tuple(sorted(set(codes))) for new, codes in set_aside.groupby("new_code")["area_code"]}
+    for key, rows in recoded.groupby(["area_code", "new_code", "kind"]):
+        old, new, kind = cast(tuple[str, str, str], key)  # grouped by three text columns
         decisions.add((kind, old, new, skipped.get(new, ())) if kind == "recode" else (kind, old, new),
                       rows["source"].unique())
     recoded = recoded.assign(area_code=recoded["new_code"], area_name=recoded["new_code"].map(names),
@@ -334,12 +336,13 @@ def _add_up(merged: pd.DataFrame, names: dict, vintage: str, *, partial: bool, w
     missing = pd.Series([_missing_parts(n, p, vintage) for n, p in zip(first["new_code"], present)], index=first.index)
     incomplete = missing.map(bool)
     if incomplete.any() and not partial:
-        at = incomplete.idxmax()
+        at = cast(int, incomplete.idxmax())  # labels are the groups' numbers (ngroup)
         row = first.loc[at]
         raise InputError(f"{where}: {row['new_code']} ({names.get(row['new_code'], '')}) needs former districts "
                          f"{', '.join(sorted(missing[at]))} for {row['indicator_id']} {row['period']}; "
                          "pass partial=True to build it from the districts present")
-    for (new, codes), rows in first.assign(_codes=present).groupby(["new_code", "_codes"]):
+    for key, rows in first.assign(_codes=present).groupby(["new_code", "_codes"]):
+        new, codes = cast(tuple[str, frozenset], key)  # a code and the frozenset of its former districts
         decisions.add(("merge", new, tuple(sorted(codes))), rows["source"].unique())
 
     def total(column: str) -> pd.Series:

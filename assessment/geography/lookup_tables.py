@@ -34,7 +34,7 @@ from .registry import canonical_columns, dataset_url, load_registry
 
 #: The district table's columns: each level a district lies in exactly once, most local first.
 DISTRICT_COLUMNS = [column for level in sorted(LEVELS.values(), key=lambda lv: lv.resolve_order)
-                    if level.in_district_table for column in (level.lookup.code, level.lookup.name)]
+                    if level.in_district_table for column in (level.lookup_columns.code, level.lookup_columns.name)]
 
 
 def read_lookup_csv(path: Path, role: str) -> pd.DataFrame:
@@ -48,7 +48,7 @@ def read_lookup_csv(path: Path, role: str) -> pd.DataFrame:
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a readable CSV lookup ({' '.join(str(exc).split())})") from None
     frame = canonical_columns(raw, wanted, where=str(path))
-    blank = frame[frame.eq("").any(axis=1)]
+    blank = frame[(frame == "").any(axis=1)]
     if not blank.empty:
         first = int(blank.index[0]) + 2  # header is row 1
         column = blank.columns[blank.iloc[0].eq("")][0]
@@ -82,7 +82,7 @@ def join_lookups(tables: Mapping[str, pd.DataFrame], *, vintage: str) -> tuple[p
     missing = [role for role in lookup_roles() if role not in tables]
     if missing:
         raise InputError(f"geography needs the lookup(s) {', '.join(missing)} (see boundaries/registry.yaml)")
-    base_role = DISTRICT_LEVEL.lookup.role
+    base_role = DISTRICT_LEVEL.lookup_columns.role
     base = tables[base_role]
     lads = base.loc[_ours(base["lad_code"]), ["lad_code", "lad_name"]]
     # The district list is England's (the region lookup); the Welsh unitaries come from the lookups covering Wales.

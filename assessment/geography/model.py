@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from ..core.errors import AreaNotFoundError
+from ..core.errors import AreaNotFoundError, InputError
 from ..tidy.frame import area_type_for_code
 from ..core.safe_text import BIDI_CONTROLS
 from ..core.levels import DISTRICT_LEVEL, ENGLAND_CODE, ENGLAND_LEVEL, ENGLAND_NAME, LEVELS, Level, level_aliases, parent_levels
@@ -88,7 +88,7 @@ class Geography:
             lads[LAD_COLUMNS].drop_duplicates("lad_code").sort_values("lad_code").reset_index(drop=True))
         self.overlapping = {
             level.key: _readable_names((overlapping or {}).get(level.key, pd.DataFrame(
-                columns=["lad_code", level.lookup.code, level.lookup.name])))
+                columns=["lad_code", level.lookup_columns.code, level.lookup_columns.name])))
             for level in LEVELS.values() if level.lookup and level.lookup.many_to_many}
         self.vintage = str(vintage or default_vintage())
         #: code, name of the areas outside England the lookups list (so "Dyfed-Powys" is told it is Welsh)
@@ -131,7 +131,7 @@ class Geography:
         """The code and name of each area of ``level``."""
         if level.area:
             return pd.DataFrame([level.area])
-        columns = [level.lookup.code, level.lookup.name]
+        columns = [level.lookup_columns.code, level.lookup_columns.name]
         table = self.lads if level.in_district_table else self.overlapping[level.key]
         return table[columns]
 
@@ -139,12 +139,12 @@ class Geography:
     def _upper_tier_column(self) -> str:
         """The column of the level districts that are also upper tier (unitaries) compare in."""
         upper = DISTRICT_LEVEL.upper_tier_level
-        return LEVELS[upper].lookup.code if upper else DISTRICT_LEVEL.lookup.code
+        return LEVELS[upper].lookup_columns.code if upper else DISTRICT_LEVEL.lookup_columns.code
 
     @cached_property
     def _by_code(self) -> dict[str, Area]:
-        return {r.code: Area(r.code, r.name, r.area_type, bool(r.is_upper_tier))
-                for r in self.areas.itertuples(index=False)}
+        return {r["code"]: Area(r["code"], r["name"], r["area_type"], bool(r["is_upper_tier"]))
+                for r in self.areas.to_dict("records")}
 
     @cached_property
     def _by_name(self) -> dict[str, list[Area]]:
@@ -252,16 +252,19 @@ class Geography:
         if level.area:
             return self._country_lads(level)
         if level.in_district_table:
-            return lads[lads[level.lookup.code] == code]
+            return lads[lads[level.lookup_columns.code] == code]
         table = self.overlapping[level.key]
-        return lads[lads["lad_code"].isin(table.loc[table[level.lookup.code] == code, "lad_code"])]
+        return lads[lads["lad_code"].isin(table.loc[table[level.lookup_columns.code] == code, "lad_code"])]
 
     def _country_lads(self, level: Level) -> pd.DataFrame:
         """The districts of a one-area level (England): those whose code starts with its code's letter.
 
         The geography also holds the Welsh unitaries (for the Welsh forces); they are not part of England.
         """
-        return self.lads[self.lads["lad_code"].str[0] == level.area[0][0]]
+        if level.area is None:  # callers pass a level with one area (level.area set)
+            raise InputError(f"boundaries/levels.yaml level {level.key}: has no one area to find the districts of")
+        in_country: pd.Series = self.lads["lad_code"].str[0] == level.area[0][0]
+        return self.lads[in_country]
 
     def constituent_lads(self, code: str) -> list[str]:
         """The districts that make up an area (a district is its own only constituent)."""
@@ -278,7 +281,7 @@ class Geography:
         # A Welsh area lies in no English region, and not in England.
         out = {ENGLAND_LEVEL: ENGLAND_CODE} if lads["lad_code"].isin(england["lad_code"]).all() else {}
         for level in parent_levels():
-            values = lads[level.lookup.code].unique()
+            values = lads[level.lookup_columns.code].unique()
             if len(values) == 1 and pd.notna(values[0]):
                 out[level.key] = str(values[0])
         return out
@@ -288,9 +291,9 @@ class Geography:
         if level.area:
             return [level.area[0]]
         if level.in_district_table:
-            return sorted(districts[level.lookup.code].dropna().unique())
+            return sorted(districts[level.lookup_columns.code].dropna().unique())
         table = self.overlapping[level.key]
-        return sorted(table.loc[table["lad_code"].isin(districts["lad_code"]), level.lookup.code].unique())
+        return sorted(table.loc[table["lad_code"].isin(districts["lad_code"]), level.lookup_columns.code].unique())
 
     def peers(self, code: str) -> list[str]:
         """Areas to compare with, by the level's peer rule: the same level in the same region, or every area."""
@@ -301,7 +304,7 @@ class Geography:
         if level.peers == "all":
             return self._codes_in(level, self.lads)
         container = self.parents(code).get(level.peers)
-        column = LEVELS[level.peers].lookup.code
+        column = LEVELS[level.peers].lookup_columns.code
         return self._codes_in(level, self.lads[self.lads[column] == container] if container else self.lads)
 
     def map_areas(self, code: str) -> tuple[str, list[str], str | None]:
@@ -316,7 +319,7 @@ class Geography:
             return DISTRICT_LEVEL.key, self.constituent_lads(code), None
         drawn = LEVELS[level.map_level] if level.map_level else level
         container = self.parents(code).get(level.map)
-        column = LEVELS[level.map].lookup.code
+        column = LEVELS[level.map].lookup_columns.code
         inside = self.lads[self.lads[column] == container] if container else self.lads.iloc[0:0]
         return drawn.key, self._codes_in(drawn, inside), container
 
@@ -332,14 +335,14 @@ class Geography:
         parent, child = LEVELS[parent_type], LEVELS[child_type]
         lads = self.lads
         if parent.area:
-            pairs = self._country_lads(parent)[[child.lookup.code]].assign(parent_code=parent.area[0],
+            pairs = self._country_lads(parent)[[child.lookup_columns.code]].assign(parent_code=parent.area[0],
                                                                            parent_name=parent.area[1])
         elif parent.in_district_table:  # a Welsh district has no region: no pair
-            pairs = lads[[child.lookup.code, parent.lookup.code, parent.lookup.name]].dropna()
+            pairs = lads[[child.lookup_columns.code, parent.lookup_columns.code, parent.lookup_columns.name]].dropna()
         else:
             table = self.overlapping[parent.key]
-            children = lads[list(dict.fromkeys(["lad_code", child.lookup.code]))].drop_duplicates()
-            pairs = table.merge(children, on="lad_code")[[child.lookup.code, parent.lookup.code, parent.lookup.name]]
+            children = lads[list(dict.fromkeys(["lad_code", child.lookup_columns.code]))].drop_duplicates()
+            pairs = table.merge(children, on="lad_code")[[child.lookup_columns.code, parent.lookup_columns.code, parent.lookup_columns.name]]
         pairs = pairs.set_axis(["child_code", "parent_code", "parent_name"], axis=1)
         if child is not DISTRICT_LEVEL:
             pairs = pairs.drop_duplicates(["child_code", "parent_code"])
@@ -349,5 +352,5 @@ class Geography:
         """Every code of an area type; "utla" includes the unitary, metropolitan and London authorities."""
         level = LEVELS[area_type]
         if level.in_district_table:
-            return sorted(self.lads[level.lookup.code].dropna().unique())
+            return sorted(self.lads[level.lookup_columns.code].dropna().unique())
         return sorted(self.areas.loc[self.areas["area_type"] == area_type, "code"])

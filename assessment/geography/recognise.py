@@ -47,8 +47,9 @@ def lookup_role(columns: list[str]) -> tuple[str, str] | None:
     for role in ROLES:
         wanted = registry["lookups"][role]["columns"]
         found = [next((c for c in columns if _match(c, patterns[name])), None) for name in wanted]
-        if all(found):
-            years = sorted({m[1] for c in found if (m := re.search(r"(\d{2})", c))})
+        named = [c for c in found if c]
+        if len(named) == len(found):
+            years = sorted({m[1] for c in named if (m := re.search(r"(\d{2})", c))})
             return role, (f"20{years[-1]}" if years else "")
     return None
 
@@ -74,6 +75,8 @@ def boundary_level(columns: list[str]) -> tuple[str, str] | None:
     if column is None:
         return None
     match = CODE_COLUMN.fullmatch(column.strip())
+    if match is None:
+        return None
     return _LEVEL_BY_PREFIX[match[1].lower()], f"20{match[2]}"
 
 

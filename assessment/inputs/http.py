@@ -24,6 +24,7 @@ import json
 import re
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlparse
 
 import requests
@@ -203,16 +204,16 @@ def get_text(url: str, *, params: dict | None = None, expect: str = "csv",
     """
     check_url(url)
     http = http or session()
-    full_url = requests.Request("GET", url, params=params).prepare().url
+    full_url = requests.Request("GET", url, params=params).prepare().url or url  # prepare() always gives one
     cached = _cached_copy(http, url, params)
     # Revalidate (a conditional request) when the cached copy has validators; otherwise
     # fetch afresh, overwriting the cache only with a good answer.
-    freshness = {}
+    freshness: dict[str, Any] = {}
     if hasattr(http, "cache"):
         has_validators = cached is not None and ("ETag" in cached.headers or "Last-Modified" in cached.headers)
         freshness = {"refresh": True} if has_validators else {"force_refresh": True}
     try:
-        conditional = bool(headers) and any(h in headers for h in ("If-None-Match", "If-Modified-Since"))
+        conditional = headers is not None and any(h in headers for h in ("If-None-Match", "If-Modified-Since"))
         if conditional:
             freshness = {"force_refresh": True} if hasattr(http, "cache") else {}
         response = http.get(url, params=params, timeout=timeout, headers=headers, **freshness)

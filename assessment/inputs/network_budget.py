@@ -119,7 +119,8 @@ def _stream_unfinished(raw) -> bool:
     that attribute (brotli, a future urllib3) is not checked.
     """
     inflater = getattr(getattr(raw, "_decoder", None), "_obj", None)
-    return isinstance(getattr(inflater, "eof", None), bool) and not inflater.eof
+    reached_end = getattr(inflater, "eof", None)
+    return isinstance(reached_end, bool) and not reached_end
 
 
 class BudgetAdapter(HTTPAdapter):

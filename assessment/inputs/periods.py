@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+from pandas.api.typing import NaTType
 
 _NAT = (pd.NaT, pd.NaT)
 #: Between the first and last year of a range: a hyphen or dash ("2019 - 21"), or "to" as ONS writes it.
@@ -99,7 +100,7 @@ def period_bounds(labels: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.to_datetime(starts), pd.to_datetime(ends)
 
 
-def parse_period(label: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+def parse_period(label: str) -> tuple[pd.Timestamp | NaTType, pd.Timestamp | NaTType]:
     """Start and end of a period label: calendar and financial years, ranges of them, quarters (NaT when not one)."""
     try:
         return period_dates(label)
@@ -126,9 +127,9 @@ def period_dates(label: str) -> tuple[pd.Timestamp, pd.Timestamp]:
         return _financial(start)[0], _financial(end_start)[1]
     if m := re.fullmatch(r"(\d{4})/(\d{2}) ?Q([1-4])", text):
         # Financial-year quarters: Q1 is April to June.
-        start = pd.Timestamp(_financial_year(m[1], m[2]), 4, 1) + pd.DateOffset(months=3 * (int(m[3]) - 1))
-        return start, start + pd.DateOffset(months=3) - pd.Timedelta(days=1)
+        first_day = pd.Timestamp(_financial_year(m[1], m[2]), 4, 1) + pd.DateOffset(months=3 * (int(m[3]) - 1))
+        return first_day, first_day + pd.DateOffset(months=3) - pd.Timedelta(days=1)
     if m := re.fullmatch(r"(\d{4}) ?-? ?Q([1-4])", text):
-        start = pd.Timestamp(_year(int(m[1])), 3 * (int(m[2]) - 1) + 1, 1)
-        return start, start + pd.DateOffset(months=3) - pd.Timedelta(days=1)
+        first_day = pd.Timestamp(_year(int(m[1])), 3 * (int(m[2]) - 1) + 1, 1)
+        return first_day, first_day + pd.DateOffset(months=3) - pd.Timedelta(days=1)
     raise PeriodError(NOT_UNDERSTOOD)

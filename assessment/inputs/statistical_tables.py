@@ -299,7 +299,9 @@ class Table:
 
     def is_nil(self, marker: str | None) -> bool:
         """Whether the sheet's legend says the marker means nil (' - ' = Nil): a zero, not a gap."""
-        return bool(marker) and bool(re.search(r"=\s*nil\b", self.legend.get(marker.lower(), ""), re.IGNORECASE))
+        if not marker:
+            return False
+        return bool(re.search(r"=\s*nil\b", self.legend.get(marker.lower(), ""), re.IGNORECASE))
 
 
 def read_table(book: Workbook, sheet: str, what: str, *, is_data_row, title: str | None = None) -> Table:

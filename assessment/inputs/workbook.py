@@ -67,8 +67,8 @@ def sheet_names(path: Path) -> list[str]:
 
 
 @lru_cache(maxsize=16)
-def _sheet_names(path: str, _size: int, _mtime: int) -> tuple[str, ...]:
-    path = Path(path)
+def _sheet_names(name: str, _size: int, _mtime: int) -> tuple[str, ...]:
+    path = Path(name)
     if _format_or_error(path) == "ods":
         return tuple(_open_book(path).sheet_names)
     with zipfile.ZipFile(path) as archive:

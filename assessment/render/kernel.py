@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jupyter_client import KernelManager
+from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.kernelspec import KernelSpecManager
 
 from ..core.errors import RenderError
@@ -77,18 +78,19 @@ class KernelSession:
         self.startup_code = ""   # run again after a restart (a batch's warm-up)
         self.restarts = 0
         self._manager: KernelManager | None = None
-        self._client = None
+        self._client: BlockingKernelClient | None = None
+        self._scratch: Path | None = None
 
     def __enter__(self) -> KernelSession:
         # IPC sockets: no TCP ports opened, nothing unencrypted on the network.
-        self._scratch = Path(tempfile.mkdtemp(prefix="jsna-kernel-"))
-        self._manager = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_private_kernelspec(self._scratch),
-                                      transport="ipc", ip=str(self._scratch / "ipc"))
-        self._manager.start_kernel(cwd=str(self.cwd), env=self.env)
-        self._client = self._manager.client()
-        self._client.start_channels()
+        scratch = self._scratch = Path(tempfile.mkdtemp(prefix="jsna-kernel-"))
+        manager = self._manager = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_private_kernelspec(scratch),
+                                                transport="ipc", ip=str(scratch / "ipc"))
+        manager.start_kernel(cwd=str(self.cwd), env=self.env)
+        client = self._client = manager.client()
+        client.start_channels()
         try:
-            self._client.wait_for_ready(timeout=120)
+            client.wait_for_ready(timeout=120)
         except RuntimeError as exc:
             self.__exit__(None, None, None)
             raise RenderError(f"the Jupyter kernel did not start ({exc})") from None
@@ -100,7 +102,7 @@ class KernelSession:
         if self._manager is not None and self._manager.has_kernel:
             self._manager.shutdown_kernel(now=True)
         self._client = self._manager = None
-        if getattr(self, "_scratch", None) is not None:
+        if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
 
@@ -109,16 +111,21 @@ class KernelSession:
         """Whether the kernel process is still running."""
         return self._manager is not None and self._manager.is_alive()
 
+    def _started(self) -> tuple[KernelManager, BlockingKernelClient]:
+        """The kernel's manager and client; using the session outside its ``with`` block is a bug in the caller."""
+        if self._manager is None or self._client is None:
+            raise RenderError("kernel session is not started")
+        return self._manager, self._client
+
     def run(self, code: str) -> CellResult:
         """Execute ``code`` and collect its outputs until the kernel is idle again."""
-        if self._client is None:
-            raise RenderError("kernel session is not started")
-        msg_id = self._client.execute(code, store_history=False, allow_stdin=False)
+        _, client = self._started()
+        msg_id = client.execute(code, store_history=False, allow_stdin=False)
         result = CellResult()
         deadline = time.monotonic() + self.timeout
         while True:
             try:
-                message = self._client.get_iopub_msg(timeout=2)
+                message = client.get_iopub_msg(timeout=2)
             except queue.Empty:
                 # A kernel killed outright (out of memory, a crash in a C library) never answers.
                 if not self.alive:
@@ -148,10 +155,11 @@ class KernelSession:
 
     def _wait_idle(self, msg_id: str, seconds: float) -> bool:
         """Read messages until the cell ``msg_id`` reports idle; False if it does not within ``seconds``."""
+        _, client = self._started()
         give_up = time.monotonic() + seconds
         while time.monotonic() < give_up:
             try:
-                message = self._client.get_iopub_msg(timeout=0.5)
+                message = client.get_iopub_msg(timeout=0.5)
             except queue.Empty:
                 if not self.alive:
                     return False
@@ -163,13 +171,14 @@ class KernelSession:
 
     def _stop_cell(self, msg_id: str) -> str:
         """Stop a cell past its time: interrupt it, or restart the kernel if that does not take; say which."""
-        self._manager.interrupt_kernel()
+        manager, client = self._started()
+        manager.interrupt_kernel()
         if self._wait_idle(msg_id, INTERRUPT_GRACE):
             return "interrupted"
-        self._manager.restart_kernel(now=True)
+        manager.restart_kernel(now=True)
         self.restarts += 1
         try:
-            self._client.wait_for_ready(timeout=120)
+            client.wait_for_ready(timeout=120)
         except RuntimeError as exc:
             raise RenderError(f"the Jupyter kernel did not restart after a stuck cell ({exc})") from None
         if self.startup_code:

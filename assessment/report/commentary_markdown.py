@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import pypandoc
@@ -80,7 +81,7 @@ def _clean(node):
 
 def _clean_item(item: dict) -> list:
     """One element's replacement: usually itself cleaned, sometimes its content, or nothing."""
-    kind, content = item["t"], item.get("c")
+    kind, content = item["t"], cast(Any, item.get("c"))  # content: pandoc JSON, its shape set by the kind
     if kind in ("RawBlock", "RawInline", "Note"):
         return []
     if kind in _UNWRAP:
@@ -107,7 +108,7 @@ def _live_parts(node, found: list[str]) -> list[str]:
         for item in node:
             _live_parts(item, found)
     elif isinstance(node, dict):
-        kind, content = node.get("t"), node.get("c")
+        kind, content = node.get("t"), cast(Any, node.get("c"))  # pandoc JSON, its shape set by the kind
         if kind in _NEVER_LIVE:
             found.append(kind)
         elif kind == "Link" and (not safe_link(content[2][0]) or content[0][0] or content[0][2]

@@ -29,6 +29,8 @@ Inside the force, the figure for continuity of care ranges from 38.0% in Northme
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from .difference import is_small
@@ -79,7 +81,7 @@ def partnerships(data: AreaData, inside: list[Area]) -> dict[str, list[str]]:
         return {}
     codes = {a.code for a in inside}
     rows = table[table["lad_code"].isin(codes)].sort_values("csp_name")
-    return {code: list(group["csp_name"]) for code, group in rows.groupby("lad_code")}
+    return {cast(str, code): list(group["csp_name"]) for code, group in rows.groupby("lad_code")}
 
 
 def shared_partnerships(data: AreaData, inside: list[Area]) -> dict[str, str]:
@@ -198,7 +200,8 @@ def contrast_sentence(rows: pd.DataFrame, where: str, *, escape: bool = True, ki
                 f"better than England ({england}) while {worse_text} {'are' if len(worse) > 1 else 'is'} worse.")
     if shown["lower_ci_95"].isna().any():
         return ""
-    high, low = shown.loc[shown["value"].idxmax()], shown.loc[shown["value"].idxmin()]
+    # pandas-stubs types idxmax's label as Hashable but refuses a Hashable in .loc (pandas takes any label).
+    high, low = shown.loc[shown["value"].idxmax()], shown.loc[shown["value"].idxmin()]  # type: ignore[call-overload]
     if low["upper_ci_95"] < high["lower_ci_95"]:
         return (f"Inside {where}, the figure for {name} ranges from {_figure(low)} in {esc(low['area_name'])} to "
                 f"{_figure(high)} in {esc(high['area_name'])}, a significant difference "

@@ -29,14 +29,14 @@ def pipe_table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, alig
     """
     cell = md_cell if escape else (lambda v: " ".join(str(v).split()))
     align = align or "l" * len(headers)
-    rows = [[cell(v) for v in row] for row in rows]
+    cells = [[cell(v) for v in row] for row in rows]
     # Pandoc sizes wide tables by the dashes under each header: give each column
     # dashes in proportion to its longest cell, so long names get the room.
-    widths = [max([len(md_cell(h)), *[len(r[i]) for r in rows]]) for i, h in enumerate(headers)]
+    widths = [max([len(md_cell(h)), *[len(r[i]) for r in cells]]) for i, h in enumerate(headers)]
     dashes = [max(3, min(40, w)) for w in widths]
     lines = ["| " + " | ".join(md_cell(h) for h in headers) + " |",
              "|" + "|".join(_ALIGN[a][0] + "-" * d + _ALIGN[a][1] for a, d in zip(align, dashes)) + "|"]
-    for row in rows:
+    for row in cells:
         lines.append("| " + " | ".join(row) + " |")
     text = "\n".join(lines) + "\n"
     if caption:

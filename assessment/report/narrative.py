@@ -70,7 +70,7 @@ def _statement(row: Mapping[str, Any], esc) -> str:
         return (f"The figure for {name} in {area} ({period}) is suppressed "
                 f"to protect confidentiality ({esc(note)}).")
     value = row.get("value")
-    if _missing(value):
+    if value is None or _missing(value):
         if summed := _summed_count(row, name, area, period):
             return summed
         why = row.get("value_note") or "no figure is published for this area and period"
@@ -104,8 +104,8 @@ def _statement(row: Mapping[str, Any], esc) -> str:
 def _summed_count(row: Mapping[str, Any], name: str, area: str, period: str) -> str:
     """A summed count with its crude rate, for a standardised rate that could not be rebuilt ("" otherwise)."""
     count, denominator = row.get("count"), row.get("denominator")
-    if row.get("value_type") != "directly standardised rate" or _missing(count) or _missing(denominator) \
-            or not denominator:
+    if row.get("value_type") != "directly standardised rate" or count is None or _missing(count) \
+            or _missing(denominator) or not denominator:
         return ""
     crude = float(count) / float(denominator) * float(row.get("multiplier") or 1)
     return (f"{name} in {area} ({period}): {format_value(float(count), 'count')} in total, a crude rate of "

@@ -70,7 +70,7 @@ def display_value(row: pd.Series, *, with_ci: bool = False) -> str:
 def row_sentence(row: pd.Series, area_name: str | None = None, national: str = "England") -> str:
     """The plain-English sentence of a row, compared with ``national`` (England, or England and Wales for a
     Welsh force; ``area_name``: the name to call the area)."""
-    data = row.to_dict()
+    data = {str(column): value for column, value in row.items()}
     if area_name:
         data["area_name"] = area_name
     data["comparison"] = row.get("england_comparison")

@@ -44,7 +44,7 @@ def check_download(download: Download, metadata: dict[str, IndicatorMeta]) -> No
         text = download.content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceError(f"{download.url}: not UTF-8 text (byte {exc.start})") from None
-    options = {"skipped": []} if download.kind == "fingertips" else {}
+    options: dict[str, list] = {"skipped": []} if download.kind == "fingertips" else {}
     frame = parse_download(download.kind, text, url=download.url, metadata=metadata, **options)
     if download.kind != "fingertips":
         return

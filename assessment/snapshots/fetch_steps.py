@@ -23,13 +23,15 @@ import json
 import re
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
-from ..core.errors import InputError
+from ..core.errors import InputError, SourceError
 from ..geography.arcgis import query_attributes, query_geojson
 from ..sources.catalogue import Catalogue
 from .fetch_checks import check_download, fetched_metadata
 from ..sources.fingertips.identity import Identity, check_identities
-from ..inputs.http import get_text
+from ..inputs.http import Fetched, get_text
 from .publisher_releases import find_release, fixed_release
 
 SOURCES = ("fingertips", "publishers", "geography")
@@ -61,11 +63,22 @@ def parse_only(text: str | None) -> tuple[str, ...]:
     return names
 
 
+class _Snapshot(Protocol):
+    """What :class:`Earlier` reads of an :class:`assessment.snapshots.snapshot.Snapshot` (which imports this module)."""
+
+    @property
+    def date(self) -> str: ...
+
+    def files(self, kind: str) -> list[dict]: ...
+
+    def path(self, entry: dict) -> Path: ...
+
+
 @dataclass
 class Earlier:
     """An earlier snapshot whose unchanged files may be reused."""
 
-    snapshot: object  # assessment.snapshots.snapshot.Snapshot
+    snapshot: _Snapshot
 
     @property
     def date(self) -> str:
@@ -122,7 +135,7 @@ def fetch_fingertips(writer, progress, *, catalogue: Catalogue, backend, directo
         writer.add(download.path, download.content, kind=download.kind, key=download.key, url=download.url,
                    rows=download.rows, vintage=backend.label, from_cache=download.from_cache,
                    area_type=download.area_type, indicators=list(download.indicator_ids),
-                   validators=download.validators, **({"unchanged_since": earlier.date} if same else {}))
+                   validators=download.validators, **({"unchanged_since": earlier.date} if same and earlier else {}))
     record = {"backend": backend.name, "base_url": backend.base_url, "indicators": [c.record() for c in checks]}
     writer.add(IDENTITY_FILE, json.dumps(record, indent=2).encode("utf-8"), kind="fingertips_identity",
                key="identity", url=backend.base_url, rows=len(checks), vintage=backend.label)
@@ -133,9 +146,9 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._+-]+", "_", name).strip("._") or "file"
 
 
-def _download(url: str, before: dict | None, earlier: Earlier | None, http) -> tuple[bytes, object, dict]:
+def _download(url: str, before: dict | None, earlier: Earlier | None, http) -> tuple[bytes, Fetched, dict]:
     """A publisher file, reused from the earlier snapshot when the server says it is unchanged."""
-    headers = {}
+    headers: dict[str, str] = {}
     validators = (before or {}).get("validators") or {}
     asked_before = before is not None and before.get("requested_url", before["url"]) == url
     if asked_before:
@@ -145,10 +158,12 @@ def _download(url: str, before: dict | None, earlier: Earlier | None, http) -> t
             headers["If-Modified-Since"] = validators["Last-Modified"]
     fetched = get_text(url, expect="file", http=http, timeout=(10, 300), headers=headers or None)
     if fetched.status == 304:
+        if before is None or earlier is None:  # get_text passes a 304 on only to a conditional request
+            raise SourceError(f"{url}: answered 304 Not Modified to a request that was not conditional")
         return earlier.content(before), fetched, {"reused_from": before.get("reused_from") or earlier.date,
                                                   "validators": fetched.headers or validators}
-    same = asked_before and before["sha256"] == hashlib.sha256(fetched.content).hexdigest()
-    return fetched.content, fetched, ({"unchanged_since": earlier.date} if same else {})
+    same = asked_before and before is not None and before["sha256"] == hashlib.sha256(fetched.content).hexdigest()
+    return fetched.content, fetched, ({"unchanged_since": earlier.date} if same and earlier else {})
 
 
 def fetch_publishers(writer, progress, publishers: dict, *, http, earlier: Earlier | None = None) -> None:
@@ -177,7 +192,7 @@ def fetch_geography(writer, progress, geography_urls: dict, boundary_url: str, *
     for role, url in geography_urls.items():
         progress.update(task, description=f"ONS lookup {role}")
         before = earlier.find("lookup", key=role, url=url) if earlier else None
-        if before is not None:
+        if before is not None and earlier is not None:
             writer.add(before["path"], earlier.content(before), kind="lookup", key=role, url=url, rows=before["rows"],
                        vintage=before.get("vintage", ""), **{**_carried(before), "reused_from": earlier.date})
         else:
@@ -187,7 +202,7 @@ def fetch_geography(writer, progress, geography_urls: dict, boundary_url: str, *
         progress.advance(task)
     progress.update(task, description="ONS district boundaries")
     before = earlier.find("boundary", key=districts, url=boundary_url) if earlier else None
-    if before is not None:
+    if before is not None and earlier is not None:
         writer.add(before["path"], earlier.content(before), kind="boundary", key=districts, url=boundary_url,
                    rows=before["rows"], vintage=before.get("vintage", ""),
                    **{**_carried(before), "reused_from": earlier.date})

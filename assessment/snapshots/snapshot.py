@@ -117,6 +117,8 @@ def fetch_snapshot(out_root: Path, *, catalogue: Catalogue | None = None, publis
         earlier = Earlier(same_day)
     vintage = default_vintage()
     districts = DISTRICT_LEVEL.boundary
+    if districts is None:
+        raise InputError(f"boundaries/levels.yaml level {DISTRICT_LEVEL.key}: no boundary file named for the districts")
     geography_urls = geography_urls or {role: dataset_url("lookups", role, vintage) for role in lookup_roles()}
     boundary_url = boundary_url or dataset_url("boundaries", districts, vintage)
     with writer, Progress() as progress:  # a failure keeps the previous snapshot and names the partial files

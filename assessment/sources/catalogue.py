@@ -153,7 +153,8 @@ def _read_catalogue(path: Path) -> Catalogue:
             raw = yaml.load(handle, Loader=SAFE_LOADER)["indicators"]
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise InputError(f"{path}: unreadable catalogue ({' '.join(str(exc).split())})") from None
-    entries, seen, frame_ids = [], set(), {}
+    entries, seen = [], set()
+    frame_ids: dict[str, str] = {}
     for position, item in enumerate(raw, start=1):
         where = f"{path} entry {position} ({item.get('key', '?')})"
         missing = [f for f in REQUIRED if f not in item]

@@ -49,7 +49,7 @@ def _by_year(rows: pd.DataFrame, column: str) -> pd.DataFrame:
         return pd.DataFrame()
     table = single.pivot_table(index="area_code", columns=single["period"].astype(int), values=column,
                                aggfunc="first")
-    return table.reindex(columns=range(table.columns.min(), table.columns.max() + 1))
+    return table.reindex(columns=range(int(table.columns.min()), int(table.columns.max()) + 1))
 
 
 def derive_rates(frame: pd.DataFrame, catalogue) -> tuple[pd.DataFrame, list[str]]:

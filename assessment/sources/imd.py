@@ -142,7 +142,7 @@ def read_upper_tier_workbook(path: Path, *, source_url: str = "", retrieved_at=N
         "proportion_bottom_decile": find_column(header, r"IMD - Proportion of LSOAs in most deprived 10%", where),
     }
     body = pd.DataFrame(rows[1:])
-    body.index = range(2, len(body) + 2)
+    body.index = pd.RangeIndex(2, len(body) + 2)
     body = body[body[columns["code"]].notna()]
     values = {key: to_number(body[columns[key]], where=where, column=header[columns[key]])[0]
               for key in MEASURES}

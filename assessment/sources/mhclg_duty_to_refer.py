@@ -119,7 +119,8 @@ def _column_sum(table: Table, measure: Measure) -> tuple[pd.Series, pd.Series]:
     for column in columns:
         counts, markers = table.numbers(column)
         missing = counts.isna() & notes.eq("")
-        notes[missing] = [marker_note(m, table.legend) for m in markers[missing]]
+        # pandas-stubs wrongly refuses a list as the value of a masked assignment (pandas takes one).
+        notes[missing] = [marker_note(m, table.legend) for m in markers[missing]]  # type: ignore[call-overload]
         total = total + counts
     return total, notes
 

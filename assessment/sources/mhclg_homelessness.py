@@ -157,7 +157,7 @@ def read_table(path: Path, sheet: str) -> Table:
     title = str(rows[0][0] or "") if rows and rows[0] else ""
     start, labels = header_band(rows, where)
     body = pd.DataFrame(rows[start:]).iloc[:, : len(labels)]
-    body.index = range(start + 1, start + 1 + len(body))  # spreadsheet row numbers
+    body.index = pd.RangeIndex(start + 1, start + 1 + len(body))  # spreadsheet row numbers
     codes = body[0].astype(str).str.strip()
     # Regions (London) appear twice: in the summary band and in the region list.
     keep = codes.map(area_type_for_code).notna() & ~codes.duplicated()

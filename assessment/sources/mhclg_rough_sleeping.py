@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -159,7 +160,7 @@ def read_by_sex(path: Path, *, source_url: str = "", retrieved_at=None, vintage:
             raise InputError(f"{path}: missing column '{needed}' (found {', '.join(raw.columns)})")
     parts = raw["Period"].str.extract(r"^(?P<sex>[a-z-]+)-(?P<year>\d{4})$")
     if parts["year"].isna().any():
-        row = int(parts["year"].isna().idxmax()) + 2
+        row = cast(int, parts["year"].isna().idxmax()) + 2  # raw's labels are 0, 1, ... (read_csv)
         raise InputError(f"{path} row {row} column 'Period': expected e.g. 'female-2022', got {raw.loc[row - 2, 'Period']!r}")
     sex = parts["sex"].map({"female": "Female", "male": "Male", "total": "Persons"}).fillna("Not known")
     codes = raw["Local authority ONS code"].str.strip()

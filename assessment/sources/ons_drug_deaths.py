@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -92,7 +93,7 @@ def year_columns(columns, path: Path) -> dict[str, str]:
 def provisional(column: str) -> bool:
     """Whether a year column is marked provisional (``2020 (p)``)."""
     match = _YEAR_COLUMN.fullmatch(" ".join(str(column).split()))
-    return bool(match) and ((match[2] or match[3] or "").lower() in ("p", "provisional"))
+    return match is not None and ((match[2] or match[3] or "").lower() in ("p", "provisional"))
 
 
 def recognise(path: Path) -> Recognised | None:
@@ -196,7 +197,7 @@ def read_national(path: Path) -> pd.DataFrame:
     for column in raw.columns.drop("year"):
         out[column], _ = to_number(raw[column], where=str(path), column=column, rows=raw.index + 2)
     if out["year"].isna().any():
-        row = int(out["year"].isna().idxmax()) + 2
+        row = cast(int, out["year"].isna().idxmax()) + 2  # raw's labels are 0, 1, ... (read_csv)
         raise InputError(f"{path} row {row} column 'year': not a year")
     return out
 

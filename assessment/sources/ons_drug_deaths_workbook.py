@@ -91,7 +91,7 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
         found = "; ".join(f"'{t}'" for t in labels if t) or "none"
         raise InputError(f"{where}: unknown layout: expected {EXPECTED}; found columns {found}")
     body = pd.DataFrame(rows[start:])
-    body.index = range(start + 1, start + 1 + len(body))
+    body.index = pd.RangeIndex(start + 1, start + 1 + len(body))
     body = body[body[0].map(lambda c: isinstance(c, str) and bool(_CODE.match(c.strip())))]
     codes = body[0].str.strip()
     names = body[[c for c in (1, 2, 3) if c in body.columns]].bfill(axis=1).iloc[:, 0].astype(str).str.strip()

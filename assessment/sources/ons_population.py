@@ -124,7 +124,7 @@ def read_by_age(path: Path, *, source_url: str = "", retrieved_at=None, vintage:
     frame.loc[frame["value"].isna(), "value_note"] = "Not available: some single years of age not given"
     latest = (years == years.max()).to_numpy()
     bands = [frame]
-    first_year = {c: int(re.search(r"\d+", c)[0]) for c in ages}
+    first_year = {c: _age_of(c) for c in ages}
     for label, low, high in AGE_BANDS:
         columns = [c for c in ages if first_year[c] >= low and (high is None or first_year[c] <= high)]
         band = numbers[columns].sum(axis=1, min_count=len(columns)).where(numbers[columns].notna().all(axis=1))
@@ -135,6 +135,14 @@ def read_by_age(path: Path, *, source_url: str = "", retrieved_at=None, vintage:
         rows.loc[rows["value"].isna(), "value_note"] = "Not available: some single years of age not given"
         bands.append(rows)
     return new_frame(pd.concat(bands, ignore_index=True))
+
+
+def _age_of(column: str) -> int:
+    """The first age a single-year column names (``Age 5`` -> 5, ``Aged 90+`` -> 90)."""
+    found = re.search(r"\d+", column)
+    if found is None:  # read_by_age keeps only the columns _AGE matches, which all hold a number
+        raise ValueError(f"not a single-year-of-age column: {column!r}")
+    return int(found[0])
 
 
 def _frame(codes: pd.Series, names: pd.Series, years: pd.Series, values: pd.Series, *, source_url: str,

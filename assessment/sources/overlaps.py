@@ -34,6 +34,7 @@ copies agree and refused, naming the rows, when they do not
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -79,7 +80,8 @@ def resolve_overlaps(parts: list[Part], precedence: list[str], *,
         kept = frame[~duplicate]
         clash = frame[duplicate].merge(kept[KEY_COLUMNS + ["_part", "value"]], on=KEY_COLUMNS,
                                        suffixes=("", "_kept"))
-        for (lost, won), rows in clash.groupby(["_part", "_part_kept"], sort=True):
+        for pair, rows in clash.groupby(["_part", "_part_kept"], sort=True):
+            lost, won = cast(tuple[int, int], pair)  # positions in ranked (the _part columns)
             same = np.isclose(rows["value"], rows["value_kept"], equal_nan=True)
             if not same.all() and _undecided(ranked[won], ranked[lost]):
                 raise InputError(_conflict(ranked[won], ranked[lost], rows[~same]))

@@ -33,6 +33,9 @@ value. Areas Fingertips publishes combined with a neighbour
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, cast
+
 import numpy as np
 import pandas as pd
 
@@ -46,7 +49,7 @@ FIGURES = ("value", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998"
 SPLIT_NOTE = "Not aggregable: constituent areas are split between parent areas"
 
 
-def _aggregable(first: pd.Series, weighted: bool = False) -> str | None:
+def _aggregable(first: Mapping[str, Any], weighted: bool = False) -> str | None:
     """Why a row's indicator cannot be rebuilt from district counts (None if it can).
 
     Whether each district has its counts is checked per parent, below.
@@ -165,11 +168,13 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     split = lookup.groupby("child_code")["parent_code"].transform("nunique") > 1
     split_parents = set(lookup.loc[split, "parent_code"])
     members = lookup.drop_duplicates(["child_code", "parent_code"])
-    expected = members.groupby("parent_code")["child_code"].apply(frozenset).to_dict()
-    names = members.drop_duplicates("parent_code").set_index("parent_code")["parent_name"].to_dict()
+    # Codes and names are text (pandas-stubs types a dict from a frame's index as Hashable-keyed).
+    expected = cast(dict[str, frozenset], members.groupby("parent_code")["child_code"].apply(frozenset).to_dict())
+    names = cast(dict[str, str], members.drop_duplicates("parent_code").set_index("parent_code")["parent_name"].to_dict())
     joined = districts.merge(members, left_on="area_code", right_on="child_code", how="inner")
     # Plain arrays and dicts: a national roll-up has tens of thousands of (key, parent) groups.
-    groups = joined.groupby(GROUP_COLUMNS + ["parent_code"], sort=False, dropna=False).indices
+    # Grouped by several columns: each key a tuple, each value the rows' positions.
+    groups = cast(dict[tuple, np.ndarray], joined.groupby(GROUP_COLUMNS + ["parent_code"], sort=False, dropna=False).indices)
     firsts = sorted({int(p[0]) for p in groups.values()})
     templates = dict(zip(firsts, joined.iloc[firsts][["indicator_id", "value_type", "ci_method"]].to_dict("records")))
     codes = joined["area_code"].to_numpy(object)
@@ -193,7 +198,8 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     def no_value_reason(first: dict, parent: str) -> str | None:
         return SPLIT_NOTE if parent in split_parents else _aggregable(first, first["indicator_id"] in weighted_ids)
 
-    records, seen, done = [], set(), set()
+    records: list[dict[str, Any]] = []
+    seen, done = set(), set()
     template_rows, parents = [], []
     complete = _complete_groups(groups, codes, usable_mask, expected, combined)
     for keys, positions, whole in zip(groups.keys(), groups.values(), complete):
@@ -202,8 +208,9 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
         first = templates[int(positions[0])]
         template_rows.append(int(positions[0]))
         parents.append(parent)
-        row = {"count": np.nan, "denominator": np.nan, "value": np.nan, "ci_method": None}
-        covered, notes = set(), []
+        row: dict[str, Any] = {"count": np.nan, "denominator": np.nan, "value": np.nan, "ci_method": None}
+        covered: set[str] = set()
+        notes: list[str] = []
         if whole:  # every district usable, none combined: nothing left out (most groups of a national roll-up)
             usable, left_out = positions, []
         else:

@@ -80,24 +80,25 @@ def carry_combined(frame: pd.DataFrame) -> pd.DataFrame:
     codes = set(local["area_code"])
     carried, replaced = [], []
     for pair in pairs.itertuples(index=False):
+        member_code, member_name = str(pair.member_code), str(pair.member_name)  # read as text (dtype=str)
         if pair.host_code not in codes:
             continue
         hosts = local[local["area_code"] == pair.host_code]
-        members = local[local["area_code"] == pair.member_code]
+        members = local[local["area_code"] == member_code]
         joined = hosts.reset_index().merge(
             members.reset_index()[OTHER_KEYS + ["index", "value", "value_note", "suppressed", "area_type"]],
             on=OTHER_KEYS, how="left", suffixes=("", "_member"))
-        combined = (is_combined(joined["value_note"], pair.member_name)
-                    | is_combined(joined["value_note_member"], pair.member_name))
+        combined = (is_combined(joined["value_note"], member_name)
+                    | is_combined(joined["value_note_member"], member_name))
         member_empty = joined["index_member"].isna() | (joined["value_member"].isna()
                                                         & ~joined["suppressed_member"].fillna(False).astype(bool))
         take = joined[combined & member_empty & joined["value"].notna()]
         if take.empty:
             continue
         copies = frame.loc[take["index"]].copy()
-        copies["area_code"], copies["area_name"] = pair.member_code, pair.member_name
-        copies["area_type"] = take["area_type_member"].fillna(area_type_for_code(pair.member_code)).to_numpy()
-        notes = copies["value_note"].where(is_combined(copies["value_note"], pair.member_name), pair.fingertips_note)
+        copies["area_code"], copies["area_name"] = member_code, member_name
+        copies["area_type"] = take["area_type_member"].fillna(area_type_for_code(member_code)).to_numpy()
+        notes = copies["value_note"].where(is_combined(copies["value_note"], member_name), pair.fingertips_note)
         copies["value_note"] = notes.to_numpy()
         carried.append(copies)
         replaced += [int(i) for i in take["index_member"].dropna()]

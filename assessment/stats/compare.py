@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -200,8 +201,8 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
     reason = np.full(len(out), "", dtype=object)
     methods = out["comparator_method"].to_numpy(object)
     polarity = out["polarity"].to_numpy(object)
-    for method, index in pd.Series(range(len(out))).groupby(methods).groups.items():
-        index = np.asarray(index)
+    for method, labels in pd.Series(range(len(out))).groupby(methods).groups.items():
+        index = np.asarray(labels)
         rows = out.iloc[index]
         if method in BINNED:
             bins = _percentile_bins(out[out["comparator_method"] == method], BINNED[method])
@@ -220,7 +221,8 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
         # One label per (direction, level, polarity): a national frame has a million rows and a dozen labels.
         outcomes = pd.DataFrame({"direction": np.asarray(direction)[compared], "level": np.asarray(level)[compared],
                                  "polarity": polarity[index[compared]]})
-        for (d, lv, p), positions in outcomes.groupby(["direction", "level", "polarity"], dropna=False).indices.items():
+        for key, positions in outcomes.groupby(["direction", "level", "polarity"], dropna=False).indices.items():
+            d, lv, p = cast(tuple, key)  # grouped by three columns, so each key is a tuple of three
             comparison[index[compared[positions]]] = _label(d, lv, p)
     # Reasons in order of precedence, so the reader is told the first thing that stopped it.
     suppressed = out["suppressed"].to_numpy(bool)

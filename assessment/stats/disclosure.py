@@ -59,7 +59,7 @@ def suppress_cells(frame: pd.DataFrame, group_sets: list[list[str]], *, count: s
     grouping add up to a total that is (or could be) published. ``relations``
     adds groups given as row positions (see :func:`geography_relations`).
     """
-    hidden = (primary_mask(frame[count], low, high) if hidden is None else hidden.copy()).to_numpy().copy()
+    mask = (primary_mask(frame[count], low, high) if hidden is None else hidden.copy()).to_numpy().copy()
     values = frame[count].to_numpy(float)
     groups = [members for cols in group_sets
               for members in _members(frame.groupby(cols, sort=False, dropna=False).ngroup().to_numpy())]
@@ -68,18 +68,18 @@ def suppress_cells(frame: pd.DataFrame, group_sets: list[list[str]], *, count: s
     while changed:
         changed = False
         for members in groups:
-            if len(members) < 2 or hidden[members].sum() != 1:
+            if len(members) < 2 or mask[members].sum() != 1:
                 continue
-            candidates = [m for m in members if not hidden[m] and not np.isnan(values[m])]
+            candidates = [m for m in members if not mask[m] and not np.isnan(values[m])]
             if not candidates:
                 continue
             # Hide the smallest other cell (zero counts first only if nothing else: zero reveals nothing);
             # of equal counts the first row, whatever order the group lists them in (a relation's districts
             # come from a set, whose order changes from one process to the next).
             nonzero = [m for m in candidates if values[m] > 0] or candidates
-            hidden[min(nonzero, key=lambda m: (values[m], m))] = True
+            mask[min(nonzero, key=lambda m: (values[m], m))] = True
             changed = True
-    return pd.Series(hidden, index=frame.index)
+    return pd.Series(mask, index=frame.index)
 
 
 CELL_COLUMNS = ["indicator_id", "period", "sex", "age", "category_type", "category"]
@@ -94,7 +94,7 @@ def hierarchy_columns(frame: pd.DataFrame, geography) -> pd.DataFrame:
     lads = geography.lads.drop_duplicates("lad_code").set_index("lad_code")
     out = frame.copy()
     for level in total_levels():
-        parent = out["area_code"].map(lads[LEVELS[level].lookup.code])
+        parent = out["area_code"].map(lads[LEVELS[level].lookup_columns.code])
         out[f"_{level}"] = parent.where(out["area_type"] == DISTRICT_LEVEL.key, out["area_code"])
     return out
 
@@ -112,7 +112,7 @@ def _district_sets(geography) -> dict[tuple[str, str], frozenset]:
     for level in LEVELS.values():
         if level.key == DISTRICT_LEVEL.key or not level.in_district_table:
             continue
-        for code, members in lads.groupby(level.lookup.code)["lad_code"]:
+        for code, members in lads.groupby(level.lookup_columns.code)["lad_code"]:
             out[(level.key, code)] = frozenset(members)
     return out
 

@@ -47,7 +47,7 @@ def wilson_limits(count, denominator, confidence: float = 0.95) -> tuple[np.ndar
     return np.clip(lower, 0, 1), np.clip(upper, 0, 1)
 
 
-def byars_limits(count, confidence: float = 0.95, exact_below: int = EXACT_BELOW) -> tuple[np.ndarray, np.ndarray]:
+def byars_limits(count, confidence: float = 0.95, exact_below: float = EXACT_BELOW) -> tuple[np.ndarray, np.ndarray]:
     """Limits of a Poisson count: Byar's approximation, exact (chi-squared) below ``exact_below`` (10).
 
     ``exact_below=0`` gives Byar's for every count, as some older Fingertips exports did;
@@ -70,7 +70,7 @@ def byars_limits(count, confidence: float = 0.95, exact_below: int = EXACT_BELOW
 
 
 def rate_limits(count, denominator, multiplier=100_000, confidence: float = 0.95,
-                exact_below: int = EXACT_BELOW):
+                exact_below: float = EXACT_BELOW):
     """Limits of a crude rate count/denominator x multiplier (Byar's / exact)."""
     n = np.asarray(denominator, dtype=float)
     lower, upper = byars_limits(count, confidence, exact_below)

@@ -297,7 +297,7 @@ def _series_trends(frame: pd.DataFrame):
     series = groups.ngroup().to_numpy()
     days, follows = _days_and_follows(ordered["_start"], ordered["_end"], series[1:] == series[:-1])
     # Plain Python lists, converted once: a national frame has some 100,000 series.
-    columns = {name: [str(v) for v in ordered[name]] for name in ("period", "value_type", "polarity")}
+    columns: dict[str, list] = {name: [str(v) for v in ordered[name]] for name in ("period", "value_type", "polarity")}
     columns.update({name: ordered[name].astype(float).tolist() for name in NUMBER_COLUMNS})
     columns["suppressed"] = ordered["suppressed"].astype(bool).tolist()
     columns["days"], columns["follows"] = days.tolist(), follows.tolist()

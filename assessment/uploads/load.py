@@ -93,7 +93,8 @@ def provided_rows(report) -> list[list]:
     """
     sheet = report.sheet
     header = [h.strip().lower() for h in sheet.header]
-    rows, seen = [], {}
+    rows: list[list] = []
+    seen: dict[tuple[str, str], int] = {}
     for offset, row in enumerate(sheet.rows):
         cells = dict(zip(header, row))
         if not any(cells.values()):
@@ -129,8 +130,7 @@ def with_parent_totals(frame: pd.DataFrame, geography) -> pd.DataFrame:
     districts = frame[frame["area_type"] == DISTRICT_LEVEL.key]
     if districts.empty:
         return frame
-    totals = [aggregate(districts, geography.rollup_lookup(level), level) for level in total_levels()]
-    totals = concat_frames(totals)
+    totals = concat_frames([aggregate(districts, geography.rollup_lookup(level), level) for level in total_levels()])
     if totals.empty:
         return frame
     present = pd.MultiIndex.from_frame(frame[KEY_COLUMNS])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
@@ -141,7 +142,8 @@ def _check_rows(report, kind: UploadKind, sheet: Sheet, positions: dict, geograp
         number = sheet.first_row + offset
         if not any(cell for cell in row):
             continue
-        values, same = {}, {}
+        values: dict[str, Any] = {}
+        same: dict[str, Any] = {}
         for column in kind.columns:
             index = positions.get(column.name)
             if index is None:

@@ -156,8 +156,8 @@ def age_rule() -> str:
 
 def conviction_ratio_rules(report: ReportContext) -> list[str]:
     """The conviction ratio's rule (no interval, test or rank; its size threshold), when the bundle has it."""
-    sizes = {info.get("min_denominator") for info in report.data.bundle.indicators.values()
-             if (info or {}).get("key") == "conviction_ratio" and (info or {}).get("min_denominator")}
+    sizes = {size for info in report.data.bundle.indicators.values()
+             if (info or {}).get("key") == "conviction_ratio" and (size := (info or {}).get("min_denominator"))}
     return [conviction_ratio_rule(int(size)) for size in sorted(sizes)]
 
 

@@ -28,6 +28,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -167,8 +168,9 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
         values = pd.to_numeric(raw[column], errors="coerce")
         bad = raw[column].notna() & values.isna()
         if bad.any():
-            row = int(bad.idxmax()) + 2
-            raise SourceError(f"{url} line {row} column '{column}': not a number ({raw.loc[bad.idxmax(), column]!r})")
+            first_bad = cast(int, bad.idxmax())  # raw's labels are read_csv's row numbers
+            raise SourceError(f"{url} line {first_bad + 2} column '{column}': not a number "
+                              f"({raw.loc[first_bad, column]!r})")
         return values
 
     ids = raw["Indicator ID"]
@@ -242,7 +244,7 @@ def _published(raw: pd.DataFrame, column: str, ids: pd.Series, metadata: dict, t
     pair_codes, pairs = pd.factorize(word_codes.astype(np.int64) * len(indicators) + id_codes)
     translated = np.empty(len(pairs), dtype=object)
     for number, pair in enumerate(pairs):
-        word, indicator = words[pair // len(indicators)], indicators[pair % len(indicators)]
+        word, indicator = words[int(pair) // len(indicators)], indicators[int(pair) % len(indicators)]
         if column == "Recent Trend":
             translated[number] = translate("legacy", word)
         else:

@@ -35,7 +35,8 @@ class AreaRow:
 
 def _area_rows(table: Table, kinds: list[RowName], forces: ForceNames, *, complete: bool) -> list[AreaRow]:
     forces.check_known(kinds, where=table.where, row_numbers=table.row_numbers)
-    rows, seen = [], {}
+    rows: list[AreaRow] = []
+    seen: dict[str, int] = {}
     for position, kind in enumerate(kinds):
         if kind.kind not in ("force", "total", "combined"):
             continue
@@ -77,8 +78,9 @@ def coded_rows(table: Table, forces: ForceNames, *, complete: bool = True) -> li
         code = text(row[0]) if row else ""
         label, notes = split_footnotes(row[1] if len(row) > 1 else None)
         together = [forces.code(part) for part in label.split(" / ")] if " / " in label else []
-        if together and all(together):  # "City of London / Metropolitan Police": one figure for both
-            kinds.append(RowName("combined", "+".join(together), label, notes))
+        known = [part for part in together if part]
+        if together and len(known) == len(together):  # "City of London / Metropolitan Police": one figure for both
+            kinds.append(RowName("combined", "+".join(known), label, notes))
         elif code[:3] in ("E23", "W15"):
             if code not in forces.names:
                 raise InputError(f"{table.where} row {table.row_numbers[position]}: {code} is not a police force "

@@ -69,6 +69,7 @@ def read(path: Path, *, source_url: str = "", retrieved_at=None, vintage: str = 
         raise InputError(f"{path}: no data rows")
     col = _columns(rows[0], path)
     records, seen_forces, periods, groups = [], set(), set(), set()
+    code: str | None
     for line, row in enumerate(rows[1:], start=2):
         cell = {key: row[index] if index < len(row) else "" for key, index in col.items()}
         if "conviction ratio" not in cell["measure"].lower():

@@ -138,7 +138,7 @@ def _area_header(rows: list[list[str]], path: Path) -> tuple[int, dict[str, int]
     return area, columns
 
 
-def _same_release(candidate: Path, national_rates: dict[str, float]) -> Release | None:
+def _same_release(candidate: Path, national_rates: dict[str, float | None]) -> Release | None:
     """The release of a by-ethnicity table whose national rates are ``national_rates`` (else None)."""
     rows, (group_col, rate_col, _), total = _national_table(candidate)
     rates = {r[group_col]: number(r[rate_col]) for r in rows[1:]}
@@ -147,7 +147,7 @@ def _same_release(candidate: Path, national_rates: dict[str, float]) -> Release 
     return release_for(total, str(candidate))
 
 
-def _companion(path: Path, national_rates: dict[str, float], national: Path | None = None) -> Release:
+def _companion(path: Path, national_rates: dict[str, float | None], national: Path | None = None) -> Release:
     """The release of the by-ethnicity table given, or beside ``path``, with the same national rates."""
     if national is not None:
         found = _same_release(Path(national), national_rates)

@@ -168,7 +168,8 @@ def _check_rate(counts: _Coded, rates: _Coded, count_column: int, rate_column: i
     count, _ = counts.figure("K04000001", count_column)
     population, _ = rates.figure("K04000001", population_column)
     published, _ = rates.figure("K04000001", rate_column)
-    if None not in (count, population, published) and abs(count / population * 1000 - published) > 0.05:
+    if count is not None and population is not None and published is not None \
+            and abs(count / population * 1000 - published) > 0.05:
         raise InputError(f"{rates.table.where}: England and Wales rate {published:.2f} per 1,000 is not "
                          f"{count:,.0f} offences over a population of {population:,.0f} "
                          f"(column '{rates.table.labels[rate_column]}'): the tables do not line up")
@@ -263,7 +264,7 @@ def read_asb(path: Path, *, source_url: str = "", retrieved_at=None, vintage: st
     book = open_workbook(path)
     records = _csew(book, forces) + _incidents(book, forces)
     sheet, what, words = TITLES["P6"]
-    title = sheet_title(book.rows(book.find_table(sheet, what, words)))[1]
+    title = (sheet_title(book.rows(book.find_table(sheet, what, words))) or (0, ""))[1]  # found by its title
     return _frame(records, path, source_url, retrieved_at, vintage_of(vintage, SOURCE, release_name(title)))
 
 
