@@ -88,7 +88,8 @@ def _complete_groups(groups: dict, codes: np.ndarray, usable_mask: np.ndarray, e
     for number, positions in enumerate(groups.values()):
         group_of[positions] = number
     code_ids, uniques = pd.factorize(codes)
-    if len(np.unique(group_of * max(len(uniques), 1) + code_ids)) != len(codes):
+    # pd.unique hashes; np.unique sorts the million pairs of a national roll-up (a second each).
+    if len(pd.unique(group_of * max(len(uniques), 1) + code_ids)) != len(codes):
         return np.zeros(len(groups), dtype=bool)
     usable = np.bincount(group_of[usable_mask], minlength=len(groups))
     with_combined = np.bincount(group_of[np.isin(codes, list(combined))], minlength=len(groups)) > 0

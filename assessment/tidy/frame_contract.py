@@ -144,15 +144,18 @@ class FrameContract:
         a national frame's copy is half a gigabyte.
         """
         out = frame.copy(deep=not private)
+        all_str = set()  # text columns found to hold str only: scanning a million cells once is enough
         for name, default in self.defaults.items():
             if name not in out.columns:
                 out[name] = default
-            elif not _all_str(out[name]):
+            elif _all_str(out[name]):
+                all_str.add(name)
+            else:
                 out[name] = out[name].where(out[name].notna(), default)
         for column in self.columns:
             if column.kind != "text" and column.name not in out.columns:
                 out[column.name] = pd.NaT if column.kind == "date" else np.nan
-            if column.name in out.columns:
+            if column.name in out.columns and not (column.kind == "text" and column.name in all_str):
                 out[column.name] = _CASTS[column.kind](out[column.name])
         ordered = [c for c in self.names if c in out.columns]
         extra = [c for c in out.columns if c not in self.names]

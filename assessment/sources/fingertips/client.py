@@ -43,6 +43,7 @@ from .identity import find_in_profile
 from .vocabulary import area_type_id, published_comparison, published_trend
 from ...inputs.http import get_text, looks_like_markup, session
 from ..overlaps import drop_repeated_rows
+from ...inputs.arrow_numbers import arrow_numbers
 from ...inputs.periods import period_bounds
 from ...inputs.recognition import Recognised
 
@@ -165,7 +166,9 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     area_type = area_type[area_type.notna()]
 
     def number(column: str) -> pd.Series:
-        values = pd.to_numeric(raw[column], errors="coerce")
+        values = arrow_numbers(raw[column])
+        if values is None:
+            values = pd.to_numeric(raw[column], errors="coerce")
         bad = raw[column].notna() & values.isna()
         if bad.any():
             first_bad = cast(int, bad.idxmax())  # raw's labels are read_csv's row numbers
