@@ -117,7 +117,7 @@ def test_the_methods_say_truly_which_small_counts_are_suppressed(real_reports, c
     publishes the 2; the report hides it (and the next smallest council) like any count of 1 to 4, and the
     methods say the rule covers publishers' tables as well as uploads."""
     methods = _text(_section(real_reports[code][0], "Data gaps and methods"))
-    assert ("Small numbers are suppressed before any output, in publishers' tables as in local uploads: counts of 1 "
+    assert ("Small numbers are suppressed before any output, in tables from publishers as in local uploads: counts of 1 "
             "to 4 are hidden") in methods
     assert "small counts included" not in methods
     if code == LANCASHIRE:

@@ -44,7 +44,7 @@ JSNA_TOPICS = ["Wider determinants and inequalities", "Children and young people
                "Substance misuse and treatment",
                "Mental health, self-harm and suicide", "Physical health, infectious disease and premature mortality",
                "Homelessness and accommodation", "Reoffending"]
-RANK = re.compile(r"^((joint )?\d+(st|nd|rd|th) of \d+|not ranked)$")
+RANK = re.compile(r"^((joint )?\d+(st|nd|rd|th) of \d+( \(1 = ranked first\))?|not ranked)$")
 
 DEMO_FORCE, DEMO_FORCE_NAME, DEMO_COUNTY = "E23999001", "Northmere and Port Alder Police", "E10999001"
 DEMO_COUNCILS = ["Alderholt Vale", "Brackenfold", "Coldharbour", "Dunmere", "Port Alder"]

@@ -166,7 +166,7 @@ def methods_section(report: ReportContext) -> Document:
     data = report.data
     suppression = data.bundle.meta.get("suppression", DEFAULT_SUPPRESSION)
     text = [*METHODS, *conviction_ratio_rules(report), key_message_rule(),
-            f"Small numbers are suppressed before any output, in publishers' tables as in local uploads: "
+            f"Small numbers are suppressed before any output, in tables from publishers as in local uploads: "
             f"{md(suppression)}.", age_rule()]
     if data.national_name != "England":  # a Welsh force: the rules are the same, the comparator is not
         text.insert(0, f"{md(data.display_name())} is compared with {md(data.national_name)}, whose value the "
