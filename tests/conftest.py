@@ -195,18 +195,6 @@ def real_force_report(real_bundle, tmp_path_factory) -> Path:
     return next(p for p in out.iterdir() if p.name.startswith("E23000003-"))
 
 
-@pytest.fixture(scope="session")
-def real_council_report(real_bundle, tmp_path_factory) -> Path:
-    """Every format of the real Blackpool (a unitary council) report, rendered once: its folder."""
-    from assessment.cli import main
-
-    def render(out: Path) -> None:
-        assert main(["render", "--bundle", str(real_bundle), "--out", str(out), "--area", "Blackpool"]) == 0
-
-    out = built_once(tmp_path_factory, "real-council", render)
-    return next(p for p in out.iterdir() if p.name.startswith("E06000009-"))
-
-
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 
