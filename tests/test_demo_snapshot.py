@@ -53,8 +53,8 @@ def _validating_functions() -> set[tuple[str, str]]:
 
 def test_frames_are_validated_where_they_are_born_and_before_the_bundle_is_written():
     assert _validating_functions() == {
-        ("sources/snapshot.py", "build_frame"),  # the frame of a snapshot (real data and the demo)
-        ("sources/snapshot.py", "read_frame"),  # a saved frame read back
+        ("snapshots/snapshot.py", "build_frame"),  # the frame of a snapshot (real data and the demo)
+        ("snapshots/snapshot.py", "read_frame"),  # a saved frame read back
         ("uploads/load.py", "_frame_from_report"),  # a local upload
-        ("analysis.py", "analyse"),  # the bundle's frame, after roll-ups, before it is written
+        ("bundles/analysis.py", "analyse"),  # the bundle's frame, after roll-ups, before it is written
     }

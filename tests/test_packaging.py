@@ -20,9 +20,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ("data_sources", "boundaries", "templates")
 # (.mypy_cache: test_lint's mypy may be writing it on another worker while the checkout is copied)
-NOT_SOURCE = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
-                                    ".hypothesis", "demo-output", "reports", "snapshots", ".quarto", ".mypy_cache",
-                                    ".ruff_cache")
+NOT_ANYWHERE = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
+                                      ".hypothesis", ".quarto", ".mypy_cache", ".ruff_cache")
+#: A user's outputs at the checkout's top only: the package itself has a `snapshots` room.
+NOT_AT_TOP = {"demo-output", "reports", "snapshots"}
+
+
+def not_source(folder: str, names: list[str]) -> set[str]:
+    """What the copy of the checkout leaves out (an ignore function for shutil.copytree)."""
+    return set(NOT_ANYWHERE(folder, names)) | ({n for n in names if n in NOT_AT_TOP} if Path(folder) == ROOT else set())
 
 
 #: pip with no index, no configured index or wheel folder, and a closed port for an index: a step that
@@ -43,7 +49,7 @@ def wheel(tmp_path_factory) -> Path:
     """A wheel built from a copy of the checkout (so the build leaves nothing in the repository), offline."""
     work = tmp_path_factory.mktemp("wheel")
     source = work / "source"
-    shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
+    shutil.copytree(ROOT, source, ignore=not_source)
     _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
           "--wheel-dir", work / "dist", source])
     (built,) = (work / "dist").glob("jsna_justice-*.whl")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -215,15 +216,21 @@ class _Structure(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def index_page(demo_reports):
-    """The batch index page for the three demo reports (report/batch.py: write_index)."""
+def index_page(demo_reports, tmp_path_factory):
+    """The batch index page for the three demo reports (orchestration/batch.py: write_index).
+
+    Written over a copy of the reports: the shared demo folder is read by every worker, and an index and
+    batch summary written into it would be taken for areas.
+    """
     from assessment.orchestration.batch import AreaResult, write_index
     from assessment.bundles.bundle import open_bundle
 
-    root = next(iter(demo_reports.values())).parent
-    bundle = open_bundle(root.parent / "bundle")
+    shared = next(iter(demo_reports.values())).parent
+    bundle = open_bundle(shared.parent / "bundle")
+    root = tmp_path_factory.mktemp("index") / "reports"
+    shutil.copytree(shared, root, ignore=shutil.ignore_patterns(".*"))
     results = [AreaResult(code, bundle.geography.resolve(code).name, "rendered",
-                          [str(p) for p in sorted(folder.iterdir())]) for code, folder in demo_reports.items()]
+                          [str(p) for p in sorted((root / folder.name).iterdir())]) for code, folder in demo_reports.items()]
     return write_index(results, root, bundle)
 
 
@@ -368,7 +375,7 @@ def test_docx_opens_in_libreoffice_with_every_heading_image_and_whole_table_word
 
 # ------------------------------------------------------------------ pictures for a person
 @pytest.mark.slow
-def test_page_images_are_written_for_a_person_to_look_at(demo_reports, word_processor):
+def test_page_images_are_written_for_a_person_to_look_at(demo_reports, word_processor, tmp_path):
     """PNG pages of the county, district and force PDFs and of the county's Word file as LibreOffice prints it.
 
     Each picture shows what the renderer printed: every page has print on it, and the PDF's pages are
@@ -376,7 +383,8 @@ def test_page_images_are_written_for_a_person_to_look_at(demo_reports, word_proc
     printout colours its headings too, so there a page with a chart is in colour, not only those.
     Set JSNA_PAGE_IMAGES to a folder to keep them (``python -m tests.output_checks --pages`` does the same).
     """
-    folder = Path(os.environ.get("JSNA_PAGE_IMAGES") or next(iter(demo_reports.values())).parent / "page-images")
+    # Not beside the shared demo reports: every worker reads that folder, and a new one there is taken for an area.
+    folder = Path(os.environ.get("JSNA_PAGE_IMAGES") or tmp_path / "page-images")
     documents = [(file_of(demo_reports[code], ".pdf"), folder / "pdf") for code in AREAS]
     documents.append((word_processor[COUNTY], folder / "word"))
     for pdf, place in documents:
