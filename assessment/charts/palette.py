@@ -45,23 +45,24 @@ def colour_for(label: str) -> str:
     return NEUTRAL
 
 
+def binned_kind(labels) -> str:
+    """"quintile" or "quartile" when every shown result is such a bin (a rank among areas), else ""."""
+    shown = [str(label).lower() for label in labels if str(label) not in ("No data", "Not compared", "")]
+    return next((kind for kind in ("quintile", "quartile") if shown and all(s.endswith(kind) for s in shown)), "")
+
+
 def result_heading(labels, comparator: str) -> str:
     """A key's heading: "Quintile in England" when every result is a bin, else "Compared with England".
 
     A quintile ranks an area among England's areas of its tier (:mod:`assessment.stats.comparison_sets`);
     it is not a comparison with England's value, so a key of quintiles is not headed as one.
     """
-    shown = [str(label).lower() for label in labels if str(label) not in ("No data", "Not compared", "")]
-    for kind in ("quintile", "quartile"):
-        if shown and all(label.endswith(kind) for label in shown):
-            return f"{kind.capitalize()} in {comparator}"
-    return f"Compared with {comparator}"
+    kind = binned_kind(labels)
+    return f"{kind.capitalize()} in {comparator}" if kind else f"Compared with {comparator}"
 
 
 def result_phrase(labels, comparator: str) -> str:
     """How a chart's caption says what colours its areas: "their quintile among England's areas of the same
     tier", or "their comparison with England"."""
-    heading = result_heading(labels, comparator)
-    if heading.startswith("Compared"):
-        return f"their comparison with {comparator}"
-    return f"their {heading.split()[0].lower()} among {comparator}'s areas of the same tier"
+    kind = binned_kind(labels)
+    return f"their {kind} among {comparator}'s areas of the same tier" if kind else f"their comparison with {comparator}"

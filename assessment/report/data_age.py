@@ -58,14 +58,9 @@ def report_rows(report: ReportContext) -> pd.DataFrame:
     return rows[keep & rows["period_end"].notna()]
 
 
-def shows_source(report: ReportContext, source: str) -> bool:
-    """Whether the report shows a figure of the publisher entry ``source`` (``imd_2025_lad``, say)."""
-    ids = {e.frame_id for e in registries().catalogue.entries if e.source == source}
-    return bool(ids & set(report_rows(report)["indicator_id"].astype(str)))
-
-
-def newer_release(report: ReportContext, indicator_id: str) -> str:
-    """Where the publisher of an indicator releases newer figures, as a clause ("" if the registry does not say)."""
+def newer_release(indicator_id: str, shown_ids: set[str]) -> str:
+    """Where the publisher of an indicator releases newer figures, as a clause ("" if the registry does not say);
+    ``shown_ids``: the indicators the report shows, so a newer edition already among them is not sent for."""
     entry = next((e for e in registries().catalogue.entries if e.frame_id == str(indicator_id)), None)
     if entry is None:
         return ""
@@ -77,7 +72,8 @@ def newer_release(report: ReportContext, indicator_id: str) -> str:
     newer_key = spec.get("newer_edition") or ""
     newer = publishers.get(newer_key)
     if newer:
-        if shows_source(report, newer_key):  # IMD 2025 beside IMD 2019: the newer edition is already here
+        newer_ids = {e.frame_id for e in registries().catalogue.entries if e.source == newer_key}
+        if newer_ids & shown_ids:  # IMD 2025 beside IMD 2019: the newer edition is already here
             return "the newer edition is also in this report"
         return f"a newer edition is published at {newer.get('publisher_page', '')}"
     if spec.get("release") and not spec.get("import_only"):
@@ -97,11 +93,12 @@ def old_figures(report: ReportContext) -> str:
     old = rows[rows["period_end"] < cutoff]
     if old.empty:
         return ""
+    shown = set(rows["indicator_id"].astype(str))
     lines = []
     for (source, vintage), group in old.groupby(["source", "vintage"], sort=False):
         names = "; ".join(md(n) for n in dict.fromkeys(group["indicator_name"]))
         periods = ", ".join(md(p) for p in dict.fromkeys(group["period"]))
-        where = newer_release(report, group["indicator_id"].iloc[0])
+        where = newer_release(group["indicator_id"].iloc[0], shown)
         lines.append(f"- **{periods}:** {names} ({md(source)}, {md(vintage)})."
                      + (f" {md(where[0].upper() + where[1:])}." if where else ""))
     return (f"**Old figures.** The newest figures in this report are for a period ending {newest:%B %Y}. These are more "

@@ -44,12 +44,10 @@ def source_line(source: dict) -> str:
     # The file name goes to the second line: a long one cannot break, and a justified printed page
     # then stretched the spaces of the name beside it.
     title, file = split_file_name(str(source.get("name", "")))
-    parts = [f"**{md(title)}**.", f"{md(file)}." if file else "."]
-    if source.get("url"):
-        parts.append(f"{md(source['url'])}.")
     licence, day = md(source.get("licence", "")), retrieved_day(source.get("retrieved_at", ""))
-    parts.append("; ".join(p for p in (licence, f"retrieved {day}" if day else "") if p) + ".")
-    name, rest = parts[0], " ".join(p for p in parts[1:] if p != ".")
+    terms = "; ".join(p for p in (licence, f"retrieved {day}" if day else "") if p)
+    rest = " ".join(f"{part}." for part in (md(file), md(source.get("url") or ""), terms) if part)
+    name = f"**{md(title)}**."
     return f"{name}\\\n  {rest}" if rest else name
 
 
