@@ -214,6 +214,7 @@ def test_the_levels_table_drives_area_types_lookups_and_rollups():
     (lambda t: t["levels"]["utla"].update(colour="blue"), r"level utla: unknown field\(s\) colour"),
     (lambda t: t["levels"]["utla"]["lookup"].update(code="lad_code"), r"exactly one level must be the districts"),
     (lambda t: t.update(national="region"), r"national 'region' must name a level with one area"),
+    (lambda t: t["levels"]["pfa"].pop("parent_label"), r"level pfa: district_column needs a parent_label"),
 ])
 def test_a_bad_levels_table_is_one_line_naming_the_level(change, message):
     table = _levels()

@@ -89,6 +89,13 @@ class Level:
         return self.lookup
 
     @property
+    def as_parent(self) -> str:
+        """How an area of this level is named as a parent ("upper-tier authority"); only parent levels have one."""
+        if not self.parent_label:
+            raise InputError(f"boundaries/levels.yaml level {self.key}: has no parent_label")
+        return self.parent_label
+
+    @property
     def prefix(self) -> str:
         """The prefix messages suggest before a name of this level in --area (``pfa:``, ``county:``)."""
         return self.aliases[0] if self.aliases else self.key
@@ -156,6 +163,8 @@ def parse_levels(raw: dict, where: str) -> dict[str, Level]:
             edition_prefixes=_edition_prefixes(item, at),
             label_by_prefix=_labels_by_prefix(item.get("label_by_prefix"), item["code_prefixes"], at),
         )
+        if levels[key].district_column and not levels[key].parent_label:  # else the table would drop the column
+            raise InputError(f"{at}: district_column needs a parent_label (the column's heading)")
     containers = [key for key, lv in levels.items() if lv.in_district_table]
     for level in levels.values():
         for name, value, allowed in (("peers", level.peers, ["all", "none", *containers]),

@@ -177,8 +177,8 @@ class AreaData:
         rows = with_national(cache[key], self.national[0])
         return rows[rows["england_value"].notna()]  # England and Wales: only the indicators published for both
 
-    def map_indicator(self, codes: list[str]) -> tuple[pd.Series | None, pd.DataFrame | None]:
-        """The first headline indicator with values for most of the mapped areas, and those values."""
+    def map_indicator(self, codes: list[str]) -> tuple[pd.Series, pd.DataFrame] | None:
+        """The first headline indicator with values for most of the mapped areas, and those values (None: none has)."""
         for _, row in self.latest().iterrows():
             if not self.indicator_info(row["indicator_id"]).get("headline") or pd.isna(row["value"]):
                 continue
@@ -186,7 +186,7 @@ class AreaData:
             values = frame[(frame["period"] == row["period"]) & frame["area_code"].isin(codes)]
             if values["value"].notna().sum() * 2 >= len(codes):
                 return row, with_national(values, self.national[0])
-        return None, None
+        return None
 
     def local_rows(self, kind: UploadKind) -> pd.DataFrame:
         """An upload kind's rows for the area and its districts, the area first."""

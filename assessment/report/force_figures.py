@@ -158,9 +158,6 @@ class ForceFigures:
         return {(str(indicator), str(area)): rows
                 for (indicator, area), rows in self.rows.groupby(["indicator_id", "area_code"], sort=False)}
 
-    def has(self, indicator_id: str) -> bool:
-        return bool((self.rows["indicator_id"] == indicator_id).any())
-
     def latest_period(self, indicator_id: str) -> str | None:
         """The indicator's latest period with a row for the force (withheld rows count: they say why)."""
         rows = self._select(indicator_id, self.code, sex=None, age=None, category_type=None, category=None)

@@ -47,7 +47,7 @@ def people(group: str) -> str:
     return PEOPLE.get(group, f"people in the {group} group")
 
 
-def disproportionality_sentence(row: Mapping[str, Any], *, activity: str, area_name: str,
+def disproportionality_sentence(row: Mapping[str, Any] | pd.Series, *, activity: str, area_name: str,
                                 group: str = "category", reference: str = "White",
                                 national_name: str = "England and Wales", escape: bool = True) -> str:
     """One sentence: the group's ratio to the reference group, its interval and the national ratio.

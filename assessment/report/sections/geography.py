@@ -27,7 +27,7 @@ def geography_section(report: ReportContext) -> Document:
                 if population else "no population estimate in the bundle")
     parts = [f"{md(area.name)} is a {md(data.kind)} with {pop_text}."]
     parents = geo.parents(area.code)
-    named = [f"{level.parent_label} {md(geo.resolve(parents[level.key]).name)}" for level in parent_levels()
+    named = [f"{level.as_parent} {md(geo.resolve(parents[level.key]).name)}" for level in parent_levels()
              if parents.get(level.key) and parents[level.key] != area.code]
     if named:
         parts.append("It lies within the " + ", the ".join(named) + ".")
@@ -64,9 +64,9 @@ def _districts_table(report: ReportContext, lads: list[str]) -> Table:
     for code in lads:
         info = lookup.loc[code]
         pop = data.population(code)
-        rows.append([info[DISTRICT_LEVEL.lookup.name], code, *[info[level.lookup.name] for level in levels],
-                     thousands(pop) if pop else "no data"])
-    headers = ["District", "Code", *[level.parent_label.capitalize() for level in levels], "Population"]
+        rows.append([info[DISTRICT_LEVEL.lookup_columns.name], code,
+                     *[info[level.lookup_columns.name] for level in levels], thousands(pop) if pop else "no data"])
+    headers = ["District", "Code", *[level.as_parent.capitalize() for level in levels], "Population"]
     return Table(pipe_table(headers, rows, align="ll" + "l" * len(levels) + "r"))
 
 
@@ -119,9 +119,10 @@ def area_map(report: ReportContext) -> Document:
         highlight = area.code
     shapes = data.bundle.boundaries(level)
     shapes = shapes[shapes["code"].isin(codes)]
-    row, values = data.map_indicator(codes)
-    if row is None:
+    shaded = data.map_indicator(codes)
+    if shaded is None:
         return Document()
+    row, values = shaded
     if shapes.empty:  # a bundle built from boundary files of England only has no Welsh councils
         return Document([Paragraph(f"No map: the bundle's boundary files do not include the {md(where)}.\n")])
     figure = choropleth(shapes, values, highlight=highlight, comparator=data.national_name,

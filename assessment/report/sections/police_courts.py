@@ -133,9 +133,9 @@ def _table(figures: ForceFigures, body: list[list[str]], caption: str, title: st
 def arrests(report: ReportContext, figures: ForceFigures, section: Section) -> Document:
     """Arrests: number and rate per 1,000, and the share by sex and by age group."""
     rate_id, count_id, share_id = (section.indicator_id(part) for part in ("arrests_rate", "arrests", "arrests_share"))
-    if not figures.has(rate_id) and not figures.has(count_id):
-        return Document()
     period = figures.latest_period(rate_id) or figures.latest_period(count_id)
+    if period is None:  # no row for the force (England and Wales's alone give nothing to show)
+        return Document()
     count, rate = figures.row(count_id, period), figures.row(rate_id, period)
     national_count = figures.row(count_id, period, national=True)
     national_rate = figures.row(rate_id, period, national=True)
@@ -198,7 +198,7 @@ def ratio_sentences(ratios: pd.DataFrame, figures: ForceFigures, activity: str) 
         above = row.get("significance") == "higher" or (row.get("significance") == "not tested"
                                                          and not pd.isna(row.get("ratio")) and row["ratio"] > 1)
         if row["category"] != WHITE and above:
-            out.append(disproportionality_sentence(row.to_dict(), activity=activity,
+            out.append(disproportionality_sentence(row, activity=activity,
                                                    area_name=f"the {force_area_name(figures.name)}"))
     return out
 
@@ -207,9 +207,9 @@ def ratio_sentences(ratios: pd.DataFrame, figures: ForceFigures, activity: str) 
 def stop_and_search(report: ReportContext, figures: ForceFigures, section: Section) -> Document:
     """Stop and search per 1,000, by ethnic group with the ratio to White people and England and Wales's."""
     indicator_id = section.indicator_id("stop_search")
-    if not figures.has(indicator_id):
-        return Document()
     period = figures.latest_period(indicator_id)
+    if period is None:
+        return Document()
     overall, national = figures.row(indicator_id, period), figures.row(indicator_id, period, national=True)
     body = [["Stop and searches per 1,000 people", period, figure(overall), figure(national), rank_text(overall)]]
     out: list[str | Block] = [Heading("Stop and search", level=3),
@@ -249,9 +249,9 @@ def conviction_ratio(report: ReportContext, figures: ForceFigures, section: Sect
     prosecutions; a smaller group is "too few to compare".
     """
     indicator_id = section.indicator_id("conviction_ratio")
-    if not figures.has(indicator_id):
-        return Document()
     period = figures.latest_period(indicator_id)
+    if period is None:
+        return Document()
     rows = figures.categories(indicator_id, ETHNICITY, period)
     rows = rows[rows["area_code"] == figures.code]
     if rows.empty:
@@ -259,16 +259,15 @@ def conviction_ratio(report: ReportContext, figures: ForceFigures, section: Sect
     info = report.data.indicator_info(indicator_id)
     fewest = int(info.get("min_denominator") or 0)
     white = next((row for _, row in rows.iterrows() if row["category"] == WHITE), None)
-    white_ok = white is not None and _comparable(white, fewest)
-    reference = white if white_ok else None
+    reference = white if white is not None and _comparable(white, fewest) else None
     body, sentences = [], []
     for _, row in rows.iterrows():
         convictions, prosecutions = _counts(row)
         body.append([row["category"], convictions, prosecutions, figure(row),
                      format_value(row.get("england_wales_value"), row["value_type"], row["multiplier"]),
                      _comparison(row, fewest, reference)])
-        if row["category"] != WHITE and white_ok and _comparable(row, fewest):
-            sentences.append(beside_white(row, white))
+        if row["category"] != WHITE and reference is not None and _comparable(row, fewest):
+            sentences.append(beside_white(row, reference))
     header = ["Ethnic group", "Convictions", "Prosecutions", "Convictions per 100 prosecutions",
               "England and Wales", "Compared with White defendants"]
     small = [str(r["category"]) for _, r in rows.iterrows() if _comparison(r, fewest, reference) == TOO_FEW]
@@ -330,9 +329,9 @@ def recorded_crime(report: ReportContext, figures: ForceFigures, section: Sectio
     crime_ids = section.indicator_ids("recorded_crime")
     body, shown = [], []
     for indicator_id in crime_ids:
-        if not figures.has(indicator_id):
-            continue
         period = figures.latest_period(indicator_id)
+        if period is None:
+            continue
         row, national = figures.row(indicator_id, period), figures.row(indicator_id, period, national=True)
         name = report.data.indicator_info(indicator_id).get("title") or indicator_id
         body.append([f"{name} (95% CI)", period, figure(row, with_ci=True), figure(national), rank_text(row)])
@@ -366,9 +365,9 @@ def two_comparators(report: ReportContext, crime_ids: tuple[str, ...], figures: 
     """
     pairs = []
     for indicator_id in crime_ids:
-        if not figures.has(indicator_id):
-            continue
         period = figures.latest_period(indicator_id)
+        if period is None:
+            continue
         national = figures.row(indicator_id, period, national=True)
         rows = report.data.tables.indicator(indicator_id)
         england = rows[(rows["area_code"] == ENGLAND_CODE) & (rows["period"] == period)]
