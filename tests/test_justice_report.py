@@ -238,6 +238,29 @@ def test_the_demo_force_and_county_reports_have_the_section(demo_reports):
     assert "81.7 per 100" in _part(county, "Conviction ratio by ethnic group")
 
 
+def test_a_force_missing_from_a_measures_tables_gets_no_part_for_it(demo_bundle, tmp_path):
+    """England and Wales's rows of each measure but none of the force's (a force a table leaves out): each
+    part is left out, never a table whose period reads "None" nor a crash reading a release not there."""
+    from assessment.bundles.bundle import open_bundle
+    from assessment.report.area_data import AreaData
+    from assessment.report.context import AppendixRecorder, FigureWriter, ReportContext
+    from assessment.report.force_figures import ForceFigures
+    from assessment.report.sections import police_courts
+
+    bundle = open_bundle(demo_bundle)
+    data = AreaData(bundle, bundle.geography.resolve("E23999001"))
+    report = ReportContext(data, FigureWriter(tmp_path), AppendixRecorder(bundle.snapshot_date))
+    section = next(s for s in data.sections() if s.kind == "police_courts")
+    rows = bundle.force_rows()
+    whole = ForceFigures.of(rows, "E23999001", "Northmere and Port Alder Police")
+    left_out = ForceFigures.of(rows[rows["area_code"] != "E23999001"], "E23999001", "Northmere and Port Alder Police")
+    parts = (police_courts.arrests, police_courts.stop_and_search, police_courts.conviction_ratio,
+             police_courts.recorded_crime)
+    assert all(part(report, whole, section) for part in parts)
+    assert set(left_out.rows["area_code"]) == {"K04000001"}
+    assert not any(part(report, left_out, section) for part in parts)
+
+
 def test_the_demo_justice_files_are_told_by_their_content(tmp_path):
     # `jsna import` would file each demo table under the publisher entry whose reader the demo uses.
     from assessment.demo import write_demo_sources
