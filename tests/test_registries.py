@@ -164,6 +164,21 @@ def test_a_renamed_section_stops_every_command_at_start(registry_copy, tmp_path,
     assert not (tmp_path / "demo").exists() and not (tmp_path / "custody_health.xlsx").exists()
 
 
+@pytest.mark.parametrize(("name", "what"), [
+    ("report_sections.yaml", "report sections"), ("devolved_sources.yaml", "registry"),
+    ("national_claims.yaml", "registry"), ("key_messages.yaml", "registry"),
+    ("comparators.yaml", "comparison methods registry"),
+])
+def test_an_unreadable_registry_file_stops_a_command_with_one_line_naming_it(registry_copy, tmp_path, monkeypatch,
+                                                                             capsys, name, what):
+    (registry_copy / name).write_text("sections: [unclosed\n", encoding="utf-8")
+    monkeypatch.setenv("JSNA_DATA_SOURCES", str(registry_copy))
+    assert main(["upload-template", "custody_health", "--out", str(tmp_path)]) == 1
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(lines) == 1 and f"{registry_copy / name}: unreadable {what} (while parsing" in lines[0], lines
+    assert not list(tmp_path.glob("*.xlsx"))
+
+
 def test_the_installed_command_fails_at_start_too(registry_copy, tmp_path):
     _edit(registry_copy / "indicators.yaml", "section: reoffending", "section: re_offending")
     done = subprocess.run([str(Path(sys.executable).with_name("jsna")), "upload-template", "custody_health",

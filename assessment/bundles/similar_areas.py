@@ -25,10 +25,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from ..core.errors import InputError
-from ..core.registry_fields import check_entry
+from ..core.registry_fields import check_entry, read_registry
 from ..geography.crosswalk import code_chains, newer_recodes
 from ..core.levels import LEVELS
 from ..core.paths import data_sources_dir
@@ -65,10 +64,7 @@ def settings_path() -> Path:
 def load_settings(path: Path | None = None) -> Settings:
     """The similar-areas settings, checked (one line naming the file and the field)."""
     path = Path(path or settings_path())
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: unreadable similar-areas settings ({' '.join(str(exc).split())})") from None
+    raw = read_registry(path, "similar-areas settings") or {}
     check_entry(raw, allowed={"model", "councils_shown", "forces_shown", "density", "key_message", "key_messages_shown"},
                 required=("model", "councils_shown", "forces_shown"), where=str(path))
     if raw["model"] not in MODELS:

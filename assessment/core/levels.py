@@ -22,10 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .errors import InputError
-from .registry_fields import check_entry
+from .registry_fields import check_entry, read_registry
 from .paths import BOUNDARIES_DIR
 
 LEVELS_PATH = BOUNDARIES_DIR / "levels.yaml"
@@ -185,10 +183,7 @@ def parse_levels(raw: dict, where: str) -> dict[str, Level]:
 
 def load_levels(path: Path = LEVELS_PATH) -> tuple[dict[str, Level], str]:
     """Read and check the levels table: the levels by key, and the national level's key."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: unreadable levels table ({' '.join(str(exc).split())})") from None
+    raw = read_registry(path, "levels table")
     return parse_levels(raw, str(path)), raw["national"]
 
 

@@ -1,4 +1,5 @@
-"""One check for a registry entry's fields, so every registry file says the same thing about a bad entry.
+"""One reader of a registry file and one check for an entry's fields, so every registry file says the same thing
+about a file it cannot read and about a bad entry.
 
 >>> check_entry({"key": "reoffending", "colour": "red"}, allowed={"key", "title"}, required=("key",), where="x.yaml section 3")
 Traceback (most recent call last):
@@ -13,8 +14,20 @@ assessment.core.errors.InputError: x.yaml: missing field(s) title
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 from .errors import InputError
+
+
+def read_registry(path: Path | str, what: str = "registry") -> Any:
+    """The parsed YAML of a registry file; a missing or malformed one is one line naming it and ``what`` it is."""
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: unreadable {what} ({' '.join(str(exc).split())})") from None
 
 
 def check_entry(item: object, *, allowed: Collection[str], required: Iterable[str], where: str) -> dict:

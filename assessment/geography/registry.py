@@ -14,10 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ..core.errors import InputError
 from ..core.paths import BOUNDARIES_DIR
+from ..core.registry_fields import read_registry
 
 REGISTRY_PATH = BOUNDARIES_DIR / "registry.yaml"
 
@@ -25,8 +25,7 @@ REGISTRY_PATH = BOUNDARIES_DIR / "registry.yaml"
 @lru_cache(maxsize=1)
 def load_registry() -> dict:
     """The parsed registry file."""
-    with open(REGISTRY_PATH, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return read_registry(REGISTRY_PATH, "boundary registry")
 
 
 def default_vintage() -> str:

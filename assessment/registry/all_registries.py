@@ -27,13 +27,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .claims import Claim, CoreMeasure, DifferenceRule, cited_claims, load_claims, load_core_measures, load_difference_rule
 from .devolved_sources import Country, DevolvedSource, load_devolved
 from .editions import Edition, check_editions, parse_editions
 from ..core.errors import InputError
-from ..core.registry_fields import check_entry
+from ..core.registry_fields import check_entry, read_registry
 from ..geography.registry import REGISTRY_PATH, load_registry
 from ..core.levels import LEVELS, LEVELS_PATH, Level
 from ..core.paths import PACKAGE_DIR, data_sources_dir
@@ -162,15 +160,8 @@ def _section_indicators(raw, where: str) -> tuple[tuple[str, tuple[str, ...]], .
     return tuple(parts)
 
 
-def _read_yaml(path: Path, what: str):
-    try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: unreadable {what} ({' '.join(str(exc).split())})") from None
-
-
 def _profile(path: Path) -> dict[str, dict]:
-    raw = _read_yaml(path, "demo profile") or {}
+    raw = read_registry(path, "demo profile") or {}
     for key, setting in raw.items():
         check_entry(setting, allowed=PROFILE_FIELDS, required=("england", "periods"), where=f"{path} indicator {key}")
         if setting["periods"] not in PROFILE_PERIODS:
@@ -183,7 +174,7 @@ def load_registries(data_sources: Path | None = None, *, demo_profile: Path = DE
     """Read every registry under ``data_sources`` (default: the one in use) and check their references."""
     folder = Path(data_sources or data_sources_dir()).resolve()
     comparators_path, sections_file = folder / "comparators.yaml", folder / "report_sections.yaml"
-    raw_sections = _read_yaml(sections_file, "report sections")
+    raw_sections = read_registry(sections_file, "report sections")
     if not comparators_path.is_file():
         raise InputError(f"{comparators_path}: comparison methods registry not found")
     devolved_countries, devolved_sources = load_devolved(folder / "devolved_sources.yaml")

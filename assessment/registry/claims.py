@@ -19,10 +19,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..core.errors import InputError
-from ..core.registry_fields import check_entry
+from ..core.registry_fields import check_entry, read_registry
 
 CITATION = re.compile(r"\{claim:([a-z0-9_]+)\}")
 CLAIM_FIELDS = {"key", "text", "source", "year", "seed"}
@@ -53,10 +51,7 @@ class CoreMeasure:
 
 
 def _read(path: Path, part: str) -> list:
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: unreadable registry ({' '.join(str(exc).split())})") from None
+    raw = read_registry(path) or {}
     items = raw.get(part)
     if not isinstance(items, list):
         raise InputError(f"{path}: no '{part}:' list")
@@ -102,10 +97,7 @@ class DifferenceRule:
 
 def load_difference_rule(path: Path) -> DifferenceRule:
     """``small_difference`` and ``ratio_value_types`` of ``key_messages.yaml``; a bad value is one line."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: unreadable registry ({' '.join(str(exc).split())})") from None
+    raw = read_registry(path) or {}
     small = raw.get("small_difference")
     if isinstance(small, bool) or not isinstance(small, (int, float)) or not 0 <= small < 1:
         raise InputError(f"{path}: small_difference '{small}' must be a share of England's value from 0 to 1")

@@ -25,10 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..core.errors import InputError
-from ..core.registry_fields import check_entry
+from ..core.registry_fields import check_entry, read_registry
 
 COUNTRY_FIELDS = {"letter", "name", "note", "note_source", "note_year"}
 SOURCE_FIELDS = {"key", "country", "replaces", "indicators", "publisher", "title", "url", "gives"}
@@ -90,8 +88,4 @@ def load_devolved(path: Path) -> tuple[dict[str, Country], tuple[DevolvedSource,
     """Read and check the registry; a copy of the registries without the file has none."""
     if not path.is_file():
         return {}, ()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: unreadable registry ({' '.join(str(exc).split())})") from None
-    return parse_devolved(raw, str(path))
+    return parse_devolved(read_registry(path), str(path))

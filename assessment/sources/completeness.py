@@ -32,13 +32,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
-import yaml
 
 from ..core.errors import InputError, SourceError
 from ..geography import geography_from_files
 from ..geography.registry import load_registry
 from ..core.levels import lookup_roles
 from ..core.paths import DATA_SOURCES_DIR
+from ..core.registry_fields import read_registry
 from ..inputs.csv_records import csv_records
 from ..inputs.periods import period_bounds
 
@@ -52,8 +52,7 @@ FINGERTIPS_COLUMNS = {"Indicator ID": "indicator_id", "Area Code": "area_code", 
 @lru_cache(maxsize=1)
 def rules() -> dict:
     """The completeness rules (``data_sources/completeness.yaml``)."""
-    with open(RULES_PATH, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return read_registry(RULES_PATH, "completeness rules")
 
 
 def expected_areas(geography) -> dict[int, set[str]]:

@@ -25,9 +25,9 @@ from typing import cast
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from ..core.paths import data_sources_dir
+from ..core.registry_fields import read_registry
 
 MATCH_COLUMNS = ["indicator_id", "period", "sex", "age", "category_type", "category"]
 NOT_COMPARED = "Not compared"
@@ -55,8 +55,7 @@ def comparator_registry(path: str | None = None) -> dict:
 
 @lru_cache(maxsize=4)
 def _read_registry(path: str) -> dict:
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return read_registry(path, "comparison methods registry")
 
 
 def _overlap(lower: np.ndarray, upper: np.ndarray, reference: np.ndarray) -> np.ndarray:

@@ -17,11 +17,11 @@ back) and the total of every area that includes that council
 (every source's, in ``Bundle._shown_frame``;
 :func:`assessment.stats.disclosure.hide_small_counts`).
 
->>> cell(pd.Series({"suppressed": False, "value": 13.84, "value_type": "crude rate", "multiplier": 100000,
-...                 "lower_ci_95": 6.3, "upper_ci_95": 26.3, "value_note": "", "count": 9.0}))
+>>> households_cell(pd.Series({"suppressed": False, "value": 13.84, "value_type": "crude rate", "multiplier": 100000,
+...                            "lower_ci_95": 6.3, "upper_ci_95": 26.3, "value_note": "", "count": 9.0}))
 '13.8 per 100,000 (9)'
->>> cell(pd.Series({"suppressed": True, "value": None, "value_type": "crude rate", "multiplier": 100000,
-...                 "lower_ci_95": None, "upper_ci_95": None, "value_note": "", "count": None}))
+>>> households_cell(pd.Series({"suppressed": True, "value": None, "value_type": "crude rate", "multiplier": 100000,
+...                            "lower_ci_95": None, "upper_ci_95": None, "value_note": "", "count": None}))
 'suppressed'
 """
 
@@ -31,12 +31,13 @@ import pandas as pd
 
 from ...core.levels import ENGLAND_CODE
 from ...registry.all_registries import Section
-from ...core.safe_text import md, thousands
+from ...core.safe_text import md
 from ..section_blocks import display_value
 from ..context import ReportContext
 from ..document import Document, Heading, Paragraph, Table, rows_of
 from ..markdown_tables import pipe_table
 from . import support_needs, topic
+from .support_needs import households_cell
 from .council_rows import council_rows
 
 TITLE = "Housing on release"
@@ -81,14 +82,6 @@ def _rows(frame: pd.DataFrame, code: str) -> pd.DataFrame:
     return frame[frame["area_code"] == code].sort_values(["period_end", "period"])
 
 
-def cell(row: pd.Series) -> str:
-    """A figure with its count of households in brackets ("13.8 per 100,000 (9)"); "suppressed" when hidden."""
-    text = display_value(row)
-    if row["suppressed"] or pd.isna(row["value"]) or pd.isna(row.get("count")):
-        return text
-    return f"{text} ({thousands(row['count'])})"
-
-
 def quarterly_table(report: ReportContext, mine: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
                     used_in: str) -> Table:
     """One row per indicator, one column per quarter: the area's figure, with England's latest beside it."""
@@ -104,7 +97,8 @@ def quarterly_table(report: ReportContext, mine: dict[str, pd.DataFrame], tables
         england = _rows(tables[indicator], ENGLAND_CODE)
         latest_england = display_value(england.iloc[-1]) if not england.empty else "no data"
         body.append([rows["indicator_name"].iloc[-1],
-                     *[cell(by_period[p]) if p in by_period else "no data" for p in periods], latest_england])
+                     *[households_cell(by_period[p]) if p in by_period else "no data" for p in periods],
+                     latest_england])
     caption = (f"{data.area.name} by quarter of the financial year, households in brackets; England is its "
                "latest quarter. Source: MHCLG statutory homelessness, detailed local authority tables A7, A3 and A1.")
     return Table(pipe_table(["Indicator", *periods, "England (latest)"], body, align="l" + "r" * (len(periods) + 1),
@@ -120,7 +114,7 @@ def councils_table(report: ReportContext, tables: dict[str, pd.DataFrame], used_
     indicators = list(tables)
     latest = {i: _rows(tables[i], data.area.code).iloc[-1]["period"] for i in indicators}
     shown: list[pd.Series] = []
-    body = council_rows(report, tables, latest, cell, shown)
+    body = council_rows(report, tables, latest, households_cell, shown)
     if not body:
         return None
     headers = ["Council", *[f"{tables[i]['indicator_name'].iloc[0]} ({latest[i]})" for i in indicators]]

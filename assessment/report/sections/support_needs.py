@@ -13,8 +13,8 @@ control (every source's, in ``Bundle._shown_frame``): a count of 1 to 4
 households is hidden with its share, and so is every figure it could be worked
 out from (another council's, or the area's total).
 
->>> share_cell(pd.Series({"suppressed": False, "value": 3.52, "value_type": "proportion", "multiplier": 100,
-...                       "lower_ci_95": 2.1, "upper_ci_95": 5.7, "value_note": "", "count": 15.0}))
+>>> households_cell(pd.Series({"suppressed": False, "value": 3.52, "value_type": "proportion", "multiplier": 100,
+...                            "lower_ci_95": 2.1, "upper_ci_95": 5.7, "value_note": "", "count": 15.0}))
 '3.5% (15)'
 """
 
@@ -40,8 +40,9 @@ INTRO = (
 )
 
 
-def share_cell(row: pd.Series) -> str:
-    """A share with its households in brackets ("3.5% (15)"); "suppressed" or the note's word when hidden."""
+def households_cell(row: pd.Series) -> str:
+    """A figure with its households in brackets ("3.5% (15)", "13.8 per 100,000 (9)"); "suppressed" or the
+    note's word when hidden (the housing section's tables too)."""
     text = display_value(row)
     if row["suppressed"] or pd.isna(row["value"]) or pd.isna(row.get("count")):
         return text
@@ -80,7 +81,7 @@ def area_table(report: ReportContext, mine: dict[str, pd.Series], tables: dict[s
     for indicator, row in mine.items():
         england = tables[indicator]
         england = england[(england["area_code"] == ENGLAND_CODE) & (england["period"] == row["period"])]
-        body.append([_title(report, indicator, row, short=True), row["period"], share_cell(row),
+        body.append([_title(report, indicator, row, short=True), row["period"], households_cell(row),
                      display_value(england.iloc[0]) if not england.empty else "no data"])
     caption = (f"Households owed a prevention or relief duty in {data.area.name} with each support need, as a "
                "share of all households owed a duty (households in brackets), and England's share in the same "

@@ -26,10 +26,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pandas as pd
-import yaml
 
 from ...core.errors import SourceError
 from ...core.paths import DATA_SOURCES_DIR
+from ...core.registry_fields import read_registry
 from ...stats.compare import _bin_label
 
 VOCABULARY_PATH = DATA_SOURCES_DIR / "fingertips_vocabulary.yaml"
@@ -39,8 +39,7 @@ API_NAMES = {"legacy": "Fingertips", "next": "FingertipsNext"}
 @lru_cache(maxsize=1)
 def vocabulary() -> dict:
     """The registry, keys normalised (ids as ints, words case-folded) so lookups are exact."""
-    with open(VOCABULARY_PATH, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return read_registry(VOCABULARY_PATH, "Fingertips vocabulary")
 
 
 def _key(word) -> object:
