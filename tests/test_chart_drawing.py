@@ -1,0 +1,74 @@
+"""Issue 33: charts drawn at less cost look as they did, and the work is done once where it can be."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.text import Text
+
+from assessment.charts import compare_areas
+from assessment.charts.figure import MIN_TEXT_PT
+
+RESULTS = ["Worse", "Worse (99.8%)"]
+
+
+def _chart(highlight="E03", unit="per 100,000"):
+    values = np.random.default_rng(1).uniform(5, 25, 12)
+    frame = pd.DataFrame({"area_code": [f"E0{i}" for i in range(12)], "area_name": [f"Area number {i}" for i in range(12)],
+                          "value": values, "lower_ci_95": values - 2, "upper_ci_95": values + 3,
+                          "comparison": RESULTS * 6})
+    return compare_areas(frame, highlight=highlight, reference_value=10.0, reference_label="England",
+                         indicator="Deaths related to drug poisoning per 100,000 residents (3-year pooled)",
+                         period="2018 - 20", unit=unit)
+
+
+def test_the_compare_chart_is_drawn_without_a_plotnine_build(tmp_path, monkeypatch):
+    """Building the plot with plotnine (scales, theme, guides, layout) cost twice the drawing itself."""
+    import plotnine
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("plotnine built the compare chart")
+
+    monkeypatch.setattr(plotnine.ggplot, "draw", no_build)
+    chart = _chart()
+    assert isinstance(chart.plot(), MplFigure)
+    assert chart.save(tmp_path / "compare.png").stat().st_size > 10_000
+
+
+def test_the_compare_chart_keeps_plotnine_s_axis_key_and_panel():
+    """The axis breaks, limits and grid, the key's squares and where the panel sits, as plotnine laid them out."""
+    figure, _ = _chart().draw()
+    renderer = figure.canvas.get_renderer()
+    axes = figure.axes[0]
+    assert [t.get_text() for t in axes.get_xticklabels()] == ["0", "10", "20", "30"]
+    assert list(axes.xaxis.get_minorticklocs()) == [5, 15, 25, 35]
+    assert axes.get_xlim() == pytest.approx((-1.823, 38.286), abs=1e-3)  # bars from 0, 5% either side
+    assert axes.get_ylim() == (0.4, 12.6)
+    legend = figure.artists[0]  # drawn before the axes: the key is read first (test_chart_print)
+    assert legend.get_title().get_text() == "Compared with England"
+    assert [t.get_text() for t in legend.get_texts()] == RESULTS
+    side = MIN_TEXT_PT * 1.8 * figure.dpi / 72
+    for key in legend.legend_handles:
+        box = key.get_window_extent(renderer)
+        assert (box.width, box.height) == pytest.approx((side, side), abs=0.1)
+    panel = axes.get_window_extent(renderer)
+    key = legend.get_window_extent(renderer)
+    assert (key.x0 + key.x1) / 2 == pytest.approx((panel.x0 + panel.x1) / 2, abs=1)  # centred under the panel
+    names = [t.get_window_extent(renderer) for t in axes.get_yticklabels()]
+    assert max(n.x1 for n in names) < panel.x0 < max(n.x1 for n in names) + 5  # right-aligned by the panel
+    # As plotnine placed it (120 dpi): the panel's edges within a couple of pixels.
+    assert (panel.x0, panel.y0, panel.x1, panel.y1) == pytest.approx((155.2, 120.8, 795.1, 535.0), abs=2.5)
+
+
+def test_the_marked_area_s_bold_name_starts_where_its_name_does_and_covers_it():
+    figure, overlay = _chart().draw()
+    renderer = figure.canvas.get_renderer()
+    plain = next(t for t in figure.axes[0].get_yticklabels() if t.get_text() == "Area number 3")
+    bold = next(a for a in overlay if isinstance(a, Text))
+    bold.set_figure(figure)
+    plain_box, bold_box = plain.get_window_extent(renderer), bold.get_window_extent(renderer)
+    assert bold.get_text() == "Area number 3  \u25b6" and bold.get_fontweight() == "bold"
+    assert bold_box.x0 == pytest.approx(plain_box.x0, abs=0.5) and bold_box.x1 > plain_box.x1
+    assert bold_box.y0 <= plain_box.y0 + 1 and bold_box.y1 >= plain_box.y1 - 1
