@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.offsetbox import DrawingArea
 from matplotlib.text import Text
 
 from assessment.charts import compare_areas
+from assessment.charts.bar_drawing import area_names
 from assessment.charts.figure import MIN_TEXT_PT
 
 RESULTS = ["Worse", "Worse (99.8%)"]
@@ -42,21 +44,22 @@ def test_the_compare_chart_keeps_plotnine_s_axis_key_and_panel():
     figure, _ = _chart().draw()
     renderer = figure.canvas.get_renderer()
     axes = figure.axes[0]
-    assert [t.get_text() for t in axes.get_xticklabels()] == ["0", "10", "20", "30"]
-    assert list(axes.xaxis.get_minorticklocs()) == [5, 15, 25, 35]
+    assert [t.get_text() for t in axes.texts if t.get_position()[1] == 0] == ["0", "10", "20", "30"]
+    grid = [sorted(segment[0][0] for segment in lines.get_segments())
+            for lines in axes.collections if lines.get_zorder() < 1]  # under the bars
+    assert grid == [[5, 15, 25, 35], [0, 10, 20, 30]]  # minor, major
     assert axes.get_xlim() == pytest.approx((-1.823, 38.286), abs=1e-3)  # bars from 0, 5% either side
     assert axes.get_ylim() == (0.4, 12.6)
     legend = figure.artists[0]  # drawn before the axes: the key is read first (test_chart_print)
-    assert legend.get_title().get_text() == "Compared with England"
-    assert [t.get_text() for t in legend.get_texts()] == RESULTS
+    assert [t.get_text() for t in legend.findobj(Text)] == ["Compared with England", *RESULTS]
     side = MIN_TEXT_PT * 1.8 * figure.dpi / 72
-    for key in legend.legend_handles:
-        box = key.get_window_extent(renderer)
-        assert (box.width, box.height) == pytest.approx((side, side), abs=0.1)
+    squares = [a.get_window_extent(renderer) for a in legend.findobj(DrawingArea)]
+    assert [(box.width, box.height) for box in squares] == [pytest.approx((side, side), abs=0.1)] * 2
     panel = axes.get_window_extent(renderer)
     key = legend.get_window_extent(renderer)
     assert (key.x0 + key.x1) / 2 == pytest.approx((panel.x0 + panel.x1) / 2, abs=1)  # centred under the panel
-    names = [t.get_window_extent(renderer) for t in axes.get_yticklabels()]
+    names = [t.get_window_extent(renderer) for t in area_names(axes)]
+    assert [t.get_text() for t in area_names(axes)][-1] == "Area number 1"  # the highest value at the top
     assert max(n.x1 for n in names) < panel.x0 < max(n.x1 for n in names) + 5  # right-aligned by the panel
     # As plotnine placed it (120 dpi): the panel's edges within a couple of pixels.
     assert (panel.x0, panel.y0, panel.x1, panel.y1) == pytest.approx((155.2, 120.8, 795.1, 535.0), abs=2.5)
@@ -65,7 +68,7 @@ def test_the_compare_chart_keeps_plotnine_s_axis_key_and_panel():
 def test_the_marked_area_s_bold_name_starts_where_its_name_does_and_covers_it():
     figure, overlay = _chart().draw()
     renderer = figure.canvas.get_renderer()
-    plain = next(t for t in figure.axes[0].get_yticklabels() if t.get_text() == "Area number 3")
+    plain = next(t for t in area_names(figure.axes[0]) if t.get_text() == "Area number 3")
     bold = next(a for a in overlay if isinstance(a, Text))
     bold.set_figure(figure)
     plain_box, bold_box = plain.get_window_extent(renderer), bold.get_window_extent(renderer)

@@ -10,8 +10,8 @@ breaks and labels by the same mizani functions, the discrete axis is padded by
 (base size 10) gave the chart before.
 
 The drawn figure keeps what the overlay needs: ``figure.axes[0]`` holds the
-bars at y = 1 .. n (lowest value at the bottom) with the area names as its
-y tick labels.
+bars at y = 1 .. n (lowest value at the bottom), and :func:`area_names` finds the
+texts that name them.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure as MplFigure
-from matplotlib.legend import Legend
+from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, HPacker, TextArea, VPacker
 from matplotlib.patches import Rectangle
 from mizani.bounds import expand_range_distinct
 from mizani.transforms import identity_trans
@@ -38,7 +38,11 @@ MARGIN_IN, LEGEND_GAP_IN = 1 / 15, 0.2
 TICK_PAD_PT, TITLE_PAD_PT = 2.0, 4.8
 BAR_EDGE_PT, LINE_PT = 1.0634723105433095, 0.8862269254527579  # plotnine's size 0.6 and 0.5 in points
 KEY_PT = 14.4  # a legend key's side: 1.8 times the 8pt legend text
+#: Gaps in the key, in points: square to its name, entry to entry along a row, row to row.
+KEY_TEXT_GAP_PT, KEY_GAP_PT, KEY_ROW_GAP_PT = 3.212598425196851, 6.0, 2.0
+KEY_TEXT = {"fontsize": MIN_TEXT_PT, "color": "#000000", "ha": "center", "va": "baseline"}
 BAR_HEIGHT, WHISKER = 0.75, 0.3
+NAME_GID = "area-name"
 
 
 def draw_bars(shown: pd.DataFrame, *, colours: dict[str, str], ncol: int, heading: str, title: str,
@@ -59,14 +63,14 @@ def draw_bars(shown: pd.DataFrame, *, colours: dict[str, str], ncol: int, headin
     limits = _value_limits(shown, top, reference_value if has_reference else None)
     _value_axis(axes, limits)
     axes.set_ylim(0.4, len(shown) + 0.6)
-    axes.set_yticks(rows, [str(label) for label in shown["label"]])
-    axes.tick_params(axis="both", length=0, labelsize=MIN_TEXT_PT, labelcolor=AXIS_TEXT, pad=TICK_PAD_PT)
+    labels = [str(label) for label in shown["label"]]
+    _names(axes, rows, labels)
     for spine in axes.spines.values():
         spine.set_visible(False)
     title_text = figure.text(left_margin, 1 - MARGIN_IN / height, title, ha="left", va="top", fontsize=TITLE_PT,
                              fontweight="bold", color="#000000")
     legend = _legend(figure, colours, ncol, heading)
-    _place(figure, axes, title_text, legend, unit, [str(label) for label in shown["label"]], left_margin)
+    _place(figure, axes, title_text, legend, unit, left_margin)
     return figure
 
 
@@ -103,37 +107,67 @@ def _value_limits(shown: pd.DataFrame, top: float, reference_value) -> tuple[flo
 
 
 def _value_axis(axes, limits: tuple[float, float]) -> None:
-    """Limits, breaks, labels and grid of the value axis, with plotnine's (mizani's) breaks and labels."""
+    """Limits, breaks, labels and grid of the value axis, with plotnine's (mizani's) breaks and labels.
+
+    The grid lines and labels are drawn as lines and texts, not as matplotlib ticks: a tick is several
+    artists set up one by one, and the chart has no tick marks to draw.
+    """
     trans = identity_trans()
     breaks = trans.breaks(limits)
     minor = [b for b in trans.minor_breaks(breaks, limits) if limits[0] <= b <= limits[1]]
     major = [b for b in breaks if limits[0] <= b <= limits[1]]
     axes.set_xlim(*limits)
-    axes.set_xticks(major, list(trans.format(major)))
-    axes.set_xticks(minor, minor=True)
-    axes.set_axisbelow(True)
-    axes.grid(axis="x", which="major", color=GRID, linewidth=1.0)
-    axes.grid(axis="x", which="minor", color=GRID_MINOR, linewidth=0.5)
-    axes.tick_params(axis="x", which="minor", length=0, labelbottom=False)
+    axes.set_xticks([])
+    across = axes.get_xaxis_transform()  # x in data, y from the panel's bottom (0) to its top (1)
+    for where, colour, width in ((minor, GRID_MINOR, 0.5), (major, GRID, 1.0)):
+        axes.add_collection(LineCollection([((x, 0), (x, 1)) for x in where], colors=colour, linewidths=width,
+                                           transform=across, zorder=0.5))
+    transform, va, ha = axes.get_xaxis_text1_transform(TICK_PAD_PT)
+    for x, label in zip(major, trans.format(major)):
+        axes.text(x, 0, label, transform=transform, ha=ha, va=va, fontsize=MIN_TEXT_PT, color=AXIS_TEXT,
+                  clip_on=False)
 
 
-def _legend(figure, colours: dict[str, str], ncol: int, heading: str) -> Legend:
-    """The key under the chart, read along its rows: a square per result and its name."""
-    labels = list(colours)
-    # matplotlib fills a legend down its columns: taking every ncol-th label puts them along the rows.
-    order = [label for start in range(ncol) for label in labels[start::ncol]]
-    handles = [Rectangle((0, 0), 1, 1, facecolor=colours[label], edgecolor="#FFFFFF", linewidth=BAR_EDGE_PT)
-               for label in order]
-    # matplotlib draws a key (handleheight - 0.35 (handleheight - 0.7)) font sizes tall: solved for KEY_PT.
-    key_height = (KEY_PT / MIN_TEXT_PT - 0.245) / 0.65
-    legend = Legend(figure, handles, order, loc="lower center", ncols=ncol, frameon=False, fontsize=MIN_TEXT_PT,
-                    title=heading, title_fontsize=LEGEND_TITLE_PT, handlelength=KEY_PT / MIN_TEXT_PT,
-                    handleheight=key_height, handletextpad=0.4, columnspacing=0.75, labelspacing=0.25,
-                    borderpad=0.125, borderaxespad=0)
-    for text in legend.get_texts():
-        text.set_color("#000000")
-    figure.add_artist(legend)  # an artist of the figure, before the axes: the key is read before the bars
-    return legend
+def _names(axes, rows: np.ndarray, labels: list[str]) -> None:
+    """Each bar's area name left of the panel, right-aligned, as a tick label would be (see :func:`area_names`)."""
+    axes.set_yticks([])
+    transform, va, ha = axes.get_yaxis_text1_transform(TICK_PAD_PT)
+    for y, label in zip(rows, labels):
+        axes.text(0, y, label, transform=transform, ha=ha, va=va, fontsize=MIN_TEXT_PT, color=AXIS_TEXT,
+                  clip_on=False, gid=NAME_GID)
+
+
+def area_names(axes) -> list:
+    """The texts naming the bars of a chart drawn by :func:`draw_bars`, from the bottom bar up."""
+    return [text for text in axes.texts if text.get_gid() == NAME_GID]
+
+
+def _legend(figure, colours: dict[str, str], ncol: int, heading: str) -> AnchoredOffsetbox:
+    """The key under the chart, read along its rows: a square per result and its name, ``heading`` above.
+
+    Packed as plotnine packs a legend by rows: each row on its own (a narrow name leaves no gap for a
+    wide one in the row below), rows left-aligned, the heading centred over them.
+    """
+    entries = [HPacker(children=[_key_square(colours[label]), TextArea(label, textprops=KEY_TEXT)],
+                       sep=KEY_TEXT_GAP_PT, align="center", pad=0) for label in colours]
+    rows = [HPacker(children=entries[start:start + ncol], sep=KEY_GAP_PT, align="left", pad=0)
+            for start in range(0, len(entries), ncol)]
+    title = TextArea(heading, textprops={"fontsize": LEGEND_TITLE_PT, "color": "#000000"})
+    box = VPacker(children=[title, VPacker(children=rows, sep=KEY_ROW_GAP_PT, align="baseline", pad=0)],
+                  sep=1.08, align="center", pad=0)
+    key = AnchoredOffsetbox(loc="lower center", child=box, pad=0.1, borderpad=0, frameon=False,
+                            prop={"size": LEGEND_TITLE_PT})
+    figure.add_artist(key)  # an artist of the figure, before the axes: the key is read before the bars
+    return key
+
+
+def _key_square(colour: str) -> DrawingArea:
+    """A key's square: the bar's fill with its white edge inside the square (plotnine's legend key)."""
+    square = DrawingArea(KEY_PT, KEY_PT, 0, 0)
+    edge = BAR_EDGE_PT
+    square.add_artist(Rectangle((edge / 2, edge / 2), KEY_PT - edge, KEY_PT - edge, facecolor=colour,
+                                edgecolor="#FFFFFF", linewidth=edge))
+    return square
 
 
 @lru_cache(maxsize=8)
@@ -144,14 +178,13 @@ def _line_height_px(size_pt: float, dpi: int) -> float:
     return figure.text(0, 0, "0", fontsize=size_pt).get_window_extent(renderer).height
 
 
-def _place(figure, axes, title, legend: Legend, unit: str, labels: list[str], left_margin: float) -> None:
+def _place(figure, axes, title, legend: AnchoredOffsetbox, unit: str, left_margin: float) -> None:
     """Size the panel from the title's, the names', the axis texts' and the key's measured sizes."""
     renderer = figure.canvas.get_renderer()
     dpi = figure.dpi
     width, height = figure.bbox.width, figure.bbox.height
     margin, point = MARGIN_IN * dpi, dpi / 72
-    names = max((axes.yaxis.get_majorticklabels()[i].get_window_extent(renderer).width
-                 for i in range(len(labels))), default=0.0)
+    names = max((name.get_window_extent(renderer).width for name in area_names(axes)), default=0.0)
     left = left_margin * width + names + TICK_PAD_PT * point
     right = width - margin
     top = height - margin - title.get_window_extent(renderer).height - margin

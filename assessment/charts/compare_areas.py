@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .bar_drawing import draw_bars
+from .bar_drawing import area_names, draw_bars
 from .figure import TEXT_WIDTH_IN, Figure, frame_key, wrap_to_width
 from .maps import map_legend
 from .palette import colour_for, result_heading
@@ -95,7 +95,7 @@ def _mark(figure, position: int | None, value: float) -> list:
     axes = figure.axes[0]
     artists: list[Artist] = [Rectangle((0, position - 0.375), value, 0.75, fill=False, edgecolor="#000000", linewidth=1.4,
                          transform=axes.transData, clip_on=False)]
-    labels = [t for t in axes.yaxis.get_majorticklabels() if t.get_text()]
+    labels = area_names(axes)
     if 0 < position <= len(labels):
         label = labels[position - 1]
         from matplotlib.transforms import IdentityTransform
