@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.transforms import ScaledTranslation
 
 from .figure import TEXT_WIDTH_IN, Figure, wrap_to_width
 
@@ -84,7 +85,10 @@ def _draw(data: pd.DataFrame, order: list[str], area_name: str, indicator: str, 
     axes.set_axisbelow(True)
     for spine in axes.spines.values():
         spine.set_visible(False)
-    axes.set_title(f"Recent trend: {trend}", loc="left", fontsize=9)
+    # Where set_title(loc="left") puts it (6pt above the panel), without the title's search for room
+    # above the tick labels at every draw: there are none above the panel.
+    above = axes.transAxes + ScaledTranslation(0, 6 / 72, figure.dpi_scale_trans)
+    axes.text(0, 1, f"Recent trend: {trend}", transform=above, ha="left", va="baseline", fontsize=9)
     title = wrap_to_width(f"{indicator}: {area_name}", TEXT_WIDTH_IN * 0.87, 11, bold=True)
     figure.suptitle(title, x=0.11, y=0.98, ha="left", va="top", fontsize=11, fontweight="bold")
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.24), ncol=2, frameon=False, fontsize=8)
