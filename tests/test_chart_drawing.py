@@ -75,3 +75,36 @@ def test_the_marked_area_s_bold_name_starts_where_its_name_does_and_covers_it():
     assert bold.get_text() == "Area number 3  \u25b6" and bold.get_fontweight() == "bold"
     assert bold_box.x0 == pytest.approx(plain_box.x0, abs=0.5) and bold_box.x1 > plain_box.x1
     assert bold_box.y0 <= plain_box.y0 + 1 and bold_box.y1 >= plain_box.y1 - 1
+
+
+def _spine_rows(indicators: int) -> pd.DataFrame:
+    long = "Proven reoffending (proportion of offenders who reoffend within 12 months of release)"
+    return pd.DataFrame([dict(indicator_name=f"{long} {n}" if n % 2 else f"Short {n}", period="2021 - 23",
+                              area_code=code, area_name=code, value=value + n, england_value=5.0 + n,
+                              polarity=["low_is_good", "high_is_good", "none"][n % 3],
+                              england_comparison="Worse (99.8%)" if code == "E" else "Similar")
+                         for n in range(indicators) for code, value in zip("ABCDE", (2.0, 4.0, 5.0, 6.0, 12.0))])
+
+
+def test_the_spine_chart_is_drawn_without_a_plotnine_build_where_plotnine_laid_it_out(tmp_path, monkeypatch):
+    """A single report draws its spine chart's bars once: plotnine's build was most of that."""
+    import plotnine
+
+    from assessment.charts import spine_chart
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("plotnine built the spine chart")
+
+    monkeypatch.setattr(plotnine.ggplot, "draw", no_build)
+    chart = spine_chart(_spine_rows(8), highlight="E", area_label="Eastling")
+    assert chart.save(tmp_path / "spine.png").stat().st_size > 10_000
+    figure, overlay = chart.draw()
+    renderer = figure.canvas.get_renderer()
+    axes = figure.axes[0]
+    panel = axes.get_window_extent(renderer)
+    # As plotnine placed it (120 dpi), and its limits: 0 to 1.5 and the rows, 5% either side.
+    assert (panel.x0, panel.y0, panel.x1, panel.y1) == pytest.approx((298.8, 25.6, 795.1, 496.0), abs=0.5)
+    assert axes.get_xlim() == pytest.approx((-0.075, 1.575)) and axes.get_ylim() == pytest.approx((-1.025, 8.325))
+    words = [t.get_text() for t in axes.texts]
+    assert words[:3] == ["worse / lower", "better / higher", "England"] and "Short 0 (2021\u00a0-\u00a023)" in words
+    assert len(overlay) == 8 + 8  # a circle and the figures for each indicator

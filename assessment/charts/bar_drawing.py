@@ -171,7 +171,7 @@ def _key_square(colour: str) -> DrawingArea:
 
 
 @lru_cache(maxsize=8)
-def _line_height_px(size_pt: float, dpi: int) -> float:
+def line_height_px(size_pt: float, dpi: int) -> float:
     """Height of one line of DejaVu Sans text at ``size_pt``, in pixels, as matplotlib lays it out."""
     figure = MplFigure(dpi=dpi)
     renderer = FigureCanvasAgg(figure).get_renderer()
@@ -191,9 +191,9 @@ def _place(figure, axes, title, legend: AnchoredOffsetbox, unit: str, left_margi
     legend.set_bbox_to_anchor(((left + right) / 2 / width, margin / height), transform=figure.transFigure)
     bottom = margin + legend.get_window_extent(renderer).height + LEGEND_GAP_IN * dpi
     if unit:
-        axis_title_height = _line_height_px(AXIS_TITLE_PT, int(dpi))
+        axis_title_height = line_height_px(AXIS_TITLE_PT, int(dpi))
         figure.text((left + right) / 2 / width, bottom / height, unit, ha="center", va="bottom",
                     fontsize=AXIS_TITLE_PT, color="#000000")
         bottom += axis_title_height + TITLE_PAD_PT * point
-    bottom += _line_height_px(MIN_TEXT_PT, int(dpi)) + TICK_PAD_PT * point
+    bottom += line_height_px(MIN_TEXT_PT, int(dpi)) + TICK_PAD_PT * point
     axes.set_position((left / width, bottom / height, (right - left) / width, (top - bottom) / height))
