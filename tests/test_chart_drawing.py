@@ -108,3 +108,19 @@ def test_the_spine_chart_is_drawn_without_a_plotnine_build_where_plotnine_laid_i
     words = [t.get_text() for t in axes.texts]
     assert words[:3] == ["worse / lower", "better / higher", "England"] and "Short 0 (2021\u00a0-\u00a023)" in words
     assert len(overlay) == 8 + 8  # a circle and the figures for each indicator
+
+
+def test_a_trend_keeps_every_period_on_its_axis_when_its_ends_have_no_value():
+    """The periods are written as texts, not ticks: the axis still spans all of them, as the ticks made it."""
+    from assessment.charts import trend_chart
+
+    values = np.array([np.nan, np.nan, 25.0, 24.4, 23.9, 22.0, 21.0, np.nan])
+    periods = [f"201{i}/1{i + 1}" for i in range(8)]
+    area = pd.DataFrame({"period": periods, "value": values, "lower_ci_95": values - 1.5, "upper_ci_95": values + 1.5})
+    figure, _ = trend_chart(area, None, area_name="A", indicator="Rate", trend="No significant change").draw()
+    axes = figure.axes[0]
+    assert axes.get_xlim() == (0, 7)
+    written = [t for t in axes.texts if t.get_text() in periods]
+    assert [t.get_text() for t in written] == periods and {t.get_rotation() for t in written} == {30}
+    full, _ = trend_chart(area.assign(value=np.arange(8.0)), None, area_name="A", indicator="Rate", trend="x").draw()
+    assert full.axes[0].get_xlim() == pytest.approx((-0.35, 7.35))  # all periods with values: 5% margins
