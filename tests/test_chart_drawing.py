@@ -124,3 +124,15 @@ def test_a_trend_keeps_every_period_on_its_axis_when_its_ends_have_no_value():
     assert [t.get_text() for t in written] == periods and {t.get_rotation() for t in written} == {30}
     full, _ = trend_chart(area.assign(value=np.arange(8.0)), None, area_name="A", indicator="Rate", trend="x").draw()
     assert full.axes[0].get_xlim() == pytest.approx((-0.35, 7.35))  # all periods with values: 5% margins
+
+
+def test_a_compare_chart_whose_every_value_is_suppressed_is_drawn_empty_without_a_key(tmp_path):
+    frame = pd.DataFrame({"area_code": ["A", "B"], "area_name": ["Alpha", "Beta"], "value": [np.nan, np.nan],
+                          "lower_ci_95": np.nan, "upper_ci_95": np.nan, "comparison": [None, None]})
+    chart = compare_areas(frame, highlight="A", reference_value=None, reference_label="England", indicator="Rate",
+                          period="2023")
+    assert chart.save(tmp_path / "empty.png").is_file()
+    figure, overlay = chart.draw()
+    assert not figure.artists and not overlay  # no key, nothing to mark
+    assert any(t.get_text() == "Rate, 2023" for t in figure.texts)
+    assert "no area has a value to show" in chart.alt_text

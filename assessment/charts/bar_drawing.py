@@ -69,7 +69,7 @@ def draw_bars(shown: pd.DataFrame, *, colours: dict[str, str], ncol: int, headin
         spine.set_visible(False)
     title_text = figure.text(left_margin, 1 - MARGIN_IN / height, title, ha="left", va="top", fontsize=TITLE_PT,
                              fontweight="bold", color="#000000")
-    legend = _legend(figure, colours, ncol, heading)
+    legend = _legend(figure, colours, ncol, heading) if colours else None  # no bar (all suppressed): no key
     _place(figure, axes, title_text, legend, unit, left_margin)
     return figure
 
@@ -178,7 +178,7 @@ def line_height_px(size_pt: float, dpi: int) -> float:
     return figure.text(0, 0, "0", fontsize=size_pt).get_window_extent(renderer).height
 
 
-def _place(figure, axes, title, legend: AnchoredOffsetbox, unit: str, left_margin: float) -> None:
+def _place(figure, axes, title, legend: AnchoredOffsetbox | None, unit: str, left_margin: float) -> None:
     """Size the panel from the title's, the names', the axis texts' and the key's measured sizes."""
     renderer = figure.canvas.get_renderer()
     dpi = figure.dpi
@@ -188,8 +188,10 @@ def _place(figure, axes, title, legend: AnchoredOffsetbox, unit: str, left_margi
     left = left_margin * width + names + TICK_PAD_PT * point
     right = width - margin
     top = height - margin - title.get_window_extent(renderer).height - margin
-    legend.set_bbox_to_anchor(((left + right) / 2 / width, margin / height), transform=figure.transFigure)
-    bottom = margin + legend.get_window_extent(renderer).height + LEGEND_GAP_IN * dpi
+    bottom = margin
+    if legend is not None:
+        legend.set_bbox_to_anchor(((left + right) / 2 / width, margin / height), transform=figure.transFigure)
+        bottom += legend.get_window_extent(renderer).height + LEGEND_GAP_IN * dpi
     if unit:
         axis_title_height = line_height_px(AXIS_TITLE_PT, int(dpi))
         figure.text((left + right) / 2 / width, bottom / height, unit, ha="center", va="bottom",
