@@ -2,7 +2,7 @@
 
 A national batch draws this chart for every indicator of every peer group and
 the similar-areas chart for every area; building it with plotnine (training
-scales, laying out the theme and guides) cost about twice the matplotlib draw
+scales, laying out the theme and guides) cost more than the matplotlib draw
 itself. Here the layout is worked out once from a few measured texts, with
 plotnine's own rules: the value axis is expanded by 5% each side and given
 breaks and labels by the same mizani functions, the discrete axis is padded by
@@ -20,11 +20,14 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.font_manager import FontProperties
 from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, HPacker, TextArea, VPacker
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 from mizani.bounds import expand_range_distinct
 from mizani.transforms import identity_trans
 
@@ -98,10 +101,10 @@ def _draw_layers(axes, shown: pd.DataFrame, rows: np.ndarray, reference_value, c
 
 def _value_limits(shown: pd.DataFrame, top: float, reference_value) -> tuple[float, float]:
     """The value axis as plotnine trains it: bars from 0, intervals, the results' x, the line, room for text."""
-    values = [0.0, top * 1.35, *shown[["value", "lower", "upper", "text_y"]].to_numpy(dtype=float).ravel()]
+    drawn = [0.0, top * 1.35, *shown[["value", "lower", "upper", "text_y"]].to_numpy(dtype=float).ravel()]
     if reference_value is not None:
-        values.append(float(reference_value))
-    values = np.asarray(values, dtype=float)
+        drawn.append(float(reference_value))
+    values = np.asarray(drawn, dtype=float)
     values = values[np.isfinite(values)]
     return expand_range_distinct((float(values.min()), float(values.max())), (0.05, 0, 0.05, 0))
 
@@ -148,15 +151,15 @@ def _legend(figure, colours: dict[str, str], ncol: int, heading: str) -> Anchore
     Packed as plotnine packs a legend by rows: each row on its own (a narrow name leaves no gap for a
     wide one in the row below), rows left-aligned, the heading centred over them.
     """
-    entries = [HPacker(children=[_key_square(colours[label]), TextArea(label, textprops=KEY_TEXT)],
+    entries: list[Artist] = [HPacker(children=[_key_square(colours[label]), TextArea(label, textprops=KEY_TEXT)],
                        sep=KEY_TEXT_GAP_PT, align="center", pad=0) for label in colours]
-    rows = [HPacker(children=entries[start:start + ncol], sep=KEY_GAP_PT, align="left", pad=0)
+    rows: list[Artist] = [HPacker(children=entries[start:start + ncol], sep=KEY_GAP_PT, align="left", pad=0)
             for start in range(0, len(entries), ncol)]
     title = TextArea(heading, textprops={"fontsize": LEGEND_TITLE_PT, "color": "#000000"})
     box = VPacker(children=[title, VPacker(children=rows, sep=KEY_ROW_GAP_PT, align="baseline", pad=0)],
                   sep=1.08, align="center", pad=0)
     key = AnchoredOffsetbox(loc="lower center", child=box, pad=0.1, borderpad=0, frameon=False,
-                            prop={"size": LEGEND_TITLE_PT})
+                            prop=FontProperties(size=LEGEND_TITLE_PT))
     figure.add_artist(key)  # an artist of the figure, before the axes: the key is read before the bars
     return key
 
@@ -190,7 +193,8 @@ def _place(figure, axes, title, legend: AnchoredOffsetbox | None, unit: str, lef
     top = height - margin - title.get_window_extent(renderer).height - margin
     bottom = margin
     if legend is not None:
-        legend.set_bbox_to_anchor(((left + right) / 2 / width, margin / height), transform=figure.transFigure)
+        legend.set_bbox_to_anchor(Bbox.from_bounds((left + right) / 2 / width, margin / height, 0, 0),
+                                  transform=figure.transFigure)
         bottom += legend.get_window_extent(renderer).height + LEGEND_GAP_IN * dpi
     if unit:
         axis_title_height = line_height_px(AXIS_TITLE_PT, int(dpi))
