@@ -136,3 +136,18 @@ def test_a_compare_chart_whose_every_value_is_suppressed_is_drawn_empty_without_
     assert not figure.artists and not overlay  # no key, nothing to mark
     assert any(t.get_text() == "Rate, 2023" for t in figure.texts)
     assert "no area has a value to show" in chart.alt_text
+
+
+def test_a_long_result_beside_the_longest_bar_stays_inside_the_figure():
+    """Cumbria's violence chart: "Higher: small in practice" beside a long bar ran off the figure's right edge."""
+    values = np.linspace(20.0, 47.0, 40)
+    frame = pd.DataFrame({"area_code": [f"E2{i:02d}" for i in range(40)], "area_name": [f"Avon and Somerset Constabulary {i}" for i in range(40)],
+                          "value": values, "lower_ci_95": values - 0.5, "upper_ci_95": values + 0.5,
+                          "comparison": ["Higher: small in practice"] * 40})
+    figure, _ = compare_areas(frame, highlight="E200", reference_value=29.0, reference_label="England",
+                              indicator="Violence against the person offences per 1,000 population", period="2019",
+                              unit="per 1,000 population").draw()
+    renderer = figure.canvas.get_renderer()
+    results = [t for t in figure.axes[0].texts if t.get_text() == "Higher: small in practice"]
+    assert len(results) == 40
+    assert max(t.get_window_extent(renderer).x1 for t in results) <= figure.bbox.x1

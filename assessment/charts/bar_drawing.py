@@ -45,7 +45,7 @@ KEY_PT = 14.4  # a legend key's side: 1.8 times the 8pt legend text
 KEY_TEXT_GAP_PT, KEY_GAP_PT, KEY_ROW_GAP_PT = 3.212598425196851, 6.0, 2.0
 KEY_TEXT = {"fontsize": MIN_TEXT_PT, "color": "#000000", "ha": "center", "va": "baseline"}
 BAR_HEIGHT, WHISKER = 0.75, 0.3
-NAME_GID = "area-name"
+NAME_GID, RESULT_GID = "area-name", "result"
 
 
 def draw_bars(shown: pd.DataFrame, *, colours: dict[str, str], ncol: int, heading: str, title: str,
@@ -63,8 +63,7 @@ def draw_bars(shown: pd.DataFrame, *, colours: dict[str, str], ncol: int, headin
     has_reference = reference_value is not None and not np.isnan(reference_value)
     rows = np.arange(1, len(shown) + 1, dtype=float)
     _draw_layers(axes, shown, rows, reference_value if has_reference else None, colours)
-    limits = _value_limits(shown, top, reference_value if has_reference else None)
-    _value_axis(axes, limits)
+    axes.set_xlim(*_value_limits(shown, top, reference_value if has_reference else None))
     axes.set_ylim(0.4, len(shown) + 0.6)
     labels = [str(label) for label in shown["label"]]
     _names(axes, rows, labels)
@@ -74,6 +73,8 @@ def draw_bars(shown: pd.DataFrame, *, colours: dict[str, str], ncol: int, headin
                              fontweight="bold", color="#000000")
     legend = _legend(figure, colours, ncol, heading) if colours else None  # no bar (all suppressed): no key
     _place(figure, axes, title_text, legend, unit, left_margin)
+    _fit_results(figure, axes)
+    _value_axis(axes, axes.get_xlim())
     return figure
 
 
@@ -94,7 +95,7 @@ def _draw_layers(axes, shown: pd.DataFrame, rows: np.ndarray, reference_value, c
     if segments:
         axes.add_collection(LineCollection(segments, colors=ERROR_BAR, linewidths=LINE_PT, zorder=2))
     for y, x, text in zip(rows, shown["text_y"], shown["comparison"]):
-        axes.text(x, y, str(text), ha="left", va="center", fontsize=MIN_TEXT_PT, color=INK, zorder=3)
+        axes.text(x, y, str(text), ha="left", va="center", fontsize=MIN_TEXT_PT, color=INK, zorder=3, gid=RESULT_GID)
     if reference_value is not None:
         axes.axvline(reference_value, color=INK, linestyle="--", linewidth=LINE_PT, zorder=4)
 
@@ -119,7 +120,6 @@ def _value_axis(axes, limits: tuple[float, float]) -> None:
     breaks = trans.breaks(limits)
     minor = [b for b in trans.minor_breaks(breaks, limits) if limits[0] <= b <= limits[1]]
     major = [b for b in breaks if limits[0] <= b <= limits[1]]
-    axes.set_xlim(*limits)
     axes.set_xticks([])
     across = axes.get_xaxis_transform()  # x in data, y from the panel's bottom (0) to its top (1)
     for where, colour, width in ((minor, GRID_MINOR, 0.5), (major, GRID, 1.0)):
@@ -203,3 +203,23 @@ def _place(figure, axes, title, legend: AnchoredOffsetbox | None, unit: str, lef
         bottom += axis_title_height + TITLE_PAD_PT * point
     bottom += line_height_px(MIN_TEXT_PT, int(dpi)) + TICK_PAD_PT * point
     axes.set_position((left / width, bottom / height, (right - left) / width, (top - bottom) / height))
+
+
+def _fit_results(figure, axes) -> None:
+    """Widen the value axis where a result written beside its bar would run off the figure.
+
+    The room plotnine left on the right is a share of the values (a third more than the highest),
+    not the width of the words: "Higher: small in practice" was cut off beside a long bar.
+    """
+    renderer = figure.canvas.get_renderer()
+    panel = axes.get_window_extent(renderer)
+    room = figure.bbox.width - MARGIN_IN * figure.dpi  # the results may reach into the right margin, not past it
+    low, high = axes.get_xlim()
+    needed = high
+    for text in axes.texts:
+        if text.get_gid() == RESULT_GID:
+            space = room - panel.x0 - text.get_window_extent(renderer).width
+            if space > 0:  # x's share of the panel must end where the words still fit
+                needed = max(needed, low + (text.get_position()[0] - low) * panel.width / space)
+    if needed > high:
+        axes.set_xlim(low, needed)
