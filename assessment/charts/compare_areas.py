@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from plotnine import (aes, coord_flip, element_blank, element_text, expand_limits, geom_col, geom_errorbar,
-                      geom_hline, geom_text, ggplot, guide_legend, guides, labs, scale_fill_manual,
-                      scale_x_discrete, theme, theme_minimal)
 
-from .figure import MIN_TEXT_PT, TEXT_WIDTH_IN, Figure, frame_key, wrap_to_width
+from .bar_drawing import area_names, draw_bars
+from .figure import TEXT_WIDTH_IN, Figure, frame_key, wrap_to_width
 from .maps import map_legend
 from .palette import colour_for, result_heading
 
@@ -54,7 +52,7 @@ def compare_areas(frame: pd.DataFrame, *, highlight: str, reference_value: float
     value_of = float(shown.loc[shown["code"] == highlight, "value"].iloc[0]) if position else 0.0
     key = frame_key(shown[["code", "label", "value", "lower", "upper", "comparison"]], reference_value,
                     reference_label, indicator, period, unit)
-    build = lambda: _plot(shown, reference_value, reference_label, indicator, period, unit, top)  # noqa: E731
+    build = lambda: _plot(shown, reference_value, reference_label, indicator, period, unit, top, height)  # noqa: E731
     return Figure(build, caption, alt, width=TEXT_WIDTH_IN, height=height, base_key=key,
                   overlay=lambda figure: _mark(figure, position, value_of))
 
@@ -65,35 +63,16 @@ def _legend_columns(labels) -> int:
 
 
 def _plot(shown: pd.DataFrame, reference_value, reference_label: str, indicator: str, period: str, unit: str,
-          top: float):
-    """The plot shared by every area of the group (the selected area is marked by the overlay)."""
+          top: float, height: float):
+    """The chart shared by every area of the group (the selected area is marked by the overlay)."""
     # The key in the maps' order (better first, bins best to worst), not alphabetical.
     colours = {label: colour_for(label) for label, _ in map_legend(shown["fill"])}
-    # Plain object columns and one group: plotnine then draws each layer in one pass rather than
-    # once per bar, which is most of the time a national batch spends drawing these charts.
-    shown = shown[["label", "value", "lower", "upper", "comparison", "fill", "text_y"]].astype(
-        {"comparison": object, "fill": object})
-    plot = (
-        ggplot(shown, aes("label", "value", fill="fill", group=1))
-        + geom_col(color="#FFFFFF", width=0.75, size=0.6, show_legend=True)
-        + geom_errorbar(aes(ymin="lower", ymax="upper"), width=0.3, color="#333333", na_rm=True)
-        + geom_text(aes(y="text_y", label="comparison"), ha="left", size=MIN_TEXT_PT, color="#0b0c0c")
-        + scale_fill_manual(values=colours, breaks=list(colours), name=result_heading(shown["fill"], reference_label))
-        + coord_flip()
-        + scale_x_discrete()
-        + labs(x="", y=unit, title=wrap_to_width(f"{indicator}, {period}", TEXT_WIDTH_IN - 0.3, 11, bold=True))
-        + theme_minimal(base_size=10)  # axis and legend text at 0.8 of this: 8pt
-        # rows, not one line wider than the page, read along each row as the maps' key is
-        + guides(fill=guide_legend(ncol=min(len(colours), _legend_columns(colours)), byrow=True))
-        + theme(legend_position="bottom", legend_title_position="top", panel_grid_major_y=element_blank(),
-                plot_title_position="plot", plot_title=element_text(size=11, weight="bold", ha="left"),
-                # room on the left for the selected area's name, which the overlay writes in bold with a ▶
-                plot_margin_left=0.06)
-    )
-    if reference_value is not None and not np.isnan(reference_value):
-        plot = plot + geom_hline(yintercept=reference_value, linetype="dashed", color="#0b0c0c")
-    plot = plot + expand_limits(y=top * 1.35)
-    return plot
+    return draw_bars(shown, colours=colours, ncol=min(len(colours), _legend_columns(colours)),
+                     heading=result_heading(shown["fill"], reference_label),
+                     title=wrap_to_width(f"{indicator}, {period}", TEXT_WIDTH_IN - 0.3, 11, bold=True), unit=unit,
+                     reference_value=reference_value, top=top, width=TEXT_WIDTH_IN, height=height,
+                     # room on the left for the selected area's name, which the overlay writes in bold with a ▶
+                     left_margin=0.06)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -116,13 +95,16 @@ def _mark(figure, position: int | None, value: float) -> list:
     axes = figure.axes[0]
     artists: list[Artist] = [Rectangle((0, position - 0.375), value, 0.75, fill=False, edgecolor="#000000", linewidth=1.4,
                          transform=axes.transData, clip_on=False)]
-    labels = [t for t in axes.yaxis.get_majorticklabels() if t.get_text()]
+    labels = area_names(axes)
     if 0 < position <= len(labels):
         label = labels[position - 1]
-        x, y = label.get_position()
-        # Right-aligned at the same point and wider, so its white box covers the plain label beneath.
-        artists.append(Text(x, y, text=f"{label.get_text()}  \u25b6",
-                            transform=label.get_transform(), ha=label.get_horizontalalignment(),
+        from matplotlib.transforms import IdentityTransform
+
+        # From where the plain name starts, in pixels: the bold name and its ▶ are wider, so their
+        # white box covers the plain name beneath and the ▶ points at the bar.
+        start = label.get_window_extent(figure.canvas.get_renderer()).x0
+        y = label.get_transform().transform(label.get_position())[1]
+        artists.append(Text(start, y, text=f"{label.get_text()}  \u25b6", transform=IdentityTransform(), ha="left",
                             va=label.get_verticalalignment(),
                             fontproperties=label.get_fontproperties(), fontweight="bold", color="#000000",
                             bbox={"facecolor": "#FFFFFF", "edgecolor": "none", "pad": 0.5}))

@@ -24,11 +24,10 @@ import textwrap
 
 import numpy as np
 import pandas as pd
-from plotnine import (aes, annotate, element_blank, geom_rect, geom_vline, ggplot, labs, scale_fill_manual,
-                      scale_x_continuous, scale_y_continuous, theme, theme_minimal)
 
 from .figure import MIN_TEXT_PT, TEXT_WIDTH_IN, Figure, frame_key
 from .palette import colour_for
+from .spine_drawing import draw_spine
 
 BAND_COLOURS = {"Worst to 25th percentile": "#C9C9C9", "25th to 75th percentile": "#8B8B8B",
                 "75th percentile to best": "#C9C9C9"}
@@ -114,21 +113,8 @@ def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicat
     fills = {**BAND_COLOURS, **{b: "#C9C9C9" if i != 1 else "#8B8B8B" for i, b in enumerate(BAND_NO_JUDGEMENT)}}
 
     def build():  # called only when this base has not been drawn before
-        return (
-            ggplot()
-            + geom_rect(rect_frame, aes(xmin="xmin", xmax="xmax", ymin="ymin", ymax="ymax", fill="band"),
-                        show_legend=False)
-            + geom_vline(xintercept=0.5, color="#c00000", size=0.8)
-            + annotate("text", x=0.0, y=len(indicators) - 0.3, label="worse / lower", ha="left", size=MIN_TEXT_PT)
-            + annotate("text", x=1.0, y=len(indicators) - 0.3, label="better / higher", ha="right", size=MIN_TEXT_PT)
-            + scale_fill_manual(values=fills, name="")
-            + scale_x_continuous(limits=(0, X_LIMIT), breaks=[0.5], labels=[national])
-            + scale_y_continuous(breaks=list(label_frame["y"]), labels=list(label_frame["name"]),
-                                 limits=(-0.6, len(indicators) - 0.1))
-            + labs(x="", y="")
-            + theme_minimal(base_size=10)  # axis text at 0.8 of this: 8pt
-            + theme(panel_grid_major_y=element_blank(), panel_grid_minor=element_blank())
-        )
+        return draw_spine(rect_frame, label_frame, fills, rows=len(indicators), national=national, x_limit=X_LIMIT,
+                          width=TEXT_WIDTH_IN, height=figure_height)
 
     caption = (f"Spine chart{f' (part {part})' if part else ''}: {area_label} (circles, coloured by the result written beside each bar) against "
                f"{national} (red line) and the range of areas of the same type (grey bars: worst to 25th "

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.transforms import ScaledTranslation
 
 from .figure import TEXT_WIDTH_IN, Figure, wrap_to_width
 
@@ -76,17 +79,36 @@ def _draw(data: pd.DataFrame, order: list[str], area_name: str, indicator: str, 
         if has_ci.any():
             axes.errorbar(x[has_ci], y[has_ci], yerr=[low[has_ci], high[has_ci]], fmt="none", ecolor=colour,
                           elinewidth=0.9, capsize=3)
-    axes.set_xticks(range(len(order)), order, rotation=30, ha="right", fontsize=8)
+    _periods(axes, order)
     axes.tick_params(axis="y", labelsize=8, length=0)
-    axes.tick_params(axis="x", length=0)
     axes.set_ylabel(unit, fontsize=9)
-    axes.grid(color="#EBEBEB", linewidth=0.8)
+    axes.grid(axis="y", color="#EBEBEB", linewidth=0.8)
     axes.set_axisbelow(True)
     for spine in axes.spines.values():
         spine.set_visible(False)
-    axes.set_title(f"Recent trend: {trend}", loc="left", fontsize=9)
+    # Where set_title(loc="left") puts it (6pt above the panel), without the title's search for room
+    # above the tick labels at every draw: there are none above the panel.
+    above = axes.transAxes + ScaledTranslation(0, 6 / 72, figure.dpi_scale_trans)
+    axes.text(0, 1, f"Recent trend: {trend}", transform=above, ha="left", va="baseline", fontsize=9)
     title = wrap_to_width(f"{indicator}: {area_name}", TEXT_WIDTH_IN * 0.87, 11, bold=True)
     figure.suptitle(title, x=0.11, y=0.98, ha="left", va="top", fontsize=11, fontweight="bold")
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.24), ncol=2, frameon=False, fontsize=8)
     figure.subplots_adjust(left=0.11, right=0.97, top=0.84 - 0.05 * title.count("\n"), bottom=0.25)
     return figure
+
+
+def _periods(axes, order: list[str]) -> None:
+    """Each period's name under the panel, turned 30 degrees, and its grid line: as x ticks would draw them.
+
+    Texts and lines rather than matplotlib ticks, which are several artists each, set up one by one
+    (the chart draws no tick marks): about a tenth of the chart's time.
+    """
+    axes.set_xticks([])
+    # As ticks at 0 .. n - 1 would: the data's limits (with their margins) widened to every period.
+    low, high = axes.get_xlim()
+    axes.set_xlim(min(low, 0), max(high, len(order) - 1))
+    axes.add_collection(LineCollection([((x, 0), (x, 1)) for x in range(len(order))], colors="#EBEBEB",
+                                       linewidths=0.8, transform=axes.get_xaxis_transform(), zorder=0.5))
+    transform, va, _ = axes.get_xaxis_text1_transform(matplotlib.rcParams["xtick.major.pad"])
+    for x, label in enumerate(order):
+        axes.text(x, 0, label, transform=transform, ha="right", va=va, rotation=30, fontsize=8, clip_on=False)
