@@ -19,6 +19,7 @@ from ..core.child_processes import die_with_parent_hook
 from ..core.errors import RenderError
 from ..core.paths import TEMPLATES_DIR
 from .declaration import declared_filters, format_options, header_files
+from .self_contained import file_reader, inline_resources
 
 #: What the built-in engine does in place of Quarto's own filters (figure-alt.lua, includes.lua).
 ASSETS = Path(__file__).parent / "assets"
@@ -175,13 +176,21 @@ def _common(metadata: dict, quarto_format: str, source: Path) -> list[str]:
 
 
 def to_html(source: Path, out: Path, metadata: dict) -> Path:
+    """A self-contained HTML page: pandoc writes it linking its charts and stylesheet, which are then
+    inlined here (:mod:`assessment.render.self_contained`); a page linking anything else is left to
+    pandoc's own ``--embed-resources``."""
     options = format_options(metadata, "html")
     css = [f"--css={path}" for path in _paths(options.get("css"))]
-    args = _common(metadata, "html", source) + ["--to", "html5", "--embed-resources", *css,
+    args = _common(metadata, "html", source) + ["--to", "html5", *css,
                                 "--metadata", f"lang={metadata.get('lang', 'en-GB')}",
                                 "--metadata", f"toc-title={metadata.get('toc-title', 'Contents')}",
                                 "-o", str(out), source.name]
     _run_pandoc(args, source.parent, "HTML", out)
+    page = inline_resources(out.read_text(encoding="utf-8"), file_reader(source.parent))
+    if page is None:
+        _run_pandoc([*args[:-3], "--embed-resources", *args[-3:]], source.parent, "HTML", out)
+    else:
+        out.write_text(page, encoding="utf-8")
     return out
 
 
