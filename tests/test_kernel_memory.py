@@ -1,10 +1,13 @@
-"""What a warm kernel holds: the headline rows keep one string object per distinct text, not one per cell."""
+"""What a batch's warm kernel holds: one bundle, prepared once; headline text as one string object per distinct value."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from assessment.bundles.bundle import Bundle, open_bundle
 from assessment.bundles.headline_rows import headline_rows
+from assessment.core.paths import project_path
+from assessment.orchestration.batch import _WARM_UP
 
 
 def _frame(areas: int = 50) -> pd.DataFrame:
@@ -26,3 +29,13 @@ def test_headline_text_is_shared_between_rows_with_the_same_value():
         assert rows[column].tolist() == frame[column].astype(object).tolist()
         assert len({id(value) for value in rows[column]}) == frame[column].nunique()
     assert rows["value_note"].isna().all()                           # missing stays missing
+
+
+def test_the_kernels_warm_up_and_the_template_open_the_same_bundle(tmp_path):
+    """The warm-up names the bundle as text, the template as a Path (project_path): one bundle, not two
+    (a second one read the full frame again and held it beside the prepared one)."""
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    (folder / Bundle.META_FILE).write_text("{}")
+    assert repr(str(folder)) in _WARM_UP.format(root=str(folder))   # how the batch warms a kernel
+    assert open_bundle(str(folder)) is open_bundle(project_path(str(folder)))  # how the template opens it
