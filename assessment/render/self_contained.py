@@ -18,6 +18,8 @@ to pandoc: :func:`inline_resources` returns None.
 True
 >>> inline_resources('<img src="https://example.org/a.png" />', {}.get)
 '<img src="https://example.org/a.png" />'
+>>> inline_resources('<img src="a.png" hidden />', {"a.png": b"PNG"}.get) is None
+True
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ def is_remote(target: str) -> bool:
 
 def _inline_image(match: re.Match, read: Reader) -> str | None:
     """The ``<img>`` tag of ``match`` with its local picture as a data URI; None when it cannot be."""
+    if _ATTR.sub("", match["attrs"]).strip():  # an attribute not written name="value": pandoc's to keep
+        return None
     attrs = {m["name"].lower(): m["value"] for m in _ATTR.finditer(match["attrs"])}
     src = attrs.get("src", "")
     if not src or is_remote(src):
