@@ -76,9 +76,12 @@ def run_measured(command: list[str]) -> tuple[float, float, float]:
 
 def batch_command(bundle: Path, codes: list[str], out: Path, jobs: int) -> list[str]:
     """A fresh Python that renders ``codes`` as one batch (every geography on the same warm kernels)."""
-    script = ("import sys; from pathlib import Path; from assessment.orchestration.batch import render_batch; "
-              f"render_batch(Path({str(bundle)!r}), {','.join(GEOGRAPHIES)!r}, Path({str(out)!r}), "
-              f"formats={tuple(FORMATS.split(','))!r}, jobs={jobs}, engine='builtin', areas={codes!r}, force=True)")
+    script = ("from assessment.orchestration.batch import render_batch; "
+              "from assessment.orchestration.render_request import render_request; "
+              "from assessment.render.formats import parse_formats; "
+              f"request = render_request({str(bundle)!r}, {codes!r}, {str(out)!r}, parse_formats({FORMATS!r}), "
+              "engine='builtin'); "
+              f"render_batch(request, {','.join(GEOGRAPHIES)!r}, jobs={jobs}, force=True)")
     return [sys.executable, "-c", script]
 
 

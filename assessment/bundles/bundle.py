@@ -260,7 +260,7 @@ def write_bundle(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[st
         if new and out_dir.is_dir() and [p.name for p in out_dir.iterdir()] == [LOCK_FILE]:
             shutil.rmtree(out_dir, ignore_errors=True)  # the folder made only to hold the lock
         raise
-    open_bundle.cache_clear()
+    _opened.cache_clear()
     return out_dir
 
 
@@ -333,10 +333,24 @@ def small_count_indicators(frame: pd.DataFrame) -> set[str]:
     return set(frame.loc[small, "indicator_id"].astype(str))
 
 
-@lru_cache(maxsize=4)
 def open_bundle(path: str | Path) -> Bundle:
-    """Open a bundle folder (cached per process, so a batch reads it once)."""
-    root = Path(path)
+    """Open a bundle folder (cached per process, so a batch reads it once).
+
+    The folder is one cache entry however its path is given: a batch's kernels are warmed
+    up with it as text and the template opens it as a Path, and as two entries every
+    kernel held a second bundle, full frame and all, beside the one it had prepared.
+
+    >>> import tempfile; folder = tempfile.mkdtemp()
+    >>> _ = (Path(folder) / Bundle.META_FILE).write_text("{}")
+    >>> open_bundle(folder) is open_bundle(Path(folder))
+    True
+    """
+    return _opened(Path(path))
+
+
+@lru_cache(maxsize=4)
+def _opened(root: Path) -> Bundle:
+    """The bundle in ``root``, checked (see :func:`open_bundle`)."""
     meta_path = root / Bundle.META_FILE
     if not meta_path.is_file():
         raise InputError(f"{root}: not a report bundle (no {Bundle.META_FILE}); "

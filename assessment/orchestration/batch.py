@@ -104,6 +104,18 @@ _WARM_UP = (
 )
 
 
+def batch_kernel() -> KernelSession:
+    """A kernel for a batch (not started): in the template's folder, Arrow on the system allocator.
+
+    Arrow's own allocator (mimalloc) keeps what the bundle's frame used after the frame is
+    released (:meth:`assessment.bundles.bundle.Bundle.prepare_for_reports`): about 75 MB in
+    every kernel of a batch on the real bundle. Reports hardly use Arrow after the warm-up,
+    so its speed there does not matter. A user's own choice of allocator is kept.
+    """
+    pool = os.environ.get("ARROW_DEFAULT_MEMORY_POOL", "system")
+    return KernelSession(cwd=TEMPLATE.parent, env={"ARROW_DEFAULT_MEMORY_POOL": pool})
+
+
 def _kernel_thread(request: RenderRequest, chunks: queue.Queue, results: queue.Queue) -> None:
     """Drive one warm kernel: take chunks of areas until none are left, put one result per area.
 
@@ -112,7 +124,7 @@ def _kernel_thread(request: RenderRequest, chunks: queue.Queue, results: queue.Q
     memory per job.
     """
     try:
-        with KernelSession(cwd=TEMPLATE.parent) as kernel:
+        with batch_kernel() as kernel:
             kernel.startup_code = _WARM_UP.format(root=str(request.bundle.root))  # run again if a stuck cell forces a restart
             warm = kernel.run(kernel.startup_code)
             if warm.error:

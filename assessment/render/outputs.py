@@ -10,6 +10,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pypandoc
@@ -19,6 +20,7 @@ from ..core.child_processes import die_with_parent_hook
 from ..core.errors import RenderError
 from ..core.paths import TEMPLATES_DIR
 from .declaration import declared_filters, format_options, header_files
+from .self_contained import file_reader, inline_resources
 
 #: What the built-in engine does in place of Quarto's own filters (figure-alt.lua, includes.lua).
 ASSETS = Path(__file__).parent / "assets"
@@ -175,13 +177,21 @@ def _common(metadata: dict, quarto_format: str, source: Path) -> list[str]:
 
 
 def to_html(source: Path, out: Path, metadata: dict) -> Path:
+    """A self-contained HTML page: pandoc writes it linking its charts and stylesheet, which are then
+    inlined here (:mod:`assessment.render.self_contained`); a page linking anything else is left to
+    pandoc's own ``--embed-resources``."""
     options = format_options(metadata, "html")
     css = [f"--css={path}" for path in _paths(options.get("css"))]
-    args = _common(metadata, "html", source) + ["--to", "html5", "--embed-resources", *css,
+    args = _common(metadata, "html", source) + ["--to", "html5", *css,
                                 "--metadata", f"lang={metadata.get('lang', 'en-GB')}",
                                 "--metadata", f"toc-title={metadata.get('toc-title', 'Contents')}",
                                 "-o", str(out), source.name]
     _run_pandoc(args, source.parent, "HTML", out)
+    page = inline_resources(out.read_text(encoding="utf-8"), file_reader(source.parent))
+    if page is None:
+        _run_pandoc([*args[:-3], "--embed-resources", *args[-3:]], source.parent, "HTML", out)
+    else:
+        out.write_text(page, encoding="utf-8")
     return out
 
 
@@ -196,15 +206,31 @@ def to_docx(source: Path, out: Path, metadata: dict, reference_doc: Path | None 
 
 def to_pdf(source: Path, out: Path, metadata: dict) -> Path:
     """PDF through typst: pandoc writes typst markup, the typst compiler typesets it."""
-    import typst
-
     typ = source.with_suffix(".typ")
     # Every figure is in media/ under the typst root (localise_images).
     args = _common(metadata, "typst", source) + ["--to", "typst", "-o", str(typ), source.name]
     _run_pandoc(args, source.parent, "typst source", typ)
-    try:
-        typst.compile(str(typ), output=str(out), root=str(source.parent))
-    except Exception as exc:  # typst raises its own error type with a multi-line message
-        reason = " ".join(str(exc).split())[:400]
-        raise RenderError(f"{out.name}: typst could not typeset the PDF: {reason}") from None
+    compile_typst(typ, out, root=source.parent)
+    return out
+
+
+#: The typst compiler in a process of its own: it keeps what it worked out for every document it compiled
+#: (16-25 MB a report, never released while the process lives), so a batch's process would grow without
+#: end. A fresh process costs about 0.1 CPU s more than a compile in a warm one (the fonts loaded again).
+_TYPST_COMPILE = (
+    "import sys, typst\n"
+    "try:\n"
+    "    typst.compile(sys.argv[1], output=sys.argv[2], root=sys.argv[3])\n"
+    "except Exception as exc:\n"  # typst raises its own error type with a multi-line message
+    "    sys.stderr.write(' '.join(str(exc).split())[:400])\n"
+    "    sys.exit(1)\n")
+
+
+def compile_typst(typ: Path, out: Path, *, root: Path) -> Path:
+    """Typeset ``typ`` into the PDF ``out`` (files read from under ``root``) in a child process."""
+    completed = subprocess.run([sys.executable, "-c", _TYPST_COMPILE, str(typ), str(out), str(root)],
+                               capture_output=True, text=True, preexec_fn=die_with_parent_hook())
+    if completed.returncode != 0:
+        reason = " ".join(completed.stderr.split())[-400:] or _stopped_by(completed.returncode)
+        raise RenderError(f"{out.name}: typst could not typeset the PDF: {reason}")
     return out
