@@ -48,10 +48,11 @@ def build_bundle(frame: pd.DataFrame, out_dir: Path, *, lookup_files: dict[str, 
                             weighted_ids=catalogue.weighted_mean_ids(), populations=latest_populations(frame))
     rates, rate_notes = derive_rates(frame, catalogue)
     frame = add_intervals(combine([frame, rates]))
-    analysed = analyse(frame, geography, partial=partial)
     meta = {**meta, "indicators": {**catalogue.report_info(), **meta.get("indicators", {})},
             "geography_notes": geography_notes, "source_notes": [*meta.get("source_notes", []), *rate_notes]}
     tables = _provided_tables(meta, geography, frame)
+    analysed = analyse(frame, geography, partial=partial)
+    del frame  # only the analysed frame is written: the tidy one would be held beside it while writing
     return write_bundle(analysed, out_dir, geography_files=lookup_files, boundary_files=boundary_files, meta=meta,
                         tables=tables)
 
