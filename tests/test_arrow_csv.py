@@ -9,7 +9,6 @@ import pytest
 
 from assessment.core.errors import SourceError
 from assessment.inputs.arrow_csv import read_text_cells
-from assessment.sources.catalogue import load_catalogue
 from assessment.sources.fingertips.client import FINGERTIPS_HEADER_EXAMPLE, parse_csv
 
 def _pandas(data: bytes) -> pd.DataFrame:

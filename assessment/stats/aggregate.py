@@ -116,8 +116,8 @@ def _exact_sums(group_of: np.ndarray, figures: np.ndarray, groups: int) -> tuple
 
 
 def _settled_groups(group_of: np.ndarray, complete: np.ndarray, counts: np.ndarray, denominators: np.ndarray,
-                template_rows: list[int], parents: list[str], template_columns: dict[str, np.ndarray],
-                no_value_reason, weighted_ids: frozenset[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+                    template_rows: list[int], parents: list[str], template_columns: dict[str, np.ndarray],
+                    no_value_reason, weighted_ids: frozenset[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The groups settled without looking at each, and every group's changes (theirs filled).
 
     Most groups of a national roll-up either have every district, each usable, of an
@@ -145,15 +145,16 @@ def _settled_groups(group_of: np.ndarray, complete: np.ndarray, counts: np.ndarr
     count_sums, exact_counts = _exact_sums(group_of, counts, groups)
     denominator_sums, exact_denominators = _exact_sums(group_of, denominators, groups)
     with_denominator = np.bincount(group_of, weights=np.isfinite(denominators), minlength=groups) > 0
-    plain = complete & exact_counts & exact_denominators & (kind_rebuilt[kinds] if groups else False)
-    refused = kind_refusal[kinds] if groups else np.full(0, None, dtype=object)
-    notes = np.where(plain, "", refused).astype(object)
+    plain = complete & exact_counts & exact_denominators & kind_rebuilt[kinds]
+    refused, method = kind_refusal[kinds], kind_method[kinds]
+    ci_method = np.full(groups, None, dtype=object)
+    ci_method[plain] = method[plain]
     return plain | pd.notna(refused), {
         "count": np.where(plain, count_sums, np.nan),
         "denominator": np.where(plain & with_denominator, denominator_sums, np.nan),
         "value": np.full(groups, np.nan),
-        "value_note": notes,
-        "ci_method": np.where(plain, kind_method[kinds] if groups else None, None).astype(object),
+        "value_note": np.where(plain, "", refused).astype(object),
+        "ci_method": ci_method,
     }
 
 
@@ -267,8 +268,8 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     keys_of, positions_of = list(groups), list(groups.values())
     template_rows = [int(positions[0]) for positions in positions_of]
     parents = [keys[-1] for keys in keys_of]
-    settled, sums = _settled_groups(group_of, complete, counts, denominators, template_rows, parents, template_columns,
-                              no_value_reason, weighted_ids)
+    settled, sums = _settled_groups(group_of, complete, counts, denominators, template_rows, parents,
+                                    template_columns, no_value_reason, weighted_ids)
     seen, done = set(keys_of), set()
     for number in np.flatnonzero(~settled):  # the groups that need a look at their districts
         keys, positions, whole = keys_of[number], positions_of[number], complete[number]
