@@ -124,3 +124,9 @@ def test_trends_of_a_whole_frame_are_each_series_own_whichever_rule_breaks_it():
     latest = frame.index[frame["period"] == "2021"]
     assert (placed.loc[latest, "trend_reason"].sort_index().tolist()
             == together.loc[frame.loc[latest, "area_code"].sort_index(), "trend_reason"].tolist())
+
+
+def test_a_frame_without_rows_has_no_trends():
+    frame = validate_frame(new_frame([]))
+    assert trend_columns(frame).empty
+    assert recent_trend(frame).empty

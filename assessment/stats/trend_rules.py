@@ -78,14 +78,14 @@ def series_trends(rows: SeriesRows, untrended_reason: Callable[[str], str | None
     """
     n = len(rows.period)
     starts = np.flatnonzero(rows.new_series)
+    verdicts = _Verdicts(len(starts))
+    if not n:
+        return starts, verdicts.trend, verdicts.reason
     ends = np.append(starts[1:], n) - 1
     sizes = ends - starts + 1
     group = np.repeat(np.arange(len(starts)), sizes)
     back = ends[group] - np.arange(n)
     period = rows.period
-    verdicts = _Verdicts(len(starts))
-    if not n:
-        return ends, verdicts.trend, verdicts.reason
 
     latest_type = rows.value_type[ends]
     type_codes, types = pd.factorize(latest_type, use_na_sentinel=False)
