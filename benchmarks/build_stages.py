@@ -31,13 +31,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import assessment.bundles.analysis as analysis  # noqa: E402
 import assessment.bundles.builder as build  # noqa: E402
+import assessment.bundles.bundle as bundle_writer  # noqa: E402
+import assessment.snapshots.snapshot as snapshot_reader  # noqa: E402
 import assessment.sources.fingertips.backends as fingertips_backends  # noqa: E402
 import assessment.sources.overlaps as overlaps  # noqa: E402
 
 STAGES = {build: ("build_frame", "crosswalk_frame", "derive_rates", "combine", "add_intervals", "analyse",
                   "write_bundle"),
           fingertips_backends: ("parse_csv",), overlaps: ("keep_preferred", "resolve_overlaps"),
-          analysis: ("carry_combined", "add_rollups", "aggregate", "_comparison", "trend_columns", "rank_forces")}
+          analysis: ("carry_combined", "add_rollups", "aggregate", "validate_frame", "_comparison", "trend_columns",
+                     "rank_forces", "add_upper_tier_comparisons"),
+          snapshot_reader: ("validate_frame",), bundle_writer: ("write_frame_parquet",)}
 
 
 class StageMemory:

@@ -80,3 +80,53 @@ def test_trend_rules_read_period_lengths_and_gaps_from_the_dates_as_whole_days()
     assert "shorter than a year" in trends.loc["E06000004", "trend_reason"]
     placed = trend_columns(frame)
     assert sorted(placed["trend"][placed["trend"] != ""]) == sorted(trends["trend"])
+
+
+def _rule_series(code: str, change: dict[int, dict], years: range = range(2015, 2022)) -> list[dict]:
+    """Seven rising one-year proportions of one area; ``change`` overrides fields of the n-th year's row."""
+    rows = []
+    for n, year in enumerate(years):
+        row = dict(indicator_id="i", indicator_name="I", source="s", area_code=code, area_name=code, area_type="lad",
+                   period=str(year), count=100.0 + 40 * n, denominator=1000.0, value_type="proportion",
+                   multiplier=100, polarity="low_is_good", ci_method="wilson",
+                   comparator_method="ci_overlap_95_998")
+        rows.append({**row, **change.get(n, {})})
+    return rows
+
+
+def test_trends_of_a_whole_frame_are_each_series_own_whichever_rule_breaks_it():
+    """Series side by side, each broken by a different rule (or by none), get what each alone gets."""
+    cases = {"E06000001": {}, "E06000002": {5: dict(count=None)}, "E06000003": {6: dict(count=1000.0)},
+             "E06000004": {3: dict(count=1000.0)}, "E06000005": {2: dict(value_type="count")},
+             "E06000006": {6: dict(value_type="count")}, "E06000007": {0: dict(count=None)},
+             "E06000008": {4: dict(suppressed=True)}, "E06000009": {n: dict(count=500.0) for n in range(7)}}
+    frames = {code: add_intervals(new_frame(_rule_series(code, change))) for code, change in cases.items()}
+    hidden = frames["E06000008"]["suppressed"]
+    frames["E06000008"].loc[hidden, ["value", "count", "lower_ci_95", "upper_ci_95", "lower_ci_998",
+                                     "upper_ci_998"]] = np.nan
+    short = add_intervals(new_frame(_rule_series("E06000010", {}, range(2019, 2022))))
+    frame = validate_frame(pd.concat([*frames.values(), short], ignore_index=True).sample(frac=1, random_state=5))
+    together = recent_trend(frame).set_index("area_code")[["period", "trend", "trend_reason"]]
+    alone = pd.concat([recent_trend(frame[frame["area_code"] == code]) for code in sorted(set(frame["area_code"]))])
+    pd.testing.assert_frame_equal(together, alone.set_index("area_code")[["period", "trend", "trend_reason"]])
+    reasons = together["trend_reason"]
+    assert together.loc["E06000001", "trend"] == "Increasing and getting worse"
+    assert reasons["E06000002"].startswith("fewer than 5 consecutive years with a valid value, count and denominator "
+                                           "(1): 2020 has no value")
+    assert reasons["E06000003"] == "the count equals the denominator in 2021"
+    assert reasons["E06000004"] == "the count equals the denominator in 2018"  # within the run, not the five
+    assert reasons["E06000005"] == ""  # only the latest period's value type counts
+    assert reasons["E06000006"].startswith("not calculated for a count")
+    assert reasons["E06000007"] == "" and reasons["E06000008"].endswith("2019 has no value")
+    assert together.loc["E06000009", "trend"] == "No significant change"
+    assert reasons["E06000010"] == "fewer than 5 periods of data (3)"
+    placed = trend_columns(frame)
+    latest = frame.index[frame["period"] == "2021"]
+    assert (placed.loc[latest, "trend_reason"].sort_index().tolist()
+            == together.loc[frame.loc[latest, "area_code"].sort_index(), "trend_reason"].tolist())
+
+
+def test_a_frame_without_rows_has_no_trends():
+    frame = validate_frame(new_frame([]))
+    assert trend_columns(frame).empty
+    assert recent_trend(frame).empty

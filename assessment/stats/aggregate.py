@@ -76,17 +76,22 @@ def _first_names(rows: pd.DataFrame) -> dict[str, str]:
     return {code: name for code, name in zip(rows["area_code"].to_numpy(object)[first], names) if pd.notna(name)}
 
 
-def _complete_groups(groups: dict, codes: np.ndarray, usable_mask: np.ndarray, expected: dict,
-                     combined: frozenset) -> np.ndarray:
+def _group_numbers(groups: dict, rows: int) -> np.ndarray:
+    """Each row's group, numbered in the order of ``groups``."""
+    group_of = np.empty(rows, dtype=np.int64)
+    for number, positions in enumerate(groups.values()):
+        group_of[positions] = number
+    return group_of
+
+
+def _complete_groups(groups: dict, group_of: np.ndarray, codes: np.ndarray, usable_mask: np.ndarray,
+                     expected: dict, combined: frozenset) -> np.ndarray:
     """For each (key, parent) group, whether all its parent's districts are in it, usable, and none is combined.
 
     Counted for all groups at once; a group's districts are its parent's, each once
     (the frame has one row per key and area), so a full count means none is missing.
     Any repeated district makes every group take the careful path.
     """
-    group_of = np.empty(len(codes), dtype=np.int64)
-    for number, positions in enumerate(groups.values()):
-        group_of[positions] = number
     code_ids, uniques = pd.factorize(codes)
     # pd.unique hashes; np.unique sorts the million pairs of a national roll-up (a second each).
     if len(pd.unique(group_of * max(len(uniques), 1) + code_ids)) != len(codes):
@@ -95,6 +100,62 @@ def _complete_groups(groups: dict, codes: np.ndarray, usable_mask: np.ndarray, e
     with_combined = np.bincount(group_of[np.isin(codes, list(combined))], minlength=len(groups)) > 0
     wanted = np.array([len(expected[keys[-1]]) for keys in groups], dtype=np.int64)
     return (usable == wanted) & ~with_combined
+
+
+def _exact_sums(group_of: np.ndarray, figures: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each group's sum of ``figures`` (missing ones left out), and whether that sum is exact in any order.
+
+    Whole numbers whose total stays below 2**52 add up exactly whichever way they are
+    added, so these sums are the ones a group-by-group ``sum`` gives.
+    """
+    known = ~np.isnan(figures)
+    plain = np.where(known, figures, 0.0)
+    uneven = np.bincount(group_of, weights=(plain != np.floor(plain)), minlength=groups) > 0
+    size = np.bincount(group_of, weights=np.abs(plain), minlength=groups)
+    return np.bincount(group_of, weights=plain, minlength=groups), ~uneven & (size < 2.0 ** 52)
+
+
+def _settled_groups(group_of: np.ndarray, complete: np.ndarray, counts: np.ndarray, denominators: np.ndarray,
+                    template_rows: list[int], parents: list[str], template_columns: dict[str, np.ndarray],
+                    no_value_reason, weighted_ids: frozenset[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The groups settled without looking at each, and every group's changes (theirs filled).
+
+    Most groups of a national roll-up either have every district, each usable, of an
+    indicator whose figure is rebuilt from its summed count and denominator (added up
+    for all groups at once, where the sums are exact, so each is the figure the
+    group-by-group path gives), or are of an indicator that cannot be rebuilt and keeps
+    no summed count (``no_value_reason(first, parent)``: the note is that reason).
+    The other groups' value notes are left None.
+    """
+    groups = len(template_rows)
+    firsts = pd.DataFrame({name: column[template_rows] for name, column in template_columns.items()})
+    # Decided once per distinct (indicator, value type, interval method) and parent, not once per group.
+    kinds = firsts.assign(parent=parents).groupby(
+        [*template_columns, "parent"], sort=False, dropna=False).ngroup().to_numpy()
+    kind_first = np.unique(kinds, return_index=True)[1]
+    kind_rows = [{name: column[template_rows[n]] for name, column in template_columns.items()} for n in kind_first]
+    reasons = [no_value_reason(row, parents[n]) for row, n in zip(kind_rows, kind_first)]
+    kind_rebuilt = np.array([reason is None and row["indicator_id"] not in weighted_ids
+                             for row, reason in zip(kind_rows, reasons)], dtype=bool)
+    refusals = [reason if reason and (reason == SPLIT_NOTE or not shows_summed_count(row["value_type"])) else None
+                for row, reason in zip(kind_rows, reasons)]
+    kind_refusal = np.array(refusals or [None], dtype=object)
+    methods = [rebuild_method(row["value_type"], row["ci_method"], has_denominator=True) for row in kind_rows]
+    kind_method = np.array([m if m not in (None, "count") else None for m in methods] or [None], dtype=object)
+    count_sums, exact_counts = _exact_sums(group_of, counts, groups)
+    denominator_sums, exact_denominators = _exact_sums(group_of, denominators, groups)
+    with_denominator = np.bincount(group_of, weights=np.isfinite(denominators), minlength=groups) > 0
+    plain = complete & exact_counts & exact_denominators & kind_rebuilt[kinds]
+    refused, method = kind_refusal[kinds], kind_method[kinds]
+    ci_method = np.full(groups, None, dtype=object)
+    ci_method[plain] = method[plain]
+    return plain | pd.notna(refused), {
+        "count": np.where(plain, count_sums, np.nan),
+        "denominator": np.where(plain & with_denominator, denominator_sums, np.nan),
+        "value": np.full(groups, np.nan),
+        "value_note": np.where(plain, "", refused).astype(object),
+        "ci_method": ci_method,
+    }
 
 
 def _parent_rows(joined: pd.DataFrame, template_rows: list[int], parents: list[str], names: dict[str, str],
@@ -176,8 +237,11 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     # Plain arrays and dicts: a national roll-up has tens of thousands of (key, parent) groups.
     # Grouped by several columns: each key a tuple, each value the rows' positions.
     groups = cast(dict[tuple, np.ndarray], joined.groupby(GROUP_COLUMNS + ["parent_code"], sort=False, dropna=False).indices)
-    firsts = sorted({int(p[0]) for p in groups.values()})
-    templates = dict(zip(firsts, joined.iloc[firsts][["indicator_id", "value_type", "ci_method"]].to_dict("records")))
+    template_columns = {name: joined[name].to_numpy(object) for name in ("indicator_id", "value_type", "ci_method")}
+
+    def template(position: int) -> dict[str, Any]:
+        return {name: column[position] for name, column in template_columns.items()}
+
     codes = joined["area_code"].to_numpy(object)
     row_notes = joined["value_note"].to_numpy(object)
     usable_mask = (~joined["suppressed"].to_numpy(bool) & joined["count"].notna().to_numpy()
@@ -199,16 +263,18 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     def no_value_reason(first: dict, parent: str) -> str | None:
         return SPLIT_NOTE if parent in split_parents else _aggregable(first, first["indicator_id"] in weighted_ids)
 
-    records: list[dict[str, Any]] = []
-    seen, done = set(), set()
-    template_rows, parents = [], []
-    complete = _complete_groups(groups, codes, usable_mask, expected, combined)
-    for keys, positions, whole in zip(groups.keys(), groups.values(), complete):
+    group_of = _group_numbers(groups, len(joined))
+    complete = _complete_groups(groups, group_of, codes, usable_mask, expected, combined)
+    keys_of, positions_of = list(groups), list(groups.values())
+    template_rows = [int(positions[0]) for positions in positions_of]
+    parents = [keys[-1] for keys in keys_of]
+    settled, sums = _settled_groups(group_of, complete, counts, denominators, template_rows, parents,
+                                    template_columns, no_value_reason, weighted_ids)
+    seen, done = set(keys_of), set()
+    for number in np.flatnonzero(~settled):  # the groups that need a look at their districts
+        keys, positions, whole = keys_of[number], positions_of[number], complete[number]
         parent = keys[-1]
-        seen.add(keys)
-        first = templates[int(positions[0])]
-        template_rows.append(int(positions[0]))
-        parents.append(parent)
+        first = template(int(positions[0]))
         row: dict[str, Any] = {"count": np.nan, "denominator": np.nan, "value": np.nan, "ci_method": None}
         covered: set[str] = set()
         notes: list[str] = []
@@ -256,22 +322,26 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
             if left_out:
                 notes.append(f"Partial: excludes districts {_codes(left_out, len(left_out), child_names)}")
         row["value_note"] = "; ".join(notes)
-        records.append(row)
+        for name, value in row.items():
+            sums[name][number] = value
     # A parent none of whose districts has data still gets its row, saying so.
+    absent_notes = []
     for keys, positions in groups.items():
-        first = templates[int(positions[0])]
         keys = keys[:-1]
         if keys in done:
             continue
         done.add(keys)
+        first = template(int(positions[0]))
         for parent in expected:
             if (*keys, parent) not in seen:
                 template_rows.append(int(positions[0]))
                 parents.append(parent)
                 absent = _codes(sorted(expected[parent]), names=child_names)
-                records.append({"value_note": no_value_reason(first, parent) or f"No value: no data for {absent}",
-                                "ci_method": None})
-    changes = pd.DataFrame.from_records(records, columns=["count", "denominator", "value", "value_note", "ci_method"])
+                absent_notes.append(no_value_reason(first, parent) or f"No value: no data for {absent}")
+    changes = pd.DataFrame({name: np.concatenate([column, np.full(len(absent_notes), np.nan)])
+                            for name, column in sums.items() if name not in ("value_note", "ci_method")})
+    changes["value_note"] = np.concatenate([sums["value_note"], np.array(absent_notes, dtype=object)])
+    changes["ci_method"] = np.concatenate([sums["ci_method"], np.full(len(absent_notes), None, dtype=object)])
     rows = _parent_rows(joined, template_rows, parents, names, parent_type, changes)
     built = add_intervals(coerce_frame(rows, private=True))
     plain_counts = built["value_type"].eq("count") & built["value"].isna() & built["count"].notna()

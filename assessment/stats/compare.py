@@ -64,6 +64,10 @@ def _overlap(lower: np.ndarray, upper: np.ndarray, reference: np.ndarray) -> np.
     return np.where(missing, np.nan, direction)
 
 
+#: The columns the interval methods read.
+INTERVAL_COLUMNS = ["lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998"]
+
+
 def _ci_overlap_95(frame: pd.DataFrame, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     direction = _overlap(frame["lower_ci_95"].to_numpy(float), frame["upper_ci_95"].to_numpy(float), reference)
     return direction, np.ones(len(frame))
@@ -170,6 +174,24 @@ def _keep_published(out: pd.DataFrame, comparison: np.ndarray, reason: np.ndarra
     comparison[keep] = published[keep]
 
 
+def _comparator_values(frame: pd.DataFrame, comparator_codes: pd.Series) -> np.ndarray:
+    """Each row's comparator's value: that of the first row of the comparator area with the row's MATCH_COLUMNS.
+
+    Matched on whole-number keys, not by merging on seven text columns (a national
+    frame has over a million rows, compared three times).
+    """
+    match = frame.groupby(MATCH_COLUMNS, sort=False, dropna=False).ngroup().to_numpy(np.int64)
+    areas, area_codes = pd.factorize(frame["area_code"])
+    comparators = pd.Index(area_codes).get_indexer(comparator_codes.to_numpy(object))
+    width = len(area_codes) + 1
+    keys, first = np.unique(match * width + areas, return_index=True)
+    wanted = match * width + comparators
+    found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    matched = (comparators >= 0) & (keys[found] == wanted) if len(keys) else np.zeros(len(wanted), dtype=bool)
+    values = frame["value"].to_numpy(float)
+    return np.where(matched, values[first[found]] if len(keys) else np.nan, np.nan)
+
+
 def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series) -> pd.DataFrame:
     """Compare each row with its comparator area's value for the same indicator and period.
 
@@ -188,12 +210,7 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
     else:
         codes = out["area_code"].map(comparator_codes)
     out["comparator_code"] = codes.astype(object).where(codes.notna(), None)
-    lookup = frame[MATCH_COLUMNS + ["area_code", "value"]].rename(
-        columns={"area_code": "comparator_code", "value": "comparator_value"})
-    lookup = lookup.drop_duplicates(MATCH_COLUMNS + ["comparator_code"])
-    merged = out[MATCH_COLUMNS + ["comparator_code"]].merge(
-        lookup, on=MATCH_COLUMNS + ["comparator_code"], how="left")
-    out["comparator_value"] = merged["comparator_value"].to_numpy(float)
+    out["comparator_value"] = _comparator_values(frame, out["comparator_code"])
 
     reference = out["comparator_value"].to_numpy(float)
     comparison = np.full(len(out), NOT_COMPARED, dtype=object)
@@ -202,7 +219,6 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
     polarity = out["polarity"].to_numpy(object)
     for method, labels in pd.Series(range(len(out))).groupby(methods).groups.items():
         index = np.asarray(labels)
-        rows = out.iloc[index]
         if method in BINNED:
             bins = _percentile_bins(out[out["comparator_method"] == method], BINNED[method])
             for k, b in zip(index, bins):
@@ -215,7 +231,7 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
             reason[index] = ("it is given for information, not as a comparison" if method == NO_COMPARISON
                              else f"unknown comparison method '{method}'")
             continue
-        direction, level = METHODS[method](rows, reference[index])
+        direction, level = METHODS[method](out[INTERVAL_COLUMNS].iloc[index], reference[index])
         compared = np.flatnonzero(~np.isnan(np.asarray(direction, dtype=float)))
         # One label per (direction, level, polarity): a national frame has a million rows and a dozen labels.
         outcomes = pd.DataFrame({"direction": np.asarray(direction)[compared], "level": np.asarray(level)[compared],

@@ -76,7 +76,7 @@ def add_upper_tier_comparisons(analysed: pd.DataFrame, geography, upper_type: st
     set); a unitary keeps its lower-tier ``england_comparison`` and gets the upper-tier
     one in :data:`UPPER_TIER_COLUMNS` (empty on every other row).
     """
-    out = analysed.copy()
+    out = analysed.copy(deep=False)  # written column by column: copy-on-write copies only what changes
     out["upper_tier_comparison"], out["upper_tier_reason"] = "", ""
     if not upper_type:  # a geography without an upper tier has one set per type
         return out

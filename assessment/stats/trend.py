@@ -44,110 +44,22 @@ the periods are 3-year pooled, not single years: Fingertips calculates recent tr
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from ..inputs.periods import parse_period
 from .compare import comparators_file
+from .trend_rules import CANNOT, SeriesRows, series_trends
 
-#: Points the test uses, and the chi-squared value for 1 degree of freedom at 99.8% (TrendMarkerCalculator.cs).
-POINTS = 5
-CHI_SQUARED_998 = 9.54953570608324
 SERIES_COLUMNS = ["indicator_id", "area_code", "sex", "age", "category_type", "category"]
 #: The figures a point is made of.
 NUMBER_COLUMNS = ("value", "lower_ci_95", "upper_ci_95", "count", "denominator")
-CANNOT = "Cannot be calculated"
 NO_CHANGE = "No significant change"
-#: A period this many days long is one year (365 or 366, with slack for publishers' end dates).
-ONE_YEAR_DAYS = (360, 370)
 
 
 def trend_value_types() -> tuple[str, ...]:
     """Value types that have a recent trend (``recent_trend: value_types`` in comparators.yaml)."""
     return tuple(comparators_file()["recent_trend"]["value_types"])
-
-
-@dataclass(slots=True)
-class Point:
-    """One period of a series, as the trend rules see it."""
-
-    period: str
-    #: Length of the period in days (NaN when its dates are unknown).
-    days: float
-    value: float
-    lower: float
-    upper: float
-    count: float
-    denominator: float
-    suppressed: bool
-    #: A directly standardised rate's denominator (the population) only says the figure exists;
-    #: FingertipsNext does not publish it, so a DSR point without one is still valid.
-    needs_denominator: bool = True
-    #: Whether the series' next period starts the day after this one ends (give or take 3 days).
-    next_follows: bool = False
-
-    @property
-    def is_one_year(self) -> bool:
-        return bool(ONE_YEAR_DAYS[0] <= self.days <= ONE_YEAR_DAYS[1])
-
-    def problem(self) -> str | None:
-        """Why this point cannot enter the test (None when it can)."""
-        if self.suppressed or math.isnan(self.value):
-            return f"{self.period} has no value"
-        missing = math.isnan(self.denominator) and not self.needs_denominator
-        if math.isnan(self.count) or not (self.denominator > 0 or missing):
-            return f"{self.period} has no count or denominator"
-        if math.isnan(self.lower) or math.isnan(self.upper):
-            return f"{self.period} has no 95% confidence interval"
-        return None
-
-
-def _weighted_slope(x: list[float], y: list[float], weight: list[float]) -> tuple[float, float]:
-    """Slope and its chi-squared, (slope / beta)^2, of a weighted least-squares line.
-
-    Plain Python on five points (a national build tests some 70,000 series), each
-    sum added up in order, as numpy adds up so few numbers, so the figures are the same.
-    """
-    s1 = _total(weight)
-    s2 = _total([w * v * t for w, v, t in zip(weight, y, x)])
-    s3 = _total([w * t for w, t in zip(weight, x)])
-    s4 = _total([w * v for w, v in zip(weight, y)])
-    s5 = _total([w * t * t for w, t in zip(weight, x)])
-    spread = s1 * s5 - s3 ** 2
-    slope = (s1 * s2 - s3 * s4) / spread
-    return slope, slope ** 2 * spread / s1  # beta^2 = s1 / spread
-
-
-def _total(numbers: list[float]) -> float:
-    """The sum of ``numbers`` added left to right (Python 3.12's ``sum`` compensates, numpy's does not)."""
-    total = 0.0
-    for number in numbers:
-        total += number
-    return total
-
-
-def _sign(slope: float) -> float:
-    """+1 or -1 (a zero slope counts as rising); NaN for NaN."""
-    return -1.0 if slope < 0 else 1.0 if slope >= 0 else math.nan
-
-
-def _significant_direction(points: list[Point]) -> int:
-    """+1 or -1 when the five points trend significantly, 0 when they do not."""
-    x = [float(n) for n in range(1, POINTS + 1)]
-    y = [p.value for p in points]
-    se = [(p.upper - p.lower) / 3.92 for p in points]
-    weight = [1 / (e * e) for e in se]
-    slope, chi_squared = _weighted_slope(x, y, weight)
-    signs = [_sign(slope)]
-    for drop in range(POINTS):
-        keep = [n for n in range(POINTS) if n != drop]
-        signs.append(_sign(_weighted_slope([x[n] for n in keep], [y[n] for n in keep], [weight[n] for n in keep])[0]))
-    if not chi_squared > CHI_SQUARED_998 or any(math.isnan(s) for s in signs) or len(set(signs)) > 1:
-        return 0
-    return 1 if slope > 0 else -1
 
 
 def trend_label(direction: int, polarity: str) -> str:
@@ -195,45 +107,6 @@ def trend_in_words(trend: str, reason: str) -> str:
     return f"Not calculated: {brief}"
 
 
-def series_trend(points: list[Point], value_type: str, polarity: str) -> tuple[str, str]:
-    """(trend label, reason it cannot be calculated or "") for a series' points, oldest first."""
-    untrended = _untrended_reason(value_type)
-    if untrended:
-        return CANNOT, untrended
-    latest = points[-1]
-    if math.isnan(latest.days):
-        return CANNOT, f"the dates of period {latest.period} are not known"
-    if not latest.is_one_year:
-        span = round(latest.days / 365.25)
-        kind = f"{span}-year pooled, not single years" if span > 1 else "shorter than a year"
-        return CANNOT, f"the periods are {kind}: Fingertips calculates recent trends on 1-year periods only"
-    if len(points) < POINTS:
-        return CANNOT, f"fewer than {POINTS} periods of data ({len(points)})"
-    run: list[Point] = []
-    broken = ""
-    for point in reversed(points):
-        problem = point.problem()
-        if problem is None and run and not point.next_follows:  # run[-1] is the period after this one
-            problem = f"{run[-1].period} does not follow {point.period} (the years are not consecutive)"
-        if problem is None and not point.is_one_year:
-            problem = f"{point.period} is not a single year"
-        if problem:
-            broken = problem
-            break
-        run.append(point)
-    if len(run) < POINTS:
-        return CANNOT, (f"fewer than {POINTS} consecutive years with a valid value, count and denominator "
-                        f"({len(run)}): {broken}")
-    equal = next((p for p in run if p.count == p.denominator), None)
-    if equal is not None:
-        return CANNOT, f"the count equals the denominator in {equal.period}"
-    recent = run[:POINTS][::-1]
-    flat = next((p for p in recent if not p.upper > p.lower), None)
-    if flat is not None:
-        return CANNOT, f"the 95% confidence interval of {flat.period} has no width, so it cannot be weighted"
-    return trend_label(_significant_direction(recent), polarity), ""
-
-
 def _days_and_follows(start: pd.Series, end: pd.Series, same_series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each row's length in days (NaN when a date is unknown), and whether the next row starts the day after it ends.
 
@@ -268,8 +141,8 @@ def recent_trend(frame: pd.DataFrame) -> pd.DataFrame:
 
     ``trend_reason`` says why the trend cannot be calculated (empty when it could be).
     """
-    records = [(*key, period, label, reason) for _, key, period, label, reason in _series_trends(frame)]
-    return pd.DataFrame(records, columns=SERIES_COLUMNS + ["period", "trend", "trend_reason"])
+    _, keys, trends, reasons = _series_trends(frame)
+    return keys.assign(trend=trends, trend_reason=reasons).reset_index(drop=True)
 
 
 def trend_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -279,39 +152,34 @@ def trend_columns(frame: pd.DataFrame) -> pd.DataFrame:
     seven text columns (a national frame has over a million rows).
     """
     out = pd.DataFrame({"trend": "", "trend_reason": ""}, index=frame.index, dtype=object)
-    found = list(_series_trends(frame))
-    if found:
-        rows = [row for row, *_ in found]
-        out.loc[rows, "trend"] = [label for *_, label, _ in found]
-        out.loc[rows, "trend_reason"] = [reason for *_, reason in found]
+    rows, _, trends, reasons = _series_trends(frame)
+    if len(rows):
+        out.loc[rows, "trend"] = trends
+        out.loc[rows, "trend_reason"] = reasons
     return out
 
 
-def _series_trends(frame: pd.DataFrame):
-    """(index label of the latest row, series key, latest period, trend, reason) of each series of ``frame``."""
+def _series_trends(frame: pd.DataFrame) -> tuple[pd.Index, pd.DataFrame, np.ndarray, np.ndarray]:
+    """(index labels of each series' latest row, those rows' series key and period, trend, reason)."""
     start, end = _period_dates(frame)
     # Only the columns the rules read: sorting a copy of the whole national frame held another gigabyte.
     used = [*SERIES_COLUMNS, "period", "value_type", "polarity", *NUMBER_COLUMNS, "suppressed"]
     ordered = frame[used].assign(_start=start, _end=end).sort_values(SERIES_COLUMNS + ["_end", "period"])
-    groups = ordered.groupby(SERIES_COLUMNS, sort=False, dropna=False)
-    series = groups.ngroup().to_numpy()
-    days, follows = _days_and_follows(ordered["_start"], ordered["_end"], series[1:] == series[:-1])
-    # Plain Python lists, converted once: a national frame has some 100,000 series.
-    columns: dict[str, list] = {name: [str(v) for v in ordered[name]] for name in ("period", "value_type", "polarity")}
-    columns.update({name: ordered[name].astype(float).tolist() for name in NUMBER_COLUMNS})
-    columns["suppressed"] = ordered["suppressed"].astype(bool).tolist()
-    columns["days"], columns["follows"] = days.tolist(), follows.tolist()
-    labels = ordered.index
-    for key, index in groups.indices.items():
-        last = index[-1]
-        untrended = _untrended_reason(columns["value_type"][last])
-        if untrended:  # the value type alone decides: no points to build
-            yield labels[last], key, columns["period"][last], CANNOT, untrended
-            continue
-        needs_denominator = columns["value_type"][last] != "directly standardised rate"
-        points = [Point(columns["period"][i], columns["days"][i], columns["value"][i], columns["lower_ci_95"][i],
-                        columns["upper_ci_95"][i], columns["count"][i], columns["denominator"][i],
-                        columns["suppressed"][i], needs_denominator, columns["follows"][i])
-                  for i in index]
-        label, reason = series_trend(points, columns["value_type"][last], columns["polarity"][last])
-        yield labels[last], key, points[-1].period, label, reason
+    series = ordered.groupby(SERIES_COLUMNS, sort=False, dropna=False).ngroup().to_numpy()
+    new_series = np.ones(len(series), dtype=bool)
+    new_series[1:] = series[1:] != series[:-1]
+    days, follows = _days_and_follows(ordered["_start"], ordered["_end"], ~new_series[1:])
+    numbers = {name: ordered[name].astype(float).to_numpy() for name in NUMBER_COLUMNS}
+    rows = SeriesRows(new_series, _as_text(ordered["period"]), _as_text(ordered["value_type"]),
+                      _as_text(ordered["polarity"]), numbers["value"], numbers["lower_ci_95"],
+                      numbers["upper_ci_95"], numbers["count"], numbers["denominator"],
+                      ordered["suppressed"].astype(bool).to_numpy(), days, follows)
+    latest, trends, reasons = series_trends(rows, _untrended_reason, trend_label)
+    keys = ordered.iloc[latest][SERIES_COLUMNS].assign(period=rows.period[latest])
+    return ordered.index[latest], keys, trends, reasons
+
+
+def _as_text(column: pd.Series) -> np.ndarray:
+    """Each value as ``str`` gives it (a missing one as "nan"), in an object array; converted once per distinct value."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    return np.array([str(value) for value in uniques] or [""], dtype=object)[codes]

@@ -43,6 +43,7 @@ from .identity import find_in_profile
 from .vocabulary import area_type_id, published_comparison, published_trend
 from ...inputs.http import get_text, looks_like_markup, session
 from ..overlaps import drop_repeated_rows
+from ...inputs.arrow_csv import read_text_cells
 from ...inputs.arrow_numbers import arrow_numbers
 from ...inputs.periods import period_bounds
 from ...inputs.recognition import Recognised
@@ -140,12 +141,15 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
         raise SourceError(f"{url}: empty body where CSV was expected")
     if looks_like_markup(text):  # a whole page or a fragment of one
         raise SourceError(f"{url}: got an HTML page where CSV was expected")
-    try:
-        # Bytes, not io.StringIO: StringIO holds 4 bytes a character, a gigabyte for a national export.
-        raw = pd.read_csv(io.BytesIO(text.encode("utf-8")), dtype=str, keep_default_na=False, na_values=[""],
-                          encoding="utf-8")
-    except pd.errors.ParserError as exc:
-        raise SourceError(f"{url}: malformed CSV ({' '.join(str(exc).split())})") from None
+    # Bytes, not io.StringIO: StringIO holds 4 bytes a character, a gigabyte for a national export.
+    data = text.encode("utf-8")
+    raw = read_text_cells(data)  # Arrow's parser where it reads the file as pandas would
+    if raw is None:
+        try:
+            raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+        except pd.errors.ParserError as exc:
+            raise SourceError(f"{url}: malformed CSV ({' '.join(str(exc).split())})") from None
+    del data
     raw.columns = canonical_header(list(raw.columns))
     _header_problems(list(raw.columns), url)
     check_csv_complete(text, url, len(raw.columns))
