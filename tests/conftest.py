@@ -79,6 +79,33 @@ def pytest_configure(config):
         os.environ["PATH"] = os.pathsep.join([str(folder), os.environ.get("PATH", "")])
 
 
+# ------------------------------------------------------------------ the order files start in
+#: Test files that render end to end themselves (batches, several formats, Quarto, Chromium, LibreOffice),
+#: longest first. Under ``--dist loadfile`` a worker runs a whole file, and xdist's own order (most tests
+#: first) started these few-test files last, so one worker ran a long batch alone while the other was idle.
+#: Started first, the long files overlap and the many short files fill both workers up to the end.
+START_FIRST = ("test_batch.py", "test_publication_quality.py", "test_commentary.py", "test_quarto_engine.py",
+               "test_welsh_forces.py", "test_faults_render.py", "test_council_small_counts.py",
+               "test_faults_outputs.py", "test_quarto_standin.py", "test_render_request.py",
+               "test_faults_injection.py", "test_disclosure_across_geographies.py")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The files of :data:`START_FIRST` first, in its order; every other file after them, most tests first.
+
+    pyproject.toml's ``--no-loadscope-reorder`` makes xdist hand files out in this order.
+    """
+    counts: dict[Path, int] = {}
+    for item in items:
+        counts[item.path] = counts.get(item.path, 0) + 1
+
+    def rank(item) -> tuple[int, int]:
+        name = item.path.name
+        return (START_FIRST.index(name), 0) if name in START_FIRST else (len(START_FIRST), -counts[item.path])
+
+    items.sort(key=rank)  # stable: a file's own tests keep their order
+
+
 # ------------------------------------------------------------------ built once per run
 def built_once(tmp_path_factory, name: str, build) -> Path:
     """``build(folder)`` into a folder ``name`` made once per test run, shared by every xdist worker.
