@@ -185,23 +185,44 @@ def real_bundle(shared_data, tmp_path_factory) -> Path:
     return built_once(tmp_path_factory, "real-data", build) / "bundle"
 
 
-@pytest.fixture(scope="session")
-def real_reports(real_bundle, tmp_path_factory) -> dict[str, tuple[str, list[dict]]]:
-    """``{code: (HTML page, appendix rows)}`` for each of :data:`REAL_AREAS`, rendered in one ``jsna render``."""
-    import openpyxl
+#: Real areas a test reads in more formats than HTML, rendered once in those formats with the others (each area's
+#: notebook runs once for all its formats): Lancashire's force report in every format (``real_force_report``),
+#: and the county's and Blackpool's PDFs (test_council_small_counts). Every other area of REAL_AREAS: HTML.
+REAL_AREA_FORMATS = {"pfa:Lancashire": None, "E10000017": "html,pdf", "Blackpool": "html,pdf"}
 
+
+@pytest.fixture(scope="session")
+def real_renders(real_bundle, tmp_path_factory) -> Path:
+    """Every area of :data:`REAL_AREAS` rendered once (one ``jsna render`` per set of formats): their output folder."""
     from assessment.cli import main
 
     def render(out: Path) -> None:
-        argv = ["render", "--bundle", str(real_bundle), "--out", str(out), "--format", "html"]
+        by_formats: dict[str | None, list[str]] = {}
         for query in REAL_AREAS:
-            argv += ["--area", query]
-        assert main(argv) == 0
+            by_formats.setdefault(REAL_AREA_FORMATS.get(query, "html"), []).append(query)
+        for formats, queries in by_formats.items():
+            argv = ["render", "--bundle", str(real_bundle), "--out", str(out)]
+            argv += ["--format", formats] if formats else []  # None: every format
+            for query in queries:
+                argv += ["--area", query]
+            assert main(argv) == 0
 
-    out = built_once(tmp_path_factory, "real-reports", render)
+    return built_once(tmp_path_factory, "real-reports", render)
+
+
+def real_area_folder(real_renders: Path, code: str) -> Path:
+    """The folder of area ``code``'s report in :func:`real_renders`."""
+    return next(real_renders.glob(f"{code}-*"))
+
+
+@pytest.fixture(scope="session")
+def real_reports(real_renders) -> dict[str, tuple[str, list[dict]]]:
+    """``{code: (HTML page, appendix rows)}`` for each of :data:`REAL_AREAS`."""
+    import openpyxl
+
     reports = {}
     for code in REAL_AREAS.values():
-        area_folder = next(out.glob(f"{code}-*"))
+        area_folder = real_area_folder(real_renders, code)
         page = next(area_folder.glob("*.html")).read_text(encoding="utf-8")
         book = openpyxl.load_workbook(next(area_folder.glob("*-data.xlsx")), read_only=True)
         rows = list(book["Data"].iter_rows(values_only=True))
@@ -211,15 +232,9 @@ def real_reports(real_bundle, tmp_path_factory) -> dict[str, tuple[str, list[dic
 
 
 @pytest.fixture(scope="session")
-def real_force_report(real_bundle, tmp_path_factory) -> Path:
+def real_force_report(real_renders) -> Path:
     """Every format of the real Lancashire police force area report, rendered once: its folder."""
-    from assessment.cli import main
-
-    def render(out: Path) -> None:
-        assert main(["render", "--bundle", str(real_bundle), "--out", str(out), "--area", "pfa:Lancashire"]) == 0
-
-    out = built_once(tmp_path_factory, "real-force", render)
-    return next(p for p in out.iterdir() if p.name.startswith("E23000003-"))
+    return real_area_folder(real_renders, "E23000003")
 
 
 REPOSITORY = Path(__file__).resolve().parent.parent
