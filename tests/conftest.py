@@ -83,11 +83,13 @@ def pytest_configure(config):
 #: Test files that render end to end themselves (batches, several formats, Quarto, Chromium, LibreOffice),
 #: longest first. Under ``--dist loadfile`` a worker runs a whole file, and xdist's own order (most tests
 #: first) started these few-test files last, so one worker ran a long batch alone while the other was idle.
-#: Started first, the long files overlap and the many short files fill both workers up to the end.
-START_FIRST = ("test_batch.py", "test_publication_quality.py", "test_commentary.py", "test_quarto_engine.py",
-               "test_welsh_forces.py", "test_faults_render.py", "test_council_small_counts.py",
-               "test_faults_outputs.py", "test_quarto_standin.py", "test_render_request.py",
-               "test_faults_injection.py", "test_disclosure_across_geographies.py")
+#: Started first, the long files overlap and the many short files fill both workers up to the end. The second
+#: starts the real reports (real_renders, the longest build) while the first runs the batches, so that the
+#: files reading them later find them built instead of waiting.
+START_FIRST = ("test_batch.py", "test_council_small_counts.py", "test_publication_quality.py", "test_commentary.py",
+               "test_quarto_engine.py", "test_welsh_forces.py", "test_faults_render.py", "test_faults_outputs.py",
+               "test_quarto_standin.py", "test_render_request.py", "test_faults_injection.py",
+               "test_disclosure_across_geographies.py")
 
 
 def pytest_collection_modifyitems(session, config, items):
