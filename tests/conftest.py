@@ -79,6 +79,35 @@ def pytest_configure(config):
         os.environ["PATH"] = os.pathsep.join([str(folder), os.environ.get("PATH", "")])
 
 
+# ------------------------------------------------------------------ the order files start in
+#: Test files that render end to end themselves (batches, several formats, Quarto, Chromium, LibreOffice),
+#: longest first. Under ``--dist loadfile`` a worker runs a whole file, and xdist's own order (most tests
+#: first) started these few-test files last, so one worker ran a long batch alone while the other was idle.
+#: Started first, the long files overlap and the many short files fill both workers up to the end. The second
+#: starts the real reports (real_renders, the longest build) while the first runs the batches, so that the
+#: files reading them later find them built instead of waiting.
+START_FIRST = ("test_batch.py", "test_council_small_counts.py", "test_publication_quality.py", "test_commentary.py",
+               "test_quarto_engine.py", "test_welsh_forces.py", "test_faults_render.py", "test_faults_outputs.py",
+               "test_quarto_standin.py", "test_render_request.py", "test_faults_injection.py",
+               "test_disclosure_across_geographies.py")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The files of :data:`START_FIRST` first, in its order; every other file after them, most tests first.
+
+    pyproject.toml's ``--no-loadscope-reorder`` makes xdist hand files out in this order.
+    """
+    counts: dict[Path, int] = {}
+    for item in items:
+        counts[item.path] = counts.get(item.path, 0) + 1
+
+    def rank(item) -> tuple[int, int]:
+        name = item.path.name
+        return (START_FIRST.index(name), 0) if name in START_FIRST else (len(START_FIRST), -counts[item.path])
+
+    items.sort(key=rank)  # stable: a file's own tests keep their order
+
+
 # ------------------------------------------------------------------ built once per run
 def built_once(tmp_path_factory, name: str, build) -> Path:
     """``build(folder)`` into a folder ``name`` made once per test run, shared by every xdist worker.
@@ -158,23 +187,44 @@ def real_bundle(shared_data, tmp_path_factory) -> Path:
     return built_once(tmp_path_factory, "real-data", build) / "bundle"
 
 
-@pytest.fixture(scope="session")
-def real_reports(real_bundle, tmp_path_factory) -> dict[str, tuple[str, list[dict]]]:
-    """``{code: (HTML page, appendix rows)}`` for each of :data:`REAL_AREAS`, rendered in one ``jsna render``."""
-    import openpyxl
+#: Real areas a test reads in more formats than HTML, rendered once in those formats with the others (each area's
+#: notebook runs once for all its formats): Lancashire's force report in every format (``real_force_report``),
+#: and the county's and Blackpool's PDFs (test_council_small_counts). Every other area of REAL_AREAS: HTML.
+REAL_AREA_FORMATS = {"pfa:Lancashire": None, "E10000017": "html,pdf", "Blackpool": "html,pdf"}
 
+
+@pytest.fixture(scope="session")
+def real_renders(real_bundle, tmp_path_factory) -> Path:
+    """Every area of :data:`REAL_AREAS` rendered once (one ``jsna render`` per set of formats): their output folder."""
     from assessment.cli import main
 
     def render(out: Path) -> None:
-        argv = ["render", "--bundle", str(real_bundle), "--out", str(out), "--format", "html"]
+        by_formats: dict[str | None, list[str]] = {}
         for query in REAL_AREAS:
-            argv += ["--area", query]
-        assert main(argv) == 0
+            by_formats.setdefault(REAL_AREA_FORMATS.get(query, "html"), []).append(query)
+        for formats, queries in by_formats.items():
+            argv = ["render", "--bundle", str(real_bundle), "--out", str(out)]
+            argv += ["--format", formats] if formats else []  # None: every format
+            for query in queries:
+                argv += ["--area", query]
+            assert main(argv) == 0
 
-    out = built_once(tmp_path_factory, "real-reports", render)
+    return built_once(tmp_path_factory, "real-reports", render)
+
+
+def real_area_folder(real_renders: Path, code: str) -> Path:
+    """The folder of area ``code``'s report in :func:`real_renders`."""
+    return next(real_renders.glob(f"{code}-*"))
+
+
+@pytest.fixture(scope="session")
+def real_reports(real_renders) -> dict[str, tuple[str, list[dict]]]:
+    """``{code: (HTML page, appendix rows)}`` for each of :data:`REAL_AREAS`."""
+    import openpyxl
+
     reports = {}
     for code in REAL_AREAS.values():
-        area_folder = next(out.glob(f"{code}-*"))
+        area_folder = real_area_folder(real_renders, code)
         page = next(area_folder.glob("*.html")).read_text(encoding="utf-8")
         book = openpyxl.load_workbook(next(area_folder.glob("*-data.xlsx")), read_only=True)
         rows = list(book["Data"].iter_rows(values_only=True))
@@ -184,15 +234,9 @@ def real_reports(real_bundle, tmp_path_factory) -> dict[str, tuple[str, list[dic
 
 
 @pytest.fixture(scope="session")
-def real_force_report(real_bundle, tmp_path_factory) -> Path:
+def real_force_report(real_renders) -> Path:
     """Every format of the real Lancashire police force area report, rendered once: its folder."""
-    from assessment.cli import main
-
-    def render(out: Path) -> None:
-        assert main(["render", "--bundle", str(real_bundle), "--out", str(out), "--area", "pfa:Lancashire"]) == 0
-
-    out = built_once(tmp_path_factory, "real-force", render)
-    return next(p for p in out.iterdir() if p.name.startswith("E23000003-"))
+    return real_area_folder(real_renders, "E23000003")
 
 
 REPOSITORY = Path(__file__).resolve().parent.parent

@@ -9,9 +9,16 @@ import pytest
 
 from assessment.cli import main
 from assessment.bundles.bundle import open_bundle
+from assessment.geography.model import Geography
 from assessment.orchestration.area_renders import area_folder_name
 
 FORCES = ["E23999001", "E23999002", "E23999003", "E23999004", "E23999005", "E23999006"]
+#: The upper-tier authorities a mixed batch renders beside the forces: a unitary and a county. What it shows is
+#: that only the new geography's areas render and the index keeps both, which two show as well as the bundle's
+#: fifteen (each one a render).
+AUTHORITIES = ["E06999001", "E10999001"]
+#: The forces of the batch with one failing area: the failing one (E23999003) between two that render.
+THREE_FORCES = ["E23999002", "E23999003", "E23999004"]
 
 
 class _Links(HTMLParser):
@@ -29,8 +36,17 @@ def bundle(demo_bundle):
     return demo_bundle  # the session's shared demo bundle (conftest.py)
 
 
+def _only(monkeypatch, area_type: str, codes: list[str]) -> None:
+    """The bundle's areas of ``area_type`` seen as ``codes`` only, every other type as it is: a batch of a few
+    areas through the whole command, not a render for each of the bundle's."""
+    every = Geography.codes_of_type
+    monkeypatch.setattr(Geography, "codes_of_type",
+                        lambda self, kind: list(codes) if kind == area_type else every(self, kind))
+
+
 @pytest.mark.slow
-def test_batch_renders_every_force_with_an_index_then_skips_unchanged(bundle, tmp_path, capsys):
+def test_batch_renders_every_force_with_an_index_then_skips_unchanged(bundle, tmp_path, capsys, monkeypatch):
+    _only(monkeypatch, "utla", AUTHORITIES)
     out = tmp_path / "reports"
     args = ["render", "--all", "--geography", "pfa", "--bundle", str(bundle), "--out", str(out),
             "--format", "html", "--jobs", "2"]
@@ -53,6 +69,7 @@ def test_batch_renders_every_force_with_an_index_then_skips_unchanged(bundle, tm
     both = [*args[:3], "utla,pfa", *args[4:]]
     assert main(both) == 0
     utlas = [c for c in open_bundle(bundle).geography.codes_of_type("utla") if c.startswith("E")]
+    assert utlas == AUTHORITIES
     assert f"{len(utlas)} rendered, 6 unchanged, 0 failed" in capsys.readouterr().err
     # A later forces-only batch keeps the authorities on the index page.
     assert main(args) == 0
@@ -62,7 +79,8 @@ def test_batch_renders_every_force_with_an_index_then_skips_unchanged(bundle, tm
 
 
 @pytest.mark.slow
-def test_one_failing_area_is_reported_and_the_rest_render(bundle, tmp_path, capsys):
+def test_one_failing_area_is_reported_and_the_rest_render(bundle, tmp_path, capsys, monkeypatch):
+    _only(monkeypatch, "pfa", THREE_FORCES)
     out = tmp_path / "reports"
     out.mkdir()
     area = open_bundle(bundle).geography.resolve("E23999003")
@@ -71,10 +89,10 @@ def test_one_failing_area_is_reported_and_the_rest_render(bundle, tmp_path, caps
                  "--format", "html", "--jobs", "2"])
     err = " ".join(capsys.readouterr().err.split())
     assert code != 0
-    assert "5 rendered, 0 unchanged, 1 failed" in err and "E23999003" in err
+    assert "2 rendered, 0 unchanged, 1 failed" in err and "E23999003" in err
     summary = json.loads((out / "batch-summary.json").read_text())
-    assert [r["status"] for r in summary].count("rendered") == 5
-    assert len(list(out.glob("*/*.html"))) == 5
+    assert [r["status"] for r in summary].count("rendered") == 2
+    assert len(list(out.glob("*/*.html"))) == 2
 
 
 def test_unknown_geography_is_a_clear_error(bundle, tmp_path):

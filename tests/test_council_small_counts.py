@@ -46,16 +46,13 @@ def _council_cell(page: str, indicator: str, council: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdf_text(real_bundle, tmp_path_factory):
-    """The two councils' PDFs as text (pdftotext), rendered once."""
-    from assessment.cli import main
+def pdf_text(real_renders):
+    """The two councils' PDFs as text (pdftotext), rendered once with the other real reports (conftest.py)."""
+    from .conftest import real_area_folder
 
-    out = tmp_path_factory.mktemp("council-pdf")
-    assert main(["render", "--bundle", str(real_bundle), "--out", str(out), "--format", "pdf",
-                 "--area", COUNTY, "--area", BLACKPOOL]) == 0
     texts = {}
     for code in (COUNTY, BLACKPOOL):
-        pdf = next(next(out.glob(f"{code}-*")).glob("*.pdf"))
+        pdf = next(real_area_folder(real_renders, code).glob("*.pdf"))
         texts[code] = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                                      check=True).stdout
     return texts

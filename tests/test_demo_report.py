@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from html.parser import HTMLParser
 
@@ -189,12 +190,22 @@ AGGREGATED = " (aggregated from districts)"
 AGE_BANDS_FILE = "demo:mye_by_age_2022_demo.csv"
 
 
+@functools.cache
+def _catalogue_sources() -> dict[str, str]:
+    """Each catalogue indicator's id -> its source (the first entry with that id), read from indicators.yaml once:
+    the appendix has thousands of rows, and parsing the catalogue again for each was most of this file's time."""
+    entries = yaml.safe_load((DATA_SOURCES_DIR / "indicators.yaml").read_text(encoding="utf-8"))["indicators"]
+    sources: dict[str, str] = {}
+    for e in entries:
+        sources.setdefault(str(e.get("fingertips_id") or e.get("indicator_id")), e["source"])
+    return sources
+
+
 def _expected_source(indicator_id: str) -> tuple[str, str]:
     """The source and file of an indicator: its catalogue entry's source, or the demo's upload."""
     if indicator_id.startswith("local-coc-"):
         return UPLOAD_SOURCE
-    entries = yaml.safe_load((DATA_SOURCES_DIR / "indicators.yaml").read_text(encoding="utf-8"))["indicators"]
-    source = next(e["source"] for e in entries if str(e.get("fingertips_id") or e.get("indicator_id")) == indicator_id)
+    source = _catalogue_sources()[indicator_id]
     return FINGERTIPS_SOURCE if source == "fingertips" else PUBLISHER_SOURCES[source]
 
 

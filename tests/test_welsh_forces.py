@@ -89,9 +89,9 @@ def test_the_area_list_has_the_welsh_force_and_not_its_councils():
 
 # ------------------------------------------------------------------ the real files
 @pytest.fixture(scope="module")
-def dyfed_powys(real_bundle) -> dict[str, Path]:
+def dyfed_powys(real_bundle, tmp_path_factory) -> dict[str, Path]:
     """Dyfed-Powys rendered once in every format: {suffix: file}."""
-    out = real_bundle.parent / "welsh-reports"
+    out = tmp_path_factory.mktemp("welsh-reports")  # not beside the shared bundle: nothing writes there
     assert main(["render", "--area", "Dyfed-Powys", "--bundle", str(real_bundle), "--out", str(out)]) == 0
     folder = next(out.glob(f"{DYFED_POWYS}-*"))
     files = {p.name.split(DYFED_POWYS)[-1].split("-", 2)[-1] if p.name.endswith("-data.xlsx") else p.suffix: p
