@@ -1,6 +1,6 @@
 """Benchmark: seconds for each network fault to end as a one-line error, against the budget's bound.
 
-Runs every fault of the loopback fault server (tests/replay_server.py) through
+Runs every fault of the loopback fault server (tests/support/replay_server.py) through
 :func:`assessment.inputs.http.get_text` with the small budget the tests use,
 and in the same run a good download of the same size as the baseline. For
 each fault it prints the seconds to fail, the bound the budget allows
@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from assessment.core.errors import SourceError  # noqa: E402
 from assessment.inputs.network_budget import NetworkBudget  # noqa: E402
 from assessment.inputs.http import get_text, session  # noqa: E402
-from tests.replay_server import (ReplayServer, endless, gzip_bomb, short_body, silent_after_headers,  # noqa: E402
-                                 trickle)
-from tests.test_faults_network import TEST_BUDGET  # noqa: E402
+from tests.support.replay_server import (ReplayServer, endless, gzip_bomb, short_body,  # noqa: E402
+                                         silent_after_headers, trickle)
+from tests.support.time_limits import TEST_BUDGET  # noqa: E402
 
 BODY = b"a,b\n1,2\n" * 500
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import shutil
 import sys
 import sysconfig
 import tempfile
@@ -15,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from assessment.core.paths import shared_data_dir
+
+from tests.support.built_once import built_once
 
 
 @pytest.fixture(scope="session")
@@ -44,11 +44,11 @@ def tool(name: str) -> str:
     return str(path)
 
 
-STANDIN = Path(__file__).parent / "quarto_standin" / "standin_quarto.py"
+STANDIN = Path(__file__).parent / "support" / "quarto_standin" / "standin_quarto.py"
 
 
 def write_standin_launcher(folder: Path) -> Path:
-    """``folder/quarto``: runs the stand-in Quarto (tests/quarto_standin) with this interpreter."""
+    """``folder/quarto``: runs the stand-in Quarto (tests/support/quarto_standin) with this interpreter."""
     folder.mkdir(parents=True, exist_ok=True)
     launcher = folder / "quarto"
     launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STANDIN}" "$@"\n')
@@ -87,7 +87,7 @@ def pytest_configure(config):
 #: starts the real reports (real_renders, the longest build) while the first runs the batches, so that the
 #: files reading them later find them built instead of waiting.
 START_FIRST = ("test_batch.py", "test_council_small_counts.py", "test_publication_quality.py", "test_commentary.py",
-               "test_quarto_engine.py", "test_welsh_forces.py", "test_faults_render.py", "test_faults_outputs.py",
+               "test_quarto.py", "test_welsh_forces.py", "test_faults_render.py", "test_faults_outputs.py",
                "test_quarto_standin.py", "test_render_request.py", "test_faults_injection.py",
                "test_disclosure_across_geographies.py")
 
@@ -106,29 +106,6 @@ def pytest_collection_modifyitems(session, config, items):
         return (START_FIRST.index(name), 0) if name in START_FIRST else (len(START_FIRST), -counts[item.path])
 
     items.sort(key=rank)  # stable: a file's own tests keep their order
-
-
-# ------------------------------------------------------------------ built once per run
-def built_once(tmp_path_factory, name: str, build) -> Path:
-    """``build(folder)`` into a folder ``name`` made once per test run, shared by every xdist worker.
-
-    The renders and bundles below are the slow part of the suite. Under ``pytest -n`` each worker
-    is its own process with its own session fixtures, so the first worker to ask builds the folder
-    while holding a file lock and the others wait for it and read it. Nothing may write into it
-    afterwards: a test that changes a bundle copies it first.
-    """
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # the run's folder, above every worker's own
-    folder, done = root / name, root / f"{name}.built"
-    with open(root / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not done.exists():
-            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
-            folder.mkdir()
-            build(folder)
-            done.touch()
-    return folder
 
 
 DEMO_DISTRICT = "Dunmere"  # a district of the demo county, rendered beside the county and force reports
@@ -275,8 +252,8 @@ def quarto_standin_report(standin_bin, demo_bundle, tmp_path_factory) -> dict:
 
 @pytest.fixture
 def server():
-    """A loopback HTTP server answering each test's canned routes (tests/replay_server.py)."""
-    from .replay_server import ReplayServer
+    """A loopback HTTP server answering each test's canned routes (tests/support/replay_server.py)."""
+    from tests.support.replay_server import ReplayServer
 
     with ReplayServer() as replay:
         yield replay
@@ -303,8 +280,8 @@ def good_snapshots(demo_sources, tmp_path_factory):
     from assessment.inputs.http import session
     from assessment.snapshots.snapshot import fetch_snapshot
 
-    from .replay_server import ReplayServer, serve_demo_sources
-    from .test_faults_network import TEST_BUDGET
+    from tests.support.replay_server import ReplayServer, serve_demo_sources
+    from tests.support.time_limits import TEST_BUDGET
 
     out = tmp_path_factory.mktemp("good")
     with ReplayServer() as server:

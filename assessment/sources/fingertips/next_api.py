@@ -1,7 +1,7 @@
 """FingertipsNext, DHSC's successor to Fingertips: its REST API and its JSON read into the tidy frame.
 
 The API (``api/definition/`` in dhsc-govuk/FingertipsNext; a copy is kept under
-``tests/contracts/fingertipsnext``) gives an indicator's data as JSON,
+``tests/support/contracts/fingertipsnext``) gives an indicator's data as JSON,
 ``areaHealthData[].indicatorSegments[].healthData[]``, for at most
 :data:`MAX_AREA_CODES` area codes a request; areas are listed per area type
 (``/areas/areatypes/{key}/areas``), not by numeric area-type ids.
