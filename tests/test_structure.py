@@ -1,5 +1,5 @@
-"""The package's shape: imports go one way (no cycle, and only down the rooms of ``tests/layers.yaml``), and no module
-grows past 400 lines."""
+"""The package's shape: imports go one way (no cycle, and only down the rooms of ``tests/layers.yaml``), no module
+grows past 400 lines, and the test files mirror the modules they test."""
 
 from __future__ import annotations
 
@@ -12,6 +12,15 @@ import yaml
 PACKAGE = Path(__file__).resolve().parents[1] / "assessment"
 MAX_LINES = 400
 LAYERS_FILE = Path(__file__).with_name("layers.yaml")
+TESTS = Path(__file__).resolve().parent
+# The layout of tests/: tests/<room>/.../test_<module>.py (or test_<module>_<aspect>.py) for a test of the module
+# assessment/<room>/.../<module>.py; END_TO_END for whole commands, whole reports, real areas and the repository
+# itself, which mirror no one module; SUPPORT for the helpers and data the tests share, a test there naming the
+# helper beside it. This file stays at the top: it tests the package's shape as a whole, beside layers.yaml.
+END_TO_END = "end_to_end"
+SUPPORT = "support"
+TOP_LEVEL = {"test_structure.py"}
+SCRIPT_FOLDERS = {"support/quarto_standin"}  # the stand-in quarto's scripts, run as programs: no __init__.py
 
 
 def _module_name(path: Path) -> str:
@@ -142,3 +151,71 @@ def test_no_import_cycle_between_modules():
 def test_no_module_is_longer_than_400_lines(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.relative_to(PACKAGE.parent)} has {lines} lines"
+
+
+def _names_one_of(test_file: str, folder: Path, subfolders: bool = True) -> bool:
+    """``test_<name>.py`` or ``test_<name>_<aspect>.py``, for a module (or subfolder) ``<name>`` of ``folder``."""
+    stem = test_file[len("test_"):-len(".py")]
+    names = {p.stem for p in folder.glob("*.py") if p.name != "__init__.py"}
+    if subfolders:
+        names |= {p.name for p in folder.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    return any(stem == name or stem.startswith(name + "_") for name in names)
+
+
+def mirror_problems(tests: Path = TESTS, package: Path = PACKAGE) -> list[str]:
+    """One line for each test file the layout does not place, each name used twice and each folder without
+    __init__.py."""
+    problems, seen = [], {}
+    for path in sorted(tests.rglob("test_*.py")):
+        relative = path.relative_to(tests)
+        if path.name in seen:
+            problems.append(f"{relative}: {seen[path.name]} has the same name")
+        seen.setdefault(path.name, relative)
+        folders = relative.parts[:-1]
+        if not folders:
+            if path.name not in TOP_LEVEL and not _names_one_of(path.name, package, subfolders=False):
+                problems.append(f"{relative}: at the top of tests/; it belongs in a room's folder, {END_TO_END}/ "
+                                f"or {SUPPORT}/")
+        elif folders[0] == SUPPORT:
+            if not _names_one_of(path.name, path.parent):
+                problems.append(f"{relative}: names no helper beside it")
+        elif folders[0] != END_TO_END:
+            mirrored = package.joinpath(*folders)
+            if not mirrored.is_dir():
+                problems.append(f"{relative}: {package.name}/{'/'.join(folders)}/ is not a room of the package")
+            elif not _names_one_of(path.name, mirrored):
+                problems.append(f"{relative}: names no module of {package.name}/{'/'.join(folders)}/")
+    for folder in sorted({p.parent for p in tests.rglob("*.py")}):
+        relative = folder.relative_to(tests).as_posix()
+        if relative not in SCRIPT_FOLDERS and "__pycache__" not in relative and not (folder / "__init__.py").exists():
+            problems.append(f"{relative}/: no __init__.py")
+    return problems
+
+
+def test_the_mirror_check_finds_misplaced_and_misnamed_test_files(tmp_path):
+    package, tests = tmp_path / "pkg", tmp_path / "tests"
+    for name in ("cli.py", "stats/intervals.py", "report/sections/summary.py"):
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text("")
+    for name in ("__init__.py", "test_structure.py", "test_cli.py", "test_loose.py", "test_stats.py", "stats/__init__.py",
+                 "stats/test_intervals_random_cases.py", "stats/test_interval.py", "statz/__init__.py",
+                 "statz/test_intervals.py", "report/__init__.py", "report/sections/test_summary.py",
+                 "end_to_end/__init__.py", "end_to_end/test_demo_report.py", "support/__init__.py",
+                 "end_to_end/test_summary.py", "support/replay.py", "support/test_fake_server.py",
+                 "support/quarto_standin/standin.py"):
+        (tests / name).parent.mkdir(parents=True, exist_ok=True)
+        (tests / name).write_text("")
+    assert mirror_problems(tests, package) == [
+        "report/sections/test_summary.py: end_to_end/test_summary.py has the same name",
+        "stats/test_interval.py: names no module of pkg/stats/",
+        "statz/test_intervals.py: pkg/statz/ is not a room of the package",
+        "support/test_fake_server.py: names no helper beside it",
+        "test_loose.py: at the top of tests/; it belongs in a room's folder, end_to_end/ or support/",
+        "test_stats.py: at the top of tests/; it belongs in a room's folder, end_to_end/ or support/",
+        "report/sections/: no __init__.py",
+    ]
+
+
+def test_test_files_mirror_the_modules_they_test():
+    problems = mirror_problems()
+    assert not problems, f"{len(problems)} test files out of place:\n" + "\n".join(problems)
