@@ -121,9 +121,12 @@ def demo_reports(tmp_path_factory) -> dict[str, Path]:
     from assessment.cli import main
 
     def render(out: Path) -> None:
+        before = repository_state()
         assert main(["demo", "--out", str(out)]) == 0
         assert main(["render", "--area", DEMO_DISTRICT, "--bundle", str(out / "bundle"),
                      "--out", str(out / "reports")]) == 0
+        # what the renders left in the repository, for tests/render/test_quarto.py
+        (out / "repository.json").write_text(json.dumps({"before": before, "after": repository_state()}))
 
     out = built_once(tmp_path_factory, "demo", render)
     folders = sorted(p for p in (out / "reports").iterdir() if not p.name.startswith("."))  # not the run lock
