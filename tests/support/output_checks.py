@@ -190,17 +190,24 @@ def colour_and_ink(png: Path) -> tuple[float, float]:
 # ------------------------------------------------------------------ Word through LibreOffice
 def docx_to_pdf(docx: Path, folder: Path, timeout: float = 240) -> Path:
     """Convert a DOCX to PDF with LibreOffice headless (its own profile, so parallel runs do not clash)."""
+    (out,) = docx_files_to_pdf([docx], folder, timeout)
+    return out
+
+
+def docx_files_to_pdf(docxs: list[Path], folder: Path, timeout: float = 240) -> list[Path]:
+    """Convert several DOCX files to PDF in one LibreOffice start (starting it is most of the time)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         completed = subprocess.run(
             [libreoffice_path(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", "pdf", "--outdir", str(folder), str(docx)],
+             "--convert-to", "pdf", "--outdir", str(folder), *map(str, docxs)],
             capture_output=True, text=True, timeout=timeout)
-    out = folder / (Path(docx).stem + ".pdf")
-    if completed.returncode != 0 or not out.is_file():
-        raise RuntimeError(f"LibreOffice could not convert {docx}: {completed.stderr.strip()[:400]}")
-    return out
+    outs = [folder / (Path(docx).stem + ".pdf") for docx in docxs]
+    for docx, out in zip(docxs, outs):
+        if completed.returncode != 0 or not out.is_file():
+            raise RuntimeError(f"LibreOffice could not convert {docx}: {completed.stderr.strip()[:400]}")
+    return outs
 
 
 # ------------------------------------------------------------------ HTML in Chromium
