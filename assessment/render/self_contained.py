@@ -96,9 +96,25 @@ def _replace_all(pattern: re.Pattern, text: str, inline) -> str | None:
     return "".join(parts) + text[last:]
 
 
+#: A start tag that pandoc's line wrapping broke between its attributes.
+_BROKEN_TAG = re.compile(r"<[A-Za-z][^<>]*\n[^<>]*>")
+
+
+def one_line_tags(page: str) -> str:
+    r"""``page`` with every start tag on one line, as ``--embed-resources`` writes them (pandoc's wrapping
+    may break a tag between attributes: ``<a`` at a line's end, ``href=...`` on the next).
+
+    >>> one_line_tags('<p>See <a\nhref="https://example.org/plan">the plan</a>\nand more</p>')
+    '<p>See <a href="https://example.org/plan">the plan</a>\nand more</p>'
+    """
+    return _BROKEN_TAG.sub(lambda match: re.sub(r"\s*\n\s*", " ", match.group(0)), page)
+
+
 def inline_resources(page: str, read: Reader) -> str | None:
-    """``page`` with its local images and stylesheets inlined (see the module docstring), or None when it loads
-    other local files. ``read(path)`` gives a file's bytes (None when there is no such file)."""
+    """``page`` with its local images and stylesheets inlined (see the module docstring) and its tags on one
+    line each, or None when it loads other local files. ``read(path)`` gives a file's bytes (None when there
+    is no such file)."""
+    page = one_line_tags(page)
     styled = _replace_all(_STYLESHEET, page, lambda m: _inline_stylesheet(m, read))
     inlined = _replace_all(_IMG, styled, lambda m: _inline_image(m, read)) if styled is not None else None
     if inlined is None or _OTHER_LOADS.search(inlined):
