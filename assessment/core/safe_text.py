@@ -80,9 +80,12 @@ def in_sentence(name: str) -> str:
     ('deaths related to drug poisoning', 'IMD 2019: average score')
     >>> in_sentence("Households owed a duty"), in_sentence("A&E attendances"), in_sentence("")
     ('households owed a duty', 'A&E attendances', '')
+    >>> in_sentence("Self-reported wellbeing"), in_sentence("COVID-19 deaths")
+    ('self-reported wellbeing', 'COVID-19 deaths')
     """
     first = name.split(" ", 1)[0]
-    if len(first) > 1 and first[0].isupper() and first[1:].islower() and first.isalpha():
+    # a hyphenated word ("Self-reported") is a word too; an acronym with a number ("COVID-19") is not lowered
+    if len(first) > 1 and first[0].isupper() and first[1:].islower() and first.replace("-", "").isalpha():
         return name[0].lower() + name[1:]
     return name
 
