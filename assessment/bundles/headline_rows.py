@@ -158,13 +158,17 @@ class HeadlineTables:
 
     @classmethod
     def build(cls, frame: pd.DataFrame, indicators: Mapping[str, dict]) -> HeadlineTables:
-        rows = headline_rows(frame, indicators)
-        latest = rows.sort_values(["area_code", "indicator_id", "period_end", "period"])
-        latest = latest.groupby(["area_code", "indicator_id"], as_index=False).tail(1)
         ages = frame[(frame["indicator_id"] == POPULATION_ID) & (frame["age"] != DEFAULT_AGE)
                      & (frame["category_type"] == "")]
         # Every column kept: the age profile's rows are listed in the appendix with their source.
-        return cls(rows=rows, population_ages=ages.reset_index(drop=True),
+        return cls.indexed(headline_rows(frame, indicators), ages.reset_index(drop=True))
+
+    @classmethod
+    def indexed(cls, rows: pd.DataFrame, population_ages: pd.DataFrame) -> HeadlineTables:
+        """The tables for ``rows``, with their indexes by indicator and by area (latest period)."""
+        latest = rows.sort_values(["area_code", "indicator_id", "period_end", "period"])
+        latest = latest.groupby(["area_code", "indicator_id"], as_index=False).tail(1)
+        return cls(rows=rows, population_ages=population_ages,
                    by_indicator={cast(str, key): group for key, group in rows.groupby("indicator_id", sort=False)},
                    latest_by_area={cast(str, code): group.reset_index(drop=True)
                                    for code, group in latest.groupby("area_code")})
@@ -178,16 +182,8 @@ class HeadlineTables:
         """
         if self._upper_tier is None:
             self._upper_tier = self if "upper_tier_comparison" not in self.rows.columns else \
-                self._rebuilt(_with_upper_tier_labels(self.rows))
+                self.indexed(_with_upper_tier_labels(self.rows), self.population_ages)
         return self._upper_tier
-
-    def _rebuilt(self, rows: pd.DataFrame) -> HeadlineTables:
-        latest = rows.sort_values(["area_code", "indicator_id", "period_end", "period"])
-        latest = latest.groupby(["area_code", "indicator_id"], as_index=False).tail(1)
-        return HeadlineTables(rows=rows, population_ages=self.population_ages,
-                              by_indicator={cast(str, key): group for key, group in rows.groupby("indicator_id", sort=False)},
-                              latest_by_area={cast(str, code): group.reset_index(drop=True)
-                                              for code, group in latest.groupby("area_code")})
 
     def empty(self) -> pd.DataFrame:
         return self.rows.iloc[0:0]
