@@ -193,7 +193,7 @@ def render(kernel: ProfiledKernel, bundle: Path, codes: list[str], out: Path, fm
 
 
 def profile(bundle: Path, groups: dict[str, list[str]], fmts: tuple[str, ...], out: Path) -> None:
-    from assessment.orchestration.batch import _WARM_UP
+    from assessment.orchestration.area_renders import WARM_UP
 
     stages = Stages()
     instrument(stages)
@@ -204,10 +204,10 @@ def profile(bundle: Path, groups: dict[str, list[str]], fmts: tuple[str, ...], o
         kernel.stages, kernel.labels = stages, cell_labels()
         cpu, wall = own_cpu(), time.perf_counter()
         with kernel:
-            kernel.labels[_WARM_UP.format(root=str(bundle))] = "start-up: warm-up (imports, bundle, boundaries)"
+            kernel.labels[WARM_UP.format(root=str(bundle))] = "start-up: warm-up (imports, bundle, boundaries)"
             stages.add("start-up: kernel start (this process)", own_cpu() - cpu, time.perf_counter() - wall)
             stages.add("start-up: kernel start (kernel)", kernel.kernel_cpu(), 0.0)
-            kernel.run(_WARM_UP.format(root=str(bundle)))
+            kernel.run(WARM_UP.format(root=str(bundle)))
             kernel.run(KERNEL_TIMERS)
             render(kernel, bundle, codes, out / title.split()[0], fmts, stages)
             inner = sum(v for k, v in stages.cpu.items() if k.startswith("  in kernel"))

@@ -8,14 +8,18 @@ the previous good report, and only the files of the formats it wrote are
 replaced (an HTML render keeps the Word document rendered before it). One
 run at a time writes into an output folder (a lock: a second run waits
 briefly, then refuses), and staging folders left by a run that was killed are
-removed when the next one starts. Whole geographies go
+removed when the next one starts. Several areas named at once share one warm
+kernel (:func:`warm_kernel`), as a batch's do. Whole geographies go
 through :mod:`assessment.orchestration.batch`.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -28,7 +32,7 @@ from ..geography import Area
 from ..core.output_folders import refuse_overlap
 from ..core.paths import TEMPLATES_DIR
 from ..registry.all_registries import registries
-from ..render import render_document
+from ..render import KernelSession, choose_engine, render_document
 from ..render.reference_docx import make_reference_docx
 from ..core.staged_outputs import staged_outputs
 from ..core.safe_text import md, plain
@@ -130,17 +134,68 @@ def output_folder_lock(out_root: Path, *, wait: float | None = None) -> FolderLo
     return lock
 
 
+# ----------------------------------------------------------------- warm kernels
+#: What a warm kernel runs before its first area, and again after a restart: the package imported, the
+#: bundle opened and prepared for reports, the chart libraries loaded, so that no area pays for them.
+WARM_UP = (
+    "from assessment.report import AreaReport\n"
+    "from assessment.bundles.bundle import open_bundle\n"
+    "open_bundle({root!r}).prepare_for_reports()\n"
+    "import plotnine, matplotlib.pyplot\n"
+)
+
+
+def batch_kernel() -> KernelSession:
+    """A kernel for several areas (not started): in the template's folder, Arrow on the system allocator.
+
+    Arrow's own allocator (mimalloc) keeps what the bundle's frame used after the frame is
+    released (:meth:`assessment.bundles.bundle.Bundle.prepare_for_reports`): about 75 MB in
+    every kernel of a batch on the real bundle. Reports hardly use Arrow after the warm-up,
+    so its speed there does not matter. A user's own choice of allocator is kept.
+    """
+    pool = os.environ.get("ARROW_DEFAULT_MEMORY_POOL", "system")
+    return KernelSession(cwd=TEMPLATE.parent, env={"ARROW_DEFAULT_MEMORY_POOL": pool})
+
+
+@contextmanager
+def warm_kernel(request: RenderRequest, *, parallel_jobs: int = 1) -> Iterator[KernelSession]:
+    """A started :func:`batch_kernel` that has run :data:`WARM_UP` for the request's bundle.
+
+    ``parallel_jobs``: how many such kernels work at the same time; one alone
+    writes each report's formats at the same time, as a fresh kernel's render does.
+    """
+    with batch_kernel() as kernel:
+        kernel.parallel_jobs = parallel_jobs
+        kernel.startup_code = WARM_UP.format(root=str(request.bundle.root))  # run again if a stuck cell forces a restart
+        warm = kernel.run(kernel.startup_code)
+        if warm.error:
+            raise RenderError(f"warming the kernel failed: {warm.error[0]}: {warm.error[1]}")
+        yield kernel
+
+
 def render_areas(request: RenderRequest) -> list[Path]:
-    """Render the request's areas one after another (a failure in one is reported, others continue)."""
+    """Render the request's areas one after another (a failure in one is reported, others continue).
+
+    Two or more areas rendered by the built-in engine share one warm kernel
+    (a kernel start, the package's imports and the bundle's preparation are
+    paid once); a kernel that stops is replaced for the areas after it.
+    """
     refuse_overlap(request.out, [("--bundle", request.bundle.root)], command="a render")  # reports inside a bundle change it
     written: list[Path] = []
     failures: list[tuple[str, str]] = []
-    with output_folder_lock(request.out), Progress(console=console, transient=True) as progress:
+    shared = len(request.areas) > 1 and \
+        choose_engine(request.engine, request.formats, {"area": request.areas[0].code}) == "builtin"
+    with output_folder_lock(request.out), Progress(console=console, transient=True) as progress, \
+            ExitStack() as kernels:
         task = progress.add_task("Rendering reports", total=len(request.areas))
+        kernel: KernelSession | None = None
         for area in request.areas:
             progress.update(task, description=f"Rendering {area.code}")
             try:
-                written += render_area(request, area)
+                if shared and (kernel is None or not kernel.alive):
+                    kernels.close()  # the stopped one, if any
+                    kernel = kernels.enter_context(warm_kernel(request))
+                written += render_area(request, area, kernel=kernel)
             except JsnaError as exc:
                 if len(request.areas) == 1:
                     raise

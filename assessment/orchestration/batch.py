@@ -39,12 +39,11 @@ from ..core.atomic_files import LOCK_FILE, sha256_of, write_atomic
 from ..core.levels import report_levels
 from ..core.output_folders import refuse_overlap
 from ..core.paths import BOUNDARIES_DIR, PACKAGE_DIR, data_sources_dir
-from ..render import KernelSession
 from ..render.formats import FORMATS, format_of_file
 from ..render.outputs import STYLESHEET
 from ..report.commentary import Commentary, digest_of
 from .render_request import RenderRequest
-from .area_renders import FINGERPRINT_FILE, TEMPLATE, area_folder_name, output_folder_lock, render_area
+from .area_renders import FINGERPRINT_FILE, TEMPLATE, area_folder_name, output_folder_lock, render_area, warm_kernel
 
 console = Console(stderr=True)
 
@@ -96,39 +95,15 @@ def _up_to_date(folder: Path, fingerprint: str, formats) -> bool:
 
 
 # ----------------------------------------------------------------- kernels
-_WARM_UP = (
-    "from assessment.report import AreaReport\n"
-    "from assessment.bundles.bundle import open_bundle\n"
-    "open_bundle({root!r}).prepare_for_reports()\n"
-    "import plotnine, matplotlib.pyplot\n"
-)
-
-
-def batch_kernel() -> KernelSession:
-    """A kernel for a batch (not started): in the template's folder, Arrow on the system allocator.
-
-    Arrow's own allocator (mimalloc) keeps what the bundle's frame used after the frame is
-    released (:meth:`assessment.bundles.bundle.Bundle.prepare_for_reports`): about 75 MB in
-    every kernel of a batch on the real bundle. Reports hardly use Arrow after the warm-up,
-    so its speed there does not matter. A user's own choice of allocator is kept.
-    """
-    pool = os.environ.get("ARROW_DEFAULT_MEMORY_POOL", "system")
-    return KernelSession(cwd=TEMPLATE.parent, env={"ARROW_DEFAULT_MEMORY_POOL": pool})
-
-
-def _kernel_thread(request: RenderRequest, chunks: queue.Queue, results: queue.Queue) -> None:
-    """Drive one warm kernel: take chunks of areas until none are left, put one result per area.
+def _kernel_thread(request: RenderRequest, chunks: queue.Queue, results: queue.Queue, jobs: int) -> None:
+    """Drive one warm kernel (of ``jobs`` side by side): take chunks of areas until none are left, put one result per area.
 
     A thread, not a process: it spends its time waiting on the kernel and on
     pandoc, and sharing this process's bundle saves a process's worth of
     memory per job.
     """
     try:
-        with batch_kernel() as kernel:
-            kernel.startup_code = _WARM_UP.format(root=str(request.bundle.root))  # run again if a stuck cell forces a restart
-            warm = kernel.run(kernel.startup_code)
-            if warm.error:
-                raise RenderError(f"warming the kernel failed: {warm.error[0]}: {warm.error[1]}")
+        with warm_kernel(request, parallel_jobs=jobs) as kernel:
             while True:
                 try:
                     chunk = chunks.get_nowait()
@@ -186,9 +161,10 @@ def _run_kernels(request: RenderRequest, chunks: list[list[tuple[str, str]]], jo
     for chunk in chunks:
         work.put(chunk)
     results: queue.Queue = queue.Queue()
+    kernel_count = max(1, min(jobs, len(chunks)))
     threads = [threading.Thread(target=_kernel_thread, name=f"jsna-kernel-{n}", daemon=True,
-                                args=(request, work, results))
-               for n in range(max(1, min(jobs, len(chunks))))]
+                                args=(request, work, results, kernel_count))
+               for n in range(kernel_count)]
     for thread in threads:
         thread.start()
     remaining = sum(map(len, chunks))

@@ -68,8 +68,9 @@ def _builtin_into(stage: StagedOutputs, template: Path, params: dict, formats: F
         document_dir = kernel.cwd
     body = localise_images(body, build, document_dir)
     source = write_source(body, meta, build / f"{stem}.md")
-    # A batch's kernels already keep the cores busy: there each report writes its formats in turn.
-    written = write_formats(source, build, formats, stem, meta, reference_doc, at_once=kernel is None)
+    # Kernels working side by side already keep the cores busy: there each report writes its formats in turn.
+    written = write_formats(source, build, formats, stem, meta, reference_doc,
+                            at_once=kernel is None or kernel.parallel_jobs == 1)
     return {name: stage.keep(path) for name, path in written.items()}
 
 

@@ -76,6 +76,7 @@ class KernelSession:
         self.env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
         self.timeout = timeout
         self.startup_code = ""   # run again after a restart (a batch's warm-up)
+        self.parallel_jobs = 1   # kernels rendering side by side, this one included (a batch sets it)
         self.restarts = 0
         self._manager: KernelManager | None = None
         self._client: BlockingKernelClient | None = None

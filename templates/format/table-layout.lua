@@ -157,8 +157,10 @@ local function lay_out(tbl)
     end)
   elseif FORMAT:match("html") then
     local label = stringify(tbl.caption.long)
-    return pandoc.Div({ tbl }, { class = "table-scroll", role = "region", tabindex = "0",
-                                 ["aria-label"] = label ~= "" and label or "Table" }), false
+    -- attributes as a list of pairs: a Lua table keyed by name has no order, and the page's bytes must not
+    -- change from one run to the next
+    local attributes = { { "role", "region" }, { "tabindex", "0" }, { "aria-label", label ~= "" and label or "Table" } }
+    return pandoc.Div({ tbl }, pandoc.Attr("", { "table-scroll" }, attributes)), false
   end
   return tbl, false
 end

@@ -7,7 +7,7 @@ import pandas as pd
 from assessment.bundles.bundle import Bundle, open_bundle
 from assessment.bundles.headline_rows import headline_rows
 from assessment.core.paths import project_path
-from assessment.orchestration.batch import _WARM_UP
+from assessment.orchestration.area_renders import WARM_UP
 
 
 def _frame(areas: int = 50) -> pd.DataFrame:
@@ -37,13 +37,13 @@ def test_the_kernels_warm_up_and_the_template_open_the_same_bundle(tmp_path):
     folder = tmp_path / "bundle"
     folder.mkdir()
     (folder / Bundle.META_FILE).write_text("{}")
-    assert repr(str(folder)) in _WARM_UP.format(root=str(folder))   # how the batch warms a kernel
+    assert repr(str(folder)) in WARM_UP.format(root=str(folder))   # how the batch warms a kernel
     assert open_bundle(str(folder)) is open_bundle(project_path(str(folder)))  # how the template opens it
 
 
 def test_a_batch_kernel_gives_arrow_memory_back_to_the_system(monkeypatch):
     """Arrow's own allocator kept the released frame's memory in every kernel; the system's returns it."""
-    from assessment.orchestration.batch import batch_kernel
+    from assessment.orchestration.area_renders import batch_kernel
 
     monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
     with batch_kernel() as kernel:

@@ -1,0 +1,75 @@
+"""Several areas named in one `jsna render` share one warm kernel, and their reports are those each area gets alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assessment.cli import main
+from assessment.orchestration import area_renders
+from assessment.render.kernel import KernelSession
+
+DISTRICTS = ("E07999004", "E07999001")  # Dunmere first: the session's demo renders it alone (conftest.py)
+
+
+def _started_kernels(patch: pytest.MonkeyPatch) -> list[KernelSession]:
+    """Every kernel started from now on (until ``patch`` is undone)."""
+    started: list[KernelSession] = []
+    real_enter = KernelSession.__enter__
+
+    def enter(self):
+        started.append(self)
+        return real_enter(self)
+
+    patch.setattr(KernelSession, "__enter__", enter)
+    return started
+
+
+def _render(bundle: Path, out: Path, *areas: str) -> int:
+    argv = ["render", "--bundle", str(bundle), "--out", str(out), "--format", "html", "--engine", "builtin"]
+    for code in areas:
+        argv += ["--area", code]
+    return main(argv)
+
+
+def _page(out: Path, code: str) -> str:
+    return next(out.glob(f"{code}-*/*.html")).read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_two_areas_share_one_warm_kernel_and_get_the_report_each_gets_alone(demo_bundle, demo_reports, tmp_path,
+                                                                            monkeypatch):
+    started = _started_kernels(monkeypatch)
+    assert _render(demo_bundle, tmp_path, *DISTRICTS) == 0
+    assert len(started) == 1 and started[0].startup_code == area_renders.WARM_UP.format(root=str(demo_bundle))
+    assert started[0].parallel_jobs == 1  # alone: each report's formats are written at the same time
+    # Dunmere's page, rendered second-hand on a kernel that drew another district first, is the page a fresh
+    # kernel gives it (the session's `jsna render --area Dunmere`), byte for byte.
+    alone = next(demo_reports[DISTRICTS[0]].glob("*.html")).read_text(encoding="utf-8")
+    assert _page(tmp_path, DISTRICTS[0]) == alone
+    assert "Alderholt Vale" in _page(tmp_path, DISTRICTS[1])
+
+
+@pytest.mark.slow
+def test_a_kernel_that_stops_is_replaced_for_the_next_area(demo_bundle, tmp_path, monkeypatch):
+    started = _started_kernels(monkeypatch)
+    real_render_area = area_renders.render_area
+
+    def render_then_stop_the_kernel(request, area, *, kernel=None):
+        written = real_render_area(request, area, kernel=kernel)
+        kernel._manager.shutdown_kernel(now=True)  # as if it died of a crash in a compiled library
+        return written
+
+    monkeypatch.setattr(area_renders, "render_area", render_then_stop_the_kernel)
+    assert _render(demo_bundle, tmp_path, *DISTRICTS) == 0
+    assert len(started) == 2 and all(p.name.startswith(DISTRICTS) for p in tmp_path.iterdir()
+                                     if not p.name.startswith("."))
+    assert "Alderholt Vale" in _page(tmp_path, DISTRICTS[1])
+
+
+def test_one_area_renders_on_a_fresh_kernel_of_its_own(demo_bundle, tmp_path, monkeypatch):
+    seen: list = []
+    monkeypatch.setattr(area_renders, "render_area", lambda request, area, *, kernel=None: seen.append(kernel) or [])
+    assert _render(demo_bundle, tmp_path, DISTRICTS[0]) == 0
+    assert seen == [None]  # the engine starts (and closes) its own
