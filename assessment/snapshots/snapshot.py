@@ -154,9 +154,17 @@ def _same_day(root: Path) -> Snapshot | None:
 
 
 def _legacy_directory(urls: dict, http):
-    """The legacy API, to list the PHOF profile for FingertipsNext (which lists none), if it answers."""
-    legacy = make_backend("legacy", legacy_url=urls.get("legacy"), http=http)
-    return legacy if legacy.health() is None else None
+    """The legacy API, to list the PHOF profile for FingertipsNext (which lists none), if it answers.
+
+    Asked once, not retried: the directory is optional (FingertipsNext replaces the legacy API), and a
+    fetch from FingertipsNext must not wait through the retries' backoff (2 + 4 + 8 s) for a host that
+    no longer answers. The caller's time limits still apply to the question.
+    """
+    budget = getattr(http.get_adapter("https://"), "budget", None)
+    probe = make_backend("legacy", legacy_url=urls.get("legacy"), http=session(retries=0, budget=budget))
+    if probe.health() is not None:
+        return None
+    return make_backend("legacy", legacy_url=urls.get("legacy"), http=http)
 
 
 def _fingertips_frames(snapshot: Snapshot, catalogue: Catalogue, expected: dict[int, set[str]] | None,

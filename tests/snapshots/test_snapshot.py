@@ -92,3 +92,20 @@ def test_frame_round_trips_with_types(snapshot, tmp_path):
     frame, _ = build_frame(root, publishers=publishers)
     again = read_frame(write_frame(frame, tmp_path / "frame.parquet"))
     pd.testing.assert_frame_equal(frame.reset_index(drop=True), again.reset_index(drop=True))
+
+
+def test_the_legacy_directory_is_asked_once_and_never_retried(server, tmp_path):
+    """FingertipsNext's fetch asks the legacy API for the PHOF profile: an optional question, asked once.
+
+    With the fetch's retries (3, backing off) a legacy API that no longer answers cost every fetch 2 + 4 + 8 s.
+    """
+    from assessment.snapshots.snapshot import _legacy_directory
+
+    http = session(retries=3, backoff=0.01, cache_name=str(tmp_path / "cache"))
+    urls = {"legacy": server.url + "/api/"}
+    server.routes["/api/area_types"] = lambda q: (503, "text/plain", b"down")
+    assert _legacy_directory(urls, http) is None
+    assert server.count("/api/area_types") == 1
+    server.routes["/api/area_types"] = lambda q: (200, "application/json", b'[{"Id": 501}]')
+    directory = _legacy_directory(urls, http)
+    assert directory is not None and directory.http is http  # the directory's questions go through the fetch's session

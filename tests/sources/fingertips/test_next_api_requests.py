@@ -64,7 +64,7 @@ def national(tmp_path_factory):
     with ReplayServer() as server:
         FingertipsReplay(export, load_catalogue().fingertips_meta()).install(server)
         code = main(["fetch", "--out", str(out), "--only", "fingertips", "--fingertips", "next",
-                     "--fingertips-next-url", server.url + "/next/"])
+                     "--fingertips-next-url", server.url + "/next/", "--fingertips-url", server.url + "/api/"])
         requests, problems = list(server.queries), list(server.problems)
     assert code == 0
     root = next(p for p in out.iterdir() if not p.name.startswith("."))  # not the snapshots lock

@@ -94,10 +94,41 @@ def response_problems(actual_path: str, status: int, body: bytes | str, definiti
     if "content" not in response:
         return []
     schema_pointer = pointer + _pointer(["content", "application/json", "schema"])
-    validator = Draft4Validator({"$ref": f"{path.as_uri()}#{schema_pointer}"}, registry=REGISTRY)
+    validator = _validator(path, schema_pointer)
     document = json.loads(body)
     return [f"{definition} {template} {status}: {error.json_path}: {error.message}"
             for error in sorted(validator.iter_errors(document), key=lambda e: e.json_path)]
+
+
+@cache
+def _validator(path: Path, pointer: str) -> Draft4Validator:
+    """The validator of the schema at ``path#pointer``, its ``$ref`` chains inlined once.
+
+    jsonschema resolves a ``$ref`` again at every node it checks; a national replay checks
+    thousands of points, so the references are followed here, once per schema. A reference
+    back into a schema being inlined (a recursive schema) is left for the registry to follow.
+    """
+    return Draft4Validator(_inlined({"$ref": f"{path.as_uri()}#{pointer}"}, path, ()), registry=REGISTRY)
+
+
+def _inlined(node, path: Path, within: tuple[str, ...]):
+    """``node`` (in the file ``path``) with every ``$ref`` replaced by what it points to.
+
+    In draft 4 a ``$ref`` replaces its whole object (keywords beside it are ignored), and so does this.
+    """
+    if isinstance(node, list):
+        return [_inlined(item, path, within) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        target, _, fragment = node["$ref"].partition("#")
+        where = Path(unquote(urlparse(target).path)) if target.startswith("file:") else \
+            (path.parent / target).resolve() if target else path
+        uri = f"{where.as_uri()}#{fragment}"
+        if uri in within:
+            return {"$ref": uri}
+        return _inlined(_walk(_load(where), fragment), where, (*within, uri))
+    return {key: _inlined(value, path, within) for key, value in node.items()}
 
 
 def definition_problems(actual_path: str, status: int, body) -> list[str]:
