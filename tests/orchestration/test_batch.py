@@ -12,7 +12,8 @@ from assessment.bundles.bundle import open_bundle
 from assessment.geography.model import Geography
 from assessment.orchestration.area_renders import area_folder_name
 
-FORCES = ["E23999001", "E23999002", "E23999003", "E23999004", "E23999005", "E23999006"]
+#: The forces a batch of every force sees (through _only): three of the bundle's six, each one a render.
+FORCES = ["E23999001", "E23999002", "E23999005"]
 #: The upper-tier authorities a mixed batch renders beside the forces: a unitary and a county. What it shows is
 #: that only the new geography's areas render and the index keeps both, which two show as well as the bundle's
 #: fifteen (each one a render).
@@ -47,6 +48,7 @@ def _only(monkeypatch, area_type: str, codes: list[str]) -> None:
 @pytest.mark.slow
 def test_batch_renders_every_force_with_an_index_then_skips_unchanged(bundle, tmp_path, capsys, monkeypatch):
     _only(monkeypatch, "utla", AUTHORITIES)
+    _only(monkeypatch, "pfa", FORCES)
     out = tmp_path / "reports"
     args = ["render", "--all", "--geography", "pfa", "--bundle", str(bundle), "--out", str(out),
             "--format", "html", "--jobs", "2"]
@@ -59,10 +61,10 @@ def test_batch_renders_every_force_with_an_index_then_skips_unchanged(bundle, tm
     for link in parser.links:
         assert (out / link).is_file()
     first = {p: p.stat().st_mtime_ns for p in out.glob("*/*.html")}
-    assert "6 rendered, 0 unchanged, 0 failed" in capsys.readouterr().err
+    assert "3 rendered, 0 unchanged, 0 failed" in capsys.readouterr().err
 
     assert main(args) == 0  # nothing changed: every area is skipped
-    assert "0 rendered, 6 unchanged, 0 failed" in capsys.readouterr().err
+    assert "0 rendered, 3 unchanged, 0 failed" in capsys.readouterr().err
     assert {p: p.stat().st_mtime_ns for p in out.glob("*/*.html")} == first
 
     # Upper-tier authorities and forces together: only the authorities are new.
@@ -70,7 +72,7 @@ def test_batch_renders_every_force_with_an_index_then_skips_unchanged(bundle, tm
     assert main(both) == 0
     utlas = [c for c in open_bundle(bundle).geography.codes_of_type("utla") if c.startswith("E")]
     assert utlas == AUTHORITIES
-    assert f"{len(utlas)} rendered, 6 unchanged, 0 failed" in capsys.readouterr().err
+    assert f"{len(utlas)} rendered, 3 unchanged, 0 failed" in capsys.readouterr().err
     # A later forces-only batch keeps the authorities on the index page.
     assert main(args) == 0
     parser = _Links()
