@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from ..core.errors import SchemaError
 from .frame_columns import TIDY_COLUMNS
@@ -40,9 +39,19 @@ CONTRACT = FrameContract(TIDY_COLUMNS)
 COLUMNS = CONTRACT.names
 #: The key that identifies one row of the frame.
 KEY_COLUMNS = CONTRACT.key
-SCHEMA = CONTRACT.schema
 coerce_frame = CONTRACT.coerce
 passes_schema = CONTRACT.passes
+
+
+def __getattr__(name: str):
+    """``SCHEMA``, pandera's schema of the tidy frame, made on first use.
+
+    Importing pandera and building the schema take about 0.2 s, which every report kernel and command
+    paid at start-up though only a build validates with it.
+    """
+    if name == "SCHEMA":
+        return CONTRACT.schema
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def new_frame(records: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
@@ -106,9 +115,11 @@ def validate_frame(frame: pd.DataFrame, *, where: str = "tidy frame") -> pd.Data
 
 
 def _validate_with_pandera(frame: pd.DataFrame, where: str) -> pd.DataFrame:
+    from pandera import errors as pandera_errors  # only a frame the fast check refused gets this far
+
     try:
-        return SCHEMA.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
+        return CONTRACT.schema.validate(frame, lazy=True)
+    except pandera_errors.SchemaErrors as exc:
         cases = exc.failure_cases
         raise SchemaError(f"{where}: {describe_failures(cases, frame, KEY_COLUMNS)}") from None
 

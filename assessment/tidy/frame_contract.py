@@ -19,12 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cached_property, partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from .frame_columns import INTERVALS, REQUIRED, SUPPRESSED_HIDES, Column
+
+if TYPE_CHECKING:  # pandera is imported where the schema is made: most commands and every report never need it
+    import pandera.pandas as pa
 
 #: pandera's name for the key rule (no two rows share a key); the fast check gives it the same name.
 UNIQUE_KEY = "multiple_fields_uniqueness"
@@ -108,6 +111,8 @@ class FrameContract:
     @cached_property
     def schema(self) -> pa.DataFrameSchema:
         """pandera's schema of every column and row rule (strict: no other column)."""
+        import pandera.pandas as pa
+
         return pa.DataFrameSchema(
             {c.name: _schema_column(c) for c in self.columns},
             checks=[pa.Check(rule, element_wise=False, error=message) for message, rule in self.row_rules],
@@ -185,6 +190,8 @@ _CASTS = {"text": _as_text, "number": _as_number, "date": _as_date, "flag": lamb
 
 def _schema_column(column: Column) -> pa.Column:
     """pandera's column for one declared column."""
+    import pandera.pandas as pa
+
     checks = []
     if column.kind == "text":
         # Text is checked by content, not dtype: pandas 3 reads text as "str", older pandas as object.

@@ -22,6 +22,8 @@ HOSTILE = ("Northmere own view. <script>alert(1)</script> <img src=x onerror=ale
            "[a trap](javascript:alert(3)) and [the plan](https://example.org/plan)\n\n"
            "<div onmouseover=alert(5)>raw block</div>\n\n"
            "```{=html}\n<iframe src=\"https://example.org\"></iframe>\n```\n")
+#: The district's own summary (it replaces the general one there), checked in every format.
+DISTRICT_SUMMARY = "Dunmere **recommendation**: fund a custody liaison post.\n"
 #: Markup pandoc's Markdown writer would pass on unescaped (attributes after code and links): shown as text.
 HOSTILE_ATTRIBUTES = ("Also `<b onclick=\"alert(6)\">x</b>`{=html}, `#panic()`{=typst} and "
                       "[a link](https://example.org){onclick=\"alert(7)\"}.\n")
@@ -74,9 +76,11 @@ class _LiveParts(HTMLParser):
 
 @pytest.fixture(scope="module")
 def rendered(bundle, tmp_path_factory) -> Path:
-    """The county and its district rendered (HTML) with general commentary and the county's own."""
+    """The county and its district rendered (HTML, Word and PDF: one render) with general commentary, the
+    county's own and the district's own summary."""
     folder = _write(tmp_path_factory.mktemp("commentary"), {
         "summary.md": "Partners agreed *three* priorities:\n\n- housing on release\n- continuity of care\n",
+        f"{DISTRICT}/summary.md": DISTRICT_SUMMARY,
         "mental_health.md": "General mental health commentary for every area.\n",
         f"{COUNTY}/mental_health.md": HOSTILE,
         f"{COUNTY}/children_young_people.md": HOSTILE_ATTRIBUTES,
@@ -84,16 +88,18 @@ def rendered(bundle, tmp_path_factory) -> Path:
     })
     out = tmp_path_factory.mktemp("reports")
     assert main(["render", "--area", COUNTY, "--area", DISTRICT, "--bundle", str(bundle), "--out", str(out),
-                 "--format", "html", "--commentary", str(folder)]) == 0
+                 "--format", "html,docx,pdf", "--commentary", str(folder)]) == 0
     return out
 
 
 @pytest.mark.slow
 def test_an_areas_own_file_wins_over_the_general_one_in_its_section(rendered):
     county, district = _page(rendered, COUNTY), _page(rendered, DISTRICT)
+    (summary,) = _commentary_texts(_section(county, "Summary and key messages"))
+    assert summary.startswith("Local commentary") and "three priorities: housing on release" in summary
+    (summary,) = _commentary_texts(_section(district, "Summary and key messages"))  # its own file, not the general
+    assert "Dunmere recommendation" in summary and "three" not in summary
     for page in (county, district):
-        (summary,) = _commentary_texts(_section(page, "Summary and key messages"))
-        assert summary.startswith("Local commentary") and "three priorities: housing on release" in summary
         assert _commentary_texts(_section(page, "Population and geography")) == [
             "Local commentary (written locally, not generated from the data) Population commentary for every area."]
         assert _commentary_texts(_section(page, "Reoffending")) == []  # no file: no block
@@ -119,19 +125,14 @@ def test_raw_html_in_commentary_is_shown_as_text_never_live(rendered):
 
 
 @pytest.mark.slow
-def test_word_and_pdf_carry_the_commentary_block(bundle, tmp_path):
+def test_word_and_pdf_carry_the_commentary_block(rendered):
     import docx
 
-    folder = _write(tmp_path / "commentary", {f"{DISTRICT}/summary.md": "Dunmere **recommendation**: fund a "
-                                                                        "custody liaison post.\n"})
-    out = tmp_path / "reports"
-    assert main(["render", "--area", DISTRICT, "--bundle", str(bundle), "--out", str(out), "--format", "docx,pdf",
-                 "--commentary", str(folder)]) == 0
-    word = docx.Document(str(next(out.glob("*/*.docx"))))
+    word = docx.Document(str(next(rendered.glob(f"{DISTRICT}-*/*.docx"))))
     texts = [p.text for p in word.paragraphs]
     at = texts.index("Local commentary (written locally, not generated from the data)")
     assert texts[at + 1] == "Dunmere recommendation: fund a custody liaison post."
-    pdf = subprocess.run(["pdftotext", str(next(out.glob("*/*.pdf"))), "-"], capture_output=True, text=True,
+    pdf = subprocess.run(["pdftotext", str(next(rendered.glob(f"{DISTRICT}-*/*.pdf"))), "-"], capture_output=True, text=True,
                          check=True).stdout
     flat = " ".join(pdf.split())
     assert "Local commentary (written locally, not generated from the data) Dunmere recommendation: fund a " \

@@ -285,3 +285,20 @@ def test_passes_schema_never_accepts_what_pandera_rejects(column, row, value):
 def test_passes_schema_agrees_with_pandera_on_the_real_frames(real_bundle):
     frame = pd.read_parquet(real_bundle / "frame.parquet")[COLUMNS]
     assert passes_schema(frame) and _pandera_accepts(frame)
+
+
+def test_pandera_is_imported_only_for_a_frame_the_fast_check_refuses():
+    """Every report kernel and command imports the package; pandera (about 0.2 s) waits until a frame needs it."""
+    import subprocess
+    import sys
+
+    script = ("import sys\n"
+              "from assessment.report import AreaReport\n"
+              "import assessment.cli, assessment.report.area_report\n"
+              "from assessment.tidy.frame import new_frame, validate_frame\n"
+              "validate_frame(new_frame([]))\n"
+              "print('pandera' in sys.modules)\n"
+              "from assessment.tidy.frame import SCHEMA\n"
+              "print('pandera' in sys.modules, sorted(SCHEMA.columns) == sorted(new_frame([]).columns))\n")
+    printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert printed.split() == ["False", "True", "True"]
