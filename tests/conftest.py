@@ -81,15 +81,14 @@ def pytest_configure(config):
 
 # ------------------------------------------------------------------ workers and the order files start in
 def pytest_xdist_auto_num_workers(config) -> int:
-    """``-n auto`` (pyproject.toml): one worker more than the cores this process may use.
+    """``-n auto`` (pyproject.toml): two workers more than the cores this process may use.
 
     Much of the suite waits rather than computes: on a kernel starting, a loopback server's timeout,
-    LibreOffice, Chromium, or a shared render another worker is building. A third worker on two cores
-    fills those waits (the whole suite on an idle 2-core machine: 7 min 53 s with two workers, 6 min 30 s
-    with three, 6 min 19 s with four).
+    LibreOffice, Chromium, or a shared render another worker is building. Extra workers fill those
+    waits. The whole suite on a 2-core machine (6 December 2026): 7 min 53 s with two workers,
+    6 min 28 s to 6 min 39 s with three, 6 min 20 s with four.
     """
-    return len(os.sched_getaffinity(0)) + 1
-
+    return len(os.sched_getaffinity(0)) + 2
 
 
 #: Test files that render end to end themselves (batches, several formats, Quarto, Chromium, LibreOffice),
