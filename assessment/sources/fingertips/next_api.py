@@ -282,8 +282,13 @@ def parse_json(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
                 if area_type is None:
                     continue  # not a report geography
                 period = _field(point, "datePeriod", url, here)
-                label = period_label(str(period.get("type", "")), _field(period, "from", url, f"{here}.datePeriod", str),
-                                     _field(period, "to", url, f"{here}.datePeriod", str))
+                start = _field(period, "from", url, f"{here}.datePeriod", str)
+                end = _field(period, "to", url, f"{here}.datePeriod", str)
+                try:
+                    label = period_label(str(period.get("type", "")), start, end)
+                except ValueError:
+                    raise _problem(url, f"{here}.datePeriod", f"from {start!r} to {end!r} is not a pair of dates") \
+                        from None
                 # With inequalities asked for, the server compares a point with its own area's total
                 # (or gives null, as on every Persons point of DHSC's recorded inequalities=sex answer).
                 comparison = point.get("benchmarkComparison") or {}

@@ -124,6 +124,15 @@ def test_a_category_type_the_registry_does_not_know_stops_naming_the_field():
         parse_json(json.dumps(body), url=DATA_URL, metadata=META)
 
 
+def test_a_date_period_that_is_not_dates_stops_naming_the_url_and_the_field():
+    body = json.loads(_body("england"))
+    body["areaHealthData"][0]["indicatorSegments"][2]["healthData"][2]["datePeriod"]["from"] = "20x1-01-01"
+    with pytest.raises(SourceError) as stopped:
+        parse_json(json.dumps(body), url=DATA_URL, metadata=META)
+    assert str(stopped.value).startswith(f"{DATA_URL}: areaHealthData[0].indicatorSegments[2].healthData[2].datePeriod: "
+                                         "from '20x1-01-01' to ") and str(stopped.value).endswith("is not a pair of dates")
+
+
 @pytest.mark.parametrize(("kind", "start", "end", "label"), [
     ("Calendar", "2022-01-01", "2022-12-31", "2022"),
     ("Calendar", "2019-01-01", "2021-12-31", "2019 - 21"),
