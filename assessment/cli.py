@@ -101,6 +101,9 @@ def render(
 
     if not area and not all_areas:
         raise typer.BadParameter("give --area AREA or --all", param_hint="--area")
+    if area and all_areas:  # the areas would be dropped without a word
+        raise typer.BadParameter("give --area or --all, not both: --all renders every area of --geography",
+                                 param_hint="--all")
     # The one request of this run: the bundle opened, the areas resolved and the formats parsed, once.
     request = render_request(bundle, [] if all_areas else area or [], out, _formats(formats), engine=engine,
                              commentary=commentary)

@@ -34,6 +34,8 @@ def _one_error_line(stderr: str) -> str:
     (["render", "--area", "E10999001", "--format", "xyz"],
      "error: Invalid value for --format: unknown output format(s) xyz; choose from html, docx, pdf (see 'jsna render --help')"),
     (["render"], "error: Invalid value for --area: give --area AREA or --all (see 'jsna render --help')"),
+    (["render", "--all", "--area", "E10999001"], "error: Invalid value for --all: give --area or --all, not both: "
+                                                 "--all renders every area of --geography (see 'jsna render --help')"),
     (["validate"], "error: Missing argument 'file' (see 'jsna validate --help')"),
     (["render", "--area", "x", "--jobs", "many"], "error: Invalid value for '--jobs' / '-j': Input should be a valid integer"),
 ])
