@@ -262,9 +262,12 @@ def main() -> int:
     print(f"ratio build / baseline: {build_s / base_s:.1f}x time, {build_cpu / base_cpu:.1f}x CPU, "
           f"{build_mb / base_mb:.1f}x memory")
     print("On a shared machine wall time includes waiting for a core; CPU time is the build's own work.")
+    # The verdict is on the build itself; a refusal over the row limit is said beside it, never counted as a pass.
     within = build_s <= 30 and build_mb <= 1536
-    print("PASS" if within or (refused and peak <= 2048) else "FAIL",
-          "(refused in one line)" if refused else "")
+    print("PASS" if within else "FAIL", "(the build within 30 s and 1,536 MB)")
+    if refused:
+        print(f"with the default row limit, jsna build refused this export in one line "
+              f"({'within' if peak <= 2048 else 'above'} 2 GB: peak {peak:,.0f} MB)")
     return 0
 
 
