@@ -184,12 +184,12 @@ def to_html(source: Path, out: Path, metadata: dict) -> Path:
     css = [f"--css={path}" for path in _paths(options.get("css"))]
     args = _common(metadata, "html", source) + ["--to", "html5", *css,
                                 "--metadata", f"lang={metadata.get('lang', 'en-GB')}",
-                                "--metadata", f"toc-title={metadata.get('toc-title', 'Contents')}",
-                                "-o", str(out), source.name]
-    _run_pandoc(args, source.parent, "HTML", out)
+                                "--metadata", f"toc-title={metadata.get('toc-title', 'Contents')}"]
+    files = ["-o", str(out), source.name]
+    _run_pandoc([*args, *files], source.parent, "HTML", out)
     page = inline_resources(out.read_text(encoding="utf-8"), file_reader(source.parent))
     if page is None:
-        _run_pandoc([*args[:-3], "--embed-resources", *args[-3:]], source.parent, "HTML", out)
+        _run_pandoc([*args, "--embed-resources", *files], source.parent, "HTML", out)
     else:
         out.write_text(page, encoding="utf-8")
     return out
