@@ -17,10 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ..core.errors import InputError
 from ..core.paths import DATA_SOURCES_DIR
+from ..core.registry_fields import read_registry
 from ..registry.all_registries import registries
 from ..sources.ons_population import INDICATOR_ID as POPULATION_ID
 from ..core.safe_text import md
@@ -38,9 +38,10 @@ def older_than_years() -> float:
 @lru_cache(maxsize=4)
 def read_rule(path: Path) -> float:
     """``older_than_years`` of a data-age registry file, checked (one line naming the file if not)."""
+    raw = read_registry(path, "data-age rule") or {}
     try:
-        value = (yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}).get("older_than_years")
-    except (OSError, yaml.YAMLError, AttributeError) as exc:
+        value = raw.get("older_than_years")
+    except AttributeError as exc:  # a list or a text, not a table of settings
         raise InputError(f"{path}: unreadable data-age rule ({' '.join(str(exc).split())})") from None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         raise InputError(f"{path}: older_than_years must be a positive number of years, not {value!r}")

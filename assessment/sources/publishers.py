@@ -29,10 +29,9 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
-import yaml
 
 from ..core.errors import InputError
-from ..core.registry_fields import check_entry
+from ..core.registry_fields import check_entry, read_registry
 from ..core.paths import data_sources_dir
 
 REQUIRED = ("module", "reader", "indicators")
@@ -69,18 +68,16 @@ def load_precedence(path: Path | None = None) -> list[str]:
     >>> load_precedence()[:2]
     ['ons_drug_deaths_la', 'ons_drug_deaths_substance']
     """
-    try:
-        raw = yaml.safe_load(Path(path or publishers_path()).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path or publishers_path()}: unreadable publishers registry ({exc})") from None
+    raw = read_registry(path or publishers_path(), "publishers registry")
     return list((raw or {}).get("precedence") or [])
 
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> tuple[tuple[str, dict], ...]:
+    registry = read_registry(path, "publishers registry")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))["publishers"]
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raw = registry["publishers"]
+    except (KeyError, TypeError) as exc:
         raise InputError(f"{path}: unreadable publishers registry ({' '.join(str(exc).split())})") from None
     entries = []
     for key, spec in (raw or {}).items():
