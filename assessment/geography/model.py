@@ -14,10 +14,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -72,6 +73,17 @@ def _readable_names(table: pd.DataFrame) -> pd.DataFrame:
                            for c in names})
 
 
+def _own_copy(value):
+    """A copy of a remembered answer a caller may change (its lists and dicts), the strings shared."""
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, tuple):
+        return tuple(_own_copy(part) for part in value)
+    return value
+
+
 class Geography:
     """Districts (LADs) with the areas of every level they lie in, and area resolution.
 
@@ -93,6 +105,8 @@ class Geography:
         self.vintage = str(vintage or default_vintage())
         #: code, name of the areas outside England the lookups list (so "Dyfed-Powys" is told it is Welsh)
         self.outside_england = outside_england
+        #: what :meth:`_remembered` worked out, by (question, area code)
+        self._relations: dict[tuple[str, str], object] = {}
 
     @classmethod
     def from_lookups(cls, tables: Mapping[str, pd.DataFrame], *, vintage: str | None = None) -> Geography:
@@ -266,16 +280,32 @@ class Geography:
         in_country: pd.Series = self.lads["lad_code"].str[0] == level.area[0][0]
         return self.lads[in_country]
 
+    def _remembered(self, question: str, code: str, work: Callable[[Area], Any]) -> Any:
+        """``work(area)`` for the area ``code`` names, worked out once per area and question.
+
+        The lookups never change once the geography is built, and a report asks
+        about its area and its peers dozens of times (each answer a filter of
+        every district). Callers get their own copy of a list or dict.
+        """
+        area = self.resolve(code)
+        key = (question, area.code)
+        if key not in self._relations:
+            self._relations[key] = work(area)
+        return _own_copy(self._relations[key])
+
     def constituent_lads(self, code: str) -> list[str]:
         """The districts that make up an area (a district is its own only constituent)."""
-        area = self.resolve(code)
-        return sorted(self._members(LEVELS[self.peer_level(area)], area.code)["lad_code"])
+        return self._remembered("constituent_lads", code, lambda area: sorted(
+            self._members(LEVELS[self.peer_level(area)], area.code)["lad_code"]))
 
     def parents(self, code: str) -> dict[str, str]:
         """The areas containing an area, by level: England, and each level with a parent label.
 
         A parent is given only when the whole area lies inside one parent of that level.
         """
+        return self._remembered("parents", code, lambda area: self._parents(area.code))
+
+    def _parents(self, code: str) -> dict[str, str]:
         lads = self.lads[self.lads["lad_code"].isin(self.constituent_lads(code))]
         england = self._country_lads(LEVELS[ENGLAND_LEVEL])
         # A Welsh area lies in no English region, and not in England.
@@ -297,7 +327,10 @@ class Geography:
 
     def peers(self, code: str) -> list[str]:
         """Areas to compare with, by the level's peer rule: the same level in the same region, or every area."""
-        area = self.resolve(code)
+        return self._remembered("peers", code, self._peers)
+
+    def _peers(self, area: Area) -> list[str]:
+        code = area.code
         level = LEVELS[self.peer_level(area)]
         if level.peers == "none":
             return []
@@ -313,7 +346,10 @@ class Geography:
         By the level's map rule: the area's own districts (a force), or the
         areas of its peer level within its region (the area highlighted).
         """
-        area = self.resolve(code)
+        return self._remembered("map_areas", code, self._map_areas)
+
+    def _map_areas(self, area: Area) -> tuple[str, list[str], str | None]:
+        code = area.code
         level = LEVELS[self.peer_level(area)]
         if level.map == "districts":
             return DISTRICT_LEVEL.key, self.constituent_lads(code), None

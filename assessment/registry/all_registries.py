@@ -214,7 +214,7 @@ def _cached(folder: Path) -> Registries:
 
 def registries() -> Registries:
     """The registries in use (``JSNA_DATA_SOURCES`` or the shipped ones), loaded and checked once."""
-    return _cached(data_sources_dir().resolve())
+    return _cached(data_sources_dir())  # already absolute (resolved there): no file system call per question
 
 
 def check_registries() -> None:

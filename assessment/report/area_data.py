@@ -133,11 +133,14 @@ class AreaData:
 
     def population(self, area_code: str | None = None) -> float | None:
         """The latest population estimate of an area, if the bundle has one."""
-        rows = self.tables.indicator(POPULATION_ID)
-        rows = rows[rows["area_code"] == (area_code or self.area.code)]
-        if rows.empty or rows["value"].isna().all():
-            return None
-        return float(rows.sort_values("period_end")["value"].dropna().iloc[-1])
+        return self._latest_populations.get(area_code or self.area.code)
+
+    @cached_property
+    def _latest_populations(self) -> dict[str, float]:
+        """Every area's latest population estimate (a report asks for its area and each area inside it)."""
+        rows = self.tables.indicator(POPULATION_ID).dropna(subset=["value"])
+        latest = rows.sort_values("period_end", kind="stable").drop_duplicates("area_code", keep="last")
+        return {str(code): float(value) for code, value in zip(latest["area_code"], latest["value"])}
 
     def peer_rows(self, row: pd.Series) -> pd.DataFrame:
         """The same indicator, period and breakdown for the area's peers (with the area itself)."""

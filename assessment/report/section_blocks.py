@@ -27,7 +27,7 @@ from ..core.safe_text import format_value
 from .context import ReportContext
 from .document import Table, rows_of
 from .councils_inside import contrast_sentence, inside_areas, inside_kind, population_shares, published_inside, rank_inside_text, share_text, where_label
-from .ranks import includes_welsh_forces, rank_text
+from .ranks import has_rank, includes_welsh_forces, rank_text
 from .markdown_tables import pipe_table
 
 
@@ -111,7 +111,9 @@ def chart_comparison(row: pd.Series, national: str = "England") -> str:
 
 def with_chart_comparisons(frame: pd.DataFrame, national: str = "England") -> pd.DataFrame:
     """A chart's rows (the result in ``comparison``) with each result worded by :func:`chart_comparison`."""
-    labels = [chart_comparison(row.rename({"comparison": "england_comparison"}), national) for _, row in frame.iterrows()]
+    # One rename of the frame, not one per row: a Series rename copies the row.
+    named = frame.rename(columns={"comparison": "england_comparison"})
+    labels = [chart_comparison(row, national) for _, row in named.iterrows()]
     return frame.assign(comparison=labels)
 
 
@@ -122,6 +124,8 @@ def _is_small_difference(row: pd.Series) -> bool:
 
 def force_rank(report: ReportContext, row: pd.Series) -> str:
     """The force's rank among forces for a row, in words ("" for other areas or without a figure)."""
+    if not has_rank(row):  # most rows: the search of the indicator's forces below is not needed
+        return ""
     frame = report.data.tables.indicator(row["indicator_id"])
     return rank_text(row, welsh=includes_welsh_forces(frame, row))
 
