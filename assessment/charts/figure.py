@@ -27,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+import numpy as np
+
+from .png import write_rgb_png
 
 matplotlib.use("Agg", force=False)
 
@@ -83,11 +86,9 @@ def _save_with_overlay(figure, background, artists, path: Path, dpi: int) -> Non
 
 def _write_png(canvas, path: Path, dpi: int) -> None:
     """Write a drawn Agg canvas as an RGB PNG (the page is white: no alpha, a smaller file to embed)."""
-    from PIL import Image
-
     width, height = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", (width, height), bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1)
-    image.convert("RGB").save(path, format="PNG", dpi=(dpi, dpi), compress_level=3)
+    pixels = np.frombuffer(canvas.buffer_rgba(), np.uint8).reshape(height, width, 4)
+    write_rgb_png(pixels[:, :, :3], path, dpi=dpi)
 
 
 @dataclass
