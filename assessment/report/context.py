@@ -44,19 +44,19 @@ class AppendixRecorder:
     """Every figure a report shows, with the section that showed it (for the Excel appendix)."""
 
     snapshot_date: str
-    rows: list[dict] = field(default_factory=list)
+    #: the rows of each block shown, in report order (kept as frames: a row as a dict cost more than its figure)
+    shown: list[pd.DataFrame] = field(default_factory=list)
 
     def add(self, document: Document) -> None:
         """Remember the rows every block of ``document`` shows, each as shown in the block's title."""
         for used_in, rows in document.shown():
-            extra = {"report_section": used_in, "snapshot_date": self.snapshot_date}
-            self.rows.extend({**record, **extra} for record in rows.to_dict("records"))
+            self.shown.append(rows.assign(report_section=used_in, snapshot_date=self.snapshot_date))
 
     def frame(self) -> pd.DataFrame:
         """Every figure shown in the report, each once per section, with CIs, comparisons and source."""
-        if not self.rows:
+        if not self.shown:
             return pd.DataFrame()
-        return pd.DataFrame(self.rows).drop_duplicates(subset=APPENDIX_KEY)
+        return pd.concat(self.shown, ignore_index=True).drop_duplicates(subset=APPENDIX_KEY)
 
     def write(self, path: str | Path, data: AreaData) -> Path:
         """Write the Excel data appendix of every figure recorded so far."""

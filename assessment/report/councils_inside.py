@@ -117,7 +117,7 @@ def published_inside(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.D
     shared = shared_partnerships(data, inside)
     labels = {a.code: inside_name(data.display_name(a.code), a.code, shared) for a in inside}
     found = found.assign(area_name=found["area_code"].map(labels).fillna(found["area_name"]),
-                         _group=found["area_code"].map(shared).fillna(""))
+                         _group=[shared.get(code, "") for code in found["area_code"]])  # "" outside a shared one
     found = found.sort_values(["_group", "area_name"]).drop(columns="_group").reset_index(drop=True)
     ranked = found["value"].where(~found["suppressed"].astype(bool))
     found = with_national(found, data.national[0])  # a Welsh force's councils: compared with England and Wales

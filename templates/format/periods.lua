@@ -6,6 +6,7 @@
 --   typst an unbreakable box
 --   Word  no-break spaces around the dash
 local NBSP = utf8.char(160)
+local stringify = pandoc.utils.stringify
 
 local function whole(core)
   if FORMAT:match("html") then
@@ -24,7 +25,7 @@ local function has_dash(inlines)
   return false
 end
 
-function Inlines(inlines)
+local function kept_whole(inlines)
   if not has_dash(inlines) then return nil end
   local out = pandoc.List()
   local i = 1
@@ -46,3 +47,14 @@ function Inlines(inlines)
   end
   return out
 end
+
+-- Only a block whose text holds a period label is walked: handing every inline list of
+-- the report to Lua cost more than all the rest of this filter.
+local function in_block(block)
+  if not stringify(block):find("%d%d%d%d %- %d%d") then return nil end
+  return block:walk({ Inlines = kept_whole })
+end
+
+return {
+  { Para = in_block, Plain = in_block, Header = in_block, LineBlock = in_block },
+}
