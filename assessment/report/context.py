@@ -31,12 +31,15 @@ from ..charts import Figure
 from ..core.atomic_files import writing
 from ..core.paths import for_document
 from ..core.safe_text import md, plain
-from .appendix import write_appendix
-from .area_data import AreaData, with_national
+from .appendix import APPENDIX_COLUMNS, write_appendix
+from .area_data import NATIONAL_COLUMNS, AreaData, with_national
 from .document import Document, Figure as FigureBlock
 from .titles import area_title
 
 APPENDIX_KEY = ["indicator_id", "area_code", "period", "sex", "age", "category_type", "category", "report_section"]
+#: The columns of a shown row the appendix keeps: its own, its key, and the England and Wales comparison
+#: a Welsh force's rows take (a chart's rows carry some sixty more, which joining every block's rows paid for).
+RECORDED = list(dict.fromkeys([*APPENDIX_COLUMNS, *APPENDIX_KEY, *NATIONAL_COLUMNS.values()]))
 
 
 @dataclass
@@ -50,13 +53,16 @@ class AppendixRecorder:
     def add(self, document: Document) -> None:
         """Remember the rows every block of ``document`` shows, each as shown in the block's title."""
         for used_in, rows in document.shown():
-            self.shown.append(rows.assign(report_section=used_in, snapshot_date=self.snapshot_date))
+            kept = rows[[column for column in RECORDED if column in rows.columns]]
+            self.shown.append(kept.assign(report_section=used_in, snapshot_date=self.snapshot_date))
 
     def frame(self) -> pd.DataFrame:
         """Every figure shown in the report, each once per section, with CIs, comparisons and source."""
         if not self.shown:
             return pd.DataFrame()
-        return pd.concat(self.shown, ignore_index=True).drop_duplicates(subset=APPENDIX_KEY)
+        if len(self.shown) > 1:  # asked for several times as the report goes on: each block's rows joined once
+            self.shown[:] = [pd.concat(self.shown, ignore_index=True)]
+        return self.shown[0].drop_duplicates(subset=APPENDIX_KEY)
 
     def write(self, path: str | Path, data: AreaData) -> Path:
         """Write the Excel data appendix of every figure recorded so far."""
