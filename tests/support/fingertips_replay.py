@@ -152,15 +152,17 @@ class FingertipsReplay:
         national = {}  # England's first value of each period, sex and age
         for key, value in zip(zip(england["Time period"], england["Sex"], england["Age"]), england["Value"]):
             national.setdefault(key, value)
-        by_area = dict(list(rows.groupby("Area Code", sort=False)))
+        by_area: dict[str, dict[tuple[str, str], list[dict]]] = {}  # area -> (sex, age) -> rows, in order
+        for r in rows.to_dict("records"):
+            by_area.setdefault(r["Area Code"], {}).setdefault((r["Sex"], r["Age"]), []).append(r)
         areas = []
         for code in codes:
-            mine = by_area.get(code, rows.iloc[:0])
+            mine = by_area.get(code, {})
             segments = []
-            for (sex, age), group in mine.groupby(["Sex", "Age"], sort=True):
+            for (sex, age), group in sorted(mine.items()):
                 sex_total, age_total = sex == "Persons" or single_sex, age == main_age
                 points = []
-                for r in group.to_dict("records"):
+                for r in group:
                     category = r["Category Type"] != ""
                     if category and "deprivation" not in inequalities:
                         continue
@@ -186,7 +188,7 @@ class FingertipsReplay:
                     points.sort(key=lambda p: p["datePeriod"]["from"])
                     segments.append({"age": {"value": age, "isAggregate": age_total},
                                      "sex": {"value": sex, "isAggregate": sex_total},
-                                     "reportingPeriod": REPORTING.get(group["Time period range"].iloc[0], "Yearly"),
+                                     "reportingPeriod": REPORTING.get(group[0]["Time period range"], "Yearly"),
                                      "isAggregate": sex_total and age_total, "healthData": points})
             areas.append({"areaCode": code, "areaName": self.area_names.get(code, code),
                           "indicatorSegments": segments})
