@@ -25,6 +25,7 @@ from assessment.sources.fingertips.client import FingertipsClient
 from assessment.inputs.http import session
 from assessment.snapshots.snapshot import build_frame, fetch_snapshot, open_snapshot
 
+from tests.support.demo_files import copy_demo_sources
 from tests.support.fingertips_replay import FingertipsReplay
 from tests.support.replay_server import ReplayServer
 
@@ -56,9 +57,7 @@ def _with_breakdowns(export: pd.DataFrame, indicators: int = 8) -> pd.DataFrame:
 def national(tmp_path_factory):
     """A fingertips-only snapshot fetched through ``jsna fetch --fingertips next`` from the replay."""
     from assessment.cli import main
-    from assessment.demo import write_demo_sources
-
-    sources = write_demo_sources(tmp_path_factory.mktemp("sources"))
+    sources = copy_demo_sources(tmp_path_factory, tmp_path_factory.mktemp("sources"))
     export = _with_breakdowns(pd.read_csv(sources["fingertips"], dtype=str, keep_default_na=False))
     out = tmp_path_factory.mktemp("snapshots")
     with ReplayServer() as server:
@@ -115,11 +114,9 @@ def test_the_deciles_are_in_the_shared_words_and_every_figure_is_the_exports(nat
         "inequalities")) == {False}
 
 
-def test_two_answers_of_one_fetch_that_disagree_stop_the_build_naming_both(tmp_path):
+def test_two_answers_of_one_fetch_that_disagree_stop_the_build_naming_both(tmp_path, tmp_path_factory):
     """The legacy exports of districts and of counties both carry the unitaries: their figures must agree."""
-    from assessment.demo import write_demo_sources
-
-    sources = write_demo_sources(tmp_path / "sources")
+    sources = copy_demo_sources(tmp_path_factory, tmp_path / "sources")
     export = pd.read_csv(sources["fingertips"], dtype=str, keep_default_na=False)
     catalogue = Catalogue([load_catalogue().by_key["suicide_rate"]])
     indicator = catalogue.entries[0].frame_id
