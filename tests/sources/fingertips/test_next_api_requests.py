@@ -165,7 +165,12 @@ def test_answers_framed_in_batches_give_what_answers_framed_one_by_one_give(nati
     assert any(e["rows"] == 0 for e in entries if e["indicators"][0] in ids)
     root = _some_indicators(national["root"], tmp_path / "2026-11-22", ids)
     framed: list[int] = []
-    counted = lambda answers, frame_answers=snapshots.frame_answers: framed.append(len(answers)) or frame_answers(answers)
+    frame_answers = snapshots.frame_answers
+
+    def counted(answers):
+        framed.append(len(answers))
+        return frame_answers(answers)
+
     monkeypatch.setattr(snapshots, "frame_answers", counted)
     built, batches = {}, {}
     for rows in (1, 300, 1_000_000):  # each answer alone (one without rows joins the next), a few batches, all at once
