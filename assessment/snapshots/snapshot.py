@@ -48,8 +48,8 @@ from .writer import MANIFEST, SnapshotWriter, fetched_here, inside
 
 FINGERTIPS_PAGE = "https://fingertips.phe.org.uk"
 PUBLISHERS_PATH = publishers_path()  # where the registry is (tests and older callers import it from here)
-#: FingertipsNext answers are framed together (:func:`frame_answers` costs the same for many as for one)
-#: until they hold this many rows: their records, about a kilobyte a row, are held until then.
+#: FingertipsNext answers are framed together (:func:`frame_answers` costs the same few milliseconds for
+#: many as for one), in batches of this many rows: their records (under a kilobyte a row) are held until then.
 FRAME_ROWS = 100_000
 
 @dataclass

@@ -279,10 +279,14 @@ def read_answer(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
                 retrieved_at: datetime | None = None, vintage: str = "") -> Answer:
     """One response read into records and checked whole (the errors of :func:`parse_json`), not framed.
 
-    An answer read here always frames: :func:`frame_answers` only builds columns
-    from these str, float and NaN values and these ISO dates (within
-    :data:`FIRST_DATE` to :data:`LAST_DATE`), so a fetch that reads each answer
-    here has checked everything the build will meet.
+    An answer read here always frames, so a fetch that reads each answer here has
+    checked everything the build will meet. :func:`frame_answers` makes columns of
+    these str, float and NaN values (the tidy frame's coercion casts them without
+    fail); dates the period labels with :func:`period_bounds` (a label it cannot read is NaT,
+    never an error); reads the API's own dates with ``pd.to_datetime``, the one
+    step that could fail, which is why they are ISO dates within :data:`FIRST_DATE`
+    to :data:`LAST_DATE` here; and derives intervals with numpy, which gives NaN
+    rather than raising.
     """
     try:
         body = json.loads(text)
