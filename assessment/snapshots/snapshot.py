@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from rich.progress import Progress
 
@@ -39,6 +40,7 @@ from ..sources.completeness import check_fingertips_areas, check_snapshot_files
 from .fetch_checks import reference_lookups
 from .fetch_steps import SOURCES, Earlier, carry_over, fetch_fingertips, fetch_geography, fetch_publishers
 from ..sources.fingertips.backends import choose_backend, make_backend, parse_download
+from ..sources.fingertips.next_api import Answer, frame_answers, read_answer
 from ..sources.fingertips.repeats import check_repeats
 from ..inputs.http import session
 from ..sources.publishers import check_reader_output, load_precedence, load_publishers, publishers_path
@@ -46,6 +48,9 @@ from .writer import MANIFEST, SnapshotWriter, fetched_here, inside
 
 FINGERTIPS_PAGE = "https://fingertips.phe.org.uk"
 PUBLISHERS_PATH = publishers_path()  # where the registry is (tests and older callers import it from here)
+#: FingertipsNext answers are framed together (:func:`frame_answers` costs the same few milliseconds for
+#: many as for one), in batches of this many rows: their records (under a kilobyte a row) are held until then.
+FRAME_ROWS = 100_000
 
 @dataclass
 class Snapshot:
@@ -189,37 +194,87 @@ def _fingertips_frames(snapshot: Snapshot, catalogue: Catalogue, expected: dict[
                 meta[check["fetched_id"]] = replace(meta[check["catalogue_id"]], indicator_id=check["fetched_id"])
     preferred = {e.frame_id: e.area_type for e in catalogue.fingertips()}
     frames, sources = [], []
-    for entry in snapshot.files("fingertips") + snapshot.files("fingertips_next"):
+    for entry in snapshot.files("fingertips"):
         path = snapshot.path(entry)
-        retrieved = datetime.fromisoformat(entry["retrieved_at"])
-        label = "Fingertips" if entry["kind"] == "fingertips" else "FingertipsNext"
-        release = entry.get("vintage", "")
-        imported = not entry["url"].startswith(("http://", "https://"))
         found: list[str] = []
-        options = {"skipped": found} if entry["kind"] == "fingertips" else {}
         frame = parse_download(entry["kind"], path.read_text(encoding="utf-8-sig"), url=entry["url"], metadata=meta,
-                               retrieved_at=retrieved, **options,
-                               vintage=release if imported and release else f"{label}, retrieved {retrieved:%Y-%m-%d}")
+                               skipped=found, **_provenance(entry))
         skipped += [f"{i} ({path.name})" for i in found]
-        if expected and entry["kind"] == "fingertips":
+        if expected:
             check_fingertips_areas(frame, entry["url"], expected)
-        frame["indicator_id"] = frame["indicator_id"].replace(renamed)
-        # District and county answers both carry the unitaries (and the legacy ones the regions and
-        # England): the copy from the indicator's preferred area type is the one kept.
-        frame["_rank"] = (frame["indicator_id"].map(preferred) != entry.get("area_type")).astype(int)
-        frame["_answer"] = "" if imported else entry["kind"]  # answers of this fetch, by API
-        frame["_file"] = entry["path"]
-        frames.append(frame)
-        sources.append({"name": f"OHID Fingertips, {release}" if imported and release else "OHID Fingertips",
-                        "url": FINGERTIPS_PAGE if imported else entry["url"], "release": release,
-                        "licence": "Open Government Licence v3.0", "retrieved_at": entry["retrieved_at"],
-                        "via": label, "file": entry["path"], "period": _latest_period(frame)})
+        frames.append(_tagged(frame, [entry], [len(frame)], renamed, preferred))
+        sources.append(_fingertips_source(entry, frame))
+    next_entries = snapshot.files("fingertips_next")
+    batch: list[tuple[dict, Answer]] = []
+    held = 0  # records read and not yet framed
+    for number, entry in enumerate(next_entries, start=1):
+        text = snapshot.path(entry).read_text(encoding="utf-8-sig")
+        batch.append((entry, read_answer(text, url=entry["url"], metadata=meta, **_provenance(entry))))
+        held += len(batch[-1][1].records)
+        if number == len(next_entries) or held >= FRAME_ROWS:
+            frames.append(_framed_answers(batch, renamed, preferred, sources))
+            batch, held = [], 0
     if frames:
         fingertips = pd.concat(frames, ignore_index=True).sort_values("_rank", kind="stable")
         for _, rows in fingertips[fingertips["_answer"] != ""].groupby("_answer"):
             check_repeats(rows)  # one API's repeats must agree before one copy is kept
         frames = [concat_frames([keep_preferred(fingertips.drop(columns="_answer"), notes)])]
     return frames, sources
+
+
+def _provenance(entry: dict) -> dict:
+    """When a stored Fingertips answer was retrieved, and the release its rows are of."""
+    retrieved = datetime.fromisoformat(entry["retrieved_at"])
+    label = "Fingertips" if entry["kind"] == "fingertips" else "FingertipsNext"
+    release = entry.get("vintage", "")
+    return {"retrieved_at": retrieved,
+            "vintage": release if _imported(entry) and release else f"{label}, retrieved {retrieved:%Y-%m-%d}"}
+
+
+def _imported(entry: dict) -> bool:
+    """Whether a Fingertips file came from `jsna import` (a file someone downloaded), not from an API of this fetch."""
+    return not entry["url"].startswith(("http://", "https://"))
+
+
+def _framed_answers(batch: list[tuple[dict, Answer]], renamed: dict, preferred: dict, sources: list) -> pd.DataFrame:
+    """FingertipsNext answers framed at once (the frame each gives on its own, concatenated); their sources."""
+    frame = frame_answers([answer for _, answer in batch])
+    rows = [len(answer.records) for _, answer in batch]
+    ends = np.cumsum(rows)
+    for (entry, _), first, last in zip(batch, ends - rows, ends):
+        sources.append(_fingertips_source(entry, frame.iloc[first:last]))
+    return _tagged(frame, [entry for entry, _ in batch], rows, renamed, preferred)
+
+
+def _tagged(frame: pd.DataFrame, entries: list[dict], rows: list[int], renamed: dict,
+            preferred: dict) -> pd.DataFrame:
+    """Fingertips rows given their catalogue ids and the bookkeeping :func:`keep_preferred` needs.
+
+    ``rows`` says how many rows (in order) come from each manifest entry of ``entries``.
+    """
+    def per_row(values: list) -> np.ndarray:
+        return np.repeat(np.array(values, dtype=object), rows)
+
+    frame["indicator_id"] = frame["indicator_id"].replace(renamed)
+    # District and county answers both carry the unitaries (and the legacy ones the regions and
+    # England): the copy from the indicator's preferred area type is the one kept.
+    frame["_rank"] = (frame["indicator_id"].map(preferred) != per_row([e.get("area_type") for e in entries])
+                      ).astype(int)
+    answers = ["" if _imported(e) else e["kind"] for e in entries]  # answers of this fetch, by API
+    frame["_answer"] = pd.Series(per_row(answers), index=frame.index).astype(str)
+    frame["_file"] = pd.Series(per_row([e["path"] for e in entries]), index=frame.index).astype(str)
+    return frame
+
+
+def _fingertips_source(entry: dict, frame: pd.DataFrame) -> dict:
+    """A stored Fingertips answer's line in the report's sources (``frame``: its rows)."""
+    release = entry.get("vintage", "")
+    imported = _imported(entry)
+    return {"name": f"OHID Fingertips, {release}" if imported and release else "OHID Fingertips",
+            "url": FINGERTIPS_PAGE if imported else entry["url"], "release": release,
+            "licence": "Open Government Licence v3.0", "retrieved_at": entry["retrieved_at"],
+            "via": "Fingertips" if entry["kind"] == "fingertips" else "FingertipsNext", "file": entry["path"],
+            "period": _latest_period(frame)}
 
 
 def _force_names(snapshot: Snapshot, force_lookup: Path | None):

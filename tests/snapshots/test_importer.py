@@ -19,13 +19,13 @@ from assessment.sources.fingertips import client as fingertips
 from assessment.snapshots import importer
 from assessment.sources.catalogue import load_catalogue
 
+from tests.support.demo_files import copy_demo_sources
+
 
 @pytest.fixture(scope="module")
 def downloads(tmp_path_factory):
     """The demo's files in the publishers' formats, renamed as a browser might save them."""
-    from assessment.demo import write_demo_sources
-
-    sources = write_demo_sources(tmp_path_factory.mktemp("made"))
+    sources = copy_demo_sources(tmp_path_factory, tmp_path_factory.mktemp("made"))
     folder = tmp_path_factory.mktemp("Downloads")
     names = {"lookup_lad_csp_pfa": "download (1).csv", "lookup_lad_utla": "download (2).csv",
              "lookup_lad_region": "lookup.csv", "boundaries_lad": "map.geojson", "population": "export 2023.csv",

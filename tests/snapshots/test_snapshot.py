@@ -15,14 +15,13 @@ from assessment.sources.fingertips.client import FingertipsClient
 from assessment.inputs.http import session
 from assessment.snapshots.snapshot import build_frame, fetch_snapshot, open_snapshot, read_frame, write_frame
 
+from tests.support.demo_files import copy_demo_sources
 from tests.support.replay_server import ReplayServer, serve_demo_sources
 
 
 @pytest.fixture(scope="module")
 def demo_sources(tmp_path_factory):
-    from assessment.demo import write_demo_sources
-
-    return write_demo_sources(tmp_path_factory.mktemp("sources"))
+    return copy_demo_sources(tmp_path_factory, tmp_path_factory.mktemp("sources"))
 
 
 @pytest.fixture(scope="module")

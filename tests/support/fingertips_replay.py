@@ -15,6 +15,7 @@ Every FingertipsNext answer is checked against the definition, as the server ans
 from __future__ import annotations
 
 import json
+from functools import cache
 
 import pandas as pd
 
@@ -44,6 +45,11 @@ def server_category(category_type: str, category: str) -> dict:
 
 
 def _period(label: str) -> dict:
+    return dict(_period_of(label))
+
+
+@cache
+def _period_of(label: str) -> dict:
     start, end = parse_period(label)
     kind = "Calendar" if start.month == 1 else ("FinancialMultiYear" if end.year - start.year > 1 else "Financial")
     return {"type": kind, "from": f"{start:%Y-%m-%d}", "to": f"{end:%Y-%m-%d}"}
@@ -76,6 +82,10 @@ class FingertipsReplay:
         self.meta = meta
         ids = sorted(set(self.export["Indicator ID"]))
         self.legacy_types = legacy_types or {i: [501, 502] for i in ids}
+        # Looked up on every FingertipsNext request: found once (each in the export's order), not per request.
+        self.by_indicator = dict(list(self.export.groupby("Indicator ID", sort=False)))
+        first = self.export.drop_duplicates("Area Code")
+        self.area_names = dict(zip(first["Area Code"], first["Area Name"]))
 
     # -- legacy ---------------------------------------------------------------------------------
     def install(self, server, names: dict[str, str] | None = None) -> None:
@@ -131,22 +141,28 @@ class FingertipsReplay:
         if len(codes) > 1:
             codes = [c for c in codes if c != "E92000001"]  # HealthDataPredicates.IsNotEnglandWhenMultipleRequested
         inequalities = set(lists.get("inequalities", []))
-        rows = self.export[(self.export["Indicator ID"] == indicator_id) & self.export["Area Code"].isin(codes)]
+        indicator = self.by_indicator.get(indicator_id, self.export.iloc[:0])
+        rows = indicator[indicator["Area Code"].isin(codes)]
         rows = rows[rows["Value"] != ""]  # FingertipsNext holds no value-less rows
         persons = rows[(rows["Sex"] == "Persons") & (rows["Category Type"] == "")]
         main_age = persons["Age"].mode().iloc[0] if len(persons) else "All ages"
         single_sex = rows["Sex"].nunique() == 1
         meta = self.meta[indicator_id]
-        england = self.export[(self.export["Indicator ID"] == indicator_id) & (self.export["Area Code"] == "E92000001")]
+        england = indicator[(indicator["Area Code"] == "E92000001") & (indicator["Category Type"] == "")]
+        national = {}  # England's first value of each period, sex and age
+        for key, value in zip(zip(england["Time period"], england["Sex"], england["Age"]), england["Value"]):
+            national.setdefault(key, value)
+        by_area: dict[str, dict[tuple[str, str], list[dict]]] = {}  # area -> (sex, age) -> rows, in order
+        for r in rows.to_dict("records"):
+            by_area.setdefault(r["Area Code"], {}).setdefault((r["Sex"], r["Age"]), []).append(r)
         areas = []
         for code in codes:
-            mine = rows[rows["Area Code"] == code]
-            name = self.export.loc[self.export["Area Code"] == code, "Area Name"]
+            mine = by_area.get(code, {})
             segments = []
-            for (sex, age), group in mine.groupby(["Sex", "Age"], sort=True):
+            for (sex, age), group in sorted(mine.items()):
                 sex_total, age_total = sex == "Persons" or single_sex, age == main_age
                 points = []
-                for _, r in group.iterrows():
+                for r in group:
                     category = r["Category Type"] != ""
                     if category and "deprivation" not in inequalities:
                         continue
@@ -163,19 +179,18 @@ class FingertipsReplay:
                     if inequalities and whole:
                         point["benchmarkComparison"] = None  # the total compared with itself
                     elif outcome and not inequalities and not category and code != "E92000001":
-                        national = england[(england["Time period"] == r["Time period"]) & (england["Sex"] == sex)
-                                           & (england["Age"] == age) & (england["Category Type"] == "")]["Value"]
+                        value = national.get((r["Time period"], sex, age))
                         point["benchmarkComparison"] = {"outcome": outcome, "benchmarkAreaCode": "E92000001",
                                                         "benchmarkAreaName": "England",
-                                                        "benchmarkValue": float(national.iloc[0]) if len(national) else 0.0}
+                                                        "benchmarkValue": float(value) if value is not None else 0.0}
                     points.append(point)
                 if points:
                     points.sort(key=lambda p: p["datePeriod"]["from"])
                     segments.append({"age": {"value": age, "isAggregate": age_total},
                                      "sex": {"value": sex, "isAggregate": sex_total},
-                                     "reportingPeriod": REPORTING.get(group["Time period range"].iloc[0], "Yearly"),
+                                     "reportingPeriod": REPORTING.get(group[0]["Time period range"], "Yearly"),
                                      "isAggregate": sex_total and age_total, "healthData": points})
-            areas.append({"areaCode": code, "areaName": name.iloc[0] if len(name) else code,
+            areas.append({"areaCode": code, "areaName": self.area_names.get(code, code),
                           "indicatorSegments": segments})
         body = {"indicatorId": int(indicator_id), "name": self.names[indicator_id],
                 "polarity": {"high_is_good": "HighIsGood", "low_is_good": "LowIsGood"}.get(meta.polarity, "NoJudgement"),

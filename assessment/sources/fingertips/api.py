@@ -94,12 +94,14 @@ def backend_urls(legacy_url: str | None = None, next_url: str | None = None) -> 
             next_url or os.environ.get(NEXT_URL_ENV) or None)
 
 
-def settle_published(frame: pd.DataFrame) -> pd.DataFrame:
+def settle_published(frame: pd.DataFrame, within=None) -> pd.DataFrame:
     """Put what Fingertips published where both APIs agree to put it.
 
     The recent trend is a statement about a series, so it is kept on the series'
     latest period only (the legacy export states it there; FingertipsNext may
-    repeat it on every point); England is not compared with itself.
+    repeat it on every point); England is not compared with itself. ``within``
+    (an array, one label per row) settles each part of the frame on its own, as
+    when the frame holds several answers.
 
     >>> from assessment.tidy.frame import new_frame
     >>> rows = [dict(indicator_id="i", indicator_name="I", source="s", area_code="E92000001", area_name="England",
@@ -113,7 +115,8 @@ def settle_published(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy(deep=False)
     if out.empty:
         return out
-    latest = out.groupby(SERIES, dropna=False, sort=False)["period_end"].transform("max")
+    keys = SERIES if within is None else [*SERIES, pd.Series(within, index=out.index)]
+    latest = out.groupby(keys, dropna=False, sort=False)["period_end"].transform("max")
     out["published_trend"] = out["published_trend"].mask(out["period_end"].ne(latest) & latest.notna(), "")
     out["published_comparison"] = out["published_comparison"].mask(out["area_code"].eq("E92000001"), "")
     return out

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import urlparse
 
@@ -243,6 +244,26 @@ def _category(deprivation: dict, url: str, where: str) -> tuple[str, str]:
         raise _problem(url, f"{where}.type", str(exc)) from None
 
 
+#: Dates a tidy frame can hold (pandas' nanosecond timestamps): a date outside them could not be framed.
+FIRST_DATE, LAST_DATE = (pd.Timestamp.min + pd.Timedelta(days=1)).date(), pd.Timestamp.max.date()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One ``/indicators/{id}/data`` response read and checked (:func:`read_answer`), not yet a frame.
+
+    ``records`` are its rows; the rest is what every row of it shares. :func:`frame_answers`
+    turns any number of answers into one tidy frame, which costs the same few
+    milliseconds for a batch of answers as for one.
+    """
+
+    records: list[dict]
+    meta: IndicatorMeta
+    url: str
+    retrieved_at: datetime | None = None
+    vintage: str = ""
+
+
 def parse_json(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
                retrieved_at: datetime | None = None, vintage: str = "") -> pd.DataFrame:
     """One ``/indicators/{id}/data`` response as a tidy frame (validated when the snapshot is built).
@@ -250,6 +271,22 @@ def parse_json(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     A response that breaks the API definition where the frame depends on it is
     a one-line error naming the field, e.g.
     ``areaHealthData[0].indicatorSegments[1].healthData[3].value: expected a number, got 'n/a'``.
+    """
+    return frame_answers([read_answer(text, url=url, metadata=metadata, retrieved_at=retrieved_at, vintage=vintage)])
+
+
+def read_answer(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
+                retrieved_at: datetime | None = None, vintage: str = "") -> Answer:
+    """One response read into records and checked whole (the errors of :func:`parse_json`), not framed.
+
+    An answer read here always frames, so a fetch that reads each answer here has
+    checked everything the build will meet. :func:`frame_answers` makes columns of
+    these str, float and NaN values (the tidy frame's coercion casts them without
+    fail); dates the period labels with :func:`period_bounds` (a label it cannot read is NaT,
+    never an error); reads the API's own dates with ``pd.to_datetime``, the one
+    step that could fail, which is why they are ISO dates within :data:`FIRST_DATE`
+    to :data:`LAST_DATE` here; and derives intervals with numpy, which gives NaN
+    rather than raising.
     """
     try:
         body = json.loads(text)
@@ -282,13 +319,7 @@ def parse_json(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
                 if area_type is None:
                     continue  # not a report geography
                 period = _field(point, "datePeriod", url, here)
-                start = _field(period, "from", url, f"{here}.datePeriod", str)
-                end = _field(period, "to", url, f"{here}.datePeriod", str)
-                try:
-                    label = period_label(str(period.get("type", "")), start, end)
-                except ValueError:
-                    raise _problem(url, f"{here}.datePeriod", f"from {start!r} to {end!r} is not a pair of dates") \
-                        from None
+                label, start, end = _dates(period, url, f"{here}.datePeriod")
                 # With inequalities asked for, the server compares a point with its own area's total
                 # (or gives null, as on every Persons point of DHSC's recorded inequalities=sex answer).
                 comparison = point.get("benchmarkComparison") or {}
@@ -297,7 +328,7 @@ def parse_json(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
                 records.append({
                     "indicator_id": indicator_id, "indicator_name": name, "area_code": code,
                     "area_name": " ".join(str(area.get("areaName") or code).split()), "area_type": area_type,
-                    "period": label, "period_from": period["from"][:10], "period_to": period["to"][:10],
+                    "period": label, "period_from": start, "period_to": end,
                     "sex": str(sex.get("value") or "Persons"), "age": str(age.get("value") or "All ages"),
                     "category_type": category_type, "category": category_name,
                     "value": _number(point.get("value"), url, f"{here}.value"),
@@ -308,24 +339,58 @@ def parse_json(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
                         "next", comparison.get("outcome"), meta.polarity, method=method) if against_england else "",
                     "published_trend": published_trend("next", point.get("trend")),
                 })
-    return _frame(records, meta, url=url, retrieved_at=retrieved_at, vintage=vintage)
+    return Answer(records, meta, url, retrieved_at, vintage)
 
 
-def _frame(records: list[dict], meta: IndicatorMeta, *, url: str, retrieved_at, vintage: str) -> pd.DataFrame:
-    columns = ["indicator_id", "indicator_name", "area_code", "area_name", "area_type", "period", "period_from",
-               "period_to", "sex", "age", "category_type", "category", "value", "lower_ci_95", "upper_ci_95",
-               "count", "published_comparison", "published_trend"]
-    raw = pd.DataFrame(records, columns=columns)
+def _dates(period: dict, url: str, where: str) -> tuple[str, str, str]:
+    """A point's period label and its first and last days, as ISO dates the frame can hold."""
+    start = _field(period, "from", url, where, str)
+    end = _field(period, "to", url, where, str)
+    try:
+        label = period_label(str(period.get("type", "")), start, end)
+        first, last = date.fromisoformat(start[:10]), date.fromisoformat(end[:10])
+    except ValueError:
+        raise _problem(url, where, f"from {start!r} to {end!r} is not a pair of dates") from None
+    if not (FIRST_DATE <= first and last <= LAST_DATE):
+        raise _problem(url, where, f"from {start!r} to {end!r} is outside the dates a tidy frame can hold "
+                                   f"({FIRST_DATE} to {LAST_DATE})")
+    # Written out again, so that one answer (or one batch) giving 2023-01-01 and 20230101 frames alike.
+    return label, first.isoformat(), last.isoformat()
+
+
+#: The columns of a record (:func:`read_answer`), in the order they are framed.
+RECORD_COLUMNS = ["indicator_id", "indicator_name", "area_code", "area_name", "area_type", "period", "period_from",
+                  "period_to", "sex", "age", "category_type", "category", "value", "lower_ci_95", "upper_ci_95",
+                  "count", "published_comparison", "published_trend"]
+
+
+def frame_answers(answers: list[Answer]) -> pd.DataFrame:
+    """Answers read by :func:`read_answer` as one tidy frame, their rows in order.
+
+    Every step is row by row, except the recent trend kept on a series' latest
+    period, which is settled within each answer: the frame is the concatenation
+    of the answers' own frames.
+    """
+    rows = [len(answer.records) for answer in answers]
+    raw = pd.DataFrame([record for answer in answers for record in answer.records], columns=RECORD_COLUMNS)
     start, end = period_bounds(raw["period"])
     # A label Fingertips' own parser cannot date (monthly, cumulative) keeps the API's dates.
     raw["period_start"] = start.fillna(pd.to_datetime(raw["period_from"]))
     raw["period_end"] = end.fillna(pd.to_datetime(raw["period_to"]))
+
+    def shared(value_of) -> np.ndarray:
+        """One value per answer, on each of its rows."""
+        return np.repeat(np.array([value_of(answer) for answer in answers], dtype=object), rows)
+
     frame = raw.drop(columns=["period_from", "period_to"]).assign(
-        source=SOURCE_NAME, value_type=meta.value_type, multiplier=meta.multiplier, unit=meta.unit,
-        polarity=meta.polarity, comparator_method=meta.comparator_method,
-        ci_method="none" if meta.ci_method == "none" else "published",  # as parse_csv
-        value_note="", suppressed=False, source_url=url,
-        retrieved_at=retrieved_at or datetime.now(UTC), vintage=vintage,
+        source=SOURCE_NAME, value_type=shared(lambda a: a.meta.value_type),
+        multiplier=np.repeat([float(a.meta.multiplier) for a in answers], rows).astype(float),
+        unit=shared(lambda a: a.meta.unit), polarity=shared(lambda a: a.meta.polarity),
+        comparator_method=shared(lambda a: a.meta.comparator_method),
+        ci_method=shared(lambda a: "none" if a.meta.ci_method == "none" else "published"),  # as parse_csv
+        value_note="", suppressed=False, source_url=shared(lambda a: a.url),
+        retrieved_at=shared(lambda a: a.retrieved_at or datetime.now(UTC)), vintage=shared(lambda a: a.vintage),
         denominator=np.nan, lower_ci_998=np.nan, upper_ci_998=np.nan)
-    frame = fill_unpublished(new_frame(frame), methods={meta.indicator_id: meta.ci_method})
-    return settle_published(frame)
+    methods = {answer.meta.indicator_id: answer.meta.ci_method for answer in answers}
+    frame = fill_unpublished(new_frame(frame), methods=methods)
+    return settle_published(frame, within=np.repeat(np.arange(len(answers)), rows))

@@ -19,6 +19,7 @@ from assessment.sources.fingertips.next_api import FingertipsNextClient
 from assessment.inputs.http import session
 from assessment.snapshots.snapshot import build_frame, fetch_snapshot, open_snapshot
 
+from tests.support.demo_files import copy_demo_sources
 from tests.support.fingertips_replay import FingertipsReplay
 from tests.support.replay_server import ReplayServer
 
@@ -40,9 +41,7 @@ def _arcgis(csv_path):
 @pytest.fixture(scope="module")
 def fetched(tmp_path_factory):
     """One snapshot per backend, both replayed from the demo's figures."""
-    from assessment.demo import write_demo_sources
-
-    sources = write_demo_sources(tmp_path_factory.mktemp("sources"))
+    sources = copy_demo_sources(tmp_path_factory, tmp_path_factory.mktemp("sources"))
     catalogue = load_catalogue()
     export = pd.read_csv(sources["fingertips"], dtype=str, keep_default_na=False)
     kinds = {e.frame_id: ([502] if e.area_type == "county" else [501, 502]) for e in catalogue.fingertips()}

@@ -17,6 +17,7 @@ from assessment.sources.fingertips.next_api import FingertipsNextClient
 from assessment.inputs.http import session
 from assessment.snapshots.snapshot import build_frame, fetch_snapshot, open_snapshot
 
+from tests.support.demo_files import copy_demo_sources
 from tests.support.fingertips_replay import FingertipsReplay
 from tests.support.replay_server import ReplayServer
 
@@ -27,9 +28,7 @@ NEW_C21_NAME = "Admission episodes for alcohol-related conditions (Narrow): New 
 
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory):
-    from assessment.demo import write_demo_sources
-
-    sources = write_demo_sources(tmp_path_factory.mktemp("sources"))
+    sources = copy_demo_sources(tmp_path_factory, tmp_path_factory.mktemp("sources"))
     export = pd.read_csv(sources["fingertips"], dtype=str, keep_default_na=False)
     catalogue = load_catalogue()
     ids = [catalogue.by_key[k].frame_id for k in KEYS]

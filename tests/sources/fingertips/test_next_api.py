@@ -239,3 +239,58 @@ def test_null_numbers_from_the_server_are_read_as_missing():
     body["benchmarkMethod"] = "CIOverlappingReferenceValue998"  # the C# enum's spelling
     frame = parse_json(json.dumps(body), url=DATA_URL, metadata=META)
     assert np.isnan(frame["count"][0]) and np.isnan(frame["denominator"][0]) and frame["value"][0] > 19
+
+
+def _without_latest_persons_point(body: dict) -> dict:
+    """England's answer with the Persons series' 2022/23 point taken out, and its trend stated on 2021/22."""
+    persons = body["areaHealthData"][0]["indicatorSegments"][2]
+    earlier, latest, decile = persons["healthData"]
+    persons["healthData"] = [{**earlier, "trend": latest["trend"]}, decile]
+    return body
+
+
+def test_answers_framed_together_give_each_answers_own_frame():
+    """One frame for many answers is the answers' own frames one after another, provenance and trends included."""
+    from assessment.sources.fingertips.next_api import frame_answers, read_answer
+
+    shorter = _without_latest_persons_point(json.loads(_body("england")))
+    empty = {**json.loads(_body("regions")), "areaHealthData": []}
+    other = {**json.loads(_body("counties")), "indicatorId": 92432}  # its own value type, multiplier and CI method
+    answers = [(_body("england"), DATA_URL, pd.Timestamp("2026-11-22 09:30", tz="UTC").to_pydatetime(), "first"),
+               (json.dumps(empty), DATA_URL + "&empty", None, ""),
+               (json.dumps(shorter), DATA_URL + "&again", pd.Timestamp("2026-11-23").to_pydatetime(), "second"),
+               (json.dumps(other), DATA_URL.replace("90244", "92432"), pd.Timestamp("2026-11-24").to_pydatetime(),
+                "third")]
+    together = frame_answers([read_answer(text, url=url, metadata=META, retrieved_at=at, vintage=vintage)
+                              for text, url, at, vintage in answers])
+    alone = pd.concat([parse_json(text, url=url, metadata=META, retrieved_at=at, vintage=vintage)
+                       for text, url, at, vintage in answers], ignore_index=True)
+    pd.testing.assert_frame_equal(together, alone, check_exact=True)
+    # England's Persons series is in two answers: the shorter one's trend stays on its own latest period.
+    persons = together[together["area_code"].eq("E92000001") & together["sex"].eq("Persons")
+                       & together["category"].eq("")]
+    assert persons[["vintage", "period", "published_trend"]].values.tolist() == [
+        ["first", "2021/22", ""], ["first", "2022/23", "Increasing and getting better"],
+        ["second", "2021/22", "Increasing and getting better"]]
+    assert set(together.loc[together["indicator_id"].eq("92432"), "value_type"]) == {"directly standardised rate"}
+
+
+def test_dates_written_in_the_basic_iso_form_give_the_same_rows():
+    """20220401 is the ISO date 2022-04-01: an answer mixing both forms reads as one written in either."""
+    body = json.loads(_body("england"))
+    for point in body["areaHealthData"][0]["indicatorSegments"][2]["healthData"][:2]:
+        period = point["datePeriod"]
+        period["from"], period["to"] = period["from"].replace("-", ""), period["to"].replace("-", "")
+    mixed = parse_json(json.dumps(body), url=DATA_URL, metadata=META)
+    pd.testing.assert_frame_equal(mixed.drop(columns="retrieved_at"), _read("england").drop(columns="retrieved_at"))
+
+
+def test_a_date_a_frame_cannot_hold_stops_naming_the_url_and_the_field():
+    body = json.loads(_body("england"))
+    body["areaHealthData"][0]["indicatorSegments"][2]["healthData"][1]["datePeriod"].update(
+        {"from": "3000-04-01", "to": "3001-03-31"})  # a typo for 2000/01: a traceback while framing, before
+    with pytest.raises(SourceError) as stopped:
+        parse_json(json.dumps(body), url=DATA_URL, metadata=META)
+    assert str(stopped.value) == (f"{DATA_URL}: areaHealthData[0].indicatorSegments[2].healthData[1].datePeriod: "
+                                  "from '3000-04-01' to '3001-03-31' is outside the dates a tidy frame can hold "
+                                  "(1677-09-22 to 2262-04-11)")

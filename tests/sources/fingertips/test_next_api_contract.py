@@ -8,6 +8,7 @@ they break the OpenAPI definition (``"benchmarkComparison": null`` on Persons po
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -105,3 +106,31 @@ def test_two_answers_that_disagree_stop_naming_both_urls_and_the_key(london):
     assert re.search(r"/indicators/41101/data\?area_codes=E12000007&area_type=regions and "
                      r"\S+/indicators/41101/data\?area_codes=E12000007&area_type=regions&inequalities=sex "
                      r"disagree on 41101, E12000007, 2013/14, Female, All ages: value 12.5 and 12.6$", message)
+
+
+def test_a_bundled_definition_that_drifts_from_the_split_one_is_checked_on_its_own(monkeypatch):
+    """A body is checked once while both forms give it the same schema, and against each once they differ."""
+    import copy
+
+    from tests.support.contracts import openapi
+
+    body = json.dumps({"areaHealthData": [{"areaCode": "E92000001", "indicatorSegments": [
+        {"sex": {"value": "Persons", "isAggregate": True}, "age": {"value": "All ages", "isAggregate": True},
+         "healthData": [{"value": "n/a", "datePeriod": {"type": "Calendar", "from": "2022-01-01",
+                                                       "to": "2022-12-31"}}]}]}]})
+    problem = "/indicators/{indicator_id}/data 200: $.areaHealthData[0].indicatorSegments[0].healthData[0].value: "
+    assert [p for p in definition_problems("/indicators/90244/data", 200, body) if problem in p] == [
+        f"swagger.yaml {problem}'n/a' is not of type 'number'", f"fingertipsAPI.yaml {problem}'n/a' is not of type 'number'"]
+    bundled = openapi.ROOT / "fingertipsAPI.yaml"
+    drifted = copy.deepcopy(openapi._load(bundled))
+    drifted["components"]["schemas"]["HealthDataPoint"]["properties"]["value"]["type"] = "string"
+    load = openapi._load
+    monkeypatch.setattr(openapi, "_load", lambda path: drifted if path == bundled else load(path))
+    for made in (openapi._validator, openapi._schema_text):
+        made.cache_clear()
+    try:
+        assert [p for p in definition_problems("/indicators/90244/data", 200, body) if problem in p] == [
+            f"swagger.yaml {problem}'n/a' is not of type 'number'"]
+    finally:
+        for made in (openapi._validator, openapi._schema_text):
+            made.cache_clear()

@@ -25,6 +25,7 @@ from assessment.sources.fingertips.client import FingertipsClient
 from assessment.inputs.http import session
 from assessment.snapshots.snapshot import build_frame, fetch_snapshot, open_snapshot
 
+from tests.support.demo_files import copy_demo_sources
 from tests.support.fingertips_replay import FingertipsReplay
 from tests.support.replay_server import ReplayServer
 
@@ -56,9 +57,7 @@ def _with_breakdowns(export: pd.DataFrame, indicators: int = 8) -> pd.DataFrame:
 def national(tmp_path_factory):
     """A fingertips-only snapshot fetched through ``jsna fetch --fingertips next`` from the replay."""
     from assessment.cli import main
-    from assessment.demo import write_demo_sources
-
-    sources = write_demo_sources(tmp_path_factory.mktemp("sources"))
+    sources = copy_demo_sources(tmp_path_factory, tmp_path_factory.mktemp("sources"))
     export = _with_breakdowns(pd.read_csv(sources["fingertips"], dtype=str, keep_default_na=False))
     out = tmp_path_factory.mktemp("snapshots")
     with ReplayServer() as server:
@@ -115,11 +114,9 @@ def test_the_deciles_are_in_the_shared_words_and_every_figure_is_the_exports(nat
         "inequalities")) == {False}
 
 
-def test_two_answers_of_one_fetch_that_disagree_stop_the_build_naming_both(tmp_path):
+def test_two_answers_of_one_fetch_that_disagree_stop_the_build_naming_both(tmp_path, tmp_path_factory):
     """The legacy exports of districts and of counties both carry the unitaries: their figures must agree."""
-    from assessment.demo import write_demo_sources
-
-    sources = write_demo_sources(tmp_path / "sources")
+    sources = copy_demo_sources(tmp_path_factory, tmp_path / "sources")
     export = pd.read_csv(sources["fingertips"], dtype=str, keep_default_na=False)
     catalogue = Catalogue([load_catalogue().by_key["suicide_rate"]])
     indicator = catalogue.entries[0].frame_id
@@ -145,3 +142,49 @@ def test_two_answers_of_one_fetch_that_disagree_stop_the_build_naming_both(tmp_p
     with pytest.raises(SourceError, match=r"child_area_type_id=501\S* and \S+child_area_type_id=502\S* disagree on "
                                           rf"{indicator}, E06\d+, [^:]+: value \S+ and \S+$"):
         build_frame(root, catalogue=catalogue, publishers={})
+
+
+def _some_indicators(root, out, ids: set[str]):
+    """A copy of a FingertipsNext snapshot holding the answers of ``ids`` only."""
+    manifest = json.loads((root / "manifest.json").read_text())
+    files = [e for e in manifest["files"] if e["kind"] == "fingertips_identity" or set(e.get("indicators", [])) & ids]
+    for entry in files:
+        (out / entry["path"]).parent.mkdir(parents=True, exist_ok=True)
+        (out / entry["path"]).write_bytes((root / entry["path"]).read_bytes())
+    (out / "manifest.json").write_text(json.dumps({**manifest, "files": files}))
+    return out
+
+
+def test_answers_framed_in_batches_give_what_answers_framed_one_by_one_give(national, tmp_path, monkeypatch):
+    """`jsna build` frames the stored answers together, in batches of FRAME_ROWS rows: the frame and sources are alike."""
+    from assessment.snapshots import snapshot as snapshots
+
+    entries = open_snapshot(national["root"]).files("fingertips_next")
+    # two indicators with sexes and deciles, and one with an answer that has no rows
+    ids = {*sorted({e["indicators"][0] for e in entries})[:2], "90976"}
+    assert any(e["rows"] == 0 for e in entries if e["indicators"][0] in ids)
+    root = _some_indicators(national["root"], tmp_path / "2026-11-22", ids)
+    framed: list[int] = []
+    frame_answers = snapshots.frame_answers
+
+    def counted(answers):
+        framed.append(len(answers))
+        return frame_answers(answers)
+
+    monkeypatch.setattr(snapshots, "frame_answers", counted)
+    built, batches = {}, {}
+    for rows in (1, 300, 1_000_000):  # each answer alone (one without rows joins the next), a few batches, all at once
+        monkeypatch.setattr(snapshots, "FRAME_ROWS", rows)
+        built[rows] = build_frame(root, publishers={})
+        batches[rows], framed[:] = list(framed), []
+    answers = 4 * len(ids)
+    assert sum(batches[1]) == answers and max(batches[1]) == 2 and batches[1_000_000] == [answers]
+    assert len(batches[1]) > len(batches[300]) > 1
+    alone = built[1]
+    assert len(alone[0]) > 1000 and set(alone[0]["sex"]) == {"Persons", "Female", "Male"}
+    periods = {source["file"]: source["period"] for source in alone[1]["sources"]}
+    assert {periods[e["path"]] == "" for e in entries if e["indicators"][0] in ids} == {True, False}
+    assert all(periods[e["path"]] == "" for e in entries if e["indicators"][0] in ids and e["rows"] == 0)
+    for rows in (300, 1_000_000):
+        pd.testing.assert_frame_equal(built[rows][0], alone[0], check_exact=True)
+        assert built[rows][1] == alone[1]  # the metadata: the sources, each with its file's latest period
