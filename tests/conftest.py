@@ -280,10 +280,10 @@ FETCH_DAY = date(2026, 11, 22)
 
 @pytest.fixture(scope="module")
 def demo_sources(tmp_path_factory):
-    """The demo's sources in the publishers' formats, to be served on 127.0.0.1."""
-    from assessment.demo import write_demo_sources
+    """The demo's sources in the publishers' formats, to be served on 127.0.0.1 (a copy of the run's one writing)."""
+    from tests.support.demo_files import copy_demo_sources
 
-    return write_demo_sources(tmp_path_factory.mktemp("sources"))
+    return copy_demo_sources(tmp_path_factory, tmp_path_factory.mktemp("sources"))
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ from assessment.cli import main
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory) -> Path:
     """The demo's files, imported as a user would."""
-    from assessment.demo import write_demo_sources
+    from tests.support.demo_files import copy_demo_sources
 
-    sources = write_demo_sources(tmp_path_factory.mktemp("made"))
+    sources = copy_demo_sources(tmp_path_factory, tmp_path_factory.mktemp("made"))
     folder = tmp_path_factory.mktemp("downloads")
     for role in ("lookup_lad_csp_pfa", "lookup_lad_utla", "lookup_lad_region", "boundaries_lad", "fingertips"):
         path = Path(sources[role])

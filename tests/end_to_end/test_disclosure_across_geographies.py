@@ -32,6 +32,7 @@ from assessment.geography import geography_from_files
 from assessment.core.levels import lookup_roles
 from assessment.bundles.bundle import open_bundle
 from assessment.inputs.periods import parse_period
+from tests.support.demo_files import copy_demo_sources
 from assessment.stats import add_intervals
 from assessment.uploads import load_upload
 
@@ -123,7 +124,7 @@ def assert_nothing_recoverable(frame: pd.DataFrame, table: dict, members: dict =
 
 @pytest.fixture(scope="module")
 def demo_lookups(tmp_path_factory):
-    sources = demo.write_demo_sources(tmp_path_factory.mktemp("demo-sources"))
+    sources = copy_demo_sources(tmp_path_factory, tmp_path_factory.mktemp("demo-sources"))
     return {f"lookup_{role}": sources[f"lookup_{role}"] for role in lookup_roles()}
 
 

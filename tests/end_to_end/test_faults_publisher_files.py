@@ -144,9 +144,9 @@ def test_a_pfa_workbook_without_its_recorded_crime_table_is_refused_naming_the_s
 @pytest.fixture(scope="module")
 def demo_downloads(tmp_path_factory):
     """The demo's Fingertips export, ONS lookups and district boundaries, as downloaded files."""
-    from assessment.demo import write_demo_sources
+    from tests.support.demo_files import copy_demo_sources
 
-    sources = write_demo_sources(tmp_path_factory.mktemp("demo-sources"))
+    sources = copy_demo_sources(tmp_path_factory, tmp_path_factory.mktemp("demo-sources"))
     return {role: sources[role] for role in ("fingertips", "lookup_lad_csp_pfa", "lookup_lad_utla",
                                              "lookup_lad_region", "boundaries_lad")}
 

@@ -41,9 +41,9 @@ TODAY = date.today().isoformat()
 @pytest.fixture(scope="module")
 def downloads(tmp_path_factory):
     """The demo's files in the publishers' formats, as an analyst downloads them (one folder)."""
-    from assessment.demo import write_demo_sources
+    from tests.support.demo_files import copy_demo_sources
 
-    sources = write_demo_sources(tmp_path_factory.mktemp("made"))
+    sources = copy_demo_sources(tmp_path_factory, tmp_path_factory.mktemp("made"))
     folder = tmp_path_factory.mktemp("Downloads")
     for role in ("lookup_lad_csp_pfa", "lookup_lad_utla", "lookup_lad_region", "boundaries_lad", "population",
                  "fingertips"):
