@@ -32,11 +32,10 @@ def label_of(row: pd.Series) -> str:
 
 def split_rows(report: ReportContext, headline: pd.Series) -> pd.DataFrame:
     """The other published breakdowns of a headline row: same indicator, area and period."""
-    rows = report.data.bundle.sex_age_rows()
+    rows = report.data.bundle.sex_age_rows_of(headline["indicator_id"], headline["area_code"])
     if rows.empty:
         return rows
-    same = rows[(rows["indicator_id"] == headline["indicator_id"]) & (rows["area_code"] == headline["area_code"])
-                & (rows["period"] == headline["period"])]
+    same = rows[rows["period"] == headline["period"]]
     return same.sort_values(["sex", "age"], key=lambda c: c.map(_order), kind="stable")
 
 
