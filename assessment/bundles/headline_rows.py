@@ -155,6 +155,7 @@ class HeadlineTables:
     #: Population estimates by age band (not headline rows: the population profile's), every area.
     population_ages: pd.DataFrame = field(default_factory=pd.DataFrame)
     _upper_tier: HeadlineTables | None = field(default=None, init=False, repr=False)
+    _breakdown_positions: dict | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def build(cls, frame: pd.DataFrame, indicators: Mapping[str, dict]) -> HeadlineTables:
@@ -191,6 +192,18 @@ class HeadlineTables:
     def indicator(self, indicator_id: str) -> pd.DataFrame:
         """Every area's headline rows of one indicator."""
         return self.by_indicator.get(indicator_id, self.empty())
+
+    def same_breakdown(self, row: Mapping) -> pd.DataFrame:
+        """Every area's rows of ``row``'s indicator in its period, sex and age, in table order.
+
+        A report asks for each row it compares or ranks; the rows' positions are
+        found once per table instead of by a filter of the indicator's rows each time.
+        """
+        if self._breakdown_positions is None:
+            self._breakdown_positions = self.rows.groupby(
+                ["indicator_id", "period", "sex", "age"], sort=False).indices if len(self.rows) else {}
+        positions = self._breakdown_positions.get((row["indicator_id"], row["period"], row["sex"], row["age"]))
+        return self.rows.iloc[positions] if positions is not None else self.empty()
 
     def latest(self, area_code: str) -> pd.DataFrame:
         """The latest period of each indicator for one area (a copy: callers may add columns)."""

@@ -145,8 +145,7 @@ class AreaData:
     def peer_rows(self, row: pd.Series) -> pd.DataFrame:
         """The same indicator, period and breakdown for the area's peers (with the area itself)."""
         peers = set(self.geography.peers(self.area.code)) | {self.area.code}
-        frame = self.tables.indicator(row["indicator_id"])
-        same = frame[(frame["period"] == row["period"]) & (frame["sex"] == row["sex"]) & (frame["age"] == row["age"])]
+        same = self.tables.same_breakdown(row)
         return with_national(same[same["area_code"].isin(peers)], self.national[0])
 
     def series(self, row: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -158,10 +158,9 @@ def population_shares(data: AreaData, inside: list[Area]) -> dict[str, float]:
 
 def inside_rows(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.DataFrame:
     """The inside areas' rows for the same indicator, period and breakdown as ``row``, by name."""
-    frame = data.tables.indicator(row["indicator_id"])
     names = {a.code: data.display_name(a.code) for a in inside}
-    same = frame[(frame["period"] == row["period"]) & (frame["sex"] == row["sex"]) & (frame["age"] == row["age"])
-                 & frame["area_code"].isin(names)]
+    same = data.tables.same_breakdown(row)
+    same = same[same["area_code"].isin(names)]
     same = same.assign(area_name=same["area_code"].map(names))
     return same.sort_values("area_name").reset_index(drop=True)
 

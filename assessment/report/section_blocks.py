@@ -126,8 +126,7 @@ def force_rank(report: ReportContext, row: pd.Series) -> str:
     """The force's rank among forces for a row, in words ("" for other areas or without a figure)."""
     if not has_rank(row):  # most rows: the search of the indicator's forces below is not needed
         return ""
-    frame = report.data.tables.indicator(row["indicator_id"])
-    return rank_text(row, welsh=includes_welsh_forces(frame, row))
+    return rank_text(row, welsh=includes_welsh_forces(report.data.tables.same_breakdown(row), row))
 
 
 def benchmark_table(report: ReportContext, rows: pd.DataFrame, section_title: str) -> Table:

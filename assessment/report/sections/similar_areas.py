@@ -60,9 +60,8 @@ def comparisons(report: ReportContext, codes: list[str]) -> pd.DataFrame:
     for _, row in data.latest().iterrows():
         if row["indicator_id"] in sub_groups or row["value_type"] not in COMPARED_TYPES or pd.isna(row["value"]) or row["suppressed"]:
             continue
-        frame = data.tables.indicator(row["indicator_id"])
-        same = frame[(frame["period"] == row["period"]) & (frame["sex"] == row["sex"]) & (frame["age"] == row["age"])
-                     & (frame["category"] == row["category"]) & frame["area_code"].isin(codes)
+        frame = data.tables.same_breakdown(row)
+        same = frame[(frame["category"] == row["category"]) & frame["area_code"].isin(codes)
                      & frame["value"].notna() & ~frame["suppressed"].astype(bool)]
         if len(same) < MIN_WITH_VALUE:
             continue
