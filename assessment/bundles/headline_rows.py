@@ -193,7 +193,7 @@ class HeadlineTables:
         """Every area's headline rows of one indicator."""
         return self.by_indicator.get(indicator_id, self.empty())
 
-    def same_breakdown(self, row: Mapping) -> pd.DataFrame:
+    def same_breakdown(self, row: pd.Series | Mapping) -> pd.DataFrame:
         """Every area's rows of ``row``'s indicator in its period, sex and age, in table order.
 
         A report asks for each row it compares or ranks; the rows' positions are

@@ -19,12 +19,12 @@ from pathlib import Path
 import yaml
 
 from ..core.errors import InputError
+from ..core.registry_fields import SAFE_LOADER
 from ..tidy.frame_columns import POLARITIES, VALUE_TYPES
 from ..core.paths import DATA_SOURCES_DIR, data_sources_dir
 from .fingertips.api import IndicatorMeta
 
 #: libyaml's safe loader where PyYAML was built with it (ten times faster), else the pure-Python one.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: The shipped catalogue; :func:`load_catalogue` reads the one in use (``JSNA_DATA_SOURCES``).
 CATALOGUE_PATH = DATA_SOURCES_DIR / "indicators.yaml"
@@ -229,7 +229,7 @@ def load_data_gaps(path: Path = DATA_GAPS_PATH, catalogue: Catalogue | None = No
     """
     try:
         with open(path, encoding="utf-8") as handle:
-            raw = yaml.safe_load(handle)["gaps"]
+            raw = yaml.load(handle, Loader=SAFE_LOADER)["gaps"]
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise InputError(f"{path}: unreadable data-gaps registry ({' '.join(str(exc).split())})") from None
     catalogued = {e.key for e in (catalogue or load_catalogue()).entries}

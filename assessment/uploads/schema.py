@@ -15,6 +15,7 @@ import yaml
 
 from ..core.errors import InputError
 from ..core.paths import data_sources_dir
+from ..core.registry_fields import SAFE_LOADER
 
 COLUMN_TYPES = {"area_code", "period", "count", "category"}
 KIND_FIELDS = {"kind", "title", "partner", "section", "description", "period_format", "area_types", "columns",
@@ -85,7 +86,7 @@ def _check_fields(item: dict, allowed: set[str], where: str) -> None:
 def _parse(path: Path) -> UploadKind:
     where = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise InputError(f"{where}: not valid YAML ({' '.join(str(exc).split())})") from None
     _check_fields(raw, KIND_FIELDS, where)

@@ -33,6 +33,7 @@ import yaml
 
 from ...core.errors import InputError
 from ...core.paths import DATA_SOURCES_DIR
+from ...core.registry_fields import SAFE_LOADER
 from ...inputs.recognition import Recognised
 from .areas import TOTAL_NAMES
 from .eff_csv import SOURCE, first_lines, header_index, number, read_rows
@@ -66,7 +67,7 @@ class Release:
 @lru_cache(maxsize=2)
 def _releases(path: Path = RELEASES_PATH) -> dict[int, Release]:
     with open(path, encoding="utf-8") as handle:
-        entries = yaml.safe_load(handle)["stop_and_search"]
+        entries = yaml.load(handle, Loader=SAFE_LOADER)["stop_and_search"]
     return {int(e["national_searches"]): Release(str(e["period"]), e["release"], int(e["national_searches"]),
                                                  bool(e.get("confirmed"))) for e in entries}
 

@@ -32,6 +32,7 @@ import yaml
 
 from ...core.errors import InputError
 from ...core.paths import DATA_SOURCES_DIR
+from ...core.registry_fields import SAFE_LOADER
 
 NAMES_PATH = DATA_SOURCES_DIR / "justice" / "force_names.yaml"
 _NOTE = re.compile(r"\s*\[note\s*(\d+)\]", re.IGNORECASE)
@@ -65,7 +66,7 @@ def normalise(name: str) -> str:
 def load_name_registry(path: Path = NAMES_PATH) -> dict:
     """The alias, total, skipped-row and region tables (``data_sources/justice/force_names.yaml``)."""
     with open(path, encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+        raw = yaml.load(handle, Loader=SAFE_LOADER)
     return {
         "aliases": {normalise(k): v for k, v in raw["aliases"].items()},
         "totals": {normalise(k): v for k, v in raw["totals"].items()},
