@@ -32,7 +32,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri
+
+from .intervals import z_value
 
 KINDS = ("rate", "proportion")
 
@@ -57,7 +58,7 @@ def ratio_interval(count, denominator, reference_count, reference_denominator, *
         variance = 1 / a + 1 / b
         if kind == "proportion":
             variance = variance - 1 / n_a - 1 / n_b
-        spread = ndtri(1 - (1 - confidence) / 2) * np.sqrt(variance)
+        spread = z_value(confidence) * np.sqrt(variance)
         usable = (a > 0) & (b > 0) & np.isfinite(variance) & (variance >= 0) & np.isfinite(ratio) & (ratio > 0)
         lower = np.where(usable, ratio * np.exp(-spread), np.nan)
         upper = np.where(usable, ratio * np.exp(spread), np.nan)
