@@ -28,7 +28,6 @@ from typing import Any
 from urllib.parse import urljoin, urlparse
 
 import requests
-import requests_cache
 
 from ..core.errors import SourceError
 from ..core.atomic_files import looks_like_html
@@ -89,6 +88,9 @@ def session(*, retries: int | None = None, backoff: float | None = None, cache_n
     ``retries`` and ``backoff`` override the budget's. The whole-fetch deadline
     counts from here: make one session per fetch.
     """
+    # Imported here: every command and report kernel imports this module, few of them fetch (50 ms at start).
+    import requests_cache
+
     http = requests_cache.CachedSession(
         cache_name or str(cache_dir() / "http_cache"),
         backend="sqlite",
