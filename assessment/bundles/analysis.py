@@ -38,6 +38,7 @@ from ..tidy.frame import KEY_COLUMNS, concat_frames, validate_frame
 from ..core.levels import DISTRICT_LEVEL, ENGLAND_CODE, rollup_levels
 from ..stats import aggregate, compare_to
 from ..stats.combined_areas import carry_combined
+from ..stats.compare import ComparisonKeys
 from ..stats.comparison_sets import UPPER_TIER_COLUMNS, add_upper_tier_comparisons
 from ..stats.force_ranks import ENGLAND_AND_WALES, RANK_COLUMNS, force_groups, rank_forces
 from ..stats.trend import trend_columns
@@ -100,8 +101,8 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
     return concat_frames([frame, new])
 
 
-def _comparison(frame: pd.DataFrame, comparator, prefix: str) -> pd.DataFrame:
-    compared = compare_to(frame, comparator)
+def _comparison(frame: pd.DataFrame, comparator, prefix: str, keys: ComparisonKeys | None = None) -> pd.DataFrame:
+    compared = compare_to(frame, comparator, keys)
     return compared[["comparison", "comparator_value", "comparison_reason"]].rename(columns={
         "comparison": f"{prefix}_comparison",
         "comparator_value": f"{prefix}_value",
@@ -122,14 +123,15 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
         frame = validate_frame(frame, where="tidy frame after roll-ups")
         progress.advance(task)
 
-        england = _comparison(frame, ENGLAND_CODE, "england")
+        keys = ComparisonKeys.of(frame)  # the same rows are compared three times
+        england = _comparison(frame, ENGLAND_CODE, "england", keys)
         progress.advance(task)
 
         region_of = geography.lads.set_index("lad_code")["region_code"].to_dict()
         region_of.update(geography.lads.drop_duplicates("utla_code")
                          .set_index("utla_code")["region_code"].to_dict())
         region_codes = frame["area_code"].map(region_of)
-        region = _comparison(frame, region_codes.where(region_codes.notna(), None), "region")
+        region = _comparison(frame, region_codes.where(region_codes.notna(), None), "region", keys)
         no_region = region_codes.isna()
         region.loc[no_region, "region_comparison"] = "Not compared"
         region.loc[no_region, "region_reason"] = "not part of a single region"
@@ -145,7 +147,8 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
         trends = trend_columns(frame)  # a trend belongs to a series' latest period; "" on earlier ones
         for column in ("trend", "trend_reason"):
             analysed[column] = trends[column].to_numpy(object)
-        analysed = pd.concat([analysed, _comparison(frame, ENGLAND_AND_WALES, "england_wales")], axis=1)
+        analysed = pd.concat([analysed, _comparison(frame, ENGLAND_AND_WALES, "england_wales", keys)], axis=1)
+        del keys
         analysed = rank_forces(analysed, force_groups(geography))
         # Quintiles of counties and unitaries among the whole upper tier (the set their reports show).
         analysed = add_upper_tier_comparisons(analysed, geography, DISTRICT_LEVEL.upper_tier_level or "",
