@@ -11,6 +11,7 @@ import pandas as pd
 
 from .analysis import analyse, latest_populations
 from ..core.errors import InputError
+from ..core.large_blocks import return_large_blocks
 from ..tidy.frame import concat_frames
 from ..geography import crosswalk_frame, geography_from_files
 from ..geography.boundary_checks import check_boundary_file
@@ -160,6 +161,7 @@ def build_bundle_from_snapshot(snapshot_dir: Path, out_dir: Path, *, lookups_dir
     whatever their names). ``described`` replaces entries of the bundle's metadata
     (the demo's: its sources are invented, not the publishers' whose formats they use).
     """
+    return_large_blocks()  # a national build frees hundreds of columns of a million rows: give them back
     snapshot = open_snapshot(snapshot_dir)
     # Before any work: the bundle replaces --out whole, so it may be neither an input nor a folder of other files.
     refuse_overlap(out_dir, [("--snapshot", Path(snapshot_dir)), ("--lookups", lookups_dir),
