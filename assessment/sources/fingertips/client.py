@@ -190,20 +190,20 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     value = number("Value")
     suppressed = value.isna() & value_note.str.contains(SUPPRESSION_NOTE)
     frame = pd.DataFrame({
-        "indicator_id": raw["Indicator ID"],
+        "indicator_id": _text(raw["Indicator ID"]),
         "indicator_name": _map_distinct(raw["Indicator Name"], lambda name: " ".join(str(name).split())
                                         if pd.notna(name) else name),
         "source": SOURCE_NAME,
-        "area_code": raw["Area Code"].str.strip(),
-        "area_name": raw["Area Name"].str.strip(),
+        "area_code": _text(raw["Area Code"], strip=True),
+        "area_name": _text(raw["Area Name"], strip=True),
         "area_type": area_type,
-        "period": raw["Time period"].str.strip(),
+        "period": _text(raw["Time period"], strip=True),
         "period_start": period_start,
         "period_end": period_end,
-        "sex": raw["Sex"].fillna("Persons"),
-        "age": raw["Age"].fillna("All ages"),
-        "category_type": raw["Category Type"].fillna(""),
-        "category": raw["Category"].fillna(""),
+        "sex": _text(raw["Sex"], fill="Persons"),
+        "age": _text(raw["Age"], fill="All ages"),
+        "category_type": _text(raw["Category Type"], fill=""),
+        "category": _text(raw["Category"], fill=""),
         "value": value,
         "lower_ci_95": number("Lower CI 95.0 limit"),
         "upper_ci_95": number("Upper CI 95.0 limit"),
@@ -243,6 +243,19 @@ def _map_distinct(column: pd.Series, func) -> pd.Series:
     mapped = np.empty(len(uniques), dtype=object)
     mapped[:] = [func(value) for value in uniques]
     return pd.Series(mapped[codes], index=column.index, dtype=object)
+
+
+def _text(column: pd.Series, *, strip: bool = False, fill: str | None = None) -> pd.Series:
+    """A text column of the export as Python strings, each distinct one made once (``fill`` for an empty cell).
+
+    The typed frame holds its text as objects; stripping or filling the export's Arrow text
+    first made another Arrow copy of each column, alive with the export's own until typed.
+    """
+    def cell(value):
+        if pd.isna(value):
+            return value if fill is None else fill
+        return value.strip() if strip else value
+    return _map_distinct(column, cell)
 
 
 def _published(raw: pd.DataFrame, column: str, ids: pd.Series, metadata: dict, translate) -> pd.Series:
