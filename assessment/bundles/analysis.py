@@ -37,6 +37,7 @@ from rich.progress import Progress
 from ..tidy.frame import KEY_COLUMNS, concat_frames, validate_frame
 from ..core.levels import DISTRICT_LEVEL, ENGLAND_CODE, rollup_levels
 from ..stats import aggregate, compare_to
+from ..stats.aggregate import with_series_numbers
 from ..stats.combined_areas import carry_combined
 from ..stats.compare import ComparisonKeys
 from ..stats.comparison_sets import UPPER_TIER_COLUMNS, add_upper_tier_comparisons
@@ -79,8 +80,10 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
     upper, districts = set(geography.codes_of_type(upper_type)), set(geography.codes_of_type(DISTRICT_LEVEL.key))
     county_level = (set(frame.loc[frame["area_code"].isin(upper - districts), "indicator_id"])
                     - set(frame.loc[frame["area_code"].isin(districts - upper), "indicator_id"]))
-    by_level = {DISTRICT_LEVEL.key: frame[~frame["indicator_id"].isin(county_level)],
-                upper_type: frame[frame["indicator_id"].isin(county_level)]}
+    numbered = with_series_numbers(frame)
+    by_level = {DISTRICT_LEVEL.key: numbered[~numbered["indicator_id"].isin(county_level)],
+                upper_type: numbered[numbered["indicator_id"].isin(county_level)]}
+    del numbered
     built = []
     weighted, populations = load_catalogue().weighted_mean_ids(), latest_populations(frame)
     for child_type, rows in by_level.items():
@@ -92,8 +95,10 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
     rolled = concat_frames(built)
     if rolled.empty:
         return frame
-    present = pd.MultiIndex.from_frame(frame[KEY_COLUMNS])
-    new = rolled[~pd.MultiIndex.from_frame(rolled[KEY_COLUMNS]).isin(present)]
+    # Only rows of the parents' codes can hold a key a roll-up made: the keys of a whole national
+    # frame (a million rows) were indexed to find the few thousand published parents' rows.
+    published = frame.loc[frame["area_code"].isin(set(rolled["area_code"])), KEY_COLUMNS]
+    new = rolled[~pd.MultiIndex.from_frame(rolled[KEY_COLUMNS]).isin(pd.MultiIndex.from_frame(published))]
     # A Welsh force is rolled up only for indicators with Welsh rows: an England-only source
     # (Fingertips, MHCLG, the English indices) would give it an empty "no data" row per period.
     with_wales = set(frame.loc[frame["area_code"].str.startswith("W"), "indicator_id"])

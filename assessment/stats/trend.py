@@ -163,7 +163,8 @@ def _series_trends(frame: pd.DataFrame) -> tuple[pd.Index, pd.DataFrame, np.ndar
     """(index labels of each series' latest row, those rows' series key and period, trend, reason)."""
     start, end = _period_dates(frame)
     # Only the columns the rules read: sorting a copy of the whole national frame held another gigabyte.
-    used = [*SERIES_COLUMNS, "period", "value_type", "polarity", *NUMBER_COLUMNS, "suppressed"]
+    # The series' own columns are not among them: only each series' latest row is taken from those.
+    used = ["period", "value_type", "polarity", *NUMBER_COLUMNS, "suppressed"]
     codes = [_sorted_codes(column) for column in [*(frame[name] for name in SERIES_COLUMNS), end, frame["period"]]]
     order = np.lexsort(codes[::-1])  # the order sort_values by these columns gives, found on whole numbers
     ordered = frame[used].assign(_start=start, _end=end).iloc[order]
@@ -179,7 +180,7 @@ def _series_trends(frame: pd.DataFrame) -> tuple[pd.Index, pd.DataFrame, np.ndar
                       numbers["upper_ci_95"], numbers["count"], numbers["denominator"],
                       ordered["suppressed"].astype(bool).to_numpy(), days, follows)
     latest, trends, reasons = series_trends(rows, _untrended_reason, trend_label)
-    keys = ordered.iloc[latest][SERIES_COLUMNS].assign(period=rows.period[latest])
+    keys = frame[SERIES_COLUMNS].iloc[order[latest]].assign(period=rows.period[latest])
     return ordered.index[latest], keys, trends, reasons
 
 
