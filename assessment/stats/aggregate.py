@@ -52,6 +52,11 @@ SPLIT_NOTE = "Not aggregable: constituent areas are split between parent areas"
 SERIES_NUMBER = "_series_number"
 
 
+#: The columns of the district rows the sums and notes read.
+READ_COLUMNS = ["area_code", "area_name", "indicator_id", "value", "count", "denominator", "value_type", "ci_method",
+                "value_note", "suppressed"]
+
+
 def with_series_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with :data:`SERIES_NUMBER`: a national frame's roll-ups then group on one column of
     whole numbers and the parent, not on seven text columns each time (seven roll-ups of a million rows)."""
@@ -168,16 +173,15 @@ def _settled_groups(group_of: np.ndarray, complete: np.ndarray, counts: np.ndarr
     }
 
 
-def _parent_rows(joined: pd.DataFrame, template_rows: list[int], parents: list[str], names: dict[str, str],
+def _parent_rows(frame: pd.DataFrame, template_rows: np.ndarray, parents: list[str], names: dict[str, str],
                  parent_type: str, changes: pd.DataFrame) -> pd.DataFrame:
-    """Parents' rows: each the indicator, period and breakdown of its template row ``template_rows[i]`` of ``joined``.
+    """Parents' rows: each the indicator, period and breakdown of its template row ``template_rows[i]`` of ``frame``.
 
     Built column by column (a national roll-up has hundreds of thousands of rows);
     ``changes`` gives each row's count, denominator, value, value_note and
     ci_method (None keeps the template's).
     """
-    rows = joined.iloc[template_rows].drop(columns=["child_code", "parent_code", "parent_name", SERIES_NUMBER],
-                                           errors="ignore").reset_index(drop=True)
+    rows = frame.iloc[template_rows].drop(columns=[SERIES_NUMBER], errors="ignore").reset_index(drop=True)
     # published_*: the publisher said nothing of this area, so nothing it said is carried over.
     rows["area_code"] = np.asarray(parents, dtype=object)
     rows["area_name"] = np.asarray([names[p] for p in parents], dtype=object)
@@ -232,7 +236,11 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     """
     populations = populations or {}
     frame = carry_combined(frame)
-    districts = frame[frame["area_code"].isin(set(lookup["child_code"]))]
+    in_lookup = frame["area_code"].isin(set(lookup["child_code"])).to_numpy()
+    by = [SERIES_NUMBER] if SERIES_NUMBER in frame.columns else GROUP_COLUMNS
+    # Only the columns the sums read, and each row's place in frame (a parent's row copies its template
+    # row whole from there): each roll-up copied every column of a million district rows, twice.
+    districts = frame.loc[in_lookup, list(dict.fromkeys([*by, *READ_COLUMNS]))].assign(_row=np.flatnonzero(in_lookup))
     # A note names the districts it is about (a reader knows Solihull, not E08000029); only the
     # lookup's children are named, so their rows, not the whole frame, give the names.
     child_names = _first_names(districts)
@@ -248,7 +256,6 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     # Plain arrays and dicts: a national roll-up has tens of thousands of (key, parent) groups.
     # Grouped by several columns: each key a tuple, each value the rows' positions. The same groups,
     # in the same order, whether the key's columns or their series number (one to one) are grouped on.
-    by = [SERIES_NUMBER] if SERIES_NUMBER in joined.columns else GROUP_COLUMNS
     groups = cast(dict[tuple, np.ndarray], joined.groupby(by + ["parent_code"], sort=False, dropna=False).indices)
     template_columns = {name: joined[name].to_numpy(object) for name in ("indicator_id", "value_type", "ci_method")}
 
@@ -355,7 +362,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
                             for name, column in sums.items() if name not in ("value_note", "ci_method")})
     changes["value_note"] = np.concatenate([sums["value_note"], np.array(absent_notes, dtype=object)])
     changes["ci_method"] = np.concatenate([sums["ci_method"], np.full(len(absent_notes), None, dtype=object)])
-    rows = _parent_rows(joined, template_rows, parents, names, parent_type, changes)
+    rows = _parent_rows(frame, joined["_row"].to_numpy()[template_rows], parents, names, parent_type, changes)
     built = add_intervals(coerce_frame(rows, private=True))
     plain_counts = built["value_type"].eq("count") & built["value"].isna() & built["count"].notna()
     built.loc[plain_counts, "value"] = built.loc[plain_counts, "count"]
