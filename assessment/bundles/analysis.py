@@ -37,6 +37,7 @@ from rich.progress import Progress
 from ..tidy.frame import KEY_COLUMNS, concat_frames, validate_frame
 from ..core.levels import DISTRICT_LEVEL, ENGLAND_CODE, rollup_levels
 from ..stats import aggregate, compare_to
+from ..inputs.arrow_csv import release_unused_arrow_memory
 from ..stats.aggregate import with_series_numbers
 from ..stats.combined_areas import carry_combined
 from ..stats.compare import ComparisonKeys
@@ -81,17 +82,19 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
     county_level = (set(frame.loc[frame["area_code"].isin(upper - districts), "indicator_id"])
                     - set(frame.loc[frame["area_code"].isin(districts - upper), "indicator_id"]))
     numbered = with_series_numbers(frame)
-    by_level = {DISTRICT_LEVEL.key: numbered[~numbered["indicator_id"].isin(county_level)],
-                upper_type: numbered[numbered["indicator_id"].isin(county_level)]}
-    del numbered
+    county_rows = numbered["indicator_id"].isin(county_level).to_numpy()
+    of_levels = {DISTRICT_LEVEL.key: ~county_rows, upper_type: county_rows}
     built = []
     weighted, populations = load_catalogue().weighted_mean_ids(), latest_populations(frame)
-    for child_type, rows in by_level.items():
+    for child_type, of_level in of_levels.items():
+        rows = numbered[of_level]  # a copy of most of the frame: made when its roll-ups need it, let go of after
         for parent_type in parent_types:
             if child_type == parent_type:
                 continue
             built.append(aggregate(rows, geography.rollup_lookup(parent_type, child_type), parent_type,
                                    partial=partial, weighted_ids=weighted, populations=populations))
+        del rows
+    del numbered
     rolled = concat_frames(built)
     if rolled.empty:
         return frame
@@ -108,11 +111,14 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
 
 def _comparison(frame: pd.DataFrame, comparator, prefix: str, keys: ComparisonKeys | None = None) -> pd.DataFrame:
     compared = compare_to(frame, comparator, keys)
-    return compared[["comparison", "comparator_value", "comparison_reason"]].rename(columns={
+    columns = compared[["comparison", "comparator_value", "comparison_reason"]].rename(columns={
         "comparison": f"{prefix}_comparison",
         "comparator_value": f"{prefix}_value",
         "comparison_reason": f"{prefix}_reason",
     })
+    del compared
+    release_unused_arrow_memory()  # the comparison's own text columns, which Arrow's pool would keep
+    return columns
 
 
 def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.DataFrame:
