@@ -91,6 +91,12 @@ def _first_names(rows: pd.DataFrame) -> dict[str, str]:
     return {code: name for code, name in zip(rows["area_code"].to_numpy(object)[first], names) if pd.notna(name)}
 
 
+def _per_code(codes: np.ndarray, figures: Mapping[str, float]) -> np.ndarray:
+    """Each code's figure (NaN for a code without one), looked up once per distinct code."""
+    numbers, distinct = pd.factorize(codes)
+    return np.array([figures.get(code, np.nan) for code in distinct] + [np.nan], dtype=float)[numbers]
+
+
 def _group_numbers(groups: dict, rows: int) -> np.ndarray:
     """Each row's group, numbered in the order of ``groups``."""
     group_of = np.empty(rows, dtype=np.int64)
@@ -268,7 +274,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
                    & (joined["denominator"].notna() | joined["value_type"].eq("count")).to_numpy())
     counts, denominators = joined["count"].to_numpy(float), joined["denominator"].to_numpy(float)
     values = joined["value"].to_numpy(float)
-    weights = joined["area_code"].map(populations).to_numpy(float)
+    weights = _per_code(codes, populations)
     weighted_rows = joined["indicator_id"].isin(weighted_ids).to_numpy()
     # A weighted mean needs each child's value and population, not its counts.
     usable_mask = np.where(weighted_rows, ~joined["suppressed"].to_numpy(bool) & np.isfinite(values)

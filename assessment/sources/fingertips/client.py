@@ -188,7 +188,9 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     ids = raw["Indicator ID"]
 
     def meta(field: str) -> pd.Series:
-        return ids.map({i: getattr(m, field) for i, m in metadata.items()})
+        # Looked up once per indicator: mapping a million Arrow strings made a Python string of each first.
+        of_indicator = {i: getattr(m, field) for i, m in metadata.items()}
+        return _map_distinct(ids, lambda indicator: of_indicator.get(indicator, np.nan))
 
     period_start, period_end = period_bounds(raw["Time period"].str.strip())
     value_note = raw["Value note"].fillna("")
