@@ -169,9 +169,12 @@ def _keep_published(out: pd.DataFrame, comparison: np.ndarray, reason: np.ndarra
     """
     if "published_comparison" not in out.columns:
         return
-    published = out["published_comparison"].fillna("").astype(str).to_numpy(object)
+    # Each distinct label made text once: astype(str) made a new Python string of every row's.
+    codes, labels = pd.factorize(out["published_comparison"].fillna(""), use_na_sentinel=False)
+    published = np.array([str(label) for label in labels] + [""], dtype=object)[codes]
     against_england = (out["comparator_code"] == ENGLAND_CODE).to_numpy(bool)
-    keep = (comparison == NOT_COMPARED) & np.isin(reason, NO_INTERVAL_REASONS) & against_england & (published != "")
+    keep = (comparison == NOT_COMPARED) & against_england & (published != "")
+    keep[keep] = np.isin(reason[keep], NO_INTERVAL_REASONS)  # the reasons of these rows only (np.isin sorts them)
     comparison[keep] = published[keep]
 
 
