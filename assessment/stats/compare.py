@@ -211,7 +211,7 @@ def _comparator_values(frame: pd.DataFrame, comparator_codes: pd.Series,
     frame has over a million rows, compared three times).
     """
     keys = keys or ComparisonKeys.of(frame)
-    comparators = keys.area_codes.get_indexer(comparator_codes.to_numpy(object))
+    comparators = keys.area_codes.get_indexer(pd.Index(comparator_codes.to_numpy(object)))
     wanted = keys.match * (len(keys.area_codes) + 1) + comparators
     if not len(keys.keys):
         return np.full(len(wanted), np.nan)
