@@ -118,7 +118,9 @@ def _complete_groups(groups: dict, group_of: np.ndarray, codes: np.ndarray, usab
     if len(pd.unique(group_of * max(len(uniques), 1) + code_ids)) != len(codes):
         return np.zeros(len(groups), dtype=bool)
     usable = np.bincount(group_of[usable_mask], minlength=len(groups))
-    with_combined = np.bincount(group_of[np.isin(codes, list(combined))], minlength=len(groups)) > 0
+    # Each distinct code looked up once (np.isin on the rows' text sorted them); a missing code (-1) is not one.
+    is_combined = np.append(np.isin(np.asarray(uniques, dtype=object), list(combined)), False)[code_ids]
+    with_combined = np.bincount(group_of[is_combined], minlength=len(groups)) > 0
     wanted = np.array([len(expected[keys[-1]]) for keys in groups], dtype=np.int64)
     return (usable == wanted) & ~with_combined
 
