@@ -238,11 +238,15 @@ def main() -> int:
             print(f"jsna import: {import_s:.1f} s wall, {import_cpu:.1f} s CPU, peak {import_mb:,.0f} MB", flush=True)
         snapshot = next(p for p in (work / "snapshots").iterdir() if p.is_dir())
         command = ["build", "--snapshot", str(snapshot), "--out", str(work / "bundle")]
-        wall, cpu, peak, refused = run(command)
+        first = run(command)
+        wall, cpu, peak, refused = first
         if refused:
             print(f"jsna build refused it in {wall:.1f} s, peak {peak:,.0f} MB: {refused.splitlines()[-1]}")
             print("measuring the build with the row limit lifted (JSNA_MAX_BUILD_ROWS):", flush=True)
-        builds = [run(command, {"JSNA_MAX_BUILD_ROWS": str(10 * written)}) for _ in range(options.repeat)]
+        # A build the default limit let through is the first of those timed.
+        builds = [] if refused else [first]
+        builds += [run(command, {"JSNA_MAX_BUILD_ROWS": str(10 * written)})
+                   for _ in range(options.repeat - len(builds))]
         if any(b[3] for b in builds):
             raise SystemExit(f"jsna build failed: {builds[0][3]}")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -37,7 +37,10 @@ from rich.progress import Progress
 from ..tidy.frame import KEY_COLUMNS, concat_frames, validate_frame
 from ..core.levels import DISTRICT_LEVEL, ENGLAND_CODE, rollup_levels
 from ..stats import aggregate, compare_to
+from ..inputs.arrow_csv import release_unused_arrow_memory
+from ..stats.aggregate import with_series_numbers
 from ..stats.combined_areas import carry_combined
+from ..stats.compare import ComparisonKeys
 from ..stats.comparison_sets import UPPER_TIER_COLUMNS, add_upper_tier_comparisons
 from ..stats.force_ranks import ENGLAND_AND_WALES, RANK_COLUMNS, force_groups, rank_forces
 from ..stats.trend import trend_columns
@@ -78,21 +81,27 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
     upper, districts = set(geography.codes_of_type(upper_type)), set(geography.codes_of_type(DISTRICT_LEVEL.key))
     county_level = (set(frame.loc[frame["area_code"].isin(upper - districts), "indicator_id"])
                     - set(frame.loc[frame["area_code"].isin(districts - upper), "indicator_id"]))
-    by_level = {DISTRICT_LEVEL.key: frame[~frame["indicator_id"].isin(county_level)],
-                upper_type: frame[frame["indicator_id"].isin(county_level)]}
+    numbered = with_series_numbers(frame)
+    county_rows = numbered["indicator_id"].isin(county_level).to_numpy()
+    of_levels = {DISTRICT_LEVEL.key: ~county_rows, upper_type: county_rows}
     built = []
     weighted, populations = load_catalogue().weighted_mean_ids(), latest_populations(frame)
-    for child_type, rows in by_level.items():
+    for child_type, of_level in of_levels.items():
+        rows = numbered[of_level]  # a copy of most of the frame: made when its roll-ups need it, let go of after
         for parent_type in parent_types:
             if child_type == parent_type:
                 continue
             built.append(aggregate(rows, geography.rollup_lookup(parent_type, child_type), parent_type,
                                    partial=partial, weighted_ids=weighted, populations=populations))
+        del rows
+    del numbered
     rolled = concat_frames(built)
     if rolled.empty:
         return frame
-    present = pd.MultiIndex.from_frame(frame[KEY_COLUMNS])
-    new = rolled[~pd.MultiIndex.from_frame(rolled[KEY_COLUMNS]).isin(present)]
+    # Only rows of the parents' codes can hold a key a roll-up made: the keys of a whole national
+    # frame (a million rows) were indexed to find the few thousand published parents' rows.
+    published = frame.loc[frame["area_code"].isin(set(rolled["area_code"])), KEY_COLUMNS]
+    new = rolled[~pd.MultiIndex.from_frame(rolled[KEY_COLUMNS]).isin(pd.MultiIndex.from_frame(published))]
     # A Welsh force is rolled up only for indicators with Welsh rows: an England-only source
     # (Fingertips, MHCLG, the English indices) would give it an empty "no data" row per period.
     with_wales = set(frame.loc[frame["area_code"].str.startswith("W"), "indicator_id"])
@@ -100,13 +109,16 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
     return concat_frames([frame, new])
 
 
-def _comparison(frame: pd.DataFrame, comparator, prefix: str) -> pd.DataFrame:
-    compared = compare_to(frame, comparator)
-    return compared[["comparison", "comparator_value", "comparison_reason"]].rename(columns={
+def _comparison(frame: pd.DataFrame, comparator, prefix: str, keys: ComparisonKeys | None = None) -> pd.DataFrame:
+    compared = compare_to(frame, comparator, keys)
+    columns = compared[["comparison", "comparator_value", "comparison_reason"]].rename(columns={
         "comparison": f"{prefix}_comparison",
         "comparator_value": f"{prefix}_value",
         "comparison_reason": f"{prefix}_reason",
     })
+    del compared
+    release_unused_arrow_memory()  # the comparison's own text columns, which Arrow's pool would keep
+    return columns
 
 
 def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.DataFrame:
@@ -122,14 +134,15 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
         frame = validate_frame(frame, where="tidy frame after roll-ups")
         progress.advance(task)
 
-        england = _comparison(frame, ENGLAND_CODE, "england")
+        keys = ComparisonKeys.of(frame)  # the same rows are compared three times
+        england = _comparison(frame, ENGLAND_CODE, "england", keys)
         progress.advance(task)
 
         region_of = geography.lads.set_index("lad_code")["region_code"].to_dict()
         region_of.update(geography.lads.drop_duplicates("utla_code")
                          .set_index("utla_code")["region_code"].to_dict())
         region_codes = frame["area_code"].map(region_of)
-        region = _comparison(frame, region_codes.where(region_codes.notna(), None), "region")
+        region = _comparison(frame, region_codes.where(region_codes.notna(), None), "region", keys)
         no_region = region_codes.isna()
         region.loc[no_region, "region_comparison"] = "Not compared"
         region.loc[no_region, "region_reason"] = "not part of a single region"
@@ -145,7 +158,8 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
         trends = trend_columns(frame)  # a trend belongs to a series' latest period; "" on earlier ones
         for column in ("trend", "trend_reason"):
             analysed[column] = trends[column].to_numpy(object)
-        analysed = pd.concat([analysed, _comparison(frame, ENGLAND_AND_WALES, "england_wales")], axis=1)
+        analysed = pd.concat([analysed, _comparison(frame, ENGLAND_AND_WALES, "england_wales", keys)], axis=1)
+        del keys
         analysed = rank_forces(analysed, force_groups(geography))
         # Quintiles of counties and unitaries among the whole upper tier (the set their reports show).
         analysed = add_upper_tier_comparisons(analysed, geography, DISTRICT_LEVEL.upper_tier_level or "",

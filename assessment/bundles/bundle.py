@@ -280,11 +280,24 @@ def write_frame_parquet(frame: pd.DataFrame, path: Path, rows_per_group: int = 2
     Converting a national analysed frame (a million rows of text) to Arrow in one
     piece held a second copy of it; the file reads back as ``to_parquet``'s did.
     """
-    schema = pyarrow.Schema.from_pandas(frame, preserve_index=False)
+    schema = _frame_schema(frame)
     with pq.ParquetWriter(path, schema) as writer:
         for start in range(0, max(len(frame), 1), rows_per_group):
             part = frame.iloc[start:start + rows_per_group]
             writer.write_table(pyarrow.Table.from_pandas(part, schema=schema, preserve_index=False))
+
+
+def _frame_schema(frame: pd.DataFrame) -> pyarrow.Schema:
+    """``frame``'s Arrow schema, as ``Schema.from_pandas`` gives it for the whole frame.
+
+    ``from_pandas`` finds an object column's type by converting every cell of it to Arrow
+    (a second of a national build, and each column's copy); a column of text only has
+    the type its first row gives, so such a frame's schema is read from its first row.
+    """
+    text_only = all(pd.api.types.infer_dtype(frame[name], skipna=False) == "string"
+                    for name in frame.columns if frame[name].dtype == object)
+    sample = frame.iloc[:1] if len(frame) and text_only else frame
+    return pyarrow.Schema.from_pandas(sample, preserve_index=False)
 
 
 def _write_staged(frame: pd.DataFrame, out_dir: Path, *, geography_files: dict[str, Path],

@@ -266,20 +266,27 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, wh
     known = set(geography.areas["code"])
     names = geography.areas.set_index("code")["name"].to_dict()
     decisions = _Notes()
+    # Each test of a code is made once per distinct code (a national frame has a million rows, a few hundred codes).
+    ids, distinct = pd.factorize(frame["area_code"], use_na_sentinel=False)
+    codes = pd.Series(np.asarray(distinct, dtype=object), dtype=object)
+
+    def of_rows(per_code: pd.Series, rows: np.ndarray = ids) -> np.ndarray:
+        return per_code.to_numpy()[rows]
+
     # Welsh councils (W06) too: the geography holds them, so their counts add up to their forces.
-    kept_outside = frame["indicator_id"].isin(set(england_and_wales)) & (
-        frame["area_code"].str[:3].isin(["W15", "K04"])
-        | (frame["area_code"].str.startswith("W06") & frame["area_code"].isin(known)))
-    english = frame["area_code"].str.startswith("E") | kept_outside
+    kept_outside = frame["indicator_id"].isin(set(england_and_wales)) & of_rows(
+        codes.str[:3].isin(["W15", "K04"]) | (codes.str.startswith("W06") & codes.isin(known)))
+    english = kept_outside | of_rows(codes.str.startswith("E"))
     if (~english).any():
         decisions.add(("outside",), frame.loc[~english, "source"].unique())
-    frame = frame[english]
-    local = frame["area_code"].map(area_type_for_code).isin(["lad", "utla"])
-    stays = frame[~local | frame["area_code"].isin(known)]
-    moving = frame[local & ~frame["area_code"].isin(known)]
+    frame, ids = frame[english], ids[english.to_numpy()]
+    local = of_rows(codes.map(area_type_for_code).isin(["lad", "utla"]), ids)
+    known_code = of_rows(codes.isin(known), ids)
+    stays = frame[~local | known_code]
+    moving = frame[local & ~known_code]
     if moving.empty:
         _finish(decisions, names, notes)
-        return coerce_frame(stays)
+        return coerce_frame(stays, private=True)  # a selection made here: typed without another copy
     kinds = _kinds(moving["area_code"], known, vintage)
     unknown = sorted(kinds.index[kinds["kind"] == "unknown"])
     if unknown:

@@ -37,7 +37,18 @@ def read_text_cells(data: bytes) -> pd.DataFrame | None:
                             convert_options=options)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+    finally:
+        release_unused_arrow_memory()  # the parser's blocks
     return table.to_pandas(types_mapper={pa.string(): TEXT}.get)
+
+
+def release_unused_arrow_memory() -> None:
+    """Give the system back the memory of Arrow buffers freed since: Arrow's pool keeps it for reuse.
+
+    A national export's text is 400 MB of Arrow buffers, which the pool held on to, unused,
+    while the frame made from it was typed.
+    """
+    pa.default_memory_pool().release_unused()
 
 
 def _header(data: bytes) -> list[str] | None:

@@ -47,6 +47,21 @@ from .rebuildable import SUMMED_COUNT_NOTE, not_rebuildable_reason, rebuild_meth
 GROUP_COLUMNS = [c for c in KEY_COLUMNS if c != "area_code"]
 FIGURES = ("value", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998", "count", "denominator")
 SPLIT_NOTE = "Not aggregable: constituent areas are split between parent areas"
+#: A column a caller may add to the frame: whole numbers numbering its rows' GROUP_COLUMNS
+#: (:func:`with_series_numbers`), worked out once for several roll-ups of one frame.
+SERIES_NUMBER = "_series_number"
+
+
+#: The columns of the district rows the sums and notes read.
+READ_COLUMNS = ["area_code", "area_name", "indicator_id", "value", "count", "denominator", "value_type", "ci_method",
+                "value_note", "suppressed"]
+
+
+def with_series_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with :data:`SERIES_NUMBER`: a national frame's roll-ups then group on one column of
+    whole numbers and the parent, not on seven text columns each time (seven roll-ups of a million rows)."""
+    numbers = frame.groupby(GROUP_COLUMNS, sort=False, dropna=False).ngroup().to_numpy(np.int64)
+    return frame.assign(**{SERIES_NUMBER: numbers})
 
 
 def _aggregable(first: Mapping[str, Any], weighted: bool = False) -> str | None:
@@ -76,6 +91,12 @@ def _first_names(rows: pd.DataFrame) -> dict[str, str]:
     return {code: name for code, name in zip(rows["area_code"].to_numpy(object)[first], names) if pd.notna(name)}
 
 
+def _per_code(codes: np.ndarray, figures: Mapping[str, float]) -> np.ndarray:
+    """Each code's figure (NaN for a code without one), looked up once per distinct code."""
+    numbers, distinct = pd.factorize(codes)
+    return np.array([figures.get(code, np.nan) for code in distinct] + [np.nan], dtype=float)[numbers]
+
+
 def _group_numbers(groups: dict, rows: int) -> np.ndarray:
     """Each row's group, numbered in the order of ``groups``."""
     group_of = np.empty(rows, dtype=np.int64)
@@ -97,7 +118,9 @@ def _complete_groups(groups: dict, group_of: np.ndarray, codes: np.ndarray, usab
     if len(pd.unique(group_of * max(len(uniques), 1) + code_ids)) != len(codes):
         return np.zeros(len(groups), dtype=bool)
     usable = np.bincount(group_of[usable_mask], minlength=len(groups))
-    with_combined = np.bincount(group_of[np.isin(codes, list(combined))], minlength=len(groups)) > 0
+    # Each distinct code looked up once (np.isin on the rows' text sorted them); a missing code (-1) is not one.
+    is_combined = np.append(np.isin(np.asarray(uniques, dtype=object), list(combined)), False)[code_ids]
+    with_combined = np.bincount(group_of[is_combined], minlength=len(groups)) > 0
     wanted = np.array([len(expected[keys[-1]]) for keys in groups], dtype=np.int64)
     return (usable == wanted) & ~with_combined
 
@@ -158,15 +181,15 @@ def _settled_groups(group_of: np.ndarray, complete: np.ndarray, counts: np.ndarr
     }
 
 
-def _parent_rows(joined: pd.DataFrame, template_rows: list[int], parents: list[str], names: dict[str, str],
+def _parent_rows(frame: pd.DataFrame, template_rows: np.ndarray, parents: list[str], names: dict[str, str],
                  parent_type: str, changes: pd.DataFrame) -> pd.DataFrame:
-    """Parents' rows: each the indicator, period and breakdown of its template row ``template_rows[i]`` of ``joined``.
+    """Parents' rows: each the indicator, period and breakdown of its template row ``template_rows[i]`` of ``frame``.
 
     Built column by column (a national roll-up has hundreds of thousands of rows);
     ``changes`` gives each row's count, denominator, value, value_note and
     ci_method (None keeps the template's).
     """
-    rows = joined.iloc[template_rows].drop(columns=["child_code", "parent_code", "parent_name"]).reset_index(drop=True)
+    rows = frame.iloc[template_rows].drop(columns=[SERIES_NUMBER], errors="ignore").reset_index(drop=True)
     # published_*: the publisher said nothing of this area, so nothing it said is carried over.
     rows["area_code"] = np.asarray(parents, dtype=object)
     rows["area_name"] = np.asarray([names[p] for p in parents], dtype=object)
@@ -221,7 +244,11 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     """
     populations = populations or {}
     frame = carry_combined(frame)
-    districts = frame[frame["area_code"].isin(set(lookup["child_code"]))]
+    in_lookup = frame["area_code"].isin(set(lookup["child_code"])).to_numpy()
+    by = [SERIES_NUMBER] if SERIES_NUMBER in frame.columns else GROUP_COLUMNS
+    # Only the columns the sums read, and each row's place in frame (a parent's row copies its template
+    # row whole from there): each roll-up copied every column of a million district rows, twice.
+    districts = frame.loc[in_lookup, list(dict.fromkeys([*by, *READ_COLUMNS]))].assign(_row=np.flatnonzero(in_lookup))
     # A note names the districts it is about (a reader knows Solihull, not E08000029); only the
     # lookup's children are named, so their rows, not the whole frame, give the names.
     child_names = _first_names(districts)
@@ -235,8 +262,9 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     names = cast(dict[str, str], members.drop_duplicates("parent_code").set_index("parent_code")["parent_name"].to_dict())
     joined = districts.merge(members, left_on="area_code", right_on="child_code", how="inner")
     # Plain arrays and dicts: a national roll-up has tens of thousands of (key, parent) groups.
-    # Grouped by several columns: each key a tuple, each value the rows' positions.
-    groups = cast(dict[tuple, np.ndarray], joined.groupby(GROUP_COLUMNS + ["parent_code"], sort=False, dropna=False).indices)
+    # Grouped by several columns: each key a tuple, each value the rows' positions. The same groups,
+    # in the same order, whether the key's columns or their series number (one to one) are grouped on.
+    groups = cast(dict[tuple, np.ndarray], joined.groupby(by + ["parent_code"], sort=False, dropna=False).indices)
     template_columns = {name: joined[name].to_numpy(object) for name in ("indicator_id", "value_type", "ci_method")}
 
     def template(position: int) -> dict[str, Any]:
@@ -248,7 +276,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
                    & (joined["denominator"].notna() | joined["value_type"].eq("count")).to_numpy())
     counts, denominators = joined["count"].to_numpy(float), joined["denominator"].to_numpy(float)
     values = joined["value"].to_numpy(float)
-    weights = joined["area_code"].map(populations).to_numpy(float)
+    weights = _per_code(codes, populations)
     weighted_rows = joined["indicator_id"].isin(weighted_ids).to_numpy()
     # A weighted mean needs each child's value and population, not its counts.
     usable_mask = np.where(weighted_rows, ~joined["suppressed"].to_numpy(bool) & np.isfinite(values)
@@ -342,7 +370,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
                             for name, column in sums.items() if name not in ("value_note", "ci_method")})
     changes["value_note"] = np.concatenate([sums["value_note"], np.array(absent_notes, dtype=object)])
     changes["ci_method"] = np.concatenate([sums["ci_method"], np.full(len(absent_notes), None, dtype=object)])
-    rows = _parent_rows(joined, template_rows, parents, names, parent_type, changes)
+    rows = _parent_rows(frame, joined["_row"].to_numpy()[template_rows], parents, names, parent_type, changes)
     built = add_intervals(coerce_frame(rows, private=True))
     plain_counts = built["value_type"].eq("count") & built["value"].isna() & built["count"].notna()
     built.loc[plain_counts, "value"] = built.loc[plain_counts, "count"]

@@ -20,6 +20,7 @@ excludes the comparator), or a bin number for quintiles and quartiles. Only
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import cast
 
@@ -168,31 +169,60 @@ def _keep_published(out: pd.DataFrame, comparison: np.ndarray, reason: np.ndarra
     """
     if "published_comparison" not in out.columns:
         return
-    published = out["published_comparison"].fillna("").astype(str).to_numpy(object)
+    # Each distinct label made text once: astype(str) made a new Python string of every row's.
+    codes, labels = pd.factorize(out["published_comparison"].fillna(""), use_na_sentinel=False)
+    published = np.array([str(label) for label in labels] + [""], dtype=object)[codes]
     against_england = (out["comparator_code"] == ENGLAND_CODE).to_numpy(bool)
-    keep = (comparison == NOT_COMPARED) & np.isin(reason, NO_INTERVAL_REASONS) & against_england & (published != "")
+    keep = (comparison == NOT_COMPARED) & against_england & (published != "")
+    keep[keep] = np.isin(reason[keep], NO_INTERVAL_REASONS)  # the reasons of these rows only (np.isin sorts them)
     comparison[keep] = published[keep]
 
 
-def _comparator_values(frame: pd.DataFrame, comparator_codes: pd.Series) -> np.ndarray:
+@dataclass(frozen=True)
+class ComparisonKeys:
+    """Whole-number keys of a frame's rows: what finding a comparator's value matches on.
+
+    ``match`` numbers the rows' MATCH_COLUMNS, ``areas`` their area codes (``area_codes``
+    in that order); ``keys`` are the distinct (match, area) pairs sorted, ``first`` the
+    first row of each. The same for every comparator, so a frame compared several times
+    (with England, its region, England and Wales) works them out once.
+    """
+
+    match: np.ndarray
+    areas: np.ndarray
+    area_codes: pd.Index
+    keys: np.ndarray
+    first: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> ComparisonKeys:
+        """The keys of ``frame``'s rows."""
+        match = frame.groupby(MATCH_COLUMNS, sort=False, dropna=False).ngroup().to_numpy(np.int64)
+        areas, area_codes = pd.factorize(frame["area_code"])
+        keys, first = np.unique(match * (len(area_codes) + 1) + areas, return_index=True)
+        return cls(match, areas, pd.Index(area_codes), keys, first)
+
+
+def _comparator_values(frame: pd.DataFrame, comparator_codes: pd.Series,
+                       keys: ComparisonKeys | None = None) -> np.ndarray:
     """Each row's comparator's value: that of the first row of the comparator area with the row's MATCH_COLUMNS.
 
     Matched on whole-number keys, not by merging on seven text columns (a national
     frame has over a million rows, compared three times).
     """
-    match = frame.groupby(MATCH_COLUMNS, sort=False, dropna=False).ngroup().to_numpy(np.int64)
-    areas, area_codes = pd.factorize(frame["area_code"])
-    comparators = pd.Index(area_codes).get_indexer(comparator_codes.to_numpy(object))
-    width = len(area_codes) + 1
-    keys, first = np.unique(match * width + areas, return_index=True)
-    wanted = match * width + comparators
-    found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    matched = (comparators >= 0) & (keys[found] == wanted) if len(keys) else np.zeros(len(wanted), dtype=bool)
+    keys = keys or ComparisonKeys.of(frame)
+    comparators = keys.area_codes.get_indexer(pd.Index(comparator_codes.to_numpy(object)))
+    wanted = keys.match * (len(keys.area_codes) + 1) + comparators
+    if not len(keys.keys):
+        return np.full(len(wanted), np.nan)
+    found = np.minimum(np.searchsorted(keys.keys, wanted), len(keys.keys) - 1)
+    matched = (comparators >= 0) & (keys.keys[found] == wanted)
     values = frame["value"].to_numpy(float)
-    return np.where(matched, values[first[found]] if len(keys) else np.nan, np.nan)
+    return np.where(matched, values[keys.first[found]], np.nan)
 
 
-def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series) -> pd.DataFrame:
+def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series,
+               keys: ComparisonKeys | None = None) -> pd.DataFrame:
     """Compare each row with its comparator area's value for the same indicator and period.
 
     ``comparator_codes`` is one code for every row (e.g. England, "E92000001") or
@@ -200,7 +230,8 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
     Adds ``comparator_code``, ``comparator_value``, ``comparison`` and
     ``comparison_reason`` (always filled when the result is "Not compared").
     A row our method cannot compare for want of intervals keeps the comparison
-    with England its publisher gave (``published_comparison``).
+    with England its publisher gave (``published_comparison``). ``keys``: the
+    frame's :class:`ComparisonKeys`, when it is compared more than once.
     """
     out = frame.copy(deep=False)  # only new columns are set on it: the frame's own data is shared, not copied
     if isinstance(comparator_codes, str):
@@ -210,7 +241,7 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
     else:
         codes = out["area_code"].map(comparator_codes)
     out["comparator_code"] = codes.astype(object).where(codes.notna(), None)
-    out["comparator_value"] = _comparator_values(frame, out["comparator_code"])
+    out["comparator_value"] = _comparator_values(frame, out["comparator_code"], keys)
 
     reference = out["comparator_value"].to_numpy(float)
     comparison = np.full(len(out), NOT_COMPARED, dtype=object)
@@ -220,12 +251,15 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series)
     for method, labels in pd.Series(range(len(out))).groupby(methods).groups.items():
         index = np.asarray(labels)
         if method in BINNED:
-            bins = _percentile_bins(out[out["comparator_method"] == method], BINNED[method])
-            for k, b in zip(index, bins):
-                if not np.isnan(b):
-                    comparison[k] = _bin_label(b, BINNED[method], polarity[k])
-                else:
-                    reason[k] = f"fewer than {BINNED[method]} areas of this type have a value"
+            bins = _percentile_bins(out.loc[methods == method, [*MATCH_COLUMNS, "area_type", "value"]],
+                                    BINNED[method])
+            placed = ~np.isnan(bins)
+            reason[index[~placed]] = f"fewer than {BINNED[method]} areas of this type have a value"
+            # One label per (bin, polarity), not one per row.
+            binned = pd.DataFrame({"bin": bins[placed], "polarity": polarity[index[placed]]})
+            for key, positions in binned.groupby(["bin", "polarity"], dropna=False).indices.items():
+                bin_no, bin_polarity = cast(tuple, key)
+                comparison[index[placed][positions]] = _bin_label(bin_no, BINNED[method], bin_polarity)
             continue
         if method not in METHODS:
             reason[index] = ("it is given for information, not as a comparison" if method == NO_COMPARISON

@@ -163,11 +163,16 @@ def _series_trends(frame: pd.DataFrame) -> tuple[pd.Index, pd.DataFrame, np.ndar
     """(index labels of each series' latest row, those rows' series key and period, trend, reason)."""
     start, end = _period_dates(frame)
     # Only the columns the rules read: sorting a copy of the whole national frame held another gigabyte.
-    used = [*SERIES_COLUMNS, "period", "value_type", "polarity", *NUMBER_COLUMNS, "suppressed"]
-    ordered = frame[used].assign(_start=start, _end=end).sort_values(SERIES_COLUMNS + ["_end", "period"])
-    series = ordered.groupby(SERIES_COLUMNS, sort=False, dropna=False).ngroup().to_numpy()
-    new_series = np.ones(len(series), dtype=bool)
-    new_series[1:] = series[1:] != series[:-1]
+    # The series' own columns are not among them: only each series' latest row is taken from those.
+    used = ["period", "value_type", "polarity", *NUMBER_COLUMNS, "suppressed"]
+    codes = [_sorted_codes(column) for column in [*(frame[name] for name in SERIES_COLUMNS), end, frame["period"]]]
+    order = np.lexsort(codes[::-1])  # the order sort_values by these columns gives, found on whole numbers
+    ordered = frame[used].assign(_start=start, _end=end).iloc[order]
+    new_series = np.zeros(len(order), dtype=bool)
+    new_series[:1] = True
+    for column in codes[:len(SERIES_COLUMNS)]:
+        new_series[1:] |= column[order][1:] != column[order][:-1]
+    del codes  # eight columns of a million whole numbers, not needed from here
     days, follows = _days_and_follows(ordered["_start"], ordered["_end"], ~new_series[1:])
     numbers = {name: ordered[name].astype(float).to_numpy() for name in NUMBER_COLUMNS}
     rows = SeriesRows(new_series, _as_text(ordered["period"]), _as_text(ordered["value_type"]),
@@ -175,8 +180,18 @@ def _series_trends(frame: pd.DataFrame) -> tuple[pd.Index, pd.DataFrame, np.ndar
                       numbers["upper_ci_95"], numbers["count"], numbers["denominator"],
                       ordered["suppressed"].astype(bool).to_numpy(), days, follows)
     latest, trends, reasons = series_trends(rows, _untrended_reason, trend_label)
-    keys = ordered.iloc[latest][SERIES_COLUMNS].assign(period=rows.period[latest])
+    keys = frame[SERIES_COLUMNS].iloc[order[latest]].assign(period=rows.period[latest])
     return ordered.index[latest], keys, trends, reasons
+
+
+def _sorted_codes(column: pd.Series) -> np.ndarray:
+    """Each value's place among the column's distinct values in sorted order, missing ones last.
+
+    The codes ``sort_values`` sorts a column by (pandas' lexsort_indexer), found by hashing:
+    sorting a million rows by six text columns compared Python strings.
+    """
+    codes, uniques = pd.factorize(column, sort=True)
+    return np.where(codes < 0, len(uniques), codes)
 
 
 def _as_text(column: pd.Series) -> np.ndarray:

@@ -44,3 +44,11 @@ def test_a_snapshot_over_the_row_limit_is_refused_in_one_line(snapshot, tmp_path
 def test_a_snapshot_within_the_limit_builds(snapshot, tmp_path, monkeypatch):
     monkeypatch.setenv("JSNA_MAX_BUILD_ROWS", str(_data_rows(snapshot)))
     assert main(["build", "--snapshot", str(snapshot), "--out", str(tmp_path / "bundle")]) == 0
+
+
+def test_a_national_fingertips_pull_is_within_the_default_limit(monkeypatch):
+    """benchmarks/build_national.py's 1,052,198-row export builds within 1.5 GB, so it is not refused."""
+    from assessment.bundles.builder import check_build_size
+
+    monkeypatch.delenv("JSNA_MAX_BUILD_ROWS", raising=False)
+    check_build_size(1_052_198, "snapshot national")

@@ -75,3 +75,20 @@ def test_england_rebuilt_from_regions_equals_published_england(campylobacter):
             continue
         assert rebuilt.loc[period, "count"] == published.loc[period, "count"]
         assert rebuilt.loc[period, "value"] == pytest.approx(published.loc[period, "value"], rel=1e-9)
+
+
+def test_series_numbers_give_the_same_roll_up_and_never_reach_its_rows():
+    """Roll-ups grouped on the frame's series numbers are those grouped on the key's text columns."""
+    from assessment.stats.aggregate import SERIES_NUMBER, with_series_numbers
+
+    rows = [dict(indicator_id=i, indicator_name=i, source="s", area_code=f"E07{d:06d}", area_name=f"D{d}",
+                 area_type="lad", period=p, sex=sex, count=float(d + n), denominator=1000.0, value_type="crude rate",
+                 multiplier=100000, ci_method="byars", polarity="low_is_good")
+            for n, (i, p, sex) in enumerate([("a", "2022", "Male"), ("a", "2023", "Male"), ("b", "2023", "Female")])
+            for d in (1, 2, 3) if not (i == "b" and d == 3)]  # b misses a district: its force gets a note
+    frame = add_intervals(new_frame(rows))
+    plain = aggregate(frame, LOOKUP, "pfa")
+    numbered = aggregate(with_series_numbers(frame), LOOKUP, "pfa")
+    assert SERIES_NUMBER not in numbered.columns
+    pd.testing.assert_frame_equal(numbered, plain)
+    assert plain["value_note"].str.contains(r"no data for D3 \(E07000003\)").tolist() == [False, False, True]

@@ -129,3 +129,15 @@ def test_method_17_without_998_limits_is_not_compared():
     one_level = compare_to(_frame({"E92000001": 10.0, "E08000001": 13.0}, method="ci_overlap_95", ci=ci),
                            "E92000001").set_index("area_code")
     assert one_level.loc["E08000001", "comparison"] == "Better"
+
+
+def test_comparison_keys_worked_out_once_give_each_comparators_values():
+    """A frame compared with several comparators on keys worked out once gets what each comparison alone gives."""
+    from assessment.stats.compare import ComparisonKeys
+
+    frame = _frame({"E92000001": 10.0, "E12000001": 12.0, "E08000001": 14.0, "E08000002": 9.0})
+    keys = ComparisonKeys.of(frame)
+    regions = frame["area_code"].map({"E08000001": "E12000001", "E08000002": "E12000001"})
+    for comparator in ("E92000001", regions):
+        pd.testing.assert_frame_equal(compare_to(frame, comparator, keys), compare_to(frame, comparator))
+    assert compare_to(frame, regions, keys)["comparator_value"].tolist()[2:] == [12.0, 12.0]

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ...core.errors import SourceError
-from ...tidy.frame import area_type_for_code, new_frame
+from ...tidy.frame import area_type_for_code, coerce_frame
 from ...inputs import answer_shapes as shapes
 from ..completeness import check_csv_complete
 from ...inputs.csv_records import csv_records
@@ -43,7 +43,8 @@ from .identity import find_in_profile
 from .vocabulary import area_type_id, published_comparison, published_trend
 from ...inputs.http import get_text, looks_like_markup, session
 from ..overlaps import drop_repeated_rows
-from ...inputs.arrow_csv import read_text_cells
+from ...inputs.arrow_csv import read_text_cells, release_unused_arrow_memory
+from .export_cells import map_distinct, published_column, text_cells
 from ...inputs.arrow_numbers import arrow_numbers
 from ...inputs.periods import period_bounds
 from ...inputs.recognition import Recognised
@@ -66,6 +67,8 @@ REQUIRED_COLUMNS = [
 OPTIONAL_PATTERNS = [r"Parent Code", r"Parent Name", r"Recent Trend", r"Compared to .* value or percentiles",
                      r"Time period Sortable", r"New data", r"Compared to goal", r"Time period range"]
 
+#: The columns of an export the frame is made from.
+READ_COLUMNS = frozenset([*REQUIRED_COLUMNS, ENGLAND_COMPARISON, "Recent Trend"])
 SUPPRESSION_NOTE = re.compile(r"suppress|disclos|small number", re.IGNORECASE)
 
 
@@ -153,6 +156,9 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     raw.columns = canonical_header(list(raw.columns))
     _header_problems(list(raw.columns), url)
     check_csv_complete(text, url, len(raw.columns))
+    # Only the columns read below are kept: the parents', the region comparison's and the sort keys'
+    # text is a fifth of a national export's.
+    raw = raw[[c for c in raw.columns if c in READ_COLUMNS]]
     raw["Indicator ID"] = raw["Indicator ID"].str.strip()
     unknown = sorted(set(raw["Indicator ID"].unique()) - set(metadata))
     if unknown:
@@ -163,8 +169,21 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
         else:
             warnings.warn(f"{url}: skipped indicator(s) not in the catalogue: {', '.join(listed)}", stacklevel=2)
         raw = raw[raw["Indicator ID"].isin(set(metadata))]
+    frame = _export_frame(raw, url, metadata, retrieved_at, vintage)
+    # The export's text cells are let go of before the frame is typed: with them, and a copy of the
+    # frame, a national export's reading held half a gigabyte more than it needs.
+    del raw
+    release_unused_arrow_memory()
+    # Fingertips sometimes repeats a row (an area listed under two parents): keep one, if the copies agree.
+    frame = drop_repeated_rows(frame, url, error=SourceError)
+    frame = coerce_frame(frame, private=True)  # made here, held by no one else: typed without a copy
+    return settle_published(frame)
 
-    area_type = _map_distinct(raw["Area Code"], area_type_for_code)
+
+def _export_frame(raw: pd.DataFrame, url: str, metadata: dict[str, IndicatorMeta], retrieved_at: datetime | None,
+                  vintage: str) -> pd.DataFrame:
+    """The tidy frame's columns from the export's cells (``raw``, of catalogue indicators), not yet typed."""
+    area_type = map_distinct(raw["Area Code"], area_type_for_code)
     area_type = area_type.where(raw["Area Type"].str.lower() != "england", "england")
     raw = raw[area_type.notna()]  # combined authorities, ICBs...: not report geographies
     area_type = area_type[area_type.notna()]
@@ -183,27 +202,29 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
     ids = raw["Indicator ID"]
 
     def meta(field: str) -> pd.Series:
-        return ids.map({i: getattr(m, field) for i, m in metadata.items()})
+        # Looked up once per indicator: mapping a million Arrow strings made a Python string of each first.
+        of_indicator = {i: getattr(m, field) for i, m in metadata.items()}
+        return map_distinct(ids, lambda indicator: of_indicator.get(indicator, np.nan))
 
     period_start, period_end = period_bounds(raw["Time period"].str.strip())
     value_note = raw["Value note"].fillna("")
     value = number("Value")
     suppressed = value.isna() & value_note.str.contains(SUPPRESSION_NOTE)
     frame = pd.DataFrame({
-        "indicator_id": raw["Indicator ID"],
-        "indicator_name": _map_distinct(raw["Indicator Name"], lambda name: " ".join(str(name).split())
+        "indicator_id": text_cells(raw["Indicator ID"]),
+        "indicator_name": map_distinct(raw["Indicator Name"], lambda name: " ".join(str(name).split())
                                         if pd.notna(name) else name),
         "source": SOURCE_NAME,
-        "area_code": raw["Area Code"].str.strip(),
-        "area_name": raw["Area Name"].str.strip(),
+        "area_code": text_cells(raw["Area Code"], strip=True),
+        "area_name": text_cells(raw["Area Name"], strip=True),
         "area_type": area_type,
-        "period": raw["Time period"].str.strip(),
+        "period": text_cells(raw["Time period"], strip=True),
         "period_start": period_start,
         "period_end": period_end,
-        "sex": raw["Sex"].fillna("Persons"),
-        "age": raw["Age"].fillna("All ages"),
-        "category_type": raw["Category Type"].fillna(""),
-        "category": raw["Category"].fillna(""),
+        "sex": text_cells(raw["Sex"], fill="Persons"),
+        "age": text_cells(raw["Age"], fill="All ages"),
+        "category_type": text_cells(raw["Category Type"], fill=""),
+        "category": text_cells(raw["Category"], fill=""),
         "value": value,
         "lower_ci_95": number("Lower CI 95.0 limit"),
         "upper_ci_95": number("Upper CI 95.0 limit"),
@@ -218,45 +239,17 @@ def parse_csv(text: str, *, url: str, metadata: dict[str, IndicatorMeta],
         "comparator_method": meta("comparator_method"),
         # Intervals of no standard method (survey estimates: catalogue ci_method none) stay "none", so
         # no stage recomputes them or rebuilds the figure from sample counts.
-        "ci_method": _map_distinct(meta("ci_method"), lambda m: "none" if m == "none" else "published"),
+        "ci_method": map_distinct(meta("ci_method"), lambda m: "none" if m == "none" else "published"),
         "value_note": value_note,
         "suppressed": suppressed,
         "source_url": url,
         "retrieved_at": retrieved_at or datetime.now(UTC),
         "vintage": vintage,
-    })
-    frame["published_comparison"] = _published(raw, ENGLAND_COMPARISON, ids, metadata, published_comparison)
-    frame["published_trend"] = _published(raw, "Recent Trend", ids, metadata, published_trend)
+    }, copy=False)  # each column is new: gathering them into blocks copied a national export's frame once more
+    frame["published_comparison"] = published_column(raw, ENGLAND_COMPARISON, ids, metadata, published_comparison)
+    frame["published_trend"] = published_column(raw, "Recent Trend", ids, metadata, published_trend)
     frame.loc[suppressed, ["count", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998"]] = np.nan
-    # Fingertips sometimes repeats a row (an area listed under two parents): keep one, if the copies agree.
-    frame = drop_repeated_rows(frame, url, error=SourceError)
-    return settle_published(new_frame(frame))
-
-
-def _map_distinct(column: pd.Series, func) -> pd.Series:
-    """``column.map(func)``, calling ``func`` once per distinct value (a national export has a million rows)."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [func(value) for value in uniques]
-    return pd.Series(mapped[codes], index=column.index, dtype=object)
-
-
-def _published(raw: pd.DataFrame, column: str, ids: pd.Series, metadata: dict, translate) -> pd.Series:
-    """A published-judgement column in our words (empty where the export has no such column)."""
-    if column not in raw.columns:
-        return pd.Series("", index=raw.index)
-    # Translated once per distinct (word, indicator): a national export has a million rows and a few thousand pairs.
-    word_codes, words = pd.factorize(raw[column].fillna(""))
-    id_codes, indicators = pd.factorize(ids)
-    pair_codes, pairs = pd.factorize(word_codes.astype(np.int64) * len(indicators) + id_codes)
-    translated = np.empty(len(pairs), dtype=object)
-    for number, pair in enumerate(pairs):
-        word, indicator = words[int(pair) // len(indicators)], indicators[int(pair) % len(indicators)]
-        if column == "Recent Trend":
-            translated[number] = translate("legacy", word)
-        else:
-            translated[number] = translate("legacy", word, metadata[indicator].polarity)
-    return pd.Series(translated[pair_codes], index=raw.index, dtype=object)
+    return frame
 
 
 class FingertipsClient:
