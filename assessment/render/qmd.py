@@ -29,6 +29,7 @@ from pathlib import Path
 import yaml
 
 from ..core.errors import RenderError
+from ..core.registry_fields import SAFE_LOADER
 
 _FENCE_OPEN = re.compile(r"^(?P<fence>`{3,})\s*\{(?P<lang>[a-zA-Z0-9_]+)(?P<rest>[^}]*)\}\s*$")
 
@@ -81,7 +82,7 @@ def _split_front_matter(text: str, where: str) -> tuple[dict, str, int]:
         raise RenderError(f"{where}: front matter has no closing ---")
     block = text[3:3 + end.start()]
     try:
-        metadata = yaml.safe_load(block) or {}
+        metadata = yaml.load(block, Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         raise RenderError(f"{where}: front matter is not valid YAML ({' '.join(str(exc).split())})") from None
     rest = text[3 + end.end():]
@@ -95,7 +96,7 @@ def _cell_options(lines: list[str], where: str) -> tuple[dict, list[str]]:
     if not option_lines:
         return {}, lines
     try:
-        options = yaml.safe_load("\n".join(option_lines)) or {}
+        options = yaml.load("\n".join(option_lines), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         raise RenderError(f"{where}: cell options are not valid YAML ({' '.join(str(exc).split())})") from None
     return options, lines

@@ -48,6 +48,7 @@ from ..core.child_processes import die_with_parent_hook
 from ..core.errors import RenderError
 from ..core.paths import PROJECT_ROOT
 from ..core.staged_outputs import StagedOutputs
+from ..core.registry_fields import SAFE_LOADER
 from .declaration import resolve_paths
 from .formats import FORMATS
 from .kernel import KERNEL_NAME, write_kernelspec
@@ -64,7 +65,7 @@ def project_defaults(template: Path) -> dict:
     for folder in [template.parent, *template.parent.parents]:
         config = folder / "_quarto.yml"
         if config.is_file():
-            return yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+            return yaml.load(config.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
         if folder == PROJECT_ROOT:
             break
     return {}
