@@ -228,7 +228,9 @@ def _render_batch(request: RenderRequest, types: list[str], *, jobs: int, force:
         else:
             todo.append((code, fingerprint))
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console) as progress:
+    # Twice a second: a report takes about a second, and rich's default ten redraws a second cost the
+    # batch's process more CPU than the bar is worth.
+    with Progress(*columns, console=console, refresh_per_second=2) as progress:
         task = progress.add_task(f"Rendering {len(todo)} report(s), {len(codes) - len(todo)} unchanged",
                                  total=len(todo))
         if todo:
