@@ -38,7 +38,7 @@ from .titles import area_title
 
 APPENDIX_KEY = ["indicator_id", "area_code", "period", "sex", "age", "category_type", "category", "report_section"]
 #: The columns of a shown row the appendix keeps: its own, its key, and the England and Wales comparison
-#: a Welsh force's rows take (a chart's rows carry some sixty more, which joining every block's rows paid for).
+#: a Welsh force's rows take (a chart's rows carry twenty or more others, which joining every block's rows paid for).
 RECORDED = list(dict.fromkeys([*APPENDIX_COLUMNS, *APPENDIX_KEY, *NATIONAL_COLUMNS.values()]))
 
 
