@@ -96,11 +96,16 @@ def pytest_xdist_auto_num_workers(config) -> int:
 #: first) started these few-test files last, so one worker ran a long batch alone while the other was idle.
 #: Started first, the long files overlap and the many short files fill both workers up to the end. The second
 #: starts the real reports (real_renders, the longest build) while the first runs the batches, so that the
-#: files reading them later find them built instead of waiting.
+#: files reading them later find them built instead of waiting. After them, the other files of 20 s or more
+#: (summed over their tests, one run of 6 December 2026), longest first: started by test count, the packaging
+#: test (a wheel installed in a fresh virtualenv) began 20 s before the end and ran on alone.
 START_FIRST = ("test_batch.py", "test_council_small_counts.py", "test_publication_quality.py", "test_commentary.py",
                "test_quarto.py", "test_welsh_forces.py", "test_faults_render.py", "test_faults_outputs.py",
                "test_quarto_standin.py", "test_render_request.py", "test_faults_injection.py",
-               "test_disclosure_across_geographies.py")
+               "test_disclosure_across_geographies.py",
+               "test_faults_snapshots.py", "test_demo_report.py", "test_faults_fetch.py", "test_similar_areas_report.py",
+               "test_faults_uploads.py", "test_all_registries.py", "test_http_faults.py", "test_frame.py",
+               "test_faults_upload_input.py", "test_packaging.py", "test_justice_report.py")
 
 
 def pytest_collection_modifyitems(session, config, items):
