@@ -98,3 +98,11 @@ def test_a_batch_releases_the_frame_and_keeps_the_shared_tables(demo_bundle, tmp
     assert report.bundle is bundle and bundle._frame is None  # reports never need the full frame
     assert "Northmere and Port Alder Police" in report.front_matter()
     assert len(bundle.frame) > 0  # asked for again, it is read back from the bundle
+
+
+def test_key_messages_lower_an_indicator_name_inside_a_sentence(demo_bundle, tmp_path):
+    """"The figure for self-reported wellbeing: ...": the name is lowered before it is escaped for markdown
+    (escaped first, "Self\\-reported" kept its capital)."""
+    messages = _report(demo_bundle, "E10999001", tmp_path).key_messages()
+    assert "self\\-reported wellbeing" in messages
+    assert "Self\\-reported" not in messages

@@ -140,20 +140,21 @@ def rank_extremity(row) -> float:
 
 def message(report: ReportContext, row, *, variant: int = 0) -> str:
     """One key message on a row, worded for its result (and a force's rank among forces)."""
-    name, period = md(row["indicator_name"]), md(row["period"])
+    # Lowered before it is escaped: in_sentence reads the words, and escaping puts a backslash in "Self-reported".
+    name, period = md(in_sentence(row["indicator_name"])), md(row["period"])
     area = md(report.data.display_name(row["area_code"]))
     nation = report.data.national_name  # England, or England and Wales for a Welsh force
     if pd.isna(row["value"]):
         crude = format_value(crude_rate(row), "crude rate", row["multiplier"])
-        text = (f"For {in_sentence(name)} in {area} ({period}), the counts add up to {format_value(row['count'], 'count')}, "
+        text = (f"For {name} in {area} ({period}), the counts add up to {format_value(row['count'], 'count')}, "
                 f"a crude rate of {crude}; a crude rate is not age-standardised, so it is not compared with {nation}.")
         councils = council_rates(report, row)
         return text + (f" The councils' own standardised rates: {councils}." if councils else "")
     unit = (row["value_type"], row["multiplier"])
     figure = format_value(row["value"], *unit)
     # Two openings, alternated, so that a run of messages does not read as a list of table rows.
-    lead = (f"the figure for {in_sentence(name)} in {area} ({figure}, {period})" if variant % 2 == 0
-            else f"in {area}, {in_sentence(name)} ({figure}, {period})")
+    lead = (f"the figure for {name} in {area} ({figure}, {period})" if variant % 2 == 0
+            else f"in {area}, {name} ({figure}, {period})")
     england = "" if pd.isna(row.get("england_value")) else f" ({format_value(row['england_value'], *unit)})"
     label = row.get("england_comparison") or ""
     rank = force_rank(report, row)
