@@ -35,7 +35,7 @@ from ..geography import Geography, dissolve_boundaries, load_boundaries
 from ..core.levels import DISTRICT_LEVEL, ENGLAND_LEVEL, LEVELS, boundary_levels
 from ..core.output_folders import refuse_unless_replaceable
 from ..sources.ons_population import INDICATOR_ID as POPULATION_ID
-from .headline_rows import HeadlineTables
+from .headline_rows import HeadlineTables, RowsBy
 
 
 @dataclass(eq=False)
@@ -57,7 +57,7 @@ class Bundle:
     _force_rows: pd.DataFrame | None = field(default=None, init=False, repr=False)
     _tables: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False)
     _sex_age_rows: pd.DataFrame | None = field(default=None, init=False, repr=False)
-    _sex_age_positions: dict | None = field(default=None, init=False, repr=False)
+    _sex_age_by_area: RowsBy | None = field(default=None, init=False, repr=False)
     _shown: pd.DataFrame | None = field(default=None, init=False, repr=False)
     _verified: bool = field(default=False, init=False, repr=False)
 
@@ -182,11 +182,9 @@ class Bundle:
     def sex_age_rows_of(self, indicator_id: str, area_code: str) -> pd.DataFrame:
         """:meth:`sex_age_rows` of one indicator and area, in the same order (a report asks once per headline
         row; the rows' positions are found once per bundle, not by a filter of every row each time)."""
-        rows = self.sex_age_rows()
-        if self._sex_age_positions is None:
-            self._sex_age_positions = rows.groupby(["indicator_id", "area_code"], sort=False).indices if len(rows) else {}
-        positions = self._sex_age_positions.get((str(indicator_id), str(area_code)))
-        return rows.iloc[positions] if positions is not None else rows.iloc[0:0]
+        if self._sex_age_by_area is None:
+            self._sex_age_by_area = RowsBy(self.sex_age_rows(), ["indicator_id", "area_code"])
+        return self._sex_age_by_area.get(str(indicator_id), str(area_code))
 
     def force_rows(self) -> pd.DataFrame:
         """Every breakdown (sex, age, ethnic group...) of the England-and-Wales indicators, kept once read.

@@ -142,6 +142,27 @@ def shared_strings(column: pd.Series) -> pd.Series:
     return pd.Series(values, index=column.index, name=column.name, dtype=object)
 
 
+class RowsBy:
+    """A frame's rows found by the values of some of its columns, in the frame's order.
+
+    The positions of each distinct set of values are worked out once: a report asks
+    hundreds of times, and a filter of every row for each question cost far more.
+
+    >>> rows = RowsBy(pd.DataFrame({"id": ["a", "b", "a"], "value": [1, 2, 3]}), ["id"])
+    >>> rows.get("a")["value"].tolist(), len(rows.get("z"))
+    ([1, 3], 0)
+    """
+
+    def __init__(self, rows: pd.DataFrame, columns: list[str]):
+        self.rows = rows
+        self._positions = rows.groupby(columns, sort=False).indices if len(rows) else {}
+
+    def get(self, *values) -> pd.DataFrame:
+        """The rows whose columns hold ``values`` (none: an empty frame of the same columns)."""
+        positions = self._positions.get(values if len(values) > 1 else values[0])
+        return self.rows.iloc[positions] if positions is not None else self.rows.iloc[0:0]
+
+
 @dataclass
 class HeadlineTables:
     """A bundle's headline rows and the indexes every report of the bundle reads them through."""
@@ -155,7 +176,7 @@ class HeadlineTables:
     #: Population estimates by age band (not headline rows: the population profile's), every area.
     population_ages: pd.DataFrame = field(default_factory=pd.DataFrame)
     _upper_tier: HeadlineTables | None = field(default=None, init=False, repr=False)
-    _breakdown_positions: dict | None = field(default=None, init=False, repr=False)
+    _by_breakdown: RowsBy | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def build(cls, frame: pd.DataFrame, indicators: Mapping[str, dict]) -> HeadlineTables:
@@ -199,11 +220,9 @@ class HeadlineTables:
         A report asks for each row it compares or ranks; the rows' positions are
         found once per table instead of by a filter of the indicator's rows each time.
         """
-        if self._breakdown_positions is None:
-            self._breakdown_positions = self.rows.groupby(
-                ["indicator_id", "period", "sex", "age"], sort=False).indices if len(self.rows) else {}
-        positions = self._breakdown_positions.get((row["indicator_id"], row["period"], row["sex"], row["age"]))
-        return self.rows.iloc[positions] if positions is not None else self.empty()
+        if self._by_breakdown is None:
+            self._by_breakdown = RowsBy(self.rows, ["indicator_id", "period", "sex", "age"])
+        return self._by_breakdown.get(row["indicator_id"], row["period"], row["sex"], row["age"])
 
     def latest(self, area_code: str) -> pd.DataFrame:
         """The latest period of each indicator for one area (a copy: callers may add columns)."""
