@@ -9,8 +9,10 @@ tables and figures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 import pandas as pd
 
@@ -22,6 +24,8 @@ from ..uploads.schema import UploadKind
 from ..bundles.bundle import Bundle
 from ..bundles.headline_rows import HeadlineTables
 from .titles import area_title
+
+T = TypeVar("T")
 
 OTHER_SECTION = "other"  # an indicator with no catalogue entry belongs to no report section
 #: The level of the England and Wales total (K04000001): a Welsh force's national comparator.
@@ -48,6 +52,15 @@ class AreaData:
 
     bundle: Bundle
     area: Area
+    _answers: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def remembered(self, key: tuple, work_out: Callable[[], T]) -> T:
+        """``work_out()``, once per report for ``key``: sections ask the same questions of the same rows
+        (the councils inside a force, for its key messages, topic tables and partnership profiles).
+        Callers must not change what they are given."""
+        if key not in self._answers:
+            self._answers[key] = work_out()
+        return self._answers[key]
 
     @property
     def geography(self) -> Geography:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from typing import cast
 
+import numpy as np
 import pandas as pd
 
 from .difference import is_small
@@ -38,6 +39,7 @@ from ..geography import Area
 from ..core.levels import DISTRICT_LEVEL
 from ..core.safe_text import format_value, in_sentence, md, thousands
 from .area_data import AreaData, with_national
+from ..bundles.headline_rows import RowsBy
 from .ranks import place_text
 
 FORCE_LEVEL = "pfa"
@@ -53,6 +55,10 @@ def inside_areas(data: AreaData) -> list[Area]:
     safety partnerships, so its tables name those (figures published only for the
     upper tier fall back to :func:`upper_tier_inside`); a district or unitary has none.
     """
+    return list(data.remembered(("inside areas",), lambda: _inside_areas(data)))
+
+
+def _inside_areas(data: AreaData) -> list[Area]:
     geo, area = data.geography, data.area
     lads = geo.lads[geo.lads["lad_code"].isin(geo.constituent_lads(area.code))]
     if len(lads) < 2:
@@ -66,6 +72,10 @@ def inside_areas(data: AreaData) -> list[Area]:
 
 def upper_tier_inside(data: AreaData) -> list[Area]:
     """A force's upper-tier councils (counties and unitaries): where a figure is not published for districts."""
+    return list(data.remembered(("upper tier inside",), lambda: _upper_tier_inside(data)))
+
+
+def _upper_tier_inside(data: AreaData) -> list[Area]:
     geo, area = data.geography, data.area
     if area.area_type != FORCE_LEVEL:
         return []
@@ -88,6 +98,15 @@ def shared_partnerships(data: AreaData, inside: list[Area]) -> dict[str, str]:
     """The partnership each district is grouped under, for districts whose partnership covers several of them.
     (Broxtowe, Gedling and Rushcliffe share South Nottinghamshire; Lancashire's districts are each their own.)
     """
+    return dict(data.remembered(("shared partnerships", *_codes(inside)),
+                                lambda: _shared_partnerships(data, inside)))
+
+
+def _codes(areas: list[Area]) -> tuple[str, ...]:
+    return tuple(a.code for a in areas)
+
+
+def _shared_partnerships(data: AreaData, inside: list[Area]) -> dict[str, str]:
     by_district = partnerships(data, inside)
     members: dict[str, int] = {}
     for names in by_district.values():
@@ -108,7 +127,19 @@ def published_inside(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.D
     Districts, unless more of a force's upper-tier councils than its districts have a
     figure (one published for the upper tier only, where a unitary is both): then those.
     Each row carries its rank inside the area (1 = highest value; for a rank, 1 = the first-ranked).
+    Worked out once per report for each row and set of areas (the key messages, the topic's table and
+    the partnership profiles ask for the same rows).
     """
+    key = ("published inside", *_breakdown(row), *_codes(inside))
+    return data.remembered(key, lambda: _published_inside(data, row, inside))
+
+
+def _breakdown(row: pd.Series) -> tuple:
+    """What picks a row's comparison set: its indicator, period, sex and age."""
+    return row["indicator_id"], row["period"], row["sex"], row["age"]
+
+
+def _published_inside(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.DataFrame:
     found = inside_rows(data, row, inside)
     if upper := upper_tier_inside(data):  # the level where more of the force's councils have a figure
         at_upper = inside_rows(data, row, upper)
@@ -116,9 +147,10 @@ def published_inside(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.D
             inside, found = upper, at_upper
     shared = shared_partnerships(data, inside)
     labels = {a.code: inside_name(data.display_name(a.code), a.code, shared) for a in inside}
-    found = found.assign(area_name=found["area_code"].map(labels).fillna(found["area_name"]),
-                         _group=[shared.get(code, "") for code in found["area_code"]])  # "" outside a shared one
-    found = found.sort_values(["_group", "area_name"]).drop(columns="_group").reset_index(drop=True)
+    names = found["area_code"].map(labels).fillna(found["area_name"])
+    groups = [shared.get(code, "") for code in found["area_code"]]  # "" outside a shared one
+    order = np.lexsort((names.to_numpy(), np.asarray(groups)))  # by partnership, then name
+    found = found.assign(area_name=names).iloc[order].reset_index(drop=True)
     ranked = found["value"].where(~found["suppressed"].astype(bool))
     found = with_national(found, data.national[0])  # a Welsh force's councils: compared with England and Wales
     # A rank (IMD's "1 = most deprived") keeps its own order: the council ranked 8th in England is the
@@ -159,10 +191,19 @@ def population_shares(data: AreaData, inside: list[Area]) -> dict[str, float]:
 def inside_rows(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.DataFrame:
     """The inside areas' rows for the same indicator, period and breakdown as ``row``, by name."""
     names = {a.code: data.display_name(a.code) for a in inside}
-    same = data.tables.same_breakdown(row)
-    same = same[same["area_code"].isin(names)]
+    same = _rows_of_areas(data, inside).get(*_breakdown(row))
     same = same.assign(area_name=same["area_code"].map(names))
     return same.sort_values("area_name").reset_index(drop=True)
+
+
+def _rows_of_areas(data: AreaData, areas: list[Area]) -> RowsBy:
+    """The headline rows of ``areas`` by indicator, period, sex and age: picked out of every area's rows
+    once per report, not once for each row asked about."""
+    def pick() -> RowsBy:
+        rows = data.tables.rows
+        return RowsBy(rows[rows["area_code"].isin(_codes(areas))], ["indicator_id", "period", "sex", "age"])
+
+    return data.remembered(("rows of areas", *_codes(areas)), pick)
 
 
 def _listed(items: list[str]) -> str:
@@ -186,7 +227,8 @@ def contrast_sentence(rows: pd.DataFrame, where: str, *, escape: bool = True, ki
         return ""
     name = esc(in_sentence(shown["indicator_name"].iloc[0]))  # mid-sentence: "differ on deaths related to..."
     # A council whose difference from England is small in practice is not called better or worse.
-    material = ~shown.apply(lambda r: is_small(r["value"], r["england_value"], r["value_type"]), axis=1)
+    material = pd.Series([not is_small(value, england, kind) for value, england, kind
+                          in zip(shown["value"], shown["england_value"], shown["value_type"])], index=shown.index)
     better = shown[shown["england_comparison"].isin(BETTER) & material]
     worse = shown[shown["england_comparison"].isin(WORSE) & material]
     if not better.empty and not worse.empty:
@@ -215,6 +257,10 @@ def share_text(share: float | None) -> str:
 
 def inside_kind(data: AreaData) -> str:
     """What the areas inside are called: councils (of a force or region) or districts (of a county)."""
+    return data.remembered(("inside kind",), lambda: _inside_kind(data))
+
+
+def _inside_kind(data: AreaData) -> str:
     inside = inside_areas(data)
     return "districts" if inside and all(a.area_type == DISTRICT_LEVEL.key and not a.is_upper_tier
                                          for a in inside) else "councils"

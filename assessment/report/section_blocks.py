@@ -176,8 +176,8 @@ def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) 
         found = published_inside(data, row, inside)  # districts; the upper tier where only it is published
         if found.empty or (found["value"].isna() & ~found["suppressed"].astype(bool)).all():
             continue
+        shown += found.drop(columns=["inside_rank", "inside_count", "inside_tied"]).to_dict("records")
         for _, council in found.iterrows():
-            shown.append(council.drop(["inside_rank", "inside_count", "inside_tied"]))
             unit = (council["value_type"], council["multiplier"])
             code = council["area_code"]
             if code not in shares:
@@ -198,4 +198,4 @@ def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) 
                         f"Rank in {data.display_name()} (1 = highest)",
                         f"Share of {data.display_name()} population"], body, align="llrrlrr",
                        caption=f"{section_title}: each {kind} inside {data.display_name()}")
-    return Table(table, title=section_title, rows=rows_of(shown)), sentences
+    return Table(table, title=section_title, rows=pd.DataFrame(shown)), sentences

@@ -106,3 +106,25 @@ def test_key_messages_lower_an_indicator_name_inside_a_sentence(demo_bundle, tmp
     messages = _report(demo_bundle, "E10999001", tmp_path).key_messages()
     assert "self\\-reported wellbeing" in messages
     assert "Self\\-reported" not in messages
+
+
+def test_a_force_reports_rows_of_its_councils_worked_out_once_for_every_section_that_asks(demo_bundle, tmp_path,
+                                                                                         monkeypatch):
+    """The key messages, each topic's councils table and the partnership profiles ask for the same rows."""
+    from assessment.report import councils_inside
+
+    asked = []
+    original = councils_inside._published_inside
+
+    def counted(data, row, inside):
+        asked.append((row["indicator_id"], row["period"], row["sex"], row["age"], tuple(a.code for a in inside)))
+        return original(data, row, inside)
+
+    monkeypatch.setattr(councils_inside, "_published_inside", counted)
+    force = _report(demo_bundle, "E23999001", tmp_path)
+    text = force.key_messages() + "".join(force.part(part) for part in force.parts())
+    assert "Inside the force area" in text and asked
+    assert len(asked) == len(set(asked))  # each indicator's rows for each set of councils: once
+    inside = councils_inside.inside_areas(force.data)
+    inside.clear()  # a caller's change to its list does not change the next caller's
+    assert councils_inside.inside_areas(force.data)
