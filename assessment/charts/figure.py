@@ -29,7 +29,7 @@ from typing import Any
 import matplotlib
 import numpy as np
 
-from .png import write_rgb_png
+from .png import BandedDeflate, filtered_rows, write_rgb_png
 
 matplotlib.use("Agg", force=False)
 
@@ -43,12 +43,23 @@ TEXT_WIDTH_IN = 170 / 25.4
 #: Smallest text in any chart, in points at printed size.
 MIN_TEXT_PT = 8.0
 
-#: Drawn bases with their rasters, most recently used last (a few MB each).
-_BASES: OrderedDict = OrderedDict()
+@dataclass
+class DrawnBase:
+    """A base drawn once: its figure, a copy of its pixels to restore, and (after the first image drawn on
+    it) its rows deflated in bands, for the images drawn on it to reuse."""
+
+    figure: MplFigure
+    canvas: FigureCanvasAgg
+    background: Any
+    bands: BandedDeflate | None = None
+
+
+#: Drawn bases, most recently used last (a few MB each).
+_BASES: OrderedDict[Any, DrawnBase] = OrderedDict()
 MAX_BASES = 12  # a batch works through one peer group at a time: about 9 bases each
 
 
-def _draw_base(key, plot, width: float, height: float, dpi: int):
+def _draw_base(key, plot, width: float, height: float, dpi: int) -> DrawnBase:
     """The drawn figure for ``plot`` and a copy of its pixels, from the cache when drawn before."""
     if key in _BASES:
         _BASES.move_to_end(key)
@@ -65,30 +76,37 @@ def _draw_base(key, plot, width: float, height: float, dpi: int):
     # plotnine may leave a canvas that cannot blit: a new Agg canvas replaces it as the figure's.
     canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
     canvas.draw()
-    _BASES[key] = (figure, canvas.copy_from_bbox(figure.bbox))
+    _BASES[key] = DrawnBase(figure, canvas, canvas.copy_from_bbox(figure.bbox))
     while len(_BASES) > MAX_BASES:
         import matplotlib.pyplot as plt
 
-        plt.close(_BASES.popitem(last=False)[1][0])
+        plt.close(_BASES.popitem(last=False)[1].figure)
     return _BASES[key]
 
 
-def _save_with_overlay(figure, background, artists, path: Path, dpi: int) -> None:
-    """Restore the base's pixels, draw only ``artists`` on them and write the PNG."""
-    canvas = figure.canvas
-    canvas.restore_region(background)
+def _save_with_overlay(base: DrawnBase, artists, path: Path, dpi: int, *, shared: bool) -> None:
+    """Restore the base's pixels, draw only ``artists`` on them and write the PNG (``shared``: other
+    images will be drawn on this base, so its deflated bands are kept for them to reuse)."""
+    canvas = base.canvas
+    canvas.restore_region(base.background)
+    if shared and base.bands is None:
+        base.bands = BandedDeflate(filtered_rows(_pixels(canvas)))
     renderer = canvas.get_renderer()
     for artist in artists:
-        artist.set_figure(figure)
+        artist.set_figure(base.figure)
         artist.draw(renderer)
-    _write_png(canvas, path, dpi)
+    _write_png(canvas, path, dpi, like=base.bands)
 
 
-def _write_png(canvas, path: Path, dpi: int) -> None:
-    """Write a drawn Agg canvas as an RGB PNG (the page is white: no alpha, a smaller file to embed)."""
+def _pixels(canvas) -> np.ndarray:
+    """A drawn Agg canvas's pixels without alpha (the page is white: a smaller file to embed)."""
     width, height = canvas.get_width_height(physical=True)
-    pixels = np.frombuffer(canvas.buffer_rgba(), np.uint8).reshape(height, width, 4)
-    write_rgb_png(pixels[:, :, :3], path, dpi=dpi)
+    return np.frombuffer(canvas.buffer_rgba(), np.uint8).reshape(height, width, 4)[:, :, :3]
+
+
+def _write_png(canvas, path: Path, dpi: int, like: BandedDeflate | None = None) -> None:
+    """Write a drawn Agg canvas as an RGB PNG."""
+    write_rgb_png(_pixels(canvas), path, dpi=dpi, like=like)
 
 
 @dataclass
@@ -116,7 +134,7 @@ class Figure:
         """The drawn matplotlib figure and the overlay's artists (not added to it), for checks."""
         if self.overlay is not None:
             key = (self.base_key, self.width, self.height, dpi) if self.base_key is not None else ("draw", id(self))
-            figure = _draw_base(key, self.plot, self.width, self.height, dpi)[0]
+            figure = _draw_base(key, self.plot, self.width, self.height, dpi).figure
             return figure, self.overlay(figure)
         if isinstance(self.plot, MplFigure):
             FigureCanvasAgg(self.plot).draw()
@@ -131,14 +149,14 @@ class Figure:
         path.parent.mkdir(parents=True, exist_ok=True)
         if self.overlay is not None:
             key = (self.base_key, self.width, self.height, dpi) if self.base_key is not None else None
-            figure, background = _draw_base(key, self.plot, self.width, self.height, dpi)
+            base = _draw_base(key, self.plot, self.width, self.height, dpi)
             try:
-                _save_with_overlay(figure, background, self.overlay(figure), path, dpi)
+                _save_with_overlay(base, self.overlay(base.figure), path, dpi, shared=key is not None)
             finally:
                 if key is None:  # nothing to share with another area
                     import matplotlib.pyplot as plt
 
-                    plt.close(_BASES.pop(None)[0])
+                    plt.close(_BASES.pop(None).figure)
         elif hasattr(self.plot, "save"):
             self.plot.save(path, width=self.width, height=self.height, dpi=dpi, verbose=False)
         else:  # a matplotlib figure laid out by its chart function: one draw, no tight-bbox pass
