@@ -93,6 +93,29 @@ local function measure(tbl)
   return least, most, single
 end
 
+-- Whether each right-aligned column holds only single figures (all a format without set widths needs:
+-- HTML, where the browser lays the table out). A cell is measured as laid out only when its plain
+-- text has a space, and a column no more once one cell has: a force's tables have thousands of cells.
+local function single_figures(tbl)
+  local single = {}
+  for j, spec in ipairs(tbl.colspecs) do single[j] = spec[1] == "AlignRight" end
+  local ncols = #tbl.colspecs
+  each_row(tbl, function(row, is_header)
+    if is_header then return end
+    local j = 1
+    for _, cell in ipairs(row.cells) do
+      if cell.col_span == 1 and j <= ncols and single[j] then
+        local text = stringify(cell.contents)
+        if text:find("%S%s+%S") and stringify(laid_out(pandoc.Blocks(cell.contents))):find("%S%s+%S") then
+          single[j] = false
+        end
+      end
+      j = j + cell.col_span
+    end
+  end)
+  return single
+end
+
 -- Widths as fractions of the text block: minimum content width first, the
 -- rest shared in proportion to how much more each column could use.
 local function widths(least, most, layout)
@@ -127,9 +150,15 @@ end
 local heading = nil
 
 local function lay_out(tbl)
-  local least, most, single = measure(tbl)
   local layout = LAYOUT[FORMAT]
-  local fractions = layout and widths(least, most, layout) or nil
+  local fractions, single
+  if layout then
+    local least, most
+    least, most, single = measure(tbl)
+    fractions = widths(least, most, layout)
+  else
+    single = single_figures(tbl)
+  end
   for j, spec in ipairs(tbl.colspecs) do
     local align = spec[1]
     if align ~= "AlignCenter" then align = (align == "AlignRight" and single[j]) and "AlignRight" or "AlignLeft" end
