@@ -49,11 +49,16 @@ def spine_positions(values: pd.Series, england: float, polarity: str, spread: fl
     the one in ``values``), so the furthest area touches an end of the bar.
     """
     values = pd.Series(values, dtype=float)
+    return pd.Series(_positions(values.to_numpy(), england, polarity, spread), index=values.index)
+
+
+def _positions(values: np.ndarray, england: float, polarity: str, spread: float | None = None) -> np.ndarray:
+    """:func:`spine_positions` of an array of floats."""
     sign = -1.0 if polarity == "low_is_good" else 1.0
     if spread is None:
-        spread = float(np.nanmax(np.abs(values - england))) if values.notna().any() else 0.0
+        spread = float(np.nanmax(np.abs(values - england))) if (~np.isnan(values)).any() else 0.0
     if not spread or np.isnan(spread):
-        return pd.Series(0.5, index=values.index)
+        return np.full(len(values), 0.5)
     return 0.5 + sign * (values - england) / (2 * spread)
 
 
@@ -62,8 +67,9 @@ def _unbroken(period: object) -> str:
     return str(period).replace(" ", "\u00a0")
 
 
-def _bands(peers: pd.Series, england: float, polarity: str) -> list[tuple[str, float, float]]:
-    positions = spine_positions(peers, england, polarity).dropna()
+def _bands(peers: np.ndarray, england: float, polarity: str) -> list[tuple[str, float, float]]:
+    positions = _positions(peers, england, polarity)
+    positions = positions[~np.isnan(positions)]
     low, q25, q75, high = np.percentile(positions, [0, 25, 75, 100])
     names = BAND_NO_JUDGEMENT if polarity not in ("low_is_good", "high_is_good") else tuple(BAND_COLOURS)
     return [(names[0], low, q25), (names[1], q25, q75), (names[2], q75, high)]
@@ -83,28 +89,35 @@ def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicat
     what the red line is (England and Wales for a Welsh force).
     """
     indicators = list(dict.fromkeys(frame[indicator]))
-    by_indicator = dict(tuple(frame.groupby(indicator, sort=False)))
+    # Columns as arrays, each indicator's rows by position: a report draws a few spine charts of
+    # thirty indicators, and pandas' cost per small frame was most of the chart's own time.
+    at_rows = frame.groupby(indicator, sort=False).indices
+    values, codes = frame[value].to_numpy(dtype=float), frame[code].to_numpy()
+    periods, englands, polarities = (frame[column].to_numpy() for column in (period, england, polarity))
+    results = frame[comparison].to_numpy()
+    texts = frame[value_text].to_numpy() if value_text else None
     rects, points, labels = [], [], []
     for position, name in enumerate(reversed(indicators)):
-        rows = by_indicator[name]
-        first = rows.iloc[0]
-        labels.append({"y": position, "name": textwrap.fill(f"{name} ({_unbroken(first[period])})", LABEL_CHARS), "text": ""})
-        eng, peers = first[england], rows[value].astype(float)
-        spread = float(np.nanmax(np.abs(peers - eng))) if peers.notna().any() and not pd.isna(eng) else np.nan
-        if not pd.isna(eng) and peers.notna().sum() >= 2:
-            for band, start, end in _bands(peers, eng, first[polarity]):
+        at = at_rows[name]
+        first = at[0]
+        labels.append({"y": position, "name": textwrap.fill(f"{name} ({_unbroken(periods[first])})", LABEL_CHARS), "text": ""})
+        eng, peers = englands[first], values[at]
+        known = int(np.count_nonzero(~np.isnan(peers)))
+        spread = float(np.nanmax(np.abs(peers - eng))) if known and not pd.isna(eng) else np.nan
+        if not pd.isna(eng) and known >= 2:
+            for band, start, end in _bands(peers, eng, polarities[first]):
                 rects.append({"y": position, "band": band, "xmin": start, "xmax": end})
-        own = rows[rows[code] == highlight]
-        if own.empty:
+        own = at[codes[at] == highlight]
+        if not len(own):
             labels[-1]["text"] = "no data\nNot compared"
             continue
-        row = own.iloc[0]
-        result = "Not compared" if pd.isna(row[comparison]) or not row[comparison] else str(row[comparison])
-        shown = (row.get(value_text) if value_text else None) or (
-            "no data" if pd.isna(row[value]) else f"{row[value]:,.1f}")
+        row = own[0]
+        result = "Not compared" if pd.isna(results[row]) or not results[row] else str(results[row])
+        shown = (texts[row] if texts is not None else None) or (
+            "no data" if np.isnan(values[row]) else f"{values[row]:,.1f}")
         labels[-1]["text"] = f"{shown}\n{result}"
-        if not pd.isna(row[value]) and not np.isnan(spread):
-            spot = spine_positions(pd.Series([row[value]]), eng, row[polarity], spread=spread).iloc[0]
+        if not np.isnan(values[row]) and not np.isnan(spread):
+            spot = _positions(np.array([values[row]]), eng, polarities[row], spread=spread)[0]
             points.append({"y": position, "x": spot, "result": result})
     rect_frame = pd.DataFrame(rects, columns=["y", "band", "xmin", "xmax"])
     rect_frame["ymin"], rect_frame["ymax"] = rect_frame["y"] - 0.32, rect_frame["y"] + 0.32
