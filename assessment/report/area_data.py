@@ -138,11 +138,14 @@ class AreaData:
         return pd.concat([latest, extra], ignore_index=True) if not extra.empty else latest
 
     def section_rows(self, section_key: str) -> pd.DataFrame:
-        """The latest rows of one section's indicators for the area."""
+        """The latest rows of one section's indicators for the area (a frame of the caller's own)."""
+        latest, sections = self.remembered(("latest rows by section",), self._latest_by_section)
+        return latest[sections == section_key] if not latest.empty else latest.copy()
+
+    def _latest_by_section(self) -> tuple[pd.DataFrame, pd.Series]:
+        """The area's latest rows and each row's section: every topic and profile asks for its own."""
         latest = self.latest_with_upper_tier()
-        if latest.empty:
-            return latest
-        return latest[latest["indicator_id"].map(self.section_of) == section_key]
+        return latest, latest["indicator_id"].map(self.section_of) if not latest.empty else pd.Series(dtype=object)
 
     def population(self, area_code: str | None = None) -> float | None:
         """The latest population estimate of an area, if the bundle has one."""
