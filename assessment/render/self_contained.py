@@ -16,6 +16,8 @@ to pandoc: :func:`inline_resources` returns None.
 '<style type="text/css">\\np { color: red; }\\n</style>\\n<img role="img" aria-label="Bars &amp; more" src="data:image/png;base64,UE5H" alt="Bars &amp; more" />'
 >>> inline_resources('<script src="x.js"></script>', {}.get) is None
 True
+>>> inline_resources('<img src="a.png" /><video src="v.mp4"></video>', {"a.png": b"PNG"}.get) is None
+True
 >>> inline_resources('<img src="https://example.org/a.png" />', {}.get)
 '<img src="https://example.org/a.png" />'
 >>> inline_resources('<img src="a.png" hidden />', {"a.png": b"PNG"}.get) is None
@@ -116,10 +118,11 @@ def inline_resources(page: str, read: Reader) -> str | None:
     is no such file)."""
     page = one_line_tags(page)
     styled = _replace_all(_STYLESHEET, page, lambda m: _inline_stylesheet(m, read))
-    inlined = _replace_all(_IMG, styled, lambda m: _inline_image(m, read)) if styled is not None else None
-    if inlined is None or _OTHER_LOADS.search(inlined):
+    # Other loads are looked for before the images are inlined, outside the image tags (each of which is
+    # inlined or refused): a search of the inlined page ran through every chart's data as well.
+    if styled is None or _OTHER_LOADS.search(_IMG.sub("", styled)):
         return None
-    return inlined
+    return _replace_all(_IMG, styled, lambda m: _inline_image(m, read))
 
 
 def file_reader(folder: Path) -> Reader:
