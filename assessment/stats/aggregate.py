@@ -43,6 +43,7 @@ from ..tidy.frame import KEY_COLUMNS, coerce_frame, empty_frame
 from .combined_areas import carry_combined, combined_codes, combined_pairs
 from .intervals import add_intervals
 from .rebuildable import SUMMED_COUNT_NOTE, not_rebuildable_reason, rebuild_method, shows_summed_count
+from .rollup_groups import RollupGroups, join_parents, rollup_groups
 
 GROUP_COLUMNS = [c for c in KEY_COLUMNS if c != "area_code"]
 FIGURES = ("value", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998", "count", "denominator")
@@ -97,32 +98,27 @@ def _per_code(codes: np.ndarray, figures: Mapping[str, float]) -> np.ndarray:
     return np.array([figures.get(code, np.nan) for code in distinct] + [np.nan], dtype=float)[numbers]
 
 
-def _group_numbers(groups: dict, rows: int) -> np.ndarray:
-    """Each row's group, numbered in the order of ``groups``."""
-    group_of = np.empty(rows, dtype=np.int64)
-    for number, positions in enumerate(groups.values()):
-        group_of[positions] = number
-    return group_of
-
-
-def _complete_groups(groups: dict, group_of: np.ndarray, codes: np.ndarray, usable_mask: np.ndarray,
-                     expected: dict, combined: frozenset) -> np.ndarray:
-    """For each (key, parent) group, whether all its parent's districts are in it, usable, and none is combined.
+def _complete_groups(groups: RollupGroups, codes: np.ndarray, usable_mask: np.ndarray,
+                     expected: dict, combined: frozenset) -> tuple[np.ndarray, np.ndarray]:
+    """For each (key, parent) group: whether all its parent's districts are in it, usable, and none is
+    combined; and whether it is simple (no combined district, none repeated: what is left out is what is missing).
 
     Counted for all groups at once; a group's districts are its parent's, each once
     (the frame has one row per key and area), so a full count means none is missing.
     Any repeated district makes every group take the careful path.
     """
+    group_of = groups.of_row
     code_ids, uniques = pd.factorize(codes)
     # pd.unique hashes; np.unique sorts the million pairs of a national roll-up (a second each).
     if len(pd.unique(group_of * max(len(uniques), 1) + code_ids)) != len(codes):
-        return np.zeros(len(groups), dtype=bool)
+        return np.zeros(len(groups), dtype=bool), np.zeros(len(groups), dtype=bool)
     usable = np.bincount(group_of[usable_mask], minlength=len(groups))
     # Each distinct code looked up once (np.isin on the rows' text sorted them); a missing code (-1) is not one.
     is_combined = np.append(np.isin(np.asarray(uniques, dtype=object), list(combined)), False)[code_ids]
-    with_combined = np.bincount(group_of[is_combined], minlength=len(groups)) > 0
-    wanted = np.array([len(expected[keys[-1]]) for keys in groups], dtype=np.int64)
-    return (usable == wanted) & ~with_combined
+    simple = np.bincount(group_of[is_combined], minlength=len(groups)) == 0
+    sizes = {parent: len(children) for parent, children in expected.items()}
+    wanted = np.array([sizes[parent] for parent in groups.parents], dtype=np.int64)
+    return (usable == wanted) & simple, simple
 
 
 def _exact_sums(group_of: np.ndarray, figures: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
@@ -138,17 +134,20 @@ def _exact_sums(group_of: np.ndarray, figures: np.ndarray, groups: int) -> tuple
     return np.bincount(group_of, weights=plain, minlength=groups), ~uneven & (size < 2.0 ** 52)
 
 
-def _settled_groups(group_of: np.ndarray, complete: np.ndarray, counts: np.ndarray, denominators: np.ndarray,
-                    template_rows: list[int], parents: list[str], template_columns: dict[str, np.ndarray],
-                    no_value_reason, weighted_ids: frozenset[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def _settled_groups(group_of: np.ndarray, complete: np.ndarray, simple: np.ndarray, counts: np.ndarray,
+                    denominators: np.ndarray, template_rows: list[int], parents: list[str],
+                    template_columns: dict[str, np.ndarray], no_value_reason,
+                    weighted_ids: frozenset[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The groups settled without looking at each, and every group's changes (theirs filled).
 
     Most groups of a national roll-up either have every district, each usable, of an
     indicator whose figure is rebuilt from its summed count and denominator (added up
     for all groups at once, where the sums are exact, so each is the figure the
-    group-by-group path gives), or are of an indicator that cannot be rebuilt and keeps
-    no summed count (``no_value_reason(first, parent)``: the note is that reason).
-    The other groups' value notes are left None.
+    group-by-group path gives), or are of an indicator that cannot be rebuilt
+    (``no_value_reason(first, parent)``: the note is that reason). One that cannot be
+    rebuilt but shows its summed count (a standardised rate) keeps the sums of a
+    complete group, and only the reason when a district is left out of a simple one
+    (see :func:`_complete_groups`). The other groups' value notes are left None.
     """
     groups = len(template_rows)
     firsts = pd.DataFrame({name: column[template_rows] for name, column in template_columns.items()})
@@ -160,23 +159,33 @@ def _settled_groups(group_of: np.ndarray, complete: np.ndarray, counts: np.ndarr
     reasons = [no_value_reason(row, parents[n]) for row, n in zip(kind_rows, kind_first)]
     kind_rebuilt = np.array([reason is None and row["indicator_id"] not in weighted_ids
                              for row, reason in zip(kind_rows, reasons)], dtype=bool)
-    refusals = [reason if reason and (reason == SPLIT_NOTE or not shows_summed_count(row["value_type"])) else None
-                for row, reason in zip(kind_rows, reasons)]
-    kind_refusal = np.array(refusals or [None], dtype=object)
+    summed = [bool(reason) and reason != SPLIT_NOTE and shows_summed_count(row["value_type"])
+              for row, reason in zip(kind_rows, reasons)]
+    kind_refusal = np.array([reason if reason and not adds else None for reason, adds in zip(reasons, summed)]
+                            or [None], dtype=object)
+    kind_summed = np.array(summed or [False], dtype=bool)
+    kind_reason = np.array(reasons or [None], dtype=object)
+    kind_summed_note = np.array([f"{reason}; {SUMMED_COUNT_NOTE}" if adds else None
+                                 for reason, adds in zip(reasons, summed)] or [None], dtype=object)
     methods = [rebuild_method(row["value_type"], row["ci_method"], has_denominator=True) for row in kind_rows]
     kind_method = np.array([m if m not in (None, "count") else None for m in methods] or [None], dtype=object)
     count_sums, exact_counts = _exact_sums(group_of, counts, groups)
     denominator_sums, exact_denominators = _exact_sums(group_of, denominators, groups)
-    with_denominator = np.bincount(group_of, weights=np.isfinite(denominators), minlength=groups) > 0
+    finite = np.bincount(group_of, weights=np.isfinite(denominators), minlength=groups)
+    with_denominator, all_denominators = finite > 0, finite == np.bincount(group_of, minlength=groups)
     plain = complete & exact_counts & exact_denominators & kind_rebuilt[kinds]
-    refused, method = kind_refusal[kinds], kind_method[kinds]
+    # A complete group's counts and populations all add up (its note says the rate is not rebuilt); a
+    # population is only summed when every district has one (exact, or not summed at all).
+    adds = kind_summed[kinds] & complete & exact_counts & (exact_denominators | ~all_denominators)
+    refused = np.where(kind_summed[kinds] & simple & ~complete, kind_reason[kinds], kind_refusal[kinds])
+    method = kind_method[kinds]
     ci_method = np.full(groups, None, dtype=object)
     ci_method[plain] = method[plain]
-    return plain | pd.notna(refused), {
-        "count": np.where(plain, count_sums, np.nan),
-        "denominator": np.where(plain & with_denominator, denominator_sums, np.nan),
+    return plain | adds | pd.notna(refused), {
+        "count": np.where(plain | adds, count_sums, np.nan),
+        "denominator": np.where((plain & with_denominator) | (adds & all_denominators), denominator_sums, np.nan),
         "value": np.full(groups, np.nan),
-        "value_note": np.where(plain, "", refused).astype(object),
+        "value_note": np.where(plain, "", np.where(adds, kind_summed_note[kinds], refused)).astype(object),
         "ci_method": ci_method,
     }
 
@@ -260,11 +269,12 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     # Codes and names are text (pandas-stubs types a dict from a frame's index as Hashable-keyed).
     expected = cast(dict[str, frozenset], members.groupby("parent_code")["child_code"].apply(frozenset).to_dict())
     names = cast(dict[str, str], members.drop_duplicates("parent_code").set_index("parent_code")["parent_name"].to_dict())
-    joined = districts.merge(members, left_on="area_code", right_on="child_code", how="inner")
-    # Plain arrays and dicts: a national roll-up has tens of thousands of (key, parent) groups.
-    # Grouped by several columns: each key a tuple, each value the rows' positions. The same groups,
-    # in the same order, whether the key's columns or their series number (one to one) are grouped on.
-    groups = cast(dict[tuple, np.ndarray], joined.groupby(by + ["parent_code"], sort=False, dropna=False).indices)
+    joined, parent_codes = join_parents(districts, members)
+    # Plain arrays and dicts: a national roll-up has tens of thousands of (key, parent) groups. The
+    # same groups, in the same order, whether the key's columns or their series number (one to one) are used.
+    series = (joined[SERIES_NUMBER].to_numpy(np.int64) if by == [SERIES_NUMBER]
+              else joined.groupby(by, sort=False, dropna=False).ngroup().to_numpy(np.int64))
+    groups = rollup_groups(series, parent_codes)
     template_columns = {name: joined[name].to_numpy(object) for name in ("indicator_id", "value_type", "ci_method")}
 
     def template(position: int) -> dict[str, Any]:
@@ -291,18 +301,14 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     def no_value_reason(first: dict, parent: str) -> str | None:
         return SPLIT_NOTE if parent in split_parents else _aggregable(first, first["indicator_id"] in weighted_ids)
 
-    group_of = _group_numbers(groups, len(joined))
-    complete = _complete_groups(groups, group_of, codes, usable_mask, expected, combined)
-    keys_of, positions_of = list(groups), list(groups.values())
-    template_rows = [int(positions[0]) for positions in positions_of]
-    parents = [keys[-1] for keys in keys_of]
-    settled, sums = _settled_groups(group_of, complete, counts, denominators, template_rows, parents,
+    complete, simple = _complete_groups(groups, codes, usable_mask, expected, combined)
+    template_rows = groups.first_rows.tolist()
+    parents = list(groups.parents)
+    settled, sums = _settled_groups(groups.of_row, complete, simple, counts, denominators, template_rows, parents,
                                     template_columns, no_value_reason, weighted_ids)
-    seen, done = set(keys_of), set()
     for number in np.flatnonzero(~settled):  # the groups that need a look at their districts
-        keys, positions, whole = keys_of[number], positions_of[number], complete[number]
-        parent = keys[-1]
-        first = template(int(positions[0]))
+        positions, whole, parent = groups.rows(number), complete[number], parents[number]
+        first = template(template_rows[number])
         row: dict[str, Any] = {"count": np.nan, "denominator": np.nan, "value": np.nan, "ci_method": None}
         covered: set[str] = set()
         notes: list[str] = []
@@ -354,15 +360,14 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
             sums[name][number] = value
     # A parent none of whose districts has data still gets its row, saying so.
     absent_notes = []
-    for keys, positions in groups.items():
-        keys = keys[:-1]
-        if keys in done:
-            continue
-        done.add(keys)
-        first = template(int(positions[0]))
+    series_of = groups.series.tolist()
+    seen = set(zip(series_of, groups.parents))
+    for number in np.flatnonzero(~pd.Series(series_of).duplicated().to_numpy()):  # each series' first group
+        first_row = template_rows[number]
+        first = template(first_row)
         for parent in expected:
-            if (*keys, parent) not in seen:
-                template_rows.append(int(positions[0]))
+            if (series_of[number], parent) not in seen:
+                template_rows.append(first_row)
                 parents.append(parent)
                 absent = _codes(sorted(expected[parent]), names=child_names)
                 absent_notes.append(no_value_reason(first, parent) or f"No value: no data for {absent}")
