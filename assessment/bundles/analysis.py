@@ -66,13 +66,16 @@ def latest_populations(frame: pd.DataFrame) -> dict[str, float]:
 
 
 def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
-                parent_types: tuple[str, ...] | None = None) -> pd.DataFrame:
+                parent_types: tuple[str, ...] | None = None, carried: bool = False) -> pd.DataFrame:
     """Add parent-area rows built from district counts where the source did not publish them.
 
     Published rows always win: a roll-up only fills a key the frame lacks. Police
     force areas are never published by Fingertips, so they always come from here.
     The parents are the levels with ``rollup: true`` in ``boundaries/levels.yaml``.
+    ``carried``: combined areas' figures are already on ``frame`` (:func:`carry_combined`).
     """
+    # Carried once here for the seven roll-ups, each of which looked through a million rows for them.
+    frame = frame if carried else carry_combined(frame)
     parent_types = parent_types or tuple(level.key for level in rollup_levels())
     # Indicators published for districts roll up from districts; those published
     # only for upper-tier authorities (counties and unitaries, none for the shire
@@ -92,7 +95,8 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
             if child_type == parent_type:
                 continue
             built.append(aggregate(rows, geography.rollup_lookup(parent_type, child_type), parent_type,
-                                   partial=partial, weighted_ids=weighted, populations=populations))
+                                   partial=partial, weighted_ids=weighted, populations=populations,
+                                   carried=True))
         del rows
     del numbered
     rolled = concat_frames(built)
@@ -130,7 +134,7 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
     with Progress(transient=True) as progress:
         task = progress.add_task("Analysing indicators", total=4)
         frame = carry_combined(frame)
-        frame = add_rollups(frame, geography, partial=partial)
+        frame = add_rollups(frame, geography, partial=partial, carried=True)
         frame = validate_frame(frame, where="tidy frame after roll-ups")
         progress.advance(task)
 

@@ -236,7 +236,7 @@ def _combined_usable(codes: list[str], notes_of_rows: list[str],
 
 def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
               partial: bool = False, weighted_ids: frozenset[str] = frozenset(),
-              populations: dict[str, float] | None = None) -> pd.DataFrame:
+              populations: dict[str, float] | None = None, carried: bool = False) -> pd.DataFrame:
     """Parent-area rows built from the child rows of ``frame`` through ``lookup``.
 
     ``lookup`` has child_code, parent_code, parent_name (see
@@ -249,10 +249,11 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     ``weighted_ids`` are indicators whose score is a population-weighted mean
     (the catalogue's ``aggregation``); ``populations`` gives each child's
     weight (its latest mid-year population). A child without a population
-    leaves its parent without a value, as a missing count does.
+    leaves its parent without a value, as a missing count does. ``carried``: combined
+    areas' figures are already carried (:func:`carry_combined`, once for several roll-ups).
     """
     populations = populations or {}
-    frame = carry_combined(frame)
+    frame = frame if carried else carry_combined(frame)
     in_lookup = frame["area_code"].isin(set(lookup["child_code"])).to_numpy()
     by = [SERIES_NUMBER] if SERIES_NUMBER in frame.columns else GROUP_COLUMNS
     # Only the columns the sums read, and each row's place in frame (a parent's row copies its template
