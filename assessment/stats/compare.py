@@ -203,15 +203,21 @@ class ComparisonKeys:
         return cls(match, areas, pd.Index(area_codes), keys, first)
 
 
-def _comparator_values(frame: pd.DataFrame, comparator_codes: pd.Series,
-                       keys: ComparisonKeys | None = None) -> np.ndarray:
+def _comparator_numbers(keys: ComparisonKeys, comparator_codes: pd.Series) -> np.ndarray:
+    """Each row's comparator as the number of its code among the frame's area codes (-1: none of them, or none).
+
+    Each distinct code looked up once: a national frame has a million rows and a few comparators.
+    """
+    numbers, codes = pd.factorize(comparator_codes.to_numpy(object))
+    return np.append(keys.area_codes.get_indexer(pd.Index(np.asarray(codes, dtype=object))), -1)[numbers]
+
+
+def _comparator_values(frame: pd.DataFrame, comparators: np.ndarray, keys: ComparisonKeys) -> np.ndarray:
     """Each row's comparator's value: that of the first row of the comparator area with the row's MATCH_COLUMNS.
 
-    Matched on whole-number keys, not by merging on seven text columns (a national
-    frame has over a million rows, compared three times).
+    ``comparators``: :func:`_comparator_numbers`. Matched on whole-number keys, not by
+    merging on seven text columns (a national frame has over a million rows, compared three times).
     """
-    keys = keys or ComparisonKeys.of(frame)
-    comparators = keys.area_codes.get_indexer(pd.Index(comparator_codes.to_numpy(object)))
     wanted = keys.match * (len(keys.area_codes) + 1) + comparators
     if not len(keys.keys):
         return np.full(len(wanted), np.nan)
@@ -241,15 +247,18 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series,
     else:
         codes = out["area_code"].map(comparator_codes)
     out["comparator_code"] = codes.astype(object).where(codes.notna(), None)
-    out["comparator_value"] = _comparator_values(frame, out["comparator_code"], keys)
+    keys = keys or ComparisonKeys.of(frame)
+    comparators = _comparator_numbers(keys, out["comparator_code"])
+    out["comparator_value"] = _comparator_values(frame, comparators, keys)
 
     reference = out["comparator_value"].to_numpy(float)
     comparison = np.full(len(out), NOT_COMPARED, dtype=object)
     reason = np.full(len(out), "", dtype=object)
     methods = out["comparator_method"].to_numpy(object)
     polarity = out["polarity"].to_numpy(object)
-    for method, labels in pd.Series(range(len(out))).groupby(methods).groups.items():
-        index = np.asarray(labels)
+    method_numbers, distinct_methods = pd.factorize(methods)  # a missing method compares nothing (-1)
+    for number, method in enumerate(distinct_methods):  # each method's rows are its own: any order will do
+        index = np.flatnonzero(method_numbers == number)
         if method in BINNED:
             bins = _percentile_bins(out.loc[methods == method, [*MATCH_COLUMNS, "area_type", "value"]],
                                     BINNED[method])
@@ -280,7 +289,7 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series,
     no_ci = out["lower_ci_95"].isna().to_numpy() | out["upper_ci_95"].isna().to_numpy()
     no_998 = out["lower_ci_998"].isna().to_numpy() | out["upper_ci_998"].isna().to_numpy()
     not_applicable = polarity == "not_applicable"
-    is_self = (out["comparator_code"] == out["area_code"]).to_numpy()
+    is_self = (comparators == keys.areas) & (keys.areas >= 0)  # the same code (a missing one is no area's)
     checks = [
         (suppressed, "the value is suppressed (small numbers)"),
         (no_value, "no value is published for this area and period"),
