@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ..tidy.frame import KEY_COLUMNS, coerce_frame, empty_frame
+from ..tidy.row_numbers import row_numbers
 from .combined_areas import carry_combined, combined_codes, combined_pairs
 from .intervals import add_intervals
 from .rebuildable import SUMMED_COUNT_NOTE, not_rebuildable_reason, rebuild_method, shows_summed_count
@@ -61,7 +62,7 @@ READ_COLUMNS = ["area_code", "area_name", "indicator_id", "value", "count", "den
 def with_series_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with :data:`SERIES_NUMBER`: a national frame's roll-ups then group on one column of
     whole numbers and the parent, not on seven text columns each time (seven roll-ups of a million rows)."""
-    numbers = frame.groupby(GROUP_COLUMNS, sort=False, dropna=False).ngroup().to_numpy(np.int64)
+    numbers = row_numbers(frame, GROUP_COLUMNS)
     return frame.assign(**{SERIES_NUMBER: numbers})
 
 
@@ -274,7 +275,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     # Plain arrays and dicts: a national roll-up has tens of thousands of (key, parent) groups. The
     # same groups, in the same order, whether the key's columns or their series number (one to one) are used.
     series = (joined[SERIES_NUMBER].to_numpy(np.int64) if by == [SERIES_NUMBER]
-              else joined.groupby(by, sort=False, dropna=False).ngroup().to_numpy(np.int64))
+              else row_numbers(joined, by))
     groups = rollup_groups(series, parent_codes)
     template_columns = {name: joined[name].to_numpy(object) for name in ("indicator_id", "value_type", "ci_method")}
 

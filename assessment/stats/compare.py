@@ -29,6 +29,7 @@ import pandas as pd
 
 from ..core.paths import data_sources_dir
 from ..core.registry_fields import read_registry
+from ..tidy.row_numbers import row_numbers
 
 MATCH_COLUMNS = ["indicator_id", "period", "sex", "age", "category_type", "category"]
 NOT_COMPARED = "Not compared"
@@ -197,7 +198,7 @@ class ComparisonKeys:
     @classmethod
     def of(cls, frame: pd.DataFrame) -> ComparisonKeys:
         """The keys of ``frame``'s rows."""
-        match = frame.groupby(MATCH_COLUMNS, sort=False, dropna=False).ngroup().to_numpy(np.int64)
+        match = row_numbers(frame, MATCH_COLUMNS)
         areas, area_codes = pd.factorize(frame["area_code"])
         keys, first = np.unique(match * (len(area_codes) + 1) + areas, return_index=True)
         return cls(match, areas, pd.Index(area_codes), keys, first)

@@ -30,6 +30,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ..tidy.row_numbers import row_numbers
+
 WALES = ("W92000004", "Wales")
 ENGLAND_AND_WALES = "K04000001"
 MATCH = ["indicator_id", "period", "sex", "age", "category_type", "category"]
@@ -67,7 +69,7 @@ def rank_forces(frame: pd.DataFrame, groups: Mapping[str, tuple[str, str]]) -> p
     repeat = pd.concat([forces[MATCH], entry], axis=1).duplicated()
     values = forces["value"].where(~repeat).reset_index(drop=True)  # a combined figure is ranked and counted once
     # Each ranking's rows numbered once, so pandas groups one column of whole numbers, not seven of text.
-    by_all = forces.groupby(MATCH, sort=False, dropna=False).ngroup().to_numpy(np.int64)
+    by_all = row_numbers(forces, MATCH)
     by_group = _paired(by_all, group_codes)
     figures = {"group_code": group_codes, "group_name": np.array([g[1] for g in of_code], dtype=object)[code_numbers],
                "is_welsh": welsh}
