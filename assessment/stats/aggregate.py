@@ -100,9 +100,10 @@ def _per_code(codes: np.ndarray, figures: Mapping[str, float]) -> np.ndarray:
 
 
 def _complete_groups(groups: RollupGroups, codes: np.ndarray, usable_mask: np.ndarray,
-                     expected: dict, combined: frozenset) -> tuple[np.ndarray, np.ndarray]:
-    """For each (key, parent) group: whether all its parent's districts are in it, usable, and none is
-    combined; and whether it is simple (no combined district, none repeated: what is left out is what is missing).
+                     expected: dict, combined: frozenset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each (key, parent) group: whether all its parent's districts are in it and usable (full), and
+    whether it is simple (no combined district, none repeated: what is left out is what is missing);
+    and for each row, whether its district is one of the registry's combined areas.
 
     Counted for all groups at once; a group's districts are its parent's, each once
     (the frame has one row per key and area), so a full count means none is missing.
@@ -110,16 +111,16 @@ def _complete_groups(groups: RollupGroups, codes: np.ndarray, usable_mask: np.nd
     """
     group_of = groups.of_row
     code_ids, uniques = pd.factorize(codes)
-    # pd.unique hashes; np.unique sorts the million pairs of a national roll-up (a second each).
-    if len(pd.unique(group_of * max(len(uniques), 1) + code_ids)) != len(codes):
-        return np.zeros(len(groups), dtype=bool), np.zeros(len(groups), dtype=bool)
-    usable = np.bincount(group_of[usable_mask], minlength=len(groups))
     # Each distinct code looked up once (np.isin on the rows' text sorted them); a missing code (-1) is not one.
     is_combined = np.append(np.isin(np.asarray(uniques, dtype=object), list(combined)), False)[code_ids]
+    # pd.unique hashes; np.unique sorts the million pairs of a national roll-up (a second each).
+    if len(pd.unique(group_of * max(len(uniques), 1) + code_ids)) != len(codes):
+        return np.zeros(len(groups), dtype=bool), np.zeros(len(groups), dtype=bool), is_combined
+    usable = np.bincount(group_of[usable_mask], minlength=len(groups))
     simple = np.bincount(group_of[is_combined], minlength=len(groups)) == 0
     sizes = {parent: len(children) for parent, children in expected.items()}
     wanted = np.array([sizes[parent] for parent in groups.parents], dtype=np.int64)
-    return (usable == wanted) & simple, simple
+    return usable == wanted, simple, is_combined
 
 
 def _exact_sums(group_of: np.ndarray, figures: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
@@ -303,7 +304,8 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     def no_value_reason(first: dict, parent: str) -> str | None:
         return SPLIT_NOTE if parent in split_parents else _aggregable(first, first["indicator_id"] in weighted_ids)
 
-    complete, simple = _complete_groups(groups, codes, usable_mask, expected, combined)
+    full, simple, is_combined = _complete_groups(groups, codes, usable_mask, expected, combined)
+    complete = full & simple
     template_rows = groups.first_rows.tolist()
     parents = list(groups.parents)
     settled, sums = _settled_groups(groups.of_row, complete, simple, counts, denominators, template_rows, parents,
@@ -317,14 +319,16 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
         if whole:  # every district usable, none combined: nothing left out (most groups of a national roll-up)
             usable, left_out = positions, []
         else:
-            present = set(codes[positions])
             usable = positions[usable_mask[positions]]
-            if not combined.isdisjoint(present):
-                kept, covered, notes = _combined_usable(list(codes[usable]), list(row_notes[usable]),
+            if not simple[number]:  # a combined figure counted once: only registry areas' rows can hold one
+                shared = np.flatnonzero(is_combined[usable])
+                kept, covered, notes = _combined_usable(list(codes[usable[shared]]), list(row_notes[usable[shared]]),
                                                         expected[parent])
-                # Set lookups: np.isin on text sorts both arrays, a millisecond a group.
-                usable = usable[np.fromiter((code in kept for code in codes[usable]), bool, len(usable))]
-            left_out = sorted(expected[parent] - set(codes[usable]) - covered)
+                dropped = np.zeros(len(usable), dtype=bool)
+                dropped[shared] = [code not in kept for code in codes[usable[shared]]]
+                usable = usable[~dropped]
+            # A full group (every district there, usable) leaves none out: a member dropped is covered.
+            left_out = [] if full[number] else sorted(expected[parent] - set(codes[usable]) - covered)
         reason = no_value_reason(first, parent)
         summed = bool(reason) and reason != SPLIT_NOTE and shows_summed_count(first["value_type"])
         if reason and not (summed and not left_out):
@@ -335,7 +339,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
             row["denominator"] = denominators[usable].sum() if np.isfinite(denominators[usable]).all() else np.nan
             notes = [f"{reason}; {SUMMED_COUNT_NOTE}"]
         elif left_out and not partial:
-            missing = sorted(expected[parent] - present)
+            missing = sorted(expected[parent] - set(codes[positions]))
             hidden = sorted(set(left_out) - set(missing))
             why = []
             if missing:
