@@ -33,6 +33,7 @@ from rich.progress import Progress
 from ..core.errors import InputError
 from ..core.atomic_files import sha256_of
 from ..tidy.frame import coerce_frame, concat_frames, validate_frame
+from ..tidy.row_numbers import factorize_with_missing
 from ..geography.registry import dataset_url, default_vintage
 from ..core.levels import DISTRICT_LEVEL, lookup_roles
 from ..sources.catalogue import Catalogue, load_catalogue
@@ -259,7 +260,7 @@ def _tagged(frame: pd.DataFrame, entries: list[dict], rows: list[int], renamed: 
     # District and county answers both carry the unitaries (and the legacy ones the regions and
     # England): the copy from the indicator's preferred area type is the one kept. Each distinct id
     # is looked up once (a million rows, a few hundred ids); no type is NaN, unequal to any, as Series.map gives.
-    numbers, ids = pd.factorize(frame["indicator_id"].to_numpy(object), use_na_sentinel=False)
+    numbers, ids = factorize_with_missing(frame["indicator_id"].to_numpy(object))
     wanted = np.array([np.nan if (t := preferred.get(i)) is None else t for i in ids], dtype=object)[numbers]
     frame["_rank"] = (wanted != per_row([e.get("area_type") for e in entries])).astype(int)
     answers = ["" if _imported(e) else e["kind"] for e in entries]  # answers of this fetch, by API

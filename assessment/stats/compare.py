@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..core.paths import data_sources_dir
 from ..core.registry_fields import read_registry
-from ..tidy.row_numbers import row_numbers
+from ..tidy.row_numbers import factorize_with_missing, row_numbers
 
 MATCH_COLUMNS = ["indicator_id", "period", "sex", "age", "category_type", "category"]
 NOT_COMPARED = "Not compared"
@@ -171,7 +171,7 @@ def _keep_published(out: pd.DataFrame, comparison: np.ndarray, reason: np.ndarra
     if "published_comparison" not in out.columns:
         return
     # Each distinct label made text once: astype(str) made a new Python string of every row's.
-    codes, labels = pd.factorize(out["published_comparison"].fillna(""), use_na_sentinel=False)
+    codes, labels = factorize_with_missing(out["published_comparison"].fillna(""))
     published = np.array([str(label) for label in labels] + [""], dtype=object)[codes]
     against_england = (out["comparator_code"] == ENGLAND_CODE).to_numpy(bool)
     keep = (comparison == NOT_COMPARED) & against_england & (published != "")

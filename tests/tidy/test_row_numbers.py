@@ -32,3 +32,15 @@ def test_missing_values_are_one_value_and_an_empty_frame_has_no_numbers():
     frame = pd.DataFrame({"code": ["x", None, np.nan, "x", ""]})
     assert row_numbers(frame, ["code"]).tolist() == [0, 1, 1, 0, 2]
     assert row_numbers(frame.iloc[0:0], ["code"]).tolist() == []
+
+
+@pytest.mark.parametrize("values", [np.array(["b", "a", "b"], dtype=object),
+                                    np.array(["b", None, "a", np.nan, "b"], dtype=object),
+                                    pd.Series(["x", None, "x"], dtype="str"), np.array([], dtype=object)])
+def test_factorize_with_missing_is_factorize_keeping_missing_values(values):
+    from assessment.tidy.row_numbers import factorize_with_missing
+
+    codes, distinct = factorize_with_missing(values)
+    expected_codes, expected = pd.factorize(values, use_na_sentinel=False)
+    assert codes.tolist() == expected_codes.tolist()
+    assert [str(v) for v in distinct] == [str(v) for v in expected]
