@@ -39,6 +39,7 @@ from ..core.levels import DISTRICT_LEVEL, ENGLAND_CODE, rollup_levels
 from ..stats import aggregate, compare_to
 from ..inputs.arrow_csv import release_unused_arrow_memory
 from ..stats.aggregate import with_series_numbers
+from ..tidy.row_numbers import each_distinct
 from ..stats.combined_areas import carry_combined
 from ..stats.compare import ComparisonKeys
 from ..stats.comparison_sets import UPPER_TIER_COLUMNS, add_upper_tier_comparisons
@@ -108,7 +109,7 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
     new = rolled[~pd.MultiIndex.from_frame(rolled[KEY_COLUMNS]).isin(pd.MultiIndex.from_frame(published))]
     # A Welsh force is rolled up only for indicators with Welsh rows: an England-only source
     # (Fingertips, MHCLG, the English indices) would give it an empty "no data" row per period.
-    with_wales = set(frame.loc[frame["area_code"].str.startswith("W"), "indicator_id"])
+    with_wales = set(frame.loc[each_distinct(frame["area_code"], lambda code: code.startswith("W")), "indicator_id"])
     new = new[new["area_code"].str.startswith("E") | new["indicator_id"].isin(with_wales)]
     return concat_frames([frame, new])
 
@@ -152,7 +153,7 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
         region.loc[no_region, "region_reason"] = "not part of a single region"
         progress.advance(task)
 
-        welsh = frame["area_code"].str.startswith("W")
+        welsh = each_distinct(frame["area_code"], lambda code: code.startswith("W"))  # each code tested once
         england.loc[welsh, "england_comparison"] = "Not compared"
         england.loc[welsh, "england_reason"] = np.where(frame.loc[welsh, "area_code"].str.startswith("W15"),
                                                         "a Welsh force: compared with England and Wales",

@@ -13,11 +13,24 @@ values factorized on their own and the codes combined give the same numbers in a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 #: Codes are combined while the product of the columns' counts of values stays below this.
 _MAX_KEY = 2**62
+
+
+def each_distinct(column: pd.Series, test: Callable[[Any], bool]) -> np.ndarray:
+    """``test(value)`` of each row's value, a boolean array, called once per distinct value (a missing one: False).
+
+    >>> each_distinct(pd.Series(["W15000001", "E23000001", "W15000001"]), lambda code: code.startswith("W")).tolist()
+    [True, False, True]
+    """
+    codes, distinct = pd.factorize(column)
+    return np.array([bool(test(value)) for value in distinct] + [False], dtype=bool)[codes]
 
 
 def factorize_with_missing(values):

@@ -44,3 +44,17 @@ def test_factorize_with_missing_is_factorize_keeping_missing_values(values):
     expected_codes, expected = pd.factorize(values, use_na_sentinel=False)
     assert codes.tolist() == expected_codes.tolist()
     assert [str(v) for v in distinct] == [str(v) for v in expected]
+
+
+def test_each_distinct_tests_each_value_once_and_a_missing_one_is_false():
+    from assessment.tidy.row_numbers import each_distinct
+
+    asked = []
+
+    def welsh(code):
+        asked.append(code)
+        return code.startswith("W")
+
+    column = pd.Series(["W15000001", "E23000001", None, "W15000001", "E23000001"], index=[9, 8, 7, 6, 5])
+    assert each_distinct(column, welsh).tolist() == [True, False, False, True, False]
+    assert asked == ["W15000001", "E23000001"]
