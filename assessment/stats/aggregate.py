@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ..tidy.frame import KEY_COLUMNS, coerce_frame, empty_frame
-from ..tidy.row_numbers import row_numbers
+from ..tidy.row_numbers import each_distinct, row_numbers
 from .combined_areas import carry_combined, combined_codes, combined_pairs
 from .intervals import add_intervals
 from .rebuildable import SUMMED_COUNT_NOTE, not_rebuildable_reason, rebuild_method, shows_summed_count
@@ -84,6 +84,10 @@ def _codes(codes: list[str], shown: int = 10, names: dict[str, str] | None = Non
     more = len(codes) - shown
     named = [f"{names[c]} ({c})" if names.get(c) and names[c] != c else c for c in codes[:shown]]
     return ", ".join(named) + (f" and {more} more" if more > 0 else "")
+
+
+def _is_count(value_type: str) -> bool:
+    return value_type == "count"
 
 
 def _first_names(rows: pd.DataFrame) -> dict[str, str]:
@@ -285,8 +289,9 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
 
     codes = joined["area_code"].to_numpy(object)
     row_notes = joined["value_note"].to_numpy(object)
+    # Value types tested once each (a few types, a million rows), not compared row by row.
     usable_mask = (~joined["suppressed"].to_numpy(bool) & joined["count"].notna().to_numpy()
-                   & (joined["denominator"].notna() | joined["value_type"].eq("count")).to_numpy())
+                   & (joined["denominator"].notna().to_numpy() | each_distinct(joined["value_type"], _is_count)))
     counts, denominators = joined["count"].to_numpy(float), joined["denominator"].to_numpy(float)
     values = joined["value"].to_numpy(float)
     weights = _per_code(codes, populations)
@@ -295,8 +300,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     usable_mask = np.where(weighted_rows, ~joined["suppressed"].to_numpy(bool) & np.isfinite(values)
                            & np.isfinite(weights), usable_mask)
     # A standardised rate's parent keeps the summed count: its districts need counts, not denominators.
-    summed_types = {kind for kind in joined["value_type"].unique() if shows_summed_count(kind)}
-    summed_rows = joined["value_type"].isin(summed_types).to_numpy(bool)
+    summed_rows = each_distinct(joined["value_type"], shows_summed_count)
     usable_mask = np.where(summed_rows, ~joined["suppressed"].to_numpy(bool) & joined["count"].notna().to_numpy(),
                            usable_mask)
     combined = combined_codes()
