@@ -315,7 +315,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     settled, sums = _settled_groups(groups.of_row, complete, simple, counts, denominators, template_rows, parents,
                                     template_columns, no_value_reason, weighted_ids)
     for number in np.flatnonzero(~settled):  # the groups that need a look at their districts
-        positions, whole, parent = groups.rows(number), complete[number], parents[number]
+        positions, whole, parent = groups.rows(int(number)), complete[number], parents[number]
         first = template(template_rows[number])
         row: dict[str, Any] = {"count": np.nan, "denominator": np.nan, "value": np.nan, "ci_method": None}
         covered: set[str] = set()
