@@ -61,7 +61,8 @@ SERIES_COLUMNS = ["indicator_id", "area_code", "sex", "age", "category_type", "c
 def latest_populations(frame: pd.DataFrame) -> dict[str, float]:
     """Each area's latest mid-year population estimate in ``frame`` (the weights of weighted means)."""
     # All ages only: the single-year-of-age table also gives age bands for the same year.
-    rows = frame[(frame["indicator_id"] == POPULATION_ID) & frame["value"].notna() & frame["age"].eq("All ages")]
+    rows = frame[frame["indicator_id"] == POPULATION_ID]  # the rest tested on its rows only, not a million
+    rows = rows[rows["value"].notna() & rows["age"].eq("All ages")]
     rows = rows.sort_values(["period_end", "period"]).groupby("area_code").tail(1)
     return dict(zip(rows["area_code"], rows["value"].astype(float)))
 
