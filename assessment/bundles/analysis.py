@@ -39,6 +39,7 @@ from ..core.levels import DISTRICT_LEVEL, ENGLAND_CODE, rollup_levels
 from ..stats import aggregate, compare_to
 from ..inputs.arrow_csv import release_unused_arrow_memory
 from ..stats.aggregate import with_series_numbers
+from ..tidy.row_numbers import each_distinct
 from ..stats.combined_areas import carry_combined
 from ..stats.compare import ComparisonKeys
 from ..stats.comparison_sets import UPPER_TIER_COLUMNS, add_upper_tier_comparisons
@@ -60,19 +61,23 @@ SERIES_COLUMNS = ["indicator_id", "area_code", "sex", "age", "category_type", "c
 def latest_populations(frame: pd.DataFrame) -> dict[str, float]:
     """Each area's latest mid-year population estimate in ``frame`` (the weights of weighted means)."""
     # All ages only: the single-year-of-age table also gives age bands for the same year.
-    rows = frame[(frame["indicator_id"] == POPULATION_ID) & frame["value"].notna() & frame["age"].eq("All ages")]
+    rows = frame[frame["indicator_id"] == POPULATION_ID]  # the rest tested on its rows only, not a million
+    rows = rows[rows["value"].notna() & rows["age"].eq("All ages")]
     rows = rows.sort_values(["period_end", "period"]).groupby("area_code").tail(1)
     return dict(zip(rows["area_code"], rows["value"].astype(float)))
 
 
 def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
-                parent_types: tuple[str, ...] | None = None) -> pd.DataFrame:
+                parent_types: tuple[str, ...] | None = None, carried: bool = False) -> pd.DataFrame:
     """Add parent-area rows built from district counts where the source did not publish them.
 
     Published rows always win: a roll-up only fills a key the frame lacks. Police
     force areas are never published by Fingertips, so they always come from here.
     The parents are the levels with ``rollup: true`` in ``boundaries/levels.yaml``.
+    ``carried``: combined areas' figures are already on ``frame`` (:func:`carry_combined`).
     """
+    # Carried once here for the seven roll-ups, each of which looked through a million rows for them.
+    frame = frame if carried else carry_combined(frame)
     parent_types = parent_types or tuple(level.key for level in rollup_levels())
     # Indicators published for districts roll up from districts; those published
     # only for upper-tier authorities (counties and unitaries, none for the shire
@@ -92,7 +97,8 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
             if child_type == parent_type:
                 continue
             built.append(aggregate(rows, geography.rollup_lookup(parent_type, child_type), parent_type,
-                                   partial=partial, weighted_ids=weighted, populations=populations))
+                                   partial=partial, weighted_ids=weighted, populations=populations,
+                                   carried=True))
         del rows
     del numbered
     rolled = concat_frames(built)
@@ -104,7 +110,7 @@ def add_rollups(frame: pd.DataFrame, geography, *, partial: bool = False,
     new = rolled[~pd.MultiIndex.from_frame(rolled[KEY_COLUMNS]).isin(pd.MultiIndex.from_frame(published))]
     # A Welsh force is rolled up only for indicators with Welsh rows: an England-only source
     # (Fingertips, MHCLG, the English indices) would give it an empty "no data" row per period.
-    with_wales = set(frame.loc[frame["area_code"].str.startswith("W"), "indicator_id"])
+    with_wales = set(frame.loc[each_distinct(frame["area_code"], lambda code: code.startswith("W")), "indicator_id"])
     new = new[new["area_code"].str.startswith("E") | new["indicator_id"].isin(with_wales)]
     return concat_frames([frame, new])
 
@@ -130,7 +136,7 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
     with Progress(transient=True) as progress:
         task = progress.add_task("Analysing indicators", total=4)
         frame = carry_combined(frame)
-        frame = add_rollups(frame, geography, partial=partial)
+        frame = add_rollups(frame, geography, partial=partial, carried=True)
         frame = validate_frame(frame, where="tidy frame after roll-ups")
         progress.advance(task)
 
@@ -148,7 +154,7 @@ def analyse(frame: pd.DataFrame, geography, *, partial: bool = False) -> pd.Data
         region.loc[no_region, "region_reason"] = "not part of a single region"
         progress.advance(task)
 
-        welsh = frame["area_code"].str.startswith("W")
+        welsh = each_distinct(frame["area_code"], lambda code: code.startswith("W"))  # each code tested once
         england.loc[welsh, "england_comparison"] = "Not compared"
         england.loc[welsh, "england_reason"] = np.where(frame.loc[welsh, "area_code"].str.startswith("W15"),
                                                         "a Welsh force: compared with England and Wales",

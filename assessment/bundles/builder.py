@@ -102,9 +102,9 @@ BOUNDARY_LEVELS = ("lad", "utla", "region")
 
 #: Manifest kinds that hold geography, not data rows.
 GEOGRAPHY_KINDS = ("lookup", "boundary")
-#: The most data rows a build takes. A build's peak memory is about 220 MB and 1.2 KB a data row
-#: (roll-ups, comparisons and trends add to every row): 1,420 MB for the 1,052,198 rows of
-#: benchmarks/build_national.py, so this keeps it within 2 GB with some room (about 1.7 GB).
+#: The most data rows a build takes. A build's peak memory is about 220 MB and 1.1 KB a data row
+#: (roll-ups, comparisons and trends add to every row): 1,320-1,360 MB for the 1,052,198 rows of
+#: benchmarks/build_national.py, so this keeps it within 2 GB with some room (about 1.6 GB).
 #: JSNA_MAX_BUILD_ROWS raises it on a machine with more memory.
 MAX_BUILD_ROWS = 1_250_000
 

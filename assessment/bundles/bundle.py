@@ -21,9 +21,8 @@ import shutil
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import pandas as pd
 import pyarrow
 import pyarrow.parquet as pq
@@ -36,6 +35,9 @@ from ..core.levels import DISTRICT_LEVEL, ENGLAND_LEVEL, LEVELS, boundary_levels
 from ..core.output_folders import refuse_unless_replaceable
 from ..sources.ons_population import INDICATOR_ID as POPULATION_ID
 from .headline_rows import HeadlineTables, RowsBy, shared_strings
+
+if TYPE_CHECKING:  # geopandas is imported where boundaries are read (a build reads none)
+    import geopandas as gpd
 
 
 @dataclass(eq=False)

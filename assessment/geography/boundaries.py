@@ -13,17 +13,18 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
-import pyogrio
-import shapely.errors
 
 from ..core.errors import InputError
 from ..core.atomic_files import sha256_of
 from ..core.paths import cache_dir, shared_data_dir
 from .boundary_checks import check_boundary_file
 from .registry import dataset, default_vintage, load_registry
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 BNG = "EPSG:27700"
 DEFAULT_TOLERANCE_M = 200.0
@@ -39,6 +40,9 @@ def _pick_column(columns: list[str], kind: str, where: Path) -> str:
 
 
 def _read(path: Path) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import pyogrio
+
     try:
         layers = [name for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio raises its own error types for unreadable files
@@ -63,6 +67,10 @@ def load_boundaries(level: str, vintage: str | None = None, path: Path | None = 
     registry's local copy under ``../shared/data`` is used. ``england_only`` keeps the areas of
     England and Wales (the geography's: a Welsh force has its councils), never Scotland's or Northern Ireland's.
     """
+    # Imported here: `jsna build` imports this module but draws no map (geopandas was a quarter second of its start).
+    import geopandas as gpd
+    import shapely.errors
+
     if path is None:
         base = shared_data_dir()
         if base is None:
@@ -101,11 +109,13 @@ def simplify_coverage(geometries: gpd.GeoSeries, tolerance_m: float) -> gpd.GeoS
     a county dissolved from its districts). A valid coverage is simplified as a
     whole; anything else (overlapping shapes) area by area, as before.
 
+    >>> import geopandas as gpd
     >>> from shapely.geometry import box
     >>> pair = gpd.GeoSeries([box(0, 0, 1, 1), box(1, 0, 2, 1)])
     >>> simplify_coverage(pair, 0.1).union_all().equals(box(0, 0, 2, 1))
     True
     """
+    import geopandas as gpd
     import shapely
 
     values = geometries.values

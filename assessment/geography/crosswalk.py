@@ -53,6 +53,7 @@ import pandas as pd
 
 from ..core.errors import InputError
 from ..tidy.frame import KEY_COLUMNS, area_type_for_code, coerce_frame
+from ..tidy.row_numbers import factorize_with_missing
 from ..core.paths import BOUNDARIES_DIR
 from ..stats.rebuildable import not_rebuildable_reason, rebuild_method, weighted_means
 
@@ -267,7 +268,7 @@ def crosswalk_frame(frame: pd.DataFrame, geography, *, partial: bool = False, wh
     names = geography.areas.set_index("code")["name"].to_dict()
     decisions = _Notes()
     # Each test of a code is made once per distinct code (a national frame has a million rows, a few hundred codes).
-    ids, distinct = pd.factorize(frame["area_code"], use_na_sentinel=False)
+    ids, distinct = factorize_with_missing(frame["area_code"])
     codes = pd.Series(np.asarray(distinct, dtype=object), dtype=object)
 
     def of_rows(per_code: pd.Series, rows: np.ndarray = ids) -> np.ndarray:

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from rapidfuzz import fuzz, process
 
 from ..core.errors import AreaNotFoundError, InputError
 from ..tidy.frame import area_type_for_code
@@ -244,6 +243,9 @@ class Geography:
         # A partnership named like its district would only repeat the district.
         choices = {f"{a.name} ({a.code})": _normalise(a.name) for a in self._by_code.values()
                    if a.area_type != "csp" or _normalise(a.name) not in named}
+        # Imported here: only a name that matches nothing needs it, and every build imports this module.
+        from rapidfuzz import fuzz, process
+
         wanted = _normalise(text)
         found = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=SUGGESTION_CUTOFF)
         # WRatio also rewards one shared word ("Glasgow City" ~ "Hull, City of"): the words must match closely too.

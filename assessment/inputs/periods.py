@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 from pandas.api.typing import NaTType
 
@@ -93,11 +94,19 @@ def _financial(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def period_bounds(labels: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Start and end dates for a column of labels (each distinct label parsed once)."""
-    parsed = {label: parse_period(label) for label in labels.dropna().unique()}
-    starts = labels.map({k: v[0] for k, v in parsed.items()})
-    ends = labels.map({k: v[1] for k, v in parsed.items()})
-    return pd.to_datetime(starts), pd.to_datetime(ends)
+    """Start and end dates for a column of labels (each distinct label parsed, and made a date, once).
+
+    A national export has a million labels of a dozen periods: mapping them to dates made a
+    million Timestamp objects, each converted back.
+    """
+    codes, distinct = pd.factorize(labels)  # a missing label is -1: the last (missing) date below
+    parsed = [parse_period(label) for label in distinct]
+
+    def dates(side: int) -> pd.Series:
+        made = pd.to_datetime(pd.Series([bounds[side] for bounds in parsed] + [np.nan], dtype=object))
+        return pd.Series(made.to_numpy()[codes], index=labels.index, name=labels.name)
+
+    return dates(0), dates(1)
 
 
 def parse_period(label: str) -> tuple[pd.Timestamp | NaTType, pd.Timestamp | NaTType]:

@@ -37,8 +37,8 @@ def pooled_label(end: int, years: int) -> str:
 
 
 def _main(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    rows = frame[(frame["indicator_id"] == indicator) & (frame["category_type"] == "")
-                 & (frame["sex"] == "Persons") & (frame["age"] == "All ages")]
+    rows = frame[frame["indicator_id"] == indicator]  # the breakdowns checked on its rows only, not a million
+    rows = rows[(rows["category_type"] == "") & (rows["sex"] == "Persons") & (rows["age"] == "All ages")]
     return rows[~rows["suppressed"]]
 
 

@@ -40,9 +40,11 @@ import numpy as np
 import pandas as pd
 
 from ..tidy.frame import KEY_COLUMNS, coerce_frame, empty_frame
+from ..tidy.row_numbers import each_distinct, row_numbers
 from .combined_areas import carry_combined, combined_codes, combined_pairs
 from .intervals import add_intervals
 from .rebuildable import SUMMED_COUNT_NOTE, not_rebuildable_reason, rebuild_method, shows_summed_count
+from .rollup_groups import RollupGroups, join_parents, rollup_groups
 
 GROUP_COLUMNS = [c for c in KEY_COLUMNS if c != "area_code"]
 FIGURES = ("value", "lower_ci_95", "upper_ci_95", "lower_ci_998", "upper_ci_998", "count", "denominator")
@@ -60,7 +62,7 @@ READ_COLUMNS = ["area_code", "area_name", "indicator_id", "value", "count", "den
 def with_series_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with :data:`SERIES_NUMBER`: a national frame's roll-ups then group on one column of
     whole numbers and the parent, not on seven text columns each time (seven roll-ups of a million rows)."""
-    numbers = frame.groupby(GROUP_COLUMNS, sort=False, dropna=False).ngroup().to_numpy(np.int64)
+    numbers = row_numbers(frame, GROUP_COLUMNS)
     return frame.assign(**{SERIES_NUMBER: numbers})
 
 
@@ -84,6 +86,10 @@ def _codes(codes: list[str], shown: int = 10, names: dict[str, str] | None = Non
     return ", ".join(named) + (f" and {more} more" if more > 0 else "")
 
 
+def _is_count(value_type: str) -> bool:
+    return value_type == "count"
+
+
 def _first_names(rows: pd.DataFrame) -> dict[str, str]:
     """Area code -> the name on its first row (codes whose first row has no name are left out)."""
     first = ~rows["area_code"].duplicated().to_numpy()
@@ -97,32 +103,28 @@ def _per_code(codes: np.ndarray, figures: Mapping[str, float]) -> np.ndarray:
     return np.array([figures.get(code, np.nan) for code in distinct] + [np.nan], dtype=float)[numbers]
 
 
-def _group_numbers(groups: dict, rows: int) -> np.ndarray:
-    """Each row's group, numbered in the order of ``groups``."""
-    group_of = np.empty(rows, dtype=np.int64)
-    for number, positions in enumerate(groups.values()):
-        group_of[positions] = number
-    return group_of
-
-
-def _complete_groups(groups: dict, group_of: np.ndarray, codes: np.ndarray, usable_mask: np.ndarray,
-                     expected: dict, combined: frozenset) -> np.ndarray:
-    """For each (key, parent) group, whether all its parent's districts are in it, usable, and none is combined.
+def _complete_groups(groups: RollupGroups, codes: np.ndarray, usable_mask: np.ndarray,
+                     expected: dict, combined: frozenset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each (key, parent) group: whether all its parent's districts are in it and usable (full), and
+    whether it is simple (no combined district, none repeated: what is left out is what is missing);
+    and for each row, whether its district is one of the registry's combined areas.
 
     Counted for all groups at once; a group's districts are its parent's, each once
     (the frame has one row per key and area), so a full count means none is missing.
     Any repeated district makes every group take the careful path.
     """
+    group_of = groups.of_row
     code_ids, uniques = pd.factorize(codes)
-    # pd.unique hashes; np.unique sorts the million pairs of a national roll-up (a second each).
-    if len(pd.unique(group_of * max(len(uniques), 1) + code_ids)) != len(codes):
-        return np.zeros(len(groups), dtype=bool)
-    usable = np.bincount(group_of[usable_mask], minlength=len(groups))
     # Each distinct code looked up once (np.isin on the rows' text sorted them); a missing code (-1) is not one.
     is_combined = np.append(np.isin(np.asarray(uniques, dtype=object), list(combined)), False)[code_ids]
-    with_combined = np.bincount(group_of[is_combined], minlength=len(groups)) > 0
-    wanted = np.array([len(expected[keys[-1]]) for keys in groups], dtype=np.int64)
-    return (usable == wanted) & ~with_combined
+    # pd.unique hashes; np.unique sorts the million pairs of a national roll-up (a second each).
+    if len(pd.unique(group_of * max(len(uniques), 1) + code_ids)) != len(codes):
+        return np.zeros(len(groups), dtype=bool), np.zeros(len(groups), dtype=bool), is_combined
+    usable = np.bincount(group_of[usable_mask], minlength=len(groups))
+    simple = np.bincount(group_of[is_combined], minlength=len(groups)) == 0
+    sizes = {parent: len(children) for parent, children in expected.items()}
+    wanted = np.array([sizes[parent] for parent in groups.parents], dtype=np.int64)
+    return usable == wanted, simple, is_combined
 
 
 def _exact_sums(group_of: np.ndarray, figures: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
@@ -138,17 +140,20 @@ def _exact_sums(group_of: np.ndarray, figures: np.ndarray, groups: int) -> tuple
     return np.bincount(group_of, weights=plain, minlength=groups), ~uneven & (size < 2.0 ** 52)
 
 
-def _settled_groups(group_of: np.ndarray, complete: np.ndarray, counts: np.ndarray, denominators: np.ndarray,
-                    template_rows: list[int], parents: list[str], template_columns: dict[str, np.ndarray],
-                    no_value_reason, weighted_ids: frozenset[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def _settled_groups(group_of: np.ndarray, complete: np.ndarray, simple: np.ndarray, counts: np.ndarray,
+                    denominators: np.ndarray, template_rows: list[int], parents: list[str],
+                    template_columns: dict[str, np.ndarray], no_value_reason,
+                    weighted_ids: frozenset[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The groups settled without looking at each, and every group's changes (theirs filled).
 
     Most groups of a national roll-up either have every district, each usable, of an
     indicator whose figure is rebuilt from its summed count and denominator (added up
     for all groups at once, where the sums are exact, so each is the figure the
-    group-by-group path gives), or are of an indicator that cannot be rebuilt and keeps
-    no summed count (``no_value_reason(first, parent)``: the note is that reason).
-    The other groups' value notes are left None.
+    group-by-group path gives), or are of an indicator that cannot be rebuilt
+    (``no_value_reason(first, parent)``: the note is that reason). One that cannot be
+    rebuilt but shows its summed count (a standardised rate) keeps the sums of a
+    complete group, and only the reason when a district is left out of a simple one
+    (see :func:`_complete_groups`). The other groups' value notes are left None.
     """
     groups = len(template_rows)
     firsts = pd.DataFrame({name: column[template_rows] for name, column in template_columns.items()})
@@ -160,23 +165,33 @@ def _settled_groups(group_of: np.ndarray, complete: np.ndarray, counts: np.ndarr
     reasons = [no_value_reason(row, parents[n]) for row, n in zip(kind_rows, kind_first)]
     kind_rebuilt = np.array([reason is None and row["indicator_id"] not in weighted_ids
                              for row, reason in zip(kind_rows, reasons)], dtype=bool)
-    refusals = [reason if reason and (reason == SPLIT_NOTE or not shows_summed_count(row["value_type"])) else None
-                for row, reason in zip(kind_rows, reasons)]
-    kind_refusal = np.array(refusals or [None], dtype=object)
+    summed = [bool(reason) and reason != SPLIT_NOTE and shows_summed_count(row["value_type"])
+              for row, reason in zip(kind_rows, reasons)]
+    kind_refusal = np.array([reason if reason and not adds else None for reason, adds in zip(reasons, summed)]
+                            or [None], dtype=object)
+    kind_summed = np.array(summed or [False], dtype=bool)
+    kind_reason = np.array(reasons or [None], dtype=object)
+    kind_summed_note = np.array([f"{reason}; {SUMMED_COUNT_NOTE}" if adds else None
+                                 for reason, adds in zip(reasons, summed)] or [None], dtype=object)
     methods = [rebuild_method(row["value_type"], row["ci_method"], has_denominator=True) for row in kind_rows]
     kind_method = np.array([m if m not in (None, "count") else None for m in methods] or [None], dtype=object)
     count_sums, exact_counts = _exact_sums(group_of, counts, groups)
     denominator_sums, exact_denominators = _exact_sums(group_of, denominators, groups)
-    with_denominator = np.bincount(group_of, weights=np.isfinite(denominators), minlength=groups) > 0
+    finite = np.bincount(group_of, weights=np.isfinite(denominators), minlength=groups)
+    with_denominator, all_denominators = finite > 0, finite == np.bincount(group_of, minlength=groups)
     plain = complete & exact_counts & exact_denominators & kind_rebuilt[kinds]
-    refused, method = kind_refusal[kinds], kind_method[kinds]
+    # A complete group's counts and populations all add up (its note says the rate is not rebuilt); a
+    # population is only summed when every district has one (exact, or not summed at all).
+    adds = kind_summed[kinds] & complete & exact_counts & (exact_denominators | ~all_denominators)
+    refused = np.where(kind_summed[kinds] & simple & ~complete, kind_reason[kinds], kind_refusal[kinds])
+    method = kind_method[kinds]
     ci_method = np.full(groups, None, dtype=object)
     ci_method[plain] = method[plain]
-    return plain | pd.notna(refused), {
-        "count": np.where(plain, count_sums, np.nan),
-        "denominator": np.where(plain & with_denominator, denominator_sums, np.nan),
+    return plain | adds | pd.notna(refused), {
+        "count": np.where(plain | adds, count_sums, np.nan),
+        "denominator": np.where((plain & with_denominator) | (adds & all_denominators), denominator_sums, np.nan),
         "value": np.full(groups, np.nan),
-        "value_note": np.where(plain, "", refused).astype(object),
+        "value_note": np.where(plain, "", np.where(adds, kind_summed_note[kinds], refused)).astype(object),
         "ci_method": ci_method,
     }
 
@@ -227,7 +242,7 @@ def _combined_usable(codes: list[str], notes_of_rows: list[str],
 
 def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
               partial: bool = False, weighted_ids: frozenset[str] = frozenset(),
-              populations: dict[str, float] | None = None) -> pd.DataFrame:
+              populations: dict[str, float] | None = None, carried: bool = False) -> pd.DataFrame:
     """Parent-area rows built from the child rows of ``frame`` through ``lookup``.
 
     ``lookup`` has child_code, parent_code, parent_name (see
@@ -240,10 +255,11 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     ``weighted_ids`` are indicators whose score is a population-weighted mean
     (the catalogue's ``aggregation``); ``populations`` gives each child's
     weight (its latest mid-year population). A child without a population
-    leaves its parent without a value, as a missing count does.
+    leaves its parent without a value, as a missing count does. ``carried``: combined
+    areas' figures are already carried (:func:`carry_combined`, once for several roll-ups).
     """
     populations = populations or {}
-    frame = carry_combined(frame)
+    frame = frame if carried else carry_combined(frame)
     in_lookup = frame["area_code"].isin(set(lookup["child_code"])).to_numpy()
     by = [SERIES_NUMBER] if SERIES_NUMBER in frame.columns else GROUP_COLUMNS
     # Only the columns the sums read, and each row's place in frame (a parent's row copies its template
@@ -260,11 +276,12 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     # Codes and names are text (pandas-stubs types a dict from a frame's index as Hashable-keyed).
     expected = cast(dict[str, frozenset], members.groupby("parent_code")["child_code"].apply(frozenset).to_dict())
     names = cast(dict[str, str], members.drop_duplicates("parent_code").set_index("parent_code")["parent_name"].to_dict())
-    joined = districts.merge(members, left_on="area_code", right_on="child_code", how="inner")
-    # Plain arrays and dicts: a national roll-up has tens of thousands of (key, parent) groups.
-    # Grouped by several columns: each key a tuple, each value the rows' positions. The same groups,
-    # in the same order, whether the key's columns or their series number (one to one) are grouped on.
-    groups = cast(dict[tuple, np.ndarray], joined.groupby(by + ["parent_code"], sort=False, dropna=False).indices)
+    joined, parent_codes = join_parents(districts, members)
+    # Plain arrays and dicts: a national roll-up has tens of thousands of (key, parent) groups. The
+    # same groups, in the same order, whether the key's columns or their series number (one to one) are used.
+    series = (joined[SERIES_NUMBER].to_numpy(np.int64) if by == [SERIES_NUMBER]
+              else row_numbers(joined, by))
+    groups = rollup_groups(series, parent_codes)
     template_columns = {name: joined[name].to_numpy(object) for name in ("indicator_id", "value_type", "ci_method")}
 
     def template(position: int) -> dict[str, Any]:
@@ -272,8 +289,9 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
 
     codes = joined["area_code"].to_numpy(object)
     row_notes = joined["value_note"].to_numpy(object)
+    # Value types tested once each (a few types, a million rows), not compared row by row.
     usable_mask = (~joined["suppressed"].to_numpy(bool) & joined["count"].notna().to_numpy()
-                   & (joined["denominator"].notna() | joined["value_type"].eq("count")).to_numpy())
+                   & (joined["denominator"].notna().to_numpy() | each_distinct(joined["value_type"], _is_count)))
     counts, denominators = joined["count"].to_numpy(float), joined["denominator"].to_numpy(float)
     values = joined["value"].to_numpy(float)
     weights = _per_code(codes, populations)
@@ -282,8 +300,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     usable_mask = np.where(weighted_rows, ~joined["suppressed"].to_numpy(bool) & np.isfinite(values)
                            & np.isfinite(weights), usable_mask)
     # A standardised rate's parent keeps the summed count: its districts need counts, not denominators.
-    summed_types = {kind for kind in joined["value_type"].unique() if shows_summed_count(kind)}
-    summed_rows = joined["value_type"].isin(summed_types).to_numpy(bool)
+    summed_rows = each_distinct(joined["value_type"], shows_summed_count)
     usable_mask = np.where(summed_rows, ~joined["suppressed"].to_numpy(bool) & joined["count"].notna().to_numpy(),
                            usable_mask)
     combined = combined_codes()
@@ -291,32 +308,31 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
     def no_value_reason(first: dict, parent: str) -> str | None:
         return SPLIT_NOTE if parent in split_parents else _aggregable(first, first["indicator_id"] in weighted_ids)
 
-    group_of = _group_numbers(groups, len(joined))
-    complete = _complete_groups(groups, group_of, codes, usable_mask, expected, combined)
-    keys_of, positions_of = list(groups), list(groups.values())
-    template_rows = [int(positions[0]) for positions in positions_of]
-    parents = [keys[-1] for keys in keys_of]
-    settled, sums = _settled_groups(group_of, complete, counts, denominators, template_rows, parents,
+    full, simple, is_combined = _complete_groups(groups, codes, usable_mask, expected, combined)
+    complete = full & simple
+    template_rows = groups.first_rows.tolist()
+    parents = list(groups.parents)
+    settled, sums = _settled_groups(groups.of_row, complete, simple, counts, denominators, template_rows, parents,
                                     template_columns, no_value_reason, weighted_ids)
-    seen, done = set(keys_of), set()
     for number in np.flatnonzero(~settled):  # the groups that need a look at their districts
-        keys, positions, whole = keys_of[number], positions_of[number], complete[number]
-        parent = keys[-1]
-        first = template(int(positions[0]))
+        positions, whole, parent = groups.rows(int(number)), complete[number], parents[number]
+        first = template(template_rows[number])
         row: dict[str, Any] = {"count": np.nan, "denominator": np.nan, "value": np.nan, "ci_method": None}
         covered: set[str] = set()
         notes: list[str] = []
         if whole:  # every district usable, none combined: nothing left out (most groups of a national roll-up)
             usable, left_out = positions, []
         else:
-            present = set(codes[positions])
             usable = positions[usable_mask[positions]]
-            if not combined.isdisjoint(present):
-                kept, covered, notes = _combined_usable(list(codes[usable]), list(row_notes[usable]),
+            if not simple[number]:  # a combined figure counted once: only registry areas' rows can hold one
+                shared = np.flatnonzero(is_combined[usable])
+                kept, covered, notes = _combined_usable(list(codes[usable[shared]]), list(row_notes[usable[shared]]),
                                                         expected[parent])
-                # Set lookups: np.isin on text sorts both arrays, a millisecond a group.
-                usable = usable[np.fromiter((code in kept for code in codes[usable]), bool, len(usable))]
-            left_out = sorted(expected[parent] - set(codes[usable]) - covered)
+                dropped = np.zeros(len(usable), dtype=bool)
+                dropped[shared] = [code not in kept for code in codes[usable[shared]]]
+                usable = usable[~dropped]
+            # A full group (every district there, usable) leaves none out: a member dropped is covered.
+            left_out = [] if full[number] else sorted(expected[parent] - set(codes[usable]) - covered)
         reason = no_value_reason(first, parent)
         summed = bool(reason) and reason != SPLIT_NOTE and shows_summed_count(first["value_type"])
         if reason and not (summed and not left_out):
@@ -327,7 +343,7 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
             row["denominator"] = denominators[usable].sum() if np.isfinite(denominators[usable]).all() else np.nan
             notes = [f"{reason}; {SUMMED_COUNT_NOTE}"]
         elif left_out and not partial:
-            missing = sorted(expected[parent] - present)
+            missing = sorted(expected[parent] - set(codes[positions]))
             hidden = sorted(set(left_out) - set(missing))
             why = []
             if missing:
@@ -354,15 +370,14 @@ def aggregate(frame: pd.DataFrame, lookup: pd.DataFrame, parent_type: str, *,
             sums[name][number] = value
     # A parent none of whose districts has data still gets its row, saying so.
     absent_notes = []
-    for keys, positions in groups.items():
-        keys = keys[:-1]
-        if keys in done:
-            continue
-        done.add(keys)
-        first = template(int(positions[0]))
+    series_of = groups.series.tolist()
+    seen = set(zip(series_of, groups.parents))
+    for number in np.flatnonzero(~pd.Series(series_of).duplicated().to_numpy()):  # each series' first group
+        first_row = template_rows[number]
+        first = template(first_row)
         for parent in expected:
-            if (*keys, parent) not in seen:
-                template_rows.append(int(positions[0]))
+            if (series_of[number], parent) not in seen:
+                template_rows.append(first_row)
                 parents.append(parent)
                 absent = _codes(sorted(expected[parent]), names=child_names)
                 absent_notes.append(no_value_reason(first, parent) or f"No value: no data for {absent}")

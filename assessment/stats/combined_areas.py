@@ -126,12 +126,15 @@ def combined_pairs(codes, notes) -> list:
 
     Plain Python on purpose: it runs once per parent area, indicator and period.
     """
-    if combined_codes().isdisjoint(codes):  # most parents: nothing to check
+    combined = combined_codes()
+    if combined.isdisjoint(codes):  # most parents: nothing to check
         return []
+    # Only the rows of registry areas can say so: England's group has 300 rows, and two of them matter.
+    rows = [(code, note) for code, note in zip(codes, notes) if code in combined]
     found = []
     for pair in _registry_pairs():
         member = pair.member_name.lower()
         if any(code in (pair.host_code, pair.member_code) and COMBINED_WORD.search(note or "")
-               and member in (note or "").lower() for code, note in zip(codes, notes)):
+               and member in (note or "").lower() for code, note in rows):
             found.append(pair)
     return found

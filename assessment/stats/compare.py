@@ -29,6 +29,7 @@ import pandas as pd
 
 from ..core.paths import data_sources_dir
 from ..core.registry_fields import read_registry
+from ..tidy.row_numbers import factorize_with_missing, row_numbers
 
 MATCH_COLUMNS = ["indicator_id", "period", "sex", "age", "category_type", "category"]
 NOT_COMPARED = "Not compared"
@@ -170,7 +171,7 @@ def _keep_published(out: pd.DataFrame, comparison: np.ndarray, reason: np.ndarra
     if "published_comparison" not in out.columns:
         return
     # Each distinct label made text once: astype(str) made a new Python string of every row's.
-    codes, labels = pd.factorize(out["published_comparison"].fillna(""), use_na_sentinel=False)
+    codes, labels = factorize_with_missing(out["published_comparison"].fillna(""))
     published = np.array([str(label) for label in labels] + [""], dtype=object)[codes]
     against_england = (out["comparator_code"] == ENGLAND_CODE).to_numpy(bool)
     keep = (comparison == NOT_COMPARED) & against_england & (published != "")
@@ -197,21 +198,27 @@ class ComparisonKeys:
     @classmethod
     def of(cls, frame: pd.DataFrame) -> ComparisonKeys:
         """The keys of ``frame``'s rows."""
-        match = frame.groupby(MATCH_COLUMNS, sort=False, dropna=False).ngroup().to_numpy(np.int64)
+        match = row_numbers(frame, MATCH_COLUMNS)
         areas, area_codes = pd.factorize(frame["area_code"])
         keys, first = np.unique(match * (len(area_codes) + 1) + areas, return_index=True)
         return cls(match, areas, pd.Index(area_codes), keys, first)
 
 
-def _comparator_values(frame: pd.DataFrame, comparator_codes: pd.Series,
-                       keys: ComparisonKeys | None = None) -> np.ndarray:
+def _comparator_numbers(keys: ComparisonKeys, comparator_codes: pd.Series) -> np.ndarray:
+    """Each row's comparator as the number of its code among the frame's area codes (-1: none of them, or none).
+
+    Each distinct code looked up once: a national frame has a million rows and a few comparators.
+    """
+    numbers, codes = pd.factorize(comparator_codes.to_numpy(object))
+    return np.append(keys.area_codes.get_indexer(pd.Index(np.asarray(codes, dtype=object))), -1)[numbers]
+
+
+def _comparator_values(frame: pd.DataFrame, comparators: np.ndarray, keys: ComparisonKeys) -> np.ndarray:
     """Each row's comparator's value: that of the first row of the comparator area with the row's MATCH_COLUMNS.
 
-    Matched on whole-number keys, not by merging on seven text columns (a national
-    frame has over a million rows, compared three times).
+    ``comparators``: :func:`_comparator_numbers`. Matched on whole-number keys, not by
+    merging on seven text columns (a national frame has over a million rows, compared three times).
     """
-    keys = keys or ComparisonKeys.of(frame)
-    comparators = keys.area_codes.get_indexer(pd.Index(comparator_codes.to_numpy(object)))
     wanted = keys.match * (len(keys.area_codes) + 1) + comparators
     if not len(keys.keys):
         return np.full(len(wanted), np.nan)
@@ -241,15 +248,18 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series,
     else:
         codes = out["area_code"].map(comparator_codes)
     out["comparator_code"] = codes.astype(object).where(codes.notna(), None)
-    out["comparator_value"] = _comparator_values(frame, out["comparator_code"], keys)
+    keys = keys or ComparisonKeys.of(frame)
+    comparators = _comparator_numbers(keys, out["comparator_code"])
+    out["comparator_value"] = _comparator_values(frame, comparators, keys)
 
     reference = out["comparator_value"].to_numpy(float)
     comparison = np.full(len(out), NOT_COMPARED, dtype=object)
     reason = np.full(len(out), "", dtype=object)
     methods = out["comparator_method"].to_numpy(object)
     polarity = out["polarity"].to_numpy(object)
-    for method, labels in pd.Series(range(len(out))).groupby(methods).groups.items():
-        index = np.asarray(labels)
+    method_numbers, distinct_methods = pd.factorize(methods)  # a missing method compares nothing (-1)
+    for number, method in enumerate(distinct_methods):  # each method's rows are its own: any order will do
+        index = np.flatnonzero(method_numbers == number)
         if method in BINNED:
             bins = _percentile_bins(out.loc[methods == method, [*MATCH_COLUMNS, "area_type", "value"]],
                                     BINNED[method])
@@ -280,7 +290,7 @@ def compare_to(frame: pd.DataFrame, comparator_codes: str | Mapping | pd.Series,
     no_ci = out["lower_ci_95"].isna().to_numpy() | out["upper_ci_95"].isna().to_numpy()
     no_998 = out["lower_ci_998"].isna().to_numpy() | out["upper_ci_998"].isna().to_numpy()
     not_applicable = polarity == "not_applicable"
-    is_self = (out["comparator_code"] == out["area_code"]).to_numpy()
+    is_self = (comparators == keys.areas) & (keys.areas >= 0)  # the same code (a missing one is no area's)
     checks = [
         (suppressed, "the value is suppressed (small numbers)"),
         (no_value, "no value is published for this area and period"),

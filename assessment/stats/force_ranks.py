@@ -30,6 +30,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ..tidy.row_numbers import row_numbers
+
 WALES = ("W92000004", "Wales")
 ENGLAND_AND_WALES = "K04000001"
 MATCH = ["indicator_id", "period", "sex", "age", "category_type", "category"]
@@ -54,30 +56,46 @@ def rank_forces(frame: pd.DataFrame, groups: Mapping[str, tuple[str, str]]) -> p
     out["group_code"], out["group_name"], out["is_welsh"] = "", "", False
     out["force_rank"], out["group_rank"] = np.nan, np.nan
     out["force_count"], out["group_count"] = 0, 0
-    forces = out[out["area_type"].eq("pfa")]  # only force rows are ranked: the rest of a bundle is left alone
-    if forces.empty:
+    at = np.flatnonzero(out["area_type"].eq("pfa").to_numpy())
+    if not len(at):
         return out
-    welsh = forces["area_code"].str.startswith("W15")
-    group = [WALES if is_welsh else groups.get(code, ("", "")) for code, is_welsh in zip(forces["area_code"], welsh)]
-    out.loc[forces.index, "group_code"] = [g[0] for g in group]
-    out.loc[forces.index, "group_name"] = [g[1] for g in group]
-    out.loc[forces.index, "is_welsh"] = welsh.to_numpy()
+    forces = out.iloc[at]  # only force rows are ranked: the rest of a bundle is left alone
+    code_numbers, codes = pd.factorize(forces["area_code"].to_numpy(object))  # each force looked up once
+    of_wales = np.array([code.startswith("W15") for code in codes], dtype=bool)
+    of_code = [WALES if is_welsh else groups.get(code, ("", "")) for code, is_welsh in zip(codes, of_wales)]
+    welsh = of_wales[code_numbers]
+    group_codes = np.array([g[0] for g in of_code], dtype=object)[code_numbers]
     entry = _ranking_entries(forces)
     repeat = pd.concat([forces[MATCH], entry], axis=1).duplicated()
-    values = forces["value"].where(~repeat)  # a combined figure is ranked and counted once
-    by_all = [forces[c] for c in MATCH]
-    by_group = by_all + [out.loc[forces.index, "group_code"]]
+    values = forces["value"].where(~repeat).reset_index(drop=True)  # a combined figure is ranked and counted once
+    # Each ranking's rows numbered once, so pandas groups one column of whole numbers, not seven of text.
+    by_all = row_numbers(forces, MATCH)
+    by_group = _paired(by_all, group_codes)
+    figures = {"group_code": group_codes, "group_name": np.array([g[1] for g in of_code], dtype=object)[code_numbers],
+               "is_welsh": welsh}
     for rank, count, by in (("force_rank", "force_count", by_all), ("group_rank", "group_count", by_group)):
-        ranked = values.groupby(by, dropna=False).rank(ascending=False, method="min")
-        out.loc[forces.index, rank] = ranked.groupby(by + [entry], dropna=False).transform("max")
-        out.loc[forces.index, count] = values.groupby(by, dropna=False).transform("count")
+        ranked = values.groupby(by).rank(ascending=False, method="min")
+        figures[rank] = ranked.groupby(_paired(by, entry.to_numpy(object))).transform("max").to_numpy()
+        figures[count] = values.groupby(by).transform("count").to_numpy()
+    for name, figure in figures.items():  # set by position: label lookups into a million-row frame, seven times
+        column = out[name].to_numpy(copy=True)
+        column[at] = figure
+        out[name] = column
     return out
+
+
+def _paired(numbers: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """One whole number per distinct (number, label) pair."""
+    label_numbers, distinct = pd.factorize(labels)
+    return numbers * max(len(distinct), 1) + label_numbers
 
 
 def _ranking_entries(forces: pd.DataFrame) -> pd.Series:
     """One key per entry of a ranking: the force's code, or the combined note shared by two forces' rows."""
     notes = forces["value_note"].fillna("") if "value_note" in forces.columns else pd.Series("", index=forces.index)
-    together = notes.str.extract(COMBINED_NOTE, expand=False)
+    numbers, distinct = pd.factorize(notes.to_numpy(object))  # each distinct note read once
+    found = pd.Series(distinct, dtype=object).str.extract(COMBINED_NOTE, expand=False).to_numpy(object)
+    together = pd.Series(np.append(found, np.nan)[numbers], index=forces.index, dtype=object)
     return forces["area_code"].where(together.isna(), "combined: " + together).rename("_entry")
 
 

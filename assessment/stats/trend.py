@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from ..inputs.periods import parse_period
+from ..tidy.row_numbers import factorize_with_missing
 from .compare import comparators_file
 from .trend_rules import CANNOT, SeriesRows, series_trends
 
@@ -196,5 +197,5 @@ def _sorted_codes(column: pd.Series) -> np.ndarray:
 
 def _as_text(column: pd.Series) -> np.ndarray:
     """Each value as ``str`` gives it (a missing one as "nan"), in an object array; converted once per distinct value."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    codes, uniques = factorize_with_missing(column)
     return np.array([str(value) for value in uniques] or [""], dtype=object)[codes]

@@ -168,10 +168,14 @@ class FrameContract:
 
 
 def _as_number(column: pd.Series) -> pd.Series:
+    if column.dtype == np.float64:  # already a number column: a national frame is typed several times
+        return column
     return pd.to_numeric(column, errors="coerce").astype("float64")
 
 
 def _as_date(column: pd.Series) -> pd.Series:
+    if column.dtype == DATE_DTYPE:  # already dates, naive as UTC: converting gives the same values
+        return column
     return pd.to_datetime(column, errors="coerce", utc=True).dt.tz_localize(None).astype(DATE_DTYPE)
 
 

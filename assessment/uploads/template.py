@@ -5,15 +5,16 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from typing import TYPE_CHECKING
 
 from ..core.errors import InputError
 from ..core.atomic_files import write_atomic
 from .schema import load_kind
+
+# openpyxl is imported where a workbook is written or read: every `jsna build` imports this
+# package, and openpyxl took a tenth of a second of its start.
+if TYPE_CHECKING:
+    from openpyxl.worksheet.datavalidation import DataValidation
 
 ROWS_WITH_VALIDATION = 5000
 
@@ -25,6 +26,10 @@ def write_upload_template(kind: str, out_dir: Path, area_codes: list[str] | None
     column is validated against; without it, codes are checked for the ONS
     pattern (a letter and eight digits) and fully by ``jsna validate``.
     """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     spec = load_kind(kind)
     out_dir = Path(out_dir)
     for path in (out_dir / f"{spec.kind}.xlsx", out_dir / f"{spec.kind}.csv"):
@@ -105,6 +110,8 @@ def _filled_in(path: Path) -> str | None:
             with open(path, encoding="utf-8-sig", newline="") as handle:
                 rows = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
         else:
+            from openpyxl import load_workbook
+
             book = load_workbook(path, read_only=True, data_only=True)
             try:
                 if "Data" not in book.sheetnames:
@@ -123,6 +130,8 @@ def _filled_in(path: Path) -> str | None:
 
 
 def _validation(column, area_codes, book, letter) -> DataValidation | None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     if column.type == "count":
         return DataValidation(type="whole", operator="between", formula1="0", formula2=str(column.maximum),
                               allow_blank=not column.required, showErrorMessage=True,

@@ -10,13 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from ..core.errors import InputError
 from ..geography.resolution import unknown_code_hint
 from ..inputs.periods import NOT_UNDERSTOOD, PeriodError, period_dates
 from .numbers import CountError, parse_count
-from .reader import CellError, Sheet, read_upload
+from .reader import CellError, Sheet, get_column_letter, read_upload
 from .schema import UploadKind, all_kinds, load_kind
 
 MAX_PROBLEMS_SHOWN = 200

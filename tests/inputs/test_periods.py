@@ -34,3 +34,12 @@ def test_a_column_of_ons_labels_gets_its_dates():
     starts, ends = period_bounds(pd.Series(["2017 to 2021", "2022", "2017 to 2021"]))
     assert starts.dt.year.tolist() == [2017, 2022, 2017]
     assert ends.dt.year.tolist() == [2021, 2022, 2021]
+
+
+def test_period_bounds_keep_the_rows_order_and_index_and_leave_missing_and_unknown_labels_undated():
+    labels = pd.Series(["2019/20", None, "nonsense", "2019/20", "2021"], index=[4, 0, 3, 1, 2], name="period")
+    starts, ends = period_bounds(labels)
+    assert starts.index.tolist() == [4, 0, 3, 1, 2] and ends.name == "period"
+    assert starts[4] == starts[1] == pd.Timestamp(2019, 4, 1) and ends[4] == pd.Timestamp(2020, 3, 31)
+    assert ends[2] == pd.Timestamp(2021, 12, 31)
+    assert pd.isna(starts[0]) and pd.isna(ends[3])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -108,3 +109,21 @@ def test_the_legacy_directory_is_asked_once_and_never_retried(server, tmp_path):
     server.routes["/api/area_types"] = lambda q: (200, "application/json", b'[{"Id": 501}]')
     directory = _legacy_directory(urls, http)
     assert directory is not None and directory.http is http  # the directory's questions go through the fetch's session
+
+
+def test_a_source_latest_period_is_the_one_a_sort_by_end_then_period_puts_last():
+    from assessment.snapshots.snapshot import _latest_period
+
+    def frame(ends, periods):
+        return pd.DataFrame({"period_end": pd.to_datetime(ends), "period": pd.Series(periods, dtype=object)})
+
+    assert _latest_period(frame(["2021-03-31", "2022-03-31", "2022-03-31"], ["2020/21", "2021/22", "2021"])) == "2021/22"
+    # A row without an end sorts after every dated one, and a missing period after the others of its end.
+    assert _latest_period(frame(["2022-03-31", None, None], ["2021/22", "2019", "2018"])) == "2019"
+    assert _latest_period(frame(["2022-03-31", "2022-03-31"], ["2021/22", None])) == "None"
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        n = int(rng.integers(1, 7))
+        rows = frame(rng.choice(["2020-03-31", "2021-03-31", None], n),
+                     rng.choice(np.array(["2019", "2020/21", "2021", None], dtype=object), n))
+        assert _latest_period(rows) == str(rows.sort_values(["period_end", "period"])["period"].iloc[-1])

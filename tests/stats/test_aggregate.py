@@ -92,3 +92,21 @@ def test_series_numbers_give_the_same_roll_up_and_never_reach_its_rows():
     assert SERIES_NUMBER not in numbered.columns
     pd.testing.assert_frame_equal(numbered, plain)
     assert plain["value_note"].str.contains(r"no data for D3 \(E07000003\)").tolist() == [False, False, True]
+
+
+def test_a_standardised_rate_keeps_its_summed_count_only_when_every_district_counts():
+    from assessment.stats.rebuildable import SUMMED_COUNT_NOTE
+
+    def force(districts):
+        return aggregate(districts, LOOKUP, "pfa").iloc[0]
+
+    kind = dict(value_type="directly standardised rate", ci_method="dobson")
+    whole = force(_districts([10, 20, 30], [1000, 1000, 1000], **kind))
+    assert (whole["count"], whole["denominator"]) == (60, 3000) and np.isnan(whole["value"])
+    assert whole["value_note"].startswith("Not aggregable") and whole["value_note"].endswith(SUMMED_COUNT_NOTE)
+    no_population = force(_districts([10, 20, 30], [1000, np.nan, 1000], **kind))
+    assert no_population["count"] == 60 and np.isnan(no_population["denominator"])
+    for short in (force(_districts([10, 20, 30], [1000, 1000, 1000], suppressed={"E07000002"}, **kind)),
+                  force(_districts([10, 20], [1000, 1000], **kind))):
+        assert np.isnan(short["count"]) and np.isnan(short["denominator"])
+        assert short["value_note"].startswith("Not aggregable") and SUMMED_COUNT_NOTE not in short["value_note"]

@@ -141,3 +141,14 @@ def test_comparison_keys_worked_out_once_give_each_comparators_values():
     for comparator in ("E92000001", regions):
         pd.testing.assert_frame_equal(compare_to(frame, comparator, keys), compare_to(frame, comparator))
     assert compare_to(frame, regions, keys)["comparator_value"].tolist()[2:] == [12.0, 12.0]
+
+
+def test_the_comparator_itself_and_an_area_without_one_are_not_compared_and_say_why():
+    frame = _frame({"E92000001": 10.0, "E12000001": 12.0, "E08000001": 13.0, "E08000002": 8.0})
+    region = pd.Series(["E92000001", None, "E12000001", "E12000009"], index=frame.index)  # E12000009: no rows
+    out = compare_to(frame, region).set_index("area_code")
+    assert out.loc["E92000001", "comparison_reason"] == "this is the comparator area itself"
+    assert out.loc["E12000001", "comparison_reason"] == "no comparator value for the same period"
+    assert out.loc["E08000001", "comparator_value"] == 12.0 and out.loc["E08000001", "comparison"] != "Not compared"
+    assert np.isnan(out.loc["E08000002", "comparator_value"])
+    assert out.loc["E08000002", "comparison_reason"] == "no comparator value for the same period"

@@ -145,3 +145,19 @@ def test_dsr_with_a_missing_age_band_is_refused_with_a_reason_not_nan():
     assert out.loc["A", "value"] == pytest.approx(value) and out.loc["A", "upper_ci_95"] == pytest.approx(upper)
     assert np.isnan(out.loc["B", "value"]) and out.loc["B", "value_note"].startswith("No value: age band 35-64 missing")
     assert np.isnan(out.loc["C", "value"]) and out.loc["C", "value_note"] == "No value: fewer than 10 events (6)"
+
+
+def test_add_intervals_fills_the_rows_of_each_method_and_leaves_its_input_alone():
+    rows = [dict(indicator_id="i", indicator_name="I", source="s", area_code=code, area_name=code, area_type="lad",
+                 period="2023", count=count, denominator=1000.0, value_type=kind, multiplier=multiplier,
+                 ci_method=method) for code, count, kind, multiplier, method in [
+                     ("E06000001", 50.0, "proportion", 100, "wilson"), ("E06000002", 5.0, "crude rate", 1000, "byars"),
+                     ("E06000003", 7.0, "count", 1, "exact_poisson"), ("E06000004", 9.0, "proportion", 100, "published")]]
+    frame = new_frame(rows)
+    before = frame.copy()
+    out = add_intervals(frame).set_index("area_code")
+    assert out["value"].tolist()[:3] == [5.0, 5.0, 7.0] and pd.isna(out.loc["E06000004", "value"])
+    assert out.loc["E06000001", "lower_ci_95"] < 5.0 < out.loc["E06000001", "upper_ci_95"]
+    assert out.loc["E06000003", "lower_ci_95"] == pytest.approx(byars_limits([7.0], exact_below=np.inf)[0][0])
+    assert pd.isna(out.loc["E06000004", "lower_ci_95"])
+    pd.testing.assert_frame_equal(frame, before)
