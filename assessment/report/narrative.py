@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .difference import is_small, size_words, small_note
-from ..core.safe_text import format_value, md
+from ..core.safe_text import format_value, in_sentence, md
 
 _SIGNIFICANT = {
     "Better": "better",
@@ -60,21 +60,22 @@ def sentence(row: Mapping[str, Any], *, escape: bool = True) -> str:
 
 
 def _statement(row: Mapping[str, Any], esc) -> str:
-    name = esc(row["indicator_name"])
+    name = esc(row["indicator_name"])  # starts a sentence
+    within = esc(in_sentence(row["indicator_name"]))  # inside one: lowered before escaping ("Self\-reported")
     area = esc(row["area_name"])
     period = esc(row.get("period", ""))
     comparator = esc(row.get("comparator_name") or "England")
     unit_args = (row.get("value_type", ""), row.get("multiplier"))
     if bool(row.get("suppressed")):
         note = row.get("value_note") or "small numbers"
-        return (f"The figure for {name} in {area} ({period}) is suppressed "
+        return (f"The figure for {within} in {area} ({period}) is suppressed "
                 f"to protect confidentiality ({esc(note)}).")
     value = row.get("value")
     if value is None or _missing(value):
         if summed := _summed_count(row, name, area, period):
             return summed
         why = row.get("value_note") or "no figure is published for this area and period"
-        return f"No figure for {name} is given for {area} ({period}): {esc(why)}."
+        return f"No figure for {within} is given for {area} ({period}): {esc(why)}."
     figure = format_value(value, *unit_args)  # our own digits and units: nothing to escape
     lead = f"{name} in {area} ({figure}, {period})"
     label = row.get("comparison") or "Not compared"

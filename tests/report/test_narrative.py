@@ -30,10 +30,10 @@ BASE = {"indicator_name": "Deaths from drug misuse", "area_name": "Leeds", "valu
      ": not compared with England because the England value is missing."),
     ({"comparison": "Worst quintile"}, "this places it in the worst quintile of areas of the same type."),
     ({"suppressed": True, "value": np.nan, "value_note": "Suppressed: small number (1 to 4)"},
-     "The figure for Deaths from drug misuse in Leeds (2021 - 23) is suppressed to protect "
+     "The figure for deaths from drug misuse in Leeds (2021 - 23) is suppressed to protect "
      "confidentiality (Suppressed: small number (1 to 4))."),
     ({"value": np.nan, "value_note": "Not aggregable: a life expectancy cannot be added up across areas"},
-     "No figure for Deaths from drug misuse is given for Leeds (2021 - 23): Not aggregable"),
+     "No figure for deaths from drug misuse is given for Leeds (2021 - 23): Not aggregable"),
     ({"value": np.nan, "count": 50.0, "denominator": 500000.0,
       "value_note": "Not aggregable: directly standardised rate without age-specific data"},
      "Deaths from drug misuse in Leeds (2021 - 23): 50 in total, a crude rate of 10.0 per 100,000. The crude rate "
@@ -46,3 +46,14 @@ def test_sentence_wording(changes, expected):
 def test_sentence_escapes_names():
     text = sentence({**BASE, "area_name": "*Evil* <script>", "comparison": "Similar"})
     assert "<script>" not in text and "\\*Evil\\*" in text
+
+
+def test_a_name_inside_a_sentence_is_lowered_before_it_is_escaped():
+    """Escaped first, "Self\\-reported" kept its capital mid-sentence; an acronym keeps its capitals."""
+    missing = {**BASE, "value": np.nan, "value_note": "no figure"}
+    assert "No figure for self\\-reported wellbeing is given" in sentence(
+        {**missing, "indicator_name": "Self-reported wellbeing"})
+    assert "The figure for self\\-reported wellbeing in" in sentence(
+        {**missing, "indicator_name": "Self-reported wellbeing", "suppressed": True})
+    assert "No figure for IMD 2019: average score is given" in sentence(
+        {**missing, "indicator_name": "IMD 2019: average score"}, escape=False)
