@@ -23,6 +23,7 @@ from assessment.tidy.frame import KEY_COLUMNS
 from assessment.sources.catalogue import Catalogue, load_catalogue
 from assessment.sources.fingertips.client import FingertipsClient
 from assessment.inputs.http import session
+from assessment.snapshots.fetch_checks import UncheckedAreasWarning
 from assessment.snapshots.snapshot import build_frame, fetch_snapshot, open_snapshot
 
 from tests.support.demo_files import copy_demo_sources
@@ -136,9 +137,10 @@ def test_two_answers_of_one_fetch_that_disagree_stop_the_build_naming_both(tmp_p
 
         server.routes["/api/all_data/csv/by_indicator_id"] = counties_differ
         http = session(retries=0, cache_name=str(tmp_path / "cache"))
-        root = fetch_snapshot(tmp_path / "snapshots", catalogue=catalogue, publishers={}, http=http,
-                              client=FingertipsClient(server.url + "/api/", http=http), only=("fingertips",),
-                              fingertips_urls={"legacy": server.url + "/api/"}, today=date(2026, 11, 22))
+        with pytest.warns(UncheckedAreasWarning):  # a Fingertips-only fetch: no lookups to check areas against
+            root = fetch_snapshot(tmp_path / "snapshots", catalogue=catalogue, publishers={}, http=http,
+                                  client=FingertipsClient(server.url + "/api/", http=http), only=("fingertips",),
+                                  fingertips_urls={"legacy": server.url + "/api/"}, today=date(2026, 11, 22))
     with pytest.raises(SourceError, match=r"child_area_type_id=501\S* and \S+child_area_type_id=502\S* disagree on "
                                           rf"{indicator}, E06\d+, [^:]+: value \S+ and \S+$"):
         build_frame(root, catalogue=catalogue, publishers={})
