@@ -185,14 +185,21 @@ def wrap_to_width(text: str, width_in: float, size_pt: float, *, bold: bool = Fa
 
 
 def frame_key(*parts) -> int:
-    """A key for a base from data frames and plain values (hashes the frames' contents)."""
+    """A key for a base from data frames and plain values (hashes the frames' contents, row order included).
+
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"area": ["A", "B"], "value": [1.0, 2.0]})
+    >>> frame_key(rows, "x") == frame_key(rows.copy(), "x"), frame_key(rows, "x") == frame_key(rows.iloc[::-1], "x")
+    (True, False)
+    """
     import pandas as pd
 
     items: list[int | str] = []
     for part in parts:
         if isinstance(part, pd.DataFrame):
-            # The values themselves: a text copy of every cell first cost six times the hashing.
-            items.append(int(pd.util.hash_pandas_object(part, index=False).sum()))
+            # The values themselves (a text copy of every cell first cost six times the hashing), in their
+            # order: the same rows in another order draw another chart.
+            items.append(hash(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes()))
         else:
             items.append(repr(part))
     return hash(tuple(items))
