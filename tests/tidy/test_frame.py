@@ -289,8 +289,7 @@ def test_passes_schema_agrees_with_pandera_on_the_real_frames(real_bundle):
 
 def test_pandera_is_imported_only_for_a_frame_the_fast_check_refuses():
     """Every report kernel and command imports the package; pandera (about 0.2 s) waits until a frame needs it."""
-    import subprocess
-    import sys
+    from tests.support.fresh_python import printed_words
 
     script = ("import sys\n"
               "from assessment.report import AreaReport\n"
@@ -300,5 +299,4 @@ def test_pandera_is_imported_only_for_a_frame_the_fast_check_refuses():
               "print('pandera' in sys.modules)\n"
               "from assessment.tidy.frame import SCHEMA\n"
               "print('pandera' in sys.modules, sorted(SCHEMA.columns) == sorted(new_frame([]).columns))\n")
-    printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert printed.split() == ["False", "True", "True"]
+    assert printed_words(script) == ["False", "True", "True"]
