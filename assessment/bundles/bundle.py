@@ -34,7 +34,7 @@ from ..geography import Geography, dissolve_boundaries, load_boundaries
 from ..core.levels import DISTRICT_LEVEL, ENGLAND_LEVEL, LEVELS, boundary_levels
 from ..core.output_folders import refuse_unless_replaceable
 from ..sources.ons_population import INDICATOR_ID as POPULATION_ID
-from .headline_rows import HeadlineTables, RowsBy, shared_strings
+from .headline_rows import HeadlineTables, RowsBy, with_shared_strings
 
 if TYPE_CHECKING:  # geopandas is imported where boundaries are read (a build reads none)
     import geopandas as gpd
@@ -178,11 +178,9 @@ class Bundle:
             headline = self.headline().rows
             chosen = pd.MultiIndex.from_frame(headline[["indicator_id", "sex", "age"]].drop_duplicates())
             other = ~pd.MultiIndex.from_frame(main[["indicator_id", "sex", "age"]]).isin(chosen)
-            rows = main[other].reset_index(drop=True)
             # Plain Python strings, as in the headline rows: a report walks these rows for every headline
             # row, and each walk of Arrow text columns converted the whole frame first.
-            text = [c for c in rows.columns if pd.api.types.is_string_dtype(rows[c])]
-            self._sex_age_rows = rows.assign(**{column: shared_strings(rows[column]) for column in text})
+            self._sex_age_rows = with_shared_strings(main[other].reset_index(drop=True))
         return self._sex_age_rows
 
     def sex_age_rows_of(self, indicator_id: str, area_code: str) -> pd.DataFrame:

@@ -118,7 +118,11 @@ def headline_rows(frame: pd.DataFrame, indicators: Mapping[str, dict]) -> pd.Dat
     wanted = pd.MultiIndex.from_tuples([(i, s, a) for i, (s, a) in chosen.items()],
                                        names=["indicator_id", "sex", "age"])
     keep = pd.MultiIndex.from_frame(main[["indicator_id", "sex", "age"]]).isin(wanted)
-    rows = main[keep].reset_index(drop=True)
+    return with_shared_strings(main[keep].reset_index(drop=True))
+
+
+def with_shared_strings(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with every text column as :func:`shared_strings`: rows a report walks or filters many times."""
     text = [c for c in rows.columns if pd.api.types.is_string_dtype(rows[c])]
     return rows.assign(**{column: shared_strings(rows[column]) for column in text})
 
@@ -140,6 +144,15 @@ def shared_strings(column: pd.Series) -> pd.Series:
     codes, distinct = pd.factorize(values[present])
     values[present] = distinct[codes]  # each cell refers to the first string of its value
     return pd.Series(values, index=column.index, name=column.name, dtype=object)
+
+
+#: What picks a row's comparison set: its indicator, period, sex and age.
+BREAKDOWN = ("indicator_id", "period", "sex", "age")
+
+
+def breakdown_of(row: pd.Series | Mapping) -> tuple:
+    """``row``'s values of :data:`BREAKDOWN`, the key of its comparison set."""
+    return tuple(row[column] for column in BREAKDOWN)
 
 
 class RowsBy:
@@ -221,8 +234,8 @@ class HeadlineTables:
         found once per table instead of by a filter of the indicator's rows each time.
         """
         if self._by_breakdown is None:
-            self._by_breakdown = RowsBy(self.rows, ["indicator_id", "period", "sex", "age"])
-        return self._by_breakdown.get(row["indicator_id"], row["period"], row["sex"], row["age"])
+            self._by_breakdown = RowsBy(self.rows, list(BREAKDOWN))
+        return self._by_breakdown.get(*breakdown_of(row))
 
     def latest(self, area_code: str) -> pd.DataFrame:
         """The latest period of each indicator for one area (a copy: callers may add columns)."""

@@ -39,7 +39,7 @@ from ..geography import Area
 from ..core.levels import DISTRICT_LEVEL
 from ..core.safe_text import format_value, in_sentence, md, thousands
 from .area_data import AreaData, with_national
-from ..bundles.headline_rows import RowsBy
+from ..bundles.headline_rows import BREAKDOWN, RowsBy, breakdown_of
 from .ranks import place_text
 
 FORCE_LEVEL = "pfa"
@@ -130,13 +130,8 @@ def published_inside(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.D
     Worked out once per report for each row and set of areas (the key messages, the topic's table and
     the partnership profiles ask for the same rows).
     """
-    key = ("published inside", *_breakdown(row), *_codes(inside))
+    key = ("published inside", *breakdown_of(row), *_codes(inside))
     return data.remembered(key, lambda: _published_inside(data, row, inside))
-
-
-def _breakdown(row: pd.Series) -> tuple:
-    """What picks a row's comparison set: its indicator, period, sex and age."""
-    return row["indicator_id"], row["period"], row["sex"], row["age"]
 
 
 def _published_inside(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.DataFrame:
@@ -191,7 +186,7 @@ def population_shares(data: AreaData, inside: list[Area]) -> dict[str, float]:
 def inside_rows(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.DataFrame:
     """The inside areas' rows for the same indicator, period and breakdown as ``row``, by name."""
     names = {a.code: data.display_name(a.code) for a in inside}
-    same = _rows_of_areas(data, inside).get(*_breakdown(row))
+    same = _rows_of_areas(data, inside).get(*breakdown_of(row))
     same = same.assign(area_name=same["area_code"].map(names))
     return same.sort_values("area_name").reset_index(drop=True)
 
@@ -201,7 +196,7 @@ def _rows_of_areas(data: AreaData, areas: list[Area]) -> RowsBy:
     once per report, not once for each row asked about."""
     def pick() -> RowsBy:
         rows = data.tables.rows
-        return RowsBy(rows[rows["area_code"].isin(_codes(areas))], ["indicator_id", "period", "sex", "age"])
+        return RowsBy(rows[rows["area_code"].isin(_codes(areas))], list(BREAKDOWN))
 
     return data.remembered(("rows of areas", *_codes(areas)), pick)
 
