@@ -4,39 +4,32 @@ Numbers are stored in full precision in number cells whose display format
 rounds them as the report does (one decimal place; counts as whole numbers),
 so a reader sees 43.3 and a formula uses 43.26245073796461.
 
-Text is stored as text, never as a formula: text that a spreadsheet would
-run as one (starting ``=``, ``+``, ``-``, ``@``, a tab or a carriage return)
-is typed as a string cell and carries Excel's quote prefix, so it shows
-exactly as written (no visible apostrophe) and stays text when edited, and an
-area name or uploaded label can never execute. Bidirectional control
-characters (a right-to-left override) are dropped from every text cell.
+Text is stored as text, never as a formula (:mod:`assessment.core.xlsx`): text
+that a spreadsheet would run as one (starting ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return) carries Excel's quote prefix, so it shows exactly as
+written (no visible apostrophe) and stays text when edited, and an area name or
+uploaded label can never execute. Bidirectional control characters (a
+right-to-left override) are dropped from every text cell.
 
->>> from openpyxl import Workbook
->>> cell = text_cell(Workbook(write_only=True).create_sheet(), "=1+2")
->>> cell.value, cell.data_type, cell.quotePrefix
-('=1+2', 's', True)
->>> [formula_like(t) for t in ("=1+2", "-12.5", "Leeds")]
-[True, False, False]
+>>> import tempfile, pathlib, openpyxl
+>>> frame = pd.DataFrame({"area_name": ["=1+2"], "value": [43.26245073796461]})
+>>> path = write_appendix(frame, pathlib.Path(tempfile.mkdtemp()) / "a.xlsx", title="Leeds", notes=[])
+>>> [(c.value, c.number_format, c.quotePrefix) for c in openpyxl.load_workbook(path)["Data"][2]]
+[('=1+2', 'General', True), (43.26245073796461, '#,##0.0', False)]
 """
 
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from ..core.atomic_files import publish_file
 from ..core.safe_text import BIDI_CONTROLS
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
+from ..core.xlsx import CellStyle, Sheet, Styled, write_workbook
 
 APPENDIX_COLUMNS = {
     "report_section": "Report section",
@@ -79,36 +72,34 @@ NUMBER_FORMATS = {**dict.fromkeys(["value", "lower_ci_95", "upper_ci_95", "lower
                   "count": "#,##0", "denominator": "#,##0"}
 
 
-def formula_like(text: str) -> bool:
-    """Whether a spreadsheet would read ``text`` as a formula (a plain signed number is not)."""
-    return text.startswith(_FORMULA_START) and not _NUMBER.match(text)
+TITLE, HEADING = CellStyle(bold=True, size=14), CellStyle(bold=True)
+#: Column widths in characters (the rest are 14).
+WIDE_COLUMNS = {"indicator_name": 40, "source_url": 40, "value_note": 40}
 
 
-def text_cell(sheet, text: str) -> WriteOnlyCell:
-    """A cell holding ``text`` as text: typed as a string, with the quote prefix when it looks like a formula."""
-    text = text.translate(BIDI_CONTROLS)
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-    if formula_like(text):
-        cell.quotePrefix = True
-    return cell
+def _text(value: str) -> str:
+    return value.translate(BIDI_CONTROLS)
 
 
-def _cell_value(sheet, value, number_format: str | None):
-    """A frame value as Excel should hold it: blank when missing, text as text, numbers with their format."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, str):
-        value = value.translate(BIDI_CONTROLS)
-        return text_cell(sheet, value) if value.startswith(_FORMULA_START) else value
-    value = value.item() if hasattr(value, "item") else value
-    if number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = number_format
-        return cell
-    return value
+def _column_values(column: pd.Series) -> list:
+    """A frame column's values as the workbook takes them: blank when missing, Python numbers, text
+    without bidirectional controls, times as ``datetime``."""
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        return [None if pd.isna(v) else v.to_pydatetime() for v in column]
+    if pd.api.types.is_bool_dtype(column.dtype) or pd.api.types.is_numeric_dtype(column.dtype):
+        values = column.astype(object).where(column.notna(), None).tolist()
+        return [v.item() if isinstance(v, np.generic) else v for v in values]
+    values = []
+    for v in column.tolist():
+        if v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+            values.append(None)
+        elif isinstance(v, str):
+            values.append(_text(v))
+        elif isinstance(v, pd.Timestamp):
+            values.append(v.to_pydatetime())
+        else:
+            values.append(v.item() if isinstance(v, np.generic) else v)
+    return values
 
 
 def write_appendix(frame: pd.DataFrame, path: Path, *, title: str, notes: list[str],
@@ -116,45 +107,24 @@ def write_appendix(frame: pd.DataFrame, path: Path, *, title: str, notes: list[s
     """Write the appendix workbook atomically (a failed write keeps any earlier file).
 
     ``national`` names what the ``england_*`` columns compare with (England and Wales for a Welsh force).
-
-    Streams rows (openpyxl's write-only mode): a national batch writes one
-    appendix per area, and building every cell as an object first costs
-    several times as much.
     """
-    workbook = Workbook(write_only=True)
-    about = workbook.create_sheet("About")
-    about.column_dimensions["A"].width = 120
-    heading = text_cell(about, title)
-    heading.font = Font(bold=True, size=14)
-    about.append([heading])
-    about.append([])
-    for note in notes:
-        about.append([text_cell(about, note)])
-
-    sheet = workbook.create_sheet("Data")
+    about = Sheet("About", [[Styled(_text(title), TITLE)], [], *[[_text(note)] for note in notes]],
+                  column_widths=[120])
     columns = [c for c in APPENDIX_COLUMNS if c in frame.columns]
-    for col, name in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(col)].width = 14 if name not in (
-            "indicator_name", "source_url", "value_note") else 40
-    sheet.freeze_panes = "A2"
-    if columns:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
-    header = []
-    for name in columns:
-        label = APPENDIX_COLUMNS[name]
-        cell = WriteOnlyCell(sheet, value=label.replace("England", national) if name.startswith("england_") else label)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    formats = [NUMBER_FORMATS.get(name) for name in columns]
-    for record in frame[columns].itertuples(index=False):
-        sheet.append([_cell_value(sheet, value, fmt) for value, fmt in zip(record, formats)])
+    labels = [APPENDIX_COLUMNS[name].replace("England", national) if name.startswith("england_")
+              else APPENDIX_COLUMNS[name] for name in columns]
+    body = zip(*(_column_values(frame[name]) for name in columns)) if columns else iter(())
+    data = Sheet("Data", [[Styled(label, HEADING) for label in labels], *body],
+                 column_widths=[WIDE_COLUMNS.get(name, 14) for name in columns],
+                 column_styles=[CellStyle(number_format=NUMBER_FORMATS[name]) if name in NUMBER_FORMATS else None
+                                for name in columns],
+                 header=bool(columns))
 
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
     os.close(handle)
     try:
-        workbook.save(temp)
+        write_workbook(temp, [about, data])
         publish_file(temp, path)
     finally:
         if os.path.exists(temp):

@@ -35,6 +35,8 @@ def _run(tmp_path: Path, present: tuple[str, ...], apt_status: int) -> tuple[sub
     _command(bin_dir, "python3", f'echo "$@ JSNA_REQUIRE_PUBLICATION_TOOLS=$JSNA_REQUIRE_PUBLICATION_TOOLS" > {called}; exit 3')
     for tool in present:
         _command(bin_dir, tool, "exit 0")
+    if "soffice" in present:  # with Calc: its library beside the command
+        (bin_dir / "libsclo.so").write_bytes(b"")
     completed = subprocess.run([str(bin_dir / "bash"), str(CI_RUN)], capture_output=True, text=True,
                                env={"PATH": str(bin_dir)}, timeout=60)
     return completed, called
@@ -44,7 +46,8 @@ def test_ci_fails_when_the_programs_cannot_be_installed(tmp_path):
     completed, called = _run(tmp_path, present=(*POPPLER, "chromium"), apt_status=100)
     assert completed.returncode == 1
     assert completed.stderr.strip().splitlines()[-1] == (
-        "could not install poppler-utils, chromium, libreoffice-writer-nogui: the publication checks need them")
+        "could not install poppler-utils, chromium, libreoffice-writer-nogui, libreoffice-calc-nogui: "
+        "the publication checks need them")
     assert not called.exists()  # no test run that would skip their checks
 
 

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -430,6 +431,34 @@ def test_appendix_lists_every_figure_of_the_force_map(demo_reports):
     geography = open_bundle(next(iter(demo_reports.values())).parent.parent / "bundle").geography
     assert {r["Area code"] for r in mapped} == set(geography.constituent_lads(FORCE))
     assert all(isinstance(r["Value"], float) for r in mapped)
+
+
+@pytest.mark.slow
+def test_the_force_appendix_opens_in_libreoffice_calc_with_every_cell_as_written(demo_reports, tmp_path):
+    """Every cell of the demo force's Data sheet as a spreadsheet program reads it: text as text (none
+    taken for a formula), numbers to the 15 digits Calc prints, flags, dates and blanks."""
+    checks.needs("spreadsheet")
+    path = file_of(demo_reports[FORCE], ".xlsx")
+    written = [list(row) for row in openpyxl.load_workbook(path)["Data"].iter_rows(values_only=True)]
+    shown = checks.workbook_sheets(path, tmp_path)["Data"]
+    assert len(shown) == len(written) > 100
+
+    def as_calc(value):
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, datetime):
+            return f"{value:%Y-%m-%d %H:%M:%S}"
+        return value
+
+    for number, (row, calc) in enumerate(zip(written, shown), start=1):
+        for value, text in zip(row, calc + [""] * (len(row) - len(calc))):
+            expected = as_calc(value)
+            if isinstance(expected, (int, float)):
+                assert float(text) == pytest.approx(expected, rel=1e-14), (number, value, text)
+            else:
+                assert text == expected, (number, value, text)
 
 
 # ---------------------------------------------------------------------------- words for readers

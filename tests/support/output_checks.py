@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-INSTALL_HINT = "apt-get install poppler-utils chromium libreoffice-writer-nogui (see the README's test set-up)"
+INSTALL_HINT = ("apt-get install poppler-utils chromium libreoffice-writer-nogui libreoffice-calc-nogui "
+                "(see the README's test set-up)")
 #: When "1", a check whose program is missing fails instead of skipping (CI must not skip them silently).
 REQUIRE_TOOLS = "JSNA_REQUIRE_PUBLICATION_TOOLS"
 
@@ -40,7 +41,7 @@ def libreoffice_path() -> str | None:
 
 
 def missing_tool(kind: str) -> str | None:
-    """Why checks of ``kind`` (pdf, browser, word) cannot run here, or None when they can."""
+    """Why checks of ``kind`` (pdf, browser, word, spreadsheet) cannot run here, or None when they can."""
     if kind == "pdf":
         absent = [tool for tool in ("pdftotext", "pdftoppm") if not shutil.which(tool)]
         return f"poppler's {', '.join(absent)} not installed ({INSTALL_HINT})" if absent else None
@@ -57,6 +58,12 @@ def missing_tool(kind: str) -> str | None:
         if not libreoffice_path():
             return f"LibreOffice not on PATH ({INSTALL_HINT})"
         return missing_tool("pdf")
+    if kind == "spreadsheet":
+        if not libreoffice_path():
+            return f"LibreOffice not on PATH ({INSTALL_HINT})"
+        # Calc is a package of its own: without it LibreOffice opens no workbook ("source file could not be loaded").
+        program = Path(os.path.realpath(libreoffice_path())).parent
+        return None if any(program.glob("libsclo*")) else f"LibreOffice Calc not installed ({INSTALL_HINT})"
     raise ValueError(kind)
 
 
@@ -208,6 +215,28 @@ def docx_files_to_pdf(docxs: list[Path], folder: Path, timeout: float = 240) -> 
         if completed.returncode != 0 or not out.is_file():
             raise RuntimeError(f"LibreOffice could not convert {docx}: {completed.stderr.strip()[:400]}")
     return outs
+
+
+# ------------------------------------------------------------------ Excel through LibreOffice Calc
+def workbook_sheets(xlsx: Path, folder: Path, *, as_shown: bool = False, timeout: float = 240) -> dict[str, list[list[str]]]:
+    """Every sheet of a workbook as LibreOffice Calc reads it: its rows of cell texts, by sheet name
+    (``as_shown``: numbers in their display formats, else as stored, to Calc's 15 digits)."""
+    import csv
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    # 44,34,76: comma, double quotes, UTF-8; then as shown or not, and every sheet to a file of its own (-1)
+    options = f"44,34,76,1,,0,false,true,{'true' if as_shown else 'false'},false,false,-1"
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        completed = subprocess.run(
+            [libreoffice_path(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+             "--convert-to", f"csv:Text - txt - csv (StarCalc):{options}", "--outdir", str(folder), str(xlsx)],
+            capture_output=True, text=True, timeout=timeout)
+    sheets = {path.stem.removeprefix(f"{Path(xlsx).stem}-"): list(csv.reader(path.open(encoding="utf-8", newline="")))
+              for path in folder.glob(f"{Path(xlsx).stem}-*.csv")}
+    if completed.returncode != 0 or not sheets:
+        raise RuntimeError(f"LibreOffice Calc could not read {xlsx}: {completed.stderr.strip()[:400]}")
+    return sheets
 
 
 # ------------------------------------------------------------------ HTML in Chromium
