@@ -70,7 +70,7 @@ def draw_bars(shown: pd.DataFrame, *, colours: dict[str, str], ncol: int, headin
     for spine in axes.spines.values():
         spine.set_visible(False)
     title_text = figure.text(left_margin, 1 - MARGIN_IN / height, title, ha="left", va="top", fontsize=TITLE_PT,
-                             fontweight="bold", color="#000000")
+                             fontweight="bold", color="#000000", linespacing=0.9)  # plotnine theme_minimal's title spacing
     legend = _legend(figure, colours, ncol, heading) if colours else None  # no bar (all suppressed): no key
     _place(figure, axes, title_text, legend, unit, left_margin)
     _fit_results(figure, axes)
