@@ -29,7 +29,8 @@ Inside the force, the figure for continuity of care ranges from 38.0% in Northme
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Mapping
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -161,7 +162,7 @@ def _with_figures(found: pd.DataFrame) -> int:
     return int((found["value"].notna() | found["suppressed"].astype(bool)).sum())
 
 
-def rank_inside_text(row: pd.Series) -> str:
+def rank_inside_text(row: Mapping[str, Any] | pd.Series) -> str:
     """"3rd of 14" (1 = highest value), "not ranked" without a figure."""
     rank = row.get("inside_rank")
     if rank is None or pd.isna(rank):

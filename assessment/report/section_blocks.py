@@ -17,6 +17,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, cast
+
 import pandas as pd
 
 from .difference import is_small, size_words
@@ -31,7 +34,7 @@ from .ranks import has_rank, includes_welsh_forces, rank_text
 from .markdown_tables import pipe_table
 
 
-def crude_rate(row: pd.Series) -> float | None:
+def crude_rate(row: Mapping[str, Any] | pd.Series) -> float | None:
     """The crude rate of a summed count (a force's drug deaths, say) whose standardised rate cannot be rebuilt."""
     if not pd.isna(row.get("value")) or not shows_summed_count(row.get("value_type", "")):
         return None
@@ -41,7 +44,7 @@ def crude_rate(row: pd.Series) -> float | None:
     return float(count) / float(denominator) * float(row["multiplier"])
 
 
-def summed_count_text(row: pd.Series) -> str:
+def summed_count_text(row: Mapping[str, Any] | pd.Series) -> str:
     """"120 (crude rate 15.0 per 100,000, not age-standardised)" for a summed count, else ""."""
     crude = crude_rate(row)
     if crude is None:
@@ -52,7 +55,7 @@ def summed_count_text(row: pd.Series) -> str:
             f"{format_value(crude, 'crude rate', row['multiplier'])}, not age-standardised)")
 
 
-def display_value(row: pd.Series, *, with_ci: bool = False) -> str:
+def display_value(row: Mapping[str, Any] | pd.Series, *, with_ci: bool = False) -> str:
     """A row's figure as tables and charts print it ("8.1 per 100,000 (6.2 to 9.9)", "suppressed")."""
     if row["suppressed"]:
         return "suppressed"
@@ -80,7 +83,7 @@ def row_sentence(row: pd.Series, area_name: str | None = None, national: str = "
     return sentence(data)
 
 
-def comparison_cell(row: pd.Series, national: str = "England") -> str:
+def comparison_cell(row: Mapping[str, Any] | pd.Series, national: str = "England") -> str:
     """A table's "Compared with England": the published label, except that a significant difference small
     in practice (``small_difference`` in key_messages.yaml) is not called better or worse.
 
@@ -159,6 +162,10 @@ def benchmark_table(report: ReportContext, rows: pd.DataFrame, section_title: st
         body, align="llrr" + ("l" if is_force else "r") + "ll"), title=section_title, rows=rows_of(shown))
 
 
+#: What a councils-inside row carries for its own table only (the appendix lists the rows without them).
+_RANK_COLUMNS = ("inside_rank", "inside_count", "inside_tied")
+
+
 def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) -> tuple[Table | None, list[str]]:
     """Each council (or district) inside the area, indicator by indicator, and the sentences on their contrasts.
 
@@ -176,8 +183,9 @@ def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) 
         found = published_inside(data, row, inside)  # districts; the upper tier where only it is published
         if found.empty or (found["value"].isna() & ~found["suppressed"].astype(bool)).all():
             continue
-        shown += found.drop(columns=["inside_rank", "inside_count", "inside_tied"]).to_dict("records")
-        for _, council in found.iterrows():
+        councils = cast(list[dict[str, Any]], found.to_dict("records"))  # plain dicts: a Series per row cost more than its cells' text
+        shown += [{k: v for k, v in c.items() if k not in _RANK_COLUMNS} for c in councils]
+        for council in councils:
             unit = (council["value_type"], council["multiplier"])
             code = council["area_code"]
             if code not in shares:
