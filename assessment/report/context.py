@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..charts import Figure
@@ -47,22 +48,27 @@ class AppendixRecorder:
     """Every figure a report shows, with the section that showed it (for the Excel appendix)."""
 
     snapshot_date: str
-    #: the rows of each block shown, in report order (kept as frames: a row as a dict cost more than its figure)
-    shown: list[pd.DataFrame] = field(default_factory=list)
+    #: the rows of each block shown since the last join, in report order, with the section it was shown in
+    #: (kept as frames: a row as a dict cost more than its figure)
+    shown: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    #: every block's rows joined, with their section (the report asks for them several times as it goes on)
+    joined: pd.DataFrame | None = None
 
     def add(self, document: Document) -> None:
         """Remember the rows every block of ``document`` shows, each as shown in the block's title."""
         for used_in, rows in document.shown():
-            kept = rows[[column for column in RECORDED if column in rows.columns]]
-            self.shown.append(kept.assign(report_section=used_in, snapshot_date=self.snapshot_date))
+            self.shown.append((used_in, rows[[column for column in RECORDED if column in rows.columns]]))
 
     def frame(self) -> pd.DataFrame:
         """Every figure shown in the report, each once per section, with CIs, comparisons and source."""
-        if not self.shown:
-            return pd.DataFrame()
-        if len(self.shown) > 1:  # asked for several times as the report goes on: each block's rows joined once
-            self.shown[:] = [pd.concat(self.shown, ignore_index=True)]
-        return self.shown[0].drop_duplicates(subset=APPENDIX_KEY)
+        if self.shown:  # the blocks' rows joined once, their sections set then (not a copy of each block's rows)
+            frames = [rows for _, rows in self.shown]
+            added = pd.concat(frames, ignore_index=True)
+            added["report_section"] = np.repeat([used_in for used_in, _ in self.shown], [len(f) for f in frames])
+            added["snapshot_date"] = self.snapshot_date
+            self.joined = added if self.joined is None else pd.concat([self.joined, added], ignore_index=True)
+            self.shown.clear()
+        return pd.DataFrame() if self.joined is None else self.joined.drop_duplicates(subset=APPENDIX_KEY)
 
     def write(self, path: str | Path, data: AreaData) -> Path:
         """Write the Excel data appendix of every figure recorded so far."""
