@@ -26,33 +26,38 @@ def compare_areas(frame: pd.DataFrame, *, highlight: str, reference_value: float
                   value: str = "value", lower: str = "lower_ci_95", upper: str = "upper_ci_95",
                   name: str = "area_name", code: str = "area_code", comparison: str = "comparison") -> Figure:
     """Bars for each area (sorted), error bars, a reference line, and each result written beside its bar."""
-    data = frame[[code, name, value, lower, upper, comparison]].copy()
-    data.columns = ["code", "name", "value", "lower", "upper", "comparison"]
-    data["comparison"] = data["comparison"].fillna("Not compared")
-    shown = data.dropna(subset=["value"]).sort_values("value")
-    hidden = data[data["value"].isna()]
-    # Labels are made unique (two areas may share a name) without marking the selected area:
-    # the plot is the same for every area of the group, and the mark is an overlay.
-    shown["label"] = _unique(list(shown["name"]))
-    order = list(shown["label"])
-    shown["label"] = pd.Categorical(shown["label"], categories=order, ordered=True)
-    shown["fill"] = shown["comparison"]
-    top = np.nanmax(shown[["value", "upper"]].to_numpy()) if len(shown) else 1.0
-    shown["text_y"] = top * 1.04
-    height = min(9.0, 1.6 + 0.28 * max(len(shown), 3))
-    selected = data[data["code"] == highlight]
+    # Columns as arrays: a report draws a dozen or more of these charts, and a pandas frame per step of
+    # their preparation (select, fill, drop, sort, label) cost more than the overlay's drawing.
+    codes, names = frame[code].to_numpy(dtype=object), frame[name].to_numpy(dtype=object)
+    values, lowers, uppers = (frame[column].to_numpy(dtype=float, na_value=np.nan) for column in (value, lower, upper))
+    results = frame[comparison].fillna("Not compared").to_numpy(dtype=object)
+    known = np.flatnonzero(~np.isnan(values))
+    order = known[values[known].argsort(kind="quicksort")]  # lowest first, as pandas' sort_values orders them
+    labels = _unique([str(n) for n in names[order]])  # two areas may share a name; the selected area is not marked
+    top = float(np.nanmax(np.concatenate([values[order], uppers[order]]))) if len(order) else 1.0
+    height = min(9.0, 1.6 + 0.28 * max(len(order), 3))
     # Say "with 95% confidence intervals" only when the chart draws some (a score such as IMD has none).
-    intervals = bool((shown["lower"].notna() & shown["upper"].notna()).any())
-    caption = f"{indicator} ({period}) for {len(shown)} areas" + (", with 95% confidence intervals." if intervals else ".")
+    intervals = bool((~np.isnan(lowers[order]) & ~np.isnan(uppers[order])).any())
+    caption = f"{indicator} ({period}) for {len(order)} areas" + (", with 95% confidence intervals." if intervals else ".")
     if reference_value is not None and not np.isnan(reference_value):
         caption += f" The dashed line is {reference_label} ({reference_value:,.1f})."
-    alt = _alt_text(shown, hidden, selected, indicator, period, unit, reference_label, reference_value)
-    position = order.index(shown.loc[shown["code"] == highlight, "label"].iloc[0]) + 1 \
-        if (shown["code"] == highlight).any() else None
-    value_of = float(shown.loc[shown["code"] == highlight, "value"].iloc[0]) if position else 0.0
-    key = frame_key(shown[["code", "label", "value", "lower", "upper", "comparison"]], reference_value,
-                    reference_label, indicator, period, unit)
-    build = lambda: _plot(shown, reference_value, reference_label, indicator, period, unit, top, height)  # noqa: E731
+    mine = np.flatnonzero(codes[order] == highlight)
+    position = int(mine[0]) + 1 if len(mine) else None
+    value_of = float(values[order][mine[0]]) if len(mine) else 0.0
+    selected = np.flatnonzero(codes == highlight)
+    alt = _alt_text(names[order], values[order], names[np.isnan(values)],
+                    (names[selected[0]], values[selected[0]], results[selected[0]]) if len(selected) else None,
+                    indicator, period, unit, reference_label, reference_value)
+    key = frame_key(tuple(codes[order]), tuple(labels), tuple(values[order]), tuple(lowers[order]),
+                    tuple(uppers[order]), tuple(results[order]), reference_value, reference_label, indicator, period, unit)
+
+    def build():  # the chart every area of the group shares: drawn only when not drawn before
+        shown = pd.DataFrame({"code": codes[order], "name": names[order], "value": values[order],
+                              "lower": lowers[order], "upper": uppers[order], "comparison": results[order],
+                              "label": pd.Categorical(labels, categories=labels, ordered=True),
+                              "fill": results[order], "text_y": top * 1.04})
+        return _plot(shown, reference_value, reference_label, indicator, period, unit, top, height)
+
     return Figure(build, caption, alt, width=TEXT_WIDTH_IN, height=height, base_key=key,
                   overlay=lambda figure: _mark(figure, position, value_of))
 
@@ -111,22 +116,24 @@ def _mark(figure, position: int | None, value: float) -> list:
     return artists
 
 
-def _alt_text(shown, hidden, selected, indicator, period, unit, reference_label, reference_value) -> str:
-    if shown.empty:
+def _alt_text(names, values, hidden, selected: tuple | None, indicator, period, unit, reference_label,
+              reference_value) -> str:
+    """The chart in words: the areas shown (``names`` and ``values``, lowest first), the selected area
+    (its name, value and result), the reference, and the areas without a value (``hidden``)."""
+    if not len(names):
         return f"Bar chart of {indicator} ({period}): no area has a value to show."
-    parts = [f"Bar chart of {indicator} ({period}{', ' + unit if unit else ''}) for {len(shown)} areas, "
-             f"from {shown['name'].iloc[0]} ({shown['value'].iloc[0]:,.1f}, lowest) to "
-             f"{shown['name'].iloc[-1]} ({shown['value'].iloc[-1]:,.1f}, highest)."]
-    if not selected.empty:
-        row = selected.iloc[0]
-        if np.isnan(row["value"]):
-            parts.append(f"{row['name']} has no value shown (suppressed or no data).")
+    parts = [f"Bar chart of {indicator} ({period}{', ' + unit if unit else ''}) for {len(names)} areas, "
+             f"from {names[0]} ({values[0]:,.1f}, lowest) to {names[-1]} ({values[-1]:,.1f}, highest)."]
+    if selected is not None:
+        name, value, result = selected
+        if np.isnan(value):
+            parts.append(f"{name} has no value shown (suppressed or no data).")
         else:
-            rank = int((shown["value"] > row["value"]).sum()) + 1
-            parts.append(f"{row['name']} is {row['value']:,.1f}, ranked {rank} of {len(shown)} from the highest, "
-                         f"and its result compared with {reference_label} is: {row['comparison']}.")
+            rank = int((values > value).sum()) + 1
+            parts.append(f"{name} is {value:,.1f}, ranked {rank} of {len(names)} from the highest, "
+                         f"and its result compared with {reference_label} is: {result}.")
     if reference_value is not None and not np.isnan(reference_value):
         parts.append(f"{reference_label}: {reference_value:,.1f}.")
     if len(hidden):
-        parts.append(f"{len(hidden)} area(s) without a value are not shown: {', '.join(hidden['name'])}.")
+        parts.append(f"{len(hidden)} area(s) without a value are not shown: {', '.join(hidden)}.")
     return " ".join(parts)
