@@ -71,7 +71,7 @@ def draw_bars(shown: pd.DataFrame, *, colours: dict[str, str], ncol: int, headin
         spine.set_visible(False)
     title_text = figure.text(left_margin, 1 - MARGIN_IN / height, title, ha="left", va="top", fontsize=TITLE_PT,
                              fontweight="bold", color="#000000", linespacing=0.9)  # plotnine theme_minimal's title spacing
-    legend = _legend(figure, colours, ncol, heading) if colours else None  # no bar (all suppressed): no key
+    legend = _fitted_legend(figure, axes, colours, ncol, heading, left_margin) if colours else None  # no bar: no key
     _place(figure, axes, title_text, legend, unit, left_margin)
     _fit_results(figure, axes)
     _value_axis(axes, axes.get_xlim())
@@ -143,6 +143,22 @@ def _names(axes, rows: np.ndarray, labels: list[str]) -> None:
 def area_names(axes) -> list:
     """The texts naming the bars of a chart drawn by :func:`draw_bars`, from the bottom bar up."""
     return [text for text in axes.texts if text.get_gid() == NAME_GID]
+
+
+def _fitted_legend(figure, axes, colours: dict[str, str], ncol: int, heading: str,
+                   left_margin: float) -> AnchoredOffsetbox:
+    """The key with at most ``ncol`` entries a row, and fewer when its rows would be wider than the panel it
+    is centred under (the words' widths depend on the font's metrics: "Lower: small in practice" was cut off)."""
+    renderer = figure.canvas.get_renderer()
+    names = max((name.get_window_extent(renderer).width for name in area_names(axes)), default=0.0)
+    panel = figure.bbox.width - MARGIN_IN * figure.dpi - (left_margin * figure.bbox.width + names
+                                                          + TICK_PAD_PT * figure.dpi / 72)
+    while True:
+        legend = _legend(figure, colours, ncol, heading)
+        if ncol == 1 or legend.get_bbox(renderer).width <= panel:
+            return legend
+        legend.remove()
+        ncol -= 1
 
 
 def _legend(figure, colours: dict[str, str], ncol: int, heading: str) -> AnchoredOffsetbox:

@@ -151,3 +151,22 @@ def test_a_long_result_beside_the_longest_bar_stays_inside_the_figure():
     results = [t for t in figure.axes[0].texts if t.get_text() == "Higher: small in practice"]
     assert len(results) == 40
     assert max(t.get_window_extent(renderer).x1 for t in results) <= figure.bbox.x1
+
+
+def test_the_key_fits_under_the_panel_when_its_words_are_long(tmp_path):
+    """Three long results to a row ran off the figure beside long area names ("Lower: small in practic")."""
+    values = np.array([120.0, 105.0, 101.0, 97.0, 88.0, 87.0])
+    results = ["Worse (99.8%)", "Higher: small in practice", "Higher: small in practice",
+               "Lower: small in practice", "Better (99.8%)", "Better (99.8%)"]
+    frame = pd.DataFrame({"area_code": [f"E2{i}" for i in range(6)],
+                          "area_name": [f"Oakshire and Ironbridge Cross Police {i}" for i in range(6)],
+                          "value": values, "lower_ci_95": values - 2, "upper_ci_95": values + 2, "comparison": results})
+    chart = compare_areas(frame, highlight="E24", reference_value=98.1, reference_label="England",
+                          indicator="Police recorded crime (excluding fraud) per 1,000 population", period="2024/25",
+                          unit="per 1,000 population")
+    figure, _ = chart.draw()
+    renderer = figure.canvas.get_renderer()
+    key = figure.artists[0].get_window_extent(renderer)
+    words = [t.get_window_extent(renderer) for t in figure.artists[0].findobj(Text)]
+    assert 0 <= key.x0 and key.x1 <= figure.bbox.width
+    assert all(0 <= w.x0 and w.x1 <= figure.bbox.width for w in words)
