@@ -150,9 +150,7 @@ def _fitted_legend(figure, axes, colours: dict[str, str], ncol: int, heading: st
     """The key with at most ``ncol`` entries a row, and fewer when its rows would be wider than the panel it
     is centred under (the words' widths depend on the font's metrics: "Lower: small in practice" was cut off)."""
     renderer = figure.canvas.get_renderer()
-    names = max((name.get_window_extent(renderer).width for name in area_names(axes)), default=0.0)
-    panel = figure.bbox.width - MARGIN_IN * figure.dpi - (left_margin * figure.bbox.width + names
-                                                          + TICK_PAD_PT * figure.dpi / 72)
+    panel = figure.bbox.width - MARGIN_IN * figure.dpi - _panel_left(figure, axes, left_margin)
     while True:
         legend = _legend(figure, colours, ncol, heading)
         if ncol == 1 or legend.get_bbox(renderer).width <= panel:
@@ -197,14 +195,20 @@ def line_height_px(size_pt: float, dpi: int) -> float:
     return figure.text(0, 0, "0", fontsize=size_pt).get_window_extent(renderer).height
 
 
+def _panel_left(figure, axes, left_margin: float) -> float:
+    """Where the panel starts, in pixels: the room left of the names, the widest name, the gap to the bars."""
+    renderer = figure.canvas.get_renderer()
+    names = max((name.get_window_extent(renderer).width for name in area_names(axes)), default=0.0)
+    return left_margin * figure.bbox.width + names + TICK_PAD_PT * figure.dpi / 72
+
+
 def _place(figure, axes, title, legend: AnchoredOffsetbox | None, unit: str, left_margin: float) -> None:
     """Size the panel from the title's, the names', the axis texts' and the key's measured sizes."""
     renderer = figure.canvas.get_renderer()
     dpi = figure.dpi
     width, height = figure.bbox.width, figure.bbox.height
     margin, point = MARGIN_IN * dpi, dpi / 72
-    names = max((name.get_window_extent(renderer).width for name in area_names(axes)), default=0.0)
-    left = left_margin * width + names + TICK_PAD_PT * point
+    left = _panel_left(figure, axes, left_margin)
     right = width - margin
     top = height - margin - title.get_window_extent(renderer).height - margin
     bottom = margin

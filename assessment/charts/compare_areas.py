@@ -33,29 +33,32 @@ def compare_areas(frame: pd.DataFrame, *, highlight: str, reference_value: float
     results = frame[comparison].fillna("Not compared").to_numpy(dtype=object)
     known = np.flatnonzero(~np.isnan(values))
     order = known[values[known].argsort(kind="quicksort")]  # lowest first, as pandas' sort_values orders them
-    labels = _unique([str(n) for n in names[order]])  # two areas may share a name; the selected area is not marked
-    top = float(np.nanmax(np.concatenate([values[order], uppers[order]]))) if len(order) else 1.0
+    # The bars' columns, lowest value first.
+    bar_codes, bar_names, bar_values, bar_lowers, bar_uppers, bar_results = (
+        column[order] for column in (codes, names, values, lowers, uppers, results))
+    labels = _unique([str(n) for n in bar_names])  # two areas may share a name; the selected area is not marked
+    top = float(np.nanmax(np.concatenate([bar_values, bar_uppers]))) if len(order) else 1.0
     height = min(9.0, 1.6 + 0.28 * max(len(order), 3))
     # Say "with 95% confidence intervals" only when the chart draws some (a score such as IMD has none).
-    intervals = bool((~np.isnan(lowers[order]) & ~np.isnan(uppers[order])).any())
+    intervals = bool((~np.isnan(bar_lowers) & ~np.isnan(bar_uppers)).any())
     caption = f"{indicator} ({period}) for {len(order)} areas" + (", with 95% confidence intervals." if intervals else ".")
     if reference_value is not None and not np.isnan(reference_value):
         caption += f" The dashed line is {reference_label} ({reference_value:,.1f})."
-    mine = np.flatnonzero(codes[order] == highlight)
+    mine = np.flatnonzero(bar_codes == highlight)
     position = int(mine[0]) + 1 if len(mine) else None
-    value_of = float(values[order][mine[0]]) if len(mine) else 0.0
+    value_of = float(bar_values[mine[0]]) if len(mine) else 0.0
     selected = np.flatnonzero(codes == highlight)
-    alt = _alt_text(names[order], values[order], names[np.isnan(values)],
+    alt = _alt_text(bar_names, bar_values, names[np.isnan(values)],
                     (names[selected[0]], values[selected[0]], results[selected[0]]) if len(selected) else None,
                     indicator, period, unit, reference_label, reference_value)
-    key = frame_key(tuple(codes[order]), tuple(labels), tuple(values[order]), tuple(lowers[order]),
-                    tuple(uppers[order]), tuple(results[order]), reference_value, reference_label, indicator, period, unit)
+    key = frame_key(tuple(bar_codes), tuple(labels), tuple(bar_values), tuple(bar_lowers), tuple(bar_uppers),
+                    tuple(bar_results), reference_value, reference_label, indicator, period, unit)
 
     def build():  # the chart every area of the group shares: drawn only when not drawn before
-        shown = pd.DataFrame({"code": codes[order], "name": names[order], "value": values[order],
-                              "lower": lowers[order], "upper": uppers[order], "comparison": results[order],
+        shown = pd.DataFrame({"code": bar_codes, "name": bar_names, "value": bar_values, "lower": bar_lowers,
+                              "upper": bar_uppers, "comparison": bar_results,
                               "label": pd.Categorical(labels, categories=labels, ordered=True),
-                              "fill": results[order], "text_y": top * 1.04})
+                              "fill": bar_results, "text_y": top * 1.04})
         return _plot(shown, reference_value, reference_label, indicator, period, unit, top, height)
 
     return Figure(build, caption, alt, width=TEXT_WIDTH_IN, height=height, base_key=key,
@@ -63,7 +66,8 @@ def compare_areas(frame: pd.DataFrame, *, highlight: str, reference_value: float
 
 
 def _legend_columns(labels) -> int:
-    """Four keys to a legend row, three when one is as long as "Higher: small in practice" (so none is cut off)."""
+    """Four keys to a legend row, three when one is as long as "Higher: small in practice" (a first guess: the
+    key takes fewer still where a row would be wider than its panel, bar_drawing._fitted_legend)."""
     return 3 if max(map(len, labels), default=0) > 16 else 4
 
 
