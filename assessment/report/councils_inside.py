@@ -40,6 +40,7 @@ from ..geography import Area
 from ..core.levels import DISTRICT_LEVEL
 from ..core.safe_text import format_value, in_sentence, md, thousands
 from .area_data import AreaData, with_national
+from .document import records
 from ..bundles.headline_rows import BREAKDOWN, RowsBy, breakdown_of
 from .ranks import place_text
 
@@ -136,30 +137,57 @@ def published_inside(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.D
 
 
 def _published_inside(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.DataFrame:
-    found = inside_rows(data, row, inside)
+    key = breakdown_of(row)
+    found = _ranked_inside(data, inside)
     if upper := upper_tier_inside(data):  # the level where more of the force's councils have a figure
-        at_upper = inside_rows(data, row, upper)
-        if _with_figures(at_upper) > _with_figures(found):
-            inside, found = upper, at_upper
-    shared = shared_partnerships(data, inside)
-    labels = {a.code: inside_name(data.display_name(a.code), a.code, shared) for a in inside}
-    names = found["area_code"].map(labels).fillna(found["area_name"])
-    groups = [shared.get(code, "") for code in found["area_code"]]  # "" outside a shared one
-    order = np.lexsort((names.to_numpy(), np.asarray(groups)))  # by partnership, then name
-    found = found.assign(area_name=names).iloc[order].reset_index(drop=True)
-    ranked = found["value"].where(~found["suppressed"].astype(bool))
-    found = with_national(found, data.national[0])  # a Welsh force's councils: compared with England and Wales
-    # A rank (IMD's "1 = most deprived") keeps its own order: the council ranked 8th in England is the
-    # 1st inside the area, never the "12th of 12" that ranking its number from the highest would say.
-    ascending = bool(row.get("value_type") == "rank")
-    return found.assign(inside_rank=ranked.rank(ascending=ascending, method="min"),
-                        inside_count=int(ranked.notna().sum()),
-                        inside_tied=ranked.map(ranked.value_counts()).fillna(0).astype(int))
+        at_upper = _ranked_inside(data, upper)
+        if at_upper.with_figures(key) > found.with_figures(key):
+            found = at_upper
+    return found.rows.get(*key).reset_index(drop=True)
 
 
-def _with_figures(found: pd.DataFrame) -> int:
-    """How many areas have a figure (a suppressed one counts: the table says it is suppressed)."""
-    return int((found["value"].notna() | found["suppressed"].astype(bool)).sum())
+class RankedInside:
+    """Every indicator's rows of a set of inside areas, worked out together once per report.
+
+    Each indicator's rows are in the order its table lists them (by partnership
+    where one covers several districts, then by name), named as the table names
+    them, compared with the nation, and ranked among themselves (1 = highest
+    value; a rank such as IMD's keeps its own order, so the council ranked 8th
+    in England is the 1st inside the area, never the "12th of 12" that ranking
+    its number from the highest would say).
+    """
+
+    def __init__(self, data: AreaData, inside: list[Area]):
+        rows = data.tables.rows
+        rows = rows[rows["area_code"].isin(_codes(inside))]
+        shared = shared_partnerships(data, inside)
+        labels = {a.code: inside_name(data.display_name(a.code), a.code, shared) for a in inside}
+        names = rows["area_code"].map(labels)
+        groups = [shared.get(code, "") for code in rows["area_code"]]  # "" outside a shared one
+        order = np.lexsort((names.to_numpy(), np.asarray(groups)))  # by partnership, then name
+        rows = rows.assign(area_name=names).iloc[order]
+        rows = with_national(rows, data.national[0])  # a Welsh force's councils: compared with England and Wales
+        suppressed = rows["suppressed"].astype(bool)
+        ranked = rows["value"].where(~suppressed)
+        by = [rows[column] for column in BREAKDOWN]
+        highest_first = ranked.groupby(by).rank(ascending=False, method="min")
+        in_own_order = ranked.groupby(by).rank(ascending=True, method="min")
+        tied = ranked.groupby([*by, ranked]).transform("size")  # none where there is no figure
+        self.rows = RowsBy(rows.assign(
+            inside_rank=in_own_order.where(rows["value_type"] == "rank", highest_first),
+            inside_count=ranked.groupby(by).transform("count"),
+            inside_tied=tied.fillna(0).astype(int)), list(BREAKDOWN))
+        # a suppressed figure counts: the table says it is suppressed
+        counted = (rows["value"].notna() | suppressed).groupby(by).sum()
+        self._with_figures = dict(zip(counted.index, counted.astype(int)))
+
+    def with_figures(self, key: tuple) -> int:
+        """How many of the areas have a figure for the breakdown ``key`` (a suppressed one counts)."""
+        return self._with_figures.get(key, 0)
+
+
+def _ranked_inside(data: AreaData, inside: list[Area]) -> RankedInside:
+    return data.remembered(("ranked inside", *_codes(inside)), lambda: RankedInside(data, inside))
 
 
 def rank_inside_text(row: Mapping[str, Any] | pd.Series) -> str:
@@ -168,7 +196,7 @@ def rank_inside_text(row: Mapping[str, Any] | pd.Series) -> str:
     if rank is None or pd.isna(rank):
         return "not ranked"
     text = place_text(int(rank), int(row["inside_count"]), int(row.get("inside_tied") or 1))
-    # A rank keeps its own order (see inside_rows): say so, or "1st" beside the lowest number contradicts
+    # A rank keeps its own order (see RankedInside): say so, or "1st" beside the lowest number contradicts
     # the column's "1 = highest".
     return text + " (1 = ranked first)" if row.get("value_type") == "rank" else text
 
@@ -184,30 +212,12 @@ def population_shares(data: AreaData, inside: list[Area]) -> dict[str, float]:
     return shares
 
 
-def inside_rows(data: AreaData, row: pd.Series, inside: list[Area]) -> pd.DataFrame:
-    """The inside areas' rows for the same indicator, period and breakdown as ``row``, by name."""
-    names = {a.code: data.display_name(a.code) for a in inside}
-    same = _rows_of_areas(data, inside).get(*breakdown_of(row))
-    same = same.assign(area_name=same["area_code"].map(names))
-    return same.sort_values("area_name").reset_index(drop=True)
-
-
-def _rows_of_areas(data: AreaData, areas: list[Area]) -> RowsBy:
-    """The headline rows of ``areas`` by indicator, period, sex and age: picked out of every area's rows
-    once per report, not once for each row asked about."""
-    def pick() -> RowsBy:
-        rows = data.tables.rows
-        return RowsBy(rows[rows["area_code"].isin(_codes(areas))], list(BREAKDOWN))
-
-    return data.remembered(("rows of areas", *_codes(areas)), pick)
-
-
 def _listed(items: list[str]) -> str:
     """"A", "A and B", "A, B and C"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _figure(row: pd.Series) -> str:
+def _figure(row: Mapping[str, Any]) -> str:
     return format_value(row["value"], row["value_type"], row["multiplier"])
 
 
@@ -218,32 +228,36 @@ def contrast_sentence(rows: pd.DataFrame, where: str, *, escape: bool = True, ki
     lowest areas whose 95% confidence intervals do not overlap.
     """
     esc = md if escape else str
-    shown = rows[rows["value"].notna()]
-    if len(shown) < 2 or (shown["value_type"] == "count").any():  # counts of areas of any size: no contrast
+    shown = [r for r in records(rows[list(_CONTRAST_COLUMNS)]) if not pd.isna(r["value"])]
+    if len(shown) < 2 or any(r["value_type"] == "count" for r in shown):  # counts of areas of any size: no contrast
         return ""
-    name = esc(in_sentence(shown["indicator_name"].iloc[0]))  # mid-sentence: "differ on deaths related to..."
+    first = shown[0]
+    name = esc(in_sentence(first["indicator_name"]))  # mid-sentence: "differ on deaths related to..."
     # A council whose difference from England is small in practice is not called better or worse.
-    material = pd.Series([not is_small(value, england, kind) for value, england, kind
-                          in zip(shown["value"], shown["england_value"], shown["value_type"])], index=shown.index)
-    better = shown[shown["england_comparison"].isin(BETTER) & material]
-    worse = shown[shown["england_comparison"].isin(WORSE) & material]
-    if not better.empty and not worse.empty:
-        england = format_value(shown["england_value"].iloc[0], shown["value_type"].iloc[0],
-                               shown["multiplier"].iloc[0])
-        better_text = _listed([f"{esc(r['area_name'])} ({_figure(r)})" for _, r in better.iterrows()])
-        worse_text = _listed([f"{esc(r['area_name'])} ({_figure(r)})" for _, r in worse.iterrows()])
+    material = [r for r in shown if not is_small(r["value"], r["england_value"], r["value_type"])]
+    better = [r for r in material if r["england_comparison"] in BETTER]
+    worse = [r for r in material if r["england_comparison"] in WORSE]
+    if better and worse:
+        england = format_value(first["england_value"], first["value_type"], first["multiplier"])
+        better_text = _listed([f"{esc(r['area_name'])} ({_figure(r)})" for r in better])
+        worse_text = _listed([f"{esc(r['area_name'])} ({_figure(r)})" for r in worse])
         verb = "are" if len(better) > 1 else "is"
         return (f"Inside {where}, the {kind} differ on {name}: {better_text} {verb} "
                 f"better than England ({england}) while {worse_text} {'are' if len(worse) > 1 else 'is'} worse.")
-    if shown["lower_ci_95"].isna().any():
+    if any(pd.isna(r["lower_ci_95"]) for r in shown):
         return ""
-    # pandas-stubs types idxmax's label as Hashable but refuses a Hashable in .loc (pandas takes any label).
-    high, low = shown.loc[shown["value"].idxmax()], shown.loc[shown["value"].idxmin()]  # type: ignore[call-overload]
+    high = max(shown, key=lambda r: r["value"])  # the first of equal highest, as pandas' idxmax
+    low = min(shown, key=lambda r: r["value"])
     if low["upper_ci_95"] < high["lower_ci_95"]:
         return (f"Inside {where}, the figure for {name} ranges from {_figure(low)} in {esc(low['area_name'])} to "
                 f"{_figure(high)} in {esc(high['area_name'])}, a significant difference "
                 "(their 95% confidence intervals do not overlap).")
     return ""
+
+
+#: What :func:`contrast_sentence` reads of each area's row.
+_CONTRAST_COLUMNS = ("area_name", "indicator_name", "value", "lower_ci_95", "upper_ci_95", "value_type", "multiplier",
+                     "england_value", "england_comparison")
 
 
 def share_text(share: float | None) -> str:

@@ -43,6 +43,17 @@ def rows_of(rows: Iterable[pd.Series]) -> pd.DataFrame:
     return pd.DataFrame(records) if records else EMPTY
 
 
+def records(frame: pd.DataFrame) -> list[dict]:
+    """``frame``'s rows as plain dicts of Python values, as ``frame.to_dict("records")`` gives them
+    (a column at a time: to_dict boxes every cell on its own, several times the cost).
+
+    >>> records(pd.DataFrame({"area": ["A", "B"], "value": [1.5, None]}))
+    [{'area': 'A', 'value': 1.5}, {'area': 'B', 'value': nan}]
+    """
+    columns = list(frame.columns)
+    return [dict(zip(columns, values)) for values in zip(*(frame[column].tolist() for column in columns))]
+
+
 @dataclass(frozen=True)
 class Block:
     """One part of a document: its markdown, and the rows it shows listed under ``title`` in the appendix."""

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
@@ -28,7 +28,7 @@ from ..stats.rebuildable import shows_summed_count
 from ..stats.trend import trend_in_words
 from ..core.safe_text import format_value
 from .context import ReportContext
-from .document import Table, rows_of
+from .document import Table, records
 from .councils_inside import contrast_sentence, inside_areas, inside_kind, population_shares, published_inside, rank_inside_text, share_text, where_label
 from .ranks import has_rank, includes_welsh_forces, rank_text
 from .markdown_tables import pipe_table
@@ -101,7 +101,7 @@ def comparison_cell(row: Mapping[str, Any] | pd.Series, national: str = "England
     return label
 
 
-def chart_comparison(row: pd.Series, national: str = "England") -> str:
+def chart_comparison(row: Mapping[str, Any] | pd.Series, national: str = "England") -> str:
     """A chart's result label, agreeing with the table's :func:`comparison_cell` but short enough for a bar.
 
     >>> chart_comparison(pd.Series({"england_comparison": "Worse (99.8%)", "value": 89.0, "england_value": 88.0,
@@ -116,11 +116,11 @@ def with_chart_comparisons(frame: pd.DataFrame, national: str = "England") -> pd
     """A chart's rows (the result in ``comparison``) with each result worded by :func:`chart_comparison`."""
     # One rename of the frame, not one per row: a Series rename copies the row.
     named = frame.rename(columns={"comparison": "england_comparison"})
-    labels = [chart_comparison(row, national) for _, row in named.iterrows()]
+    labels = [chart_comparison(row, national) for row in records(named)]
     return frame.assign(comparison=labels)
 
 
-def _is_small_difference(row: pd.Series) -> bool:
+def _is_small_difference(row: Mapping[str, Any] | pd.Series) -> bool:
     label = row.get("england_comparison") or ""
     return label.startswith(("Better", "Worse")) and is_small(row["value"], row.get("england_value"), row["value_type"])
 
@@ -136,9 +136,8 @@ def benchmark_table(report: ReportContext, rows: pd.DataFrame, section_title: st
     """A table of indicators: value with 95% CI, England, region (a force: its rank), comparison and trend."""
     area = report.data.area
     is_force = area.area_type == "pfa"
-    body, shown = [], []
+    body = []
     for _, row in rows.iterrows():
-        shown.append(row)
         unit = (row["value_type"], row["multiplier"])
         value = display_value(row, with_ci=True)
         if row["area_code"] != area.code:  # a district shown its upper-tier authority's figure
@@ -159,7 +158,7 @@ def benchmark_table(report: ReportContext, rows: pd.DataFrame, section_title: st
     return Table(pipe_table(
         ["Indicator", "Period", f"{report.data.display_name()} (95% CI)", national, region_header,
          f"Compared with {national}", "Recent trend"],
-        body, align="llrr" + ("l" if is_force else "r") + "ll"), title=section_title, rows=rows_of(shown))
+        body, align="llrr" + ("l" if is_force else "r") + "ll"), title=section_title, rows=rows.reset_index(drop=True))
 
 
 #: What a councils-inside row carries for its own table only (the appendix lists the rows without them).
@@ -183,8 +182,8 @@ def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) 
         found = published_inside(data, row, inside)  # districts; the upper tier where only it is published
         if found.empty or (found["value"].isna() & ~found["suppressed"].astype(bool)).all():
             continue
-        councils = cast(list[dict[str, Any]], found.to_dict("records"))  # plain dicts: a Series per row cost more than its cells' text
-        shown += [{k: v for k, v in c.items() if k not in _RANK_COLUMNS} for c in councils]
+        councils = records(found)  # plain dicts: a Series per row cost more than its cells' text
+        shown.append(found.drop(columns=list(_RANK_COLUMNS)))
         for council in councils:
             unit = (council["value_type"], council["multiplier"])
             code = council["area_code"]
@@ -206,4 +205,4 @@ def inside_table(report: ReportContext, rows: pd.DataFrame, section_title: str) 
                         f"Rank in {data.display_name()} (1 = highest)",
                         f"Share of {data.display_name()} population"], body, align="llrrlrr",
                        caption=f"{section_title}: each {kind} inside {data.display_name()}")
-    return Table(table, title=section_title, rows=pd.DataFrame(shown)), sentences
+    return Table(table, title=section_title, rows=pd.concat(shown, ignore_index=True)), sentences
