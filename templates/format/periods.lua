@@ -50,11 +50,24 @@ end
 
 -- Only a block whose text holds a period label is walked: handing every inline list of
 -- the report to Lua cost more than all the rest of this filter.
+local LABEL = "%d%d%d%d %- %d%d"
 local function in_block(block)
-  if not stringify(block):find("%d%d%d%d %- %d%d") then return nil end
+  if not stringify(block):find(LABEL) then return nil end
   return block:walk({ Inlines = kept_whole })
 end
 
-return {
-  { Para = in_block, Plain = in_block, Header = in_block, LineBlock = in_block },
-}
+local blocks_with_text = { Para = in_block, Plain = in_block, Header = in_block, LineBlock = in_block }
+
+-- The same test first on each whole top-level block: a force's councils tables hold no
+-- period label, and handing each of their thousands of cells to Lua to be tested cost
+-- more than the labels found.
+function Pandoc(doc)
+  local changed = false
+  for i, block in ipairs(doc.blocks) do
+    if stringify(block):find(LABEL) then
+      doc.blocks[i] = pandoc.Pandoc({ block }):walk(blocks_with_text).blocks[1]
+      changed = true
+    end
+  end
+  if changed then return doc end
+end

@@ -149,22 +149,37 @@ end
 
 local heading = nil
 
+-- Whether a cell has an alignment of its own (a pipe table's cells have none: their column's applies).
+local function cell_aligned(tbl)
+  local aligned = false
+  each_row(tbl, function(row)
+    for _, cell in ipairs(row.cells) do aligned = aligned or cell.alignment ~= pandoc.AlignDefault end
+  end)
+  return aligned
+end
+
 local function lay_out(tbl)
   local layout = LAYOUT[FORMAT]
+  -- Cells are read from a copy: a table whose rows were only read goes back to pandoc as it came,
+  -- while one whose rows Lua has opened is converted back cell by cell (a force's councils tables
+  -- have thousands). Measuring reads a copy of its own (laid_out).
+  local copy = tbl:clone()
   local fractions, single
   if layout then
     local least, most
     least, most, single = measure(tbl)
     fractions = widths(least, most, layout)
   else
-    single = single_figures(tbl)
+    single = single_figures(copy)
   end
   for j, spec in ipairs(tbl.colspecs) do
     local align = spec[1]
     if align ~= "AlignCenter" then align = (align == "AlignRight" and single[j]) and "AlignRight" or "AlignLeft" end
     tbl.colspecs[j] = { align, fractions and fractions[j] or nil }
   end
-  each_row(tbl, function(row) for _, cell in ipairs(row.cells) do cell.alignment = pandoc.AlignDefault end end)
+  if cell_aligned(copy) then
+    each_row(tbl, function(row) for _, cell in ipairs(row.cells) do cell.alignment = pandoc.AlignDefault end end)
+  end
 
   if #tbl.caption.long == 0 and heading then
     local text = heading
