@@ -29,7 +29,7 @@ from typing import Any
 import matplotlib
 import numpy as np
 
-from .png import BandedDeflate, filtered_rows, write_rgb_png
+from .png import BandedDeflate, write_rgb_png
 
 matplotlib.use("Agg", force=False)
 
@@ -90,7 +90,7 @@ def _save_with_overlay(base: DrawnBase, artists, path: Path, dpi: int, *, shared
     canvas = base.canvas
     canvas.restore_region(base.background)
     if shared and base.bands is None:
-        base.bands = BandedDeflate(filtered_rows(_pixels(canvas)))
+        base.bands = BandedDeflate(_pixels(canvas))
     renderer = canvas.get_renderer()
     for artist in artists:
         artist.set_figure(base.figure)
@@ -99,9 +99,10 @@ def _save_with_overlay(base: DrawnBase, artists, path: Path, dpi: int, *, shared
 
 
 def _pixels(canvas) -> np.ndarray:
-    """A drawn Agg canvas's pixels without alpha (the page is white: a smaller file to embed)."""
+    """A drawn Agg canvas's RGBA pixels (the PNG leaves the alpha out: the page is white, and the file is
+    smaller to embed)."""
     width, height = canvas.get_width_height(physical=True)
-    return np.frombuffer(canvas.buffer_rgba(), np.uint8).reshape(height, width, 4)[:, :, :3]
+    return np.frombuffer(canvas.buffer_rgba(), np.uint8).reshape(height, width, 4)
 
 
 def _write_png(canvas, path: Path, dpi: int, like: BandedDeflate | None = None) -> None:

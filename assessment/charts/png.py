@@ -9,8 +9,9 @@ than half the time, and decode to the same pixels.
 A chart drawn as a shared base with an area's overlay differs from its base
 in a few rows only (one bar and its label). :class:`BandedDeflate` deflates the
 base once, in bands of rows that each start afresh, and an area's image
-reuses the base's deflated bands wherever its rows are the base's: only the
-changed bands are deflated again. The file decodes to the same pixels.
+reuses the base's deflated bands (and their checksums) wherever its rows are
+the base's: only the changed bands are laid out as PNG rows and deflated
+again. The file decodes to the same pixels.
 
 >>> import tempfile, pathlib
 >>> import numpy as np
@@ -22,7 +23,7 @@ changed bands are deflated again. The file decodes to the same pixels.
 ('RGB', (3, 2), True, 120)
 
 >>> base = np.full((40, 5, 3), 255, np.uint8)
->>> bands = BandedDeflate(filtered_rows(base))
+>>> bands = BandedDeflate(base)
 >>> marked = base.copy(); marked[30, 2] = (0, 0, 0)
 >>> image = Image.open(write_rgb_png(marked, path, dpi=120, like=bands))
 >>> bool((np.asarray(image) == marked).all())
@@ -52,8 +53,9 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def filtered_rows(pixels: np.ndarray) -> np.ndarray:
-    """``pixels`` (height x width x 3, uint8) as PNG rows: each row's filter byte (0: none), then its bytes."""
-    height, width, _ = pixels.shape
+    """``pixels`` (height x width x 3, uint8; or x 4, a canvas's RGBA, whose alpha is left out) as PNG rows
+    of RGB: each row's filter byte (0: none), then its bytes."""
+    height, width = pixels.shape[:2]
     rows = np.empty((height, width * 3 + 1), np.uint8)
     rows[:, 0] = 0
     within = rows[:, 1:].reshape(height, width, 3)
@@ -73,34 +75,73 @@ _FINAL_BLOCK = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_
 
 
 class BandedDeflate:
-    """A base image's rows, deflated band by band for images that differ from it in a few rows."""
+    """A base image (its pixels as :func:`filtered_rows` takes them), deflated band by band for images
+    that differ from it in a few rows."""
 
-    def __init__(self, rows: np.ndarray):
-        self.rows = rows
-        self.bands = [_deflated_band(rows[start:start + BAND_ROWS]) for start in range(0, len(rows), BAND_ROWS)]
+    def __init__(self, pixels: np.ndarray):
+        self.shape = pixels.shape
+        self._compared = _comparable(pixels).copy()
+        rows = filtered_rows(pixels)
+        bands = [rows[start:start + BAND_ROWS] for start in range(0, len(rows), BAND_ROWS)]
+        self.bands = [_deflated_band(band) for band in bands]
+        #: each band's Adler-32 checksum and length: an image's checksum is made of its bands' (adler32_combine)
+        self.checksums = [(zlib.adler32(band.data), band.nbytes) for band in bands]
 
-    def deflate(self, rows: np.ndarray) -> bytes:
-        """``rows`` as a zlib stream: the base's deflated bands where its rows are the same, new ones elsewhere."""
-        if rows.shape != self.rows.shape:
-            return zlib.compress(rows.data, DEFLATE_LEVEL)
-        height = len(rows)
-        padded = -height % BAND_ROWS
-        differs = np.any(rows != self.rows, axis=1)
-        changed = np.any(np.pad(differs, (0, padded)).reshape(-1, BAND_ROWS), axis=1).tolist()
-        parts = [ZLIB_HEADER]
+    def deflate(self, pixels: np.ndarray) -> bytes:
+        """``pixels`` as a zlib stream: the base's deflated bands where its rows are the same, new ones elsewhere."""
+        if pixels.shape != self.shape:
+            return zlib.compress(filtered_rows(pixels).data, DEFLATE_LEVEL)
+        height = len(pixels)
+        compared = _comparable(pixels)
+        differs = np.any((compared != self._compared).reshape(height, -1), axis=1)
+        changed = np.any(np.pad(differs, (0, -height % BAND_ROWS)).reshape(-1, BAND_ROWS), axis=1).tolist()
+        parts, checksum = [ZLIB_HEADER], 1
         for number, band in enumerate(self.bands):
-            start = number * BAND_ROWS
-            parts.append(_deflated_band(rows[start:start + BAND_ROWS]) if changed[number] else band)
-        parts += [_FINAL_BLOCK, struct.pack(">I", zlib.adler32(rows.data))]
+            if changed[number]:
+                start = number * BAND_ROWS
+                rows = filtered_rows(pixels[start:start + BAND_ROWS])
+                parts.append(_deflated_band(rows))
+                checksum = zlib.adler32(rows.data, checksum)
+            else:
+                parts.append(band)
+                checksum = adler32_combine(checksum, *self.checksums[number])
+        parts += [_FINAL_BLOCK, struct.pack(">I", checksum)]
         return b"".join(parts)
 
 
+def _comparable(pixels: np.ndarray) -> np.ndarray:
+    """``pixels`` in a form quick to compare row by row: a canvas's RGBA as one 32-bit number a pixel
+    (a quarter of the comparisons of its bytes)."""
+    if pixels.shape[2] == 4:
+        return np.ascontiguousarray(pixels).view(np.uint32)[:, :, 0]
+    return pixels
+
+
+#: Adler-32's modulus.
+_ADLER_BASE = 65521
+
+
+def adler32_combine(first: int, second: int, second_length: int) -> int:
+    """The Adler-32 checksum of two byte strings one after the other, from each one's checksum and the
+    second's length (zlib's adler32_combine, which Python's zlib does not offer).
+
+    >>> one, two = b"health and ", b"justice"
+    >>> adler32_combine(zlib.adler32(one), zlib.adler32(two), len(two)) == zlib.adler32(one + two)
+    True
+    """
+    remainder = second_length % _ADLER_BASE
+    sum1 = ((first & 0xFFFF) + (second & 0xFFFF) + _ADLER_BASE - 1) % _ADLER_BASE
+    sum2 = (remainder * (first & 0xFFFF) + ((first >> 16) & 0xFFFF) + ((second >> 16) & 0xFFFF)
+            + _ADLER_BASE - remainder) % _ADLER_BASE
+    return (sum2 << 16) | sum1
+
+
 def write_rgb_png(pixels: np.ndarray, path: Path, *, dpi: int, like: BandedDeflate | None = None) -> Path:
-    """Write ``pixels`` (height x width x 3, uint8) as an 8-bit RGB PNG recording ``dpi`` (as Pillow does);
-    ``like``: the deflated base the image was drawn on (its unchanged bands are reused)."""
-    height, width, _ = pixels.shape
-    rows = filtered_rows(pixels)
-    data = like.deflate(rows) if like is not None else zlib.compress(rows.data, DEFLATE_LEVEL)
+    """Write ``pixels`` (height x width x 3, uint8; or x 4, whose alpha is left out: the page is white) as
+    an 8-bit RGB PNG recording ``dpi`` (as Pillow does); ``like``: the deflated base the image was drawn on
+    (its unchanged bands are reused)."""
+    height, width = pixels.shape[:2]
+    data = like.deflate(pixels) if like is not None else zlib.compress(filtered_rows(pixels).data, DEFLATE_LEVEL)
     per_metre = int(dpi / 0.0254 + 0.5)
     path.write_bytes(SIGNATURE
                      + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))

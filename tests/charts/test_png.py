@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -36,13 +37,18 @@ def test_images_drawn_on_one_base_reuse_its_unchanged_bands_and_decode_to_their_
     height = BAND_ROWS * 3 + 5  # a last band shorter than the others
     base = np.full((height, 40, 3), 255, np.uint8)
     base[:, 10:20] = generator.integers(0, 255, (height, 10, 3), dtype=np.uint8)
-    bands = BandedDeflate(filtered_rows(base))
+    bands = BandedDeflate(base)
     for changed_rows in ([0], [BAND_ROWS - 1, BAND_ROWS], [height - 1], []):
         image = base.copy()
         for row in changed_rows:
             image[row, 30] = (0, 0, 0)
         written = Image.open(write_rgb_png(image, tmp_path / "area.png", dpi=120, like=bands))
         assert np.array_equal(np.asarray(written), image), changed_rows
+        # zlib checks the stream's checksum, made of the reused bands' and the new ones'
+        assert zlib.decompress(bands.deflate(image)) == filtered_rows(image).tobytes(), changed_rows
+    canvas = np.dstack([image, np.full((height, 40), 255, np.uint8)])  # a drawn canvas's RGBA: alpha left out
+    canvas_bands = BandedDeflate(np.dstack([base, np.full((height, 40), 255, np.uint8)]))
+    assert zlib.decompress(canvas_bands.deflate(canvas)) == filtered_rows(image).tobytes()
     other_size = np.zeros((3, 4, 3), np.uint8)
     assert np.array_equal(np.asarray(Image.open(write_rgb_png(other_size, tmp_path / "o.png", dpi=96, like=bands))),
                           other_size)
