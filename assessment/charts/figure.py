@@ -89,8 +89,8 @@ def _save_with_overlay(base: DrawnBase, artists, path: Path, dpi: int, *, shared
     images will be drawn on this base, so its deflated bands are kept for them to reuse)."""
     canvas = base.canvas
     canvas.restore_region(base.background)
-    if shared and base.bands is None:
-        base.bands = BandedDeflate(_pixels(canvas))
+    if shared and base.bands is None:  # compared with the base's pixels kept to restore (no copy of its own)
+        base.bands = BandedDeflate(np.asarray(base.background))
     renderer = canvas.get_renderer()
     for artist in artists:
         artist.set_figure(base.figure)

@@ -76,11 +76,12 @@ _FINAL_BLOCK = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_
 
 class BandedDeflate:
     """A base image (its pixels as :func:`filtered_rows` takes them), deflated band by band for images
-    that differ from it in a few rows."""
+    that differ from it in a few rows. The pixels are kept, not copied: they must not change while
+    images are deflated on them (a chart's base keeps its drawn pixels anyway, to restore them)."""
 
     def __init__(self, pixels: np.ndarray):
         self.shape = pixels.shape
-        self._compared = _comparable(pixels).copy()
+        self._compared = _comparable(pixels)
         rows = filtered_rows(pixels)
         bands = [rows[start:start + BAND_ROWS] for start in range(0, len(rows), BAND_ROWS)]
         self.bands = [_deflated_band(band) for band in bands]

@@ -74,13 +74,15 @@ def fresh_figure_folder(folder: Path) -> Path:
     return folder
 
 
-#: Pandoc's garbage collector (GHC's runtime): an old generation of at least 64 MB, so that a report's few
-#: MB of live data are not copied again in a major collection every few MB allocated. A third of a
-#: report's pandoc time went to collections; this takes 7-12% off each run (HTML, Word, typst source,
-#: reading the markdown) at no more memory (the binary runs with a 64 MB heap suggested already). Given
-#: in GHCRTS, which a pandoc built without runtime options ignores with a warning (``+RTS`` on its
-#: command line would stop it); a GHCRTS of the user's own is kept.
-PANDOC_RUNTIME = {"GHCRTS": "-O64m"}
+#: Pandoc's memory (GHC's runtime options). The binary asks for a 64 MB heap (its -with-rtsopts=-H64m),
+#: which makes a 64 MB allocation area: the data it is working on no longer sits in the processor's
+#: cache, and with a small old generation each major collection copies a report's few MB of live data
+#: again every few MB allocated (a third of a run went to collections). A 16 MB heap and an old
+#: generation of at least 64 MB (measured on a force's page and a unitary's, 8-12 runs each): HTML 21-23%
+#: less CPU, Word 32%, typst source 37%, and about 15-50 MB less memory. Given in GHCRTS, which a pandoc
+#: built without runtime options ignores with a warning (``+RTS`` on its command line would stop it);
+#: a GHCRTS of the user's own is kept.
+PANDOC_RUNTIME = {"GHCRTS": "-O64m -H16m"}
 
 
 def _pandoc_environment() -> dict[str, str]:
