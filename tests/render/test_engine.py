@@ -236,24 +236,3 @@ def test_a_period_label_in_a_table_is_measured_as_one_word_in_the_typst_source(t
     assert len(columns[0]) == 1
     assert columns[0] == columns[1]
 
-
-def test_pandoc_runs_with_its_own_memory_options_unless_the_user_set_them(monkeypatch, tmp_path):
-    """GHCRTS takes a fifth to a third off a pandoc run (outputs.PANDOC_RUNTIME); the bundled pandoc accepts
-    it, and a GHCRTS of the user's own is theirs to keep."""
-    from assessment.render import outputs
-
-    given = []
-    real_run = subprocess.run
-
-    def run(args, **options):
-        given.append(options["env"].get("GHCRTS"))
-        return real_run(args, **options)
-
-    monkeypatch.setattr(outputs.subprocess, "run", run)
-    source = tmp_path / "report.md"
-    source.write_text("# Drugs\n\nA paragraph.\n", encoding="utf-8")
-    monkeypatch.delenv("GHCRTS", raising=False)
-    assert outputs.parse_source(source).is_file()
-    monkeypatch.setenv("GHCRTS", "-A16m")
-    assert outputs.parse_source(source).is_file()
-    assert given == ["-O64m -H16m", "-A16m"]
