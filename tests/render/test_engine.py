@@ -235,4 +235,3 @@ def test_a_period_label_in_a_table_is_measured_as_one_word_in_the_typst_source(t
         columns.append(re.findall(r"columns: \(([\d.]+%(?:, [\d.]+%)*)\)", typ))  # the table's, not report.typ's
     assert len(columns[0]) == 1
     assert columns[0] == columns[1]
-
