@@ -170,12 +170,13 @@ class RankedInside:
         suppressed = rows["suppressed"].astype(bool)
         ranked = rows["value"].where(~suppressed)
         by = [rows[column] for column in BREAKDOWN]
-        highest_first = ranked.groupby(by).rank(ascending=False, method="min")
-        in_own_order = ranked.groupby(by).rank(ascending=True, method="min")
+        each_breakdown = ranked.groupby(by)
+        highest_first = each_breakdown.rank(ascending=False, method="min")
+        in_own_order = each_breakdown.rank(ascending=True, method="min")
         tied = ranked.groupby([*by, ranked]).transform("size")  # none where there is no figure
         self.rows = RowsBy(rows.assign(
             inside_rank=in_own_order.where(rows["value_type"] == "rank", highest_first),
-            inside_count=ranked.groupby(by).transform("count"),
+            inside_count=each_breakdown.transform("count"),
             inside_tied=tied.fillna(0).astype(int)), list(BREAKDOWN))
         # a suppressed figure counts: the table says it is suppressed
         counted = (rows["value"].notna() | suppressed).groupby(by).sum()

@@ -39,8 +39,8 @@ EMPTY = pd.DataFrame()
 
 def rows_of(rows: Iterable[pd.Series]) -> pd.DataFrame:
     """Single rows (each a :class:`pandas.Series`) as one frame, in order: the source rows of a block."""
-    records = [row.to_dict() for row in rows]
-    return pd.DataFrame(records) if records else EMPTY
+    dicts = [row.to_dict() for row in rows]
+    return pd.DataFrame(dicts) if dicts else EMPTY
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
