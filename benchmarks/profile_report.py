@@ -164,14 +164,13 @@ def cell_labels() -> dict[str, str]:
 
 def instrument(stages: Stages) -> None:
     """Wrap the render's stages in this process (each pandoc run, typst, markdown, figures, reference doc)."""
-    import typst
-
     import assessment.render.outputs as outputs
 
     for name, label in (("html", "pandoc HTML"), ("docx", "pandoc DOCX"), ("pdf", "pandoc typst source")):
         fmt = formats.FORMATS[name]
         formats.FORMATS[name] = replace(fmt, writer=stages.timed(label, fmt.writer))
-    typst.compile = stages.timed("typst compile (PDF)", typst.compile)
+    # the compiler runs in a process of its own, called by the PDF writer: its own line, not the writer's
+    outputs.compile_typst = stages.timed("typst compile (PDF)", outputs.compile_typst)
     engine.parse_source = stages.timed("pandoc: read the markdown once", engine.parse_source)
     engine.localise_images = stages.timed("copy figures into the build folder", engine.localise_images)
     engine.write_source = stages.timed("markdown source file", engine.write_source)

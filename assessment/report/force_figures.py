@@ -41,6 +41,8 @@ from .ranks import highest
 FORCE_LEVEL = "pfa"
 NOT_AVAILABLE = "Not available"
 MAIN = {"sex": "Persons", "age": "All ages", "category_type": "", "category": ""}
+#: The columns a row is looked up by (besides indicator and area), and its period's end, to find the latest.
+_KEY_COLUMNS = ("sex", "age", "category_type", "category", "period", "period_end")
 
 
 def force_of(geography: Geography, area: Area) -> tuple[str, str] | None:
@@ -144,34 +146,45 @@ class ForceFigures:
         """The force's and England and Wales's rows of a bundle's ``force_rows()``."""
         return cls(code, name, force_rows[force_rows["area_code"].isin([code, ENGLAND_AND_WALES])])
 
-    def _select(self, indicator_id: str, area_code: str, **breakdown) -> pd.DataFrame:
-        wanted = {**MAIN, **breakdown}
-        rows = self._by_indicator_and_area.get((str(indicator_id), str(area_code)), self.rows.iloc[:0])
-        for column, value in wanted.items():
-            if value is not None:
-                rows = rows[rows[column] == value]
-        return rows
+    def _positions(self, indicator_id: str, area_code: str, **breakdown) -> list[int]:
+        """Positions in ``rows`` (in their order) of one area's rows of an indicator in a breakdown (a
+        breakdown column given as None matches any value; one not given is the main one, ``MAIN``)."""
+        wanted = [(_KEY_COLUMNS.index(column), value) for column, value in {**MAIN, **breakdown}.items()
+                  if value is not None]
+        return [position for position, key in self._keys.get((str(indicator_id), str(area_code)), [])
+                if all(key[index] == value for index, value in wanted)]
 
     @cached_property
-    def _by_indicator_and_area(self) -> dict[tuple[str, str], pd.DataFrame]:
-        """The rows of each (indicator, area), split once: a report looks up a hundred of them."""
-        return {(str(indicator), str(area)): rows
-                for (indicator, area), rows in self.rows.groupby(["indicator_id", "area_code"], sort=False)}
+    def _keys(self) -> dict[tuple[str, str], list[tuple[int, tuple]]]:
+        """Each (indicator, area)'s rows as (position, their ``_KEY_COLUMNS``), read once as plain values:
+        a report looks up a hundred rows, and filtering a frame column by column cost more than the rest."""
+        keys: dict[tuple[str, str], list[tuple[int, tuple]]] = {}
+        columns = [self.rows[column].to_numpy(dtype=object) for column in ("indicator_id", "area_code")]
+        values = self.rows[list(_KEY_COLUMNS)].to_numpy(dtype=object)
+        for position, (indicator, area, key) in enumerate(zip(*columns, values)):
+            keys.setdefault((str(indicator), str(area)), []).append((position, tuple(key)))
+        return keys
 
     def latest_period(self, indicator_id: str) -> str | None:
         """The indicator's latest period with a row for the force (withheld rows count: they say why)."""
-        rows = self._select(indicator_id, self.code, sex=None, age=None, category_type=None, category=None)
-        if rows.empty:
+        positions = self._positions(indicator_id, self.code, sex=None, age=None, category_type=None, category=None)
+        if not positions:
             return None
-        return str(rows.sort_values(["period_end", "period"]).iloc[-1]["period"])
+        keys = dict(self._keys[(str(indicator_id), self.code)])
+        period, end = _KEY_COLUMNS.index("period"), _KEY_COLUMNS.index("period_end")
+        # the last row in order of period end, then period (the last of equals, as after a stable sort)
+        latest = max(positions, key=lambda position: (keys[position][end], keys[position][period], position))
+        return str(keys[latest][period])
 
     def row(self, indicator_id: str, period: str | None = None, *, national: bool = False,
             **breakdown) -> pd.Series | None:
         """The force's (or England and Wales's) row for one breakdown, in ``period`` (default the latest)."""
         period = period or self.latest_period(indicator_id)
-        rows = self._select(indicator_id, ENGLAND_AND_WALES if national else self.code, **breakdown)
-        rows = rows[rows["period"] == period]
-        return None if rows.empty else rows.iloc[0]
+        if period is None:
+            return None
+        positions = self._positions(indicator_id, ENGLAND_AND_WALES if national else self.code, period=period,
+                                    **breakdown)
+        return self.rows.iloc[positions[0]] if positions else None
 
     def categories(self, indicator_id: str, category_type: str, period: str | None = None) -> pd.DataFrame:
         """The force's and England and Wales's rows of one breakdown (e.g. ethnic group), in one period."""

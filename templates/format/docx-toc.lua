@@ -10,6 +10,10 @@
 -- is a pandoc option that no filter sees. Levels count from the document's top
 -- heading level: pandoc applies shift-heading-level-by after the filters run.
 
+-- Word only: for another format the file gives pandoc no filter at all (a function that returned
+-- at once would still have every element of its type handed to Lua and back).
+if FORMAT ~= "docx" then return {} end
+
 local stringify = pandoc.utils.stringify
 
 local function xml(text)
@@ -28,7 +32,6 @@ local function run(text)
 end
 
 function Pandoc(doc)
-  if FORMAT ~= "docx" then return nil end
   local depth = tonumber(doc.meta["contents-depth"] and stringify(doc.meta["contents-depth"]) or "")
   if not depth or depth < 1 then return nil end
   local top = math.huge

@@ -7,6 +7,10 @@
 -- into media/ there; Quarto renders inside its project). Its shape is read from
 -- the file (through pandoc's media bag) to decide where the figure goes.
 
+-- PDF (typst) only: for another format the file gives pandoc no filter at all (a function that returned
+-- at once would still have every element of its type handed to Lua and back).
+if FORMAT ~= "typst" then return {} end
+
 local stringify = pandoc.utils.stringify
 
 local function typst_string(text)
@@ -41,7 +45,6 @@ local FLOAT_ABOVE = 0.45
 local TEXT_HEIGHT_OVER_WIDTH = 250 / 170
 
 function Figure(fig)
-  if FORMAT ~= "typst" then return nil end
   local img = only_image(fig.content)
   if not img then return nil end
   local alt = img.attributes["alt"] or stringify(img.caption)

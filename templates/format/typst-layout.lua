@@ -2,6 +2,11 @@
 -- page, added to header-includes as a typst rule. The header is a typst string
 -- literal, not markup, so no character of an area name can act as code. The
 -- table and heading rules are report.typ, the template's include-in-header file.
+
+-- PDF (typst) only: for another format the file gives pandoc no filter at all (a function that returned
+-- at once would still have every element of its type handed to Lua and back).
+if FORMAT ~= "typst" then return {} end
+
 local stringify = pandoc.utils.stringify
 
 local function typst_string(text)
@@ -10,7 +15,7 @@ local function typst_string(text)
 end
 
 function Meta(meta)
-  if FORMAT ~= "typst" or meta["running-header"] == nil then return nil end
+  if meta["running-header"] == nil then return nil end
   local header = stringify(meta["running-header"])
   local includes = meta["header-includes"]
   if includes == nil then
@@ -28,7 +33,7 @@ end
 -- stands apart from the report's own notes (block quotes). Only the commentary's content goes in
 -- the typst block: pandoc writes it as escaped typst markup.
 function Div(div)
-  if FORMAT ~= "typst" or not div.classes:includes("local-commentary") then return nil end
+  if not div.classes:includes("local-commentary") then return nil end
   local content = div.content
   if #content == 1 and content[1].t == "BlockQuote" then content = content[1].content end
   local blocks = pandoc.List({ pandoc.RawBlock("typst",

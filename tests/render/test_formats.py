@@ -78,3 +78,16 @@ def test_the_templates_reference_document_is_what_reference_docx_writes(tmp_path
     fresh = make_reference_docx(tmp_path / "reference.docx", TEMPLATE_HEADER)
     assert _word_layout(TEMPLATE_REFERENCE) == _word_layout(fresh)
     assert round(_word_layout(fresh)["page"][0].mm) == 210 and round(_word_layout(fresh)["page"][1].mm) == 297
+
+
+def test_each_reference_document_carries_its_own_header_as_written(tmp_path):
+    """The styled document is built once and each area's header swapped in: every call gets its own
+    header, with XML's special characters kept as text, and the same page and styles."""
+    from assessment.render.reference_docx import make_reference_docx
+
+    headers = ["Health and justice needs assessment: Ynys Môn & <Gwynedd>. Data snapshot 2026-12-05",
+               "Demonstration data: not a real area"]
+    written = [_word_layout(make_reference_docx(tmp_path / f"reference-{n}.docx", header))
+               for n, header in enumerate(headers)]
+    assert [layout["header"] for layout in written] == headers
+    assert written[0]["page"] == written[1]["page"] and written[0]["styles"] == written[1]["styles"]

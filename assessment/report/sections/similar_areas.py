@@ -22,7 +22,7 @@ from ...bundles.similar_areas import COMPUTED_METHOD, COUNCIL_LEVELS, FORCE_LEVE
 from ...core.safe_text import format_value, md
 from ..section_blocks import display_value, with_chart_comparisons
 from ..context import ReportContext
-from ..document import Document, Figure, Heading, Paragraph, Table, bullets, rows_of
+from ..document import Document, Figure, Heading, Paragraph, Table, bullets, records, rows_of
 from ..markdown_tables import pipe_table
 from ..ranks import place_text
 from .summary import sub_group_ids
@@ -113,7 +113,7 @@ def render(report: ReportContext, section: Section) -> Document:
     body, shown = [], []
     for _, item in found.iterrows():
         row = item["row"]
-        shown.extend([row.to_dict(), *item["peers"].to_dict("records")])
+        shown.extend([row.to_dict(), *records(item["peers"])])
         body.append([row["indicator_name"], row["period"], display_value(row), _value(item["median"], row),
                      _span(item, row), place_text(item["rank"], item["of"], item["tied"])])
     caption = (f"{data.display_name()} and its {group}: their median and range, and its rank among them with its "
