@@ -100,23 +100,41 @@ def _kernel_thread(request: RenderRequest, chunks: queue.Queue, results: queue.Q
 
     A thread, not a process: it spends its time waiting on the kernel and on
     pandoc, and sharing this process's bundle saves a process's worth of
-    memory per job.
+    memory per job. A kernel grown by :data:`RENEW_AFTER_GROWTH_MB` since its
+    warm-up is replaced by a fresh one after its chunk.
     """
     try:
-        with warm_kernel(request, parallel_jobs=jobs) as kernel:
-            while True:
-                try:
-                    chunk = chunks.get_nowait()
-                except queue.Empty:
-                    return
-                for done, (code, fingerprint) in enumerate(chunk, start=1):
-                    results.put(_render_one(request, code, fingerprint, kernel))
-                    if not kernel.alive:  # hand the rest of the chunk to the other kernels
-                        if chunk[done:]:
-                            chunks.put(chunk[done:])
-                        raise RenderError(f"the kernel stopped while rendering {code}")
+        while not chunks.empty():
+            with warm_kernel(request, parallel_jobs=jobs) as kernel:
+                _render_chunks(request, chunks, results, kernel)
     except BaseException as exc:  # report, never leave the main thread waiting for results
         results.put(AreaResult("", "", "kernel-failed", [], 0.0, f"{type(exc).__name__}: {exc}"))
+
+
+#: MB a batch's kernel may grow past its size after the warm-up before a fresh kernel takes its next chunk.
+#: Each report leaves a kernel a few MB bigger (caches of pandas, Arrow and matplotlib, and a heap that
+#: malloc_trim cannot give back): a national batch's kernels grew from 430 to 860 MB each and took the
+#: batch past 2 GB. A fresh kernel and its warm-up cost about 4 CPU s.
+RENEW_AFTER_GROWTH_MB = 300
+
+
+def _render_chunks(request: RenderRequest, chunks: queue.Queue, results: queue.Queue, kernel) -> None:
+    """Render chunks on ``kernel`` until none is left or the kernel has outgrown its allowance."""
+    warmed = kernel.resident_mb()
+    while True:
+        try:
+            chunk = chunks.get_nowait()
+        except queue.Empty:
+            return
+        for done, (code, fingerprint) in enumerate(chunk, start=1):
+            results.put(_render_one(request, code, fingerprint, kernel))
+            if not kernel.alive:  # hand the rest of the chunk to the other kernels
+                if chunk[done:]:
+                    chunks.put(chunk[done:])
+                raise RenderError(f"the kernel stopped while rendering {code}")
+        size = kernel.resident_mb()
+        if warmed is not None and size is not None and size > warmed + RENEW_AFTER_GROWTH_MB:
+            return
 
 
 def _render_one(request: RenderRequest, code: str, fingerprint: str, kernel) -> AreaResult:

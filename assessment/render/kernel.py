@@ -107,6 +107,15 @@ class KernelSession:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
 
+    def resident_mb(self) -> float | None:
+        """The kernel process's resident memory in MB (None where /proc does not tell it)."""
+        manager, _ = self._started()
+        try:
+            pages = int(Path(f"/proc/{getattr(manager.provisioner, 'pid', None)}/statm").read_text().split()[1])
+        except (OSError, ValueError, IndexError):
+            return None
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
     @property
     def alive(self) -> bool:
         """Whether the kernel process is still running."""
@@ -207,7 +216,7 @@ class KernelSession:
             "    del _ns[_name]\n"
             "del _ns, _name\n"
             # Give freed memory back to the system between reports (glibc only; harmless elsewhere),
-            # so a long batch's kernels stay near their size after the first report.
+            # so a long batch's kernels grow more slowly.
             "try:\n"
             "    import ctypes as _ctypes\n"
             "    _ctypes.CDLL('libc.so.6').malloc_trim(0)\n"

@@ -10,14 +10,13 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
 import pypandoc
 import yaml
 
-from ..core.child_processes import die_with_parent_hook
+from ..core.child_processes import run_tied
 from ..core.errors import RenderError
 from ..core.paths import TEMPLATES_DIR
 from .declaration import declared_filters, format_options, header_files
@@ -91,8 +90,7 @@ def _pandoc_environment() -> dict[str, str]:
 
 def _run_pandoc(args: list[str], cwd: Path, what: str, out: Path | None = None) -> None:
     """Run pandoc (killed with this process, see :mod:`assessment.core.child_processes`); a failure names ``out``."""
-    completed = subprocess.run([pandoc_path(), *args], cwd=cwd, capture_output=True, text=True,
-                               env=_pandoc_environment(), preexec_fn=die_with_parent_hook())
+    completed = run_tied([pandoc_path(), *args], cwd=cwd, capture_output=True, text=True, env=_pandoc_environment())
     if completed.returncode != 0:
         message = " ".join(completed.stderr.split())[:400] or _stopped_by(completed.returncode)
         raise RenderError(f"{out.name + ': ' if out else ''}pandoc could not write the {what}: {message}")
@@ -244,8 +242,8 @@ _TYPST_COMPILE = (
 
 def compile_typst(typ: Path, out: Path, *, root: Path) -> Path:
     """Typeset ``typ`` into the PDF ``out`` (files read from under ``root``) in a child process."""
-    completed = subprocess.run([sys.executable, "-c", _TYPST_COMPILE, str(typ), str(out), str(root)],
-                               capture_output=True, text=True, preexec_fn=die_with_parent_hook())
+    completed = run_tied([sys.executable, "-c", _TYPST_COMPILE, str(typ), str(out), str(root)],
+                         capture_output=True, text=True)
     if completed.returncode != 0:
         reason = " ".join(completed.stderr.split())[-400:] or _stopped_by(completed.returncode)
         raise RenderError(f"{out.name}: typst could not typeset the PDF: {reason}")

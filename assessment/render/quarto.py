@@ -44,7 +44,7 @@ from pathlib import Path
 
 import yaml
 
-from ..core.child_processes import die_with_parent_hook
+from ..core.child_processes import run_tied
 from ..core.errors import RenderError
 from ..core.paths import PROJECT_ROOT
 from ..core.staged_outputs import StagedOutputs
@@ -198,9 +198,8 @@ def render_with_quarto(stage: StagedOutputs, template: Path, params: dict, forma
     document = workdir / f"{stem}.qmd"
     try:
         document = stage_document(template, workdir, stem, metadata, formats, reference_doc)
-        completed = subprocess.run(quarto_command(document, params, formats), capture_output=True, text=True,
-                                   cwd=workdir, env=_quarto_environment(workdir),
-                                   preexec_fn=die_with_parent_hook())  # dies with a killed run
+        completed = run_tied(quarto_command(document, params, formats), capture_output=True, text=True,
+                             cwd=workdir, env=_quarto_environment(workdir))  # dies with a killed run
         if completed.returncode != 0:
             said = _ANSI.sub("", completed.stderr or completed.stdout)  # tracebacks come coloured
             raise RenderError(f"quarto render {template.name} failed: {' '.join(said.split())[-400:]}")

@@ -27,13 +27,12 @@ import functools
 import io
 import re
 import shutil
-import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from ..core.child_processes import die_with_parent_hook
+from ..core.child_processes import run_tied
 from ..core.paths import TEMPLATES_DIR
 from .outputs import pandoc_path
 
@@ -72,8 +71,8 @@ def _styled_reference() -> bytes:
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Mm, Pt
 
-    default = subprocess.run([pandoc_path(), "--print-default-data-file", "reference.docx"],
-                             capture_output=True, check=True, preexec_fn=die_with_parent_hook()).stdout
+    default = run_tied([pandoc_path(), "--print-default-data-file", "reference.docx"], capture_output=True,
+                       check=True).stdout
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "reference.docx"
         path.write_bytes(default)

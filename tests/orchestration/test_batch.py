@@ -114,3 +114,45 @@ def test_a_relative_output_folder_works(bundle, tmp_path, monkeypatch):
     import docx
 
     assert len(docx.Document(str(written[0])).inline_shapes) >= 3
+
+
+class _GrowingKernel:
+    """A stand-in warm kernel that grows 200 MB with every area it renders."""
+
+    alive = True
+
+    def __init__(self):
+        self.size = 400.0
+
+    def resident_mb(self):
+        return self.size
+
+
+def test_a_kernel_grown_past_its_allowance_hands_the_next_chunks_to_a_fresh_one(monkeypatch):
+    """Kernels keep a little of every report: one grown by more than RENEW_AFTER_GROWTH_MB since its warm-up
+    finishes its chunk and a fresh kernel takes the next; every area is still rendered once, in order."""
+    import contextlib
+    import queue
+
+    from assessment.orchestration import batch
+
+    started = []
+
+    @contextlib.contextmanager
+    def fresh_kernel(request, parallel_jobs):
+        started.append(_GrowingKernel())
+        yield started[-1]
+
+    def render_one(request, code, fingerprint, kernel):
+        kernel.size += 200
+        return code
+
+    monkeypatch.setattr(batch, "warm_kernel", fresh_kernel)
+    monkeypatch.setattr(batch, "_render_one", render_one)
+    chunks, results = queue.Queue(), queue.Queue()
+    for chunk in (["a", "b"], ["c"], ["d"], ["e", "f"]):
+        chunks.put([(code, "fingerprint") for code in chunk])
+    batch._kernel_thread(None, chunks, results, jobs=1)
+    assert [results.get_nowait() for _ in range(results.qsize())] == ["a", "b", "c", "d", "e", "f"]
+    # 400 -> 800 MB after a and b (renewed); 600 after c, 800 after d (renewed); 800 after e and f
+    assert len(started) == 3

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-
+from assessment.core.child_processes import run_tied
 from assessment.render import outputs
 
 
@@ -11,13 +10,12 @@ def test_pandoc_runs_with_its_own_memory_options_unless_the_user_set_them(monkey
     """GHCRTS takes a fifth to a third off a pandoc run (outputs.PANDOC_RUNTIME); the bundled pandoc accepts
     it, and a GHCRTS of the user's own is theirs to keep."""
     given = []
-    real_run = subprocess.run
 
     def run(args, **options):
         given.append(options["env"].get("GHCRTS"))
-        return real_run(args, **options)
+        return run_tied(args, **options)
 
-    monkeypatch.setattr(outputs.subprocess, "run", run)
+    monkeypatch.setattr(outputs, "run_tied", run)
     source = tmp_path / "report.md"
     source.write_text("# Drugs\n\nA paragraph.\n", encoding="utf-8")
     monkeypatch.delenv("GHCRTS", raising=False)
