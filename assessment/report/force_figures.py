@@ -43,6 +43,7 @@ NOT_AVAILABLE = "Not available"
 MAIN = {"sex": "Persons", "age": "All ages", "category_type": "", "category": ""}
 #: The columns a row is looked up by (besides indicator and area), and its period's end, to find the latest.
 _KEY_COLUMNS = ("sex", "age", "category_type", "category", "period", "period_end")
+_PERIOD, _END = _KEY_COLUMNS.index("period"), _KEY_COLUMNS.index("period_end")
 
 
 def force_of(geography: Geography, area: Area) -> tuple[str, str] | None:
@@ -146,12 +147,12 @@ class ForceFigures:
         """The force's and England and Wales's rows of a bundle's ``force_rows()``."""
         return cls(code, name, force_rows[force_rows["area_code"].isin([code, ENGLAND_AND_WALES])])
 
-    def _positions(self, indicator_id: str, area_code: str, **breakdown) -> list[int]:
-        """Positions in ``rows`` (in their order) of one area's rows of an indicator in a breakdown (a
-        breakdown column given as None matches any value; one not given is the main one, ``MAIN``)."""
+    def _matching(self, indicator_id: str, area_code: str, **breakdown) -> list[tuple[int, tuple]]:
+        """(position in ``rows``, its ``_KEY_COLUMNS``) of one area's rows of an indicator in a breakdown, in
+        order (a breakdown column given as None matches any value; one not given is the main one, ``MAIN``)."""
         wanted = [(_KEY_COLUMNS.index(column), value) for column, value in {**MAIN, **breakdown}.items()
                   if value is not None]
-        return [position for position, key in self._keys.get((str(indicator_id), str(area_code)), [])
+        return [(position, key) for position, key in self._keys.get((str(indicator_id), str(area_code)), [])
                 if all(key[index] == value for index, value in wanted)]
 
     @cached_property
@@ -167,14 +168,12 @@ class ForceFigures:
 
     def latest_period(self, indicator_id: str) -> str | None:
         """The indicator's latest period with a row for the force (withheld rows count: they say why)."""
-        positions = self._positions(indicator_id, self.code, sex=None, age=None, category_type=None, category=None)
-        if not positions:
+        matching = self._matching(indicator_id, self.code, sex=None, age=None, category_type=None, category=None)
+        if not matching:
             return None
-        keys = dict(self._keys[(str(indicator_id), self.code)])
-        period, end = _KEY_COLUMNS.index("period"), _KEY_COLUMNS.index("period_end")
         # the last row in order of period end, then period (the last of equals, as after a stable sort)
-        latest = max(positions, key=lambda position: (keys[position][end], keys[position][period], position))
-        return str(keys[latest][period])
+        _, latest = max(matching, key=lambda row: (row[1][_END], row[1][_PERIOD], row[0]))
+        return str(latest[_PERIOD])
 
     def row(self, indicator_id: str, period: str | None = None, *, national: bool = False,
             **breakdown) -> pd.Series | None:
@@ -182,9 +181,9 @@ class ForceFigures:
         period = period or self.latest_period(indicator_id)
         if period is None:
             return None
-        positions = self._positions(indicator_id, ENGLAND_AND_WALES if national else self.code, period=period,
-                                    **breakdown)
-        return self.rows.iloc[positions[0]] if positions else None
+        matching = self._matching(indicator_id, ENGLAND_AND_WALES if national else self.code, period=period,
+                                  **breakdown)
+        return self.rows.iloc[matching[0][0]] if matching else None
 
     def categories(self, indicator_id: str, category_type: str, period: str | None = None) -> pd.DataFrame:
         """The force's and England and Wales's rows of one breakdown (e.g. ethnic group), in one period."""
