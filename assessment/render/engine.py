@@ -92,7 +92,7 @@ def write_formats(source: Path, build: Path, formats: Formats, stem: str, meta: 
     its own pandoc and typst run on files of its own, so they take as long as the slowest alone)."""
     outputs = list(as_formats(formats).outputs)
     # Pandoc reads the markdown once when it writes more than one format (its writers start from the parse).
-    parsed = parse_source(source) if sum(fmt.reads_parsed for fmt in outputs) > 1 else None
+    parsed = parse_source(source, meta) if sum(fmt.reads_parsed for fmt in outputs) > 1 else None
 
     def write(fmt) -> Path:
         extra = {"reference_doc": reference_doc} if fmt.reference_doc else {}
