@@ -8,8 +8,8 @@ batch rendering fast.
 
 A cell that runs past the timeout is interrupted (as Ctrl-C would), so the
 next document's cells do not queue behind it; if the interrupt does not take
-within :data:`INTERRUPT_GRACE` seconds the kernel is restarted and its
-:attr:`KernelSession.startup_code` run again.
+within :data:`INTERRUPT_GRACE` seconds the kernel is replaced by a fresh one
+that runs :attr:`KernelSession.startup_code` again.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from ..core.errors import RenderError
 
 KERNEL_NAME = "jsna-python"
-INTERRUPT_GRACE = 10.0  # seconds an interrupted cell gets to stop before the kernel is restarted
+INTERRUPT_GRACE = 10.0  # seconds an interrupted cell gets to stop before the kernel is replaced
 
 
 @dataclass
@@ -75,7 +75,7 @@ class KernelSession:
         # Figures are returned as PNG outputs (never a window), as in a notebook.
         self.env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
         self.timeout = timeout
-        self.startup_code = ""   # run again after a restart (a batch's warm-up)
+        self.startup_code = ""   # run again in a kernel that replaces a stuck one (a batch's warm-up)
         self.parallel_jobs = 1   # kernels rendering side by side, this one included (a batch sets it)
         self.restarts = 0
         self._manager: KernelManager | None = None
@@ -180,17 +180,22 @@ class KernelSession:
         return False
 
     def _stop_cell(self, msg_id: str) -> str:
-        """Stop a cell past its time: interrupt it, or restart the kernel if that does not take; say which."""
-        manager, client = self._started()
+        """Stop a cell past its time: interrupt it, or replace the kernel if that does not take; say which.
+
+        The replacement is a fresh kernel on sockets of its own, not the same one restarted in place
+        (``restart_kernel``): two kernels of a batch, restarted in place, once came up but never ran
+        their warm-up, the command waiting on messages that did not come.
+        """
+        manager, _ = self._started()
         manager.interrupt_kernel()
         if self._wait_idle(msg_id, INTERRUPT_GRACE):
             return "interrupted"
-        manager.restart_kernel(now=True)
+        self.__exit__(None, None, None)
         self.restarts += 1
         try:
-            client.wait_for_ready(timeout=120)
-        except RuntimeError as exc:
-            raise RenderError(f"the Jupyter kernel did not restart after a stuck cell ({exc})") from None
+            self.__enter__()
+        except RenderError as exc:
+            raise RenderError(f"after a stuck cell, {exc}") from None
         if self.startup_code:
             code, self.startup_code = self.startup_code, ""  # a warm-up that hangs too is not retried for ever
             try:

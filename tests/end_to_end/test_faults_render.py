@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -50,6 +51,27 @@ def test_a_cell_that_ignores_the_interrupt_gets_a_restarted_kernel(tmp_path, mon
             within(HANG_BOUND, lambda: kernel.run(stubborn))
         result = within(HANG_BOUND, lambda: kernel.run("print(warm + 1)"))
         assert result.outputs[0]["text"] == "42\n" and kernel.restarts == 1
+
+
+def test_two_kernels_stuck_at_once_are_both_replaced_and_warmed_up_again(tmp_path, monkeypatch):
+    """A batch's two kernels each stuck in a cell that ignores the interrupt: each is replaced by a fresh
+    kernel (its own process and sockets) that runs the warm-up and then the next area's cells."""
+    monkeypatch.setattr(kernel_module, "INTERRUPT_GRACE", 2.0)
+    stubborn = ("import time\nwhile True:\n    try:\n        time.sleep(600)\n"
+                "    except KeyboardInterrupt:\n        pass\n")
+
+    def stuck_then_next(name: str) -> tuple[str, int, bool]:
+        with KernelSession(cwd=tmp_path, timeout=3) as kernel:
+            kernel.startup_code = f"warm = {name!r}"
+            kernel.run(kernel.startup_code)
+            before = kernel._manager.provisioner.pid
+            with pytest.raises(RenderError, match="the kernel restarted"):
+                kernel.run(stubborn)
+            return kernel.run("print(warm)").outputs[0]["text"], kernel.restarts, kernel._manager.provisioner.pid != before
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = within(HANG_BOUND, lambda: list(pool.map(stuck_then_next, ["first", "second"])))
+    assert results == [("first\n", 1, True), ("second\n", 1, True)]
 
 
 # ------------------------------------------------------------------ output folder lock
