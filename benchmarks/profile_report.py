@@ -201,6 +201,9 @@ def profile(bundle: Path, groups: dict[str, list[str]], fmts: tuple[str, ...], o
         started_wall, started_cpu = time.perf_counter(), own_cpu()
         kernel = ProfiledKernel(cwd=runner.TEMPLATE.parent)
         kernel.stages, kernel.labels = stages, cell_labels()
+        # As in a batch of two kernels, each area's formats are written one after another: written at
+        # once, their pandoc and typst runs overlap and one stage's CPU would be filed under another.
+        kernel.parallel_jobs = 2
         cpu, wall = own_cpu(), time.perf_counter()
         with kernel:
             kernel.labels[WARM_UP.format(root=str(bundle))] = "start-up: warm-up (imports, bundle, boundaries)"
