@@ -31,6 +31,11 @@ def _one_error_line(err: str) -> str:
 
 
 # ------------------------------------------------------------------ kernel
+#: A cell that catches the interrupt and goes on waiting.
+IGNORES_INTERRUPT = ("import time\nwhile True:\n    try:\n        time.sleep(600)\n"
+                     "    except KeyboardInterrupt:\n        pass\n")
+
+
 def test_a_cell_past_its_timeout_is_interrupted_and_the_next_cell_runs(tmp_path):
     with KernelSession(cwd=tmp_path, timeout=3) as kernel:
         with pytest.raises(RenderError, match=r"^a cell ran for more than 3 s and was interrupted$"):
@@ -42,13 +47,11 @@ def test_a_cell_past_its_timeout_is_interrupted_and_the_next_cell_runs(tmp_path)
 
 def test_a_cell_that_ignores_the_interrupt_gets_a_restarted_kernel(tmp_path, monkeypatch):
     monkeypatch.setattr(kernel_module, "INTERRUPT_GRACE", 2.0)
-    stubborn = ("import time\nwhile True:\n    try:\n        time.sleep(600)\n"
-                "    except KeyboardInterrupt:\n        pass\n")
     with KernelSession(cwd=tmp_path, timeout=3) as kernel:
         kernel.startup_code = "warm = 41"
         kernel.run(kernel.startup_code)
         with pytest.raises(RenderError, match="the kernel restarted"):
-            within(HANG_BOUND, lambda: kernel.run(stubborn))
+            within(HANG_BOUND, lambda: kernel.run(IGNORES_INTERRUPT))
         result = within(HANG_BOUND, lambda: kernel.run("print(warm + 1)"))
         assert result.outputs[0]["text"] == "42\n" and kernel.restarts == 1
 
@@ -57,8 +60,6 @@ def test_two_kernels_stuck_at_once_are_both_replaced_and_warmed_up_again(tmp_pat
     """A batch's two kernels each stuck in a cell that ignores the interrupt: each is replaced by a fresh
     kernel (its own process and sockets) that runs the warm-up and then the next area's cells."""
     monkeypatch.setattr(kernel_module, "INTERRUPT_GRACE", 2.0)
-    stubborn = ("import time\nwhile True:\n    try:\n        time.sleep(600)\n"
-                "    except KeyboardInterrupt:\n        pass\n")
 
     def stuck_then_next(name: str) -> tuple[str, int, bool]:
         with KernelSession(cwd=tmp_path, timeout=3) as kernel:
@@ -66,7 +67,7 @@ def test_two_kernels_stuck_at_once_are_both_replaced_and_warmed_up_again(tmp_pat
             kernel.run(kernel.startup_code)
             before = kernel._manager.provisioner.pid
             with pytest.raises(RenderError, match="the kernel restarted"):
-                kernel.run(stubborn)
+                kernel.run(IGNORES_INTERRUPT)
             return kernel.run("print(warm)").outputs[0]["text"], kernel.restarts, kernel._manager.provisioner.pid != before
 
     with ThreadPoolExecutor(max_workers=2) as pool:
