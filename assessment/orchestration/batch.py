@@ -18,6 +18,7 @@ Run it with ``jsna render --all --geography utla|lad|pfa [--jobs N]``.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import html
 import json
@@ -95,19 +96,94 @@ def _up_to_date(folder: Path, fingerprint: str, formats) -> bool:
 
 
 # ----------------------------------------------------------------- kernels
-def _kernel_thread(request: RenderRequest, chunks: queue.Queue, results: queue.Queue, jobs: int) -> None:
+class SharedChunks:
+    """The batch's chunks of areas, taken by its kernel threads one chunk at a time.
+
+    A thread that finds none left waits while another is still rendering, and the busy one then hands
+    it the back half of what is left of its chunk (:meth:`share`), so the kernels finish together: with
+    whole chunks only, the last chunk of a national job (ten counties, 2-3 s each) ran for 21 s on one
+    kernel while the other had nothing to do. A split costs the other kernel its own drawing of the
+    chunk's shared chart bases, paid only where that kernel would otherwise be idle.
+
+    >>> chunks = SharedChunks([[("a", "f"), ("b", "f")]])
+    >>> chunks.take()
+    [('a', 'f'), ('b', 'f')]
+    >>> chunks.done([]); chunks.take() is None   # nothing left and nobody rendering: the batch is done
+    True
+    """
+
+    #: Seconds between a waiting thread's checks (it is woken at once when work comes or ends).
+    POLL = 5.0
+
+    def __init__(self, chunks):
+        self._pending = collections.deque(list(chunk) for chunk in chunks)
+        self._busy = 0      # threads holding a chunk
+        self._waiting = 0   # threads waiting for one
+        self._changed = threading.Condition()
+
+    def take(self) -> list | None:
+        """The next chunk (it must be given back with :meth:`done`), or None once every area has been taken
+        and no other thread is rendering; waits while another is (it may share)."""
+        with self._changed:
+            while not self._pending:
+                if self._busy == 0:
+                    return None
+                self._waiting += 1
+                try:
+                    self._changed.wait(self.POLL)
+                finally:
+                    self._waiting -= 1
+            self._busy += 1
+            return self._pending.popleft()
+
+    def share(self, rest: list) -> list:
+        """What a thread keeps of ``rest``, the areas of its chunk still to render: all of it, or its
+        first half when another thread waits and no chunk is left (the second half goes to that thread)."""
+        with self._changed:
+            if not self._waiting or self._pending or len(rest) < 2:
+                return rest
+            half = len(rest) // 2
+            self._pending.append(rest[half:])
+            self._changed.notify()
+            return rest[:half]
+
+    def done(self, leftover: list) -> None:
+        """A thread is finished with its chunk; ``leftover``: its areas not rendered (a kernel that stopped),
+        put back first for another kernel."""
+        with self._changed:
+            self._busy -= 1
+            if leftover:
+                self._pending.appendleft(leftover)
+            self._changed.notify_all()
+
+
+def _kernel_thread(request: RenderRequest, chunks: SharedChunks, results: queue.Queue, jobs: int) -> None:
     """Drive one warm kernel (of ``jobs`` side by side): take chunks of areas until none are left, put one result per area.
 
     A thread, not a process: it spends its time waiting on the kernel and on
     pandoc, and sharing this process's bundle saves a process's worth of
-    memory per job. A kernel grown by :data:`RENEW_AFTER_GROWTH_MB` since its
-    warm-up is replaced by a fresh one after its chunk.
+    memory per job. A kernel is warmed only once there is a chunk for it, and
+    one grown by :data:`RENEW_AFTER_GROWTH_MB` since its warm-up is replaced
+    by a fresh one after its chunk.
     """
+    held = None  # a chunk taken and not yet handed to _render_chunk, which gives it back
     try:
-        while not chunks.empty():
+        held = chunks.take()
+        while held is not None:
             with warm_kernel(request, parallel_jobs=jobs) as kernel:
-                _render_chunks(request, chunks, results, kernel)
+                warmed = kernel.resident_mb()
+                while held is not None:
+                    chunk, held = held, None
+                    _render_chunk(request, chunk, chunks, results, kernel)
+                    size = kernel.resident_mb()
+                    if warmed is not None and size is not None and size > warmed + RENEW_AFTER_GROWTH_MB:
+                        break
+                    held = chunks.take()
+            if held is None:  # the kernel outgrew its allowance (or all is done): the next chunk, if any, gets a fresh one
+                held = chunks.take()
     except BaseException as exc:  # report, never leave the main thread waiting for results
+        if held is not None:
+            chunks.done(held)
         results.put(AreaResult("", "", "kernel-failed", [], 0.0, f"{type(exc).__name__}: {exc}"))
 
 
@@ -118,23 +194,19 @@ def _kernel_thread(request: RenderRequest, chunks: queue.Queue, results: queue.Q
 RENEW_AFTER_GROWTH_MB = 300
 
 
-def _render_chunks(request: RenderRequest, chunks: queue.Queue, results: queue.Queue, kernel) -> None:
-    """Render chunks on ``kernel`` until none is left or the kernel has outgrown its allowance."""
-    warmed = kernel.resident_mb()
-    while True:
-        try:
-            chunk = chunks.get_nowait()
-        except queue.Empty:
-            return
-        for done, (code, fingerprint) in enumerate(chunk, start=1):
+def _render_chunk(request: RenderRequest, chunk: list, chunks: SharedChunks, results: queue.Queue, kernel) -> None:
+    """Render ``chunk`` on ``kernel``, sharing what is left of it with a waiting kernel; the areas not
+    rendered when the kernel stops go back for another."""
+    rest = chunk
+    try:
+        while rest:
+            rest = chunks.share(rest)
+            (code, fingerprint), rest = rest[0], rest[1:]
             results.put(_render_one(request, code, fingerprint, kernel))
-            if not kernel.alive:  # hand the rest of the chunk to the other kernels
-                if chunk[done:]:
-                    chunks.put(chunk[done:])
+            if not kernel.alive:
                 raise RenderError(f"the kernel stopped while rendering {code}")
-        size = kernel.resident_mb()
-        if warmed is not None and size is not None and size > warmed + RENEW_AFTER_GROWTH_MB:
-            return
+    finally:
+        chunks.done(rest)
 
 
 def _render_one(request: RenderRequest, code: str, fingerprint: str, kernel) -> AreaResult:
@@ -175,9 +247,7 @@ def peer_group_chunks(todo: list[tuple[str, str]], geography, jobs: int) -> list
 
 def _run_kernels(request: RenderRequest, chunks: list[list[tuple[str, str]]], jobs: int, on_result) -> None:
     """Render ``chunks`` on ``jobs`` warm kernels; call ``on_result`` (in this thread) for every area."""
-    work: queue.Queue = queue.Queue()
-    for chunk in chunks:
-        work.put(chunk)
+    work = SharedChunks(chunks)
     results: queue.Queue = queue.Queue()
     kernel_count = max(1, min(jobs, len(chunks)))
     threads = [threading.Thread(target=_kernel_thread, name=f"jsna-kernel-{n}", daemon=True,

@@ -149,10 +149,77 @@ def test_a_kernel_grown_past_its_allowance_hands_the_next_chunks_to_a_fresh_one(
 
     monkeypatch.setattr(batch, "warm_kernel", fresh_kernel)
     monkeypatch.setattr(batch, "_render_one", render_one)
-    chunks, results = queue.Queue(), queue.Queue()
-    for chunk in (["a", "b"], ["c"], ["d"], ["e", "f"]):
-        chunks.put([(code, "fingerprint") for code in chunk])
+    results: queue.Queue = queue.Queue()
+    chunks = batch.SharedChunks([[(code, "fingerprint") for code in chunk]
+                                 for chunk in (["a", "b"], ["c"], ["d"], ["e", "f"])])
     batch._kernel_thread(None, chunks, results, jobs=1)
     assert [results.get_nowait() for _ in range(results.qsize())] == ["a", "b", "c", "d", "e", "f"]
     # 400 -> 800 MB after a and b (renewed); 600 after c, 800 after d (renewed); 800 after e and f
     assert len(started) == 3
+
+
+class _NamedKernel:
+    """A stand-in warm kernel that knows which one it is."""
+
+    def __init__(self, number: int):
+        self.number, self.alive = number, True
+
+    def resident_mb(self):
+        return 400.0
+
+
+def _stand_in_kernels(monkeypatch, seconds_per_area: float, stops_after: str | None = None) -> dict[str, list[int]]:
+    """Warm kernels and area renders replaced by stand-ins; returns which kernel rendered each area."""
+    import contextlib
+    import itertools
+    import threading
+    import time
+
+    from assessment.orchestration import batch
+
+    numbers, rendered, lock = itertools.count(1), {}, threading.Lock()
+
+    @contextlib.contextmanager
+    def fresh_kernel(request, parallel_jobs):
+        yield _NamedKernel(next(numbers))
+
+    def render_one(request, code, fingerprint, kernel):
+        time.sleep(seconds_per_area)
+        with lock:
+            rendered.setdefault(code, []).append(kernel.number)
+        if code == stops_after:
+            kernel.alive = False
+        return batch.AreaResult(code, code, "rendered", [], seconds_per_area)
+
+    monkeypatch.setattr(batch, "warm_kernel", fresh_kernel)
+    monkeypatch.setattr(batch, "_render_one", render_one)
+    return rendered
+
+
+def _run(chunks: list[list[str]], jobs: int = 2) -> list[str]:
+    from assessment.orchestration import batch
+
+    done: list[str] = []
+    batch._run_kernels(None, [[(code, "fingerprint") for code in chunk] for chunk in chunks], jobs,
+                       lambda result: done.append(result.code))
+    return done
+
+
+def test_a_kernel_with_nothing_left_takes_half_of_what_the_other_has_left(monkeypatch):
+    """The last chunk of a batch is not left to one kernel while the other idles: the busy kernel hands
+    the waiting one the back half of what its chunk has left, and every area is still rendered once."""
+    rendered = _stand_in_kernels(monkeypatch, seconds_per_area=0.1)
+    done = _run([list("abcdefgh"), ["z"]])
+    assert sorted(done) == sorted("abcdefghz")
+    assert all(len(kernels) == 1 for kernels in rendered.values())
+    assert len({rendered[code][0] for code in "abcdefgh"}) == 2  # the long chunk was shared by both kernels
+
+
+def test_the_areas_a_stopped_kernel_left_are_rendered_by_the_other(monkeypatch, capsys):
+    """A kernel that stops mid-chunk (out of memory) gives its chunk's remaining areas back; the other kernel,
+    though it had finished its own chunk, renders them."""
+    rendered = _stand_in_kernels(monkeypatch, seconds_per_area=0.05, stops_after="b")
+    done = _run([list("abcdef"), ["z"]])
+    assert sorted(done) == sorted("abcdefz")
+    assert all(len(kernels) == 1 for kernels in rendered.values())
+    assert "a kernel stopped: RenderError: the kernel stopped while rendering b" in capsys.readouterr().err
