@@ -18,7 +18,6 @@ Run it with ``jsna render --all --geography utla|lad|pfa [--jobs N]``.
 
 from __future__ import annotations
 
-import collections
 import hashlib
 import html
 import json
@@ -44,6 +43,7 @@ from ..render.formats import FORMATS, format_of_file
 from ..render.outputs import STYLESHEET
 from ..report.commentary import Commentary, digest_of
 from .render_request import RenderRequest
+from .shared_chunks import SharedChunks
 from .area_renders import FINGERPRINT_FILE, TEMPLATE, area_folder_name, output_folder_lock, render_area, warm_kernel
 
 console = Console(stderr=True)
@@ -96,67 +96,6 @@ def _up_to_date(folder: Path, fingerprint: str, formats) -> bool:
 
 
 # ----------------------------------------------------------------- kernels
-class SharedChunks:
-    """The batch's chunks of areas, taken by its kernel threads one chunk at a time.
-
-    A thread that finds none left waits while another is still rendering, and the busy one then hands
-    it the back half of what is left of its chunk (:meth:`share`), so the kernels finish together: with
-    whole chunks only, the last chunk of a national job (ten counties, 2-3 s each) ran for 21 s on one
-    kernel while the other had nothing to do. A split costs the other kernel its own drawing of the
-    chunk's shared chart bases, paid only where that kernel would otherwise be idle.
-
-    >>> chunks = SharedChunks([[("a", "f"), ("b", "f")]])
-    >>> chunks.take()
-    [('a', 'f'), ('b', 'f')]
-    >>> chunks.done([]); chunks.take() is None   # nothing left and nobody rendering: the batch is done
-    True
-    """
-
-    #: Seconds between a waiting thread's checks (it is woken at once when work comes or ends).
-    POLL = 5.0
-
-    def __init__(self, chunks):
-        self._pending = collections.deque(list(chunk) for chunk in chunks)
-        self._busy = 0      # threads holding a chunk
-        self._waiting = 0   # threads waiting for one
-        self._changed = threading.Condition()
-
-    def take(self) -> list | None:
-        """The next chunk (it must be given back with :meth:`done`), or None once every area has been taken
-        and no other thread is rendering; waits while another is (it may share)."""
-        with self._changed:
-            while not self._pending:
-                if self._busy == 0:
-                    return None
-                self._waiting += 1
-                try:
-                    self._changed.wait(self.POLL)
-                finally:
-                    self._waiting -= 1
-            self._busy += 1
-            return self._pending.popleft()
-
-    def share(self, rest: list) -> list:
-        """What a thread keeps of ``rest``, the areas of its chunk still to render: all of it, or its
-        first half when another thread waits and no chunk is left (the second half goes to that thread)."""
-        with self._changed:
-            if not self._waiting or self._pending or len(rest) < 2:
-                return rest
-            half = len(rest) // 2
-            self._pending.append(rest[half:])
-            self._changed.notify()
-            return rest[:half]
-
-    def done(self, leftover: list) -> None:
-        """A thread is finished with its chunk; ``leftover``: its areas not rendered (a kernel that stopped),
-        put back first for another kernel."""
-        with self._changed:
-            self._busy -= 1
-            if leftover:
-                self._pending.appendleft(leftover)
-            self._changed.notify_all()
-
-
 def _kernel_thread(request: RenderRequest, chunks: SharedChunks, results: queue.Queue, jobs: int) -> None:
     """Drive one warm kernel (of ``jobs`` side by side): take chunks of areas until none are left, put one result per area.
 

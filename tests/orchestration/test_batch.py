@@ -135,6 +135,7 @@ def test_a_kernel_grown_past_its_allowance_hands_the_next_chunks_to_a_fresh_one(
     import queue
 
     from assessment.orchestration import batch
+    from assessment.orchestration.shared_chunks import SharedChunks
 
     started = []
 
@@ -150,7 +151,7 @@ def test_a_kernel_grown_past_its_allowance_hands_the_next_chunks_to_a_fresh_one(
     monkeypatch.setattr(batch, "warm_kernel", fresh_kernel)
     monkeypatch.setattr(batch, "_render_one", render_one)
     results: queue.Queue = queue.Queue()
-    chunks = batch.SharedChunks([[(code, "fingerprint") for code in chunk]
+    chunks = SharedChunks([[(code, "fingerprint") for code in chunk]
                                  for chunk in (["a", "b"], ["c"], ["d"], ["e", "f"])])
     batch._kernel_thread(None, chunks, results, jobs=1)
     assert [results.get_nowait() for _ in range(results.qsize())] == ["a", "b", "c", "d", "e", "f"]
