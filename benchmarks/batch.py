@@ -25,7 +25,6 @@ Run: ``python benchmarks/batch.py [--sample 6] [--jobs 2]``
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import subprocess
 import sys
@@ -40,7 +39,7 @@ from assessment.demo.places import DemoPlace  # noqa: E402
 from assessment.geography import geography_from_files  # noqa: E402
 from assessment.geography.registry import local_path  # noqa: E402
 from assessment.core.paths import shared_data_dir  # noqa: E402
-from _common import work_folder  # noqa: E402
+from _common import tree_rss, work_folder  # noqa: E402
 
 ROLES = {"lookup_lad_csp_pfa": "lad_csp_pfa", "lookup_lad_utla": "lad_utla", "lookup_lad_region": "lad_region"}
 
@@ -71,73 +70,17 @@ def build_national_bundle(shared: Path, folder: Path) -> Path:
 
 
 class PeakMemory:
-    """Sample the resident memory of a running command and all its descendants (workers, kernels, pandoc).
-
-    The tree is walked through each process's ``/proc/<pid>/task/<tid>/children``: psutil's
-    ``children(recursive=True)`` reads every process of the machine, and at ten samples a second
-    it took 14 CPU s of the whole job's (py-spy), on the same two cores as the job it measures.
-    Where the kernel does not list children (no ``CONFIG_PROC_CHILDREN``), psutil's walk is used.
-    """
-
-    PAGE = os.sysconf("SC_PAGE_SIZE")
+    """Sample the resident memory of a running command and all its descendants (workers, kernels, pandoc)."""
 
     def __init__(self, interval: float = 0.1):
         self.interval, self.peak = interval, 0
-
-    def _total(self, root: psutil.Process) -> int:
-        pids = self._tree(root.pid)
-        if pids is None:
-            return self._total_psutil(root)
-        total = 0
-        for pid in pids:
-            try:
-                with open(f"/proc/{pid}/statm", "rb") as statm:
-                    total += int(statm.read().split()[1]) * self.PAGE
-            except (OSError, IndexError, ValueError):  # gone since it was listed
-                pass
-        return total
-
-    @staticmethod
-    def _tree(root: int) -> list[int] | None:
-        """``root`` and its descendants, or None where /proc does not list a process's children."""
-        if not os.path.exists(f"/proc/{root}/task/{root}/children"):
-            return None
-        found, todo = [], [root]
-        while todo:
-            pid = todo.pop()
-            found.append(pid)
-            try:
-                tasks = os.listdir(f"/proc/{pid}/task")
-            except OSError:
-                continue
-            for task in tasks:  # a child is listed under the thread that started it
-                try:
-                    with open(f"/proc/{pid}/task/{task}/children", "rb") as children:
-                        todo.extend(int(child) for child in children.read().split())
-                except OSError:
-                    pass
-        return found
-
-    @staticmethod
-    def _total_psutil(root: psutil.Process) -> int:
-        total = 0
-        try:
-            processes = [root, *root.children(recursive=True)]
-        except psutil.Error:
-            return 0
-        for process in processes:
-            try:
-                total += process.memory_info().rss
-            except psutil.Error:
-                pass
-        return total
 
     def run(self, command: list[str]) -> None:
         """Run ``command`` to the end, sampling its process tree; raise if it fails."""
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         root = psutil.Process(process.pid)
         while process.poll() is None:
-            self.peak = max(self.peak, self._total(root))
+            self.peak = max(self.peak, tree_rss(root))
             time.sleep(self.interval)
         if process.returncode:
             raise subprocess.CalledProcessError(process.returncode, command)

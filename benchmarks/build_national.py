@@ -47,7 +47,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import measure, work_folder  # noqa: E402
+from _common import measure, tree_rss, work_folder  # noqa: E402
 from batch import ROLES  # noqa: E402
 
 SEXES = ["Persons", "Male", "Female"]
@@ -169,17 +169,6 @@ def stage_inputs(shared: Path, folder: Path, rows: int) -> tuple[Path, int]:
     return inputs / "fingertips-national.csv", written
 
 
-def _tree_rss(root: psutil.Process) -> int:
-    """Resident bytes of ``root`` and all its descendants now."""
-    total = 0
-    for process in [root, *root.children(recursive=True)]:
-        try:
-            total += process.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
-
-
 def run(argv: list[str], env: dict | None = None) -> tuple[float, float, float, str]:
     """(wall seconds, CPU seconds, peak MB of the process tree, error line or "") of one `jsna` command."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -190,7 +179,7 @@ def run(argv: list[str], env: dict | None = None) -> tuple[float, float, float, 
         root = psutil.Process(process.pid)
         while process.poll() is None:
             try:
-                peak = max(peak, _tree_rss(root))
+                peak = max(peak, tree_rss(root))
             except psutil.Error:
                 pass
             time.sleep(0.05)

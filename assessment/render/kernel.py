@@ -29,6 +29,7 @@ from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.kernelspec import KernelSpecManager
 
 from ..core.errors import RenderError
+from ..core.process_memory import resident_bytes
 
 KERNEL_NAME = "jsna-python"
 INTERRUPT_GRACE = 10.0  # seconds an interrupted cell gets to stop before the kernel is replaced
@@ -110,11 +111,8 @@ class KernelSession:
     def resident_mb(self) -> float | None:
         """The kernel process's resident memory in MB (None where /proc does not tell it)."""
         manager, _ = self._started()
-        try:
-            pages = int(Path(f"/proc/{getattr(manager.provisioner, 'pid', None)}/statm").read_text().split()[1])
-        except (OSError, ValueError, IndexError):
-            return None
-        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+        size = resident_bytes(getattr(manager.provisioner, "pid", None))
+        return None if size is None else size / 2**20
 
     @property
     def alive(self) -> bool:
