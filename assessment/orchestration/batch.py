@@ -127,9 +127,10 @@ def _kernel_thread(request: RenderRequest, chunks: SharedChunks, results: queue.
 
 
 #: MB a batch's kernel may grow past its size after the warm-up before a fresh kernel takes its next chunk.
-#: Each report leaves a kernel a few MB bigger (caches of pandas, Arrow and matplotlib, and a heap that
-#: malloc_trim cannot give back): a national batch's kernels grew from 430 to 860 MB each and took the
-#: batch past 2 GB. A fresh kernel and its warm-up cost about 4 CPU s.
+#: A national batch's kernels once grew from 430 to 860 MB each and took the batch past 2 GB: each report's
+#: charts were reference cycles the warm kernel's rare collections left (now freed after every report,
+#: KernelSession.reset). What is left (caches, a heap malloc_trim cannot give back) is the reason for this
+#: limit. A fresh kernel and its warm-up cost about 4 CPU s.
 RENEW_AFTER_GROWTH_MB = 300
 
 

@@ -66,7 +66,7 @@ def _builtin_into(stage: StagedOutputs, template: Path, params: dict, formats: F
         kernel.reset()
         body = execute_document(doc, params, kernel, figures, project.get("execute"))
         document_dir = kernel.cwd
-        kernel.reset()  # the document's objects freed and the memory given back while its formats are written
+        kernel.reset(collect_garbage=True)  # the document's objects freed, the memory given back while its formats are written
     body = localise_images(body, build, document_dir)
     source = write_source(body, meta, build / f"{stem}.md")
     # Kernels working side by side already keep the cores busy: there each report writes its formats in turn.

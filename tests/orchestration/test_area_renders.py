@@ -44,9 +44,15 @@ def _page(out: Path, code: str) -> str:
 def test_two_areas_share_one_warm_kernel_and_get_the_report_each_gets_alone(demo_bundle, demo_reports, tmp_path,
                                                                             monkeypatch):
     started = _started_kernels(monkeypatch)
+    resets: list[bool] = []
+    real_reset = KernelSession.reset
+    monkeypatch.setattr(KernelSession, "reset", lambda self, *, collect_garbage=False:
+                        resets.append(collect_garbage) or real_reset(self, collect_garbage=collect_garbage))
     assert _render(demo_bundle, tmp_path, *DISTRICTS) == 0
     assert len(started) == 1 and started[0].startup_code == area_renders.WARM_UP.format(root=str(demo_bundle))
     assert started[0].parallel_jobs == 1  # alone: each report's formats are written at the same time
+    # A clean namespace before each document; after it, its charts' reference cycles freed as well.
+    assert resets == [False, True, False, True]
     # Dunmere's page, rendered on a kernel that drew another district first, is the page a fresh kernel
     # gives it (the session's `jsna render --area Dunmere`), byte for byte.
     alone = next(demo_reports[DISTRICTS[1]].glob("*.html")).read_text(encoding="utf-8")

@@ -99,6 +99,17 @@ def test_kernel_session_is_reusable_and_reset(tmp_path):
     assert "Report for One" in one and "Report for Two" in two and "One" not in two
 
 
+def test_a_reset_frees_the_documents_reference_cycles(tmp_path):
+    """A chart is a reference cycle: a warm kernel, which collects garbage rarely, frees a document's at the reset."""
+    with KernelSession(cwd=tmp_path) as kernel:
+        kernel.run("import gc, weakref\ngc.disable()\n"
+                   "class Node: pass\n"
+                   "chart = Node(); chart.me = chart\n"
+                   "_alive = weakref.ref(chart)")
+        kernel.reset(collect_garbage=True)
+        assert kernel.run("print(_alive() is None)").outputs[0]["text"].strip() == "True"
+
+
 def test_a_kernel_that_dies_mid_cell_is_an_error_not_a_hang(tmp_path):
     with KernelSession(cwd=tmp_path, timeout=600) as kernel:
         started = time.monotonic()
