@@ -33,6 +33,7 @@ from ..core.atomic_files import LOCK_FILE, FolderLock, sha256_of, staged_folder,
 from ..geography import Geography, dissolve_boundaries, load_boundaries
 from ..core.levels import DISTRICT_LEVEL, ENGLAND_LEVEL, LEVELS, boundary_levels
 from ..core.output_folders import refuse_unless_replaceable
+from ..core.plain_strings import plain_strings
 from ..sources.ons_population import INDICATOR_ID as POPULATION_ID
 from .headline_rows import HeadlineTables, RowsBy, with_shared_strings
 
@@ -203,8 +204,12 @@ class Bundle:
             self._force_rows = frame[frame["indicator_id"].isin(ids)].reset_index(drop=True)
         return self._force_rows
 
+    @plain_strings
     def prepare_for_reports(self) -> None:
-        """Load everything reports share (geography, headline tables, boundaries), then release the frame."""
+        """Load everything reports share (geography, headline tables, boundaries), then release the frame.
+
+        Their text is held as Python strings, as when a report loads them itself (AreaReport: plain_strings).
+        """
         self.geography  # noqa: B018 - a cached property: reading it loads the geography
         self.headline()
         self.force_rows()

@@ -6,7 +6,9 @@ come from :class:`~assessment.report.area_data.AreaData` (read from a built
 bundle, never a loader), each part of the chapter from its module in
 :mod:`assessment.report.sections` as a :class:`~assessment.report.document.Document`.
 Each document printed is added to the Excel appendix as it is written out
-(:meth:`AreaReport.shown`), so the appendix lists every figure shown.
+(:meth:`AreaReport.shown`), so the appendix lists every figure shown. Each
+method a cell calls builds its frames with Python strings
+(:mod:`assessment.core.plain_strings`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .context import AppendixRecorder, FigureWriter, ReportContext
 from .data_age import old_figures
 from .document import Document, Paragraph
 from .missing import lacking_core_measures
+from ..core.plain_strings import plain_strings
 from .sections import geography, local_data, methods, render_section, similar_areas, sources, summary
 
 
@@ -36,6 +39,7 @@ class AreaReport(ReportContext):
     """One area's report over an opened :class:`~assessment.bundles.bundle.Bundle`."""
 
     @classmethod
+    @plain_strings
     def open(cls, bundle_path: str | Path, area_query: str, figure_dir: str | Path | None = None,
              commentary: str | Path | None = None) -> AreaReport:
         """Open ``bundle_path`` and resolve ``area_query`` (a code or a name).
@@ -78,20 +82,25 @@ class AreaReport(ReportContext):
         return document.markdown() if document else ""
 
     # ------------------------------------------------- the chapter, in order
+    @plain_strings
     def front_matter(self) -> str:
         return self.shown(summary.front_matter(self))
 
+    @plain_strings
     def key_messages(self) -> str:
         return self.shown(Document().add(summary.key_messages(self), similar_areas.key_messages(self),
                                          Paragraph(old_figures(self)), Paragraph(lacking_core_measures(self)))) \
             + self.local_commentary(SUMMARY_KEY)
 
+    @plain_strings
     def spine_chart(self) -> str:
         return self.shown(summary.spine_chart(self))
 
+    @plain_strings
     def geography_section(self) -> str:
         return self.shown(geography.geography_section(self)) + self.local_commentary("population")
 
+    @plain_strings
     def area_map(self) -> str:
         return self.shown(geography.area_map(self))
 
@@ -103,6 +112,7 @@ class AreaReport(ReportContext):
         """The edition's parts, in report order (``editions:`` of report_sections.yaml)."""
         return self.edition().parts
 
+    @plain_strings
     def part(self, part: Part) -> str:
         """A part's markdown: its heading and intro when it has a title, then its sections one level below."""
         out = [self.topic_section(registries().section(key)) for key in part.sections]
@@ -116,6 +126,7 @@ class AreaReport(ReportContext):
         """The sections of ``data_sources/report_sections.yaml``, in report order."""
         return self.data.sections()
 
+    @plain_strings
     def topic_section(self, section: Section) -> str:
         """One section of :meth:`sections`, by the module of its kind (a topic unless it says otherwise)."""
         return self.shown(render_section(self, section)) + self.local_commentary(section.key)
@@ -125,20 +136,25 @@ class AreaReport(ReportContext):
         block = commentary_block(self.commentary.get(key, ""))
         return f"\n\n{block}\n" if block else ""
 
+    @plain_strings
     def local_data_section(self) -> str:
         return self.shown(local_data.local_data_section(self))
 
+    @plain_strings
     def methods_section(self) -> str:
         return self.shown(methods.methods_section(self))
 
+    @plain_strings
     def sources_section(self) -> str:
         return self.shown(sources.sources_section(self))
 
     # ------------------------------------------------------------- appendix
+    @plain_strings
     def appendix_frame(self) -> pd.DataFrame:
         """Every figure shown so far, with CIs, comparisons, source and snapshot date."""
         return self.appendix.frame()
 
+    @plain_strings
     def write_appendix(self, path: str | Path) -> Path:
         """Write the Excel data appendix of every figure this report showed."""
         return self.appendix.write(path, self.data)
