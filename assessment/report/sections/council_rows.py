@@ -25,17 +25,36 @@ def council_rows(report: ReportContext, tables: dict[str, pd.DataFrame], periods
     if len(councils) < 2:
         return []
     names = data.geography.areas.set_index("code")["name"]
+    first_rows = {indicator: FirstRows(tables[indicator], period) for indicator, period in periods.items()}
     body = []
     for code in [*councils, data.area.code]:
         cells = []
-        for indicator, period in periods.items():
-            frame = tables[indicator]
-            match = frame[(frame["area_code"] == code) & (frame["period"] == period)]
-            if match.empty:
+        for indicator in periods:
+            row = first_rows[indicator].of(code)
+            if row is None:
                 cells.append("no data")
                 continue
-            shown.append(match.iloc[0])
-            cells.append(cell(match.iloc[0]))
+            shown.append(row)
+            cells.append(cell(row))
         label = names.get(code, code) if code != data.area.code else f"{data.area.name} (all councils)"
         body.append([label, *cells])
     return body
+
+
+class FirstRows:
+    """Each area's first row of ``period`` in ``frame``: the frame is searched once, not once a council.
+
+    >>> frame = pd.DataFrame({"area_code": ["A", "B", "A"], "period": ["Q1", "Q1", "Q1"], "value": [1, 2, 3]})
+    >>> rows = FirstRows(frame, "Q1")
+    >>> int(rows.of("A")["value"]), rows.of("C") is None
+    (1, True)
+    """
+
+    def __init__(self, frame: pd.DataFrame, period: str):
+        rows = frame[frame["period"] == period]
+        self.rows = rows[~rows["area_code"].duplicated()]
+        self.positions = {code: position for position, code in enumerate(self.rows["area_code"])}
+
+    def of(self, code: str) -> pd.Series | None:
+        position = self.positions.get(code)
+        return None if position is None else self.rows.iloc[position]
