@@ -4,7 +4,7 @@ pandas 3 stores the text of every frame it builds (``pd.DataFrame(rows)``, a
 concat, a Series of a row's values) in Arrow, and converts it back whenever a
 report reads it as Python strings. A report builds thousands of small frames
 and reads nearly every cell it writes: on 24 North West councils the kernel
-spent 0.557 CPU s an area with Arrow strings and 0.452 without, every page,
+spent 0.557 CPU s an area with Arrow strings and 0.461 without, every page,
 chart and appendix byte for byte the same. Text is held as pandas 2 held it
 (which ``pyproject.toml`` still allows): the report code is written for both.
 
