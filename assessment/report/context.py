@@ -115,6 +115,3 @@ class ReportContext:
     appendix: AppendixRecorder
     #: The area's local commentary (its own Markdown) by section key, from ``--commentary``.
     commentary: dict[str, str] = field(default_factory=dict)
-    #: What one part of the report worked out that another uses again, by key (the comparisons with
-    #: similar areas: their section's table and the key messages).
-    worked_out: dict = field(default_factory=dict)

@@ -55,13 +55,10 @@ def group_name(report: ReportContext, count: int) -> str:
 def comparisons(report: ReportContext, codes: list[str]) -> pd.DataFrame:
     """One row per indicator: the area's row, the similar areas' median, lowest, highest and the area's rank.
 
-    Worked out once a report (:attr:`ReportContext.worked_out`): the section's table and the key messages
+    Worked out once a report (:meth:`AreaData.remembered`): the section's table and the key messages
     both show it. Callers must not change the frame.
     """
-    key = ("similar areas' comparisons", tuple(codes))
-    if key not in report.worked_out:
-        report.worked_out[key] = _comparisons(report, codes)
-    return report.worked_out[key]
+    return report.data.remembered(("similar areas' comparisons", tuple(codes)), lambda: _comparisons(report, codes))
 
 
 def _comparisons(report: ReportContext, codes: list[str]) -> pd.DataFrame:
