@@ -190,6 +190,7 @@ class HeadlineTables:
     population_ages: pd.DataFrame = field(default_factory=pd.DataFrame)
     _upper_tier: HeadlineTables | None = field(default=None, init=False, repr=False)
     _by_breakdown: RowsBy | None = field(default=None, init=False, repr=False)
+    _by_area: dict[str, RowsBy] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def build(cls, frame: pd.DataFrame, indicators: Mapping[str, dict]) -> HeadlineTables:
@@ -226,6 +227,21 @@ class HeadlineTables:
     def indicator(self, indicator_id: str) -> pd.DataFrame:
         """Every area's headline rows of one indicator."""
         return self.by_indicator.get(indicator_id, self.empty())
+
+    def area_rows(self, indicator_id: str, area_code: str) -> pd.DataFrame:
+        """One area's rows of one indicator, oldest first (by period end, then period).
+
+        A report asks for its area's, England's and each council's rows of the quarterly housing tables:
+        each indicator's rows are indexed by area once, not filtered for every question.
+
+        >>> rows = pd.DataFrame({"indicator_id": "i", "area_code": ["A", "B", "A"], "period": ["Q2", "Q1", "Q1"],
+        ...                      "period_end": pd.to_datetime(["2024-06-30", "2024-03-31", "2024-03-31"])})
+        >>> HeadlineTables(rows, {"i": rows}, {}).area_rows("i", "A")["period"].tolist()
+        ['Q1', 'Q2']
+        """
+        if indicator_id not in self._by_area:
+            self._by_area[indicator_id] = RowsBy(self.indicator(indicator_id), ["area_code"])
+        return self._by_area[indicator_id].get(area_code).sort_values(["period_end", "period"])
 
     def same_breakdown(self, row: pd.Series | Mapping) -> pd.DataFrame:
         """Every area's rows of ``row``'s indicator in its period, sex and age, in table order.

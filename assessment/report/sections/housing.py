@@ -64,12 +64,12 @@ def housing_on_release(report: ReportContext, section: Section) -> Document:
     data = report.data
     ids = [i for i in section.indicator_ids("housing_on_release") if not data.tables.indicator(i).empty]
     tables = {i: data.tables.indicator(i) for i in ids}
-    mine = {i: _rows(tables[i], data.area.code) for i in ids}
+    mine = {i: data.tables.area_rows(i, data.area.code) for i in ids}
     mine = {i: rows for i, rows in mine.items() if not rows.empty}
     if not mine:
         return Document()
     used_in = f"{section.title}: {TITLE.lower()}"
-    out = Document([Heading(TITLE, level=3), Paragraph(f"{md(INTRO)}\n"), quarterly_table(report, mine, tables, used_in)])
+    out = Document([Heading(TITLE, level=3), Paragraph(f"{md(INTRO)}\n"), quarterly_table(report, mine, used_in)])
     # Chart the steadiest series: the indicator with the most households in the area's latest quarter.
     charted = [rows for rows in mine.values() if rows["value"].notna().sum() >= 2]
     if charted:
@@ -78,12 +78,7 @@ def housing_on_release(report: ReportContext, section: Section) -> Document:
     return out
 
 
-def _rows(frame: pd.DataFrame, code: str) -> pd.DataFrame:
-    return frame[frame["area_code"] == code].sort_values(["period_end", "period"])
-
-
-def quarterly_table(report: ReportContext, mine: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
-                    used_in: str) -> Table:
+def quarterly_table(report: ReportContext, mine: dict[str, pd.DataFrame], used_in: str) -> Table:
     """One row per indicator, one column per quarter: the area's figure, with England's latest beside it."""
     data = report.data
     periods = sorted({p for rows in mine.values() for p in rows["period"]},
@@ -94,7 +89,7 @@ def quarterly_table(report: ReportContext, mine: dict[str, pd.DataFrame], tables
     for indicator, rows in mine.items():
         by_period = {r["period"]: r for _, r in rows.iterrows()}
         shown.extend(by_period.values())
-        england = _rows(tables[indicator], ENGLAND_CODE)
+        england = data.tables.area_rows(indicator, ENGLAND_CODE)
         latest_england = display_value(england.iloc[-1]) if not england.empty else "no data"
         body.append([rows["indicator_name"].iloc[-1],
                      *[households_cell(by_period[p]) if p in by_period else "no data" for p in periods],
@@ -112,7 +107,7 @@ def councils_table(report: ReportContext, tables: dict[str, pd.DataFrame], used_
     """
     data = report.data
     indicators = list(tables)
-    latest = {i: _rows(tables[i], data.area.code).iloc[-1]["period"] for i in indicators}
+    latest = {i: data.tables.area_rows(i, data.area.code).iloc[-1]["period"] for i in indicators}
     shown: list[pd.Series] = []
     body = council_rows(report, tables, latest, households_cell, shown)
     if not body:

@@ -54,7 +54,7 @@ def render(report: ReportContext, section: Section) -> Document:
     data = report.data
     ids = [i for i in section.indicator_ids(PART) if not data.tables.indicator(i).empty]
     tables = {i: data.tables.indicator(i) for i in ids}
-    latest = {i: _latest(tables[i], data.area.code) for i in ids}
+    latest = {i: _latest(data.tables.area_rows(i, data.area.code)) for i in ids}
     mine = {i: row for i, row in latest.items() if row is not None}
     if not mine:
         return Document()
@@ -63,8 +63,7 @@ def render(report: ReportContext, section: Section) -> Document:
                           councils_table(report, mine, tables, used_in))
 
 
-def _latest(frame: pd.DataFrame, code: str) -> pd.Series | None:
-    rows = frame[frame["area_code"] == code].sort_values(["period_end", "period"])
+def _latest(rows: pd.DataFrame) -> pd.Series | None:
     return rows.iloc[-1] if not rows.empty else None
 
 
