@@ -44,6 +44,9 @@ def council_rows(report: ReportContext, tables: dict[str, pd.DataFrame], periods
 class FirstRows:
     """Each area's first row of ``period`` in ``frame``: the frame is searched once, not once a council.
 
+    Not :class:`~assessment.bundles.headline_rows.RowsBy`: its groupby, built afresh for each table of a
+    report, made forces' and counties' kernel work 6% slower than this (same outputs).
+
     >>> frame = pd.DataFrame({"area_code": ["A", "B", "A"], "period": ["Q1", "Q1", "Q1"], "value": [1, 2, 3]})
     >>> rows = FirstRows(frame, "Q1")
     >>> int(rows.of("A")["value"]), rows.of("C") is None
