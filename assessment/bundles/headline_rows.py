@@ -231,8 +231,9 @@ class HeadlineTables:
     def area_rows(self, indicator_id: str, area_code: str) -> pd.DataFrame:
         """One area's rows of one indicator, oldest first (by period end, then period).
 
-        A report asks for its area's, England's and each council's rows of the quarterly housing tables:
-        each indicator's rows are indexed by area once, not filtered for every question.
+        The housing sections ask for the area's and England's rows of each quarterly table, several times
+        a report and in every report of a kernel: each indicator's rows are indexed by area once, not
+        filtered for every question.
 
         >>> rows = pd.DataFrame({"indicator_id": "i", "area_code": ["A", "B", "A"], "period": ["Q2", "Q1", "Q1"],
         ...                      "period_end": pd.to_datetime(["2024-06-30", "2024-03-31", "2024-03-31"])})
