@@ -6,7 +6,7 @@ does, and files every CPU second under a stage:
 
 - this process: kernel start-up and warm-up (the package, the bundle, the
   boundaries), each area's bundle checks, the Word reference document, the
-  markdown, each pandoc run (HTML, DOCX, typst source), the typst compiler,
+  markdown, pandoc's one run of every format, the HTML made self-contained, the typst compiler,
   copying figures into the build folder, publishing the files;
 - the kernel (its CPU, read from its process): each template cell, and inside
   the cells each chart and map written (``Figure.save``), the area's data
@@ -166,12 +166,13 @@ def instrument(stages: Stages) -> None:
     """Wrap the render's stages in this process (each pandoc run, typst, markdown, figures, reference doc)."""
     import assessment.render.outputs as outputs
 
-    for name, label in (("html", "pandoc HTML"), ("docx", "pandoc DOCX"), ("pdf", "pandoc typst source")):
-        fmt = formats.FORMATS[name]
-        formats.FORMATS[name] = replace(fmt, writer=stages.timed(label, fmt.writer))
+    # One pandoc process reads an area's markdown and writes every format (a batch's way, as below).
+    outputs.run_writers = stages.timed("pandoc: read the markdown, write every format", outputs.run_writers)
+    html = formats.FORMATS["html"]
+    formats.FORMATS["html"] = replace(html, writer=replace(
+        html.writer, finish=stages.timed("HTML made self-contained (charts, stylesheet)", html.writer.finish)))
     # the compiler runs in a process of its own, called by the PDF writer: its own line, not the writer's
     outputs.compile_typst = stages.timed("typst compile (PDF)", outputs.compile_typst)
-    engine.parse_source = stages.timed("pandoc: read the markdown once", engine.parse_source)
     engine.localise_images = stages.timed("copy figures into the build folder", engine.localise_images)
     engine.write_source = stages.timed("markdown source file", engine.write_source)
     outputs.write_source = engine.write_source

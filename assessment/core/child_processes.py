@@ -71,3 +71,15 @@ def _setpriv() -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return path if "--pdeathsig" in said else None
+
+
+def stopped_by(returncode: int) -> str:
+    """Why a child stopped without a word: the signal (SIGXFSZ: a file size limit, as on a full disk).
+
+    >>> stopped_by(-25)
+    'stopped by SIGXFSZ (the file size limit or a full disk)'
+    """
+    if returncode >= 0:
+        return f"exit code {returncode}"
+    name = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else str(-returncode)
+    return f"stopped by {name}" + (" (the file size limit or a full disk)" if name == "SIGXFSZ" else "")

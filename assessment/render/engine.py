@@ -24,7 +24,7 @@ from .declaration import resolve_paths
 from .execute import execute_document
 from .formats import ALL_FORMATS, Formats, as_formats
 from .kernel import KernelSession
-from .outputs import localise_images, parse_source, write_source
+from .outputs import localise_images, parse_source, write_documents, write_source
 from .qmd import read_qmd
 from .quarto import project_defaults, render_with_quarto, why_not_quarto
 
@@ -88,21 +88,18 @@ def _staged(render, template: Path, params: dict, out: Path | StagedOutputs, for
 
 def write_formats(source: Path, build: Path, formats: Formats, stem: str, meta: dict,
                   reference_doc: Path | None, *, at_once: bool = False) -> dict[str, Path]:
-    """Write every format of ``source`` into ``build``; ``at_once``: at the same time (each format is
-    its own pandoc and typst run on files of its own, so they take as long as the slowest alone)."""
+    """Write every format of ``source`` into ``build``: one after another from one pandoc process, which
+    reads the markdown once (:func:`assessment.render.outputs.write_documents`); or ``at_once``, at the
+    same time, each from pandoc's parse of the markdown (JSON) in a pandoc and typst run of its own, so
+    that they take about as long as the slowest alone."""
     outputs = list(as_formats(formats).outputs)
-    # Pandoc reads the markdown once when it writes more than one format (its writers start from the parse).
-    parsed = parse_source(source, meta) if sum(fmt.reads_parsed for fmt in outputs) > 1 else None
-
-    def write(fmt) -> Path:
-        extra = {"reference_doc": reference_doc} if fmt.reference_doc else {}
-        return fmt.writer(parsed if parsed and fmt.reads_parsed else source, build / f"{stem}{fmt.suffix}", meta,
-                          **extra)
-
+    targets = {fmt.name: (fmt.writer, build / f"{stem}{fmt.suffix}") for fmt in outputs}
     if len(outputs) == 1 or not at_once:
-        return {fmt.name: write(fmt) for fmt in outputs}
+        return dict(zip(targets, write_documents(source, list(targets.values()), meta, reference_doc), strict=True))
+    parsed = parse_source(source, meta)
     with ThreadPoolExecutor(max_workers=len(outputs), thread_name_prefix="jsna-format") as pool:
-        futures = {fmt.name: pool.submit(write, fmt) for fmt in outputs}
+        futures = {name: pool.submit(writer, parsed, out, meta, reference_doc=reference_doc)
+                   for name, (writer, out) in targets.items()}
         return {name: future.result() for name, future in futures.items()}  # the first failure is raised
 
 

@@ -18,12 +18,12 @@ assessment.core.errors.InputError: unknown output format(s) latex; choose from h
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import InputError
-from .outputs import to_docx, to_html, to_pdf
+from .outputs import Writer, to_docx, to_html, to_pdf
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,11 @@ class OutputFormat:
     suffix: str                     # the file it writes
     quarto_target: str              # Quarto's format name (``--to`` and the ``format:`` key of a template)
     label: str                      # how the index page and messages name it
-    writer: Callable[..., Path]     # the built-in engine's writer: writer(source_md, target, metadata, ...)
+    #: The built-in engine's writer (:class:`assessment.render.outputs.Writer`): called as
+    #: ``writer(source, target, metadata, reference_doc)`` on the markdown or its parsed document.
+    writer: Writer
     reference_doc: bool = False     # takes a Word reference document (``reference-doc``)
     min_quarto: tuple[int, ...] = (1, 0)  # oldest Quarto that writes it
-    #: The writer also takes pandoc's parsed document (``parse_source``) in place of the markdown.
-    reads_parsed: bool = False
     #: Options of ``format: <quarto_target>:`` that Quarto needs to write what the writer writes.
     quarto_options: dict = field(default_factory=dict)
 
@@ -48,11 +48,10 @@ class OutputFormat:
 
 
 FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
-    OutputFormat("html", ".html", "html", "HTML", to_html, quarto_options={"embed-resources": True},
-                 reads_parsed=True),
-    OutputFormat("docx", ".docx", "docx", "Word", to_docx, reference_doc=True, reads_parsed=True),
+    OutputFormat("html", ".html", "html", "HTML", to_html, quarto_options={"embed-resources": True}),
+    OutputFormat("docx", ".docx", "docx", "Word", to_docx, reference_doc=True),
     # Quarto's typst format (and so PDF without LaTeX) arrived in Quarto 1.4.
-    OutputFormat("pdf", ".pdf", "typst", "PDF", to_pdf, min_quarto=(1, 4), reads_parsed=True),
+    OutputFormat("pdf", ".pdf", "typst", "PDF", to_pdf, min_quarto=(1, 4)),
 )}
 
 #: Every format, in the table's order (the CLI default).

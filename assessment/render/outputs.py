@@ -6,20 +6,20 @@ from pandoc's typst output, so no LaTeX and no Quarto are needed.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-import pypandoc
 import yaml
 
-from ..core.child_processes import run_tied
+from ..core.child_processes import run_tied, stopped_by
 from ..core.errors import RenderError
 from ..core.paths import TEMPLATES_DIR
 from .declaration import declared_filters, format_options, header_files
+from .pandoc_runs import WriterRun, reader_of, run_pandoc, run_writers
 from .self_contained import file_reader, inline_resources
 
 #: What the built-in engine does in place of Quarto's own filters (figure-alt.lua, includes.lua).
@@ -28,10 +28,6 @@ FIGURE_ALT = ASSETS / "figure-alt.lua"
 #: The report's stylesheet (declared in the template; the batch's index page uses it too).
 STYLESHEET = TEMPLATES_DIR / "format" / "report.css"
 _IMAGE = re.compile(r"!\[(?P<caption>(?:\\.|[^\]\\])*)\]\((?P<path>[^)\s]+)\)")  # captions may hold \]
-
-
-def pandoc_path() -> str:
-    return pypandoc.get_pandoc_path()
 
 
 def localise_images(markdown: str, build_dir: Path, document_dir: Path) -> str:
@@ -74,41 +70,6 @@ def fresh_figure_folder(folder: Path) -> Path:
     return folder
 
 
-#: Pandoc's memory (GHC's runtime options). The binary asks for a 64 MB heap (its -with-rtsopts=-H64m),
-#: which makes a 64 MB allocation area: the data it is working on no longer sits in the processor's
-#: cache, and with a small old generation each major collection copies a report's few MB of live data
-#: again every few MB allocated (a third of a run went to collections). A 16 MB heap and an old
-#: generation of at least 64 MB (measured on a force's page and a unitary's, 8-12 runs each): HTML 21-23%
-#: less CPU, Word 32%, typst source 37%, and about 15-50 MB less memory. Given in GHCRTS, which a pandoc
-#: built without runtime options ignores with a warning (``+RTS`` on its command line would stop it);
-#: a GHCRTS of the user's own is kept.
-PANDOC_RUNTIME = {"GHCRTS": "-O64m -H16m"}
-
-
-def _pandoc_environment() -> dict[str, str]:
-    return {**PANDOC_RUNTIME, **os.environ}
-
-
-def _run_pandoc(args: list[str], cwd: Path, what: str, out: Path | None = None) -> None:
-    """Run pandoc (killed with this process, see :mod:`assessment.core.child_processes`); a failure names ``out``."""
-    completed = run_tied([pandoc_path(), *args], cwd=cwd, capture_output=True, text=True, env=_pandoc_environment())
-    if completed.returncode != 0:
-        message = " ".join(completed.stderr.split())[:400] or _stopped_by(completed.returncode)
-        raise RenderError(f"{out.name + ': ' if out else ''}pandoc could not write the {what}: {message}")
-
-
-def _stopped_by(returncode: int) -> str:
-    """Why pandoc stopped without a word: the signal (SIGXFSZ: a file size limit, as on a full disk).
-
-    >>> _stopped_by(-25)
-    'stopped by SIGXFSZ (the file size limit or a full disk)'
-    """
-    if returncode >= 0:
-        return f"exit code {returncode}"
-    name = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else str(-returncode)
-    return f"stopped by {name}" + (" (the file size limit or a full disk)" if name == "SIGXFSZ" else "")
-
-
 def write_source(markdown: str, metadata: dict, path: Path) -> Path:
     """The pandoc markdown file: YAML metadata block + body.
 
@@ -141,31 +102,27 @@ def parse_source(source: Path, metadata: dict) -> Path:
     """
     parsed = source.with_suffix(".json")
     alt_text = ["--lua-filter", str(FIGURE_ALT)] if _alt_text_when_parsed(metadata) else []
-    _run_pandoc(["--from", "markdown", *alt_text, "--to", "json", "-o", str(parsed), source.name], source.parent,
-                "parsed document", parsed)
+    run_pandoc(["--from", "markdown", *alt_text, "--to", "json", "-o", str(parsed), source.name], source.parent,
+               "parsed document", parsed)
     return parsed
 
 
-def _reader(source: Path) -> str:
-    """Pandoc's reader for ``source``: its parsed document (:func:`parse_source`) or the markdown."""
-    return "json" if source.suffix == ".json" else "markdown"
-
-
 def _alt_text_when_parsed(metadata: dict) -> bool:
-    """Whether :func:`parse_source` sets the alt text: only when no declared filter runs before Quarto's
-    own (a filter there sees ``fig-alt`` as it would under Quarto). Its walk of every block cost each
-    writer about 0.02 CPU s (a district's report) to 0.03 (a force's)."""
+    """Whether the alt text is set once, when the markdown is read (:func:`parse_source`, or the writers'
+    one process): only when no declared filter runs before Quarto's own (a filter there sees ``fig-alt``
+    as it would under Quarto). Its walk of every block cost each writer about 0.02 CPU s (a district's
+    report) to 0.03 (a force's)."""
     before, _ = declared_filters(metadata)
     return not before
 
 
-def _filters(metadata: dict, source: Path) -> list[str]:
-    """The template's declared Lua filters, with what Quarto's own filters do for us
-    (``fig-alt`` as alt text: figure-alt.lua) where the ``quarto`` marker puts Quarto's,
-    unless ``source`` is the parsed document, which has its alt text already."""
+def _filters(metadata: dict, alt_text_set: bool) -> tuple[str, ...]:
+    """A writer's Lua filters: includes.lua, then the template's declared filters with what Quarto's own
+    filters do for us (``fig-alt`` as alt text: figure-alt.lua) where the ``quarto`` marker puts Quarto's,
+    unless the alt text was set when the source was read (``alt_text_set``)."""
     before, after = declared_filters(metadata)
-    done = _reader(source) == "json" and _alt_text_when_parsed(metadata)
-    return [str(f) for f in before] + ([] if done else [str(FIGURE_ALT)]) + [str(f) for f in after]
+    return (str(ASSETS / "includes.lua"), *map(str, before), *([] if alt_text_set else [str(FIGURE_ALT)]),
+            *map(str, after))
 
 
 def _paths(value) -> list[str]:
@@ -173,7 +130,7 @@ def _paths(value) -> list[str]:
     return [str(item) for item in (value if isinstance(value, list) else [value] if value else [])]
 
 
-def _format_metadata(metadata: dict, quarto_format: str, source: Path) -> list[str]:
+def _format_metadata(metadata: dict, quarto_format: str, source: Path) -> Path:
     """A metadata file with the format's own metadata options (page size, margins, the
     ``include-in-header`` files includes.lua reads), as Quarto gives them to pandoc."""
     own = (metadata.get("format") or {}).get(quarto_format)
@@ -182,64 +139,102 @@ def _format_metadata(metadata: dict, quarto_format: str, source: Path) -> list[s
     values["include-in-header"] = [str(f) for f in header_files(format_options(metadata, quarto_format))]
     path = source.with_name(f"{source.stem}.{quarto_format}-metadata.yaml")
     path.write_text(yaml.safe_dump(values, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return ["--metadata-file", str(path)]
+    return path
 
 
-def _common(metadata: dict, quarto_format: str, source: Path) -> list[str]:
-    """Arguments shared by every output: the declared filters and ``format: <quarto_format>:`` options.
+def _writer_run(metadata: dict, quarto_format: str, source: Path, alt_text_set: bool, writer: str, out: Path,
+                what: str, **options) -> WriterRun:
+    """A format's pandoc run: the declared filters and ``format: <quarto_format>:`` options, with ``options``.
 
     Word gets its table of contents from ``docx-toc.lua`` (entries written in,
     not an empty field): the template turns ``toc`` off for Word.
     """
-    options = format_options(metadata, quarto_format)
-    args = ["--from", _reader(source), "--standalone", "--lua-filter", str(ASSETS / "includes.lua")]
-    for path in _filters(metadata, source):
-        args += ["--lua-filter", path]
-    if options.get("toc"):
-        args += ["--toc", f"--toc-depth={int(options.get('toc-depth', 3))}"]
-    if options.get("number-sections"):
-        args += ["--number-sections"]
-    if options.get("shift-heading-level-by"):
-        args += [f"--shift-heading-level-by={int(options['shift-heading-level-by'])}"]
-    return args + _format_metadata(metadata, quarto_format, source)
+    declared = format_options(metadata, quarto_format)
+    return WriterRun(writer, out, what, filters=_filters(metadata, alt_text_set),
+                     metadata_file=_format_metadata(metadata, quarto_format, source),
+                     toc_depth=int(declared.get("toc-depth", 3)) if declared.get("toc") else None,
+                     number_sections=bool(declared.get("number-sections")),
+                     shift_heading_level_by=int(declared.get("shift-heading-level-by") or 0), **options)
 
 
-def to_html(source: Path, out: Path, metadata: dict) -> Path:
-    """A self-contained HTML page: pandoc writes it linking its charts and stylesheet, which are then
-    inlined here (:mod:`assessment.render.self_contained`); a page linking anything else is left to
-    pandoc's own ``--embed-resources``."""
-    options = format_options(metadata, "html")
-    css = [f"--css={path}" for path in _paths(options.get("css"))]
-    args = _common(metadata, "html", source) + ["--to", "html5", *css,
-                                "--metadata", f"lang={metadata.get('lang', 'en-GB')}",
-                                "--metadata", f"toc-title={metadata.get('toc-title', 'Contents')}"]
-    files = ["-o", str(out), source.name]
-    _run_pandoc([*args, *files], source.parent, "HTML", out)
+def _html_run(source: Path, out: Path, metadata: dict, reference_doc: Path | None, alt_text_set: bool) -> WriterRun:
+    return _writer_run(metadata, "html", source, alt_text_set, "html5", out, "HTML",
+                       css=tuple(_paths(format_options(metadata, "html").get("css"))),
+                       metadata_overrides=(("lang", str(metadata.get("lang", "en-GB"))),
+                                 ("toc-title", str(metadata.get("toc-title", "Contents")))))
+
+
+def _self_contained(source: Path, out: Path, metadata: dict) -> Path:
+    """The HTML page made self-contained: its charts and stylesheet inlined here
+    (:mod:`assessment.render.self_contained`); a page linking anything else is written again by pandoc
+    with its own ``--embed-resources`` (reading ``source`` itself)."""
     page = inline_resources(out.read_text(encoding="utf-8"), file_reader(source.parent))
     if page is None:
-        _run_pandoc([*args, "--embed-resources", *files], source.parent, "HTML", out)
+        run = _html_run(source, out, metadata, None, _alt_text_set(source, metadata))
+        run_pandoc(run.command_line(source, "--embed-resources"), source.parent, "HTML", out)
     else:
         out.write_text(page, encoding="utf-8")
     return out
 
 
-def to_docx(source: Path, out: Path, metadata: dict, reference_doc: Path | None = None) -> Path:
-    args = _common(metadata, "docx", source) + ["--to", "docx", "-o", str(out), source.name]
+def _docx_run(source: Path, out: Path, metadata: dict, reference_doc: Path | None, alt_text_set: bool) -> WriterRun:
     reference = reference_doc or format_options(metadata, "docx").get("reference-doc")
-    if reference:
-        args += ["--reference-doc", str(reference)]
-    _run_pandoc(args, source.parent, "Word document", out)
+    return _writer_run(metadata, "docx", source, alt_text_set, "docx", out, "Word document",
+                       reference_doc=str(reference) if reference else None)
+
+
+def _as_written(source: Path, out: Path, metadata: dict) -> Path:
     return out
 
 
-def to_pdf(source: Path, out: Path, metadata: dict) -> Path:
-    """PDF through typst: pandoc writes typst markup, the typst compiler typesets it."""
-    typ = source.with_suffix(".typ")
+def _typst_run(source: Path, out: Path, metadata: dict, reference_doc: Path | None, alt_text_set: bool) -> WriterRun:
     # Every figure is in media/ under the typst root (localise_images).
-    args = _common(metadata, "typst", source) + ["--to", "typst", "-o", str(typ), source.name]
-    _run_pandoc(args, source.parent, "typst source", typ)
-    compile_typst(typ, out, root=source.parent)
-    return out
+    return _writer_run(metadata, "typst", source, alt_text_set, "typst", source.with_suffix(".typ"), "typst source")
+
+
+def _typeset(source: Path, out: Path, metadata: dict) -> Path:
+    """PDF through typst: pandoc wrote typst markup, the typst compiler typesets it."""
+    return compile_typst(source.with_suffix(".typ"), out, root=source.parent)
+
+
+def _alt_text_set(source: Path, metadata: dict) -> bool:
+    """Whether ``source`` is the parsed document with its alt text set (:func:`parse_source`)."""
+    return reader_of(source) == "json" and _alt_text_when_parsed(metadata)
+
+
+@dataclass(frozen=True)
+class Writer:
+    """How the built-in engine writes one format: pandoc's run, then what is done with its output.
+
+    Called as ``writer(source, out, metadata, reference_doc=None)``, it writes that one document.
+    """
+
+    pandoc_run: Callable[[Path, Path, dict, Path | None, bool], WriterRun]
+    finish: Callable[[Path, Path, dict], Path]
+
+    def __call__(self, source: Path, out: Path, metadata: dict, reference_doc: Path | None = None) -> Path:
+        (written,) = write_documents(source, [(self, out)], metadata, reference_doc)
+        return written
+
+
+def write_documents(source: Path, targets: list[tuple[Writer, Path]], metadata: dict,
+                    reference_doc: Path | None = None) -> list[Path]:
+    """Each of ``targets`` (a writer and its file) from ``source`` (the markdown, or its parsed document),
+    one after another in one pandoc process (:func:`assessment.render.pandoc_runs.run_writers`), which
+    reads ``source`` once; then each is finished (the HTML made self-contained, the PDF typeset)."""
+    alt_text_on_reading = reader_of(source) == "markdown" and _alt_text_when_parsed(metadata)
+    alt_text_set = alt_text_on_reading or _alt_text_set(source, metadata)
+    runs = [writer.pandoc_run(source, out, metadata, reference_doc, alt_text_set) for writer, out in targets]
+    run_writers(source, runs, after_read=(str(FIGURE_ALT),) if alt_text_on_reading else ())
+    return [writer.finish(source, out, metadata) for writer, out in targets]
+
+
+#: A self-contained HTML page.
+to_html = Writer(_html_run, _self_contained)
+#: An editable Word document.
+to_docx = Writer(_docx_run, _as_written)
+#: A PDF, typeset by typst from pandoc's typst markup.
+to_pdf = Writer(_typst_run, _typeset)
 
 
 #: The typst compiler in a process of its own: it keeps what it worked out for every document it compiled
@@ -259,6 +254,6 @@ def compile_typst(typ: Path, out: Path, *, root: Path) -> Path:
     completed = run_tied([sys.executable, "-c", _TYPST_COMPILE, str(typ), str(out), str(root)],
                          capture_output=True, text=True)
     if completed.returncode != 0:
-        reason = " ".join(completed.stderr.split())[-400:] or _stopped_by(completed.returncode)
+        reason = " ".join(completed.stderr.split())[-400:] or stopped_by(completed.returncode)
         raise RenderError(f"{out.name}: typst could not typeset the PDF: {reason}")
     return out

@@ -34,7 +34,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from ..core.child_processes import run_tied
 from ..core.paths import TEMPLATES_DIR
-from .outputs import pandoc_path
+from .pandoc_runs import pandoc_path
 
 THEME_FONT = "Arial"
 #: (style name, style id, size in points, bold, indent in mm) of the paragraph styles added: table

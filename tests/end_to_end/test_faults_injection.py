@@ -160,7 +160,7 @@ def test_every_metadata_value_is_escaped_like_the_body(hostile_bundle, is_demo):
 
 def test_the_quarto_path_stages_the_same_escaped_metadata(hostile_bundle, tmp_path):
     """Quarto reads the staged document's front matter through pandoc: read it the same way, it is text."""
-    from assessment.render.outputs import pandoc_path
+    from assessment.render.pandoc_runs import pandoc_path
     from assessment.render.quarto import stage_document
     from assessment.bundles.bundle import open_bundle
     from assessment.orchestration.area_renders import TEMPLATE

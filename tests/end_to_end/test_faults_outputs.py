@@ -245,9 +245,9 @@ def test_a_pandoc_child_dies_with_a_killed_run(tmp_path):
     fake.chmod(0o755)
     run = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         from pathlib import Path
-        from assessment.render import outputs
-        outputs.pandoc_path = lambda: {str(fake)!r}
-        outputs._run_pandoc(["in.md"], Path({str(tmp_path)!r}), "HTML")
+        from assessment.render import pandoc_runs
+        pandoc_runs.pandoc_path = lambda: {str(fake)!r}
+        pandoc_runs.run_pandoc(["in.md"], Path({str(tmp_path)!r}), "HTML")
         """)])
     try:
         for _ in range(600):

@@ -170,11 +170,11 @@ def _meeting_writers(monkeypatch, barrier, fail: str | None = None):
     """Two formats whose writers each wait for the other at ``barrier`` (``fail``'s writer then fails)."""
     from assessment.render.formats import FORMATS, OutputFormat
 
-    def writer(source, target, metadata):
+    def writer(source, target, metadata, reference_doc=None):
         barrier.wait()
         if target.suffix == f".{fail}":
             raise RenderError(f"{target.name}: could not write")
-        target.write_text(source.read_text())
+        target.write_text(source.name)  # what it was given to read
         return target
 
     for name in ("one", "two"):
@@ -191,7 +191,7 @@ def test_a_single_render_writes_its_formats_at_the_same_time(monkeypatch, tmp_pa
     source = tmp_path / "report.md"
     source.write_text("# Report\n")
     written = write_formats(source, tmp_path, ("one", "two"), "report", {}, None, at_once=True)
-    assert {name: path.read_text() for name, path in written.items()} == {"one": "# Report\n", "two": "# Report\n"}
+    assert {name: path.read_text() for name, path in written.items()} == {"one": "report.json", "two": "report.json"}
 
 
 def test_a_format_failing_beside_another_is_the_error_and_nothing_is_published(monkeypatch, tmp_path):
@@ -206,26 +206,32 @@ def test_a_format_failing_beside_another_is_the_error_and_nothing_is_published(m
 
 def test_pandoc_reads_the_markdown_once_for_several_formats_and_writes_each_as_from_the_markdown(
         monkeypatch, tmp_path):
+    """One after another (a batch's kernels), one pandoc process reads the markdown once and writes every
+    format; at the same time (a render of its own), each format's writer reads pandoc's one parse of it.
+    Either way each document is what writing it alone gives."""
     import assessment.render.outputs as outputs
     from assessment.render.engine import write_formats
     from assessment.render.formats import parse_formats
+    from assessment.render.pandoc_runs import reader_of
 
     source = tmp_path / "report.md"
     source.write_text("---\ntitle: Leeds\n---\n\n# Rates\n\nRates for 2021 - 23 rose.\n\n| Area | Rate |\n"
                       "|---|---|\n| Leeds | 2 |\n")
     alone = outputs.to_html(source, tmp_path / "alone.html", {}).read_text()
-    readers = []
-    run_pandoc = outputs._run_pandoc
-
-    def recording(args, *rest, **options):
-        readers.append(args[args.index("--from") + 1])
-        return run_pandoc(args, *rest, **options)
-
-    monkeypatch.setattr(outputs, "_run_pandoc", recording)
-    written = write_formats(source, tmp_path, parse_formats("html,docx"), "report", {}, None)
-    assert readers.count("markdown") == 1 and len(readers) == 3
-    assert written["html"].read_text() == alone
-    assert "2021 - 23" in " ".join(p.text for p in docx.Document(written["docx"]).paragraphs).replace("\xa0", " ")
+    reads = []
+    run_pandoc, run_writers = outputs.run_pandoc, outputs.run_writers
+    monkeypatch.setattr(outputs, "run_pandoc", lambda args, *rest, **options: (
+        reads.append(("parse", args[args.index("--from") + 1])), run_pandoc(args, *rest, **options)))
+    monkeypatch.setattr(outputs, "run_writers", lambda read, runs, **options: (
+        reads.append((len(runs), reader_of(read))), run_writers(read, runs, **options)))
+    for at_once, expected in ((False, [(2, "markdown")]), (True, [("parse", "markdown"), (1, "json"), (1, "json")])):
+        reads.clear()
+        written = write_formats(source, tmp_path, parse_formats("html,docx"), f"report-{at_once}", {}, None,
+                                at_once=at_once)
+        assert reads == expected
+        assert written["html"].read_text() == alone
+        words = " ".join(p.text for p in docx.Document(written["docx"]).paragraphs).replace("\xa0", " ")
+        assert "2021 - 23" in words
 
 
 def test_a_period_label_in_a_table_is_measured_as_one_word_in_the_typst_source(tmp_path):

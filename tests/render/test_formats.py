@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pypandoc
 import pytest
 import typer
 
@@ -12,21 +11,22 @@ from assessment import cli
 from assessment.core.errors import InputError
 from assessment.render import FORMATS, OutputFormat, parse_formats, quarto_command, render_builtin
 from assessment.render.formats import format_of_file
+from assessment.render.outputs import Writer
+from assessment.render.pandoc_runs import WriterRun
 from assessment.orchestration import batch
 from tests.support.paths import FIXTURES
 
 MINI = FIXTURES / "render" / "mini.qmd"
 
 
-def _to_markdown(source: Path, out: Path, metadata: dict) -> Path:
-    pypandoc.convert_file(str(source), "gfm", outputfile=str(out), extra_args=["--standalone"])
-    return out
+def _markdown_run(source: Path, out: Path, metadata: dict, reference_doc, alt_text_set: bool) -> WriterRun:
+    return WriterRun("gfm", out, "Markdown")
 
 
 @pytest.fixture
 def markdown_format(monkeypatch):
-    """A format nobody wrote code for: one row in the table."""
-    fmt = OutputFormat("md", ".md", "gfm", "Markdown", _to_markdown)
+    """A format nobody wrote code for: one row in the table, its writer pandoc's run and nothing after it."""
+    fmt = OutputFormat("md", ".md", "gfm", "Markdown", Writer(_markdown_run, lambda source, out, metadata: out))
     monkeypatch.setitem(FORMATS, "md", fmt)
     return fmt
 

@@ -9,6 +9,7 @@ import lxml.html
 from PIL import Image
 
 import assessment.render.outputs as outputs
+from assessment.render.pandoc_runs import run_pandoc, run_writers
 from assessment.orchestration.area_renders import TEMPLATE
 from assessment.render.declaration import resolve_paths
 from assessment.render.qmd import parse_qmd
@@ -38,20 +39,28 @@ def _reader_view(page: str) -> dict:
             "loads": root.xpath("//link/@href | //*[@src][not(starts-with(@src, 'data:'))]/@src")}
 
 
+def _recorded_pandoc(monkeypatch) -> tuple[list, list]:
+    """(every writer run, every pandoc command line) the HTML writer does from now on."""
+    runs, calls = [], []
+    monkeypatch.setattr(outputs, "run_writers", lambda source, given, **kw: (runs.extend(given),
+                                                                             run_writers(source, given, **kw)))
+    monkeypatch.setattr(outputs, "run_pandoc", lambda args, *rest, **kw: (calls.append(args), run_pandoc(args, *rest, **kw)))
+    return runs, calls
+
+
 def test_the_html_inlines_its_chart_and_stylesheet_without_pandocs_second_pass(monkeypatch, tmp_path):
     """Pandoc writes the page once (no --embed-resources: a second parse of the whole page); the page is
     what pandoc's own embedding gives a reader: the chart's bytes with its alt text, the stylesheet's rules."""
     source = _source_with_chart(tmp_path)
     meta = _template_metadata()
-    calls = []
-    run_pandoc = outputs._run_pandoc
-    monkeypatch.setattr(outputs, "_run_pandoc", lambda args, *rest, **kw: (calls.append(args), run_pandoc(args, *rest, **kw)))
+    runs, calls = _recorded_pandoc(monkeypatch)
     page = outputs.to_html(source, tmp_path / "report.html", meta).read_text(encoding="utf-8")
-    assert len(calls) == 1 and "--embed-resources" not in calls[0]
+    assert len(runs) == 1 and calls == []
 
-    by_pandoc = tmp_path / "by-pandoc.html"
-    run_pandoc([*calls[0][:-3], "--embed-resources", "-o", str(by_pandoc), source.name], tmp_path, "HTML")
-    ours, theirs = _reader_view(page), _reader_view(by_pandoc.read_text(encoding="utf-8"))
+    # the same page by pandoc's command line, reading the markdown itself (so setting the alt text itself)
+    by_pandoc = outputs._html_run(source, tmp_path / "by-pandoc.html", meta, None, alt_text_set=False)
+    run_pandoc(by_pandoc.command_line(source, "--embed-resources"), tmp_path, "HTML")
+    ours, theirs = _reader_view(page), _reader_view(by_pandoc.output.read_text(encoding="utf-8"))
     assert ours == theirs
     assert ours["loads"] == []                                           # nothing left to fetch
     src, alt, role, label = ours["images"][0]
@@ -65,9 +74,7 @@ def test_a_page_loading_another_local_file_is_embedded_by_pandoc(monkeypatch, tm
     """A script (say, in raw HTML of local commentary) is no chart or stylesheet: pandoc's own embedding takes it."""
     (tmp_path / "tool.js").write_text("window.jsnaTool = 1;\n")
     source = _source_with_chart(tmp_path, '\n<script src="tool.js"></script>\n')
-    calls = []
-    run_pandoc = outputs._run_pandoc
-    monkeypatch.setattr(outputs, "_run_pandoc", lambda args, *rest, **kw: (calls.append(args), run_pandoc(args, *rest, **kw)))
+    runs, calls = _recorded_pandoc(monkeypatch)
     page = outputs.to_html(source, tmp_path / "report.html", _template_metadata()).read_text(encoding="utf-8")
-    assert [("--embed-resources" in args) for args in calls] == [False, True]
+    assert len(runs) == 1 and [("--embed-resources" in args) for args in calls] == [True]
     assert _reader_view(page)["loads"] == [] and "window.jsnaTool" in page
