@@ -3,6 +3,7 @@ sum a process tree's memory."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import resource
@@ -30,14 +31,23 @@ def measure(func, *args):
     return outcome
 
 
+@contextlib.contextmanager
 def work_folder(keep, prefix: str):
-    """``keep`` (created if new), or a new temporary folder named with ``prefix``: where a benchmark works."""
+    """Where a benchmark works: ``keep`` (created if new, and kept), or a new temporary folder named with
+    ``prefix``, removed at the end however the benchmark ends (a whole job's outputs are about 1 GB)."""
+    import shutil
     import tempfile
     from pathlib import Path
 
-    work = keep or Path(tempfile.mkdtemp(prefix=prefix))
-    work.mkdir(parents=True, exist_ok=True)
-    return work
+    if keep:
+        keep.mkdir(parents=True, exist_ok=True)
+        yield keep
+        return
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def tree_rss(root: psutil.Process) -> int:

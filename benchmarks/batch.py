@@ -107,7 +107,12 @@ def main() -> int:
     if shared is None:
         print("SKIP: ../shared/data is not present")
         return 0
-    work = work_folder(options.keep, "jsna-batch-bench-")
+    with work_folder(options.keep, "jsna-batch-bench-") as work:
+        return compare(options, shared, work)
+
+
+def compare(options: argparse.Namespace, shared: Path, work: Path) -> int:
+    """Build the bundle in ``work``, render the naive sample and the batch there, and print the figures."""
     print("building the national bundle (real geography, generated values)...", flush=True)
     bundle = build_national_bundle(shared, work)
     from assessment.bundles.bundle import open_bundle

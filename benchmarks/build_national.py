@@ -210,8 +210,7 @@ def main() -> int:
     if shared is None:
         print("SKIP: ../shared/data is not present (the benchmark needs the real lookups)")
         return 0
-    work = work_folder(options.keep, "jsna-national-bench-")
-    try:
+    with work_folder(options.keep, "jsna-national-bench-") as work:
         if options.reuse and options.keep and (work / "snapshots").is_dir():
             export = work / "inputs" / "fingertips-national.csv"
             written = sum(1 for _ in export.open(encoding="utf-8")) - 1
@@ -243,9 +242,6 @@ def main() -> int:
         base_s, base_mb, base_rows = measure(read_with_pandas, export)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         base_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    finally:
-        if options.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
     build_s, build_cpu = statistics.median(b[0] for b in builds), statistics.median(b[1] for b in builds)
     build_mb = max(b[2] for b in builds)
     print(f"jsna build: {build_s:.1f} s wall, {build_cpu:.1f} s CPU (medians of {len(builds)}: "

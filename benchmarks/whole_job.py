@@ -98,8 +98,12 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="keep the outputs in this folder")
     options = parser.parse_args()
-    bundle = options.bundle.resolve()
-    work = work_folder(options.keep, "jsna-whole-job-")
+    with work_folder(options.keep, "jsna-whole-job-") as work:
+        return render_every_area(options, options.bundle.resolve(), work)
+
+
+def render_every_area(options: argparse.Namespace, bundle: Path, work: Path) -> int:
+    """The whole job and the naive sample, rendered in ``work``; the figures printed."""
     every = areas_by_geography(bundle)
     # A unitary authority is both a district and an upper-tier authority, with one report: a sample of
     # districts is taken from the others, so that it adds areas.
