@@ -41,11 +41,26 @@ def _source(folder: Path) -> Path:
     return source
 
 
+#: A template's filter that reads what pandoc tells a filter: its format, its own path, the options.
+TELLING_FILTER = """
+function Pandoc(doc)
+  local told = FORMAT .. " " .. pandoc.path.filename(PANDOC_SCRIPT_FILE) .. " toc "
+    .. tostring(PANDOC_WRITER_OPTIONS.table_of_contents) .. " " .. PANDOC_WRITER_OPTIONS.toc_depth
+    .. " standalone " .. tostring(PANDOC_READER_OPTIONS.standalone)
+  doc.blocks:insert(pandoc.Para(pandoc.Str(told)))
+  return doc
+end
+"""
+
+
 def _runs(source: Path, metadata: dict, alt_text_set: bool) -> list[WriterRun]:
     """The report template's three writer runs, plus one with the options the template does not use."""
     runs = [outputs._html_run(source, source.with_name("out.html"), metadata, None, alt_text_set),
             outputs._docx_run(source, source.with_name("out.docx"), metadata, None, alt_text_set),
             outputs._typst_run(source, source.with_name("out.typ"), metadata, None, alt_text_set)]
+    telling = source.with_name("telling.lua")
+    telling.write_text(TELLING_FILTER, encoding="utf-8")
+    runs = [replace(run, filters=(*run.filters, str(telling))) for run in runs]
     return runs + [replace(runs[0], output=source.with_name("numbered.html"), toc_depth=3, number_sections=True,
                            shift_heading_level_by=1, css=())]
 
@@ -75,7 +90,7 @@ def test_one_process_writes_every_document_as_the_command_line_does(tmp_path, pa
         assert _contents(run.output) == by_process[run.output.name], run.output.name
     html = (tmp_path / "out.html").read_text(encoding="utf-8")
     assert 'alt="Bars of 3 values: Leeds &gt; Bradford"' in html and "with tabs" in html
-    assert '<span class="period">2021 - 23</span>' in html
+    assert '<span class="period">2021 - 23</span>' in html and "html5 telling.lua toc true 2 standalone true" in html
     assert "#box[2021 - 23]" in source.with_suffix(".typ").read_text(encoding="utf-8")
 
 

@@ -55,9 +55,15 @@ local function metadata_file(path)
   return pandoc.read("---\n" .. read_file(path) .. "\n---\n", "markdown").meta
 end
 
-local function run_filters(doc, filters, format)
+-- Each filter with the globals the command line gives it (pandoc-lua-engine's Engine.hs, applyFilter), in an
+-- environment of its own (the command line gives each filter a Lua state of its own).
+local function run_filters(doc, filters, format, writer_options)
   for _, path in ipairs(filters or {}) do
-    doc = pandoc.utils.run_lua_filter(doc, path, setmetatable({ FORMAT = format }, { __index = _G }))
+    local env = setmetatable({ FORMAT = format, PANDOC_SCRIPT_FILE = path,
+                               PANDOC_READER_OPTIONS = pandoc.ReaderOptions({ standalone = writer_options ~= nil }),
+                               PANDOC_WRITER_OPTIONS = pandoc.WriterOptions(writer_options or {}) },
+                             { __index = _G })
+    doc = pandoc.utils.run_lua_filter(doc, path, env)
   end
   return doc
 end
@@ -131,14 +137,15 @@ end
 
 local function write_one(read, run, source)
   pandoc.mediabag.empty()  -- each output starts as a fresh pandoc does, with no media gathered
+  local options = writer_options(run, source)
   local doc = with_metadata(read:clone(), run)
-  doc = run_filters(doc, run.filters, run.writer)
+  doc = run_filters(doc, run.filters, run.writer, options)
   doc = shift_headings(doc, run.shift_heading_level_by)
   if run.writer == "docx" then
     doc = pandoc.mediabag.fill(doc)
     png_fallbacks()
   end
-  write_file(run.output, pandoc.write(doc, run.writer, writer_options(run, source)))
+  write_file(run.output, pandoc.write(doc, run.writer, options))
 end
 
 local job = pandoc.json.decode(io.read("a"), false)
