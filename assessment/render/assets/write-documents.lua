@@ -3,8 +3,9 @@
 -- and each output is written exactly as the command line `pandoc --from <reader> --standalone
 -- --lua-filter ... -o <output> <source>` writes it (pandoc's src/Text/Pandoc/App.hs, convertWithOpts,
 -- and App/OutputSettings.hs): the text read as the command line reads a file (carriage returns dropped,
--- tabs expanded to stops of 4), metadata file < document < --metadata, the Lua filters with FORMAT set,
--- then --shift-heading-level-by, Word's media gathered, the format's default template.
+-- tabs expanded to stops of 4), metadata file < document < --metadata, the Lua filters with the globals
+-- the command line sets, then --shift-heading-level-by, Word's media gathered (and PNG copies of SVG
+-- pictures), the format's default template.
 --
 -- JOB, on standard input, is JSON from assessment/render/pandoc_runs.py:
 --   { "source": "report.md", "reader": "markdown", "after_read": [filters run once, after reading],
