@@ -36,6 +36,9 @@ LABEL_CHARS = 44  # indicator names wrap at this many characters (8pt, about 2.6
 #: Right end of the x axis: the spine runs 0 to 1, then the area's value and result (two lines of
 #: up to about 18 characters at 8pt) are written beside it, inside the figure.
 X_LIMIT = 1.5
+#: Where the area's value and result start (x): the bars are narrowed where the longest of the values
+#: and results the chart's areas have would not fit beside them (:func:`_longest_figures`).
+FIGURES_AT = 1.04
 #: Height of a bar's row (room for a three-line name or three lines of figures at 8pt) and of the
 #: whole figure (an A4 page's text area less its caption): :data:`MAX_INDICATORS` rows fill it.
 ROW_HEIGHT_IN, MAX_HEIGHT_IN = 0.4, 9.0
@@ -127,17 +130,35 @@ def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicat
 
     def build():  # called only when this base has not been drawn before
         return draw_spine(rect_frame, label_frame, fills, rows=len(indicators), national=national, x_limit=X_LIMIT,
-                          width=TEXT_WIDTH_IN, height=figure_height)
+                          width=TEXT_WIDTH_IN, height=figure_height, figures_at=FIGURES_AT,
+                          widest_figures=widest)
 
     caption = (f"Spine chart{f' (part {part})' if part else ''}: {area_label} (circles, coloured by the result written beside each bar) against "
                f"{national} (red line) and the range of areas of the same type (grey bars: worst to 25th "
                "percentile, 25th to 75th, 75th to best). Worse is on the left; for indicators with no "
                "judgement, lower is on the left.")
     figure_height = min(MAX_HEIGHT_IN, 1.0 + ROW_HEIGHT_IN * max(len(indicators), 3))
-    key = frame_key(rect_frame, label_frame[["y", "name"]], len(indicators), national)
+    widest = _longest_figures(results, texts if texts is not None else values)
+    key = frame_key(rect_frame, label_frame[["y", "name"]], len(indicators), national, *widest)
     return Figure(build, caption, _alt_text(point_frame, label_frame, area_label, national), width=TEXT_WIDTH_IN,
                   height=figure_height, base_key=key,
                   overlay=lambda figure: _mark(figure, point_frame, label_frame))
+
+
+def _longest_figures(results: np.ndarray, shown: np.ndarray, keep: int = 4) -> list[str]:
+    """The few longest lines (in characters) that any of the chart's areas has beside its bars: a result,
+    or a value as written; the chart measures these, as every area of a type shares one drawing.
+
+    >>> _longest_figures(np.array(["Similar", "Higher: small in practice", None]), np.array([2.25, np.nan]))
+    ['Higher: small in practice', 'Not compared', 'Similar', 'no data']
+    """
+    lines = {"Not compared", "no data"} | {str(r) for r in results if isinstance(r, str) and r}
+    for value in shown:
+        if isinstance(value, str):
+            lines.add(value)
+        elif value is not None and not pd.isna(value):
+            lines.add(f"{value:,.1f}")
+    return sorted(lines, key=lambda line: (-len(line), line))[:keep]
 
 
 def _mark(figure, points: pd.DataFrame, labels: pd.DataFrame) -> list:
@@ -150,7 +171,7 @@ def _mark(figure, points: pd.DataFrame, labels: pd.DataFrame) -> list:
     artists: list[Artist] = [Line2D([x], [y], marker="o", markersize=7, linestyle="none", markerfacecolor=colour_for(result),
                       markeredgecolor="#000000", markeredgewidth=0.6, transform=axes.transData)
                for x, y, result in zip(points["x"], points["y"], points["result"])]
-    artists += [Text(1.04, y, text, ha="left", va="center", fontsize=MIN_TEXT_PT, color="#0b0c0c", linespacing=1.0,
+    artists += [Text(FIGURES_AT, y, text, ha="left", va="center", fontsize=MIN_TEXT_PT, color="#0b0c0c", linespacing=1.0,
                      transform=axes.transData)
                 for y, text in zip(labels["y"], labels["text"])]
     return artists

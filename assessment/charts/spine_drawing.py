@@ -24,11 +24,13 @@ BAR_HALF_HEIGHT = 0.32
 
 
 def draw_spine(rects: pd.DataFrame, labels: pd.DataFrame, fills: dict[str, str], *, rows: int, national: str,
-               x_limit: float, width: float, height: float, dpi: int = 120) -> MplFigure:
+               x_limit: float, width: float, height: float, figures_at: float, widest_figures: list[str],
+               dpi: int = 120) -> MplFigure:
     """Bars (``rects``: y, band, xmin, xmax) with names (``labels``: y, name), the national line at 0.5.
 
     ``rows`` indicators, from y = 0 at the bottom; the x axis runs 0 to ``x_limit`` (room on the
-    right for the area's figures, which the overlay writes).
+    right for the area's figures, which the overlay writes from x = ``figures_at``). The bars are
+    narrowed where the widest of ``widest_figures`` would otherwise run off the chart's right edge.
     """
     figure = MplFigure(figsize=(width, height), dpi=dpi, facecolor="#FFFFFF")
     FigureCanvasAgg(figure)
@@ -54,12 +56,16 @@ def draw_spine(rects: pd.DataFrame, labels: pd.DataFrame, fills: dict[str, str],
     transform, va, ha = axes.get_yaxis_text1_transform(TICK_PAD_PT)
     names = [axes.text(0, y, name, transform=transform, ha=ha, va=va, multialignment="center", fontsize=MIN_TEXT_PT,
                        color=AXIS_TEXT, clip_on=False) for y, name in zip(labels["y"], labels["name"])]
-    _place(figure, axes, names, below)
+    figures = [axes.text(figures_at, 0, line, fontsize=MIN_TEXT_PT) for line in widest_figures]  # measured, then removed
+    _place(figure, axes, names, below, figures_at, figures)
+    for measured in figures:
+        measured.remove()
     return figure
 
 
-def _place(figure, axes, names: list, below) -> None:
-    """The panel from the margins, the widest name and the national line's label below it."""
+def _place(figure, axes, names: list, below, figures_at: float, figures: list) -> None:
+    """The panel from the margins, the widest name and the national line's label below it, and narrowed
+    so that the widest of ``figures`` (written from x = ``figures_at``) ends inside the right margin."""
     renderer = figure.canvas.get_renderer()
     dpi = figure.dpi
     width, height = figure.bbox.width, figure.bbox.height
@@ -68,4 +74,9 @@ def _place(figure, axes, names: list, below) -> None:
     left = margin + widest + TICK_PAD_PT * point
     bottom = margin + below.get_window_extent(renderer).height + TICK_PAD_PT * point
     top = height - margin
-    axes.set_position((left / width, bottom / height, (width - margin - left) / width, (top - bottom) / height))
+    low, high = axes.get_xlim()
+    widest_figures = max((text.get_window_extent(renderer).width for text in figures), default=0.0)
+    # the panel's width in pixels such that figures_at, so far along it, leaves room for the widest figures
+    fitting = (width - margin - widest_figures - left) * (high - low) / (figures_at - low)
+    panel = min(width - margin - left, fitting)
+    axes.set_position((left / width, bottom / height, panel / width, (top - bottom) / height))
