@@ -152,12 +152,14 @@ def _longest_figures(results: np.ndarray, shown: np.ndarray, keep: int = 4) -> l
     >>> _longest_figures(np.array(["Similar", "Higher: small in practice", None]), np.array([2.25, np.nan]))
     ['Higher: small in practice', 'Not compared', 'Similar', 'no data']
     """
-    lines = {"Not compared", "no data"} | {str(r) for r in results if isinstance(r, str) and r}
-    for value in shown:
-        if isinstance(value, str):
-            lines.add(value)
-        elif value is not None and not pd.isna(value):
-            lines.add(f"{value:,.1f}")
+    # (a type's frame has a row per area and indicator: each distinct line is looked at once, and of the
+    # values only the lowest and highest, the longest when written)
+    lines = {"Not compared", "no data"} | {r for r in set(results.tolist()) if isinstance(r, str) and r}
+    if shown.dtype.kind == "f":
+        known = shown[~np.isnan(shown)]
+        lines |= {f"{value:,.1f}" for value in (known.min(), known.max())} if known.size else set()
+    else:
+        lines |= {value for value in set(shown.tolist()) if isinstance(value, str)}
     return sorted(lines, key=lambda line: (-len(line), line))[:keep]
 
 
