@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .figure import MIN_TEXT_PT, TEXT_WIDTH_IN, Figure, frame_key
-from .palette import colour_for
+from .palette import COMPARISON_COLOURS, colour_for
 from .spine_drawing import draw_spine
 
 BAND_COLOURS = {"Worst to 25th percentile": "#C9C9C9", "25th to 75th percentile": "#8B8B8B",
@@ -36,9 +36,12 @@ LABEL_CHARS = 44  # indicator names wrap at this many characters (8pt, about 2.6
 #: Right end of the x axis: the spine runs 0 to 1, then the area's value and result (two lines of
 #: up to about 18 characters at 8pt) are written beside it, inside the figure.
 X_LIMIT = 1.5
-#: Where the area's value and result start (x): the bars are narrowed where the longest of the values
-#: and results the chart's areas have would not fit beside them (:func:`_longest_figures`).
+#: Where the area's value and result start (x), and the results a chart can write there: the bars are
+#: narrowed where the widest of them would not fit beside them. Every result, not only those of the
+#: areas drawn, as every area of a type shares one drawing. (A value's lines are at most
+#: ``summary.VALUE_CHARS`` = 20 characters, narrower than the widest result.)
 FIGURES_AT = 1.04
+CHART_RESULTS = list(COMPARISON_COLOURS)
 #: Height of a bar's row (room for a three-line name or three lines of figures at 8pt) and of the
 #: whole figure (an A4 page's text area less its caption): :data:`MAX_INDICATORS` rows fill it.
 ROW_HEIGHT_IN, MAX_HEIGHT_IN = 0.4, 9.0
@@ -131,36 +134,17 @@ def spine_chart(frame: pd.DataFrame, *, highlight: str, area_label: str, indicat
     def build():  # called only when this base has not been drawn before
         return draw_spine(rect_frame, label_frame, fills, rows=len(indicators), national=national, x_limit=X_LIMIT,
                           width=TEXT_WIDTH_IN, height=figure_height, figures_at=FIGURES_AT,
-                          widest_figures=widest)
+                          widest_figures=CHART_RESULTS)
 
     caption = (f"Spine chart{f' (part {part})' if part else ''}: {area_label} (circles, coloured by the result written beside each bar) against "
                f"{national} (red line) and the range of areas of the same type (grey bars: worst to 25th "
                "percentile, 25th to 75th, 75th to best). Worse is on the left; for indicators with no "
                "judgement, lower is on the left.")
     figure_height = min(MAX_HEIGHT_IN, 1.0 + ROW_HEIGHT_IN * max(len(indicators), 3))
-    widest = _longest_figures(results, texts if texts is not None else values)
-    key = frame_key(rect_frame, label_frame[["y", "name"]], len(indicators), national, *widest)
+    key = frame_key(rect_frame, label_frame[["y", "name"]], len(indicators), national)
     return Figure(build, caption, _alt_text(point_frame, label_frame, area_label, national), width=TEXT_WIDTH_IN,
                   height=figure_height, base_key=key,
                   overlay=lambda figure: _mark(figure, point_frame, label_frame))
-
-
-def _longest_figures(results: np.ndarray, shown: np.ndarray, keep: int = 4) -> list[str]:
-    """The few longest lines (in characters) that any of the chart's areas has beside its bars: a result,
-    or a value as written; the chart measures these, as every area of a type shares one drawing.
-
-    >>> _longest_figures(np.array(["Similar", "Higher: small in practice", None]), np.array([2.25, np.nan]))
-    ['Higher: small in practice', 'Not compared', 'Similar', 'no data']
-    """
-    # (a type's frame has a row per area and indicator: each distinct line is looked at once, and of the
-    # values only the lowest and highest, the longest when written)
-    lines = {"Not compared", "no data"} | {r for r in set(results.tolist()) if isinstance(r, str) and r}
-    if shown.dtype.kind == "f":
-        known = shown[~np.isnan(shown)]
-        lines |= {f"{value:,.1f}" for value in (known.min(), known.max())} if known.size else set()
-    else:
-        lines |= {value for value in set(shown.tolist()) if isinstance(value, str)}
-    return sorted(lines, key=lambda line: (-len(line), line))[:keep]
 
 
 def _mark(figure, points: pd.DataFrame, labels: pd.DataFrame) -> list:
