@@ -74,7 +74,7 @@ def housing_on_release(report: ReportContext, section: Section) -> Document:
     charted = [rows for rows in mine.values() if rows["value"].notna().sum() >= 2]
     if charted:
         out.add(topic.trend_chart(report, max(charted, key=lambda rows: rows["count"].fillna(0).iloc[-1]).iloc[-1]))
-    out.add(councils_table(report, {i: tables[i] for i in mine}, used_in))
+    out.add(councils_table(report, {i: tables[i] for i in mine}, mine, used_in))
     return out
 
 
@@ -100,14 +100,16 @@ def quarterly_table(report: ReportContext, mine: dict[str, pd.DataFrame], used_i
                             caption=caption), title=used_in, rows=rows_of(shown))
 
 
-def councils_table(report: ReportContext, tables: dict[str, pd.DataFrame], used_in: str) -> Table | None:
-    """Each council's latest quarter, and the area's total (the councils' counts added up).
+def councils_table(report: ReportContext, tables: dict[str, pd.DataFrame], mine: dict[str, pd.DataFrame],
+                   used_in: str) -> Table | None:
+    """Each council's quarter of the area's latest (``mine``: the area's rows, oldest first), and the area's
+    total (the councils' counts added up).
 
     ``tables`` holds every area's rows of each indicator, small counts hidden.
     """
     data = report.data
     indicators = list(tables)
-    latest = {i: data.tables.area_rows(i, data.area.code).iloc[-1]["period"] for i in indicators}
+    latest = {i: mine[i].iloc[-1]["period"] for i in indicators}
     shown: list[pd.Series] = []
     body = council_rows(report, tables, latest, households_cell, shown)
     if not body:
