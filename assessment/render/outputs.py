@@ -161,7 +161,7 @@ def _html_run(source: Path, out: Path, metadata: dict, reference_doc: Path | Non
     return _writer_run(metadata, "html", source, alt_text_set, "html5", out, "HTML",
                        css=tuple(_paths(format_options(metadata, "html").get("css"))),
                        metadata_overrides=(("lang", str(metadata.get("lang", "en-GB"))),
-                                 ("toc-title", str(metadata.get("toc-title", "Contents")))))
+                                           ("toc-title", str(metadata.get("toc-title", "Contents")))))
 
 
 def _self_contained(source: Path, out: Path, metadata: dict) -> Path:
@@ -222,10 +222,11 @@ def write_documents(source: Path, targets: list[tuple[Writer, Path]], metadata: 
     """Each of ``targets`` (a writer and its file) from ``source`` (the markdown, or its parsed document),
     one after another in one pandoc process (:func:`assessment.render.pandoc_runs.run_writers`), which
     reads ``source`` once; then each is finished (the HTML made self-contained, the PDF typeset)."""
-    alt_text_on_reading = reader_of(source) == "markdown" and _alt_text_when_parsed(metadata)
-    alt_text_set = alt_text_on_reading or _alt_text_set(source, metadata)
+    # The alt text is set before the writers' filters run: in the parse of the markdown (parse_source), or
+    # here once the markdown is read, as that parse does.
+    alt_text_set = _alt_text_when_parsed(metadata)
     runs = [writer.pandoc_run(source, out, metadata, reference_doc, alt_text_set) for writer, out in targets]
-    run_writers(source, runs, after_read=(str(FIGURE_ALT),) if alt_text_on_reading else ())
+    run_writers(source, runs, after_read=(str(FIGURE_ALT),) if alt_text_set and reader_of(source) == "markdown" else ())
     return [writer.finish(source, out, metadata) for writer, out in targets]
 
 
